@@ -1,0 +1,417 @@
+//! Eligibility for the Officer Intervention pathway: the program's written criteria
+//! applied criterion by criterion, each with its reason. A decision is stored with a copy
+//! of the rules it used and is never changed; an override is a separate record.
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::code_enum;
+
+code_enum!(
+    /// What the officer attests after a records check. The system records the
+    /// attestation, never the criminal history itself.
+    Attestation {
+        NoViolentHistory = "no_violent_history": "No disqualifying violent history (records check)",
+        NoOpenWarrant = "no_open_warrant": "No open warrant",
+        NoPendingSpecialtyCourt = "no_pending_specialty_court": "No pending drug or mental health court case",
+        NoNoContactOrder = "no_no_contact_order": "No no-contact order with a current participant",
+    }
+);
+
+/// A program's eligibility rules (one version). Stored as JSON with each decision.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rules {
+    /// NIBRS offense codes that may be diverted; every offense must be in this list.
+    pub allowed_offenses: Vec<String>,
+    /// NIBRS drug activity codes allowed for 35A/35B (possessing, using).
+    pub allowed_drug_activities: Vec<String>,
+    /// Threshold for drugs measured by mass, in grams (inclusive).
+    pub max_grams: Option<f64>,
+    /// Threshold for drugs measured by volume, in millilitres (inclusive).
+    pub max_milliliters: Option<f64>,
+    /// Threshold for drugs counted in dosage units (inclusive).
+    pub max_dosage_units: Option<f64>,
+    pub min_age_years: u32,
+    /// Attestations the officer must make.
+    pub required_attestations: Vec<Attestation>,
+}
+
+impl Default for Rules {
+    /// Defaults drawn from public program protocols (LEAD Seattle's 3 g, adults only).
+    fn default() -> Self {
+        Self {
+            allowed_offenses: ["35A", "35B", "23C", "23H", "40A", "90C", "90J", "90B"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            allowed_drug_activities: vec!["P".into(), "U".into()],
+            max_grams: Some(3.0),
+            max_milliliters: Some(10.0),
+            max_dosage_units: Some(10.0),
+            min_age_years: 18,
+            required_attestations: Attestation::ALL.to_vec(),
+        }
+    }
+}
+
+/// One offense as the eligibility rules see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OffenseFacts {
+    pub code: String,
+    pub drug_activity: Option<String>,
+    pub drug_type: Option<String>,
+    pub quantity: Option<f64>,
+    pub unit: Option<String>,
+}
+
+impl OffenseFacts {
+    pub fn is_drug_offense(&self) -> bool {
+        is_drug_offense(&self.code)
+    }
+}
+
+pub fn is_drug_offense(code: &str) -> bool {
+    code == "35A" || code == "35B"
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Met,
+    NotMet,
+    /// Not enough information to decide: never silently eligible.
+    Unknown,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Criterion {
+    pub key: String,
+    pub label: String,
+    pub outcome: Outcome,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Decision {
+    pub eligible: bool,
+    pub criteria: Vec<Criterion>,
+}
+
+/// What a quantity is measured in, after conversion.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Measure {
+    Grams(f64),
+    Milliliters(f64),
+    DosageUnits(f64),
+    Plants(f64),
+    NotReported,
+}
+
+/// Converts a NIBRS drug measurement to a common unit for its kind.
+pub fn convert(quantity: f64, unit: &str) -> Option<Measure> {
+    Some(match unit {
+        "GM" => Measure::Grams(quantity),
+        "KG" => Measure::Grams(quantity * 1000.0),
+        "OZ" => Measure::Grams(quantity * 28.349_523_125),
+        "LB" => Measure::Grams(quantity * 453.592_37),
+        "ML" => Measure::Milliliters(quantity),
+        "LT" => Measure::Milliliters(quantity * 1000.0),
+        "FO" => Measure::Milliliters(quantity * 29.573_529_562_5),
+        "GL" => Measure::Milliliters(quantity * 3_785.411_784),
+        "DU" => Measure::DosageUnits(quantity),
+        "NP" => Measure::Plants(quantity),
+        "XX" => Measure::NotReported,
+        _ => return None,
+    })
+}
+
+/// Whole years between two dates (the age on `on`).
+pub fn age_on(dob: NaiveDate, on: NaiveDate) -> i32 {
+    use chrono::Datelike;
+    let mut age = on.year() - dob.year();
+    if (on.month(), on.day()) < (dob.month(), dob.day()) {
+        age -= 1;
+    }
+    age
+}
+
+fn fmt_qty(v: f64) -> String {
+    let s = format!("{v:.3}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    s.to_string()
+}
+
+/// Applies the rules to an encounter. `attested` lists the attestations the officer made.
+pub fn evaluate(
+    rules: &Rules,
+    offenses: &[OffenseFacts],
+    dob: NaiveDate,
+    encounter_date: NaiveDate,
+    attested: &[Attestation],
+) -> Decision {
+    let mut criteria = Vec::new();
+
+    // 1. Every offense in the allowed list.
+    let not_allowed: Vec<&str> = offenses
+        .iter()
+        .map(|o| o.code.as_str())
+        .filter(|c| !rules.allowed_offenses.iter().any(|a| a == c))
+        .collect();
+    criteria.push(Criterion {
+        key: "offense_allowed".into(),
+        label: "Every offense is in the program's allowed list".into(),
+        outcome: if offenses.is_empty() {
+            Outcome::Unknown
+        } else if not_allowed.is_empty() {
+            Outcome::Met
+        } else {
+            Outcome::NotMet
+        },
+        reason: if offenses.is_empty() {
+            "No offense recorded.".into()
+        } else if not_allowed.is_empty() {
+            format!(
+                "All offenses ({}) are allowed.",
+                offenses
+                    .iter()
+                    .map(|o| o.code.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        } else {
+            format!("Not in the allowed list: {}.", not_allowed.join(", "))
+        },
+    });
+
+    let drug: Vec<&OffenseFacts> = offenses.iter().filter(|o| o.is_drug_offense()).collect();
+    if !drug.is_empty() {
+        // 2. Drug activity possessing/using only.
+        let mut outcome = Outcome::Met;
+        let mut problems = Vec::new();
+        for o in &drug {
+            match &o.drug_activity {
+                None => {
+                    outcome = worst(outcome, Outcome::Unknown);
+                    problems.push(format!("{}: drug activity not recorded", o.code));
+                }
+                Some(a) if !rules.allowed_drug_activities.iter().any(|x| x == a) => {
+                    outcome = worst(outcome, Outcome::NotMet);
+                    problems.push(format!("{}: activity {a} is not allowed", o.code));
+                }
+                _ => {}
+            }
+        }
+        criteria.push(Criterion {
+            key: "drug_activity".into(),
+            label: format!(
+                "Drug activity is only {}",
+                rules.allowed_drug_activities.join(" or ")
+            ),
+            outcome,
+            reason: if problems.is_empty() {
+                "Activity is allowed.".into()
+            } else {
+                format!("{}.", problems.join("; "))
+            },
+        });
+
+        // 3. Quantity under the threshold (35A only: equipment has no drug quantity).
+        let substances: Vec<&&OffenseFacts> = drug.iter().filter(|o| o.code == "35A").collect();
+        if !substances.is_empty() {
+            let mut outcome = Outcome::Met;
+            let mut notes = Vec::new();
+            for o in substances {
+                let (q, u) = match (o.quantity, o.unit.as_deref()) {
+                    (Some(q), Some(u)) => (q, u),
+                    _ => {
+                        outcome = worst(outcome, Outcome::Unknown);
+                        notes.push("quantity unknown: needs review or override".to_string());
+                        continue;
+                    }
+                };
+                let (value, max, unit_name) = match convert(q, u) {
+                    Some(Measure::Grams(g)) => (g, rules.max_grams, "g"),
+                    Some(Measure::Milliliters(m)) => (m, rules.max_milliliters, "ml"),
+                    Some(Measure::DosageUnits(d)) => (d, rules.max_dosage_units, "dosage units"),
+                    Some(Measure::Plants(p)) => (p, None, "plants"),
+                    Some(Measure::NotReported) | None => {
+                        outcome = worst(outcome, Outcome::Unknown);
+                        notes.push("quantity not reported: needs review or override".into());
+                        continue;
+                    }
+                };
+                match max {
+                    None => {
+                        outcome = worst(outcome, Outcome::Unknown);
+                        notes.push(format!(
+                            "{} {unit_name}: the program sets no threshold for this unit",
+                            fmt_qty(value)
+                        ));
+                    }
+                    Some(max) if value <= max => notes.push(format!(
+                        "{} {unit_name} is within {} {unit_name}",
+                        fmt_qty(value),
+                        fmt_qty(max)
+                    )),
+                    Some(max) => {
+                        outcome = worst(outcome, Outcome::NotMet);
+                        notes.push(format!(
+                            "{} {unit_name} is over the {} {unit_name} threshold",
+                            fmt_qty(value),
+                            fmt_qty(max)
+                        ));
+                    }
+                }
+            }
+            criteria.push(Criterion {
+                key: "quantity".into(),
+                label: "Drug quantity is under the program's threshold".into(),
+                outcome,
+                reason: format!("{}.", capitalize(&notes.join("; "))),
+            });
+        }
+    }
+
+    // 4. Age.
+    let age = age_on(dob, encounter_date);
+    criteria.push(Criterion {
+        key: "age".into(),
+        label: format!("Age {} or older", rules.min_age_years),
+        outcome: if age >= rules.min_age_years as i32 {
+            Outcome::Met
+        } else {
+            Outcome::NotMet
+        },
+        reason: format!("Age {age} on the encounter date."),
+    });
+
+    // 5. Attestations.
+    for a in &rules.required_attestations {
+        let made = attested.contains(a);
+        criteria.push(Criterion {
+            key: format!("attest_{}", a.as_str()),
+            label: a.label().to_string(),
+            outcome: if made { Outcome::Met } else { Outcome::NotMet },
+            reason: if made {
+                "Attested by the officer.".into()
+            } else {
+                "The officer did not attest to this.".into()
+            },
+        });
+    }
+
+    let eligible = criteria.iter().all(|c| c.outcome == Outcome::Met);
+    Decision { eligible, criteria }
+}
+
+fn worst(a: Outcome, b: Outcome) -> Outcome {
+    match (a, b) {
+        (Outcome::NotMet, _) | (_, Outcome::NotMet) => Outcome::NotMet,
+        (Outcome::Unknown, _) | (_, Outcome::Unknown) => Outcome::Unknown,
+        _ => Outcome::Met,
+    }
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+    fn drug(q: Option<f64>, unit: Option<&str>, act: &str) -> OffenseFacts {
+        OffenseFacts {
+            code: "35A".into(),
+            drug_activity: Some(act.into()),
+            drug_type: Some("D".into()),
+            quantity: q,
+            unit: unit.map(|s| s.into()),
+        }
+    }
+    fn all() -> Vec<Attestation> {
+        Attestation::ALL.to_vec()
+    }
+    fn crit<'a>(d: &'a Decision, key: &str) -> &'a Criterion {
+        d.criteria.iter().find(|c| c.key == key).unwrap()
+    }
+
+    #[test]
+    fn eligible_possession_under_threshold() {
+        let r = Rules::default();
+        let dec = evaluate(&r, &[drug(Some(1.5), Some("GM"), "P")], d(1990, 1, 1), d(2026, 5, 1), &all());
+        assert!(dec.eligible, "{dec:?}");
+        assert_eq!(crit(&dec, "quantity").reason, "1.5 g is within 3 g.");
+    }
+
+    #[test]
+    fn quantity_over_threshold_after_unit_conversion() {
+        // 0.25 oz = 7.09 g > 3 g
+        let dec = evaluate(&Rules::default(), &[drug(Some(0.25), Some("OZ"), "P")], d(1990, 1, 1), d(2026, 5, 1), &all());
+        assert!(!dec.eligible);
+        assert_eq!(crit(&dec, "quantity").outcome, Outcome::NotMet);
+        assert!(crit(&dec, "quantity").reason.contains("7.087 g is over the 3 g"));
+        // 0.002 kg = 2 g is fine; the threshold is inclusive.
+        let dec = evaluate(&Rules::default(), &[drug(Some(0.003), Some("KG"), "P")], d(1990, 1, 1), d(2026, 5, 1), &all());
+        assert!(dec.eligible, "{dec:?}");
+    }
+
+    #[test]
+    fn unknown_quantity_is_not_silently_eligible() {
+        for (q, u) in [(None, Some("GM")), (Some(1.0), None), (Some(1.0), Some("XX")), (Some(2.0), Some("NP"))] {
+            let dec = evaluate(&Rules::default(), &[drug(q, u, "U")], d(1990, 1, 1), d(2026, 5, 1), &all());
+            assert!(!dec.eligible);
+            assert_eq!(crit(&dec, "quantity").outcome, Outcome::Unknown, "{q:?} {u:?}");
+        }
+    }
+
+    #[test]
+    fn distribution_is_not_allowed() {
+        let dec = evaluate(&Rules::default(), &[drug(Some(1.0), Some("GM"), "D")], d(1990, 1, 1), d(2026, 5, 1), &all());
+        assert!(!dec.eligible);
+        assert_eq!(crit(&dec, "drug_activity").outcome, Outcome::NotMet);
+    }
+
+    #[test]
+    fn every_offense_must_be_allowed() {
+        let offenses = vec![
+            OffenseFacts { code: "23C".into(), drug_activity: None, drug_type: None, quantity: None, unit: None },
+            OffenseFacts { code: "13A".into(), drug_activity: None, drug_type: None, quantity: None, unit: None },
+        ];
+        let dec = evaluate(&Rules::default(), &offenses, d(1990, 1, 1), d(2026, 5, 1), &all());
+        assert!(!dec.eligible);
+        assert_eq!(crit(&dec, "offense_allowed").reason, "Not in the allowed list: 13A.");
+        assert!(dec.criteria.iter().all(|c| c.key != "quantity"));
+    }
+
+    #[test]
+    fn age_boundary_is_the_birthday() {
+        let off = [OffenseFacts { code: "90J".into(), drug_activity: None, drug_type: None, quantity: None, unit: None }];
+        assert!(!evaluate(&Rules::default(), &off, d(2008, 5, 2), d(2026, 5, 1), &all()).eligible);
+        assert!(evaluate(&Rules::default(), &off, d(2008, 5, 1), d(2026, 5, 1), &all()).eligible);
+    }
+
+    #[test]
+    fn missing_attestation_is_named() {
+        let off = [OffenseFacts { code: "90J".into(), drug_activity: None, drug_type: None, quantity: None, unit: None }];
+        let dec = evaluate(&Rules::default(), &off, d(1980, 1, 1), d(2026, 5, 1), &[Attestation::NoOpenWarrant]);
+        assert!(!dec.eligible);
+        assert_eq!(crit(&dec, "attest_no_violent_history").outcome, Outcome::NotMet);
+        assert_eq!(crit(&dec, "attest_no_open_warrant").outcome, Outcome::Met);
+    }
+
+    #[test]
+    fn rules_round_trip_as_json_and_refuse_unknown_fields() {
+        let r = Rules::default();
+        let s = serde_json::to_string(&r).unwrap();
+        assert_eq!(serde_json::from_str::<Rules>(&s).unwrap(), r);
+        assert!(serde_json::from_str::<Rules>(r#"{"nonsense":1}"#).is_err());
+    }
+}

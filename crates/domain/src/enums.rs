@@ -1,0 +1,113 @@
+//! Closed vocabularies, each stored as a short lowercase code.
+
+/// Declares an enum whose variants are stored and exchanged as fixed strings, with a label
+/// for people.
+#[macro_export]
+macro_rules! code_enum {
+    ($(#[$m:meta])* $name:ident { $($variant:ident = $code:literal : $label:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $code),+ }
+            }
+            pub fn label(self) -> &'static str {
+                match self { $($name::$variant => $label),+ }
+            }
+            pub fn parse(s: &str) -> Option<Self> {
+                match s { $($code => Some($name::$variant),)+ _ => None }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.label())
+            }
+        }
+    };
+}
+
+code_enum!(
+    /// What a user does in a program. Access is decided per membership.
+    Role {
+        Officer = "officer": "Officer",
+        Supervisor = "supervisor": "Supervisor",
+        CaseManager = "case_manager": "Case manager",
+        Prosecutor = "prosecutor": "Prosecutor",
+        Coordinator = "coordinator": "Coordinator",
+        Administrator = "administrator": "Administrator",
+    }
+);
+
+code_enum!(
+    OrgKind {
+        LawEnforcement = "law_enforcement": "Law enforcement agency",
+        Provider = "provider": "Treatment / case management provider",
+        Prosecutor = "prosecutor": "Prosecutor's office",
+        Coordination = "coordination": "Program coordination",
+    }
+);
+
+code_enum!(
+    Pathway {
+        OfficerIntervention = "officer_intervention": "Officer Intervention",
+    }
+);
+
+code_enum!(
+    Sex {
+        Female = "F": "Female",
+        Male = "M": "Male",
+        Unknown = "U": "Unknown",
+    }
+);
+
+code_enum!(
+    /// NIBRS race codes.
+    Race {
+        White = "W": "White",
+        Black = "B": "Black or African American",
+        AmericanIndian = "I": "American Indian or Alaska Native",
+        Asian = "A": "Asian",
+        PacificIslander = "P": "Native Hawaiian or Other Pacific Islander",
+        Unknown = "U": "Unknown",
+    }
+);
+
+code_enum!(
+    /// NIBRS ethnicity codes.
+    Ethnicity {
+        Hispanic = "H": "Hispanic or Latino",
+        NotHispanic = "N": "Not Hispanic or Latino",
+        Unknown = "U": "Unknown",
+    }
+);
+
+code_enum!(
+    HandoffMode {
+        Warm = "warm": "Warm handoff",
+        ContactCard = "contact_card": "Contact card",
+    }
+);
+
+code_enum!(
+    ExitKind {
+        Completed = "completed": "Completed",
+        Disengaged = "disengaged": "Disengaged",
+        Withdrawn = "withdrawn": "Withdrawn",
+        NewArrest = "new_arrest": "New arrest",
+        Moved = "moved": "Moved away",
+        Deceased = "deceased": "Deceased",
+    }
+);
+
+code_enum!(
+    HoldKind {
+        Abeyance = "abeyance": "Charges held in abeyance",
+        Citation = "citation": "Citation issued",
+    }
+);

@@ -1,0 +1,272 @@
+//! The one access policy. Every page, API route, export and job asks it; no handler
+//! decides access itself. Permissions are role x action x scope (own records, own
+//! organization, whole program); what a role may *see* of a case is a [`View`].
+use uuid::Uuid;
+
+use crate::{OrgKind, Role};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Membership {
+    pub program_id: Uuid,
+    pub org_id: Uuid,
+    pub org_kind: OrgKind,
+    pub role: Role,
+}
+
+/// A signed-in user with the memberships access is decided on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: Uuid,
+    pub username: String,
+    pub memberships: Vec<Membership>,
+}
+
+impl Actor {
+    pub fn has_role(&self, role: Role) -> bool {
+        self.memberships.iter().any(|m| m.role == role)
+    }
+    fn grants(&self, program_id: Uuid, roles: &[Role]) -> impl Iterator<Item = &Membership> {
+        self.memberships
+            .iter()
+            .filter(move |m| m.program_id == program_id && roles.contains(&m.role))
+    }
+}
+
+/// Program-wide actions (not about one case).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProgramAction {
+    CreateEncounter,
+    SearchParticipants,
+    ViewOwnEncounters,
+    ReviewOverrides,
+    ViewReferralQueue,
+    ViewProsecutorQueue,
+    ViewDashboard,
+    ViewDeadlines,
+    ManageUsers,
+    ManageRoster,
+}
+
+impl ProgramAction {
+    pub fn roles(self) -> &'static [Role] {
+        use Role::*;
+        match self {
+            ProgramAction::CreateEncounter | ProgramAction::SearchParticipants => {
+                &[Officer, Supervisor]
+            }
+            ProgramAction::ViewOwnEncounters => &[Officer, Supervisor],
+            ProgramAction::ReviewOverrides => &[Supervisor],
+            ProgramAction::ViewReferralQueue => &[CaseManager],
+            ProgramAction::ViewProsecutorQueue => &[Prosecutor],
+            ProgramAction::ViewDashboard | ProgramAction::ViewDeadlines => &[Coordinator],
+            ProgramAction::ManageUsers => &[Administrator],
+            ProgramAction::ManageRoster => &[Administrator, Coordinator],
+        }
+    }
+}
+
+/// The membership that allows a program-wide action, if any. Its organization is the one
+/// the action is done for (an encounter is recorded for the officer's agency).
+pub fn program_grant(actor: &Actor, program_id: Uuid, action: ProgramAction) -> Option<&Membership> {
+    actor.grants(program_id, action.roles()).next()
+}
+
+/// Facts about one case that access depends on. Built by the storage layer from the
+/// encounter, its referrals, its legal hold and its valid releases of information.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseFacts {
+    pub program_id: Uuid,
+    pub agency_org_id: Uuid,
+    pub officer_id: Uuid,
+    /// Providers that have (or had) a referral for this case.
+    pub referral_org_ids: Vec<Uuid>,
+    pub prosecutor_org_id: Option<Uuid>,
+    /// Organizations named as recipients by a release of information valid now.
+    pub consent_recipient_org_ids: Vec<Uuid>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseAction {
+    /// Read the case from the referring agency's side (encounter, decision, offer, slip).
+    ViewEncounter,
+    /// Change it from that side: override, offer, handoff, refer again, cancel.
+    ActOnEncounter,
+    ApproveOverride,
+    /// Read or update the referral from the provider's side (identity and clinical record).
+    ViewReferral,
+    ActOnReferral,
+    ViewHold,
+    DecideHold,
+}
+
+/// What a role may see of a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    /// Provider: identity, contact, referral and service events; no criminal justice detail.
+    Clinical { org_id: Uuid },
+    /// Officer, supervisor, prosecutor: the legal record; progress only while a release of
+    /// information names their organization.
+    Legal { org_id: Uuid, progress_shared: bool },
+    /// Coordinator: operations (dates, deadlines, who is assigned); no clinical content.
+    Operations,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Allow(View),
+    /// Answered as "not found" so that a record's existence is not disclosed.
+    Deny,
+}
+
+impl Access {
+    pub fn allowed(self) -> bool {
+        matches!(self, Access::Allow(_))
+    }
+}
+
+pub fn case_access(actor: &Actor, action: CaseAction, case: &CaseFacts) -> Access {
+    let pid = case.program_id;
+    let legal = |org: Uuid| View::Legal {
+        org_id: org,
+        progress_shared: case.consent_recipient_org_ids.contains(&org),
+    };
+    match action {
+        CaseAction::ViewEncounter | CaseAction::ActOnEncounter => {
+            for m in actor.grants(pid, &[Role::Officer, Role::Supervisor]) {
+                if m.org_id != case.agency_org_id {
+                    continue;
+                }
+                let own = case.officer_id == actor.user_id;
+                if m.role == Role::Supervisor || own {
+                    return Access::Allow(legal(m.org_id));
+                }
+            }
+            if action == CaseAction::ViewEncounter && actor.grants(pid, &[Role::Coordinator]).next().is_some() {
+                return Access::Allow(View::Operations);
+            }
+            Access::Deny
+        }
+        CaseAction::ApproveOverride => actor
+            .grants(pid, &[Role::Supervisor])
+            .find(|m| m.org_id == case.agency_org_id)
+            .map(|m| Access::Allow(legal(m.org_id)))
+            .unwrap_or(Access::Deny),
+        CaseAction::ViewReferral | CaseAction::ActOnReferral => actor
+            .grants(pid, &[Role::CaseManager])
+            .find(|m| case.referral_org_ids.contains(&m.org_id))
+            .map(|m| Access::Allow(View::Clinical { org_id: m.org_id }))
+            .unwrap_or(Access::Deny),
+        CaseAction::ViewHold | CaseAction::DecideHold => {
+            let Some(pros) = case.prosecutor_org_id else {
+                return Access::Deny;
+            };
+            if let Some(m) = actor.grants(pid, &[Role::Prosecutor]).find(|m| m.org_id == pros) {
+                return Access::Allow(legal(m.org_id));
+            }
+            Access::Deny
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct W {
+        program: Uuid,
+        other_program: Uuid,
+        agency: Uuid,
+        other_agency: Uuid,
+        provider: Uuid,
+        other_provider: Uuid,
+        pros: Uuid,
+    }
+
+    fn world() -> W {
+        W {
+            program: Uuid::now_v7(),
+            other_program: Uuid::now_v7(),
+            agency: Uuid::now_v7(),
+            other_agency: Uuid::now_v7(),
+            provider: Uuid::now_v7(),
+            other_provider: Uuid::now_v7(),
+            pros: Uuid::now_v7(),
+        }
+    }
+
+    fn actor(program: Uuid, org: Uuid, kind: OrgKind, role: Role) -> Actor {
+        Actor {
+            user_id: Uuid::now_v7(),
+            username: "u".into(),
+            memberships: vec![Membership { program_id: program, org_id: org, org_kind: kind, role }],
+        }
+    }
+
+    fn case(w: &W, officer: Uuid, consent: bool) -> CaseFacts {
+        CaseFacts {
+            program_id: w.program,
+            agency_org_id: w.agency,
+            officer_id: officer,
+            referral_org_ids: vec![w.provider],
+            prosecutor_org_id: Some(w.pros),
+            consent_recipient_org_ids: if consent { vec![w.agency, w.pros] } else { vec![] },
+        }
+    }
+
+    #[test]
+    fn officer_sees_only_own_cases_and_progress_only_with_consent() {
+        let w = world();
+        let me = actor(w.program, w.agency, OrgKind::LawEnforcement, Role::Officer);
+        let other = actor(w.program, w.agency, OrgKind::LawEnforcement, Role::Officer);
+        let c = case(&w, me.user_id, true);
+        assert_eq!(case_access(&me, CaseAction::ViewEncounter, &c), Access::Allow(View::Legal { org_id: w.agency, progress_shared: true }));
+        assert_eq!(case_access(&other, CaseAction::ViewEncounter, &c), Access::Deny);
+        let c = case(&w, me.user_id, false);
+        assert_eq!(case_access(&me, CaseAction::ViewEncounter, &c), Access::Allow(View::Legal { org_id: w.agency, progress_shared: false }));
+        assert_eq!(case_access(&me, CaseAction::ViewReferral, &c), Access::Deny);
+        assert_eq!(case_access(&me, CaseAction::ViewHold, &c), Access::Deny);
+    }
+
+    #[test]
+    fn other_agency_and_other_program_are_denied() {
+        let w = world();
+        let sup = actor(w.program, w.other_agency, OrgKind::LawEnforcement, Role::Supervisor);
+        let c = case(&w, Uuid::now_v7(), true);
+        assert_eq!(case_access(&sup, CaseAction::ViewEncounter, &c), Access::Deny);
+        let sup2 = actor(w.other_program, w.agency, OrgKind::LawEnforcement, Role::Supervisor);
+        assert_eq!(case_access(&sup2, CaseAction::ViewEncounter, &c), Access::Deny);
+        let sup3 = actor(w.program, w.agency, OrgKind::LawEnforcement, Role::Supervisor);
+        assert!(case_access(&sup3, CaseAction::ApproveOverride, &c).allowed());
+    }
+
+    #[test]
+    fn providers_see_only_referrals_to_them() {
+        let w = world();
+        let cm = actor(w.program, w.provider, OrgKind::Provider, Role::CaseManager);
+        let cm2 = actor(w.program, w.other_provider, OrgKind::Provider, Role::CaseManager);
+        let c = case(&w, Uuid::now_v7(), false);
+        assert_eq!(case_access(&cm, CaseAction::ViewReferral, &c), Access::Allow(View::Clinical { org_id: w.provider }));
+        assert_eq!(case_access(&cm2, CaseAction::ViewReferral, &c), Access::Deny);
+        assert_eq!(case_access(&cm, CaseAction::ViewEncounter, &c), Access::Deny);
+        assert_eq!(case_access(&cm, CaseAction::ViewHold, &c), Access::Deny);
+    }
+
+    #[test]
+    fn prosecutor_and_coordinator_and_admin() {
+        let w = world();
+        let p = actor(w.program, w.pros, OrgKind::Prosecutor, Role::Prosecutor);
+        let c = case(&w, Uuid::now_v7(), false);
+        assert_eq!(case_access(&p, CaseAction::DecideHold, &c), Access::Allow(View::Legal { org_id: w.pros, progress_shared: false }));
+        assert_eq!(case_access(&p, CaseAction::ViewReferral, &c), Access::Deny);
+        let coord = actor(w.program, Uuid::now_v7(), OrgKind::Coordination, Role::Coordinator);
+        assert_eq!(case_access(&coord, CaseAction::ViewEncounter, &c), Access::Allow(View::Operations));
+        assert_eq!(case_access(&coord, CaseAction::ActOnEncounter, &c), Access::Deny);
+        assert_eq!(case_access(&coord, CaseAction::ViewReferral, &c), Access::Deny);
+        let admin = actor(w.program, Uuid::now_v7(), OrgKind::Coordination, Role::Administrator);
+        for a in [CaseAction::ViewEncounter, CaseAction::ViewReferral, CaseAction::ViewHold] {
+            assert_eq!(case_access(&admin, a, &c), Access::Deny);
+        }
+        assert!(program_grant(&admin, w.program, ProgramAction::ManageUsers).is_some());
+        assert!(program_grant(&admin, w.program, ProgramAction::ViewDashboard).is_none());
+    }
+}
