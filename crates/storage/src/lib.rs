@@ -1,1 +1,381 @@
+//! Handoff's storage: one [`Store`] over SQLite (embedded, the default) or PostgreSQL
+//! (several app servers over one database). Each query is written once; the `q!` macro
+//! runs it on whichever backend the store was opened with, so the two cannot drift.
+//! Every user action runs in one [`Tx`].
 #![forbid(unsafe_code)]
+
+mod queries;
+pub mod rows;
+
+use std::str::FromStr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use sqlx::postgres::PgPoolOptions;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, SqlitePool};
+
+pub use rows::*;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("injected failure at {0}")]
+    Injected(&'static str),
+    #[error("database error: {0}")]
+    Db(#[source] sqlx::Error),
+    #[error("migration error: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("stored data is not valid: {0}")]
+    Corrupt(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        if let Some(db) = e.as_database_error() {
+            if db.is_unique_violation() {
+                return StoreError::Conflict(db.message().to_string());
+            }
+        }
+        match e {
+            sqlx::Error::RowNotFound => StoreError::NotFound,
+            e => StoreError::Db(e),
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// Which database, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DbConfig {
+    /// A SQLite database file (created if missing).
+    Sqlite { path: std::path::PathBuf },
+    /// A PostgreSQL URL.
+    Postgres { url: String },
+}
+
+impl DbConfig {
+    pub fn backend(&self) -> Backend {
+        match self {
+            DbConfig::Sqlite { .. } => Backend::Sqlite,
+            DbConfig::Postgres { .. } => Backend::Postgres,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Clone)]
+enum Pools {
+    /// One writer connection (SQLite allows one writer; queueing in the pool is cheaper
+    /// than busy retries) and a pool of readers.
+    Sqlite { writer: SqlitePool, reader: SqlitePool },
+    Pg(PgPool),
+}
+
+/// Armed failure points, for tests that prove an action leaves nothing behind when it
+/// fails half way.
+#[derive(Debug, Default)]
+pub struct FailPoints(Mutex<Option<&'static str>>);
+
+impl FailPoints {
+    pub fn arm(&self, name: &'static str) {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = Some(name);
+    }
+    pub fn disarm(&self) {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    }
+    fn hit(&self, name: &'static str) -> bool {
+        let g = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        *g == Some(name)
+    }
+}
+
+#[derive(Clone)]
+pub struct Store {
+    pools: Pools,
+    pub fail_points: Arc<FailPoints>,
+}
+
+/// SQLite `synchronous` setting. FULL: a commit survives power loss, which the audit
+/// trail and case records need (see docs/adr/0002).
+const SQLITE_SYNC: SqliteSynchronous = SqliteSynchronous::Full;
+
+impl Store {
+    /// Opens (creating if needed) and migrates the database.
+    pub async fn open(config: &DbConfig) -> Result<Store> {
+        let pools = match config {
+            DbConfig::Sqlite { path } => {
+                if let Some(dir) = path.parent() {
+                    if !dir.as_os_str().is_empty() {
+                        std::fs::create_dir_all(dir).map_err(|e| {
+                            StoreError::Corrupt(format!("cannot create {}: {e}", dir.display()))
+                        })?;
+                    }
+                }
+                let opts = SqliteConnectOptions::new()
+                    .filename(path)
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SQLITE_SYNC)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(10))
+                    .pragma("cache_size", "-16000");
+                let writer = SqlitePoolOptions::new()
+                    .max_connections(1)
+                    .acquire_timeout(Duration::from_secs(30))
+                    .connect_with(opts.clone())
+                    .await?;
+                sqlx::migrate!("migrations/sqlite").run(&writer).await?;
+                let reader = SqlitePoolOptions::new()
+                    .max_connections(4)
+                    .connect_with(opts.read_only(true))
+                    .await?;
+                Pools::Sqlite { writer, reader }
+            }
+            DbConfig::Postgres { url } => {
+                let pool = PgPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(30))
+                    .connect(url)
+                    .await?;
+                sqlx::migrate!("migrations/postgres").run(&pool).await?;
+                Pools::Pg(pool)
+            }
+        };
+        Ok(Store {
+            pools,
+            fail_points: Arc::new(FailPoints::default()),
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self.pools {
+            Pools::Sqlite { .. } => Backend::Sqlite,
+            Pools::Pg(_) => Backend::Postgres,
+        }
+    }
+
+    /// A transaction that may write. On SQLite it takes the write lock up front
+    /// (BEGIN IMMEDIATE) so that a read-then-write action cannot fail half way.
+    pub async fn write(&self) -> Result<Tx> {
+        let inner = match &self.pools {
+            Pools::Sqlite { writer, .. } => Inner::Sqlite(writer.begin_with("BEGIN IMMEDIATE").await?),
+            Pools::Pg(p) => Inner::Pg(p.begin().await?),
+        };
+        Ok(Tx {
+            inner,
+            fail_points: self.fail_points.clone(),
+        })
+    }
+
+    /// A read-only transaction (a consistent snapshot), for data that is not personal
+    /// (aggregates, reference tables) and needs no audit record.
+    pub async fn read(&self) -> Result<Tx> {
+        let inner = match &self.pools {
+            Pools::Sqlite { reader, .. } => Inner::Sqlite(reader.begin().await?),
+            Pools::Pg(p) => Inner::Pg(p.begin().await?),
+        };
+        Ok(Tx {
+            inner,
+            fail_points: self.fail_points.clone(),
+        })
+    }
+
+    /// Checks that the database answers.
+    pub async fn ping(&self) -> Result<()> {
+        let mut tx = self.read().await?;
+        tx.ping().await?;
+        tx.rollback().await
+    }
+
+    pub async fn close(&self) {
+        match &self.pools {
+            Pools::Sqlite { writer, reader } => {
+                reader.close().await;
+                writer.close().await;
+            }
+            Pools::Pg(p) => p.close().await,
+        }
+    }
+}
+
+enum Inner {
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    Pg(sqlx::Transaction<'static, sqlx::Postgres>),
+}
+
+/// One transaction. Dropped without `commit`, it rolls back.
+pub struct Tx {
+    inner: Inner,
+    fail_points: Arc<FailPoints>,
+}
+
+/// Runs the same query text on whichever backend the transaction belongs to.
+macro_rules! q {
+    ($tx:expr, $c:ident => $body:expr) => {
+        match &mut $tx.inner {
+            $crate::Inner::Sqlite(t) => {
+                let $c = &mut **t;
+                $body
+            }
+            $crate::Inner::Pg(t) => {
+                let $c = &mut **t;
+                $body
+            }
+        }
+    };
+}
+pub(crate) use q;
+
+impl Tx {
+    pub async fn commit(self) -> Result<()> {
+        match self.inner {
+            Inner::Sqlite(t) => t.commit().await?,
+            Inner::Pg(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+
+    pub async fn rollback(self) -> Result<()> {
+        match self.inner {
+            Inner::Sqlite(t) => t.rollback().await?,
+            Inner::Pg(t) => t.rollback().await?,
+        }
+        Ok(())
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self.inner {
+            Inner::Sqlite(_) => Backend::Sqlite,
+            Inner::Pg(_) => Backend::Postgres,
+        }
+    }
+
+    /// Fails here if a test armed this failure point.
+    pub fn fail_point(&self, name: &'static str) -> Result<()> {
+        if self.fail_points.hit(name) {
+            Err(StoreError::Injected(name))
+        } else {
+            Ok(())
+        }
+    }
+
+    pub async fn ping(&mut self) -> Result<()> {
+        let one: i64 = q!(self, c => sqlx::query_scalar("SELECT 1").fetch_one(c).await)?;
+        if one == 1 {
+            Ok(())
+        } else {
+            Err(StoreError::Corrupt("SELECT 1".into()))
+        }
+    }
+
+    /// Table and column names, for the test that both migration sets agree.
+    pub async fn schema_columns(&mut self) -> Result<Vec<(String, String)>> {
+        let rows: Vec<(String, String)> = match &mut self.inner {
+            Inner::Sqlite(t) => {
+                sqlx::query_as(
+                    "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p \
+                     WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx%' \
+                     ORDER BY 1, 2",
+                )
+                .fetch_all(&mut **t)
+                .await?
+            }
+            Inner::Pg(t) => {
+                sqlx::query_as(
+                    "SELECT table_name::text, column_name::text FROM information_schema.columns \
+                     WHERE table_schema = current_schema() AND table_name NOT LIKE '_sqlx%' ORDER BY 1, 2",
+                )
+                .fetch_all(&mut **t)
+                .await?
+            }
+        };
+        Ok(rows)
+    }
+
+    /// Counts the rows of a table (tests and diagnostics). Only known table names.
+    pub async fn count_rows(&mut self, table: &str) -> Result<i64> {
+        const TABLES: &[&str] = &[
+            "participants", "encounters", "offenses", "eligibility_decisions", "eligibility_overrides",
+            "offers", "consents", "referrals", "service_events", "legal_holds", "case_events", "jobs",
+            "audit_log", "idempotency_keys", "users", "memberships", "sessions", "api_tokens",
+        ];
+        if !TABLES.contains(&table) {
+            return Err(StoreError::NotFound);
+        }
+        let sql = format!("SELECT COUNT(*) FROM {table}");
+        let n: i64 = q!(self, c => sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).fetch_one(c).await)?;
+        Ok(n)
+    }
+}
+
+/// Test support: a fresh PostgreSQL database per test, on the server named by
+/// `HANDOFF_TEST_POSTGRES_URL` (for example postgres://postgres@127.0.0.1:5432/postgres).
+pub mod testing {
+    use super::*;
+
+    pub const POSTGRES_ENV: &str = "HANDOFF_TEST_POSTGRES_URL";
+
+    pub fn postgres_admin_url() -> Option<String> {
+        std::env::var(POSTGRES_ENV).ok().filter(|s| !s.is_empty())
+    }
+
+    /// Creates an empty database and returns its URL.
+    pub async fn fresh_postgres_database(admin_url: &str) -> Result<String> {
+        use sqlx::Connection;
+        let name = format!("handoff_test_{}", uuid::Uuid::now_v7().simple());
+        let mut conn = sqlx::PgConnection::connect(admin_url).await?;
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&mut conn)
+            .await?;
+        conn.close().await?;
+        let (no_query, query) = match admin_url.split_once('?') {
+            Some((b, q)) => (b, format!("?{q}")),
+            None => (admin_url, String::new()),
+        };
+        let host_start = no_query.find("://").map(|i| i + 3).unwrap_or(0);
+        let path_start = no_query[host_start..]
+            .find('/')
+            .map(|i| host_start + i)
+            .unwrap_or(no_query.len());
+        let base = &no_query[..path_start];
+        Ok(format!("{base}/{name}{query}"))
+    }
+
+    /// A temporary SQLite file in its own directory.
+    pub fn fresh_sqlite_path() -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("handoff-test-{}", uuid::Uuid::now_v7().simple()));
+        dir.join("handoff.db")
+    }
+}
+
+impl FromStr for DbConfig {
+    type Err = String;
+    /// `postgres://...` or `postgresql://...` selects PostgreSQL; `sqlite://PATH` or a
+    /// plain path selects SQLite.
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        if s.starts_with("postgres://") || s.starts_with("postgresql://") {
+            Ok(DbConfig::Postgres { url: s.to_string() })
+        } else if let Some(p) = s.strip_prefix("sqlite://") {
+            if p.is_empty() {
+                return Err("sqlite:// needs a file path".into());
+            }
+            Ok(DbConfig::Sqlite { path: p.into() })
+        } else if s.contains("://") {
+            Err(format!("unsupported database URL {s:?}: use postgres://... or sqlite://PATH"))
+        } else if s.is_empty() {
+            Err("empty database URL".into())
+        } else {
+            Ok(DbConfig::Sqlite { path: s.into() })
+        }
+    }
+}

@@ -1,0 +1,437 @@
+//! Row models, one per table (plus a few joined read models). Enumerations are stored as
+//! their short codes; the services parse them back into domain types.
+use chrono::{DateTime, NaiveDate, Utc};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ProgramRow {
+    pub id: Uuid,
+    pub name: String,
+    pub time_zone: String,
+    pub pathways: String,
+    pub intake_deadline_days: i64,
+    pub supervisor_approves_overrides: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RulesRow {
+    pub id: Uuid,
+    pub program_id: Uuid,
+    pub version: i64,
+    pub rules_json: String,
+    pub effective_at: DateTime<Utc>,
+    pub created_by: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OrgRow {
+    pub id: Uuid,
+    pub program_id: Uuid,
+    pub kind: String,
+    pub name: String,
+    pub address: String,
+    pub phone: String,
+    pub hours: String,
+    pub what_to_bring: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct UserRow {
+    pub id: Uuid,
+    pub username: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub disabled: bool,
+    pub created_at: DateTime<Utc>,
+    pub last_sign_in_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MembershipRow {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub organization_id: Uuid,
+    pub program_id: Uuid,
+    pub role: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A membership with its organization's kind and name.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MembershipView {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub username: String,
+    pub organization_id: Uuid,
+    pub program_id: Uuid,
+    pub role: String,
+    pub org_kind: String,
+    pub org_name: String,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SessionRow {
+    pub id_hash: String,
+    pub user_id: Uuid,
+    pub csrf_token: String,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TokenRow {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub token_hash: String,
+    pub label: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ShiftRow {
+    pub id: Uuid,
+    pub organization_id: Uuid,
+    pub user_id: Uuid,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ShiftView {
+    pub id: Uuid,
+    pub organization_id: Uuid,
+    pub user_id: Uuid,
+    pub display_name: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RefCodeRow {
+    pub version: String,
+    pub code_table: String,
+    pub code: String,
+    pub name: String,
+    pub code_group: String,
+    pub active: bool,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ParticipantRow {
+    pub id: Uuid,
+    pub program_id: Uuid,
+    pub first_name: String,
+    pub last_name: String,
+    pub dob: NaiveDate,
+    pub sex: String,
+    pub race: String,
+    pub ethnicity: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub match_key: String,
+    pub search_name: String,
+    pub created_at: DateTime<Utc>,
+    pub created_by: Uuid,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct EncounterRow {
+    pub id: Uuid,
+    pub program_id: Uuid,
+    pub reference: String,
+    pub pathway: String,
+    pub agency_id: Uuid,
+    pub officer_id: Uuid,
+    pub participant_id: Uuid,
+    pub occurred_at: DateTime<Utc>,
+    pub location: String,
+    pub incident_number: String,
+    pub age_at_encounter: i64,
+    pub sex: String,
+    pub race: String,
+    pub ethnicity: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// An encounter with what lists need: the person's name, the decision, the offer, the hold.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct EncounterListRow {
+    pub id: Uuid,
+    pub reference: String,
+    pub occurred_at: DateTime<Utc>,
+    pub officer_id: Uuid,
+    pub agency_id: Uuid,
+    pub first_name: String,
+    pub last_name: String,
+    pub eligible: Option<bool>,
+    pub override_status: Option<String>,
+    pub offer_accepted: Option<bool>,
+    pub hold_state: Option<String>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OffenseRow {
+    pub id: Uuid,
+    pub encounter_id: Uuid,
+    pub position: i64,
+    pub code: String,
+    pub code_version: String,
+    pub drug_activity: Option<String>,
+    pub drug_type: Option<String>,
+    pub quantity: Option<f64>,
+    pub unit: Option<String>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DecisionRow {
+    pub id: Uuid,
+    pub encounter_id: Uuid,
+    pub rules_version: i64,
+    pub rules_json: String,
+    pub attestations: String,
+    pub criteria_json: String,
+    pub eligible: bool,
+    pub decided_by: Uuid,
+    pub decided_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OverrideRow {
+    pub id: Uuid,
+    pub decision_id: Uuid,
+    pub reason: String,
+    pub requested_by: Uuid,
+    pub requested_at: DateTime<Utc>,
+    pub status: String,
+    pub reviewed_by: Option<Uuid>,
+    pub reviewed_at: Option<DateTime<Utc>>,
+    pub review_note: Option<String>,
+}
+
+/// A pending override with its encounter, for the supervisor's list.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PendingOverrideRow {
+    pub id: Uuid,
+    pub encounter_id: Uuid,
+    pub reference: String,
+    pub agency_id: Uuid,
+    pub officer_name: String,
+    pub reason: String,
+    pub requested_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OfferRow {
+    pub encounter_id: Uuid,
+    pub accepted: bool,
+    pub decline_reason: Option<String>,
+    pub offered_by: Uuid,
+    pub offered_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ConsentRow {
+    pub id: Uuid,
+    pub participant_id: Uuid,
+    pub encounter_id: Uuid,
+    pub kind: String,
+    /// Comma-separated organization ids.
+    pub discloser_org_ids: String,
+    pub recipient_org_ids: String,
+    pub purpose: String,
+    pub signed_name: String,
+    pub signed_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub recorded_by: Uuid,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ReferralRow {
+    pub id: Uuid,
+    pub encounter_id: Uuid,
+    pub program_id: Uuid,
+    pub participant_id: Uuid,
+    pub from_org_id: Uuid,
+    pub to_org_id: Uuid,
+    pub mode: String,
+    pub status: String,
+    pub business_status: String,
+    pub status_reason: Option<String>,
+    pub assigned_to: Option<Uuid>,
+    pub requested_at: DateTime<Utc>,
+    pub contact_deadline: Option<NaiveDate>,
+    pub arrived_at: Option<DateTime<Utc>>,
+    pub first_contact_at: Option<DateTime<Utc>>,
+    pub intake_at: Option<DateTime<Utc>>,
+    pub engaged_at: Option<DateTime<Utc>>,
+    pub exit_kind: Option<String>,
+    pub exit_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A referral in a provider's queue, with the person's name.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ReferralQueueRow {
+    pub id: Uuid,
+    pub encounter_id: Uuid,
+    pub reference: String,
+    pub mode: String,
+    pub status: String,
+    pub business_status: String,
+    pub requested_at: DateTime<Utc>,
+    pub contact_deadline: Option<NaiveDate>,
+    pub assigned_to: Option<Uuid>,
+    pub first_name: String,
+    pub last_name: String,
+    pub from_org_name: String,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ServiceEventRow {
+    pub id: Uuid,
+    pub referral_id: Uuid,
+    pub kind: String,
+    pub occurred_at: DateTime<Utc>,
+    pub status_after: String,
+    pub reason: Option<String>,
+    pub note: Option<String>,
+    pub detail_json: String,
+    pub recorded_by: Uuid,
+    pub recorded_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct HoldRow {
+    pub id: Uuid,
+    pub encounter_id: Uuid,
+    pub program_id: Uuid,
+    pub prosecutor_org_id: Uuid,
+    pub kind: String,
+    pub citation_number: Option<String>,
+    pub court_date: Option<NaiveDate>,
+    pub deadline_day: NaiveDate,
+    pub deadline_ends_at: DateTime<Utc>,
+    pub state: String,
+    pub correction: Option<String>,
+    pub decision: Option<String>,
+    pub decision_reason: Option<String>,
+    pub decided_by: Option<Uuid>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A hold in the prosecutor's queue or the coordinator's deadline list.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct HoldQueueRow {
+    pub id: Uuid,
+    pub encounter_id: Uuid,
+    pub reference: String,
+    pub occurred_at: DateTime<Utc>,
+    pub first_name: String,
+    pub last_name: String,
+    pub agency_name: String,
+    pub kind: String,
+    pub deadline_day: NaiveDate,
+    pub deadline_ends_at: DateTime<Utc>,
+    pub state: String,
+    pub correction: Option<String>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CaseEventRow {
+    pub id: Uuid,
+    pub program_id: Uuid,
+    pub encounter_id: Uuid,
+    pub kind: String,
+    pub summary: String,
+    pub actor_id: Option<Uuid>,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct JobRow {
+    pub id: Uuid,
+    pub kind: String,
+    pub dedupe_key: String,
+    pub payload: String,
+    pub run_at: DateTime<Utc>,
+    pub status: String,
+    pub attempts: i64,
+    pub locked_by: Option<String>,
+    pub locked_until: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AuditRow {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub user_id: Option<Uuid>,
+    pub username: String,
+    pub action: String,
+    pub resource_kind: String,
+    pub resource_id: String,
+    pub outcome: String,
+    pub ip: String,
+    pub user_agent: String,
+    pub detail: String,
+}
+
+/// An audit record to write (the id is assigned by the database).
+#[derive(Debug, Clone)]
+pub struct NewAudit {
+    pub at: DateTime<Utc>,
+    pub user_id: Option<Uuid>,
+    pub username: String,
+    pub action: String,
+    pub resource_kind: String,
+    pub resource_id: String,
+    pub outcome: String,
+    pub ip: String,
+    pub user_agent: String,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct IdempotencyRow {
+    pub user_id: Uuid,
+    pub idem_key: String,
+    pub request_hash: String,
+    pub response_status: i64,
+    pub response_body: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// One encounter's facts for the dashboard.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct EncounterFactsRow {
+    pub id: Uuid,
+    pub occurred_at: DateTime<Utc>,
+    pub eligible: Option<bool>,
+    pub override_status: Option<String>,
+    pub offer_accepted: Option<bool>,
+    pub deadline_ends_at: Option<DateTime<Utc>>,
+}
+
+/// One referral's service dates for the dashboard.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ReferralFactsRow {
+    pub encounter_id: Uuid,
+    pub mode: String,
+    pub requested_at: DateTime<Utc>,
+    pub arrived_at: Option<DateTime<Utc>>,
+    pub first_contact_at: Option<DateTime<Utc>>,
+    pub intake_at: Option<DateTime<Utc>>,
+    pub engaged_at: Option<DateTime<Utc>>,
+}
