@@ -1,1 +1,98 @@
+//! Handoff's services. Each user action is one function that takes the signed-in user's
+//! context, asks the access policy, does its work in one transaction and writes its audit
+//! record in that same transaction, before anything is returned to the user.
 #![forbid(unsafe_code)]
+
+pub mod admin;
+pub mod audit;
+pub mod auth;
+pub mod cases;
+pub mod dashboard;
+pub mod demo;
+pub mod error;
+pub mod holds;
+pub mod reference;
+pub mod referrals;
+pub mod util;
+pub mod worker;
+
+use std::sync::{Arc, RwLock};
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use handoff_domain::Clock;
+use handoff_domain::input::RefCodes;
+use handoff_storage::{ProgramRow, Store};
+
+pub use audit::Ctx;
+pub use error::{AppError, AppResult};
+
+/// Settings the services need (from the configuration).
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// A session ends after this long without a request.
+    pub session_idle_minutes: i64,
+    /// A session ends this long after sign-in, whatever happens.
+    pub session_max_hours: i64,
+    pub token_days: i64,
+    pub min_password_length: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            session_idle_minutes: 30,
+            session_max_hours: 12,
+            token_days: 90,
+            min_password_length: 8,
+        }
+    }
+}
+
+/// Everything a service needs: the store, the clock, the reference tables in force.
+#[derive(Clone)]
+pub struct App {
+    pub store: Store,
+    pub clock: Arc<dyn Clock>,
+    pub settings: Settings,
+    codes: Arc<RwLock<Arc<RefCodes>>>,
+}
+
+impl App {
+    /// Builds the app over an opened store: loads the shipped reference tables if they
+    /// are not there yet.
+    pub async fn new(store: Store, clock: Arc<dyn Clock>, settings: Settings) -> AppResult<App> {
+        let app = App {
+            store,
+            clock,
+            settings,
+            codes: Arc::new(RwLock::new(Arc::new(RefCodes::default()))),
+        };
+        reference::ensure_shipped(&app).await?;
+        app.reload_codes().await?;
+        Ok(app)
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    pub fn codes(&self) -> Arc<RefCodes> {
+        self.codes
+            .read()
+            .map(|g| g.clone())
+            .unwrap_or_else(|p| p.into_inner().clone())
+    }
+
+    pub async fn reload_codes(&self) -> AppResult<()> {
+        let codes = reference::load_current(&self.store).await?;
+        let mut g = self.codes.write().unwrap_or_else(|p| p.into_inner());
+        *g = Arc::new(codes);
+        Ok(())
+    }
+}
+
+/// A program's time zone (validated when the program is created).
+pub fn program_tz(p: &ProgramRow) -> Tz {
+    p.time_zone.parse().unwrap_or(chrono_tz::UTC)
+}

@@ -1,0 +1,322 @@
+//! Programs, organizations, users, memberships and the on-call roster.
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use handoff_domain::eligibility::Rules;
+use handoff_domain::policy::{ProgramAction, program_grant};
+use handoff_domain::{OrgKind, Pathway, Role};
+use handoff_storage::{MembershipRow, MembershipView, OrgRow, ProgramRow, RulesRow, ShiftRow, ShiftView, UserRow};
+use uuid::Uuid;
+
+use crate::audit::{self, ALLOWED, Ctx};
+use crate::auth::{check_password, hash_password, normalize_username};
+use crate::util::required_text;
+use crate::{App, AppError, AppResult};
+
+pub struct NewProgram {
+    pub name: String,
+    pub time_zone: String,
+    pub intake_deadline_days: i64,
+    pub supervisor_approves_overrides: bool,
+    pub rules: Rules,
+}
+
+/// Creates a program with its first eligibility rules. (Setup: command line and demo.)
+pub async fn create_program(app: &App, p: NewProgram) -> AppResult<ProgramRow> {
+    let name = required_text("name", &p.name, "program name", 200)?;
+    if p.time_zone.parse::<Tz>().is_err() {
+        return Err(AppError::field("time_zone", format!("{:?} is not a time zone name like America/Chicago.", p.time_zone)));
+    }
+    if !(1..=365).contains(&p.intake_deadline_days) {
+        return Err(AppError::field("intake_deadline_days", "The intake deadline is 1 to 365 days."));
+    }
+    let now = app.now();
+    let row = ProgramRow {
+        id: Uuid::now_v7(),
+        name,
+        time_zone: p.time_zone,
+        pathways: Pathway::OfficerIntervention.as_str().into(),
+        intake_deadline_days: p.intake_deadline_days,
+        supervisor_approves_overrides: p.supervisor_approves_overrides,
+        created_at: now,
+    };
+    let rules_json = serde_json::to_string(&p.rules).map_err(|e| AppError::Internal(e.to_string()))?;
+    let mut tx = app.store.write().await?;
+    if tx.program_by_name(&row.name).await?.is_some() {
+        return Err(AppError::field("name", "A program with this name exists."));
+    }
+    tx.insert_program(&row).await?;
+    tx.insert_rules(&RulesRow {
+        id: Uuid::now_v7(),
+        program_id: row.id,
+        version: 1,
+        rules_json,
+        effective_at: now,
+        created_by: None,
+        created_at: now,
+    })
+    .await?;
+    audit::record(&mut tx, app, &Ctx::system(), "program.create", "program", &row.id.to_string(), ALLOWED, &row.name).await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+pub struct NewOrg {
+    pub program_id: Uuid,
+    pub kind: OrgKind,
+    pub name: String,
+    pub address: String,
+    pub phone: String,
+    pub hours: String,
+    pub what_to_bring: String,
+}
+
+pub async fn create_org(app: &App, o: NewOrg) -> AppResult<OrgRow> {
+    let row = OrgRow {
+        id: Uuid::now_v7(),
+        program_id: o.program_id,
+        kind: o.kind.as_str().into(),
+        name: required_text("name", &o.name, "organization name", 200)?,
+        address: o.address.trim().into(),
+        phone: o.phone.trim().into(),
+        hours: o.hours.trim().into(),
+        what_to_bring: o.what_to_bring.trim().into(),
+        created_at: app.now(),
+    };
+    let mut tx = app.store.write().await?;
+    tx.program(o.program_id).await?;
+    tx.insert_org(&row).await.map_err(|e| match e {
+        handoff_storage::StoreError::Conflict(_) => AppError::field("name", "An organization with this name exists in the program."),
+        e => e.into(),
+    })?;
+    audit::record(&mut tx, app, &Ctx::system(), "organization.create", "organization", &row.id.to_string(), ALLOWED, &row.name).await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    pub password: String,
+}
+
+fn valid_username(s: &str) -> AppResult<String> {
+    let n = normalize_username(s);
+    if n.len() < 2 || n.len() > 64 || !n.chars().all(|c| c.is_ascii_alphanumeric() || "._-@".contains(c)) {
+        return Err(AppError::field("username", "Use 2 to 64 letters, digits, dots, dashes, underscores or @."));
+    }
+    Ok(n)
+}
+
+/// Creates a user with memberships, as one transaction. `by` is the administrator, or
+/// None for the command line.
+pub async fn create_user(app: &App, by: Option<&Ctx>, u: NewUser, memberships: &[(Uuid, Role)]) -> AppResult<UserRow> {
+    let mut errors = handoff_domain::FieldErrors::new();
+    let username = valid_username(&u.username).map_err(|e| if let AppError::Invalid(f) = &e { errors.0.extend(f.0.clone()); }).ok();
+    let display_name = required_text("display_name", &u.display_name, "full name", 200).map_err(|e| if let AppError::Invalid(f) = &e { errors.0.extend(f.0.clone()); }).ok();
+    if let Err(AppError::Invalid(f)) = check_password(app, &u.password) {
+        errors.0.extend(f.0);
+    }
+    if memberships.is_empty() {
+        errors.add("organization_id", "Choose an organization and role.");
+    }
+    let (Some(username), Some(display_name)) = (username, display_name) else {
+        return Err(AppError::Invalid(errors));
+    };
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let hash = {
+        let pw = u.password.clone();
+        tokio::task::spawn_blocking(move || hash_password(&pw))
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))??
+    };
+    let now = app.now();
+    let row = UserRow {
+        id: Uuid::now_v7(),
+        username,
+        display_name,
+        password_hash: hash,
+        disabled: false,
+        created_at: now,
+        last_sign_in_at: None,
+    };
+    let mut tx = app.store.write().await?;
+    if let Some(by) = by {
+        let pid = by.require_program()?;
+        if program_grant(&by.actor, pid, ProgramAction::ManageUsers).is_none() {
+            drop(tx);
+            return Err(audit::deny(app, by, "user.create", "user", "").await);
+        }
+    }
+    if tx.user_by_name(&row.username).await?.is_some() {
+        return Err(AppError::field("username", "This user name is taken."));
+    }
+    tx.insert_user(&row).await?;
+    for (org_id, role) in memberships {
+        let org = tx.org(*org_id).await.map_err(|_| AppError::field("organization_id", "Choose an existing organization."))?;
+        if let Some(by) = by {
+            if Some(org.program_id) != by.program_id() {
+                return Err(AppError::field("organization_id", "Choose an organization of your program."));
+            }
+        }
+        check_role_fits(*role, &org)?;
+        tx.insert_membership(&MembershipRow {
+            id: Uuid::now_v7(),
+            user_id: row.id,
+            organization_id: org.id,
+            program_id: org.program_id,
+            role: role.as_str().into(),
+            created_at: now,
+        })
+        .await?;
+    }
+    let ctx = by.cloned().unwrap_or_else(Ctx::system);
+    audit::record(&mut tx, app, &ctx, "user.create", "user", &row.id.to_string(), ALLOWED, &row.username).await?;
+    for (org_id, role) in memberships {
+        audit::record(&mut tx, app, &ctx, "membership.grant", "user", &row.id.to_string(), ALLOWED, &format!("{} at {org_id}", role.as_str())).await?;
+    }
+    tx.commit().await?;
+    Ok(row)
+}
+
+/// A role must suit the kind of organization (a case manager works at a provider).
+fn check_role_fits(role: Role, org: &OrgRow) -> AppResult<()> {
+    let kind = OrgKind::parse(&org.kind).ok_or_else(|| AppError::Internal("org kind".into()))?;
+    let ok = match role {
+        Role::Officer | Role::Supervisor => kind == OrgKind::LawEnforcement,
+        Role::CaseManager => kind == OrgKind::Provider,
+        Role::Prosecutor => kind == OrgKind::Prosecutor,
+        Role::Coordinator | Role::Administrator => true,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(AppError::field("role", format!("A {} cannot belong to a {}.", role.label().to_lowercase(), kind.label().to_lowercase())))
+    }
+}
+
+/// Adds a membership to an existing user (administrator).
+pub async fn add_membership(app: &App, by: &Ctx, user_id: Uuid, org_id: Uuid, role: Role) -> AppResult<()> {
+    let pid = by.require_program()?;
+    if program_grant(&by.actor, pid, ProgramAction::ManageUsers).is_none() {
+        return Err(audit::deny(app, by, "membership.grant", "user", &user_id.to_string()).await);
+    }
+    let mut tx = app.store.write().await?;
+    let org = tx.org(org_id).await.map_err(|_| AppError::field("organization_id", "Choose an existing organization."))?;
+    if org.program_id != pid {
+        return Err(AppError::field("organization_id", "Choose an organization of your program."));
+    }
+    tx.user(user_id).await?;
+    check_role_fits(role, &org)?;
+    tx.insert_membership(&MembershipRow {
+        id: Uuid::now_v7(),
+        user_id,
+        organization_id: org_id,
+        program_id: pid,
+        role: role.as_str().into(),
+        created_at: app.now(),
+    })
+    .await
+    .map_err(|e| match e {
+        handoff_storage::StoreError::Conflict(_) => AppError::field("role", "The user already has this role there."),
+        e => e.into(),
+    })?;
+    audit::record(&mut tx, app, by, "membership.grant", "user", &user_id.to_string(), ALLOWED, &format!("{} at {org_id}", role.as_str())).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub struct AdminOverview {
+    pub program: ProgramRow,
+    pub orgs: Vec<OrgRow>,
+    pub users: Vec<UserRow>,
+    pub memberships: Vec<MembershipView>,
+}
+
+pub async fn overview(app: &App, by: &Ctx) -> AppResult<AdminOverview> {
+    let pid = by.require_program()?;
+    if program_grant(&by.actor, pid, ProgramAction::ManageUsers).is_none() {
+        return Err(audit::deny(app, by, "user.list", "program", &pid.to_string()).await);
+    }
+    let mut tx = app.store.write().await?;
+    let program = tx.program(pid).await?;
+    let orgs = tx.orgs(pid).await?;
+    let memberships = tx.memberships_in(pid).await?;
+    let ids: std::collections::HashSet<Uuid> = memberships.iter().map(|m| m.user_id).collect();
+    let users = tx.users().await?.into_iter().filter(|u| ids.contains(&u.id)).collect();
+    audit::record(&mut tx, app, by, "user.list", "program", &pid.to_string(), ALLOWED, "").await?;
+    tx.commit().await?;
+    Ok(AdminOverview { program, orgs, users, memberships })
+}
+
+pub struct Roster {
+    pub org: OrgRow,
+    pub shifts: Vec<ShiftView>,
+    pub on_call_now: Option<ShiftView>,
+    /// Case managers of the organization, for the form.
+    pub staff: Vec<MembershipView>,
+}
+
+pub async fn rosters(app: &App, by: &Ctx) -> AppResult<Vec<Roster>> {
+    let pid = by.require_program()?;
+    if program_grant(&by.actor, pid, ProgramAction::ManageRoster).is_none() {
+        return Err(audit::deny(app, by, "roster.read", "program", &pid.to_string()).await);
+    }
+    let now = app.now();
+    let mut tx = app.store.write().await?;
+    let members = tx.memberships_in(pid).await?;
+    let mut out = Vec::new();
+    for org in tx.orgs(pid).await? {
+        if org.kind != OrgKind::Provider.as_str() {
+            continue;
+        }
+        let shifts = tx.shifts(org.id, now).await?;
+        let on_call_now = tx.on_call_now(org.id, now).await?;
+        let staff = members.iter().filter(|m| m.organization_id == org.id && m.role == Role::CaseManager.as_str()).cloned().collect();
+        out.push(Roster { org, shifts, on_call_now, staff });
+    }
+    audit::record(&mut tx, app, by, "roster.read", "program", &pid.to_string(), ALLOWED, "").await?;
+    tx.commit().await?;
+    Ok(out)
+}
+
+/// Puts a case manager on call for an organization from `starts_at` to `ends_at`.
+pub async fn add_shift(app: &App, by: Option<&Ctx>, org_id: Uuid, user_id: Uuid, starts_at: DateTime<Utc>, ends_at: DateTime<Utc>) -> AppResult<Uuid> {
+    if ends_at <= starts_at {
+        return Err(AppError::field("ends_at", "The shift must end after it starts."));
+    }
+    if ends_at - starts_at > chrono::Duration::days(31) {
+        return Err(AppError::field("ends_at", "A shift can last at most 31 days."));
+    }
+    let mut tx = app.store.write().await?;
+    let org = tx.org(org_id).await.map_err(|_| AppError::field("organization_id", "Choose a provider."))?;
+    if let Some(by) = by {
+        if program_grant(&by.actor, org.program_id, ProgramAction::ManageRoster).is_none() {
+            drop(tx);
+            return Err(audit::deny(app, by, "roster.add", "organization", &org_id.to_string()).await);
+        }
+    }
+    let members = tx.memberships_of(user_id).await?;
+    if !members.iter().any(|m| m.organization_id == org_id && m.role == Role::CaseManager.as_str()) {
+        return Err(AppError::field("user_id", "Choose a case manager of this provider."));
+    }
+    let id = Uuid::now_v7();
+    tx.insert_shift(&ShiftRow { id, organization_id: org_id, user_id, starts_at, ends_at, created_at: app.now() }).await?;
+    let ctx = by.cloned().unwrap_or_else(Ctx::system);
+    audit::record(&mut tx, app, &ctx, "roster.add", "organization", &org_id.to_string(), ALLOWED, &user_id.to_string()).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn remove_shift(app: &App, by: &Ctx, shift_id: Uuid) -> AppResult<()> {
+    let pid = by.require_program()?;
+    if program_grant(&by.actor, pid, ProgramAction::ManageRoster).is_none() {
+        return Err(audit::deny(app, by, "roster.remove", "shift", &shift_id.to_string()).await);
+    }
+    let mut tx = app.store.write().await?;
+    tx.delete_shift(shift_id).await?;
+    audit::record(&mut tx, app, by, "roster.remove", "shift", &shift_id.to_string(), ALLOWED, "").await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,92 @@
+//! Who did what to which record, when, from where, and whether it was allowed. Writes
+//! go in the action's own transaction; a denial is written in a transaction of its own
+//! (the action's is rolled back) and committed before the "not found" answer is sent.
+use handoff_domain::policy::Actor;
+use handoff_storage::{NewAudit, Tx};
+use uuid::Uuid;
+
+use crate::{App, AppError, AppResult};
+
+/// The signed-in user and where the request came from.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub actor: Actor,
+    pub display_name: String,
+    pub ip: String,
+    pub user_agent: String,
+}
+
+impl Ctx {
+    /// The program the user works in (the first of their memberships).
+    pub fn program_id(&self) -> Option<Uuid> {
+        self.actor.memberships.first().map(|m| m.program_id)
+    }
+
+    pub fn require_program(&self) -> AppResult<Uuid> {
+        self.program_id().ok_or(AppError::NotFound)
+    }
+
+    /// The system itself (the worker), for audit records.
+    pub fn system() -> Ctx {
+        Ctx {
+            actor: Actor {
+                user_id: Uuid::nil(),
+                username: "system".into(),
+                memberships: vec![],
+            },
+            display_name: "Handoff".into(),
+            ip: "-".into(),
+            user_agent: "handoff-worker".into(),
+        }
+    }
+
+    fn user_id(&self) -> Option<Uuid> {
+        (!self.actor.user_id.is_nil()).then_some(self.actor.user_id)
+    }
+}
+
+pub const ALLOWED: &str = "allowed";
+pub const DENIED: &str = "denied";
+pub const FAILED: &str = "failed";
+
+pub async fn record(
+    tx: &mut Tx,
+    app: &App,
+    ctx: &Ctx,
+    action: &str,
+    kind: &str,
+    id: &str,
+    outcome: &str,
+    detail: &str,
+) -> AppResult<()> {
+    tx.insert_audit(&NewAudit {
+        at: app.now(),
+        user_id: ctx.user_id(),
+        username: ctx.actor.username.clone(),
+        action: action.into(),
+        resource_kind: kind.into(),
+        resource_id: id.into(),
+        outcome: outcome.into(),
+        ip: ctx.ip.clone(),
+        user_agent: ctx.user_agent.chars().take(300).collect(),
+        detail: detail.into(),
+    })
+    .await?;
+    Ok(())
+}
+
+/// Records a denied attempt and answers "not found".
+pub async fn deny(app: &App, ctx: &Ctx, action: &str, kind: &str, id: &str) -> AppError {
+    let result = async {
+        let mut tx = app.store.write().await?;
+        record(&mut tx, app, ctx, action, kind, id, DENIED, "").await?;
+        tx.commit().await?;
+        Ok::<(), AppError>(())
+    }
+    .await;
+    if let Err(e) = result {
+        tracing::error!(error = %e, "could not write the audit record of a denial");
+        return AppError::Internal("audit".into());
+    }
+    AppError::NotFound
+}

@@ -1,0 +1,248 @@
+//! Password sign-in (argon2id), server-side sessions and API tokens.
+use std::sync::OnceLock;
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use chrono::Duration;
+use handoff_domain::policy::{Actor, Membership};
+use handoff_domain::{OrgKind, Role};
+use handoff_storage::{SessionRow, TokenRow, Tx, UserRow};
+use uuid::Uuid;
+
+use crate::audit::{self, ALLOWED, Ctx, FAILED};
+use crate::util::{random_token, sha256_hex};
+use crate::{App, AppError, AppResult};
+
+pub fn hash_password(password: &str) -> AppResult<String> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| AppError::Internal(format!("random: {e}")))?;
+    let salt = SaltString::encode_b64(&bytes).map_err(|e| AppError::Internal(format!("salt: {e}")))?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| AppError::Internal(format!("hash: {e}")))
+}
+
+fn verify(hash: &str, password: &str) -> bool {
+    match PasswordHash::new(hash) {
+        Ok(parsed) => Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok(),
+        Err(_) => false,
+    }
+}
+
+/// A hash checked when the user does not exist, so that unknown and known names take
+/// the same time.
+fn dummy_hash() -> &'static str {
+    static H: OnceLock<String> = OnceLock::new();
+    H.get_or_init(|| hash_password("not a real password at all").unwrap_or_default())
+}
+
+pub fn normalize_username(s: &str) -> String {
+    s.trim().to_lowercase()
+}
+
+/// Checks a new password against the rules.
+pub fn check_password(app: &App, password: &str) -> AppResult<()> {
+    if password.chars().count() < app.settings.min_password_length {
+        return Err(AppError::field(
+            "password",
+            format!("Use at least {} characters.", app.settings.min_password_length),
+        ));
+    }
+    if password.len() > 1024 {
+        return Err(AppError::field("password", "Use at most 1024 characters."));
+    }
+    Ok(())
+}
+
+/// A new session: the cookie value (only its hash is stored) and the CSRF token.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    pub token: String,
+    pub csrf: String,
+}
+
+/// Signs in with a password. Every attempt, success or failure, is audited.
+pub async fn sign_in(app: &App, username: &str, password: &str, ip: &str, ua: &str) -> AppResult<NewSession> {
+    let name = normalize_username(username);
+    let user = {
+        let mut tx = app.store.read().await?;
+        let u = tx.user_by_name(&name).await?;
+        tx.rollback().await?;
+        u
+    };
+    let hash = user
+        .as_ref()
+        .map(|u| u.password_hash.clone())
+        .unwrap_or_else(|| dummy_hash().to_string());
+    let pw = password.to_string();
+    let ok = tokio::task::spawn_blocking(move || verify(&hash, &pw))
+        .await
+        .map_err(|e| AppError::Internal(format!("verify: {e}")))?;
+    let now = app.now();
+    let mut tx = app.store.write().await?;
+    let ctx = Ctx {
+        actor: Actor {
+            user_id: user.as_ref().map(|u| u.id).unwrap_or(Uuid::nil()),
+            username: name.chars().take(100).collect(),
+            memberships: vec![],
+        },
+        display_name: String::new(),
+        ip: ip.into(),
+        user_agent: ua.into(),
+    };
+    let user = match user {
+        Some(u) if ok && !u.disabled => u,
+        _ => {
+            audit::record(&mut tx, app, &ctx, "auth.sign_in", "user", &name, FAILED, "").await?;
+            tx.commit().await?;
+            return Err(AppError::Invalid(handoff_domain::FieldErrors::single(
+                "password",
+                "The user name or password is not right.",
+            )));
+        }
+    };
+    let token = random_token(32)?;
+    let csrf = random_token(24)?;
+    tx.insert_session(&SessionRow {
+        id_hash: sha256_hex(token.as_bytes()),
+        user_id: user.id,
+        csrf_token: csrf.clone(),
+        created_at: now,
+        last_seen_at: now,
+    })
+    .await?;
+    tx.set_last_sign_in(user.id, now).await?;
+    audit::record(&mut tx, app, &ctx, "auth.sign_in", "user", &user.id.to_string(), ALLOWED, "").await?;
+    tx.commit().await?;
+    Ok(NewSession { token, csrf })
+}
+
+/// A resolved session.
+#[derive(Debug, Clone)]
+pub struct SessionInfo {
+    pub ctx_actor: Actor,
+    pub display_name: String,
+    pub csrf: String,
+}
+
+/// Looks up a session cookie. Expired sessions (idle or too old) are removed.
+pub async fn resolve_session(app: &App, token: &str) -> AppResult<Option<SessionInfo>> {
+    let hash = sha256_hex(token.as_bytes());
+    let now = app.now();
+    let mut tx = app.store.read().await?;
+    let Some(s) = tx.session(&hash).await? else {
+        return Ok(None);
+    };
+    let idle = now - s.last_seen_at > Duration::minutes(app.settings.session_idle_minutes);
+    let old = now - s.created_at > Duration::hours(app.settings.session_max_hours);
+    let user = tx.user(s.user_id).await?;
+    let (actor, display) = load_actor_with(&mut tx, &user).await?;
+    tx.rollback().await?;
+    if idle || old || user.disabled {
+        let mut tx = app.store.write().await?;
+        tx.delete_session(&hash).await?;
+        tx.commit().await?;
+        return Ok(None);
+    }
+    // Keep writes rare: refresh the idle clock at most once a minute.
+    if now - s.last_seen_at > Duration::seconds(60) {
+        let mut tx = app.store.write().await?;
+        tx.touch_session(&hash, now).await?;
+        tx.commit().await?;
+    }
+    Ok(Some(SessionInfo {
+        ctx_actor: actor,
+        display_name: display,
+        csrf: s.csrf_token,
+    }))
+}
+
+pub async fn sign_out(app: &App, ctx: &Ctx, token: &str) -> AppResult<()> {
+    let mut tx = app.store.write().await?;
+    tx.delete_session(&sha256_hex(token.as_bytes())).await?;
+    audit::record(&mut tx, app, ctx, "auth.sign_out", "user", &ctx.actor.user_id.to_string(), ALLOWED, "").await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn load_actor_with(tx: &mut Tx, user: &UserRow) -> AppResult<(Actor, String)> {
+    let ms = tx.memberships_of(user.id).await?;
+    let memberships = ms
+        .into_iter()
+        .filter_map(|m| {
+            Some(Membership {
+                program_id: m.program_id,
+                org_id: m.organization_id,
+                org_kind: OrgKind::parse(&m.org_kind)?,
+                role: Role::parse(&m.role)?,
+            })
+        })
+        .collect();
+    Ok((
+        Actor {
+            user_id: user.id,
+            username: user.username.clone(),
+            memberships,
+        },
+        user.display_name.clone(),
+    ))
+}
+
+/// Creates an API token for a user; returns the token (shown once) and its id.
+pub async fn create_token(app: &App, username: &str, label: &str, days: Option<i64>) -> AppResult<(String, TokenRow)> {
+    let now = app.now();
+    let days = days.unwrap_or(app.settings.token_days);
+    if !(1..=366).contains(&days) {
+        return Err(AppError::field("days", "A token lasts from 1 to 366 days."));
+    }
+    let mut tx = app.store.write().await?;
+    let user = tx
+        .user_by_name(&normalize_username(username))
+        .await?
+        .ok_or_else(|| AppError::field("user", format!("There is no user {username:?}.")))?;
+    let token = format!("hot_{}", random_token(32)?);
+    let row = TokenRow {
+        id: Uuid::now_v7(),
+        user_id: user.id,
+        token_hash: sha256_hex(token.as_bytes()),
+        label: label.chars().take(100).collect(),
+        created_at: now,
+        expires_at: now + Duration::days(days),
+        revoked_at: None,
+    };
+    tx.insert_token(&row).await?;
+    let ctx = Ctx::system();
+    audit::record(&mut tx, app, &ctx, "token.create", "user", &user.id.to_string(), ALLOWED, &row.id.to_string()).await?;
+    tx.commit().await?;
+    Ok((token, row))
+}
+
+pub async fn revoke_token(app: &App, token_id: Uuid) -> AppResult<()> {
+    let mut tx = app.store.write().await?;
+    tx.revoke_token(token_id, app.now()).await?;
+    audit::record(&mut tx, app, &Ctx::system(), "token.revoke", "api_token", &token_id.to_string(), ALLOWED, "").await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Resolves a bearer token to its user, if valid now.
+pub async fn resolve_token(app: &App, token: &str) -> AppResult<Option<(Actor, String)>> {
+    let now = app.now();
+    let mut tx = app.store.read().await?;
+    let Some(t) = tx.token_by_hash(&sha256_hex(token.as_bytes())).await? else {
+        return Ok(None);
+    };
+    if t.revoked_at.is_some() || t.expires_at <= now {
+        return Ok(None);
+    }
+    let user = tx.user(t.user_id).await?;
+    if user.disabled {
+        return Ok(None);
+    }
+    let r = load_actor_with(&mut tx, &user).await?;
+    tx.rollback().await?;
+    Ok(Some(r))
+}

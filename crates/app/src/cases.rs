@@ -1,0 +1,863 @@
+//! The officer's side of a case: the encounter, the eligibility decision and its
+//! override, the offer, the release of information, the handoff, the legal hold and the
+//! referral slip.
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use handoff_domain::eligibility::{self, Attestation, Criterion, Rules};
+use handoff_domain::hold::{self, DeadlineStatus, HoldState};
+use handoff_domain::input::{EncounterInput, NewEncounter, Offer, OfferInput, PersonRef};
+use handoff_domain::policy::{Access, CaseAction, CaseFacts, ProgramAction, View, case_access, program_grant};
+use handoff_domain::progress::{self, ProgressStatus, ServiceFacts};
+use handoff_domain::referral::{BusinessStatus, ReferralStatus};
+use handoff_domain::{ExitKind, FieldErrors, HandoffMode, HoldKind, OrgKind, Pathway};
+use handoff_storage::*;
+use uuid::Uuid;
+
+use crate::audit::{self, ALLOWED, Ctx};
+use crate::util::{reference_number, sha256_hex};
+use crate::{App, AppError, AppResult, program_tz};
+
+pub const DEADLINE_JOB: &str = "hold_deadline";
+
+pub fn deadline_job_key(hold_id: Uuid) -> String {
+    format!("{DEADLINE_JOB}:{hold_id}")
+}
+
+/// Access facts for a case, as of `now`.
+pub async fn case_facts(tx: &mut Tx, e: &EncounterRow, now: DateTime<Utc>) -> AppResult<CaseFacts> {
+    let referrals = tx.referrals_for_encounter(e.id).await?;
+    let hold = tx.hold_for_encounter(e.id).await?;
+    let consents = tx.consents_for_encounter(e.id).await?;
+    Ok(CaseFacts {
+        program_id: e.program_id,
+        agency_org_id: e.agency_id,
+        officer_id: e.officer_id,
+        referral_org_ids: referrals.iter().map(|r| r.to_org_id).collect(),
+        prosecutor_org_id: hold.map(|h| h.prosecutor_org_id),
+        consent_recipient_org_ids: valid_recipients(&consents, now),
+    })
+}
+
+/// Organizations named by a release valid at `now` (signed, not revoked, not expired).
+pub fn valid_recipients(consents: &[ConsentRow], now: DateTime<Utc>) -> Vec<Uuid> {
+    consents
+        .iter()
+        .filter(|c| c.signed_at <= now && c.revoked_at.is_none() && c.expires_at.is_none_or(|x| x > now))
+        .flat_map(|c| parse_ids(&c.recipient_org_ids))
+        .collect()
+}
+
+pub fn parse_ids(s: &str) -> Vec<Uuid> {
+    s.split(',').filter_map(|x| Uuid::parse_str(x.trim()).ok()).collect()
+}
+
+fn join_ids(ids: &[Uuid]) -> String {
+    ids.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(",")
+}
+
+/// The service facts of a case, over all its referrals (an intake at any of them counts).
+pub fn service_facts(referrals: &[ReferralRow]) -> ServiceFacts {
+    let min = |f: &dyn Fn(&ReferralRow) -> Option<DateTime<Utc>>| referrals.iter().filter_map(f).min();
+    let exit = referrals
+        .iter()
+        .filter_map(|r| Some((ExitKind::parse(r.exit_kind.as_deref()?)?, r.exit_at?)))
+        .max_by_key(|(_, at)| *at);
+    ServiceFacts {
+        first_contact_at: min(&|r| r.first_contact_at),
+        intake_at: min(&|r| r.intake_at),
+        engaged_at: min(&|r| r.engaged_at),
+        exit,
+    }
+}
+
+pub async fn case_event(tx: &mut Tx, app: &App, e: &EncounterRow, actor: Option<Uuid>, kind: &str, summary: &str) -> AppResult<()> {
+    tx.insert_case_event(&CaseEventRow {
+        id: Uuid::now_v7(),
+        program_id: e.program_id,
+        encounter_id: e.id,
+        kind: kind.into(),
+        summary: summary.into(),
+        actor_id: actor.filter(|a| !a.is_nil()),
+        at: app.now(),
+    })
+    .await?;
+    Ok(())
+}
+
+pub async fn load_program(tx: &mut Tx, id: Uuid) -> AppResult<(ProgramRow, Tz)> {
+    let p = tx.program(id).await?;
+    let tz = program_tz(&p);
+    Ok((p, tz))
+}
+
+// ----- participant search ---------------------------------------------------------------
+
+#[derive(Debug, Clone)]
+pub struct ParticipantMatch {
+    pub id: Uuid,
+    pub first_name: String,
+    pub last_name: String,
+    pub dob: NaiveDate,
+}
+
+/// Searches participants by last name (and first name), optionally with the birth date, so
+/// the same person is not entered twice. Audited: it reads identities.
+pub async fn search_participants(app: &App, ctx: &Ctx, query: &str, dob: Option<NaiveDate>) -> AppResult<Vec<ParticipantMatch>> {
+    let pid = ctx.require_program()?;
+    if program_grant(&ctx.actor, pid, ProgramAction::SearchParticipants).is_none() {
+        return Err(audit::deny(app, ctx, "participant.search", "program", &pid.to_string()).await);
+    }
+    let words: Vec<String> = query.split_whitespace().map(handoff_domain::input::normalize_name).filter(|w| !w.is_empty()).collect();
+    if words.is_empty() || words[0].chars().count() < 2 {
+        return Err(AppError::field("q", "Type at least two letters of the last name."));
+    }
+    let prefix = match words.len() {
+        1 => words[0].clone(),
+        _ => format!("{} {}", words[0], words[1]),
+    };
+    let mut tx = app.store.write().await?;
+    let rows = tx.search_participants(pid, &prefix, dob, 20).await?;
+    audit::record(&mut tx, app, ctx, "participant.search", "program", &pid.to_string(), ALLOWED, &format!("{} results", rows.len())).await?;
+    tx.commit().await?;
+    Ok(rows
+        .into_iter()
+        .map(|p| ParticipantMatch { id: p.id, first_name: p.first_name, last_name: p.last_name, dob: p.dob })
+        .collect())
+}
+
+/// The name as searched: last name first, normalised.
+pub fn search_name(first: &str, last: &str) -> String {
+    format!("{} {}", handoff_domain::input::normalize_name(last), handoff_domain::input::normalize_name(first))
+}
+
+// ----- encounter ------------------------------------------------------------------------------
+
+/// The result of a keyed request, replayed for a retry with the same key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Created {
+    pub id: Uuid,
+    pub replayed: bool,
+}
+
+/// Records an encounter and its eligibility decision, in one transaction. With an
+/// idempotency key, a retry returns the first result and a different body is a conflict.
+pub async fn create_encounter(app: &App, ctx: &Ctx, input: &EncounterInput, idem_key: Option<&str>) -> AppResult<Created> {
+    let pid = ctx.require_program()?;
+    let Some(grant) = program_grant(&ctx.actor, pid, ProgramAction::CreateEncounter).cloned() else {
+        return Err(audit::deny(app, ctx, "encounter.create", "program", &pid.to_string()).await);
+    };
+    let now = app.now();
+    let body_hash = sha256_hex(serde_json::to_string(input).unwrap_or_default().as_bytes());
+    let mut tx = app.store.write().await?;
+    if let Some(key) = idem_key {
+        if let Some(prev) = tx.idempotency(ctx.actor.user_id, key).await? {
+            tx.rollback().await?;
+            return replay(prev, &body_hash);
+        }
+    }
+    let (program, tz) = load_program(&mut tx, pid).await?;
+    let codes = app.codes();
+    let new: NewEncounter = input.parse(&codes, tz, now)?;
+
+    let (participant_id, dob, sex, race, ethnicity) = match &new.person {
+        PersonRef::Existing(id) => {
+            let p = match tx.participant(*id).await {
+                Ok(p) if p.program_id == pid => p,
+                _ => return Err(AppError::field("participant_id", "The chosen participant was not found; search again.")),
+            };
+            (p.id, p.dob, p.sex, p.race, p.ethnicity)
+        }
+        PersonRef::New(person) => {
+            if let Some(existing) = tx.participant_by_match_key(pid, &person.match_key()).await? {
+                let mut e = FieldErrors::new();
+                e.add("person.last_name", format!(
+                    "{} {} (born {}) is already recorded. Choose them from the search so the same person is not entered twice.",
+                    existing.first_name, existing.last_name, existing.dob
+                ));
+                e.add("existing_participant_id", existing.id.to_string());
+                return Err(AppError::Invalid(e));
+            }
+            let row = ParticipantRow {
+                id: Uuid::now_v7(),
+                program_id: pid,
+                first_name: person.first_name.clone(),
+                last_name: person.last_name.clone(),
+                dob: person.dob,
+                sex: person.sex.as_str().into(),
+                race: person.race.as_str().into(),
+                ethnicity: person.ethnicity.as_str().into(),
+                phone: person.phone.clone(),
+                email: person.email.clone(),
+                match_key: person.match_key(),
+                search_name: search_name(&person.first_name, &person.last_name),
+                created_at: now,
+                created_by: ctx.actor.user_id,
+            };
+            tx.insert_participant(&row).await?;
+            (row.id, row.dob, row.sex, row.race, row.ethnicity)
+        }
+    };
+    let local_day = new.occurred_at.with_timezone(&tz).date_naive();
+    let enc = EncounterRow {
+        id: Uuid::now_v7(),
+        program_id: pid,
+        reference: reference_number()?,
+        pathway: Pathway::OfficerIntervention.as_str().into(),
+        agency_id: grant.org_id,
+        officer_id: ctx.actor.user_id,
+        participant_id,
+        occurred_at: new.occurred_at,
+        location: new.location.clone(),
+        incident_number: new.incident_number.clone(),
+        age_at_encounter: eligibility::age_on(dob, local_day) as i64,
+        sex,
+        race,
+        ethnicity,
+        created_at: now,
+    };
+    tx.insert_encounter(&enc).await?;
+    for (i, o) in new.offenses.iter().enumerate() {
+        tx.insert_offense(&OffenseRow {
+            id: Uuid::now_v7(),
+            encounter_id: enc.id,
+            position: i as i64,
+            code: o.code.clone(),
+            code_version: codes.version.clone(),
+            drug_activity: o.drug_activity.clone(),
+            drug_type: o.drug_type.clone(),
+            quantity: o.quantity,
+            unit: o.unit.clone(),
+        })
+        .await?;
+    }
+    tx.fail_point("encounter.after_offenses")?;
+    let rules_row = tx.rules_at(pid, now).await?;
+    let rules: Rules = serde_json::from_str(&rules_row.rules_json).map_err(|e| AppError::Internal(format!("rules: {e}")))?;
+    let decision = eligibility::evaluate(&rules, &new.offenses, dob, local_day, &new.attestations);
+    tx.insert_decision(&DecisionRow {
+        id: Uuid::now_v7(),
+        encounter_id: enc.id,
+        rules_version: rules_row.version,
+        rules_json: rules_row.rules_json.clone(),
+        attestations: new.attestations.iter().map(|a| a.as_str()).collect::<Vec<_>>().join(","),
+        criteria_json: serde_json::to_string(&decision.criteria).map_err(|e| AppError::Internal(e.to_string()))?,
+        eligible: decision.eligible,
+        decided_by: ctx.actor.user_id,
+        decided_at: now,
+    })
+    .await?;
+    case_event(&mut tx, app, &enc, Some(ctx.actor.user_id), "encounter.recorded", &format!("Encounter recorded by {}", ctx.display_name)).await?;
+    let summary = if decision.eligible { "Eligible".to_string() } else { format!("Not eligible: {}", failed_labels(&decision.criteria)) };
+    case_event(&mut tx, app, &enc, Some(ctx.actor.user_id), "eligibility.decided", &summary).await?;
+    audit::record(&mut tx, app, ctx, "encounter.create", "encounter", &enc.id.to_string(), ALLOWED, &format!("program {} ({})", program.name, enc.reference)).await?;
+    if let Some(key) = idem_key {
+        remember(&mut tx, ctx, key, &body_hash, enc.id, now).await?;
+    }
+    tx.commit().await?;
+    Ok(Created { id: enc.id, replayed: false })
+}
+
+fn failed_labels(criteria: &[Criterion]) -> String {
+    criteria
+        .iter()
+        .filter(|c| c.outcome != eligibility::Outcome::Met)
+        .map(|c| c.label.clone())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn replay(prev: IdempotencyRow, body_hash: &str) -> AppResult<Created> {
+    if prev.request_hash != body_hash {
+        return Err(AppError::Conflict("This idempotency key was already used for a different request.".into()));
+    }
+    let id = Uuid::parse_str(&prev.response_body).map_err(|_| AppError::Internal("idempotency row".into()))?;
+    Ok(Created { id, replayed: true })
+}
+
+async fn remember(tx: &mut Tx, ctx: &Ctx, key: &str, body_hash: &str, id: Uuid, now: DateTime<Utc>) -> AppResult<()> {
+    if key.is_empty() || key.len() > 200 {
+        return Err(AppError::field("idempotency_key", "The idempotency key must be 1 to 200 characters."));
+    }
+    let fresh = tx
+        .insert_idempotency(&IdempotencyRow {
+            user_id: ctx.actor.user_id,
+            idem_key: key.into(),
+            request_hash: body_hash.into(),
+            response_status: 201,
+            response_body: id.to_string(),
+            created_at: now,
+        })
+        .await?;
+    if !fresh {
+        return Err(AppError::Conflict("This request was already submitted.".into()));
+    }
+    Ok(())
+}
+
+// ----- reading a case (legal view) -------------------------------------------------------------
+
+#[derive(Debug, Clone)]
+pub struct OffenseLine {
+    pub code: String,
+    pub name: String,
+    pub drug: Option<String>,
+}
+
+/// A referral as the referring agency sees it: where, how, when, and whether the provider
+/// refused it (so the agency can refer again). No service content.
+#[derive(Debug, Clone)]
+pub struct ReferralLegalLine {
+    pub id: Uuid,
+    pub provider: String,
+    pub mode: HandoffMode,
+    pub requested_at: DateTime<Utc>,
+    pub closed_without_service: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct HoldLine {
+    pub id: Uuid,
+    pub kind: HoldKind,
+    pub citation_number: Option<String>,
+    pub court_date: Option<NaiveDate>,
+    pub deadline_day: NaiveDate,
+    /// The state as the viewer may see it.
+    pub state_label: String,
+    pub deadline_status: Option<DeadlineStatus>,
+    pub decision: Option<String>,
+    pub decision_reason: Option<String>,
+    pub correction: Option<String>,
+}
+
+/// The referring agency's (and supervisor's) view of a case. Built from types that have
+/// no field for clinical content.
+#[derive(Debug, Clone)]
+pub struct CaseView {
+    pub encounter: EncounterRow,
+    pub officer_name: String,
+    pub agency_name: String,
+    pub person_name: String,
+    pub person_dob: NaiveDate,
+    pub offenses: Vec<OffenseLine>,
+    pub eligible: bool,
+    pub criteria: Vec<Criterion>,
+    pub rules_version: i64,
+    pub attestations: Vec<Attestation>,
+    pub override_: Option<OverrideRow>,
+    pub effective_eligible: bool,
+    pub offer: Option<OfferRow>,
+    pub referrals: Vec<ReferralLegalLine>,
+    pub can_refer_again: bool,
+    pub hold: Option<HoldLine>,
+    pub progress: ProgressStatus,
+    pub can_act: bool,
+    pub can_approve: bool,
+    pub needs_supervisor: bool,
+    pub providers: Vec<OrgRow>,
+    pub history: Vec<CaseEventRow>,
+    pub tz: Tz,
+}
+
+/// Case events the legal side may see without consent (service events need it).
+pub fn legal_event_visible(kind: &str, progress_shared: bool) -> bool {
+    progress_shared || !kind.starts_with("service.")
+}
+
+/// How a hold's state may be shown to a legal-side viewer: whether intake happened is a
+/// Part 2 fact, so without consent the state is reduced to "status not shared".
+pub fn legal_state_label(state: HoldState, shared: bool) -> String {
+    match state {
+        HoldState::IntakeMet | HoldState::DeadlineMissed | HoldState::ReferredBack if !shared => {
+            "Held; progress not shared (no valid release of information)".into()
+        }
+        s => s.label().into(),
+    }
+}
+
+pub fn offense_lines(app: &App, rows: &[OffenseRow]) -> Vec<OffenseLine> {
+    let codes = app.codes();
+    rows.iter()
+        .map(|o| {
+            let drug = if eligibility::is_drug_offense(&o.code) {
+                let mut parts = Vec::new();
+                if let Some(a) = &o.drug_activity {
+                    parts.push(codes.name("drug_activity", a));
+                }
+                if let Some(t) = &o.drug_type {
+                    parts.push(codes.name("drug_type", t));
+                }
+                match (o.quantity, &o.unit) {
+                    (Some(q), Some(u)) => parts.push(format!("{q} {}", codes.name("drug_unit", u))),
+                    _ => parts.push("quantity unknown".into()),
+                }
+                Some(parts.join(", "))
+            } else {
+                None
+            };
+            OffenseLine { code: o.code.clone(), name: codes.name("offense", &o.code), drug }
+        })
+        .collect()
+}
+
+/// Reads a case from the referring agency's side (officer, supervisor).
+pub async fn view_case(app: &App, ctx: &Ctx, encounter_id: Uuid) -> AppResult<CaseView> {
+    let now = app.now();
+    let mut tx = app.store.write().await?;
+    let Ok(enc) = tx.encounter(encounter_id).await else {
+        drop(tx);
+        return Err(audit::deny(app, ctx, "encounter.read", "encounter", &encounter_id.to_string()).await);
+    };
+    let facts = case_facts(&mut tx, &enc, now).await?;
+    let (org_id, shared) = match case_access(&ctx.actor, CaseAction::ViewEncounter, &facts) {
+        Access::Allow(View::Legal { org_id, progress_shared }) => (org_id, progress_shared),
+        _ => {
+            drop(tx);
+            return Err(audit::deny(app, ctx, "encounter.read", "encounter", &encounter_id.to_string()).await);
+        }
+    };
+    let _ = org_id;
+    let can_act = case_access(&ctx.actor, CaseAction::ActOnEncounter, &facts).allowed();
+    let can_approve = case_access(&ctx.actor, CaseAction::ApproveOverride, &facts).allowed();
+    let (program, tz) = load_program(&mut tx, enc.program_id).await?;
+    let person = tx.participant(enc.participant_id).await?;
+    let officer = tx.user(enc.officer_id).await?;
+    let agency = tx.org(enc.agency_id).await?;
+    let offenses = tx.offenses(enc.id).await?;
+    let decision = tx.decision(enc.id).await?;
+    let override_ = tx.override_of(decision.id).await?;
+    let offer = tx.offer(enc.id).await?;
+    let referrals = tx.referrals_for_encounter(enc.id).await?;
+    let hold_row = tx.hold_for_encounter(enc.id).await?;
+    let orgs = tx.orgs(enc.program_id).await?;
+    let history = tx.case_events(enc.id).await?;
+    let criteria: Vec<Criterion> = serde_json::from_str(&decision.criteria_json).map_err(|e| AppError::Internal(e.to_string()))?;
+    let org_name = |id: Uuid| orgs.iter().find(|o| o.id == id).map(|o| o.name.clone()).unwrap_or_default();
+    let referral_lines: Vec<ReferralLegalLine> = referrals
+        .iter()
+        .map(|r| ReferralLegalLine {
+            id: r.id,
+            provider: org_name(r.to_org_id),
+            mode: HandoffMode::parse(&r.mode).unwrap_or(HandoffMode::ContactCard),
+            requested_at: r.requested_at,
+            closed_without_service: matches!(ReferralStatus::parse(&r.status), Some(ReferralStatus::Rejected | ReferralStatus::Cancelled)),
+        })
+        .collect();
+    let any_open = referrals.iter().any(|r| ReferralStatus::parse(&r.status).is_some_and(|s| s.is_open()));
+    let deadline = hold_row.as_ref().map(|h| hold::Deadline { last_day: h.deadline_day, ends_at: h.deadline_ends_at });
+    let hold = hold_row.as_ref().map(|h| {
+        let state = HoldState::parse(&h.state).unwrap_or(HoldState::Held);
+        HoldLine {
+            id: h.id,
+            kind: HoldKind::parse(&h.kind).unwrap_or(HoldKind::Abeyance),
+            citation_number: h.citation_number.clone(),
+            court_date: h.court_date,
+            deadline_day: h.deadline_day,
+            state_label: legal_state_label(state, shared),
+            deadline_status: shared.then(|| hold::deadline_status(state, hold::Deadline { last_day: h.deadline_day, ends_at: h.deadline_ends_at }, now, tz)),
+            decision: h.decision.clone(),
+            decision_reason: h.decision_reason.clone(),
+            correction: if shared { h.correction.clone() } else { None },
+        }
+    });
+    let progress = progress::progress(shared, &service_facts(&referrals), deadline, now, tz);
+    let effective_eligible = decision.eligible || override_.as_ref().is_some_and(|o| o.status == "approved");
+    let view = CaseView {
+        officer_name: officer.display_name,
+        agency_name: agency.name,
+        person_name: format!("{} {}", person.first_name, person.last_name),
+        person_dob: person.dob,
+        offenses: offense_lines(app, &offenses),
+        eligible: decision.eligible,
+        criteria,
+        rules_version: decision.rules_version,
+        attestations: decision.attestations.split(',').filter_map(Attestation::parse).collect(),
+        override_,
+        effective_eligible,
+        can_refer_again: can_act && offer.as_ref().is_some_and(|o| o.accepted) && !referrals.is_empty() && !any_open,
+        offer,
+        referrals: referral_lines,
+        hold,
+        progress,
+        can_act,
+        can_approve,
+        needs_supervisor: program.supervisor_approves_overrides,
+        providers: orgs.into_iter().filter(|o| o.kind == OrgKind::Provider.as_str()).collect(),
+        history: history.into_iter().filter(|e| legal_event_visible(&e.kind, shared)).collect(),
+        encounter: enc,
+        tz,
+    };
+    audit::record(&mut tx, app, ctx, "encounter.read", "encounter", &encounter_id.to_string(), ALLOWED, "").await?;
+    tx.commit().await?;
+    Ok(view)
+}
+
+/// The officer's (or supervisor's) recent encounters.
+pub async fn my_encounters(app: &App, ctx: &Ctx) -> AppResult<Vec<EncounterListRow>> {
+    let pid = ctx.require_program()?;
+    let Some(grant) = program_grant(&ctx.actor, pid, ProgramAction::ViewOwnEncounters).cloned() else {
+        return Err(audit::deny(app, ctx, "encounter.list", "program", &pid.to_string()).await);
+    };
+    let mut tx = app.store.write().await?;
+    let rows = if grant.role == handoff_domain::Role::Supervisor {
+        tx.encounters_of_agency(grant.org_id, 100).await?
+    } else {
+        tx.encounters_of_officer(ctx.actor.user_id, 50).await?
+    };
+    audit::record(&mut tx, app, ctx, "encounter.list", "organization", &grant.org_id.to_string(), ALLOWED, &format!("{} rows", rows.len())).await?;
+    tx.commit().await?;
+    Ok(rows)
+}
+
+/// Loads an encounter and checks an action on it, auditing a denial as "not found".
+async fn guarded(app: &App, ctx: &Ctx, tx: &mut Tx, encounter_id: Uuid, action: CaseAction, audit_action: &str) -> AppResult<(EncounterRow, CaseFacts)> {
+    let now = app.now();
+    let enc = match tx.encounter(encounter_id).await {
+        Ok(e) => e,
+        Err(StoreError::NotFound) => return Err(audit::deny(app, ctx, audit_action, "encounter", &encounter_id.to_string()).await),
+        Err(e) => return Err(e.into()),
+    };
+    let facts = case_facts(tx, &enc, now).await?;
+    if !case_access(&ctx.actor, action, &facts).allowed() {
+        return Err(audit::deny(app, ctx, audit_action, "encounter", &encounter_id.to_string()).await);
+    }
+    Ok((enc, facts))
+}
+
+// ----- override ---------------------------------------------------------------------------------
+
+pub async fn request_override(app: &App, ctx: &Ctx, encounter_id: Uuid, reason: &str) -> AppResult<()> {
+    let reason = crate::util::required_text("reason", reason, "reason for the override", 1000)?;
+    let mut tx = app.store.write().await?;
+    let (enc, _) = match guarded(app, ctx, &mut tx, encounter_id, CaseAction::ActOnEncounter, "eligibility.override").await {
+        Ok(x) => x,
+        Err(e) => return Err(e),
+    };
+    let (program, _) = load_program(&mut tx, enc.program_id).await?;
+    let decision = tx.decision(enc.id).await?;
+    if decision.eligible {
+        return Err(AppError::Rule("The person is eligible; there is nothing to override.".into()));
+    }
+    if tx.override_of(decision.id).await?.is_some() {
+        return Err(AppError::Conflict("An override was already requested for this decision.".into()));
+    }
+    let status = if program.supervisor_approves_overrides { "pending" } else { "approved" };
+    let now = app.now();
+    tx.insert_override(&OverrideRow {
+        id: Uuid::now_v7(),
+        decision_id: decision.id,
+        reason: reason.clone(),
+        requested_by: ctx.actor.user_id,
+        requested_at: now,
+        status: status.into(),
+        reviewed_by: None,
+        reviewed_at: None,
+        review_note: None,
+    })
+    .await?;
+    let summary = if status == "pending" { format!("Override requested (awaiting a supervisor): {reason}") } else { format!("Eligibility overridden: {reason}") };
+    case_event(&mut tx, app, &enc, Some(ctx.actor.user_id), "eligibility.override", &summary).await?;
+    audit::record(&mut tx, app, ctx, "eligibility.override", "encounter", &enc.id.to_string(), ALLOWED, status).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn pending_overrides(app: &App, ctx: &Ctx) -> AppResult<Vec<PendingOverrideRow>> {
+    let pid = ctx.require_program()?;
+    let Some(grant) = program_grant(&ctx.actor, pid, ProgramAction::ReviewOverrides).cloned() else {
+        return Err(audit::deny(app, ctx, "eligibility.override.list", "program", &pid.to_string()).await);
+    };
+    let mut tx = app.store.write().await?;
+    let rows = tx.pending_overrides(grant.org_id).await?;
+    audit::record(&mut tx, app, ctx, "eligibility.override.list", "organization", &grant.org_id.to_string(), ALLOWED, "").await?;
+    tx.commit().await?;
+    Ok(rows)
+}
+
+pub async fn review_override(app: &App, ctx: &Ctx, encounter_id: Uuid, approve: bool, note: &str) -> AppResult<()> {
+    let note = note.trim();
+    if !approve && note.is_empty() {
+        return Err(AppError::field("note", "Say why the override is refused."));
+    }
+    let mut tx = app.store.write().await?;
+    let (enc, _) = guarded(app, ctx, &mut tx, encounter_id, CaseAction::ApproveOverride, "eligibility.override.review").await?;
+    let decision = tx.decision(enc.id).await?;
+    let Some(o) = tx.override_of(decision.id).await? else {
+        return Err(AppError::Rule("No override was requested.".into()));
+    };
+    if o.requested_by == ctx.actor.user_id {
+        return Err(AppError::Rule("A supervisor cannot approve their own override.".into()));
+    }
+    let status = if approve { "approved" } else { "rejected" };
+    tx.review_override(o.id, status, ctx.actor.user_id, app.now(), note)
+        .await
+        .map_err(|e| match e {
+            StoreError::NotFound => AppError::Conflict("This override was already reviewed.".into()),
+            e => e.into(),
+        })?;
+    case_event(&mut tx, app, &enc, Some(ctx.actor.user_id), "eligibility.override_reviewed", &format!("Override {status} by {}", ctx.display_name)).await?;
+    audit::record(&mut tx, app, ctx, "eligibility.override.review", "encounter", &enc.id.to_string(), ALLOWED, status).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+// ----- offer, consent, handoff, hold ---------------------------------------------------------
+
+fn provider_of(orgs: &[OrgRow], id: Uuid) -> AppResult<OrgRow> {
+    orgs.iter()
+        .find(|o| o.id == id && o.kind == OrgKind::Provider.as_str())
+        .cloned()
+        .ok_or_else(|| AppError::field("provider_id", "Choose one of the program's providers."))
+}
+
+/// Creates a referral (requested) to a provider; a warm handoff goes to whoever is on call.
+async fn create_referral(tx: &mut Tx, app: &App, ctx: &Ctx, enc: &EncounterRow, provider: &OrgRow, mode: HandoffMode, contact_deadline: Option<NaiveDate>) -> AppResult<ReferralRow> {
+    let now = app.now();
+    let assigned = match mode {
+        HandoffMode::Warm => tx.on_call_now(provider.id, now).await?.map(|s| s.user_id),
+        HandoffMode::ContactCard => None,
+    };
+    let r = ReferralRow {
+        id: Uuid::now_v7(),
+        encounter_id: enc.id,
+        program_id: enc.program_id,
+        participant_id: enc.participant_id,
+        from_org_id: enc.agency_id,
+        to_org_id: provider.id,
+        mode: mode.as_str().into(),
+        status: ReferralStatus::Requested.as_str().into(),
+        business_status: BusinessStatus::AwaitingResponse.as_str().into(),
+        status_reason: None,
+        assigned_to: assigned,
+        requested_at: now,
+        contact_deadline,
+        arrived_at: None,
+        first_contact_at: None,
+        intake_at: None,
+        engaged_at: None,
+        exit_kind: None,
+        exit_at: None,
+        updated_at: now,
+    };
+    tx.insert_referral(&r).await?;
+    case_event(tx, app, enc, Some(ctx.actor.user_id), "referral.requested", &format!("{} to {}", mode.label(), provider.name)).await?;
+    Ok(r)
+}
+
+/// Records the person's answer to the offer. On acceptance, in the same transaction: the
+/// release of information, the referral (warm handoff or contact card), the legal hold
+/// and its deadline job.
+pub async fn record_offer(app: &App, ctx: &Ctx, encounter_id: Uuid, input: &OfferInput) -> AppResult<()> {
+    let now = app.now();
+    let mut tx = app.store.write().await?;
+    let (enc, _) = guarded(app, ctx, &mut tx, encounter_id, CaseAction::ActOnEncounter, "offer.record").await?;
+    let (program, tz) = load_program(&mut tx, enc.program_id).await?;
+    let today = now.with_timezone(&tz).date_naive();
+    let offer = input.parse(today)?;
+    let decision = tx.decision(enc.id).await?;
+    let ovr = tx.override_of(decision.id).await?;
+    let eligible = decision.eligible || ovr.as_ref().is_some_and(|o| o.status == "approved");
+    if !eligible {
+        return Err(AppError::Rule(match ovr {
+            Some(o) if o.status == "pending" => "The override is waiting for a supervisor; the offer can be recorded once it is approved.".into(),
+            _ => "The person is not eligible. Request an override with a reason if you believe they should be offered diversion.".into(),
+        }));
+    }
+    if tx.offer(enc.id).await?.is_some() {
+        return Err(AppError::Conflict("The offer was already recorded for this encounter.".into()));
+    }
+    match offer {
+        Offer::Declined { reason } => {
+            tx.insert_offer(&OfferRow { encounter_id: enc.id, accepted: false, decline_reason: Some(reason), offered_by: ctx.actor.user_id, offered_at: now }).await?;
+            case_event(&mut tx, app, &enc, Some(ctx.actor.user_id), "offer.declined", "The person declined the offer; normal processing").await?;
+        }
+        Offer::Accepted { consent_signed_name, handoff, provider_id, hold: hold_kind, citation_number, court_date } => {
+            let orgs = tx.orgs(enc.program_id).await?;
+            let provider = provider_of(&orgs, provider_id)?;
+            let prosecutor = orgs
+                .iter()
+                .find(|o| o.kind == OrgKind::Prosecutor.as_str())
+                .cloned()
+                .ok_or_else(|| AppError::Rule("The program has no prosecutor's office; ask the administrator to add one.".into()))?;
+            tx.insert_offer(&OfferRow { encounter_id: enc.id, accepted: true, decline_reason: None, offered_by: ctx.actor.user_id, offered_at: now }).await?;
+            let providers: Vec<Uuid> = orgs.iter().filter(|o| o.kind == OrgKind::Provider.as_str()).map(|o| o.id).collect();
+            tx.insert_consent(&ConsentRow {
+                id: Uuid::now_v7(),
+                participant_id: enc.participant_id,
+                encounter_id: enc.id,
+                kind: "release_of_information".into(),
+                discloser_org_ids: join_ids(&providers),
+                recipient_org_ids: join_ids(&[enc.agency_id, prosecutor.id]),
+                purpose: "Tell the referring agency and the prosecutor whether I engaged in the program (contact, intake by the deadline, engagement, exit), so the charge can be held and then not filed.".into(),
+                signed_name: consent_signed_name,
+                signed_at: now,
+                expires_at: None,
+                revoked_at: None,
+                recorded_by: ctx.actor.user_id,
+            })
+            .await?;
+            let deadline = hold::deadline_after(enc.occurred_at, program.intake_deadline_days as u32, tz);
+            let contact_deadline = (handoff == HandoffMode::ContactCard).then_some(deadline.last_day);
+            create_referral(&mut tx, app, ctx, &enc, &provider, handoff, contact_deadline).await?;
+            tx.fail_point("offer.after_referral")?;
+            let hold_row = HoldRow {
+                id: Uuid::now_v7(),
+                encounter_id: enc.id,
+                program_id: enc.program_id,
+                prosecutor_org_id: prosecutor.id,
+                kind: hold_kind.as_str().into(),
+                citation_number,
+                court_date,
+                deadline_day: deadline.last_day,
+                deadline_ends_at: deadline.ends_at,
+                state: HoldState::Held.as_str().into(),
+                correction: None,
+                decision: None,
+                decision_reason: None,
+                decided_by: None,
+                decided_at: None,
+                created_at: now,
+                updated_at: now,
+            };
+            tx.insert_hold(&hold_row).await?;
+            tx.enqueue_job(&JobRow {
+                id: Uuid::now_v7(),
+                kind: DEADLINE_JOB.into(),
+                dedupe_key: deadline_job_key(hold_row.id),
+                payload: hold_row.id.to_string(),
+                run_at: deadline.ends_at,
+                status: "pending".into(),
+                attempts: 0,
+                locked_by: None,
+                locked_until: None,
+                last_error: None,
+                created_at: now,
+                finished_at: None,
+            })
+            .await?;
+            case_event(&mut tx, app, &enc, Some(ctx.actor.user_id), "offer.accepted", "The person accepted and signed the release of information").await?;
+            case_event(&mut tx, app, &enc, Some(ctx.actor.user_id), "hold.created", &format!("{}; intake deadline {}", hold_kind.label(), deadline.last_day)).await?;
+        }
+    }
+    audit::record(&mut tx, app, ctx, "offer.record", "encounter", &enc.id.to_string(), ALLOWED, "").await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// After a provider rejected (or the agency cancelled) a referral, refer to another.
+pub async fn refer_again(app: &App, ctx: &Ctx, encounter_id: Uuid, provider_id: &str, mode: &str) -> AppResult<()> {
+    let mut errors = FieldErrors::new();
+    let provider_id = Uuid::parse_str(provider_id.trim()).ok();
+    if provider_id.is_none() {
+        errors.add("provider_id", "Choose the provider.");
+    }
+    let mode = HandoffMode::parse(mode.trim());
+    if mode.is_none() {
+        errors.add("handoff_mode", "Choose a warm handoff or a contact card.");
+    }
+    let (Some(provider_id), Some(mode)) = (provider_id, mode) else {
+        return Err(AppError::Invalid(errors));
+    };
+    let mut tx = app.store.write().await?;
+    let (enc, _) = guarded(app, ctx, &mut tx, encounter_id, CaseAction::ActOnEncounter, "referral.create").await?;
+    if !tx.offer(enc.id).await?.is_some_and(|o| o.accepted) {
+        return Err(AppError::Rule("Record the person's acceptance first.".into()));
+    }
+    let referrals = tx.referrals_for_encounter(enc.id).await?;
+    if referrals.iter().any(|r| ReferralStatus::parse(&r.status).is_some_and(|s| s.is_open())) {
+        return Err(AppError::Rule("A referral is still open; another can be made after the provider declines it.".into()));
+    }
+    let orgs = tx.orgs(enc.program_id).await?;
+    let provider = provider_of(&orgs, provider_id)?;
+    let contact_deadline = match tx.hold_for_encounter(enc.id).await? {
+        Some(h) if mode == HandoffMode::ContactCard => Some(h.deadline_day),
+        _ => None,
+    };
+    create_referral(&mut tx, app, ctx, &enc, &provider, mode, contact_deadline).await?;
+    audit::record(&mut tx, app, ctx, "referral.create", "encounter", &enc.id.to_string(), ALLOWED, &provider.id.to_string()).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// What the person keeps: where to go, when, and a reference number. No offense details.
+#[derive(Debug, Clone)]
+pub struct Slip {
+    pub reference: String,
+    pub provider_name: String,
+    pub address: String,
+    pub phone: String,
+    pub hours: String,
+    pub what_to_bring: String,
+    pub mode: HandoffMode,
+    pub deadline_day: Option<NaiveDate>,
+    pub on_call_name: Option<String>,
+    pub program_name: String,
+}
+
+pub async fn slip(app: &App, ctx: &Ctx, encounter_id: Uuid) -> AppResult<Slip> {
+    let mut tx = app.store.write().await?;
+    let (enc, _) = guarded(app, ctx, &mut tx, encounter_id, CaseAction::ViewEncounter, "slip.read").await?;
+    let referrals = tx.referrals_for_encounter(enc.id).await?;
+    let Some(r) = referrals.iter().rev().find(|r| r.status != ReferralStatus::EnteredInError.as_str()) else {
+        return Err(AppError::Rule("There is no referral for this encounter yet.".into()));
+    };
+    let provider = tx.org(r.to_org_id).await?;
+    let hold = tx.hold_for_encounter(enc.id).await?;
+    let on_call_name = match r.assigned_to {
+        Some(u) => Some(tx.user(u).await?.display_name),
+        None => None,
+    };
+    let (program, _) = load_program(&mut tx, enc.program_id).await?;
+    audit::record(&mut tx, app, ctx, "slip.read", "encounter", &enc.id.to_string(), ALLOWED, "").await?;
+    tx.commit().await?;
+    Ok(Slip {
+        reference: enc.reference,
+        provider_name: provider.name,
+        address: provider.address,
+        phone: provider.phone,
+        hours: provider.hours,
+        what_to_bring: provider.what_to_bring,
+        mode: HandoffMode::parse(&r.mode).unwrap_or(HandoffMode::ContactCard),
+        deadline_day: r.contact_deadline.or(hold.map(|h| h.deadline_day)),
+        on_call_name,
+        program_name: program.name,
+    })
+}
+
+/// Form data for a new encounter: the pick lists.
+pub struct EncounterFormData {
+    pub offenses: Vec<(String, String)>,
+    pub activities: Vec<(String, String)>,
+    pub drug_types: Vec<(String, String)>,
+    pub units: Vec<(String, String)>,
+    pub tz: Tz,
+    pub now_local: String,
+}
+
+pub async fn encounter_form(app: &App, ctx: &Ctx) -> AppResult<EncounterFormData> {
+    let pid = ctx.require_program()?;
+    if program_grant(&ctx.actor, pid, ProgramAction::CreateEncounter).is_none() {
+        return Err(audit::deny(app, ctx, "encounter.form", "program", &pid.to_string()).await);
+    }
+    let mut tx = app.store.read().await?;
+    let (_, tz) = load_program(&mut tx, pid).await?;
+    tx.rollback().await?;
+    let codes = app.codes();
+    let list = |t: &str| codes.active(t).into_iter().map(|c| (c.code.clone(), c.name.clone())).collect();
+    Ok(EncounterFormData {
+        offenses: list("offense"),
+        activities: list("drug_activity"),
+        drug_types: list("drug_type"),
+        units: list("drug_unit"),
+        now_local: app.now().with_timezone(&tz).format("%Y-%m-%dT%H:%M").to_string(),
+        tz,
+    })
+}
+
+/// The program's providers (for forms).
+pub async fn providers(app: &App, ctx: &Ctx) -> AppResult<Vec<OrgRow>> {
+    let pid = ctx.require_program()?;
+    let mut tx = app.store.read().await?;
+    let orgs = tx.orgs(pid).await?;
+    tx.rollback().await?;
+    Ok(orgs.into_iter().filter(|o| o.kind == OrgKind::Provider.as_str()).collect())
+}

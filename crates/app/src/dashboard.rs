@@ -1,0 +1,112 @@
+//! The coordinator's first dashboard and deadline list.
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono_tz::Tz;
+use handoff_domain::hold::{self, DUE_SOON_DAYS};
+use handoff_domain::measures::{self, Dashboard, EncounterFacts};
+use handoff_domain::policy::{ProgramAction, program_grant};
+use handoff_storage::HoldQueueRow;
+use std::collections::HashMap;
+
+use crate::audit::{self, ALLOWED, Ctx};
+use crate::cases::load_program;
+use crate::{App, AppError, AppResult};
+
+pub struct Period {
+    pub from: NaiveDate,
+    /// Inclusive last day.
+    pub to: NaiveDate,
+}
+
+pub struct DashboardView {
+    pub program_name: String,
+    pub period: Period,
+    pub dashboard: Dashboard,
+    pub tz: Tz,
+}
+
+/// Counts the measures for encounters whose local date is in the period.
+pub async fn dashboard(app: &App, ctx: &Ctx, from: Option<NaiveDate>, to: Option<NaiveDate>) -> AppResult<DashboardView> {
+    let pid = ctx.require_program()?;
+    if program_grant(&ctx.actor, pid, ProgramAction::ViewDashboard).is_none() {
+        return Err(audit::deny(app, ctx, "dashboard.read", "program", &pid.to_string()).await);
+    }
+    let now = app.now();
+    let mut tx = app.store.read().await?;
+    let (program, tz) = load_program(&mut tx, pid).await?;
+    let today = now.with_timezone(&tz).date_naive();
+    let to = to.unwrap_or(today);
+    let from = from.unwrap_or(to - Duration::days(89));
+    if from > to {
+        return Err(AppError::field("from", "The start of the period must be on or before its end."));
+    }
+    if (to - from).num_days() > 3660 {
+        return Err(AppError::field("from", "The period can be at most ten years."));
+    }
+    let start = hold::start_of_day(from, tz);
+    let end = hold::start_of_day(to.succ_opt().unwrap_or(to), tz);
+    let facts = collect_facts(&mut tx, pid, start, end).await?;
+    tx.rollback().await?;
+    Ok(DashboardView {
+        program_name: program.name,
+        period: Period { from, to },
+        dashboard: measures::compute(&facts, now),
+        tz,
+    })
+}
+
+/// One [`EncounterFacts`] per encounter, from the encounter and its referrals.
+pub async fn collect_facts(tx: &mut handoff_storage::Tx, pid: uuid::Uuid, start: DateTime<Utc>, end: DateTime<Utc>) -> AppResult<Vec<EncounterFacts>> {
+    let encounters = tx.encounter_facts(pid, start, end).await?;
+    let referrals = tx.referral_facts(pid, start, end).await?;
+    let mut by_enc: HashMap<uuid::Uuid, Vec<_>> = HashMap::new();
+    for r in referrals {
+        by_enc.entry(r.encounter_id).or_default().push(r);
+    }
+    Ok(encounters
+        .into_iter()
+        .map(|e| {
+            let refs = by_enc.get(&e.id).map(Vec::as_slice).unwrap_or(&[]);
+            let min = |f: &dyn Fn(&handoff_storage::ReferralFactsRow) -> Option<DateTime<Utc>>| refs.iter().filter_map(f).min();
+            let eligible = e.eligible.unwrap_or(false) || e.override_status.as_deref() == Some("approved");
+            let accepted = e.offer_accepted == Some(true);
+            EncounterFacts {
+                encounter_at: e.occurred_at,
+                eligible,
+                offered: e.offer_accepted.is_some(),
+                accepted,
+                referred: accepted && !refs.is_empty(),
+                handed_off: refs.iter().any(|r| if r.mode == "warm" { r.arrived_at.is_some() } else { r.first_contact_at.is_some() }),
+                warm_minutes: refs
+                    .iter()
+                    .filter(|r| r.mode == "warm")
+                    .filter_map(|r| r.arrived_at.map(|a| (a - r.requested_at).num_minutes()))
+                    .min(),
+                intake_at: min(&|r| r.intake_at),
+                engaged_at: min(&|r| r.engaged_at),
+                deadline_ends_at: e.deadline_ends_at,
+            }
+        })
+        .collect())
+}
+
+pub struct DeadlineList {
+    pub rows: Vec<HoldQueueRow>,
+    pub tz: Tz,
+    pub now: DateTime<Utc>,
+}
+
+/// Holds overdue or due within the next few days, and deadlines missed: the coordinator's
+/// list (operations view: names, dates and states).
+pub async fn deadlines(app: &App, ctx: &Ctx) -> AppResult<DeadlineList> {
+    let pid = ctx.require_program()?;
+    if program_grant(&ctx.actor, pid, ProgramAction::ViewDeadlines).is_none() {
+        return Err(audit::deny(app, ctx, "deadline.list", "program", &pid.to_string()).await);
+    }
+    let now = app.now();
+    let mut tx = app.store.write().await?;
+    let (_, tz) = load_program(&mut tx, pid).await?;
+    let rows = tx.holds_due(pid, now + Duration::days(DUE_SOON_DAYS + 1), 200).await?;
+    audit::record(&mut tx, app, ctx, "deadline.list", "program", &pid.to_string(), ALLOWED, &format!("{} rows", rows.len())).await?;
+    tx.commit().await?;
+    Ok(DeadlineList { rows, tz, now })
+}

@@ -1,0 +1,130 @@
+//! NIBRS reference tables as versioned data. The shipped file is loaded at start-up if
+//! its version is not in the database yet; an updated file can be imported the same way.
+//! Old versions stay, so a retired code stays readable in old records.
+use handoff_domain::input::{RefCode, RefCodes};
+use handoff_storage::{RefCodeRow, Store};
+
+use crate::util::sha256_hex;
+use crate::{App, AppError, AppResult};
+
+/// The NIBRS codes shipped with Handoff (compiled from public FBI UCR documentation).
+pub const SHIPPED_NIBRS: &str = include_str!("../../../data/nibrs-codes.csv");
+
+const TABLES: &[&str] = &["offense", "drug_activity", "drug_type", "drug_unit"];
+
+/// Parses a reference file. Errors name the line and the field.
+pub fn parse(csv_text: &str) -> Result<Vec<RefCodeRow>, String> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(csv_text.as_bytes());
+    let headers = rdr.headers().map_err(|e| format!("line 1: {e}"))?.clone();
+    let expected = ["table", "code", "name", "group", "status", "note"];
+    if headers.iter().collect::<Vec<_>>() != expected {
+        return Err(format!("line 1: the header must be {}", expected.join(",")));
+    }
+    let mut out = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (i, rec) in rdr.records().enumerate() {
+        let line = i + 2;
+        let rec = rec.map_err(|e| format!("line {line}: {e}"))?;
+        let get = |n: usize| rec.get(n).unwrap_or("").trim().to_string();
+        let table = get(0);
+        if !TABLES.contains(&table.as_str()) {
+            return Err(format!("line {line}, field table: {table:?} is not one of {}", TABLES.join(", ")));
+        }
+        let code = get(1).to_uppercase();
+        if code.is_empty() || code.len() > 8 {
+            return Err(format!("line {line}, field code: must be 1 to 8 characters"));
+        }
+        let name = get(2);
+        if name.is_empty() {
+            return Err(format!("line {line}, field name: must not be empty"));
+        }
+        if !seen.insert((table.clone(), code.clone())) {
+            return Err(format!("line {line}, field code: {table} {code} appears twice"));
+        }
+        let status = get(4);
+        out.push(RefCodeRow {
+            version: String::new(),
+            code_table: table,
+            code,
+            name,
+            code_group: get(3),
+            active: status == "active",
+            note: if status == "active" { get(5) } else { format!("{status}; {}", get(5)).trim_end_matches("; ").to_string() },
+        });
+    }
+    if out.is_empty() {
+        return Err("the file has no codes".into());
+    }
+    Ok(out)
+}
+
+/// Imports a reference file as a new version (a no-op if this exact file was loaded).
+/// Returns the version name.
+pub async fn import(store: &Store, csv_text: &str, now: chrono::DateTime<chrono::Utc>) -> AppResult<String> {
+    let rows = parse(csv_text).map_err(|e| AppError::field("file", e))?;
+    let sha = sha256_hex(csv_text.as_bytes());
+    let version = format!("nibrs-{}", &sha[..12]);
+    let mut tx = store.write().await?;
+    if tx.reference_version_exists(&version).await? {
+        tx.rollback().await?;
+        return Ok(version);
+    }
+    tx.insert_reference_version(&version, &sha, now).await?;
+    for mut r in rows {
+        r.version = version.clone();
+        tx.insert_reference_code(&r).await?;
+    }
+    tx.commit().await?;
+    Ok(version)
+}
+
+pub async fn ensure_shipped(app: &App) -> AppResult<()> {
+    let mut tx = app.store.read().await?;
+    let any = tx.latest_reference_version().await?;
+    tx.rollback().await?;
+    if any.is_none() {
+        import(&app.store, SHIPPED_NIBRS, app.now()).await?;
+    }
+    Ok(())
+}
+
+pub async fn load_current(store: &Store) -> AppResult<RefCodes> {
+    let mut tx = store.read().await?;
+    let Some(version) = tx.latest_reference_version().await? else {
+        return Ok(RefCodes::default());
+    };
+    let rows = tx.reference_codes(&version).await?;
+    tx.rollback().await?;
+    Ok(RefCodes::new(
+        version,
+        rows.into_iter()
+            .map(|r| RefCode { table: r.code_table, code: r.code, name: r.name, active: r.active })
+            .collect(),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_file_parses_and_marks_retired_codes() {
+        let rows = parse(SHIPPED_NIBRS).unwrap();
+        let get = |t: &str, c: &str| rows.iter().find(|r| r.code_table == t && r.code == c).unwrap();
+        assert!(get("offense", "35A").active);
+        assert!(!get("offense", "90E").active);
+        assert!(get("drug_unit", "GM").active);
+        assert!(rows.len() > 90);
+    }
+
+    #[test]
+    fn bad_files_name_line_and_field() {
+        assert!(parse("a,b\n").unwrap_err().starts_with("line 1"));
+        let e = parse("table,code,name,group,status,note\noffense,35A,Drugs,A,active,\nweird,X,Y,,active,\n").unwrap_err();
+        assert_eq!(e, "line 3, field table: \"weird\" is not one of offense, drug_activity, drug_type, drug_unit");
+        let e = parse("table,code,name,group,status,note\noffense,35A,Drugs,A,active,\noffense,35a,Again,A,active,\n").unwrap_err();
+        assert!(e.starts_with("line 3, field code"));
+    }
+}

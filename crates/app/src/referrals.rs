@@ -1,0 +1,336 @@
+//! The provider's side: the queue of referrals and the service timeline (acceptance,
+//! arrival, contacts, intake, first treatment, exit), mapped onto FHIR task statuses.
+//! Recording an intake or an exit moves the legal hold in the same transaction.
+use chrono::{Duration, NaiveDate};
+use chrono_tz::Tz;
+use handoff_domain::hold::{self, HoldState, IntakeEffect};
+use handoff_domain::input::parse_local_datetime;
+use handoff_domain::policy::{Access, CaseAction, ProgramAction, View, case_access, program_grant};
+use handoff_domain::referral::{self, ActionKind, BusinessStatus, ContactOutcome, History, ReferralStatus, Side};
+use handoff_domain::{ExitKind, FieldErrors, HandoffMode};
+use handoff_storage::*;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::audit::{self, ALLOWED, Ctx};
+use crate::cases::{case_event, case_facts, load_program};
+use crate::util::capitalize;
+use crate::{App, AppError, AppResult};
+
+/// A provider's queue.
+pub struct Queue {
+    pub org_name: String,
+    pub rows: Vec<ReferralQueueRow>,
+    pub tz: Tz,
+}
+
+pub async fn queue(app: &App, ctx: &Ctx, include_closed: bool) -> AppResult<Queue> {
+    let pid = ctx.require_program()?;
+    let Some(grant) = program_grant(&ctx.actor, pid, ProgramAction::ViewReferralQueue).cloned() else {
+        return Err(audit::deny(app, ctx, "referral.queue", "program", &pid.to_string()).await);
+    };
+    let mut tx = app.store.write().await?;
+    let org = tx.org(grant.org_id).await?;
+    let rows = tx.referral_queue(grant.org_id, include_closed, 200).await?;
+    let (_, tz) = load_program(&mut tx, pid).await?;
+    audit::record(&mut tx, app, ctx, "referral.queue", "organization", &grant.org_id.to_string(), ALLOWED, &format!("{} rows", rows.len())).await?;
+    tx.commit().await?;
+    Ok(Queue { org_name: org.name, rows, tz })
+}
+
+/// The provider's view of one referral: identity, contact and the service record.
+pub struct ReferralView {
+    pub referral: ReferralRow,
+    pub person: ParticipantRow,
+    pub reference: String,
+    pub from_org: OrgRow,
+    pub assigned_name: Option<String>,
+    pub events: Vec<(ServiceEventRow, String)>,
+    pub warm_minutes: Option<i64>,
+    pub intake_deadline: Option<NaiveDate>,
+    pub status: ReferralStatus,
+    pub actions: Vec<ActionKind>,
+    pub tz: Tz,
+}
+
+async fn load_guarded(app: &App, ctx: &Ctx, tx: &mut Tx, id: Uuid, action: CaseAction, audit_action: &str) -> AppResult<(ReferralRow, EncounterRow)> {
+    let now = app.now();
+    let r = match tx.referral(id).await {
+        Ok(r) => r,
+        Err(StoreError::NotFound) => return Err(audit::deny(app, ctx, audit_action, "referral", &id.to_string()).await),
+        Err(e) => return Err(e.into()),
+    };
+    let enc = tx.encounter(r.encounter_id).await?;
+    let mut facts = case_facts(tx, &enc, now).await?;
+    // A provider sees its own referral only, not another provider's for the same case.
+    facts.referral_org_ids = vec![r.to_org_id];
+    match case_access(&ctx.actor, action, &facts) {
+        Access::Allow(View::Clinical { org_id }) if org_id == r.to_org_id => Ok((r, enc)),
+        _ => Err(audit::deny(app, ctx, audit_action, "referral", &id.to_string()).await),
+    }
+}
+
+/// Actions a provider may take from a status (for the buttons shown).
+pub fn available_actions(status: ReferralStatus, intake_done: bool, mode: HandoffMode, arrived: bool) -> Vec<ActionKind> {
+    ActionKind::ALL
+        .iter()
+        .copied()
+        .filter(|a| a.side_allowed(Side::Performer))
+        .filter(|a| !(*a == ActionKind::Arrival && (mode != HandoffMode::Warm || arrived)))
+        .filter(|a| !(*a == ActionKind::Intake && intake_done))
+        .filter(|a| referral::transition(status, Side::Performer, *a, Some("x"), Some(ExitKind::Completed), History { intake_done }).is_ok())
+        .collect()
+}
+
+pub async fn view(app: &App, ctx: &Ctx, id: Uuid) -> AppResult<ReferralView> {
+    let mut tx = app.store.write().await?;
+    let (r, enc) = load_guarded(app, ctx, &mut tx, id, CaseAction::ViewReferral, "referral.read").await?;
+    let (_, tz) = load_program(&mut tx, enc.program_id).await?;
+    let person = tx.participant(r.participant_id).await?;
+    let from_org = tx.org(r.from_org_id).await?;
+    let assigned_name = match r.assigned_to {
+        Some(u) => Some(tx.user(u).await?.display_name),
+        None => None,
+    };
+    let mut events = Vec::new();
+    for e in tx.service_events(r.id).await? {
+        let who = tx.user(e.recorded_by).await.map(|u| u.display_name).unwrap_or_default();
+        events.push((e, who));
+    }
+    let hold = tx.hold_for_encounter(enc.id).await?;
+    let status = ReferralStatus::parse(&r.status).unwrap_or(ReferralStatus::Requested);
+    let mode = HandoffMode::parse(&r.mode).unwrap_or(HandoffMode::ContactCard);
+    audit::record(&mut tx, app, ctx, "referral.read", "referral", &id.to_string(), ALLOWED, "").await?;
+    tx.commit().await?;
+    Ok(ReferralView {
+        warm_minutes: r.arrived_at.map(|a| (a - r.requested_at).num_minutes()),
+        intake_deadline: hold.map(|h| h.deadline_day),
+        actions: available_actions(status, r.intake_at.is_some(), mode, r.arrived_at.is_some()),
+        status,
+        reference: enc.reference,
+        referral: r,
+        person,
+        from_org,
+        assigned_name,
+        events,
+        tz,
+    })
+}
+
+/// A step on a referral, as typed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReferralActionInput {
+    pub action: String,
+    /// When it happened (local time or RFC 3339); empty means now.
+    pub occurred_at: String,
+    pub reason: String,
+    pub note: String,
+    pub exit_kind: String,
+    pub contact_outcome: String,
+    /// The referral's `updated_at` when the form was shown (optimistic concurrency).
+    pub version: String,
+}
+
+pub async fn act(app: &App, ctx: &Ctx, id: Uuid, input: &ReferralActionInput) -> AppResult<()> {
+    let now = app.now();
+    let mut tx = app.store.write().await?;
+    let (mut r, enc) = load_guarded(app, ctx, &mut tx, id, CaseAction::ActOnReferral, "referral.update").await?;
+    let (_, tz) = load_program(&mut tx, enc.program_id).await?;
+
+    let mut errors = FieldErrors::new();
+    let action = ActionKind::parse(input.action.trim());
+    if action.is_none() {
+        errors.add("action", "Choose what to record.");
+    }
+    let occurred_at = if input.occurred_at.trim().is_empty() {
+        now
+    } else {
+        match parse_local_datetime(&input.occurred_at, tz) {
+            Some(t) if t > now + Duration::minutes(5) => {
+                errors.add("occurred_at", "This cannot be in the future.");
+                now
+            }
+            Some(t) if t < enc.occurred_at => {
+                errors.add("occurred_at", "This cannot be before the encounter.");
+                now
+            }
+            Some(t) => t,
+            None => {
+                errors.add("occurred_at", "Use a date and time like 2026-05-01T14:30.");
+                now
+            }
+        }
+    };
+    let exit = match input.exit_kind.trim() {
+        "" => None,
+        k => {
+            let e = ExitKind::parse(k);
+            if e.is_none() {
+                errors.add("exit_kind", "Choose how the person left the program.");
+            }
+            e
+        }
+    };
+    let outcome: Option<ContactOutcome> = match input.contact_outcome.trim() {
+        "" => None,
+        o => match serde_json::from_value(serde_json::Value::String(o.into())) {
+            Ok(v) => Some(v),
+            Err(_) => {
+                errors.add("contact_outcome", "Choose the result of the contact attempt.");
+                None
+            }
+        },
+    };
+    if action == Some(ActionKind::ContactAttempt) && outcome.is_none() && input.contact_outcome.trim().is_empty() {
+        errors.add("contact_outcome", "Choose the result of the contact attempt.");
+    }
+    if action == Some(ActionKind::Exit) && exit.is_none() && input.exit_kind.trim().is_empty() {
+        errors.add("exit_kind", "Choose how the person left the program.");
+    }
+    if input.reason.chars().count() > 1000 {
+        errors.add("reason", "The reason must be at most 1000 characters.");
+    }
+    if input.note.chars().count() > 4000 {
+        errors.add("note", "The note must be at most 4000 characters.");
+    }
+    let Some(action) = action else {
+        return Err(AppError::Invalid(errors));
+    };
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    if !input.version.trim().is_empty() && input.version.trim() != r.updated_at.to_rfc3339() {
+        return Err(AppError::Conflict("This referral was changed by someone else since you opened it. Reload to see the change.".into()));
+    }
+    let from = ReferralStatus::parse(&r.status).unwrap_or(ReferralStatus::Requested);
+    let reason = (!input.reason.trim().is_empty()).then(|| input.reason.trim().to_string());
+    let (status, business) = referral::transition(from, Side::Performer, action, reason.as_deref(), exit, History { intake_done: r.intake_at.is_some() })
+        .map_err(|e| match e {
+            referral::TransitionError::ReasonRequired(_) => AppError::field("reason", "A reason is required for this step."),
+            referral::TransitionError::ExitKindRequired => AppError::field("exit_kind", "Choose how the person left the program."),
+            e => AppError::Rule(format!("{}.", capitalize(&e.to_string()))),
+        })?;
+    if action == ActionKind::Intake && r.intake_at.is_some() {
+        return Err(AppError::Rule("The intake is already recorded.".into()));
+    }
+    let expected = r.updated_at;
+    let mut business = business;
+    match action {
+        ActionKind::Accept => {
+            if r.assigned_to.is_none() {
+                r.assigned_to = Some(ctx.actor.user_id);
+            }
+        }
+        ActionKind::Arrival => {
+            r.arrived_at = Some(occurred_at);
+            r.first_contact_at = Some(r.first_contact_at.map_or(occurred_at, |f| f.min(occurred_at)));
+            if r.assigned_to.is_none() {
+                r.assigned_to = Some(ctx.actor.user_id);
+            }
+        }
+        ActionKind::ContactAttempt => {
+            if outcome == Some(ContactOutcome::Reached) {
+                r.first_contact_at = Some(r.first_contact_at.map_or(occurred_at, |f| f.min(occurred_at)));
+                business = BusinessStatus::Contacted;
+            }
+        }
+        ActionKind::Intake => {
+            r.intake_at = Some(occurred_at);
+            r.first_contact_at = Some(r.first_contact_at.map_or(occurred_at, |f| f.min(occurred_at)));
+        }
+        ActionKind::FirstTreatment => {
+            if r.intake_at.is_some_and(|i| occurred_at < i) {
+                return Err(AppError::field("occurred_at", "The first treatment contact comes after the intake."));
+            }
+            if r.engaged_at.is_some() {
+                return Err(AppError::Rule("The first treatment contact is already recorded.".into()));
+            }
+            r.engaged_at = Some(occurred_at);
+        }
+        ActionKind::Exit => {
+            r.exit_kind = exit.map(|e| e.as_str().to_string());
+            r.exit_at = Some(occurred_at);
+        }
+        _ => {}
+    }
+    r.status = status.as_str().into();
+    r.business_status = business.as_str().into();
+    if reason.is_some() {
+        r.status_reason = reason.clone();
+    }
+    r.updated_at = now.max(expected + Duration::microseconds(1));
+    tx.update_referral(&r, expected).await?;
+    let detail = serde_json::json!({ "contact_outcome": outcome, "exit_kind": exit.map(|e| e.as_str()) });
+    tx.insert_service_event(&ServiceEventRow {
+        id: Uuid::now_v7(),
+        referral_id: r.id,
+        kind: action.as_str().into(),
+        occurred_at,
+        status_after: status.as_str().into(),
+        reason: reason.clone(),
+        note: (!input.note.trim().is_empty()).then(|| input.note.trim().to_string()),
+        detail_json: detail.to_string(),
+        recorded_by: ctx.actor.user_id,
+        recorded_at: now,
+    })
+    .await?;
+    // What the legal side may learn, as case events: provider refusal is operational
+    // (the agency must refer again); the service steps need the person's consent to be
+    // shown and are marked "service.".
+    let provider = tx.org(r.to_org_id).await?;
+    let legal_summary = match action {
+        ActionKind::Reject => Some(("referral.rejected", format!("{} declined the referral", provider.name))),
+        ActionKind::Accept => Some(("service.accepted", format!("{} accepted the referral", provider.name))),
+        ActionKind::Arrival => Some(("service.contacted", "Case manager met the person".to_string())),
+        ActionKind::ContactAttempt if outcome == Some(ContactOutcome::Reached) => Some(("service.contacted", "Provider reached the person".to_string())),
+        ActionKind::Intake => Some(("service.intake", "Intake completed".to_string())),
+        ActionKind::FirstTreatment => Some(("service.engaged", "Engaged in treatment".to_string())),
+        ActionKind::Exit => Some(("service.exit", if exit == Some(ExitKind::Completed) { "Completed the program".to_string() } else { "Left the program".to_string() })),
+        _ => None,
+    };
+    if let Some((kind, summary)) = legal_summary {
+        case_event(&mut tx, app, &enc, Some(ctx.actor.user_id), kind, &summary).await?;
+    }
+    tx.fail_point("referral.before_hold")?;
+    if let Some(h) = tx.hold_for_encounter(enc.id).await? {
+        let state = HoldState::parse(&h.state).unwrap_or(HoldState::Held);
+        let deadline = hold::Deadline { last_day: h.deadline_day, ends_at: h.deadline_ends_at };
+        let mut updated = h.clone();
+        updated.updated_at = now;
+        match action {
+            ActionKind::Intake => match hold::on_intake(state, occurred_at, deadline) {
+                IntakeEffect::Transition(next) => {
+                    updated.state = next.as_str().into();
+                    if tx.update_hold(&updated, &h.state).await? {
+                        let summary = if next == HoldState::IntakeMet { "Intake completed by the deadline" } else { "Deadline missed: intake after the deadline" };
+                        case_event(&mut tx, app, &enc, None, &format!("service.hold_{}", next.as_str()), summary).await?;
+                    }
+                }
+                IntakeEffect::Correction => {
+                    let local = occurred_at.with_timezone(&tz).format("%Y-%m-%d");
+                    updated.correction = Some(format!(
+                        "Correction: intake dated {local} (before the deadline) was recorded on {} after the deadline was marked missed. The earlier state is not reversed; review before deciding.",
+                        now.with_timezone(&tz).format("%Y-%m-%d")
+                    ));
+                    if tx.update_hold(&updated, &h.state).await? {
+                        case_event(&mut tx, app, &enc, None, "service.hold_correction", "Late correction: intake dated before the deadline").await?;
+                    }
+                }
+                IntakeEffect::NoChange => {}
+            },
+            ActionKind::Exit if matches!(exit, Some(ExitKind::Withdrawn | ExitKind::NewArrest | ExitKind::Disengaged)) => {
+                if let Some(next) = hold::on_referred_back(state) {
+                    updated.state = next.as_str().into();
+                    if tx.update_hold(&updated, &h.state).await? {
+                        case_event(&mut tx, app, &enc, None, "service.hold_referred_back", "Referred back to the prosecutor: left the program").await?;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    audit::record(&mut tx, app, ctx, "referral.update", "referral", &id.to_string(), ALLOWED, action.as_str()).await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,49 @@
+//! Small helpers: random tokens, hashes, reference numbers.
+use base64::Engine;
+use sha2::{Digest, Sha256};
+
+use crate::{AppError, AppResult};
+
+/// `n` random bytes, URL-safe base64.
+pub fn random_token(n: usize) -> AppResult<String> {
+    let mut buf = vec![0u8; n];
+    getrandom::fill(&mut buf).map_err(|e| AppError::Internal(format!("random: {e}")))?;
+    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf))
+}
+
+pub fn sha256_hex(data: &[u8]) -> String {
+    let d = Sha256::digest(data);
+    d.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A reference number a person can read over the phone: no 0/O or 1/I/L.
+pub fn reference_number() -> AppResult<String> {
+    const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+    let mut buf = [0u8; 8];
+    getrandom::fill(&mut buf).map_err(|e| AppError::Internal(format!("random: {e}")))?;
+    let s: String = buf
+        .iter()
+        .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
+        .collect();
+    Ok(format!("HO-{}-{}", &s[..4], &s[4..]))
+}
+
+/// Trims and bounds a free-text field.
+pub fn required_text(field: &str, v: &str, label: &str, max: usize) -> AppResult<String> {
+    let t = v.trim();
+    if t.is_empty() {
+        return Err(AppError::field(field, format!("Enter the {label}.")));
+    }
+    if t.chars().count() > max {
+        return Err(AppError::field(field, format!("The {label} must be at most {max} characters.")));
+    }
+    Ok(t.to_string())
+}
+
+pub fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
