@@ -1,0 +1,62 @@
+//! One boundary error, rendered as an HTML page for people and as problem+json for the API.
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use handoff_app::AppError;
+
+pub fn status_of(e: &AppError) -> StatusCode {
+    match e {
+        AppError::NotFound => StatusCode::NOT_FOUND,
+        AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+        AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        AppError::Conflict(_) => StatusCode::CONFLICT,
+        AppError::Rule(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+/// What a person or client may be told: never internal details.
+pub fn public_message(e: &AppError) -> String {
+    match e {
+        AppError::NotFound => "Not found. It may not exist, or you may not have access to it.".into(),
+        AppError::Unauthenticated => "Sign in first.".into(),
+        AppError::Invalid(f) => format!("Please correct: {f}"),
+        AppError::Conflict(m) | AppError::Rule(m) => m.clone(),
+        AppError::Internal(_) => "Something went wrong on our side. Nothing was saved; please try again.".into(),
+    }
+}
+
+/// An error answered as problem+json (RFC 9457).
+pub struct ApiError(pub AppError);
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        ApiError(e)
+    }
+}
+
+pub fn problem(status: StatusCode, title: &str, detail: &str, errors: Option<serde_json::Value>) -> Response {
+    let mut body = serde_json::json!({
+        "type": "about:blank",
+        "title": title,
+        "status": status.as_u16(),
+        "detail": detail,
+    });
+    if let Some(e) = errors {
+        body["errors"] = e;
+    }
+    let mut resp = (status, body.to_string()).into_response();
+    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+    resp
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = status_of(&self.0);
+        let errors = match &self.0 {
+            AppError::Invalid(f) => Some(serde_json::to_value(&f.0).unwrap_or_default()),
+            _ => None,
+        };
+        let title = status.canonical_reason().unwrap_or("Error");
+        problem(status, title, &public_message(&self.0), errors)
+    }
+}

@@ -1,0 +1,60 @@
+//! Form bodies: parsed as name/value pairs so that repeated and indexed names work and
+//! unknown fields are refused by name.
+use std::collections::BTreeMap;
+
+use handoff_domain::FieldErrors;
+
+pub struct Fields {
+    pairs: Vec<(String, String)>,
+    used: std::collections::HashSet<String>,
+}
+
+impl Fields {
+    pub fn parse(body: &[u8]) -> Result<Fields, FieldErrors> {
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body)
+            .map_err(|_| FieldErrors::single("form", "The form could not be read. Reload the page and try again."))?;
+        Ok(Fields { pairs, used: Default::default() })
+    }
+
+    /// The first value of a field ("" if absent).
+    pub fn get(&mut self, name: &str) -> String {
+        self.used.insert(name.to_string());
+        self.pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default()
+    }
+
+    pub fn all(&mut self, name: &str) -> Vec<String> {
+        self.used.insert(name.to_string());
+        self.pairs.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect()
+    }
+
+    /// Fields named `prefix[i].name`, grouped by index, in index order.
+    pub fn indexed(&mut self, prefix: &str) -> BTreeMap<usize, BTreeMap<String, String>> {
+        let mut out: BTreeMap<usize, BTreeMap<String, String>> = BTreeMap::new();
+        for (k, v) in &self.pairs {
+            let Some(rest) = k.strip_prefix(prefix).and_then(|r| r.strip_prefix('[')) else { continue };
+            let Some((idx, name)) = rest.split_once("].") else { continue };
+            let Ok(i) = idx.parse::<usize>() else { continue };
+            if i >= 20 {
+                continue;
+            }
+            out.entry(i).or_default().insert(name.to_string(), v.clone());
+            self.used.insert(k.clone());
+        }
+        out
+    }
+
+    /// Refuses fields the form does not have.
+    pub fn finish(&self) -> Result<(), FieldErrors> {
+        let unknown: Vec<&str> = self
+            .pairs
+            .iter()
+            .map(|(k, _)| k.as_str())
+            .filter(|k| !self.used.contains(*k))
+            .collect();
+        if unknown.is_empty() {
+            Ok(())
+        } else {
+            Err(FieldErrors::single("form", format!("Unknown field(s): {}.", unknown.join(", "))))
+        }
+    }
+}

@@ -1,0 +1,1112 @@
+//! Pages for people. Every form is a plain POST answered with a redirect (post/redirect/
+//! get); a validation error re-renders the form with what the user typed and the problem
+//! named next to each field.
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use handoff_app::admin::{AdminOverview, NewUser, Roster};
+use handoff_app::cases::{CaseView, EncounterFormData, ParticipantMatch, Slip};
+use handoff_app::dashboard::{DashboardView, DeadlineList};
+use handoff_app::holds::{HoldQueue, HoldView};
+use handoff_app::referrals::{Queue, ReferralActionInput, ReferralView};
+use handoff_app::{AppError, Ctx, admin, auth as app_auth, cases, dashboard, holds, referrals};
+use handoff_domain::eligibility::{Attestation, Outcome};
+use handoff_domain::hold::DeadlineStatus;
+use handoff_domain::input::{EncounterInput, HoldDecisionInput, MAX_OFFENSES, OffenseInput, OfferInput, parse_date, parse_local_datetime};
+use handoff_domain::progress::ProgressStatus;
+use handoff_domain::{Ethnicity, ExitKind, FieldErrors, OrgKind, Race, Role, Sex};
+use handoff_storage::{EncounterListRow, PendingOverrideRow};
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::assets::css_path;
+use crate::auth::{Session, check_csrf, client, session_cookie};
+use crate::error::{public_message, status_of};
+use crate::forms::Fields;
+use crate::views;
+
+// ----- layout and rendering ------------------------------------------------------------------
+
+pub struct Layout {
+    pub title: String,
+    pub user: Option<String>,
+    pub nav: Vec<(&'static str, &'static str)>,
+    pub csrf: String,
+    pub css: &'static str,
+    pub notice: Option<String>,
+}
+
+pub fn nav_for(ctx: &Ctx) -> Vec<(&'static str, &'static str)> {
+    let mut nav = Vec::new();
+    let has = |r: Role| ctx.actor.has_role(r);
+    if has(Role::Officer) {
+        nav.push(("/encounters/new", "New encounter"));
+        nav.push(("/encounters", "My encounters"));
+    }
+    if has(Role::Supervisor) {
+        nav.push(("/encounters", "Agency encounters"));
+        nav.push(("/overrides", "Overrides"));
+    }
+    if has(Role::CaseManager) {
+        nav.push(("/queue", "Referral queue"));
+    }
+    if has(Role::Prosecutor) {
+        nav.push(("/holds", "Held charges"));
+    }
+    if has(Role::Coordinator) {
+        nav.push(("/dashboard", "Dashboard"));
+    }
+    if has(Role::Administrator) {
+        nav.push(("/admin", "Users"));
+    }
+    if has(Role::Coordinator) || has(Role::Administrator) {
+        nav.push(("/roster", "On-call roster"));
+    }
+    nav.dedup();
+    nav
+}
+
+fn notice_text(code: &str) -> Option<String> {
+    Some(match code {
+        "encounter" => "Encounter recorded.",
+        "offer" => "Offer recorded.",
+        "override" => "Override recorded.",
+        "reviewed" => "Override reviewed.",
+        "referral" => "Referral sent.",
+        "event" => "Saved.",
+        "decision" => "Decision recorded.",
+        "user" => "User created.",
+        "membership" => "Role added.",
+        "shift" => "Roster updated.",
+        "signed_out" => "You are signed out.",
+        _ => return None,
+    }
+    .to_string())
+}
+
+impl Layout {
+    pub fn new(title: impl Into<String>, s: &Session, notice: Option<&String>) -> Layout {
+        Layout {
+            title: title.into(),
+            user: Some(s.ctx.display_name.clone()),
+            nav: nav_for(&s.ctx),
+            csrf: s.csrf.clone(),
+            css: css_path(),
+            notice: notice.and_then(|n| notice_text(n)),
+        }
+    }
+    fn anonymous(title: &str) -> Layout {
+        Layout { title: title.into(), user: None, nav: vec![], csrf: String::new(), css: css_path(), notice: None }
+    }
+}
+
+fn render<T: Template>(status: StatusCode, t: &T) -> Response {
+    match t.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template");
+            (StatusCode::INTERNAL_SERVER_ERROR, "template error").into_response()
+        }
+    }
+}
+
+fn see_other(to: &str) -> Response {
+    Redirect::to(to).into_response()
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    layout: Layout,
+    status: u16,
+    message: String,
+}
+
+pub fn error_page(e: &AppError) -> Response {
+    let status = status_of(e);
+    render(status, &ErrorPage { layout: Layout::anonymous("Error"), status: status.as_u16(), message: public_message(e) })
+}
+
+fn error_for(s: &Session, e: &AppError) -> Response {
+    let status = status_of(e);
+    let mut layout = Layout::new(status.canonical_reason().unwrap_or("Error"), s, None);
+    layout.notice = None;
+    render(status, &ErrorPage { layout, status: status.as_u16(), message: public_message(e) })
+}
+
+/// Helpers the templates call.
+pub trait Fmt {
+    fn tz(&self) -> Tz;
+    fn t(&self, t: &DateTime<Utc>) -> String {
+        views::time(t, self.tz())
+    }
+    fn ot(&self, t: &Option<DateTime<Utc>>) -> String {
+        views::opt_time(t, self.tz())
+    }
+    fn d(&self, d: &NaiveDate) -> String {
+        views::date(d)
+    }
+    fn od(&self, d: &Option<NaiveDate>) -> String {
+        views::opt_date(d)
+    }
+}
+
+fn sel(a: &str, b: &str) -> &'static str {
+    if a == b { "selected" } else { "" }
+}
+
+fn deadline_text(s: &Option<DeadlineStatus>) -> String {
+    match s {
+        None => "status not shared".into(),
+        Some(DeadlineStatus::Open { days_left }) => format!("open, {days_left} days left"),
+        Some(DeadlineStatus::DueSoon { days_left: 0 }) => "due today".into(),
+        Some(DeadlineStatus::DueSoon { days_left }) => format!("due soon, {days_left} days left"),
+        Some(DeadlineStatus::Overdue) => "deadline passed, being marked".into(),
+        Some(DeadlineStatus::Met) => "intake completed by deadline".into(),
+        Some(DeadlineStatus::Missed) => "deadline missed".into(),
+        Some(DeadlineStatus::Closed) => "closed".into(),
+    }
+}
+
+fn deadline_class(s: &Option<DeadlineStatus>) -> &'static str {
+    match s {
+        Some(DeadlineStatus::DueSoon { .. }) | Some(DeadlineStatus::Overdue) => "warn",
+        Some(DeadlineStatus::Missed) => "bad",
+        Some(DeadlineStatus::Met) => "good",
+        _ => "",
+    }
+}
+
+// ----- sign-in ------------------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "sign_in.html")]
+struct SignInPage {
+    layout: Layout,
+    username: String,
+    error: Option<String>,
+    next: String,
+}
+
+fn safe_next(next: &str) -> String {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') { next.to_string() } else { "/".into() }
+}
+
+pub async fn sign_in_form(Query(q): Query<HashMap<String, String>>) -> Response {
+    let mut layout = Layout::anonymous("Sign in");
+    layout.notice = q.get("notice").and_then(|n| notice_text(n));
+    render(StatusCode::OK, &SignInPage { layout, username: String::new(), error: None, next: safe_next(q.get("next").map(String::as_str).unwrap_or("/")) })
+}
+
+pub async fn sign_in(State(st): State<AppState>, parts: axum::http::request::Parts, body: Bytes) -> Response {
+    let mut f = match Fields::parse(&body) {
+        Ok(f) => f,
+        Err(e) => return error_page(&AppError::Invalid(e)),
+    };
+    let username = f.get("username");
+    let password = f.get("password");
+    let next = safe_next(&f.get("next"));
+    let (ip, ua) = client(&parts);
+    match app_auth::sign_in(&st.app, &username, &password, &ip, &ua).await {
+        Ok(session) => {
+            let max_age = st.app.settings.session_max_hours * 3600;
+            let mut r = see_other(&next);
+            if let Ok(v) = HeaderValue::from_str(&session_cookie(st.secure_cookies, &session.token, max_age)) {
+                r.headers_mut().insert(header::SET_COOKIE, v);
+            }
+            r
+        }
+        Err(AppError::Invalid(e)) => render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &SignInPage { layout: Layout::anonymous("Sign in"), username, error: e.0.first().map(|x| x.message.clone()), next },
+        ),
+        Err(e) => error_page(&e),
+    }
+}
+
+pub async fn sign_out(State(st): State<AppState>, s: Session, body: Bytes) -> Response {
+    let mut f = match Fields::parse(&body) {
+        Ok(f) => f,
+        Err(e) => return error_for(&s, &AppError::Invalid(e)),
+    };
+    if let Err(e) = check_csrf(&s, &f.get("csrf")) {
+        return error_for(&s, &e);
+    }
+    if let Err(e) = app_auth::sign_out(&st.app, &s.ctx, &s.token).await {
+        return error_for(&s, &e);
+    }
+    let mut r = see_other("/sign-in?notice=signed_out");
+    if let Ok(v) = HeaderValue::from_str(&session_cookie(st.secure_cookies, "", 0)) {
+        r.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    r
+}
+
+pub async fn home(s: Session) -> Response {
+    match nav_for(&s.ctx).first() {
+        Some((href, _)) => see_other(href),
+        None => error_for(&s, &AppError::Rule("Your account has no role in a program yet. Ask the administrator.".into())),
+    }
+}
+
+/// Reads a form, checks its CSRF token and refuses unknown fields.
+fn form(s: &Session, body: &Bytes) -> Result<Fields, AppError> {
+    let mut f = Fields::parse(body).map_err(AppError::Invalid)?;
+    check_csrf(s, &f.get("csrf"))?;
+    Ok(f)
+}
+
+// ----- officer: encounters ---------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "encounters.html")]
+struct EncountersPage {
+    layout: Layout,
+    rows: Vec<EncounterListRow>,
+    tz: Tz,
+    supervisor: bool,
+}
+
+impl Fmt for EncountersPage {
+    fn tz(&self) -> Tz {
+        self.tz
+    }
+}
+
+impl EncountersPage {
+    fn status(&self, r: &EncounterListRow) -> String {
+        match (r.eligible, r.override_status.as_deref(), r.offer_accepted, r.hold_state.as_deref()) {
+            (_, _, Some(true), Some(h)) => handoff_domain::hold::HoldState::parse(h).map(|s| s.label().to_string()).unwrap_or_default(),
+            (_, _, Some(false), _) => "Declined".into(),
+            (Some(true), _, None, _) | (_, Some("approved"), None, _) => "Eligible: record the offer".into(),
+            (_, Some("pending"), _, _) => "Override awaiting a supervisor".into(),
+            _ => "Not eligible".into(),
+        }
+    }
+}
+
+pub async fn encounters(State(st): State<AppState>, s: Session, Query(q): Query<HashMap<String, String>>) -> Response {
+    let rows = match cases::my_encounters(&st.app, &s.ctx).await {
+        Ok(r) => r,
+        Err(e) => return error_for(&s, &e),
+    };
+    let tz = program_tz(&st, &s.ctx).await;
+    let supervisor = s.ctx.actor.has_role(Role::Supervisor);
+    render(StatusCode::OK, &EncountersPage { layout: Layout::new(if supervisor { "Agency encounters" } else { "My encounters" }, &s, q.get("notice")), rows, tz, supervisor })
+}
+
+async fn program_tz(st: &AppState, ctx: &Ctx) -> Tz {
+    let Some(pid) = ctx.program_id() else { return chrono_tz::UTC };
+    match st.app.store.read().await {
+        Ok(mut tx) => {
+            let tz = tx.program(pid).await.map(|p| handoff_app::program_tz(&p)).unwrap_or(chrono_tz::UTC);
+            let _ = tx.rollback().await;
+            tz
+        }
+        Err(_) => chrono_tz::UTC,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "encounter_new.html")]
+struct NewEncounterPage {
+    layout: Layout,
+    form: EncounterFormData,
+    input: EncounterInput,
+    errors: FieldErrors,
+    q: String,
+    dob: String,
+    searched: bool,
+    matches: Vec<ParticipantMatch>,
+    chosen: Option<ParticipantMatch>,
+    idem_key: String,
+    sexes: Vec<(&'static str, &'static str)>,
+    races: Vec<(&'static str, &'static str)>,
+    ethnicities: Vec<(&'static str, &'static str)>,
+    attestations: Vec<(&'static str, &'static str)>,
+}
+
+impl NewEncounterPage {
+    fn err(&self, field: &str) -> String {
+        self.errors.get(field).unwrap_or("").to_string()
+    }
+    fn oerr(&self, i: &usize, field: &str) -> String {
+        self.err(&format!("offenses[{i}].{field}"))
+    }
+    fn sel(&self, a: &str, b: &str) -> &'static str {
+        sel(a, b)
+    }
+    fn attested(&self, code: &str) -> &'static str {
+        if self.input.attestations.iter().any(|a| a == code) { "checked" } else { "" }
+    }
+    fn existing_id(&self) -> String {
+        self.errors.get("existing_participant_id").unwrap_or("").to_string()
+    }
+}
+
+fn pairs<T: Copy>(all: &[T], code: fn(T) -> &'static str, label: fn(T) -> &'static str) -> Vec<(&'static str, &'static str)> {
+    all.iter().map(|x| (code(*x), label(*x))).collect()
+}
+
+async fn new_encounter_page(st: &AppState, s: &Session, input: EncounterInput, errors: FieldErrors, q: String, dob: String, searched: bool) -> Response {
+    let form = match cases::encounter_form(&st.app, &s.ctx).await {
+        Ok(f) => f,
+        Err(e) => return error_for(s, &e),
+    };
+    let mut input = input;
+    if input.occurred_at.is_empty() {
+        input.occurred_at = form.now_local.clone();
+    }
+    while input.offenses.len() < MAX_OFFENSES {
+        input.offenses.push(OffenseInput::default());
+    }
+    let mut search_errors = FieldErrors::new();
+    let matches = if searched {
+        let dob_date = parse_date(&dob);
+        match cases::search_participants(&st.app, &s.ctx, &q, dob_date).await {
+            Ok(m) => m,
+            Err(AppError::Invalid(e)) => {
+                search_errors = e;
+                vec![]
+            }
+            Err(e) => return error_for(s, &e),
+        }
+    } else {
+        vec![]
+    };
+    let chosen = if input.participant_id.is_empty() {
+        None
+    } else {
+        // The chosen person is shown by name: searched again by id among the matches.
+        matches.iter().find(|m| m.id.to_string() == input.participant_id).cloned()
+    };
+    let mut errors = errors;
+    errors.0.extend(search_errors.0);
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    render(status, &NewEncounterPage {
+        layout: Layout::new("New encounter", s, None),
+        form,
+        input,
+        errors,
+        q,
+        dob,
+        searched,
+        matches,
+        chosen,
+        idem_key: Uuid::now_v7().to_string(),
+        sexes: pairs(Sex::ALL, Sex::as_str, Sex::label),
+        races: pairs(Race::ALL, Race::as_str, Race::label),
+        ethnicities: pairs(Ethnicity::ALL, Ethnicity::as_str, Ethnicity::label),
+        attestations: pairs(Attestation::ALL, Attestation::as_str, Attestation::label),
+    })
+}
+
+pub async fn encounter_new(State(st): State<AppState>, s: Session, Query(q): Query<HashMap<String, String>>) -> Response {
+    let query = q.get("q").cloned().unwrap_or_default();
+    let dob = q.get("dob").cloned().unwrap_or_default();
+    let mut input = EncounterInput::default();
+    if let Some(p) = q.get("participant") {
+        input.participant_id = p.clone();
+    }
+    let searched = !query.trim().is_empty();
+    new_encounter_page(&st, &s, input, FieldErrors::new(), query, dob, searched).await
+}
+
+/// Reads the encounter form into the same input the API uses.
+fn encounter_input(f: &mut Fields) -> EncounterInput {
+    let mut offenses = Vec::new();
+    for (_, o) in f.indexed("offenses") {
+        let g = |k: &str| o.get(k).cloned().unwrap_or_default();
+        offenses.push(OffenseInput { code: g("code"), drug_activity: g("drug_activity"), drug_type: g("drug_type"), quantity: g("quantity"), unit: g("unit") });
+    }
+    EncounterInput {
+        occurred_at: f.get("occurred_at"),
+        location: f.get("location"),
+        incident_number: f.get("incident_number"),
+        offenses,
+        attestations: f.all("attestations"),
+        participant_id: f.get("participant_id"),
+        person: handoff_domain::input::PersonInput {
+            first_name: f.get("person.first_name"),
+            last_name: f.get("person.last_name"),
+            dob: f.get("person.dob"),
+            sex: f.get("person.sex"),
+            race: f.get("person.race"),
+            ethnicity: f.get("person.ethnicity"),
+            phone: f.get("person.phone"),
+            email: f.get("person.email"),
+        },
+    }
+}
+
+pub async fn encounter_create(State(st): State<AppState>, s: Session, body: Bytes) -> Response {
+    let mut f = match form(&s, &body) {
+        Ok(f) => f,
+        Err(e) => return error_for(&s, &e),
+    };
+    let input = encounter_input(&mut f);
+    let key = f.get("idempotency_key");
+    let q = f.get("q");
+    let dob = f.get("search_dob");
+    if let Err(e) = f.finish() {
+        return new_encounter_page(&st, &s, input, e, q, dob, false).await;
+    }
+    let key = (!key.is_empty()).then_some(key);
+    match cases::create_encounter(&st.app, &s.ctx, &input, key.as_deref()).await {
+        Ok(c) => see_other(&format!("/encounters/{}?notice=encounter", c.id)),
+        Err(AppError::Invalid(e)) => {
+            let searched = !q.is_empty();
+            new_encounter_page(&st, &s, input, e, q, dob, searched).await
+        }
+        Err(e) => error_for(&s, &e),
+    }
+}
+
+// ----- the case page -----------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "case.html")]
+struct CasePage {
+    layout: Layout,
+    v: CaseView,
+    errors: FieldErrors,
+    offer: OfferInput,
+    override_reason: String,
+    review_note: String,
+}
+
+impl Fmt for CasePage {
+    fn tz(&self) -> Tz {
+        self.v.tz
+    }
+}
+
+impl CasePage {
+    fn err(&self, field: &str) -> String {
+        self.errors.get(field).unwrap_or("").to_string()
+    }
+    fn sel_id(&self, id: &Uuid, b: &str) -> &'static str {
+        sel(&id.to_string(), b)
+    }
+    fn checked(&self, a: &str, b: &str) -> &'static str {
+        if a == b { "checked" } else { "" }
+    }
+    fn outcome_class(&self, o: &Outcome) -> &'static str {
+        match o {
+            Outcome::Met => "good",
+            Outcome::NotMet => "bad",
+            Outcome::Unknown => "warn",
+        }
+    }
+    fn outcome_text(&self, o: &Outcome) -> &'static str {
+        match o {
+            Outcome::Met => "Met",
+            Outcome::NotMet => "Not met",
+            Outcome::Unknown => "Unknown",
+        }
+    }
+    fn deadline(&self, s: &Option<DeadlineStatus>) -> String {
+        deadline_text(s)
+    }
+}
+
+async fn case_page(st: &AppState, s: &Session, id: Uuid, notice: Option<&String>, errors: FieldErrors, offer: OfferInput, override_reason: String) -> Response {
+    match cases::view_case(&st.app, &s.ctx, id).await {
+        Ok(v) => {
+            let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+            let title = format!("Encounter {}", v.encounter.reference);
+            render(status, &CasePage { layout: Layout::new(title, s, notice), v, errors, offer, override_reason, review_note: String::new() })
+        }
+        Err(e) => error_for(s, &e),
+    }
+}
+
+pub async fn case(State(st): State<AppState>, s: Session, Path(id): Path<Uuid>, Query(q): Query<HashMap<String, String>>) -> Response {
+    case_page(&st, &s, id, q.get("notice"), FieldErrors::new(), OfferInput::default(), String::new()).await
+}
+
+/// Runs a service for a case form; a validation or rule error re-renders the case page
+/// with the user's input.
+async fn case_action(st: &AppState, s: &Session, id: Uuid, result: Result<(), AppError>, notice: &str, offer: OfferInput, override_reason: String) -> Response {
+    match result {
+        Ok(()) => see_other(&format!("/encounters/{id}?notice={notice}")),
+        Err(AppError::Invalid(e)) => case_page(st, s, id, None, e, offer, override_reason).await,
+        Err(AppError::Rule(m)) | Err(AppError::Conflict(m)) => case_page(st, s, id, None, FieldErrors::single("form", m), offer, override_reason).await,
+        Err(e) => error_for(s, &e),
+    }
+}
+
+pub async fn case_override(State(st): State<AppState>, s: Session, Path(id): Path<Uuid>, body: Bytes) -> Response {
+    let mut f = match form(&s, &body) {
+        Ok(f) => f,
+        Err(e) => return error_for(&s, &e),
+    };
+    let reason = f.get("reason");
+    let r = match f.finish() {
+        Ok(()) => cases::request_override(&st.app, &s.ctx, id, &reason).await,
+        Err(e) => Err(AppError::Invalid(e)),
+    };
+    case_action(&st, &s, id, r, "override", OfferInput::default(), reason).await
+}
+
+pub async fn case_override_review(State(st): State<AppState>, s: Session, Path(id): Path<Uuid>, body: Bytes) -> Response {
+    let mut f = match form(&s, &body) {
+        Ok(f) => f,
+        Err(e) => return error_for(&s, &e),
+    };
+    let decision = f.get("decision");
+    let note = f.get("note");
+    let r = match (f.finish(), decision.as_str()) {
+        (Err(e), _) => Err(AppError::Invalid(e)),
+        (Ok(()), "approve") => cases::review_override(&st.app, &s.ctx, id, true, &note).await,
+        (Ok(()), "reject") => cases::review_override(&st.app, &s.ctx, id, false, &note).await,
+        _ => Err(AppError::field("decision", "Choose approve or refuse.")),
+    };
+    case_action(&st, &s, id, r, "reviewed", OfferInput::default(), String::new()).await
+}
+
+fn offer_input(f: &mut Fields) -> OfferInput {
+    OfferInput {
+        response: f.get("response"),
+        decline_reason: f.get("decline_reason"),
+        consent_signed_name: f.get("consent_signed_name"),
+        consent_confirmed: f.get("consent_confirmed"),
+        handoff_mode: f.get("handoff_mode"),
+        provider_id: f.get("provider_id"),
+        hold_kind: f.get("hold_kind"),
+        citation_number: f.get("citation_number"),
+        court_date: f.get("court_date"),
+    }
+}
+
+pub async fn case_offer(State(st): State<AppState>, s: Session, Path(id): Path<Uuid>, body: Bytes) -> Response {
+    let mut f = match form(&s, &body) {
+        Ok(f) => f,
+        Err(e) => return error_for(&s, &e),
+    };
+    let input = offer_input(&mut f);
+    let r = match f.finish() {
+        Ok(()) => cases::record_offer(&st.app, &s.ctx, id, &input).await,
+        Err(e) => Err(AppError::Invalid(e)),
+    };
+    case_action(&st, &s, id, r, "offer", input, String::new()).await
+}
+
+pub async fn case_refer(State(st): State<AppState>, s: Session, Path(id): Path<Uuid>, body: Bytes) -> Response {
+    let mut f = match form(&s, &body) {
+        Ok(f) => f,
+        Err(e) => return error_for(&s, &e),
+    };
+    let provider = f.get("provider_id");
+    let mode = f.get("handoff_mode");
+    let r = match f.finish() {
+        Ok(()) => cases::refer_again(&st.app, &s.ctx, id, &provider, &mode).await,
+        Err(e) => Err(AppError::Invalid(e)),
+    };
+    case_action(&st, &s, id, r, "referral", OfferInput { provider_id: provider, handoff_mode: mode, ..Default::default() }, String::new()).await
+}
+
+#[derive(Template)]
+#[template(path = "slip.html")]
+struct SlipPage {
+    layout: Layout,
+    s: Slip,
+}
+
+impl SlipPage {
+    fn warm(&self) -> bool {
+        self.s.mode == handoff_domain::HandoffMode::Warm
+    }
+    fn d(&self, d: &Option<NaiveDate>) -> String {
+        views::opt_date(d)
+    }
+}
+
+pub async fn slip(State(st): State<AppState>, s: Session, Path(id): Path<Uuid>) -> Response {
+    match cases::slip(&st.app, &s.ctx, id).await {
+        Ok(slip) => render(StatusCode::OK, &SlipPage { layout: Layout::new("Referral slip", &s, None), s: slip }),
+        Err(e) => error_for(&s, &e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "overrides.html")]
+struct OverridesPage {
+    layout: Layout,
+    rows: Vec<PendingOverrideRow>,
+    tz: Tz,
+}
+
+impl Fmt for OverridesPage {
+    fn tz(&self) -> Tz {
+        self.tz
+    }
+}
+
+pub async fn overrides(State(st): State<AppState>, s: Session) -> Response {
+    match cases::pending_overrides(&st.app, &s.ctx).await {
+        Ok(rows) => {
+            let tz = program_tz(&st, &s.ctx).await;
+            render(StatusCode::OK, &OverridesPage { layout: Layout::new("Overrides awaiting review", &s, None), rows, tz })
+        }
+        Err(e) => error_for(&s, &e),
+    }
+}
+
+// ----- provider -----------------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "queue.html")]
+struct QueuePage {
+    layout: Layout,
+    q: Queue,
+    closed: bool,
+}
+
+impl Fmt for QueuePage {
+    fn tz(&self) -> Tz {
+        self.q.tz
+    }
+}
+
+impl QueuePage {
+    fn status(&self, s: &str, b: &str) -> String {
+        status_label(s, b)
+    }
+}
+
+fn status_label(status: &str, business: &str) -> String {
+    let s = handoff_domain::referral::ReferralStatus::parse(status).map(|s| s.label()).unwrap_or(status);
+    let b = handoff_domain::referral::BusinessStatus::parse(business).map(|s| s.label()).unwrap_or(business);
+    if s == b { s.to_string() } else { format!("{s}: {b}") }
+}
+
+pub async fn queue(State(st): State<AppState>, s: Session, Query(q): Query<HashMap<String, String>>) -> Response {
+    let closed = q.get("all").is_some_and(|v| v == "1");
+    match referrals::queue(&st.app, &s.ctx, closed).await {
+        Ok(queue) => render(StatusCode::OK, &QueuePage { layout: Layout::new("Referral queue", &s, q.get("notice")), q: queue, closed }),
+        Err(e) => error_for(&s, &e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "referral.html")]
+struct ReferralPage {
+    layout: Layout,
+    v: ReferralView,
+    errors: FieldErrors,
+    input: ReferralActionInput,
+    exit_kinds: Vec<(&'static str, &'static str)>,
+    version: String,
+}
+
+impl Fmt for ReferralPage {
+    fn tz(&self) -> Tz {
+        self.v.tz
+    }
+}
+
+impl ReferralPage {
+    fn err(&self, field: &str) -> String {
+        self.errors.get(field).unwrap_or("").to_string()
+    }
+    fn sel(&self, a: &str, b: &str) -> &'static str {
+        sel(a, b)
+    }
+    fn status(&self) -> String {
+        status_label(&self.v.referral.status, &self.v.referral.business_status)
+    }
+    fn event_label(&self, kind: &str) -> String {
+        handoff_domain::referral::ActionKind::parse(kind).map(|a| a.label().to_string()).unwrap_or_else(|| kind.to_string())
+    }
+    fn has(&self, action: &str) -> bool {
+        self.v.actions.iter().any(|a| a.as_str() == action)
+    }
+}
+
+async fn referral_page(st: &AppState, s: &Session, id: Uuid, notice: Option<&String>, errors: FieldErrors, input: ReferralActionInput) -> Response {
+    match referrals::view(&st.app, &s.ctx, id).await {
+        Ok(v) => {
+            let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+            let version = v.referral.updated_at.to_rfc3339();
+            let title = format!("Referral {}", v.reference);
+            render(status, &ReferralPage { layout: Layout::new(title, s, notice), v, errors, input, exit_kinds: pairs(ExitKind::ALL, ExitKind::as_str, ExitKind::label), version })
+        }
+        Err(e) => error_for(s, &e),
+    }
+}
+
+pub async fn referral(State(st): State<AppState>, s: Session, Path(id): Path<Uuid>, Query(q): Query<HashMap<String, String>>) -> Response {
+    referral_page(&st, &s, id, q.get("notice"), FieldErrors::new(), ReferralActionInput::default()).await
+}
+
+pub async fn referral_event(State(st): State<AppState>, s: Session, Path(id): Path<Uuid>, body: Bytes) -> Response {
+    let mut f = match form(&s, &body) {
+        Ok(f) => f,
+        Err(e) => return error_for(&s, &e),
+    };
+    let input = ReferralActionInput {
+        action: f.get("action"),
+        occurred_at: f.get("occurred_at"),
+        reason: f.get("reason"),
+        note: f.get("note"),
+        exit_kind: f.get("exit_kind"),
+        contact_outcome: f.get("contact_outcome"),
+        version: f.get("version"),
+    };
+    let r = match f.finish() {
+        Ok(()) => referrals::act(&st.app, &s.ctx, id, &input).await,
+        Err(e) => Err(AppError::Invalid(e)),
+    };
+    match r {
+        Ok(()) => see_other(&format!("/referrals/{id}?notice=event")),
+        Err(AppError::Invalid(e)) => referral_page(&st, &s, id, None, e, input).await,
+        Err(AppError::Rule(m)) | Err(AppError::Conflict(m)) => referral_page(&st, &s, id, None, FieldErrors::single("form", m), input).await,
+        Err(e) => error_for(&s, &e),
+    }
+}
+
+// ----- prosecutor -----------------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "holds.html")]
+struct HoldsPage {
+    layout: Layout,
+    q: HoldQueue,
+}
+
+impl Fmt for HoldsPage {
+    fn tz(&self) -> Tz {
+        self.q.tz
+    }
+}
+
+impl HoldsPage {
+    fn deadline(&self, s: &Option<DeadlineStatus>) -> String {
+        deadline_text(s)
+    }
+    fn class(&self, s: &Option<DeadlineStatus>) -> &'static str {
+        deadline_class(s)
+    }
+}
+
+pub async fn holds_queue(State(st): State<AppState>, s: Session, Query(q): Query<HashMap<String, String>>) -> Response {
+    match holds::queue(&st.app, &s.ctx).await {
+        Ok(queue) => render(StatusCode::OK, &HoldsPage { layout: Layout::new("Held charges", &s, q.get("notice")), q: queue }),
+        Err(e) => error_for(&s, &e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "hold.html")]
+struct HoldPage {
+    layout: Layout,
+    v: HoldView,
+    errors: FieldErrors,
+    input: HoldDecisionInput,
+}
+
+impl Fmt for HoldPage {
+    fn tz(&self) -> Tz {
+        self.v.tz
+    }
+}
+
+impl HoldPage {
+    fn err(&self, field: &str) -> String {
+        self.errors.get(field).unwrap_or("").to_string()
+    }
+    fn checked(&self, a: &str, b: &str) -> &'static str {
+        if a == b { "checked" } else { "" }
+    }
+    fn deadline(&self, s: &Option<DeadlineStatus>) -> String {
+        deadline_text(s)
+    }
+}
+
+async fn hold_page(st: &AppState, s: &Session, id: Uuid, notice: Option<&String>, errors: FieldErrors, input: HoldDecisionInput) -> Response {
+    match holds::view(&st.app, &s.ctx, id).await {
+        Ok(v) => {
+            let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+            let title = format!("Held charge {}", v.reference);
+            render(status, &HoldPage { layout: Layout::new(title, s, notice), v, errors, input })
+        }
+        Err(e) => error_for(s, &e),
+    }
+}
+
+pub async fn hold(State(st): State<AppState>, s: Session, Path(id): Path<Uuid>, Query(q): Query<HashMap<String, String>>) -> Response {
+    hold_page(&st, &s, id, q.get("notice"), FieldErrors::new(), HoldDecisionInput::default()).await
+}
+
+pub async fn hold_decide(State(st): State<AppState>, s: Session, Path(id): Path<Uuid>, body: Bytes) -> Response {
+    let mut f = match form(&s, &body) {
+        Ok(f) => f,
+        Err(e) => return error_for(&s, &e),
+    };
+    let input = HoldDecisionInput { decision: f.get("decision"), reason: f.get("reason"), new_deadline: f.get("new_deadline") };
+    let r = match f.finish() {
+        Ok(()) => holds::decide(&st.app, &s.ctx, id, &input).await,
+        Err(e) => Err(AppError::Invalid(e)),
+    };
+    match r {
+        Ok(()) => see_other(&format!("/holds/{id}?notice=decision")),
+        Err(AppError::Invalid(e)) => hold_page(&st, &s, id, None, e, input).await,
+        Err(AppError::Rule(m)) | Err(AppError::Conflict(m)) => hold_page(&st, &s, id, None, FieldErrors::single("form", m), input).await,
+        Err(e) => error_for(&s, &e),
+    }
+}
+
+// ----- coordinator -------------------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    layout: Layout,
+    v: DashboardView,
+    d: DeadlineList,
+}
+
+impl Fmt for DashboardPage {
+    fn tz(&self) -> Tz {
+        self.v.tz
+    }
+}
+
+impl DashboardPage {
+    fn pct(&self, n: &u64, of: &u64) -> String {
+        if *of == 0 { "—".into() } else { format!("{:.0}%", 100.0 * *n as f64 / *of as f64) }
+    }
+    fn num(&self, v: &Option<f64>, unit: &str) -> String {
+        v.map(|x| format!("{x:.1} {unit}")).unwrap_or_else(|| "—".into())
+    }
+    fn overdue(&self, ends: &DateTime<Utc>, state: &str) -> &'static str {
+        if state == "deadline_missed" { "Deadline missed" } else if *ends <= self.d.now { "Deadline passed" } else { "Due soon" }
+    }
+    fn funnel(&self) -> Vec<(&'static str, u64)> {
+        let d = &self.v.dashboard;
+        vec![("Encounters", d.encounters), ("Eligible", d.eligible), ("Offered", d.offered), ("Accepted", d.accepted), ("Referred", d.referred), ("Handed off", d.handed_off), ("Intake", d.intakes)]
+    }
+    fn bar(&self, n: &u64) -> u64 {
+        let max = self.v.dashboard.encounters.max(1);
+        (*n * 100) / max
+    }
+}
+
+pub async fn dashboard_page(State(st): State<AppState>, s: Session, Query(q): Query<HashMap<String, String>>) -> Response {
+    let mut errors = FieldErrors::new();
+    let mut date = |k: &str| match q.get(k).map(|v| v.trim()).filter(|v| !v.is_empty()) {
+        None => None,
+        Some(v) => match parse_date(v) {
+            Some(d) => Some(d),
+            None => {
+                errors.add(k, "Use a date like 2026-05-01.");
+                None
+            }
+        },
+    };
+    let (from, to) = (date("from"), date("to"));
+    if !errors.is_empty() {
+        return error_for(&s, &AppError::Invalid(errors));
+    }
+    let v = match dashboard::dashboard(&st.app, &s.ctx, from, to).await {
+        Ok(v) => v,
+        Err(e) => return error_for(&s, &e),
+    };
+    let d = match dashboard::deadlines(&st.app, &s.ctx).await {
+        Ok(d) => d,
+        Err(e) => return error_for(&s, &e),
+    };
+    render(StatusCode::OK, &DashboardPage { layout: Layout::new("Program dashboard", &s, None), v, d })
+}
+
+// ----- administration -----------------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "admin.html")]
+struct AdminPage {
+    layout: Layout,
+    o: AdminOverview,
+    errors: FieldErrors,
+    username: String,
+    display_name: String,
+    org_id: String,
+    role: String,
+    roles: Vec<(&'static str, &'static str)>,
+}
+
+impl AdminPage {
+    fn err(&self, field: &str) -> String {
+        self.errors.get(field).unwrap_or("").to_string()
+    }
+    fn sel(&self, a: &str, b: &str) -> &'static str {
+        sel(a, b)
+    }
+    fn sel_id(&self, id: &Uuid, b: &str) -> &'static str {
+        sel(&id.to_string(), b)
+    }
+    fn roles_of(&self, user: &Uuid) -> String {
+        self.o
+            .memberships
+            .iter()
+            .filter(|m| m.user_id == *user)
+            .map(|m| format!("{} at {}", Role::parse(&m.role).map(|r| r.label()).unwrap_or(&m.role), m.org_name))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+    fn org_kind(&self, k: &str) -> &'static str {
+        OrgKind::parse(k).map(|k| k.label()).unwrap_or("")
+    }
+}
+
+async fn admin_page(st: &AppState, s: &Session, notice: Option<&String>, errors: FieldErrors, username: String, display_name: String, org_id: String, role: String) -> Response {
+    match admin::overview(&st.app, &s.ctx).await {
+        Ok(o) => {
+            let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+            render(status, &AdminPage { layout: Layout::new("Users and roles", s, notice), o, errors, username, display_name, org_id, role, roles: pairs(Role::ALL, Role::as_str, Role::label) })
+        }
+        Err(e) => error_for(s, &e),
+    }
+}
+
+pub async fn admin_index(State(st): State<AppState>, s: Session, Query(q): Query<HashMap<String, String>>) -> Response {
+    admin_page(&st, &s, q.get("notice"), FieldErrors::new(), String::new(), String::new(), String::new(), String::new()).await
+}
+
+pub async fn admin_create_user(State(st): State<AppState>, s: Session, body: Bytes) -> Response {
+    let mut f = match form(&s, &body) {
+        Ok(f) => f,
+        Err(e) => return error_for(&s, &e),
+    };
+    let (username, display_name, password, org_id, role) = (f.get("username"), f.get("display_name"), f.get("password"), f.get("organization_id"), f.get("role"));
+    let result = match f.finish() {
+        Err(e) => Err(AppError::Invalid(e)),
+        Ok(()) => {
+            let mut errors = FieldErrors::new();
+            let org = Uuid::parse_str(&org_id).ok();
+            if org.is_none() {
+                errors.add("organization_id", "Choose an organization.");
+            }
+            let r = Role::parse(&role);
+            if r.is_none() {
+                errors.add("role", "Choose a role.");
+            }
+            match (org, r) {
+                (Some(o), Some(r)) if errors.is_empty() => admin::create_user(&st.app, Some(&s.ctx), NewUser { username: username.clone(), display_name: display_name.clone(), password }, &[(o, r)]).await.map(|_| ()),
+                _ => Err(AppError::Invalid(errors)),
+            }
+        }
+    };
+    match result {
+        Ok(()) => see_other("/admin?notice=user"),
+        Err(AppError::Invalid(e)) => admin_page(&st, &s, None, e, username, display_name, org_id, role).await,
+        Err(e) => error_for(&s, &e),
+    }
+}
+
+pub async fn admin_add_membership(State(st): State<AppState>, s: Session, body: Bytes) -> Response {
+    let mut f = match form(&s, &body) {
+        Ok(f) => f,
+        Err(e) => return error_for(&s, &e),
+    };
+    let (user_id, org_id, role) = (f.get("user_id"), f.get("organization_id"), f.get("role"));
+    let result = match (f.finish(), Uuid::parse_str(&user_id), Uuid::parse_str(&org_id), Role::parse(&role)) {
+        (Err(e), ..) => Err(AppError::Invalid(e)),
+        (Ok(()), Ok(u), Ok(o), Some(r)) => admin::add_membership(&st.app, &s.ctx, u, o, r).await,
+        _ => Err(AppError::field("role", "Choose a user, an organization and a role.")),
+    };
+    match result {
+        Ok(()) => see_other("/admin?notice=membership"),
+        Err(AppError::Invalid(e)) => admin_page(&st, &s, None, e, String::new(), String::new(), org_id, role).await,
+        Err(e) => error_for(&s, &e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "roster.html")]
+struct RosterPage {
+    layout: Layout,
+    rosters: Vec<Roster>,
+    errors: FieldErrors,
+    tz: Tz,
+    now_local: String,
+}
+
+impl Fmt for RosterPage {
+    fn tz(&self) -> Tz {
+        self.tz
+    }
+}
+
+async fn roster_page(st: &AppState, s: &Session, notice: Option<&String>, errors: FieldErrors) -> Response {
+    match admin::rosters(&st.app, &s.ctx).await {
+        Ok(rosters) => {
+            let tz = program_tz(st, &s.ctx).await;
+            let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+            let now_local = st.app.now().with_timezone(&tz).format("%Y-%m-%dT%H:%M").to_string();
+            render(status, &RosterPage { layout: Layout::new("On-call roster", s, notice), rosters, errors, tz, now_local })
+        }
+        Err(e) => error_for(s, &e),
+    }
+}
+
+pub async fn roster(State(st): State<AppState>, s: Session, Query(q): Query<HashMap<String, String>>) -> Response {
+    roster_page(&st, &s, q.get("notice"), FieldErrors::new()).await
+}
+
+pub async fn roster_add(State(st): State<AppState>, s: Session, body: Bytes) -> Response {
+    let mut f = match form(&s, &body) {
+        Ok(f) => f,
+        Err(e) => return error_for(&s, &e),
+    };
+    let (org_id, user_id, starts, ends) = (f.get("organization_id"), f.get("user_id"), f.get("starts_at"), f.get("ends_at"));
+    let tz = program_tz(&st, &s.ctx).await;
+    let result = match f.finish() {
+        Err(e) => Err(AppError::Invalid(e)),
+        Ok(()) => {
+            let mut errors = FieldErrors::new();
+            let org = Uuid::parse_str(&org_id).ok();
+            let user = Uuid::parse_str(&user_id).ok();
+            if user.is_none() {
+                errors.add("user_id", "Choose a case manager.");
+            }
+            let starts_at = parse_local_datetime(&starts, tz);
+            if starts_at.is_none() {
+                errors.add("starts_at", "Use a date and time like 2026-05-01T08:00.");
+            }
+            let ends_at = parse_local_datetime(&ends, tz);
+            if ends_at.is_none() {
+                errors.add("ends_at", "Use a date and time like 2026-05-01T20:00.");
+            }
+            match (org, user, starts_at, ends_at) {
+                (Some(o), Some(u), Some(a), Some(b)) if errors.is_empty() => admin::add_shift(&st.app, Some(&s.ctx), o, u, a, b).await.map(|_| ()),
+                _ => Err(AppError::Invalid(errors)),
+            }
+        }
+    };
+    match result {
+        Ok(()) => see_other("/roster?notice=shift"),
+        Err(AppError::Invalid(e)) => roster_page(&st, &s, None, e).await,
+        Err(e) => error_for(&s, &e),
+    }
+}
+
+pub async fn roster_remove(State(st): State<AppState>, s: Session, Path(id): Path<Uuid>, body: Bytes) -> Response {
+    let f = match form(&s, &body) {
+        Ok(f) => f,
+        Err(e) => return error_for(&s, &e),
+    };
+    if let Err(e) = f.finish() {
+        return error_for(&s, &AppError::Invalid(e));
+    }
+    match admin::remove_shift(&st.app, &s.ctx, id).await {
+        Ok(()) => see_other("/roster?notice=shift"),
+        Err(e) => error_for(&s, &e),
+    }
+}

@@ -1,0 +1,225 @@
+//! Every route, registered once: the router is built from this list, the OpenAPI
+//! document lists its API routes, and the authorization test walks it (a route added
+//! without an entry in that test fails it).
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodRouter, get, post};
+use serde_json::{Value, json};
+
+use crate::{AppState, api, assets, middleware, pages};
+
+/// One route: method, path, and whether it is part of the JSON API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RouteSpec {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub api: bool,
+    pub summary: &'static str,
+    /// The JSON body schema name (API routes that take one).
+    pub body: Option<&'static str>,
+}
+
+struct Registry {
+    router: Router<AppState>,
+    specs: Vec<RouteSpec>,
+}
+
+impl Registry {
+    fn add(mut self, method: &'static str, path: &'static str, summary: &'static str, body: Option<&'static str>, mr: MethodRouter<AppState>) -> Self {
+        self.router = self.router.route(path, mr);
+        self.specs.push(RouteSpec { method, path, api: path.starts_with("/api/"), summary, body });
+        self
+    }
+    fn get(self, path: &'static str, summary: &'static str, mr: MethodRouter<AppState>) -> Self {
+        self.add("GET", path, summary, None, mr)
+    }
+    fn post(self, path: &'static str, summary: &'static str, body: Option<&'static str>, mr: MethodRouter<AppState>) -> Self {
+        self.add("POST", path, summary, body, mr)
+    }
+}
+
+fn registry() -> Registry {
+    Registry { router: Router::new(), specs: Vec::new() }
+        // Public.
+        .get("/health/live", "The process is up", get(live))
+        .get("/health/ready", "The database answers", get(ready))
+        .get("/api/openapi.json", "This API's OpenAPI 3 document", get(openapi_json))
+        .get("/static/{file}", "Static assets (content-hashed names)", get(assets::serve))
+        .get("/sign-in", "Sign-in page", get(pages::sign_in_form))
+        .post("/sign-in", "Sign in", None, post(pages::sign_in))
+        // People.
+        .get("/", "Start page for the user's role", get(pages::home))
+        .post("/sign-out", "Sign out", None, post(pages::sign_out))
+        .get("/encounters", "My (or my agency's) encounters", get(pages::encounters))
+        .get("/encounters/new", "New encounter form, with participant search", get(pages::encounter_new))
+        .post("/encounters", "Record an encounter", None, post(pages::encounter_create))
+        .get("/encounters/{id}", "An encounter: decision, offer, handoff, hold, progress", get(pages::case))
+        .post("/encounters/{id}/override", "Override an ineligible decision", None, post(pages::case_override))
+        .post("/encounters/{id}/override/review", "Supervisor approves or refuses an override", None, post(pages::case_override_review))
+        .post("/encounters/{id}/offer", "Record the offer (and on acceptance: release, handoff, hold)", None, post(pages::case_offer))
+        .post("/encounters/{id}/referrals", "Refer to another provider after a refusal", None, post(pages::case_refer))
+        .get("/encounters/{id}/slip", "The referral slip for the person", get(pages::slip))
+        .get("/overrides", "Overrides awaiting a supervisor", get(pages::overrides))
+        .get("/queue", "A provider's referral queue", get(pages::queue))
+        .get("/referrals/{id}", "A referral (provider)", get(pages::referral))
+        .post("/referrals/{id}/events", "Record a step on a referral", None, post(pages::referral_event))
+        .get("/holds", "The prosecutor's held charges", get(pages::holds_queue))
+        .get("/holds/{id}", "A held charge", get(pages::hold))
+        .post("/holds/{id}/decision", "The prosecutor's decision", None, post(pages::hold_decide))
+        .get("/dashboard", "The coordinator's dashboard and deadlines", get(pages::dashboard_page))
+        .get("/admin", "Users and roles", get(pages::admin_index))
+        .post("/admin/users", "Create a user", None, post(pages::admin_create_user))
+        .post("/admin/memberships", "Give a user a role", None, post(pages::admin_add_membership))
+        .get("/roster", "On-call roster", get(pages::roster))
+        .post("/roster/shifts", "Add an on-call shift", None, post(pages::roster_add))
+        .post("/roster/shifts/{id}/delete", "Remove an on-call shift", None, post(pages::roster_remove))
+        // API.
+        .get("/api/v1/me", "The token's user and memberships", get(api::me))
+        .get("/api/v1/participants", "Search participants (q=last name, dob=optional)", get(api::search_participants))
+        .post("/api/v1/encounters", "Record an encounter (Idempotency-Key header recommended)", Some("EncounterInput"), post(api::create_encounter))
+        .get("/api/v1/encounters/{id}", "An encounter, as the referring agency sees it", get(api::get_encounter))
+        .post("/api/v1/encounters/{id}/override", "Override an ineligible decision", Some("OverrideInput"), post(api::override_encounter))
+        .post("/api/v1/encounters/{id}/override/review", "Approve or refuse an override", Some("ReviewInput"), post(api::review_override))
+        .post("/api/v1/encounters/{id}/offer", "Record the offer", Some("OfferInput"), post(api::offer))
+        .post("/api/v1/encounters/{id}/referrals", "Refer to another provider", Some("ReferInput"), post(api::refer_again))
+        .get("/api/v1/referrals", "The provider's referral queue", get(api::referral_queue))
+        .get("/api/v1/referrals/{id}", "A referral (provider)", get(api::get_referral))
+        .post("/api/v1/referrals/{id}/events", "Record a step on a referral", Some("ReferralActionInput"), post(api::referral_event))
+        .get("/api/v1/holds", "The prosecutor's held charges", get(api::hold_queue))
+        .get("/api/v1/holds/{id}", "A held charge", get(api::get_hold))
+        .post("/api/v1/holds/{id}/decision", "The prosecutor's decision", Some("HoldDecisionInput"), post(api::decide_hold))
+        .get("/api/v1/dashboard", "Program measures for a period (from, to)", get(api::get_dashboard))
+        .get("/api/v1/deadlines", "Holds overdue, missed or due soon", get(api::deadlines))
+}
+
+/// All routes (for tests and documentation).
+pub fn route_specs() -> Vec<RouteSpec> {
+    registry().specs
+}
+
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+pub fn router(state: AppState) -> Router {
+    registry()
+        .router
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn(middleware::same_origin))
+        .layer(axum::middleware::from_fn(middleware::security_headers))
+        .with_state(state)
+}
+
+async fn not_found() -> Response {
+    pages::error_page(&handoff_app::AppError::NotFound)
+}
+
+async fn live() -> &'static str {
+    "ok"
+}
+
+async fn ready(State(st): State<AppState>) -> Response {
+    match st.app.store.ping().await {
+        Ok(()) => "ok".into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "readiness");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}
+
+async fn openapi_json() -> Response {
+    axum::Json(openapi()).into_response()
+}
+
+fn s(t: &str) -> Value {
+    json!({"type": t})
+}
+
+fn schemas() -> Value {
+    let string = s("string");
+    json!({
+        "Problem": {"type": "object", "properties": {"type": string, "title": string, "status": s("integer"), "detail": string,
+            "errors": {"type": "array", "items": {"type": "object", "properties": {"field": string, "message": string}}}}},
+        "OffenseInput": {"type": "object", "additionalProperties": false, "properties": {
+            "code": {"type": "string", "description": "NIBRS offense code, e.g. 35A"},
+            "drug_activity": {"type": "string", "description": "NIBRS drug activity code (35A/35B), e.g. P"},
+            "drug_type": {"type": "string", "description": "NIBRS suspected drug type code (35A), e.g. D"},
+            "quantity": {"type": "string", "description": "Estimated quantity as a decimal; empty if unknown"},
+            "unit": {"type": "string", "description": "NIBRS drug measurement unit, e.g. GM"}}},
+        "PersonInput": {"type": "object", "additionalProperties": false, "properties": {
+            "first_name": string, "last_name": string, "dob": {"type": "string", "format": "date"},
+            "sex": {"type": "string", "enum": ["F", "M", "U"]}, "race": {"type": "string", "enum": ["W", "B", "I", "A", "P", "U"]},
+            "ethnicity": {"type": "string", "enum": ["H", "N", "U"]}, "phone": string, "email": string}},
+        "EncounterInput": {"type": "object", "additionalProperties": false, "properties": {
+            "occurred_at": {"type": "string", "description": "RFC 3339, or local YYYY-MM-DDTHH:MM in the program's time zone"},
+            "location": string, "incident_number": string,
+            "offenses": {"type": "array", "maxItems": 3, "items": {"$ref": "#/components/schemas/OffenseInput"}},
+            "attestations": {"type": "array", "items": {"type": "string", "enum": ["no_violent_history", "no_open_warrant", "no_pending_specialty_court", "no_no_contact_order"]}},
+            "participant_id": {"type": "string", "description": "An existing participant's id; otherwise give person"},
+            "person": {"$ref": "#/components/schemas/PersonInput"}}},
+        "OverrideInput": {"type": "object", "additionalProperties": false, "required": ["reason"], "properties": {"reason": string}},
+        "ReviewInput": {"type": "object", "additionalProperties": false, "required": ["approve"], "properties": {"approve": s("boolean"), "note": string}},
+        "OfferInput": {"type": "object", "additionalProperties": false, "properties": {
+            "response": {"type": "string", "enum": ["accepted", "declined"]}, "decline_reason": string,
+            "consent_signed_name": string, "consent_confirmed": {"type": "string", "enum": ["yes"]},
+            "handoff_mode": {"type": "string", "enum": ["warm", "contact_card"]}, "provider_id": {"type": "string", "format": "uuid"},
+            "hold_kind": {"type": "string", "enum": ["abeyance", "citation"]}, "citation_number": string, "court_date": {"type": "string", "format": "date"}}},
+        "ReferInput": {"type": "object", "additionalProperties": false, "required": ["provider_id", "handoff_mode"], "properties": {
+            "provider_id": {"type": "string", "format": "uuid"}, "handoff_mode": {"type": "string", "enum": ["warm", "contact_card"]}}},
+        "ReferralActionInput": {"type": "object", "additionalProperties": false, "properties": {
+            "action": {"type": "string", "enum": ["accept", "reject", "arrival", "contact_attempt", "intake_scheduled", "no_show", "intake", "first_treatment", "on_hold", "resume", "fail", "exit", "cancel"]},
+            "occurred_at": string, "reason": string, "note": string,
+            "exit_kind": {"type": "string", "enum": ["completed", "disengaged", "withdrawn", "new_arrest", "moved", "deceased"]},
+            "contact_outcome": {"type": "string", "enum": ["reached", "no_answer", "left_message", "wrong_number"]},
+            "version": {"type": "string", "description": "The referral's version when read; a stale one is a conflict"}}},
+        "HoldDecisionInput": {"type": "object", "additionalProperties": false, "properties": {
+            "decision": {"type": "string", "enum": ["decline_to_file", "file", "extend"]}, "reason": string,
+            "new_deadline": {"type": "string", "format": "date"}}},
+    })
+}
+
+/// The OpenAPI 3 document, built from the route list so the two cannot drift.
+pub fn openapi() -> Value {
+    let mut paths = serde_json::Map::new();
+    for r in route_specs().into_iter().filter(|r| r.api && r.path != "/api/openapi.json") {
+        let mut op = json!({
+            "summary": r.summary,
+            "security": [{"bearer": []}],
+            "responses": {
+                "200": {"description": "OK", "content": {"application/json": {}}},
+                "401": {"description": "No valid token", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
+                "404": {"description": "Not found, or not yours to see", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
+                "422": {"description": "Invalid input, by field", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
+            },
+        });
+        let params: Vec<Value> = r
+            .path
+            .split('/')
+            .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+            .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}))
+            .collect();
+        if !params.is_empty() {
+            op["parameters"] = Value::Array(params);
+        }
+        if let Some(b) = r.body {
+            op["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{b}")}}}});
+            op["responses"]["409"] = json!({"description": "Conflict (already done, changed meanwhile, idempotency key reused)", "content": {"application/problem+json": {}}});
+            op["responses"]["413"] = json!({"description": "Body over 1 MiB"});
+        }
+        let entry = paths.entry(r.path.to_string()).or_insert_with(|| json!({}));
+        entry[r.method.to_lowercase()] = op;
+    }
+    json!({
+        "openapi": "3.0.3",
+        "info": {"title": "Handoff API", "version": env!("CARGO_PKG_VERSION"),
+                 "description": "First responder diversion: encounters, eligibility, offers, referrals, legal holds. Every read of personal data is checked against the access policy and audited."},
+        "paths": paths,
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "A token from `handoff token create --user NAME`."}},
+            "schemas": schemas(),
+        },
+    })
+}
