@@ -4,7 +4,9 @@ use chrono_tz::Tz;
 use handoff_domain::eligibility::Rules;
 use handoff_domain::policy::{ProgramAction, program_grant};
 use handoff_domain::{OrgKind, Pathway, Role};
-use handoff_storage::{MembershipRow, MembershipView, OrgRow, ProgramRow, RulesRow, ShiftRow, ShiftView, UserRow};
+use handoff_storage::{
+    MembershipRow, MembershipView, OrgRow, ProgramRow, RulesRow, ShiftRow, ShiftView, UserRow,
+};
 use uuid::Uuid;
 
 use crate::audit::{self, ALLOWED, Ctx};
@@ -24,10 +26,19 @@ pub struct NewProgram {
 pub async fn create_program(app: &App, p: NewProgram) -> AppResult<ProgramRow> {
     let name = required_text("name", &p.name, "program name", 200)?;
     if p.time_zone.parse::<Tz>().is_err() {
-        return Err(AppError::field("time_zone", format!("{:?} is not a time zone name like America/Chicago.", p.time_zone)));
+        return Err(AppError::field(
+            "time_zone",
+            format!(
+                "{:?} is not a time zone name like America/Chicago.",
+                p.time_zone
+            ),
+        ));
     }
     if !(1..=365).contains(&p.intake_deadline_days) {
-        return Err(AppError::field("intake_deadline_days", "The intake deadline is 1 to 365 days."));
+        return Err(AppError::field(
+            "intake_deadline_days",
+            "The intake deadline is 1 to 365 days.",
+        ));
     }
     let now = app.now();
     let row = ProgramRow {
@@ -39,7 +50,8 @@ pub async fn create_program(app: &App, p: NewProgram) -> AppResult<ProgramRow> {
         supervisor_approves_overrides: p.supervisor_approves_overrides,
         created_at: now,
     };
-    let rules_json = serde_json::to_string(&p.rules).map_err(|e| AppError::Internal(e.to_string()))?;
+    let rules_json =
+        serde_json::to_string(&p.rules).map_err(|e| AppError::Internal(e.to_string()))?;
     let mut tx = app.store.write().await?;
     if tx.program_by_name(&row.name).await?.is_some() {
         return Err(AppError::field("name", "A program with this name exists."));
@@ -55,7 +67,17 @@ pub async fn create_program(app: &App, p: NewProgram) -> AppResult<ProgramRow> {
         created_at: now,
     })
     .await?;
-    audit::record(&mut tx, app, &Ctx::system(), "program.create", "program", &row.id.to_string(), ALLOWED, &row.name).await?;
+    audit::record(
+        &mut tx,
+        app,
+        &Ctx::system(),
+        "program.create",
+        "program",
+        &row.id.to_string(),
+        ALLOWED,
+        &row.name,
+    )
+    .await?;
     tx.commit().await?;
     Ok(row)
 }
@@ -85,10 +107,23 @@ pub async fn create_org(app: &App, o: NewOrg) -> AppResult<OrgRow> {
     let mut tx = app.store.write().await?;
     tx.program(o.program_id).await?;
     tx.insert_org(&row).await.map_err(|e| match e {
-        handoff_storage::StoreError::Conflict(_) => AppError::field("name", "An organization with this name exists in the program."),
+        handoff_storage::StoreError::Conflict(_) => AppError::field(
+            "name",
+            "An organization with this name exists in the program.",
+        ),
         e => e.into(),
     })?;
-    audit::record(&mut tx, app, &Ctx::system(), "organization.create", "organization", &row.id.to_string(), ALLOWED, &row.name).await?;
+    audit::record(
+        &mut tx,
+        app,
+        &Ctx::system(),
+        "organization.create",
+        "organization",
+        &row.id.to_string(),
+        ALLOWED,
+        &row.name,
+    )
+    .await?;
     tx.commit().await?;
     Ok(row)
 }
@@ -101,18 +136,49 @@ pub struct NewUser {
 
 fn valid_username(s: &str) -> AppResult<String> {
     let n = normalize_username(s);
-    if n.len() < 2 || n.len() > 64 || !n.chars().all(|c| c.is_ascii_alphanumeric() || "._-@".contains(c)) {
-        return Err(AppError::field("username", "Use 2 to 64 letters, digits, dots, dashes, underscores or @."));
+    if n.len() < 2
+        || n.len() > 64
+        || !n
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-@".contains(c))
+    {
+        return Err(AppError::field(
+            "username",
+            "Use 2 to 64 letters, digits, dots, dashes, underscores or @.",
+        ));
     }
     Ok(n)
 }
 
 /// Creates a user with memberships, as one transaction. `by` is the administrator, or
 /// None for the command line.
-pub async fn create_user(app: &App, by: Option<&Ctx>, u: NewUser, memberships: &[(Uuid, Role)]) -> AppResult<UserRow> {
+pub async fn create_user(
+    app: &App,
+    by: Option<&Ctx>,
+    u: NewUser,
+    memberships: &[(Uuid, Role)],
+) -> AppResult<UserRow> {
+    if let Some(by) = by {
+        let pid = by.require_program()?;
+        if program_grant(&by.actor, pid, ProgramAction::ManageUsers).is_none() {
+            return Err(audit::deny(app, by, "user.create", "program", &pid.to_string()).await);
+        }
+    }
     let mut errors = handoff_domain::FieldErrors::new();
-    let username = valid_username(&u.username).map_err(|e| if let AppError::Invalid(f) = &e { errors.0.extend(f.0.clone()); }).ok();
-    let display_name = required_text("display_name", &u.display_name, "full name", 200).map_err(|e| if let AppError::Invalid(f) = &e { errors.0.extend(f.0.clone()); }).ok();
+    let username = valid_username(&u.username)
+        .map_err(|e| {
+            if let AppError::Invalid(f) = &e {
+                errors.0.extend(f.0.clone());
+            }
+        })
+        .ok();
+    let display_name = required_text("display_name", &u.display_name, "full name", 200)
+        .map_err(|e| {
+            if let AppError::Invalid(f) = &e {
+                errors.0.extend(f.0.clone());
+            }
+        })
+        .ok();
     if let Err(AppError::Invalid(f)) = check_password(app, &u.password) {
         errors.0.extend(f.0);
     }
@@ -142,22 +208,21 @@ pub async fn create_user(app: &App, by: Option<&Ctx>, u: NewUser, memberships: &
         last_sign_in_at: None,
     };
     let mut tx = app.store.write().await?;
-    if let Some(by) = by {
-        let pid = by.require_program()?;
-        if program_grant(&by.actor, pid, ProgramAction::ManageUsers).is_none() {
-            drop(tx);
-            return Err(audit::deny(app, by, "user.create", "user", "").await);
-        }
-    }
     if tx.user_by_name(&row.username).await?.is_some() {
         return Err(AppError::field("username", "This user name is taken."));
     }
     tx.insert_user(&row).await?;
     for (org_id, role) in memberships {
-        let org = tx.org(*org_id).await.map_err(|_| AppError::field("organization_id", "Choose an existing organization."))?;
+        let org = tx
+            .org(*org_id)
+            .await
+            .map_err(|_| AppError::field("organization_id", "Choose an existing organization."))?;
         if let Some(by) = by {
             if Some(org.program_id) != by.program_id() {
-                return Err(AppError::field("organization_id", "Choose an organization of your program."));
+                return Err(AppError::field(
+                    "organization_id",
+                    "Choose an organization of your program.",
+                ));
             }
         }
         check_role_fits(*role, &org)?;
@@ -172,9 +237,29 @@ pub async fn create_user(app: &App, by: Option<&Ctx>, u: NewUser, memberships: &
         .await?;
     }
     let ctx = by.cloned().unwrap_or_else(Ctx::system);
-    audit::record(&mut tx, app, &ctx, "user.create", "user", &row.id.to_string(), ALLOWED, &row.username).await?;
+    audit::record(
+        &mut tx,
+        app,
+        &ctx,
+        "user.create",
+        "user",
+        &row.id.to_string(),
+        ALLOWED,
+        &row.username,
+    )
+    .await?;
     for (org_id, role) in memberships {
-        audit::record(&mut tx, app, &ctx, "membership.grant", "user", &row.id.to_string(), ALLOWED, &format!("{} at {org_id}", role.as_str())).await?;
+        audit::record(
+            &mut tx,
+            app,
+            &ctx,
+            "membership.grant",
+            "user",
+            &row.id.to_string(),
+            ALLOWED,
+            &format!("{} at {org_id}", role.as_str()),
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(row)
@@ -192,20 +277,39 @@ fn check_role_fits(role: Role, org: &OrgRow) -> AppResult<()> {
     if ok {
         Ok(())
     } else {
-        Err(AppError::field("role", format!("A {} cannot belong to a {}.", role.label().to_lowercase(), kind.label().to_lowercase())))
+        Err(AppError::field(
+            "role",
+            format!(
+                "A {} cannot belong to a {}.",
+                role.label().to_lowercase(),
+                kind.label().to_lowercase()
+            ),
+        ))
     }
 }
 
 /// Adds a membership to an existing user (administrator).
-pub async fn add_membership(app: &App, by: &Ctx, user_id: Uuid, org_id: Uuid, role: Role) -> AppResult<()> {
+pub async fn add_membership(
+    app: &App,
+    by: &Ctx,
+    user_id: Uuid,
+    org_id: Uuid,
+    role: Role,
+) -> AppResult<()> {
     let pid = by.require_program()?;
     if program_grant(&by.actor, pid, ProgramAction::ManageUsers).is_none() {
         return Err(audit::deny(app, by, "membership.grant", "user", &user_id.to_string()).await);
     }
     let mut tx = app.store.write().await?;
-    let org = tx.org(org_id).await.map_err(|_| AppError::field("organization_id", "Choose an existing organization."))?;
+    let org = tx
+        .org(org_id)
+        .await
+        .map_err(|_| AppError::field("organization_id", "Choose an existing organization."))?;
     if org.program_id != pid {
-        return Err(AppError::field("organization_id", "Choose an organization of your program."));
+        return Err(AppError::field(
+            "organization_id",
+            "Choose an organization of your program.",
+        ));
     }
     tx.user(user_id).await?;
     check_role_fits(role, &org)?;
@@ -219,10 +323,22 @@ pub async fn add_membership(app: &App, by: &Ctx, user_id: Uuid, org_id: Uuid, ro
     })
     .await
     .map_err(|e| match e {
-        handoff_storage::StoreError::Conflict(_) => AppError::field("role", "The user already has this role there."),
+        handoff_storage::StoreError::Conflict(_) => {
+            AppError::field("role", "The user already has this role there.")
+        }
         e => e.into(),
     })?;
-    audit::record(&mut tx, app, by, "membership.grant", "user", &user_id.to_string(), ALLOWED, &format!("{} at {org_id}", role.as_str())).await?;
+    audit::record(
+        &mut tx,
+        app,
+        by,
+        "membership.grant",
+        "user",
+        &user_id.to_string(),
+        ALLOWED,
+        &format!("{} at {org_id}", role.as_str()),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -244,10 +360,30 @@ pub async fn overview(app: &App, by: &Ctx) -> AppResult<AdminOverview> {
     let orgs = tx.orgs(pid).await?;
     let memberships = tx.memberships_in(pid).await?;
     let ids: std::collections::HashSet<Uuid> = memberships.iter().map(|m| m.user_id).collect();
-    let users = tx.users().await?.into_iter().filter(|u| ids.contains(&u.id)).collect();
-    audit::record(&mut tx, app, by, "user.list", "program", &pid.to_string(), ALLOWED, "").await?;
+    let users = tx
+        .users()
+        .await?
+        .into_iter()
+        .filter(|u| ids.contains(&u.id))
+        .collect();
+    audit::record(
+        &mut tx,
+        app,
+        by,
+        "user.list",
+        "program",
+        &pid.to_string(),
+        ALLOWED,
+        "",
+    )
+    .await?;
     tx.commit().await?;
-    Ok(AdminOverview { program, orgs, users, memberships })
+    Ok(AdminOverview {
+        program,
+        orgs,
+        users,
+        memberships,
+    })
 }
 
 pub struct Roster {
@@ -273,38 +409,107 @@ pub async fn rosters(app: &App, by: &Ctx) -> AppResult<Vec<Roster>> {
         }
         let shifts = tx.shifts(org.id, now).await?;
         let on_call_now = tx.on_call_now(org.id, now).await?;
-        let staff = members.iter().filter(|m| m.organization_id == org.id && m.role == Role::CaseManager.as_str()).cloned().collect();
-        out.push(Roster { org, shifts, on_call_now, staff });
+        let staff = members
+            .iter()
+            .filter(|m| m.organization_id == org.id && m.role == Role::CaseManager.as_str())
+            .cloned()
+            .collect();
+        out.push(Roster {
+            org,
+            shifts,
+            on_call_now,
+            staff,
+        });
     }
-    audit::record(&mut tx, app, by, "roster.read", "program", &pid.to_string(), ALLOWED, "").await?;
+    audit::record(
+        &mut tx,
+        app,
+        by,
+        "roster.read",
+        "program",
+        &pid.to_string(),
+        ALLOWED,
+        "",
+    )
+    .await?;
     tx.commit().await?;
     Ok(out)
 }
 
 /// Puts a case manager on call for an organization from `starts_at` to `ends_at`.
-pub async fn add_shift(app: &App, by: Option<&Ctx>, org_id: Uuid, user_id: Uuid, starts_at: DateTime<Utc>, ends_at: DateTime<Utc>) -> AppResult<Uuid> {
-    if ends_at <= starts_at {
-        return Err(AppError::field("ends_at", "The shift must end after it starts."));
-    }
-    if ends_at - starts_at > chrono::Duration::days(31) {
-        return Err(AppError::field("ends_at", "A shift can last at most 31 days."));
-    }
-    let mut tx = app.store.write().await?;
-    let org = tx.org(org_id).await.map_err(|_| AppError::field("organization_id", "Choose a provider."))?;
+pub async fn add_shift(
+    app: &App,
+    by: Option<&Ctx>,
+    org_id: Uuid,
+    user_id: Uuid,
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
+) -> AppResult<Uuid> {
     if let Some(by) = by {
-        if program_grant(&by.actor, org.program_id, ProgramAction::ManageRoster).is_none() {
-            drop(tx);
-            return Err(audit::deny(app, by, "roster.add", "organization", &org_id.to_string()).await);
+        let pid = by.require_program()?;
+        if program_grant(&by.actor, pid, ProgramAction::ManageRoster).is_none() {
+            return Err(
+                audit::deny(app, by, "roster.add", "organization", &org_id.to_string()).await,
+            );
         }
     }
+    if ends_at <= starts_at {
+        return Err(AppError::field(
+            "ends_at",
+            "The shift must end after it starts.",
+        ));
+    }
+    if ends_at - starts_at > chrono::Duration::days(31) {
+        return Err(AppError::field(
+            "ends_at",
+            "A shift can last at most 31 days.",
+        ));
+    }
+    let mut tx = app.store.write().await?;
+    let org = tx
+        .org(org_id)
+        .await
+        .map_err(|_| AppError::field("organization_id", "Choose a provider."))?;
+    if by.is_some_and(|b| b.program_id() != Some(org.program_id))
+        || org.kind != OrgKind::Provider.as_str()
+    {
+        return Err(AppError::field(
+            "organization_id",
+            "Choose a provider of your program.",
+        ));
+    }
     let members = tx.memberships_of(user_id).await?;
-    if !members.iter().any(|m| m.organization_id == org_id && m.role == Role::CaseManager.as_str()) {
-        return Err(AppError::field("user_id", "Choose a case manager of this provider."));
+    if !members
+        .iter()
+        .any(|m| m.organization_id == org_id && m.role == Role::CaseManager.as_str())
+    {
+        return Err(AppError::field(
+            "user_id",
+            "Choose a case manager of this provider.",
+        ));
     }
     let id = Uuid::now_v7();
-    tx.insert_shift(&ShiftRow { id, organization_id: org_id, user_id, starts_at, ends_at, created_at: app.now() }).await?;
+    tx.insert_shift(&ShiftRow {
+        id,
+        organization_id: org_id,
+        user_id,
+        starts_at,
+        ends_at,
+        created_at: app.now(),
+    })
+    .await?;
     let ctx = by.cloned().unwrap_or_else(Ctx::system);
-    audit::record(&mut tx, app, &ctx, "roster.add", "organization", &org_id.to_string(), ALLOWED, &user_id.to_string()).await?;
+    audit::record(
+        &mut tx,
+        app,
+        &ctx,
+        "roster.add",
+        "organization",
+        &org_id.to_string(),
+        ALLOWED,
+        &user_id.to_string(),
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -315,8 +520,23 @@ pub async fn remove_shift(app: &App, by: &Ctx, shift_id: Uuid) -> AppResult<()> 
         return Err(audit::deny(app, by, "roster.remove", "shift", &shift_id.to_string()).await);
     }
     let mut tx = app.store.write().await?;
+    let shift = tx.shift(shift_id).await?;
+    if tx.org(shift.organization_id).await?.program_id != pid {
+        drop(tx);
+        return Err(audit::deny(app, by, "roster.remove", "shift", &shift_id.to_string()).await);
+    }
     tx.delete_shift(shift_id).await?;
-    audit::record(&mut tx, app, by, "roster.remove", "shift", &shift_id.to_string(), ALLOWED, "").await?;
+    audit::record(
+        &mut tx,
+        app,
+        by,
+        "roster.remove",
+        "shift",
+        &shift_id.to_string(),
+        ALLOWED,
+        "",
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -1,8 +1,8 @@
 //! Password sign-in (argon2id), server-side sessions and API tokens.
 use std::sync::OnceLock;
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use chrono::Duration;
 use handoff_domain::policy::{Actor, Membership};
 use handoff_domain::{OrgKind, Role};
@@ -16,7 +16,8 @@ use crate::{App, AppError, AppResult};
 pub fn hash_password(password: &str) -> AppResult<String> {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes).map_err(|e| AppError::Internal(format!("random: {e}")))?;
-    let salt = SaltString::encode_b64(&bytes).map_err(|e| AppError::Internal(format!("salt: {e}")))?;
+    let salt =
+        SaltString::encode_b64(&bytes).map_err(|e| AppError::Internal(format!("salt: {e}")))?;
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
@@ -48,7 +49,10 @@ pub fn check_password(app: &App, password: &str) -> AppResult<()> {
     if password.chars().count() < app.settings.min_password_length {
         return Err(AppError::field(
             "password",
-            format!("Use at least {} characters.", app.settings.min_password_length),
+            format!(
+                "Use at least {} characters.",
+                app.settings.min_password_length
+            ),
         ));
     }
     if password.len() > 1024 {
@@ -65,7 +69,13 @@ pub struct NewSession {
 }
 
 /// Signs in with a password. Every attempt, success or failure, is audited.
-pub async fn sign_in(app: &App, username: &str, password: &str, ip: &str, ua: &str) -> AppResult<NewSession> {
+pub async fn sign_in(
+    app: &App,
+    username: &str,
+    password: &str,
+    ip: &str,
+    ua: &str,
+) -> AppResult<NewSession> {
     let name = normalize_username(username);
     let user = {
         let mut tx = app.store.read().await?;
@@ -96,7 +106,17 @@ pub async fn sign_in(app: &App, username: &str, password: &str, ip: &str, ua: &s
     let user = match user {
         Some(u) if ok && !u.disabled => u,
         _ => {
-            audit::record(&mut tx, app, &ctx, "auth.sign_in", "user", &name, FAILED, "").await?;
+            audit::record(
+                &mut tx,
+                app,
+                &ctx,
+                "auth.sign_in",
+                "user",
+                &name,
+                FAILED,
+                "",
+            )
+            .await?;
             tx.commit().await?;
             return Err(AppError::Invalid(handoff_domain::FieldErrors::single(
                 "password",
@@ -115,7 +135,17 @@ pub async fn sign_in(app: &App, username: &str, password: &str, ip: &str, ua: &s
     })
     .await?;
     tx.set_last_sign_in(user.id, now).await?;
-    audit::record(&mut tx, app, &ctx, "auth.sign_in", "user", &user.id.to_string(), ALLOWED, "").await?;
+    audit::record(
+        &mut tx,
+        app,
+        &ctx,
+        "auth.sign_in",
+        "user",
+        &user.id.to_string(),
+        ALLOWED,
+        "",
+    )
+    .await?;
     tx.commit().await?;
     Ok(NewSession { token, csrf })
 }
@@ -163,7 +193,17 @@ pub async fn resolve_session(app: &App, token: &str) -> AppResult<Option<Session
 pub async fn sign_out(app: &App, ctx: &Ctx, token: &str) -> AppResult<()> {
     let mut tx = app.store.write().await?;
     tx.delete_session(&sha256_hex(token.as_bytes())).await?;
-    audit::record(&mut tx, app, ctx, "auth.sign_out", "user", &ctx.actor.user_id.to_string(), ALLOWED, "").await?;
+    audit::record(
+        &mut tx,
+        app,
+        ctx,
+        "auth.sign_out",
+        "user",
+        &ctx.actor.user_id.to_string(),
+        ALLOWED,
+        "",
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -192,7 +232,12 @@ pub async fn load_actor_with(tx: &mut Tx, user: &UserRow) -> AppResult<(Actor, S
 }
 
 /// Creates an API token for a user; returns the token (shown once) and its id.
-pub async fn create_token(app: &App, username: &str, label: &str, days: Option<i64>) -> AppResult<(String, TokenRow)> {
+pub async fn create_token(
+    app: &App,
+    username: &str,
+    label: &str,
+    days: Option<i64>,
+) -> AppResult<(String, TokenRow)> {
     let now = app.now();
     let days = days.unwrap_or(app.settings.token_days);
     if !(1..=366).contains(&days) {
@@ -215,7 +260,17 @@ pub async fn create_token(app: &App, username: &str, label: &str, days: Option<i
     };
     tx.insert_token(&row).await?;
     let ctx = Ctx::system();
-    audit::record(&mut tx, app, &ctx, "token.create", "user", &user.id.to_string(), ALLOWED, &row.id.to_string()).await?;
+    audit::record(
+        &mut tx,
+        app,
+        &ctx,
+        "token.create",
+        "user",
+        &user.id.to_string(),
+        ALLOWED,
+        &row.id.to_string(),
+    )
+    .await?;
     tx.commit().await?;
     Ok((token, row))
 }
@@ -223,7 +278,17 @@ pub async fn create_token(app: &App, username: &str, label: &str, days: Option<i
 pub async fn revoke_token(app: &App, token_id: Uuid) -> AppResult<()> {
     let mut tx = app.store.write().await?;
     tx.revoke_token(token_id, app.now()).await?;
-    audit::record(&mut tx, app, &Ctx::system(), "token.revoke", "api_token", &token_id.to_string(), ALLOWED, "").await?;
+    audit::record(
+        &mut tx,
+        app,
+        &Ctx::system(),
+        "token.revoke",
+        "api_token",
+        &token_id.to_string(),
+        ALLOWED,
+        "",
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

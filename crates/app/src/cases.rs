@@ -6,7 +6,9 @@ use chrono_tz::Tz;
 use handoff_domain::eligibility::{self, Attestation, Criterion, Rules};
 use handoff_domain::hold::{self, DeadlineStatus, HoldState};
 use handoff_domain::input::{EncounterInput, NewEncounter, Offer, OfferInput, PersonRef};
-use handoff_domain::policy::{Access, CaseAction, CaseFacts, ProgramAction, View, case_access, program_grant};
+use handoff_domain::policy::{
+    Access, CaseAction, CaseFacts, ProgramAction, View, case_access, program_grant,
+};
 use handoff_domain::progress::{self, ProgressStatus, ServiceFacts};
 use handoff_domain::referral::{BusinessStatus, ReferralStatus};
 use handoff_domain::{ExitKind, FieldErrors, HandoffMode, HoldKind, OrgKind, Pathway};
@@ -42,22 +44,30 @@ pub async fn case_facts(tx: &mut Tx, e: &EncounterRow, now: DateTime<Utc>) -> Ap
 pub fn valid_recipients(consents: &[ConsentRow], now: DateTime<Utc>) -> Vec<Uuid> {
     consents
         .iter()
-        .filter(|c| c.signed_at <= now && c.revoked_at.is_none() && c.expires_at.is_none_or(|x| x > now))
+        .filter(|c| {
+            c.signed_at <= now && c.revoked_at.is_none() && c.expires_at.is_none_or(|x| x > now)
+        })
         .flat_map(|c| parse_ids(&c.recipient_org_ids))
         .collect()
 }
 
 pub fn parse_ids(s: &str) -> Vec<Uuid> {
-    s.split(',').filter_map(|x| Uuid::parse_str(x.trim()).ok()).collect()
+    s.split(',')
+        .filter_map(|x| Uuid::parse_str(x.trim()).ok())
+        .collect()
 }
 
 fn join_ids(ids: &[Uuid]) -> String {
-    ids.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(",")
+    ids.iter()
+        .map(|i| i.to_string())
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// The service facts of a case, over all its referrals (an intake at any of them counts).
 pub fn service_facts(referrals: &[ReferralRow]) -> ServiceFacts {
-    let min = |f: &dyn Fn(&ReferralRow) -> Option<DateTime<Utc>>| referrals.iter().filter_map(f).min();
+    let min =
+        |f: &dyn Fn(&ReferralRow) -> Option<DateTime<Utc>>| referrals.iter().filter_map(f).min();
     let exit = referrals
         .iter()
         .filter_map(|r| Some((ExitKind::parse(r.exit_kind.as_deref()?)?, r.exit_at?)))
@@ -70,7 +80,14 @@ pub fn service_facts(referrals: &[ReferralRow]) -> ServiceFacts {
     }
 }
 
-pub async fn case_event(tx: &mut Tx, app: &App, e: &EncounterRow, actor: Option<Uuid>, kind: &str, summary: &str) -> AppResult<()> {
+pub async fn case_event(
+    tx: &mut Tx,
+    app: &App,
+    e: &EncounterRow,
+    actor: Option<Uuid>,
+    kind: &str,
+    summary: &str,
+) -> AppResult<()> {
     tx.insert_case_event(&CaseEventRow {
         id: Uuid::now_v7(),
         program_id: e.program_id,
@@ -102,14 +119,26 @@ pub struct ParticipantMatch {
 
 /// Searches participants by last name (and first name), optionally with the birth date, so
 /// the same person is not entered twice. Audited: it reads identities.
-pub async fn search_participants(app: &App, ctx: &Ctx, query: &str, dob: Option<NaiveDate>) -> AppResult<Vec<ParticipantMatch>> {
+pub async fn search_participants(
+    app: &App,
+    ctx: &Ctx,
+    query: &str,
+    dob: Option<NaiveDate>,
+) -> AppResult<Vec<ParticipantMatch>> {
     let pid = ctx.require_program()?;
     if program_grant(&ctx.actor, pid, ProgramAction::SearchParticipants).is_none() {
         return Err(audit::deny(app, ctx, "participant.search", "program", &pid.to_string()).await);
     }
-    let words: Vec<String> = query.split_whitespace().map(handoff_domain::input::normalize_name).filter(|w| !w.is_empty()).collect();
+    let words: Vec<String> = query
+        .split_whitespace()
+        .map(handoff_domain::input::normalize_name)
+        .filter(|w| !w.is_empty())
+        .collect();
     if words.is_empty() || words[0].chars().count() < 2 {
-        return Err(AppError::field("q", "Type at least two letters of the last name."));
+        return Err(AppError::field(
+            "q",
+            "Type at least two letters of the last name.",
+        ));
     }
     let prefix = match words.len() {
         1 => words[0].clone(),
@@ -117,17 +146,36 @@ pub async fn search_participants(app: &App, ctx: &Ctx, query: &str, dob: Option<
     };
     let mut tx = app.store.write().await?;
     let rows = tx.search_participants(pid, &prefix, dob, 20).await?;
-    audit::record(&mut tx, app, ctx, "participant.search", "program", &pid.to_string(), ALLOWED, &format!("{} results", rows.len())).await?;
+    audit::record(
+        &mut tx,
+        app,
+        ctx,
+        "participant.search",
+        "program",
+        &pid.to_string(),
+        ALLOWED,
+        &format!("{} results", rows.len()),
+    )
+    .await?;
     tx.commit().await?;
     Ok(rows
         .into_iter()
-        .map(|p| ParticipantMatch { id: p.id, first_name: p.first_name, last_name: p.last_name, dob: p.dob })
+        .map(|p| ParticipantMatch {
+            id: p.id,
+            first_name: p.first_name,
+            last_name: p.last_name,
+            dob: p.dob,
+        })
         .collect())
 }
 
 /// The name as searched: last name first, normalised.
 pub fn search_name(first: &str, last: &str) -> String {
-    format!("{} {}", handoff_domain::input::normalize_name(last), handoff_domain::input::normalize_name(first))
+    format!(
+        "{} {}",
+        handoff_domain::input::normalize_name(last),
+        handoff_domain::input::normalize_name(first)
+    )
 }
 
 // ----- encounter ------------------------------------------------------------------------------
@@ -141,9 +189,15 @@ pub struct Created {
 
 /// Records an encounter and its eligibility decision, in one transaction. With an
 /// idempotency key, a retry returns the first result and a different body is a conflict.
-pub async fn create_encounter(app: &App, ctx: &Ctx, input: &EncounterInput, idem_key: Option<&str>) -> AppResult<Created> {
+pub async fn create_encounter(
+    app: &App,
+    ctx: &Ctx,
+    input: &EncounterInput,
+    idem_key: Option<&str>,
+) -> AppResult<Created> {
     let pid = ctx.require_program()?;
-    let Some(grant) = program_grant(&ctx.actor, pid, ProgramAction::CreateEncounter).cloned() else {
+    let Some(grant) = program_grant(&ctx.actor, pid, ProgramAction::CreateEncounter).cloned()
+    else {
         return Err(audit::deny(app, ctx, "encounter.create", "program", &pid.to_string()).await);
     };
     let now = app.now();
@@ -163,12 +217,20 @@ pub async fn create_encounter(app: &App, ctx: &Ctx, input: &EncounterInput, idem
         PersonRef::Existing(id) => {
             let p = match tx.participant(*id).await {
                 Ok(p) if p.program_id == pid => p,
-                _ => return Err(AppError::field("participant_id", "The chosen participant was not found; search again.")),
+                _ => {
+                    return Err(AppError::field(
+                        "participant_id",
+                        "The chosen participant was not found; search again.",
+                    ));
+                }
             };
             (p.id, p.dob, p.sex, p.race, p.ethnicity)
         }
         PersonRef::New(person) => {
-            if let Some(existing) = tx.participant_by_match_key(pid, &person.match_key()).await? {
+            if let Some(existing) = tx
+                .participant_by_match_key(pid, &person.match_key())
+                .await?
+            {
                 let mut e = FieldErrors::new();
                 e.add("person.last_name", format!(
                     "{} {} (born {}) is already recorded. Choose them from the search so the same person is not entered twice.",
@@ -232,29 +294,69 @@ pub async fn create_encounter(app: &App, ctx: &Ctx, input: &EncounterInput, idem
     }
     tx.fail_point("encounter.after_offenses")?;
     let rules_row = tx.rules_at(pid, now).await?;
-    let rules: Rules = serde_json::from_str(&rules_row.rules_json).map_err(|e| AppError::Internal(format!("rules: {e}")))?;
+    let rules: Rules = serde_json::from_str(&rules_row.rules_json)
+        .map_err(|e| AppError::Internal(format!("rules: {e}")))?;
     let decision = eligibility::evaluate(&rules, &new.offenses, dob, local_day, &new.attestations);
     tx.insert_decision(&DecisionRow {
         id: Uuid::now_v7(),
         encounter_id: enc.id,
         rules_version: rules_row.version,
         rules_json: rules_row.rules_json.clone(),
-        attestations: new.attestations.iter().map(|a| a.as_str()).collect::<Vec<_>>().join(","),
-        criteria_json: serde_json::to_string(&decision.criteria).map_err(|e| AppError::Internal(e.to_string()))?,
+        attestations: new
+            .attestations
+            .iter()
+            .map(|a| a.as_str())
+            .collect::<Vec<_>>()
+            .join(","),
+        criteria_json: serde_json::to_string(&decision.criteria)
+            .map_err(|e| AppError::Internal(e.to_string()))?,
         eligible: decision.eligible,
         decided_by: ctx.actor.user_id,
         decided_at: now,
     })
     .await?;
-    case_event(&mut tx, app, &enc, Some(ctx.actor.user_id), "encounter.recorded", &format!("Encounter recorded by {}", ctx.display_name)).await?;
-    let summary = if decision.eligible { "Eligible".to_string() } else { format!("Not eligible: {}", failed_labels(&decision.criteria)) };
-    case_event(&mut tx, app, &enc, Some(ctx.actor.user_id), "eligibility.decided", &summary).await?;
-    audit::record(&mut tx, app, ctx, "encounter.create", "encounter", &enc.id.to_string(), ALLOWED, &format!("program {} ({})", program.name, enc.reference)).await?;
+    case_event(
+        &mut tx,
+        app,
+        &enc,
+        Some(ctx.actor.user_id),
+        "encounter.recorded",
+        &format!("Encounter recorded by {}", ctx.display_name),
+    )
+    .await?;
+    let summary = if decision.eligible {
+        "Eligible".to_string()
+    } else {
+        format!("Not eligible: {}", failed_labels(&decision.criteria))
+    };
+    case_event(
+        &mut tx,
+        app,
+        &enc,
+        Some(ctx.actor.user_id),
+        "eligibility.decided",
+        &summary,
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        app,
+        ctx,
+        "encounter.create",
+        "encounter",
+        &enc.id.to_string(),
+        ALLOWED,
+        &format!("program {} ({})", program.name, enc.reference),
+    )
+    .await?;
     if let Some(key) = idem_key {
         remember(&mut tx, ctx, key, &body_hash, enc.id, now).await?;
     }
     tx.commit().await?;
-    Ok(Created { id: enc.id, replayed: false })
+    Ok(Created {
+        id: enc.id,
+        replayed: false,
+    })
 }
 
 fn failed_labels(criteria: &[Criterion]) -> String {
@@ -268,15 +370,28 @@ fn failed_labels(criteria: &[Criterion]) -> String {
 
 fn replay(prev: IdempotencyRow, body_hash: &str) -> AppResult<Created> {
     if prev.request_hash != body_hash {
-        return Err(AppError::Conflict("This idempotency key was already used for a different request.".into()));
+        return Err(AppError::Conflict(
+            "This idempotency key was already used for a different request.".into(),
+        ));
     }
-    let id = Uuid::parse_str(&prev.response_body).map_err(|_| AppError::Internal("idempotency row".into()))?;
+    let id = Uuid::parse_str(&prev.response_body)
+        .map_err(|_| AppError::Internal("idempotency row".into()))?;
     Ok(Created { id, replayed: true })
 }
 
-async fn remember(tx: &mut Tx, ctx: &Ctx, key: &str, body_hash: &str, id: Uuid, now: DateTime<Utc>) -> AppResult<()> {
+async fn remember(
+    tx: &mut Tx,
+    ctx: &Ctx,
+    key: &str,
+    body_hash: &str,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
     if key.is_empty() || key.len() > 200 {
-        return Err(AppError::field("idempotency_key", "The idempotency key must be 1 to 200 characters."));
+        return Err(AppError::field(
+            "idempotency_key",
+            "The idempotency key must be 1 to 200 characters.",
+        ));
     }
     let fresh = tx
         .insert_idempotency(&IdempotencyRow {
@@ -289,7 +404,9 @@ async fn remember(tx: &mut Tx, ctx: &Ctx, key: &str, body_hash: &str, id: Uuid, 
         })
         .await?;
     if !fresh {
-        return Err(AppError::Conflict("This request was already submitted.".into()));
+        return Err(AppError::Conflict(
+            "This request was already submitted.".into(),
+        ));
     }
     Ok(())
 }
@@ -394,7 +511,11 @@ pub fn offense_lines(app: &App, rows: &[OffenseRow]) -> Vec<OffenseLine> {
             } else {
                 None
             };
-            OffenseLine { code: o.code.clone(), name: codes.name("offense", &o.code), drug }
+            OffenseLine {
+                code: o.code.clone(),
+                name: codes.name("offense", &o.code),
+                drug,
+            }
         })
         .collect()
 }
@@ -405,14 +526,31 @@ pub async fn view_case(app: &App, ctx: &Ctx, encounter_id: Uuid) -> AppResult<Ca
     let mut tx = app.store.write().await?;
     let Ok(enc) = tx.encounter(encounter_id).await else {
         drop(tx);
-        return Err(audit::deny(app, ctx, "encounter.read", "encounter", &encounter_id.to_string()).await);
+        return Err(audit::deny(
+            app,
+            ctx,
+            "encounter.read",
+            "encounter",
+            &encounter_id.to_string(),
+        )
+        .await);
     };
     let facts = case_facts(&mut tx, &enc, now).await?;
     let (org_id, shared) = match case_access(&ctx.actor, CaseAction::ViewEncounter, &facts) {
-        Access::Allow(View::Legal { org_id, progress_shared }) => (org_id, progress_shared),
+        Access::Allow(View::Legal {
+            org_id,
+            progress_shared,
+        }) => (org_id, progress_shared),
         _ => {
             drop(tx);
-            return Err(audit::deny(app, ctx, "encounter.read", "encounter", &encounter_id.to_string()).await);
+            return Err(audit::deny(
+                app,
+                ctx,
+                "encounter.read",
+                "encounter",
+                &encounter_id.to_string(),
+            )
+            .await);
         }
     };
     let _ = org_id;
@@ -430,8 +568,14 @@ pub async fn view_case(app: &App, ctx: &Ctx, encounter_id: Uuid) -> AppResult<Ca
     let hold_row = tx.hold_for_encounter(enc.id).await?;
     let orgs = tx.orgs(enc.program_id).await?;
     let history = tx.case_events(enc.id).await?;
-    let criteria: Vec<Criterion> = serde_json::from_str(&decision.criteria_json).map_err(|e| AppError::Internal(e.to_string()))?;
-    let org_name = |id: Uuid| orgs.iter().find(|o| o.id == id).map(|o| o.name.clone()).unwrap_or_default();
+    let criteria: Vec<Criterion> = serde_json::from_str(&decision.criteria_json)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let org_name = |id: Uuid| {
+        orgs.iter()
+            .find(|o| o.id == id)
+            .map(|o| o.name.clone())
+            .unwrap_or_default()
+    };
     let referral_lines: Vec<ReferralLegalLine> = referrals
         .iter()
         .map(|r| ReferralLegalLine {
@@ -439,11 +583,19 @@ pub async fn view_case(app: &App, ctx: &Ctx, encounter_id: Uuid) -> AppResult<Ca
             provider: org_name(r.to_org_id),
             mode: HandoffMode::parse(&r.mode).unwrap_or(HandoffMode::ContactCard),
             requested_at: r.requested_at,
-            closed_without_service: matches!(ReferralStatus::parse(&r.status), Some(ReferralStatus::Rejected | ReferralStatus::Cancelled)),
+            closed_without_service: matches!(
+                ReferralStatus::parse(&r.status),
+                Some(ReferralStatus::Rejected | ReferralStatus::Cancelled)
+            ),
         })
         .collect();
-    let any_open = referrals.iter().any(|r| ReferralStatus::parse(&r.status).is_some_and(|s| s.is_open()));
-    let deadline = hold_row.as_ref().map(|h| hold::Deadline { last_day: h.deadline_day, ends_at: h.deadline_ends_at });
+    let any_open = referrals
+        .iter()
+        .any(|r| ReferralStatus::parse(&r.status).is_some_and(|s| s.is_open()));
+    let deadline = hold_row.as_ref().map(|h| hold::Deadline {
+        last_day: h.deadline_day,
+        ends_at: h.deadline_ends_at,
+    });
     let hold = hold_row.as_ref().map(|h| {
         let state = HoldState::parse(&h.state).unwrap_or(HoldState::Held);
         HoldLine {
@@ -453,14 +605,25 @@ pub async fn view_case(app: &App, ctx: &Ctx, encounter_id: Uuid) -> AppResult<Ca
             court_date: h.court_date,
             deadline_day: h.deadline_day,
             state_label: legal_state_label(state, shared),
-            deadline_status: shared.then(|| hold::deadline_status(state, hold::Deadline { last_day: h.deadline_day, ends_at: h.deadline_ends_at }, now, tz)),
+            deadline_status: shared.then(|| {
+                hold::deadline_status(
+                    state,
+                    hold::Deadline {
+                        last_day: h.deadline_day,
+                        ends_at: h.deadline_ends_at,
+                    },
+                    now,
+                    tz,
+                )
+            }),
             decision: h.decision.clone(),
             decision_reason: h.decision_reason.clone(),
             correction: if shared { h.correction.clone() } else { None },
         }
     });
     let progress = progress::progress(shared, &service_facts(&referrals), deadline, now, tz);
-    let effective_eligible = decision.eligible || override_.as_ref().is_some_and(|o| o.status == "approved");
+    let effective_eligible =
+        decision.eligible || override_.as_ref().is_some_and(|o| o.status == "approved");
     let view = CaseView {
         officer_name: officer.display_name,
         agency_name: agency.name,
@@ -470,10 +633,17 @@ pub async fn view_case(app: &App, ctx: &Ctx, encounter_id: Uuid) -> AppResult<Ca
         eligible: decision.eligible,
         criteria,
         rules_version: decision.rules_version,
-        attestations: decision.attestations.split(',').filter_map(Attestation::parse).collect(),
+        attestations: decision
+            .attestations
+            .split(',')
+            .filter_map(Attestation::parse)
+            .collect(),
         override_,
         effective_eligible,
-        can_refer_again: can_act && offer.as_ref().is_some_and(|o| o.accepted) && !referrals.is_empty() && !any_open,
+        can_refer_again: can_act
+            && offer.as_ref().is_some_and(|o| o.accepted)
+            && !referrals.is_empty()
+            && !any_open,
         offer,
         referrals: referral_lines,
         hold,
@@ -481,12 +651,28 @@ pub async fn view_case(app: &App, ctx: &Ctx, encounter_id: Uuid) -> AppResult<Ca
         can_act,
         can_approve,
         needs_supervisor: program.supervisor_approves_overrides,
-        providers: orgs.into_iter().filter(|o| o.kind == OrgKind::Provider.as_str()).collect(),
-        history: history.into_iter().filter(|e| legal_event_visible(&e.kind, shared)).collect(),
+        providers: orgs
+            .into_iter()
+            .filter(|o| o.kind == OrgKind::Provider.as_str())
+            .collect(),
+        history: history
+            .into_iter()
+            .filter(|e| legal_event_visible(&e.kind, shared))
+            .collect(),
         encounter: enc,
         tz,
     };
-    audit::record(&mut tx, app, ctx, "encounter.read", "encounter", &encounter_id.to_string(), ALLOWED, "").await?;
+    audit::record(
+        &mut tx,
+        app,
+        ctx,
+        "encounter.read",
+        "encounter",
+        &encounter_id.to_string(),
+        ALLOWED,
+        "",
+    )
+    .await?;
     tx.commit().await?;
     Ok(view)
 }
@@ -494,7 +680,8 @@ pub async fn view_case(app: &App, ctx: &Ctx, encounter_id: Uuid) -> AppResult<Ca
 /// The officer's (or supervisor's) recent encounters.
 pub async fn my_encounters(app: &App, ctx: &Ctx) -> AppResult<Vec<EncounterListRow>> {
     let pid = ctx.require_program()?;
-    let Some(grant) = program_grant(&ctx.actor, pid, ProgramAction::ViewOwnEncounters).cloned() else {
+    let Some(grant) = program_grant(&ctx.actor, pid, ProgramAction::ViewOwnEncounters).cloned()
+    else {
         return Err(audit::deny(app, ctx, "encounter.list", "program", &pid.to_string()).await);
     };
     let mut tx = app.store.write().await?;
@@ -503,44 +690,95 @@ pub async fn my_encounters(app: &App, ctx: &Ctx) -> AppResult<Vec<EncounterListR
     } else {
         tx.encounters_of_officer(ctx.actor.user_id, 50).await?
     };
-    audit::record(&mut tx, app, ctx, "encounter.list", "organization", &grant.org_id.to_string(), ALLOWED, &format!("{} rows", rows.len())).await?;
+    audit::record(
+        &mut tx,
+        app,
+        ctx,
+        "encounter.list",
+        "organization",
+        &grant.org_id.to_string(),
+        ALLOWED,
+        &format!("{} rows", rows.len()),
+    )
+    .await?;
     tx.commit().await?;
     Ok(rows)
 }
 
 /// Loads an encounter and checks an action on it, auditing a denial as "not found".
-async fn guarded(app: &App, ctx: &Ctx, tx: &mut Tx, encounter_id: Uuid, action: CaseAction, audit_action: &str) -> AppResult<(EncounterRow, CaseFacts)> {
+async fn guarded(
+    app: &App,
+    ctx: &Ctx,
+    tx: &mut Tx,
+    encounter_id: Uuid,
+    action: CaseAction,
+    audit_action: &str,
+) -> AppResult<(EncounterRow, CaseFacts)> {
     let now = app.now();
     let enc = match tx.encounter(encounter_id).await {
         Ok(e) => e,
-        Err(StoreError::NotFound) => return Err(audit::deny(app, ctx, audit_action, "encounter", &encounter_id.to_string()).await),
+        Err(StoreError::NotFound) => {
+            return Err(audit::deny(
+                app,
+                ctx,
+                audit_action,
+                "encounter",
+                &encounter_id.to_string(),
+            )
+            .await);
+        }
         Err(e) => return Err(e.into()),
     };
     let facts = case_facts(tx, &enc, now).await?;
     if !case_access(&ctx.actor, action, &facts).allowed() {
-        return Err(audit::deny(app, ctx, audit_action, "encounter", &encounter_id.to_string()).await);
+        return Err(audit::deny(
+            app,
+            ctx,
+            audit_action,
+            "encounter",
+            &encounter_id.to_string(),
+        )
+        .await);
     }
     Ok((enc, facts))
 }
 
 // ----- override ---------------------------------------------------------------------------------
 
-pub async fn request_override(app: &App, ctx: &Ctx, encounter_id: Uuid, reason: &str) -> AppResult<()> {
-    let reason = crate::util::required_text("reason", reason, "reason for the override", 1000)?;
+pub async fn request_override(
+    app: &App,
+    ctx: &Ctx,
+    encounter_id: Uuid,
+    reason: &str,
+) -> AppResult<()> {
     let mut tx = app.store.write().await?;
-    let (enc, _) = match guarded(app, ctx, &mut tx, encounter_id, CaseAction::ActOnEncounter, "eligibility.override").await {
-        Ok(x) => x,
-        Err(e) => return Err(e),
-    };
+    let (enc, _) = guarded(
+        app,
+        ctx,
+        &mut tx,
+        encounter_id,
+        CaseAction::ActOnEncounter,
+        "eligibility.override",
+    )
+    .await?;
+    let reason = crate::util::required_text("reason", reason, "reason for the override", 1000)?;
     let (program, _) = load_program(&mut tx, enc.program_id).await?;
     let decision = tx.decision(enc.id).await?;
     if decision.eligible {
-        return Err(AppError::Rule("The person is eligible; there is nothing to override.".into()));
+        return Err(AppError::Rule(
+            "The person is eligible; there is nothing to override.".into(),
+        ));
     }
     if tx.override_of(decision.id).await?.is_some() {
-        return Err(AppError::Conflict("An override was already requested for this decision.".into()));
+        return Err(AppError::Conflict(
+            "An override was already requested for this decision.".into(),
+        ));
     }
-    let status = if program.supervisor_approves_overrides { "pending" } else { "approved" };
+    let status = if program.supervisor_approves_overrides {
+        "pending"
+    } else {
+        "approved"
+    };
     let now = app.now();
     tx.insert_override(&OverrideRow {
         id: Uuid::now_v7(),
@@ -554,48 +792,124 @@ pub async fn request_override(app: &App, ctx: &Ctx, encounter_id: Uuid, reason: 
         review_note: None,
     })
     .await?;
-    let summary = if status == "pending" { format!("Override requested (awaiting a supervisor): {reason}") } else { format!("Eligibility overridden: {reason}") };
-    case_event(&mut tx, app, &enc, Some(ctx.actor.user_id), "eligibility.override", &summary).await?;
-    audit::record(&mut tx, app, ctx, "eligibility.override", "encounter", &enc.id.to_string(), ALLOWED, status).await?;
+    let summary = if status == "pending" {
+        format!("Override requested (awaiting a supervisor): {reason}")
+    } else {
+        format!("Eligibility overridden: {reason}")
+    };
+    case_event(
+        &mut tx,
+        app,
+        &enc,
+        Some(ctx.actor.user_id),
+        "eligibility.override",
+        &summary,
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        app,
+        ctx,
+        "eligibility.override",
+        "encounter",
+        &enc.id.to_string(),
+        ALLOWED,
+        status,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
 
 pub async fn pending_overrides(app: &App, ctx: &Ctx) -> AppResult<Vec<PendingOverrideRow>> {
     let pid = ctx.require_program()?;
-    let Some(grant) = program_grant(&ctx.actor, pid, ProgramAction::ReviewOverrides).cloned() else {
-        return Err(audit::deny(app, ctx, "eligibility.override.list", "program", &pid.to_string()).await);
+    let Some(grant) = program_grant(&ctx.actor, pid, ProgramAction::ReviewOverrides).cloned()
+    else {
+        return Err(audit::deny(
+            app,
+            ctx,
+            "eligibility.override.list",
+            "program",
+            &pid.to_string(),
+        )
+        .await);
     };
     let mut tx = app.store.write().await?;
     let rows = tx.pending_overrides(grant.org_id).await?;
-    audit::record(&mut tx, app, ctx, "eligibility.override.list", "organization", &grant.org_id.to_string(), ALLOWED, "").await?;
+    audit::record(
+        &mut tx,
+        app,
+        ctx,
+        "eligibility.override.list",
+        "organization",
+        &grant.org_id.to_string(),
+        ALLOWED,
+        "",
+    )
+    .await?;
     tx.commit().await?;
     Ok(rows)
 }
 
-pub async fn review_override(app: &App, ctx: &Ctx, encounter_id: Uuid, approve: bool, note: &str) -> AppResult<()> {
+pub async fn review_override(
+    app: &App,
+    ctx: &Ctx,
+    encounter_id: Uuid,
+    approve: bool,
+    note: &str,
+) -> AppResult<()> {
+    let mut tx = app.store.write().await?;
+    let (enc, _) = guarded(
+        app,
+        ctx,
+        &mut tx,
+        encounter_id,
+        CaseAction::ApproveOverride,
+        "eligibility.override.review",
+    )
+    .await?;
     let note = note.trim();
     if !approve && note.is_empty() {
         return Err(AppError::field("note", "Say why the override is refused."));
     }
-    let mut tx = app.store.write().await?;
-    let (enc, _) = guarded(app, ctx, &mut tx, encounter_id, CaseAction::ApproveOverride, "eligibility.override.review").await?;
     let decision = tx.decision(enc.id).await?;
     let Some(o) = tx.override_of(decision.id).await? else {
         return Err(AppError::Rule("No override was requested.".into()));
     };
     if o.requested_by == ctx.actor.user_id {
-        return Err(AppError::Rule("A supervisor cannot approve their own override.".into()));
+        return Err(AppError::Rule(
+            "A supervisor cannot approve their own override.".into(),
+        ));
     }
     let status = if approve { "approved" } else { "rejected" };
     tx.review_override(o.id, status, ctx.actor.user_id, app.now(), note)
         .await
         .map_err(|e| match e {
-            StoreError::NotFound => AppError::Conflict("This override was already reviewed.".into()),
+            StoreError::NotFound => {
+                AppError::Conflict("This override was already reviewed.".into())
+            }
             e => e.into(),
         })?;
-    case_event(&mut tx, app, &enc, Some(ctx.actor.user_id), "eligibility.override_reviewed", &format!("Override {status} by {}", ctx.display_name)).await?;
-    audit::record(&mut tx, app, ctx, "eligibility.override.review", "encounter", &enc.id.to_string(), ALLOWED, status).await?;
+    case_event(
+        &mut tx,
+        app,
+        &enc,
+        Some(ctx.actor.user_id),
+        "eligibility.override_reviewed",
+        &format!("Override {status} by {}", ctx.display_name),
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        app,
+        ctx,
+        "eligibility.override.review",
+        "encounter",
+        &enc.id.to_string(),
+        ALLOWED,
+        status,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -610,7 +924,15 @@ fn provider_of(orgs: &[OrgRow], id: Uuid) -> AppResult<OrgRow> {
 }
 
 /// Creates a referral (requested) to a provider; a warm handoff goes to whoever is on call.
-async fn create_referral(tx: &mut Tx, app: &App, ctx: &Ctx, enc: &EncounterRow, provider: &OrgRow, mode: HandoffMode, contact_deadline: Option<NaiveDate>) -> AppResult<ReferralRow> {
+async fn create_referral(
+    tx: &mut Tx,
+    app: &App,
+    ctx: &Ctx,
+    enc: &EncounterRow,
+    provider: &OrgRow,
+    mode: HandoffMode,
+    contact_deadline: Option<NaiveDate>,
+) -> AppResult<ReferralRow> {
     let now = app.now();
     let assigned = match mode {
         HandoffMode::Warm => tx.on_call_now(provider.id, now).await?.map(|s| s.user_id),
@@ -639,17 +961,38 @@ async fn create_referral(tx: &mut Tx, app: &App, ctx: &Ctx, enc: &EncounterRow, 
         updated_at: now,
     };
     tx.insert_referral(&r).await?;
-    case_event(tx, app, enc, Some(ctx.actor.user_id), "referral.requested", &format!("{} to {}", mode.label(), provider.name)).await?;
+    case_event(
+        tx,
+        app,
+        enc,
+        Some(ctx.actor.user_id),
+        "referral.requested",
+        &format!("{} to {}", mode.label(), provider.name),
+    )
+    .await?;
     Ok(r)
 }
 
 /// Records the person's answer to the offer. On acceptance, in the same transaction: the
 /// release of information, the referral (warm handoff or contact card), the legal hold
 /// and its deadline job.
-pub async fn record_offer(app: &App, ctx: &Ctx, encounter_id: Uuid, input: &OfferInput) -> AppResult<()> {
+pub async fn record_offer(
+    app: &App,
+    ctx: &Ctx,
+    encounter_id: Uuid,
+    input: &OfferInput,
+) -> AppResult<()> {
     let now = app.now();
     let mut tx = app.store.write().await?;
-    let (enc, _) = guarded(app, ctx, &mut tx, encounter_id, CaseAction::ActOnEncounter, "offer.record").await?;
+    let (enc, _) = guarded(
+        app,
+        ctx,
+        &mut tx,
+        encounter_id,
+        CaseAction::ActOnEncounter,
+        "offer.record",
+    )
+    .await?;
     let (program, tz) = load_program(&mut tx, enc.program_id).await?;
     let today = now.with_timezone(&tz).date_naive();
     let offer = input.parse(today)?;
@@ -663,23 +1006,63 @@ pub async fn record_offer(app: &App, ctx: &Ctx, encounter_id: Uuid, input: &Offe
         }));
     }
     if tx.offer(enc.id).await?.is_some() {
-        return Err(AppError::Conflict("The offer was already recorded for this encounter.".into()));
+        return Err(AppError::Conflict(
+            "The offer was already recorded for this encounter.".into(),
+        ));
     }
     match offer {
         Offer::Declined { reason } => {
-            tx.insert_offer(&OfferRow { encounter_id: enc.id, accepted: false, decline_reason: Some(reason), offered_by: ctx.actor.user_id, offered_at: now }).await?;
-            case_event(&mut tx, app, &enc, Some(ctx.actor.user_id), "offer.declined", "The person declined the offer; normal processing").await?;
+            tx.insert_offer(&OfferRow {
+                encounter_id: enc.id,
+                accepted: false,
+                decline_reason: Some(reason),
+                offered_by: ctx.actor.user_id,
+                offered_at: now,
+            })
+            .await?;
+            case_event(
+                &mut tx,
+                app,
+                &enc,
+                Some(ctx.actor.user_id),
+                "offer.declined",
+                "The person declined the offer; normal processing",
+            )
+            .await?;
         }
-        Offer::Accepted { consent_signed_name, handoff, provider_id, hold: hold_kind, citation_number, court_date } => {
+        Offer::Accepted {
+            consent_signed_name,
+            handoff,
+            provider_id,
+            hold: hold_kind,
+            citation_number,
+            court_date,
+        } => {
             let orgs = tx.orgs(enc.program_id).await?;
             let provider = provider_of(&orgs, provider_id)?;
             let prosecutor = orgs
                 .iter()
                 .find(|o| o.kind == OrgKind::Prosecutor.as_str())
                 .cloned()
-                .ok_or_else(|| AppError::Rule("The program has no prosecutor's office; ask the administrator to add one.".into()))?;
-            tx.insert_offer(&OfferRow { encounter_id: enc.id, accepted: true, decline_reason: None, offered_by: ctx.actor.user_id, offered_at: now }).await?;
-            let providers: Vec<Uuid> = orgs.iter().filter(|o| o.kind == OrgKind::Provider.as_str()).map(|o| o.id).collect();
+                .ok_or_else(|| {
+                    AppError::Rule(
+                        "The program has no prosecutor's office; ask the administrator to add one."
+                            .into(),
+                    )
+                })?;
+            tx.insert_offer(&OfferRow {
+                encounter_id: enc.id,
+                accepted: true,
+                decline_reason: None,
+                offered_by: ctx.actor.user_id,
+                offered_at: now,
+            })
+            .await?;
+            let providers: Vec<Uuid> = orgs
+                .iter()
+                .filter(|o| o.kind == OrgKind::Provider.as_str())
+                .map(|o| o.id)
+                .collect();
             tx.insert_consent(&ConsentRow {
                 id: Uuid::now_v7(),
                 participant_id: enc.participant_id,
@@ -695,9 +1078,20 @@ pub async fn record_offer(app: &App, ctx: &Ctx, encounter_id: Uuid, input: &Offe
                 recorded_by: ctx.actor.user_id,
             })
             .await?;
-            let deadline = hold::deadline_after(enc.occurred_at, program.intake_deadline_days as u32, tz);
-            let contact_deadline = (handoff == HandoffMode::ContactCard).then_some(deadline.last_day);
-            create_referral(&mut tx, app, ctx, &enc, &provider, handoff, contact_deadline).await?;
+            let deadline =
+                hold::deadline_after(enc.occurred_at, program.intake_deadline_days as u32, tz);
+            let contact_deadline =
+                (handoff == HandoffMode::ContactCard).then_some(deadline.last_day);
+            create_referral(
+                &mut tx,
+                app,
+                ctx,
+                &enc,
+                &provider,
+                handoff,
+                contact_deadline,
+            )
+            .await?;
             tx.fail_point("offer.after_referral")?;
             let hold_row = HoldRow {
                 id: Uuid::now_v7(),
@@ -734,17 +1128,63 @@ pub async fn record_offer(app: &App, ctx: &Ctx, encounter_id: Uuid, input: &Offe
                 finished_at: None,
             })
             .await?;
-            case_event(&mut tx, app, &enc, Some(ctx.actor.user_id), "offer.accepted", "The person accepted and signed the release of information").await?;
-            case_event(&mut tx, app, &enc, Some(ctx.actor.user_id), "hold.created", &format!("{}; intake deadline {}", hold_kind.label(), deadline.last_day)).await?;
+            case_event(
+                &mut tx,
+                app,
+                &enc,
+                Some(ctx.actor.user_id),
+                "offer.accepted",
+                "The person accepted and signed the release of information",
+            )
+            .await?;
+            case_event(
+                &mut tx,
+                app,
+                &enc,
+                Some(ctx.actor.user_id),
+                "hold.created",
+                &format!(
+                    "{}; intake deadline {}",
+                    hold_kind.label(),
+                    deadline.last_day
+                ),
+            )
+            .await?;
         }
     }
-    audit::record(&mut tx, app, ctx, "offer.record", "encounter", &enc.id.to_string(), ALLOWED, "").await?;
+    audit::record(
+        &mut tx,
+        app,
+        ctx,
+        "offer.record",
+        "encounter",
+        &enc.id.to_string(),
+        ALLOWED,
+        "",
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
 
 /// After a provider rejected (or the agency cancelled) a referral, refer to another.
-pub async fn refer_again(app: &App, ctx: &Ctx, encounter_id: Uuid, provider_id: &str, mode: &str) -> AppResult<()> {
+pub async fn refer_again(
+    app: &App,
+    ctx: &Ctx,
+    encounter_id: Uuid,
+    provider_id: &str,
+    mode: &str,
+) -> AppResult<()> {
+    let mut tx = app.store.write().await?;
+    let (enc, _) = guarded(
+        app,
+        ctx,
+        &mut tx,
+        encounter_id,
+        CaseAction::ActOnEncounter,
+        "referral.create",
+    )
+    .await?;
     let mut errors = FieldErrors::new();
     let provider_id = Uuid::parse_str(provider_id.trim()).ok();
     if provider_id.is_none() {
@@ -757,14 +1197,19 @@ pub async fn refer_again(app: &App, ctx: &Ctx, encounter_id: Uuid, provider_id: 
     let (Some(provider_id), Some(mode)) = (provider_id, mode) else {
         return Err(AppError::Invalid(errors));
     };
-    let mut tx = app.store.write().await?;
-    let (enc, _) = guarded(app, ctx, &mut tx, encounter_id, CaseAction::ActOnEncounter, "referral.create").await?;
     if !tx.offer(enc.id).await?.is_some_and(|o| o.accepted) {
-        return Err(AppError::Rule("Record the person's acceptance first.".into()));
+        return Err(AppError::Rule(
+            "Record the person's acceptance first.".into(),
+        ));
     }
     let referrals = tx.referrals_for_encounter(enc.id).await?;
-    if referrals.iter().any(|r| ReferralStatus::parse(&r.status).is_some_and(|s| s.is_open())) {
-        return Err(AppError::Rule("A referral is still open; another can be made after the provider declines it.".into()));
+    if referrals
+        .iter()
+        .any(|r| ReferralStatus::parse(&r.status).is_some_and(|s| s.is_open()))
+    {
+        return Err(AppError::Rule(
+            "A referral is still open; another can be made after the provider declines it.".into(),
+        ));
     }
     let orgs = tx.orgs(enc.program_id).await?;
     let provider = provider_of(&orgs, provider_id)?;
@@ -773,7 +1218,17 @@ pub async fn refer_again(app: &App, ctx: &Ctx, encounter_id: Uuid, provider_id: 
         _ => None,
     };
     create_referral(&mut tx, app, ctx, &enc, &provider, mode, contact_deadline).await?;
-    audit::record(&mut tx, app, ctx, "referral.create", "encounter", &enc.id.to_string(), ALLOWED, &provider.id.to_string()).await?;
+    audit::record(
+        &mut tx,
+        app,
+        ctx,
+        "referral.create",
+        "encounter",
+        &enc.id.to_string(),
+        ALLOWED,
+        &provider.id.to_string(),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -795,10 +1250,24 @@ pub struct Slip {
 
 pub async fn slip(app: &App, ctx: &Ctx, encounter_id: Uuid) -> AppResult<Slip> {
     let mut tx = app.store.write().await?;
-    let (enc, _) = guarded(app, ctx, &mut tx, encounter_id, CaseAction::ViewEncounter, "slip.read").await?;
+    let (enc, _) = guarded(
+        app,
+        ctx,
+        &mut tx,
+        encounter_id,
+        CaseAction::ViewEncounter,
+        "slip.read",
+    )
+    .await?;
     let referrals = tx.referrals_for_encounter(enc.id).await?;
-    let Some(r) = referrals.iter().rev().find(|r| r.status != ReferralStatus::EnteredInError.as_str()) else {
-        return Err(AppError::Rule("There is no referral for this encounter yet.".into()));
+    let Some(r) = referrals
+        .iter()
+        .rev()
+        .find(|r| r.status != ReferralStatus::EnteredInError.as_str())
+    else {
+        return Err(AppError::Rule(
+            "There is no referral for this encounter yet.".into(),
+        ));
     };
     let provider = tx.org(r.to_org_id).await?;
     let hold = tx.hold_for_encounter(enc.id).await?;
@@ -807,7 +1276,17 @@ pub async fn slip(app: &App, ctx: &Ctx, encounter_id: Uuid) -> AppResult<Slip> {
         None => None,
     };
     let (program, _) = load_program(&mut tx, enc.program_id).await?;
-    audit::record(&mut tx, app, ctx, "slip.read", "encounter", &enc.id.to_string(), ALLOWED, "").await?;
+    audit::record(
+        &mut tx,
+        app,
+        ctx,
+        "slip.read",
+        "encounter",
+        &enc.id.to_string(),
+        ALLOWED,
+        "",
+    )
+    .await?;
     tx.commit().await?;
     Ok(Slip {
         reference: enc.reference,
@@ -842,13 +1321,23 @@ pub async fn encounter_form(app: &App, ctx: &Ctx) -> AppResult<EncounterFormData
     let (_, tz) = load_program(&mut tx, pid).await?;
     tx.rollback().await?;
     let codes = app.codes();
-    let list = |t: &str| codes.active(t).into_iter().map(|c| (c.code.clone(), c.name.clone())).collect();
+    let list = |t: &str| {
+        codes
+            .active(t)
+            .into_iter()
+            .map(|c| (c.code.clone(), c.name.clone()))
+            .collect()
+    };
     Ok(EncounterFormData {
         offenses: list("offense"),
         activities: list("drug_activity"),
         drug_types: list("drug_type"),
         units: list("drug_unit"),
-        now_local: app.now().with_timezone(&tz).format("%Y-%m-%dT%H:%M").to_string(),
+        now_local: app
+            .now()
+            .with_timezone(&tz)
+            .format("%Y-%m-%dT%H:%M")
+            .to_string(),
         tz,
     })
 }
@@ -859,5 +1348,8 @@ pub async fn providers(app: &App, ctx: &Ctx) -> AppResult<Vec<OrgRow>> {
     let mut tx = app.store.read().await?;
     let orgs = tx.orgs(pid).await?;
     tx.rollback().await?;
-    Ok(orgs.into_iter().filter(|o| o.kind == OrgKind::Provider.as_str()).collect())
+    Ok(orgs
+        .into_iter()
+        .filter(|o| o.kind == OrgKind::Provider.as_str())
+        .collect())
 }

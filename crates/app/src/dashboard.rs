@@ -25,7 +25,12 @@ pub struct DashboardView {
 }
 
 /// Counts the measures for encounters whose local date is in the period.
-pub async fn dashboard(app: &App, ctx: &Ctx, from: Option<NaiveDate>, to: Option<NaiveDate>) -> AppResult<DashboardView> {
+pub async fn dashboard(
+    app: &App,
+    ctx: &Ctx,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> AppResult<DashboardView> {
     let pid = ctx.require_program()?;
     if program_grant(&ctx.actor, pid, ProgramAction::ViewDashboard).is_none() {
         return Err(audit::deny(app, ctx, "dashboard.read", "program", &pid.to_string()).await);
@@ -37,10 +42,16 @@ pub async fn dashboard(app: &App, ctx: &Ctx, from: Option<NaiveDate>, to: Option
     let to = to.unwrap_or(today);
     let from = from.unwrap_or(to - Duration::days(89));
     if from > to {
-        return Err(AppError::field("from", "The start of the period must be on or before its end."));
+        return Err(AppError::field(
+            "from",
+            "The start of the period must be on or before its end.",
+        ));
     }
     if (to - from).num_days() > 3660 {
-        return Err(AppError::field("from", "The period can be at most ten years."));
+        return Err(AppError::field(
+            "from",
+            "The period can be at most ten years.",
+        ));
     }
     let start = hold::start_of_day(from, tz);
     let end = hold::start_of_day(to.succ_opt().unwrap_or(to), tz);
@@ -55,7 +66,12 @@ pub async fn dashboard(app: &App, ctx: &Ctx, from: Option<NaiveDate>, to: Option
 }
 
 /// One [`EncounterFacts`] per encounter, from the encounter and its referrals.
-pub async fn collect_facts(tx: &mut handoff_storage::Tx, pid: uuid::Uuid, start: DateTime<Utc>, end: DateTime<Utc>) -> AppResult<Vec<EncounterFacts>> {
+pub async fn collect_facts(
+    tx: &mut handoff_storage::Tx,
+    pid: uuid::Uuid,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> AppResult<Vec<EncounterFacts>> {
     let encounters = tx.encounter_facts(pid, start, end).await?;
     let referrals = tx.referral_facts(pid, start, end).await?;
     let mut by_enc: HashMap<uuid::Uuid, Vec<_>> = HashMap::new();
@@ -66,8 +82,11 @@ pub async fn collect_facts(tx: &mut handoff_storage::Tx, pid: uuid::Uuid, start:
         .into_iter()
         .map(|e| {
             let refs = by_enc.get(&e.id).map(Vec::as_slice).unwrap_or(&[]);
-            let min = |f: &dyn Fn(&handoff_storage::ReferralFactsRow) -> Option<DateTime<Utc>>| refs.iter().filter_map(f).min();
-            let eligible = e.eligible.unwrap_or(false) || e.override_status.as_deref() == Some("approved");
+            let min = |f: &dyn Fn(&handoff_storage::ReferralFactsRow) -> Option<DateTime<Utc>>| {
+                refs.iter().filter_map(f).min()
+            };
+            let eligible =
+                e.eligible.unwrap_or(false) || e.override_status.as_deref() == Some("approved");
             let accepted = e.offer_accepted == Some(true);
             EncounterFacts {
                 encounter_at: e.occurred_at,
@@ -75,7 +94,13 @@ pub async fn collect_facts(tx: &mut handoff_storage::Tx, pid: uuid::Uuid, start:
                 offered: e.offer_accepted.is_some(),
                 accepted,
                 referred: accepted && !refs.is_empty(),
-                handed_off: refs.iter().any(|r| if r.mode == "warm" { r.arrived_at.is_some() } else { r.first_contact_at.is_some() }),
+                handed_off: refs.iter().any(|r| {
+                    if r.mode == "warm" {
+                        r.arrived_at.is_some()
+                    } else {
+                        r.first_contact_at.is_some()
+                    }
+                }),
                 warm_minutes: refs
                     .iter()
                     .filter(|r| r.mode == "warm")
@@ -105,8 +130,20 @@ pub async fn deadlines(app: &App, ctx: &Ctx) -> AppResult<DeadlineList> {
     let now = app.now();
     let mut tx = app.store.write().await?;
     let (_, tz) = load_program(&mut tx, pid).await?;
-    let rows = tx.holds_due(pid, now + Duration::days(DUE_SOON_DAYS + 1), 200).await?;
-    audit::record(&mut tx, app, ctx, "deadline.list", "program", &pid.to_string(), ALLOWED, &format!("{} rows", rows.len())).await?;
+    let rows = tx
+        .holds_due(pid, now + Duration::days(DUE_SOON_DAYS + 1), 200)
+        .await?;
+    audit::record(
+        &mut tx,
+        app,
+        ctx,
+        "deadline.list",
+        "program",
+        &pid.to_string(),
+        ALLOWED,
+        &format!("{} rows", rows.len()),
+    )
+    .await?;
     tx.commit().await?;
     Ok(DeadlineList { rows, tz, now })
 }

@@ -5,7 +5,9 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use handoff_domain::eligibility::Rules;
-use handoff_domain::input::{EncounterInput, HoldDecisionInput, OffenseInput, OfferInput, PersonInput};
+use handoff_domain::input::{
+    EncounterInput, HoldDecisionInput, OffenseInput, OfferInput, PersonInput,
+};
 use handoff_domain::{ManualClock, OrgKind, Role};
 use handoff_storage::Store;
 
@@ -22,12 +24,37 @@ pub const USERS: &[(&str, &str, Role, usize)] = &[
     ("officer", "Officer Dana Reyes", Role::Officer, 0),
     ("officer2", "Officer Sam Okafor", Role::Officer, 0),
     ("supervisor", "Sgt. Lee Marsh", Role::Supervisor, 0),
-    ("casemanager", "Jordan Blake (case manager)", Role::CaseManager, 1),
-    ("casemanager2", "Riley Chen (peer specialist)", Role::CaseManager, 1),
-    ("counselor", "Morgan Ellis (Second Street)", Role::CaseManager, 2),
+    (
+        "casemanager",
+        "Jordan Blake (case manager)",
+        Role::CaseManager,
+        1,
+    ),
+    (
+        "casemanager2",
+        "Riley Chen (peer specialist)",
+        Role::CaseManager,
+        1,
+    ),
+    (
+        "counselor",
+        "Morgan Ellis (Second Street)",
+        Role::CaseManager,
+        2,
+    ),
     ("prosecutor", "ASA Pat Quinn", Role::Prosecutor, 3),
-    ("coordinator", "Alex Rivera (coordinator)", Role::Coordinator, 4),
-    ("admin", "Casey Morgan (administrator)", Role::Administrator, 4),
+    (
+        "coordinator",
+        "Alex Rivera (coordinator)",
+        Role::Coordinator,
+        4,
+    ),
+    (
+        "admin",
+        "Casey Morgan (administrator)",
+        Role::Administrator,
+        4,
+    ),
 ];
 
 pub struct DemoInfo {
@@ -60,9 +87,80 @@ impl Rng {
     }
 }
 
-const FIRST: &[&str] = &["James", "Maria", "Robert", "Linda", "Michael", "Patricia", "David", "Jennifer", "Daniel", "Elizabeth", "Anthony", "Ashley", "Kevin", "Brittany", "Jose", "Crystal", "Tyrone", "Amber", "Luis", "Tiffany", "Brandon", "Heather", "Marcus", "Nicole", "Travis", "Angela", "Cody", "Keisha", "Dustin", "Rosa"];
-const LAST: &[&str] = &["Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Rodriguez", "Martinez", "Hernandez", "Lopez", "Wilson", "Anderson", "Thomas", "Taylor", "Moore", "Jackson", "Martin", "Lee", "Thompson", "White", "Harris", "Clark", "Lewis", "Robinson", "Walker", "Young", "Allen", "King"];
-const PLACES: &[&str] = &["1200 block of W Main St", "Riverside Park, east entrance", "QuickMart, 455 Oak Ave", "Greyhound station, 3rd St", "Elm St & 9th Ave", "Lakeview Apartments parking lot", "Dollar Depot, 88 Market St", "Underpass at Route 9 and Pine"];
+const FIRST: &[&str] = &[
+    "James",
+    "Maria",
+    "Robert",
+    "Linda",
+    "Michael",
+    "Patricia",
+    "David",
+    "Jennifer",
+    "Daniel",
+    "Elizabeth",
+    "Anthony",
+    "Ashley",
+    "Kevin",
+    "Brittany",
+    "Jose",
+    "Crystal",
+    "Tyrone",
+    "Amber",
+    "Luis",
+    "Tiffany",
+    "Brandon",
+    "Heather",
+    "Marcus",
+    "Nicole",
+    "Travis",
+    "Angela",
+    "Cody",
+    "Keisha",
+    "Dustin",
+    "Rosa",
+];
+const LAST: &[&str] = &[
+    "Smith",
+    "Johnson",
+    "Williams",
+    "Brown",
+    "Jones",
+    "Garcia",
+    "Miller",
+    "Davis",
+    "Rodriguez",
+    "Martinez",
+    "Hernandez",
+    "Lopez",
+    "Wilson",
+    "Anderson",
+    "Thomas",
+    "Taylor",
+    "Moore",
+    "Jackson",
+    "Martin",
+    "Lee",
+    "Thompson",
+    "White",
+    "Harris",
+    "Clark",
+    "Lewis",
+    "Robinson",
+    "Walker",
+    "Young",
+    "Allen",
+    "King",
+];
+const PLACES: &[&str] = &[
+    "1200 block of W Main St",
+    "Riverside Park, east entrance",
+    "QuickMart, 455 Oak Ave",
+    "Greyhound station, 3rd St",
+    "Elm St & 9th Ave",
+    "Lakeview Apartments parking lot",
+    "Dollar Depot, 88 Market St",
+    "Underpass at Route 9 and Pine",
+];
 
 /// Creates the demo program with its partners, users and synthetic cases, unless it exists.
 pub async fn seed(store: &Store, settings: &Settings, cases: usize) -> AppResult<DemoInfo> {
@@ -74,51 +172,154 @@ pub async fn seed(store: &Store, settings: &Settings, cases: usize) -> AppResult
         let exists = tx.program_by_name(PROGRAM_NAME).await?.is_some();
         tx.rollback().await?;
         if exists {
-            return Ok(DemoInfo { created: false, encounters: 0 });
+            return Ok(DemoInfo {
+                created: false,
+                encounters: 0,
+            });
         }
     }
-    let program = admin::create_program(&app, NewProgram {
-        name: PROGRAM_NAME.into(),
-        time_zone: "America/Chicago".into(),
-        intake_deadline_days: 30,
-        supervisor_approves_overrides: true,
-        rules: Rules::default(),
-    })
+    let program = admin::create_program(
+        &app,
+        NewProgram {
+            name: PROGRAM_NAME.into(),
+            time_zone: "America/Chicago".into(),
+            intake_deadline_days: 30,
+            supervisor_approves_overrides: true,
+            rules: Rules::default(),
+        },
+    )
     .await?;
     let org_specs = [
-        (OrgKind::LawEnforcement, "Demo County Police Department", "400 Civic Center Dr", "(555) 010-0100", "24/7", ""),
-        (OrgKind::Provider, "Harbor Recovery Center", "1450 Harbor Blvd, Suite 200", "(555) 010-0200", "Mon-Fri 8:00-20:00, Sat 9:00-13:00; walk-ins welcome", "A photo ID if you have one, this slip, a list of your medications"),
-        (OrgKind::Provider, "Second Street Counseling", "212 Second St", "(555) 010-0300", "Mon-Thu 9:00-17:00", "This slip and your insurance card if you have one"),
-        (OrgKind::Prosecutor, "Demo County State's Attorney", "100 Courthouse Sq", "(555) 010-0400", "Mon-Fri 8:30-16:30", ""),
-        (OrgKind::Coordination, "Demo County Deflection Office", "400 Civic Center Dr, Room 12", "(555) 010-0500", "Mon-Fri 8:00-16:00", ""),
+        (
+            OrgKind::LawEnforcement,
+            "Demo County Police Department",
+            "400 Civic Center Dr",
+            "(555) 010-0100",
+            "24/7",
+            "",
+        ),
+        (
+            OrgKind::Provider,
+            "Harbor Recovery Center",
+            "1450 Harbor Blvd, Suite 200",
+            "(555) 010-0200",
+            "Mon-Fri 8:00-20:00, Sat 9:00-13:00; walk-ins welcome",
+            "A photo ID if you have one, this slip, a list of your medications",
+        ),
+        (
+            OrgKind::Provider,
+            "Second Street Counseling",
+            "212 Second St",
+            "(555) 010-0300",
+            "Mon-Thu 9:00-17:00",
+            "This slip and your insurance card if you have one",
+        ),
+        (
+            OrgKind::Prosecutor,
+            "Demo County State's Attorney",
+            "100 Courthouse Sq",
+            "(555) 010-0400",
+            "Mon-Fri 8:30-16:30",
+            "",
+        ),
+        (
+            OrgKind::Coordination,
+            "Demo County Deflection Office",
+            "400 Civic Center Dr, Room 12",
+            "(555) 010-0500",
+            "Mon-Fri 8:00-16:00",
+            "",
+        ),
     ];
     let mut orgs = Vec::new();
     for (kind, name, address, phone, hours, bring) in org_specs {
-        orgs.push(admin::create_org(&app, NewOrg { program_id: program.id, kind, name: name.into(), address: address.into(), phone: phone.into(), hours: hours.into(), what_to_bring: bring.into() }).await?);
+        orgs.push(
+            admin::create_org(
+                &app,
+                NewOrg {
+                    program_id: program.id,
+                    kind,
+                    name: name.into(),
+                    address: address.into(),
+                    phone: phone.into(),
+                    hours: hours.into(),
+                    what_to_bring: bring.into(),
+                },
+            )
+            .await?,
+        );
     }
     let mut ctxs = Vec::new();
     for (username, name, role, org) in USERS {
-        let u = admin::create_user(&app, None, NewUser { username: (*username).into(), display_name: (*name).into(), password: PASSWORD.into() }, &[(orgs[*org].id, *role)]).await?;
+        let u = admin::create_user(
+            &app,
+            None,
+            NewUser {
+                username: (*username).into(),
+                display_name: (*name).into(),
+                password: PASSWORD.into(),
+            },
+            &[(orgs[*org].id, *role)],
+        )
+        .await?;
         let mut tx = store.read().await?;
         let (actor, display_name) = auth::load_actor_with(&mut tx, &u).await?;
         tx.rollback().await?;
-        ctxs.push(Ctx { actor, display_name, ip: "127.0.0.1".into(), user_agent: "handoff-demo".into() });
+        ctxs.push(Ctx {
+            actor,
+            display_name,
+            ip: "127.0.0.1".into(),
+            user_agent: "handoff-demo".into(),
+        });
     }
-    let ctx_of = |name: &str| ctxs.iter().find(|c| c.actor.username == name).cloned().ok_or(AppError::NotFound);
+    let ctx_of = |name: &str| {
+        ctxs.iter()
+            .find(|c| c.actor.username == name)
+            .cloned()
+            .ok_or(AppError::NotFound)
+    };
     // On call: the two Harbor case managers alternate month by month; Second Street's
     // counselor covers their own.
     let mut start = real_now - Duration::days(130);
     let mut i = 0;
     while start < real_now + Duration::days(30) {
-        let cm = if i % 2 == 0 { "casemanager" } else { "casemanager2" };
+        let cm = if i % 2 == 0 {
+            "casemanager"
+        } else {
+            "casemanager2"
+        };
         let end = start + Duration::days(30);
-        admin::add_shift(&app, None, orgs[1].id, ctx_of(cm)?.actor.user_id, start, end).await?;
-        admin::add_shift(&app, None, orgs[2].id, ctx_of("counselor")?.actor.user_id, start, end).await?;
+        admin::add_shift(
+            &app,
+            None,
+            orgs[1].id,
+            ctx_of(cm)?.actor.user_id,
+            start,
+            end,
+        )
+        .await?;
+        admin::add_shift(
+            &app,
+            None,
+            orgs[2].id,
+            ctx_of("counselor")?.actor.user_id,
+            start,
+            end,
+        )
+        .await?;
         start = end;
         i += 1;
     }
     // The current month's on-call case manager is the demo "casemanager".
-    admin::add_shift(&app, None, orgs[1].id, ctx_of("casemanager")?.actor.user_id, real_now - Duration::hours(1), real_now + Duration::days(30)).await?;
+    admin::add_shift(
+        &app,
+        None,
+        orgs[1].id,
+        ctx_of("casemanager")?.actor.user_id,
+        real_now - Duration::hours(1),
+        real_now + Duration::days(30),
+    )
+    .await?;
 
     let mut rng = Rng(0x5EED_2026);
     let supervisor = ctx_of("supervisor")?;
@@ -126,15 +327,26 @@ pub async fn seed(store: &Store, settings: &Settings, cases: usize) -> AppResult
     let mut made = 0;
     for n in 0..cases {
         // Spread over the last ~120 days, busier recently; a few in the last days.
-        let days_ago = if n % 12 == 0 { rng.below(4) as i64 } else { 4 + rng.below(116) as i64 };
+        let days_ago = if n % 12 == 0 {
+            rng.below(4) as i64
+        } else {
+            4 + rng.below(116) as i64
+        };
         let at = real_now - Duration::days(days_ago) - Duration::minutes(rng.below(24 * 60) as i64);
-        let officer = ctx_of(if rng.chance(60) { "officer" } else { "officer2" })?;
+        let officer = ctx_of(if rng.chance(60) {
+            "officer"
+        } else {
+            "officer2"
+        })?;
         clock.set(at + rng.minutes(10, 40));
         let mut input = synthetic_encounter(&mut rng, at, n);
         let created = match cases::create_encounter(&app, &officer, &input, None).await {
             // The same person met again: a repeat contact, as happens.
             Err(AppError::Invalid(e)) if e.get("existing_participant_id").is_some() => {
-                input.participant_id = e.get("existing_participant_id").unwrap_or_default().to_string();
+                input.participant_id = e
+                    .get("existing_participant_id")
+                    .unwrap_or_default()
+                    .to_string();
                 cases::create_encounter(&app, &officer, &input, None).await?
             }
             other => other?,
@@ -143,10 +355,27 @@ pub async fn seed(store: &Store, settings: &Settings, cases: usize) -> AppResult
         let view = cases::view_case(&app, &officer, created.id).await?;
         if !view.eligible {
             if rng.chance(35) {
-                cases::request_override(&app, &officer, created.id, "Officer discretion: low-level conduct, the person asked for help.").await?;
+                cases::request_override(
+                    &app,
+                    &officer,
+                    created.id,
+                    "Officer discretion: low-level conduct, the person asked for help.",
+                )
+                .await?;
                 clock.advance(rng.minutes(20, 120));
                 let approve = rng.chance(60);
-                cases::review_override(&app, &supervisor, created.id, approve, if approve { "Agreed" } else { "Conduct too serious for diversion" }).await?;
+                cases::review_override(
+                    &app,
+                    &supervisor,
+                    created.id,
+                    approve,
+                    if approve {
+                        "Agreed"
+                    } else {
+                        "Conduct too serious for diversion"
+                    },
+                )
+                .await?;
                 if !approve {
                     continue;
                 }
@@ -156,23 +385,51 @@ pub async fn seed(store: &Store, settings: &Settings, cases: usize) -> AppResult
         }
         clock.advance(rng.minutes(2, 10));
         if rng.chance(20) {
-            cases::record_offer(&app, &officer, created.id, &OfferInput { response: "declined".into(), decline_reason: rng.pick(&["Not interested in treatment", "Prefers to go to court", "Wants to think about it; declined for now"]).to_string(), ..Default::default() }).await?;
+            cases::record_offer(
+                &app,
+                &officer,
+                created.id,
+                &OfferInput {
+                    response: "declined".into(),
+                    decline_reason: rng
+                        .pick(&[
+                            "Not interested in treatment",
+                            "Prefers to go to court",
+                            "Wants to think about it; declined for now",
+                        ])
+                        .to_string(),
+                    ..Default::default()
+                },
+            )
+            .await?;
             continue;
         }
         let to_second = rng.chance(12);
         let warm = rng.chance(60);
         let provider = if to_second { &orgs[2] } else { &orgs[1] };
-        cases::record_offer(&app, &officer, created.id, &OfferInput {
-            response: "accepted".into(),
-            consent_signed_name: input.person.first_name.clone() + " " + &input.person.last_name,
-            consent_confirmed: "yes".into(),
-            handoff_mode: if warm { "warm" } else { "contact_card" }.into(),
-            provider_id: provider.id.to_string(),
-            hold_kind: if rng.chance(80) { "abeyance" } else { "citation" }.into(),
-            citation_number: format!("C{}", 260000 + n),
-            court_date: (at + Duration::days(60)).format("%Y-%m-%d").to_string(),
-            decline_reason: String::new(),
-        })
+        cases::record_offer(
+            &app,
+            &officer,
+            created.id,
+            &OfferInput {
+                response: "accepted".into(),
+                consent_signed_name: input.person.first_name.clone()
+                    + " "
+                    + &input.person.last_name,
+                consent_confirmed: "yes".into(),
+                handoff_mode: if warm { "warm" } else { "contact_card" }.into(),
+                provider_id: provider.id.to_string(),
+                hold_kind: if rng.chance(80) {
+                    "abeyance"
+                } else {
+                    "citation"
+                }
+                .into(),
+                citation_number: format!("C{}", 260000 + n),
+                court_date: (at + Duration::days(60)).format("%Y-%m-%d").to_string(),
+                decline_reason: String::new(),
+            },
+        )
         .await?;
         let referral_id = {
             let mut tx = store.read().await?;
@@ -180,55 +437,143 @@ pub async fn seed(store: &Store, settings: &Settings, cases: usize) -> AppResult
             tx.rollback().await?;
             r.last().map(|r| r.id).ok_or(AppError::NotFound)?
         };
-        let step = |action: &str| ReferralActionInput { action: action.into(), ..Default::default() };
+        let step = |action: &str| ReferralActionInput {
+            action: action.into(),
+            ..Default::default()
+        };
         let mut referral_id = referral_id;
-        let mut cm = ctx_of(if to_second { "counselor" } else { "casemanager" })?;
+        let mut cm = ctx_of(if to_second {
+            "counselor"
+        } else {
+            "casemanager"
+        })?;
         if to_second {
             clock.advance(rng.minutes(30, 240));
-            if clock_now(&clock) > real_now { continue; }
-            referrals::act(&app, &cm, referral_id, &ReferralActionInput { reason: "No openings this month".into(), ..step("reject") }).await?;
+            if clock_now(&clock) > real_now {
+                continue;
+            }
+            referrals::act(
+                &app,
+                &cm,
+                referral_id,
+                &ReferralActionInput {
+                    reason: "No openings this month".into(),
+                    ..step("reject")
+                },
+            )
+            .await?;
             clock.advance(rng.minutes(10, 60));
-            cases::refer_again(&app, &officer, created.id, &orgs[1].id.to_string(), "contact_card").await?;
+            cases::refer_again(
+                &app,
+                &officer,
+                created.id,
+                &orgs[1].id.to_string(),
+                "contact_card",
+            )
+            .await?;
             let mut tx = store.read().await?;
-            referral_id = tx.referrals_for_encounter(created.id).await?.last().map(|r| r.id).ok_or(AppError::NotFound)?;
+            referral_id = tx
+                .referrals_for_encounter(created.id)
+                .await?
+                .last()
+                .map(|r| r.id)
+                .ok_or(AppError::NotFound)?;
             tx.rollback().await?;
             cm = ctx_of("casemanager")?;
         }
         // The provider responds.
-        clock.advance(if warm { rng.minutes(3, 15) } else { rng.minutes(60, 60 * 48) });
-        if clock_now(&clock) > real_now { continue; }
+        clock.advance(if warm {
+            rng.minutes(3, 15)
+        } else {
+            rng.minutes(60, 60 * 48)
+        });
+        if clock_now(&clock) > real_now {
+            continue;
+        }
         referrals::act(&app, &cm, referral_id, &step("accept")).await?;
         if warm && !to_second {
             clock.advance(rng.minutes(10, 45));
-            if clock_now(&clock) > real_now { continue; }
+            if clock_now(&clock) > real_now {
+                continue;
+            }
             referrals::act(&app, &cm, referral_id, &step("arrival")).await?;
         } else {
             clock.advance(rng.minutes(60, 60 * 72));
-            if clock_now(&clock) > real_now { continue; }
+            if clock_now(&clock) > real_now {
+                continue;
+            }
             let reached = rng.chance(75);
-            referrals::act(&app, &cm, referral_id, &ReferralActionInput { contact_outcome: if reached { "reached" } else { "no_answer" }.into(), ..step("contact_attempt") }).await?;
-            if !reached && rng.chance(50) { continue; }
+            referrals::act(
+                &app,
+                &cm,
+                referral_id,
+                &ReferralActionInput {
+                    contact_outcome: if reached { "reached" } else { "no_answer" }.into(),
+                    ..step("contact_attempt")
+                },
+            )
+            .await?;
+            if !reached && rng.chance(50) {
+                continue;
+            }
         }
         // Intake: most within the deadline, some late, some never.
         let r = rng.below(100);
-        if r >= 75 { continue; }
-        let intake_after = if r < 62 { Duration::days(1 + rng.below(20) as i64) } else { Duration::days(31 + rng.below(10) as i64) };
+        if r >= 75 {
+            continue;
+        }
+        let intake_after = if r < 62 {
+            Duration::days(1 + rng.below(20) as i64)
+        } else {
+            Duration::days(31 + rng.below(10) as i64)
+        };
         let intake_at = at + intake_after;
-        if intake_at > real_now { continue; }
+        if intake_at > real_now {
+            continue;
+        }
         clock.set(intake_at);
         if intake_after > Duration::days(30) {
             // The worker ran at the deadline, before the late intake.
             worker::drain(&app, "demo").await?;
         }
-        referrals::act(&app, &cm, referral_id, &ReferralActionInput { note: "ASAM level 1.0 outpatient recommended; plan agreed with participant.".into(), ..step("intake") }).await?;
+        referrals::act(
+            &app,
+            &cm,
+            referral_id,
+            &ReferralActionInput {
+                note: "ASAM level 1.0 outpatient recommended; plan agreed with participant.".into(),
+                ..step("intake")
+            },
+        )
+        .await?;
         if rng.chance(80) {
             clock.advance(Duration::days(2 + rng.below(9) as i64));
-            if clock_now(&clock) > real_now { continue; }
-            referrals::act(&app, &cm, referral_id, &ReferralActionInput { note: "Attended first group session.".into(), ..step("first_treatment") }).await?;
+            if clock_now(&clock) > real_now {
+                continue;
+            }
+            referrals::act(
+                &app,
+                &cm,
+                referral_id,
+                &ReferralActionInput {
+                    note: "Attended first group session.".into(),
+                    ..step("first_treatment")
+                },
+            )
+            .await?;
             if clock_now(&clock) + Duration::days(45) < real_now && rng.chance(40) {
                 clock.advance(Duration::days(30 + rng.below(15) as i64));
                 let kind = *rng.pick(&["completed", "completed", "disengaged", "moved"]);
-                referrals::act(&app, &cm, referral_id, &ReferralActionInput { exit_kind: kind.into(), ..step("exit") }).await?;
+                referrals::act(
+                    &app,
+                    &cm,
+                    referral_id,
+                    &ReferralActionInput {
+                        exit_kind: kind.into(),
+                        ..step("exit")
+                    },
+                )
+                .await?;
             }
         }
     }
@@ -237,15 +582,31 @@ pub async fn seed(store: &Store, settings: &Settings, cases: usize) -> AppResult
     worker::drain(&app, "demo").await?;
     // The prosecutor decided some of the older holds.
     let q = holds::queue(&app, &prosecutor).await?;
-    for line in q.lines.iter().filter(|l| l.row.deadline_ends_at < real_now - Duration::days(10)).take(25) {
+    for line in q
+        .lines
+        .iter()
+        .filter(|l| l.row.deadline_ends_at < real_now - Duration::days(10))
+        .take(25)
+    {
         let input = match line.row.state.as_str() {
-            "intake_met" => HoldDecisionInput { decision: "decline_to_file".into(), reason: "Engaged in treatment as agreed".into(), ..Default::default() },
-            "deadline_missed" | "referred_back" => HoldDecisionInput { decision: "file".into(), reason: "No engagement by the deadline".into(), ..Default::default() },
+            "intake_met" => HoldDecisionInput {
+                decision: "decline_to_file".into(),
+                reason: "Engaged in treatment as agreed".into(),
+                ..Default::default()
+            },
+            "deadline_missed" | "referred_back" => HoldDecisionInput {
+                decision: "file".into(),
+                reason: "No engagement by the deadline".into(),
+                ..Default::default()
+            },
             _ => continue,
         };
         holds::decide(&app, &prosecutor, line.row.id, &input).await?;
     }
-    Ok(DemoInfo { created: true, encounters: made })
+    Ok(DemoInfo {
+        created: true,
+        encounters: made,
+    })
 }
 
 fn clock_now(c: &ManualClock) -> DateTime<Utc> {
@@ -257,16 +618,55 @@ fn synthetic_encounter(rng: &mut Rng, at: DateTime<Utc>, n: usize) -> EncounterI
     let offense = match rng.below(100) {
         0..=54 => {
             let unit = *rng.pick(&["GM", "GM", "GM", "DU"]);
-            let qty = if rng.chance(88) { 0.1 + (rng.below(25) as f64) / 10.0 } else { 4.0 + rng.below(20) as f64 };
-            OffenseInput { code: "35A".into(), drug_activity: if rng.chance(95) { "P" } else { "D" }.into(), drug_type: rng.pick(&["D", "H", "L", "A", "E", "B"]).to_string(), quantity: if rng.chance(94) { format!("{qty:.1}") } else { String::new() }, unit: unit.into() }
+            let qty = if rng.chance(88) {
+                0.1 + (rng.below(25) as f64) / 10.0
+            } else {
+                4.0 + rng.below(20) as f64
+            };
+            let known = rng.chance(94);
+            OffenseInput {
+                code: "35A".into(),
+                drug_activity: if rng.chance(95) { "P" } else { "D" }.into(),
+                drug_type: rng.pick(&["D", "H", "L", "A", "E", "B"]).to_string(),
+                quantity: if known {
+                    format!("{qty:.1}")
+                } else {
+                    String::new()
+                },
+                unit: if known { unit.into() } else { String::new() },
+            }
         }
-        55..=64 => OffenseInput { code: "35B".into(), drug_activity: "P".into(), ..Default::default() },
-        65..=79 => OffenseInput { code: "23C".into(), ..Default::default() },
-        80..=88 => OffenseInput { code: "90J".into(), ..Default::default() },
-        89..=93 => OffenseInput { code: "40A".into(), ..Default::default() },
-        _ => OffenseInput { code: "13B".into(), ..Default::default() },
+        55..=64 => OffenseInput {
+            code: "35B".into(),
+            drug_activity: "P".into(),
+            ..Default::default()
+        },
+        65..=79 => OffenseInput {
+            code: "23C".into(),
+            ..Default::default()
+        },
+        80..=88 => OffenseInput {
+            code: "90J".into(),
+            ..Default::default()
+        },
+        89..=93 => OffenseInput {
+            code: "40A".into(),
+            ..Default::default()
+        },
+        _ => OffenseInput {
+            code: "13B".into(),
+            ..Default::default()
+        },
     };
-    let mut attestations: Vec<String> = ["no_violent_history", "no_open_warrant", "no_pending_specialty_court", "no_no_contact_order"].iter().map(|s| s.to_string()).collect();
+    let mut attestations: Vec<String> = [
+        "no_violent_history",
+        "no_open_warrant",
+        "no_pending_specialty_court",
+        "no_no_contact_order",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     if rng.chance(6) {
         attestations.remove(1);
     }
@@ -284,6 +684,19 @@ fn synthetic_encounter(rng: &mut Rng, at: DateTime<Utc>, n: usize) -> EncounterI
         offenses: vec![offense],
         attestations,
         participant_id: String::new(),
-        person: PersonInput { first_name: first, last_name: last, dob, sex: sex.into(), race: race.into(), ethnicity: ethnicity.into(), phone: if rng.chance(50) { format!("(555) 01{:01}-{:04}", rng.below(10), rng.below(10000)) } else { String::new() }, email: String::new() },
+        person: PersonInput {
+            first_name: first,
+            last_name: last,
+            dob,
+            sex: sex.into(),
+            race: race.into(),
+            ethnicity: ethnicity.into(),
+            phone: if rng.chance(50) {
+                format!("(555) 01{:01}-{:04}", rng.below(10), rng.below(10000))
+            } else {
+                String::new()
+            },
+            email: String::new(),
+        },
     }
 }

@@ -2,16 +2,19 @@
 //! decision (decline to file, file, extend the deadline).
 use chrono::NaiveDate;
 use chrono_tz::Tz;
+use handoff_domain::HoldKind;
 use handoff_domain::hold::{self, DeadlineStatus, HoldState};
 use handoff_domain::input::HoldDecisionInput;
 use handoff_domain::policy::{Access, CaseAction, ProgramAction, View, case_access, program_grant};
 use handoff_domain::progress::{self, ProgressStatus};
-use handoff_domain::HoldKind;
 use handoff_storage::*;
 use uuid::Uuid;
 
 use crate::audit::{self, ALLOWED, Ctx};
-use crate::cases::{OffenseLine, case_event, case_facts, deadline_job_key, legal_event_visible, legal_state_label, load_program, offense_lines, service_facts, valid_recipients};
+use crate::cases::{
+    OffenseLine, case_event, case_facts, deadline_job_key, legal_event_visible, legal_state_label,
+    load_program, offense_lines, service_facts, valid_recipients,
+};
 use crate::util::capitalize;
 use crate::{App, AppError, AppResult};
 
@@ -30,7 +33,8 @@ pub struct HoldQueue {
 
 pub async fn queue(app: &App, ctx: &Ctx) -> AppResult<HoldQueue> {
     let pid = ctx.require_program()?;
-    let Some(grant) = program_grant(&ctx.actor, pid, ProgramAction::ViewProsecutorQueue).cloned() else {
+    let Some(grant) = program_grant(&ctx.actor, pid, ProgramAction::ViewProsecutorQueue).cloned()
+    else {
         return Err(audit::deny(app, ctx, "hold.queue", "program", &pid.to_string()).await);
     };
     let now = app.now();
@@ -43,17 +47,37 @@ pub async fn queue(app: &App, ctx: &Ctx) -> AppResult<HoldQueue> {
         let consents = tx.consents_for_encounter(row.encounter_id).await?;
         let shared = valid_recipients(&consents, now).contains(&grant.org_id);
         let state = HoldState::parse(&row.state).unwrap_or(HoldState::Held);
-        let deadline = hold::Deadline { last_day: row.deadline_day, ends_at: row.deadline_ends_at };
+        let deadline = hold::Deadline {
+            last_day: row.deadline_day,
+            ends_at: row.deadline_ends_at,
+        };
         lines.push(QueueLine {
             state_label: legal_state_label(state, shared),
             deadline_status: shared.then(|| hold::deadline_status(state, deadline, now, tz)),
             shared,
-            row: HoldQueueRow { correction: if shared { row.correction.clone() } else { None }, ..row },
+            row: HoldQueueRow {
+                correction: if shared { row.correction.clone() } else { None },
+                ..row
+            },
         });
     }
-    audit::record(&mut tx, app, ctx, "hold.queue", "organization", &grant.org_id.to_string(), ALLOWED, &format!("{} rows", lines.len())).await?;
+    audit::record(
+        &mut tx,
+        app,
+        ctx,
+        "hold.queue",
+        "organization",
+        &grant.org_id.to_string(),
+        ALLOWED,
+        &format!("{} rows", lines.len()),
+    )
+    .await?;
     tx.commit().await?;
-    Ok(HoldQueue { org_name: org.name, lines, tz })
+    Ok(HoldQueue {
+        org_name: org.name,
+        lines,
+        tz,
+    })
 }
 
 /// The prosecutor's view of one held charge. No clinical field exists here.
@@ -78,17 +102,28 @@ pub struct HoldView {
     pub tz: Tz,
 }
 
-async fn guarded(app: &App, ctx: &Ctx, tx: &mut Tx, id: Uuid, action: CaseAction, audit_action: &str) -> AppResult<(HoldRow, EncounterRow, bool)> {
+async fn guarded(
+    app: &App,
+    ctx: &Ctx,
+    tx: &mut Tx,
+    id: Uuid,
+    action: CaseAction,
+    audit_action: &str,
+) -> AppResult<(HoldRow, EncounterRow, bool)> {
     let now = app.now();
     let h = match tx.hold(id).await {
         Ok(h) => h,
-        Err(StoreError::NotFound) => return Err(audit::deny(app, ctx, audit_action, "legal_hold", &id.to_string()).await),
+        Err(StoreError::NotFound) => {
+            return Err(audit::deny(app, ctx, audit_action, "legal_hold", &id.to_string()).await);
+        }
         Err(e) => return Err(e.into()),
     };
     let enc = tx.encounter(h.encounter_id).await?;
     let facts = case_facts(tx, &enc, now).await?;
     match case_access(&ctx.actor, action, &facts) {
-        Access::Allow(View::Legal { progress_shared, .. }) => Ok((h, enc, progress_shared)),
+        Access::Allow(View::Legal {
+            progress_shared, ..
+        }) => Ok((h, enc, progress_shared)),
         _ => Err(audit::deny(app, ctx, audit_action, "legal_hold", &id.to_string()).await),
     }
 }
@@ -96,7 +131,8 @@ async fn guarded(app: &App, ctx: &Ctx, tx: &mut Tx, id: Uuid, action: CaseAction
 pub async fn view(app: &App, ctx: &Ctx, id: Uuid) -> AppResult<HoldView> {
     let now = app.now();
     let mut tx = app.store.write().await?;
-    let (h, enc, shared) = guarded(app, ctx, &mut tx, id, CaseAction::ViewHold, "hold.read").await?;
+    let (h, enc, shared) =
+        guarded(app, ctx, &mut tx, id, CaseAction::ViewHold, "hold.read").await?;
     let (_, tz) = load_program(&mut tx, enc.program_id).await?;
     let person = tx.participant(enc.participant_id).await?;
     let agency = tx.org(enc.agency_id).await?;
@@ -105,8 +141,21 @@ pub async fn view(app: &App, ctx: &Ctx, id: Uuid) -> AppResult<HoldView> {
     let referrals = tx.referrals_for_encounter(enc.id).await?;
     let history = tx.case_events(enc.id).await?;
     let state = HoldState::parse(&h.state).unwrap_or(HoldState::Held);
-    let deadline = hold::Deadline { last_day: h.deadline_day, ends_at: h.deadline_ends_at };
-    audit::record(&mut tx, app, ctx, "hold.read", "legal_hold", &id.to_string(), ALLOWED, "").await?;
+    let deadline = hold::Deadline {
+        last_day: h.deadline_day,
+        ends_at: h.deadline_ends_at,
+    };
+    audit::record(
+        &mut tx,
+        app,
+        ctx,
+        "hold.read",
+        "legal_hold",
+        &id.to_string(),
+        ALLOWED,
+        "",
+    )
+    .await?;
     tx.commit().await?;
     Ok(HoldView {
         kind: HoldKind::parse(&h.kind).unwrap_or(HoldKind::Abeyance),
@@ -123,26 +172,38 @@ pub async fn view(app: &App, ctx: &Ctx, id: Uuid) -> AppResult<HoldView> {
         officer_name: officer.display_name,
         offenses: offense_lines(app, &offenses),
         progress: progress::progress(shared, &service_facts(&referrals), Some(deadline), now, tz),
-        history: history.into_iter().filter(|e| legal_event_visible(&e.kind, shared)).collect(),
+        history: history
+            .into_iter()
+            .filter(|e| legal_event_visible(&e.kind, shared))
+            .collect(),
         can_decide: !state.is_final(),
-        hold: HoldRow { correction: if shared { h.correction.clone() } else { None }, ..h },
+        hold: HoldRow {
+            correction: if shared { h.correction.clone() } else { None },
+            ..h
+        },
         tz,
     })
 }
 
 pub async fn decide(app: &App, ctx: &Ctx, id: Uuid, input: &HoldDecisionInput) -> AppResult<()> {
-    let d = input.parse()?;
     let now = app.now();
     let mut tx = app.store.write().await?;
     let (h, enc, _) = guarded(app, ctx, &mut tx, id, CaseAction::DecideHold, "hold.decide").await?;
+    let d = input.parse()?;
     let (_, tz) = load_program(&mut tx, enc.program_id).await?;
     let state = HoldState::parse(&h.state).unwrap_or(HoldState::Held);
-    let current = hold::Deadline { last_day: h.deadline_day, ends_at: h.deadline_ends_at };
+    let current = hold::Deadline {
+        last_day: h.deadline_day,
+        ends_at: h.deadline_ends_at,
+    };
     let today = now.with_timezone(&tz).date_naive();
-    let (next, new_deadline) = hold::decide(state, d.decision, current, d.new_deadline, today, tz).map_err(|e| match e {
-        hold::DecisionError::ExtendNotLater | hold::DecisionError::ExtendNeedsDate => AppError::field("new_deadline", capitalize(&e.to_string())),
-        e => AppError::Rule(capitalize(&e.to_string())),
-    })?;
+    let (next, new_deadline) = hold::decide(state, d.decision, current, d.new_deadline, today, tz)
+        .map_err(|e| match e {
+            hold::DecisionError::ExtendNotLater | hold::DecisionError::ExtendNeedsDate => {
+                AppError::field("new_deadline", capitalize(&e.to_string()))
+            }
+            e => AppError::Rule(capitalize(&e.to_string())),
+        })?;
     let mut updated = h.clone();
     updated.state = next.as_str().into();
     updated.decision = Some(d.decision.as_str().into());
@@ -155,20 +216,49 @@ pub async fn decide(app: &App, ctx: &Ctx, id: Uuid, input: &HoldDecisionInput) -
         updated.deadline_ends_at = nd.ends_at;
         // An intake already recorded before the new deadline meets it.
         let referrals = tx.referrals_for_encounter(enc.id).await?;
-        if service_facts(&referrals).intake_at.is_some_and(|i| i < nd.ends_at) {
+        if service_facts(&referrals)
+            .intake_at
+            .is_some_and(|i| i < nd.ends_at)
+        {
             updated.state = HoldState::IntakeMet.as_str().into();
         }
-        tx.reschedule_job(&deadline_job_key(h.id), nd.ends_at).await?;
+        tx.reschedule_job(&deadline_job_key(h.id), nd.ends_at)
+            .await?;
     }
     if !tx.update_hold(&updated, &h.state).await? {
-        return Err(AppError::Conflict("The hold changed while you were deciding; reload and decide again.".into()));
+        return Err(AppError::Conflict(
+            "The hold changed while you were deciding; reload and decide again.".into(),
+        ));
     }
     let summary = match new_deadline {
-        Some(nd) => format!("{}: new deadline {} ({})", d.decision.label(), nd.last_day, d.reason),
+        Some(nd) => format!(
+            "{}: new deadline {} ({})",
+            d.decision.label(),
+            nd.last_day,
+            d.reason
+        ),
         None => format!("{} ({})", d.decision.label(), d.reason),
     };
-    case_event(&mut tx, app, &enc, Some(ctx.actor.user_id), "hold.decided", &summary).await?;
-    audit::record(&mut tx, app, ctx, "hold.decide", "legal_hold", &id.to_string(), ALLOWED, d.decision.as_str()).await?;
+    case_event(
+        &mut tx,
+        app,
+        &enc,
+        Some(ctx.actor.user_id),
+        "hold.decided",
+        &summary,
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        app,
+        ctx,
+        "hold.decide",
+        "legal_hold",
+        &id.to_string(),
+        ALLOWED,
+        d.decision.as_str(),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -30,18 +30,25 @@ pub fn parse(csv_text: &str) -> Result<Vec<RefCodeRow>, String> {
         let get = |n: usize| rec.get(n).unwrap_or("").trim().to_string();
         let table = get(0);
         if !TABLES.contains(&table.as_str()) {
-            return Err(format!("line {line}, field table: {table:?} is not one of {}", TABLES.join(", ")));
+            return Err(format!(
+                "line {line}, field table: {table:?} is not one of {}",
+                TABLES.join(", ")
+            ));
         }
         let code = get(1).to_uppercase();
         if code.is_empty() || code.len() > 8 {
-            return Err(format!("line {line}, field code: must be 1 to 8 characters"));
+            return Err(format!(
+                "line {line}, field code: must be 1 to 8 characters"
+            ));
         }
         let name = get(2);
         if name.is_empty() {
             return Err(format!("line {line}, field name: must not be empty"));
         }
         if !seen.insert((table.clone(), code.clone())) {
-            return Err(format!("line {line}, field code: {table} {code} appears twice"));
+            return Err(format!(
+                "line {line}, field code: {table} {code} appears twice"
+            ));
         }
         let status = get(4);
         out.push(RefCodeRow {
@@ -51,7 +58,13 @@ pub fn parse(csv_text: &str) -> Result<Vec<RefCodeRow>, String> {
             name,
             code_group: get(3),
             active: status == "active",
-            note: if status == "active" { get(5) } else { format!("{status}; {}", get(5)).trim_end_matches("; ").to_string() },
+            note: if status == "active" {
+                get(5)
+            } else {
+                format!("{status}; {}", get(5))
+                    .trim_end_matches("; ")
+                    .to_string()
+            },
         });
     }
     if out.is_empty() {
@@ -62,7 +75,11 @@ pub fn parse(csv_text: &str) -> Result<Vec<RefCodeRow>, String> {
 
 /// Imports a reference file as a new version (a no-op if this exact file was loaded).
 /// Returns the version name.
-pub async fn import(store: &Store, csv_text: &str, now: chrono::DateTime<chrono::Utc>) -> AppResult<String> {
+pub async fn import(
+    store: &Store,
+    csv_text: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<String> {
     let rows = parse(csv_text).map_err(|e| AppError::field("file", e))?;
     let sha = sha256_hex(csv_text.as_bytes());
     let version = format!("nibrs-{}", &sha[..12]);
@@ -100,7 +117,12 @@ pub async fn load_current(store: &Store) -> AppResult<RefCodes> {
     Ok(RefCodes::new(
         version,
         rows.into_iter()
-            .map(|r| RefCode { table: r.code_table, code: r.code, name: r.name, active: r.active })
+            .map(|r| RefCode {
+                table: r.code_table,
+                code: r.code,
+                name: r.name,
+                active: r.active,
+            })
             .collect(),
     ))
 }
@@ -112,7 +134,11 @@ mod tests {
     #[test]
     fn shipped_file_parses_and_marks_retired_codes() {
         let rows = parse(SHIPPED_NIBRS).unwrap();
-        let get = |t: &str, c: &str| rows.iter().find(|r| r.code_table == t && r.code == c).unwrap();
+        let get = |t: &str, c: &str| {
+            rows.iter()
+                .find(|r| r.code_table == t && r.code == c)
+                .unwrap()
+        };
         assert!(get("offense", "35A").active);
         assert!(!get("offense", "90E").active);
         assert!(get("drug_unit", "GM").active);
@@ -122,8 +148,14 @@ mod tests {
     #[test]
     fn bad_files_name_line_and_field() {
         assert!(parse("a,b\n").unwrap_err().starts_with("line 1"));
-        let e = parse("table,code,name,group,status,note\noffense,35A,Drugs,A,active,\nweird,X,Y,,active,\n").unwrap_err();
-        assert_eq!(e, "line 3, field table: \"weird\" is not one of offense, drug_activity, drug_type, drug_unit");
+        let e = parse(
+            "table,code,name,group,status,note\noffense,35A,Drugs,A,active,\nweird,X,Y,,active,\n",
+        )
+        .unwrap_err();
+        assert_eq!(
+            e,
+            "line 3, field table: \"weird\" is not one of offense, drug_activity, drug_type, drug_unit"
+        );
         let e = parse("table,code,name,group,status,note\noffense,35A,Drugs,A,active,\noffense,35a,Again,A,active,\n").unwrap_err();
         assert!(e.starts_with("line 3, field code"));
     }

@@ -6,7 +6,9 @@ use chrono_tz::Tz;
 use handoff_domain::hold::{self, HoldState, IntakeEffect};
 use handoff_domain::input::parse_local_datetime;
 use handoff_domain::policy::{Access, CaseAction, ProgramAction, View, case_access, program_grant};
-use handoff_domain::referral::{self, ActionKind, BusinessStatus, ContactOutcome, History, ReferralStatus, Side};
+use handoff_domain::referral::{
+    self, ActionKind, BusinessStatus, ContactOutcome, History, ReferralStatus, Side,
+};
 use handoff_domain::{ExitKind, FieldErrors, HandoffMode};
 use handoff_storage::*;
 use serde::{Deserialize, Serialize};
@@ -26,16 +28,31 @@ pub struct Queue {
 
 pub async fn queue(app: &App, ctx: &Ctx, include_closed: bool) -> AppResult<Queue> {
     let pid = ctx.require_program()?;
-    let Some(grant) = program_grant(&ctx.actor, pid, ProgramAction::ViewReferralQueue).cloned() else {
+    let Some(grant) = program_grant(&ctx.actor, pid, ProgramAction::ViewReferralQueue).cloned()
+    else {
         return Err(audit::deny(app, ctx, "referral.queue", "program", &pid.to_string()).await);
     };
     let mut tx = app.store.write().await?;
     let org = tx.org(grant.org_id).await?;
     let rows = tx.referral_queue(grant.org_id, include_closed, 200).await?;
     let (_, tz) = load_program(&mut tx, pid).await?;
-    audit::record(&mut tx, app, ctx, "referral.queue", "organization", &grant.org_id.to_string(), ALLOWED, &format!("{} rows", rows.len())).await?;
+    audit::record(
+        &mut tx,
+        app,
+        ctx,
+        "referral.queue",
+        "organization",
+        &grant.org_id.to_string(),
+        ALLOWED,
+        &format!("{} rows", rows.len()),
+    )
+    .await?;
     tx.commit().await?;
-    Ok(Queue { org_name: org.name, rows, tz })
+    Ok(Queue {
+        org_name: org.name,
+        rows,
+        tz,
+    })
 }
 
 /// The provider's view of one referral: identity, contact and the service record.
@@ -53,11 +70,20 @@ pub struct ReferralView {
     pub tz: Tz,
 }
 
-async fn load_guarded(app: &App, ctx: &Ctx, tx: &mut Tx, id: Uuid, action: CaseAction, audit_action: &str) -> AppResult<(ReferralRow, EncounterRow)> {
+async fn load_guarded(
+    app: &App,
+    ctx: &Ctx,
+    tx: &mut Tx,
+    id: Uuid,
+    action: CaseAction,
+    audit_action: &str,
+) -> AppResult<(ReferralRow, EncounterRow)> {
     let now = app.now();
     let r = match tx.referral(id).await {
         Ok(r) => r,
-        Err(StoreError::NotFound) => return Err(audit::deny(app, ctx, audit_action, "referral", &id.to_string()).await),
+        Err(StoreError::NotFound) => {
+            return Err(audit::deny(app, ctx, audit_action, "referral", &id.to_string()).await);
+        }
         Err(e) => return Err(e.into()),
     };
     let enc = tx.encounter(r.encounter_id).await?;
@@ -71,20 +97,43 @@ async fn load_guarded(app: &App, ctx: &Ctx, tx: &mut Tx, id: Uuid, action: CaseA
 }
 
 /// Actions a provider may take from a status (for the buttons shown).
-pub fn available_actions(status: ReferralStatus, intake_done: bool, mode: HandoffMode, arrived: bool) -> Vec<ActionKind> {
+pub fn available_actions(
+    status: ReferralStatus,
+    intake_done: bool,
+    mode: HandoffMode,
+    arrived: bool,
+) -> Vec<ActionKind> {
     ActionKind::ALL
         .iter()
         .copied()
         .filter(|a| a.side_allowed(Side::Performer))
         .filter(|a| !(*a == ActionKind::Arrival && (mode != HandoffMode::Warm || arrived)))
         .filter(|a| !(*a == ActionKind::Intake && intake_done))
-        .filter(|a| referral::transition(status, Side::Performer, *a, Some("x"), Some(ExitKind::Completed), History { intake_done }).is_ok())
+        .filter(|a| {
+            referral::transition(
+                status,
+                Side::Performer,
+                *a,
+                Some("x"),
+                Some(ExitKind::Completed),
+                History { intake_done },
+            )
+            .is_ok()
+        })
         .collect()
 }
 
 pub async fn view(app: &App, ctx: &Ctx, id: Uuid) -> AppResult<ReferralView> {
     let mut tx = app.store.write().await?;
-    let (r, enc) = load_guarded(app, ctx, &mut tx, id, CaseAction::ViewReferral, "referral.read").await?;
+    let (r, enc) = load_guarded(
+        app,
+        ctx,
+        &mut tx,
+        id,
+        CaseAction::ViewReferral,
+        "referral.read",
+    )
+    .await?;
     let (_, tz) = load_program(&mut tx, enc.program_id).await?;
     let person = tx.participant(r.participant_id).await?;
     let from_org = tx.org(r.from_org_id).await?;
@@ -94,13 +143,27 @@ pub async fn view(app: &App, ctx: &Ctx, id: Uuid) -> AppResult<ReferralView> {
     };
     let mut events = Vec::new();
     for e in tx.service_events(r.id).await? {
-        let who = tx.user(e.recorded_by).await.map(|u| u.display_name).unwrap_or_default();
+        let who = tx
+            .user(e.recorded_by)
+            .await
+            .map(|u| u.display_name)
+            .unwrap_or_default();
         events.push((e, who));
     }
     let hold = tx.hold_for_encounter(enc.id).await?;
     let status = ReferralStatus::parse(&r.status).unwrap_or(ReferralStatus::Requested);
     let mode = HandoffMode::parse(&r.mode).unwrap_or(HandoffMode::ContactCard);
-    audit::record(&mut tx, app, ctx, "referral.read", "referral", &id.to_string(), ALLOWED, "").await?;
+    audit::record(
+        &mut tx,
+        app,
+        ctx,
+        "referral.read",
+        "referral",
+        &id.to_string(),
+        ALLOWED,
+        "",
+    )
+    .await?;
     tx.commit().await?;
     Ok(ReferralView {
         warm_minutes: r.arrived_at.map(|a| (a - r.requested_at).num_minutes()),
@@ -135,7 +198,15 @@ pub struct ReferralActionInput {
 pub async fn act(app: &App, ctx: &Ctx, id: Uuid, input: &ReferralActionInput) -> AppResult<()> {
     let now = app.now();
     let mut tx = app.store.write().await?;
-    let (mut r, enc) = load_guarded(app, ctx, &mut tx, id, CaseAction::ActOnReferral, "referral.update").await?;
+    let (mut r, enc) = load_guarded(
+        app,
+        ctx,
+        &mut tx,
+        id,
+        CaseAction::ActOnReferral,
+        "referral.update",
+    )
+    .await?;
     let (_, tz) = load_program(&mut tx, enc.program_id).await?;
 
     let mut errors = FieldErrors::new();
@@ -177,13 +248,22 @@ pub async fn act(app: &App, ctx: &Ctx, id: Uuid, input: &ReferralActionInput) ->
         o => match serde_json::from_value(serde_json::Value::String(o.into())) {
             Ok(v) => Some(v),
             Err(_) => {
-                errors.add("contact_outcome", "Choose the result of the contact attempt.");
+                errors.add(
+                    "contact_outcome",
+                    "Choose the result of the contact attempt.",
+                );
                 None
             }
         },
     };
-    if action == Some(ActionKind::ContactAttempt) && outcome.is_none() && input.contact_outcome.trim().is_empty() {
-        errors.add("contact_outcome", "Choose the result of the contact attempt.");
+    if action == Some(ActionKind::ContactAttempt)
+        && outcome.is_none()
+        && input.contact_outcome.trim().is_empty()
+    {
+        errors.add(
+            "contact_outcome",
+            "Choose the result of the contact attempt.",
+        );
     }
     if action == Some(ActionKind::Exit) && exit.is_none() && input.exit_kind.trim().is_empty() {
         errors.add("exit_kind", "Choose how the person left the program.");
@@ -205,12 +285,25 @@ pub async fn act(app: &App, ctx: &Ctx, id: Uuid, input: &ReferralActionInput) ->
     }
     let from = ReferralStatus::parse(&r.status).unwrap_or(ReferralStatus::Requested);
     let reason = (!input.reason.trim().is_empty()).then(|| input.reason.trim().to_string());
-    let (status, business) = referral::transition(from, Side::Performer, action, reason.as_deref(), exit, History { intake_done: r.intake_at.is_some() })
-        .map_err(|e| match e {
-            referral::TransitionError::ReasonRequired(_) => AppError::field("reason", "A reason is required for this step."),
-            referral::TransitionError::ExitKindRequired => AppError::field("exit_kind", "Choose how the person left the program."),
-            e => AppError::Rule(format!("{}.", capitalize(&e.to_string()))),
-        })?;
+    let (status, business) = referral::transition(
+        from,
+        Side::Performer,
+        action,
+        reason.as_deref(),
+        exit,
+        History {
+            intake_done: r.intake_at.is_some(),
+        },
+    )
+    .map_err(|e| match e {
+        referral::TransitionError::ReasonRequired(_) => {
+            AppError::field("reason", "A reason is required for this step.")
+        }
+        referral::TransitionError::ExitKindRequired => {
+            AppError::field("exit_kind", "Choose how the person left the program.")
+        }
+        e => AppError::Rule(format!("{}.", capitalize(&e.to_string()))),
+    })?;
     if action == ActionKind::Intake && r.intake_at.is_some() {
         return Err(AppError::Rule("The intake is already recorded.".into()));
     }
@@ -224,27 +317,41 @@ pub async fn act(app: &App, ctx: &Ctx, id: Uuid, input: &ReferralActionInput) ->
         }
         ActionKind::Arrival => {
             r.arrived_at = Some(occurred_at);
-            r.first_contact_at = Some(r.first_contact_at.map_or(occurred_at, |f| f.min(occurred_at)));
+            r.first_contact_at = Some(
+                r.first_contact_at
+                    .map_or(occurred_at, |f| f.min(occurred_at)),
+            );
             if r.assigned_to.is_none() {
                 r.assigned_to = Some(ctx.actor.user_id);
             }
         }
         ActionKind::ContactAttempt => {
             if outcome == Some(ContactOutcome::Reached) {
-                r.first_contact_at = Some(r.first_contact_at.map_or(occurred_at, |f| f.min(occurred_at)));
+                r.first_contact_at = Some(
+                    r.first_contact_at
+                        .map_or(occurred_at, |f| f.min(occurred_at)),
+                );
                 business = BusinessStatus::Contacted;
             }
         }
         ActionKind::Intake => {
             r.intake_at = Some(occurred_at);
-            r.first_contact_at = Some(r.first_contact_at.map_or(occurred_at, |f| f.min(occurred_at)));
+            r.first_contact_at = Some(
+                r.first_contact_at
+                    .map_or(occurred_at, |f| f.min(occurred_at)),
+            );
         }
         ActionKind::FirstTreatment => {
             if r.intake_at.is_some_and(|i| occurred_at < i) {
-                return Err(AppError::field("occurred_at", "The first treatment contact comes after the intake."));
+                return Err(AppError::field(
+                    "occurred_at",
+                    "The first treatment contact comes after the intake.",
+                ));
             }
             if r.engaged_at.is_some() {
-                return Err(AppError::Rule("The first treatment contact is already recorded.".into()));
+                return Err(AppError::Rule(
+                    "The first treatment contact is already recorded.".into(),
+                ));
             }
             r.engaged_at = Some(occurred_at);
         }
@@ -261,7 +368,8 @@ pub async fn act(app: &App, ctx: &Ctx, id: Uuid, input: &ReferralActionInput) ->
     }
     r.updated_at = now.max(expected + Duration::microseconds(1));
     tx.update_referral(&r, expected).await?;
-    let detail = serde_json::json!({ "contact_outcome": outcome, "exit_kind": exit.map(|e| e.as_str()) });
+    let detail =
+        serde_json::json!({ "contact_outcome": outcome, "exit_kind": exit.map(|e| e.as_str()) });
     tx.insert_service_event(&ServiceEventRow {
         id: Uuid::now_v7(),
         referral_id: r.id,
@@ -280,13 +388,32 @@ pub async fn act(app: &App, ctx: &Ctx, id: Uuid, input: &ReferralActionInput) ->
     // shown and are marked "service.".
     let provider = tx.org(r.to_org_id).await?;
     let legal_summary = match action {
-        ActionKind::Reject => Some(("referral.rejected", format!("{} declined the referral", provider.name))),
-        ActionKind::Accept => Some(("service.accepted", format!("{} accepted the referral", provider.name))),
-        ActionKind::Arrival => Some(("service.contacted", "Case manager met the person".to_string())),
-        ActionKind::ContactAttempt if outcome == Some(ContactOutcome::Reached) => Some(("service.contacted", "Provider reached the person".to_string())),
+        ActionKind::Reject => Some((
+            "referral.rejected",
+            format!("{} declined the referral", provider.name),
+        )),
+        ActionKind::Accept => Some((
+            "service.accepted",
+            format!("{} accepted the referral", provider.name),
+        )),
+        ActionKind::Arrival => Some((
+            "service.contacted",
+            "Case manager met the person".to_string(),
+        )),
+        ActionKind::ContactAttempt if outcome == Some(ContactOutcome::Reached) => Some((
+            "service.contacted",
+            "Provider reached the person".to_string(),
+        )),
         ActionKind::Intake => Some(("service.intake", "Intake completed".to_string())),
         ActionKind::FirstTreatment => Some(("service.engaged", "Engaged in treatment".to_string())),
-        ActionKind::Exit => Some(("service.exit", if exit == Some(ExitKind::Completed) { "Completed the program".to_string() } else { "Left the program".to_string() })),
+        ActionKind::Exit => Some((
+            "service.exit",
+            if exit == Some(ExitKind::Completed) {
+                "Completed the program".to_string()
+            } else {
+                "Left the program".to_string()
+            },
+        )),
         _ => None,
     };
     if let Some((kind, summary)) = legal_summary {
@@ -295,7 +422,10 @@ pub async fn act(app: &App, ctx: &Ctx, id: Uuid, input: &ReferralActionInput) ->
     tx.fail_point("referral.before_hold")?;
     if let Some(h) = tx.hold_for_encounter(enc.id).await? {
         let state = HoldState::parse(&h.state).unwrap_or(HoldState::Held);
-        let deadline = hold::Deadline { last_day: h.deadline_day, ends_at: h.deadline_ends_at };
+        let deadline = hold::Deadline {
+            last_day: h.deadline_day,
+            ends_at: h.deadline_ends_at,
+        };
         let mut updated = h.clone();
         updated.updated_at = now;
         match action {
@@ -303,8 +433,20 @@ pub async fn act(app: &App, ctx: &Ctx, id: Uuid, input: &ReferralActionInput) ->
                 IntakeEffect::Transition(next) => {
                     updated.state = next.as_str().into();
                     if tx.update_hold(&updated, &h.state).await? {
-                        let summary = if next == HoldState::IntakeMet { "Intake completed by the deadline" } else { "Deadline missed: intake after the deadline" };
-                        case_event(&mut tx, app, &enc, None, &format!("service.hold_{}", next.as_str()), summary).await?;
+                        let summary = if next == HoldState::IntakeMet {
+                            "Intake completed by the deadline"
+                        } else {
+                            "Deadline missed: intake after the deadline"
+                        };
+                        case_event(
+                            &mut tx,
+                            app,
+                            &enc,
+                            None,
+                            &format!("service.hold_{}", next.as_str()),
+                            summary,
+                        )
+                        .await?;
                     }
                 }
                 IntakeEffect::Correction => {
@@ -314,23 +456,54 @@ pub async fn act(app: &App, ctx: &Ctx, id: Uuid, input: &ReferralActionInput) ->
                         now.with_timezone(&tz).format("%Y-%m-%d")
                     ));
                     if tx.update_hold(&updated, &h.state).await? {
-                        case_event(&mut tx, app, &enc, None, "service.hold_correction", "Late correction: intake dated before the deadline").await?;
+                        case_event(
+                            &mut tx,
+                            app,
+                            &enc,
+                            None,
+                            "service.hold_correction",
+                            "Late correction: intake dated before the deadline",
+                        )
+                        .await?;
                     }
                 }
                 IntakeEffect::NoChange => {}
             },
-            ActionKind::Exit if matches!(exit, Some(ExitKind::Withdrawn | ExitKind::NewArrest | ExitKind::Disengaged)) => {
+            ActionKind::Exit
+                if matches!(
+                    exit,
+                    Some(ExitKind::Withdrawn | ExitKind::NewArrest | ExitKind::Disengaged)
+                ) =>
+            {
                 if let Some(next) = hold::on_referred_back(state) {
                     updated.state = next.as_str().into();
                     if tx.update_hold(&updated, &h.state).await? {
-                        case_event(&mut tx, app, &enc, None, "service.hold_referred_back", "Referred back to the prosecutor: left the program").await?;
+                        case_event(
+                            &mut tx,
+                            app,
+                            &enc,
+                            None,
+                            "service.hold_referred_back",
+                            "Referred back to the prosecutor: left the program",
+                        )
+                        .await?;
                     }
                 }
             }
             _ => {}
         }
     }
-    audit::record(&mut tx, app, ctx, "referral.update", "referral", &id.to_string(), ALLOWED, action.as_str()).await?;
+    audit::record(
+        &mut tx,
+        app,
+        ctx,
+        "referral.update",
+        "referral",
+        &id.to_string(),
+        ALLOWED,
+        action.as_str(),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

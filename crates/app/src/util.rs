@@ -35,7 +35,10 @@ pub fn required_text(field: &str, v: &str, label: &str, max: usize) -> AppResult
         return Err(AppError::field(field, format!("Enter the {label}.")));
     }
     if t.chars().count() > max {
-        return Err(AppError::field(field, format!("The {label} must be at most {max} characters.")));
+        return Err(AppError::field(
+            field,
+            format!("The {label} must be at most {max} characters."),
+        ));
     }
     Ok(t.to_string())
 }

@@ -26,7 +26,9 @@ pub enum Ran {
 pub async fn claim(app: &App, worker: &str) -> AppResult<Option<handoff_storage::JobRow>> {
     let now = app.now();
     let mut tx = app.store.write().await?;
-    let job = tx.claim_job(worker, now, now + Duration::seconds(LEASE_SECONDS)).await?;
+    let job = tx
+        .claim_job(worker, now, now + Duration::seconds(LEASE_SECONDS))
+        .await?;
     tx.commit().await?;
     Ok(job)
 }
@@ -37,19 +39,26 @@ pub async fn execute(app: &App, worker: &str, job: &handoff_storage::JobRow) -> 
     let mut tx = app.store.write().await?;
     let effect = match job.kind.as_str() {
         DEADLINE_JOB => {
-            let hold_id = Uuid::parse_str(&job.payload).map_err(|_| AppError::Internal("job payload".into()))?;
+            let hold_id = Uuid::parse_str(&job.payload)
+                .map_err(|_| AppError::Internal("job payload".into()))?;
             let h = tx.hold(hold_id).await?;
             let state = HoldState::parse(&h.state).unwrap_or(HoldState::Held);
             if now < h.deadline_ends_at {
                 // The deadline moved (extended): come back then.
                 tx.rollback().await?;
                 let mut tx = app.store.write().await?;
-                tx.reschedule_job(&job.dedupe_key, h.deadline_ends_at).await?;
+                tx.reschedule_job(&job.dedupe_key, h.deadline_ends_at)
+                    .await?;
                 tx.commit().await?;
-                return Ok(Ran::Done { kind: job.kind.clone(), effect: "rescheduled".into() });
+                return Ok(Ran::Done {
+                    kind: job.kind.clone(),
+                    effect: "rescheduled".into(),
+                });
             }
             let referrals = tx.referrals_for_encounter(h.encounter_id).await?;
-            let intake_in_time = service_facts(&referrals).intake_at.is_some_and(|i| i < h.deadline_ends_at);
+            let intake_in_time = service_facts(&referrals)
+                .intake_at
+                .is_some_and(|i| i < h.deadline_ends_at);
             match hold::on_deadline_passed(state) {
                 Some(next) if !intake_in_time => {
                     let mut updated = h.clone();
@@ -57,8 +66,29 @@ pub async fn execute(app: &App, worker: &str, job: &handoff_storage::JobRow) -> 
                     updated.updated_at = now;
                     if tx.update_hold(&updated, &h.state).await? {
                         let enc = tx.encounter(h.encounter_id).await?;
-                        case_event(&mut tx, app, &enc, None, "service.hold_deadline_missed", &format!("Deadline missed: no intake by the end of {}", h.deadline_day)).await?;
-                        audit::record(&mut tx, app, &Ctx::system(), "hold.deadline_missed", "legal_hold", &h.id.to_string(), ALLOWED, "").await?;
+                        case_event(
+                            &mut tx,
+                            app,
+                            &enc,
+                            None,
+                            "service.hold_deadline_missed",
+                            &format!(
+                                "Deadline missed: no intake by the end of {}",
+                                h.deadline_day
+                            ),
+                        )
+                        .await?;
+                        audit::record(
+                            &mut tx,
+                            app,
+                            &Ctx::system(),
+                            "hold.deadline_missed",
+                            "legal_hold",
+                            &h.id.to_string(),
+                            ALLOWED,
+                            "",
+                        )
+                        .await?;
                         "deadline_missed".to_string()
                     } else {
                         "no change".to_string()
@@ -75,7 +105,10 @@ pub async fn execute(app: &App, worker: &str, job: &handoff_storage::JobRow) -> 
         return Ok(Ran::LeaseLost);
     }
     tx.commit().await?;
-    Ok(Ran::Done { kind: job.kind.clone(), effect })
+    Ok(Ran::Done {
+        kind: job.kind.clone(),
+        effect,
+    })
 }
 
 /// Claims and runs one due job. None when nothing is due.
@@ -87,7 +120,8 @@ pub async fn run_once(app: &App, worker: &str) -> AppResult<Option<Ran>> {
         Ok(r) => Ok(Some(r)),
         Err(e) => {
             let now = app.now();
-            let retry = (job.attempts < 10).then(|| now + Duration::seconds(30 * job.attempts.max(1)));
+            let retry =
+                (job.attempts < 10).then(|| now + Duration::seconds(30 * job.attempts.max(1)));
             let mut tx = app.store.write().await?;
             tx.fail_job(job.id, &e.to_string(), retry, now).await?;
             tx.commit().await?;
@@ -109,7 +143,9 @@ pub async fn drain(app: &App, worker: &str) -> AppResult<usize> {
 /// Housekeeping: idempotency keys are kept 24 hours.
 pub async fn housekeeping(app: &App) -> AppResult<u64> {
     let mut tx = app.store.write().await?;
-    let n = tx.purge_idempotency(app.now() - Duration::hours(24)).await?;
+    let n = tx
+        .purge_idempotency(app.now() - Duration::hours(24))
+        .await?;
     tx.commit().await?;
     Ok(n)
 }

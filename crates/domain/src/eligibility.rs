@@ -346,7 +346,13 @@ mod tests {
     #[test]
     fn eligible_possession_under_threshold() {
         let r = Rules::default();
-        let dec = evaluate(&r, &[drug(Some(1.5), Some("GM"), "P")], d(1990, 1, 1), d(2026, 5, 1), &all());
+        let dec = evaluate(
+            &r,
+            &[drug(Some(1.5), Some("GM"), "P")],
+            d(1990, 1, 1),
+            d(2026, 5, 1),
+            &all(),
+        );
         assert!(dec.eligible, "{dec:?}");
         assert_eq!(crit(&dec, "quantity").reason, "1.5 g is within 3 g.");
     }
@@ -354,27 +360,64 @@ mod tests {
     #[test]
     fn quantity_over_threshold_after_unit_conversion() {
         // 0.25 oz = 7.09 g > 3 g
-        let dec = evaluate(&Rules::default(), &[drug(Some(0.25), Some("OZ"), "P")], d(1990, 1, 1), d(2026, 5, 1), &all());
+        let dec = evaluate(
+            &Rules::default(),
+            &[drug(Some(0.25), Some("OZ"), "P")],
+            d(1990, 1, 1),
+            d(2026, 5, 1),
+            &all(),
+        );
         assert!(!dec.eligible);
         assert_eq!(crit(&dec, "quantity").outcome, Outcome::NotMet);
-        assert!(crit(&dec, "quantity").reason.contains("7.087 g is over the 3 g"));
+        assert!(
+            crit(&dec, "quantity")
+                .reason
+                .contains("7.087 g is over the 3 g")
+        );
         // 0.002 kg = 2 g is fine; the threshold is inclusive.
-        let dec = evaluate(&Rules::default(), &[drug(Some(0.003), Some("KG"), "P")], d(1990, 1, 1), d(2026, 5, 1), &all());
+        let dec = evaluate(
+            &Rules::default(),
+            &[drug(Some(0.003), Some("KG"), "P")],
+            d(1990, 1, 1),
+            d(2026, 5, 1),
+            &all(),
+        );
         assert!(dec.eligible, "{dec:?}");
     }
 
     #[test]
     fn unknown_quantity_is_not_silently_eligible() {
-        for (q, u) in [(None, Some("GM")), (Some(1.0), None), (Some(1.0), Some("XX")), (Some(2.0), Some("NP"))] {
-            let dec = evaluate(&Rules::default(), &[drug(q, u, "U")], d(1990, 1, 1), d(2026, 5, 1), &all());
+        for (q, u) in [
+            (None, Some("GM")),
+            (Some(1.0), None),
+            (Some(1.0), Some("XX")),
+            (Some(2.0), Some("NP")),
+        ] {
+            let dec = evaluate(
+                &Rules::default(),
+                &[drug(q, u, "U")],
+                d(1990, 1, 1),
+                d(2026, 5, 1),
+                &all(),
+            );
             assert!(!dec.eligible);
-            assert_eq!(crit(&dec, "quantity").outcome, Outcome::Unknown, "{q:?} {u:?}");
+            assert_eq!(
+                crit(&dec, "quantity").outcome,
+                Outcome::Unknown,
+                "{q:?} {u:?}"
+            );
         }
     }
 
     #[test]
     fn distribution_is_not_allowed() {
-        let dec = evaluate(&Rules::default(), &[drug(Some(1.0), Some("GM"), "D")], d(1990, 1, 1), d(2026, 5, 1), &all());
+        let dec = evaluate(
+            &Rules::default(),
+            &[drug(Some(1.0), Some("GM"), "D")],
+            d(1990, 1, 1),
+            d(2026, 5, 1),
+            &all(),
+        );
         assert!(!dec.eligible);
         assert_eq!(crit(&dec, "drug_activity").outcome, Outcome::NotMet);
     }
@@ -382,28 +425,88 @@ mod tests {
     #[test]
     fn every_offense_must_be_allowed() {
         let offenses = vec![
-            OffenseFacts { code: "23C".into(), drug_activity: None, drug_type: None, quantity: None, unit: None },
-            OffenseFacts { code: "13A".into(), drug_activity: None, drug_type: None, quantity: None, unit: None },
+            OffenseFacts {
+                code: "23C".into(),
+                drug_activity: None,
+                drug_type: None,
+                quantity: None,
+                unit: None,
+            },
+            OffenseFacts {
+                code: "13A".into(),
+                drug_activity: None,
+                drug_type: None,
+                quantity: None,
+                unit: None,
+            },
         ];
-        let dec = evaluate(&Rules::default(), &offenses, d(1990, 1, 1), d(2026, 5, 1), &all());
+        let dec = evaluate(
+            &Rules::default(),
+            &offenses,
+            d(1990, 1, 1),
+            d(2026, 5, 1),
+            &all(),
+        );
         assert!(!dec.eligible);
-        assert_eq!(crit(&dec, "offense_allowed").reason, "Not in the allowed list: 13A.");
+        assert_eq!(
+            crit(&dec, "offense_allowed").reason,
+            "Not in the allowed list: 13A."
+        );
         assert!(dec.criteria.iter().all(|c| c.key != "quantity"));
     }
 
     #[test]
     fn age_boundary_is_the_birthday() {
-        let off = [OffenseFacts { code: "90J".into(), drug_activity: None, drug_type: None, quantity: None, unit: None }];
-        assert!(!evaluate(&Rules::default(), &off, d(2008, 5, 2), d(2026, 5, 1), &all()).eligible);
-        assert!(evaluate(&Rules::default(), &off, d(2008, 5, 1), d(2026, 5, 1), &all()).eligible);
+        let off = [OffenseFacts {
+            code: "90J".into(),
+            drug_activity: None,
+            drug_type: None,
+            quantity: None,
+            unit: None,
+        }];
+        assert!(
+            !evaluate(
+                &Rules::default(),
+                &off,
+                d(2008, 5, 2),
+                d(2026, 5, 1),
+                &all()
+            )
+            .eligible
+        );
+        assert!(
+            evaluate(
+                &Rules::default(),
+                &off,
+                d(2008, 5, 1),
+                d(2026, 5, 1),
+                &all()
+            )
+            .eligible
+        );
     }
 
     #[test]
     fn missing_attestation_is_named() {
-        let off = [OffenseFacts { code: "90J".into(), drug_activity: None, drug_type: None, quantity: None, unit: None }];
-        let dec = evaluate(&Rules::default(), &off, d(1980, 1, 1), d(2026, 5, 1), &[Attestation::NoOpenWarrant]);
+        let off = [OffenseFacts {
+            code: "90J".into(),
+            drug_activity: None,
+            drug_type: None,
+            quantity: None,
+            unit: None,
+        }];
+        let dec = evaluate(
+            &Rules::default(),
+            &off,
+            d(1980, 1, 1),
+            d(2026, 5, 1),
+            &[Attestation::NoOpenWarrant],
+        );
         assert!(!dec.eligible);
-        assert_eq!(crit(&dec, "attest_no_violent_history").outcome, Outcome::NotMet);
+        assert_eq!(
+            crit(&dec, "attest_no_violent_history").outcome,
+            Outcome::NotMet
+        );
         assert_eq!(crit(&dec, "attest_no_open_warrant").outcome, Outcome::Met);
     }
 

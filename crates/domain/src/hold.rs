@@ -79,8 +79,12 @@ pub fn deadline_on(last_day: NaiveDate, tz: Tz) -> Deadline {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "state")]
 pub enum DeadlineStatus {
-    Open { days_left: i64 },
-    DueSoon { days_left: i64 },
+    Open {
+        days_left: i64,
+    },
+    DueSoon {
+        days_left: i64,
+    },
     /// The deadline has passed and the worker has not marked it yet.
     Overdue,
     Met,
@@ -158,7 +162,9 @@ pub fn on_referred_back(state: HoldState) -> Option<HoldState> {
 pub enum DecisionError {
     #[error("this hold already has a final decision ({0})")]
     Final(HoldState),
-    #[error("charges cannot be filed while the person still has time to complete intake; extend, decline or wait for the deadline")]
+    #[error(
+        "charges cannot be filed while the person still has time to complete intake; extend, decline or wait for the deadline"
+    )]
     FileWhileHeld,
     #[error("the new deadline must be after today and after the current deadline")]
     ExtendNotLater,
@@ -212,7 +218,10 @@ mod tests {
         let from = Utc.with_ymd_and_hms(2026, 3, 2, 21, 0, 0).unwrap();
         let d = deadline_after(from, 30, chicago());
         assert_eq!(d.last_day, NaiveDate::from_ymd_opt(2026, 4, 1).unwrap());
-        assert_eq!(d.ends_at, Utc.with_ymd_and_hms(2026, 4, 2, 5, 0, 0).unwrap());
+        assert_eq!(
+            d.ends_at,
+            Utc.with_ymd_and_hms(2026, 4, 2, 5, 0, 0).unwrap()
+        );
     }
 
     #[test]
@@ -227,16 +236,28 @@ mod tests {
     fn intake_in_time_meets_the_deadline_and_late_one_misses() {
         let d = deadline_on(NaiveDate::from_ymd_opt(2026, 4, 1).unwrap(), chicago());
         let just_before = d.ends_at - chrono::Duration::seconds(1);
-        assert_eq!(on_intake(HoldState::Held, just_before, d), IntakeEffect::Transition(HoldState::IntakeMet));
-        assert_eq!(on_intake(HoldState::Held, d.ends_at, d), IntakeEffect::Transition(HoldState::DeadlineMissed));
+        assert_eq!(
+            on_intake(HoldState::Held, just_before, d),
+            IntakeEffect::Transition(HoldState::IntakeMet)
+        );
+        assert_eq!(
+            on_intake(HoldState::Held, d.ends_at, d),
+            IntakeEffect::Transition(HoldState::DeadlineMissed)
+        );
     }
 
     #[test]
     fn late_correction_never_reverses_a_missed_deadline() {
         let d = deadline_on(NaiveDate::from_ymd_opt(2026, 4, 1).unwrap(), chicago());
         let earlier = d.ends_at - chrono::Duration::days(2);
-        assert_eq!(on_intake(HoldState::DeadlineMissed, earlier, d), IntakeEffect::Correction);
-        assert_eq!(on_intake(HoldState::Filed, earlier, d), IntakeEffect::NoChange);
+        assert_eq!(
+            on_intake(HoldState::DeadlineMissed, earlier, d),
+            IntakeEffect::Correction
+        );
+        assert_eq!(
+            on_intake(HoldState::Filed, earlier, d),
+            IntakeEffect::NoChange
+        );
     }
 
     #[test]
@@ -244,13 +265,73 @@ mod tests {
         let tz = chicago();
         let d = deadline_on(NaiveDate::from_ymd_opt(2026, 4, 1).unwrap(), tz);
         let today = NaiveDate::from_ymd_opt(2026, 4, 3).unwrap();
-        assert_eq!(decide(HoldState::Held, ProsecutorDecision::File, d, None, today, tz), Err(DecisionError::FileWhileHeld));
-        assert_eq!(decide(HoldState::DeadlineMissed, ProsecutorDecision::File, d, None, today, tz).unwrap().0, HoldState::Filed);
-        assert!(matches!(decide(HoldState::Filed, ProsecutorDecision::DeclineToFile, d, None, today, tz), Err(DecisionError::Final(_))));
-        assert_eq!(decide(HoldState::DeadlineMissed, ProsecutorDecision::Extend, d, None, today, tz), Err(DecisionError::ExtendNeedsDate));
-        assert_eq!(decide(HoldState::DeadlineMissed, ProsecutorDecision::Extend, d, Some(today), today, tz), Err(DecisionError::ExtendNotLater));
+        assert_eq!(
+            decide(
+                HoldState::Held,
+                ProsecutorDecision::File,
+                d,
+                None,
+                today,
+                tz
+            ),
+            Err(DecisionError::FileWhileHeld)
+        );
+        assert_eq!(
+            decide(
+                HoldState::DeadlineMissed,
+                ProsecutorDecision::File,
+                d,
+                None,
+                today,
+                tz
+            )
+            .unwrap()
+            .0,
+            HoldState::Filed
+        );
+        assert!(matches!(
+            decide(
+                HoldState::Filed,
+                ProsecutorDecision::DeclineToFile,
+                d,
+                None,
+                today,
+                tz
+            ),
+            Err(DecisionError::Final(_))
+        ));
+        assert_eq!(
+            decide(
+                HoldState::DeadlineMissed,
+                ProsecutorDecision::Extend,
+                d,
+                None,
+                today,
+                tz
+            ),
+            Err(DecisionError::ExtendNeedsDate)
+        );
+        assert_eq!(
+            decide(
+                HoldState::DeadlineMissed,
+                ProsecutorDecision::Extend,
+                d,
+                Some(today),
+                today,
+                tz
+            ),
+            Err(DecisionError::ExtendNotLater)
+        );
         let later = NaiveDate::from_ymd_opt(2026, 4, 20).unwrap();
-        let (s, nd) = decide(HoldState::DeadlineMissed, ProsecutorDecision::Extend, d, Some(later), today, tz).unwrap();
+        let (s, nd) = decide(
+            HoldState::DeadlineMissed,
+            ProsecutorDecision::Extend,
+            d,
+            Some(later),
+            today,
+            tz,
+        )
+        .unwrap();
         assert_eq!(s, HoldState::Held);
         assert_eq!(nd.unwrap().last_day, later);
     }
@@ -260,9 +341,18 @@ mod tests {
         let tz = chicago();
         let d = deadline_on(NaiveDate::from_ymd_opt(2026, 4, 10).unwrap(), tz);
         let now = Utc.with_ymd_and_hms(2026, 4, 1, 18, 0, 0).unwrap();
-        assert_eq!(deadline_status(HoldState::Held, d, now, tz), DeadlineStatus::Open { days_left: 9 });
+        assert_eq!(
+            deadline_status(HoldState::Held, d, now, tz),
+            DeadlineStatus::Open { days_left: 9 }
+        );
         let now = Utc.with_ymd_and_hms(2026, 4, 8, 18, 0, 0).unwrap();
-        assert_eq!(deadline_status(HoldState::Held, d, now, tz), DeadlineStatus::DueSoon { days_left: 2 });
-        assert_eq!(deadline_status(HoldState::Held, d, d.ends_at, tz), DeadlineStatus::Overdue);
+        assert_eq!(
+            deadline_status(HoldState::Held, d, now, tz),
+            DeadlineStatus::DueSoon { days_left: 2 }
+        );
+        assert_eq!(
+            deadline_status(HoldState::Held, d, d.ends_at, tz),
+            DeadlineStatus::Overdue
+        );
     }
 }

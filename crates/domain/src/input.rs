@@ -70,9 +70,15 @@ pub struct OffenseInput {
 
 impl OffenseInput {
     fn is_blank(&self) -> bool {
-        [&self.code, &self.drug_activity, &self.drug_type, &self.quantity, &self.unit]
-            .iter()
-            .all(|s| s.trim().is_empty())
+        [
+            &self.code,
+            &self.drug_activity,
+            &self.drug_type,
+            &self.quantity,
+            &self.unit,
+        ]
+        .iter()
+        .all(|s| s.trim().is_empty())
     }
 }
 
@@ -152,14 +158,27 @@ pub struct NewEncounter {
     pub person: PersonRef,
 }
 
-fn text(errors: &mut FieldErrors, field: &str, v: &str, label: &str, max: usize, required: bool) -> String {
+fn text(
+    errors: &mut FieldErrors,
+    field: &str,
+    v: &str,
+    label: &str,
+    max: usize,
+    required: bool,
+) -> String {
     let t = v.trim();
     if required && t.is_empty() {
         errors.add(field, format!("Enter the {label}."));
     } else if t.chars().count() > max {
-        errors.add(field, format!("The {label} must be at most {max} characters."));
+        errors.add(
+            field,
+            format!("The {label} must be at most {max} characters."),
+        );
     } else if t.chars().any(|c| c.is_control()) {
-        errors.add(field, format!("The {label} contains characters that are not allowed."));
+        errors.add(
+            field,
+            format!("The {label} contains characters that are not allowed."),
+        );
     }
     t.to_string()
 }
@@ -187,7 +206,12 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
 pub const MAX_ENCOUNTER_AGE_DAYS: i64 = 30;
 
 impl EncounterInput {
-    pub fn parse(&self, codes: &RefCodes, tz: Tz, now: DateTime<Utc>) -> Result<NewEncounter, FieldErrors> {
+    pub fn parse(
+        &self,
+        codes: &RefCodes,
+        tz: Tz,
+        now: DateTime<Utc>,
+    ) -> Result<NewEncounter, FieldErrors> {
         let mut e = FieldErrors::new();
         let occurred_at = match parse_local_datetime(&self.occurred_at, tz) {
             None if self.occurred_at.trim().is_empty() => {
@@ -209,7 +233,14 @@ impl EncounterInput {
             Some(t) => t,
         };
         let location = text(&mut e, "location", &self.location, "location", 200, true);
-        let incident_number = text(&mut e, "incident_number", &self.incident_number, "CAD/incident number", 40, true);
+        let incident_number = text(
+            &mut e,
+            "incident_number",
+            &self.incident_number,
+            "CAD/incident number",
+            40,
+            true,
+        );
 
         let mut offenses = Vec::new();
         let filled: Vec<(usize, &OffenseInput)> = self
@@ -230,17 +261,31 @@ impl EncounterInput {
             match codes.get("offense", &code) {
                 None if code.is_empty() => e.add(f("code"), "Choose the offense."),
                 None => e.add(f("code"), format!("{code} is not a NIBRS offense code.")),
-                Some(c) if !c.active => e.add(f("code"), format!("{code} ({}) is retired and cannot be chosen for new records.", c.name)),
+                Some(c) if !c.active => e.add(
+                    f("code"),
+                    format!(
+                        "{code} ({}) is retired and cannot be chosen for new records.",
+                        c.name
+                    ),
+                ),
                 Some(_) => {}
             }
             let drug = is_drug_offense(&code);
-            let pick = |table: &str, v: &str, field: &str, label: &str, e: &mut FieldErrors| -> Option<String> {
+            let pick = |table: &str,
+                        v: &str,
+                        field: &str,
+                        label: &str,
+                        e: &mut FieldErrors|
+             -> Option<String> {
                 let v = v.trim().to_uppercase();
                 if v.is_empty() {
                     return None;
                 }
                 if !drug {
-                    e.add(f(field), format!("The {label} applies only to drug offenses (35A, 35B)."));
+                    e.add(
+                        f(field),
+                        format!("The {label} applies only to drug offenses (35A, 35B)."),
+                    );
                     return None;
                 }
                 match codes.get(table, &v) {
@@ -251,20 +296,32 @@ impl EncounterInput {
                     }
                 }
             };
-            let drug_activity = pick("drug_activity", &o.drug_activity, "drug_activity", "drug activity", &mut e);
+            let drug_activity = pick(
+                "drug_activity",
+                &o.drug_activity,
+                "drug_activity",
+                "drug activity",
+                &mut e,
+            );
             let drug_type = pick("drug_type", &o.drug_type, "drug_type", "drug type", &mut e);
             let unit = pick("drug_unit", &o.unit, "unit", "unit", &mut e);
             if drug && drug_activity.is_none() && o.drug_activity.trim().is_empty() {
                 e.add(f("drug_activity"), "Choose the drug activity.");
             }
             if code == "35A" && drug_type.is_none() && o.drug_type.trim().is_empty() {
-                e.add(f("drug_type"), "Choose the suspected drug type (U if unknown).");
+                e.add(
+                    f("drug_type"),
+                    "Choose the suspected drug type (U if unknown).",
+                );
             }
             let quantity = match o.quantity.trim() {
                 "" => None,
                 q if !drug => {
                     let _ = q;
-                    e.add(f("quantity"), "A quantity applies only to drug offenses (35A, 35B).");
+                    e.add(
+                        f("quantity"),
+                        "A quantity applies only to drug offenses (35A, 35B).",
+                    );
                     None
                 }
                 q => match q.parse::<f64>() {
@@ -282,10 +339,23 @@ impl EncounterInput {
             if quantity.is_some() && unit.is_none() && o.unit.trim().is_empty() {
                 e.add(f("unit"), "Choose the unit of the quantity.");
             }
-            if quantity.is_none() && unit.is_some() && unit.as_deref() != Some("XX") && o.quantity.trim().is_empty() {
-                e.add(f("quantity"), "Enter the quantity for this unit, or leave both empty if unknown.");
+            if quantity.is_none()
+                && unit.is_some()
+                && unit.as_deref() != Some("XX")
+                && o.quantity.trim().is_empty()
+            {
+                e.add(
+                    f("quantity"),
+                    "Enter the quantity for this unit, or leave both empty if unknown.",
+                );
             }
-            offenses.push(OffenseFacts { code, drug_activity, drug_type, quantity, unit });
+            offenses.push(OffenseFacts {
+                code,
+                drug_activity,
+                drug_type,
+                quantity,
+                unit,
+            });
         }
         let mut codes_seen = std::collections::HashSet::new();
         for o in &offenses {
@@ -307,7 +377,10 @@ impl EncounterInput {
             match Uuid::parse_str(self.participant_id.trim()) {
                 Ok(id) => Some(PersonRef::Existing(id)),
                 Err(_) => {
-                    e.add("participant_id", "The chosen participant is not valid; search again.");
+                    e.add(
+                        "participant_id",
+                        "The chosen participant is not valid; search again.",
+                    );
                     None
                 }
             }
@@ -331,8 +404,22 @@ impl EncounterInput {
 
 impl PersonInput {
     fn parse(&self, e: &mut FieldErrors, now: DateTime<Utc>, tz: Tz) -> Option<NewPerson> {
-        let first_name = text(e, "person.first_name", &self.first_name, "first name", 100, true);
-        let last_name = text(e, "person.last_name", &self.last_name, "last name", 100, true);
+        let first_name = text(
+            e,
+            "person.first_name",
+            &self.first_name,
+            "first name",
+            100,
+            true,
+        );
+        let last_name = text(
+            e,
+            "person.last_name",
+            &self.last_name,
+            "last name",
+            100,
+            true,
+        );
         let today = now.with_timezone(&tz).date_naive();
         let dob = match parse_date(&self.dob) {
             None if self.dob.trim().is_empty() => {
@@ -363,15 +450,25 @@ impl PersonInput {
         }
         let ethnicity = Ethnicity::parse(self.ethnicity.trim());
         if ethnicity.is_none() {
-            e.add("person.ethnicity", "Choose the ethnicity (Unknown if not known).");
+            e.add(
+                "person.ethnicity",
+                "Choose the ethnicity (Unknown if not known).",
+            );
         }
         let phone = text(e, "person.phone", &self.phone, "phone number", 30, false);
-        if !phone.is_empty() && !phone.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c)) {
+        if !phone.is_empty()
+            && !phone
+                .chars()
+                .all(|c| c.is_ascii_digit() || " +-().".contains(c))
+        {
             e.add("person.phone", "Use digits, spaces and + - ( ) only.");
         }
         let email = text(e, "person.email", &self.email, "email", 200, false);
         if !email.is_empty() && (!email.contains('@') || email.contains(' ')) {
-            e.add("person.email", "Enter an email address like name@example.org, or leave it empty.");
+            e.add(
+                "person.email",
+                "Enter an email address like name@example.org, or leave it empty.",
+            );
         }
         Some(NewPerson {
             first_name,
@@ -406,7 +503,9 @@ pub struct OfferInput {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Offer {
-    Declined { reason: String },
+    Declined {
+        reason: String,
+    },
     Accepted {
         consent_signed_name: String,
         handoff: HandoffMode,
@@ -422,13 +521,30 @@ impl OfferInput {
         let mut e = FieldErrors::new();
         match self.response.trim() {
             "declined" => {
-                let reason = text(&mut e, "decline_reason", &self.decline_reason, "reason the person declined", 500, true);
+                let reason = text(
+                    &mut e,
+                    "decline_reason",
+                    &self.decline_reason,
+                    "reason the person declined",
+                    500,
+                    true,
+                );
                 e.into_result(Offer::Declined { reason })
             }
             "accepted" => {
-                let name = text(&mut e, "consent_signed_name", &self.consent_signed_name, "person's signed name", 200, true);
+                let name = text(
+                    &mut e,
+                    "consent_signed_name",
+                    &self.consent_signed_name,
+                    "person's signed name",
+                    200,
+                    true,
+                );
                 if self.consent_confirmed.trim() != "yes" {
-                    e.add("consent_confirmed", "The person must confirm the release of information.");
+                    e.add(
+                        "consent_confirmed",
+                        "The person must confirm the release of information.",
+                    );
                 }
                 let handoff = HandoffMode::parse(self.handoff_mode.trim());
                 if handoff.is_none() {
@@ -445,7 +561,14 @@ impl OfferInput {
                 let mut citation_number = None;
                 let mut court_date = None;
                 if hold == Some(HoldKind::Citation) {
-                    let c = text(&mut e, "citation_number", &self.citation_number, "citation number", 40, true);
+                    let c = text(
+                        &mut e,
+                        "citation_number",
+                        &self.citation_number,
+                        "citation number",
+                        40,
+                        true,
+                    );
                     citation_number = Some(c);
                     court_date = match parse_date(&self.court_date) {
                         Some(d) if d > today => Some(d),
@@ -460,18 +583,23 @@ impl OfferInput {
                     };
                 }
                 match (handoff, provider, hold) {
-                    (Some(handoff), Some(provider_id), Some(hold)) if e.is_empty() => Ok(Offer::Accepted {
-                        consent_signed_name: name,
-                        handoff,
-                        provider_id,
-                        hold,
-                        citation_number,
-                        court_date,
-                    }),
+                    (Some(handoff), Some(provider_id), Some(hold)) if e.is_empty() => {
+                        Ok(Offer::Accepted {
+                            consent_signed_name: name,
+                            handoff,
+                            provider_id,
+                            hold,
+                            citation_number,
+                            court_date,
+                        })
+                    }
                     _ => Err(e),
                 }
             }
-            _ => Err(FieldErrors::single("response", "Choose whether the person accepted or declined.")),
+            _ => Err(FieldErrors::single(
+                "response",
+                "Choose whether the person accepted or declined.",
+            )),
         }
     }
 }
@@ -513,7 +641,11 @@ impl HoldDecisionInput {
             e.add("new_deadline", "Enter the new deadline.");
         }
         match decision {
-            Some(decision) if e.is_empty() => Ok(HoldDecision { decision, reason, new_deadline }),
+            Some(decision) if e.is_empty() => Ok(HoldDecision {
+                decision,
+                reason,
+                new_deadline,
+            }),
             _ => Err(e),
         }
     }
@@ -524,10 +656,22 @@ mod tests {
     use super::*;
 
     fn codes() -> RefCodes {
-        let mk = |t: &str, c: &str, active: bool| RefCode { table: t.into(), code: c.into(), name: c.into(), active };
+        let mk = |t: &str, c: &str, active: bool| RefCode {
+            table: t.into(),
+            code: c.into(),
+            name: c.into(),
+            active,
+        };
         RefCodes::new(
             "test".into(),
-            vec![mk("offense", "35A", true), mk("offense", "90J", true), mk("offense", "90E", false), mk("drug_activity", "P", true), mk("drug_type", "D", true), mk("drug_unit", "GM", true)],
+            vec![
+                mk("offense", "35A", true),
+                mk("offense", "90J", true),
+                mk("offense", "90E", false),
+                mk("drug_activity", "P", true),
+                mk("drug_type", "D", true),
+                mk("drug_unit", "GM", true),
+            ],
         )
     }
     fn tz() -> Tz {
@@ -541,17 +685,34 @@ mod tests {
             occurred_at: "2026-05-01T14:30".into(),
             location: "Main St & 3rd".into(),
             incident_number: "CAD-1".into(),
-            offenses: vec![OffenseInput { code: "35a".into(), drug_activity: "P".into(), drug_type: "D".into(), quantity: "0.5".into(), unit: "GM".into() }],
+            offenses: vec![OffenseInput {
+                code: "35a".into(),
+                drug_activity: "P".into(),
+                drug_type: "D".into(),
+                quantity: "0.5".into(),
+                unit: "GM".into(),
+            }],
             attestations: vec!["no_open_warrant".into()],
             participant_id: String::new(),
-            person: PersonInput { first_name: "Ana".into(), last_name: "Diaz".into(), dob: "1990-02-03".into(), sex: "F".into(), race: "W".into(), ethnicity: "H".into(), ..Default::default() },
+            person: PersonInput {
+                first_name: "Ana".into(),
+                last_name: "Diaz".into(),
+                dob: "1990-02-03".into(),
+                sex: "F".into(),
+                race: "W".into(),
+                ethnicity: "H".into(),
+                ..Default::default()
+            },
         }
     }
 
     #[test]
     fn a_good_encounter_parses_in_the_program_zone() {
         let n = good().parse(&codes(), tz(), now()).unwrap();
-        assert_eq!(n.occurred_at, Utc.with_ymd_and_hms(2026, 5, 1, 19, 30, 0).unwrap());
+        assert_eq!(
+            n.occurred_at,
+            Utc.with_ymd_and_hms(2026, 5, 1, 19, 30, 0).unwrap()
+        );
         assert_eq!(n.offenses[0].code, "35A");
         assert_eq!(n.offenses[0].quantity, Some(0.5));
     }
@@ -563,30 +724,59 @@ mod tests {
         i.offenses[0].quantity = "-2".into();
         i.occurred_at = "2026-05-02T14:30".into();
         let e = i.parse(&codes(), tz(), now()).unwrap_err();
-        assert_eq!(e.get("person.dob"), Some("The date of birth cannot be in the future."));
-        assert_eq!(e.get("offenses[0].quantity"), Some("The quantity must be more than 0."));
-        assert_eq!(e.get("occurred_at"), Some("The encounter cannot be in the future."));
+        assert_eq!(
+            e.get("person.dob"),
+            Some("The date of birth cannot be in the future.")
+        );
+        assert_eq!(
+            e.get("offenses[0].quantity"),
+            Some("The quantity must be more than 0.")
+        );
+        assert_eq!(
+            e.get("occurred_at"),
+            Some("The encounter cannot be in the future.")
+        );
     }
 
     #[test]
     fn retired_and_unknown_codes_are_refused() {
         let mut i = good();
-        i.offenses = vec![OffenseInput { code: "90E".into(), ..Default::default() }, OffenseInput { code: "ZZZ".into(), ..Default::default() }];
+        i.offenses = vec![
+            OffenseInput {
+                code: "90E".into(),
+                ..Default::default()
+            },
+            OffenseInput {
+                code: "ZZZ".into(),
+                ..Default::default()
+            },
+        ];
         let e = i.parse(&codes(), tz(), now()).unwrap_err();
         assert!(e.get("offenses[0].code").unwrap().contains("retired"));
-        assert!(e.get("offenses[1].code").unwrap().contains("not a NIBRS offense code"));
+        assert!(
+            e.get("offenses[1].code")
+                .unwrap()
+                .contains("not a NIBRS offense code")
+        );
     }
 
     #[test]
     fn drug_fields_only_on_drug_offenses_and_quantity_needs_unit() {
         let mut i = good();
-        i.offenses = vec![OffenseInput { code: "90J".into(), quantity: "2".into(), ..Default::default() }];
+        i.offenses = vec![OffenseInput {
+            code: "90J".into(),
+            quantity: "2".into(),
+            ..Default::default()
+        }];
         let e = i.parse(&codes(), tz(), now()).unwrap_err();
         assert!(e.get("offenses[0].quantity").is_some());
         let mut i = good();
         i.offenses[0].unit = String::new();
         let e = i.parse(&codes(), tz(), now()).unwrap_err();
-        assert_eq!(e.get("offenses[0].unit"), Some("Choose the unit of the quantity."));
+        assert_eq!(
+            e.get("offenses[0].unit"),
+            Some("Choose the unit of the quantity.")
+        );
         // Unknown quantity (both empty) is allowed: the decision says it is unknown.
         let mut i = good();
         i.offenses[0].unit = String::new();
@@ -597,20 +787,49 @@ mod tests {
     #[test]
     fn offer_needs_consent_and_reason() {
         let today = NaiveDate::from_ymd_opt(2026, 5, 1).unwrap();
-        let e = OfferInput { response: "declined".into(), ..Default::default() }.parse(today).unwrap_err();
+        let e = OfferInput {
+            response: "declined".into(),
+            ..Default::default()
+        }
+        .parse(today)
+        .unwrap_err();
         assert!(e.get("decline_reason").is_some());
-        let e = OfferInput { response: "accepted".into(), ..Default::default() }.parse(today).unwrap_err();
-        for f in ["consent_signed_name", "consent_confirmed", "handoff_mode", "provider_id", "hold_kind"] {
+        let e = OfferInput {
+            response: "accepted".into(),
+            ..Default::default()
+        }
+        .parse(today)
+        .unwrap_err();
+        for f in [
+            "consent_signed_name",
+            "consent_confirmed",
+            "handoff_mode",
+            "provider_id",
+            "hold_kind",
+        ] {
             assert!(e.get(f).is_some(), "{f}");
         }
-        let e = OfferInput { response: "accepted".into(), hold_kind: "citation".into(), court_date: "2026-04-01".into(), ..Default::default() }.parse(today).unwrap_err();
+        let e = OfferInput {
+            response: "accepted".into(),
+            hold_kind: "citation".into(),
+            court_date: "2026-04-01".into(),
+            ..Default::default()
+        }
+        .parse(today)
+        .unwrap_err();
         assert!(e.get("citation_number").is_some());
-        assert_eq!(e.get("court_date"), Some("The court date must be after today."));
+        assert_eq!(
+            e.get("court_date"),
+            Some("The court date must be after today.")
+        );
     }
 
     #[test]
     fn match_key_ignores_case_and_punctuation() {
         let d = NaiveDate::from_ymd_opt(1990, 1, 1).unwrap();
-        assert_eq!(match_key("Mary-Ann", "O'Neil", d), match_key("maryann ", "ONEIL", d));
+        assert_eq!(
+            match_key("Mary-Ann", "O'Neil", d),
+            match_key("maryann ", "ONEIL", d)
+        );
     }
 }

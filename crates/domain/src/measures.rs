@@ -83,7 +83,10 @@ pub fn compute(facts: &[EncounterFacts], now: DateTime<Utc>) -> Dashboard {
         .count() as u64;
     let mut to_intake: Vec<f64> = facts
         .iter()
-        .filter_map(|e| e.intake_at.map(|i| (i - e.encounter_at).num_minutes() as f64 / 60.0))
+        .filter_map(|e| {
+            e.intake_at
+                .map(|i| (i - e.encounter_at).num_minutes() as f64 / 60.0)
+        })
         .collect();
     let mut warm: Vec<f64> = facts
         .iter()
@@ -102,13 +105,17 @@ pub fn compute(facts: &[EncounterFacts], now: DateTime<Utc>) -> Dashboard {
             denominator: known,
             not_yet_known: referred.len() as u64 - known,
         },
-        deadlines_met: count(&|e| matches!((e.deadline_ends_at, e.intake_at), (Some(d), Some(i)) if i < d)),
+        deadlines_met: count(
+            &|e| matches!((e.deadline_ends_at, e.intake_at), (Some(d), Some(i)) if i < d),
+        ),
         deadlines_missed: count(&|e| match (e.deadline_ends_at, e.intake_at) {
             (Some(d), Some(i)) => i >= d,
             (Some(d), None) => now >= d,
             _ => false,
         }),
-        deadlines_open: count(&|e| matches!((e.deadline_ends_at, e.intake_at), (Some(d), None) if now < d)),
+        deadlines_open: count(
+            &|e| matches!((e.deadline_ends_at, e.intake_at), (Some(d), None) if now < d),
+        ),
         median_hours_to_intake: median(&mut to_intake),
         median_warm_handoff_minutes: median(&mut warm),
     }
@@ -129,15 +136,53 @@ mod tests {
         let dl = |d: DateTime<Utc>| Some(d + Duration::days(30));
         let facts = vec![
             // 1: full success, warm handoff 20 min, intake after 24 h, engaged day 5.
-            EncounterFacts { encounter_at: at(1, 10), eligible: true, offered: true, accepted: true, referred: true, handed_off: true, warm_minutes: Some(20), intake_at: Some(at(2, 10)), engaged_at: Some(at(6, 10)), deadline_ends_at: dl(at(1, 10)) },
+            EncounterFacts {
+                encounter_at: at(1, 10),
+                eligible: true,
+                offered: true,
+                accepted: true,
+                referred: true,
+                handed_off: true,
+                warm_minutes: Some(20),
+                intake_at: Some(at(2, 10)),
+                engaged_at: Some(at(6, 10)),
+                deadline_ends_at: dl(at(1, 10)),
+            },
             // 2: accepted, card, never showed: deadline missed, not engaged (old enough).
-            EncounterFacts { encounter_at: at(2, 10), eligible: true, offered: true, accepted: true, referred: true, deadline_ends_at: dl(at(2, 10)), ..Default::default() },
+            EncounterFacts {
+                encounter_at: at(2, 10),
+                eligible: true,
+                offered: true,
+                accepted: true,
+                referred: true,
+                deadline_ends_at: dl(at(2, 10)),
+                ..Default::default()
+            },
             // 3: declined.
-            EncounterFacts { encounter_at: at(3, 10), eligible: true, offered: true, ..Default::default() },
+            EncounterFacts {
+                encounter_at: at(3, 10),
+                eligible: true,
+                offered: true,
+                ..Default::default()
+            },
             // 4: ineligible.
-            EncounterFacts { encounter_at: at(4, 10), ..Default::default() },
+            EncounterFacts {
+                encounter_at: at(4, 10),
+                ..Default::default()
+            },
             // 5: recent (younger than 30 days), intake after 72 h, warm 40 min, not engaged yet.
-            EncounterFacts { encounter_at: at(30, 10), eligible: true, offered: true, accepted: true, referred: true, handed_off: true, warm_minutes: Some(40), intake_at: Some(at(30, 10) + Duration::hours(72)), engaged_at: None, deadline_ends_at: dl(at(30, 10)) },
+            EncounterFacts {
+                encounter_at: at(30, 10),
+                eligible: true,
+                offered: true,
+                accepted: true,
+                referred: true,
+                handed_off: true,
+                warm_minutes: Some(40),
+                intake_at: Some(at(30, 10) + Duration::hours(72)),
+                engaged_at: None,
+                deadline_ends_at: dl(at(30, 10)),
+            },
         ];
         let d = compute(&facts, now);
         assert_eq!(d.encounters, 5);
@@ -147,9 +192,19 @@ mod tests {
         assert_eq!(d.referred, 3);
         assert_eq!(d.handed_off, 2);
         assert_eq!(d.intakes, 2);
-        assert_eq!(d.engaged_30, Rate { numerator: 1, denominator: 2, not_yet_known: 1 });
+        assert_eq!(
+            d.engaged_30,
+            Rate {
+                numerator: 1,
+                denominator: 2,
+                not_yet_known: 1
+            }
+        );
         assert_eq!(d.engaged_30.percent(), Some(50.0));
-        assert_eq!((d.deadlines_met, d.deadlines_missed, d.deadlines_open), (2, 1, 0));
+        assert_eq!(
+            (d.deadlines_met, d.deadlines_missed, d.deadlines_open),
+            (2, 1, 0)
+        );
         assert_eq!(d.median_hours_to_intake, Some(48.0));
         assert_eq!(d.median_warm_handoff_minutes, Some(30.0));
     }

@@ -67,7 +67,11 @@ impl ProgramAction {
 
 /// The membership that allows a program-wide action, if any. Its organization is the one
 /// the action is done for (an encounter is recorded for the officer's agency).
-pub fn program_grant(actor: &Actor, program_id: Uuid, action: ProgramAction) -> Option<&Membership> {
+pub fn program_grant(
+    actor: &Actor,
+    program_id: Uuid,
+    action: ProgramAction,
+) -> Option<&Membership> {
     actor.grants(program_id, action.roles()).next()
 }
 
@@ -141,7 +145,9 @@ pub fn case_access(actor: &Actor, action: CaseAction, case: &CaseFacts) -> Acces
                     return Access::Allow(legal(m.org_id));
                 }
             }
-            if action == CaseAction::ViewEncounter && actor.grants(pid, &[Role::Coordinator]).next().is_some() {
+            if action == CaseAction::ViewEncounter
+                && actor.grants(pid, &[Role::Coordinator]).next().is_some()
+            {
                 return Access::Allow(View::Operations);
             }
             Access::Deny
@@ -160,7 +166,10 @@ pub fn case_access(actor: &Actor, action: CaseAction, case: &CaseFacts) -> Acces
             let Some(pros) = case.prosecutor_org_id else {
                 return Access::Deny;
             };
-            if let Some(m) = actor.grants(pid, &[Role::Prosecutor]).find(|m| m.org_id == pros) {
+            if let Some(m) = actor
+                .grants(pid, &[Role::Prosecutor])
+                .find(|m| m.org_id == pros)
+            {
                 return Access::Allow(legal(m.org_id));
             }
             Access::Deny
@@ -198,7 +207,12 @@ mod tests {
         Actor {
             user_id: Uuid::now_v7(),
             username: "u".into(),
-            memberships: vec![Membership { program_id: program, org_id: org, org_kind: kind, role }],
+            memberships: vec![Membership {
+                program_id: program,
+                org_id: org,
+                org_kind: kind,
+                role,
+            }],
         }
     }
 
@@ -209,7 +223,11 @@ mod tests {
             officer_id: officer,
             referral_org_ids: vec![w.provider],
             prosecutor_org_id: Some(w.pros),
-            consent_recipient_org_ids: if consent { vec![w.agency, w.pros] } else { vec![] },
+            consent_recipient_org_ids: if consent {
+                vec![w.agency, w.pros]
+            } else {
+                vec![]
+            },
         }
     }
 
@@ -219,10 +237,25 @@ mod tests {
         let me = actor(w.program, w.agency, OrgKind::LawEnforcement, Role::Officer);
         let other = actor(w.program, w.agency, OrgKind::LawEnforcement, Role::Officer);
         let c = case(&w, me.user_id, true);
-        assert_eq!(case_access(&me, CaseAction::ViewEncounter, &c), Access::Allow(View::Legal { org_id: w.agency, progress_shared: true }));
-        assert_eq!(case_access(&other, CaseAction::ViewEncounter, &c), Access::Deny);
+        assert_eq!(
+            case_access(&me, CaseAction::ViewEncounter, &c),
+            Access::Allow(View::Legal {
+                org_id: w.agency,
+                progress_shared: true
+            })
+        );
+        assert_eq!(
+            case_access(&other, CaseAction::ViewEncounter, &c),
+            Access::Deny
+        );
         let c = case(&w, me.user_id, false);
-        assert_eq!(case_access(&me, CaseAction::ViewEncounter, &c), Access::Allow(View::Legal { org_id: w.agency, progress_shared: false }));
+        assert_eq!(
+            case_access(&me, CaseAction::ViewEncounter, &c),
+            Access::Allow(View::Legal {
+                org_id: w.agency,
+                progress_shared: false
+            })
+        );
         assert_eq!(case_access(&me, CaseAction::ViewReferral, &c), Access::Deny);
         assert_eq!(case_access(&me, CaseAction::ViewHold, &c), Access::Deny);
     }
@@ -230,12 +263,33 @@ mod tests {
     #[test]
     fn other_agency_and_other_program_are_denied() {
         let w = world();
-        let sup = actor(w.program, w.other_agency, OrgKind::LawEnforcement, Role::Supervisor);
+        let sup = actor(
+            w.program,
+            w.other_agency,
+            OrgKind::LawEnforcement,
+            Role::Supervisor,
+        );
         let c = case(&w, Uuid::now_v7(), true);
-        assert_eq!(case_access(&sup, CaseAction::ViewEncounter, &c), Access::Deny);
-        let sup2 = actor(w.other_program, w.agency, OrgKind::LawEnforcement, Role::Supervisor);
-        assert_eq!(case_access(&sup2, CaseAction::ViewEncounter, &c), Access::Deny);
-        let sup3 = actor(w.program, w.agency, OrgKind::LawEnforcement, Role::Supervisor);
+        assert_eq!(
+            case_access(&sup, CaseAction::ViewEncounter, &c),
+            Access::Deny
+        );
+        let sup2 = actor(
+            w.other_program,
+            w.agency,
+            OrgKind::LawEnforcement,
+            Role::Supervisor,
+        );
+        assert_eq!(
+            case_access(&sup2, CaseAction::ViewEncounter, &c),
+            Access::Deny
+        );
+        let sup3 = actor(
+            w.program,
+            w.agency,
+            OrgKind::LawEnforcement,
+            Role::Supervisor,
+        );
         assert!(case_access(&sup3, CaseAction::ApproveOverride, &c).allowed());
     }
 
@@ -243,11 +297,25 @@ mod tests {
     fn providers_see_only_referrals_to_them() {
         let w = world();
         let cm = actor(w.program, w.provider, OrgKind::Provider, Role::CaseManager);
-        let cm2 = actor(w.program, w.other_provider, OrgKind::Provider, Role::CaseManager);
+        let cm2 = actor(
+            w.program,
+            w.other_provider,
+            OrgKind::Provider,
+            Role::CaseManager,
+        );
         let c = case(&w, Uuid::now_v7(), false);
-        assert_eq!(case_access(&cm, CaseAction::ViewReferral, &c), Access::Allow(View::Clinical { org_id: w.provider }));
-        assert_eq!(case_access(&cm2, CaseAction::ViewReferral, &c), Access::Deny);
-        assert_eq!(case_access(&cm, CaseAction::ViewEncounter, &c), Access::Deny);
+        assert_eq!(
+            case_access(&cm, CaseAction::ViewReferral, &c),
+            Access::Allow(View::Clinical { org_id: w.provider })
+        );
+        assert_eq!(
+            case_access(&cm2, CaseAction::ViewReferral, &c),
+            Access::Deny
+        );
+        assert_eq!(
+            case_access(&cm, CaseAction::ViewEncounter, &c),
+            Access::Deny
+        );
         assert_eq!(case_access(&cm, CaseAction::ViewHold, &c), Access::Deny);
     }
 
@@ -256,14 +324,43 @@ mod tests {
         let w = world();
         let p = actor(w.program, w.pros, OrgKind::Prosecutor, Role::Prosecutor);
         let c = case(&w, Uuid::now_v7(), false);
-        assert_eq!(case_access(&p, CaseAction::DecideHold, &c), Access::Allow(View::Legal { org_id: w.pros, progress_shared: false }));
+        assert_eq!(
+            case_access(&p, CaseAction::DecideHold, &c),
+            Access::Allow(View::Legal {
+                org_id: w.pros,
+                progress_shared: false
+            })
+        );
         assert_eq!(case_access(&p, CaseAction::ViewReferral, &c), Access::Deny);
-        let coord = actor(w.program, Uuid::now_v7(), OrgKind::Coordination, Role::Coordinator);
-        assert_eq!(case_access(&coord, CaseAction::ViewEncounter, &c), Access::Allow(View::Operations));
-        assert_eq!(case_access(&coord, CaseAction::ActOnEncounter, &c), Access::Deny);
-        assert_eq!(case_access(&coord, CaseAction::ViewReferral, &c), Access::Deny);
-        let admin = actor(w.program, Uuid::now_v7(), OrgKind::Coordination, Role::Administrator);
-        for a in [CaseAction::ViewEncounter, CaseAction::ViewReferral, CaseAction::ViewHold] {
+        let coord = actor(
+            w.program,
+            Uuid::now_v7(),
+            OrgKind::Coordination,
+            Role::Coordinator,
+        );
+        assert_eq!(
+            case_access(&coord, CaseAction::ViewEncounter, &c),
+            Access::Allow(View::Operations)
+        );
+        assert_eq!(
+            case_access(&coord, CaseAction::ActOnEncounter, &c),
+            Access::Deny
+        );
+        assert_eq!(
+            case_access(&coord, CaseAction::ViewReferral, &c),
+            Access::Deny
+        );
+        let admin = actor(
+            w.program,
+            Uuid::now_v7(),
+            OrgKind::Coordination,
+            Role::Administrator,
+        );
+        for a in [
+            CaseAction::ViewEncounter,
+            CaseAction::ViewReferral,
+            CaseAction::ViewHold,
+        ] {
             assert_eq!(case_access(&admin, a, &c), Access::Deny);
         }
         assert!(program_grant(&admin, w.program, ProgramAction::ManageUsers).is_some());

@@ -104,9 +104,15 @@ pub struct History {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TransitionError {
     #[error("{action} is not done by the {side}")]
-    WrongSide { action: &'static str, side: &'static str },
+    WrongSide {
+        action: &'static str,
+        side: &'static str,
+    },
     #[error("cannot {action} a referral that is {from}")]
-    NotFrom { action: &'static str, from: &'static str },
+    NotFrom {
+        action: &'static str,
+        from: &'static str,
+    },
     #[error("a reason is required to {0}")]
     ReasonRequired(&'static str),
     #[error("record the intake before the first treatment contact")]
@@ -196,13 +202,35 @@ mod tests {
     use super::*;
     use ReferralStatus as S;
 
-    fn t(from: S, side: Side, a: ActionKind, reason: Option<&str>, intake: bool) -> Result<(S, BusinessStatus), TransitionError> {
-        transition(from, side, a, reason, Some(ExitKind::Completed), History { intake_done: intake })
+    fn t(
+        from: S,
+        side: Side,
+        a: ActionKind,
+        reason: Option<&str>,
+        intake: bool,
+    ) -> Result<(S, BusinessStatus), TransitionError> {
+        transition(
+            from,
+            side,
+            a,
+            reason,
+            Some(ExitKind::Completed),
+            History {
+                intake_done: intake,
+            },
+        )
     }
 
     #[test]
     fn happy_path() {
-        let (s, _) = t(S::Requested, Side::Performer, ActionKind::Accept, None, false).unwrap();
+        let (s, _) = t(
+            S::Requested,
+            Side::Performer,
+            ActionKind::Accept,
+            None,
+            false,
+        )
+        .unwrap();
         assert_eq!(s, S::Accepted);
         let (s, b) = t(s, Side::Performer, ActionKind::Arrival, None, false).unwrap();
         assert_eq!((s, b), (S::Accepted, BusinessStatus::Arrived));
@@ -216,37 +244,122 @@ mod tests {
 
     #[test]
     fn who_may_set_what() {
-        assert!(matches!(t(S::Requested, Side::Requester, ActionKind::Accept, None, false), Err(TransitionError::WrongSide { .. })));
-        assert!(matches!(t(S::Requested, Side::Performer, ActionKind::EnteredInError, None, false), Err(TransitionError::WrongSide { .. })));
-        assert!(t(S::Requested, Side::Requester, ActionKind::Cancel, Some("wrong provider"), false).is_ok());
-        assert!(t(S::Completed, Side::Requester, ActionKind::EnteredInError, None, false).is_ok());
+        assert!(matches!(
+            t(
+                S::Requested,
+                Side::Requester,
+                ActionKind::Accept,
+                None,
+                false
+            ),
+            Err(TransitionError::WrongSide { .. })
+        ));
+        assert!(matches!(
+            t(
+                S::Requested,
+                Side::Performer,
+                ActionKind::EnteredInError,
+                None,
+                false
+            ),
+            Err(TransitionError::WrongSide { .. })
+        ));
+        assert!(
+            t(
+                S::Requested,
+                Side::Requester,
+                ActionKind::Cancel,
+                Some("wrong provider"),
+                false
+            )
+            .is_ok()
+        );
+        assert!(
+            t(
+                S::Completed,
+                Side::Requester,
+                ActionKind::EnteredInError,
+                None,
+                false
+            )
+            .is_ok()
+        );
     }
 
     #[test]
     fn reasons_are_required() {
         for a in [ActionKind::Reject, ActionKind::Cancel] {
-            assert!(matches!(t(S::Requested, Side::Performer, a, None, false), Err(TransitionError::ReasonRequired(_))));
-            assert!(matches!(t(S::Requested, Side::Performer, a, Some("  "), false), Err(TransitionError::ReasonRequired(_))));
+            assert!(matches!(
+                t(S::Requested, Side::Performer, a, None, false),
+                Err(TransitionError::ReasonRequired(_))
+            ));
+            assert!(matches!(
+                t(S::Requested, Side::Performer, a, Some("  "), false),
+                Err(TransitionError::ReasonRequired(_))
+            ));
         }
-        assert!(matches!(t(S::InProgress, Side::Performer, ActionKind::PutOnHold, None, true), Err(TransitionError::ReasonRequired(_))));
-        assert!(matches!(t(S::InProgress, Side::Performer, ActionKind::Fail, None, true), Err(TransitionError::ReasonRequired(_))));
+        assert!(matches!(
+            t(
+                S::InProgress,
+                Side::Performer,
+                ActionKind::PutOnHold,
+                None,
+                true
+            ),
+            Err(TransitionError::ReasonRequired(_))
+        ));
+        assert!(matches!(
+            t(S::InProgress, Side::Performer, ActionKind::Fail, None, true),
+            Err(TransitionError::ReasonRequired(_))
+        ));
     }
 
     #[test]
     fn closed_referrals_stay_closed() {
         for from in [S::Rejected, S::Failed, S::Completed, S::Cancelled] {
-            for a in [ActionKind::Accept, ActionKind::Intake, ActionKind::ContactAttempt, ActionKind::Cancel] {
-                assert!(t(from, Side::Performer, a, Some("r"), true).is_err(), "{from:?} {a:?}");
+            for a in [
+                ActionKind::Accept,
+                ActionKind::Intake,
+                ActionKind::ContactAttempt,
+                ActionKind::Cancel,
+            ] {
+                assert!(
+                    t(from, Side::Performer, a, Some("r"), true).is_err(),
+                    "{from:?} {a:?}"
+                );
             }
         }
     }
 
     #[test]
     fn treatment_needs_intake_and_exit_maps_to_failed() {
-        assert_eq!(t(S::Accepted, Side::Performer, ActionKind::FirstTreatment, None, false), Err(TransitionError::IntakeFirst));
-        let r = transition(S::InProgress, Side::Performer, ActionKind::Exit, None, Some(ExitKind::NewArrest), History { intake_done: true });
+        assert_eq!(
+            t(
+                S::Accepted,
+                Side::Performer,
+                ActionKind::FirstTreatment,
+                None,
+                false
+            ),
+            Err(TransitionError::IntakeFirst)
+        );
+        let r = transition(
+            S::InProgress,
+            Side::Performer,
+            ActionKind::Exit,
+            None,
+            Some(ExitKind::NewArrest),
+            History { intake_done: true },
+        );
         assert_eq!(r.unwrap().0, S::Failed);
-        let r = transition(S::InProgress, Side::Performer, ActionKind::Exit, None, None, History { intake_done: true });
+        let r = transition(
+            S::InProgress,
+            Side::Performer,
+            ActionKind::Exit,
+            None,
+            None,
+            History { intake_done: true },
+        );
         assert_eq!(r, Err(TransitionError::ExitKindRequired));
     }
 }

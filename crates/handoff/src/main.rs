@@ -1,1 +1,344 @@
-fn main() {}
+//! `handoff`: the server, the demo, user and token administration, and the benchmark.
+#![forbid(unsafe_code)]
+
+mod bench;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand};
+use handoff_app::{App, Settings, admin, auth, demo, worker};
+use handoff_domain::{Role, SystemClock};
+use handoff_storage::{DbConfig, Store};
+
+#[derive(Parser)]
+#[command(
+    name = "handoff",
+    version,
+    about = "Handoff: first responder diversion programs (Officer Intervention and more)."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server (web pages, JSON API and the background worker).
+    Serve(ServeArgs),
+    /// Run the server with a demo program and a few months of synthetic cases.
+    Demo(DemoArgs),
+    /// Manage users.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Load the server over HTTP with concurrent officers and print figures.
+    Bench(bench::BenchArgs),
+}
+
+/// Where the data lives.
+#[derive(Args, Clone, Debug)]
+pub struct DbArgs {
+    /// Folder for the embedded SQLite database (created if missing).
+    #[arg(
+        long,
+        default_value = "./handoff-data",
+        conflicts_with = "database_url"
+    )]
+    data: PathBuf,
+    /// A database URL instead: postgres://... (or sqlite://PATH).
+    #[arg(long, env = "HANDOFF_DATABASE_URL")]
+    database_url: Option<String>,
+}
+
+impl DbArgs {
+    pub fn config(&self) -> Result<DbConfig> {
+        match &self.database_url {
+            Some(url) => url
+                .parse::<DbConfig>()
+                .map_err(|e| anyhow::anyhow!("--database-url: {e}")),
+            None => Ok(DbConfig::Sqlite {
+                path: self.data.join("handoff.db"),
+            }),
+        }
+    }
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    #[command(flatten)]
+    db: DbArgs,
+}
+
+#[derive(Args)]
+struct DemoArgs {
+    #[command(flatten)]
+    serve: ServeArgs,
+    /// How many synthetic encounters to create the first time.
+    #[arg(long, default_value_t = 160, value_parser = clap::value_parser!(u32).range(0..=5000))]
+    cases: u32,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user with one role at one organization.
+    Add {
+        #[arg(long)]
+        username: String,
+        /// Full name, as shown to others.
+        #[arg(long)]
+        name: String,
+        /// Initial password (or the HANDOFF_PASSWORD environment variable).
+        #[arg(long, env = "HANDOFF_PASSWORD", hide_env_values = true)]
+        password: String,
+        /// The organization's exact name.
+        #[arg(long)]
+        org: String,
+        /// officer, supervisor, case_manager, prosecutor, coordinator or administrator.
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// The program's name (may be left out when the database holds one program).
+        #[arg(long)]
+        program: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create an API token for a user and print it (it is shown once).
+    Create {
+        #[arg(long)]
+        user: String,
+        /// Days until it expires (1-366).
+        #[arg(long, default_value_t = 90)]
+        days: i64,
+        #[arg(long, default_value = "api")]
+        label: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Revoke a token by its id.
+    Revoke {
+        #[arg(long)]
+        id: uuid::Uuid,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    Role::parse(s).ok_or_else(|| {
+        format!(
+            "unknown role {s:?}; use one of: {}",
+            Role::ALL
+                .iter()
+                .map(|r| r.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    })
+}
+
+#[tokio::main]
+async fn main() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("HANDOFF_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .init();
+    if let Err(e) = run(Cli::parse()).await {
+        eprintln!("error: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+async fn open(db: &DbArgs) -> Result<App> {
+    let config = db.config()?;
+    let store = Store::open(&config)
+        .await
+        .with_context(|| format!("opening the database ({})", describe(&config)))?;
+    App::new(store, Arc::new(SystemClock), Settings::default())
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+fn describe(c: &DbConfig) -> String {
+    match c {
+        DbConfig::Sqlite { path } => format!("SQLite at {}", path.display()),
+        DbConfig::Postgres { url } => {
+            // Never print a password.
+            let shown = match (url.find("://"), url.rfind('@')) {
+                (Some(s), Some(at)) if at > s => format!("{}://…@{}", &url[..s], &url[at + 1..]),
+                _ => url.clone(),
+            };
+            format!("PostgreSQL {shown}")
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Serve(args) => {
+            let app = open(&args.db).await?;
+            serve(app, args.listen, None).await
+        }
+        Command::Demo(args) => {
+            let config = args.serve.db.config()?;
+            let store = Store::open(&config)
+                .await
+                .with_context(|| format!("opening the database ({})", describe(&config)))?;
+            eprintln!("Preparing the demo program in {} …", describe(&config));
+            let info = demo::seed(&store, &Settings::default(), args.cases as usize)
+                .await
+                .map_err(|e| anyhow::anyhow!("demo data: {e}"))?;
+            if info.created {
+                eprintln!("Created {} synthetic encounters.", info.encounters);
+            } else {
+                eprintln!("The demo program exists already; keeping its data.");
+            }
+            let app = App::new(store, Arc::new(SystemClock), Settings::default())
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let mut banner = String::from("\nDemo sign-in (every password is \"");
+            banner.push_str(demo::PASSWORD);
+            banner.push_str("\"):\n");
+            for (user, name, role, _) in demo::USERS {
+                banner.push_str(&format!("  {user:<13} {:<15} {name}\n", role.label()));
+            }
+            serve(app, args.serve.listen, Some(banner)).await
+        }
+        Command::User(UserCommand::Add {
+            username,
+            name,
+            password,
+            org,
+            role,
+            program,
+            db,
+        }) => {
+            let app = open(&db).await?;
+            let (program_id, org_id) = find_org(&app, program.as_deref(), &org).await?;
+            let _ = program_id;
+            let u = admin::create_user(
+                &app,
+                None,
+                admin::NewUser {
+                    username,
+                    display_name: name,
+                    password,
+                },
+                &[(org_id, role)],
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("{}", explain(e)))?;
+            println!(
+                "Created user {} ({}) as {} at {org}.",
+                u.username,
+                u.id,
+                role.label()
+            );
+            Ok(())
+        }
+        Command::Token(TokenCommand::Create {
+            user,
+            days,
+            label,
+            db,
+        }) => {
+            let app = open(&db).await?;
+            let (token, row) = auth::create_token(&app, &user, &label, Some(days))
+                .await
+                .map_err(|e| anyhow::anyhow!("{}", explain(e)))?;
+            println!("{token}");
+            eprintln!(
+                "Token {} for {user}, expires {}. Send it as: Authorization: Bearer <token>",
+                row.id,
+                row.expires_at.format("%Y-%m-%d")
+            );
+            Ok(())
+        }
+        Command::Token(TokenCommand::Revoke { id, db }) => {
+            let app = open(&db).await?;
+            auth::revoke_token(&app, id)
+                .await
+                .map_err(|e| anyhow::anyhow!("{}", explain(e)))?;
+            println!("Revoked token {id}.");
+            Ok(())
+        }
+        Command::Bench(args) => bench::run(args).await,
+    }
+}
+
+fn explain(e: handoff_app::AppError) -> String {
+    match e {
+        handoff_app::AppError::Invalid(f) => f.to_string(),
+        handoff_app::AppError::NotFound => "not found".into(),
+        other => other.to_string(),
+    }
+}
+
+async fn find_org(app: &App, program: Option<&str>, org: &str) -> Result<(uuid::Uuid, uuid::Uuid)> {
+    let mut tx = app.store.read().await?;
+    let programs = tx.programs().await?;
+    let p = match program {
+        Some(name) => programs
+            .iter()
+            .find(|p| p.name == name)
+            .with_context(|| format!("no program named {name:?}"))?,
+        None if programs.len() == 1 => &programs[0],
+        None if programs.is_empty() => {
+            bail!("the database holds no program yet (run `handoff demo` or create one)")
+        }
+        None => bail!("the database holds several programs; name one with --program"),
+    };
+    let orgs = tx.orgs(p.id).await?;
+    tx.rollback().await?;
+    let o = orgs.iter().find(|o| o.name == org).with_context(|| {
+        format!(
+            "no organization named {org:?} in {}; there are: {}",
+            p.name,
+            orgs.iter()
+                .map(|o| o.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    })?;
+    Ok((p.id, o.id))
+}
+
+pub async fn serve(app: App, listen: SocketAddr, banner: Option<String>) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("listening on {listen}"))?;
+    let addr = listener.local_addr()?;
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let worker_app = app.clone();
+    let worker_id = format!("worker-{}", uuid::Uuid::now_v7().simple());
+    let worker = tokio::spawn(worker::run_forever(worker_app, worker_id, stop_rx));
+    let state = handoff_web::AppState {
+        app: app.clone(),
+        secure_cookies: false,
+    };
+    println!("Handoff is listening on http://{addr}");
+    if let Some(b) = banner {
+        println!("{b}");
+    }
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    handoff_web::serve(state, listener, shutdown).await?;
+    let _ = stop_tx.send(true);
+    let _ = worker.await;
+    app.store.close().await;
+    Ok(())
+}

@@ -77,7 +77,10 @@ pub enum Backend {
 enum Pools {
     /// One writer connection (SQLite allows one writer; queueing in the pool is cheaper
     /// than busy retries) and a pool of readers.
-    Sqlite { writer: SqlitePool, reader: SqlitePool },
+    Sqlite {
+        writer: SqlitePool,
+        reader: SqlitePool,
+    },
     Pg(PgPool),
 }
 
@@ -168,7 +171,9 @@ impl Store {
     /// (BEGIN IMMEDIATE) so that a read-then-write action cannot fail half way.
     pub async fn write(&self) -> Result<Tx> {
         let inner = match &self.pools {
-            Pools::Sqlite { writer, .. } => Inner::Sqlite(writer.begin_with("BEGIN IMMEDIATE").await?),
+            Pools::Sqlite { writer, .. } => {
+                Inner::Sqlite(writer.begin_with("BEGIN IMMEDIATE").await?)
+            }
             Pools::Pg(p) => Inner::Pg(p.begin().await?),
         };
         Ok(Tx {
@@ -305,15 +310,31 @@ impl Tx {
     /// Counts the rows of a table (tests and diagnostics). Only known table names.
     pub async fn count_rows(&mut self, table: &str) -> Result<i64> {
         const TABLES: &[&str] = &[
-            "participants", "encounters", "offenses", "eligibility_decisions", "eligibility_overrides",
-            "offers", "consents", "referrals", "service_events", "legal_holds", "case_events", "jobs",
-            "audit_log", "idempotency_keys", "users", "memberships", "sessions", "api_tokens",
+            "participants",
+            "encounters",
+            "offenses",
+            "eligibility_decisions",
+            "eligibility_overrides",
+            "offers",
+            "consents",
+            "referrals",
+            "service_events",
+            "legal_holds",
+            "case_events",
+            "jobs",
+            "audit_log",
+            "idempotency_keys",
+            "users",
+            "memberships",
+            "sessions",
+            "api_tokens",
         ];
         if !TABLES.contains(&table) {
             return Err(StoreError::NotFound);
         }
         let sql = format!("SELECT COUNT(*) FROM {table}");
-        let n: i64 = q!(self, c => sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).fetch_one(c).await)?;
+        let n: i64 =
+            q!(self, c => sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).fetch_one(c).await)?;
         Ok(n)
     }
 }
@@ -353,7 +374,8 @@ pub mod testing {
 
     /// A temporary SQLite file in its own directory.
     pub fn fresh_sqlite_path() -> std::path::PathBuf {
-        let dir = std::env::temp_dir().join(format!("handoff-test-{}", uuid::Uuid::now_v7().simple()));
+        let dir =
+            std::env::temp_dir().join(format!("handoff-test-{}", uuid::Uuid::now_v7().simple()));
         dir.join("handoff.db")
     }
 }
@@ -371,7 +393,9 @@ impl FromStr for DbConfig {
             }
             Ok(DbConfig::Sqlite { path: p.into() })
         } else if s.contains("://") {
-            Err(format!("unsupported database URL {s:?}: use postgres://... or sqlite://PATH"))
+            Err(format!(
+                "unsupported database URL {s:?}: use postgres://... or sqlite://PATH"
+            ))
         } else if s.is_empty() {
             Err("empty database URL".into())
         } else {

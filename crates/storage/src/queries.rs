@@ -7,7 +7,8 @@ use crate::{Inner, Result, StoreError, Tx, q};
 
 const PROGRAM: &str = "id, name, time_zone, pathways, intake_deadline_days, supervisor_approves_overrides, created_at";
 const ORG: &str = "id, program_id, kind, name, address, phone, hours, what_to_bring, created_at";
-const USER: &str = "id, username, display_name, password_hash, disabled, created_at, last_sign_in_at";
+const USER: &str =
+    "id, username, display_name, password_hash, disabled, created_at, last_sign_in_at";
 const PARTICIPANT: &str = "id, program_id, first_name, last_name, dob, sex, race, ethnicity, phone, email, match_key, search_name, created_at, created_by";
 const ENCOUNTER: &str = "id, program_id, reference, pathway, agency_id, officer_id, participant_id, occurred_at, location, incident_number, age_at_encounter, sex, race, ethnicity, created_at";
 const REFERRAL: &str = "id, encounter_id, program_id, participant_id, from_org_id, to_org_id, mode, status, business_status, status_reason, assigned_to, requested_at, contact_deadline, arrived_at, first_contact_at, intake_at, engaged_at, exit_kind, exit_at, updated_at";
@@ -22,7 +23,11 @@ macro_rules! sel {
 }
 
 fn one(n: u64) -> Result<()> {
-    if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+    if n == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
 }
 
 impl Tx {
@@ -36,15 +41,21 @@ impl Tx {
     }
 
     pub async fn program(&mut self, id: Uuid) -> Result<ProgramRow> {
-        Ok(q!(self, c => sqlx::query_as::<_, ProgramRow>(sel!(PROGRAM, "programs WHERE id = $1")).bind(id).fetch_one(c).await)?)
+        Ok(
+            q!(self, c => sqlx::query_as::<_, ProgramRow>(sel!(PROGRAM, "programs WHERE id = $1")).bind(id).fetch_one(c).await)?,
+        )
     }
 
     pub async fn programs(&mut self) -> Result<Vec<ProgramRow>> {
-        Ok(q!(self, c => sqlx::query_as::<_, ProgramRow>(sel!(PROGRAM, "programs ORDER BY name")).fetch_all(c).await)?)
+        Ok(
+            q!(self, c => sqlx::query_as::<_, ProgramRow>(sel!(PROGRAM, "programs ORDER BY name")).fetch_all(c).await)?,
+        )
     }
 
     pub async fn program_by_name(&mut self, name: &str) -> Result<Option<ProgramRow>> {
-        Ok(q!(self, c => sqlx::query_as::<_, ProgramRow>(sel!(PROGRAM, "programs WHERE name = $1")).bind(name).fetch_optional(c).await)?)
+        Ok(
+            q!(self, c => sqlx::query_as::<_, ProgramRow>(sel!(PROGRAM, "programs WHERE name = $1")).bind(name).fetch_optional(c).await)?,
+        )
     }
 
     pub async fn insert_rules(&mut self, r: &RulesRow) -> Result<()> {
@@ -56,8 +67,10 @@ impl Tx {
 
     /// The rules version in force at `at` (the latest effective one).
     pub async fn rules_at(&mut self, program_id: Uuid, at: DateTime<Utc>) -> Result<RulesRow> {
-        Ok(q!(self, c => sqlx::query_as::<_, RulesRow>("SELECT id, program_id, version, rules_json, effective_at, created_by, created_at FROM eligibility_rules WHERE program_id = $1 AND effective_at <= $2 ORDER BY effective_at DESC, version DESC LIMIT 1")
-            .bind(program_id).bind(at).fetch_one(c).await)?)
+        Ok(
+            q!(self, c => sqlx::query_as::<_, RulesRow>("SELECT id, program_id, version, rules_json, effective_at, created_by, created_at FROM eligibility_rules WHERE program_id = $1 AND effective_at <= $2 ORDER BY effective_at DESC, version DESC LIMIT 1")
+            .bind(program_id).bind(at).fetch_one(c).await)?,
+        )
     }
 
     pub async fn insert_org(&mut self, o: &OrgRow) -> Result<()> {
@@ -68,11 +81,15 @@ impl Tx {
     }
 
     pub async fn org(&mut self, id: Uuid) -> Result<OrgRow> {
-        Ok(q!(self, c => sqlx::query_as::<_, OrgRow>(sel!(ORG, "organizations WHERE id = $1")).bind(id).fetch_one(c).await)?)
+        Ok(
+            q!(self, c => sqlx::query_as::<_, OrgRow>(sel!(ORG, "organizations WHERE id = $1")).bind(id).fetch_one(c).await)?,
+        )
     }
 
     pub async fn orgs(&mut self, program_id: Uuid) -> Result<Vec<OrgRow>> {
-        Ok(q!(self, c => sqlx::query_as::<_, OrgRow>(sel!(ORG, "organizations WHERE program_id = $1 ORDER BY kind, name")).bind(program_id).fetch_all(c).await)?)
+        Ok(
+            q!(self, c => sqlx::query_as::<_, OrgRow>(sel!(ORG, "organizations WHERE program_id = $1 ORDER BY kind, name")).bind(program_id).fetch_all(c).await)?,
+        )
     }
 
     // ----- users, memberships, sessions, tokens ---------------------------------------
@@ -85,15 +102,21 @@ impl Tx {
     }
 
     pub async fn user(&mut self, id: Uuid) -> Result<UserRow> {
-        Ok(q!(self, c => sqlx::query_as::<_, UserRow>(sel!(USER, "users WHERE id = $1")).bind(id).fetch_one(c).await)?)
+        Ok(
+            q!(self, c => sqlx::query_as::<_, UserRow>(sel!(USER, "users WHERE id = $1")).bind(id).fetch_one(c).await)?,
+        )
     }
 
     pub async fn user_by_name(&mut self, username: &str) -> Result<Option<UserRow>> {
-        Ok(q!(self, c => sqlx::query_as::<_, UserRow>(sel!(USER, "users WHERE username = $1")).bind(username).fetch_optional(c).await)?)
+        Ok(
+            q!(self, c => sqlx::query_as::<_, UserRow>(sel!(USER, "users WHERE username = $1")).bind(username).fetch_optional(c).await)?,
+        )
     }
 
     pub async fn users(&mut self) -> Result<Vec<UserRow>> {
-        Ok(q!(self, c => sqlx::query_as::<_, UserRow>(sel!(USER, "users ORDER BY username")).fetch_all(c).await)?)
+        Ok(
+            q!(self, c => sqlx::query_as::<_, UserRow>(sel!(USER, "users ORDER BY username")).fetch_all(c).await)?,
+        )
     }
 
     pub async fn set_last_sign_in(&mut self, id: Uuid, at: DateTime<Utc>) -> Result<()> {
@@ -121,13 +144,23 @@ impl Tx {
     const MEMBERSHIP_VIEW: &'static str = "m.id, m.user_id, u.username, m.organization_id, m.program_id, m.role, o.kind AS org_kind, o.name AS org_name FROM memberships m JOIN organizations o ON o.id = m.organization_id JOIN users u ON u.id = m.user_id";
 
     pub async fn memberships_of(&mut self, user_id: Uuid) -> Result<Vec<MembershipView>> {
-        let sql = sqlx::AssertSqlSafe(format!("SELECT {} WHERE m.user_id = $1 ORDER BY o.name, m.role", Self::MEMBERSHIP_VIEW));
-        Ok(q!(self, c => sqlx::query_as::<_, MembershipView>(sql).bind(user_id).fetch_all(c).await)?)
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {} WHERE m.user_id = $1 ORDER BY o.name, m.role",
+            Self::MEMBERSHIP_VIEW
+        ));
+        Ok(
+            q!(self, c => sqlx::query_as::<_, MembershipView>(sql).bind(user_id).fetch_all(c).await)?,
+        )
     }
 
     pub async fn memberships_in(&mut self, program_id: Uuid) -> Result<Vec<MembershipView>> {
-        let sql = sqlx::AssertSqlSafe(format!("SELECT {} WHERE m.program_id = $1 ORDER BY u.username, o.name, m.role", Self::MEMBERSHIP_VIEW));
-        Ok(q!(self, c => sqlx::query_as::<_, MembershipView>(sql).bind(program_id).fetch_all(c).await)?)
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {} WHERE m.program_id = $1 ORDER BY u.username, o.name, m.role",
+            Self::MEMBERSHIP_VIEW
+        ));
+        Ok(
+            q!(self, c => sqlx::query_as::<_, MembershipView>(sql).bind(program_id).fetch_all(c).await)?,
+        )
     }
 
     pub async fn insert_session(&mut self, s: &SessionRow) -> Result<()> {
@@ -138,7 +171,9 @@ impl Tx {
     }
 
     pub async fn session(&mut self, id_hash: &str) -> Result<Option<SessionRow>> {
-        Ok(q!(self, c => sqlx::query_as::<_, SessionRow>("SELECT id_hash, user_id, csrf_token, created_at, last_seen_at FROM sessions WHERE id_hash = $1").bind(id_hash).fetch_optional(c).await)?)
+        Ok(
+            q!(self, c => sqlx::query_as::<_, SessionRow>("SELECT id_hash, user_id, csrf_token, created_at, last_seen_at FROM sessions WHERE id_hash = $1").bind(id_hash).fetch_optional(c).await)?,
+        )
     }
 
     pub async fn touch_session(&mut self, id_hash: &str, at: DateTime<Utc>) -> Result<()> {
@@ -159,11 +194,15 @@ impl Tx {
     }
 
     pub async fn token_by_hash(&mut self, hash: &str) -> Result<Option<TokenRow>> {
-        Ok(q!(self, c => sqlx::query_as::<_, TokenRow>("SELECT id, user_id, token_hash, label, created_at, expires_at, revoked_at FROM api_tokens WHERE token_hash = $1").bind(hash).fetch_optional(c).await)?)
+        Ok(
+            q!(self, c => sqlx::query_as::<_, TokenRow>("SELECT id, user_id, token_hash, label, created_at, expires_at, revoked_at FROM api_tokens WHERE token_hash = $1").bind(hash).fetch_optional(c).await)?,
+        )
     }
 
     pub async fn tokens_of(&mut self, user_id: Uuid) -> Result<Vec<TokenRow>> {
-        Ok(q!(self, c => sqlx::query_as::<_, TokenRow>("SELECT id, user_id, token_hash, label, created_at, expires_at, revoked_at FROM api_tokens WHERE user_id = $1 ORDER BY created_at").bind(user_id).fetch_all(c).await)?)
+        Ok(
+            q!(self, c => sqlx::query_as::<_, TokenRow>("SELECT id, user_id, token_hash, label, created_at, expires_at, revoked_at FROM api_tokens WHERE user_id = $1 ORDER BY created_at").bind(user_id).fetch_all(c).await)?,
+        )
     }
 
     pub async fn revoke_token(&mut self, id: Uuid, at: DateTime<Utc>) -> Result<()> {
@@ -180,6 +219,12 @@ impl Tx {
         Ok(())
     }
 
+    pub async fn shift(&mut self, id: Uuid) -> Result<ShiftRow> {
+        Ok(
+            q!(self, c => sqlx::query_as::<_, ShiftRow>("SELECT id, organization_id, user_id, starts_at, ends_at, created_at FROM on_call_shifts WHERE id = $1").bind(id).fetch_one(c).await)?,
+        )
+    }
+
     pub async fn delete_shift(&mut self, id: Uuid) -> Result<()> {
         let n = q!(self, c => sqlx::query("DELETE FROM on_call_shifts WHERE id = $1").bind(id).execute(c).await.map(|r| r.rows_affected()))?;
         one(n)
@@ -187,14 +232,22 @@ impl Tx {
 
     /// Shifts of an organization that have not ended, earliest first.
     pub async fn shifts(&mut self, org_id: Uuid, now: DateTime<Utc>) -> Result<Vec<ShiftView>> {
-        Ok(q!(self, c => sqlx::query_as::<_, ShiftView>("SELECT s.id, s.organization_id, s.user_id, u.display_name, s.starts_at, s.ends_at FROM on_call_shifts s JOIN users u ON u.id = s.user_id WHERE s.organization_id = $1 AND s.ends_at > $2 ORDER BY s.starts_at")
-            .bind(org_id).bind(now).fetch_all(c).await)?)
+        Ok(
+            q!(self, c => sqlx::query_as::<_, ShiftView>("SELECT s.id, s.organization_id, s.user_id, u.display_name, s.starts_at, s.ends_at FROM on_call_shifts s JOIN users u ON u.id = s.user_id WHERE s.organization_id = $1 AND s.ends_at > $2 ORDER BY s.starts_at")
+            .bind(org_id).bind(now).fetch_all(c).await)?,
+        )
     }
 
     /// Who takes warm handoffs for an organization now (the shift that started last).
-    pub async fn on_call_now(&mut self, org_id: Uuid, now: DateTime<Utc>) -> Result<Option<ShiftView>> {
-        Ok(q!(self, c => sqlx::query_as::<_, ShiftView>("SELECT s.id, s.organization_id, s.user_id, u.display_name, s.starts_at, s.ends_at FROM on_call_shifts s JOIN users u ON u.id = s.user_id WHERE s.organization_id = $1 AND s.starts_at <= $2 AND s.ends_at > $2 AND u.disabled = $3 ORDER BY s.starts_at DESC LIMIT 1")
-            .bind(org_id).bind(now).bind(false).fetch_optional(c).await)?)
+    pub async fn on_call_now(
+        &mut self,
+        org_id: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<Option<ShiftView>> {
+        Ok(
+            q!(self, c => sqlx::query_as::<_, ShiftView>("SELECT s.id, s.organization_id, s.user_id, u.display_name, s.starts_at, s.ends_at FROM on_call_shifts s JOIN users u ON u.id = s.user_id WHERE s.organization_id = $1 AND s.starts_at <= $2 AND s.ends_at > $2 AND u.disabled = $3 ORDER BY s.starts_at DESC LIMIT 1")
+            .bind(org_id).bind(now).bind(false).fetch_optional(c).await)?,
+        )
     }
 
     // ----- reference codes --------------------------------------------------------------
@@ -204,7 +257,12 @@ impl Tx {
         Ok(n > 0)
     }
 
-    pub async fn insert_reference_version(&mut self, version: &str, sha: &str, at: DateTime<Utc>) -> Result<()> {
+    pub async fn insert_reference_version(
+        &mut self,
+        version: &str,
+        sha: &str,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
         q!(self, c => sqlx::query("INSERT INTO reference_versions (version, source_sha256, loaded_at) VALUES ($1,$2,$3)").bind(version).bind(sha).bind(at).execute(c).await.map(|_| ()))?;
         Ok(())
     }
@@ -218,11 +276,15 @@ impl Tx {
 
     /// The newest loaded version of the reference tables.
     pub async fn latest_reference_version(&mut self) -> Result<Option<String>> {
-        Ok(q!(self, c => sqlx::query_scalar::<_, String>("SELECT version FROM reference_versions ORDER BY loaded_at DESC, version DESC LIMIT 1").fetch_optional(c).await)?)
+        Ok(
+            q!(self, c => sqlx::query_scalar::<_, String>("SELECT version FROM reference_versions ORDER BY loaded_at DESC, version DESC LIMIT 1").fetch_optional(c).await)?,
+        )
     }
 
     pub async fn reference_codes(&mut self, version: &str) -> Result<Vec<RefCodeRow>> {
-        Ok(q!(self, c => sqlx::query_as::<_, RefCodeRow>("SELECT version, code_table, code, name, code_group, active, note FROM reference_codes WHERE version = $1 ORDER BY code_table, code").bind(version).fetch_all(c).await)?)
+        Ok(
+            q!(self, c => sqlx::query_as::<_, RefCodeRow>("SELECT version, code_table, code, name, code_group, active, note FROM reference_codes WHERE version = $1 ORDER BY code_table, code").bind(version).fetch_all(c).await)?,
+        )
     }
 
     // ----- participants -------------------------------------------------------------------
@@ -235,20 +297,38 @@ impl Tx {
     }
 
     pub async fn participant(&mut self, id: Uuid) -> Result<ParticipantRow> {
-        Ok(q!(self, c => sqlx::query_as::<_, ParticipantRow>(sel!(PARTICIPANT, "participants WHERE id = $1")).bind(id).fetch_one(c).await)?)
+        Ok(
+            q!(self, c => sqlx::query_as::<_, ParticipantRow>(sel!(PARTICIPANT, "participants WHERE id = $1")).bind(id).fetch_one(c).await)?,
+        )
     }
 
-    pub async fn participant_by_match_key(&mut self, program_id: Uuid, key: &str) -> Result<Option<ParticipantRow>> {
-        Ok(q!(self, c => sqlx::query_as::<_, ParticipantRow>(sel!(PARTICIPANT, "participants WHERE program_id = $1 AND match_key = $2 LIMIT 1")).bind(program_id).bind(key).fetch_optional(c).await)?)
+    pub async fn participant_by_match_key(
+        &mut self,
+        program_id: Uuid,
+        key: &str,
+    ) -> Result<Option<ParticipantRow>> {
+        Ok(
+            q!(self, c => sqlx::query_as::<_, ParticipantRow>(sel!(PARTICIPANT, "participants WHERE program_id = $1 AND match_key = $2 LIMIT 1")).bind(program_id).bind(key).fetch_optional(c).await)?,
+        )
     }
 
     /// Participants whose normalised name starts with `prefix` (last name first), and, if
     /// given, born on `dob`.
-    pub async fn search_participants(&mut self, program_id: Uuid, prefix: &str, dob: Option<NaiveDate>, limit: i64) -> Result<Vec<ParticipantRow>> {
+    pub async fn search_participants(
+        &mut self,
+        program_id: Uuid,
+        prefix: &str,
+        dob: Option<NaiveDate>,
+        limit: i64,
+    ) -> Result<Vec<ParticipantRow>> {
         let pattern = format!("{}%", prefix.replace(['%', '_', '\\'], ""));
         Ok(match dob {
-            Some(d) => q!(self, c => sqlx::query_as::<_, ParticipantRow>(sel!(PARTICIPANT, "participants WHERE program_id = $1 AND search_name LIKE $2 AND dob = $3 ORDER BY last_name, first_name LIMIT $4")).bind(program_id).bind(&pattern).bind(d).bind(limit).fetch_all(c).await)?,
-            None => q!(self, c => sqlx::query_as::<_, ParticipantRow>(sel!(PARTICIPANT, "participants WHERE program_id = $1 AND search_name LIKE $2 ORDER BY last_name, first_name LIMIT $3")).bind(program_id).bind(&pattern).bind(limit).fetch_all(c).await)?,
+            Some(d) => {
+                q!(self, c => sqlx::query_as::<_, ParticipantRow>(sel!(PARTICIPANT, "participants WHERE program_id = $1 AND search_name LIKE $2 AND dob = $3 ORDER BY last_name, first_name LIMIT $4")).bind(program_id).bind(&pattern).bind(d).bind(limit).fetch_all(c).await)?
+            }
+            None => {
+                q!(self, c => sqlx::query_as::<_, ParticipantRow>(sel!(PARTICIPANT, "participants WHERE program_id = $1 AND search_name LIKE $2 ORDER BY last_name, first_name LIMIT $3")).bind(program_id).bind(&pattern).bind(limit).fetch_all(c).await)?
+            }
         })
     }
 
@@ -262,25 +342,47 @@ impl Tx {
     }
 
     pub async fn encounter(&mut self, id: Uuid) -> Result<EncounterRow> {
-        Ok(q!(self, c => sqlx::query_as::<_, EncounterRow>(sel!(ENCOUNTER, "encounters WHERE id = $1")).bind(id).fetch_one(c).await)?)
+        Ok(
+            q!(self, c => sqlx::query_as::<_, EncounterRow>(sel!(ENCOUNTER, "encounters WHERE id = $1")).bind(id).fetch_one(c).await)?,
+        )
     }
 
     pub async fn encounter_by_reference(&mut self, reference: &str) -> Result<EncounterRow> {
-        Ok(q!(self, c => sqlx::query_as::<_, EncounterRow>(sel!(ENCOUNTER, "encounters WHERE reference = $1")).bind(reference).fetch_one(c).await)?)
+        Ok(
+            q!(self, c => sqlx::query_as::<_, EncounterRow>(sel!(ENCOUNTER, "encounters WHERE reference = $1")).bind(reference).fetch_one(c).await)?,
+        )
     }
 
     const ENCOUNTER_LIST: &'static str = "e.id, e.reference, e.occurred_at, e.officer_id, e.agency_id, p.first_name, p.last_name, d.eligible, o.status AS override_status, f.accepted AS offer_accepted, h.state AS hold_state FROM encounters e JOIN participants p ON p.id = e.participant_id LEFT JOIN eligibility_decisions d ON d.encounter_id = e.id LEFT JOIN eligibility_overrides o ON o.decision_id = d.id LEFT JOIN offers f ON f.encounter_id = e.id LEFT JOIN legal_holds h ON h.encounter_id = e.id";
 
     /// An officer's own encounters, newest first.
-    pub async fn encounters_of_officer(&mut self, officer_id: Uuid, limit: i64) -> Result<Vec<EncounterListRow>> {
-        let sql = sqlx::AssertSqlSafe(format!("SELECT {} WHERE e.officer_id = $1 ORDER BY e.occurred_at DESC LIMIT $2", Self::ENCOUNTER_LIST));
-        Ok(q!(self, c => sqlx::query_as::<_, EncounterListRow>(sql).bind(officer_id).bind(limit).fetch_all(c).await)?)
+    pub async fn encounters_of_officer(
+        &mut self,
+        officer_id: Uuid,
+        limit: i64,
+    ) -> Result<Vec<EncounterListRow>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {} WHERE e.officer_id = $1 ORDER BY e.occurred_at DESC LIMIT $2",
+            Self::ENCOUNTER_LIST
+        ));
+        Ok(
+            q!(self, c => sqlx::query_as::<_, EncounterListRow>(sql).bind(officer_id).bind(limit).fetch_all(c).await)?,
+        )
     }
 
     /// An agency's encounters, newest first (supervisors).
-    pub async fn encounters_of_agency(&mut self, agency_id: Uuid, limit: i64) -> Result<Vec<EncounterListRow>> {
-        let sql = sqlx::AssertSqlSafe(format!("SELECT {} WHERE e.agency_id = $1 ORDER BY e.occurred_at DESC LIMIT $2", Self::ENCOUNTER_LIST));
-        Ok(q!(self, c => sqlx::query_as::<_, EncounterListRow>(sql).bind(agency_id).bind(limit).fetch_all(c).await)?)
+    pub async fn encounters_of_agency(
+        &mut self,
+        agency_id: Uuid,
+        limit: i64,
+    ) -> Result<Vec<EncounterListRow>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {} WHERE e.agency_id = $1 ORDER BY e.occurred_at DESC LIMIT $2",
+            Self::ENCOUNTER_LIST
+        ));
+        Ok(
+            q!(self, c => sqlx::query_as::<_, EncounterListRow>(sql).bind(agency_id).bind(limit).fetch_all(c).await)?,
+        )
     }
 
     pub async fn insert_offense(&mut self, o: &OffenseRow) -> Result<()> {
@@ -291,7 +393,9 @@ impl Tx {
     }
 
     pub async fn offenses(&mut self, encounter_id: Uuid) -> Result<Vec<OffenseRow>> {
-        Ok(q!(self, c => sqlx::query_as::<_, OffenseRow>("SELECT id, encounter_id, position, code, code_version, drug_activity, drug_type, quantity, unit FROM offenses WHERE encounter_id = $1 ORDER BY position").bind(encounter_id).fetch_all(c).await)?)
+        Ok(
+            q!(self, c => sqlx::query_as::<_, OffenseRow>("SELECT id, encounter_id, position, code, code_version, drug_activity, drug_type, quantity, unit FROM offenses WHERE encounter_id = $1 ORDER BY position").bind(encounter_id).fetch_all(c).await)?,
+        )
     }
 
     pub async fn insert_decision(&mut self, d: &DecisionRow) -> Result<()> {
@@ -302,7 +406,9 @@ impl Tx {
     }
 
     pub async fn decision(&mut self, encounter_id: Uuid) -> Result<DecisionRow> {
-        Ok(q!(self, c => sqlx::query_as::<_, DecisionRow>("SELECT id, encounter_id, rules_version, rules_json, attestations, criteria_json, eligible, decided_by, decided_at FROM eligibility_decisions WHERE encounter_id = $1").bind(encounter_id).fetch_one(c).await)?)
+        Ok(
+            q!(self, c => sqlx::query_as::<_, DecisionRow>("SELECT id, encounter_id, rules_version, rules_json, attestations, criteria_json, eligible, decided_by, decided_at FROM eligibility_decisions WHERE encounter_id = $1").bind(encounter_id).fetch_one(c).await)?,
+        )
     }
 
     pub async fn insert_override(&mut self, o: &OverrideRow) -> Result<()> {
@@ -313,19 +419,30 @@ impl Tx {
     }
 
     pub async fn override_of(&mut self, decision_id: Uuid) -> Result<Option<OverrideRow>> {
-        Ok(q!(self, c => sqlx::query_as::<_, OverrideRow>("SELECT id, decision_id, reason, requested_by, requested_at, status, reviewed_by, reviewed_at, review_note FROM eligibility_overrides WHERE decision_id = $1").bind(decision_id).fetch_optional(c).await)?)
+        Ok(
+            q!(self, c => sqlx::query_as::<_, OverrideRow>("SELECT id, decision_id, reason, requested_by, requested_at, status, reviewed_by, reviewed_at, review_note FROM eligibility_overrides WHERE decision_id = $1").bind(decision_id).fetch_optional(c).await)?,
+        )
     }
 
     /// Records a supervisor's review of a pending override; fails if it is not pending.
-    pub async fn review_override(&mut self, id: Uuid, status: &str, by: Uuid, at: DateTime<Utc>, note: &str) -> Result<()> {
+    pub async fn review_override(
+        &mut self,
+        id: Uuid,
+        status: &str,
+        by: Uuid,
+        at: DateTime<Utc>,
+        note: &str,
+    ) -> Result<()> {
         let n = q!(self, c => sqlx::query("UPDATE eligibility_overrides SET status = $2, reviewed_by = $3, reviewed_at = $4, review_note = $5 WHERE id = $1 AND status = 'pending'")
             .bind(id).bind(status).bind(by).bind(at).bind(note).execute(c).await.map(|r| r.rows_affected()))?;
         one(n)
     }
 
     pub async fn pending_overrides(&mut self, agency_id: Uuid) -> Result<Vec<PendingOverrideRow>> {
-        Ok(q!(self, c => sqlx::query_as::<_, PendingOverrideRow>("SELECT o.id, e.id AS encounter_id, e.reference, e.agency_id, u.display_name AS officer_name, o.reason, o.requested_at FROM eligibility_overrides o JOIN eligibility_decisions d ON d.id = o.decision_id JOIN encounters e ON e.id = d.encounter_id JOIN users u ON u.id = e.officer_id WHERE e.agency_id = $1 AND o.status = 'pending' ORDER BY o.requested_at")
-            .bind(agency_id).fetch_all(c).await)?)
+        Ok(
+            q!(self, c => sqlx::query_as::<_, PendingOverrideRow>("SELECT o.id, e.id AS encounter_id, e.reference, e.agency_id, u.display_name AS officer_name, o.reason, o.requested_at FROM eligibility_overrides o JOIN eligibility_decisions d ON d.id = o.decision_id JOIN encounters e ON e.id = d.encounter_id JOIN users u ON u.id = e.officer_id WHERE e.agency_id = $1 AND o.status = 'pending' ORDER BY o.requested_at")
+            .bind(agency_id).fetch_all(c).await)?,
+        )
     }
 
     pub async fn insert_offer(&mut self, o: &OfferRow) -> Result<()> {
@@ -336,7 +453,9 @@ impl Tx {
     }
 
     pub async fn offer(&mut self, encounter_id: Uuid) -> Result<Option<OfferRow>> {
-        Ok(q!(self, c => sqlx::query_as::<_, OfferRow>("SELECT encounter_id, accepted, decline_reason, offered_by, offered_at FROM offers WHERE encounter_id = $1").bind(encounter_id).fetch_optional(c).await)?)
+        Ok(
+            q!(self, c => sqlx::query_as::<_, OfferRow>("SELECT encounter_id, accepted, decline_reason, offered_by, offered_at FROM offers WHERE encounter_id = $1").bind(encounter_id).fetch_optional(c).await)?,
+        )
     }
 
     // ----- consents ---------------------------------------------------------------------------
@@ -349,7 +468,9 @@ impl Tx {
     }
 
     pub async fn consents_for_encounter(&mut self, encounter_id: Uuid) -> Result<Vec<ConsentRow>> {
-        Ok(q!(self, c => sqlx::query_as::<_, ConsentRow>("SELECT id, participant_id, encounter_id, kind, discloser_org_ids, recipient_org_ids, purpose, signed_name, signed_at, expires_at, revoked_at, recorded_by FROM consents WHERE encounter_id = $1 ORDER BY signed_at").bind(encounter_id).fetch_all(c).await)?)
+        Ok(
+            q!(self, c => sqlx::query_as::<_, ConsentRow>("SELECT id, participant_id, encounter_id, kind, discloser_org_ids, recipient_org_ids, purpose, signed_name, signed_at, expires_at, revoked_at, recorded_by FROM consents WHERE encounter_id = $1 ORDER BY signed_at").bind(encounter_id).fetch_all(c).await)?,
+        )
     }
 
     pub async fn revoke_consent(&mut self, id: Uuid, at: DateTime<Utc>) -> Result<()> {
@@ -368,32 +489,52 @@ impl Tx {
 
     /// Writes a referral's current state (the history is in service_events). Fails with
     /// Conflict if the referral changed since it was read (`expected_updated_at`).
-    pub async fn update_referral(&mut self, r: &ReferralRow, expected_updated_at: DateTime<Utc>) -> Result<()> {
+    pub async fn update_referral(
+        &mut self,
+        r: &ReferralRow,
+        expected_updated_at: DateTime<Utc>,
+    ) -> Result<()> {
         let n = q!(self, c => sqlx::query("UPDATE referrals SET status = $2, business_status = $3, status_reason = $4, assigned_to = $5, arrived_at = $6, first_contact_at = $7, intake_at = $8, engaged_at = $9, exit_kind = $10, exit_at = $11, updated_at = $12 WHERE id = $1 AND updated_at = $13")
             .bind(r.id).bind(&r.status).bind(&r.business_status).bind(&r.status_reason).bind(r.assigned_to).bind(r.arrived_at).bind(r.first_contact_at).bind(r.intake_at).bind(r.engaged_at).bind(&r.exit_kind).bind(r.exit_at).bind(r.updated_at).bind(expected_updated_at)
             .execute(c).await.map(|r| r.rows_affected()))?;
         if n == 0 {
-            return Err(StoreError::Conflict("the referral was changed by someone else; reload and try again".into()));
+            return Err(StoreError::Conflict(
+                "the referral was changed by someone else; reload and try again".into(),
+            ));
         }
         Ok(())
     }
 
     pub async fn referral(&mut self, id: Uuid) -> Result<ReferralRow> {
-        Ok(q!(self, c => sqlx::query_as::<_, ReferralRow>(sel!(REFERRAL, "referrals WHERE id = $1")).bind(id).fetch_one(c).await)?)
+        Ok(
+            q!(self, c => sqlx::query_as::<_, ReferralRow>(sel!(REFERRAL, "referrals WHERE id = $1")).bind(id).fetch_one(c).await)?,
+        )
     }
 
-    pub async fn referrals_for_encounter(&mut self, encounter_id: Uuid) -> Result<Vec<ReferralRow>> {
-        Ok(q!(self, c => sqlx::query_as::<_, ReferralRow>(sel!(REFERRAL, "referrals WHERE encounter_id = $1 ORDER BY requested_at")).bind(encounter_id).fetch_all(c).await)?)
+    pub async fn referrals_for_encounter(
+        &mut self,
+        encounter_id: Uuid,
+    ) -> Result<Vec<ReferralRow>> {
+        Ok(
+            q!(self, c => sqlx::query_as::<_, ReferralRow>(sel!(REFERRAL, "referrals WHERE encounter_id = $1 ORDER BY requested_at")).bind(encounter_id).fetch_all(c).await)?,
+        )
     }
 
     /// A provider's queue: open referrals, warm handoffs waiting for a response first.
-    pub async fn referral_queue(&mut self, org_id: Uuid, include_closed: bool, limit: i64) -> Result<Vec<ReferralQueueRow>> {
+    pub async fn referral_queue(
+        &mut self,
+        org_id: Uuid,
+        include_closed: bool,
+        limit: i64,
+    ) -> Result<Vec<ReferralQueueRow>> {
         let sql = if include_closed {
             "SELECT r.id, r.encounter_id, e.reference, r.mode, r.status, r.business_status, r.requested_at, r.contact_deadline, r.assigned_to, p.first_name, p.last_name, o.name AS from_org_name FROM referrals r JOIN encounters e ON e.id = r.encounter_id JOIN participants p ON p.id = r.participant_id JOIN organizations o ON o.id = r.from_org_id WHERE r.to_org_id = $1 ORDER BY r.updated_at DESC LIMIT $2"
         } else {
             "SELECT r.id, r.encounter_id, e.reference, r.mode, r.status, r.business_status, r.requested_at, r.contact_deadline, r.assigned_to, p.first_name, p.last_name, o.name AS from_org_name FROM referrals r JOIN encounters e ON e.id = r.encounter_id JOIN participants p ON p.id = r.participant_id JOIN organizations o ON o.id = r.from_org_id WHERE r.to_org_id = $1 AND r.status IN ('requested','accepted','in-progress','on-hold') ORDER BY CASE WHEN r.mode = 'warm' AND r.status = 'requested' THEN 0 WHEN r.status = 'requested' THEN 1 ELSE 2 END, r.requested_at DESC LIMIT $2"
         };
-        Ok(q!(self, c => sqlx::query_as::<_, ReferralQueueRow>(sql).bind(org_id).bind(limit).fetch_all(c).await)?)
+        Ok(
+            q!(self, c => sqlx::query_as::<_, ReferralQueueRow>(sql).bind(org_id).bind(limit).fetch_all(c).await)?,
+        )
     }
 
     pub async fn insert_service_event(&mut self, s: &ServiceEventRow) -> Result<()> {
@@ -404,7 +545,9 @@ impl Tx {
     }
 
     pub async fn service_events(&mut self, referral_id: Uuid) -> Result<Vec<ServiceEventRow>> {
-        Ok(q!(self, c => sqlx::query_as::<_, ServiceEventRow>("SELECT id, referral_id, kind, occurred_at, status_after, reason, note, detail_json, recorded_by, recorded_at FROM service_events WHERE referral_id = $1 ORDER BY recorded_at, id").bind(referral_id).fetch_all(c).await)?)
+        Ok(
+            q!(self, c => sqlx::query_as::<_, ServiceEventRow>("SELECT id, referral_id, kind, occurred_at, status_after, reason, note, detail_json, recorded_by, recorded_at FROM service_events WHERE referral_id = $1 ORDER BY recorded_at, id").bind(referral_id).fetch_all(c).await)?,
+        )
     }
 
     // ----- legal holds ---------------------------------------------------------------------------
@@ -417,11 +560,15 @@ impl Tx {
     }
 
     pub async fn hold(&mut self, id: Uuid) -> Result<HoldRow> {
-        Ok(q!(self, c => sqlx::query_as::<_, HoldRow>(sel!(HOLD, "legal_holds WHERE id = $1")).bind(id).fetch_one(c).await)?)
+        Ok(
+            q!(self, c => sqlx::query_as::<_, HoldRow>(sel!(HOLD, "legal_holds WHERE id = $1")).bind(id).fetch_one(c).await)?,
+        )
     }
 
     pub async fn hold_for_encounter(&mut self, encounter_id: Uuid) -> Result<Option<HoldRow>> {
-        Ok(q!(self, c => sqlx::query_as::<_, HoldRow>(sel!(HOLD, "legal_holds WHERE encounter_id = $1")).bind(encounter_id).fetch_optional(c).await)?)
+        Ok(
+            q!(self, c => sqlx::query_as::<_, HoldRow>(sel!(HOLD, "legal_holds WHERE encounter_id = $1")).bind(encounter_id).fetch_optional(c).await)?,
+        )
     }
 
     /// Writes a hold's state only if it is still in `expected_state`: two workers or a
@@ -436,16 +583,35 @@ impl Tx {
     const HOLD_QUEUE: &'static str = "h.id, h.encounter_id, e.reference, e.occurred_at, p.first_name, p.last_name, a.name AS agency_name, h.kind, h.deadline_day, h.deadline_ends_at, h.state, h.correction FROM legal_holds h JOIN encounters e ON e.id = h.encounter_id JOIN participants p ON p.id = e.participant_id JOIN organizations a ON a.id = e.agency_id";
 
     /// A prosecutor's office's holds: undecided first, by deadline.
-    pub async fn hold_queue(&mut self, prosecutor_org_id: Uuid, limit: i64) -> Result<Vec<HoldQueueRow>> {
-        let sql = sqlx::AssertSqlSafe(format!("SELECT {} WHERE h.prosecutor_org_id = $1 ORDER BY CASE WHEN h.state IN ('filed','declined_to_file') THEN 1 ELSE 0 END, h.deadline_ends_at LIMIT $2", Self::HOLD_QUEUE));
-        Ok(q!(self, c => sqlx::query_as::<_, HoldQueueRow>(sql).bind(prosecutor_org_id).bind(limit).fetch_all(c).await)?)
+    pub async fn hold_queue(
+        &mut self,
+        prosecutor_org_id: Uuid,
+        limit: i64,
+    ) -> Result<Vec<HoldQueueRow>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {} WHERE h.prosecutor_org_id = $1 ORDER BY CASE WHEN h.state IN ('filed','declined_to_file') THEN 1 ELSE 0 END, h.deadline_ends_at LIMIT $2",
+            Self::HOLD_QUEUE
+        ));
+        Ok(
+            q!(self, c => sqlx::query_as::<_, HoldQueueRow>(sql).bind(prosecutor_org_id).bind(limit).fetch_all(c).await)?,
+        )
     }
 
     /// Holds still waiting for intake whose deadline ends before `before` (overdue and due
     /// soon), for the coordinator.
-    pub async fn holds_due(&mut self, program_id: Uuid, before: DateTime<Utc>, limit: i64) -> Result<Vec<HoldQueueRow>> {
-        let sql = sqlx::AssertSqlSafe(format!("SELECT {} WHERE h.program_id = $1 AND ((h.state = 'held' AND h.deadline_ends_at < $2) OR h.state = 'deadline_missed') ORDER BY h.deadline_ends_at LIMIT $3", Self::HOLD_QUEUE));
-        Ok(q!(self, c => sqlx::query_as::<_, HoldQueueRow>(sql).bind(program_id).bind(before).bind(limit).fetch_all(c).await)?)
+    pub async fn holds_due(
+        &mut self,
+        program_id: Uuid,
+        before: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<HoldQueueRow>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {} WHERE h.program_id = $1 AND ((h.state = 'held' AND h.deadline_ends_at < $2) OR h.state = 'deadline_missed') ORDER BY h.deadline_ends_at LIMIT $3",
+            Self::HOLD_QUEUE
+        ));
+        Ok(
+            q!(self, c => sqlx::query_as::<_, HoldQueueRow>(sql).bind(program_id).bind(before).bind(limit).fetch_all(c).await)?,
+        )
     }
 
     // ----- case history -----------------------------------------------------------------------------
@@ -458,11 +624,15 @@ impl Tx {
     }
 
     pub async fn case_events(&mut self, encounter_id: Uuid) -> Result<Vec<CaseEventRow>> {
-        Ok(q!(self, c => sqlx::query_as::<_, CaseEventRow>("SELECT id, program_id, encounter_id, kind, summary, actor_id, at FROM case_events WHERE encounter_id = $1 ORDER BY at, id").bind(encounter_id).fetch_all(c).await)?)
+        Ok(
+            q!(self, c => sqlx::query_as::<_, CaseEventRow>("SELECT id, program_id, encounter_id, kind, summary, actor_id, at FROM case_events WHERE encounter_id = $1 ORDER BY at, id").bind(encounter_id).fetch_all(c).await)?,
+        )
     }
 
     pub async fn count_case_events(&mut self, encounter_id: Uuid, kind: &str) -> Result<i64> {
-        Ok(q!(self, c => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM case_events WHERE encounter_id = $1 AND kind = $2").bind(encounter_id).bind(kind).fetch_one(c).await)?)
+        Ok(
+            q!(self, c => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM case_events WHERE encounter_id = $1 AND kind = $2").bind(encounter_id).bind(kind).fetch_one(c).await)?,
+        )
     }
 
     // ----- jobs ----------------------------------------------------------------------------------------
@@ -484,7 +654,12 @@ impl Tx {
     /// Claims the next due job with a lease. A job whose lease ran out (its worker died) is
     /// due again. On PostgreSQL, FOR UPDATE SKIP LOCKED lets several workers claim at once;
     /// on SQLite the write transaction already serialises them.
-    pub async fn claim_job(&mut self, worker: &str, now: DateTime<Utc>, lease_until: DateTime<Utc>) -> Result<Option<JobRow>> {
+    pub async fn claim_job(
+        &mut self,
+        worker: &str,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+    ) -> Result<Option<JobRow>> {
         let found: Option<Uuid> = match &mut self.inner {
             Inner::Sqlite(t) => sqlx::query_scalar("SELECT id FROM jobs WHERE status = 'pending' AND run_at <= $1 AND (locked_until IS NULL OR locked_until < $1) ORDER BY run_at LIMIT 1")
                 .bind(now).fetch_optional(&mut **t).await?,
@@ -492,8 +667,12 @@ impl Tx {
                 .bind(now).fetch_optional(&mut **t).await?,
         };
         let Some(id) = found else { return Ok(None) };
-        let sql = sqlx::AssertSqlSafe(format!("UPDATE jobs SET locked_by = $2, locked_until = $3, attempts = attempts + 1 WHERE id = $1 RETURNING {JOB}"));
-        Ok(Some(q!(self, c => sqlx::query_as::<_, JobRow>(sql).bind(id).bind(worker).bind(lease_until).fetch_one(c).await)?))
+        let sql = sqlx::AssertSqlSafe(format!(
+            "UPDATE jobs SET locked_by = $2, locked_until = $3, attempts = attempts + 1 WHERE id = $1 RETURNING {JOB}"
+        ));
+        Ok(Some(
+            q!(self, c => sqlx::query_as::<_, JobRow>(sql).bind(id).bind(worker).bind(lease_until).fetch_one(c).await)?,
+        ))
     }
 
     /// Marks a claimed job done, only if this worker still holds its lease.
@@ -504,17 +683,29 @@ impl Tx {
     }
 
     /// Records a failure; the job runs again after `retry_at`, or is marked failed.
-    pub async fn fail_job(&mut self, id: Uuid, error: &str, retry_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Result<()> {
+    pub async fn fail_job(
+        &mut self,
+        id: Uuid,
+        error: &str,
+        retry_at: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
         match retry_at {
-            Some(at) => q!(self, c => sqlx::query("UPDATE jobs SET last_error = $2, run_at = $3, locked_by = NULL, locked_until = NULL WHERE id = $1").bind(id).bind(error).bind(at).execute(c).await.map(|_| ()))?,
-            None => q!(self, c => sqlx::query("UPDATE jobs SET last_error = $2, status = 'failed', finished_at = $3, locked_until = NULL WHERE id = $1").bind(id).bind(error).bind(now).execute(c).await.map(|_| ()))?,
+            Some(at) => {
+                q!(self, c => sqlx::query("UPDATE jobs SET last_error = $2, run_at = $3, locked_by = NULL, locked_until = NULL WHERE id = $1").bind(id).bind(error).bind(at).execute(c).await.map(|_| ()))?
+            }
+            None => {
+                q!(self, c => sqlx::query("UPDATE jobs SET last_error = $2, status = 'failed', finished_at = $3, locked_until = NULL WHERE id = $1").bind(id).bind(error).bind(now).execute(c).await.map(|_| ()))?
+            }
         }
         Ok(())
     }
 
     pub async fn job_by_key(&mut self, dedupe_key: &str) -> Result<Option<JobRow>> {
         let sql = sqlx::AssertSqlSafe(format!("SELECT {JOB} FROM jobs WHERE dedupe_key = $1"));
-        Ok(q!(self, c => sqlx::query_as::<_, JobRow>(sql).bind(dedupe_key).fetch_optional(c).await)?)
+        Ok(
+            q!(self, c => sqlx::query_as::<_, JobRow>(sql).bind(dedupe_key).fetch_optional(c).await)?,
+        )
     }
 
     // ----- audit ----------------------------------------------------------------------------------------
@@ -526,18 +717,32 @@ impl Tx {
         Ok(())
     }
 
-    pub async fn audit_for(&mut self, resource_kind: &str, resource_id: &str) -> Result<Vec<AuditRow>> {
-        Ok(q!(self, c => sqlx::query_as::<_, AuditRow>("SELECT id, at, user_id, username, action, resource_kind, resource_id, outcome, ip, user_agent, detail FROM audit_log WHERE resource_kind = $1 AND resource_id = $2 ORDER BY id").bind(resource_kind).bind(resource_id).fetch_all(c).await)?)
+    pub async fn audit_for(
+        &mut self,
+        resource_kind: &str,
+        resource_id: &str,
+    ) -> Result<Vec<AuditRow>> {
+        Ok(
+            q!(self, c => sqlx::query_as::<_, AuditRow>("SELECT id, at, user_id, username, action, resource_kind, resource_id, outcome, ip, user_agent, detail FROM audit_log WHERE resource_kind = $1 AND resource_id = $2 ORDER BY id").bind(resource_kind).bind(resource_id).fetch_all(c).await)?,
+        )
     }
 
     pub async fn audit_recent(&mut self, limit: i64) -> Result<Vec<AuditRow>> {
-        Ok(q!(self, c => sqlx::query_as::<_, AuditRow>("SELECT id, at, user_id, username, action, resource_kind, resource_id, outcome, ip, user_agent, detail FROM audit_log ORDER BY id DESC LIMIT $1").bind(limit).fetch_all(c).await)?)
+        Ok(
+            q!(self, c => sqlx::query_as::<_, AuditRow>("SELECT id, at, user_id, username, action, resource_kind, resource_id, outcome, ip, user_agent, detail FROM audit_log ORDER BY id DESC LIMIT $1").bind(limit).fetch_all(c).await)?,
+        )
     }
 
     // ----- idempotency -------------------------------------------------------------------------------------
 
-    pub async fn idempotency(&mut self, user_id: Uuid, key: &str) -> Result<Option<IdempotencyRow>> {
-        Ok(q!(self, c => sqlx::query_as::<_, IdempotencyRow>("SELECT user_id, idem_key, request_hash, response_status, response_body, created_at FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2").bind(user_id).bind(key).fetch_optional(c).await)?)
+    pub async fn idempotency(
+        &mut self,
+        user_id: Uuid,
+        key: &str,
+    ) -> Result<Option<IdempotencyRow>> {
+        Ok(
+            q!(self, c => sqlx::query_as::<_, IdempotencyRow>("SELECT user_id, idem_key, request_hash, response_status, response_body, created_at FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2").bind(user_id).bind(key).fetch_optional(c).await)?,
+        )
     }
 
     /// Stores the response of a keyed request. Returns false if the key was already used
@@ -550,18 +755,34 @@ impl Tx {
     }
 
     pub async fn purge_idempotency(&mut self, before: DateTime<Utc>) -> Result<u64> {
-        Ok(q!(self, c => sqlx::query("DELETE FROM idempotency_keys WHERE created_at < $1").bind(before).execute(c).await.map(|r| r.rows_affected()))?)
+        Ok(
+            q!(self, c => sqlx::query("DELETE FROM idempotency_keys WHERE created_at < $1").bind(before).execute(c).await.map(|r| r.rows_affected()))?,
+        )
     }
 
     // ----- dashboard facts -----------------------------------------------------------------------------------
 
-    pub async fn encounter_facts(&mut self, program_id: Uuid, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<EncounterFactsRow>> {
-        Ok(q!(self, c => sqlx::query_as::<_, EncounterFactsRow>("SELECT e.id, e.occurred_at, d.eligible, o.status AS override_status, f.accepted AS offer_accepted, h.deadline_ends_at FROM encounters e LEFT JOIN eligibility_decisions d ON d.encounter_id = e.id LEFT JOIN eligibility_overrides o ON o.decision_id = d.id LEFT JOIN offers f ON f.encounter_id = e.id LEFT JOIN legal_holds h ON h.encounter_id = e.id WHERE e.program_id = $1 AND e.occurred_at >= $2 AND e.occurred_at < $3")
-            .bind(program_id).bind(from).bind(to).fetch_all(c).await)?)
+    pub async fn encounter_facts(
+        &mut self,
+        program_id: Uuid,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<EncounterFactsRow>> {
+        Ok(
+            q!(self, c => sqlx::query_as::<_, EncounterFactsRow>("SELECT e.id, e.occurred_at, d.eligible, o.status AS override_status, f.accepted AS offer_accepted, h.deadline_ends_at FROM encounters e LEFT JOIN eligibility_decisions d ON d.encounter_id = e.id LEFT JOIN eligibility_overrides o ON o.decision_id = d.id LEFT JOIN offers f ON f.encounter_id = e.id LEFT JOIN legal_holds h ON h.encounter_id = e.id WHERE e.program_id = $1 AND e.occurred_at >= $2 AND e.occurred_at < $3")
+            .bind(program_id).bind(from).bind(to).fetch_all(c).await)?,
+        )
     }
 
-    pub async fn referral_facts(&mut self, program_id: Uuid, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<ReferralFactsRow>> {
-        Ok(q!(self, c => sqlx::query_as::<_, ReferralFactsRow>("SELECT r.encounter_id, r.mode, r.requested_at, r.arrived_at, r.first_contact_at, r.intake_at, r.engaged_at FROM referrals r JOIN encounters e ON e.id = r.encounter_id WHERE e.program_id = $1 AND e.occurred_at >= $2 AND e.occurred_at < $3 AND r.status <> 'entered-in-error'")
-            .bind(program_id).bind(from).bind(to).fetch_all(c).await)?)
+    pub async fn referral_facts(
+        &mut self,
+        program_id: Uuid,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<ReferralFactsRow>> {
+        Ok(
+            q!(self, c => sqlx::query_as::<_, ReferralFactsRow>("SELECT r.encounter_id, r.mode, r.requested_at, r.arrived_at, r.first_contact_at, r.intake_at, r.engaged_at FROM referrals r JOIN encounters e ON e.id = r.encounter_id WHERE e.program_id = $1 AND e.occurred_at >= $2 AND e.occurred_at < $3 AND r.status <> 'entered-in-error'")
+            .bind(program_id).bind(from).bind(to).fetch_all(c).await)?,
+        )
     }
 }

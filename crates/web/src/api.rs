@@ -30,12 +30,26 @@ fn body<T: DeserializeOwned>(b: Result<Bytes, BytesRejection>) -> Result<T, Resp
         Ok(b) => b,
         Err(r) => {
             let status = r.status();
-            let detail = if status == StatusCode::PAYLOAD_TOO_LARGE { "The body is larger than 1 MiB.".to_string() } else { r.body_text() };
-            return Err(problem(status, status.canonical_reason().unwrap_or("Bad request"), &detail, None));
+            let detail = if status == StatusCode::PAYLOAD_TOO_LARGE {
+                "The body is larger than 1 MiB.".to_string()
+            } else {
+                r.body_text()
+            };
+            return Err(problem(
+                status,
+                status.canonical_reason().unwrap_or("Bad request"),
+                &detail,
+                None,
+            ));
         }
     };
     serde_json::from_slice(&bytes).map_err(|e| {
-        problem(StatusCode::BAD_REQUEST, "Bad Request", &format!("The JSON body is not valid: {e}."), None)
+        problem(
+            StatusCode::BAD_REQUEST,
+            "Bad Request",
+            &format!("The JSON body is not valid: {e}."),
+            None,
+        )
     })
 }
 
@@ -137,12 +151,20 @@ pub async fn me(ApiUser(ctx): ApiUser) -> ApiResult {
     }))
 }
 
-pub async fn create_encounter(State(st): State<AppState>, ApiUser(ctx): ApiUser, headers: HeaderMap, b: Result<Bytes, BytesRejection>) -> Response {
+pub async fn create_encounter(
+    State(st): State<AppState>,
+    ApiUser(ctx): ApiUser,
+    headers: HeaderMap,
+    b: Result<Bytes, BytesRejection>,
+) -> Response {
     let input: EncounterInput = match body(b) {
         Ok(i) => i,
         Err(r) => return r,
     };
-    let key = headers.get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::to_string);
+    let key = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
     let created = match cases::create_encounter(&st.app, &ctx, &input, key.as_deref()).await {
         Ok(c) => c,
         Err(e) => return ApiError(e).into_response(),
@@ -154,7 +176,8 @@ pub async fn create_encounter(State(st): State<AppState>, ApiUser(ctx): ApiUser,
                 r.headers_mut().insert(header::LOCATION, loc);
             }
             if created.replayed {
-                r.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
+                r.headers_mut()
+                    .insert("idempotent-replayed", HeaderValue::from_static("true"));
             }
             r
         }
@@ -162,7 +185,11 @@ pub async fn create_encounter(State(st): State<AppState>, ApiUser(ctx): ApiUser,
     }
 }
 
-pub async fn get_encounter(State(st): State<AppState>, ApiUser(ctx): ApiUser, Path(id): Path<Uuid>) -> ApiResult {
+pub async fn get_encounter(
+    State(st): State<AppState>,
+    ApiUser(ctx): ApiUser,
+    Path(id): Path<Uuid>,
+) -> ApiResult {
     let v = cases::view_case(&st.app, &ctx, id).await?;
     ok(case_json(&v))
 }
@@ -173,12 +200,23 @@ pub struct OverrideBody {
     pub reason: String,
 }
 
-pub async fn override_encounter(State(st): State<AppState>, ApiUser(ctx): ApiUser, Path(id): Path<Uuid>, b: Result<Bytes, BytesRejection>) -> Response {
+pub async fn override_encounter(
+    State(st): State<AppState>,
+    ApiUser(ctx): ApiUser,
+    Path(id): Path<Uuid>,
+    b: Result<Bytes, BytesRejection>,
+) -> Response {
     let input: OverrideBody = match body(b) {
         Ok(i) => i,
         Err(r) => return r,
     };
-    then_case(&st, &ctx, id, cases::request_override(&st.app, &ctx, id, &input.reason).await).await
+    then_case(
+        &st,
+        &ctx,
+        id,
+        cases::request_override(&st.app, &ctx, id, &input.reason).await,
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -189,20 +227,42 @@ pub struct ReviewBody {
     pub note: String,
 }
 
-pub async fn review_override(State(st): State<AppState>, ApiUser(ctx): ApiUser, Path(id): Path<Uuid>, b: Result<Bytes, BytesRejection>) -> Response {
+pub async fn review_override(
+    State(st): State<AppState>,
+    ApiUser(ctx): ApiUser,
+    Path(id): Path<Uuid>,
+    b: Result<Bytes, BytesRejection>,
+) -> Response {
     let input: ReviewBody = match body(b) {
         Ok(i) => i,
         Err(r) => return r,
     };
-    then_case(&st, &ctx, id, cases::review_override(&st.app, &ctx, id, input.approve, &input.note).await).await
+    then_case(
+        &st,
+        &ctx,
+        id,
+        cases::review_override(&st.app, &ctx, id, input.approve, &input.note).await,
+    )
+    .await
 }
 
-pub async fn offer(State(st): State<AppState>, ApiUser(ctx): ApiUser, Path(id): Path<Uuid>, b: Result<Bytes, BytesRejection>) -> Response {
+pub async fn offer(
+    State(st): State<AppState>,
+    ApiUser(ctx): ApiUser,
+    Path(id): Path<Uuid>,
+    b: Result<Bytes, BytesRejection>,
+) -> Response {
     let input: OfferInput = match body(b) {
         Ok(i) => i,
         Err(r) => return r,
     };
-    then_case(&st, &ctx, id, cases::record_offer(&st.app, &ctx, id, &input).await).await
+    then_case(
+        &st,
+        &ctx,
+        id,
+        cases::record_offer(&st.app, &ctx, id, &input).await,
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -212,15 +272,31 @@ pub struct ReferBody {
     pub handoff_mode: String,
 }
 
-pub async fn refer_again(State(st): State<AppState>, ApiUser(ctx): ApiUser, Path(id): Path<Uuid>, b: Result<Bytes, BytesRejection>) -> Response {
+pub async fn refer_again(
+    State(st): State<AppState>,
+    ApiUser(ctx): ApiUser,
+    Path(id): Path<Uuid>,
+    b: Result<Bytes, BytesRejection>,
+) -> Response {
     let input: ReferBody = match body(b) {
         Ok(i) => i,
         Err(r) => return r,
     };
-    then_case(&st, &ctx, id, cases::refer_again(&st.app, &ctx, id, &input.provider_id, &input.handoff_mode).await).await
+    then_case(
+        &st,
+        &ctx,
+        id,
+        cases::refer_again(&st.app, &ctx, id, &input.provider_id, &input.handoff_mode).await,
+    )
+    .await
 }
 
-async fn then_case(st: &AppState, ctx: &handoff_app::Ctx, id: Uuid, r: Result<(), AppError>) -> Response {
+async fn then_case(
+    st: &AppState,
+    ctx: &handoff_app::Ctx,
+    id: Uuid,
+    r: Result<(), AppError>,
+) -> Response {
     if let Err(e) = r {
         return ApiError(e).into_response();
     }
@@ -230,16 +306,32 @@ async fn then_case(st: &AppState, ctx: &handoff_app::Ctx, id: Uuid, r: Result<()
     }
 }
 
-pub async fn search_participants(State(st): State<AppState>, ApiUser(ctx): ApiUser, Query(q): Query<HashMap<String, String>>) -> ApiResult {
+pub async fn search_participants(
+    State(st): State<AppState>,
+    ApiUser(ctx): ApiUser,
+    Query(q): Query<HashMap<String, String>>,
+) -> ApiResult {
     let dob = match q.get("dob").filter(|d| !d.is_empty()) {
-        Some(d) => Some(parse_date(d).ok_or_else(|| AppError::field("dob", "Use a date like 1990-04-21."))?),
+        Some(d) => Some(
+            parse_date(d).ok_or_else(|| AppError::field("dob", "Use a date like 1990-04-21."))?,
+        ),
         None => None,
     };
-    let rows = cases::search_participants(&st.app, &ctx, q.get("q").map(String::as_str).unwrap_or(""), dob).await?;
+    let rows = cases::search_participants(
+        &st.app,
+        &ctx,
+        q.get("q").map(String::as_str).unwrap_or(""),
+        dob,
+    )
+    .await?;
     ok(json!(rows.iter().map(|m| json!({"id": m.id, "first_name": m.first_name, "last_name": m.last_name, "dob": m.dob})).collect::<Vec<_>>()))
 }
 
-pub async fn referral_queue(State(st): State<AppState>, ApiUser(ctx): ApiUser, Query(q): Query<HashMap<String, String>>) -> ApiResult {
+pub async fn referral_queue(
+    State(st): State<AppState>,
+    ApiUser(ctx): ApiUser,
+    Query(q): Query<HashMap<String, String>>,
+) -> ApiResult {
     let all = q.get("all").is_some_and(|v| v == "1" || v == "true");
     let queue = referrals::queue(&st.app, &ctx, all).await?;
     ok(json!({
@@ -252,12 +344,21 @@ pub async fn referral_queue(State(st): State<AppState>, ApiUser(ctx): ApiUser, Q
     }))
 }
 
-pub async fn get_referral(State(st): State<AppState>, ApiUser(ctx): ApiUser, Path(id): Path<Uuid>) -> ApiResult {
+pub async fn get_referral(
+    State(st): State<AppState>,
+    ApiUser(ctx): ApiUser,
+    Path(id): Path<Uuid>,
+) -> ApiResult {
     let v = referrals::view(&st.app, &ctx, id).await?;
     ok(referral_json(&v))
 }
 
-pub async fn referral_event(State(st): State<AppState>, ApiUser(ctx): ApiUser, Path(id): Path<Uuid>, b: Result<Bytes, BytesRejection>) -> Response {
+pub async fn referral_event(
+    State(st): State<AppState>,
+    ApiUser(ctx): ApiUser,
+    Path(id): Path<Uuid>,
+    b: Result<Bytes, BytesRejection>,
+) -> Response {
     let input: ReferralActionInput = match body(b) {
         Ok(i) => i,
         Err(r) => return r,
@@ -284,12 +385,21 @@ pub async fn hold_queue(State(st): State<AppState>, ApiUser(ctx): ApiUser) -> Ap
     }))
 }
 
-pub async fn get_hold(State(st): State<AppState>, ApiUser(ctx): ApiUser, Path(id): Path<Uuid>) -> ApiResult {
+pub async fn get_hold(
+    State(st): State<AppState>,
+    ApiUser(ctx): ApiUser,
+    Path(id): Path<Uuid>,
+) -> ApiResult {
     let v = holds::view(&st.app, &ctx, id).await?;
     ok(hold_json(&v))
 }
 
-pub async fn decide_hold(State(st): State<AppState>, ApiUser(ctx): ApiUser, Path(id): Path<Uuid>, b: Result<Bytes, BytesRejection>) -> Response {
+pub async fn decide_hold(
+    State(st): State<AppState>,
+    ApiUser(ctx): ApiUser,
+    Path(id): Path<Uuid>,
+    b: Result<Bytes, BytesRejection>,
+) -> Response {
     let input: HoldDecisionInput = match body(b) {
         Ok(i) => i,
         Err(r) => return r,
@@ -303,15 +413,23 @@ pub async fn decide_hold(State(st): State<AppState>, ApiUser(ctx): ApiUser, Path
     }
 }
 
-pub async fn get_dashboard(State(st): State<AppState>, ApiUser(ctx): ApiUser, Query(q): Query<HashMap<String, String>>) -> ApiResult {
+pub async fn get_dashboard(
+    State(st): State<AppState>,
+    ApiUser(ctx): ApiUser,
+    Query(q): Query<HashMap<String, String>>,
+) -> ApiResult {
     let date = |k: &str| -> Result<Option<chrono::NaiveDate>, AppError> {
         match q.get(k).filter(|v| !v.is_empty()) {
             None => Ok(None),
-            Some(v) => parse_date(v).map(Some).ok_or_else(|| AppError::field(k, "Use a date like 2026-05-01.")),
+            Some(v) => parse_date(v)
+                .map(Some)
+                .ok_or_else(|| AppError::field(k, "Use a date like 2026-05-01.")),
         }
     };
     let v = dashboard::dashboard(&st.app, &ctx, date("from")?, date("to")?).await?;
-    ok(json!({ "program": v.program_name, "from": v.period.from, "to": v.period.to, "measures": v.dashboard }))
+    ok(
+        json!({ "program": v.program_name, "from": v.period.from, "to": v.period.to, "measures": v.dashboard }),
+    )
 }
 
 pub async fn deadlines(State(st): State<AppState>, ApiUser(ctx): ApiUser) -> ApiResult {

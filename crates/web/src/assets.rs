@@ -23,8 +23,14 @@ pub fn css_path() -> &'static str {
 pub async fn serve(Path(file): Path<String>) -> Response {
     if format!("/static/{file}") == css_path() {
         let mut r = CSS.into_response();
-        r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8"));
-        r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
+        r.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/css; charset=utf-8"),
+        );
+        r.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=31536000, immutable"),
+        );
         r
     } else {
         (StatusCode::NOT_FOUND, "not found").into_response()

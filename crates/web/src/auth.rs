@@ -11,7 +11,11 @@ use crate::AppState;
 use crate::error::{ApiError, problem};
 
 pub fn cookie_name(secure: bool) -> &'static str {
-    if secure { "__Host-handoff_session" } else { "handoff_session" }
+    if secure {
+        "__Host-handoff_session"
+    } else {
+        "handoff_session"
+    }
 }
 
 pub fn read_cookie(parts: &Parts, name: &str) -> Option<String> {
@@ -28,7 +32,10 @@ pub fn read_cookie(parts: &Parts, name: &str) -> Option<String> {
 
 pub fn session_cookie(secure: bool, value: &str, max_age_secs: i64) -> String {
     let secure_attr = if secure { "; Secure" } else { "" };
-    format!("{}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_secs}{secure_attr}", cookie_name(secure))
+    format!(
+        "{}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_secs}{secure_attr}",
+        cookie_name(secure)
+    )
 }
 
 pub fn client(parts: &Parts) -> (String, String) {
@@ -58,9 +65,16 @@ pub struct Session {
 impl FromRequestParts<AppState> for Session {
     type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let to_sign_in = || {
-            let next = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+            let next = parts
+                .uri
+                .path_and_query()
+                .map(|p| p.as_str())
+                .unwrap_or("/");
             let next: String = url_escape(next);
             Redirect::to(&format!("/sign-in?next={next}")).into_response()
         };
@@ -71,7 +85,12 @@ impl FromRequestParts<AppState> for Session {
             Ok(Some(s)) => {
                 let (ip, user_agent) = client(parts);
                 Ok(Session {
-                    ctx: Ctx { actor: s.ctx_actor, display_name: s.display_name, ip, user_agent },
+                    ctx: Ctx {
+                        actor: s.ctx_actor,
+                        display_name: s.display_name,
+                        ip,
+                        user_agent,
+                    },
                     csrf: s.csrf,
                     token,
                 })
@@ -85,7 +104,9 @@ impl FromRequestParts<AppState> for Session {
 fn url_escape(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'/' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'/' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -97,10 +118,21 @@ pub struct ApiUser(pub Ctx);
 impl FromRequestParts<AppState> for ApiUser {
     type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let unauthorized = || {
-            let mut r = problem(StatusCode::UNAUTHORIZED, "Unauthorized", "Send a valid API token: Authorization: Bearer <token>.", None);
-            r.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
+            let mut r = problem(
+                StatusCode::UNAUTHORIZED,
+                "Unauthorized",
+                "Send a valid API token: Authorization: Bearer <token>.",
+                None,
+            );
+            r.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                header::HeaderValue::from_static("Bearer"),
+            );
             r
         };
         let token = parts
@@ -115,7 +147,12 @@ impl FromRequestParts<AppState> for ApiUser {
         match auth::resolve_token(&state.app, &token).await {
             Ok(Some((actor, display_name))) => {
                 let (ip, user_agent) = client(parts);
-                Ok(ApiUser(Ctx { actor, display_name, ip, user_agent }))
+                Ok(ApiUser(Ctx {
+                    actor,
+                    display_name,
+                    ip,
+                    user_agent,
+                }))
             }
             Ok(None) => Err(unauthorized()),
             Err(e) => Err(ApiError(e).into_response()),
@@ -128,7 +165,9 @@ pub fn check_csrf(session: &Session, submitted: &str) -> Result<(), AppError> {
     if !submitted.is_empty() && constant_time_eq(submitted.as_bytes(), session.csrf.as_bytes()) {
         Ok(())
     } else {
-        Err(AppError::Conflict("This form has expired. Reload the page and submit it again.".into()))
+        Err(AppError::Conflict(
+            "This form has expired. Reload the page and submit it again.".into(),
+        ))
     }
 }
 

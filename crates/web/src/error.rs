@@ -17,11 +17,15 @@ pub fn status_of(e: &AppError) -> StatusCode {
 /// What a person or client may be told: never internal details.
 pub fn public_message(e: &AppError) -> String {
     match e {
-        AppError::NotFound => "Not found. It may not exist, or you may not have access to it.".into(),
+        AppError::NotFound => {
+            "Not found. It may not exist, or you may not have access to it.".into()
+        }
         AppError::Unauthenticated => "Sign in first.".into(),
         AppError::Invalid(f) => format!("Please correct: {f}"),
         AppError::Conflict(m) | AppError::Rule(m) => m.clone(),
-        AppError::Internal(_) => "Something went wrong on our side. Nothing was saved; please try again.".into(),
+        AppError::Internal(_) => {
+            "Something went wrong on our side. Nothing was saved; please try again.".into()
+        }
     }
 }
 
@@ -34,7 +38,12 @@ impl From<AppError> for ApiError {
     }
 }
 
-pub fn problem(status: StatusCode, title: &str, detail: &str, errors: Option<serde_json::Value>) -> Response {
+pub fn problem(
+    status: StatusCode,
+    title: &str,
+    detail: &str,
+    errors: Option<serde_json::Value>,
+) -> Response {
     let mut body = serde_json::json!({
         "type": "about:blank",
         "title": title,
@@ -45,7 +54,10 @@ pub fn problem(status: StatusCode, title: &str, detail: &str, errors: Option<ser
         body["errors"] = e;
     }
     let mut resp = (status, body.to_string()).into_response();
-    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/problem+json"),
+    );
     resp
 }
 

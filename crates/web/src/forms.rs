@@ -11,33 +11,56 @@ pub struct Fields {
 
 impl Fields {
     pub fn parse(body: &[u8]) -> Result<Fields, FieldErrors> {
-        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body)
-            .map_err(|_| FieldErrors::single("form", "The form could not be read. Reload the page and try again."))?;
-        Ok(Fields { pairs, used: Default::default() })
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body).map_err(|_| {
+            FieldErrors::single(
+                "form",
+                "The form could not be read. Reload the page and try again.",
+            )
+        })?;
+        Ok(Fields {
+            pairs,
+            used: Default::default(),
+        })
     }
 
     /// The first value of a field ("" if absent).
     pub fn get(&mut self, name: &str) -> String {
         self.used.insert(name.to_string());
-        self.pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default()
+        self.pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
     }
 
     pub fn all(&mut self, name: &str) -> Vec<String> {
         self.used.insert(name.to_string());
-        self.pairs.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect()
+        self.pairs
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
     }
 
     /// Fields named `prefix[i].name`, grouped by index, in index order.
     pub fn indexed(&mut self, prefix: &str) -> BTreeMap<usize, BTreeMap<String, String>> {
         let mut out: BTreeMap<usize, BTreeMap<String, String>> = BTreeMap::new();
         for (k, v) in &self.pairs {
-            let Some(rest) = k.strip_prefix(prefix).and_then(|r| r.strip_prefix('[')) else { continue };
-            let Some((idx, name)) = rest.split_once("].") else { continue };
-            let Ok(i) = idx.parse::<usize>() else { continue };
+            let Some(rest) = k.strip_prefix(prefix).and_then(|r| r.strip_prefix('[')) else {
+                continue;
+            };
+            let Some((idx, name)) = rest.split_once("].") else {
+                continue;
+            };
+            let Ok(i) = idx.parse::<usize>() else {
+                continue;
+            };
             if i >= 20 {
                 continue;
             }
-            out.entry(i).or_default().insert(name.to_string(), v.clone());
+            out.entry(i)
+                .or_default()
+                .insert(name.to_string(), v.clone());
             self.used.insert(k.clone());
         }
         out
@@ -54,7 +77,10 @@ impl Fields {
         if unknown.is_empty() {
             Ok(())
         } else {
-            Err(FieldErrors::single("form", format!("Unknown field(s): {}.", unknown.join(", "))))
+            Err(FieldErrors::single(
+                "form",
+                format!("Unknown field(s): {}.", unknown.join(", ")),
+            ))
         }
     }
 }

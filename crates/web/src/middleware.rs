@@ -13,12 +13,27 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
     let is_static = req.uri().path().starts_with("/static/");
     let mut resp = next.run(req).await;
     let h = resp.headers_mut();
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-    h.insert("permissions-policy", HeaderValue::from_static("camera=(), microphone=(), geolocation=()"));
-    h.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    h.insert(
+        "permissions-policy",
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
+    );
+    h.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
     if !is_static && !h.contains_key(header::CACHE_CONTROL) {
         // Pages hold personal data: never cache them.
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -33,13 +48,26 @@ pub async fn same_origin(req: Request, next: Next) -> Response {
         let h = req.headers();
         if let Some(site) = h.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
             if site != "same-origin" && site != "none" {
-                return problem(StatusCode::FORBIDDEN, "Forbidden", "Cross-site request refused.", None);
+                return problem(
+                    StatusCode::FORBIDDEN,
+                    "Forbidden",
+                    "Cross-site request refused.",
+                    None,
+                );
             }
         } else if let Some(origin) = h.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
-            let host = h.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+            let host = h
+                .get(header::HOST)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
             let origin_host = origin.split_once("://").map(|(_, r)| r).unwrap_or(origin);
             if origin == "null" || origin_host != host {
-                return problem(StatusCode::FORBIDDEN, "Forbidden", "Cross-site request refused.", None);
+                return problem(
+                    StatusCode::FORBIDDEN,
+                    "Forbidden",
+                    "Cross-site request refused.",
+                    None,
+                );
             }
         }
     }

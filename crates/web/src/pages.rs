@@ -18,7 +18,10 @@ use handoff_app::referrals::{Queue, ReferralActionInput, ReferralView};
 use handoff_app::{AppError, Ctx, admin, auth as app_auth, cases, dashboard, holds, referrals};
 use handoff_domain::eligibility::{Attestation, Outcome};
 use handoff_domain::hold::DeadlineStatus;
-use handoff_domain::input::{EncounterInput, HoldDecisionInput, MAX_OFFENSES, OffenseInput, OfferInput, parse_date, parse_local_datetime};
+use handoff_domain::input::{
+    EncounterInput, HoldDecisionInput, MAX_OFFENSES, OffenseInput, OfferInput, parse_date,
+    parse_local_datetime,
+};
 use handoff_domain::progress::ProgressStatus;
 use handoff_domain::{Ethnicity, ExitKind, FieldErrors, OrgKind, Race, Role, Sex};
 use handoff_storage::{EncounterListRow, PendingOverrideRow};
@@ -73,21 +76,23 @@ pub fn nav_for(ctx: &Ctx) -> Vec<(&'static str, &'static str)> {
 }
 
 fn notice_text(code: &str) -> Option<String> {
-    Some(match code {
-        "encounter" => "Encounter recorded.",
-        "offer" => "Offer recorded.",
-        "override" => "Override recorded.",
-        "reviewed" => "Override reviewed.",
-        "referral" => "Referral sent.",
-        "event" => "Saved.",
-        "decision" => "Decision recorded.",
-        "user" => "User created.",
-        "membership" => "Role added.",
-        "shift" => "Roster updated.",
-        "signed_out" => "You are signed out.",
-        _ => return None,
-    }
-    .to_string())
+    Some(
+        match code {
+            "encounter" => "Encounter recorded.",
+            "offer" => "Offer recorded.",
+            "override" => "Override recorded.",
+            "reviewed" => "Override reviewed.",
+            "referral" => "Referral sent.",
+            "event" => "Saved.",
+            "decision" => "Decision recorded.",
+            "user" => "User created.",
+            "membership" => "Role added.",
+            "shift" => "Roster updated.",
+            "signed_out" => "You are signed out.",
+            _ => return None,
+        }
+        .to_string(),
+    )
 }
 
 impl Layout {
@@ -102,7 +107,14 @@ impl Layout {
         }
     }
     fn anonymous(title: &str) -> Layout {
-        Layout { title: title.into(), user: None, nav: vec![], csrf: String::new(), css: css_path(), notice: None }
+        Layout {
+            title: title.into(),
+            user: None,
+            nav: vec![],
+            csrf: String::new(),
+            css: css_path(),
+            notice: None,
+        }
     }
 }
 
@@ -130,14 +142,28 @@ struct ErrorPage {
 
 pub fn error_page(e: &AppError) -> Response {
     let status = status_of(e);
-    render(status, &ErrorPage { layout: Layout::anonymous("Error"), status: status.as_u16(), message: public_message(e) })
+    render(
+        status,
+        &ErrorPage {
+            layout: Layout::anonymous("Error"),
+            status: status.as_u16(),
+            message: public_message(e),
+        },
+    )
 }
 
 fn error_for(s: &Session, e: &AppError) -> Response {
     let status = status_of(e);
     let mut layout = Layout::new(status.canonical_reason().unwrap_or("Error"), s, None);
     layout.notice = None;
-    render(status, &ErrorPage { layout, status: status.as_u16(), message: public_message(e) })
+    render(
+        status,
+        &ErrorPage {
+            layout,
+            status: status.as_u16(),
+            message: public_message(e),
+        },
+    )
 }
 
 /// Helpers the templates call.
@@ -195,16 +221,32 @@ struct SignInPage {
 }
 
 fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') { next.to_string() } else { "/".into() }
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next.to_string()
+    } else {
+        "/".into()
+    }
 }
 
 pub async fn sign_in_form(Query(q): Query<HashMap<String, String>>) -> Response {
     let mut layout = Layout::anonymous("Sign in");
     layout.notice = q.get("notice").and_then(|n| notice_text(n));
-    render(StatusCode::OK, &SignInPage { layout, username: String::new(), error: None, next: safe_next(q.get("next").map(String::as_str).unwrap_or("/")) })
+    render(
+        StatusCode::OK,
+        &SignInPage {
+            layout,
+            username: String::new(),
+            error: None,
+            next: safe_next(q.get("next").map(String::as_str).unwrap_or("/")),
+        },
+    )
 }
 
-pub async fn sign_in(State(st): State<AppState>, parts: axum::http::request::Parts, body: Bytes) -> Response {
+pub async fn sign_in(
+    State(st): State<AppState>,
+    parts: axum::http::request::Parts,
+    body: Bytes,
+) -> Response {
     let mut f = match Fields::parse(&body) {
         Ok(f) => f,
         Err(e) => return error_page(&AppError::Invalid(e)),
@@ -217,14 +259,21 @@ pub async fn sign_in(State(st): State<AppState>, parts: axum::http::request::Par
         Ok(session) => {
             let max_age = st.app.settings.session_max_hours * 3600;
             let mut r = see_other(&next);
-            if let Ok(v) = HeaderValue::from_str(&session_cookie(st.secure_cookies, &session.token, max_age)) {
+            if let Ok(v) =
+                HeaderValue::from_str(&session_cookie(st.secure_cookies, &session.token, max_age))
+            {
                 r.headers_mut().insert(header::SET_COOKIE, v);
             }
             r
         }
         Err(AppError::Invalid(e)) => render(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &SignInPage { layout: Layout::anonymous("Sign in"), username, error: e.0.first().map(|x| x.message.clone()), next },
+            &SignInPage {
+                layout: Layout::anonymous("Sign in"),
+                username,
+                error: e.0.first().map(|x| x.message.clone()),
+                next,
+            },
         ),
         Err(e) => error_page(&e),
     }
@@ -251,7 +300,12 @@ pub async fn sign_out(State(st): State<AppState>, s: Session, body: Bytes) -> Re
 pub async fn home(s: Session) -> Response {
     match nav_for(&s.ctx).first() {
         Some((href, _)) => see_other(href),
-        None => error_for(&s, &AppError::Rule("Your account has no role in a program yet. Ask the administrator.".into())),
+        None => error_for(
+            &s,
+            &AppError::Rule(
+                "Your account has no role in a program yet. Ask the administrator.".into(),
+            ),
+        ),
     }
 }
 
@@ -281,31 +335,66 @@ impl Fmt for EncountersPage {
 
 impl EncountersPage {
     fn status(&self, r: &EncounterListRow) -> String {
-        match (r.eligible, r.override_status.as_deref(), r.offer_accepted, r.hold_state.as_deref()) {
-            (_, _, Some(true), Some(h)) => handoff_domain::hold::HoldState::parse(h).map(|s| s.label().to_string()).unwrap_or_default(),
+        match (
+            r.eligible,
+            r.override_status.as_deref(),
+            r.offer_accepted,
+            r.hold_state.as_deref(),
+        ) {
+            (_, _, Some(true), Some(h)) => handoff_domain::hold::HoldState::parse(h)
+                .map(|s| s.label().to_string())
+                .unwrap_or_default(),
             (_, _, Some(false), _) => "Declined".into(),
-            (Some(true), _, None, _) | (_, Some("approved"), None, _) => "Eligible: record the offer".into(),
+            (Some(true), _, None, _) | (_, Some("approved"), None, _) => {
+                "Eligible: record the offer".into()
+            }
             (_, Some("pending"), _, _) => "Override awaiting a supervisor".into(),
             _ => "Not eligible".into(),
         }
     }
 }
 
-pub async fn encounters(State(st): State<AppState>, s: Session, Query(q): Query<HashMap<String, String>>) -> Response {
+pub async fn encounters(
+    State(st): State<AppState>,
+    s: Session,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     let rows = match cases::my_encounters(&st.app, &s.ctx).await {
         Ok(r) => r,
         Err(e) => return error_for(&s, &e),
     };
     let tz = program_tz(&st, &s.ctx).await;
     let supervisor = s.ctx.actor.has_role(Role::Supervisor);
-    render(StatusCode::OK, &EncountersPage { layout: Layout::new(if supervisor { "Agency encounters" } else { "My encounters" }, &s, q.get("notice")), rows, tz, supervisor })
+    render(
+        StatusCode::OK,
+        &EncountersPage {
+            layout: Layout::new(
+                if supervisor {
+                    "Agency encounters"
+                } else {
+                    "My encounters"
+                },
+                &s,
+                q.get("notice"),
+            ),
+            rows,
+            tz,
+            supervisor,
+        },
+    )
 }
 
 async fn program_tz(st: &AppState, ctx: &Ctx) -> Tz {
-    let Some(pid) = ctx.program_id() else { return chrono_tz::UTC };
+    let Some(pid) = ctx.program_id() else {
+        return chrono_tz::UTC;
+    };
     match st.app.store.read().await {
         Ok(mut tx) => {
-            let tz = tx.program(pid).await.map(|p| handoff_app::program_tz(&p)).unwrap_or(chrono_tz::UTC);
+            let tz = tx
+                .program(pid)
+                .await
+                .map(|p| handoff_app::program_tz(&p))
+                .unwrap_or(chrono_tz::UTC);
             let _ = tx.rollback().await;
             tz
         }
@@ -343,18 +432,37 @@ impl NewEncounterPage {
         sel(a, b)
     }
     fn attested(&self, code: &str) -> &'static str {
-        if self.input.attestations.iter().any(|a| a == code) { "checked" } else { "" }
+        if self.input.attestations.iter().any(|a| a == code) {
+            "checked"
+        } else {
+            ""
+        }
     }
     fn existing_id(&self) -> String {
-        self.errors.get("existing_participant_id").unwrap_or("").to_string()
+        self.errors
+            .get("existing_participant_id")
+            .unwrap_or("")
+            .to_string()
     }
 }
 
-fn pairs<T: Copy>(all: &[T], code: fn(T) -> &'static str, label: fn(T) -> &'static str) -> Vec<(&'static str, &'static str)> {
+fn pairs<T: Copy>(
+    all: &[T],
+    code: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+) -> Vec<(&'static str, &'static str)> {
     all.iter().map(|x| (code(*x), label(*x))).collect()
 }
 
-async fn new_encounter_page(st: &AppState, s: &Session, input: EncounterInput, errors: FieldErrors, q: String, dob: String, searched: bool) -> Response {
+async fn new_encounter_page(
+    st: &AppState,
+    s: &Session,
+    input: EncounterInput,
+    errors: FieldErrors,
+    q: String,
+    dob: String,
+    searched: bool,
+) -> Response {
     let form = match cases::encounter_form(&st.app, &s.ctx).await {
         Ok(f) => f,
         Err(e) => return error_for(s, &e),
@@ -384,30 +492,44 @@ async fn new_encounter_page(st: &AppState, s: &Session, input: EncounterInput, e
         None
     } else {
         // The chosen person is shown by name: searched again by id among the matches.
-        matches.iter().find(|m| m.id.to_string() == input.participant_id).cloned()
+        matches
+            .iter()
+            .find(|m| m.id.to_string() == input.participant_id)
+            .cloned()
     };
     let mut errors = errors;
     errors.0.extend(search_errors.0);
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    render(status, &NewEncounterPage {
-        layout: Layout::new("New encounter", s, None),
-        form,
-        input,
-        errors,
-        q,
-        dob,
-        searched,
-        matches,
-        chosen,
-        idem_key: Uuid::now_v7().to_string(),
-        sexes: pairs(Sex::ALL, Sex::as_str, Sex::label),
-        races: pairs(Race::ALL, Race::as_str, Race::label),
-        ethnicities: pairs(Ethnicity::ALL, Ethnicity::as_str, Ethnicity::label),
-        attestations: pairs(Attestation::ALL, Attestation::as_str, Attestation::label),
-    })
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    render(
+        status,
+        &NewEncounterPage {
+            layout: Layout::new("New encounter", s, None),
+            form,
+            input,
+            errors,
+            q,
+            dob,
+            searched,
+            matches,
+            chosen,
+            idem_key: Uuid::now_v7().to_string(),
+            sexes: pairs(Sex::ALL, Sex::as_str, Sex::label),
+            races: pairs(Race::ALL, Race::as_str, Race::label),
+            ethnicities: pairs(Ethnicity::ALL, Ethnicity::as_str, Ethnicity::label),
+            attestations: pairs(Attestation::ALL, Attestation::as_str, Attestation::label),
+        },
+    )
 }
 
-pub async fn encounter_new(State(st): State<AppState>, s: Session, Query(q): Query<HashMap<String, String>>) -> Response {
+pub async fn encounter_new(
+    State(st): State<AppState>,
+    s: Session,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     let query = q.get("q").cloned().unwrap_or_default();
     let dob = q.get("dob").cloned().unwrap_or_default();
     let mut input = EncounterInput::default();
@@ -423,7 +545,13 @@ fn encounter_input(f: &mut Fields) -> EncounterInput {
     let mut offenses = Vec::new();
     for (_, o) in f.indexed("offenses") {
         let g = |k: &str| o.get(k).cloned().unwrap_or_default();
-        offenses.push(OffenseInput { code: g("code"), drug_activity: g("drug_activity"), drug_type: g("drug_type"), quantity: g("quantity"), unit: g("unit") });
+        offenses.push(OffenseInput {
+            code: g("code"),
+            drug_activity: g("drug_activity"),
+            drug_type: g("drug_type"),
+            quantity: g("quantity"),
+            unit: g("unit"),
+        });
     }
     EncounterInput {
         occurred_at: f.get("occurred_at"),
@@ -516,33 +644,93 @@ impl CasePage {
     }
 }
 
-async fn case_page(st: &AppState, s: &Session, id: Uuid, notice: Option<&String>, errors: FieldErrors, offer: OfferInput, override_reason: String) -> Response {
+async fn case_page(
+    st: &AppState,
+    s: &Session,
+    id: Uuid,
+    notice: Option<&String>,
+    errors: FieldErrors,
+    offer: OfferInput,
+    override_reason: String,
+) -> Response {
     match cases::view_case(&st.app, &s.ctx, id).await {
         Ok(v) => {
-            let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+            let status = if errors.is_empty() {
+                StatusCode::OK
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
             let title = format!("Encounter {}", v.encounter.reference);
-            render(status, &CasePage { layout: Layout::new(title, s, notice), v, errors, offer, override_reason, review_note: String::new() })
+            render(
+                status,
+                &CasePage {
+                    layout: Layout::new(title, s, notice),
+                    v,
+                    errors,
+                    offer,
+                    override_reason,
+                    review_note: String::new(),
+                },
+            )
         }
         Err(e) => error_for(s, &e),
     }
 }
 
-pub async fn case(State(st): State<AppState>, s: Session, Path(id): Path<Uuid>, Query(q): Query<HashMap<String, String>>) -> Response {
-    case_page(&st, &s, id, q.get("notice"), FieldErrors::new(), OfferInput::default(), String::new()).await
+pub async fn case(
+    State(st): State<AppState>,
+    s: Session,
+    Path(id): Path<Uuid>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    case_page(
+        &st,
+        &s,
+        id,
+        q.get("notice"),
+        FieldErrors::new(),
+        OfferInput::default(),
+        String::new(),
+    )
+    .await
 }
 
 /// Runs a service for a case form; a validation or rule error re-renders the case page
 /// with the user's input.
-async fn case_action(st: &AppState, s: &Session, id: Uuid, result: Result<(), AppError>, notice: &str, offer: OfferInput, override_reason: String) -> Response {
+async fn case_action(
+    st: &AppState,
+    s: &Session,
+    id: Uuid,
+    result: Result<(), AppError>,
+    notice: &str,
+    offer: OfferInput,
+    override_reason: String,
+) -> Response {
     match result {
         Ok(()) => see_other(&format!("/encounters/{id}?notice={notice}")),
         Err(AppError::Invalid(e)) => case_page(st, s, id, None, e, offer, override_reason).await,
-        Err(AppError::Rule(m)) | Err(AppError::Conflict(m)) => case_page(st, s, id, None, FieldErrors::single("form", m), offer, override_reason).await,
+        Err(AppError::Rule(m)) | Err(AppError::Conflict(m)) => {
+            case_page(
+                st,
+                s,
+                id,
+                None,
+                FieldErrors::single("form", m),
+                offer,
+                override_reason,
+            )
+            .await
+        }
         Err(e) => error_for(s, &e),
     }
 }
 
-pub async fn case_override(State(st): State<AppState>, s: Session, Path(id): Path<Uuid>, body: Bytes) -> Response {
+pub async fn case_override(
+    State(st): State<AppState>,
+    s: Session,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> Response {
     let mut f = match form(&s, &body) {
         Ok(f) => f,
         Err(e) => return error_for(&s, &e),
@@ -555,7 +743,12 @@ pub async fn case_override(State(st): State<AppState>, s: Session, Path(id): Pat
     case_action(&st, &s, id, r, "override", OfferInput::default(), reason).await
 }
 
-pub async fn case_override_review(State(st): State<AppState>, s: Session, Path(id): Path<Uuid>, body: Bytes) -> Response {
+pub async fn case_override_review(
+    State(st): State<AppState>,
+    s: Session,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> Response {
     let mut f = match form(&s, &body) {
         Ok(f) => f,
         Err(e) => return error_for(&s, &e),
@@ -568,7 +761,16 @@ pub async fn case_override_review(State(st): State<AppState>, s: Session, Path(i
         (Ok(()), "reject") => cases::review_override(&st.app, &s.ctx, id, false, &note).await,
         _ => Err(AppError::field("decision", "Choose approve or refuse.")),
     };
-    case_action(&st, &s, id, r, "reviewed", OfferInput::default(), String::new()).await
+    case_action(
+        &st,
+        &s,
+        id,
+        r,
+        "reviewed",
+        OfferInput::default(),
+        String::new(),
+    )
+    .await
 }
 
 fn offer_input(f: &mut Fields) -> OfferInput {
@@ -585,7 +787,12 @@ fn offer_input(f: &mut Fields) -> OfferInput {
     }
 }
 
-pub async fn case_offer(State(st): State<AppState>, s: Session, Path(id): Path<Uuid>, body: Bytes) -> Response {
+pub async fn case_offer(
+    State(st): State<AppState>,
+    s: Session,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> Response {
     let mut f = match form(&s, &body) {
         Ok(f) => f,
         Err(e) => return error_for(&s, &e),
@@ -598,7 +805,12 @@ pub async fn case_offer(State(st): State<AppState>, s: Session, Path(id): Path<U
     case_action(&st, &s, id, r, "offer", input, String::new()).await
 }
 
-pub async fn case_refer(State(st): State<AppState>, s: Session, Path(id): Path<Uuid>, body: Bytes) -> Response {
+pub async fn case_refer(
+    State(st): State<AppState>,
+    s: Session,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> Response {
     let mut f = match form(&s, &body) {
         Ok(f) => f,
         Err(e) => return error_for(&s, &e),
@@ -609,7 +821,20 @@ pub async fn case_refer(State(st): State<AppState>, s: Session, Path(id): Path<U
         Ok(()) => cases::refer_again(&st.app, &s.ctx, id, &provider, &mode).await,
         Err(e) => Err(AppError::Invalid(e)),
     };
-    case_action(&st, &s, id, r, "referral", OfferInput { provider_id: provider, handoff_mode: mode, ..Default::default() }, String::new()).await
+    case_action(
+        &st,
+        &s,
+        id,
+        r,
+        "referral",
+        OfferInput {
+            provider_id: provider,
+            handoff_mode: mode,
+            ..Default::default()
+        },
+        String::new(),
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -630,7 +855,13 @@ impl SlipPage {
 
 pub async fn slip(State(st): State<AppState>, s: Session, Path(id): Path<Uuid>) -> Response {
     match cases::slip(&st.app, &s.ctx, id).await {
-        Ok(slip) => render(StatusCode::OK, &SlipPage { layout: Layout::new("Referral slip", &s, None), s: slip }),
+        Ok(slip) => render(
+            StatusCode::OK,
+            &SlipPage {
+                layout: Layout::new("Referral slip", &s, None),
+                s: slip,
+            },
+        ),
         Err(e) => error_for(&s, &e),
     }
 }
@@ -653,7 +884,14 @@ pub async fn overrides(State(st): State<AppState>, s: Session) -> Response {
     match cases::pending_overrides(&st.app, &s.ctx).await {
         Ok(rows) => {
             let tz = program_tz(&st, &s.ctx).await;
-            render(StatusCode::OK, &OverridesPage { layout: Layout::new("Overrides awaiting review", &s, None), rows, tz })
+            render(
+                StatusCode::OK,
+                &OverridesPage {
+                    layout: Layout::new("Overrides awaiting review", &s, None),
+                    rows,
+                    tz,
+                },
+            )
         }
         Err(e) => error_for(&s, &e),
     }
@@ -682,15 +920,34 @@ impl QueuePage {
 }
 
 fn status_label(status: &str, business: &str) -> String {
-    let s = handoff_domain::referral::ReferralStatus::parse(status).map(|s| s.label()).unwrap_or(status);
-    let b = handoff_domain::referral::BusinessStatus::parse(business).map(|s| s.label()).unwrap_or(business);
-    if s == b { s.to_string() } else { format!("{s}: {b}") }
+    let s = handoff_domain::referral::ReferralStatus::parse(status)
+        .map(|s| s.label())
+        .unwrap_or(status);
+    let b = handoff_domain::referral::BusinessStatus::parse(business)
+        .map(|s| s.label())
+        .unwrap_or(business);
+    if s == b {
+        s.to_string()
+    } else {
+        format!("{s}: {b}")
+    }
 }
 
-pub async fn queue(State(st): State<AppState>, s: Session, Query(q): Query<HashMap<String, String>>) -> Response {
+pub async fn queue(
+    State(st): State<AppState>,
+    s: Session,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     let closed = q.get("all").is_some_and(|v| v == "1");
     match referrals::queue(&st.app, &s.ctx, closed).await {
-        Ok(queue) => render(StatusCode::OK, &QueuePage { layout: Layout::new("Referral queue", &s, q.get("notice")), q: queue, closed }),
+        Ok(queue) => render(
+            StatusCode::OK,
+            &QueuePage {
+                layout: Layout::new("Referral queue", &s, q.get("notice")),
+                q: queue,
+                closed,
+            },
+        ),
         Err(e) => error_for(&s, &e),
     }
 }
@@ -723,30 +980,71 @@ impl ReferralPage {
         status_label(&self.v.referral.status, &self.v.referral.business_status)
     }
     fn event_label(&self, kind: &str) -> String {
-        handoff_domain::referral::ActionKind::parse(kind).map(|a| a.label().to_string()).unwrap_or_else(|| kind.to_string())
+        handoff_domain::referral::ActionKind::parse(kind)
+            .map(|a| a.label().to_string())
+            .unwrap_or_else(|| kind.to_string())
     }
     fn has(&self, action: &str) -> bool {
         self.v.actions.iter().any(|a| a.as_str() == action)
     }
 }
 
-async fn referral_page(st: &AppState, s: &Session, id: Uuid, notice: Option<&String>, errors: FieldErrors, input: ReferralActionInput) -> Response {
+async fn referral_page(
+    st: &AppState,
+    s: &Session,
+    id: Uuid,
+    notice: Option<&String>,
+    errors: FieldErrors,
+    input: ReferralActionInput,
+) -> Response {
     match referrals::view(&st.app, &s.ctx, id).await {
         Ok(v) => {
-            let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+            let status = if errors.is_empty() {
+                StatusCode::OK
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
             let version = v.referral.updated_at.to_rfc3339();
             let title = format!("Referral {}", v.reference);
-            render(status, &ReferralPage { layout: Layout::new(title, s, notice), v, errors, input, exit_kinds: pairs(ExitKind::ALL, ExitKind::as_str, ExitKind::label), version })
+            render(
+                status,
+                &ReferralPage {
+                    layout: Layout::new(title, s, notice),
+                    v,
+                    errors,
+                    input,
+                    exit_kinds: pairs(ExitKind::ALL, ExitKind::as_str, ExitKind::label),
+                    version,
+                },
+            )
         }
         Err(e) => error_for(s, &e),
     }
 }
 
-pub async fn referral(State(st): State<AppState>, s: Session, Path(id): Path<Uuid>, Query(q): Query<HashMap<String, String>>) -> Response {
-    referral_page(&st, &s, id, q.get("notice"), FieldErrors::new(), ReferralActionInput::default()).await
+pub async fn referral(
+    State(st): State<AppState>,
+    s: Session,
+    Path(id): Path<Uuid>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    referral_page(
+        &st,
+        &s,
+        id,
+        q.get("notice"),
+        FieldErrors::new(),
+        ReferralActionInput::default(),
+    )
+    .await
 }
 
-pub async fn referral_event(State(st): State<AppState>, s: Session, Path(id): Path<Uuid>, body: Bytes) -> Response {
+pub async fn referral_event(
+    State(st): State<AppState>,
+    s: Session,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> Response {
     let mut f = match form(&s, &body) {
         Ok(f) => f,
         Err(e) => return error_for(&s, &e),
@@ -767,7 +1065,9 @@ pub async fn referral_event(State(st): State<AppState>, s: Session, Path(id): Pa
     match r {
         Ok(()) => see_other(&format!("/referrals/{id}?notice=event")),
         Err(AppError::Invalid(e)) => referral_page(&st, &s, id, None, e, input).await,
-        Err(AppError::Rule(m)) | Err(AppError::Conflict(m)) => referral_page(&st, &s, id, None, FieldErrors::single("form", m), input).await,
+        Err(AppError::Rule(m)) | Err(AppError::Conflict(m)) => {
+            referral_page(&st, &s, id, None, FieldErrors::single("form", m), input).await
+        }
         Err(e) => error_for(&s, &e),
     }
 }
@@ -796,9 +1096,19 @@ impl HoldsPage {
     }
 }
 
-pub async fn holds_queue(State(st): State<AppState>, s: Session, Query(q): Query<HashMap<String, String>>) -> Response {
+pub async fn holds_queue(
+    State(st): State<AppState>,
+    s: Session,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     match holds::queue(&st.app, &s.ctx).await {
-        Ok(queue) => render(StatusCode::OK, &HoldsPage { layout: Layout::new("Held charges", &s, q.get("notice")), q: queue }),
+        Ok(queue) => render(
+            StatusCode::OK,
+            &HoldsPage {
+                layout: Layout::new("Held charges", &s, q.get("notice")),
+                q: queue,
+            },
+        ),
         Err(e) => error_for(&s, &e),
     }
 }
@@ -830,27 +1140,68 @@ impl HoldPage {
     }
 }
 
-async fn hold_page(st: &AppState, s: &Session, id: Uuid, notice: Option<&String>, errors: FieldErrors, input: HoldDecisionInput) -> Response {
+async fn hold_page(
+    st: &AppState,
+    s: &Session,
+    id: Uuid,
+    notice: Option<&String>,
+    errors: FieldErrors,
+    input: HoldDecisionInput,
+) -> Response {
     match holds::view(&st.app, &s.ctx, id).await {
         Ok(v) => {
-            let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+            let status = if errors.is_empty() {
+                StatusCode::OK
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
             let title = format!("Held charge {}", v.reference);
-            render(status, &HoldPage { layout: Layout::new(title, s, notice), v, errors, input })
+            render(
+                status,
+                &HoldPage {
+                    layout: Layout::new(title, s, notice),
+                    v,
+                    errors,
+                    input,
+                },
+            )
         }
         Err(e) => error_for(s, &e),
     }
 }
 
-pub async fn hold(State(st): State<AppState>, s: Session, Path(id): Path<Uuid>, Query(q): Query<HashMap<String, String>>) -> Response {
-    hold_page(&st, &s, id, q.get("notice"), FieldErrors::new(), HoldDecisionInput::default()).await
+pub async fn hold(
+    State(st): State<AppState>,
+    s: Session,
+    Path(id): Path<Uuid>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    hold_page(
+        &st,
+        &s,
+        id,
+        q.get("notice"),
+        FieldErrors::new(),
+        HoldDecisionInput::default(),
+    )
+    .await
 }
 
-pub async fn hold_decide(State(st): State<AppState>, s: Session, Path(id): Path<Uuid>, body: Bytes) -> Response {
+pub async fn hold_decide(
+    State(st): State<AppState>,
+    s: Session,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> Response {
     let mut f = match form(&s, &body) {
         Ok(f) => f,
         Err(e) => return error_for(&s, &e),
     };
-    let input = HoldDecisionInput { decision: f.get("decision"), reason: f.get("reason"), new_deadline: f.get("new_deadline") };
+    let input = HoldDecisionInput {
+        decision: f.get("decision"),
+        reason: f.get("reason"),
+        new_deadline: f.get("new_deadline"),
+    };
     let r = match f.finish() {
         Ok(()) => holds::decide(&st.app, &s.ctx, id, &input).await,
         Err(e) => Err(AppError::Invalid(e)),
@@ -858,7 +1209,9 @@ pub async fn hold_decide(State(st): State<AppState>, s: Session, Path(id): Path<
     match r {
         Ok(()) => see_other(&format!("/holds/{id}?notice=decision")),
         Err(AppError::Invalid(e)) => hold_page(&st, &s, id, None, e, input).await,
-        Err(AppError::Rule(m)) | Err(AppError::Conflict(m)) => hold_page(&st, &s, id, None, FieldErrors::single("form", m), input).await,
+        Err(AppError::Rule(m)) | Err(AppError::Conflict(m)) => {
+            hold_page(&st, &s, id, None, FieldErrors::single("form", m), input).await
+        }
         Err(e) => error_for(&s, &e),
     }
 }
@@ -881,17 +1234,36 @@ impl Fmt for DashboardPage {
 
 impl DashboardPage {
     fn pct(&self, n: &u64, of: &u64) -> String {
-        if *of == 0 { "—".into() } else { format!("{:.0}%", 100.0 * *n as f64 / *of as f64) }
+        if *of == 0 {
+            "—".into()
+        } else {
+            format!("{:.0}%", 100.0 * *n as f64 / *of as f64)
+        }
     }
     fn num(&self, v: &Option<f64>, unit: &str) -> String {
-        v.map(|x| format!("{x:.1} {unit}")).unwrap_or_else(|| "—".into())
+        v.map(|x| format!("{x:.1} {unit}"))
+            .unwrap_or_else(|| "—".into())
     }
     fn overdue(&self, ends: &DateTime<Utc>, state: &str) -> &'static str {
-        if state == "deadline_missed" { "Deadline missed" } else if *ends <= self.d.now { "Deadline passed" } else { "Due soon" }
+        if state == "deadline_missed" {
+            "Deadline missed"
+        } else if *ends <= self.d.now {
+            "Deadline passed"
+        } else {
+            "Due soon"
+        }
     }
     fn funnel(&self) -> Vec<(&'static str, u64)> {
         let d = &self.v.dashboard;
-        vec![("Encounters", d.encounters), ("Eligible", d.eligible), ("Offered", d.offered), ("Accepted", d.accepted), ("Referred", d.referred), ("Handed off", d.handed_off), ("Intake", d.intakes)]
+        vec![
+            ("Encounters", d.encounters),
+            ("Eligible", d.eligible),
+            ("Offered", d.offered),
+            ("Accepted", d.accepted),
+            ("Referred", d.referred),
+            ("Handed off", d.handed_off),
+            ("Intake", d.intakes),
+        ]
     }
     fn bar(&self, n: &u64) -> u64 {
         let max = self.v.dashboard.encounters.max(1);
@@ -899,7 +1271,11 @@ impl DashboardPage {
     }
 }
 
-pub async fn dashboard_page(State(st): State<AppState>, s: Session, Query(q): Query<HashMap<String, String>>) -> Response {
+pub async fn dashboard_page(
+    State(st): State<AppState>,
+    s: Session,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     let mut errors = FieldErrors::new();
     let mut date = |k: &str| match q.get(k).map(|v| v.trim()).filter(|v| !v.is_empty()) {
         None => None,
@@ -923,7 +1299,14 @@ pub async fn dashboard_page(State(st): State<AppState>, s: Session, Query(q): Qu
         Ok(d) => d,
         Err(e) => return error_for(&s, &e),
     };
-    render(StatusCode::OK, &DashboardPage { layout: Layout::new("Program dashboard", &s, None), v, d })
+    render(
+        StatusCode::OK,
+        &DashboardPage {
+            layout: Layout::new("Program dashboard", &s, None),
+            v,
+            d,
+        },
+    )
 }
 
 // ----- administration -----------------------------------------------------------------------------------
@@ -956,7 +1339,13 @@ impl AdminPage {
             .memberships
             .iter()
             .filter(|m| m.user_id == *user)
-            .map(|m| format!("{} at {}", Role::parse(&m.role).map(|r| r.label()).unwrap_or(&m.role), m.org_name))
+            .map(|m| {
+                format!(
+                    "{} at {}",
+                    Role::parse(&m.role).map(|r| r.label()).unwrap_or(&m.role),
+                    m.org_name
+                )
+            })
             .collect::<Vec<_>>()
             .join("; ")
     }
@@ -965,18 +1354,57 @@ impl AdminPage {
     }
 }
 
-async fn admin_page(st: &AppState, s: &Session, notice: Option<&String>, errors: FieldErrors, username: String, display_name: String, org_id: String, role: String) -> Response {
+async fn admin_page(
+    st: &AppState,
+    s: &Session,
+    notice: Option<&String>,
+    errors: FieldErrors,
+    username: String,
+    display_name: String,
+    org_id: String,
+    role: String,
+) -> Response {
     match admin::overview(&st.app, &s.ctx).await {
         Ok(o) => {
-            let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-            render(status, &AdminPage { layout: Layout::new("Users and roles", s, notice), o, errors, username, display_name, org_id, role, roles: pairs(Role::ALL, Role::as_str, Role::label) })
+            let status = if errors.is_empty() {
+                StatusCode::OK
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            render(
+                status,
+                &AdminPage {
+                    layout: Layout::new("Users and roles", s, notice),
+                    o,
+                    errors,
+                    username,
+                    display_name,
+                    org_id,
+                    role,
+                    roles: pairs(Role::ALL, Role::as_str, Role::label),
+                },
+            )
         }
         Err(e) => error_for(s, &e),
     }
 }
 
-pub async fn admin_index(State(st): State<AppState>, s: Session, Query(q): Query<HashMap<String, String>>) -> Response {
-    admin_page(&st, &s, q.get("notice"), FieldErrors::new(), String::new(), String::new(), String::new(), String::new()).await
+pub async fn admin_index(
+    State(st): State<AppState>,
+    s: Session,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    admin_page(
+        &st,
+        &s,
+        q.get("notice"),
+        FieldErrors::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+    )
+    .await
 }
 
 pub async fn admin_create_user(State(st): State<AppState>, s: Session, body: Bytes) -> Response {
@@ -984,7 +1412,13 @@ pub async fn admin_create_user(State(st): State<AppState>, s: Session, body: Byt
         Ok(f) => f,
         Err(e) => return error_for(&s, &e),
     };
-    let (username, display_name, password, org_id, role) = (f.get("username"), f.get("display_name"), f.get("password"), f.get("organization_id"), f.get("role"));
+    let (username, display_name, password, org_id, role) = (
+        f.get("username"),
+        f.get("display_name"),
+        f.get("password"),
+        f.get("organization_id"),
+        f.get("role"),
+    );
     let result = match f.finish() {
         Err(e) => Err(AppError::Invalid(e)),
         Ok(()) => {
@@ -998,14 +1432,27 @@ pub async fn admin_create_user(State(st): State<AppState>, s: Session, body: Byt
                 errors.add("role", "Choose a role.");
             }
             match (org, r) {
-                (Some(o), Some(r)) if errors.is_empty() => admin::create_user(&st.app, Some(&s.ctx), NewUser { username: username.clone(), display_name: display_name.clone(), password }, &[(o, r)]).await.map(|_| ()),
+                (Some(o), Some(r)) if errors.is_empty() => admin::create_user(
+                    &st.app,
+                    Some(&s.ctx),
+                    NewUser {
+                        username: username.clone(),
+                        display_name: display_name.clone(),
+                        password,
+                    },
+                    &[(o, r)],
+                )
+                .await
+                .map(|_| ()),
                 _ => Err(AppError::Invalid(errors)),
             }
         }
     };
     match result {
         Ok(()) => see_other("/admin?notice=user"),
-        Err(AppError::Invalid(e)) => admin_page(&st, &s, None, e, username, display_name, org_id, role).await,
+        Err(AppError::Invalid(e)) => {
+            admin_page(&st, &s, None, e, username, display_name, org_id, role).await
+        }
         Err(e) => error_for(&s, &e),
     }
 }
@@ -1016,14 +1463,24 @@ pub async fn admin_add_membership(State(st): State<AppState>, s: Session, body: 
         Err(e) => return error_for(&s, &e),
     };
     let (user_id, org_id, role) = (f.get("user_id"), f.get("organization_id"), f.get("role"));
-    let result = match (f.finish(), Uuid::parse_str(&user_id), Uuid::parse_str(&org_id), Role::parse(&role)) {
+    let result = match (
+        f.finish(),
+        Uuid::parse_str(&user_id),
+        Uuid::parse_str(&org_id),
+        Role::parse(&role),
+    ) {
         (Err(e), ..) => Err(AppError::Invalid(e)),
         (Ok(()), Ok(u), Ok(o), Some(r)) => admin::add_membership(&st.app, &s.ctx, u, o, r).await,
-        _ => Err(AppError::field("role", "Choose a user, an organization and a role.")),
+        _ => Err(AppError::field(
+            "role",
+            "Choose a user, an organization and a role.",
+        )),
     };
     match result {
         Ok(()) => see_other("/admin?notice=membership"),
-        Err(AppError::Invalid(e)) => admin_page(&st, &s, None, e, String::new(), String::new(), org_id, role).await,
+        Err(AppError::Invalid(e)) => {
+            admin_page(&st, &s, None, e, String::new(), String::new(), org_id, role).await
+        }
         Err(e) => error_for(&s, &e),
     }
 }
@@ -1044,19 +1501,46 @@ impl Fmt for RosterPage {
     }
 }
 
-async fn roster_page(st: &AppState, s: &Session, notice: Option<&String>, errors: FieldErrors) -> Response {
+async fn roster_page(
+    st: &AppState,
+    s: &Session,
+    notice: Option<&String>,
+    errors: FieldErrors,
+) -> Response {
     match admin::rosters(&st.app, &s.ctx).await {
         Ok(rosters) => {
             let tz = program_tz(st, &s.ctx).await;
-            let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-            let now_local = st.app.now().with_timezone(&tz).format("%Y-%m-%dT%H:%M").to_string();
-            render(status, &RosterPage { layout: Layout::new("On-call roster", s, notice), rosters, errors, tz, now_local })
+            let status = if errors.is_empty() {
+                StatusCode::OK
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            let now_local = st
+                .app
+                .now()
+                .with_timezone(&tz)
+                .format("%Y-%m-%dT%H:%M")
+                .to_string();
+            render(
+                status,
+                &RosterPage {
+                    layout: Layout::new("On-call roster", s, notice),
+                    rosters,
+                    errors,
+                    tz,
+                    now_local,
+                },
+            )
         }
         Err(e) => error_for(s, &e),
     }
 }
 
-pub async fn roster(State(st): State<AppState>, s: Session, Query(q): Query<HashMap<String, String>>) -> Response {
+pub async fn roster(
+    State(st): State<AppState>,
+    s: Session,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     roster_page(&st, &s, q.get("notice"), FieldErrors::new()).await
 }
 
@@ -1065,7 +1549,12 @@ pub async fn roster_add(State(st): State<AppState>, s: Session, body: Bytes) -> 
         Ok(f) => f,
         Err(e) => return error_for(&s, &e),
     };
-    let (org_id, user_id, starts, ends) = (f.get("organization_id"), f.get("user_id"), f.get("starts_at"), f.get("ends_at"));
+    let (org_id, user_id, starts, ends) = (
+        f.get("organization_id"),
+        f.get("user_id"),
+        f.get("starts_at"),
+        f.get("ends_at"),
+    );
     let tz = program_tz(&st, &s.ctx).await;
     let result = match f.finish() {
         Err(e) => Err(AppError::Invalid(e)),
@@ -1085,7 +1574,11 @@ pub async fn roster_add(State(st): State<AppState>, s: Session, body: Bytes) -> 
                 errors.add("ends_at", "Use a date and time like 2026-05-01T20:00.");
             }
             match (org, user, starts_at, ends_at) {
-                (Some(o), Some(u), Some(a), Some(b)) if errors.is_empty() => admin::add_shift(&st.app, Some(&s.ctx), o, u, a, b).await.map(|_| ()),
+                (Some(o), Some(u), Some(a), Some(b)) if errors.is_empty() => {
+                    admin::add_shift(&st.app, Some(&s.ctx), o, u, a, b)
+                        .await
+                        .map(|_| ())
+                }
                 _ => Err(AppError::Invalid(errors)),
             }
         }
@@ -1097,7 +1590,12 @@ pub async fn roster_add(State(st): State<AppState>, s: Session, body: Bytes) -> 
     }
 }
 
-pub async fn roster_remove(State(st): State<AppState>, s: Session, Path(id): Path<Uuid>, body: Bytes) -> Response {
+pub async fn roster_remove(
+    State(st): State<AppState>,
+    s: Session,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> Response {
     let f = match form(&s, &body) {
         Ok(f) => f,
         Err(e) => return error_for(&s, &e),

@@ -28,71 +28,255 @@ struct Registry {
 }
 
 impl Registry {
-    fn add(mut self, method: &'static str, path: &'static str, summary: &'static str, body: Option<&'static str>, mr: MethodRouter<AppState>) -> Self {
+    fn add(
+        mut self,
+        method: &'static str,
+        path: &'static str,
+        summary: &'static str,
+        body: Option<&'static str>,
+        mr: MethodRouter<AppState>,
+    ) -> Self {
         self.router = self.router.route(path, mr);
-        self.specs.push(RouteSpec { method, path, api: path.starts_with("/api/"), summary, body });
+        self.specs.push(RouteSpec {
+            method,
+            path,
+            api: path.starts_with("/api/"),
+            summary,
+            body,
+        });
         self
     }
     fn get(self, path: &'static str, summary: &'static str, mr: MethodRouter<AppState>) -> Self {
         self.add("GET", path, summary, None, mr)
     }
-    fn post(self, path: &'static str, summary: &'static str, body: Option<&'static str>, mr: MethodRouter<AppState>) -> Self {
+    fn post(
+        self,
+        path: &'static str,
+        summary: &'static str,
+        body: Option<&'static str>,
+        mr: MethodRouter<AppState>,
+    ) -> Self {
         self.add("POST", path, summary, body, mr)
     }
 }
 
 fn registry() -> Registry {
-    Registry { router: Router::new(), specs: Vec::new() }
-        // Public.
-        .get("/health/live", "The process is up", get(live))
-        .get("/health/ready", "The database answers", get(ready))
-        .get("/api/openapi.json", "This API's OpenAPI 3 document", get(openapi_json))
-        .get("/static/{file}", "Static assets (content-hashed names)", get(assets::serve))
-        .get("/sign-in", "Sign-in page", get(pages::sign_in_form))
-        .post("/sign-in", "Sign in", None, post(pages::sign_in))
-        // People.
-        .get("/", "Start page for the user's role", get(pages::home))
-        .post("/sign-out", "Sign out", None, post(pages::sign_out))
-        .get("/encounters", "My (or my agency's) encounters", get(pages::encounters))
-        .get("/encounters/new", "New encounter form, with participant search", get(pages::encounter_new))
-        .post("/encounters", "Record an encounter", None, post(pages::encounter_create))
-        .get("/encounters/{id}", "An encounter: decision, offer, handoff, hold, progress", get(pages::case))
-        .post("/encounters/{id}/override", "Override an ineligible decision", None, post(pages::case_override))
-        .post("/encounters/{id}/override/review", "Supervisor approves or refuses an override", None, post(pages::case_override_review))
-        .post("/encounters/{id}/offer", "Record the offer (and on acceptance: release, handoff, hold)", None, post(pages::case_offer))
-        .post("/encounters/{id}/referrals", "Refer to another provider after a refusal", None, post(pages::case_refer))
-        .get("/encounters/{id}/slip", "The referral slip for the person", get(pages::slip))
-        .get("/overrides", "Overrides awaiting a supervisor", get(pages::overrides))
-        .get("/queue", "A provider's referral queue", get(pages::queue))
-        .get("/referrals/{id}", "A referral (provider)", get(pages::referral))
-        .post("/referrals/{id}/events", "Record a step on a referral", None, post(pages::referral_event))
-        .get("/holds", "The prosecutor's held charges", get(pages::holds_queue))
-        .get("/holds/{id}", "A held charge", get(pages::hold))
-        .post("/holds/{id}/decision", "The prosecutor's decision", None, post(pages::hold_decide))
-        .get("/dashboard", "The coordinator's dashboard and deadlines", get(pages::dashboard_page))
-        .get("/admin", "Users and roles", get(pages::admin_index))
-        .post("/admin/users", "Create a user", None, post(pages::admin_create_user))
-        .post("/admin/memberships", "Give a user a role", None, post(pages::admin_add_membership))
-        .get("/roster", "On-call roster", get(pages::roster))
-        .post("/roster/shifts", "Add an on-call shift", None, post(pages::roster_add))
-        .post("/roster/shifts/{id}/delete", "Remove an on-call shift", None, post(pages::roster_remove))
-        // API.
-        .get("/api/v1/me", "The token's user and memberships", get(api::me))
-        .get("/api/v1/participants", "Search participants (q=last name, dob=optional)", get(api::search_participants))
-        .post("/api/v1/encounters", "Record an encounter (Idempotency-Key header recommended)", Some("EncounterInput"), post(api::create_encounter))
-        .get("/api/v1/encounters/{id}", "An encounter, as the referring agency sees it", get(api::get_encounter))
-        .post("/api/v1/encounters/{id}/override", "Override an ineligible decision", Some("OverrideInput"), post(api::override_encounter))
-        .post("/api/v1/encounters/{id}/override/review", "Approve or refuse an override", Some("ReviewInput"), post(api::review_override))
-        .post("/api/v1/encounters/{id}/offer", "Record the offer", Some("OfferInput"), post(api::offer))
-        .post("/api/v1/encounters/{id}/referrals", "Refer to another provider", Some("ReferInput"), post(api::refer_again))
-        .get("/api/v1/referrals", "The provider's referral queue", get(api::referral_queue))
-        .get("/api/v1/referrals/{id}", "A referral (provider)", get(api::get_referral))
-        .post("/api/v1/referrals/{id}/events", "Record a step on a referral", Some("ReferralActionInput"), post(api::referral_event))
-        .get("/api/v1/holds", "The prosecutor's held charges", get(api::hold_queue))
-        .get("/api/v1/holds/{id}", "A held charge", get(api::get_hold))
-        .post("/api/v1/holds/{id}/decision", "The prosecutor's decision", Some("HoldDecisionInput"), post(api::decide_hold))
-        .get("/api/v1/dashboard", "Program measures for a period (from, to)", get(api::get_dashboard))
-        .get("/api/v1/deadlines", "Holds overdue, missed or due soon", get(api::deadlines))
+    Registry {
+        router: Router::new(),
+        specs: Vec::new(),
+    }
+    // Public.
+    .get("/health/live", "The process is up", get(live))
+    .get("/health/ready", "The database answers", get(ready))
+    .get(
+        "/api/openapi.json",
+        "This API's OpenAPI 3 document",
+        get(openapi_json),
+    )
+    .get(
+        "/static/{file}",
+        "Static assets (content-hashed names)",
+        get(assets::serve),
+    )
+    .get("/sign-in", "Sign-in page", get(pages::sign_in_form))
+    .post("/sign-in", "Sign in", None, post(pages::sign_in))
+    // People.
+    .get("/", "Start page for the user's role", get(pages::home))
+    .post("/sign-out", "Sign out", None, post(pages::sign_out))
+    .get(
+        "/encounters",
+        "My (or my agency's) encounters",
+        get(pages::encounters),
+    )
+    .get(
+        "/encounters/new",
+        "New encounter form, with participant search",
+        get(pages::encounter_new),
+    )
+    .post(
+        "/encounters",
+        "Record an encounter",
+        None,
+        post(pages::encounter_create),
+    )
+    .get(
+        "/encounters/{id}",
+        "An encounter: decision, offer, handoff, hold, progress",
+        get(pages::case),
+    )
+    .post(
+        "/encounters/{id}/override",
+        "Override an ineligible decision",
+        None,
+        post(pages::case_override),
+    )
+    .post(
+        "/encounters/{id}/override/review",
+        "Supervisor approves or refuses an override",
+        None,
+        post(pages::case_override_review),
+    )
+    .post(
+        "/encounters/{id}/offer",
+        "Record the offer (and on acceptance: release, handoff, hold)",
+        None,
+        post(pages::case_offer),
+    )
+    .post(
+        "/encounters/{id}/referrals",
+        "Refer to another provider after a refusal",
+        None,
+        post(pages::case_refer),
+    )
+    .get(
+        "/encounters/{id}/slip",
+        "The referral slip for the person",
+        get(pages::slip),
+    )
+    .get(
+        "/overrides",
+        "Overrides awaiting a supervisor",
+        get(pages::overrides),
+    )
+    .get("/queue", "A provider's referral queue", get(pages::queue))
+    .get(
+        "/referrals/{id}",
+        "A referral (provider)",
+        get(pages::referral),
+    )
+    .post(
+        "/referrals/{id}/events",
+        "Record a step on a referral",
+        None,
+        post(pages::referral_event),
+    )
+    .get(
+        "/holds",
+        "The prosecutor's held charges",
+        get(pages::holds_queue),
+    )
+    .get("/holds/{id}", "A held charge", get(pages::hold))
+    .post(
+        "/holds/{id}/decision",
+        "The prosecutor's decision",
+        None,
+        post(pages::hold_decide),
+    )
+    .get(
+        "/dashboard",
+        "The coordinator's dashboard and deadlines",
+        get(pages::dashboard_page),
+    )
+    .get("/admin", "Users and roles", get(pages::admin_index))
+    .post(
+        "/admin/users",
+        "Create a user",
+        None,
+        post(pages::admin_create_user),
+    )
+    .post(
+        "/admin/memberships",
+        "Give a user a role",
+        None,
+        post(pages::admin_add_membership),
+    )
+    .get("/roster", "On-call roster", get(pages::roster))
+    .post(
+        "/roster/shifts",
+        "Add an on-call shift",
+        None,
+        post(pages::roster_add),
+    )
+    .post(
+        "/roster/shifts/{id}/delete",
+        "Remove an on-call shift",
+        None,
+        post(pages::roster_remove),
+    )
+    // API.
+    .get(
+        "/api/v1/me",
+        "The token's user and memberships",
+        get(api::me),
+    )
+    .get(
+        "/api/v1/participants",
+        "Search participants (q=last name, dob=optional)",
+        get(api::search_participants),
+    )
+    .post(
+        "/api/v1/encounters",
+        "Record an encounter (Idempotency-Key header recommended)",
+        Some("EncounterInput"),
+        post(api::create_encounter),
+    )
+    .get(
+        "/api/v1/encounters/{id}",
+        "An encounter, as the referring agency sees it",
+        get(api::get_encounter),
+    )
+    .post(
+        "/api/v1/encounters/{id}/override",
+        "Override an ineligible decision",
+        Some("OverrideInput"),
+        post(api::override_encounter),
+    )
+    .post(
+        "/api/v1/encounters/{id}/override/review",
+        "Approve or refuse an override",
+        Some("ReviewInput"),
+        post(api::review_override),
+    )
+    .post(
+        "/api/v1/encounters/{id}/offer",
+        "Record the offer",
+        Some("OfferInput"),
+        post(api::offer),
+    )
+    .post(
+        "/api/v1/encounters/{id}/referrals",
+        "Refer to another provider",
+        Some("ReferInput"),
+        post(api::refer_again),
+    )
+    .get(
+        "/api/v1/referrals",
+        "The provider's referral queue",
+        get(api::referral_queue),
+    )
+    .get(
+        "/api/v1/referrals/{id}",
+        "A referral (provider)",
+        get(api::get_referral),
+    )
+    .post(
+        "/api/v1/referrals/{id}/events",
+        "Record a step on a referral",
+        Some("ReferralActionInput"),
+        post(api::referral_event),
+    )
+    .get(
+        "/api/v1/holds",
+        "The prosecutor's held charges",
+        get(api::hold_queue),
+    )
+    .get("/api/v1/holds/{id}", "A held charge", get(api::get_hold))
+    .post(
+        "/api/v1/holds/{id}/decision",
+        "The prosecutor's decision",
+        Some("HoldDecisionInput"),
+        post(api::decide_hold),
+    )
+    .get(
+        "/api/v1/dashboard",
+        "Program measures for a period (from, to)",
+        get(api::get_dashboard),
+    )
+    .get(
+        "/api/v1/deadlines",
+        "Holds overdue, missed or due soon",
+        get(api::deadlines),
+    )
 }
 
 /// All routes (for tests and documentation).
@@ -184,7 +368,10 @@ fn schemas() -> Value {
 /// The OpenAPI 3 document, built from the route list so the two cannot drift.
 pub fn openapi() -> Value {
     let mut paths = serde_json::Map::new();
-    for r in route_specs().into_iter().filter(|r| r.api && r.path != "/api/openapi.json") {
+    for r in route_specs()
+        .into_iter()
+        .filter(|r| r.api && r.path != "/api/openapi.json")
+    {
         let mut op = json!({
             "summary": r.summary,
             "security": [{"bearer": []}],

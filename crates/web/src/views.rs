@@ -7,7 +7,9 @@ pub fn time(t: &DateTime<Utc>, tz: Tz) -> String {
 }
 
 pub fn opt_time(t: &Option<DateTime<Utc>>, tz: Tz) -> String {
-    t.as_ref().map(|t| time(t, tz)).unwrap_or_else(|| "—".into())
+    t.as_ref()
+        .map(|t| time(t, tz))
+        .unwrap_or_else(|| "—".into())
 }
 
 pub fn date(d: &NaiveDate) -> String {
