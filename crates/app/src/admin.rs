@@ -14,6 +14,16 @@ use crate::auth::{check_password, hash_password, normalize_username};
 use crate::util::required_text;
 use crate::{App, AppError, AppResult};
 
+/// Checks a program-wide permission (for handlers that must read a form before calling a
+/// service): a denial is audited and answered as "not found".
+pub async fn guard(app: &App, by: &Ctx, action: ProgramAction, audit_action: &str) -> AppResult<()> {
+    let pid = by.require_program()?;
+    if program_grant(&by.actor, pid, action).is_none() {
+        return Err(audit::deny(app, by, audit_action, "program", &pid.to_string()).await);
+    }
+    Ok(())
+}
+
 pub struct NewProgram {
     pub name: String,
     pub time_zone: String,
@@ -522,7 +532,7 @@ pub async fn remove_shift(app: &App, by: &Ctx, shift_id: Uuid) -> AppResult<()> 
     let mut tx = app.store.write().await?;
     let shift = tx.shift(shift_id).await?;
     if tx.org(shift.organization_id).await?.program_id != pid {
-        drop(tx);
+        tx.rollback().await?;
         return Err(audit::deny(app, by, "roster.remove", "shift", &shift_id.to_string()).await);
     }
     tx.delete_shift(shift_id).await?;

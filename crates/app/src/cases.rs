@@ -525,7 +525,7 @@ pub async fn view_case(app: &App, ctx: &Ctx, encounter_id: Uuid) -> AppResult<Ca
     let now = app.now();
     let mut tx = app.store.write().await?;
     let Ok(enc) = tx.encounter(encounter_id).await else {
-        drop(tx);
+        tx.rollback().await?;
         return Err(audit::deny(
             app,
             ctx,
@@ -542,7 +542,7 @@ pub async fn view_case(app: &App, ctx: &Ctx, encounter_id: Uuid) -> AppResult<Ca
             progress_shared,
         }) => (org_id, progress_shared),
         _ => {
-            drop(tx);
+            tx.rollback().await?;
             return Err(audit::deny(
                 app,
                 ctx,
@@ -706,18 +706,21 @@ pub async fn my_encounters(app: &App, ctx: &Ctx) -> AppResult<Vec<EncounterListR
 }
 
 /// Loads an encounter and checks an action on it, auditing a denial as "not found".
+/// Takes the action's transaction and gives it back; a denial rolls it back first (on
+/// SQLite the audit record needs the one writer connection).
 async fn guarded(
     app: &App,
     ctx: &Ctx,
-    tx: &mut Tx,
+    mut tx: Tx,
     encounter_id: Uuid,
     action: CaseAction,
     audit_action: &str,
-) -> AppResult<(EncounterRow, CaseFacts)> {
+) -> AppResult<(Tx, EncounterRow, CaseFacts)> {
     let now = app.now();
     let enc = match tx.encounter(encounter_id).await {
         Ok(e) => e,
         Err(StoreError::NotFound) => {
+            tx.rollback().await?;
             return Err(audit::deny(
                 app,
                 ctx,
@@ -729,8 +732,9 @@ async fn guarded(
         }
         Err(e) => return Err(e.into()),
     };
-    let facts = case_facts(tx, &enc, now).await?;
+    let facts = case_facts(&mut tx, &enc, now).await?;
     if !case_access(&ctx.actor, action, &facts).allowed() {
+        tx.rollback().await?;
         return Err(audit::deny(
             app,
             ctx,
@@ -740,7 +744,7 @@ async fn guarded(
         )
         .await);
     }
-    Ok((enc, facts))
+    Ok((tx, enc, facts))
 }
 
 // ----- override ---------------------------------------------------------------------------------
@@ -751,11 +755,10 @@ pub async fn request_override(
     encounter_id: Uuid,
     reason: &str,
 ) -> AppResult<()> {
-    let mut tx = app.store.write().await?;
-    let (enc, _) = guarded(
+    let (mut tx, enc, _) = guarded(
         app,
         ctx,
-        &mut tx,
+        app.store.write().await?,
         encounter_id,
         CaseAction::ActOnEncounter,
         "eligibility.override",
@@ -851,23 +854,26 @@ pub async fn pending_overrides(app: &App, ctx: &Ctx) -> AppResult<Vec<PendingOve
     Ok(rows)
 }
 
+/// A supervisor's review; `approve` is None when the form did not say.
 pub async fn review_override(
     app: &App,
     ctx: &Ctx,
     encounter_id: Uuid,
-    approve: bool,
+    approve: Option<bool>,
     note: &str,
 ) -> AppResult<()> {
-    let mut tx = app.store.write().await?;
-    let (enc, _) = guarded(
+    let (mut tx, enc, _) = guarded(
         app,
         ctx,
-        &mut tx,
+        app.store.write().await?,
         encounter_id,
         CaseAction::ApproveOverride,
         "eligibility.override.review",
     )
     .await?;
+    let Some(approve) = approve else {
+        return Err(AppError::field("decision", "Choose approve or refuse."));
+    };
     let note = note.trim();
     if !approve && note.is_empty() {
         return Err(AppError::field("note", "Say why the override is refused."));
@@ -983,11 +989,10 @@ pub async fn record_offer(
     input: &OfferInput,
 ) -> AppResult<()> {
     let now = app.now();
-    let mut tx = app.store.write().await?;
-    let (enc, _) = guarded(
+    let (mut tx, enc, _) = guarded(
         app,
         ctx,
-        &mut tx,
+        app.store.write().await?,
         encounter_id,
         CaseAction::ActOnEncounter,
         "offer.record",
@@ -1175,11 +1180,10 @@ pub async fn refer_again(
     provider_id: &str,
     mode: &str,
 ) -> AppResult<()> {
-    let mut tx = app.store.write().await?;
-    let (enc, _) = guarded(
+    let (mut tx, enc, _) = guarded(
         app,
         ctx,
-        &mut tx,
+        app.store.write().await?,
         encounter_id,
         CaseAction::ActOnEncounter,
         "referral.create",
@@ -1249,13 +1253,12 @@ pub struct Slip {
 }
 
 pub async fn slip(app: &App, ctx: &Ctx, encounter_id: Uuid) -> AppResult<Slip> {
-    let mut tx = app.store.write().await?;
-    let (enc, _) = guarded(
+    let (mut tx, enc, _) = guarded(
         app,
         ctx,
-        &mut tx,
+        app.store.write().await?,
         encounter_id,
-        CaseAction::ViewEncounter,
+        CaseAction::ActOnEncounter,
         "slip.read",
     )
     .await?;

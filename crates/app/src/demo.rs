@@ -368,7 +368,7 @@ pub async fn seed(store: &Store, settings: &Settings, cases: usize) -> AppResult
                     &app,
                     &supervisor,
                     created.id,
-                    approve,
+                    Some(approve),
                     if approve {
                         "Agreed"
                     } else {

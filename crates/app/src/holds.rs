@@ -105,34 +105,44 @@ pub struct HoldView {
 async fn guarded(
     app: &App,
     ctx: &Ctx,
-    tx: &mut Tx,
+    mut tx: Tx,
     id: Uuid,
     action: CaseAction,
     audit_action: &str,
-) -> AppResult<(HoldRow, EncounterRow, bool)> {
+) -> AppResult<(Tx, HoldRow, EncounterRow, bool)> {
     let now = app.now();
     let h = match tx.hold(id).await {
         Ok(h) => h,
         Err(StoreError::NotFound) => {
+            tx.rollback().await?;
             return Err(audit::deny(app, ctx, audit_action, "legal_hold", &id.to_string()).await);
         }
         Err(e) => return Err(e.into()),
     };
     let enc = tx.encounter(h.encounter_id).await?;
-    let facts = case_facts(tx, &enc, now).await?;
+    let facts = case_facts(&mut tx, &enc, now).await?;
     match case_access(&ctx.actor, action, &facts) {
         Access::Allow(View::Legal {
             progress_shared, ..
-        }) => Ok((h, enc, progress_shared)),
-        _ => Err(audit::deny(app, ctx, audit_action, "legal_hold", &id.to_string()).await),
+        }) => Ok((tx, h, enc, progress_shared)),
+        _ => {
+            tx.rollback().await?;
+            Err(audit::deny(app, ctx, audit_action, "legal_hold", &id.to_string()).await)
+        }
     }
 }
 
 pub async fn view(app: &App, ctx: &Ctx, id: Uuid) -> AppResult<HoldView> {
     let now = app.now();
-    let mut tx = app.store.write().await?;
-    let (h, enc, shared) =
-        guarded(app, ctx, &mut tx, id, CaseAction::ViewHold, "hold.read").await?;
+    let (mut tx, h, enc, shared) = guarded(
+        app,
+        ctx,
+        app.store.write().await?,
+        id,
+        CaseAction::ViewHold,
+        "hold.read",
+    )
+    .await?;
     let (_, tz) = load_program(&mut tx, enc.program_id).await?;
     let person = tx.participant(enc.participant_id).await?;
     let agency = tx.org(enc.agency_id).await?;
@@ -187,8 +197,15 @@ pub async fn view(app: &App, ctx: &Ctx, id: Uuid) -> AppResult<HoldView> {
 
 pub async fn decide(app: &App, ctx: &Ctx, id: Uuid, input: &HoldDecisionInput) -> AppResult<()> {
     let now = app.now();
-    let mut tx = app.store.write().await?;
-    let (h, enc, _) = guarded(app, ctx, &mut tx, id, CaseAction::DecideHold, "hold.decide").await?;
+    let (mut tx, h, enc, _) = guarded(
+        app,
+        ctx,
+        app.store.write().await?,
+        id,
+        CaseAction::DecideHold,
+        "hold.decide",
+    )
+    .await?;
     let d = input.parse()?;
     let (_, tz) = load_program(&mut tx, enc.program_id).await?;
     let state = HoldState::parse(&h.state).unwrap_or(HoldState::Held);

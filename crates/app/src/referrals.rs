@@ -73,26 +73,30 @@ pub struct ReferralView {
 async fn load_guarded(
     app: &App,
     ctx: &Ctx,
-    tx: &mut Tx,
+    mut tx: Tx,
     id: Uuid,
     action: CaseAction,
     audit_action: &str,
-) -> AppResult<(ReferralRow, EncounterRow)> {
+) -> AppResult<(Tx, ReferralRow, EncounterRow)> {
     let now = app.now();
     let r = match tx.referral(id).await {
         Ok(r) => r,
         Err(StoreError::NotFound) => {
+            tx.rollback().await?;
             return Err(audit::deny(app, ctx, audit_action, "referral", &id.to_string()).await);
         }
         Err(e) => return Err(e.into()),
     };
     let enc = tx.encounter(r.encounter_id).await?;
-    let mut facts = case_facts(tx, &enc, now).await?;
+    let mut facts = case_facts(&mut tx, &enc, now).await?;
     // A provider sees its own referral only, not another provider's for the same case.
     facts.referral_org_ids = vec![r.to_org_id];
     match case_access(&ctx.actor, action, &facts) {
-        Access::Allow(View::Clinical { org_id }) if org_id == r.to_org_id => Ok((r, enc)),
-        _ => Err(audit::deny(app, ctx, audit_action, "referral", &id.to_string()).await),
+        Access::Allow(View::Clinical { org_id }) if org_id == r.to_org_id => Ok((tx, r, enc)),
+        _ => {
+            tx.rollback().await?;
+            Err(audit::deny(app, ctx, audit_action, "referral", &id.to_string()).await)
+        }
     }
 }
 
@@ -124,11 +128,10 @@ pub fn available_actions(
 }
 
 pub async fn view(app: &App, ctx: &Ctx, id: Uuid) -> AppResult<ReferralView> {
-    let mut tx = app.store.write().await?;
-    let (r, enc) = load_guarded(
+    let (mut tx, r, enc) = load_guarded(
         app,
         ctx,
-        &mut tx,
+        app.store.write().await?,
         id,
         CaseAction::ViewReferral,
         "referral.read",
@@ -197,11 +200,10 @@ pub struct ReferralActionInput {
 
 pub async fn act(app: &App, ctx: &Ctx, id: Uuid, input: &ReferralActionInput) -> AppResult<()> {
     let now = app.now();
-    let mut tx = app.store.write().await?;
-    let (mut r, enc) = load_guarded(
+    let (mut tx, mut r, enc) = load_guarded(
         app,
         ctx,
-        &mut tx,
+        app.store.write().await?,
         id,
         CaseAction::ActOnReferral,
         "referral.update",

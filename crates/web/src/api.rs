@@ -241,7 +241,7 @@ pub async fn review_override(
         &st,
         &ctx,
         id,
-        cases::review_override(&st.app, &ctx, id, input.approve, &input.note).await,
+        cases::review_override(&st.app, &ctx, id, Some(input.approve), &input.note).await,
     )
     .await
 }

@@ -22,6 +22,7 @@ use handoff_domain::input::{
     EncounterInput, HoldDecisionInput, MAX_OFFENSES, OffenseInput, OfferInput, parse_date,
     parse_local_datetime,
 };
+use handoff_domain::policy::ProgramAction;
 use handoff_domain::progress::ProgressStatus;
 use handoff_domain::{Ethnicity, ExitKind, FieldErrors, OrgKind, Race, Role, Sex};
 use handoff_storage::{EncounterListRow, PendingOverrideRow};
@@ -755,11 +756,14 @@ pub async fn case_override_review(
     };
     let decision = f.get("decision");
     let note = f.get("note");
-    let r = match (f.finish(), decision.as_str()) {
-        (Err(e), _) => Err(AppError::Invalid(e)),
-        (Ok(()), "approve") => cases::review_override(&st.app, &s.ctx, id, true, &note).await,
-        (Ok(()), "reject") => cases::review_override(&st.app, &s.ctx, id, false, &note).await,
-        _ => Err(AppError::field("decision", "Choose approve or refuse.")),
+    let approve = match decision.as_str() {
+        "approve" => Some(true),
+        "reject" => Some(false),
+        _ => None,
+    };
+    let r = match f.finish() {
+        Err(e) => Err(AppError::Invalid(e)),
+        Ok(()) => cases::review_override(&st.app, &s.ctx, id, approve, &note).await,
     };
     case_action(
         &st,
@@ -1419,6 +1423,9 @@ pub async fn admin_create_user(State(st): State<AppState>, s: Session, body: Byt
         f.get("organization_id"),
         f.get("role"),
     );
+    if let Err(e) = admin::guard(&st.app, &s.ctx, ProgramAction::ManageUsers, "user.create").await {
+        return error_for(&s, &e);
+    }
     let result = match f.finish() {
         Err(e) => Err(AppError::Invalid(e)),
         Ok(()) => {
@@ -1463,6 +1470,9 @@ pub async fn admin_add_membership(State(st): State<AppState>, s: Session, body: 
         Err(e) => return error_for(&s, &e),
     };
     let (user_id, org_id, role) = (f.get("user_id"), f.get("organization_id"), f.get("role"));
+    if let Err(e) = admin::guard(&st.app, &s.ctx, ProgramAction::ManageUsers, "membership.grant").await {
+        return error_for(&s, &e);
+    }
     let result = match (
         f.finish(),
         Uuid::parse_str(&user_id),
@@ -1555,12 +1565,18 @@ pub async fn roster_add(State(st): State<AppState>, s: Session, body: Bytes) -> 
         f.get("starts_at"),
         f.get("ends_at"),
     );
+    if let Err(e) = admin::guard(&st.app, &s.ctx, ProgramAction::ManageRoster, "roster.add").await {
+        return error_for(&s, &e);
+    }
     let tz = program_tz(&st, &s.ctx).await;
     let result = match f.finish() {
         Err(e) => Err(AppError::Invalid(e)),
         Ok(()) => {
             let mut errors = FieldErrors::new();
             let org = Uuid::parse_str(&org_id).ok();
+            if org.is_none() {
+                errors.add("organization_id", "Choose a provider.");
+            }
             let user = Uuid::parse_str(&user_id).ok();
             if user.is_none() {
                 errors.add("user_id", "Choose a case manager.");

@@ -1,0 +1,12 @@
+//! The integration suite: one binary that boots the real server on port 0 against a
+//! fresh database, on SQLite always and on PostgreSQL when HANDOFF_TEST_POSTGRES_URL is
+//! set. Time is a controlled clock; nothing sleeps.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod bad_input;
+mod flows;
+mod policy;
+mod storage;
+mod support;
+mod web;
+mod worker;

@@ -1,0 +1,216 @@
+//! The authorization matrix: every registered route x every role, against a fixture
+//! case owned by "officer" at "agency", referred to "p1", held for "pros". A route added
+//! to the registry without an entry here fails the test. Allowed answers must not carry
+//! clinical content to the legal side.
+use std::collections::HashMap;
+
+use chrono::Duration;
+use handoff_app::admin;
+use handoff_web::routes::route_specs;
+use hyper::{Method, StatusCode};
+
+use crate::support::*;
+
+const ROLES: &[&str] = &["officer", "officer2", "officer_b", "supervisor", "cm1", "cm2", "prosecutor", "coordinator", "admin"];
+const AGENCY: &[&str] = &["officer", "officer2", "officer_b", "supervisor"];
+const OWNERS: &[&str] = &["officer", "supervisor"];
+const ALL: &[&str] = ROLES;
+const PUBLIC: &[&str] = &[];
+
+/// Who may use each route (for the fixture case). PUBLIC means no sign-in at all.
+fn matrix() -> HashMap<(&'static str, &'static str), &'static [&'static str]> {
+    let mut m: HashMap<(&str, &str), &[&str]> = HashMap::new();
+    for (k, v) in [
+        (("GET", "/health/live"), PUBLIC),
+        (("GET", "/health/ready"), PUBLIC),
+        (("GET", "/api/openapi.json"), PUBLIC),
+        (("GET", "/static/{file}"), PUBLIC),
+        (("GET", "/sign-in"), PUBLIC),
+        (("POST", "/sign-in"), PUBLIC),
+        (("GET", "/"), ALL),
+        (("POST", "/sign-out"), ALL),
+        (("GET", "/encounters"), AGENCY),
+        (("GET", "/encounters/new"), AGENCY),
+        (("POST", "/encounters"), AGENCY),
+        (("GET", "/encounters/{id}"), OWNERS),
+        (("POST", "/encounters/{id}/override"), OWNERS),
+        (("POST", "/encounters/{id}/override/review"), &["supervisor"]),
+        (("POST", "/encounters/{id}/offer"), OWNERS),
+        (("POST", "/encounters/{id}/referrals"), OWNERS),
+        (("GET", "/encounters/{id}/slip"), OWNERS),
+        (("GET", "/overrides"), &["supervisor"]),
+        (("GET", "/queue"), &["cm1", "cm2"]),
+        (("GET", "/referrals/{id}"), &["cm1"]),
+        (("POST", "/referrals/{id}/events"), &["cm1"]),
+        (("GET", "/holds"), &["prosecutor"]),
+        (("GET", "/holds/{id}"), &["prosecutor"]),
+        (("POST", "/holds/{id}/decision"), &["prosecutor"]),
+        (("GET", "/dashboard"), &["coordinator"]),
+        (("GET", "/admin"), &["admin"]),
+        (("POST", "/admin/users"), &["admin"]),
+        (("POST", "/admin/memberships"), &["admin"]),
+        (("GET", "/roster"), &["admin", "coordinator"]),
+        (("POST", "/roster/shifts"), &["admin", "coordinator"]),
+        (("POST", "/roster/shifts/{id}/delete"), &["admin", "coordinator"]),
+        (("GET", "/api/v1/me"), ALL),
+        (("GET", "/api/v1/participants"), AGENCY),
+        (("POST", "/api/v1/encounters"), AGENCY),
+        (("GET", "/api/v1/encounters/{id}"), OWNERS),
+        (("POST", "/api/v1/encounters/{id}/override"), OWNERS),
+        (("POST", "/api/v1/encounters/{id}/override/review"), &["supervisor"]),
+        (("POST", "/api/v1/encounters/{id}/offer"), OWNERS),
+        (("POST", "/api/v1/encounters/{id}/referrals"), OWNERS),
+        (("GET", "/api/v1/referrals"), &["cm1", "cm2"]),
+        (("GET", "/api/v1/referrals/{id}"), &["cm1"]),
+        (("POST", "/api/v1/referrals/{id}/events"), &["cm1"]),
+        (("GET", "/api/v1/holds"), &["prosecutor"]),
+        (("GET", "/api/v1/holds/{id}"), &["prosecutor"]),
+        (("POST", "/api/v1/holds/{id}/decision"), &["prosecutor"]),
+        (("GET", "/api/v1/dashboard"), &["coordinator"]),
+        (("GET", "/api/v1/deadlines"), &["coordinator"]),
+    ] {
+        m.insert(k, v);
+    }
+    m
+}
+
+/// A JSON body for API POSTs: valid JSON that fails validation (so nothing changes).
+fn api_body(path: &str) -> serde_json::Value {
+    match path {
+        p if p.ends_with("/override") => serde_json::json!({"reason": ""}),
+        p if p.ends_with("/override/review") => serde_json::json!({"approve": true}),
+        p if p.ends_with("/referrals") => serde_json::json!({"provider_id": "", "handoff_mode": ""}),
+        _ => serde_json::json!({}),
+    }
+}
+
+const MARKERS: &[&str] = &["CLINICAL-MARKER", "ASAM"];
+
+#[tokio::test]
+async fn every_route_every_role() {
+    for b in backends() {
+        let w = world(b).await;
+        // The fixture: a case that went through intake, with a clinical note.
+        let officer = w.sign_in("officer").await;
+        let enc = record_encounter(&w, &officer, "Matrix").await;
+        accept_offer(&w, &officer, enc, "warm", "p1").await;
+        let referral = w.referrals_of(enc).await.remove(0).id;
+        let cm = w.sign_in("cm1").await;
+        step(&cm, referral, "accept", &[]).await;
+        let r = step(&cm, referral, "intake", &[("note", "CLINICAL-MARKER ASAM 2.1")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        let hold = w.hold_of(enc).await.id;
+
+        let matrix = matrix();
+        let specs = route_specs();
+        for s in &specs {
+            assert!(matrix.contains_key(&(s.method, s.path)), "route {} {} has no entry in the authorization matrix", s.method, s.path);
+        }
+        assert_eq!(matrix.len(), specs.len(), "the matrix names a route that does not exist");
+
+        let mut agents = HashMap::new();
+        let mut tokens = HashMap::new();
+        for role in ROLES {
+            agents.insert(*role, w.sign_in(role).await);
+            tokens.insert(*role, w.token(role).await);
+        }
+        let css = {
+            let page = w.sign_in("officer").await.get("/encounters").await.body;
+            let i = page.find("/static/app-").unwrap();
+            page[i + "/static/".len()..i + page[i..].find('"').unwrap()].to_string()
+        };
+        for s in &specs {
+            let allowed = matrix[&(s.method, s.path)];
+            for role in ROLES {
+                let mut path = s.path.to_string();
+                if path.contains("/roster/shifts/{id}") {
+                    let shift = admin::add_shift(&w.app, None, w.orgs["p1"], w.users["cm1"], w.app.now() + Duration::days(200), w.app.now() + Duration::days(201)).await.unwrap();
+                    path = path.replace("{id}", &shift.to_string());
+                }
+                let id = if path.starts_with("/referrals") || path.starts_with("/api/v1/referrals") {
+                    referral
+                } else if path.contains("/holds/") {
+                    hold
+                } else {
+                    enc
+                };
+                let path = path.replace("{id}", &id.to_string()).replace("{file}", &css);
+                let resp = if s.api && s.path != "/api/openapi.json" {
+                    let method: Method = s.method.parse().unwrap();
+                    let body = (method == Method::POST).then(|| api_body(s.path));
+                    w.api(method, &path, &tokens[role], body).await
+                } else if s.method == "GET" {
+                    agents[role].get(&path).await
+                } else {
+                    if s.path == "/sign-out" {
+                        // Sign out a separate session so the agent keeps working.
+                        let a = w.sign_in(role).await;
+                        let r = a.post(&path, &[]).await;
+                        assert_eq!(r.status, StatusCode::SEE_OTHER, "sign-out for {role}");
+                        continue;
+                    }
+                    agents[role].post(&path, &[]).await
+                };
+                let is_public = allowed.is_empty();
+                let expect_allowed = is_public || allowed.contains(role);
+                if expect_allowed {
+                    assert!(resp.status != StatusCode::NOT_FOUND && resp.status != StatusCode::UNAUTHORIZED && resp.status != StatusCode::FORBIDDEN,
+                        "{} {} should be allowed for {role} on {}, got {}: {}", s.method, s.path, w.backend, resp.status, resp.body.chars().take(300).collect::<String>());
+                    if ["officer", "officer2", "officer_b", "supervisor", "prosecutor", "coordinator", "admin"].contains(role) {
+                        for m in MARKERS {
+                            assert!(!resp.body.contains(m), "{} {} for {role} contains clinical content {m:?}", s.method, s.path);
+                        }
+                    }
+                } else {
+                    assert_eq!(resp.status, StatusCode::NOT_FOUND, "{} {} should be denied (404) for {role} on {}: {}", s.method, s.path, w.backend, resp.body.chars().take(300).collect::<String>());
+                }
+            }
+            // Without signing in: pages send to the sign-in page, the API answers 401.
+            if !matrix[&(s.method, s.path)].is_empty() {
+                let path = s.path.replace("{id}", &enc.to_string());
+                let method: Method = s.method.parse().unwrap();
+                let r = request(&w.client, method, &format!("{}{path}", w.base), &[("sec-fetch-site", "same-origin")], None).await;
+                if s.api {
+                    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{} {} without a token", s.method, s.path);
+                } else {
+                    assert_eq!(r.status, StatusCode::SEE_OTHER, "{} {} without a session", s.method, s.path);
+                    assert!(r.location().starts_with("/sign-in"));
+                }
+            }
+        }
+        // The provider sees the clinical note; the denial of others was audited.
+        assert!(cm.get(&format!("/referrals/{referral}")).await.body.contains("CLINICAL-MARKER"));
+        let mut tx = w.store.read().await.unwrap();
+        let audit = tx.audit_for("encounter", &enc.to_string()).await.unwrap();
+        tx.rollback().await.unwrap();
+        assert!(audit.iter().any(|a| a.username == "officer2" && a.outcome == "denied" && a.action == "encounter.read"));
+        assert!(audit.iter().any(|a| a.username == "officer" && a.outcome == "allowed" && a.action == "encounter.read"));
+    }
+}
+
+#[tokio::test]
+async fn status_is_not_shared_without_a_valid_release() {
+    for b in backends() {
+        let w = world(b).await;
+        let officer = w.sign_in("officer").await;
+        let enc = record_encounter(&w, &officer, "Revoked").await;
+        accept_offer(&w, &officer, enc, "contact_card", "p1").await;
+        let referral = w.referrals_of(enc).await.remove(0).id;
+        let cm = w.sign_in("cm1").await;
+        step(&cm, referral, "accept", &[]).await;
+        step(&cm, referral, "intake", &[]).await;
+        // Revoke the release (the full consent model comes later; the rule is here now).
+        let mut tx = w.store.write().await.unwrap();
+        let consent = tx.consents_for_encounter(enc).await.unwrap().remove(0);
+        tx.revoke_consent(consent.id, w.app.now()).await.unwrap();
+        tx.commit().await.unwrap();
+        let page = officer.get(&format!("/encounters/{enc}")).await;
+        assert!(page.body.contains("Status not shared"), "{}", page.body);
+        assert!(!page.body.contains("Intake completed by deadline") && !page.body.contains("by the deadline"));
+        let token = w.token("prosecutor").await;
+        let hold = w.hold_of(enc).await.id;
+        let v = w.api(Method::GET, &format!("/api/v1/holds/{hold}"), &token, None).await.json();
+        assert_eq!(v["progress"]["shared"], "no");
+        assert!(!v.to_string().contains("intake_met") && !v.to_string().contains("Intake completed"), "{v}");
+    }
+}
