@@ -16,7 +16,12 @@ use crate::{App, AppError, AppResult};
 
 /// Checks a program-wide permission (for handlers that must read a form before calling a
 /// service): a denial is audited and answered as "not found".
-pub async fn guard(app: &App, by: &Ctx, action: ProgramAction, audit_action: &str) -> AppResult<()> {
+pub async fn guard(
+    app: &App,
+    by: &Ctx,
+    action: ProgramAction,
+    audit_action: &str,
+) -> AppResult<()> {
     let pid = by.require_program()?;
     if program_grant(&by.actor, pid, action).is_none() {
         return Err(audit::deny(app, by, audit_action, "program", &pid.to_string()).await);
@@ -227,13 +232,13 @@ pub async fn create_user(
             .org(*org_id)
             .await
             .map_err(|_| AppError::field("organization_id", "Choose an existing organization."))?;
-        if let Some(by) = by {
-            if Some(org.program_id) != by.program_id() {
-                return Err(AppError::field(
-                    "organization_id",
-                    "Choose an organization of your program.",
-                ));
-            }
+        if let Some(by) = by
+            && Some(org.program_id) != by.program_id()
+        {
+            return Err(AppError::field(
+                "organization_id",
+                "Choose an organization of your program.",
+            ));
         }
         check_role_fits(*role, &org)?;
         tx.insert_membership(&MembershipRow {

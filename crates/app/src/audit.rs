@@ -49,6 +49,7 @@ pub const ALLOWED: &str = "allowed";
 pub const DENIED: &str = "denied";
 pub const FAILED: &str = "failed";
 
+#[allow(clippy::too_many_arguments)] // one audit record has this many parts
 pub async fn record(
     tx: &mut Tx,
     app: &App,

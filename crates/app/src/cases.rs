@@ -203,11 +203,11 @@ pub async fn create_encounter(
     let now = app.now();
     let body_hash = sha256_hex(serde_json::to_string(input).unwrap_or_default().as_bytes());
     let mut tx = app.store.write().await?;
-    if let Some(key) = idem_key {
-        if let Some(prev) = tx.idempotency(ctx.actor.user_id, key).await? {
-            tx.rollback().await?;
-            return replay(prev, &body_hash);
-        }
+    if let Some(key) = idem_key
+        && let Some(prev) = tx.idempotency(ctx.actor.user_id, key).await?
+    {
+        tx.rollback().await?;
+        return replay(prev, &body_hash);
     }
     let (program, tz) = load_program(&mut tx, pid).await?;
     let codes = app.codes();

@@ -24,37 +24,12 @@ pub const USERS: &[(&str, &str, Role, usize)] = &[
     ("officer", "Officer Dana Reyes", Role::Officer, 0),
     ("officer2", "Officer Sam Okafor", Role::Officer, 0),
     ("supervisor", "Sgt. Lee Marsh", Role::Supervisor, 0),
-    (
-        "casemanager",
-        "Jordan Blake (case manager)",
-        Role::CaseManager,
-        1,
-    ),
-    (
-        "casemanager2",
-        "Riley Chen (peer specialist)",
-        Role::CaseManager,
-        1,
-    ),
-    (
-        "counselor",
-        "Morgan Ellis (Second Street)",
-        Role::CaseManager,
-        2,
-    ),
+    ("casemanager", "Jordan Blake", Role::CaseManager, 1),
+    ("casemanager2", "Riley Chen", Role::CaseManager, 1),
+    ("counselor", "Morgan Ellis", Role::CaseManager, 2),
     ("prosecutor", "ASA Pat Quinn", Role::Prosecutor, 3),
-    (
-        "coordinator",
-        "Alex Rivera (coordinator)",
-        Role::Coordinator,
-        4,
-    ),
-    (
-        "admin",
-        "Casey Morgan (administrator)",
-        Role::Administrator,
-        4,
-    ),
+    ("coordinator", "Alex Rivera", Role::Coordinator, 4),
+    ("admin", "Casey Morgan", Role::Administrator, 4),
 ];
 
 pub struct DemoInfo {

@@ -312,10 +312,8 @@ pub async fn act(app: &App, ctx: &Ctx, id: Uuid, input: &ReferralActionInput) ->
     let expected = r.updated_at;
     let mut business = business;
     match action {
-        ActionKind::Accept => {
-            if r.assigned_to.is_none() {
-                r.assigned_to = Some(ctx.actor.user_id);
-            }
+        ActionKind::Accept if r.assigned_to.is_none() => {
+            r.assigned_to = Some(ctx.actor.user_id);
         }
         ActionKind::Arrival => {
             r.arrived_at = Some(occurred_at);
@@ -327,14 +325,12 @@ pub async fn act(app: &App, ctx: &Ctx, id: Uuid, input: &ReferralActionInput) ->
                 r.assigned_to = Some(ctx.actor.user_id);
             }
         }
-        ActionKind::ContactAttempt => {
-            if outcome == Some(ContactOutcome::Reached) {
-                r.first_contact_at = Some(
-                    r.first_contact_at
-                        .map_or(occurred_at, |f| f.min(occurred_at)),
-                );
-                business = BusinessStatus::Contacted;
-            }
+        ActionKind::ContactAttempt if outcome == Some(ContactOutcome::Reached) => {
+            r.first_contact_at = Some(
+                r.first_contact_at
+                    .map_or(occurred_at, |f| f.min(occurred_at)),
+            );
+            business = BusinessStatus::Contacted;
         }
         ActionKind::Intake => {
             r.intake_at = Some(occurred_at);

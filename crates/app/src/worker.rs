@@ -157,10 +157,10 @@ pub async fn run_forever(app: App, worker: String, mut stop: tokio::sync::watch:
         if let Err(e) = drain(&app, &worker).await {
             tracing::error!(error = %e, "worker");
         }
-        if ticks % 3600 == 0 {
-            if let Err(e) = housekeeping(&app).await {
-                tracing::error!(error = %e, "housekeeping");
-            }
+        if ticks.is_multiple_of(3600)
+            && let Err(e) = housekeeping(&app).await
+        {
+            tracing::error!(error = %e, "housekeeping");
         }
         ticks += 1;
         tokio::select! {

@@ -203,10 +203,9 @@ pub async fn run(args: BenchArgs) -> Result<()> {
             None,
         )
         .await
+            && r.status == StatusCode::OK
         {
-            if r.status == StatusCode::OK {
-                break;
-            }
+            break;
         }
         if started.elapsed() > Duration::from_secs(30) {
             bail!("the server did not become ready");

@@ -35,10 +35,10 @@ pub enum StoreError {
 
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
-        if let Some(db) = e.as_database_error() {
-            if db.is_unique_violation() {
-                return StoreError::Conflict(db.message().to_string());
-            }
+        if let Some(db) = e.as_database_error()
+            && db.is_unique_violation()
+        {
+            return StoreError::Conflict(db.message().to_string());
         }
         match e {
             sqlx::Error::RowNotFound => StoreError::NotFound,
@@ -117,12 +117,12 @@ impl Store {
     pub async fn open(config: &DbConfig) -> Result<Store> {
         let pools = match config {
             DbConfig::Sqlite { path } => {
-                if let Some(dir) = path.parent() {
-                    if !dir.as_os_str().is_empty() {
-                        std::fs::create_dir_all(dir).map_err(|e| {
-                            StoreError::Corrupt(format!("cannot create {}: {e}", dir.display()))
-                        })?;
-                    }
+                if let Some(dir) = path.parent()
+                    && !dir.as_os_str().is_empty()
+                {
+                    std::fs::create_dir_all(dir).map_err(|e| {
+                        StoreError::Corrupt(format!("cannot create {}: {e}", dir.display()))
+                    })?;
                 }
                 let opts = SqliteConnectOptions::new()
                     .filename(path)

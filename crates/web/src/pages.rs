@@ -1358,6 +1358,7 @@ impl AdminPage {
     }
 }
 
+#[allow(clippy::too_many_arguments)] // the form's four fields, kept as typed
 async fn admin_page(
     st: &AppState,
     s: &Session,
@@ -1470,7 +1471,14 @@ pub async fn admin_add_membership(State(st): State<AppState>, s: Session, body: 
         Err(e) => return error_for(&s, &e),
     };
     let (user_id, org_id, role) = (f.get("user_id"), f.get("organization_id"), f.get("role"));
-    if let Err(e) = admin::guard(&st.app, &s.ctx, ProgramAction::ManageUsers, "membership.grant").await {
+    if let Err(e) = admin::guard(
+        &st.app,
+        &s.ctx,
+        ProgramAction::ManageUsers,
+        "membership.grant",
+    )
+    .await
+    {
         return error_for(&s, &e);
     }
     let result = match (

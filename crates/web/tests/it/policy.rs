@@ -11,7 +11,17 @@ use hyper::{Method, StatusCode};
 
 use crate::support::*;
 
-const ROLES: &[&str] = &["officer", "officer2", "officer_b", "supervisor", "cm1", "cm2", "prosecutor", "coordinator", "admin"];
+const ROLES: &[&str] = &[
+    "officer",
+    "officer2",
+    "officer_b",
+    "supervisor",
+    "cm1",
+    "cm2",
+    "prosecutor",
+    "coordinator",
+    "admin",
+];
 const AGENCY: &[&str] = &["officer", "officer2", "officer_b", "supervisor"];
 const OWNERS: &[&str] = &["officer", "supervisor"];
 const ALL: &[&str] = ROLES;
@@ -34,7 +44,10 @@ fn matrix() -> HashMap<(&'static str, &'static str), &'static [&'static str]> {
         (("POST", "/encounters"), AGENCY),
         (("GET", "/encounters/{id}"), OWNERS),
         (("POST", "/encounters/{id}/override"), OWNERS),
-        (("POST", "/encounters/{id}/override/review"), &["supervisor"]),
+        (
+            ("POST", "/encounters/{id}/override/review"),
+            &["supervisor"],
+        ),
         (("POST", "/encounters/{id}/offer"), OWNERS),
         (("POST", "/encounters/{id}/referrals"), OWNERS),
         (("GET", "/encounters/{id}/slip"), OWNERS),
@@ -51,13 +64,19 @@ fn matrix() -> HashMap<(&'static str, &'static str), &'static [&'static str]> {
         (("POST", "/admin/memberships"), &["admin"]),
         (("GET", "/roster"), &["admin", "coordinator"]),
         (("POST", "/roster/shifts"), &["admin", "coordinator"]),
-        (("POST", "/roster/shifts/{id}/delete"), &["admin", "coordinator"]),
+        (
+            ("POST", "/roster/shifts/{id}/delete"),
+            &["admin", "coordinator"],
+        ),
         (("GET", "/api/v1/me"), ALL),
         (("GET", "/api/v1/participants"), AGENCY),
         (("POST", "/api/v1/encounters"), AGENCY),
         (("GET", "/api/v1/encounters/{id}"), OWNERS),
         (("POST", "/api/v1/encounters/{id}/override"), OWNERS),
-        (("POST", "/api/v1/encounters/{id}/override/review"), &["supervisor"]),
+        (
+            ("POST", "/api/v1/encounters/{id}/override/review"),
+            &["supervisor"],
+        ),
         (("POST", "/api/v1/encounters/{id}/offer"), OWNERS),
         (("POST", "/api/v1/encounters/{id}/referrals"), OWNERS),
         (("GET", "/api/v1/referrals"), &["cm1", "cm2"]),
@@ -79,7 +98,9 @@ fn api_body(path: &str) -> serde_json::Value {
     match path {
         p if p.ends_with("/override") => serde_json::json!({"reason": ""}),
         p if p.ends_with("/override/review") => serde_json::json!({"approve": true}),
-        p if p.ends_with("/referrals") => serde_json::json!({"provider_id": "", "handoff_mode": ""}),
+        p if p.ends_with("/referrals") => {
+            serde_json::json!({"provider_id": "", "handoff_mode": ""})
+        }
         _ => serde_json::json!({}),
     }
 }
@@ -97,16 +118,31 @@ async fn every_route_every_role() {
         let referral = w.referrals_of(enc).await.remove(0).id;
         let cm = w.sign_in("cm1").await;
         step(&cm, referral, "accept", &[]).await;
-        let r = step(&cm, referral, "intake", &[("note", "CLINICAL-MARKER ASAM 2.1")]).await;
+        let r = step(
+            &cm,
+            referral,
+            "intake",
+            &[("note", "CLINICAL-MARKER ASAM 2.1")],
+        )
+        .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);
         let hold = w.hold_of(enc).await.id;
 
         let matrix = matrix();
         let specs = route_specs();
         for s in &specs {
-            assert!(matrix.contains_key(&(s.method, s.path)), "route {} {} has no entry in the authorization matrix", s.method, s.path);
+            assert!(
+                matrix.contains_key(&(s.method, s.path)),
+                "route {} {} has no entry in the authorization matrix",
+                s.method,
+                s.path
+            );
         }
-        assert_eq!(matrix.len(), specs.len(), "the matrix names a route that does not exist");
+        assert_eq!(
+            matrix.len(),
+            specs.len(),
+            "the matrix names a route that does not exist"
+        );
 
         let mut agents = HashMap::new();
         let mut tokens = HashMap::new();
@@ -124,17 +160,29 @@ async fn every_route_every_role() {
             for role in ROLES {
                 let mut path = s.path.to_string();
                 if path.contains("/roster/shifts/{id}") {
-                    let shift = admin::add_shift(&w.app, None, w.orgs["p1"], w.users["cm1"], w.app.now() + Duration::days(200), w.app.now() + Duration::days(201)).await.unwrap();
+                    let shift = admin::add_shift(
+                        &w.app,
+                        None,
+                        w.orgs["p1"],
+                        w.users["cm1"],
+                        w.app.now() + Duration::days(200),
+                        w.app.now() + Duration::days(201),
+                    )
+                    .await
+                    .unwrap();
                     path = path.replace("{id}", &shift.to_string());
                 }
-                let id = if path.starts_with("/referrals") || path.starts_with("/api/v1/referrals") {
+                let id = if path.starts_with("/referrals") || path.starts_with("/api/v1/referrals")
+                {
                     referral
                 } else if path.contains("/holds/") {
                     hold
                 } else {
                     enc
                 };
-                let path = path.replace("{id}", &id.to_string()).replace("{file}", &css);
+                let path = path
+                    .replace("{id}", &id.to_string())
+                    .replace("{file}", &css);
                 let resp = if s.api && s.path != "/api/openapi.json" {
                     let method: Method = s.method.parse().unwrap();
                     let body = (method == Method::POST).then(|| api_body(s.path));
@@ -154,37 +202,97 @@ async fn every_route_every_role() {
                 let is_public = allowed.is_empty();
                 let expect_allowed = is_public || allowed.contains(role);
                 if expect_allowed {
-                    assert!(resp.status != StatusCode::NOT_FOUND && resp.status != StatusCode::UNAUTHORIZED && resp.status != StatusCode::FORBIDDEN,
-                        "{} {} should be allowed for {role} on {}, got {}: {}", s.method, s.path, w.backend, resp.status, resp.body.chars().take(300).collect::<String>());
-                    if ["officer", "officer2", "officer_b", "supervisor", "prosecutor", "coordinator", "admin"].contains(role) {
+                    assert!(
+                        resp.status != StatusCode::NOT_FOUND
+                            && resp.status != StatusCode::UNAUTHORIZED
+                            && resp.status != StatusCode::FORBIDDEN,
+                        "{} {} should be allowed for {role} on {}, got {}: {}",
+                        s.method,
+                        s.path,
+                        w.backend,
+                        resp.status,
+                        resp.body.chars().take(300).collect::<String>()
+                    );
+                    if [
+                        "officer",
+                        "officer2",
+                        "officer_b",
+                        "supervisor",
+                        "prosecutor",
+                        "coordinator",
+                        "admin",
+                    ]
+                    .contains(role)
+                    {
                         for m in MARKERS {
-                            assert!(!resp.body.contains(m), "{} {} for {role} contains clinical content {m:?}", s.method, s.path);
+                            assert!(
+                                !resp.body.contains(m),
+                                "{} {} for {role} contains clinical content {m:?}",
+                                s.method,
+                                s.path
+                            );
                         }
                     }
                 } else {
-                    assert_eq!(resp.status, StatusCode::NOT_FOUND, "{} {} should be denied (404) for {role} on {}: {}", s.method, s.path, w.backend, resp.body.chars().take(300).collect::<String>());
+                    assert_eq!(
+                        resp.status,
+                        StatusCode::NOT_FOUND,
+                        "{} {} should be denied (404) for {role} on {}: {}",
+                        s.method,
+                        s.path,
+                        w.backend,
+                        resp.body.chars().take(300).collect::<String>()
+                    );
                 }
             }
             // Without signing in: pages send to the sign-in page, the API answers 401.
             if !matrix[&(s.method, s.path)].is_empty() {
                 let path = s.path.replace("{id}", &enc.to_string());
                 let method: Method = s.method.parse().unwrap();
-                let r = request(&w.client, method, &format!("{}{path}", w.base), &[("sec-fetch-site", "same-origin")], None).await;
+                let r = request(
+                    &w.client,
+                    method,
+                    &format!("{}{path}", w.base),
+                    &[("sec-fetch-site", "same-origin")],
+                    None,
+                )
+                .await;
                 if s.api {
-                    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{} {} without a token", s.method, s.path);
+                    assert_eq!(
+                        r.status,
+                        StatusCode::UNAUTHORIZED,
+                        "{} {} without a token",
+                        s.method,
+                        s.path
+                    );
                 } else {
-                    assert_eq!(r.status, StatusCode::SEE_OTHER, "{} {} without a session", s.method, s.path);
+                    assert_eq!(
+                        r.status,
+                        StatusCode::SEE_OTHER,
+                        "{} {} without a session",
+                        s.method,
+                        s.path
+                    );
                     assert!(r.location().starts_with("/sign-in"));
                 }
             }
         }
         // The provider sees the clinical note; the denial of others was audited.
-        assert!(cm.get(&format!("/referrals/{referral}")).await.body.contains("CLINICAL-MARKER"));
+        assert!(
+            cm.get(&format!("/referrals/{referral}"))
+                .await
+                .body
+                .contains("CLINICAL-MARKER")
+        );
         let mut tx = w.store.read().await.unwrap();
         let audit = tx.audit_for("encounter", &enc.to_string()).await.unwrap();
         tx.rollback().await.unwrap();
-        assert!(audit.iter().any(|a| a.username == "officer2" && a.outcome == "denied" && a.action == "encounter.read"));
-        assert!(audit.iter().any(|a| a.username == "officer" && a.outcome == "allowed" && a.action == "encounter.read"));
+        assert!(audit.iter().any(|a| a.username == "officer2"
+            && a.outcome == "denied"
+            && a.action == "encounter.read"));
+        assert!(audit.iter().any(|a| a.username == "officer"
+            && a.outcome == "allowed"
+            && a.action == "encounter.read"));
     }
 }
 
@@ -206,11 +314,20 @@ async fn status_is_not_shared_without_a_valid_release() {
         tx.commit().await.unwrap();
         let page = officer.get(&format!("/encounters/{enc}")).await;
         assert!(page.body.contains("Status not shared"), "{}", page.body);
-        assert!(!page.body.contains("Intake completed by deadline") && !page.body.contains("by the deadline"));
+        assert!(
+            !page.body.contains("Intake completed by deadline")
+                && !page.body.contains("by the deadline")
+        );
         let token = w.token("prosecutor").await;
         let hold = w.hold_of(enc).await.id;
-        let v = w.api(Method::GET, &format!("/api/v1/holds/{hold}"), &token, None).await.json();
+        let v = w
+            .api(Method::GET, &format!("/api/v1/holds/{hold}"), &token, None)
+            .await
+            .json();
         assert_eq!(v["progress"]["shared"], "no");
-        assert!(!v.to_string().contains("intake_met") && !v.to_string().contains("Intake completed"), "{v}");
+        assert!(
+            !v.to_string().contains("intake_met") && !v.to_string().contains("Intake completed"),
+            "{v}"
+        );
     }
 }

@@ -17,13 +17,19 @@ async fn both_databases_have_the_same_tables_and_columns() {
     let sqlite = columns(&Backend::Sqlite).await;
     assert!(sqlite.len() > 100, "{sqlite:?}");
     let Some(url) = postgres_admin_url() else {
-        assert!(std::env::var("HANDOFF_REQUIRE_POSTGRES").is_err(), "PostgreSQL is required");
+        assert!(
+            std::env::var("HANDOFF_REQUIRE_POSTGRES").is_err(),
+            "PostgreSQL is required"
+        );
         return;
     };
     let pg = columns(&Backend::Postgres(url)).await;
     let only_sqlite: Vec<_> = sqlite.iter().filter(|c| !pg.contains(c)).collect();
     let only_pg: Vec<_> = pg.iter().filter(|c| !sqlite.contains(c)).collect();
-    assert!(only_sqlite.is_empty() && only_pg.is_empty(), "only in SQLite: {only_sqlite:?}; only in PostgreSQL: {only_pg:?}");
+    assert!(
+        only_sqlite.is_empty() && only_pg.is_empty(),
+        "only in SQLite: {only_sqlite:?}; only in PostgreSQL: {only_pg:?}"
+    );
 }
 
 #[tokio::test]
@@ -32,13 +38,33 @@ async fn reopening_keeps_data_and_migrations_run_once() {
     let path = handoff_storage::testing::fresh_sqlite_path();
     let config = handoff_storage::DbConfig::Sqlite { path: path.clone() };
     let store = handoff_storage::Store::open(&config).await.unwrap();
-    let app = handoff_app::App::new(store.clone(), std::sync::Arc::new(handoff_domain::SystemClock), Default::default()).await.unwrap();
-    handoff_app::admin::create_program(&app, handoff_app::admin::NewProgram { name: "Kept".into(), time_zone: "UTC".into(), intake_deadline_days: 14, supervisor_approves_overrides: false, rules: Default::default() }).await.unwrap();
+    let app = handoff_app::App::new(
+        store.clone(),
+        std::sync::Arc::new(handoff_domain::SystemClock),
+        Default::default(),
+    )
+    .await
+    .unwrap();
+    handoff_app::admin::create_program(
+        &app,
+        handoff_app::admin::NewProgram {
+            name: "Kept".into(),
+            time_zone: "UTC".into(),
+            intake_deadline_days: 14,
+            supervisor_approves_overrides: false,
+            rules: Default::default(),
+        },
+    )
+    .await
+    .unwrap();
     store.close().await;
     let store = handoff_storage::Store::open(&config).await.unwrap();
     let mut tx = store.read().await.unwrap();
     assert!(tx.program_by_name("Kept").await.unwrap().is_some());
-    assert!(tx.latest_reference_version().await.unwrap().is_some(), "NIBRS codes loaded once, kept");
+    assert!(
+        tx.latest_reference_version().await.unwrap().is_some(),
+        "NIBRS codes loaded once, kept"
+    );
     tx.rollback().await.unwrap();
 }
 
@@ -46,7 +72,20 @@ async fn reopening_keeps_data_and_migrations_run_once() {
 async fn unique_violations_are_conflicts_on_every_backend() {
     for b in backends() {
         let w = world(b).await;
-        let err = handoff_app::admin::create_org(&w.app, handoff_app::admin::NewOrg { program_id: w.program, kind: handoff_domain::OrgKind::Provider, name: "First Provider".into(), address: String::new(), phone: String::new(), hours: String::new(), what_to_bring: String::new() }).await.unwrap_err();
+        let err = handoff_app::admin::create_org(
+            &w.app,
+            handoff_app::admin::NewOrg {
+                program_id: w.program,
+                kind: handoff_domain::OrgKind::Provider,
+                name: "First Provider".into(),
+                address: String::new(),
+                phone: String::new(),
+                hours: String::new(),
+                what_to_bring: String::new(),
+            },
+        )
+        .await
+        .unwrap_err();
         assert!(matches!(err, handoff_app::AppError::Invalid(_)), "{err:?}");
     }
 }

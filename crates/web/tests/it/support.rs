@@ -42,15 +42,24 @@ pub fn backends() -> Vec<Backend> {
     let mut v = vec![Backend::Sqlite];
     match postgres_admin_url() {
         Some(url) => v.push(Backend::Postgres(url)),
-        None => assert!(std::env::var("HANDOFF_REQUIRE_POSTGRES").is_err(), "HANDOFF_REQUIRE_POSTGRES is set but HANDOFF_TEST_POSTGRES_URL is not"),
+        None => assert!(
+            std::env::var("HANDOFF_REQUIRE_POSTGRES").is_err(),
+            "HANDOFF_REQUIRE_POSTGRES is set but HANDOFF_TEST_POSTGRES_URL is not"
+        ),
     }
     v
 }
 
 pub async fn open_store(backend: &Backend) -> Store {
     let config = match backend {
-        Backend::Sqlite => DbConfig::Sqlite { path: fresh_sqlite_path() },
-        Backend::Postgres(admin) => DbConfig::Postgres { url: fresh_postgres_database(admin).await.expect("create a test database") },
+        Backend::Sqlite => DbConfig::Sqlite {
+            path: fresh_sqlite_path(),
+        },
+        Backend::Postgres(admin) => DbConfig::Postgres {
+            url: fresh_postgres_database(admin)
+                .await
+                .expect("create a test database"),
+        },
     };
     Store::open(&config).await.expect("open the test database")
 }
@@ -89,14 +98,19 @@ pub const USERS: &[(&str, Role, &str)] = &[
 pub async fn world(backend: Backend) -> World {
     let store = open_store(&backend).await;
     let clock = ManualClock::new(start_time());
-    let app = App::new(store.clone(), Arc::new(clock.clone()), Settings::default()).await.unwrap();
-    let program = admin::create_program(&app, admin::NewProgram {
-        name: "Test County Program".into(),
-        time_zone: "America/Chicago".into(),
-        intake_deadline_days: 30,
-        supervisor_approves_overrides: true,
-        rules: Rules::default(),
-    })
+    let app = App::new(store.clone(), Arc::new(clock.clone()), Settings::default())
+        .await
+        .unwrap();
+    let program = admin::create_program(
+        &app,
+        admin::NewProgram {
+            name: "Test County Program".into(),
+            time_zone: "America/Chicago".into(),
+            intake_deadline_days: 30,
+            supervisor_approves_overrides: true,
+            rules: Rules::default(),
+        },
+    )
     .await
     .unwrap();
     let mut orgs = HashMap::new();
@@ -108,27 +122,82 @@ pub async fn world(backend: Backend) -> World {
         ("pros", OrgKind::Prosecutor, "Test Prosecutor"),
         ("coord", OrgKind::Coordination, "Test Coordination"),
     ] {
-        let o = admin::create_org(&app, admin::NewOrg { program_id: program.id, kind, name: name.into(), address: format!("1 {name} Way"), phone: "555-0100".into(), hours: "9-5".into(), what_to_bring: "ID".into() }).await.unwrap();
+        let o = admin::create_org(
+            &app,
+            admin::NewOrg {
+                program_id: program.id,
+                kind,
+                name: name.into(),
+                address: format!("1 {name} Way"),
+                phone: "555-0100".into(),
+                hours: "9-5".into(),
+                what_to_bring: "ID".into(),
+            },
+        )
+        .await
+        .unwrap();
         orgs.insert(key, o.id);
     }
     let mut users = HashMap::new();
     for (name, role, org) in USERS {
-        let u = admin::create_user(&app, None, admin::NewUser { username: (*name).into(), display_name: format!("{name} name"), password: PASSWORD.into() }, &[(orgs[org], *role)]).await.unwrap();
+        let u = admin::create_user(
+            &app,
+            None,
+            admin::NewUser {
+                username: (*name).into(),
+                display_name: format!("{name} name"),
+                password: PASSWORD.into(),
+            },
+            &[(orgs[org], *role)],
+        )
+        .await
+        .unwrap();
         users.insert(*name, u.id);
     }
     // cm1 is on call at the first provider for the whole test period; cm2 at the second.
     let mut from = start_time() - Duration::days(1);
     for _ in 0..4 {
-        admin::add_shift(&app, None, orgs["p1"], users["cm1"], from, from + Duration::days(30)).await.unwrap();
-        admin::add_shift(&app, None, orgs["p2"], users["cm2"], from, from + Duration::days(30)).await.unwrap();
+        admin::add_shift(
+            &app,
+            None,
+            orgs["p1"],
+            users["cm1"],
+            from,
+            from + Duration::days(30),
+        )
+        .await
+        .unwrap();
+        admin::add_shift(
+            &app,
+            None,
+            orgs["p2"],
+            users["cm2"],
+            from,
+            from + Duration::days(30),
+        )
+        .await
+        .unwrap();
         from += Duration::days(30);
     }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let state = AppState { app: app.clone(), secure_cookies: false };
+    let state = AppState {
+        app: app.clone(),
+        secure_cookies: false,
+    };
     tokio::spawn(handoff_web::serve(state, listener, std::future::pending()));
     let client = Client::builder(TokioExecutor::new()).build_http();
-    World { backend, app, store, clock, base, client, program: program.id, orgs, users }
+    World {
+        backend,
+        app,
+        store,
+        clock,
+        base,
+        client,
+        program: program.id,
+        orgs,
+        users,
+    }
 }
 
 #[derive(Debug)]
@@ -140,7 +209,10 @@ pub struct Resp {
 
 impl Resp {
     pub fn location(&self) -> String {
-        self.headers.get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default()
+        self.headers
+            .get("location")
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default()
     }
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
@@ -153,7 +225,13 @@ impl Resp {
     }
 }
 
-pub async fn request(client: &HttpClient, method: Method, url: &str, headers: &[(&str, &str)], body: Option<(&str, Vec<u8>)>) -> Resp {
+pub async fn request(
+    client: &HttpClient,
+    method: Method,
+    url: &str,
+    headers: &[(&str, &str)],
+    body: Option<(&str, Vec<u8>)>,
+) -> Resp {
     let mut b = Request::builder().method(method).uri(url);
     for (k, v) in headers {
         b = b.header(*k, *v);
@@ -169,12 +247,15 @@ pub async fn request(client: &HttpClient, method: Method, url: &str, headers: &[
     let status = resp.status();
     let headers = resp.headers().clone();
     let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-    Resp { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    Resp {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
 }
 
 /// A signed-in browser.
 pub struct Agent {
-
     pub cookie: String,
     pub csrf: String,
     base: String,
@@ -188,31 +269,93 @@ pub fn csrf_in(html: &str) -> Option<String> {
 
 impl World {
     pub async fn sign_in(&self, user: &'static str) -> Agent {
-        let form = serde_urlencoded::to_string([("username", user), ("password", PASSWORD), ("next", "/")]).unwrap();
-        let r = request(&self.client, Method::POST, &format!("{}/sign-in", self.base), &[], Some(("application/x-www-form-urlencoded", form.into_bytes()))).await;
-        assert_eq!(r.status, StatusCode::SEE_OTHER, "sign-in of {user}: {}", r.body);
-        let cookie = r.headers.get("set-cookie").unwrap().to_str().unwrap().split(';').next().unwrap().to_string();
-        let mut agent = Agent { cookie, csrf: String::new(), base: self.base.clone(), client: self.client.clone() };
+        let form = serde_urlencoded::to_string([
+            ("username", user),
+            ("password", PASSWORD),
+            ("next", "/"),
+        ])
+        .unwrap();
+        let r = request(
+            &self.client,
+            Method::POST,
+            &format!("{}/sign-in", self.base),
+            &[],
+            Some(("application/x-www-form-urlencoded", form.into_bytes())),
+        )
+        .await;
+        assert_eq!(
+            r.status,
+            StatusCode::SEE_OTHER,
+            "sign-in of {user}: {}",
+            r.body
+        );
+        let cookie = r
+            .headers
+            .get("set-cookie")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string();
+        let mut agent = Agent {
+            cookie,
+            csrf: String::new(),
+            base: self.base.clone(),
+            client: self.client.clone(),
+        };
         let home = agent.get("/").await;
         let page = agent.get(&home.location()).await;
-        agent.csrf = csrf_in(&page.body).unwrap_or_else(|| panic!("no csrf for {user}: {}", page.body));
+        agent.csrf =
+            csrf_in(&page.body).unwrap_or_else(|| panic!("no csrf for {user}: {}", page.body));
         agent
     }
 
     pub async fn token(&self, user: &str) -> String {
-        auth::create_token(&self.app, user, "test", Some(30)).await.unwrap().0
+        auth::create_token(&self.app, user, "test", Some(30))
+            .await
+            .unwrap()
+            .0
     }
 
-    pub async fn api(&self, method: Method, path: &str, token: &str, body: Option<serde_json::Value>) -> Resp {
+    pub async fn api(
+        &self,
+        method: Method,
+        path: &str,
+        token: &str,
+        body: Option<serde_json::Value>,
+    ) -> Resp {
         let auth = format!("Bearer {token}");
-        request(&self.client, method, &format!("{}{path}", self.base), &[("authorization", &auth)], body.map(|b| ("application/json", b.to_string().into_bytes()))).await
+        request(
+            &self.client,
+            method,
+            &format!("{}{path}", self.base),
+            &[("authorization", &auth)],
+            body.map(|b| ("application/json", b.to_string().into_bytes())),
+        )
+        .await
     }
 
-    pub async fn api_with(&self, method: Method, path: &str, token: &str, extra: &[(&str, &str)], raw: Vec<u8>) -> Resp {
+    pub async fn api_with(
+        &self,
+        method: Method,
+        path: &str,
+        token: &str,
+        extra: &[(&str, &str)],
+        raw: Vec<u8>,
+    ) -> Resp {
         let auth = format!("Bearer {token}");
         let mut headers = vec![("authorization", auth.as_str())];
         headers.extend_from_slice(extra);
-        request(&self.client, method, &format!("{}{path}", self.base), &headers, Some(("application/json", raw))).await
+        request(
+            &self.client,
+            method,
+            &format!("{}{path}", self.base),
+            &headers,
+            Some(("application/json", raw)),
+        )
+        .await
     }
 
     pub async fn referrals_of(&self, encounter: Uuid) -> Vec<handoff_storage::ReferralRow> {
@@ -245,13 +388,23 @@ impl World {
 
     pub fn local_now(&self) -> String {
         let tz: chrono_tz::Tz = "America/Chicago".parse().unwrap();
-        handoff_domain::Clock::now(&self.clock).with_timezone(&tz).format("%Y-%m-%dT%H:%M").to_string()
+        handoff_domain::Clock::now(&self.clock)
+            .with_timezone(&tz)
+            .format("%Y-%m-%dT%H:%M")
+            .to_string()
     }
 }
 
 impl Agent {
     pub async fn get(&self, path: &str) -> Resp {
-        request(&self.client, Method::GET, &format!("{}{path}", self.base), &[("cookie", &self.cookie)], None).await
+        request(
+            &self.client,
+            Method::GET,
+            &format!("{}{path}", self.base),
+            &[("cookie", &self.cookie)],
+            None,
+        )
+        .await
     }
 
     /// Posts a form like a browser on the same site: the CSRF token is added.
@@ -259,12 +412,25 @@ impl Agent {
         let mut all: Vec<(&str, &str)> = vec![("csrf", &self.csrf)];
         all.extend_from_slice(fields);
         let form = serde_urlencoded::to_string(&all).unwrap();
-        request(&self.client, Method::POST, &format!("{}{path}", self.base), &[("cookie", &self.cookie), ("sec-fetch-site", "same-origin")], Some(("application/x-www-form-urlencoded", form.into_bytes()))).await
+        request(
+            &self.client,
+            Method::POST,
+            &format!("{}{path}", self.base),
+            &[("cookie", &self.cookie), ("sec-fetch-site", "same-origin")],
+            Some(("application/x-www-form-urlencoded", form.into_bytes())),
+        )
+        .await
     }
 }
 
 /// The fields of a complete encounter form.
-pub fn encounter_fields(occurred_at: &str, last_name: &str, offense: &str, qty: &str, unit: &str) -> Vec<(String, String)> {
+pub fn encounter_fields(
+    occurred_at: &str,
+    last_name: &str,
+    offense: &str,
+    qty: &str,
+    unit: &str,
+) -> Vec<(String, String)> {
     let drug = offense == "35A";
     let mut v: Vec<(String, String)> = vec![
         ("idempotency_key".into(), Uuid::now_v7().to_string()),
@@ -275,8 +441,14 @@ pub fn encounter_fields(occurred_at: &str, last_name: &str, offense: &str, qty: 
         ("location".into(), "Main St & 3rd".into()),
         ("incident_number".into(), format!("CAD-{last_name}")),
         ("offenses[0].code".into(), offense.into()),
-        ("offenses[0].drug_activity".into(), if drug { "P" } else { "" }.into()),
-        ("offenses[0].drug_type".into(), if drug { "D" } else { "" }.into()),
+        (
+            "offenses[0].drug_activity".into(),
+            if drug { "P" } else { "" }.into(),
+        ),
+        (
+            "offenses[0].drug_type".into(),
+            if drug { "D" } else { "" }.into(),
+        ),
         ("offenses[0].quantity".into(), qty.into()),
         ("offenses[0].unit".into(), unit.into()),
         ("offenses[1].code".into(), String::new()),
@@ -289,7 +461,12 @@ pub fn encounter_fields(occurred_at: &str, last_name: &str, offense: &str, qty: 
         ("person.phone".into(), "555-0101".into()),
         ("person.email".into(), String::new()),
     ];
-    for a in ["no_violent_history", "no_open_warrant", "no_pending_specialty_court", "no_no_contact_order"] {
+    for a in [
+        "no_violent_history",
+        "no_open_warrant",
+        "no_pending_specialty_court",
+        "no_no_contact_order",
+    ] {
         v.push(("attestations".into(), a.into()));
     }
     v
@@ -311,7 +488,20 @@ pub async fn record_encounter(w: &World, officer: &Agent, last_name: &str) -> Uu
 pub async fn accept_offer(w: &World, officer: &Agent, id: Uuid, mode: &str, provider: &str) {
     let provider = w.orgs[provider].to_string();
     let r = officer
-        .post(&format!("/encounters/{id}/offer"), &[("response", "accepted"), ("decline_reason", ""), ("consent_signed_name", "Ana Person"), ("consent_confirmed", "yes"), ("handoff_mode", mode), ("provider_id", &provider), ("hold_kind", "abeyance"), ("citation_number", ""), ("court_date", "")])
+        .post(
+            &format!("/encounters/{id}/offer"),
+            &[
+                ("response", "accepted"),
+                ("decline_reason", ""),
+                ("consent_signed_name", "Ana Person"),
+                ("consent_confirmed", "yes"),
+                ("handoff_mode", mode),
+                ("provider_id", &provider),
+                ("hold_kind", "abeyance"),
+                ("citation_number", ""),
+                ("court_date", ""),
+            ],
+        )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
 }
@@ -320,5 +510,6 @@ pub async fn accept_offer(w: &World, officer: &Agent, id: Uuid, mode: &str, prov
 pub async fn step(cm: &Agent, referral: Uuid, action: &str, extra: &[(&str, &str)]) -> Resp {
     let mut fields: Vec<(&str, &str)> = vec![("action", action)];
     fields.extend_from_slice(extra);
-    cm.post(&format!("/referrals/{referral}/events"), &fields).await
+    cm.post(&format!("/referrals/{referral}/events"), &fields)
+        .await
 }

@@ -8,14 +8,33 @@ use crate::support::*;
 async fn security_headers_on_every_response() {
     let w = world(Backend::Sqlite).await;
     for path in ["/sign-in", "/health/live", "/nowhere", "/api/openapi.json"] {
-        let r = request(&w.client, Method::GET, &format!("{}{path}", w.base), &[], None).await;
+        let r = request(
+            &w.client,
+            Method::GET,
+            &format!("{}{path}", w.base),
+            &[],
+            None,
+        )
+        .await;
         let h = &r.headers;
         let csp = h.get("content-security-policy").unwrap().to_str().unwrap();
-        assert!(csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"), "{path}: {csp}");
+        assert!(
+            csp.contains("script-src 'self'")
+                && csp.contains("frame-ancestors 'none'")
+                && !csp.contains("unsafe-inline"),
+            "{path}: {csp}"
+        );
         assert_eq!(h.get("x-content-type-options").unwrap(), "nosniff");
         assert_eq!(h.get("referrer-policy").unwrap(), "no-referrer");
     }
-    let r = request(&w.client, Method::GET, &format!("{}/nowhere", w.base), &[], None).await;
+    let r = request(
+        &w.client,
+        Method::GET,
+        &format!("{}/nowhere", w.base),
+        &[],
+        None,
+    )
+    .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
 
@@ -24,15 +43,51 @@ async fn cross_site_posts_are_refused() {
     let w = world(Backend::Sqlite).await;
     let officer = w.sign_in("officer").await;
     let f = encounter_fields(&w.local_now(), "Csrf", "90J", "", "");
-    let form = serde_urlencoded::to_string(&refs(&f)).unwrap();
+    let form = serde_urlencoded::to_string(refs(&f)).unwrap();
     // A browser says the request came from another site.
-    let r = request(&w.client, Method::POST, &format!("{}/encounters", w.base), &[("cookie", &officer.cookie), ("sec-fetch-site", "cross-site")], Some(("application/x-www-form-urlencoded", form.clone().into_bytes()))).await;
+    let r = request(
+        &w.client,
+        Method::POST,
+        &format!("{}/encounters", w.base),
+        &[
+            ("cookie", &officer.cookie),
+            ("sec-fetch-site", "cross-site"),
+        ],
+        Some((
+            "application/x-www-form-urlencoded",
+            form.clone().into_bytes(),
+        )),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     // An older browser sends only Origin.
-    let r = request(&w.client, Method::POST, &format!("{}/encounters", w.base), &[("cookie", &officer.cookie), ("origin", "https://evil.example")], Some(("application/x-www-form-urlencoded", form.clone().into_bytes()))).await;
+    let r = request(
+        &w.client,
+        Method::POST,
+        &format!("{}/encounters", w.base),
+        &[
+            ("cookie", &officer.cookie),
+            ("origin", "https://evil.example"),
+        ],
+        Some((
+            "application/x-www-form-urlencoded",
+            form.clone().into_bytes(),
+        )),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     // Same site but without the form's token.
-    let r = request(&w.client, Method::POST, &format!("{}/encounters", w.base), &[("cookie", &officer.cookie), ("sec-fetch-site", "same-origin")], Some(("application/x-www-form-urlencoded", form.into_bytes()))).await;
+    let r = request(
+        &w.client,
+        Method::POST,
+        &format!("{}/encounters", w.base),
+        &[
+            ("cookie", &officer.cookie),
+            ("sec-fetch-site", "same-origin"),
+        ],
+        Some(("application/x-www-form-urlencoded", form.into_bytes())),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     assert!(r.body.contains("This form has expired"));
     assert_eq!(w.count("encounters").await, 0);
@@ -43,8 +98,17 @@ async fn sign_in_failures_are_audited_and_say_the_same_for_unknown_users() {
     let w = world(Backend::Sqlite).await;
     let mut bodies = Vec::new();
     for (user, pw) in [("officer", "wrong-password"), ("nobody", "wrong-password")] {
-        let form = serde_urlencoded::to_string([("username", user), ("password", pw), ("next", "/")]).unwrap();
-        let r = request(&w.client, Method::POST, &format!("{}/sign-in", w.base), &[], Some(("application/x-www-form-urlencoded", form.into_bytes()))).await;
+        let form =
+            serde_urlencoded::to_string([("username", user), ("password", pw), ("next", "/")])
+                .unwrap();
+        let r = request(
+            &w.client,
+            Method::POST,
+            &format!("{}/sign-in", w.base),
+            &[],
+            Some(("application/x-www-form-urlencoded", form.into_bytes())),
+        )
+        .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.headers.get("set-cookie").is_none());
         bodies.push(r.body.replace(user, "USER"));
@@ -53,12 +117,33 @@ async fn sign_in_failures_are_audited_and_say_the_same_for_unknown_users() {
     let mut tx = w.store.read().await.unwrap();
     let audit = tx.audit_recent(20).await.unwrap();
     tx.rollback().await.unwrap();
-    assert_eq!(audit.iter().filter(|a| a.action == "auth.sign_in" && a.outcome == "failed").count(), 2);
+    assert_eq!(
+        audit
+            .iter()
+            .filter(|a| a.action == "auth.sign_in" && a.outcome == "failed")
+            .count(),
+        2
+    );
     // The session cookie is HttpOnly and SameSite.
-    let form = serde_urlencoded::to_string([("username", "officer"), ("password", PASSWORD), ("next", "//evil.example")]).unwrap();
-    let r = request(&w.client, Method::POST, &format!("{}/sign-in", w.base), &[], Some(("application/x-www-form-urlencoded", form.into_bytes()))).await;
+    let form = serde_urlencoded::to_string([
+        ("username", "officer"),
+        ("password", PASSWORD),
+        ("next", "//evil.example"),
+    ])
+    .unwrap();
+    let r = request(
+        &w.client,
+        Method::POST,
+        &format!("{}/sign-in", w.base),
+        &[],
+        Some(("application/x-www-form-urlencoded", form.into_bytes())),
+    )
+    .await;
     let cookie = r.headers.get("set-cookie").unwrap().to_str().unwrap();
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
     assert_eq!(r.location(), "/", "no open redirect");
 }
 
@@ -71,28 +156,58 @@ async fn sessions_end_after_30_idle_minutes() {
     w.clock.advance(chrono::Duration::minutes(31));
     let r = officer.get("/encounters").await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    assert!(r.location().starts_with("/sign-in?next=%2Fencounters") || r.location().starts_with("/sign-in?next=/encounters"), "{}", r.location());
+    assert!(
+        r.location().starts_with("/sign-in?next=%2Fencounters")
+            || r.location().starts_with("/sign-in?next=/encounters"),
+        "{}",
+        r.location()
+    );
 }
 
 #[tokio::test]
 async fn openapi_lists_every_api_route() {
     let w = world(Backend::Sqlite).await;
-    let r = request(&w.client, Method::GET, &format!("{}/api/openapi.json", w.base), &[], None).await;
+    let r = request(
+        &w.client,
+        Method::GET,
+        &format!("{}/api/openapi.json", w.base),
+        &[],
+        None,
+    )
+    .await;
     let doc = r.json();
     assert_eq!(doc["openapi"], "3.0.3");
     let paths = doc["paths"].as_object().unwrap();
     let mut listed = 0;
-    for s in handoff_web::routes::route_specs().into_iter().filter(|s| s.api && s.path != "/api/openapi.json") {
-        let op = &paths.get(s.path).unwrap_or_else(|| panic!("{} missing from OpenAPI", s.path))[s.method.to_lowercase()];
-        assert!(op.is_object(), "{} {} missing from OpenAPI", s.method, s.path);
+    for s in handoff_web::routes::route_specs()
+        .into_iter()
+        .filter(|s| s.api && s.path != "/api/openapi.json")
+    {
+        let op = &paths
+            .get(s.path)
+            .unwrap_or_else(|| panic!("{} missing from OpenAPI", s.path))[s.method.to_lowercase()];
+        assert!(
+            op.is_object(),
+            "{} {} missing from OpenAPI",
+            s.method,
+            s.path
+        );
         if let Some(body) = s.body {
-            let name = op["requestBody"]["content"]["application/json"]["schema"]["$ref"].as_str().unwrap();
-            assert!(doc["components"]["schemas"][name.rsplit('/').next().unwrap()].is_object(), "{body}");
+            let name = op["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+                .as_str()
+                .unwrap();
+            assert!(
+                doc["components"]["schemas"][name.rsplit('/').next().unwrap()].is_object(),
+                "{body}"
+            );
         }
         listed += 1;
     }
     let documented: usize = paths.values().map(|p| p.as_object().unwrap().len()).sum();
-    assert_eq!(listed, documented, "the document lists a route that does not exist");
+    assert_eq!(
+        listed, documented,
+        "the document lists a route that does not exist"
+    );
 }
 
 #[tokio::test]
@@ -107,12 +222,33 @@ async fn health_checks() {
 #[tokio::test]
 async fn tokens_expire_and_can_be_revoked() {
     let w = world(Backend::Sqlite).await;
-    let (token, row) = handoff_app::auth::create_token(&w.app, "officer", "t", Some(1)).await.unwrap();
-    assert_eq!(w.api(Method::GET, "/api/v1/me", &token, None).await.status, StatusCode::OK);
-    handoff_app::auth::revoke_token(&w.app, row.id).await.unwrap();
-    assert_eq!(w.api(Method::GET, "/api/v1/me", &token, None).await.status, StatusCode::UNAUTHORIZED);
-    let (token, _) = handoff_app::auth::create_token(&w.app, "officer", "t", Some(1)).await.unwrap();
-    w.clock.advance(chrono::Duration::days(1) + chrono::Duration::seconds(1));
-    assert_eq!(w.api(Method::GET, "/api/v1/me", &token, None).await.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(w.api(Method::GET, "/api/v1/me", "garbage", None).await.status, StatusCode::UNAUTHORIZED);
+    let (token, row) = handoff_app::auth::create_token(&w.app, "officer", "t", Some(1))
+        .await
+        .unwrap();
+    assert_eq!(
+        w.api(Method::GET, "/api/v1/me", &token, None).await.status,
+        StatusCode::OK
+    );
+    handoff_app::auth::revoke_token(&w.app, row.id)
+        .await
+        .unwrap();
+    assert_eq!(
+        w.api(Method::GET, "/api/v1/me", &token, None).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let (token, _) = handoff_app::auth::create_token(&w.app, "officer", "t", Some(1))
+        .await
+        .unwrap();
+    w.clock
+        .advance(chrono::Duration::days(1) + chrono::Duration::seconds(1));
+    assert_eq!(
+        w.api(Method::GET, "/api/v1/me", &token, None).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        w.api(Method::GET, "/api/v1/me", "garbage", None)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
 }

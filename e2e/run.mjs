@@ -1,0 +1,142 @@
+// Browser test: the demo officer records an eligible encounter with a warm handoff on a
+// phone-sized screen using only the visible form controls; the on-call case manager then
+// accepts the referral. playwright-core drives Debian's Chromium (/usr/bin/chromium).
+import { chromium } from 'playwright-core';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const bin = process.env.HANDOFF_BIN || join(here, '..', 'target', 'debug', 'handoff');
+const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
+const port = 20000 + Math.floor(Math.random() * 20000);
+const base = `http://127.0.0.1:${port}`;
+const data = mkdtempSync(join(tmpdir(), 'handoff-e2e-'));
+const shots = join(here, 'test-results');
+mkdirSync(shots, { recursive: true });
+
+const server = spawn(bin, ['demo', '--data', data, '--listen', `127.0.0.1:${port}`, '--cases', '12'], {
+  stdio: ['ignore', 'inherit', 'inherit'],
+  env: { ...process.env, HANDOFF_LOG: 'warn' },
+});
+
+async function ready() {
+  const until = Date.now() + 180_000;
+  while (Date.now() < until) {
+    if (server.exitCode !== null) throw new Error(`the server exited (${server.exitCode})`);
+    try {
+      const r = await fetch(`${base}/health/ready`);
+      if (r.ok) return;
+    } catch { /* not yet listening */ }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('the server did not become ready');
+}
+
+const results = [];
+async function scenario(name, fn) {
+  try {
+    await fn();
+    results.push([name, null]);
+    console.log(`ok - ${name}`);
+  } catch (e) {
+    results.push([name, e]);
+    console.log(`not ok - ${name}\n${e.stack || e}`);
+  }
+}
+
+let browser;
+try {
+  await ready();
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-gpu', '--no-first-run', '--disable-quic'],
+  });
+  const phone = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
+
+  await scenario('officer records an eligible encounter with a warm handoff; case manager accepts', async () => {
+    const person = { first: 'Zed', last: `Browsertest${Math.floor(Math.random() * 1e6)}` };
+    const officer = await browser.newContext(phone);
+    const page = await officer.newPage();
+    await page.goto(`${base}/`);
+    await page.getByLabel('User name').fill('officer');
+    await page.getByLabel('Password').fill('handoff-demo');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'New encounter' }).waitFor();
+
+    await page.getByLabel('First name', { exact: true }).fill(person.first);
+    await page.getByLabel('Last name', { exact: true }).fill(person.last);
+    await page.getByLabel('Date of birth', { exact: true }).fill('1991-05-06');
+    await page.getByLabel('Sex', { exact: true }).selectOption('M');
+    await page.getByLabel('Race', { exact: true }).selectOption('W');
+    await page.getByLabel('Ethnicity', { exact: true }).selectOption('N');
+    await page.getByLabel('Location', { exact: true }).fill('Riverside Park, east entrance');
+    await page.getByLabel('CAD / incident number').fill('E2E-0001');
+    await page.getByLabel('NIBRS offense').first().selectOption('35A');
+    await page.getByText('Drug details (35A, 35B)').first().click();
+    await page.getByLabel('Drug activity').first().selectOption('P');
+    await page.getByLabel('Suspected drug type').first().selectOption('D');
+    await page.getByLabel('Estimated quantity').first().fill('0.5');
+    await page.getByLabel('Unit', { exact: true }).first().selectOption('GM');
+    for (const label of ['No disqualifying violent history', 'No open warrant', 'No pending drug or mental health court case', 'No no-contact order']) {
+      await page.getByLabel(label).check();
+    }
+    await page.screenshot({ path: join(shots, '1-encounter-form.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Record and check eligibility' }).click();
+
+    await page.getByRole('heading', { name: /Eligibility: eligible/ }).waitFor();
+    await page.getByLabel('Accepted', { exact: true }).check();
+    await page.getByLabel("Person's name, as signed").fill(`${person.first} ${person.last}`);
+    await page.getByLabel('The person read').check();
+    await page.getByLabel('Provider', { exact: true }).selectOption({ label: 'Harbor Recovery Center' });
+    await page.getByLabel(/Warm handoff: the on-call case manager/).check();
+    await page.getByLabel('Charges held in abeyance').check();
+    await page.screenshot({ path: join(shots, '2-eligible-offer.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Record the offer' }).click();
+    await page.getByText('Offer recorded.').waitFor();
+    await page.getByRole('link', { name: 'Referral slip for the person' }).click();
+    await page.getByRole('heading', { name: 'Your referral' }).waitFor();
+    const slip = await page.textContent('main');
+    assert.match(slip, /Harbor Recovery Center/);
+    assert.match(slip, /HO-[A-Z0-9]{4}-[A-Z0-9]{4}/);
+    assert.doesNotMatch(slip, /35A|Drug/);
+    await page.screenshot({ path: join(shots, '3-slip.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByText('You are signed out.').waitFor();
+    await officer.close();
+
+    const cmContext = await browser.newContext(phone);
+    const cm = await cmContext.newPage();
+    await cm.goto(`${base}/`);
+    await cm.getByLabel('User name').fill('casemanager');
+    await cm.getByLabel('Password').fill('handoff-demo');
+    await cm.getByRole('button', { name: 'Sign in' }).click();
+    await cm.getByRole('heading', { name: 'Referral queue' }).waitFor();
+    const first = cm.locator('ul.list li').first();
+    assert.match(await first.textContent(), new RegExp(person.last));
+    assert.match(await first.textContent(), /Warm handoff/);
+    await cm.screenshot({ path: join(shots, '4-queue.png'), fullPage: true });
+    await first.getByRole('link').click();
+    await cm.getByLabel('Step', { exact: true }).selectOption({ label: 'Accept' });
+    await cm.getByRole('button', { name: 'Save' }).click();
+    await cm.getByText('Saved.').waitFor();
+    await cm.getByRole('heading', { name: /Status: Accepted/ }).waitFor();
+    await cm.screenshot({ path: join(shots, '5-accepted.png'), fullPage: true });
+    await cmContext.close();
+  });
+} catch (e) {
+  results.push(['setup', e]);
+  console.log(`not ok - setup\n${e.stack || e}`);
+} finally {
+  if (browser) await browser.close();
+  server.kill('SIGINT');
+  await new Promise((r) => (server.exitCode !== null ? r() : server.once('exit', r)));
+  rmSync(data, { recursive: true, force: true });
+}
+
+const failed = results.filter(([, e]) => e).length;
+console.log(`e2e: ${results.length - failed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
