@@ -291,6 +291,8 @@ pub fn router(state: AppState) -> Router {
         .router
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        // Pages are small but phones are on weak signal: gzip what is worth it.
+        .layer(tower_http::compression::CompressionLayer::new().gzip(true))
         .layer(axum::middleware::from_fn(middleware::same_origin))
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .with_state(state)
