@@ -275,7 +275,8 @@ impl Tx {
     }
 
     pub async fn ping(&mut self) -> Result<()> {
-        let one: i64 = q!(self, c => sqlx::query_scalar("SELECT 1").fetch_one(c).await)?;
+        let one: i64 =
+            q!(self, c => sqlx::query_scalar("SELECT CAST(1 AS BIGINT)").fetch_one(c).await)?;
         if one == 1 {
             Ok(())
         } else {

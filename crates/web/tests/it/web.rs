@@ -95,12 +95,43 @@ async fn cross_site_posts_are_refused() {
 
 #[tokio::test]
 async fn sign_in_failures_are_audited_and_say_the_same_for_unknown_users() {
-    let w = world(Backend::Sqlite).await;
-    let mut bodies = Vec::new();
-    for (user, pw) in [("officer", "wrong-password"), ("nobody", "wrong-password")] {
-        let form =
-            serde_urlencoded::to_string([("username", user), ("password", pw), ("next", "/")])
-                .unwrap();
+    for b in backends() {
+        let w = world(b).await;
+        let mut bodies = Vec::new();
+        for (user, pw) in [("officer", "wrong-password"), ("nobody", "wrong-password")] {
+            let form =
+                serde_urlencoded::to_string([("username", user), ("password", pw), ("next", "/")])
+                    .unwrap();
+            let r = request(
+                &w.client,
+                Method::POST,
+                &format!("{}/sign-in", w.base),
+                &[],
+                Some(("application/x-www-form-urlencoded", form.into_bytes())),
+            )
+            .await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+            assert!(r.headers.get("set-cookie").is_none());
+            bodies.push(r.body.replace(user, "USER"));
+        }
+        assert_eq!(bodies[0], bodies[1], "no user enumeration");
+        let mut tx = w.store.read().await.unwrap();
+        let audit = tx.audit_recent(20).await.unwrap();
+        tx.rollback().await.unwrap();
+        assert_eq!(
+            audit
+                .iter()
+                .filter(|a| a.action == "auth.sign_in" && a.outcome == "failed")
+                .count(),
+            2
+        );
+        // The session cookie is HttpOnly and SameSite.
+        let form = serde_urlencoded::to_string([
+            ("username", "officer"),
+            ("password", PASSWORD),
+            ("next", "//evil.example"),
+        ])
+        .unwrap();
         let r = request(
             &w.client,
             Method::POST,
@@ -109,59 +140,32 @@ async fn sign_in_failures_are_audited_and_say_the_same_for_unknown_users() {
             Some(("application/x-www-form-urlencoded", form.into_bytes())),
         )
         .await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(r.headers.get("set-cookie").is_none());
-        bodies.push(r.body.replace(user, "USER"));
+        let cookie = r.headers.get("set-cookie").unwrap().to_str().unwrap();
+        assert!(
+            cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+            "{cookie}"
+        );
+        assert_eq!(r.location(), "/", "no open redirect");
     }
-    assert_eq!(bodies[0], bodies[1], "no user enumeration");
-    let mut tx = w.store.read().await.unwrap();
-    let audit = tx.audit_recent(20).await.unwrap();
-    tx.rollback().await.unwrap();
-    assert_eq!(
-        audit
-            .iter()
-            .filter(|a| a.action == "auth.sign_in" && a.outcome == "failed")
-            .count(),
-        2
-    );
-    // The session cookie is HttpOnly and SameSite.
-    let form = serde_urlencoded::to_string([
-        ("username", "officer"),
-        ("password", PASSWORD),
-        ("next", "//evil.example"),
-    ])
-    .unwrap();
-    let r = request(
-        &w.client,
-        Method::POST,
-        &format!("{}/sign-in", w.base),
-        &[],
-        Some(("application/x-www-form-urlencoded", form.into_bytes())),
-    )
-    .await;
-    let cookie = r.headers.get("set-cookie").unwrap().to_str().unwrap();
-    assert!(
-        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
-        "{cookie}"
-    );
-    assert_eq!(r.location(), "/", "no open redirect");
 }
 
 #[tokio::test]
 async fn sessions_end_after_30_idle_minutes() {
-    let w = world(Backend::Sqlite).await;
-    let officer = w.sign_in("officer").await;
-    w.clock.advance(chrono::Duration::minutes(29));
-    assert_eq!(officer.get("/encounters").await.status, StatusCode::OK);
-    w.clock.advance(chrono::Duration::minutes(31));
-    let r = officer.get("/encounters").await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
-    assert!(
-        r.location().starts_with("/sign-in?next=%2Fencounters")
-            || r.location().starts_with("/sign-in?next=/encounters"),
-        "{}",
-        r.location()
-    );
+    for b in backends() {
+        let w = world(b).await;
+        let officer = w.sign_in("officer").await;
+        w.clock.advance(chrono::Duration::minutes(29));
+        assert_eq!(officer.get("/encounters").await.status, StatusCode::OK);
+        w.clock.advance(chrono::Duration::minutes(31));
+        let r = officer.get("/encounters").await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        assert!(
+            r.location().starts_with("/sign-in?next=%2Fencounters")
+                || r.location().starts_with("/sign-in?next=/encounters"),
+            "{}",
+            r.location()
+        );
+    }
 }
 
 #[tokio::test]
@@ -212,43 +216,52 @@ async fn openapi_lists_every_api_route() {
 
 #[tokio::test]
 async fn health_checks() {
-    let w = world(Backend::Sqlite).await;
-    for p in ["/health/live", "/health/ready"] {
-        let r = request(&w.client, Method::GET, &format!("{}{p}", w.base), &[], None).await;
-        assert_eq!((r.status, r.body.as_str()), (StatusCode::OK, "ok"));
+    for b in backends() {
+        let w = world(b).await;
+        for p in ["/health/live", "/health/ready"] {
+            let r = request(&w.client, Method::GET, &format!("{}{p}", w.base), &[], None).await;
+            assert_eq!(
+                (r.status, r.body.as_str()),
+                (StatusCode::OK, "ok"),
+                "{p} on {}",
+                w.backend
+            );
+        }
     }
 }
 
 #[tokio::test]
 async fn tokens_expire_and_can_be_revoked() {
-    let w = world(Backend::Sqlite).await;
-    let (token, row) = handoff_app::auth::create_token(&w.app, "officer", "t", Some(1))
-        .await
-        .unwrap();
-    assert_eq!(
-        w.api(Method::GET, "/api/v1/me", &token, None).await.status,
-        StatusCode::OK
-    );
-    handoff_app::auth::revoke_token(&w.app, row.id)
-        .await
-        .unwrap();
-    assert_eq!(
-        w.api(Method::GET, "/api/v1/me", &token, None).await.status,
-        StatusCode::UNAUTHORIZED
-    );
-    let (token, _) = handoff_app::auth::create_token(&w.app, "officer", "t", Some(1))
-        .await
-        .unwrap();
-    w.clock
-        .advance(chrono::Duration::days(1) + chrono::Duration::seconds(1));
-    assert_eq!(
-        w.api(Method::GET, "/api/v1/me", &token, None).await.status,
-        StatusCode::UNAUTHORIZED
-    );
-    assert_eq!(
-        w.api(Method::GET, "/api/v1/me", "garbage", None)
+    for b in backends() {
+        let w = world(b).await;
+        let (token, row) = handoff_app::auth::create_token(&w.app, "officer", "t", Some(1))
             .await
-            .status,
-        StatusCode::UNAUTHORIZED
-    );
+            .unwrap();
+        assert_eq!(
+            w.api(Method::GET, "/api/v1/me", &token, None).await.status,
+            StatusCode::OK
+        );
+        handoff_app::auth::revoke_token(&w.app, row.id)
+            .await
+            .unwrap();
+        assert_eq!(
+            w.api(Method::GET, "/api/v1/me", &token, None).await.status,
+            StatusCode::UNAUTHORIZED
+        );
+        let (token, _) = handoff_app::auth::create_token(&w.app, "officer", "t", Some(1))
+            .await
+            .unwrap();
+        w.clock
+            .advance(chrono::Duration::days(1) + chrono::Duration::seconds(1));
+        assert_eq!(
+            w.api(Method::GET, "/api/v1/me", &token, None).await.status,
+            StatusCode::UNAUTHORIZED
+        );
+        assert_eq!(
+            w.api(Method::GET, "/api/v1/me", "garbage", None)
+                .await
+                .status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
 }
