@@ -140,6 +140,7 @@ pub async fn create_org(app: &App, o: NewOrg) -> AppResult<OrgRow> {
     )
     .await?;
     tx.commit().await?;
+    app.forget_program(row.program_id);
     Ok(row)
 }
 

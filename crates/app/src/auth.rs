@@ -162,21 +162,22 @@ pub struct SessionInfo {
 pub async fn resolve_session(app: &App, token: &str) -> AppResult<Option<SessionInfo>> {
     let hash = sha256_hex(token.as_bytes());
     let now = app.now();
-    let mut tx = app.store.read().await?;
-    let Some(s) = tx.session(&hash).await? else {
+    // Two single reads, no transaction: this runs on every request.
+    let mut conn = app.store.conn().await?;
+    let Some(s) = conn.session_user(&hash).await? else {
         return Ok(None);
     };
     let idle = now - s.last_seen_at > Duration::minutes(app.settings.session_idle_minutes);
     let old = now - s.created_at > Duration::hours(app.settings.session_max_hours);
-    let user = tx.user(s.user_id).await?;
-    let (actor, display) = load_actor_with(&mut tx, &user).await?;
-    tx.rollback().await?;
-    if idle || old || user.disabled {
+    if idle || old || s.disabled {
+        conn.rollback().await?;
         let mut tx = app.store.write().await?;
         tx.delete_session(&hash).await?;
         tx.commit().await?;
         return Ok(None);
     }
+    let actor = actor_of(&mut conn, s.user_id, &s.username).await?;
+    conn.rollback().await?;
     // Keep writes rare: refresh the idle clock at most once a minute.
     if now - s.last_seen_at > Duration::seconds(60) {
         let mut tx = app.store.write().await?;
@@ -185,7 +186,7 @@ pub async fn resolve_session(app: &App, token: &str) -> AppResult<Option<Session
     }
     Ok(Some(SessionInfo {
         ctx_actor: actor,
-        display_name: display,
+        display_name: s.display_name,
         csrf: s.csrf_token,
     }))
 }
@@ -209,8 +210,17 @@ pub async fn sign_out(app: &App, ctx: &Ctx, token: &str) -> AppResult<()> {
 }
 
 pub async fn load_actor_with(tx: &mut Tx, user: &UserRow) -> AppResult<(Actor, String)> {
-    let ms = tx.memberships_of(user.id).await?;
-    let memberships = ms
+    Ok((
+        actor_of(tx, user.id, &user.username).await?,
+        user.display_name.clone(),
+    ))
+}
+
+/// A user and their memberships, as the policy sees them.
+pub async fn actor_of(tx: &mut Tx, user_id: Uuid, username: &str) -> AppResult<Actor> {
+    let memberships = tx
+        .memberships_of(user_id)
+        .await?
         .into_iter()
         .filter_map(|m| {
             Some(Membership {
@@ -221,14 +231,11 @@ pub async fn load_actor_with(tx: &mut Tx, user: &UserRow) -> AppResult<(Actor, S
             })
         })
         .collect();
-    Ok((
-        Actor {
-            user_id: user.id,
-            username: user.username.clone(),
-            memberships,
-        },
-        user.display_name.clone(),
-    ))
+    Ok(Actor {
+        user_id,
+        username: username.to_string(),
+        memberships,
+    })
 }
 
 /// Creates an API token for a user; returns the token (shown once) and its id.
@@ -296,7 +303,7 @@ pub async fn revoke_token(app: &App, token_id: Uuid) -> AppResult<()> {
 /// Resolves a bearer token to its user, if valid now.
 pub async fn resolve_token(app: &App, token: &str) -> AppResult<Option<(Actor, String)>> {
     let now = app.now();
-    let mut tx = app.store.read().await?;
+    let mut tx = app.store.conn().await?;
     let Some(t) = tx.token_by_hash(&sha256_hex(token.as_bytes())).await? else {
         return Ok(None);
     };

@@ -80,6 +80,25 @@ pub fn service_facts(referrals: &[ReferralRow]) -> ServiceFacts {
     }
 }
 
+/// A case event to insert (several go in one statement).
+pub fn event(
+    app: &App,
+    e: &EncounterRow,
+    actor: Option<Uuid>,
+    kind: &str,
+    summary: &str,
+) -> CaseEventRow {
+    CaseEventRow {
+        id: Uuid::now_v7(),
+        program_id: e.program_id,
+        encounter_id: e.id,
+        kind: kind.into(),
+        summary: summary.into(),
+        actor_id: actor.filter(|a| !a.is_nil()),
+        at: app.now(),
+    }
+}
+
 pub async fn case_event(
     tx: &mut Tx,
     app: &App,
@@ -88,16 +107,8 @@ pub async fn case_event(
     kind: &str,
     summary: &str,
 ) -> AppResult<()> {
-    tx.insert_case_event(&CaseEventRow {
-        id: Uuid::now_v7(),
-        program_id: e.program_id,
-        encounter_id: e.id,
-        kind: kind.into(),
-        summary: summary.into(),
-        actor_id: actor.filter(|a| !a.is_nil()),
-        at: app.now(),
-    })
-    .await?;
+    tx.insert_case_event(&event(app, e, actor, kind, summary))
+        .await?;
     Ok(())
 }
 
@@ -202,14 +213,19 @@ pub async fn create_encounter(
     };
     let now = app.now();
     let body_hash = sha256_hex(serde_json::to_string(input).unwrap_or_default().as_bytes());
+    let data = app.program_data(pid).await?;
+    let (program, tz) = (&data.program, data.tz);
+    let encounter_id = Uuid::now_v7();
     let mut tx = app.store.write().await?;
+    // Reserve the key first: a retry finds it taken (after the first commits, on
+    // PostgreSQL) and replays; a failure below rolls the reservation back.
     if let Some(key) = idem_key
-        && let Some(prev) = tx.idempotency(ctx.actor.user_id, key).await?
+        && !reserve(&mut tx, ctx, key, &body_hash, encounter_id, now).await?
     {
+        let prev = tx.idempotency(ctx.actor.user_id, key).await?;
         tx.rollback().await?;
-        return replay(prev, &body_hash);
+        return replay(prev.ok_or(AppError::NotFound)?, &body_hash);
     }
-    let (program, tz) = load_program(&mut tx, pid).await?;
     let codes = app.codes();
     let new: NewEncounter = input.parse(&codes, tz, now)?;
 
@@ -261,7 +277,7 @@ pub async fn create_encounter(
     };
     let local_day = new.occurred_at.with_timezone(&tz).date_naive();
     let enc = EncounterRow {
-        id: Uuid::now_v7(),
+        id: encounter_id,
         program_id: pid,
         reference: reference_number()?,
         pathway: Pathway::OfficerIntervention.as_str().into(),
@@ -293,7 +309,7 @@ pub async fn create_encounter(
         .await?;
     }
     tx.fail_point("encounter.after_offenses")?;
-    let rules_row = tx.rules_at(pid, now).await?;
+    let rules_row = &data.rules;
     let rules: Rules = serde_json::from_str(&rules_row.rules_json)
         .map_err(|e| AppError::Internal(format!("rules: {e}")))?;
     let decision = eligibility::evaluate(&rules, &new.offenses, dob, local_day, &new.attestations);
@@ -315,28 +331,22 @@ pub async fn create_encounter(
         decided_at: now,
     })
     .await?;
-    case_event(
-        &mut tx,
-        app,
-        &enc,
-        Some(ctx.actor.user_id),
-        "encounter.recorded",
-        &format!("Encounter recorded by {}", ctx.display_name),
-    )
-    .await?;
     let summary = if decision.eligible {
         "Eligible".to_string()
     } else {
         format!("Not eligible: {}", failed_labels(&decision.criteria))
     };
-    case_event(
-        &mut tx,
-        app,
-        &enc,
-        Some(ctx.actor.user_id),
-        "eligibility.decided",
-        &summary,
-    )
+    let actor = Some(ctx.actor.user_id);
+    tx.insert_case_events(&[
+        event(
+            app,
+            &enc,
+            actor,
+            "encounter.recorded",
+            &format!("Encounter recorded by {}", ctx.display_name),
+        ),
+        event(app, &enc, actor, "eligibility.decided", &summary),
+    ])
     .await?;
     audit::record(
         &mut tx,
@@ -349,9 +359,6 @@ pub async fn create_encounter(
         &format!("program {} ({})", program.name, enc.reference),
     )
     .await?;
-    if let Some(key) = idem_key {
-        remember(&mut tx, ctx, key, &body_hash, enc.id, now).await?;
-    }
     tx.commit().await?;
     Ok(Created {
         id: enc.id,
@@ -379,21 +386,23 @@ fn replay(prev: IdempotencyRow, body_hash: &str) -> AppResult<Created> {
     Ok(Created { id, replayed: true })
 }
 
-async fn remember(
+/// Stores the key with the request's hash and the id it will create. False when the key
+/// was already used.
+async fn reserve(
     tx: &mut Tx,
     ctx: &Ctx,
     key: &str,
     body_hash: &str,
     id: Uuid,
     now: DateTime<Utc>,
-) -> AppResult<()> {
+) -> AppResult<bool> {
     if key.is_empty() || key.len() > 200 {
         return Err(AppError::field(
             "idempotency_key",
             "The idempotency key must be 1 to 200 characters.",
         ));
     }
-    let fresh = tx
+    Ok(tx
         .insert_idempotency(&IdempotencyRow {
             user_id: ctx.actor.user_id,
             idem_key: key.into(),
@@ -402,13 +411,7 @@ async fn remember(
             response_body: id.to_string(),
             created_at: now,
         })
-        .await?;
-    if !fresh {
-        return Err(AppError::Conflict(
-            "This request was already submitted.".into(),
-        ));
-    }
-    Ok(())
+        .await?)
 }
 
 // ----- reading a case (legal view) -------------------------------------------------------------
@@ -938,6 +941,7 @@ async fn create_referral(
     provider: &OrgRow,
     mode: HandoffMode,
     contact_deadline: Option<NaiveDate>,
+    events: &mut Vec<CaseEventRow>,
 ) -> AppResult<ReferralRow> {
     let now = app.now();
     let assigned = match mode {
@@ -967,15 +971,13 @@ async fn create_referral(
         updated_at: now,
     };
     tx.insert_referral(&r).await?;
-    case_event(
-        tx,
+    events.push(event(
         app,
         enc,
         Some(ctx.actor.user_id),
         "referral.requested",
         &format!("{} to {}", mode.label(), provider.name),
-    )
-    .await?;
+    ));
     Ok(r)
 }
 
@@ -998,7 +1000,8 @@ pub async fn record_offer(
         "offer.record",
     )
     .await?;
-    let (program, tz) = load_program(&mut tx, enc.program_id).await?;
+    let data = app.program_data(enc.program_id).await?;
+    let (program, tz) = (&data.program, data.tz);
     let today = now.with_timezone(&tz).date_naive();
     let offer = input.parse(today)?;
     let decision = tx.decision(enc.id).await?;
@@ -1010,11 +1013,14 @@ pub async fn record_offer(
             _ => "The person is not eligible. Request an override with a reason if you believe they should be offered diversion.".into(),
         }));
     }
-    if tx.offer(enc.id).await?.is_some() {
-        return Err(AppError::Conflict(
-            "The offer was already recorded for this encounter.".into(),
-        ));
-    }
+    let already = |e: StoreError| match e {
+        StoreError::Conflict(_) => {
+            AppError::Conflict("The offer was already recorded for this encounter.".into())
+        }
+        e => e.into(),
+    };
+    let mut events = Vec::new();
+    let actor = Some(ctx.actor.user_id);
     match offer {
         Offer::Declined { reason } => {
             tx.insert_offer(&OfferRow {
@@ -1024,16 +1030,15 @@ pub async fn record_offer(
                 offered_by: ctx.actor.user_id,
                 offered_at: now,
             })
-            .await?;
-            case_event(
-                &mut tx,
+            .await
+            .map_err(already)?;
+            events.push(event(
                 app,
                 &enc,
-                Some(ctx.actor.user_id),
+                actor,
                 "offer.declined",
                 "The person declined the offer; normal processing",
-            )
-            .await?;
+            ));
         }
         Offer::Accepted {
             consent_signed_name,
@@ -1043,8 +1048,8 @@ pub async fn record_offer(
             citation_number,
             court_date,
         } => {
-            let orgs = tx.orgs(enc.program_id).await?;
-            let provider = provider_of(&orgs, provider_id)?;
+            let orgs = &data.orgs;
+            let provider = provider_of(orgs, provider_id)?;
             let prosecutor = orgs
                 .iter()
                 .find(|o| o.kind == OrgKind::Prosecutor.as_str())
@@ -1062,7 +1067,8 @@ pub async fn record_offer(
                 offered_by: ctx.actor.user_id,
                 offered_at: now,
             })
-            .await?;
+            .await
+            .map_err(already)?;
             let providers: Vec<Uuid> = orgs
                 .iter()
                 .filter(|o| o.kind == OrgKind::Provider.as_str())
@@ -1095,6 +1101,7 @@ pub async fn record_offer(
                 &provider,
                 handoff,
                 contact_deadline,
+                &mut events,
             )
             .await?;
             tx.fail_point("offer.after_referral")?;
@@ -1133,30 +1140,27 @@ pub async fn record_offer(
                 finished_at: None,
             })
             .await?;
-            case_event(
-                &mut tx,
+            events.push(event(
                 app,
                 &enc,
-                Some(ctx.actor.user_id),
+                actor,
                 "offer.accepted",
                 "The person accepted and signed the release of information",
-            )
-            .await?;
-            case_event(
-                &mut tx,
+            ));
+            events.push(event(
                 app,
                 &enc,
-                Some(ctx.actor.user_id),
+                actor,
                 "hold.created",
                 &format!(
                     "{}; intake deadline {}",
                     hold_kind.label(),
                     deadline.last_day
                 ),
-            )
-            .await?;
+            ));
         }
     }
+    tx.insert_case_events(&events).await?;
     audit::record(
         &mut tx,
         app,
@@ -1221,7 +1225,19 @@ pub async fn refer_again(
         Some(h) if mode == HandoffMode::ContactCard => Some(h.deadline_day),
         _ => None,
     };
-    create_referral(&mut tx, app, ctx, &enc, &provider, mode, contact_deadline).await?;
+    let mut events = Vec::new();
+    create_referral(
+        &mut tx,
+        app,
+        ctx,
+        &enc,
+        &provider,
+        mode,
+        contact_deadline,
+        &mut events,
+    )
+    .await?;
+    tx.insert_case_events(&events).await?;
     audit::record(
         &mut tx,
         app,

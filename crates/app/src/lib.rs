@@ -16,13 +16,15 @@ pub mod referrals;
 pub mod util;
 pub mod worker;
 
-use std::sync::{Arc, RwLock};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, RwLock};
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use handoff_domain::Clock;
 use handoff_domain::input::RefCodes;
-use handoff_storage::{ProgramRow, Store};
+use handoff_storage::{OrgRow, ProgramRow, RulesRow, Store};
+use uuid::Uuid;
 
 pub use audit::Ctx;
 pub use error::{AppError, AppResult};
@@ -49,6 +51,21 @@ impl Default for Settings {
     }
 }
 
+/// A program's settings, organizations and eligibility rules in force, cached for a few
+/// seconds: they change rarely and are read by every action.
+pub struct ProgramData {
+    pub program: ProgramRow,
+    pub tz: Tz,
+    pub orgs: Vec<OrgRow>,
+    pub rules: RulesRow,
+}
+
+/// How long program settings are cached. Several servers over one database see a change
+/// within this time; this server sees its own changes at once.
+const PROGRAM_CACHE: std::time::Duration = std::time::Duration::from_secs(30);
+
+type ProgramCache = Arc<Mutex<HashMap<Uuid, (std::time::Instant, Arc<ProgramData>)>>>;
+
 /// Everything a service needs: the store, the clock, the reference tables in force.
 #[derive(Clone)]
 pub struct App {
@@ -56,6 +73,7 @@ pub struct App {
     pub clock: Arc<dyn Clock>,
     pub settings: Settings,
     codes: Arc<RwLock<Arc<RefCodes>>>,
+    programs: ProgramCache,
 }
 
 impl App {
@@ -67,6 +85,7 @@ impl App {
             clock,
             settings,
             codes: Arc::new(RwLock::new(Arc::new(RefCodes::default()))),
+            programs: Arc::new(Mutex::new(HashMap::new())),
         };
         reference::ensure_shipped(&app).await?;
         app.reload_codes().await?;
@@ -82,6 +101,40 @@ impl App {
             .read()
             .map(|g| g.clone())
             .unwrap_or_else(|p| p.into_inner().clone())
+    }
+
+    /// The program's settings, organizations and rules in force now.
+    pub async fn program_data(&self, id: Uuid) -> AppResult<Arc<ProgramData>> {
+        let now = self.now();
+        {
+            let cache = self.programs.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some((at, data)) = cache.get(&id)
+                && at.elapsed() < PROGRAM_CACHE
+                && data.rules.effective_at <= now
+            {
+                return Ok(data.clone());
+            }
+        }
+        let mut tx = self.store.read().await?;
+        let program = tx.program(id).await?;
+        let orgs = tx.orgs(id).await?;
+        let rules = tx.rules_at(id, now).await?;
+        tx.rollback().await?;
+        let data = Arc::new(ProgramData {
+            tz: program_tz(&program),
+            program,
+            orgs,
+            rules,
+        });
+        let mut cache = self.programs.lock().unwrap_or_else(|p| p.into_inner());
+        cache.insert(id, (std::time::Instant::now(), data.clone()));
+        Ok(data)
+    }
+
+    /// Drops a program from the cache after a change to it.
+    pub fn forget_program(&self, id: Uuid) {
+        let mut cache = self.programs.lock().unwrap_or_else(|p| p.into_inner());
+        cache.remove(&id);
     }
 
     pub async fn reload_codes(&self) -> AppResult<()> {

@@ -131,7 +131,8 @@ impl Store {
                     .synchronous(SQLITE_SYNC)
                     .foreign_keys(true)
                     .busy_timeout(Duration::from_secs(10))
-                    .pragma("cache_size", "-16000");
+                    // Page cache per connection: 8 MiB (one writer, four readers).
+                    .pragma("cache_size", "-8000");
                 let writer = SqlitePoolOptions::new()
                     .max_connections(1)
                     .acquire_timeout(Duration::from_secs(30))
@@ -172,9 +173,9 @@ impl Store {
     pub async fn write(&self) -> Result<Tx> {
         let inner = match &self.pools {
             Pools::Sqlite { writer, .. } => {
-                Inner::Sqlite(writer.begin_with("BEGIN IMMEDIATE").await?)
+                Inner::Sqlite(Handle::Tx(writer.begin_with("BEGIN IMMEDIATE").await?))
             }
-            Pools::Pg(p) => Inner::Pg(p.begin().await?),
+            Pools::Pg(p) => Inner::Pg(Handle::Tx(p.begin().await?)),
         };
         Ok(Tx {
             inner,
@@ -186,8 +187,21 @@ impl Store {
     /// (aggregates, reference tables) and needs no audit record.
     pub async fn read(&self) -> Result<Tx> {
         let inner = match &self.pools {
-            Pools::Sqlite { reader, .. } => Inner::Sqlite(reader.begin().await?),
-            Pools::Pg(p) => Inner::Pg(p.begin().await?),
+            Pools::Sqlite { reader, .. } => Inner::Sqlite(Handle::Tx(reader.begin().await?)),
+            Pools::Pg(p) => Inner::Pg(Handle::Tx(p.begin().await?)),
+        };
+        Ok(Tx {
+            inner,
+            fail_points: self.fail_points.clone(),
+        })
+    }
+
+    /// A read-only connection without a transaction, for single lookups (sessions,
+    /// tokens): no BEGIN/ROLLBACK round trips. Use `read` when several reads must agree.
+    pub async fn conn(&self) -> Result<Tx> {
+        let inner = match &self.pools {
+            Pools::Sqlite { reader, .. } => Inner::Sqlite(Handle::Conn(reader.acquire().await?)),
+            Pools::Pg(p) => Inner::Pg(Handle::Conn(p.acquire().await?)),
         };
         Ok(Tx {
             inner,
@@ -214,8 +228,49 @@ impl Store {
 }
 
 enum Inner {
-    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
-    Pg(sqlx::Transaction<'static, sqlx::Postgres>),
+    Sqlite(Handle<sqlx::Sqlite>),
+    Pg(Handle<sqlx::Postgres>),
+}
+
+/// A transaction, or a plain pooled connection in autocommit mode (for single reads that
+/// need no snapshot: every statement costs a round trip to the driver, BEGIN included).
+enum Handle<DB: sqlx::Database> {
+    Tx(sqlx::Transaction<'static, DB>),
+    Conn(sqlx::pool::PoolConnection<DB>),
+}
+
+impl<DB: sqlx::Database> std::ops::Deref for Handle<DB> {
+    type Target = DB::Connection;
+    fn deref(&self) -> &DB::Connection {
+        match self {
+            Handle::Tx(t) => t,
+            Handle::Conn(c) => c,
+        }
+    }
+}
+
+impl<DB: sqlx::Database> std::ops::DerefMut for Handle<DB> {
+    fn deref_mut(&mut self) -> &mut DB::Connection {
+        match self {
+            Handle::Tx(t) => &mut *t,
+            Handle::Conn(c) => &mut *c,
+        }
+    }
+}
+
+impl<DB: sqlx::Database> Handle<DB> {
+    async fn commit(self) -> Result<()> {
+        if let Handle::Tx(t) = self {
+            t.commit().await?;
+        }
+        Ok(())
+    }
+    async fn rollback(self) -> Result<()> {
+        if let Handle::Tx(t) = self {
+            t.rollback().await?;
+        }
+        Ok(())
+    }
 }
 
 /// One transaction. Dropped without `commit`, it rolls back.
@@ -244,18 +299,16 @@ pub(crate) use q;
 impl Tx {
     pub async fn commit(self) -> Result<()> {
         match self.inner {
-            Inner::Sqlite(t) => t.commit().await?,
-            Inner::Pg(t) => t.commit().await?,
+            Inner::Sqlite(t) => t.commit().await,
+            Inner::Pg(t) => t.commit().await,
         }
-        Ok(())
     }
 
     pub async fn rollback(self) -> Result<()> {
         match self.inner {
-            Inner::Sqlite(t) => t.rollback().await?,
-            Inner::Pg(t) => t.rollback().await?,
+            Inner::Sqlite(t) => t.rollback().await,
+            Inner::Pg(t) => t.rollback().await,
         }
-        Ok(())
     }
 
     pub fn backend(&self) -> Backend {

@@ -176,6 +176,12 @@ impl Tx {
         )
     }
 
+    pub async fn session_user(&mut self, id_hash: &str) -> Result<Option<SessionUserRow>> {
+        Ok(
+            q!(self, c => sqlx::query_as::<_, SessionUserRow>("SELECT s.id_hash, s.user_id, s.csrf_token, s.created_at, s.last_seen_at, u.username, u.display_name, u.disabled FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1").bind(id_hash).fetch_optional(c).await)?,
+        )
+    }
+
     pub async fn touch_session(&mut self, id_hash: &str, at: DateTime<Utc>) -> Result<()> {
         q!(self, c => sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE id_hash = $1").bind(id_hash).bind(at).execute(c).await.map(|_| ()))?;
         Ok(())
@@ -620,6 +626,40 @@ impl Tx {
         q!(self, c => sqlx::query("INSERT INTO case_events (id, program_id, encounter_id, kind, summary, actor_id, at) VALUES ($1,$2,$3,$4,$5,$6,$7)")
             .bind(e.id).bind(e.program_id).bind(e.encounter_id).bind(&e.kind).bind(&e.summary).bind(e.actor_id).bind(e.at)
             .execute(c).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Several case events in one statement (one round trip).
+    pub async fn insert_case_events(&mut self, events: &[CaseEventRow]) -> Result<()> {
+        if events.is_empty() {
+            return Ok(());
+        }
+        let values: Vec<String> = (0..events.len())
+            .map(|i| {
+                let b = i * 7;
+                format!(
+                    "(${},${},${},${},${},${},${})",
+                    b + 1,
+                    b + 2,
+                    b + 3,
+                    b + 4,
+                    b + 5,
+                    b + 6,
+                    b + 7
+                )
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO case_events (id, program_id, encounter_id, kind, summary, actor_id, at) VALUES {}",
+            values.join(",")
+        );
+        q!(self, c => {
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for e in events {
+                query = query.bind(e.id).bind(e.program_id).bind(e.encounter_id).bind(e.kind.clone()).bind(e.summary.clone()).bind(e.actor_id).bind(e.at);
+            }
+            query.execute(c).await.map(|_| ())
+        })?;
         Ok(())
     }
 

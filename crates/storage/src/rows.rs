@@ -81,6 +81,19 @@ pub struct SessionRow {
     pub last_seen_at: DateTime<Utc>,
 }
 
+/// A session with its user, read in one query.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SessionUserRow {
+    pub id_hash: String,
+    pub user_id: Uuid,
+    pub csrf_token: String,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+    pub username: String,
+    pub display_name: String,
+    pub disabled: bool,
+}
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct TokenRow {
     pub id: Uuid,

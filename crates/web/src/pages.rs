@@ -386,20 +386,14 @@ pub async fn encounters(
 }
 
 async fn program_tz(st: &AppState, ctx: &Ctx) -> Tz {
-    let Some(pid) = ctx.program_id() else {
-        return chrono_tz::UTC;
-    };
-    match st.app.store.read().await {
-        Ok(mut tx) => {
-            let tz = tx
-                .program(pid)
-                .await
-                .map(|p| handoff_app::program_tz(&p))
-                .unwrap_or(chrono_tz::UTC);
-            let _ = tx.rollback().await;
-            tz
-        }
-        Err(_) => chrono_tz::UTC,
+    match ctx.program_id() {
+        Some(pid) => st
+            .app
+            .program_data(pid)
+            .await
+            .map(|d| d.tz)
+            .unwrap_or(chrono_tz::UTC),
+        None => chrono_tz::UTC,
     }
 }
 
