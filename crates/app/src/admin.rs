@@ -209,9 +209,7 @@ pub async fn create_user(
     }
     let hash = {
         let pw = u.password.clone();
-        tokio::task::spawn_blocking(move || hash_password(&pw))
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))??
+        crate::auth::on_hash_thread(move || hash_password(&pw)).await??
     };
     let now = app.now();
     let row = UserRow {

@@ -13,6 +13,44 @@ use crate::audit::{self, ALLOWED, Ctx, FAILED};
 use crate::util::{random_token, sha256_hex};
 use crate::{App, AppError, AppResult};
 
+type HashJob = Box<dyn FnOnce() + Send>;
+
+/// Runs password hashing on one dedicated thread. Argon2id takes 19 MiB per hash; spread
+/// over the runtime's blocking threads, each thread's allocator arena kept its own copy
+/// (the server's memory grew with every sign-in thread). One thread also caps the CPU
+/// that a flood of sign-in attempts can take.
+pub async fn on_hash_thread<R: Send + 'static>(
+    f: impl FnOnce() -> R + Send + 'static,
+) -> AppResult<R> {
+    static QUEUE: OnceLock<std::sync::Mutex<std::sync::mpsc::Sender<HashJob>>> = OnceLock::new();
+    let queue = QUEUE.get_or_init(|| {
+        let (tx, rx) = std::sync::mpsc::channel::<HashJob>();
+        let spawned = std::thread::Builder::new()
+            .name("password-hash".into())
+            .spawn(move || {
+                while let Ok(job) = rx.recv() {
+                    job();
+                }
+            });
+        if let Err(e) = spawned {
+            tracing::error!(error = %e, "cannot start the password hashing thread");
+        }
+        std::sync::Mutex::new(tx)
+    });
+    let (done_tx, done_rx) = tokio::sync::oneshot::channel();
+    let job: HashJob = Box::new(move || {
+        let _ = done_tx.send(f());
+    });
+    queue
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .send(job)
+        .map_err(|_| AppError::Internal("password hashing thread stopped".into()))?;
+    done_rx
+        .await
+        .map_err(|_| AppError::Internal("password hashing thread stopped".into()))
+}
+
 pub fn hash_password(password: &str) -> AppResult<String> {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes).map_err(|e| AppError::Internal(format!("random: {e}")))?;
@@ -88,9 +126,7 @@ pub async fn sign_in(
         .map(|u| u.password_hash.clone())
         .unwrap_or_else(|| dummy_hash().to_string());
     let pw = password.to_string();
-    let ok = tokio::task::spawn_blocking(move || verify(&hash, &pw))
-        .await
-        .map_err(|e| AppError::Internal(format!("verify: {e}")))?;
+    let ok = on_hash_thread(move || verify(&hash, &pw)).await?;
     let now = app.now();
     let mut tx = app.store.write().await?;
     let ctx = Ctx {

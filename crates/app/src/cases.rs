@@ -941,8 +941,7 @@ async fn create_referral(
     provider: &OrgRow,
     mode: HandoffMode,
     contact_deadline: Option<NaiveDate>,
-    events: &mut Vec<CaseEventRow>,
-) -> AppResult<ReferralRow> {
+) -> AppResult<(ReferralRow, CaseEventRow)> {
     let now = app.now();
     let assigned = match mode {
         HandoffMode::Warm => tx.on_call_now(provider.id, now).await?.map(|s| s.user_id),
@@ -971,14 +970,14 @@ async fn create_referral(
         updated_at: now,
     };
     tx.insert_referral(&r).await?;
-    events.push(event(
+    let e = event(
         app,
         enc,
         Some(ctx.actor.user_id),
         "referral.requested",
         &format!("{} to {}", mode.label(), provider.name),
-    ));
-    Ok(r)
+    );
+    Ok((r, e))
 }
 
 /// Records the person's answer to the offer. On acceptance, in the same transaction: the
@@ -1093,7 +1092,7 @@ pub async fn record_offer(
                 hold::deadline_after(enc.occurred_at, program.intake_deadline_days as u32, tz);
             let contact_deadline =
                 (handoff == HandoffMode::ContactCard).then_some(deadline.last_day);
-            create_referral(
+            let (_, e) = create_referral(
                 &mut tx,
                 app,
                 ctx,
@@ -1101,9 +1100,9 @@ pub async fn record_offer(
                 &provider,
                 handoff,
                 contact_deadline,
-                &mut events,
             )
             .await?;
+            events.push(e);
             tx.fail_point("offer.after_referral")?;
             let hold_row = HoldRow {
                 id: Uuid::now_v7(),
@@ -1226,17 +1225,9 @@ pub async fn refer_again(
         _ => None,
     };
     let mut events = Vec::new();
-    create_referral(
-        &mut tx,
-        app,
-        ctx,
-        &enc,
-        &provider,
-        mode,
-        contact_deadline,
-        &mut events,
-    )
-    .await?;
+    let (_, e) =
+        create_referral(&mut tx, app, ctx, &enc, &provider, mode, contact_deadline).await?;
+    events.push(e);
     tx.insert_case_events(&events).await?;
     audit::record(
         &mut tx,
