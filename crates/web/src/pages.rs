@@ -310,6 +310,16 @@ pub async fn home(s: Session) -> Response {
     }
 }
 
+/// What a refused form submission shows next to the form: its field errors, or a rule
+/// or conflict as a message for the whole form. Other errors get the error page.
+fn form_errors(e: AppError) -> Result<FieldErrors, AppError> {
+    match e {
+        AppError::Invalid(f) => Ok(f),
+        AppError::Rule(m) | AppError::Conflict(m) => Ok(FieldErrors::single("form", m)),
+        e => Err(e),
+    }
+}
+
 /// Reads a form, checks its CSRF token and refuses unknown fields.
 fn form(s: &Session, body: &Bytes) -> Result<Fields, AppError> {
     let mut f = Fields::parse(body).map_err(AppError::Invalid)?;
@@ -703,20 +713,10 @@ async fn case_action(
 ) -> Response {
     match result {
         Ok(()) => see_other(&format!("/encounters/{id}?notice={notice}")),
-        Err(AppError::Invalid(e)) => case_page(st, s, id, None, e, offer, override_reason).await,
-        Err(AppError::Rule(m)) | Err(AppError::Conflict(m)) => {
-            case_page(
-                st,
-                s,
-                id,
-                None,
-                FieldErrors::single("form", m),
-                offer,
-                override_reason,
-            )
-            .await
-        }
-        Err(e) => error_for(s, &e),
+        Err(e) => match form_errors(e) {
+            Ok(errors) => case_page(st, s, id, None, errors, offer, override_reason).await,
+            Err(e) => error_for(s, &e),
+        },
     }
 }
 
@@ -1062,11 +1062,10 @@ pub async fn referral_event(
     };
     match r {
         Ok(()) => see_other(&format!("/referrals/{id}?notice=event")),
-        Err(AppError::Invalid(e)) => referral_page(&st, &s, id, None, e, input).await,
-        Err(AppError::Rule(m)) | Err(AppError::Conflict(m)) => {
-            referral_page(&st, &s, id, None, FieldErrors::single("form", m), input).await
-        }
-        Err(e) => error_for(&s, &e),
+        Err(e) => match form_errors(e) {
+            Ok(errors) => referral_page(&st, &s, id, None, errors, input).await,
+            Err(e) => error_for(&s, &e),
+        },
     }
 }
 
@@ -1206,11 +1205,10 @@ pub async fn hold_decide(
     };
     match r {
         Ok(()) => see_other(&format!("/holds/{id}?notice=decision")),
-        Err(AppError::Invalid(e)) => hold_page(&st, &s, id, None, e, input).await,
-        Err(AppError::Rule(m)) | Err(AppError::Conflict(m)) => {
-            hold_page(&st, &s, id, None, FieldErrors::single("form", m), input).await
-        }
-        Err(e) => error_for(&s, &e),
+        Err(e) => match form_errors(e) {
+            Ok(errors) => hold_page(&st, &s, id, None, errors, input).await,
+            Err(e) => error_for(&s, &e),
+        },
     }
 }
 
