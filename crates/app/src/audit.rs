@@ -49,6 +49,30 @@ pub const ALLOWED: &str = "allowed";
 pub const DENIED: &str = "denied";
 pub const FAILED: &str = "failed";
 
+/// An audit record to write with other statements of the action.
+pub fn entry(
+    app: &App,
+    ctx: &Ctx,
+    action: &str,
+    kind: &str,
+    id: &str,
+    outcome: &str,
+    detail: &str,
+) -> NewAudit {
+    NewAudit {
+        at: app.now(),
+        user_id: ctx.user_id(),
+        username: ctx.actor.username.clone(),
+        action: action.into(),
+        resource_kind: kind.into(),
+        resource_id: id.into(),
+        outcome: outcome.into(),
+        ip: ctx.ip.clone(),
+        user_agent: ctx.user_agent.chars().take(300).collect(),
+        detail: detail.into(),
+    }
+}
+
 #[allow(clippy::too_many_arguments)] // one audit record has this many parts
 pub async fn record(
     tx: &mut Tx,
@@ -60,19 +84,8 @@ pub async fn record(
     outcome: &str,
     detail: &str,
 ) -> AppResult<()> {
-    tx.insert_audit(&NewAudit {
-        at: app.now(),
-        user_id: ctx.user_id(),
-        username: ctx.actor.username.clone(),
-        action: action.into(),
-        resource_kind: kind.into(),
-        resource_id: id.into(),
-        outcome: outcome.into(),
-        ip: ctx.ip.clone(),
-        user_agent: ctx.user_agent.chars().take(300).collect(),
-        detail: detail.into(),
-    })
-    .await?;
+    tx.insert_audit(&entry(app, ctx, action, kind, id, outcome, detail))
+        .await?;
     Ok(())
 }
 

@@ -200,6 +200,9 @@ pub struct Created {
 
 /// Records an encounter and its eligibility decision, in one transaction. With an
 /// idempotency key, a retry returns the first result and a different body is a conflict.
+///
+/// Reads come first, on a reader; the writer (one connection on SQLite) is held only for
+/// the inserts, sent in two calls.
 pub async fn create_encounter(
     app: &App,
     ctx: &Ctx,
@@ -213,25 +216,29 @@ pub async fn create_encounter(
     };
     let now = app.now();
     let body_hash = sha256_hex(serde_json::to_string(input).unwrap_or_default().as_bytes());
+    if let Some(key) = idem_key
+        && (key.is_empty() || key.len() > 200)
+    {
+        return Err(AppError::field(
+            "idempotency_key",
+            "The idempotency key must be 1 to 200 characters.",
+        ));
+    }
     let data = app.program_data(pid).await?;
     let (program, tz) = (&data.program, data.tz);
-    let encounter_id = Uuid::now_v7();
-    let mut tx = app.store.write().await?;
-    // Reserve the key first: a retry finds it taken (after the first commits, on
-    // PostgreSQL) and replays; a failure below rolls the reservation back.
+    let mut read = app.store.conn().await?;
     if let Some(key) = idem_key
-        && !reserve(&mut tx, ctx, key, &body_hash, encounter_id, now).await?
+        && let Some(prev) = read.idempotency(ctx.actor.user_id, key).await?
     {
-        let prev = tx.idempotency(ctx.actor.user_id, key).await?;
-        tx.rollback().await?;
-        return replay(prev.ok_or(AppError::NotFound)?, &body_hash);
+        return replay(prev, &body_hash);
     }
     let codes = app.codes();
     let new: NewEncounter = input.parse(&codes, tz, now)?;
 
+    let mut first = Vec::new();
     let (participant_id, dob, sex, race, ethnicity) = match &new.person {
         PersonRef::Existing(id) => {
-            let p = match tx.participant(*id).await {
+            let p = match read.participant(*id).await {
                 Ok(p) if p.program_id == pid => p,
                 _ => {
                     return Err(AppError::field(
@@ -243,7 +250,7 @@ pub async fn create_encounter(
             (p.id, p.dob, p.sex, p.race, p.ethnicity)
         }
         PersonRef::New(person) => {
-            if let Some(existing) = tx
+            if let Some(existing) = read
                 .participant_by_match_key(pid, &person.match_key())
                 .await?
             {
@@ -271,13 +278,14 @@ pub async fn create_encounter(
                 created_at: now,
                 created_by: ctx.actor.user_id,
             };
-            tx.insert_participant(&row).await?;
+            first.push(Stmt::participant(&row));
             (row.id, row.dob, row.sex, row.race, row.ethnicity)
         }
     };
+    read.rollback().await?;
     let local_day = new.occurred_at.with_timezone(&tz).date_naive();
     let enc = EncounterRow {
-        id: encounter_id,
+        id: Uuid::now_v7(),
         program_id: pid,
         reference: reference_number()?,
         pathway: Pathway::OfficerIntervention.as_str().into(),
@@ -293,9 +301,23 @@ pub async fn create_encounter(
         ethnicity,
         created_at: now,
     };
-    tx.insert_encounter(&enc).await?;
+    // The key goes first: a concurrent retry with the same key fails on it.
+    if let Some(key) = idem_key {
+        first.insert(
+            0,
+            Stmt::idempotency(&IdempotencyRow {
+                user_id: ctx.actor.user_id,
+                idem_key: key.into(),
+                request_hash: body_hash.clone(),
+                response_status: 201,
+                response_body: enc.id.to_string(),
+                created_at: now,
+            }),
+        );
+    }
+    first.push(Stmt::encounter(&enc));
     for (i, o) in new.offenses.iter().enumerate() {
-        tx.insert_offense(&OffenseRow {
+        first.push(Stmt::offense(&OffenseRow {
             id: Uuid::now_v7(),
             encounter_id: enc.id,
             position: i as i64,
@@ -305,60 +327,68 @@ pub async fn create_encounter(
             drug_type: o.drug_type.clone(),
             quantity: o.quantity,
             unit: o.unit.clone(),
-        })
-        .await?;
+        }));
     }
-    tx.fail_point("encounter.after_offenses")?;
     let rules_row = &data.rules;
     let rules: Rules = serde_json::from_str(&rules_row.rules_json)
         .map_err(|e| AppError::Internal(format!("rules: {e}")))?;
     let decision = eligibility::evaluate(&rules, &new.offenses, dob, local_day, &new.attestations);
-    tx.insert_decision(&DecisionRow {
-        id: Uuid::now_v7(),
-        encounter_id: enc.id,
-        rules_version: rules_row.version,
-        rules_json: rules_row.rules_json.clone(),
-        attestations: new
-            .attestations
-            .iter()
-            .map(|a| a.as_str())
-            .collect::<Vec<_>>()
-            .join(","),
-        criteria_json: serde_json::to_string(&decision.criteria)
-            .map_err(|e| AppError::Internal(e.to_string()))?,
-        eligible: decision.eligible,
-        decided_by: ctx.actor.user_id,
-        decided_at: now,
-    })
-    .await?;
     let summary = if decision.eligible {
         "Eligible".to_string()
     } else {
         format!("Not eligible: {}", failed_labels(&decision.criteria))
     };
     let actor = Some(ctx.actor.user_id);
-    tx.insert_case_events(&[
-        event(
+    let second = [
+        Stmt::decision(&DecisionRow {
+            id: Uuid::now_v7(),
+            encounter_id: enc.id,
+            rules_version: rules_row.version,
+            rules_json: rules_row.rules_json.clone(),
+            attestations: new
+                .attestations
+                .iter()
+                .map(|a| a.as_str())
+                .collect::<Vec<_>>()
+                .join(","),
+            criteria_json: serde_json::to_string(&decision.criteria)
+                .map_err(|e| AppError::Internal(e.to_string()))?,
+            eligible: decision.eligible,
+            decided_by: ctx.actor.user_id,
+            decided_at: now,
+        }),
+        Stmt::case_event(&event(
             app,
             &enc,
             actor,
             "encounter.recorded",
             &format!("Encounter recorded by {}", ctx.display_name),
-        ),
-        event(app, &enc, actor, "eligibility.decided", &summary),
-    ])
-    .await?;
-    audit::record(
-        &mut tx,
-        app,
-        ctx,
-        "encounter.create",
-        "encounter",
-        &enc.id.to_string(),
-        ALLOWED,
-        &format!("program {} ({})", program.name, enc.reference),
-    )
-    .await?;
+        )),
+        Stmt::case_event(&event(app, &enc, actor, "eligibility.decided", &summary)),
+        Stmt::audit(&audit::entry(
+            app,
+            ctx,
+            "encounter.create",
+            "encounter",
+            &enc.id.to_string(),
+            ALLOWED,
+            &format!("program {} ({})", program.name, enc.reference),
+        )),
+    ];
+    let mut tx = app.store.write().await?;
+    if let Err(e) = tx.run(&first).await {
+        tx.rollback().await?;
+        // A retry that raced the first request: answer as the first was answered.
+        if let (StoreError::Conflict(_), Some(key)) = (&e, idem_key) {
+            let mut read = app.store.conn().await?;
+            if let Some(prev) = read.idempotency(ctx.actor.user_id, key).await? {
+                return replay(prev, &body_hash);
+            }
+        }
+        return Err(e.into());
+    }
+    tx.fail_point("encounter.after_offenses")?;
+    tx.run(&second).await?;
     tx.commit().await?;
     Ok(Created {
         id: enc.id,
@@ -384,34 +414,6 @@ fn replay(prev: IdempotencyRow, body_hash: &str) -> AppResult<Created> {
     let id = Uuid::parse_str(&prev.response_body)
         .map_err(|_| AppError::Internal("idempotency row".into()))?;
     Ok(Created { id, replayed: true })
-}
-
-/// Stores the key with the request's hash and the id it will create. False when the key
-/// was already used.
-async fn reserve(
-    tx: &mut Tx,
-    ctx: &Ctx,
-    key: &str,
-    body_hash: &str,
-    id: Uuid,
-    now: DateTime<Utc>,
-) -> AppResult<bool> {
-    if key.is_empty() || key.len() > 200 {
-        return Err(AppError::field(
-            "idempotency_key",
-            "The idempotency key must be 1 to 200 characters.",
-        ));
-    }
-    Ok(tx
-        .insert_idempotency(&IdempotencyRow {
-            user_id: ctx.actor.user_id,
-            idem_key: key.into(),
-            request_hash: body_hash.into(),
-            response_status: 201,
-            response_body: id.to_string(),
-            created_at: now,
-        })
-        .await?)
 }
 
 // ----- reading a case (legal view) -------------------------------------------------------------
@@ -932,7 +934,8 @@ fn provider_of(orgs: &[OrgRow], id: Uuid) -> AppResult<OrgRow> {
         .ok_or_else(|| AppError::field("provider_id", "Choose one of the program's providers."))
 }
 
-/// Creates a referral (requested) to a provider; a warm handoff goes to whoever is on call.
+/// A new referral (requested) to a provider, not yet written; a warm handoff goes to
+/// whoever is on call now.
 async fn create_referral(
     tx: &mut Tx,
     app: &App,
@@ -969,7 +972,6 @@ async fn create_referral(
         exit_at: None,
         updated_at: now,
     };
-    tx.insert_referral(&r).await?;
     let e = event(
         app,
         enc,
@@ -990,10 +992,11 @@ pub async fn record_offer(
     input: &OfferInput,
 ) -> AppResult<()> {
     let now = app.now();
-    let (mut tx, enc, _) = guarded(
+    // Reads on a reader; the writer is held only for the inserts.
+    let (mut read, enc, _) = guarded(
         app,
         ctx,
-        app.store.write().await?,
+        app.store.conn().await?,
         encounter_id,
         CaseAction::ActOnEncounter,
         "offer.record",
@@ -1003,8 +1006,8 @@ pub async fn record_offer(
     let (program, tz) = (&data.program, data.tz);
     let today = now.with_timezone(&tz).date_naive();
     let offer = input.parse(today)?;
-    let decision = tx.decision(enc.id).await?;
-    let ovr = tx.override_of(decision.id).await?;
+    let decision = read.decision(enc.id).await?;
+    let ovr = read.override_of(decision.id).await?;
     let eligible = decision.eligible || ovr.as_ref().is_some_and(|o| o.status == "approved");
     if !eligible {
         return Err(AppError::Rule(match ovr {
@@ -1019,18 +1022,18 @@ pub async fn record_offer(
         e => e.into(),
     };
     let mut events = Vec::new();
+    let mut first = Vec::new();
+    let mut second = Vec::new();
     let actor = Some(ctx.actor.user_id);
     match offer {
         Offer::Declined { reason } => {
-            tx.insert_offer(&OfferRow {
+            first.push(Stmt::offer(&OfferRow {
                 encounter_id: enc.id,
                 accepted: false,
                 decline_reason: Some(reason),
                 offered_by: ctx.actor.user_id,
                 offered_at: now,
-            })
-            .await
-            .map_err(already)?;
+            }));
             events.push(event(
                 app,
                 &enc,
@@ -1059,21 +1062,19 @@ pub async fn record_offer(
                             .into(),
                     )
                 })?;
-            tx.insert_offer(&OfferRow {
+            first.push(Stmt::offer(&OfferRow {
                 encounter_id: enc.id,
                 accepted: true,
                 decline_reason: None,
                 offered_by: ctx.actor.user_id,
                 offered_at: now,
-            })
-            .await
-            .map_err(already)?;
+            }));
             let providers: Vec<Uuid> = orgs
                 .iter()
                 .filter(|o| o.kind == OrgKind::Provider.as_str())
                 .map(|o| o.id)
                 .collect();
-            tx.insert_consent(&ConsentRow {
+            first.push(Stmt::consent(&ConsentRow {
                 id: Uuid::now_v7(),
                 participant_id: enc.participant_id,
                 encounter_id: enc.id,
@@ -1086,14 +1087,13 @@ pub async fn record_offer(
                 expires_at: None,
                 revoked_at: None,
                 recorded_by: ctx.actor.user_id,
-            })
-            .await?;
+            }));
             let deadline =
                 hold::deadline_after(enc.occurred_at, program.intake_deadline_days as u32, tz);
             let contact_deadline =
                 (handoff == HandoffMode::ContactCard).then_some(deadline.last_day);
-            let (_, e) = create_referral(
-                &mut tx,
+            let (referral, e) = create_referral(
+                &mut read,
                 app,
                 ctx,
                 &enc,
@@ -1102,8 +1102,8 @@ pub async fn record_offer(
                 contact_deadline,
             )
             .await?;
+            first.push(Stmt::referral(&referral));
             events.push(e);
-            tx.fail_point("offer.after_referral")?;
             let hold_row = HoldRow {
                 id: Uuid::now_v7(),
                 encounter_id: enc.id,
@@ -1123,8 +1123,8 @@ pub async fn record_offer(
                 created_at: now,
                 updated_at: now,
             };
-            tx.insert_hold(&hold_row).await?;
-            tx.enqueue_job(&JobRow {
+            second.push(Stmt::hold(&hold_row));
+            second.push(Stmt::job(&JobRow {
                 id: Uuid::now_v7(),
                 kind: DEADLINE_JOB.into(),
                 dedupe_key: deadline_job_key(hold_row.id),
@@ -1137,8 +1137,7 @@ pub async fn record_offer(
                 last_error: None,
                 created_at: now,
                 finished_at: None,
-            })
-            .await?;
+            }));
             events.push(event(
                 app,
                 &enc,
@@ -1159,9 +1158,9 @@ pub async fn record_offer(
             ));
         }
     }
-    tx.insert_case_events(&events).await?;
-    audit::record(
-        &mut tx,
+    read.rollback().await?;
+    second.extend(events.iter().map(Stmt::case_event));
+    second.push(Stmt::audit(&audit::entry(
         app,
         ctx,
         "offer.record",
@@ -1169,8 +1168,11 @@ pub async fn record_offer(
         &enc.id.to_string(),
         ALLOWED,
         "",
-    )
-    .await?;
+    )));
+    let mut tx = app.store.write().await?;
+    tx.run(&first).await.map_err(already)?;
+    tx.fail_point("offer.after_referral")?;
+    tx.run(&second).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -1224,11 +1226,10 @@ pub async fn refer_again(
         Some(h) if mode == HandoffMode::ContactCard => Some(h.deadline_day),
         _ => None,
     };
-    let mut events = Vec::new();
-    let (_, e) =
+    let (referral, e) =
         create_referral(&mut tx, app, ctx, &enc, &provider, mode, contact_deadline).await?;
-    events.push(e);
-    tx.insert_case_events(&events).await?;
+    tx.insert_referral(&referral).await?;
+    tx.insert_case_event(&e).await?;
     audit::record(
         &mut tx,
         app,

@@ -4,6 +4,7 @@
 //! Every user action runs in one [`Tx`].
 #![forbid(unsafe_code)]
 
+mod batch;
 mod queries;
 pub mod rows;
 
@@ -15,6 +16,7 @@ use sqlx::postgres::PgPoolOptions;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, SqlitePool};
 
+pub use batch::{Stmt, Val};
 pub use rows::*;
 
 #[derive(Debug, thiserror::Error)]

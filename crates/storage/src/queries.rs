@@ -3,7 +3,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 use crate::rows::*;
-use crate::{Inner, Result, StoreError, Tx, q};
+use crate::{Inner, Result, Stmt, StoreError, Tx, q};
 
 const PROGRAM: &str = "id, name, time_zone, pathways, intake_deadline_days, supervisor_approves_overrides, created_at";
 const ORG: &str = "id, program_id, kind, name, address, phone, hours, what_to_bring, created_at";
@@ -296,10 +296,7 @@ impl Tx {
     // ----- participants -------------------------------------------------------------------
 
     pub async fn insert_participant(&mut self, p: &ParticipantRow) -> Result<()> {
-        q!(self, c => sqlx::query("INSERT INTO participants (id, program_id, first_name, last_name, dob, sex, race, ethnicity, phone, email, match_key, search_name, created_at, created_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)")
-            .bind(p.id).bind(p.program_id).bind(&p.first_name).bind(&p.last_name).bind(p.dob).bind(&p.sex).bind(&p.race).bind(&p.ethnicity).bind(&p.phone).bind(&p.email).bind(&p.match_key).bind(&p.search_name).bind(p.created_at).bind(p.created_by)
-            .execute(c).await.map(|_| ()))?;
-        Ok(())
+        self.run(&[Stmt::participant(p)]).await
     }
 
     pub async fn participant(&mut self, id: Uuid) -> Result<ParticipantRow> {
@@ -341,10 +338,7 @@ impl Tx {
     // ----- encounters, offenses, decisions, offers ------------------------------------------
 
     pub async fn insert_encounter(&mut self, e: &EncounterRow) -> Result<()> {
-        q!(self, c => sqlx::query("INSERT INTO encounters (id, program_id, reference, pathway, agency_id, officer_id, participant_id, occurred_at, location, incident_number, age_at_encounter, sex, race, ethnicity, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)")
-            .bind(e.id).bind(e.program_id).bind(&e.reference).bind(&e.pathway).bind(e.agency_id).bind(e.officer_id).bind(e.participant_id).bind(e.occurred_at).bind(&e.location).bind(&e.incident_number).bind(e.age_at_encounter).bind(&e.sex).bind(&e.race).bind(&e.ethnicity).bind(e.created_at)
-            .execute(c).await.map(|_| ()))?;
-        Ok(())
+        self.run(&[Stmt::encounter(e)]).await
     }
 
     pub async fn encounter(&mut self, id: Uuid) -> Result<EncounterRow> {
@@ -392,10 +386,7 @@ impl Tx {
     }
 
     pub async fn insert_offense(&mut self, o: &OffenseRow) -> Result<()> {
-        q!(self, c => sqlx::query("INSERT INTO offenses (id, encounter_id, position, code, code_version, drug_activity, drug_type, quantity, unit) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)")
-            .bind(o.id).bind(o.encounter_id).bind(o.position).bind(&o.code).bind(&o.code_version).bind(&o.drug_activity).bind(&o.drug_type).bind(o.quantity).bind(&o.unit)
-            .execute(c).await.map(|_| ()))?;
-        Ok(())
+        self.run(&[Stmt::offense(o)]).await
     }
 
     pub async fn offenses(&mut self, encounter_id: Uuid) -> Result<Vec<OffenseRow>> {
@@ -405,10 +396,7 @@ impl Tx {
     }
 
     pub async fn insert_decision(&mut self, d: &DecisionRow) -> Result<()> {
-        q!(self, c => sqlx::query("INSERT INTO eligibility_decisions (id, encounter_id, rules_version, rules_json, attestations, criteria_json, eligible, decided_by, decided_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)")
-            .bind(d.id).bind(d.encounter_id).bind(d.rules_version).bind(&d.rules_json).bind(&d.attestations).bind(&d.criteria_json).bind(d.eligible).bind(d.decided_by).bind(d.decided_at)
-            .execute(c).await.map(|_| ()))?;
-        Ok(())
+        self.run(&[Stmt::decision(d)]).await
     }
 
     pub async fn decision(&mut self, encounter_id: Uuid) -> Result<DecisionRow> {
@@ -452,10 +440,7 @@ impl Tx {
     }
 
     pub async fn insert_offer(&mut self, o: &OfferRow) -> Result<()> {
-        q!(self, c => sqlx::query("INSERT INTO offers (encounter_id, accepted, decline_reason, offered_by, offered_at) VALUES ($1,$2,$3,$4,$5)")
-            .bind(o.encounter_id).bind(o.accepted).bind(&o.decline_reason).bind(o.offered_by).bind(o.offered_at)
-            .execute(c).await.map(|_| ()))?;
-        Ok(())
+        self.run(&[Stmt::offer(o)]).await
     }
 
     pub async fn offer(&mut self, encounter_id: Uuid) -> Result<Option<OfferRow>> {
@@ -467,10 +452,7 @@ impl Tx {
     // ----- consents ---------------------------------------------------------------------------
 
     pub async fn insert_consent(&mut self, k: &ConsentRow) -> Result<()> {
-        q!(self, c => sqlx::query("INSERT INTO consents (id, participant_id, encounter_id, kind, discloser_org_ids, recipient_org_ids, purpose, signed_name, signed_at, expires_at, revoked_at, recorded_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)")
-            .bind(k.id).bind(k.participant_id).bind(k.encounter_id).bind(&k.kind).bind(&k.discloser_org_ids).bind(&k.recipient_org_ids).bind(&k.purpose).bind(&k.signed_name).bind(k.signed_at).bind(k.expires_at).bind(k.revoked_at).bind(k.recorded_by)
-            .execute(c).await.map(|_| ()))?;
-        Ok(())
+        self.run(&[Stmt::consent(k)]).await
     }
 
     pub async fn consents_for_encounter(&mut self, encounter_id: Uuid) -> Result<Vec<ConsentRow>> {
@@ -487,10 +469,7 @@ impl Tx {
     // ----- referrals and service events --------------------------------------------------------
 
     pub async fn insert_referral(&mut self, r: &ReferralRow) -> Result<()> {
-        q!(self, c => sqlx::query("INSERT INTO referrals (id, encounter_id, program_id, participant_id, from_org_id, to_org_id, mode, status, business_status, status_reason, assigned_to, requested_at, contact_deadline, arrived_at, first_contact_at, intake_at, engaged_at, exit_kind, exit_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20)")
-            .bind(r.id).bind(r.encounter_id).bind(r.program_id).bind(r.participant_id).bind(r.from_org_id).bind(r.to_org_id).bind(&r.mode).bind(&r.status).bind(&r.business_status).bind(&r.status_reason).bind(r.assigned_to).bind(r.requested_at).bind(r.contact_deadline).bind(r.arrived_at).bind(r.first_contact_at).bind(r.intake_at).bind(r.engaged_at).bind(&r.exit_kind).bind(r.exit_at).bind(r.updated_at)
-            .execute(c).await.map(|_| ()))?;
-        Ok(())
+        self.run(&[Stmt::referral(r)]).await
     }
 
     /// Writes a referral's current state (the history is in service_events). Fails with
@@ -559,10 +538,7 @@ impl Tx {
     // ----- legal holds ---------------------------------------------------------------------------
 
     pub async fn insert_hold(&mut self, h: &HoldRow) -> Result<()> {
-        q!(self, c => sqlx::query("INSERT INTO legal_holds (id, encounter_id, program_id, prosecutor_org_id, kind, citation_number, court_date, deadline_day, deadline_ends_at, state, correction, decision, decision_reason, decided_by, decided_at, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)")
-            .bind(h.id).bind(h.encounter_id).bind(h.program_id).bind(h.prosecutor_org_id).bind(&h.kind).bind(&h.citation_number).bind(h.court_date).bind(h.deadline_day).bind(h.deadline_ends_at).bind(&h.state).bind(&h.correction).bind(&h.decision).bind(&h.decision_reason).bind(h.decided_by).bind(h.decided_at).bind(h.created_at).bind(h.updated_at)
-            .execute(c).await.map(|_| ()))?;
-        Ok(())
+        self.run(&[Stmt::hold(h)]).await
     }
 
     pub async fn hold(&mut self, id: Uuid) -> Result<HoldRow> {
@@ -623,10 +599,7 @@ impl Tx {
     // ----- case history -----------------------------------------------------------------------------
 
     pub async fn insert_case_event(&mut self, e: &CaseEventRow) -> Result<()> {
-        q!(self, c => sqlx::query("INSERT INTO case_events (id, program_id, encounter_id, kind, summary, actor_id, at) VALUES ($1,$2,$3,$4,$5,$6,$7)")
-            .bind(e.id).bind(e.program_id).bind(e.encounter_id).bind(&e.kind).bind(&e.summary).bind(e.actor_id).bind(e.at)
-            .execute(c).await.map(|_| ()))?;
-        Ok(())
+        self.run(&[Stmt::case_event(e)]).await
     }
 
     /// Several case events in one statement (one round trip).
@@ -751,10 +724,7 @@ impl Tx {
     // ----- audit ----------------------------------------------------------------------------------------
 
     pub async fn insert_audit(&mut self, a: &NewAudit) -> Result<()> {
-        q!(self, c => sqlx::query("INSERT INTO audit_log (at, user_id, username, action, resource_kind, resource_id, outcome, ip, user_agent, detail) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)")
-            .bind(a.at).bind(a.user_id).bind(&a.username).bind(&a.action).bind(&a.resource_kind).bind(&a.resource_id).bind(&a.outcome).bind(&a.ip).bind(&a.user_agent).bind(&a.detail)
-            .execute(c).await.map(|_| ()))?;
-        Ok(())
+        self.run(&[Stmt::audit(a)]).await
     }
 
     pub async fn audit_for(

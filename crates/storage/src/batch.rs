@@ -1,0 +1,219 @@
+//! Statements sent together. On SQLite every statement is a round trip to the driver's
+//! worker thread while the single writer connection is held, so an action's inserts go in
+//! one multi-statement call (each statement keeps its own `$N` parameters, renumbered);
+//! on PostgreSQL they run one after another in the same transaction.
+use std::borrow::Cow;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use uuid::Uuid;
+
+use crate::rows::*;
+use crate::{Inner, Result, Tx};
+
+/// A bound value.
+#[derive(Debug, Clone)]
+pub enum Val {
+    Uuid(Uuid),
+    OptUuid(Option<Uuid>),
+    Text(String),
+    OptText(Option<String>),
+    I64(i64),
+    OptF64(Option<f64>),
+    Bool(bool),
+    Time(DateTime<Utc>),
+    OptTime(Option<DateTime<Utc>>),
+    Date(NaiveDate),
+    OptDate(Option<NaiveDate>),
+}
+
+macro_rules! from_val {
+    ($($t:ty => $v:ident),+ $(,)?) => {
+        $(impl From<$t> for Val {
+            fn from(x: $t) -> Val {
+                Val::$v(x)
+            }
+        })+
+    };
+}
+
+from_val!(
+    Uuid => Uuid, Option<Uuid> => OptUuid, String => Text, Option<String> => OptText,
+    i64 => I64, Option<f64> => OptF64, bool => Bool, DateTime<Utc> => Time,
+    Option<DateTime<Utc>> => OptTime, NaiveDate => Date, Option<NaiveDate> => OptDate,
+);
+
+impl From<&str> for Val {
+    fn from(x: &str) -> Val {
+        Val::Text(x.to_string())
+    }
+}
+
+/// One statement with its parameters ($1 .. $n, in order).
+#[derive(Debug, Clone)]
+pub struct Stmt {
+    sql: Cow<'static, str>,
+    args: Vec<Val>,
+}
+
+macro_rules! stmt {
+    ($sql:expr; $($arg:expr),* $(,)?) => {
+        Stmt { sql: Cow::Borrowed($sql), args: vec![$(Val::from($arg)),*] }
+    };
+}
+
+/// Rewrites `$N` as `$(N + offset)`.
+fn renumber(sql: &str, offset: usize, out: &mut String) {
+    let mut chars = sql.char_indices().peekable();
+    while let Some((_, c)) = chars.next() {
+        if c == '$' {
+            let mut n = 0usize;
+            let mut digits = 0;
+            while let Some((_, d)) = chars.peek().copied() {
+                match d.to_digit(10) {
+                    Some(v) => {
+                        n = n * 10 + v as usize;
+                        digits += 1;
+                        chars.next();
+                    }
+                    None => break,
+                }
+            }
+            out.push('$');
+            if digits > 0 {
+                out.push_str(&(n + offset).to_string());
+            }
+        } else {
+            out.push(c);
+        }
+    }
+}
+
+macro_rules! bind_all {
+    ($q:ident, $args:expr) => {
+        for v in $args {
+            $q = match v.clone() {
+                Val::Uuid(x) => $q.bind(x),
+                Val::OptUuid(x) => $q.bind(x),
+                Val::Text(x) => $q.bind(x),
+                Val::OptText(x) => $q.bind(x),
+                Val::I64(x) => $q.bind(x),
+                Val::OptF64(x) => $q.bind(x),
+                Val::Bool(x) => $q.bind(x),
+                Val::Time(x) => $q.bind(x),
+                Val::OptTime(x) => $q.bind(x),
+                Val::Date(x) => $q.bind(x),
+                Val::OptDate(x) => $q.bind(x),
+            };
+        }
+    };
+}
+
+impl Tx {
+    /// Runs statements in order, in this transaction; on SQLite in one call.
+    pub async fn run(&mut self, stmts: &[Stmt]) -> Result<()> {
+        if stmts.is_empty() {
+            return Ok(());
+        }
+        match &mut self.inner {
+            Inner::Sqlite(t) => {
+                let mut sql = String::new();
+                let mut offset = 0;
+                for s in stmts {
+                    renumber(&s.sql, offset, &mut sql);
+                    sql.push_str(";\n");
+                    offset += s.args.len();
+                }
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                for s in stmts {
+                    bind_all!(q, &s.args);
+                }
+                q.execute(&mut **t).await?;
+            }
+            Inner::Pg(t) => {
+                for s in stmts {
+                    let mut q = sqlx::query(sqlx::AssertSqlSafe(s.sql.to_string()));
+                    bind_all!(q, &s.args);
+                    q.execute(&mut **t).await?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The inserts of the officer's hot path, as statements.
+impl Stmt {
+    pub fn participant(p: &ParticipantRow) -> Stmt {
+        stmt!("INSERT INTO participants (id, program_id, first_name, last_name, dob, sex, race, ethnicity, phone, email, match_key, search_name, created_at, created_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)";
+            p.id, p.program_id, p.first_name.clone(), p.last_name.clone(), p.dob, p.sex.clone(), p.race.clone(), p.ethnicity.clone(), p.phone.clone(), p.email.clone(), p.match_key.clone(), p.search_name.clone(), p.created_at, p.created_by)
+    }
+
+    pub fn encounter(e: &EncounterRow) -> Stmt {
+        stmt!("INSERT INTO encounters (id, program_id, reference, pathway, agency_id, officer_id, participant_id, occurred_at, location, incident_number, age_at_encounter, sex, race, ethnicity, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)";
+            e.id, e.program_id, e.reference.clone(), e.pathway.clone(), e.agency_id, e.officer_id, e.participant_id, e.occurred_at, e.location.clone(), e.incident_number.clone(), e.age_at_encounter, e.sex.clone(), e.race.clone(), e.ethnicity.clone(), e.created_at)
+    }
+
+    pub fn offense(o: &OffenseRow) -> Stmt {
+        stmt!("INSERT INTO offenses (id, encounter_id, position, code, code_version, drug_activity, drug_type, quantity, unit) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)";
+            o.id, o.encounter_id, o.position, o.code.clone(), o.code_version.clone(), o.drug_activity.clone(), o.drug_type.clone(), o.quantity, o.unit.clone())
+    }
+
+    pub fn decision(d: &DecisionRow) -> Stmt {
+        stmt!("INSERT INTO eligibility_decisions (id, encounter_id, rules_version, rules_json, attestations, criteria_json, eligible, decided_by, decided_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)";
+            d.id, d.encounter_id, d.rules_version, d.rules_json.clone(), d.attestations.clone(), d.criteria_json.clone(), d.eligible, d.decided_by, d.decided_at)
+    }
+
+    pub fn case_event(e: &CaseEventRow) -> Stmt {
+        stmt!("INSERT INTO case_events (id, program_id, encounter_id, kind, summary, actor_id, at) VALUES ($1,$2,$3,$4,$5,$6,$7)";
+            e.id, e.program_id, e.encounter_id, e.kind.clone(), e.summary.clone(), e.actor_id, e.at)
+    }
+
+    pub fn audit(a: &NewAudit) -> Stmt {
+        stmt!("INSERT INTO audit_log (at, user_id, username, action, resource_kind, resource_id, outcome, ip, user_agent, detail) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)";
+            a.at, a.user_id, a.username.clone(), a.action.clone(), a.resource_kind.clone(), a.resource_id.clone(), a.outcome.clone(), a.ip.clone(), a.user_agent.clone(), a.detail.clone())
+    }
+
+    /// Takes an idempotency key; a key already taken is a unique violation (Conflict).
+    pub fn idempotency(r: &IdempotencyRow) -> Stmt {
+        stmt!("INSERT INTO idempotency_keys (user_id, idem_key, request_hash, response_status, response_body, created_at) VALUES ($1,$2,$3,$4,$5,$6)";
+            r.user_id, r.idem_key.clone(), r.request_hash.clone(), r.response_status, r.response_body.clone(), r.created_at)
+    }
+
+    pub fn offer(o: &OfferRow) -> Stmt {
+        stmt!("INSERT INTO offers (encounter_id, accepted, decline_reason, offered_by, offered_at) VALUES ($1,$2,$3,$4,$5)";
+            o.encounter_id, o.accepted, o.decline_reason.clone(), o.offered_by, o.offered_at)
+    }
+
+    pub fn consent(k: &ConsentRow) -> Stmt {
+        stmt!("INSERT INTO consents (id, participant_id, encounter_id, kind, discloser_org_ids, recipient_org_ids, purpose, signed_name, signed_at, expires_at, revoked_at, recorded_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)";
+            k.id, k.participant_id, k.encounter_id, k.kind.clone(), k.discloser_org_ids.clone(), k.recipient_org_ids.clone(), k.purpose.clone(), k.signed_name.clone(), k.signed_at, k.expires_at, k.revoked_at, k.recorded_by)
+    }
+
+    pub fn referral(r: &ReferralRow) -> Stmt {
+        stmt!("INSERT INTO referrals (id, encounter_id, program_id, participant_id, from_org_id, to_org_id, mode, status, business_status, status_reason, assigned_to, requested_at, contact_deadline, arrived_at, first_contact_at, intake_at, engaged_at, exit_kind, exit_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20)";
+            r.id, r.encounter_id, r.program_id, r.participant_id, r.from_org_id, r.to_org_id, r.mode.clone(), r.status.clone(), r.business_status.clone(), r.status_reason.clone(), r.assigned_to, r.requested_at, r.contact_deadline, r.arrived_at, r.first_contact_at, r.intake_at, r.engaged_at, r.exit_kind.clone(), r.exit_at, r.updated_at)
+    }
+
+    pub fn hold(h: &HoldRow) -> Stmt {
+        stmt!("INSERT INTO legal_holds (id, encounter_id, program_id, prosecutor_org_id, kind, citation_number, court_date, deadline_day, deadline_ends_at, state, correction, decision, decision_reason, decided_by, decided_at, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)";
+            h.id, h.encounter_id, h.program_id, h.prosecutor_org_id, h.kind.clone(), h.citation_number.clone(), h.court_date, h.deadline_day, h.deadline_ends_at, h.state.clone(), h.correction.clone(), h.decision.clone(), h.decision_reason.clone(), h.decided_by, h.decided_at, h.created_at, h.updated_at)
+    }
+
+    /// Enqueues a job unless one with the same dedupe key exists.
+    pub fn job(j: &JobRow) -> Stmt {
+        stmt!("INSERT INTO jobs (id, kind, dedupe_key, payload, run_at, status, attempts, locked_by, locked_until, last_error, created_at, finished_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) ON CONFLICT (dedupe_key) DO NOTHING";
+            j.id, j.kind.clone(), j.dedupe_key.clone(), j.payload.clone(), j.run_at, j.status.clone(), j.attempts, j.locked_by.clone(), j.locked_until, j.last_error.clone(), j.created_at, j.finished_at)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::renumber;
+
+    #[test]
+    fn renumbers_parameters() {
+        let mut out = String::new();
+        renumber("INSERT INTO t VALUES ($1,$2,$10)", 7, &mut out);
+        assert_eq!(out, "INSERT INTO t VALUES ($8,$9,$17)");
+    }
+}
