@@ -1,9 +1,10 @@
 //! Password sign-in (argon2id), server-side sessions and API tokens.
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use handoff_domain::policy::{Actor, Membership};
 use handoff_domain::{OrgKind, Role};
 use handoff_storage::{SessionRow, TokenRow, Tx, UserRow};
@@ -194,19 +195,70 @@ pub struct SessionInfo {
     pub csrf: String,
 }
 
+/// Sessions resolved in the last few seconds, by hashed id: every request resolves its
+/// session, and two database reads per request were a large share of the server's work.
+/// Sign-out and expiry on this server take effect at once; on another server over the
+/// same database within `SESSION_CACHE`.
+#[derive(Clone, Default)]
+pub struct SessionCache(Arc<Mutex<HashMap<String, CachedSession>>>);
+
+#[derive(Clone)]
+struct CachedSession {
+    fetched: std::time::Instant,
+    info: SessionInfo,
+    created_at: DateTime<Utc>,
+    last_seen_at: DateTime<Utc>,
+}
+
+const SESSION_CACHE: std::time::Duration = std::time::Duration::from_secs(5);
+const SESSION_CACHE_MAX: usize = 10_000;
+
+impl SessionCache {
+    fn get(&self, hash: &str) -> Option<CachedSession> {
+        let g = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        g.get(hash)
+            .filter(|c| c.fetched.elapsed() < SESSION_CACHE)
+            .cloned()
+    }
+    fn put(&self, hash: String, c: CachedSession) {
+        let mut g = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if g.len() >= SESSION_CACHE_MAX {
+            g.retain(|_, v| v.fetched.elapsed() < SESSION_CACHE);
+            if g.len() >= SESSION_CACHE_MAX {
+                g.clear();
+            }
+        }
+        g.insert(hash, c);
+    }
+    fn forget(&self, hash: &str) {
+        let mut g = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        g.remove(hash);
+    }
+}
+
 /// Looks up a session cookie. Expired sessions (idle or too old) are removed.
 pub async fn resolve_session(app: &App, token: &str) -> AppResult<Option<SessionInfo>> {
     let hash = sha256_hex(token.as_bytes());
     let now = app.now();
-    // Two single reads, no transaction: this runs on every request.
+    let idle_limit = Duration::minutes(app.settings.session_idle_minutes);
+    let age_limit = Duration::hours(app.settings.session_max_hours);
+    if let Some(c) = app.sessions.get(&hash)
+        && now - c.last_seen_at <= Duration::seconds(60)
+        && now - c.created_at <= age_limit
+    {
+        return Ok(Some(c.info));
+    }
+    // Two single reads, no transaction.
     let mut conn = app.store.conn().await?;
     let Some(s) = conn.session_user(&hash).await? else {
+        app.sessions.forget(&hash);
         return Ok(None);
     };
-    let idle = now - s.last_seen_at > Duration::minutes(app.settings.session_idle_minutes);
-    let old = now - s.created_at > Duration::hours(app.settings.session_max_hours);
+    let idle = now - s.last_seen_at > idle_limit;
+    let old = now - s.created_at > age_limit;
     if idle || old || s.disabled {
         conn.rollback().await?;
+        app.sessions.forget(&hash);
         let mut tx = app.store.write().await?;
         tx.delete_session(&hash).await?;
         tx.commit().await?;
@@ -215,21 +267,35 @@ pub async fn resolve_session(app: &App, token: &str) -> AppResult<Option<Session
     let actor = actor_of(&mut conn, s.user_id, &s.username).await?;
     conn.rollback().await?;
     // Keep writes rare: refresh the idle clock at most once a minute.
+    let mut last_seen_at = s.last_seen_at;
     if now - s.last_seen_at > Duration::seconds(60) {
         let mut tx = app.store.write().await?;
         tx.touch_session(&hash, now).await?;
         tx.commit().await?;
+        last_seen_at = now;
     }
-    Ok(Some(SessionInfo {
+    let info = SessionInfo {
         ctx_actor: actor,
         display_name: s.display_name,
         csrf: s.csrf_token,
-    }))
+    };
+    app.sessions.put(
+        hash,
+        CachedSession {
+            fetched: std::time::Instant::now(),
+            info: info.clone(),
+            created_at: s.created_at,
+            last_seen_at,
+        },
+    );
+    Ok(Some(info))
 }
 
 pub async fn sign_out(app: &App, ctx: &Ctx, token: &str) -> AppResult<()> {
+    let hash = sha256_hex(token.as_bytes());
+    app.sessions.forget(&hash);
     let mut tx = app.store.write().await?;
-    tx.delete_session(&sha256_hex(token.as_bytes())).await?;
+    tx.delete_session(&hash).await?;
     audit::record(
         &mut tx,
         app,

@@ -227,6 +227,7 @@ pub async fn create_encounter(
     let data = app.program_data(pid).await?;
     let (program, tz) = (&data.program, data.tz);
     let mut read = app.store.conn().await?;
+    // A retry is answered as the first request was, before anything is validated again.
     if let Some(key) = idem_key
         && let Some(prev) = read.idempotency(ctx.actor.user_id, key).await?
     {

@@ -74,6 +74,7 @@ pub struct App {
     pub settings: Settings,
     codes: Arc<RwLock<Arc<RefCodes>>>,
     programs: ProgramCache,
+    pub(crate) sessions: auth::SessionCache,
 }
 
 impl App {
@@ -86,6 +87,7 @@ impl App {
             settings,
             codes: Arc::new(RwLock::new(Arc::new(RefCodes::default()))),
             programs: Arc::new(Mutex::new(HashMap::new())),
+            sessions: Default::default(),
         };
         reference::ensure_shipped(&app).await?;
         app.reload_codes().await?;

@@ -265,3 +265,15 @@ async fn tokens_expire_and_can_be_revoked() {
         );
     }
 }
+
+#[tokio::test]
+async fn signing_out_ends_the_session_at_once() {
+    let w = world(Backend::Sqlite).await;
+    let officer = w.sign_in("officer").await;
+    assert_eq!(officer.get("/encounters").await.status, StatusCode::OK);
+    let r = officer.post("/sign-out", &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = officer.get("/encounters").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "a signed-out session must not be served from the cache");
+    assert!(r.location().starts_with("/sign-in"));
+}
