@@ -376,9 +376,11 @@ pub async fn create_encounter(
             &format!("program {} ({})", program.name, enc.reference),
         )),
     ];
-    let mut tx = app.store.write().await?;
-    if let Err(e) = tx.run(&first).await {
-        tx.rollback().await?;
+    if let Err(e) = app
+        .store
+        .write_all(&[&first, &second], "encounter.after_offenses")
+        .await
+    {
         // A retry that raced the first request: answer as the first was answered.
         if let (StoreError::Conflict(_), Some(key)) = (&e, idem_key) {
             let mut read = app.store.conn().await?;
@@ -388,9 +390,6 @@ pub async fn create_encounter(
         }
         return Err(e.into());
     }
-    tx.fail_point("encounter.after_offenses")?;
-    tx.run(&second).await?;
-    tx.commit().await?;
     Ok(Created {
         id: enc.id,
         replayed: false,
@@ -1170,11 +1169,10 @@ pub async fn record_offer(
         ALLOWED,
         "",
     )));
-    let mut tx = app.store.write().await?;
-    tx.run(&first).await.map_err(already)?;
-    tx.fail_point("offer.after_referral")?;
-    tx.run(&second).await?;
-    tx.commit().await?;
+    app.store
+        .write_all(&[&first, &second], "offer.after_referral")
+        .await
+        .map_err(already)?;
     Ok(())
 }
 

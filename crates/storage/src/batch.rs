@@ -108,6 +108,60 @@ macro_rules! bind_all {
     };
 }
 
+impl crate::Store {
+    /// Runs batches of statements as one transaction, and commits. On SQLite the whole
+    /// transaction (BEGIN IMMEDIATE, every statement, COMMIT) is one call on the writer
+    /// connection, so the one writer is held for a single round trip; on PostgreSQL it is a
+    /// transaction with the statements one by one. `fail_point` names the point between
+    /// the batches where a test may make the action fail.
+    pub async fn write_all(&self, batches: &[&[Stmt]], fail_point: &'static str) -> Result<()> {
+        let inject = self.fail_points.hit(fail_point);
+        match &self.pools {
+            crate::Pools::Sqlite { writer, .. } => {
+                let mut sql = String::from("BEGIN IMMEDIATE;\n");
+                let mut offset = 0;
+                for (i, batch) in batches.iter().enumerate() {
+                    if i > 0 && inject {
+                        // A statement that cannot be prepared: the ones before it have run.
+                        sql.push_str("SELECT * FROM handoff_injected_failure;\n");
+                    }
+                    for s in batch.iter() {
+                        renumber(&s.sql, offset, &mut sql);
+                        sql.push_str(";\n");
+                        offset += s.args.len();
+                    }
+                }
+                sql.push_str("COMMIT;");
+                let mut conn = writer.acquire().await?;
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                for batch in batches {
+                    for s in batch.iter() {
+                        bind_all!(q, &s.args);
+                    }
+                }
+                if let Err(e) = q.execute(&mut *conn).await {
+                    // The transaction is still open: end it, or drop the connection.
+                    if sqlx::query("ROLLBACK").execute(&mut *conn).await.is_err() {
+                        conn.close_on_drop();
+                    }
+                    return Err(e.into());
+                }
+                Ok(())
+            }
+            crate::Pools::Pg(_) => {
+                let mut tx = self.write().await?;
+                for (i, batch) in batches.iter().enumerate() {
+                    if i > 0 {
+                        tx.fail_point(fail_point)?;
+                    }
+                    tx.run(batch).await?;
+                }
+                tx.commit().await
+            }
+        }
+    }
+}
+
 impl Tx {
     /// Runs statements in order, in this transaction; on SQLite in one call.
     pub async fn run(&mut self, stmts: &[Stmt]) -> Result<()> {

@@ -76,7 +76,7 @@ pub enum Backend {
 }
 
 #[derive(Clone)]
-enum Pools {
+pub(crate) enum Pools {
     /// One writer connection (SQLite allows one writer; queueing in the pool is cheaper
     /// than busy retries) and a pool of readers.
     Sqlite {
@@ -98,7 +98,7 @@ impl FailPoints {
     pub fn disarm(&self) {
         *self.0.lock().unwrap_or_else(|p| p.into_inner()) = None;
     }
-    fn hit(&self, name: &'static str) -> bool {
+    pub(crate) fn hit(&self, name: &'static str) -> bool {
         let g = self.0.lock().unwrap_or_else(|p| p.into_inner());
         *g == Some(name)
     }
@@ -106,7 +106,7 @@ impl FailPoints {
 
 #[derive(Clone)]
 pub struct Store {
-    pools: Pools,
+    pub(crate) pools: Pools,
     pub fail_points: Arc<FailPoints>,
 }
 

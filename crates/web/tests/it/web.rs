@@ -274,6 +274,10 @@ async fn signing_out_ends_the_session_at_once() {
     let r = officer.post("/sign-out", &[]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let r = officer.get("/encounters").await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "a signed-out session must not be served from the cache");
+    assert_eq!(
+        r.status,
+        StatusCode::SEE_OTHER,
+        "a signed-out session must not be served from the cache"
+    );
     assert!(r.location().starts_with("/sign-in"));
 }
