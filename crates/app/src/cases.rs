@@ -26,17 +26,43 @@ pub fn deadline_job_key(hold_id: Uuid) -> String {
 }
 
 /// Access facts for a case, as of `now`.
-pub async fn case_facts(tx: &mut Tx, e: &EncounterRow, now: DateTime<Utc>) -> AppResult<CaseFacts> {
-    let referrals = tx.referrals_for_encounter(e.id).await?;
-    let hold = tx.hold_for_encounter(e.id).await?;
-    let consents = tx.consents_for_encounter(e.id).await?;
+/// Access facts for a case, as of `now`: those the action's decision needs (the policy
+/// says which), so a check costs no more reads than it must.
+pub async fn case_facts(
+    tx: &mut Tx,
+    e: &EncounterRow,
+    now: DateTime<Utc>,
+    action: CaseAction,
+) -> AppResult<CaseFacts> {
+    let needed = action.facts_needed();
+    let referral_org_ids = if needed.referrals {
+        tx.referrals_for_encounter(e.id)
+            .await?
+            .iter()
+            .map(|r| r.to_org_id)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let prosecutor_org_id = if needed.hold {
+        tx.hold_for_encounter(e.id)
+            .await?
+            .map(|h| h.prosecutor_org_id)
+    } else {
+        None
+    };
+    let consent_recipient_org_ids = if needed.consents {
+        valid_recipients(&tx.consents_for_encounter(e.id).await?, now)
+    } else {
+        Vec::new()
+    };
     Ok(CaseFacts {
         program_id: e.program_id,
         agency_org_id: e.agency_id,
         officer_id: e.officer_id,
-        referral_org_ids: referrals.iter().map(|r| r.to_org_id).collect(),
-        prosecutor_org_id: hold.map(|h| h.prosecutor_org_id),
-        consent_recipient_org_ids: valid_recipients(&consents, now),
+        referral_org_ids,
+        prosecutor_org_id,
+        consent_recipient_org_ids,
     })
 }
 
@@ -540,7 +566,7 @@ pub async fn view_case(app: &App, ctx: &Ctx, encounter_id: Uuid) -> AppResult<Ca
         )
         .await);
     };
-    let facts = case_facts(&mut tx, &enc, now).await?;
+    let facts = case_facts(&mut tx, &enc, now, CaseAction::ViewEncounter).await?;
     let (org_id, shared) = match case_access(&ctx.actor, CaseAction::ViewEncounter, &facts) {
         Access::Allow(View::Legal {
             org_id,
@@ -737,7 +763,7 @@ async fn guarded(
         }
         Err(e) => return Err(e.into()),
     };
-    let facts = case_facts(&mut tx, &enc, now).await?;
+    let facts = case_facts(&mut tx, &enc, now, action).await?;
     if !case_access(&ctx.actor, action, &facts).allowed() {
         tx.rollback().await?;
         return Err(audit::deny(
@@ -1006,12 +1032,11 @@ pub async fn record_offer(
     let (program, tz) = (&data.program, data.tz);
     let today = now.with_timezone(&tz).date_naive();
     let offer = input.parse(today)?;
-    let decision = read.decision(enc.id).await?;
-    let ovr = read.override_of(decision.id).await?;
-    let eligible = decision.eligible || ovr.as_ref().is_some_and(|o| o.status == "approved");
-    if !eligible {
-        return Err(AppError::Rule(match ovr {
-            Some(o) if o.status == "pending" => "The override is waiting for a supervisor; the offer can be recorded once it is approved.".into(),
+    let decision = read.decision_status(enc.id).await?;
+    let override_status = decision.override_status.as_deref();
+    if !(decision.eligible || override_status == Some("approved")) {
+        return Err(AppError::Rule(match override_status {
+            Some("pending") => "The override is waiting for a supervisor; the offer can be recorded once it is approved.".into(),
             _ => "The person is not eligible. Request an override with a reason if you believe they should be offered diversion.".into(),
         }));
     }

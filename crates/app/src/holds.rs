@@ -120,7 +120,7 @@ async fn guarded(
         Err(e) => return Err(e.into()),
     };
     let enc = tx.encounter(h.encounter_id).await?;
-    let facts = case_facts(&mut tx, &enc, now).await?;
+    let facts = case_facts(&mut tx, &enc, now, action).await?;
     match case_access(&ctx.actor, action, &facts) {
         Access::Allow(View::Legal {
             progress_shared, ..

@@ -88,7 +88,7 @@ async fn load_guarded(
         Err(e) => return Err(e.into()),
     };
     let enc = tx.encounter(r.encounter_id).await?;
-    let mut facts = case_facts(&mut tx, &enc, now).await?;
+    let mut facts = case_facts(&mut tx, &enc, now, action).await?;
     // A provider sees its own referral only, not another provider's for the same case.
     facts.referral_org_ids = vec![r.to_org_id];
     match case_access(&ctx.actor, action, &facts) {

@@ -103,6 +103,32 @@ pub enum CaseAction {
     DecideHold,
 }
 
+/// Which facts an action's decision depends on, so that only those are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FactsNeeded {
+    pub referrals: bool,
+    pub hold: bool,
+    pub consents: bool,
+}
+
+impl CaseAction {
+    pub fn facts_needed(self) -> FactsNeeded {
+        let f = |referrals, hold, consents| FactsNeeded {
+            referrals,
+            hold,
+            consents,
+        };
+        match self {
+            // The view says whether progress may be shown: that needs the releases.
+            CaseAction::ViewEncounter => f(false, false, true),
+            // Acting discloses nothing: agency and officer decide.
+            CaseAction::ActOnEncounter | CaseAction::ApproveOverride => f(false, false, false),
+            CaseAction::ViewReferral | CaseAction::ActOnReferral => f(true, false, false),
+            CaseAction::ViewHold | CaseAction::DecideHold => f(false, true, true),
+        }
+    }
+}
+
 /// What a role may see of a case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum View {
@@ -142,7 +168,14 @@ pub fn case_access(actor: &Actor, action: CaseAction, case: &CaseFacts) -> Acces
                 }
                 let own = case.officer_id == actor.user_id;
                 if m.role == Role::Supervisor || own {
-                    return Access::Allow(legal(m.org_id));
+                    return Access::Allow(if action == CaseAction::ViewEncounter {
+                        legal(m.org_id)
+                    } else {
+                        View::Legal {
+                            org_id: m.org_id,
+                            progress_shared: false,
+                        }
+                    });
                 }
             }
             if action == CaseAction::ViewEncounter
@@ -155,7 +188,12 @@ pub fn case_access(actor: &Actor, action: CaseAction, case: &CaseFacts) -> Acces
         CaseAction::ApproveOverride => actor
             .grants(pid, &[Role::Supervisor])
             .find(|m| m.org_id == case.agency_org_id)
-            .map(|m| Access::Allow(legal(m.org_id)))
+            .map(|m| {
+                Access::Allow(View::Legal {
+                    org_id: m.org_id,
+                    progress_shared: false,
+                })
+            })
             .unwrap_or(Access::Deny),
         CaseAction::ViewReferral | CaseAction::ActOnReferral => actor
             .grants(pid, &[Role::CaseManager])
@@ -365,5 +403,87 @@ mod tests {
         }
         assert!(program_grant(&admin, w.program, ProgramAction::ManageUsers).is_some());
         assert!(program_grant(&admin, w.program, ProgramAction::ViewDashboard).is_none());
+    }
+
+    #[test]
+    fn reading_only_the_facts_an_action_needs_decides_the_same() {
+        let w = world();
+        let officer = actor(w.program, w.agency, OrgKind::LawEnforcement, Role::Officer);
+        let actors = [
+            officer.clone(),
+            actor(w.program, w.agency, OrgKind::LawEnforcement, Role::Officer),
+            actor(
+                w.program,
+                w.other_agency,
+                OrgKind::LawEnforcement,
+                Role::Supervisor,
+            ),
+            actor(
+                w.program,
+                w.agency,
+                OrgKind::LawEnforcement,
+                Role::Supervisor,
+            ),
+            actor(w.program, w.provider, OrgKind::Provider, Role::CaseManager),
+            actor(
+                w.program,
+                w.other_provider,
+                OrgKind::Provider,
+                Role::CaseManager,
+            ),
+            actor(w.program, w.pros, OrgKind::Prosecutor, Role::Prosecutor),
+            actor(
+                w.program,
+                Uuid::now_v7(),
+                OrgKind::Coordination,
+                Role::Coordinator,
+            ),
+            actor(
+                w.other_program,
+                w.pros,
+                OrgKind::Prosecutor,
+                Role::Prosecutor,
+            ),
+        ];
+        let actions = [
+            CaseAction::ViewEncounter,
+            CaseAction::ActOnEncounter,
+            CaseAction::ApproveOverride,
+            CaseAction::ViewReferral,
+            CaseAction::ActOnReferral,
+            CaseAction::ViewHold,
+            CaseAction::DecideHold,
+        ];
+        for consent in [true, false] {
+            let full = case(&w, officer.user_id, consent);
+            for a in actions {
+                let need = a.facts_needed();
+                let trimmed = CaseFacts {
+                    referral_org_ids: if need.referrals {
+                        full.referral_org_ids.clone()
+                    } else {
+                        vec![]
+                    },
+                    prosecutor_org_id: if need.hold {
+                        full.prosecutor_org_id
+                    } else {
+                        None
+                    },
+                    consent_recipient_org_ids: if need.consents {
+                        full.consent_recipient_org_ids.clone()
+                    } else {
+                        vec![]
+                    },
+                    ..full.clone()
+                };
+                for who in &actors {
+                    assert_eq!(
+                        case_access(who, a, &full),
+                        case_access(who, a, &trimmed),
+                        "{a:?}"
+                    );
+                }
+            }
+        }
     }
 }

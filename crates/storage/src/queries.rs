@@ -405,6 +405,13 @@ impl Tx {
         )
     }
 
+    /// Whether an encounter is eligible, and its override's status, in one read.
+    pub async fn decision_status(&mut self, encounter_id: Uuid) -> Result<DecisionStatusRow> {
+        Ok(
+            q!(self, c => sqlx::query_as::<_, DecisionStatusRow>("SELECT d.id, d.eligible, o.status AS override_status FROM eligibility_decisions d LEFT JOIN eligibility_overrides o ON o.decision_id = d.id WHERE d.encounter_id = $1").bind(encounter_id).fetch_one(c).await)?,
+        )
+    }
+
     pub async fn insert_override(&mut self, o: &OverrideRow) -> Result<()> {
         q!(self, c => sqlx::query("INSERT INTO eligibility_overrides (id, decision_id, reason, requested_by, requested_at, status, reviewed_by, reviewed_at, review_note) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)")
             .bind(o.id).bind(o.decision_id).bind(&o.reason).bind(o.requested_by).bind(o.requested_at).bind(&o.status).bind(o.reviewed_by).bind(o.reviewed_at).bind(&o.review_note)

@@ -215,6 +215,14 @@ pub struct DecisionRow {
     pub decided_at: DateTime<Utc>,
 }
 
+/// An eligibility decision with its override status, read in one query.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DecisionStatusRow {
+    pub id: Uuid,
+    pub eligible: bool,
+    pub override_status: Option<String>,
+}
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct OverrideRow {
     pub id: Uuid,
