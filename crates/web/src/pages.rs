@@ -1503,6 +1503,46 @@ struct RosterPage {
     errors: FieldErrors,
     tz: Tz,
     now_local: String,
+    form: ShiftForm,
+}
+
+/// The add-shift form as typed (kept when it is refused).
+#[derive(Default)]
+struct ShiftForm {
+    organization_id: String,
+    user_id: String,
+    starts_at: String,
+    ends_at: String,
+}
+
+impl RosterPage {
+    fn is_form_org(&self, org: &Uuid) -> bool {
+        self.form.organization_id == org.to_string()
+    }
+    fn form_org_shown(&self) -> bool {
+        self.rosters.iter().any(|r| self.is_form_org(&r.org.id))
+    }
+    fn sel_user(&self, org: &Uuid, user: &Uuid) -> &'static str {
+        if self.is_form_org(org) {
+            sel(&user.to_string(), &self.form.user_id)
+        } else {
+            ""
+        }
+    }
+    fn starts(&self, org: &Uuid) -> String {
+        if self.is_form_org(org) {
+            self.form.starts_at.clone()
+        } else {
+            self.now_local.clone()
+        }
+    }
+    fn ends(&self, org: &Uuid) -> String {
+        if self.is_form_org(org) {
+            self.form.ends_at.clone()
+        } else {
+            String::new()
+        }
+    }
 }
 
 impl Fmt for RosterPage {
@@ -1516,6 +1556,7 @@ async fn roster_page(
     s: &Session,
     notice: Option<&String>,
     errors: FieldErrors,
+    form: ShiftForm,
 ) -> Response {
     match admin::rosters(&st.app, &s.ctx).await {
         Ok(rosters) => {
@@ -1539,6 +1580,7 @@ async fn roster_page(
                     errors,
                     tz,
                     now_local,
+                    form,
                 },
             )
         }
@@ -1551,7 +1593,14 @@ pub async fn roster(
     s: Session,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    roster_page(&st, &s, q.get("notice"), FieldErrors::new()).await
+    roster_page(
+        &st,
+        &s,
+        q.get("notice"),
+        FieldErrors::new(),
+        ShiftForm::default(),
+    )
+    .await
 }
 
 pub async fn roster_add(State(st): State<AppState>, s: Session, body: Bytes) -> Response {
@@ -1601,7 +1650,15 @@ pub async fn roster_add(State(st): State<AppState>, s: Session, body: Bytes) -> 
     };
     match result {
         Ok(()) => see_other("/roster?notice=shift"),
-        Err(AppError::Invalid(e)) => roster_page(&st, &s, None, e).await,
+        Err(AppError::Invalid(e)) => {
+            let form = ShiftForm {
+                organization_id: org_id,
+                user_id,
+                starts_at: starts,
+                ends_at: ends,
+            };
+            roster_page(&st, &s, None, e, form).await
+        }
         Err(e) => error_for(&s, &e),
     }
 }

@@ -281,3 +281,45 @@ async fn signing_out_ends_the_session_at_once() {
     );
     assert!(r.location().starts_with("/sign-in"));
 }
+
+#[tokio::test]
+async fn a_refused_shift_keeps_what_was_typed() {
+    let w = world(Backend::Sqlite).await;
+    let coord = w.sign_in("coordinator").await;
+    let p1 = w.orgs["p1"].to_string();
+    let cm1 = w.users["cm1"].to_string();
+    let r = coord
+        .post(
+            "/roster/shifts",
+            &[
+                ("organization_id", &p1),
+                ("user_id", &cm1),
+                ("starts_at", "2026-03-05T08:00"),
+                ("ends_at", "2026-03-05T07:00"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("The shift must end after it starts."),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains("value=\"2026-03-05T08:00\"")
+            && r.body.contains("value=\"2026-03-05T07:00\"")
+    );
+    assert!(r.body.contains(&format!("value=\"{cm1}\" selected")));
+    let r = coord
+        .post(
+            "/roster/shifts",
+            &[
+                ("organization_id", &p1),
+                ("user_id", &cm1),
+                ("starts_at", "2026-03-05T08:00"),
+                ("ends_at", "2026-03-05T20:00"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+}
