@@ -188,16 +188,17 @@ fn sel(a: &str, b: &str) -> &'static str {
     if a == b { "selected" } else { "" }
 }
 
+/// The deadline's state where the hold's state does not already say it.
 fn deadline_text(s: &Option<DeadlineStatus>) -> String {
     match s {
+        Some(DeadlineStatus::Met) | Some(DeadlineStatus::Missed) | Some(DeadlineStatus::Closed) => {
+            String::new()
+        }
         None => "status not shared".into(),
         Some(DeadlineStatus::Open { days_left }) => format!("open, {days_left} days left"),
         Some(DeadlineStatus::DueSoon { days_left: 0 }) => "due today".into(),
         Some(DeadlineStatus::DueSoon { days_left }) => format!("due soon, {days_left} days left"),
         Some(DeadlineStatus::Overdue) => "deadline passed, being marked".into(),
-        Some(DeadlineStatus::Met) => "intake completed by deadline".into(),
-        Some(DeadlineStatus::Missed) => "deadline missed".into(),
-        Some(DeadlineStatus::Closed) => "closed".into(),
     }
 }
 
