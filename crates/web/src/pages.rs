@@ -1313,12 +1313,28 @@ pub async fn dashboard_page(
 struct AdminPage {
     layout: Layout,
     o: AdminOverview,
+    /// The add-user form, as typed, and its errors.
+    user: UserForm,
     errors: FieldErrors,
+    /// The add-role form, as typed, and its errors.
+    grant: RoleForm,
+    grant_errors: FieldErrors,
+    roles: Vec<(&'static str, &'static str)>,
+}
+
+#[derive(Default)]
+struct UserForm {
     username: String,
     display_name: String,
     org_id: String,
     role: String,
-    roles: Vec<(&'static str, &'static str)>,
+}
+
+#[derive(Default)]
+struct RoleForm {
+    user_id: String,
+    org_id: String,
+    role: String,
 }
 
 impl AdminPage {
@@ -1349,22 +1365,27 @@ impl AdminPage {
     fn org_kind(&self, k: &str) -> &'static str {
         OrgKind::parse(k).map(|k| k.label()).unwrap_or("")
     }
+    fn grant_messages(&self) -> String {
+        self.grant_errors
+            .0
+            .iter()
+            .map(|e| e.message.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
 }
 
-#[allow(clippy::too_many_arguments)] // the form's four fields, kept as typed
+/// The page with what was typed in whichever form was refused.
 async fn admin_page(
     st: &AppState,
     s: &Session,
     notice: Option<&String>,
-    errors: FieldErrors,
-    username: String,
-    display_name: String,
-    org_id: String,
-    role: String,
+    (user, errors): (UserForm, FieldErrors),
+    (grant, grant_errors): (RoleForm, FieldErrors),
 ) -> Response {
     match admin::overview(&st.app, &s.ctx).await {
         Ok(o) => {
-            let status = if errors.is_empty() {
+            let status = if errors.is_empty() && grant_errors.is_empty() {
                 StatusCode::OK
             } else {
                 StatusCode::UNPROCESSABLE_ENTITY
@@ -1374,11 +1395,10 @@ async fn admin_page(
                 &AdminPage {
                     layout: Layout::new("Users and roles", s, notice),
                     o,
+                    user,
                     errors,
-                    username,
-                    display_name,
-                    org_id,
-                    role,
+                    grant,
+                    grant_errors,
                     roles: pairs(Role::ALL, Role::as_str, Role::label),
                 },
             )
@@ -1396,11 +1416,8 @@ pub async fn admin_index(
         &st,
         &s,
         q.get("notice"),
-        FieldErrors::new(),
-        String::new(),
-        String::new(),
-        String::new(),
-        String::new(),
+        Default::default(),
+        Default::default(),
     )
     .await
 }
@@ -1452,7 +1469,13 @@ pub async fn admin_create_user(State(st): State<AppState>, s: Session, body: Byt
     match result {
         Ok(()) => see_other("/admin?notice=user"),
         Err(AppError::Invalid(e)) => {
-            admin_page(&st, &s, None, e, username, display_name, org_id, role).await
+            let user = UserForm {
+                username,
+                display_name,
+                org_id,
+                role,
+            };
+            admin_page(&st, &s, None, (user, e), Default::default()).await
         }
         Err(e) => error_for(&s, &e),
     }
@@ -1490,7 +1513,12 @@ pub async fn admin_add_membership(State(st): State<AppState>, s: Session, body: 
     match result {
         Ok(()) => see_other("/admin?notice=membership"),
         Err(AppError::Invalid(e)) => {
-            admin_page(&st, &s, None, e, String::new(), String::new(), org_id, role).await
+            let grant = RoleForm {
+                user_id,
+                org_id,
+                role,
+            };
+            admin_page(&st, &s, None, Default::default(), (grant, e)).await
         }
         Err(e) => error_for(&s, &e),
     }

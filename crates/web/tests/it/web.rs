@@ -323,3 +323,61 @@ async fn a_refused_shift_keeps_what_was_typed() {
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
 }
+
+#[tokio::test]
+async fn a_refused_role_keeps_what_was_chosen() {
+    let w = world(Backend::Sqlite).await;
+    let admin = w.sign_in("admin").await;
+    let officer2 = w.users["officer2"].to_string();
+    let agency = w.orgs["agency"].to_string();
+    let r = admin
+        .post(
+            "/admin/memberships",
+            &[
+                ("user_id", &officer2),
+                ("organization_id", &agency),
+                ("role", "case_manager"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body
+            .contains("A case manager cannot belong to a law enforcement agency."),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains(&format!("value=\"{officer2}\" selected")));
+    let r = admin
+        .post(
+            "/admin/memberships",
+            &[
+                ("user_id", &officer2),
+                ("organization_id", &agency),
+                ("role", "supervisor"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // Unknown and short user names and passwords are named by field.
+    let r = admin
+        .post(
+            "/admin/users",
+            &[
+                ("username", "x"),
+                ("display_name", ""),
+                ("password", "short"),
+                ("organization_id", &agency),
+                ("role", "officer"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for m in [
+        "Use 2 to 64 letters",
+        "Enter the full name.",
+        "Use at least 8 characters.",
+    ] {
+        assert!(r.body.contains(m), "{m}: {}", r.body);
+    }
+}
