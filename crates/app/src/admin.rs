@@ -534,7 +534,10 @@ pub async fn remove_shift(app: &App, by: &Ctx, shift_id: Uuid) -> AppResult<()> 
         return Err(audit::deny(app, by, "roster.remove", "shift", &shift_id.to_string()).await);
     }
     let mut tx = app.store.write().await?;
-    let shift = tx.shift(shift_id).await?;
+    let Ok(shift) = tx.shift(shift_id).await else {
+        tx.rollback().await?;
+        return Err(audit::deny(app, by, "roster.remove", "shift", &shift_id.to_string()).await);
+    };
     if tx.org(shift.organization_id).await?.program_id != pid {
         tx.rollback().await?;
         return Err(audit::deny(app, by, "roster.remove", "shift", &shift_id.to_string()).await);

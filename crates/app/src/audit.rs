@@ -89,6 +89,23 @@ pub async fn record(
     Ok(())
 }
 
+/// Writes one audit record in a transaction of its own (for reads that happen outside an
+/// action's write transaction).
+pub async fn alone(
+    app: &App,
+    ctx: &Ctx,
+    action: &str,
+    kind: &str,
+    id: &str,
+    outcome: &str,
+    detail: &str,
+) -> AppResult<()> {
+    let mut tx = app.store.write().await?;
+    record(&mut tx, app, ctx, action, kind, id, outcome, detail).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Records a denied attempt and answers "not found".
 pub async fn deny(app: &App, ctx: &Ctx, action: &str, kind: &str, id: &str) -> AppError {
     let result = async {

@@ -281,6 +281,17 @@ pub async fn create_encounter(
                 .participant_by_match_key(pid, &person.match_key())
                 .await?
             {
+                // This shows an existing person's identity: audited like a search.
+                audit::alone(
+                    app,
+                    ctx,
+                    "participant.match",
+                    "participant",
+                    &existing.id.to_string(),
+                    ALLOWED,
+                    "duplicate check",
+                )
+                .await?;
                 let mut e = FieldErrors::new();
                 e.add("person.last_name", format!(
                     "{} {} (born {}) is already recorded. Choose them from the search so the same person is not entered twice.",
@@ -515,8 +526,10 @@ pub fn legal_event_visible(kind: &str, progress_shared: bool) -> bool {
 /// Part 2 fact, so without consent the state is reduced to "status not shared".
 pub fn legal_state_label(state: HoldState, shared: bool) -> String {
     match state {
-        HoldState::IntakeMet | HoldState::DeadlineMissed | HoldState::ReferredBack if !shared => {
-            "Held; progress not shared (no valid release of information)".into()
+        // Every undecided state reads the same without a release, so that "awaiting intake"
+        // cannot be told apart from the others.
+        s if !shared && !s.is_final() => {
+            "Charge held; progress not shared (no valid release of information)".into()
         }
         s => s.label().into(),
     }

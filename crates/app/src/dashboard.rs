@@ -40,7 +40,12 @@ pub async fn dashboard(
     let (program, tz) = load_program(&mut tx, pid).await?;
     let today = now.with_timezone(&tz).date_naive();
     let to = to.unwrap_or(today);
-    let from = from.unwrap_or(to - Duration::days(89));
+    let from = from.unwrap_or_else(|| to.checked_sub_days(chrono::Days::new(89)).unwrap_or(to));
+    for (field, d) in [("from", from), ("to", to)] {
+        if !(1900..=2200).contains(&chrono::Datelike::year(&d)) {
+            return Err(AppError::field(field, "Use a date between 1900 and 2200."));
+        }
+    }
     if from > to {
         return Err(AppError::field(
             "from",
@@ -57,6 +62,16 @@ pub async fn dashboard(
     let end = hold::start_of_day(to.succ_opt().unwrap_or(to), tz);
     let facts = collect_facts(&mut tx, pid, start, end).await?;
     tx.rollback().await?;
+    audit::alone(
+        app,
+        ctx,
+        "dashboard.read",
+        "program",
+        &pid.to_string(),
+        ALLOWED,
+        &format!("{from} to {to}"),
+    )
+    .await?;
     Ok(DashboardView {
         program_name: program.name,
         period: Period { from, to },

@@ -227,7 +227,7 @@ pub async fn decide(app: &App, ctx: &Ctx, id: Uuid, input: &HoldDecisionInput) -
     updated.decision_reason = Some(d.reason.clone());
     updated.decided_by = Some(ctx.actor.user_id);
     updated.decided_at = Some(now);
-    updated.updated_at = now;
+    updated.updated_at = now.max(h.updated_at + chrono::Duration::microseconds(1));
     if let Some(nd) = new_deadline {
         updated.deadline_day = nd.last_day;
         updated.deadline_ends_at = nd.ends_at;
@@ -242,11 +242,7 @@ pub async fn decide(app: &App, ctx: &Ctx, id: Uuid, input: &HoldDecisionInput) -
         tx.reschedule_job(&deadline_job_key(h.id), nd.ends_at)
             .await?;
     }
-    if !tx.update_hold(&updated, &h.state).await? {
-        return Err(AppError::Conflict(
-            "The hold changed while you were deciding; reload and decide again.".into(),
-        ));
-    }
+    tx.update_hold(&updated, &h).await?;
     let summary = match new_deadline {
         Some(nd) => format!(
             "{}: new deadline {} ({})",

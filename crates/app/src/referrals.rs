@@ -224,8 +224,11 @@ pub async fn act(app: &App, ctx: &Ctx, id: Uuid, input: &ReferralActionInput) ->
                 errors.add("occurred_at", "This cannot be in the future.");
                 now
             }
-            Some(t) if t < enc.occurred_at => {
-                errors.add("occurred_at", "This cannot be before the encounter.");
+            Some(t) if t < r.requested_at => {
+                errors.add(
+                    "occurred_at",
+                    "This cannot be before the referral was made.",
+                );
                 now
             }
             Some(t) => t,
@@ -306,6 +309,13 @@ pub async fn act(app: &App, ctx: &Ctx, id: Uuid, input: &ReferralActionInput) ->
         }
         e => AppError::Rule(format!("{}.", capitalize(&e.to_string()))),
     })?;
+    if action == ActionKind::Arrival
+        && (r.mode != HandoffMode::Warm.as_str() || r.arrived_at.is_some())
+    {
+        return Err(AppError::Rule(
+            "An arrival is recorded once, for a warm handoff.".into(),
+        ));
+    }
     if action == ActionKind::Intake && r.intake_at.is_some() {
         return Err(AppError::Rule("The intake is already recorded.".into()));
     }
@@ -425,27 +435,26 @@ pub async fn act(app: &App, ctx: &Ctx, id: Uuid, input: &ReferralActionInput) ->
             ends_at: h.deadline_ends_at,
         };
         let mut updated = h.clone();
-        updated.updated_at = now;
+        updated.updated_at = now.max(h.updated_at + Duration::microseconds(1));
         match action {
             ActionKind::Intake => match hold::on_intake(state, occurred_at, deadline) {
                 IntakeEffect::Transition(next) => {
                     updated.state = next.as_str().into();
-                    if tx.update_hold(&updated, &h.state).await? {
-                        let summary = if next == HoldState::IntakeMet {
-                            "Intake completed by the deadline"
-                        } else {
-                            "Deadline missed: intake after the deadline"
-                        };
-                        case_event(
-                            &mut tx,
-                            app,
-                            &enc,
-                            None,
-                            &format!("service.hold_{}", next.as_str()),
-                            summary,
-                        )
-                        .await?;
-                    }
+                    tx.update_hold(&updated, &h).await?;
+                    let summary = if next == HoldState::IntakeMet {
+                        "Intake completed by the deadline"
+                    } else {
+                        "Deadline missed: intake after the deadline"
+                    };
+                    case_event(
+                        &mut tx,
+                        app,
+                        &enc,
+                        None,
+                        &format!("service.hold_{}", next.as_str()),
+                        summary,
+                    )
+                    .await?;
                 }
                 IntakeEffect::Correction => {
                     let local = occurred_at.with_timezone(&tz).format("%Y-%m-%d");
@@ -453,17 +462,16 @@ pub async fn act(app: &App, ctx: &Ctx, id: Uuid, input: &ReferralActionInput) ->
                         "Correction: intake dated {local} (before the deadline) was recorded on {} after the deadline was marked missed. The earlier state is not reversed; review before deciding.",
                         now.with_timezone(&tz).format("%Y-%m-%d")
                     ));
-                    if tx.update_hold(&updated, &h.state).await? {
-                        case_event(
-                            &mut tx,
-                            app,
-                            &enc,
-                            None,
-                            "service.hold_correction",
-                            "Late correction: intake dated before the deadline",
-                        )
-                        .await?;
-                    }
+                    tx.update_hold(&updated, &h).await?;
+                    case_event(
+                        &mut tx,
+                        app,
+                        &enc,
+                        None,
+                        "service.hold_correction",
+                        "Late correction: intake dated before the deadline",
+                    )
+                    .await?;
                 }
                 IntakeEffect::NoChange => {}
             },
@@ -475,17 +483,16 @@ pub async fn act(app: &App, ctx: &Ctx, id: Uuid, input: &ReferralActionInput) ->
             {
                 if let Some(next) = hold::on_referred_back(state) {
                     updated.state = next.as_str().into();
-                    if tx.update_hold(&updated, &h.state).await? {
-                        case_event(
-                            &mut tx,
-                            app,
-                            &enc,
-                            None,
-                            "service.hold_referred_back",
-                            "Referred back to the prosecutor: left the program",
-                        )
-                        .await?;
-                    }
+                    tx.update_hold(&updated, &h).await?;
+                    case_event(
+                        &mut tx,
+                        app,
+                        &enc,
+                        None,
+                        "service.hold_referred_back",
+                        "Referred back to the prosecutor: left the program",
+                    )
+                    .await?;
                 }
             }
             _ => {}

@@ -59,42 +59,46 @@ pub async fn execute(app: &App, worker: &str, job: &handoff_storage::JobRow) -> 
             let intake_in_time = service_facts(&referrals)
                 .intake_at
                 .is_some_and(|i| i < h.deadline_ends_at);
+            let mut updated = h.clone();
+            updated.updated_at = now.max(h.updated_at + Duration::microseconds(1));
             match hold::on_deadline_passed(state) {
-                Some(next) if !intake_in_time => {
-                    let mut updated = h.clone();
-                    updated.state = next.as_str().into();
-                    updated.updated_at = now;
-                    if tx.update_hold(&updated, &h.state).await? {
-                        let enc = tx.encounter(h.encounter_id).await?;
-                        case_event(
-                            &mut tx,
-                            app,
-                            &enc,
-                            None,
-                            "service.hold_deadline_missed",
-                            &format!(
-                                "Deadline missed: no intake by the end of {}",
-                                h.deadline_day
-                            ),
-                        )
-                        .await?;
-                        audit::record(
-                            &mut tx,
-                            app,
-                            &Ctx::system(),
-                            "hold.deadline_missed",
-                            "legal_hold",
-                            &h.id.to_string(),
-                            ALLOWED,
-                            "",
-                        )
-                        .await?;
-                        "deadline_missed".to_string()
-                    } else {
-                        "no change".to_string()
-                    }
+                // An intake came in time but the hold was not moved (it changed at the same
+                // moment): move it now rather than leave it waiting.
+                Some(_) if intake_in_time => {
+                    updated.state = HoldState::IntakeMet.as_str().into();
+                    tx.update_hold(&updated, &h).await?;
+                    "intake_met".to_string()
                 }
-                _ => "no change".to_string(),
+                Some(next) => {
+                    updated.state = next.as_str().into();
+                    tx.update_hold(&updated, &h).await?;
+                    let enc = tx.encounter(h.encounter_id).await?;
+                    case_event(
+                        &mut tx,
+                        app,
+                        &enc,
+                        None,
+                        "service.hold_deadline_missed",
+                        &format!(
+                            "Deadline missed: no intake by the end of {}",
+                            h.deadline_day
+                        ),
+                    )
+                    .await?;
+                    audit::record(
+                        &mut tx,
+                        app,
+                        &Ctx::system(),
+                        "hold.deadline_missed",
+                        "legal_hold",
+                        &h.id.to_string(),
+                        ALLOWED,
+                        "",
+                    )
+                    .await?;
+                    "deadline_missed".to_string()
+                }
+                None => "no change".to_string(),
             }
         }
         other => format!("unknown job kind {other}; ignored"),

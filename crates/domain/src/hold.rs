@@ -170,6 +170,8 @@ pub enum DecisionError {
     ExtendNotLater,
     #[error("a new deadline date is required to extend")]
     ExtendNeedsDate,
+    #[error("only a deadline still open or missed can be extended (this hold is: {0})")]
+    ExtendNotOpen(HoldState),
 }
 
 /// The prosecutor's decision. Returns the new state and, for an extension, the new deadline.
@@ -194,6 +196,9 @@ pub fn decide(
             }
         }
         ProsecutorDecision::Extend => {
+            if !matches!(state, HoldState::Held | HoldState::DeadlineMissed) {
+                return Err(DecisionError::ExtendNotOpen(state));
+            }
             let day = new_last_day.ok_or(DecisionError::ExtendNeedsDate)?;
             if day <= today || day <= current.last_day {
                 return Err(DecisionError::ExtendNotLater);
@@ -334,6 +339,18 @@ mod tests {
         .unwrap();
         assert_eq!(s, HoldState::Held);
         assert_eq!(nd.unwrap().last_day, later);
+        // A withdrawal is not undone by extending.
+        assert_eq!(
+            decide(
+                HoldState::ReferredBack,
+                ProsecutorDecision::Extend,
+                d,
+                Some(later),
+                today,
+                tz
+            ),
+            Err(DecisionError::ExtendNotOpen(HoldState::ReferredBack))
+        );
     }
 
     #[test]

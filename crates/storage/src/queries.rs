@@ -560,13 +560,20 @@ impl Tx {
         )
     }
 
-    /// Writes a hold's state only if it is still in `expected_state`: two workers or a
-    /// worker and a user cannot both move it. Returns whether it was written.
-    pub async fn update_hold(&mut self, h: &HoldRow, expected_state: &str) -> Result<bool> {
-        let n = q!(self, c => sqlx::query("UPDATE legal_holds SET state = $2, correction = $3, decision = $4, decision_reason = $5, decided_by = $6, decided_at = $7, deadline_day = $8, deadline_ends_at = $9, updated_at = $10 WHERE id = $1 AND state = $11")
-            .bind(h.id).bind(&h.state).bind(&h.correction).bind(&h.decision).bind(&h.decision_reason).bind(h.decided_by).bind(h.decided_at).bind(h.deadline_day).bind(h.deadline_ends_at).bind(h.updated_at).bind(expected_state)
+    /// Writes a hold, only if it is unchanged since `read` was read (same state and
+    /// version): two workers, or a worker and a user, cannot both move it, and a decision
+    /// cannot be overwritten by a write based on an older copy. Conflict otherwise.
+    pub async fn update_hold(&mut self, h: &HoldRow, read: &HoldRow) -> Result<()> {
+        let n = q!(self, c => sqlx::query("UPDATE legal_holds SET state = $2, correction = $3, decision = $4, decision_reason = $5, decided_by = $6, decided_at = $7, deadline_day = $8, deadline_ends_at = $9, updated_at = $10 WHERE id = $1 AND state = $11 AND updated_at = $12")
+            .bind(h.id).bind(&h.state).bind(&h.correction).bind(&h.decision).bind(&h.decision_reason).bind(h.decided_by).bind(h.decided_at).bind(h.deadline_day).bind(h.deadline_ends_at).bind(h.updated_at).bind(&read.state).bind(read.updated_at)
             .execute(c).await.map(|r| r.rows_affected()))?;
-        Ok(n == 1)
+        if n == 1 {
+            Ok(())
+        } else {
+            Err(StoreError::Conflict(
+                "The legal hold was changed at the same time; reload and try again.".into(),
+            ))
+        }
     }
 
     const HOLD_QUEUE: &'static str = "h.id, h.encounter_id, e.reference, e.occurred_at, p.first_name, p.last_name, a.name AS agency_name, h.kind, h.deadline_day, h.deadline_ends_at, h.state, h.correction FROM legal_holds h JOIN encounters e ON e.id = h.encounter_id JOIN participants p ON p.id = e.participant_id JOIN organizations a ON a.id = e.agency_id";

@@ -11,8 +11,9 @@ use axum::response::{IntoResponse, Response};
 use handoff_app::cases::CaseView;
 use handoff_app::holds::HoldView;
 use handoff_app::referrals::{ReferralActionInput, ReferralView};
-use handoff_app::{AppError, cases, dashboard, holds, referrals};
+use handoff_app::{AppError, admin, cases, dashboard, holds, referrals};
 use handoff_domain::input::{EncounterInput, HoldDecisionInput, OfferInput, parse_date};
+use handoff_domain::policy::ProgramAction;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -311,6 +312,13 @@ pub async fn search_participants(
     ApiUser(ctx): ApiUser,
     Query(q): Query<HashMap<String, String>>,
 ) -> ApiResult {
+    admin::guard(
+        &st.app,
+        &ctx,
+        ProgramAction::SearchParticipants,
+        "participant.search",
+    )
+    .await?;
     let dob = match q.get("dob").filter(|d| !d.is_empty()) {
         Some(d) => Some(
             parse_date(d).ok_or_else(|| AppError::field("dob", "Use a date like 1990-04-21."))?,
@@ -418,6 +426,13 @@ pub async fn get_dashboard(
     ApiUser(ctx): ApiUser,
     Query(q): Query<HashMap<String, String>>,
 ) -> ApiResult {
+    admin::guard(
+        &st.app,
+        &ctx,
+        ProgramAction::ViewDashboard,
+        "dashboard.read",
+    )
+    .await?;
     let date = |k: &str| -> Result<Option<chrono::NaiveDate>, AppError> {
         match q.get(k).filter(|v| !v.is_empty()) {
             None => Ok(None),

@@ -353,9 +353,12 @@ impl EncountersPage {
             r.offer_accepted,
             r.hold_state.as_deref(),
         ) {
-            (_, _, Some(true), Some(h)) => handoff_domain::hold::HoldState::parse(h)
-                .map(|s| s.label().to_string())
-                .unwrap_or_default(),
+            // Progress needs the release: it is on the encounter's page. The list says
+            // only what the agency decided and the prosecutor's final decision.
+            (_, _, Some(true), Some(h)) => match handoff_domain::hold::HoldState::parse(h) {
+                Some(state) if state.is_final() => state.label().to_string(),
+                _ => "Accepted; charge held".into(),
+            },
             (_, _, Some(false), _) => "Declined".into(),
             (Some(true), _, None, _) | (_, Some("approved"), None, _) => {
                 "Eligible: record the offer".into()
@@ -1273,6 +1276,16 @@ pub async fn dashboard_page(
     s: Session,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
+    if let Err(e) = admin::guard(
+        &st.app,
+        &s.ctx,
+        ProgramAction::ViewDashboard,
+        "dashboard.read",
+    )
+    .await
+    {
+        return error_for(&s, &e);
+    }
     let mut errors = FieldErrors::new();
     let mut date = |k: &str| match q.get(k).map(|v| v.trim()).filter(|v| !v.is_empty()) {
         None => None,

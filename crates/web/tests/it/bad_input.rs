@@ -276,6 +276,51 @@ async fn api_refuses_unknown_fields_oversized_bodies_and_nonsense() {
             .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.body.contains("occurred_at"));
+        // An arrival before the officer's call, or recorded twice, is refused.
+        let ev = format!("/api/v1/referrals/{}/events", referral.id);
+        let r = w
+            .api(
+                Method::POST,
+                &ev,
+                &cm,
+                Some(json!({"action": "arrival", "occurred_at": "2026-03-01T08:00"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            r.body.contains("before the referral was made"),
+            "{}",
+            r.body
+        );
+        let r = w
+            .api(Method::POST, &ev, &cm, Some(json!({"action": "arrival"})))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let r = w
+            .api(Method::POST, &ev, &cm, Some(json!({"action": "arrival"})))
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("recorded once"), "{}", r.body);
+        // Dashboard dates out of range are an error, not a crash.
+        let coord = w.token("coordinator").await;
+        let r = w
+            .api(
+                Method::GET,
+                "/api/v1/dashboard?to=-262143-01-01",
+                &coord,
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        let r = w
+            .api(
+                Method::GET,
+                "/api/v1/dashboard?from=1200-01-01&to=2026-03-01",
+                &coord,
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     }
 }
 
@@ -292,6 +337,15 @@ async fn duplicate_people_are_caught_and_search_finds_them() {
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.body.contains("is already recorded"), "{}", r.body);
         assert!(r.body.contains("Use the existing person"));
+        let mut tx = w.store.read().await.unwrap();
+        let audit = tx.audit_recent(10).await.unwrap();
+        tx.rollback().await.unwrap();
+        assert!(
+            audit
+                .iter()
+                .any(|a| a.action == "participant.match" && a.username == "officer"),
+            "showing an existing identity is audited"
+        );
         let found = officer.get("/encounters/new?q=oneil&dob=1990-02-03").await;
         assert!(found.body.contains("Use this person"), "{}", found.body);
         let token = w.token("officer").await;

@@ -315,6 +315,17 @@ async fn status_is_not_shared_without_a_valid_release() {
         let page = officer.get(&format!("/encounters/{enc}")).await;
         assert!(page.body.contains("Status not shared"), "{}", page.body);
         assert!(
+            page.body.contains("Charge held; progress not shared"),
+            "{}",
+            page.body
+        );
+        let list = officer.get("/encounters").await;
+        assert!(
+            list.body.contains("Accepted; charge held") && !list.body.contains("Intake completed"),
+            "{}",
+            list.body
+        );
+        assert!(
             !page.body.contains("Intake completed by deadline")
                 && !page.body.contains("by the deadline")
         );

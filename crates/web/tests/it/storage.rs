@@ -89,3 +89,34 @@ async fn unique_violations_are_conflicts_on_every_backend() {
         assert!(matches!(err, handoff_app::AppError::Invalid(_)), "{err:?}");
     }
 }
+
+#[tokio::test]
+async fn a_hold_written_from_a_stale_copy_is_a_conflict() {
+    for b in backends() {
+        let w = world(b).await;
+        let officer = w.sign_in("officer").await;
+        let id = record_encounter(&w, &officer, "Stale").await;
+        accept_offer(&w, &officer, id, "contact_card", "p1").await;
+        let stale = w.hold_of(id).await;
+        // Someone changes the hold (the prosecutor extends the deadline)...
+        let mut fresh = stale.clone();
+        fresh.deadline_day = stale.deadline_day + chrono::Duration::days(10);
+        fresh.updated_at = stale.updated_at + chrono::Duration::seconds(1);
+        let mut tx = w.store.write().await.unwrap();
+        tx.update_hold(&fresh, &stale).await.unwrap();
+        tx.commit().await.unwrap();
+        // ...and a write based on the old copy must not overwrite it.
+        let mut late = stale.clone();
+        late.state = "intake_met".into();
+        late.updated_at = stale.updated_at + chrono::Duration::seconds(2);
+        let mut tx = w.store.write().await.unwrap();
+        let err = tx.update_hold(&late, &stale).await.unwrap_err();
+        assert!(
+            matches!(err, handoff_storage::StoreError::Conflict(_)),
+            "{err:?} on {}",
+            w.backend
+        );
+        tx.rollback().await.unwrap();
+        assert_eq!(w.hold_of(id).await.deadline_day, fresh.deadline_day);
+    }
+}
