@@ -298,11 +298,21 @@ async fn then_case(
     id: Uuid,
     r: Result<(), AppError>,
 ) -> Response {
-    if let Err(e) = r {
+    after(r, cases::view_case(&st.app, ctx, id), case_json).await
+}
+
+/// The answer to an action: the record as it is now, or the action's problem. (The view is
+/// read only if the action succeeded.)
+async fn after<T>(
+    acted: Result<(), AppError>,
+    view: impl std::future::Future<Output = Result<T, AppError>>,
+    to_json: fn(&T) -> Value,
+) -> Response {
+    if let Err(e) = acted {
         return ApiError(e).into_response();
     }
-    match cases::view_case(&st.app, ctx, id).await {
-        Ok(v) => json_response(StatusCode::OK, case_json(&v)),
+    match view.await {
+        Ok(v) => json_response(StatusCode::OK, to_json(&v)),
         Err(e) => ApiError(e).into_response(),
     }
 }
@@ -371,13 +381,8 @@ pub async fn referral_event(
         Ok(i) => i,
         Err(r) => return r,
     };
-    if let Err(e) = referrals::act(&st.app, &ctx, id, &input).await {
-        return ApiError(e).into_response();
-    }
-    match referrals::view(&st.app, &ctx, id).await {
-        Ok(v) => json_response(StatusCode::OK, referral_json(&v)),
-        Err(e) => ApiError(e).into_response(),
-    }
+    let acted = referrals::act(&st.app, &ctx, id, &input).await;
+    after(acted, referrals::view(&st.app, &ctx, id), referral_json).await
 }
 
 pub async fn hold_queue(State(st): State<AppState>, ApiUser(ctx): ApiUser) -> ApiResult {
@@ -412,13 +417,8 @@ pub async fn decide_hold(
         Ok(i) => i,
         Err(r) => return r,
     };
-    if let Err(e) = holds::decide(&st.app, &ctx, id, &input).await {
-        return ApiError(e).into_response();
-    }
-    match holds::view(&st.app, &ctx, id).await {
-        Ok(v) => json_response(StatusCode::OK, hold_json(&v)),
-        Err(e) => ApiError(e).into_response(),
-    }
+    let acted = holds::decide(&st.app, &ctx, id, &input).await;
+    after(acted, holds::view(&st.app, &ctx, id), hold_json).await
 }
 
 pub async fn get_dashboard(
