@@ -55,6 +55,15 @@ pub struct Stmt {
     args: Vec<Val>,
 }
 
+impl Stmt {
+    pub(crate) fn sql(&self) -> &str {
+        &self.sql
+    }
+    pub(crate) fn args(&self) -> &[Val] {
+        &self.args
+    }
+}
+
 macro_rules! stmt {
     ($sql:expr; $($arg:expr),* $(,)?) => {
         Stmt { sql: Cow::Borrowed($sql), args: vec![$(Val::from($arg)),*] }
@@ -109,44 +118,16 @@ macro_rules! bind_all {
 }
 
 impl crate::Store {
-    /// Runs batches of statements as one transaction, and commits. On SQLite the whole
-    /// transaction (BEGIN IMMEDIATE, every statement, COMMIT) is one call on the writer
-    /// connection, so the one writer is held for a single round trip; on PostgreSQL it is a
-    /// transaction with the statements one by one. `fail_point` names the point between
+    /// Runs batches of statements as one transaction, and commits. On SQLite they go to
+    /// the group-commit writer (one commit for every action waiting; see `group.rs`); on
+    /// PostgreSQL it is a transaction with the statements one by one. `fail_point` names the point between
     /// the batches where a test may make the action fail.
     pub async fn write_all(&self, batches: &[&[Stmt]], fail_point: &'static str) -> Result<()> {
         let inject = self.fail_points.hit(fail_point);
         match &self.pools {
-            crate::Pools::Sqlite { writer, .. } => {
-                let mut sql = String::from("BEGIN IMMEDIATE;\n");
-                let mut offset = 0;
-                for (i, batch) in batches.iter().enumerate() {
-                    if i > 0 && inject {
-                        // A statement that cannot be prepared: the ones before it have run.
-                        sql.push_str("SELECT * FROM handoff_injected_failure;\n");
-                    }
-                    for s in batch.iter() {
-                        renumber(&s.sql, offset, &mut sql);
-                        sql.push_str(";\n");
-                        offset += s.args.len();
-                    }
-                }
-                sql.push_str("COMMIT;");
-                let mut conn = writer.acquire().await?;
-                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-                for batch in batches {
-                    for s in batch.iter() {
-                        bind_all!(q, &s.args);
-                    }
-                }
-                if let Err(e) = q.execute(&mut *conn).await {
-                    // The transaction is still open: end it, or drop the connection.
-                    if sqlx::query("ROLLBACK").execute(&mut *conn).await.is_err() {
-                        conn.close_on_drop();
-                    }
-                    return Err(e.into());
-                }
-                Ok(())
+            crate::Pools::Sqlite { group, .. } => {
+                let owned = batches.iter().map(|b| b.to_vec()).collect();
+                group.submit(owned, inject.then_some(fail_point)).await
             }
             crate::Pools::Pg(_) => {
                 let mut tx = self.write().await?;

@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 mod batch;
+mod group;
 mod queries;
 pub mod rows;
 
@@ -33,6 +34,28 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("stored data is not valid: {0}")]
     Corrupt(String),
+    #[error("database error: {0}")]
+    Sqlite(#[source] rusqlite::Error),
+    /// The commit shared with other actions failed; nothing of this action was kept.
+    #[error("database error (nothing was saved): {0}")]
+    GroupFailed(String),
+    #[error("the database is closed")]
+    Closed,
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        if let rusqlite::Error::SqliteFailure(f, msg) = &e
+            && matches!(
+                f.extended_code,
+                rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                    | rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+            )
+        {
+            return StoreError::Conflict(msg.clone().unwrap_or_else(|| f.to_string()));
+        }
+        StoreError::Sqlite(e)
+    }
 }
 
 impl From<sqlx::Error> for StoreError {
@@ -82,6 +105,10 @@ pub(crate) enum Pools {
     Sqlite {
         writer: SqlitePool,
         reader: SqlitePool,
+        /// The hot path's group-commit writer (its own connection and thread).
+        group: group::GroupWriter,
+        /// Taken by the group writer for each commit and by `write` for each transaction.
+        gate: Arc<tokio::sync::Mutex<()>>,
     },
     Pg(PgPool),
 }
@@ -145,7 +172,14 @@ impl Store {
                     .max_connections(4)
                     .connect_with(opts.read_only(true))
                     .await?;
-                Pools::Sqlite { writer, reader }
+                let gate = Arc::new(tokio::sync::Mutex::new(()));
+                let group = group::GroupWriter::start(path, gate.clone())?;
+                Pools::Sqlite {
+                    writer,
+                    reader,
+                    group,
+                    gate,
+                }
             }
             DbConfig::Postgres { url } => {
                 let pool = PgPoolOptions::new()
@@ -173,15 +207,18 @@ impl Store {
     /// A transaction that may write. On SQLite it takes the write lock up front
     /// (BEGIN IMMEDIATE) so that a read-then-write action cannot fail half way.
     pub async fn write(&self) -> Result<Tx> {
-        let inner = match &self.pools {
-            Pools::Sqlite { writer, .. } => {
-                Inner::Sqlite(Handle::Tx(writer.begin_with("BEGIN IMMEDIATE").await?))
+        let (inner, gate) = match &self.pools {
+            Pools::Sqlite { writer, gate, .. } => {
+                let gate = gate.clone().lock_owned().await;
+                let tx = writer.begin_with("BEGIN IMMEDIATE").await?;
+                (Inner::Sqlite(Handle::Tx(tx)), Some(gate))
             }
-            Pools::Pg(p) => Inner::Pg(Handle::Tx(p.begin().await?)),
+            Pools::Pg(p) => (Inner::Pg(Handle::Tx(p.begin().await?)), None),
         };
         Ok(Tx {
             inner,
             fail_points: self.fail_points.clone(),
+            _gate: gate,
         })
     }
 
@@ -195,6 +232,7 @@ impl Store {
         Ok(Tx {
             inner,
             fail_points: self.fail_points.clone(),
+            _gate: None,
         })
     }
 
@@ -208,6 +246,7 @@ impl Store {
         Ok(Tx {
             inner,
             fail_points: self.fail_points.clone(),
+            _gate: None,
         })
     }
 
@@ -220,7 +259,13 @@ impl Store {
 
     pub async fn close(&self) {
         match &self.pools {
-            Pools::Sqlite { writer, reader } => {
+            Pools::Sqlite {
+                writer,
+                reader,
+                group,
+                ..
+            } => {
+                group.close();
                 reader.close().await;
                 writer.close().await;
             }
@@ -279,6 +324,8 @@ impl<DB: sqlx::Database> Handle<DB> {
 pub struct Tx {
     inner: Inner,
     fail_points: Arc<FailPoints>,
+    /// On SQLite, a writing transaction holds the write gate until it ends.
+    _gate: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
 
 /// Runs the same query text on whichever backend the transaction belongs to.

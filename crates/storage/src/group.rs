@@ -1,0 +1,228 @@
+//! SQLite group commit (docs/adr/0006). The officer's hot-path actions are lists of
+//! statements ([`Stmt`]); on SQLite they go to one writer thread that owns its own
+//! connection. The thread takes every action waiting in its queue, runs them in one
+//! transaction, each inside its own savepoint (an action that fails is rolled back alone,
+//! the others stand), commits once and only then answers each caller. One fsync covers
+//! the whole group, so a commit is as durable as before (`synchronous=FULL`) while the
+//! writer no longer spends a disk flush and a dozen thread hand-offs per action.
+//!
+//! The writer thread and the transactions opened by [`crate::Store::write`] take turns
+//! through one fair lock (the *gate*), so neither waits on SQLite's busy handler.
+use std::path::Path;
+use std::sync::{Arc, mpsc};
+use std::time::Duration;
+
+use chrono::SecondsFormat;
+use rusqlite::types::Value;
+use rusqlite::{Connection, OpenFlags};
+use tokio::sync::{Mutex, oneshot};
+
+use crate::batch::{Stmt, Val};
+use crate::{Result, StoreError};
+
+/// At most this many actions share one commit (bounds the time a caller waits on others).
+const MAX_GROUP: usize = 64;
+
+struct Job {
+    batches: Vec<Vec<Stmt>>,
+    /// A failure point armed by a test: the job fails between its first two batches.
+    inject: Option<&'static str>,
+    reply: oneshot::Sender<Result<()>>,
+}
+
+/// The handle the store keeps; closing it ends the thread once its queue is empty.
+#[derive(Clone)]
+pub(crate) struct GroupWriter {
+    jobs: Arc<std::sync::Mutex<Option<mpsc::Sender<Job>>>>,
+}
+
+impl GroupWriter {
+    /// Opens the writer's connection and starts its thread.
+    pub(crate) fn start(path: &Path, gate: Arc<Mutex<()>>) -> Result<GroupWriter> {
+        let conn = open(path)?;
+        let (tx, rx) = mpsc::channel();
+        std::thread::Builder::new()
+            .name("handoff-sqlite-writer".into())
+            .spawn(move || run(conn, rx, gate))
+            .map_err(|e| StoreError::Corrupt(format!("cannot start the writer thread: {e}")))?;
+        Ok(GroupWriter {
+            jobs: Arc::new(std::sync::Mutex::new(Some(tx))),
+        })
+    }
+
+    /// Runs the batches as one action (all or nothing) and returns once it is committed.
+    pub(crate) async fn submit(
+        &self,
+        batches: Vec<Vec<Stmt>>,
+        inject: Option<&'static str>,
+    ) -> Result<()> {
+        let (reply, answer) = oneshot::channel();
+        let sender = self
+            .jobs
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+            .ok_or(StoreError::Closed)?;
+        sender
+            .send(Job {
+                batches,
+                inject,
+                reply,
+            })
+            .map_err(|_| StoreError::Closed)?;
+        answer.await.map_err(|_| StoreError::Closed)?
+    }
+
+    pub(crate) fn close(&self) {
+        self.jobs.lock().unwrap_or_else(|p| p.into_inner()).take();
+    }
+}
+
+fn open(path: &Path) -> Result<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(Duration::from_secs(10))?;
+    // The database is already in WAL mode (set when the store opened it). FULL: see
+    // `SQLITE_SYNC` in lib.rs; the same setting as every other connection.
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "cache_size", "-8000")?;
+    conn.set_prepared_statement_cache_capacity(128);
+    Ok(conn)
+}
+
+fn run(mut conn: Connection, rx: mpsc::Receiver<Job>, gate: Arc<Mutex<()>>) {
+    while let Ok(first) = rx.recv() {
+        let guard = gate.blocking_lock();
+        // Everything that arrived meanwhile joins this commit.
+        let mut jobs = vec![first];
+        while jobs.len() < MAX_GROUP {
+            match rx.try_recv() {
+                Ok(j) => jobs.push(j),
+                Err(_) => break,
+            }
+        }
+        let results = commit_group(&mut conn, &jobs);
+        drop(guard);
+        for (job, result) in jobs.into_iter().zip(results) {
+            // A caller that went away (its request was cancelled) needs no answer.
+            let _ = job.reply.send(result);
+        }
+    }
+}
+
+fn commit_group(conn: &mut Connection, jobs: &[Job]) -> Vec<Result<()>> {
+    let all_failed = |why: &str| -> Vec<Result<()>> {
+        jobs.iter()
+            .map(|_| Err(StoreError::GroupFailed(why.to_string())))
+            .collect()
+    };
+    if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
+        return all_failed(&e.to_string());
+    }
+    let mut results = Vec::with_capacity(jobs.len());
+    for job in jobs {
+        let outcome = simple(conn, "SAVEPOINT action").and_then(|()| run_job(conn, job));
+        match outcome {
+            Ok(()) => {
+                if let Err(e) = simple(conn, "RELEASE action") {
+                    return abandon(conn, &e.to_string(), jobs.len());
+                }
+                results.push(Ok(()));
+            }
+            Err(e) => {
+                // Some errors (a full disk, say) end the whole transaction: then no
+                // action of the group was committed and each caller must hear so.
+                if conn.is_autocommit()
+                    || simple(conn, "ROLLBACK TO action")
+                        .and_then(|()| simple(conn, "RELEASE action"))
+                        .is_err()
+                {
+                    return abandon(conn, &e.to_string(), jobs.len());
+                }
+                results.push(Err(e));
+            }
+        }
+    }
+    if let Err(e) = simple(conn, "COMMIT") {
+        return abandon(conn, &e.to_string(), jobs.len());
+    }
+    results
+}
+
+/// Rolls the group back (if a transaction is still open) and fails every action in it.
+fn abandon(conn: &Connection, why: &str, n: usize) -> Vec<Result<()>> {
+    if !conn.is_autocommit() {
+        let _ = conn.execute_batch("ROLLBACK");
+    }
+    (0..n)
+        .map(|_| Err(StoreError::GroupFailed(why.to_string())))
+        .collect()
+}
+
+fn simple(conn: &Connection, sql: &str) -> Result<()> {
+    conn.prepare_cached(sql)?.execute([])?;
+    Ok(())
+}
+
+fn run_job(conn: &Connection, job: &Job) -> Result<()> {
+    for (i, batch) in job.batches.iter().enumerate() {
+        if i > 0
+            && let Some(name) = job.inject
+        {
+            return Err(StoreError::Injected(name));
+        }
+        for s in batch {
+            let mut st = conn.prepare_cached(s.sql())?;
+            for (n, v) in s.args().iter().enumerate() {
+                let index = st
+                    .parameter_index(&format!("${}", n + 1))?
+                    .ok_or_else(|| StoreError::Corrupt(format!("no ${} in {}", n + 1, s.sql())))?;
+                st.raw_bind_parameter(index, value(v))?;
+            }
+            st.raw_execute()?;
+        }
+    }
+    Ok(())
+}
+
+/// The value as sqlx stores it on SQLite, so that rows written here read back the same:
+/// UUIDs as 16-byte blobs, times as RFC 3339 text, dates as `YYYY-MM-DD`.
+fn value(v: &Val) -> Value {
+    match v {
+        Val::Uuid(x) => Value::Blob(x.as_bytes().to_vec()),
+        Val::OptUuid(x) => x.map_or(Value::Null, |x| Value::Blob(x.as_bytes().to_vec())),
+        Val::Text(x) => Value::Text(x.clone()),
+        Val::OptText(x) => x.clone().map_or(Value::Null, Value::Text),
+        Val::I64(x) => Value::Integer(*x),
+        Val::OptF64(x) => x.map_or(Value::Null, Value::Real),
+        Val::Bool(x) => Value::Integer(i64::from(*x)),
+        Val::Time(x) => Value::Text(x.to_rfc3339_opts(SecondsFormat::AutoSi, false)),
+        Val::OptTime(x) => x.map_or(Value::Null, |x| {
+            Value::Text(x.to_rfc3339_opts(SecondsFormat::AutoSi, false))
+        }),
+        Val::Date(x) => Value::Text(x.format("%F").to_string()),
+        Val::OptDate(x) => x.map_or(Value::Null, |x| Value::Text(x.format("%F").to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{TimeZone, Utc};
+
+    #[test]
+    fn values_are_stored_as_sqlx_stores_them() {
+        let t = Utc.with_ymd_and_hms(2026, 11, 27, 5, 6, 7).unwrap();
+        assert_eq!(
+            value(&Val::Time(t)),
+            Value::Text("2026-11-27T05:06:07+00:00".into())
+        );
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 1, 2).unwrap();
+        assert_eq!(value(&Val::Date(d)), Value::Text("2026-01-02".into()));
+        assert_eq!(value(&Val::Bool(true)), Value::Integer(1));
+        assert_eq!(value(&Val::OptUuid(None)), Value::Null);
+    }
+}
