@@ -62,6 +62,15 @@ impl Stmt {
     pub(crate) fn args(&self) -> &[Val] {
         &self.args
     }
+
+    /// A statement from its text; for tests.
+    #[cfg(test)]
+    pub(crate) fn raw(sql: &'static str, args: Vec<Val>) -> Stmt {
+        Stmt {
+            sql: Cow::Borrowed(sql),
+            args,
+        }
+    }
 }
 
 macro_rules! stmt {

@@ -225,4 +225,71 @@ mod tests {
         assert_eq!(value(&Val::Bool(true)), Value::Integer(1));
         assert_eq!(value(&Val::OptUuid(None)), Value::Null);
     }
+
+    fn job(stmts: Vec<Stmt>, inject: Option<&'static str>) -> (Job, oneshot::Receiver<Result<()>>) {
+        let (reply, rx) = oneshot::channel();
+        let batches = match inject {
+            // Two batches, so the failure point falls after the first has run.
+            Some(_) => vec![stmts, vec![]],
+            None => vec![stmts],
+        };
+        (
+            Job {
+                batches,
+                inject,
+                reply,
+            },
+            rx,
+        )
+    }
+
+    fn insert(id: i64, name: &str) -> Stmt {
+        Stmt::raw(
+            "INSERT INTO t (id, name) VALUES ($1, $2)",
+            vec![Val::I64(id), name.into()],
+        )
+    }
+
+    fn names(conn: &Connection) -> Vec<String> {
+        let mut st = conn.prepare("SELECT name FROM t ORDER BY id").unwrap();
+        st.query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<Vec<String>>>()
+            .unwrap()
+    }
+
+    /// One commit for several actions: the one that fails (a duplicate key half way, or
+    /// an injected failure after its first batch) leaves nothing, the others are kept.
+    #[test]
+    fn a_failing_action_is_rolled_back_alone() {
+        let dir = std::env::temp_dir().join(format!("handoff-group-{}", uuid::Uuid::now_v7()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("g.db");
+        Connection::open(&path)
+            .unwrap()
+            .execute_batch("PRAGMA journal_mode=WAL; CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT NOT NULL)")
+            .unwrap();
+        let mut conn = open(&path).unwrap();
+        let (a, _) = job(vec![insert(1, "a"), insert(2, "b")], None);
+        let (dup, _) = job(vec![insert(3, "c"), insert(1, "duplicate")], None);
+        let (injected, _) = job(vec![insert(4, "d")], Some("test.point"));
+        let (e, _) = job(vec![insert(5, "e")], None);
+        let results = commit_group(&mut conn, &[a, dup, injected, e]);
+        assert!(results[0].is_ok());
+        assert!(
+            matches!(results[1], Err(StoreError::Conflict(_))),
+            "{:?}",
+            results[1]
+        );
+        assert!(matches!(
+            results[2],
+            Err(StoreError::Injected("test.point"))
+        ));
+        assert!(results[3].is_ok());
+        assert!(conn.is_autocommit(), "the group's transaction is closed");
+        // Read through another connection: the group was committed.
+        let other = Connection::open(&path).unwrap();
+        assert_eq!(names(&other), ["a", "b", "e"]);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
