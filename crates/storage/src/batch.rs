@@ -1,7 +1,7 @@
-//! Statements sent together. On SQLite every statement is a round trip to the driver's
-//! worker thread while the single writer connection is held, so an action's inserts go in
-//! one multi-statement call (each statement keeps its own `$N` parameters, renumbered);
-//! on PostgreSQL they run one after another in the same transaction.
+//! Statements sent together. An action's inserts, given to `Store::write_all`, go on SQLite
+//! to the group-commit writer (`group.rs`); on PostgreSQL they run one after another in one
+//! transaction. Inside a `Tx` (`Tx::run`) on SQLite they are one multi-statement call (each
+//! statement keeps its own `$N` parameters, renumbered), one round trip to the driver.
 use std::borrow::Cow;
 
 use chrono::{DateTime, NaiveDate, Utc};

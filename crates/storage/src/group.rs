@@ -40,11 +40,26 @@ impl GroupWriter {
     /// Opens the writer's connection and starts its thread.
     pub(crate) fn start(path: &Path, gate: Arc<Mutex<()>>) -> Result<GroupWriter> {
         let conn = open(path)?;
+        let checkpoints = open(path)?;
         let (tx, rx) = mpsc::channel();
+        // The checkpointer stops when the writer thread ends (it drops `stop`).
+        let (stop, stopped) = mpsc::channel::<()>();
+        let spawn_failed =
+            |e: std::io::Error| StoreError::Corrupt(format!("cannot start a database thread: {e}"));
+        std::thread::Builder::new()
+            .name("handoff-sqlite-checkpoint".into())
+            .spawn({
+                let gate = gate.clone();
+                move || checkpointer(checkpoints, stopped, gate)
+            })
+            .map_err(spawn_failed)?;
         std::thread::Builder::new()
             .name("handoff-sqlite-writer".into())
-            .spawn(move || run(conn, rx, gate))
-            .map_err(|e| StoreError::Corrupt(format!("cannot start the writer thread: {e}")))?;
+            .spawn(move || {
+                run(conn, rx, gate);
+                drop(stop);
+            })
+            .map_err(spawn_failed)?;
         Ok(GroupWriter {
             jobs: Arc::new(std::sync::Mutex::new(Some(tx))),
         })
@@ -89,8 +104,45 @@ fn open(path: &Path) -> Result<Connection> {
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "cache_size", "-8000")?;
+    conn.pragma_update(None, "wal_autocheckpoint", "0")?;
+    conn.pragma_update(None, "journal_size_limit", WAL_SIZE_LIMIT)?;
     conn.set_prepared_statement_cache_capacity(128);
     Ok(conn)
+}
+
+/// A restarted WAL file is cut back to this size (bytes).
+pub(crate) const WAL_SIZE_LIMIT: &str = "67108864";
+
+/// How often the WAL is copied back into the database file.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(200);
+
+/// Past this many WAL frames (about 16 MiB) the log is restarted from its beginning.
+const RESTART_FRAMES: i64 = 4096;
+
+/// Copies the WAL into the database file on its own connection and thread, so that no
+/// commit pays for it (every connection of the store has automatic checkpoints off).
+/// A PASSIVE checkpoint blocks nobody, but under steady load it never finds a moment
+/// when the log can start over, so the log would grow without end: once it is long, the
+/// checkpointer takes the write gate and runs a RESTART checkpoint, which finishes the
+/// little copying left, waits for readers of old frames, and lets the next commit
+/// write from the start of the log again.
+fn checkpointer(conn: Connection, stop: mpsc::Receiver<()>, gate: Arc<Mutex<()>>) {
+    let checkpoint = |mode: &str| -> rusqlite::Result<i64> {
+        // The row is (busy, frames in the log, frames copied).
+        conn.query_row(&format!("PRAGMA wal_checkpoint({mode})"), [], |r| r.get(1))
+    };
+    while let Err(mpsc::RecvTimeoutError::Timeout) = stop.recv_timeout(CHECKPOINT_EVERY) {
+        let result = checkpoint("PASSIVE").and_then(|frames| {
+            if frames > RESTART_FRAMES {
+                let _writers_wait = gate.blocking_lock();
+                checkpoint("RESTART")?;
+            }
+            Ok(())
+        });
+        if let Err(e) = result {
+            tracing::warn!(error = %e, "WAL checkpoint failed; the next one retries");
+        }
+    }
 }
 
 fn run(mut conn: Connection, rx: mpsc::Receiver<Job>, gate: Arc<Mutex<()>>) {

@@ -161,7 +161,10 @@ impl Store {
                     .foreign_keys(true)
                     .busy_timeout(Duration::from_secs(10))
                     // Page cache per connection: 8 MiB (one writer, four readers).
-                    .pragma("cache_size", "-8000");
+                    .pragma("cache_size", "-8000")
+                    // The group writer's checkpointer thread copies the WAL back (group.rs).
+                    .pragma("wal_autocheckpoint", "0")
+                    .pragma("journal_size_limit", group::WAL_SIZE_LIMIT);
                 let writer = SqlitePoolOptions::new()
                     .max_connections(1)
                     .acquire_timeout(Duration::from_secs(30))
