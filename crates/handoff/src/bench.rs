@@ -405,7 +405,9 @@ pub async fn run(args: BenchArgs) -> Result<()> {
     let _ = std::fs::remove_dir_all(&tmp);
 
     let backend = match config {
-        DbConfig::Sqlite { .. } => "SQLite (WAL, synchronous=FULL, one writer connection)",
+        DbConfig::Sqlite { .. } => {
+            "SQLite (WAL, synchronous=FULL: every commit fsynced; group commit on one writer thread)"
+        }
         DbConfig::Postgres { .. } => "PostgreSQL",
     };
     println!("handoff bench: {backend}");
