@@ -131,7 +131,11 @@ pub async fn run(args: BenchArgs) -> Result<()> {
     };
     let config: DbConfig = url.parse().map_err(|e: String| anyhow::anyhow!(e))?;
     // Prepare: the demo program (no cases) and one user per virtual officer.
-    let store = Store::open(&config).await?;
+    std::fs::create_dir_all(&tmp)?;
+    let key_file = tmp.join("handoff.key");
+    let (keys, _) =
+        handoff_storage::Keys::load_or_create(&key_file).map_err(|e| anyhow::anyhow!(e))?;
+    let store = Store::open(&config, &keys).await?;
     demo::seed(&store, &Settings::default(), 0)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -196,6 +200,8 @@ pub async fn run(args: BenchArgs) -> Result<()> {
             &format!("127.0.0.1:{port}"),
             "--database-url",
             &url,
+            "--key-file",
+            &key_file.display().to_string(),
         ])
         .env("HANDOFF_LOG", "warn")
         .stdout(Stdio::null())

@@ -11,7 +11,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
 use handoff_app::{App, Settings, admin, auth, demo, worker};
 use handoff_domain::{Role, SystemClock};
-use handoff_storage::{DbConfig, Store};
+use handoff_storage::{DbConfig, Keys, Store};
 
 #[derive(Parser)]
 #[command(
@@ -36,6 +36,9 @@ enum Command {
     /// Manage API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Check the audit trail.
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Load the server over HTTP with concurrent officers and print figures.
     Bench(bench::BenchArgs),
 }
@@ -53,9 +56,41 @@ pub struct DbArgs {
     /// A database URL instead: postgres://... (or sqlite://PATH).
     #[arg(long, env = "HANDOFF_DATABASE_URL")]
     database_url: Option<String>,
+    /// The server's key file (created on first start if missing; default: handoff.key in
+    /// the data folder). Keep it apart from database backups. Several servers over one
+    /// database must share it. HANDOFF_KEYS may hold its contents instead.
+    #[arg(long, env = "HANDOFF_KEY_FILE")]
+    key_file: Option<PathBuf>,
 }
 
 impl DbArgs {
+    /// The server keys: from HANDOFF_KEYS, else the key file (created if missing).
+    pub fn keys(&self) -> Result<Keys> {
+        if let Ok(text) = std::env::var("HANDOFF_KEYS") {
+            return Keys::parse(&text).map_err(|e| anyhow::anyhow!("HANDOFF_KEYS: {e}"));
+        }
+        let path = self
+            .key_file
+            .clone()
+            .unwrap_or_else(|| self.data.join("handoff.key"));
+        let (keys, created) = Keys::load_or_create(&path).map_err(|e| anyhow::anyhow!(e))?;
+        if created {
+            eprintln!(
+                "Created a new key file at {}: keep it secret and back it up apart from the database.",
+                path.display()
+            );
+        }
+        Ok(keys)
+    }
+
+    pub async fn open_store(&self) -> Result<Store> {
+        let config = self.config()?;
+        let keys = self.keys()?;
+        Store::open(&config, &keys)
+            .await
+            .with_context(|| format!("opening the database ({})", describe(&config)))
+    }
+
     pub fn config(&self) -> Result<DbConfig> {
         match &self.database_url {
             Some(url) => url
@@ -113,6 +148,16 @@ enum UserCommand {
 }
 
 #[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the whole hash chain of the audit trail; names the first record that was
+    /// changed, removed or reordered and exits with status 1.
+    Verify {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Subcommand)]
 enum TokenCommand {
     /// Create an API token for a user and print it (it is shown once).
     Create {
@@ -163,10 +208,7 @@ async fn main() {
 }
 
 async fn open(db: &DbArgs) -> Result<App> {
-    let config = db.config()?;
-    let store = Store::open(&config)
-        .await
-        .with_context(|| format!("opening the database ({})", describe(&config)))?;
+    let store = db.open_store().await?;
     App::new(store, Arc::new(SystemClock), Settings::default())
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))
@@ -194,9 +236,7 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Demo(args) => {
             let config = args.serve.db.config()?;
-            let store = Store::open(&config)
-                .await
-                .with_context(|| format!("opening the database ({})", describe(&config)))?;
+            let store = args.serve.db.open_store().await?;
             eprintln!("Preparing the demo program in {} …", describe(&config));
             let info = demo::seed(&store, &Settings::default(), args.cases as usize)
                 .await
@@ -274,6 +314,27 @@ async fn run(cli: Cli) -> Result<()> {
                 .map_err(|e| anyhow::anyhow!("{}", explain(e)))?;
             println!("Revoked token {id}.");
             Ok(())
+        }
+        Command::Audit(AuditCommand::Verify { db }) => {
+            let store = db.open_store().await?;
+            let report = store.verify_audit().await?;
+            store.close().await;
+            match report.broken {
+                None => {
+                    println!("audit trail intact: {} records", report.records);
+                    if let Some(h) = report.head {
+                        println!("last record #{}, seal {}", h.seq, h.hash);
+                    }
+                    Ok(())
+                }
+                Some(b) => {
+                    println!(
+                        "audit trail BROKEN after {} intact records: {b}",
+                        report.records
+                    );
+                    std::process::exit(1);
+                }
+            }
         }
         Command::Bench(args) => bench::run(args).await,
     }

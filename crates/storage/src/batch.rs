@@ -7,6 +7,8 @@ use std::borrow::Cow;
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
+use crate::chain::{self, Head};
+use crate::keys::AuditKey;
 use crate::rows::*;
 use crate::{Inner, Result, Tx};
 
@@ -53,8 +55,18 @@ impl From<&str> for Val {
 pub struct Stmt {
     sql: Cow<'static, str>,
     args: Vec<Val>,
+    /// An audit record, sealed into the chain by whoever runs the statement (the seal
+    /// depends on the record before it, known only inside the writing transaction).
+    audit: Option<Box<NewAudit>>,
 }
 
+const AUDIT_INSERT: &str = "INSERT INTO audit_log (seq, prev_hash, hash, at, user_id, username, action, resource_kind, resource_id, outcome, ip, user_agent, detail) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)";
+
+macro_rules! stmt {
+    ($sql:expr; $($arg:expr),* $(,)?) => {
+        Stmt { sql: Cow::Borrowed($sql), args: vec![$(Val::from($arg)),*], audit: None }
+    };
+}
 impl Stmt {
     pub(crate) fn sql(&self) -> &str {
         &self.sql
@@ -63,20 +75,33 @@ impl Stmt {
         &self.args
     }
 
+    /// The statement to run: an audit record is sealed after `head` (read by `load`, the
+    /// first time one is needed in this transaction), which then moves on.
+    pub(crate) fn sealed<'s>(&'s self, key: &AuditKey, head: &mut Head) -> Cow<'s, Stmt> {
+        match &self.audit {
+            None => Cow::Borrowed(self),
+            Some(a) => {
+                let (seq, prev, hash) = chain::next(key, head, a);
+                Cow::Owned(
+                    stmt!(AUDIT_INSERT; seq, prev, hash, a.at, a.user_id, a.username.clone(), a.action.clone(), a.resource_kind.clone(), a.resource_id.clone(), a.outcome.clone(), a.ip.clone(), a.user_agent.clone(), a.detail.clone()),
+                )
+            }
+        }
+    }
+
+    pub(crate) fn is_audit(&self) -> bool {
+        self.audit.is_some()
+    }
+
     /// A statement from its text; for tests.
     #[cfg(test)]
     pub(crate) fn raw(sql: &'static str, args: Vec<Val>) -> Stmt {
         Stmt {
             sql: Cow::Borrowed(sql),
             args,
+            audit: None,
         }
     }
-}
-
-macro_rules! stmt {
-    ($sql:expr; $($arg:expr),* $(,)?) => {
-        Stmt { sql: Cow::Borrowed($sql), args: vec![$(Val::from($arg)),*] }
-    };
 }
 
 /// Rewrites `$N` as `$(N + offset)`.
@@ -158,6 +183,36 @@ impl Tx {
         if stmts.is_empty() {
             return Ok(());
         }
+        if !stmts.iter().any(Stmt::is_audit) {
+            return self.run_plain(stmts).await;
+        }
+        let mut head = self.audit_head().await?;
+        let sealed: Vec<Stmt> = stmts
+            .iter()
+            .map(|s| s.sealed(&self.audit_key, &mut head).into_owned())
+            .collect();
+        self.audit_head = Some(head);
+        self.run_plain(&sealed).await
+    }
+
+    /// The chain's last record, read once per transaction. On PostgreSQL a transaction
+    /// lock first makes concurrent writers of audit records take turns until they commit
+    /// (on SQLite the write gate already does).
+    pub(crate) async fn audit_head(&mut self) -> Result<Head> {
+        if let Some(h) = &self.audit_head {
+            return Ok(h.clone());
+        }
+        if let Inner::Pg(t) = &mut self.inner {
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(chain::PG_LOCK)
+                .execute(&mut **t)
+                .await?;
+        }
+        let row: Option<(i64, String)> = crate::q!(self, c => sqlx::query_as("SELECT seq, hash FROM audit_log WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1").fetch_optional(c).await)?;
+        Ok(row.map_or_else(Head::genesis, |(seq, hash)| Head { seq, hash }))
+    }
+
+    async fn run_plain(&mut self, stmts: &[Stmt]) -> Result<()> {
         match &mut self.inner {
             Inner::Sqlite(t) => {
                 let mut sql = String::new();
@@ -212,9 +267,13 @@ impl Stmt {
             e.id, e.program_id, e.encounter_id, e.kind.clone(), e.summary.clone(), e.actor_id, e.at)
     }
 
+    /// An audit record: sealed into the chain when it runs.
     pub fn audit(a: &NewAudit) -> Stmt {
-        stmt!("INSERT INTO audit_log (at, user_id, username, action, resource_kind, resource_id, outcome, ip, user_agent, detail) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)";
-            a.at, a.user_id, a.username.clone(), a.action.clone(), a.resource_kind.clone(), a.resource_id.clone(), a.outcome.clone(), a.ip.clone(), a.user_agent.clone(), a.detail.clone())
+        Stmt {
+            sql: Cow::Borrowed(AUDIT_INSERT),
+            args: vec![],
+            audit: Some(Box::new(a.clone())),
+        }
     }
 
     /// Takes an idempotency key; a key already taken is a unique violation (Conflict).

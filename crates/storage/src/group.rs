@@ -18,6 +18,8 @@ use rusqlite::{Connection, OpenFlags};
 use tokio::sync::{Mutex, oneshot};
 
 use crate::batch::{Stmt, Val};
+use crate::chain::Head;
+use crate::keys::AuditKey;
 use crate::{Result, StoreError};
 
 /// At most this many actions share one commit (bounds the time a caller waits on others).
@@ -38,7 +40,11 @@ pub(crate) struct GroupWriter {
 
 impl GroupWriter {
     /// Opens the writer's connection and starts its thread.
-    pub(crate) fn start(path: &Path, gate: Arc<Mutex<()>>) -> Result<GroupWriter> {
+    pub(crate) fn start(
+        path: &Path,
+        gate: Arc<Mutex<()>>,
+        key: Arc<AuditKey>,
+    ) -> Result<GroupWriter> {
         let conn = open(path)?;
         let checkpoints = open(path)?;
         let (tx, rx) = mpsc::channel();
@@ -56,7 +62,7 @@ impl GroupWriter {
         std::thread::Builder::new()
             .name("handoff-sqlite-writer".into())
             .spawn(move || {
-                run(conn, rx, gate);
+                run(conn, rx, gate, &key);
                 drop(stop);
             })
             .map_err(spawn_failed)?;
@@ -145,7 +151,7 @@ fn checkpointer(conn: Connection, stop: mpsc::Receiver<()>, gate: Arc<Mutex<()>>
     }
 }
 
-fn run(mut conn: Connection, rx: mpsc::Receiver<Job>, gate: Arc<Mutex<()>>) {
+fn run(mut conn: Connection, rx: mpsc::Receiver<Job>, gate: Arc<Mutex<()>>, key: &AuditKey) {
     while let Ok(first) = rx.recv() {
         let guard = gate.blocking_lock();
         // Everything that arrived meanwhile joins this commit.
@@ -156,7 +162,7 @@ fn run(mut conn: Connection, rx: mpsc::Receiver<Job>, gate: Arc<Mutex<()>>) {
                 Err(_) => break,
             }
         }
-        let results = commit_group(&mut conn, &jobs);
+        let results = commit_group(&mut conn, &jobs, key);
         drop(guard);
         for (job, result) in jobs.into_iter().zip(results) {
             // A caller that went away (its request was cancelled) needs no answer.
@@ -165,7 +171,7 @@ fn run(mut conn: Connection, rx: mpsc::Receiver<Job>, gate: Arc<Mutex<()>>) {
     }
 }
 
-fn commit_group(conn: &mut Connection, jobs: &[Job]) -> Vec<Result<()>> {
+fn commit_group(conn: &mut Connection, jobs: &[Job], key: &AuditKey) -> Vec<Result<()>> {
     let all_failed = |why: &str| -> Vec<Result<()>> {
         jobs.iter()
             .map(|_| Err(StoreError::GroupFailed(why.to_string())))
@@ -175,8 +181,12 @@ fn commit_group(conn: &mut Connection, jobs: &[Job]) -> Vec<Result<()>> {
         return all_failed(&e.to_string());
     }
     let mut results = Vec::with_capacity(jobs.len());
+    // The audit chain's head, read when the first audit record of the group is sealed.
+    let mut head: Option<Head> = None;
     for job in jobs {
-        let outcome = simple(conn, "SAVEPOINT action").and_then(|()| run_job(conn, job));
+        let before = head.clone();
+        let outcome =
+            simple(conn, "SAVEPOINT action").and_then(|()| run_job(conn, job, key, &mut head));
         match outcome {
             Ok(()) => {
                 if let Err(e) = simple(conn, "RELEASE action") {
@@ -194,6 +204,8 @@ fn commit_group(conn: &mut Connection, jobs: &[Job]) -> Vec<Result<()>> {
                 {
                     return abandon(conn, &e.to_string(), jobs.len());
                 }
+                // Its audit records were rolled back with it.
+                head = before;
                 results.push(Err(e));
             }
         }
@@ -219,7 +231,7 @@ fn simple(conn: &Connection, sql: &str) -> Result<()> {
     Ok(())
 }
 
-fn run_job(conn: &Connection, job: &Job) -> Result<()> {
+fn run_job(conn: &Connection, job: &Job, key: &AuditKey, head: &mut Option<Head>) -> Result<()> {
     for (i, batch) in job.batches.iter().enumerate() {
         if i > 0
             && let Some(name) = job.inject
@@ -227,6 +239,15 @@ fn run_job(conn: &Connection, job: &Job) -> Result<()> {
             return Err(StoreError::Injected(name));
         }
         for s in batch {
+            let s = if s.is_audit() {
+                let h = match head {
+                    Some(h) => h,
+                    None => head.insert(read_head(conn)?),
+                };
+                s.sealed(key, h)
+            } else {
+                std::borrow::Cow::Borrowed(s)
+            };
             let mut st = conn.prepare_cached(s.sql())?;
             for (n, v) in s.args().iter().enumerate() {
                 let index = st
@@ -238,6 +259,24 @@ fn run_job(conn: &Connection, job: &Job) -> Result<()> {
         }
     }
     Ok(())
+}
+
+fn read_head(conn: &Connection) -> Result<Head> {
+    let row = conn
+        .prepare_cached(
+            "SELECT seq, hash FROM audit_log WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1",
+        )?
+        .query_row([], |r| {
+            Ok(Head {
+                seq: r.get(0)?,
+                hash: r.get(1)?,
+            })
+        });
+    match row {
+        Ok(h) => Ok(h),
+        Err(rusqlite::Error::QueryReturnedNoRows) => Ok(Head::genesis()),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// The value as sqlx stores it on SQLite, so that rows written here read back the same:
@@ -326,7 +365,7 @@ mod tests {
         let (dup, _) = job(vec![insert(3, "c"), insert(1, "duplicate")], None);
         let (injected, _) = job(vec![insert(4, "d")], Some("test.point"));
         let (e, _) = job(vec![insert(5, "e")], None);
-        let results = commit_group(&mut conn, &[a, dup, injected, e]);
+        let results = commit_group(&mut conn, &[a, dup, injected, e], &AuditKey::for_tests());
         assert!(results[0].is_ok());
         assert!(
             matches!(results[1], Err(StoreError::Conflict(_))),

@@ -5,7 +5,9 @@
 #![forbid(unsafe_code)]
 
 mod batch;
+pub mod chain;
 mod group;
+pub mod keys;
 mod queries;
 pub mod rows;
 
@@ -18,6 +20,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{PgPool, SqlitePool};
 
 pub use batch::{Stmt, Val};
+pub use keys::{AuditKey, Keys};
 pub use rows::*;
 
 #[derive(Debug, thiserror::Error)]
@@ -73,6 +76,17 @@ impl From<sqlx::Error> for StoreError {
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// What a check of the audit chain found.
+#[derive(Debug, Clone)]
+pub struct AuditVerification {
+    /// Records checked and found intact (up to the first break).
+    pub records: u64,
+    /// The last intact record: write its seal down somewhere else to detect, later, the
+    /// removal of the newest records.
+    pub head: Option<chain::Head>,
+    pub broken: Option<chain::Break>,
+}
 
 /// Which database, and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -135,6 +149,7 @@ impl FailPoints {
 pub struct Store {
     pub(crate) pools: Pools,
     pub fail_points: Arc<FailPoints>,
+    pub(crate) audit_key: Arc<AuditKey>,
 }
 
 /// SQLite `synchronous` setting. FULL: a commit survives power loss, which the audit
@@ -143,7 +158,9 @@ const SQLITE_SYNC: SqliteSynchronous = SqliteSynchronous::Full;
 
 impl Store {
     /// Opens (creating if needed) and migrates the database.
-    pub async fn open(config: &DbConfig) -> Result<Store> {
+    /// `keys` come from outside the database (a key file or the environment).
+    pub async fn open(config: &DbConfig, keys: &Keys) -> Result<Store> {
+        let audit_key = Arc::new(keys.audit.clone());
         let pools = match config {
             DbConfig::Sqlite { path } => {
                 if let Some(dir) = path.parent()
@@ -176,7 +193,7 @@ impl Store {
                     .connect_with(opts.read_only(true))
                     .await?;
                 let gate = Arc::new(tokio::sync::Mutex::new(()));
-                let group = group::GroupWriter::start(path, gate.clone())?;
+                let group = group::GroupWriter::start(path, gate.clone(), audit_key.clone())?;
                 Pools::Sqlite {
                     writer,
                     reader,
@@ -194,10 +211,25 @@ impl Store {
                 Pools::Pg(pool)
             }
         };
-        Ok(Store {
+        let store = Store {
             pools,
             fail_points: Arc::new(FailPoints::default()),
-        })
+            audit_key,
+        };
+        store.seal_unsealed_audit().await?;
+        Ok(store)
+    }
+
+    /// Seals audit records written before the chain existed (migration 0002), in the order
+    /// they were written.
+    async fn seal_unsealed_audit(&self) -> Result<()> {
+        let mut tx = self.write().await?;
+        let rows = tx.unsealed_audit().await?;
+        if rows.is_empty() {
+            return tx.rollback().await;
+        }
+        tx.seal_audit_rows(rows).await?;
+        tx.commit().await
     }
 
     pub fn backend(&self) -> Backend {
@@ -221,6 +253,8 @@ impl Store {
         Ok(Tx {
             inner,
             fail_points: self.fail_points.clone(),
+            audit_key: self.audit_key.clone(),
+            audit_head: None,
             _gate: gate,
         })
     }
@@ -235,6 +269,8 @@ impl Store {
         Ok(Tx {
             inner,
             fail_points: self.fail_points.clone(),
+            audit_key: self.audit_key.clone(),
+            audit_head: None,
             _gate: None,
         })
     }
@@ -249,7 +285,45 @@ impl Store {
         Ok(Tx {
             inner,
             fail_points: self.fail_points.clone(),
+            audit_key: self.audit_key.clone(),
+            audit_head: None,
             _gate: None,
+        })
+    }
+
+    /// Checks the whole audit chain (on a snapshot, so the server may keep running) and
+    /// names the first record that was changed, removed, reordered or added outside Handoff.
+    pub async fn verify_audit(&self) -> Result<AuditVerification> {
+        const PAGE: i64 = 5_000;
+        let mut tx = self.read().await?;
+        let mut verifier = chain::Verifier::new(&self.audit_key);
+        let unsealed = tx.unsealed_audit().await?;
+        let mut broken = unsealed
+            .first()
+            .map(|r| chain::Break::Unsealed { id: r.id });
+        let mut after = i64::MIN;
+        while broken.is_none() {
+            let page = tx.audit_chain_page(after, PAGE).await?;
+            for r in &page {
+                let Some((sealed, hash)) = r.sealed() else {
+                    broken = Some(chain::Break::Unsealed { id: r.id });
+                    break;
+                };
+                if let Err(b) = verifier.check(r.id, hash, &sealed) {
+                    broken = Some(b);
+                    break;
+                }
+                after = sealed.seq;
+            }
+            if (page.len() as i64) < PAGE {
+                break;
+            }
+        }
+        tx.rollback().await?;
+        Ok(AuditVerification {
+            records: verifier.records,
+            head: verifier.head().cloned(),
+            broken,
         })
     }
 
@@ -327,6 +401,9 @@ impl<DB: sqlx::Database> Handle<DB> {
 pub struct Tx {
     inner: Inner,
     fail_points: Arc<FailPoints>,
+    audit_key: Arc<AuditKey>,
+    /// The audit chain's last record as this transaction has it (see `Tx::run`).
+    audit_head: Option<chain::Head>,
     /// On SQLite, a writing transaction holds the write gate until it ends.
     _gate: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
@@ -476,6 +553,18 @@ pub mod testing {
             .unwrap_or(no_query.len());
         let base = &no_query[..path_start];
         Ok(format!("{base}/{name}{query}"))
+    }
+
+    /// Runs SQL directly on the database, outside Handoff (tests that tamper with it).
+    pub async fn execute_raw(store: &Store, sql: &str) -> Result<u64> {
+        let sql = sqlx::AssertSqlSafe(sql.to_string());
+        Ok(match &store.pools {
+            Pools::Sqlite { writer, gate, .. } => {
+                let _turn = gate.lock().await;
+                sqlx::query(sql).execute(writer).await?.rows_affected()
+            }
+            Pools::Pg(p) => sqlx::query(sql).execute(p).await?.rows_affected(),
+        })
     }
 
     /// A temporary SQLite file in its own directory.

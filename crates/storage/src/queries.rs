@@ -30,6 +30,12 @@ fn one(n: u64) -> Result<()> {
     }
 }
 
+macro_rules! chain_cols {
+    () => {
+        "id, seq, prev_hash, hash, at, user_id, username, action, resource_kind, resource_id, outcome, ip, user_agent, detail"
+    };
+}
+
 impl Tx {
     // ----- programs, rules, organizations -------------------------------------------
 
@@ -739,6 +745,36 @@ impl Tx {
 
     pub async fn insert_audit(&mut self, a: &NewAudit) -> Result<()> {
         self.run(&[Stmt::audit(a)]).await
+    }
+
+    /// Records without a seal (written before the chain existed, or outside Handoff), in
+    /// the order they were written.
+    pub async fn unsealed_audit(&mut self) -> Result<Vec<AuditChainRow>> {
+        Ok(
+            q!(self, c => sqlx::query_as::<_, AuditChainRow>(concat!("SELECT ", chain_cols!(), " FROM audit_log WHERE hash IS NULL OR seq IS NULL ORDER BY id")).fetch_all(c).await)?,
+        )
+    }
+
+    /// Seals the given records after the chain's head, in the given order.
+    pub(crate) async fn seal_audit_rows(&mut self, rows: Vec<AuditChainRow>) -> Result<()> {
+        let mut head = self.audit_head().await?;
+        for r in rows {
+            let (seq, prev, hash) = crate::chain::next(&self.audit_key, &mut head, &r.record());
+            q!(self, c => sqlx::query("UPDATE audit_log SET seq = $1, prev_hash = $2, hash = $3 WHERE id = $4").bind(seq).bind(&prev).bind(&hash).bind(r.id).execute(c).await.map(|_| ()))?;
+        }
+        self.audit_head = Some(head);
+        Ok(())
+    }
+
+    /// Sealed records after `after_seq`, in chain order.
+    pub async fn audit_chain_page(
+        &mut self,
+        after_seq: i64,
+        limit: i64,
+    ) -> Result<Vec<AuditChainRow>> {
+        Ok(
+            q!(self, c => sqlx::query_as::<_, AuditChainRow>(concat!("SELECT ", chain_cols!(), " FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2")).bind(after_seq).bind(limit).fetch_all(c).await)?,
+        )
     }
 
     pub async fn audit_for(

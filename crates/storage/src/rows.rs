@@ -409,6 +409,42 @@ pub struct AuditRow {
     pub detail: String,
 }
 
+/// An audit record with its place in the chain, as stored.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AuditChainRow {
+    pub id: i64,
+    pub seq: Option<i64>,
+    pub prev_hash: Option<String>,
+    pub hash: Option<String>,
+    pub at: DateTime<Utc>,
+    pub user_id: Option<Uuid>,
+    pub username: String,
+    pub action: String,
+    pub resource_kind: String,
+    pub resource_id: String,
+    pub outcome: String,
+    pub ip: String,
+    pub user_agent: String,
+    pub detail: String,
+}
+
+impl AuditChainRow {
+    pub fn record(&self) -> NewAudit {
+        NewAudit {
+            at: self.at,
+            user_id: self.user_id,
+            username: self.username.clone(),
+            action: self.action.clone(),
+            resource_kind: self.resource_kind.clone(),
+            resource_id: self.resource_id.clone(),
+            outcome: self.outcome.clone(),
+            ip: self.ip.clone(),
+            user_agent: self.user_agent.clone(),
+            detail: self.detail.clone(),
+        }
+    }
+}
+
 /// An audit record to write (the id is assigned by the database).
 #[derive(Debug, Clone)]
 pub struct NewAudit {

@@ -3,6 +3,7 @@
 //! set. Time is a controlled clock; nothing sleeps.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod audit;
 mod bad_input;
 mod flows;
 mod policy;

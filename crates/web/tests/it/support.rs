@@ -51,7 +51,23 @@ pub fn backends() -> Vec<Backend> {
 }
 
 pub async fn open_store(backend: &Backend) -> Store {
-    let config = match backend {
+    open_config(&fresh_config(backend).await).await
+}
+
+pub async fn open_config(config: &DbConfig) -> Store {
+    Store::open(
+        config,
+        &handoff_storage::Keys {
+            audit: handoff_storage::AuditKey::for_tests(),
+        },
+    )
+    .await
+    .expect("open the test database")
+}
+
+/// A new empty database on the backend.
+pub async fn fresh_config(backend: &Backend) -> DbConfig {
+    match backend {
         Backend::Sqlite => DbConfig::Sqlite {
             path: fresh_sqlite_path(),
         },
@@ -60,8 +76,7 @@ pub async fn open_store(backend: &Backend) -> Store {
                 .await
                 .expect("create a test database"),
         },
-    };
-    Store::open(&config).await.expect("open the test database")
+    }
 }
 
 pub type HttpClient = Client<HttpConnector, Full<Bytes>>;
@@ -255,6 +270,7 @@ pub async fn request(
 }
 
 /// A signed-in browser.
+#[derive(Clone)]
 pub struct Agent {
     pub cookie: String,
     pub csrf: String,
