@@ -186,6 +186,19 @@ impl Tx {
         if !stmts.iter().any(Stmt::is_audit) {
             return self.run_plain(stmts).await;
         }
+        if let Inner::Pg(_) = self.inner {
+            // PostgreSQL: audit records wait for the commit, so that the lock that orders
+            // them is held only for their inserts and the commit (see `commit`).
+            let (audit, rest): (Vec<Stmt>, Vec<Stmt>) =
+                stmts.iter().cloned().partition(Stmt::is_audit);
+            self.pending_audit.extend(audit);
+            return self.run_plain(&rest).await;
+        }
+        self.run_sealed(stmts).await
+    }
+
+    /// Seals the audit statements among `stmts` after the chain's head and runs them all.
+    pub(crate) async fn run_sealed(&mut self, stmts: &[Stmt]) -> Result<()> {
         let mut head = self.audit_head().await?;
         let sealed: Vec<Stmt> = stmts
             .iter()

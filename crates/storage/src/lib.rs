@@ -255,6 +255,7 @@ impl Store {
             fail_points: self.fail_points.clone(),
             audit_key: self.audit_key.clone(),
             audit_head: None,
+            pending_audit: Vec::new(),
             _gate: gate,
         })
     }
@@ -271,6 +272,7 @@ impl Store {
             fail_points: self.fail_points.clone(),
             audit_key: self.audit_key.clone(),
             audit_head: None,
+            pending_audit: Vec::new(),
             _gate: None,
         })
     }
@@ -287,6 +289,7 @@ impl Store {
             fail_points: self.fail_points.clone(),
             audit_key: self.audit_key.clone(),
             audit_head: None,
+            pending_audit: Vec::new(),
             _gate: None,
         })
     }
@@ -404,6 +407,8 @@ pub struct Tx {
     audit_key: Arc<AuditKey>,
     /// The audit chain's last record as this transaction has it (see `Tx::run`).
     audit_head: Option<chain::Head>,
+    /// PostgreSQL: audit records written at commit (see `Tx::run`).
+    pending_audit: Vec<Stmt>,
     /// On SQLite, a writing transaction holds the write gate until it ends.
     _gate: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
@@ -426,7 +431,11 @@ macro_rules! q {
 pub(crate) use q;
 
 impl Tx {
-    pub async fn commit(self) -> Result<()> {
+    pub async fn commit(mut self) -> Result<()> {
+        let pending = std::mem::take(&mut self.pending_audit);
+        if !pending.is_empty() {
+            self.run_sealed(&pending).await?;
+        }
         match self.inner {
             Inner::Sqlite(t) => t.commit().await,
             Inner::Pg(t) => t.commit().await,
