@@ -220,6 +220,10 @@ pub async fn create_user(
         disabled: false,
         created_at: now,
         last_sign_in_at: None,
+        failed_count: 0,
+        failed_since: None,
+        locked_at: None,
+        unlocked_at: None,
     };
     let mut tx = app.store.write().await?;
     if tx.user_by_name(&row.username).await?.is_some() {
@@ -552,6 +556,48 @@ pub async fn remove_shift(app: &App, by: &Ctx, shift_id: Uuid) -> AppResult<()> 
         &shift_id.to_string(),
         ALLOWED,
         "",
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Unlocks an account locked after failed sign-ins, or re-enables one disabled for disuse
+/// (an administrator of a program the user belongs to; `None`: the operator at the
+/// server's console).
+pub async fn unlock_user(app: &App, by: Option<&Ctx>, user_id: Uuid) -> AppResult<()> {
+    let console = Ctx::console();
+    let ctx = by.unwrap_or(&console);
+    if let Some(by) = by {
+        let pid = by.require_program()?;
+        let member = {
+            let mut tx = app.store.read().await?;
+            let m = tx.memberships_in(pid).await?;
+            tx.rollback().await?;
+            m.iter().any(|m| m.user_id == user_id)
+        };
+        if program_grant(&by.actor, pid, ProgramAction::ManageUsers).is_none() || !member {
+            return Err(audit::deny(app, by, "user.unlock", "user", &user_id.to_string()).await);
+        }
+    }
+    let mut tx = app.store.write().await?;
+    let u = tx.user(user_id).await?;
+    tx.unlock_user(user_id, app.now()).await?;
+    let was = match (u.locked_at.is_some(), u.disabled) {
+        (true, true) => "locked and disabled",
+        (true, false) => "locked",
+        (false, true) => "disabled",
+        (false, false) => "neither locked nor disabled",
+    };
+    audit::record(
+        &mut tx,
+        app,
+        ctx,
+        "user.unlock",
+        "user",
+        &user_id.to_string(),
+        ALLOWED,
+        was,
     )
     .await?;
     tx.commit().await?;

@@ -40,6 +40,20 @@ impl Ctx {
         }
     }
 
+    /// The operator at the server's console (`handoff user ...`), for audit records.
+    pub fn console() -> Ctx {
+        Ctx {
+            actor: Actor {
+                user_id: Uuid::nil(),
+                username: "console".into(),
+                memberships: vec![],
+            },
+            display_name: "Server console".into(),
+            ip: "-".into(),
+            user_agent: "handoff command line".into(),
+        }
+    }
+
     fn user_id(&self) -> Option<Uuid> {
         (!self.actor.user_id.is_nil()).then_some(self.actor.user_id)
     }

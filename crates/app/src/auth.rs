@@ -97,8 +97,65 @@ pub fn check_password(app: &App, password: &str) -> AppResult<()> {
     if password.len() > 1024 {
         return Err(AppError::field("password", "Use at most 1024 characters."));
     }
+    if is_banned(password) {
+        return Err(AppError::field(
+            "password",
+            "This password is one of the most common ones; choose another.",
+        ));
+    }
     Ok(())
 }
+
+/// The bundled list of common passwords (`data/banned-passwords.txt`).
+const BANNED: &str = include_str!("../../../data/banned-passwords.txt");
+
+fn is_banned(password: &str) -> bool {
+    static SET: OnceLock<std::collections::HashSet<String>> = OnceLock::new();
+    let set = SET.get_or_init(|| {
+        BANNED
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(str::to_lowercase)
+            .collect()
+    });
+    set.contains(&password.trim().to_lowercase())
+}
+
+/// Failed sign-ins per address within the lockout window (this server's memory).
+#[derive(Clone, Default)]
+pub struct AddressThrottle(Arc<Mutex<HashMap<String, (DateTime<Utc>, u32)>>>);
+
+impl AddressThrottle {
+    fn window(app: &App) -> Duration {
+        Duration::minutes(app.settings.lockout_window_minutes)
+    }
+
+    fn blocked(&self, app: &App, ip: &str, now: DateTime<Utc>) -> bool {
+        let g = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        g.get(ip).is_some_and(|(since, n)| {
+            now - *since < Self::window(app) && *n >= app.settings.address_failures
+        })
+    }
+
+    fn failed(&self, app: &App, ip: &str, now: DateTime<Utc>) {
+        let mut g = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if g.len() > 100_000 {
+            let w = Self::window(app);
+            g.retain(|_, (since, _)| now - *since < w);
+        }
+        let e = g.entry(ip.to_string()).or_insert((now, 0));
+        if now - e.0 >= Self::window(app) {
+            *e = (now, 0);
+        }
+        e.1 += 1;
+    }
+}
+
+/// What every refused sign-in says, whatever the reason (no hint that a user exists).
+pub const SIGN_IN_REFUSED: &str = "The user name or password is not right. After 5 failed attempts within 15 minutes an account is locked until an administrator unlocks it.";
+pub const SIGN_IN_THROTTLED: &str =
+    "Too many failed sign-ins from this address. Wait 15 minutes, then try again.";
 
 /// A new session: the cookie value (only its hash is stored) and the CSRF token.
 #[derive(Debug, Clone)]
@@ -116,23 +173,10 @@ pub async fn sign_in(
     ua: &str,
 ) -> AppResult<NewSession> {
     let name = normalize_username(username);
-    let user = {
-        let mut tx = app.store.read().await?;
-        let u = tx.user_by_name(&name).await?;
-        tx.rollback().await?;
-        u
-    };
-    let hash = user
-        .as_ref()
-        .map(|u| u.password_hash.clone())
-        .unwrap_or_else(|| dummy_hash().to_string());
-    let pw = password.to_string();
-    let ok = on_hash_thread(move || verify(&hash, &pw)).await?;
     let now = app.now();
-    let mut tx = app.store.write().await?;
-    let ctx = Ctx {
+    let mut ctx = Ctx {
         actor: Actor {
-            user_id: user.as_ref().map(|u| u.id).unwrap_or(Uuid::nil()),
+            user_id: Uuid::nil(),
             username: name.chars().take(100).collect(),
             memberships: vec![],
         },
@@ -140,27 +184,133 @@ pub async fn sign_in(
         ip: ip.into(),
         user_agent: ua.into(),
     };
+    let refused = || {
+        AppError::Invalid(handoff_domain::FieldErrors::single(
+            "password",
+            SIGN_IN_REFUSED,
+        ))
+    };
+    if app.throttle.blocked(app, ip, now) {
+        // Not checked, and counted against no account: an attacker cannot lock officers
+        // out from one address.
+        audit::alone(
+            app,
+            &ctx,
+            "auth.sign_in",
+            "user",
+            &name,
+            FAILED,
+            "throttled",
+        )
+        .await?;
+        return Err(AppError::Invalid(handoff_domain::FieldErrors::single(
+            "password",
+            SIGN_IN_THROTTLED,
+        )));
+    }
+    let user = {
+        let mut tx = app.store.read().await?;
+        let u = tx.user_by_name(&name).await?;
+        tx.rollback().await?;
+        u
+    };
+    // Checked whatever happens next, so that every refusal takes the same time.
+    let hash = user
+        .as_ref()
+        .map(|u| u.password_hash.clone())
+        .unwrap_or_else(|| dummy_hash().to_string());
+    let pw = password.to_string();
+    let ok = on_hash_thread(move || verify(&hash, &pw)).await?;
+    let mut tx = app.store.write().await?;
+    // The account as it is now (another attempt may have changed it meanwhile).
     let user = match user {
-        Some(u) if ok && !u.disabled => u,
-        _ => {
+        Some(u) => Some(tx.user_for_update(u.id).await?),
+        None => None,
+    };
+    if let Some(u) = &user {
+        ctx.actor.user_id = u.id;
+    }
+    let refusal = match &user {
+        None => Some("unknown user"),
+        Some(u) if u.disabled => Some("account disabled"),
+        Some(u) if u.locked_at.is_some() => Some("account locked"),
+        Some(u)
+            if ok
+                && now
+                    - [u.last_sign_in_at, u.unlocked_at]
+                        .into_iter()
+                        .flatten()
+                        .fold(u.created_at, DateTime::max)
+                    > Duration::days(app.settings.inactive_days) =>
+        {
+            tx.set_user_disabled(u.id, true).await?;
+            audit::record(
+                &mut tx,
+                app,
+                &ctx,
+                "user.disable",
+                "user",
+                &u.id.to_string(),
+                ALLOWED,
+                &format!("unused for more than {} days", app.settings.inactive_days),
+            )
+            .await?;
+            Some("account unused too long: disabled")
+        }
+        Some(u) if !ok => {
+            let window = Duration::minutes(app.settings.lockout_window_minutes);
+            let (count, since) = match u.failed_since {
+                Some(since) if now - since < window => (u.failed_count + 1, since),
+                _ => (1, now),
+            };
+            let lock = count >= app.settings.lockout_failures;
+            tx.set_sign_in_failures(u.id, count, Some(since), lock.then_some(now))
+                .await?;
+            if lock {
+                audit::record(
+                    &mut tx,
+                    app,
+                    &ctx,
+                    "user.lock",
+                    "user",
+                    &u.id.to_string(),
+                    ALLOWED,
+                    &format!("{count} failed sign-ins"),
+                )
+                .await?;
+            }
+            Some("wrong password")
+        }
+        Some(_) => None,
+    };
+    let user = match (refusal, user) {
+        (None, Some(u)) => u,
+        (reason, _) => {
+            let id = ctx.actor.user_id;
+            let resource = if id.is_nil() {
+                name.clone()
+            } else {
+                id.to_string()
+            };
             audit::record(
                 &mut tx,
                 app,
                 &ctx,
                 "auth.sign_in",
                 "user",
-                &name,
+                &resource,
                 FAILED,
-                "",
+                reason.unwrap_or(""),
             )
             .await?;
             tx.commit().await?;
-            return Err(AppError::Invalid(handoff_domain::FieldErrors::single(
-                "password",
-                "The user name or password is not right.",
-            )));
+            app.throttle.failed(app, ip, now);
+            return Err(refused());
         }
     };
+    if user.failed_count != 0 {
+        tx.set_sign_in_failures(user.id, 0, None, None).await?;
+    }
     let token = random_token(32)?;
     let csrf = random_token(24)?;
     tx.insert_session(&SessionRow {

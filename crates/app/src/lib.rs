@@ -38,6 +38,15 @@ pub struct Settings {
     pub session_max_hours: i64,
     pub token_days: i64,
     pub min_password_length: usize,
+    /// An account is locked after this many failed sign-ins within `lockout_window_minutes`,
+    /// until an administrator unlocks it.
+    pub lockout_failures: i64,
+    pub lockout_window_minutes: i64,
+    /// Failed sign-ins one address may make within the lockout window before its attempts
+    /// are refused unchecked (they then count against no account).
+    pub address_failures: u32,
+    /// Accounts unused this long are disabled.
+    pub inactive_days: i64,
 }
 
 impl Default for Settings {
@@ -47,6 +56,10 @@ impl Default for Settings {
             session_max_hours: 12,
             token_days: 90,
             min_password_length: 8,
+            lockout_failures: 5,
+            lockout_window_minutes: 15,
+            address_failures: 10,
+            inactive_days: 90,
         }
     }
 }
@@ -75,6 +88,7 @@ pub struct App {
     codes: Arc<RwLock<Arc<RefCodes>>>,
     programs: ProgramCache,
     pub(crate) sessions: auth::SessionCache,
+    pub(crate) throttle: auth::AddressThrottle,
 }
 
 impl App {
@@ -88,6 +102,7 @@ impl App {
             codes: Arc::new(RwLock::new(Arc::new(RefCodes::default()))),
             programs: Arc::new(Mutex::new(HashMap::new())),
             sessions: Default::default(),
+            throttle: Default::default(),
         };
         reference::ensure_shipped(&app).await?;
         app.reload_codes().await?;

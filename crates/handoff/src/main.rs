@@ -145,6 +145,14 @@ enum UserCommand {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Unlock an account locked after failed sign-ins, or re-enable one disabled after
+    /// 90 days unused.
+    Unlock {
+        #[arg(long)]
+        username: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 #[derive(Subcommand)]
@@ -287,6 +295,23 @@ async fn run(cli: Cli) -> Result<()> {
                 u.id,
                 role.label()
             );
+            Ok(())
+        }
+        Command::User(UserCommand::Unlock { username, db }) => {
+            let app = open(&db).await?;
+            let user = {
+                let mut tx = app.store.read().await?;
+                let u = tx
+                    .user_by_name(&auth::normalize_username(&username))
+                    .await?;
+                tx.rollback().await?;
+                u
+            };
+            let user = user.with_context(|| format!("no user named {username:?}"))?;
+            admin::unlock_user(&app, None, user.id)
+                .await
+                .map_err(|e| anyhow::anyhow!("{}", explain(e)))?;
+            println!("Unlocked {}.", user.username);
             Ok(())
         }
         Command::Token(TokenCommand::Create {

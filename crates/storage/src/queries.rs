@@ -7,8 +7,7 @@ use crate::{Inner, Result, Stmt, StoreError, Tx, q};
 
 const PROGRAM: &str = "id, name, time_zone, pathways, intake_deadline_days, supervisor_approves_overrides, created_at";
 const ORG: &str = "id, program_id, kind, name, address, phone, hours, what_to_bring, created_at";
-const USER: &str =
-    "id, username, display_name, password_hash, disabled, created_at, last_sign_in_at";
+const USER: &str = "id, username, display_name, password_hash, disabled, created_at, last_sign_in_at, failed_count, failed_since, locked_at, unlocked_at";
 const PARTICIPANT: &str = "id, program_id, first_name, last_name, dob, sex, race, ethnicity, phone, email, match_key, search_name, created_at, created_by";
 const ENCOUNTER: &str = "id, program_id, reference, pathway, agency_id, officer_id, participant_id, occurred_at, location, incident_number, age_at_encounter, sex, race, ethnicity, created_at";
 const REFERRAL: &str = "id, encounter_id, program_id, participant_id, from_org_id, to_org_id, mode, status, business_status, status_reason, assigned_to, requested_at, contact_deadline, arrived_at, first_contact_at, intake_at, engaged_at, exit_kind, exit_at, updated_at";
@@ -101,8 +100,8 @@ impl Tx {
     // ----- users, memberships, sessions, tokens ---------------------------------------
 
     pub async fn insert_user(&mut self, u: &UserRow) -> Result<()> {
-        q!(self, c => sqlx::query("INSERT INTO users (id, username, display_name, password_hash, disabled, created_at, last_sign_in_at) VALUES ($1,$2,$3,$4,$5,$6,$7)")
-            .bind(u.id).bind(&u.username).bind(&u.display_name).bind(&u.password_hash).bind(u.disabled).bind(u.created_at).bind(u.last_sign_in_at)
+        q!(self, c => sqlx::query("INSERT INTO users (id, username, display_name, password_hash, disabled, created_at, last_sign_in_at, failed_count, failed_since, locked_at, unlocked_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)")
+            .bind(u.id).bind(&u.username).bind(&u.display_name).bind(&u.password_hash).bind(u.disabled).bind(u.created_at).bind(u.last_sign_in_at).bind(u.failed_count).bind(u.failed_since).bind(u.locked_at).bind(u.unlocked_at)
             .execute(c).await.map(|_| ()))?;
         Ok(())
     }
@@ -123,6 +122,48 @@ impl Tx {
         Ok(
             q!(self, c => sqlx::query_as::<_, UserRow>(sel!(USER, "users ORDER BY username")).fetch_all(c).await)?,
         )
+    }
+
+    /// The user, locked against concurrent changes until the transaction ends (on SQLite
+    /// the write transaction already excludes other writers).
+    pub async fn user_for_update(&mut self, id: Uuid) -> Result<UserRow> {
+        Ok(match &mut self.inner {
+            Inner::Sqlite(c) => {
+                sqlx::query_as::<_, UserRow>(sel!(USER, "users WHERE id = $1"))
+                    .bind(id)
+                    .fetch_one(&mut **c)
+                    .await?
+            }
+            Inner::Pg(c) => {
+                sqlx::query_as::<_, UserRow>(sel!(USER, "users WHERE id = $1 FOR UPDATE"))
+                    .bind(id)
+                    .fetch_one(&mut **c)
+                    .await?
+            }
+        })
+    }
+
+    /// Records the failed sign-ins in the current window and the lock, if any.
+    pub async fn set_sign_in_failures(
+        &mut self,
+        id: Uuid,
+        count: i64,
+        since: Option<DateTime<Utc>>,
+        locked_at: Option<DateTime<Utc>>,
+    ) -> Result<()> {
+        let n = q!(self, c => sqlx::query("UPDATE users SET failed_count = $2, failed_since = $3, locked_at = $4 WHERE id = $1").bind(id).bind(count).bind(since).bind(locked_at).execute(c).await.map(|r| r.rows_affected()))?;
+        one(n)
+    }
+
+    /// Lifts a lock and a disabling for disuse.
+    pub async fn unlock_user(&mut self, id: Uuid, at: DateTime<Utc>) -> Result<()> {
+        let n = q!(self, c => sqlx::query("UPDATE users SET failed_count = 0, failed_since = NULL, locked_at = NULL, disabled = $2, unlocked_at = $3 WHERE id = $1").bind(id).bind(false).bind(at).execute(c).await.map(|r| r.rows_affected()))?;
+        one(n)
+    }
+
+    pub async fn set_user_disabled(&mut self, id: Uuid, disabled: bool) -> Result<()> {
+        let n = q!(self, c => sqlx::query("UPDATE users SET disabled = $2 WHERE id = $1").bind(id).bind(disabled).execute(c).await.map(|r| r.rows_affected()))?;
+        one(n)
     }
 
     pub async fn set_last_sign_in(&mut self, id: Uuid, at: DateTime<Utc>) -> Result<()> {

@@ -47,6 +47,13 @@ pub struct UserRow {
     pub disabled: bool,
     pub created_at: DateTime<Utc>,
     pub last_sign_in_at: Option<DateTime<Utc>>,
+    /// Failed sign-ins since `failed_since` (the lockout window's start).
+    pub failed_count: i64,
+    pub failed_since: Option<DateTime<Utc>>,
+    /// Locked after too many failures, until an administrator unlocks the account.
+    pub locked_at: Option<DateTime<Utc>>,
+    /// When an administrator last unlocked or re-enabled the account.
+    pub unlocked_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]

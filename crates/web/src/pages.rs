@@ -88,6 +88,7 @@ fn notice_text(code: &str) -> Option<String> {
             "decision" => "Decision recorded.",
             "user" => "User created.",
             "membership" => "Role added.",
+            "unlocked" => "Account unlocked.",
             "shift" => "Roster updated.",
             "signed_out" => "You are signed out.",
             _ => return None,
@@ -1701,6 +1702,25 @@ pub async fn roster_add(State(st): State<AppState>, s: Session, body: Bytes) -> 
             };
             roster_page(&st, &s, None, e, form).await
         }
+        Err(e) => error_for(&s, &e),
+    }
+}
+
+pub async fn admin_unlock_user(
+    State(st): State<AppState>,
+    s: Session,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> Response {
+    let f = match form(&s, &body) {
+        Ok(f) => f,
+        Err(e) => return error_for(&s, &e),
+    };
+    if let Err(e) = f.finish() {
+        return error_for(&s, &AppError::Invalid(e));
+    }
+    match admin::unlock_user(&st.app, Some(&s.ctx), id).await {
+        Ok(()) => see_other("/admin?notice=unlocked"),
         Err(e) => error_for(&s, &e),
     }
 }

@@ -180,6 +180,12 @@ fn registry() -> Registry {
         None,
         post(pages::admin_add_membership),
     )
+    .post(
+        "/admin/users/{id}/unlock",
+        "Unlock an account locked after failed sign-ins, or re-enable one disabled for disuse",
+        None,
+        post(pages::admin_unlock_user),
+    )
     .get("/roster", "On-call roster", get(pages::roster))
     .post(
         "/roster/shifts",

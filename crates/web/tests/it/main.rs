@@ -7,6 +7,7 @@ mod audit;
 mod bad_input;
 mod flows;
 mod policy;
+mod signin;
 mod storage;
 mod support;
 mod web;

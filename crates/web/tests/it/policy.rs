@@ -62,6 +62,7 @@ fn matrix() -> HashMap<(&'static str, &'static str), &'static [&'static str]> {
         (("GET", "/admin"), &["admin"]),
         (("POST", "/admin/users"), &["admin"]),
         (("POST", "/admin/memberships"), &["admin"]),
+        (("POST", "/admin/users/{id}/unlock"), &["admin"]),
         (("GET", "/roster"), &["admin", "coordinator"]),
         (("POST", "/roster/shifts"), &["admin", "coordinator"]),
         (
@@ -177,6 +178,8 @@ async fn every_route_every_role() {
                     referral
                 } else if path.contains("/holds/") {
                     hold
+                } else if path.starts_with("/admin/users/") {
+                    w.users["officer"]
                 } else {
                     enc
                 };
