@@ -124,7 +124,10 @@ fn is_banned(password: &str) -> bool {
 
 /// Failed sign-ins per address within the lockout window (this server's memory).
 #[derive(Clone, Default)]
-pub struct AddressThrottle(Arc<Mutex<HashMap<String, (DateTime<Utc>, u32)>>>);
+pub struct AddressThrottle(Arc<Mutex<HashMap<String, Failures>>>);
+
+/// The window's start and the failures in it.
+type Failures = (DateTime<Utc>, u32);
 
 impl AddressThrottle {
     fn window(app: &App) -> Duration {
