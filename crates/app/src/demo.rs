@@ -225,6 +225,10 @@ pub async fn seed(store: &Store, settings: &Settings, cases: usize) -> AppResult
         );
     }
     let mut ctxs = Vec::new();
+    // The accounts are created today (as if the history were imported): an account
+    // created 130 days ago and never used would be disabled at its first sign-in.
+    let history_start = clock_now(&clock);
+    clock.set(real_now);
     for (username, name, role, org) in USERS {
         let u = admin::create_user(
             &app,
@@ -247,6 +251,7 @@ pub async fn seed(store: &Store, settings: &Settings, cases: usize) -> AppResult
             user_agent: "handoff-demo".into(),
         });
     }
+    clock.set(history_start);
     let ctx_of = |name: &str| {
         ctxs.iter()
             .find(|c| c.actor.username == name)

@@ -206,3 +206,24 @@ async fn common_passwords_are_refused() {
     assert!(r.body.contains("most common"), "{}", r.body);
     assert!(r.body.contains("New Bie"), "the typed name survives");
 }
+
+/// The demo's history starts months ago; its accounts must still sign in (the 90-day
+/// rule counts from when they were created, today).
+#[tokio::test]
+async fn every_demo_user_can_sign_in_after_seeding() {
+    let store = open_store(&Backend::Sqlite).await;
+    handoff_app::demo::seed(&store, &Default::default(), 3)
+        .await
+        .unwrap();
+    let app = handoff_app::App::new(
+        store,
+        std::sync::Arc::new(handoff_domain::SystemClock),
+        Default::default(),
+    )
+    .await
+    .unwrap();
+    for (user, ..) in handoff_app::demo::USERS {
+        let r = auth::sign_in(&app, user, handoff_app::demo::PASSWORD, "127.0.0.1", "t").await;
+        assert!(r.is_ok(), "{user}: {:?}", r.err());
+    }
+}
