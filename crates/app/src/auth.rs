@@ -156,9 +156,24 @@ impl AddressThrottle {
 }
 
 /// What every refused sign-in says, whatever the reason (no hint that a user exists).
-pub const SIGN_IN_REFUSED: &str = "The user name or password is not right. After 5 failed attempts within 15 minutes an account is locked until an administrator unlocks it.";
-pub const SIGN_IN_THROTTLED: &str =
-    "Too many failed sign-ins from this address. Wait 15 minutes, then try again.";
+pub const SIGN_IN_REFUSED: &str = "The user name or password is not right.";
+
+fn refused_message(app: &App) -> String {
+    format!(
+        "{SIGN_IN_REFUSED} After {} failed attempts within {} minutes an account is locked until an administrator unlocks it.",
+        app.settings.lockout_failures, app.settings.lockout_window_minutes
+    )
+}
+
+/// The start of what a throttled address is told.
+pub const SIGN_IN_THROTTLED: &str = "Too many failed sign-ins from this address.";
+
+fn throttled_message(app: &App) -> String {
+    format!(
+        "{SIGN_IN_THROTTLED} Wait {} minutes, then try again.",
+        app.settings.lockout_window_minutes
+    )
+}
 
 /// A new session: the cookie value (only its hash is stored) and the CSRF token.
 #[derive(Debug, Clone)]
@@ -190,7 +205,7 @@ pub async fn sign_in(
     let refused = || {
         AppError::Invalid(handoff_domain::FieldErrors::single(
             "password",
-            SIGN_IN_REFUSED,
+            refused_message(app),
         ))
     };
     if app.throttle.blocked(app, ip, now) {
@@ -208,7 +223,7 @@ pub async fn sign_in(
         .await?;
         return Err(AppError::Invalid(handoff_domain::FieldErrors::single(
             "password",
-            SIGN_IN_THROTTLED,
+            throttled_message(app),
         )));
     }
     let user = {

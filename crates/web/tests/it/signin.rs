@@ -64,6 +64,10 @@ async fn five_failures_lock_an_account_until_an_administrator_unlocks_it() {
             .await
             .unwrap_err();
             assert!(e.contains(auth::SIGN_IN_REFUSED), "{e}");
+            assert!(
+                e.contains("After 5 failed attempts within 15 minutes"),
+                "the message states the program's limits: {e}"
+            );
         }
         assert_eq!(audited(&w, "user.lock").await, 1, "{b}");
         // Now even the right password is refused, with the same words (a brute force
