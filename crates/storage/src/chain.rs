@@ -55,7 +55,25 @@ fn field(mac: &mut Hmac<Sha256>, bytes: &[u8]) {
     mac.update(bytes);
 }
 
-impl Sealed<'_> {
+impl<'a> Sealed<'a> {
+    /// The fields of a record to write, at its place in the chain.
+    pub fn of(a: &'a NewAudit, seq: i64, prev_hash: &'a str) -> Sealed<'a> {
+        Sealed {
+            seq,
+            prev_hash,
+            at: a.at,
+            user_id: a.user_id,
+            username: &a.username,
+            action: &a.action,
+            resource_kind: &a.resource_kind,
+            resource_id: &a.resource_id,
+            outcome: &a.outcome,
+            ip: &a.ip,
+            user_agent: &a.user_agent,
+            detail: &a.detail,
+        }
+    }
+
     pub fn seal(&self, key: &AuditKey) -> String {
         // An HMAC takes a key of any length; this cannot fail.
         let mut mac = match Hmac::<Sha256>::new_from_slice(&key.0) {
@@ -123,21 +141,7 @@ impl crate::rows::AuditChainRow {
 pub(crate) fn next(key: &AuditKey, head: &mut Head, a: &NewAudit) -> (i64, String, String) {
     let seq = head.seq + 1;
     let prev = head.hash.clone();
-    let hash = Sealed {
-        seq,
-        prev_hash: &prev,
-        at: a.at,
-        user_id: a.user_id,
-        username: &a.username,
-        action: &a.action,
-        resource_kind: &a.resource_kind,
-        resource_id: &a.resource_id,
-        outcome: &a.outcome,
-        ip: &a.ip,
-        user_agent: &a.user_agent,
-        detail: &a.detail,
-    }
-    .seal(key);
+    let hash = Sealed::of(a, seq, &prev).seal(key);
     *head = Head {
         seq,
         hash: hash.clone(),
@@ -258,20 +262,7 @@ mod tests {
     }
 
     fn sealed<'a>(a: &'a NewAudit, seq: i64, prev: &'a str) -> Sealed<'a> {
-        Sealed {
-            seq,
-            prev_hash: prev,
-            at: a.at,
-            user_id: a.user_id,
-            username: &a.username,
-            action: &a.action,
-            resource_kind: &a.resource_kind,
-            resource_id: &a.resource_id,
-            outcome: &a.outcome,
-            ip: &a.ip,
-            user_agent: &a.user_agent,
-            detail: &a.detail,
-        }
+        Sealed::of(a, seq, prev)
     }
 
     #[test]
