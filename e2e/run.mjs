@@ -3,6 +3,7 @@
 // accepts the referral. playwright-core drives Debian's Chromium (/usr/bin/chromium).
 import { chromium } from 'playwright-core';
 import { spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -19,9 +20,62 @@ const shots = join(here, 'test-results');
 mkdirSync(shots, { recursive: true });
 
 const server = spawn(bin, ['demo', '--data', data, '--listen', `127.0.0.1:${port}`, '--cases', '12'], {
-  stdio: ['ignore', 'inherit', 'inherit'],
+  stdio: ['ignore', 'pipe', 'inherit'],
   env: { ...process.env, HANDOFF_LOG: 'warn' },
 });
+
+// The demo prints each user's TOTP key; the test reads them there, as a newcomer would,
+// and computes codes (RFC 6238: HMAC-SHA1, 30 s, 6 digits).
+const secrets = {};
+let banner = '';
+server.stdout.on('data', (chunk) => {
+  process.stdout.write(chunk);
+  banner += chunk.toString();
+  for (const line of banner.split('\n')) {
+    const m = line.match(/^\s+(\S+)\s.*\s([A-Z2-7]{32})\s*$/);
+    if (m) secrets[m[1]] = m[2];
+  }
+});
+
+function base32(s) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0, value = 0;
+  const out = [];
+  for (const c of s) {
+    value = (value << 5) | alphabet.indexOf(c);
+    bits += 5;
+    if (bits >= 8) { out.push((value >>> (bits - 8)) & 255); bits -= 8; }
+  }
+  return Buffer.from(out);
+}
+
+// Codes already used, per user: each code is accepted once, so wait for the next step.
+const lastStep = {};
+async function totp(user) {
+  const secret = secrets[user];
+  assert.ok(secret, `the demo banner printed no TOTP key for ${user}`);
+  let step = Math.floor(Date.now() / 30000);
+  while (lastStep[user] !== undefined && step <= lastStep[user]) {
+    await new Promise((r) => setTimeout(r, 500));
+    step = Math.floor(Date.now() / 30000);
+  }
+  lastStep[user] = step;
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const h = createHmac('sha1', base32(secret)).update(counter).digest();
+  const o = h[h.length - 1] & 15;
+  const n = ((h[o] & 127) << 24) | (h[o + 1] << 16) | (h[o + 2] << 8) | h[o + 3];
+  return String(n % 1000000).padStart(6, '0');
+}
+
+async function signIn(page, user) {
+  await page.getByLabel('User name').fill(user);
+  await page.getByLabel('Password').fill('handoff-demo');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Enter your code' }).waitFor();
+  await page.getByLabel('Code', { exact: true }).fill(await totp(user));
+  await page.getByRole('button', { name: 'Continue' }).click();
+}
 
 async function ready() {
   const until = Date.now() + 180_000;
@@ -62,9 +116,7 @@ try {
     const officer = await browser.newContext(phone);
     const page = await officer.newPage();
     await page.goto(`${base}/`);
-    await page.getByLabel('User name').fill('officer');
-    await page.getByLabel('Password').fill('handoff-demo');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(page, 'officer');
     await page.getByRole('heading', { name: 'New encounter' }).waitFor();
 
     await page.getByLabel('First name', { exact: true }).fill(person.first);
@@ -111,9 +163,7 @@ try {
     const cmContext = await browser.newContext(phone);
     const cm = await cmContext.newPage();
     await cm.goto(`${base}/`);
-    await cm.getByLabel('User name').fill('casemanager');
-    await cm.getByLabel('Password').fill('handoff-demo');
-    await cm.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(cm, 'casemanager');
     await cm.getByRole('heading', { name: 'Referral queue' }).waitFor();
     const first = cm.locator('ul.list li').first();
     assert.match(await first.textContent(), new RegExp(person.last));
@@ -126,6 +176,42 @@ try {
     await cm.getByRole('heading', { name: /Status: Accepted/ }).waitFor();
     await cm.screenshot({ path: join(shots, '5-accepted.png'), fullPage: true });
     await cmContext.close();
+  });
+
+  await scenario('administrator adds a user, who sets up an authenticator by QR code', async () => {
+    const name = `newofficer${Math.floor(Math.random() * 1e6)}`;
+    const adminContext = await browser.newContext(phone);
+    const admin = await adminContext.newPage();
+    await admin.goto(`${base}/`);
+    await signIn(admin, 'admin');
+    await admin.getByRole('heading', { name: 'Users and roles' }).waitFor();
+    await admin.getByLabel('User name', { exact: true }).fill(name);
+    await admin.getByLabel('Full name').fill('Officer New Person');
+    await admin.getByLabel('Initial password').fill('a-long-first-password');
+    await admin.getByLabel('Organization', { exact: true }).selectOption({ label: 'Demo County Police Department (Law enforcement)' });
+    await admin.getByLabel('Role', { exact: true }).selectOption('officer');
+    await admin.getByRole('button', { name: 'Create the user' }).click();
+    await admin.getByText('User created.').waitFor();
+    await adminContext.close();
+
+    const ctx = await browser.newContext(phone);
+    const page = await ctx.newPage();
+    await page.goto(`${base}/`);
+    await page.getByLabel('User name').fill(name);
+    await page.getByLabel('Password').fill('a-long-first-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Set up your authenticator' }).waitFor();
+    assert.ok(await page.locator('.qr svg').isVisible(), 'the QR code is shown');
+    await page.screenshot({ path: join(shots, '6-enrol.png'), fullPage: true });
+    secrets[name] = (await page.locator('code.secret').textContent()).replace(/\s/g, '');
+    await page.getByLabel('Code', { exact: true }).fill(await totp(name));
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await page.getByRole('heading', { name: 'Your recovery codes' }).waitFor();
+    assert.equal(await page.locator('ul.codes li').count(), 10);
+    await page.screenshot({ path: join(shots, '7-recovery-codes.png'), fullPage: true });
+    await page.getByRole('link', { name: /continue/ }).click();
+    await page.getByRole('heading', { name: 'New encounter' }).waitFor();
+    await ctx.close();
   });
 } catch (e) {
   results.push(['setup', e]);

@@ -224,6 +224,9 @@ pub async fn create_user(
         failed_since: None,
         locked_at: None,
         unlocked_at: None,
+        totp_secret: None,
+        totp_enrolled_at: None,
+        totp_last_step: 0,
     };
     let mut tx = app.store.write().await?;
     if tx.user_by_name(&row.username).await?.is_some() {
@@ -565,21 +568,42 @@ pub async fn remove_shift(app: &App, by: &Ctx, shift_id: Uuid) -> AppResult<()> 
 /// Unlocks an account locked after failed sign-ins, or re-enables one disabled for disuse
 /// (an administrator of a program the user belongs to; `None`: the operator at the
 /// server's console).
+/// An administrator of a program the user belongs to may manage the account; the
+/// console (`None`) always may.
+async fn may_manage_user(
+    app: &App,
+    by: Option<&Ctx>,
+    action: &str,
+    user_id: Uuid,
+) -> AppResult<()> {
+    let Some(by) = by else {
+        return Ok(());
+    };
+    let pid = by.require_program()?;
+    let member = {
+        let mut tx = app.store.read().await?;
+        let m = tx.memberships_in(pid).await?;
+        tx.rollback().await?;
+        m.iter().any(|m| m.user_id == user_id)
+    };
+    if program_grant(&by.actor, pid, ProgramAction::ManageUsers).is_none() || !member {
+        return Err(audit::deny(app, by, action, "user", &user_id.to_string()).await);
+    }
+    Ok(())
+}
+
+/// Clears a user's authenticator (a lost phone): they enrol a new one at their next
+/// sign-in. Their sessions end.
+pub async fn reset_mfa(app: &App, by: Option<&Ctx>, user_id: Uuid) -> AppResult<()> {
+    may_manage_user(app, by, "user.mfa_reset", user_id).await?;
+    let console = Ctx::console();
+    crate::auth::clear_mfa(app, by.unwrap_or(&console), user_id).await
+}
+
 pub async fn unlock_user(app: &App, by: Option<&Ctx>, user_id: Uuid) -> AppResult<()> {
     let console = Ctx::console();
     let ctx = by.unwrap_or(&console);
-    if let Some(by) = by {
-        let pid = by.require_program()?;
-        let member = {
-            let mut tx = app.store.read().await?;
-            let m = tx.memberships_in(pid).await?;
-            tx.rollback().await?;
-            m.iter().any(|m| m.user_id == user_id)
-        };
-        if program_grant(&by.actor, pid, ProgramAction::ManageUsers).is_none() || !member {
-            return Err(audit::deny(app, by, "user.unlock", "user", &user_id.to_string()).await);
-        }
-    }
+    may_manage_user(app, by, "user.unlock", user_id).await?;
     let mut tx = app.store.write().await?;
     let u = tx.user(user_id).await?;
     tx.unlock_user(user_id, app.now()).await?;

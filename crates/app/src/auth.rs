@@ -7,10 +7,11 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use chrono::{DateTime, Duration, Utc};
 use handoff_domain::policy::{Actor, Membership};
 use handoff_domain::{OrgKind, Role};
-use handoff_storage::{SessionRow, TokenRow, Tx, UserRow};
+use handoff_storage::{RecoveryCodeRow, SessionRow, TokenRow, Tx, UserRow};
 use uuid::Uuid;
 
 use crate::audit::{self, ALLOWED, Ctx, FAILED};
+use crate::totp;
 use crate::util::{random_token, sha256_hex};
 use crate::{App, AppError, AppResult};
 
@@ -180,7 +181,40 @@ fn throttled_message(app: &App) -> String {
 pub struct NewSession {
     pub token: String,
     pub csrf: String,
+    pub stage: Stage,
 }
+
+/// How far a sign-in has got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Every factor checked: the session opens pages.
+    Full,
+    /// The password was right; the authenticator code (or a recovery code) is awaited.
+    Code,
+    /// The password was right; the user must enrol an authenticator first.
+    Enrol,
+}
+
+impl Stage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Full => "full",
+            Stage::Code => "code",
+            Stage::Enrol => "enrol",
+        }
+    }
+    fn parse(s: &str) -> Option<Stage> {
+        match s {
+            "full" => Some(Stage::Full),
+            "code" => Some(Stage::Code),
+            "enrol" => Some(Stage::Enrol),
+            _ => None,
+        }
+    }
+}
+
+/// A session waiting for its second factor lasts this long.
+pub const PENDING_MINUTES: i64 = 10;
 
 /// Signs in with a password. Every attempt, success or failure, is audited.
 pub async fn sign_in(
@@ -276,27 +310,7 @@ pub async fn sign_in(
             Some("account unused too long: disabled")
         }
         Some(u) if !ok => {
-            let window = Duration::minutes(app.settings.lockout_window_minutes);
-            let (count, since) = match u.failed_since {
-                Some(since) if now - since < window => (u.failed_count + 1, since),
-                _ => (1, now),
-            };
-            let lock = count >= app.settings.lockout_failures;
-            tx.set_sign_in_failures(u.id, count, Some(since), lock.then_some(now))
-                .await?;
-            if lock {
-                audit::record(
-                    &mut tx,
-                    app,
-                    &ctx,
-                    "user.lock",
-                    "user",
-                    &u.id.to_string(),
-                    ALLOWED,
-                    &format!("{count} failed sign-ins"),
-                )
-                .await?;
-            }
+            count_failure(&mut tx, app, &ctx, u, now).await?;
             Some("wrong password")
         }
         Some(_) => None,
@@ -326,33 +340,404 @@ pub async fn sign_in(
             return Err(refused());
         }
     };
-    if user.failed_count != 0 {
-        tx.set_sign_in_failures(user.id, 0, None, None).await?;
+    let stage = if user.totp_secret.is_some() {
+        Stage::Code
+    } else if app.settings.mfa_required {
+        Stage::Enrol
+    } else {
+        Stage::Full
+    };
+    let pending_secret = match stage {
+        Stage::Enrol => Some(new_totp_secret()?),
+        _ => None,
+    };
+    let session = start_session(&mut tx, user.id, now, stage, pending_secret).await?;
+    if stage == Stage::Full {
+        finish_sign_in(&mut tx, app, &ctx, &user, now, "password").await?;
+    } else {
+        // The first factor only: the account's failure count stands until the second.
+        audit::record(
+            &mut tx,
+            app,
+            &ctx,
+            "auth.password",
+            "user",
+            &user.id.to_string(),
+            ALLOWED,
+            stage.as_str(),
+        )
+        .await?;
     }
+    tx.commit().await?;
+    Ok(session)
+}
+
+/// Counts a failed attempt (password or code) against the account and locks it at the
+/// limit.
+async fn count_failure(
+    tx: &mut Tx,
+    app: &App,
+    ctx: &Ctx,
+    u: &UserRow,
+    now: DateTime<Utc>,
+) -> AppResult<bool> {
+    let window = Duration::minutes(app.settings.lockout_window_minutes);
+    let (count, since) = match u.failed_since {
+        Some(since) if now - since < window => (u.failed_count + 1, since),
+        _ => (1, now),
+    };
+    let lock = count >= app.settings.lockout_failures;
+    tx.set_sign_in_failures(u.id, count, Some(since), lock.then_some(now))
+        .await?;
+    if lock {
+        tx.delete_sessions_of(u.id).await?;
+        audit::record(
+            tx,
+            app,
+            ctx,
+            "user.lock",
+            "user",
+            &u.id.to_string(),
+            ALLOWED,
+            &format!("{count} failed sign-ins"),
+        )
+        .await?;
+    }
+    Ok(lock)
+}
+
+async fn start_session(
+    tx: &mut Tx,
+    user_id: Uuid,
+    now: DateTime<Utc>,
+    stage: Stage,
+    pending_secret: Option<String>,
+) -> AppResult<NewSession> {
     let token = random_token(32)?;
     let csrf = random_token(24)?;
     tx.insert_session(&SessionRow {
         id_hash: sha256_hex(token.as_bytes()),
-        user_id: user.id,
+        user_id,
         csrf_token: csrf.clone(),
         created_at: now,
         last_seen_at: now,
+        stage: stage.as_str().into(),
+        pending_secret,
     })
     .await?;
+    Ok(NewSession { token, csrf, stage })
+}
+
+/// The last step of every successful sign-in.
+async fn finish_sign_in(
+    tx: &mut Tx,
+    app: &App,
+    ctx: &Ctx,
+    user: &UserRow,
+    now: DateTime<Utc>,
+    how: &str,
+) -> AppResult<()> {
+    if user.failed_count != 0 {
+        tx.set_sign_in_failures(user.id, 0, None, None).await?;
+    }
     tx.set_last_sign_in(user.id, now).await?;
     audit::record(
-        &mut tx,
+        tx,
         app,
-        &ctx,
+        ctx,
         "auth.sign_in",
         "user",
         &user.id.to_string(),
+        ALLOWED,
+        how,
+    )
+    .await?;
+    Ok(())
+}
+
+/// A new random TOTP secret (base32).
+pub fn new_totp_secret() -> AppResult<String> {
+    let mut key = [0u8; totp::SECRET_BYTES];
+    getrandom::fill(&mut key).map_err(|e| AppError::Internal(format!("random: {e}")))?;
+    Ok(totp::base32_encode(&key))
+}
+
+/// Recovery codes given at enrolment.
+pub const RECOVERY_CODES: usize = 10;
+
+/// New recovery codes: the codes to show once, and the rows holding their hashes.
+fn new_recovery_codes(
+    user_id: Uuid,
+    now: DateTime<Utc>,
+) -> AppResult<(Vec<String>, Vec<RecoveryCodeRow>)> {
+    const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+    let mut codes = Vec::with_capacity(RECOVERY_CODES);
+    let mut rows = Vec::with_capacity(RECOVERY_CODES);
+    for _ in 0..RECOVERY_CODES {
+        let mut buf = [0u8; 10];
+        getrandom::fill(&mut buf).map_err(|e| AppError::Internal(format!("random: {e}")))?;
+        // 248 is the largest multiple of 31 under 256: no value is likelier than another.
+        let mut chars = String::new();
+        let mut i = 0;
+        while chars.len() < 10 {
+            if i == buf.len() {
+                getrandom::fill(&mut buf)
+                    .map_err(|e| AppError::Internal(format!("random: {e}")))?;
+                i = 0;
+            }
+            let b = buf[i];
+            i += 1;
+            if b < 248 {
+                chars.push(ALPHABET[b as usize % ALPHABET.len()] as char);
+            }
+        }
+        let code = format!("{}-{}", &chars[..5], &chars[5..]);
+        rows.push(RecoveryCodeRow {
+            id: Uuid::now_v7(),
+            user_id,
+            code_hash: recovery_hash(&code),
+            created_at: now,
+            used_at: None,
+        });
+        codes.push(code);
+    }
+    Ok((codes, rows))
+}
+
+/// Recovery codes are compared as typed without case, spaces or dashes.
+fn recovery_hash(code: &str) -> String {
+    let norm: String = code
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    sha256_hex(format!("handoff-recovery:{norm}").as_bytes())
+}
+
+/// A session waiting for its second factor.
+#[derive(Debug, Clone)]
+pub struct Pending {
+    pub user_id: Uuid,
+    pub username: String,
+    pub display_name: String,
+    pub stage: Stage,
+    pub csrf: String,
+    /// The secret to enrol (stage `Enrol`).
+    pub secret: Option<String>,
+}
+
+/// Looks up a session waiting for its second factor (it lasts `PENDING_MINUTES`).
+pub async fn resolve_pending(app: &App, token: &str) -> AppResult<Option<Pending>> {
+    let hash = sha256_hex(token.as_bytes());
+    let now = app.now();
+    let mut tx = app.store.read().await?;
+    let Some(s) = tx.session(&hash).await? else {
+        tx.rollback().await?;
+        return Ok(None);
+    };
+    let user = tx.user(s.user_id).await?;
+    tx.rollback().await?;
+    let stage = Stage::parse(&s.stage);
+    if stage.is_none_or(|st| st == Stage::Full)
+        || now - s.created_at > Duration::minutes(PENDING_MINUTES)
+        || user.disabled
+        || user.locked_at.is_some()
+    {
+        return Ok(None);
+    }
+    Ok(Some(Pending {
+        user_id: user.id,
+        username: user.username,
+        display_name: user.display_name,
+        stage: stage.unwrap_or(Stage::Code),
+        csrf: s.csrf_token,
+        secret: s.pending_secret,
+    }))
+}
+
+/// A completed second step.
+#[derive(Debug, Clone)]
+pub struct SecondFactor {
+    /// The full session (a new id: the pending one is deleted).
+    pub session: NewSession,
+    /// Recovery codes to show once (after enrolment).
+    pub recovery_codes: Vec<String>,
+    /// Recovery codes left, when one was just used.
+    pub recovery_left: Option<i64>,
+}
+
+/// What a refused code says.
+pub const CODE_REFUSED: &str = "That code is not right, or it was already used.";
+
+/// Checks the second factor of a pending session: a code from the authenticator (each
+/// accepted once) or an unused recovery code; at enrolment, a code from the new secret.
+/// Failures count toward the account's lockout like wrong passwords.
+pub async fn second_factor(
+    app: &App,
+    token: &str,
+    typed: &str,
+    ip: &str,
+    ua: &str,
+) -> AppResult<SecondFactor> {
+    let hash = sha256_hex(token.as_bytes());
+    let now = app.now();
+    let expired = || {
+        AppError::Conflict(
+            "This sign-in has expired. Sign in again with your user name and password.".into(),
+        )
+    };
+    let mut tx = app.store.write().await?;
+    let Some(s) = tx.session(&hash).await? else {
+        return Err(expired());
+    };
+    let user = tx.user_for_update(s.user_id).await?;
+    let stage = Stage::parse(&s.stage).unwrap_or(Stage::Full);
+    if stage == Stage::Full
+        || now - s.created_at > Duration::minutes(PENDING_MINUTES)
+        || user.disabled
+        || user.locked_at.is_some()
+    {
+        return Err(expired());
+    }
+    let ctx = Ctx {
+        actor: Actor {
+            user_id: user.id,
+            username: user.username.clone(),
+            memberships: vec![],
+        },
+        display_name: user.display_name.clone(),
+        ip: ip.into(),
+        user_agent: ua.into(),
+    };
+    let unix = now.timestamp();
+    let typed = typed.trim();
+    let mut recovery_codes = Vec::new();
+    let mut recovery_left = None;
+    let how = match (stage, &s.pending_secret, &user.totp_secret) {
+        (Stage::Enrol, Some(secret), _) => match totp::verify(secret, typed, unix, 0) {
+            Some(step) => {
+                tx.set_totp(user.id, Some(secret), Some(now), step).await?;
+                let (codes, rows) = new_recovery_codes(user.id, now)?;
+                tx.replace_recovery_codes(user.id, &rows).await?;
+                recovery_codes = codes;
+                audit::record(
+                    &mut tx,
+                    app,
+                    &ctx,
+                    "user.mfa_enrol",
+                    "user",
+                    &user.id.to_string(),
+                    ALLOWED,
+                    "",
+                )
+                .await?;
+                Some("password and new authenticator")
+            }
+            None => None,
+        },
+        (Stage::Code, _, Some(secret)) => {
+            let by_app = match totp::verify(secret, typed, unix, user.totp_last_step) {
+                Some(step) => tx.use_totp_step(user.id, step).await?,
+                None => false,
+            };
+            if by_app {
+                Some("password and authenticator code")
+            } else if typed.chars().filter(|c| c.is_ascii_alphanumeric()).count() == 10
+                && tx
+                    .use_recovery_code(user.id, &recovery_hash(typed), now)
+                    .await?
+            {
+                recovery_left = Some(tx.recovery_codes_left(user.id).await?);
+                Some("password and recovery code")
+            } else {
+                None
+            }
+        }
+        _ => return Err(expired()),
+    };
+    let Some(how) = how else {
+        let locked = count_failure(&mut tx, app, &ctx, &user, now).await?;
+        audit::record(
+            &mut tx,
+            app,
+            &ctx,
+            "auth.second_factor",
+            "user",
+            &user.id.to_string(),
+            FAILED,
+            "wrong code",
+        )
+        .await?;
+        tx.commit().await?;
+        return Err(if locked {
+            AppError::Conflict(
+                "Too many wrong codes: the account is locked until an administrator unlocks it."
+                    .into(),
+            )
+        } else {
+            AppError::field("code", CODE_REFUSED)
+        });
+    };
+    tx.delete_session(&hash).await?;
+    let session = start_session(&mut tx, user.id, now, Stage::Full, None).await?;
+    finish_sign_in(&mut tx, app, &ctx, &user, now, how).await?;
+    tx.commit().await?;
+    Ok(SecondFactor {
+        session,
+        recovery_codes,
+        recovery_left,
+    })
+}
+
+/// Clears a user's authenticator and recovery codes and ends their sessions: at the next
+/// sign-in they enrol again. The caller has checked the policy (`admin::reset_mfa`).
+pub(crate) async fn clear_mfa(app: &App, ctx: &Ctx, user_id: Uuid) -> AppResult<()> {
+    let mut tx = app.store.write().await?;
+    tx.user_for_update(user_id).await?;
+    tx.set_totp(user_id, None, None, 0).await?;
+    tx.replace_recovery_codes(user_id, &[]).await?;
+    tx.delete_sessions_of(user_id).await?;
+    audit::record(
+        &mut tx,
+        app,
+        ctx,
+        "user.mfa_reset",
+        "user",
+        &user_id.to_string(),
         ALLOWED,
         "",
     )
     .await?;
     tx.commit().await?;
-    Ok(NewSession { token, csrf })
+    app.sessions.forget_user(user_id);
+    Ok(())
+}
+
+/// Enrols a known secret without a code: demo and test accounts, whose secrets are
+/// published so that people and browser tests can compute codes.
+pub async fn enrol_known_secret(app: &App, user_id: Uuid, secret: &str) -> AppResult<()> {
+    if totp::base32_decode(secret).is_none_or(|k| k.len() < 10) {
+        return Err(AppError::field(
+            "secret",
+            "A TOTP secret is base32 of at least 10 bytes.",
+        ));
+    }
+    let mut tx = app.store.write().await?;
+    tx.set_totp(user_id, Some(secret), Some(app.now()), 0)
+        .await?;
+    audit::record(
+        &mut tx,
+        app,
+        &Ctx::console(),
+        "user.mfa_enrol",
+        "user",
+        &user_id.to_string(),
+        ALLOWED,
+        "known secret (demo or test)",
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// A resolved session.
@@ -402,6 +787,10 @@ impl SessionCache {
         let mut g = self.0.lock().unwrap_or_else(|p| p.into_inner());
         g.remove(hash);
     }
+    fn forget_user(&self, user_id: Uuid) {
+        let mut g = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        g.retain(|_, v| v.info.ctx_actor.user_id != user_id);
+    }
 }
 
 /// Looks up a session cookie. Expired sessions (idle or too old) are removed.
@@ -424,6 +813,10 @@ pub async fn resolve_session(app: &App, token: &str) -> AppResult<Option<Session
     };
     let idle = now - s.last_seen_at > idle_limit;
     let old = now - s.created_at > age_limit;
+    if s.stage != Stage::Full.as_str() {
+        conn.rollback().await?;
+        return Ok(None);
+    }
     if idle || old || s.disabled {
         conn.rollback().await?;
         app.sessions.forget(&hash);

@@ -32,6 +32,15 @@ pub const USERS: &[(&str, &str, Role, usize)] = &[
     ("admin", "Casey Morgan", Role::Administrator, 4),
 ];
 
+/// A demo user's TOTP secret (base32). Demo secrets are derived from the user name and
+/// published with the demo, like its password, so that newcomers and the browser test can
+/// compute codes; real accounts get random ones at enrolment.
+pub fn totp_secret(username: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let d = Sha256::digest(format!("handoff-demo-totp:{username}").as_bytes());
+    crate::totp::base32_encode(&d[..crate::totp::SECRET_BYTES])
+}
+
 pub struct DemoInfo {
     pub created: bool,
     pub encounters: usize,
@@ -241,6 +250,7 @@ pub async fn seed(store: &Store, settings: &Settings, cases: usize) -> AppResult
             &[(orgs[*org].id, *role)],
         )
         .await?;
+        auth::enrol_known_secret(&app, u.id, &totp_secret(username)).await?;
         let mut tx = store.read().await?;
         let (actor, display_name) = auth::load_actor_with(&mut tx, &u).await?;
         tx.rollback().await?;

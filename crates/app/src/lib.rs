@@ -13,6 +13,7 @@ pub mod error;
 pub mod holds;
 pub mod reference;
 pub mod referrals;
+pub mod totp;
 pub mod util;
 pub mod worker;
 
@@ -47,6 +48,9 @@ pub struct Settings {
     pub address_failures: u32,
     /// Accounts unused this long are disabled.
     pub inactive_days: i64,
+    /// Every account needs an authenticator code (TOTP) after its password; accounts
+    /// without one enrol at their next sign-in.
+    pub mfa_required: bool,
 }
 
 impl Default for Settings {
@@ -60,6 +64,7 @@ impl Default for Settings {
             lockout_window_minutes: 15,
             address_failures: 10,
             inactive_days: 90,
+            mfa_required: true,
         }
     }
 }

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use bytes::Bytes;
 use clap::Args;
-use handoff_app::{App, Settings, admin, demo};
+use handoff_app::{App, Settings, admin, auth, demo, totp};
 use handoff_domain::{Role, SystemClock};
 use handoff_storage::{DbConfig, Store};
 use http_body_util::{BodyExt, Full};
@@ -171,11 +171,11 @@ pub async fn run(args: BenchArgs) -> Result<()> {
             u.is_some()
         };
         if !exists {
-            admin::create_user(
+            let user = admin::create_user(
                 &app,
                 None,
                 admin::NewUser {
-                    username: name,
+                    username: name.clone(),
                     display_name: format!("Bench Officer {i}"),
                     password: password.into(),
                 },
@@ -183,6 +183,10 @@ pub async fn run(args: BenchArgs) -> Result<()> {
             )
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
+            // Officers sign in with a code as well, as in production.
+            auth::enrol_known_secret(&app, user.id, &demo::totp_secret(&name))
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
         }
     }
     store.close().await;
@@ -249,7 +253,35 @@ pub async fn run(args: BenchArgs) -> Result<()> {
             Some(form),
         )
         .await?;
-        let cookie = r.cookie.context("no session cookie")?;
+        let pending = r.cookie.context("no session cookie")?;
+        let page = send(
+            &client,
+            Method::GET,
+            &format!("{base}/sign-in/code"),
+            Some(&pending),
+            None,
+        )
+        .await?;
+        let csrf = csrf_of(&page.body).context("no csrf token on the code form")?;
+        let key = totp::base32_decode(&demo::totp_secret(&format!("bench-officer-{i}")))
+            .context("the bench secret")?;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)?
+            .as_secs() as i64;
+        let form = serde_urlencoded::to_string([
+            ("csrf", csrf),
+            ("code", totp::code(&key, totp::step_at(now), totp::DIGITS)),
+            ("next", "/".into()),
+        ])?;
+        let r = send(
+            &client,
+            Method::POST,
+            &format!("{base}/sign-in/code"),
+            Some(&pending),
+            Some(form),
+        )
+        .await?;
+        let cookie = r.cookie.context("no session cookie after the code")?;
         let page = send(
             &client,
             Method::GET,

@@ -108,6 +108,10 @@ struct ServeArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
+    /// Whether every account needs an authenticator code after its password ("required",
+    /// as CJIS asks) or only accounts that set one up ("optional").
+    #[arg(long, env = "HANDOFF_MFA", default_value = "required", value_parser = ["required", "optional"])]
+    mfa: String,
     #[command(flatten)]
     db: DbArgs,
 }
@@ -148,6 +152,14 @@ enum UserCommand {
     /// Unlock an account locked after failed sign-ins, or re-enable one disabled after
     /// 90 days unused.
     Unlock {
+        #[arg(long)]
+        username: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Clear a user's authenticator (a lost phone) and end their sessions: they set up a
+    /// new one at their next sign-in.
+    ResetMfa {
         #[arg(long)]
         username: String,
         #[command(flatten)]
@@ -215,11 +227,31 @@ async fn main() {
     }
 }
 
+async fn user_named(app: &App, username: &str) -> Result<handoff_storage::UserRow> {
+    let mut tx = app.store.read().await?;
+    let u = tx.user_by_name(&auth::normalize_username(username)).await?;
+    tx.rollback().await?;
+    u.with_context(|| format!("no user named {username:?}"))
+}
+
 async fn open(db: &DbArgs) -> Result<App> {
+    open_with(db, Settings::default()).await
+}
+
+async fn open_with(db: &DbArgs, settings: Settings) -> Result<App> {
     let store = db.open_store().await?;
-    App::new(store, Arc::new(SystemClock), Settings::default())
+    App::new(store, Arc::new(SystemClock), settings)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+impl ServeArgs {
+    fn settings(&self) -> Settings {
+        Settings {
+            mfa_required: self.mfa == "required",
+            ..Settings::default()
+        }
+    }
 }
 
 fn describe(c: &DbConfig) -> String {
@@ -239,7 +271,7 @@ fn describe(c: &DbConfig) -> String {
 async fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Serve(args) => {
-            let app = open(&args.db).await?;
+            let app = open_with(&args.db, args.settings()).await?;
             serve(app, args.listen, None).await
         }
         Command::Demo(args) => {
@@ -254,14 +286,21 @@ async fn run(cli: Cli) -> Result<()> {
             } else {
                 eprintln!("The demo program exists already; keeping its data.");
             }
-            let app = App::new(store, Arc::new(SystemClock), Settings::default())
+            let app = App::new(store, Arc::new(SystemClock), args.serve.settings())
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             let mut banner = String::from("\nDemo sign-in (every password is \"");
             banner.push_str(demo::PASSWORD);
-            banner.push_str("\"):\n");
+            banner.push_str(
+                "\"; then a code from an authenticator app holding the user's TOTP key below,\n\
+                 or from `oathtool --totp -b KEY`):\n",
+            );
             for (user, name, role, _) in demo::USERS {
-                banner.push_str(&format!("  {user:<13} {:<15} {name}\n", role.label()));
+                banner.push_str(&format!(
+                    "  {user:<13} {:<15} {name:<22} {}\n",
+                    role.label(),
+                    demo::totp_secret(user)
+                ));
             }
             serve(app, args.serve.listen, Some(banner)).await
         }
@@ -299,19 +338,23 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::User(UserCommand::Unlock { username, db }) => {
             let app = open(&db).await?;
-            let user = {
-                let mut tx = app.store.read().await?;
-                let u = tx
-                    .user_by_name(&auth::normalize_username(&username))
-                    .await?;
-                tx.rollback().await?;
-                u
-            };
-            let user = user.with_context(|| format!("no user named {username:?}"))?;
+            let user = user_named(&app, &username).await?;
             admin::unlock_user(&app, None, user.id)
                 .await
                 .map_err(|e| anyhow::anyhow!("{}", explain(e)))?;
             println!("Unlocked {}.", user.username);
+            Ok(())
+        }
+        Command::User(UserCommand::ResetMfa { username, db }) => {
+            let app = open(&db).await?;
+            let user = user_named(&app, &username).await?;
+            admin::reset_mfa(&app, None, user.id)
+                .await
+                .map_err(|e| anyhow::anyhow!("{}", explain(e)))?;
+            println!(
+                "Reset the authenticator of {}: they set up a new one at their next sign-in.",
+                user.username
+            );
             Ok(())
         }
         Command::Token(TokenCommand::Create {

@@ -7,7 +7,7 @@ use crate::{Inner, Result, Stmt, StoreError, Tx, q};
 
 const PROGRAM: &str = "id, name, time_zone, pathways, intake_deadline_days, supervisor_approves_overrides, created_at";
 const ORG: &str = "id, program_id, kind, name, address, phone, hours, what_to_bring, created_at";
-const USER: &str = "id, username, display_name, password_hash, disabled, created_at, last_sign_in_at, failed_count, failed_since, locked_at, unlocked_at";
+const USER: &str = "id, username, display_name, password_hash, disabled, created_at, last_sign_in_at, failed_count, failed_since, locked_at, unlocked_at, totp_secret, totp_enrolled_at, totp_last_step";
 const PARTICIPANT: &str = "id, program_id, first_name, last_name, dob, sex, race, ethnicity, phone, email, match_key, search_name, created_at, created_by";
 const ENCOUNTER: &str = "id, program_id, reference, pathway, agency_id, officer_id, participant_id, occurred_at, location, incident_number, age_at_encounter, sex, race, ethnicity, created_at";
 const REFERRAL: &str = "id, encounter_id, program_id, participant_id, from_org_id, to_org_id, mode, status, business_status, status_reason, assigned_to, requested_at, contact_deadline, arrived_at, first_contact_at, intake_at, engaged_at, exit_kind, exit_at, updated_at";
@@ -100,8 +100,8 @@ impl Tx {
     // ----- users, memberships, sessions, tokens ---------------------------------------
 
     pub async fn insert_user(&mut self, u: &UserRow) -> Result<()> {
-        q!(self, c => sqlx::query("INSERT INTO users (id, username, display_name, password_hash, disabled, created_at, last_sign_in_at, failed_count, failed_since, locked_at, unlocked_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)")
-            .bind(u.id).bind(&u.username).bind(&u.display_name).bind(&u.password_hash).bind(u.disabled).bind(u.created_at).bind(u.last_sign_in_at).bind(u.failed_count).bind(u.failed_since).bind(u.locked_at).bind(u.unlocked_at)
+        q!(self, c => sqlx::query("INSERT INTO users (id, username, display_name, password_hash, disabled, created_at, last_sign_in_at, failed_count, failed_since, locked_at, unlocked_at, totp_secret, totp_enrolled_at, totp_last_step) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)")
+            .bind(u.id).bind(&u.username).bind(&u.display_name).bind(&u.password_hash).bind(u.disabled).bind(u.created_at).bind(u.last_sign_in_at).bind(u.failed_count).bind(u.failed_since).bind(u.locked_at).bind(u.unlocked_at).bind(&u.totp_secret).bind(u.totp_enrolled_at).bind(u.totp_last_step)
             .execute(c).await.map(|_| ()))?;
         Ok(())
     }
@@ -171,6 +171,63 @@ impl Tx {
         one(n)
     }
 
+    /// Confirms a TOTP enrolment (or clears it with `None`), with the step just used.
+    pub async fn set_totp(
+        &mut self,
+        id: Uuid,
+        secret: Option<&str>,
+        at: Option<DateTime<Utc>>,
+        last_step: i64,
+    ) -> Result<()> {
+        let n = q!(self, c => sqlx::query("UPDATE users SET totp_secret = $2, totp_enrolled_at = $3, totp_last_step = $4 WHERE id = $1").bind(id).bind(secret).bind(at).bind(last_step).execute(c).await.map(|r| r.rows_affected()))?;
+        one(n)
+    }
+
+    /// Records the TOTP step just accepted, if it is later than the last one; false when
+    /// another request used this step first.
+    pub async fn use_totp_step(&mut self, id: Uuid, step: i64) -> Result<bool> {
+        let n = q!(self, c => sqlx::query("UPDATE users SET totp_last_step = $2 WHERE id = $1 AND totp_last_step < $2").bind(id).bind(step).execute(c).await.map(|r| r.rows_affected()))?;
+        Ok(n == 1)
+    }
+
+    /// Replaces a user's recovery codes.
+    pub async fn replace_recovery_codes(
+        &mut self,
+        user_id: Uuid,
+        codes: &[RecoveryCodeRow],
+    ) -> Result<()> {
+        q!(self, c => sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1").bind(user_id).execute(c).await.map(|_| ()))?;
+        for r in codes {
+            q!(self, c => sqlx::query("INSERT INTO recovery_codes (id, user_id, code_hash, created_at, used_at) VALUES ($1,$2,$3,$4,$5)")
+                .bind(r.id).bind(r.user_id).bind(&r.code_hash).bind(r.created_at).bind(r.used_at)
+                .execute(c).await.map(|_| ()))?;
+        }
+        Ok(())
+    }
+
+    /// Marks an unused recovery code used; false if there is none with this hash.
+    pub async fn use_recovery_code(
+        &mut self,
+        user_id: Uuid,
+        code_hash: &str,
+        at: DateTime<Utc>,
+    ) -> Result<bool> {
+        let n = q!(self, c => sqlx::query("UPDATE recovery_codes SET used_at = $3 WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL").bind(user_id).bind(code_hash).bind(at).execute(c).await.map(|r| r.rows_affected()))?;
+        Ok(n > 0)
+    }
+
+    /// Unused recovery codes a user has left.
+    pub async fn recovery_codes_left(&mut self, user_id: Uuid) -> Result<i64> {
+        let n: i64 = q!(self, c => sqlx::query_scalar("SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL").bind(user_id).fetch_one(c).await)?;
+        Ok(n)
+    }
+
+    /// Ends every session of a user (after a factor is reset).
+    pub async fn delete_sessions_of(&mut self, user_id: Uuid) -> Result<()> {
+        q!(self, c => sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(c).await.map(|_| ()))?;
+        Ok(())
+    }
+
     pub async fn set_password(&mut self, id: Uuid, hash: &str) -> Result<()> {
         let n = q!(self, c => sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1").bind(id).bind(hash).execute(c).await.map(|r| r.rows_affected()))?;
         one(n)
@@ -211,21 +268,21 @@ impl Tx {
     }
 
     pub async fn insert_session(&mut self, s: &SessionRow) -> Result<()> {
-        q!(self, c => sqlx::query("INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen_at) VALUES ($1,$2,$3,$4,$5)")
-            .bind(&s.id_hash).bind(s.user_id).bind(&s.csrf_token).bind(s.created_at).bind(s.last_seen_at)
+        q!(self, c => sqlx::query("INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen_at, stage, pending_secret) VALUES ($1,$2,$3,$4,$5,$6,$7)")
+            .bind(&s.id_hash).bind(s.user_id).bind(&s.csrf_token).bind(s.created_at).bind(s.last_seen_at).bind(&s.stage).bind(&s.pending_secret)
             .execute(c).await.map(|_| ()))?;
         Ok(())
     }
 
     pub async fn session(&mut self, id_hash: &str) -> Result<Option<SessionRow>> {
         Ok(
-            q!(self, c => sqlx::query_as::<_, SessionRow>("SELECT id_hash, user_id, csrf_token, created_at, last_seen_at FROM sessions WHERE id_hash = $1").bind(id_hash).fetch_optional(c).await)?,
+            q!(self, c => sqlx::query_as::<_, SessionRow>("SELECT id_hash, user_id, csrf_token, created_at, last_seen_at, stage, pending_secret FROM sessions WHERE id_hash = $1").bind(id_hash).fetch_optional(c).await)?,
         )
     }
 
     pub async fn session_user(&mut self, id_hash: &str) -> Result<Option<SessionUserRow>> {
         Ok(
-            q!(self, c => sqlx::query_as::<_, SessionUserRow>("SELECT s.id_hash, s.user_id, s.csrf_token, s.created_at, s.last_seen_at, u.username, u.display_name, u.disabled FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1").bind(id_hash).fetch_optional(c).await)?,
+            q!(self, c => sqlx::query_as::<_, SessionUserRow>("SELECT s.id_hash, s.user_id, s.csrf_token, s.created_at, s.last_seen_at, u.username, u.display_name, u.disabled, s.stage FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1").bind(id_hash).fetch_optional(c).await)?,
         )
     }
 

@@ -54,6 +54,11 @@ pub struct UserRow {
     pub locked_at: Option<DateTime<Utc>>,
     /// When an administrator last unlocked or re-enabled the account.
     pub unlocked_at: Option<DateTime<Utc>>,
+    /// The TOTP secret (base32), once enrolment is confirmed.
+    pub totp_secret: Option<String>,
+    pub totp_enrolled_at: Option<DateTime<Utc>>,
+    /// The last TOTP time step accepted: a code is accepted once.
+    pub totp_last_step: i64,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -86,6 +91,21 @@ pub struct SessionRow {
     pub csrf_token: String,
     pub created_at: DateTime<Utc>,
     pub last_seen_at: DateTime<Utc>,
+    /// `full` once every factor is checked; `code` or `enrol` while the second factor is
+    /// awaited (see migration 0004).
+    pub stage: String,
+    /// The secret being enrolled (stage `enrol`).
+    pub pending_secret: Option<String>,
+}
+
+/// A one-time recovery code (its hash).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RecoveryCodeRow {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub code_hash: String,
+    pub created_at: DateTime<Utc>,
+    pub used_at: Option<DateTime<Utc>>,
 }
 
 /// A session with its user, read in one query.
@@ -99,6 +119,7 @@ pub struct SessionUserRow {
     pub username: String,
     pub display_name: String,
     pub disabled: bool,
+    pub stage: String,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]

@@ -101,10 +101,10 @@ impl FromRequestParts<AppState> for Session {
     }
 }
 
-fn url_escape(s: &str) -> String {
+pub fn url_escape(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'/' => {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'/' | b'~' => {
                 (b as char).to_string()
             }
             _ => format!("%{b:02X}"),
@@ -162,13 +162,18 @@ impl FromRequestParts<AppState> for ApiUser {
 
 /// Checks the form's CSRF token against the session's.
 pub fn check_csrf(session: &Session, submitted: &str) -> Result<(), AppError> {
-    if !submitted.is_empty() && constant_time_eq(submitted.as_bytes(), session.csrf.as_bytes()) {
+    if same_secret(submitted, &session.csrf) {
         Ok(())
     } else {
         Err(AppError::Conflict(
             "This form has expired. Reload the page and submit it again.".into(),
         ))
     }
+}
+
+/// A submitted secret (a CSRF token) equals the expected one, compared in constant time.
+pub fn same_secret(submitted: &str, expected: &str) -> bool {
+    !submitted.is_empty() && constant_time_eq(submitted.as_bytes(), expected.as_bytes())
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

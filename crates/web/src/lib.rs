@@ -9,6 +9,7 @@ mod assets;
 mod auth;
 mod error;
 mod forms;
+mod mfa;
 mod middleware;
 mod pages;
 pub mod routes;

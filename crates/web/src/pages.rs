@@ -77,6 +77,19 @@ pub fn nav_for(ctx: &Ctx) -> Vec<(&'static str, &'static str)> {
 }
 
 fn notice_text(code: &str) -> Option<String> {
+    if let Some(left) = code
+        .strip_prefix("recovery_used_")
+        .and_then(|n| n.parse::<u32>().ok())
+    {
+        return Some(format!(
+            "You signed in with a recovery code; it will not work again. {left} left.{}",
+            if left <= 3 {
+                " Ask your administrator to reset your authenticator to get new ones."
+            } else {
+                ""
+            }
+        ));
+    }
     Some(
         match code {
             "encounter" => "Encounter recorded.",
@@ -91,6 +104,11 @@ fn notice_text(code: &str) -> Option<String> {
             "unlocked" => "Account unlocked.",
             "shift" => "Roster updated.",
             "signed_out" => "You are signed out.",
+            "sign_in_expired" => "Your sign-in expired before it was finished. Sign in again.",
+            "account_locked" => {
+                "Too many wrong codes: the account is locked until an administrator unlocks it."
+            }
+            "mfa_reset" => "Authenticator reset: the user sets up a new one at their next sign-in.",
             _ => return None,
         }
         .to_string(),
@@ -108,7 +126,7 @@ impl Layout {
             notice: notice.and_then(|n| notice_text(n)),
         }
     }
-    fn anonymous(title: &str) -> Layout {
+    pub(crate) fn anonymous(title: &str) -> Layout {
         Layout {
             title: title.into(),
             user: None,
@@ -120,7 +138,7 @@ impl Layout {
     }
 }
 
-fn render<T: Template>(status: StatusCode, t: &T) -> Response {
+pub(crate) fn render<T: Template>(status: StatusCode, t: &T) -> Response {
     match t.render() {
         Ok(html) => (status, Html(html)).into_response(),
         Err(e) => {
@@ -130,7 +148,7 @@ fn render<T: Template>(status: StatusCode, t: &T) -> Response {
     }
 }
 
-fn see_other(to: &str) -> Response {
+pub(crate) fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
 }
 
@@ -223,7 +241,7 @@ struct SignInPage {
     next: String,
 }
 
-fn safe_next(next: &str) -> String {
+pub(crate) fn safe_next(next: &str) -> String {
     if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
         next.to_string()
     } else {
@@ -260,14 +278,16 @@ pub async fn sign_in(
     let (ip, ua) = client(&parts);
     match app_auth::sign_in(&st.app, &username, &password, &ip, &ua).await {
         Ok(session) => {
-            let max_age = st.app.settings.session_max_hours * 3600;
-            let mut r = see_other(&next);
-            if let Ok(v) =
-                HeaderValue::from_str(&session_cookie(st.secure_cookies, &session.token, max_age))
-            {
-                r.headers_mut().insert(header::SET_COOKIE, v);
-            }
-            r
+            let to = match session.stage {
+                app_auth::Stage::Full => next,
+                app_auth::Stage::Code => {
+                    format!("/sign-in/code?next={}", crate::auth::url_escape(&next))
+                }
+                app_auth::Stage::Enrol => {
+                    format!("/sign-in/enrol?next={}", crate::auth::url_escape(&next))
+                }
+            };
+            crate::mfa::with_session(&st, see_other(&to), &session)
         }
         Err(AppError::Invalid(e)) => render(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -300,9 +320,13 @@ pub async fn sign_out(State(st): State<AppState>, s: Session, body: Bytes) -> Re
     r
 }
 
-pub async fn home(s: Session) -> Response {
+pub async fn home(s: Session, Query(q): Query<HashMap<String, String>>) -> Response {
     match nav_for(&s.ctx).first() {
-        Some((href, _)) => see_other(href),
+        // A notice for the start page (after sign-in) follows the redirect.
+        Some((href, _)) => match q.get("notice").filter(|n| notice_text(n).is_some()) {
+            Some(n) => see_other(&format!("{href}?notice={n}")),
+            None => see_other(href),
+        },
         None => error_for(
             &s,
             &AppError::Rule(
@@ -464,15 +488,23 @@ fn pairs<T: Copy>(
     all.iter().map(|x| (code(*x), label(*x))).collect()
 }
 
+/// The participant search on the encounter form: the name typed, the birth date, and
+/// whether to run it.
+struct Search {
+    q: String,
+    dob: String,
+    searched: bool,
+}
+
 async fn new_encounter_page(
     st: &AppState,
     s: &Session,
     input: EncounterInput,
     errors: FieldErrors,
-    q: String,
-    dob: String,
-    searched: bool,
+    search: Search,
+    notice: Option<&String>,
 ) -> Response {
+    let Search { q, dob, searched } = search;
     let form = match cases::encounter_form(&st.app, &s.ctx).await {
         Ok(f) => f,
         Err(e) => return error_for(s, &e),
@@ -517,7 +549,7 @@ async fn new_encounter_page(
     render(
         status,
         &NewEncounterPage {
-            layout: Layout::new("New encounter", s, None),
+            layout: Layout::new("New encounter", s, notice),
             form,
             input,
             errors,
@@ -547,7 +579,12 @@ pub async fn encounter_new(
         input.participant_id = p.clone();
     }
     let searched = !query.trim().is_empty();
-    new_encounter_page(&st, &s, input, FieldErrors::new(), query, dob, searched).await
+    let search = Search {
+        q: query,
+        dob,
+        searched,
+    };
+    new_encounter_page(&st, &s, input, FieldErrors::new(), search, q.get("notice")).await
 }
 
 /// Reads the encounter form into the same input the API uses.
@@ -593,14 +630,20 @@ pub async fn encounter_create(State(st): State<AppState>, s: Session, body: Byte
     let q = f.get("q");
     let dob = f.get("search_dob");
     if let Err(e) = f.finish() {
-        return new_encounter_page(&st, &s, input, e, q, dob, false).await;
+        let search = Search {
+            q,
+            dob,
+            searched: false,
+        };
+        return new_encounter_page(&st, &s, input, e, search, None).await;
     }
     let key = (!key.is_empty()).then_some(key);
     match cases::create_encounter(&st.app, &s.ctx, &input, key.as_deref()).await {
         Ok(c) => see_other(&format!("/encounters/{}?notice=encounter", c.id)),
         Err(AppError::Invalid(e)) => {
             let searched = !q.is_empty();
-            new_encounter_page(&st, &s, input, e, q, dob, searched).await
+            let search = Search { q, dob, searched };
+            new_encounter_page(&st, &s, input, e, search, None).await
         }
         Err(e) => error_for(&s, &e),
     }
@@ -1313,7 +1356,7 @@ pub async fn dashboard_page(
     render(
         StatusCode::OK,
         &DashboardPage {
-            layout: Layout::new("Program dashboard", &s, None),
+            layout: Layout::new("Program dashboard", &s, q.get("notice")),
             v,
             d,
         },
@@ -1706,23 +1749,42 @@ pub async fn roster_add(State(st): State<AppState>, s: Session, body: Bytes) -> 
     }
 }
 
+/// A button on the admin page: a form with only its CSRF token, one action, a notice.
+async fn admin_button<F>(s: &Session, body: &Bytes, action: F, notice: &str) -> Response
+where
+    F: std::future::Future<Output = Result<(), AppError>>,
+{
+    let f = match form(s, body) {
+        Ok(f) => f,
+        Err(e) => return error_for(s, &e),
+    };
+    if let Err(e) = f.finish() {
+        return error_for(s, &AppError::Invalid(e));
+    }
+    match action.await {
+        Ok(()) => see_other(&format!("/admin?notice={notice}")),
+        Err(e) => error_for(s, &e),
+    }
+}
+
 pub async fn admin_unlock_user(
     State(st): State<AppState>,
     s: Session,
     Path(id): Path<Uuid>,
     body: Bytes,
 ) -> Response {
-    let f = match form(&s, &body) {
-        Ok(f) => f,
-        Err(e) => return error_for(&s, &e),
-    };
-    if let Err(e) = f.finish() {
-        return error_for(&s, &AppError::Invalid(e));
-    }
-    match admin::unlock_user(&st.app, Some(&s.ctx), id).await {
-        Ok(()) => see_other("/admin?notice=unlocked"),
-        Err(e) => error_for(&s, &e),
-    }
+    let action = admin::unlock_user(&st.app, Some(&s.ctx), id);
+    admin_button(&s, &body, action, "unlocked").await
+}
+
+pub async fn admin_reset_mfa(
+    State(st): State<AppState>,
+    s: Session,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> Response {
+    let action = admin::reset_mfa(&st.app, Some(&s.ctx), id);
+    admin_button(&s, &body, action, "mfa_reset").await
 }
 
 pub async fn roster_remove(

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, post};
 use serde_json::{Value, json};
 
-use crate::{AppState, api, assets, middleware, pages};
+use crate::{AppState, api, assets, mfa, middleware, pages};
 
 /// One route: method, path, and whether it is part of the JSON API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,6 +80,28 @@ fn registry() -> Registry {
     )
     .get("/sign-in", "Sign-in page", get(pages::sign_in_form))
     .post("/sign-in", "Sign in", None, post(pages::sign_in))
+    .get(
+        "/sign-in/code",
+        "Second sign-in step: the authenticator or recovery code",
+        get(mfa::code_form),
+    )
+    .post(
+        "/sign-in/code",
+        "Check the authenticator or recovery code",
+        None,
+        post(mfa::submit),
+    )
+    .get(
+        "/sign-in/enrol",
+        "Second sign-in step: set up an authenticator (QR code)",
+        get(mfa::enrol_form),
+    )
+    .post(
+        "/sign-in/enrol",
+        "Confirm the new authenticator with its first code",
+        None,
+        post(mfa::submit),
+    )
     // People.
     .get("/", "Start page for the user's role", get(pages::home))
     .post("/sign-out", "Sign out", None, post(pages::sign_out))
@@ -179,6 +201,12 @@ fn registry() -> Registry {
         "Give a user a role",
         None,
         post(pages::admin_add_membership),
+    )
+    .post(
+        "/admin/users/{id}/reset-mfa",
+        "Reset a user's authenticator (they set up a new one at their next sign-in)",
+        None,
+        post(pages::admin_reset_mfa),
     )
     .post(
         "/admin/users/{id}/unlock",

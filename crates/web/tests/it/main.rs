@@ -6,6 +6,7 @@
 mod audit;
 mod bad_input;
 mod flows;
+mod mfa;
 mod policy;
 mod signin;
 mod storage;

@@ -2,7 +2,7 @@
 //! per-address throttling that locks nobody out, disabling after 90 days unused, and the
 //! banned-password list. Time is the controlled clock.
 use chrono::Duration;
-use handoff_app::{AppError, admin, auth};
+use handoff_app::{AppError, admin, auth, totp};
 use hyper::StatusCode;
 
 use crate::support::*;
@@ -228,6 +228,16 @@ async fn every_demo_user_can_sign_in_after_seeding() {
     .unwrap();
     for (user, ..) in handoff_app::demo::USERS {
         let r = auth::sign_in(&app, user, handoff_app::demo::PASSWORD, "127.0.0.1", "t").await;
-        assert!(r.is_ok(), "{user}: {:?}", r.err());
+        let pending = r.unwrap_or_else(|e| panic!("{user}: {e}"));
+        // The demo publishes each user's TOTP secret: a code computed from it works.
+        assert_eq!(pending.stage, auth::Stage::Code, "{user}");
+        let key = totp::base32_decode(&handoff_app::demo::totp_secret(user)).unwrap();
+        let code = totp::code(
+            &key,
+            totp::step_at(chrono::Utc::now().timestamp()),
+            totp::DIGITS,
+        );
+        let done = auth::second_factor(&app, &pending.token, &code, "127.0.0.1", "t").await;
+        assert!(done.is_ok(), "{user}: {:?}", done.err());
     }
 }

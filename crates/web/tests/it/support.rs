@@ -167,6 +167,9 @@ pub async fn world(backend: Backend) -> World {
         )
         .await
         .unwrap();
+        auth::enrol_known_secret(&app, u.id, &totp_secret(name))
+            .await
+            .unwrap();
         users.insert(*name, u.id);
     }
     // cm1 is on call at the first provider for the whole test period; cm2 at the second.
@@ -283,38 +286,113 @@ pub fn csrf_in(html: &str) -> Option<String> {
     Some(html[i..i + html[i..].find('"')?].to_string())
 }
 
+/// A test user's TOTP secret (as the demo's: derived from the name).
+pub fn totp_secret(user: &str) -> String {
+    handoff_app::demo::totp_secret(user)
+}
+
+/// The cookie a response sets (name=value).
+pub fn set_cookie(r: &Resp) -> String {
+    r.headers
+        .get("set-cookie")
+        .unwrap_or_else(|| panic!("no cookie set: {} {}", r.status, r.body))
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
 impl World {
-    pub async fn sign_in(&self, user: &'static str) -> Agent {
+    /// Posts a user name and password; returns the response (a pending session's cookie
+    /// and a redirect to the code page, when the password is right).
+    pub async fn post_password(&self, user: &str, password: &str) -> Resp {
         let form = serde_urlencoded::to_string([
             ("username", user),
-            ("password", PASSWORD),
+            ("password", password),
             ("next", "/"),
         ])
         .unwrap();
-        let r = request(
+        request(
             &self.client,
             Method::POST,
             &format!("{}/sign-in", self.base),
             &[],
             Some(("application/x-www-form-urlencoded", form.into_bytes())),
         )
-        .await;
+        .await
+    }
+
+    /// Posts a code for a pending session (the form's CSRF token read from `page`).
+    pub async fn post_code(&self, cookie: &str, page: &str, code: &str) -> Resp {
+        let csrf = {
+            let r = request(
+                &self.client,
+                Method::GET,
+                &format!("{}{page}", self.base),
+                &[("cookie", cookie)],
+                None,
+            )
+            .await;
+            csrf_in(&r.body).unwrap_or_else(|| panic!("no csrf on {page}: {} {}", r.status, r.body))
+        };
+        let form =
+            serde_urlencoded::to_string([("csrf", csrf.as_str()), ("code", code), ("next", "/")])
+                .unwrap();
+        request(
+            &self.client,
+            Method::POST,
+            &format!("{}{page}", self.base),
+            &[("cookie", cookie)],
+            Some(("application/x-www-form-urlencoded", form.into_bytes())),
+        )
+        .await
+    }
+
+    /// A code for `user` that the server has not accepted yet: the current step or the
+    /// next (one step of drift is allowed); when both were used, the clock moves on.
+    pub async fn fresh_code(&self, user: &str) -> String {
+        let secret = handoff_app::totp::base32_decode(&totp_secret(user)).unwrap();
+        let last = {
+            let mut tx = self.store.read().await.unwrap();
+            let u = tx.user_by_name(user).await.unwrap().unwrap();
+            tx.rollback().await.unwrap();
+            u.totp_last_step
+        };
+        loop {
+            let now = handoff_app::totp::step_at(self.app.now().timestamp());
+            if let Some(step) = (now..=now + 1).find(|s| *s > last) {
+                return handoff_app::totp::code(&secret, step, handoff_app::totp::DIGITS);
+            }
+            self.clock
+                .advance(Duration::seconds(handoff_app::totp::PERIOD));
+        }
+    }
+
+    pub async fn sign_in(&self, user: &'static str) -> Agent {
+        let r = self.post_password(user, PASSWORD).await;
         assert_eq!(
             r.status,
             StatusCode::SEE_OTHER,
             "sign-in of {user}: {}",
             r.body
         );
-        let cookie = r
-            .headers
-            .get("set-cookie")
-            .unwrap()
-            .to_str()
-            .unwrap()
-            .split(';')
-            .next()
-            .unwrap()
-            .to_string();
+        assert!(
+            r.location().starts_with("/sign-in/code"),
+            "{}",
+            r.location()
+        );
+        let pending = set_cookie(&r);
+        let code = self.fresh_code(user).await;
+        let r = self.post_code(&pending, "/sign-in/code", &code).await;
+        assert_eq!(
+            r.status,
+            StatusCode::SEE_OTHER,
+            "code of {user}: {}",
+            r.body
+        );
+        let cookie = set_cookie(&r);
         let mut agent = Agent {
             cookie,
             csrf: String::new(),

@@ -145,7 +145,11 @@ async fn sign_in_failures_are_audited_and_say_the_same_for_unknown_users() {
             cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
             "{cookie}"
         );
-        assert_eq!(r.location(), "/", "no open redirect");
+        assert_eq!(
+            r.location(),
+            "/sign-in/code?next=/",
+            "no open redirect: the code step carries a safe next page"
+        );
     }
 }
 

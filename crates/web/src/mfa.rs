@@ -1,0 +1,266 @@
+//! The second sign-in step: an authenticator code (TOTP) or a recovery code, and the
+//! enrolment of a new authenticator by QR code. Between the password and the code the
+//! browser holds a pending session, which opens no page but these.
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{FromRequestParts, Query, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::Response;
+use handoff_app::auth::{self as app_auth, NewSession, Pending, Stage};
+use handoff_app::{AppError, totp};
+use qrcodegen::{QrCode, QrCodeEcc};
+
+use crate::AppState;
+use crate::auth::{client, cookie_name, read_cookie, session_cookie, url_escape};
+use crate::forms::Fields;
+use crate::pages::{Layout, error_page, render, safe_next, see_other};
+
+/// Sets the session cookie on a response (a full session lasts up to the sign-in limit,
+/// a pending one the few minutes it has to be completed).
+pub fn with_session(st: &AppState, mut r: Response, session: &NewSession) -> Response {
+    let max_age = match session.stage {
+        Stage::Full => st.app.settings.session_max_hours * 3600,
+        _ => app_auth::PENDING_MINUTES * 60,
+    };
+    if let Ok(v) =
+        HeaderValue::from_str(&session_cookie(st.secure_cookies, &session.token, max_age))
+    {
+        r.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    r
+}
+
+/// A browser between its password and its code. Without one: back to the sign-in page.
+pub struct PendingSignIn {
+    pub pending: Pending,
+    pub token: String,
+}
+
+impl FromRequestParts<AppState> for PendingSignIn {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let expired = || see_other("/sign-in?notice=sign_in_expired");
+        let Some(token) = read_cookie(parts, cookie_name(state.secure_cookies)) else {
+            return Err(expired());
+        };
+        match app_auth::resolve_pending(&state.app, &token).await {
+            Ok(Some(pending)) => Ok(PendingSignIn { pending, token }),
+            Ok(None) => Err(expired()),
+            Err(e) => Err(error_page(&e)),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "sign_in_code.html")]
+struct CodePage {
+    layout: Layout,
+    csrf: String,
+    next: String,
+    code: String,
+    error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "sign_in_enrol.html")]
+struct EnrolPage {
+    layout: Layout,
+    csrf: String,
+    next: String,
+    code: String,
+    error: Option<String>,
+    qr_svg: String,
+    secret_grouped: String,
+    uri: String,
+}
+
+#[derive(Template)]
+#[template(path = "recovery_codes.html")]
+struct RecoveryPage {
+    layout: Layout,
+    codes: Vec<String>,
+    next: String,
+}
+
+fn next_of(q: &HashMap<String, String>) -> String {
+    safe_next(q.get("next").map(String::as_str).unwrap_or("/"))
+}
+
+fn code_page(p: &PendingSignIn, next: String, code: String, error: Option<String>) -> CodePage {
+    CodePage {
+        layout: Layout::anonymous("Enter your code"),
+        csrf: p.pending.csrf.clone(),
+        next,
+        code,
+        error,
+    }
+}
+
+fn enrol_page(
+    p: &PendingSignIn,
+    next: String,
+    code: String,
+    error: Option<String>,
+) -> Result<EnrolPage, AppError> {
+    let secret = p
+        .pending
+        .secret
+        .clone()
+        .ok_or_else(|| AppError::Internal("an enrolment without a secret".into()))?;
+    let uri = totp::otpauth_uri("Handoff", &p.pending.username, &secret);
+    Ok(EnrolPage {
+        layout: Layout::anonymous("Set up your authenticator"),
+        csrf: p.pending.csrf.clone(),
+        next,
+        code,
+        error,
+        qr_svg: qr_svg(&uri)?,
+        secret_grouped: totp::grouped(&secret),
+        uri,
+    })
+}
+
+pub async fn code_form(p: PendingSignIn, Query(q): Query<HashMap<String, String>>) -> Response {
+    let next = next_of(&q);
+    if p.pending.stage == Stage::Enrol {
+        return see_other(&format!("/sign-in/enrol?next={}", url_escape(&next)));
+    }
+    render(StatusCode::OK, &code_page(&p, next, String::new(), None))
+}
+
+pub async fn enrol_form(p: PendingSignIn, Query(q): Query<HashMap<String, String>>) -> Response {
+    let next = next_of(&q);
+    if p.pending.stage == Stage::Code {
+        return see_other(&format!("/sign-in/code?next={}", url_escape(&next)));
+    }
+    match enrol_page(&p, next, String::new(), None) {
+        Ok(page) => render(StatusCode::OK, &page),
+        Err(e) => error_page(&e),
+    }
+}
+
+/// Both forms post here: the pending session's stage says which check applies.
+pub async fn submit(
+    State(st): State<AppState>,
+    p: PendingSignIn,
+    parts: Parts,
+    body: Bytes,
+) -> Response {
+    let mut f = match Fields::parse(&body) {
+        Ok(f) => f,
+        Err(e) => return error_page(&AppError::Invalid(e)),
+    };
+    let next = safe_next(&f.get("next"));
+    let code = f.get("code");
+    let csrf = f.get("csrf");
+    if let Err(e) = f.finish() {
+        return error_page(&AppError::Invalid(e));
+    }
+    if !crate::auth::same_secret(&csrf, &p.pending.csrf) {
+        return error_page(&AppError::Conflict(
+            "This form has expired. Reload the page and submit it again.".into(),
+        ));
+    }
+    let (ip, ua) = client(&parts);
+    match app_auth::second_factor(&st.app, &p.token, &code, &ip, &ua).await {
+        Ok(done) if !done.recovery_codes.is_empty() => with_session(
+            &st,
+            render(
+                StatusCode::OK,
+                &RecoveryPage {
+                    layout: Layout::anonymous("Your recovery codes"),
+                    codes: done.recovery_codes,
+                    next,
+                },
+            ),
+            &done.session,
+        ),
+        Ok(done) => {
+            let to = match done.recovery_left {
+                Some(left) => format!(
+                    "{}{}notice=recovery_used_{}",
+                    next,
+                    if next.contains('?') { '&' } else { '?' },
+                    left.min(99)
+                ),
+                None => next,
+            };
+            with_session(&st, see_other(&to), &done.session)
+        }
+        Err(AppError::Invalid(e)) => {
+            let error = e.0.first().map(|x| x.message.clone());
+            let page = match p.pending.stage {
+                Stage::Enrol => match enrol_page(&p, next, code, error) {
+                    Ok(page) => return render(StatusCode::UNPROCESSABLE_ENTITY, &page),
+                    Err(e) => return error_page(&e),
+                },
+                _ => code_page(&p, next, code, error),
+            };
+            render(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        Err(AppError::Conflict(m)) => {
+            // Expired or locked: the pending session is of no more use.
+            let mut r = see_other(&format!(
+                "/sign-in?notice={}",
+                if m.contains("locked") {
+                    "account_locked"
+                } else {
+                    "sign_in_expired"
+                }
+            ));
+            if let Ok(v) = HeaderValue::from_str(&session_cookie(st.secure_cookies, "", 0)) {
+                r.headers_mut().insert(header::SET_COOKIE, v);
+            }
+            r
+        }
+        Err(e) => error_page(&e),
+    }
+}
+
+/// The QR code of `text` as an SVG (dark modules as one path, a four-module quiet zone).
+pub fn qr_svg(text: &str) -> Result<String, AppError> {
+    let qr = QrCode::encode_text(text, QrCodeEcc::Medium)
+        .map_err(|e| AppError::Internal(format!("QR code: {e}")))?;
+    let size = qr.size();
+    let border = 4;
+    let mut path = String::new();
+    for y in 0..size {
+        for x in 0..size {
+            if qr.get_module(x, y) {
+                path.push_str(&format!("M{},{}h1v1h-1z", x + border, y + border));
+            }
+        }
+    }
+    let dim = size + 2 * border;
+    Ok(format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {dim} {dim}\" width=\"220\" height=\"220\" shape-rendering=\"crispEdges\" role=\"img\" aria-label=\"QR code for your authenticator app\"><rect width=\"{dim}\" height=\"{dim}\" fill=\"#fff\"/><path d=\"{path}\" fill=\"#000\"/></svg>"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_qr_code_is_an_svg_with_a_quiet_zone() {
+        let svg = qr_svg("otpauth://totp/Handoff:officer?secret=ABCD").unwrap();
+        assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+        // Version 3 (29 modules) or larger, plus 8 of border.
+        let dim: i32 = svg
+            .split("viewBox=\"0 0 ")
+            .nth(1)
+            .and_then(|r| r.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap();
+        assert!(dim >= 29 + 8, "{dim}");
+        // The finder pattern's top-left module is dark, at (4,4).
+        assert!(svg.contains("M4,4h1v1h-1z"));
+    }
+}
