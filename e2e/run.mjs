@@ -188,8 +188,8 @@ try {
     await admin.getByLabel('User name', { exact: true }).fill(name);
     await admin.getByLabel('Full name').fill('Officer New Person');
     await admin.getByLabel('Initial password').fill('a-long-first-password');
-    await admin.getByLabel('Organization', { exact: true }).selectOption({ label: 'Demo County Police Department (Law enforcement)' });
-    await admin.getByLabel('Role', { exact: true }).selectOption('officer');
+    await admin.locator('#org').selectOption({ label: 'Demo County Police Department (Law enforcement agency)' });
+    await admin.locator('#role').selectOption('officer');
     await admin.getByRole('button', { name: 'Create the user' }).click();
     await admin.getByText('User created.').waitFor();
     await adminContext.close();
