@@ -112,6 +112,16 @@ struct ServeArgs {
     /// as CJIS asks) or only accounts that set one up ("optional").
     #[arg(long, env = "HANDOFF_MFA", default_value = "required", value_parser = ["required", "optional"])]
     mfa: String,
+    /// Serve HTTPS with this certificate chain (PEM, leaf first); needs --tls-key.
+    #[arg(long, env = "HANDOFF_TLS_CERT", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The certificate's private key (PEM).
+    #[arg(long, env = "HANDOFF_TLS_KEY", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// A proxy in front serves HTTPS: cookies get Secure and the __Host- prefix, and
+    /// responses carry Strict-Transport-Security (implied by --tls-cert).
+    #[arg(long, env = "HANDOFF_BEHIND_HTTPS_PROXY")]
+    behind_https_proxy: bool,
     #[command(flatten)]
     db: DbArgs,
 }
@@ -272,7 +282,7 @@ async fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Serve(args) => {
             let app = open_with(&args.db, args.settings()).await?;
-            serve(app, args.listen, None).await
+            serve(app, &args, None).await
         }
         Command::Demo(args) => {
             let config = args.serve.db.config()?;
@@ -302,7 +312,7 @@ async fn run(cli: Cli) -> Result<()> {
                     demo::totp_secret(user)
                 ));
             }
-            serve(app, args.serve.listen, Some(banner)).await
+            serve(app, &args.serve, Some(banner)).await
         }
         Command::User(UserCommand::Add {
             username,
@@ -445,7 +455,14 @@ async fn find_org(app: &App, program: Option<&str>, org: &str) -> Result<(uuid::
     Ok((p.id, o.id))
 }
 
-pub async fn serve(app: App, listen: SocketAddr, banner: Option<String>) -> Result<()> {
+async fn serve(app: App, args: &ServeArgs, banner: Option<String>) -> Result<()> {
+    let listen = args.listen;
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => {
+            Some(handoff_web::tls::load_config(cert, key).map_err(|e| anyhow::anyhow!(e))?)
+        }
+        _ => None,
+    };
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("listening on {listen}"))?;
@@ -456,16 +473,20 @@ pub async fn serve(app: App, listen: SocketAddr, banner: Option<String>) -> Resu
     let worker = tokio::spawn(worker::run_forever(worker_app, worker_id, stop_rx));
     let state = handoff_web::AppState {
         app: app.clone(),
-        secure_cookies: false,
+        secure_cookies: tls.is_some() || args.behind_https_proxy,
     };
-    println!("Handoff is listening on http://{addr}");
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    println!("Handoff is listening on {scheme}://{addr}");
     if let Some(b) = banner {
         println!("{b}");
     }
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };
-    handoff_web::serve(state, listener, shutdown).await?;
+    match tls {
+        Some(config) => handoff_web::tls::serve(state, listener, config, shutdown).await?,
+        None => handoff_web::serve(state, listener, shutdown).await?,
+    }
     let _ = stop_tx.send(true);
     let _ = worker.await;
     app.store.close().await;

@@ -13,6 +13,7 @@ mod mfa;
 mod middleware;
 mod pages;
 pub mod routes;
+pub mod tls;
 mod views;
 
 use std::net::SocketAddr;
@@ -25,7 +26,8 @@ pub use routes::router;
 #[derive(Clone)]
 pub struct AppState {
     pub app: App,
-    /// Cookies get `Secure` and the `__Host-` prefix when served over TLS.
+    /// Served over HTTPS (TLS here, or at a proxy in front): cookies get `Secure` and the
+    /// `__Host-` prefix, and responses carry Strict-Transport-Security.
     pub secure_cookies: bool,
 }
 

@@ -328,7 +328,10 @@ pub fn router(state: AppState) -> Router {
         // Pages are small but phones are on weak signal: gzip what is worth it.
         .layer(tower_http::compression::CompressionLayer::new().gzip(true))
         .layer(axum::middleware::from_fn(middleware::same_origin))
-        .layer(axum::middleware::from_fn(middleware::security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::security_headers,
+        ))
         .with_state(state)
 }
 

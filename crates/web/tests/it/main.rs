@@ -11,5 +11,6 @@ mod policy;
 mod signin;
 mod storage;
 mod support;
+mod tls;
 mod web;
 mod worker;
