@@ -52,7 +52,7 @@ pub async fn case_facts(
         None
     };
     let consent_recipient_org_ids = if needed.consents {
-        valid_recipients(&tx.consents_for_encounter(e.id).await?, now)
+        crate::consents::status_recipients(tx, e, now).await?
     } else {
         Vec::new()
     };
@@ -66,24 +66,13 @@ pub async fn case_facts(
     })
 }
 
-/// Organizations named by a release valid at `now` (signed, not revoked, not expired).
-pub fn valid_recipients(consents: &[ConsentRow], now: DateTime<Utc>) -> Vec<Uuid> {
-    consents
-        .iter()
-        .filter(|c| {
-            c.signed_at <= now && c.revoked_at.is_none() && c.expires_at.is_none_or(|x| x > now)
-        })
-        .flat_map(|c| parse_ids(&c.recipient_org_ids))
-        .collect()
-}
-
 pub fn parse_ids(s: &str) -> Vec<Uuid> {
     s.split(',')
         .filter_map(|x| Uuid::parse_str(x.trim()).ok())
         .collect()
 }
 
-fn join_ids(ids: &[Uuid]) -> String {
+pub fn join_ids(ids: &[Uuid]) -> String {
     ids.iter()
         .map(|i| i.to_string())
         .collect::<Vec<_>>()
@@ -509,6 +498,10 @@ pub struct CaseView {
     pub can_refer_again: bool,
     pub hold: Option<HoldLine>,
     pub progress: ProgressStatus,
+    /// Why the status is not shared (when it is not).
+    pub consent_note: String,
+    /// Consents that name the viewer's organization as a recipient.
+    pub consents: Vec<crate::consents::ConsentLine>,
     pub can_act: bool,
     pub can_approve: bool,
     pub needs_supervisor: bool,
@@ -597,7 +590,6 @@ pub async fn view_case(app: &App, ctx: &Ctx, encounter_id: Uuid) -> AppResult<Ca
             .await);
         }
     };
-    let _ = org_id;
     let can_act = case_access(&ctx.actor, CaseAction::ActOnEncounter, &facts).allowed();
     let can_approve = case_access(&ctx.actor, CaseAction::ApproveOverride, &facts).allowed();
     let (program, tz) = load_program(&mut tx, enc.program_id).await?;
@@ -666,6 +658,16 @@ pub async fn view_case(app: &App, ctx: &Ctx, encounter_id: Uuid) -> AppResult<Ca
         }
     });
     let progress = progress::progress(shared, &service_facts(&referrals), deadline, now, tz);
+    let consent_note = if shared {
+        String::new()
+    } else {
+        crate::consents::not_shared_reason(&mut tx, &enc, org_id, now, tz).await?
+    };
+    let consents = crate::consents::for_case(&mut tx, &enc, now)
+        .await?
+        .into_iter()
+        .filter(|c| parse_ids(&c.row.recipient_org_ids).contains(&org_id))
+        .collect();
     let effective_eligible =
         decision.eligible || override_.as_ref().is_some_and(|o| o.status == "approved");
     let view = CaseView {
@@ -692,6 +694,8 @@ pub async fn view_case(app: &App, ctx: &Ctx, encounter_id: Uuid) -> AppResult<Ca
         referrals: referral_lines,
         hold,
         progress,
+        consent_note,
+        consents,
         can_act,
         can_approve,
         needs_supervisor: program.supervisor_approves_overrides,
@@ -1107,25 +1111,23 @@ pub async fn record_offer(
                 offered_by: ctx.actor.user_id,
                 offered_at: now,
             }));
-            let providers: Vec<Uuid> = orgs
+            let providers: Vec<&OrgRow> = orgs
                 .iter()
                 .filter(|o| o.kind == OrgKind::Provider.as_str())
-                .map(|o| o.id)
                 .collect();
-            first.push(Stmt::consent(&ConsentRow {
-                id: Uuid::now_v7(),
-                participant_id: enc.participant_id,
-                encounter_id: enc.id,
-                kind: "release_of_information".into(),
-                discloser_org_ids: join_ids(&providers),
-                recipient_org_ids: join_ids(&[enc.agency_id, prosecutor.id]),
-                purpose: "Tell the referring agency and the prosecutor whether I engaged in the program (contact, intake by the deadline, engagement, exit), so the charge can be held and then not filed.".into(),
-                signed_name: consent_signed_name,
-                signed_at: now,
-                expires_at: None,
-                revoked_at: None,
-                recorded_by: ctx.actor.user_id,
-            }));
+            let agency = orgs
+                .iter()
+                .find(|o| o.id == enc.agency_id)
+                .ok_or_else(|| AppError::Internal("the encounter's agency is gone".into()))?;
+            first.push(Stmt::consent(&crate::consents::offer_consent(
+                &enc,
+                &providers,
+                agency,
+                &prosecutor,
+                consent_signed_name,
+                ctx.actor.user_id,
+                now,
+            )));
             let deadline =
                 hold::deadline_after(enc.occurred_at, program.intake_deadline_days as u32, tz);
             let contact_deadline =

@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::audit::{self, ALLOWED, Ctx};
 use crate::cases::{
     OffenseLine, case_event, case_facts, deadline_job_key, legal_event_visible, legal_state_label,
-    load_program, offense_lines, service_facts, valid_recipients,
+    load_program, offense_lines, service_facts,
 };
 use crate::util::capitalize;
 use crate::{App, AppError, AppResult};
@@ -44,8 +44,10 @@ pub async fn queue(app: &App, ctx: &Ctx) -> AppResult<HoldQueue> {
     let rows = tx.hold_queue(grant.org_id, 200).await?;
     let mut lines = Vec::with_capacity(rows.len());
     for row in rows {
-        let consents = tx.consents_for_encounter(row.encounter_id).await?;
-        let shared = valid_recipients(&consents, now).contains(&grant.org_id);
+        let enc = tx.encounter(row.encounter_id).await?;
+        let shared = crate::consents::status_recipients(&mut tx, &enc, now)
+            .await?
+            .contains(&grant.org_id);
         let state = HoldState::parse(&row.state).unwrap_or(HoldState::Held);
         let deadline = hold::Deadline {
             last_day: row.deadline_day,
@@ -97,6 +99,8 @@ pub struct HoldView {
     pub officer_name: String,
     pub offenses: Vec<OffenseLine>,
     pub progress: ProgressStatus,
+    /// Why the status is not shared (when it is not).
+    pub consent_note: String,
     pub history: Vec<CaseEventRow>,
     pub can_decide: bool,
     pub tz: Tz,
@@ -155,6 +159,11 @@ pub async fn view(app: &App, ctx: &Ctx, id: Uuid) -> AppResult<HoldView> {
         last_day: h.deadline_day,
         ends_at: h.deadline_ends_at,
     };
+    let consent_note = if shared {
+        String::new()
+    } else {
+        crate::consents::not_shared_reason(&mut tx, &enc, h.prosecutor_org_id, now, tz).await?
+    };
     audit::record(
         &mut tx,
         app,
@@ -182,6 +191,7 @@ pub async fn view(app: &App, ctx: &Ctx, id: Uuid) -> AppResult<HoldView> {
         officer_name: officer.display_name,
         offenses: offense_lines(app, &offenses),
         progress: progress::progress(shared, &service_facts(&referrals), Some(deadline), now, tz),
+        consent_note,
         history: history
             .into_iter()
             .filter(|e| legal_event_visible(&e.kind, shared))

@@ -7,6 +7,7 @@ pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod cases;
+pub mod consents;
 pub mod dashboard;
 pub mod demo;
 pub mod error;

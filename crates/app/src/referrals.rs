@@ -67,6 +67,10 @@ pub struct ReferralView {
     pub intake_deadline: Option<NaiveDate>,
     pub status: ReferralStatus,
     pub actions: Vec<ActionKind>,
+    /// The case's consents (the provider discloses under them).
+    pub consents: Vec<crate::consents::ConsentLine>,
+    /// Organizations a new consent may name.
+    pub orgs: Vec<OrgRow>,
     pub tz: Tz,
 }
 
@@ -154,6 +158,13 @@ pub async fn view(app: &App, ctx: &Ctx, id: Uuid) -> AppResult<ReferralView> {
         events.push((e, who));
     }
     let hold = tx.hold_for_encounter(enc.id).await?;
+    let consents = crate::consents::for_case(&mut tx, &enc, app.now()).await?;
+    let orgs = tx
+        .orgs(enc.program_id)
+        .await?
+        .into_iter()
+        .filter(|o| o.id != r.to_org_id)
+        .collect();
     let status = ReferralStatus::parse(&r.status).unwrap_or(ReferralStatus::Requested);
     let mode = HandoffMode::parse(&r.mode).unwrap_or(HandoffMode::ContactCard);
     audit::record(
@@ -179,6 +190,8 @@ pub async fn view(app: &App, ctx: &Ctx, id: Uuid) -> AppResult<ReferralView> {
         from_org,
         assigned_name,
         events,
+        consents,
+        orgs,
         tz,
     })
 }

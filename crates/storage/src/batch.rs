@@ -301,8 +301,9 @@ impl Stmt {
     }
 
     pub fn consent(k: &ConsentRow) -> Stmt {
-        stmt!("INSERT INTO consents (id, participant_id, encounter_id, kind, discloser_org_ids, recipient_org_ids, purpose, signed_name, signed_at, expires_at, revoked_at, recorded_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)";
-            k.id, k.participant_id, k.encounter_id, k.kind.clone(), k.discloser_org_ids.clone(), k.recipient_org_ids.clone(), k.purpose.clone(), k.signed_name.clone(), k.signed_at, k.expires_at, k.revoked_at, k.recorded_by)
+        stmt!("INSERT INTO consents (id, participant_id, encounter_id, kind, discloser_org_ids, recipient_org_ids, purpose, signed_name, signed_at, expires_at, revoked_at, recorded_by, information, recipient_class, revocation_text, expiry_event, irrevocable_until_at, irrevocable_until_event, signature_method, attestation, form_text, revoked_by, revoke_note) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23)";
+            k.id, k.participant_id, k.encounter_id, k.kind.clone(), k.discloser_org_ids.clone(), k.recipient_org_ids.clone(), k.purpose.clone(), k.signed_name.clone(), k.signed_at, k.expires_at, k.revoked_at, k.recorded_by,
+            k.information.clone(), k.recipient_class.clone(), k.revocation_text.clone(), k.expiry_event.clone(), k.irrevocable_until_at, k.irrevocable_until_event.clone(), k.signature_method.clone(), k.attestation.clone(), k.form_text.clone(), k.revoked_by, k.revoke_note.clone())
     }
 
     pub fn referral(r: &ReferralRow) -> Stmt {

@@ -12,6 +12,7 @@ const PARTICIPANT: &str = "id, program_id, first_name, last_name, dob, sex, race
 const ENCOUNTER: &str = "id, program_id, reference, pathway, agency_id, officer_id, participant_id, occurred_at, location, incident_number, age_at_encounter, sex, race, ethnicity, created_at";
 const REFERRAL: &str = "id, encounter_id, program_id, participant_id, from_org_id, to_org_id, mode, status, business_status, status_reason, assigned_to, requested_at, contact_deadline, arrived_at, first_contact_at, intake_at, engaged_at, exit_kind, exit_at, updated_at";
 const HOLD: &str = "id, encounter_id, program_id, prosecutor_org_id, kind, citation_number, court_date, deadline_day, deadline_ends_at, state, correction, decision, decision_reason, decided_by, decided_at, created_at, updated_at";
+const CONSENT: &str = "id, participant_id, encounter_id, kind, discloser_org_ids, recipient_org_ids, purpose, signed_name, signed_at, expires_at, revoked_at, recorded_by, information, recipient_class, revocation_text, expiry_event, irrevocable_until_at, irrevocable_until_event, signature_method, attestation, form_text, revoked_by, revoke_note";
 const JOB: &str = "id, kind, dedupe_key, payload, run_at, status, attempts, locked_by, locked_until, last_error, created_at, finished_at";
 
 /// Builds `SELECT {cols} FROM {rest}` once per call site (the strings are constants).
@@ -568,8 +569,26 @@ impl Tx {
 
     pub async fn consents_for_encounter(&mut self, encounter_id: Uuid) -> Result<Vec<ConsentRow>> {
         Ok(
-            q!(self, c => sqlx::query_as::<_, ConsentRow>("SELECT id, participant_id, encounter_id, kind, discloser_org_ids, recipient_org_ids, purpose, signed_name, signed_at, expires_at, revoked_at, recorded_by FROM consents WHERE encounter_id = $1 ORDER BY signed_at").bind(encounter_id).fetch_all(c).await)?,
+            q!(self, c => sqlx::query_as::<_, ConsentRow>(sel!(CONSENT, "consents WHERE encounter_id = $1 ORDER BY signed_at")).bind(encounter_id).fetch_all(c).await)?,
         )
+    }
+
+    pub async fn consent(&mut self, id: Uuid) -> Result<ConsentRow> {
+        Ok(
+            q!(self, c => sqlx::query_as::<_, ConsentRow>(sel!(CONSENT, "consents WHERE id = $1")).bind(id).fetch_one(c).await)?,
+        )
+    }
+
+    /// Records the person's request to revoke (once).
+    pub async fn revoke_consent_by(
+        &mut self,
+        id: Uuid,
+        at: DateTime<Utc>,
+        by: Uuid,
+        note: &str,
+    ) -> Result<()> {
+        let n = q!(self, c => sqlx::query("UPDATE consents SET revoked_at = $2, revoked_by = $3, revoke_note = $4 WHERE id = $1 AND revoked_at IS NULL").bind(id).bind(at).bind(by).bind(note).execute(c).await.map(|r| r.rows_affected()))?;
+        one(n)
     }
 
     pub async fn revoke_consent(&mut self, id: Uuid, at: DateTime<Utc>) -> Result<()> {

@@ -298,8 +298,23 @@ pub struct ConsentRow {
     pub signed_name: String,
     pub signed_at: DateTime<Utc>,
     pub expires_at: Option<DateTime<Utc>>,
+    /// When the person asked to revoke it (whether it is in effect is decided by
+    /// `domain::consent`).
     pub revoked_at: Option<DateTime<Utc>>,
     pub recorded_by: Uuid,
+    /// Categories of information, comma-separated (`domain::consent::Info`).
+    pub information: String,
+    pub recipient_class: Option<String>,
+    pub revocation_text: String,
+    pub expiry_event: Option<String>,
+    pub irrevocable_until_at: Option<DateTime<Utc>>,
+    pub irrevocable_until_event: Option<String>,
+    pub signature_method: String,
+    pub attestation: String,
+    /// The consent's words as shown to the person when signing.
+    pub form_text: String,
+    pub revoked_by: Option<Uuid>,
+    pub revoke_note: Option<String>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]

@@ -12,10 +12,14 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use handoff_app::admin::{AdminOverview, NewUser, Roster};
 use handoff_app::cases::{CaseView, EncounterFormData, ParticipantMatch, Slip};
+use handoff_app::consents::{ConsentForm, ConsentInput, ConsentLine};
 use handoff_app::dashboard::{DashboardView, DeadlineList};
 use handoff_app::holds::{HoldQueue, HoldView};
 use handoff_app::referrals::{Queue, ReferralActionInput, ReferralView};
-use handoff_app::{AppError, Ctx, admin, auth as app_auth, cases, dashboard, holds, referrals};
+use handoff_app::{
+    AppError, Ctx, admin, auth as app_auth, cases, consents, dashboard, holds, referrals,
+};
+use handoff_domain::consent::Info;
 use handoff_domain::eligibility::{Attestation, Outcome};
 use handoff_domain::hold::DeadlineStatus;
 use handoff_domain::input::{
@@ -102,6 +106,11 @@ fn notice_text(code: &str) -> Option<String> {
             "user" => "User created.",
             "membership" => "Role added.",
             "unlocked" => "Account unlocked.",
+            "consent" => "Consent recorded.",
+            "revoked" => "Revocation recorded: nothing more is disclosed under this consent.",
+            "revocation_pending" => {
+                "Revocation recorded. This is a criminal justice referral consent (42 CFR 2.35): it stays in effect until the final disposition of the charge, then ends."
+            }
             "shift" => "Roster updated.",
             "signed_out" => "You are signed out.",
             "sign_in_expired" => "Your sign-in expired before it was finished. Sign in again.",
@@ -669,6 +678,9 @@ impl Fmt for CasePage {
 }
 
 impl CasePage {
+    fn notice_232(&self) -> &'static str {
+        handoff_domain::consent::NOTICE_2_32
+    }
     fn err(&self, field: &str) -> String {
         self.errors.get(field).unwrap_or("").to_string()
     }
@@ -1005,6 +1017,7 @@ struct ReferralPage {
     v: ReferralView,
     errors: FieldErrors,
     input: ReferralActionInput,
+    consent: ConsentInput,
     exit_kinds: Vec<(&'static str, &'static str)>,
     version: String,
 }
@@ -1033,6 +1046,28 @@ impl ReferralPage {
     fn has(&self, action: &str) -> bool {
         self.v.actions.iter().any(|a| a.as_str() == action)
     }
+    /// This provider discloses under the consent (and so records its revocation).
+    fn discloses(&self, c: &ConsentLine) -> bool {
+        cases::parse_ids(&c.row.discloser_org_ids).contains(&self.v.referral.to_org_id)
+    }
+    fn recipient_checked(&self, id: &Uuid) -> &'static str {
+        let id = id.to_string();
+        if self.consent.recipients.contains(&id) {
+            "checked"
+        } else {
+            ""
+        }
+    }
+    fn info_checked(&self, code: &str) -> &'static str {
+        if self.consent.information.iter().any(|i| i == code) {
+            "checked"
+        } else {
+            ""
+        }
+    }
+    fn infos(&self) -> Vec<(&'static str, &'static str)> {
+        Info::ALL.iter().map(|i| (i.as_str(), i.label())).collect()
+    }
 }
 
 async fn referral_page(
@@ -1042,6 +1077,7 @@ async fn referral_page(
     notice: Option<&String>,
     errors: FieldErrors,
     input: ReferralActionInput,
+    consent: ConsentInput,
 ) -> Response {
     match referrals::view(&st.app, &s.ctx, id).await {
         Ok(v) => {
@@ -1059,6 +1095,7 @@ async fn referral_page(
                     v,
                     errors,
                     input,
+                    consent,
                     exit_kinds: pairs(ExitKind::ALL, ExitKind::as_str, ExitKind::label),
                     version,
                 },
@@ -1081,6 +1118,7 @@ pub async fn referral(
         q.get("notice"),
         FieldErrors::new(),
         ReferralActionInput::default(),
+        ConsentInput::default(),
     )
     .await
 }
@@ -1111,9 +1149,122 @@ pub async fn referral_event(
     match r {
         Ok(()) => see_other(&format!("/referrals/{id}?notice=event")),
         Err(e) => match form_errors(e) {
-            Ok(errors) => referral_page(&st, &s, id, None, errors, input).await,
+            Ok(errors) => {
+                referral_page(&st, &s, id, None, errors, input, ConsentInput::default()).await
+            }
             Err(e) => error_for(&s, &e),
         },
+    }
+}
+
+pub async fn referral_consent(
+    State(st): State<AppState>,
+    s: Session,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> Response {
+    let mut f = match form(&s, &body) {
+        Ok(f) => f,
+        Err(e) => return error_for(&s, &e),
+    };
+    let input = ConsentInput {
+        recipients: f.all("recipients"),
+        recipient_class: f.get("recipient_class"),
+        information: f.all("information"),
+        purpose: f.get("purpose"),
+        expires_on: f.get("expires_on"),
+        expires_at_disposition: f.get("expires_at_disposition"),
+        signed_name: f.get("signed_name"),
+        attested: f.get("attested"),
+    };
+    let r = match f.finish() {
+        Ok(()) => consents::record_general(&st.app, &s.ctx, id, &input).await,
+        Err(e) => Err(AppError::Invalid(e)),
+    };
+    match r {
+        Ok(_) => see_other(&format!("/referrals/{id}?notice=consent")),
+        Err(e) => match form_errors(e) {
+            Ok(errors) => {
+                let step = ReferralActionInput::default();
+                referral_page(&st, &s, id, None, errors, step, input).await
+            }
+            Err(e) => error_for(&s, &e),
+        },
+    }
+}
+
+#[derive(Template)]
+#[template(path = "consent.html")]
+struct ConsentPage {
+    layout: Layout,
+    f: ConsentForm,
+}
+
+impl Fmt for ConsentPage {
+    fn tz(&self) -> Tz {
+        self.f.tz
+    }
+}
+
+impl ConsentPage {
+    fn expiry(&self) -> String {
+        let r = &self.f.line.row;
+        let mut parts = Vec::new();
+        if let Some(x) = r.expires_at {
+            parts.push(format!("on {}", self.t(&x)));
+        }
+        if r.expiry_event.is_some() {
+            parts.push(format!(
+                "at {}",
+                handoff_domain::consent::Event::FinalDisposition.label()
+            ));
+        }
+        parts.join(", or ")
+    }
+}
+
+pub async fn consent_page(
+    State(st): State<AppState>,
+    s: Session,
+    Path(id): Path<Uuid>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    match consents::form(&st.app, &s.ctx, id).await {
+        Ok(f) => render(
+            StatusCode::OK,
+            &ConsentPage {
+                layout: Layout::new("Consent to disclose", &s, q.get("notice")),
+                f,
+            },
+        ),
+        Err(e) => error_for(&s, &e),
+    }
+}
+
+pub async fn consent_revoke(
+    State(st): State<AppState>,
+    s: Session,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> Response {
+    let mut f = match form(&s, &body) {
+        Ok(f) => f,
+        Err(e) => return error_for(&s, &e),
+    };
+    let note = f.get("note");
+    if let Err(e) = f.finish() {
+        return error_for(&s, &AppError::Invalid(e));
+    }
+    match consents::revoke(&st.app, &s.ctx, id, &note).await {
+        Ok(state) => see_other(&format!(
+            "/consents/{id}?notice={}",
+            if state.permits() {
+                "revocation_pending"
+            } else {
+                "revoked"
+            }
+        )),
+        Err(e) => error_for(&s, &e),
     }
 }
 
@@ -1174,6 +1325,9 @@ impl Fmt for HoldPage {
 }
 
 impl HoldPage {
+    fn notice_232(&self) -> &'static str {
+        handoff_domain::consent::NOTICE_2_32
+    }
     fn err(&self, field: &str) -> String {
         self.errors.get(field).unwrap_or("").to_string()
     }

@@ -172,6 +172,23 @@ fn registry() -> Registry {
         None,
         post(pages::referral_event),
     )
+    .post(
+        "/referrals/{id}/consents",
+        "Record a general consent to disclose (42 CFR 2.31)",
+        None,
+        post(pages::referral_consent),
+    )
+    .get(
+        "/consents/{id}",
+        "A consent to disclose, printable, with its state",
+        get(pages::consent_page),
+    )
+    .post(
+        "/consents/{id}/revoke",
+        "Record that the person revoked a consent",
+        None,
+        post(pages::consent_revoke),
+    )
     .get(
         "/holds",
         "The prosecutor's held charges",

@@ -89,6 +89,18 @@ async fn a_eligible_warm_handoff_intake_in_time_prosecutor_declines() {
         assert_eq!(w.hold_of(id).await.state, "intake_met");
         assert_eq!(w.case_events(id, "service.hold_deadline_missed").await, 0);
 
+        // The officer sees the minimum necessary, with the 2.32 notice, and no clinical
+        // content.
+        let officer = w.sign_in("officer").await;
+        let page = officer.get(&format!("/encounters/{id}")).await;
+        assert!(
+            page.body.contains("by the deadline") && page.body.contains("Engaged in treatment"),
+            "{}",
+            page.body
+        );
+        assert!(page.body.contains("Notice (42 CFR 2.32)"));
+        assert!(!page.body.contains("ASAM") && !page.body.contains("opioid use disorder"));
+
         let pros = w.sign_in("prosecutor").await;
         let hold = w.hold_of(id).await;
         let r = pros
@@ -103,16 +115,21 @@ async fn a_eligible_warm_handoff_intake_in_time_prosecutor_declines() {
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
         assert_eq!(w.hold_of(id).await.state, "declined_to_file");
-
-        // The officer sees the minimum necessary, and no clinical content.
+        // The 2.35 consent ends at final disposition: the status is no longer disclosed,
+        // and the page says why; the decision itself is legal information.
         let officer = w.sign_in("officer").await;
         let page = officer.get(&format!("/encounters/{id}")).await;
         assert!(
-            page.body.contains("by the deadline") && page.body.contains("Engaged in treatment"),
+            page.body
+                .contains("Status not shared: the consent expired on"),
             "{}",
             page.body
         );
-        assert!(!page.body.contains("ASAM") && !page.body.contains("opioid use disorder"));
+        assert!(
+            page.body.contains("Engaged in treatment"),
+            "the prosecutor's reason"
+        );
+        assert!(!page.body.contains("by the deadline"));
 
         // The dashboard counts it.
         let token = w.token("coordinator").await;

@@ -5,6 +5,7 @@
 
 mod audit;
 mod bad_input;
+mod consent;
 mod flows;
 mod mfa;
 mod policy;

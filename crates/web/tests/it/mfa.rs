@@ -41,19 +41,6 @@ fn between<'a>(s: &'a str, start: &str, end: &str) -> Vec<&'a str> {
         .collect()
 }
 
-async fn audited(w: &World, action: &str, outcome: &str) -> usize {
-    let mut tx = w.store.read().await.unwrap();
-    let n = tx
-        .audit_recent(1000)
-        .await
-        .unwrap()
-        .iter()
-        .filter(|a| a.action == action && a.outcome == outcome)
-        .count();
-    tx.rollback().await.unwrap();
-    n
-}
-
 /// A new account enrols by QR code at its first sign-in, gets ten recovery codes, and a
 /// recovery code then works once in place of the app's code.
 #[tokio::test]
@@ -127,7 +114,7 @@ async fn enrolment_by_qr_code_then_recovery_codes_work_once() {
             "the pending session is gone"
         );
         assert_eq!(
-            audited(&w, "user.mfa_enrol", "allowed").await,
+            w.audited("user.mfa_enrol", "allowed").await,
             USERS.len() + 1
         );
 
@@ -162,7 +149,7 @@ async fn enrolment_by_qr_code_then_recovery_codes_work_once() {
             r.body
         );
         assert!(r.body.contains(auth::CODE_REFUSED));
-        assert!(audited(&w, "auth.second_factor", "failed").await >= 2);
+        assert!(w.audited("auth.second_factor", "failed").await >= 2);
     }
 }
 
@@ -227,7 +214,7 @@ async fn five_wrong_codes_lock_the_account() {
         // Even the right password and code no longer get in.
         let r = w.post_password("officer", PASSWORD).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert_eq!(audited(&w, "user.lock", "allowed").await, 1);
+        assert_eq!(w.audited("user.lock", "allowed").await, 1);
     }
 }
 
@@ -304,7 +291,7 @@ async fn an_administrator_resets_an_authenticator() {
             "{}",
             r.location()
         );
-        assert_eq!(audited(&w, "user.mfa_reset", "allowed").await, 1);
+        assert_eq!(w.audited("user.mfa_reset", "allowed").await, 1);
         // Another role cannot reset anyone (denied as not found, and audited).
         let cm = w.sign_in("cm1").await;
         let r = cm

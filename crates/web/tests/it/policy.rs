@@ -61,6 +61,14 @@ fn matrix() -> HashMap<(&'static str, &'static str), &'static [&'static str]> {
         (("GET", "/queue"), &["cm1", "cm2"]),
         (("GET", "/referrals/{id}"), &["cm1"]),
         (("POST", "/referrals/{id}/events"), &["cm1"]),
+        (("POST", "/referrals/{id}/consents"), &["cm1"]),
+        // The consent the person signed with the offer: the legal side it names, and the
+        // provider that discloses under it.
+        (
+            ("GET", "/consents/{id}"),
+            &["officer", "supervisor", "prosecutor", "cm1"],
+        ),
+        (("POST", "/consents/{id}/revoke"), &["cm1"]),
         (("GET", "/holds"), &["prosecutor"]),
         (("GET", "/holds/{id}"), &["prosecutor"]),
         (("POST", "/holds/{id}/decision"), &["prosecutor"]),
@@ -135,6 +143,12 @@ async fn every_route_every_role() {
         .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);
         let hold = w.hold_of(enc).await.id;
+        let consent = {
+            let mut tx = w.store.read().await.unwrap();
+            let c = tx.consents_for_encounter(enc).await.unwrap().remove(0).id;
+            tx.rollback().await.unwrap();
+            c
+        };
 
         let spare = admin::create_user(
             &w.app,
@@ -198,6 +212,8 @@ async fn every_route_every_role() {
                     referral
                 } else if path.contains("/holds/") {
                     hold
+                } else if path.starts_with("/consents/") {
+                    consent
                 } else if path.starts_with("/admin/users/") {
                     // Not a user signed in here: a reset would end their session.
                     spare
@@ -320,8 +336,11 @@ async fn every_route_every_role() {
     }
 }
 
+/// The 2.35 consent given with the offer: a revocation during the charge's hold is
+/// recorded but takes effect at final disposition; once the consent has expired the legal
+/// side sees "status not shared" with the reason, and nothing that would reveal progress.
 #[tokio::test]
-async fn status_is_not_shared_without_a_valid_release() {
+async fn status_is_not_shared_without_a_valid_consent() {
     for b in backends() {
         let w = world(b).await;
         let officer = w.sign_in("officer").await;
@@ -331,13 +350,48 @@ async fn status_is_not_shared_without_a_valid_release() {
         let cm = w.sign_in("cm1").await;
         step(&cm, referral, "accept", &[]).await;
         step(&cm, referral, "intake", &[]).await;
-        // Revoke the release (the full consent model comes later; the rule is here now).
-        let mut tx = w.store.write().await.unwrap();
-        let consent = tx.consents_for_encounter(enc).await.unwrap().remove(0);
-        tx.revoke_consent(consent.id, w.app.now()).await.unwrap();
-        tx.commit().await.unwrap();
+        let consent = {
+            let mut tx = w.store.read().await.unwrap();
+            let c = tx.consents_for_encounter(enc).await.unwrap().remove(0);
+            tx.rollback().await.unwrap();
+            c
+        };
+        assert_eq!(consent.kind, "criminal_justice");
+        // The person tells the provider they revoke it: recorded, pending (2.35).
+        let r = cm
+            .post(
+                &format!("/consents/{}/revoke", consent.id),
+                &[("note", "Said so by phone")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        assert!(
+            r.location().ends_with("notice=revocation_pending"),
+            "{}",
+            r.location()
+        );
+        let again = cm
+            .post(&format!("/consents/{}/revoke", consent.id), &[("note", "")])
+            .await;
+        assert_eq!(again.status, StatusCode::CONFLICT, "revoked once");
         let page = officer.get(&format!("/encounters/{enc}")).await;
-        assert!(page.body.contains("Status not shared"), "{}", page.body);
+        assert!(page.body.contains("by the deadline"), "{}", page.body);
+        assert!(page.body.contains("revocation asked for"), "{}", page.body);
+
+        // A year on, the consent has expired while the charge is still held.
+        w.clock.advance(Duration::days(366));
+        // (Accounts unused for 90 days are disabled: these two are re-enabled.)
+        for u in ["officer", "prosecutor"] {
+            admin::unlock_user(&w.app, None, w.users[u]).await.unwrap();
+        }
+        let officer = w.sign_in("officer").await;
+        let page = officer.get(&format!("/encounters/{enc}")).await;
+        assert!(
+            page.body
+                .contains("Status not shared: the consent expired on"),
+            "{}",
+            page.body
+        );
         assert!(
             page.body.contains("Charge held; progress not shared"),
             "{}",
@@ -353,8 +407,16 @@ async fn status_is_not_shared_without_a_valid_release() {
             !page.body.contains("Intake completed by deadline")
                 && !page.body.contains("by the deadline")
         );
-        let token = w.token("prosecutor").await;
+        let pros = w.sign_in("prosecutor").await;
         let hold = w.hold_of(enc).await.id;
+        let hp = pros.get(&format!("/holds/{hold}")).await;
+        assert!(
+            hp.body
+                .contains("Status not shared: the consent expired on"),
+            "{}",
+            hp.body
+        );
+        let token = w.token("prosecutor").await;
         let v = w
             .api(Method::GET, &format!("/api/v1/holds/{hold}"), &token, None)
             .await

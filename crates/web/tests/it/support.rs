@@ -466,6 +466,20 @@ impl World {
         h
     }
 
+    /// Audit records of `action` with `outcome` (among the latest thousand).
+    pub async fn audited(&self, action: &str, outcome: &str) -> usize {
+        let mut tx = self.store.read().await.unwrap();
+        let n = tx
+            .audit_recent(1000)
+            .await
+            .unwrap()
+            .iter()
+            .filter(|a| a.action == action && a.outcome == outcome)
+            .count();
+        tx.rollback().await.unwrap();
+        n
+    }
+
     pub async fn count(&self, table: &str) -> i64 {
         let mut tx = self.store.read().await.unwrap();
         let n = tx.count_rows(table).await.unwrap();

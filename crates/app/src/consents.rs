@@ -1,0 +1,705 @@
+//! Consents to disclose (42 CFR 2.31 and 2.35; docs/adr/0008): recorded by the officer's
+//! offer (criminal justice kind) or by a provider's case manager (general kind), revoked
+//! when the person asks, printed, and asked by access decisions through
+//! `domain::consent`.
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use chrono_tz::Tz;
+use handoff_domain::consent::{self, Event, Happened, Info, Kind, State, Terms};
+use handoff_domain::policy::{Access, CaseAction, View, case_access};
+use handoff_domain::{FieldErrors, OrgKind};
+use handoff_storage::{ConsentRow, EncounterRow, OrgRow, StoreError, Tx};
+use uuid::Uuid;
+
+use crate::audit::{self, ALLOWED, Ctx};
+use crate::cases::{case_facts, event, join_ids, load_program, parse_ids};
+use crate::{App, AppError, AppResult};
+
+/// A recipient class (a general designation, 2.31(a)(4)): every organization of a kind in
+/// the program, resolved when a disclosure is decided.
+pub const CLASS_PROVIDERS: &str = "provider";
+
+pub fn class_label(class: &str) -> &'static str {
+    match class {
+        CLASS_PROVIDERS => "the program's treatment providers",
+        _ => "an unknown class",
+    }
+}
+
+/// The terms `domain::consent` decides on, with a class recipient resolved to `orgs`.
+pub fn terms(row: &ConsentRow, orgs: &[OrgRow]) -> Terms {
+    let mut recipients = parse_ids(&row.recipient_org_ids);
+    if row.recipient_class.as_deref() == Some(CLASS_PROVIDERS) {
+        recipients.extend(
+            orgs.iter()
+                .filter(|o| o.kind == OrgKind::Provider.as_str())
+                .map(|o| o.id),
+        );
+    }
+    Terms {
+        // An unknown kind is treated as the general kind: revocable at once.
+        kind: Kind::parse(&row.kind).unwrap_or(Kind::General),
+        recipients,
+        information: row.information.split(',').filter_map(Info::parse).collect(),
+        signed_at: row.signed_at,
+        expires_at: row.expires_at,
+        expiry_event: row.expiry_event.as_deref().and_then(Event::parse),
+        irrevocable_until_at: row.irrevocable_until_at,
+        irrevocable_until_event: row
+            .irrevocable_until_event
+            .as_deref()
+            .and_then(Event::parse),
+        revoked_at: row.revoked_at,
+    }
+}
+
+/// What has happened on the case that consents refer to: the final disposition is the
+/// prosecutor's decision to file or not to file.
+pub async fn happened(tx: &mut Tx, encounter_id: Uuid) -> AppResult<Happened> {
+    let hold = tx.hold_for_encounter(encounter_id).await?;
+    Ok(Happened {
+        final_disposition_at: hold
+            .filter(|h| matches!(h.decision.as_deref(), Some("decline_to_file" | "file")))
+            .and_then(|h| h.decided_at),
+    })
+}
+
+/// A case's consents as terms, with what they depend on.
+pub async fn case_terms(
+    tx: &mut Tx,
+    enc: &EncounterRow,
+) -> AppResult<(Vec<ConsentRow>, Vec<Terms>, Happened)> {
+    let rows = tx.consents_for_encounter(enc.id).await?;
+    if rows.is_empty() {
+        return Ok((rows, Vec::new(), Happened::default()));
+    }
+    let orgs = if rows.iter().any(|r| r.recipient_class.is_some()) {
+        tx.orgs(enc.program_id).await?
+    } else {
+        Vec::new()
+    };
+    let needs_events = rows
+        .iter()
+        .any(|r| r.expiry_event.is_some() || r.irrevocable_until_event.is_some());
+    let h = if needs_events {
+        happened(tx, enc.id).await?
+    } else {
+        Happened::default()
+    };
+    let t = rows.iter().map(|r| terms(r, &orgs)).collect();
+    Ok((rows, t, h))
+}
+
+/// Organizations a consent lets the provider tell the participation status now.
+pub async fn status_recipients(
+    tx: &mut Tx,
+    enc: &EncounterRow,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<Uuid>> {
+    let (_, t, h) = case_terms(tx, enc).await?;
+    Ok(consent::shared_with(&t, &h, now, Info::Status))
+}
+
+/// What the legal side is told when the status is not shared with `org`, so the absence
+/// is explained.
+pub async fn not_shared_reason(
+    tx: &mut Tx,
+    enc: &EncounterRow,
+    org: Uuid,
+    now: DateTime<Utc>,
+    tz: Tz,
+) -> AppResult<String> {
+    let (_, t, h) = case_terms(tx, enc).await?;
+    let day = |at: DateTime<Utc>| at.with_timezone(&tz).format("%Y-%m-%d").to_string();
+    Ok(
+        match consent::why_not_shared(&t, &h, now, org, Info::Status) {
+            Some(State::Revoked { effective_at }) => format!(
+                "Status not shared: the person revoked their consent (in effect {}).",
+                day(effective_at)
+            ),
+            Some(State::Expired { at }) => {
+                format!("Status not shared: the consent expired on {}.", day(at))
+            }
+            _ => "Status not shared: no valid consent names your organization.".into(),
+        },
+    )
+}
+
+// ----- the consent the officer's offer records ---------------------------------------
+
+/// The 2.35 consent given when the person accepts the offer: the providers may tell the
+/// referring agency and the prosecutor the participation status, irrevocable until the
+/// final disposition, expiring at final disposition or after a year.
+pub fn offer_consent(
+    enc: &EncounterRow,
+    providers: &[&OrgRow],
+    agency: &OrgRow,
+    prosecutor: &OrgRow,
+    signed_name: String,
+    by: Uuid,
+    now: DateTime<Utc>,
+) -> ConsentRow {
+    let provider_names = providers
+        .iter()
+        .map(|o| o.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let purpose = "To tell the referring agency and the prosecutor whether I engaged in the program (contact, intake by the deadline, engagement, exit), so the charge can be held and then not filed.";
+    let revocation = "You may revoke this consent at any time by telling the treatment provider, orally or in writing. Because it is given for a criminal justice referral (42 CFR 2.35), a revocation takes effect at the final disposition of the charge, not before.";
+    let expires_at = now + Duration::days(365);
+    let form_text = form_text(&FormParts {
+        kind: Kind::CriminalJustice,
+        disclosers: &provider_names,
+        information: &[Info::Status],
+        recipients: &format!("{} and {}", agency.name, prosecutor.name),
+        purpose,
+        revocation,
+        expiry: &format!(
+            "At {}, or on {} (one year after signing), whichever comes first.",
+            Event::FinalDisposition.label(),
+            expires_at.format("%Y-%m-%d")
+        ),
+        irrevocable: Some(&format!(
+            "This consent cannot be revoked before {}.",
+            Event::FinalDisposition.label()
+        )),
+    });
+    ConsentRow {
+        id: Uuid::now_v7(),
+        participant_id: enc.participant_id,
+        encounter_id: enc.id,
+        kind: Kind::CriminalJustice.as_str().into(),
+        discloser_org_ids: join_ids(&providers.iter().map(|o| o.id).collect::<Vec<_>>()),
+        recipient_org_ids: join_ids(&[agency.id, prosecutor.id]),
+        purpose: purpose.into(),
+        signed_name,
+        signed_at: now,
+        expires_at: Some(expires_at),
+        revoked_at: None,
+        recorded_by: by,
+        information: Info::Status.as_str().into(),
+        recipient_class: None,
+        revocation_text: revocation.into(),
+        expiry_event: Some(Event::FinalDisposition.as_str().into()),
+        irrevocable_until_at: None,
+        irrevocable_until_event: Some(Event::FinalDisposition.as_str().into()),
+        signature_method: "typed".into(),
+        attestation: ATTESTATION.into(),
+        form_text,
+        revoked_by: None,
+        revoke_note: None,
+    }
+}
+
+/// What the recorder attests with a typed signature.
+pub const ATTESTATION: &str =
+    "The person read (or was read) the consent, and signed it with the name typed here.";
+
+struct FormParts<'a> {
+    kind: Kind,
+    disclosers: &'a str,
+    information: &'a [Info],
+    recipients: &'a str,
+    purpose: &'a str,
+    revocation: &'a str,
+    expiry: &'a str,
+    irrevocable: Option<&'a str>,
+}
+
+/// The words of a consent, element by element (42 CFR 2.31(a)).
+fn form_text(p: &FormParts) -> String {
+    let info = p
+        .information
+        .iter()
+        .map(|i| i.label())
+        .collect::<Vec<_>>()
+        .join("; ");
+    let mut s = format!(
+        "{}.\nWho may disclose: {}.\nWhat information: {info}. Nothing else, and never counseling notes.\nTo whom: {}.\nPurpose: {}\nRight to revoke: {}\nExpires: {}\n",
+        p.kind.label(),
+        p.disclosers,
+        p.recipients,
+        p.purpose,
+        p.revocation,
+        p.expiry
+    );
+    if let Some(i) = p.irrevocable {
+        s.push_str(i);
+        s.push('\n');
+    }
+    s.push_str("Records disclosed under this consent may not be used to investigate or prosecute me without a court order (42 CFR 2.12, 2.64, 2.65).");
+    s
+}
+
+// ----- general consents recorded by a provider --------------------------------------
+
+/// A general consent as typed on the provider's form.
+#[derive(Debug, Clone, Default)]
+pub struct ConsentInput {
+    pub recipients: Vec<String>,
+    pub recipient_class: String,
+    pub information: Vec<String>,
+    pub purpose: String,
+    /// The last day it is valid (program's local date), or empty.
+    pub expires_on: String,
+    /// "yes": it expires at final disposition.
+    pub expires_at_disposition: String,
+    pub signed_name: String,
+    pub attested: String,
+}
+
+/// A lookup's record, or `None` when it does not exist.
+fn found<T>(r: Result<T, StoreError>) -> AppResult<Option<T>> {
+    match r {
+        Ok(x) => Ok(Some(x)),
+        Err(StoreError::NotFound) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Ends the transaction and answers with an audited denial ("not found": a record the
+/// user may not see and one that does not exist look the same).
+async fn denied<T>(
+    tx: Tx,
+    app: &App,
+    ctx: &Ctx,
+    action: &str,
+    kind: &str,
+    id: Uuid,
+) -> AppResult<T> {
+    tx.rollback().await?;
+    Err(audit::deny(app, ctx, action, kind, &id.to_string()).await)
+}
+
+/// The case and the actor's provider, if the policy lets the actor act on it as a
+/// provider holding a referral (the caller rolls back and audits a denial).
+async fn provider_case(
+    app: &App,
+    ctx: &Ctx,
+    tx: &mut Tx,
+    encounter_id: Uuid,
+) -> AppResult<Option<(EncounterRow, Uuid)>> {
+    let Ok(enc) = tx.encounter(encounter_id).await else {
+        return Ok(None);
+    };
+    let action = CaseAction::ActOnReferral;
+    let facts = case_facts(tx, &enc, app.now(), action).await?;
+    Ok(match case_access(&ctx.actor, action, &facts) {
+        Access::Allow(View::Clinical { org_id }) => Some((enc, org_id)),
+        _ => None,
+    })
+}
+
+/// Records a general consent (2.31) on the case of a referral the actor's provider holds.
+pub async fn record_general(
+    app: &App,
+    ctx: &Ctx,
+    referral_id: Uuid,
+    input: &ConsentInput,
+) -> AppResult<Uuid> {
+    let now = app.now();
+    let mut tx = app.store.write().await?;
+    let deny = ("consent.create", "referral", referral_id);
+    let Some(referral) = found(tx.referral(referral_id).await)? else {
+        return denied(tx, app, ctx, deny.0, deny.1, deny.2).await;
+    };
+    let checked = provider_case(app, ctx, &mut tx, referral.encounter_id).await?;
+    let Some((enc, provider_id)) = checked.filter(|x| x.1 == referral.to_org_id) else {
+        return denied(tx, app, ctx, deny.0, deny.1, deny.2).await;
+    };
+    let (_, tz) = load_program(&mut tx, enc.program_id).await?;
+    let orgs = tx.orgs(enc.program_id).await?;
+    let mut errors = FieldErrors::new();
+    let mut recipients = Vec::new();
+    for r in &input.recipients {
+        match Uuid::parse_str(r.trim())
+            .ok()
+            .and_then(|id| orgs.iter().find(|o| o.id == id))
+        {
+            Some(o) if o.id != provider_id => recipients.push(o),
+            Some(_) => errors.add(
+                "recipients",
+                "Your own organization discloses; choose who receives.",
+            ),
+            None => errors.add("recipients", "Choose organizations of this program."),
+        }
+    }
+    let class = match input.recipient_class.trim() {
+        "" => None,
+        CLASS_PROVIDERS => Some(CLASS_PROVIDERS),
+        _ => {
+            errors.add("recipient_class", "Choose a listed class.");
+            None
+        }
+    };
+    if recipients.is_empty() && class.is_none() {
+        errors.add(
+            "recipients",
+            "Name at least one recipient, or a class of recipients.",
+        );
+    }
+    let mut information = Vec::new();
+    for i in &input.information {
+        match Info::parse(i.trim()) {
+            Some(x) if !information.contains(&x) => information.push(x),
+            Some(_) => {}
+            None => errors.add("information", "Choose listed kinds of information."),
+        }
+    }
+    if information.is_empty() {
+        errors.add("information", "Choose what information may be disclosed.");
+    }
+    let purpose = input.purpose.trim();
+    if purpose.is_empty() {
+        errors.add("purpose", "State the purpose of the disclosure.");
+    } else if purpose.chars().count() > 500 {
+        errors.add("purpose", "Use at most 500 characters.");
+    }
+    let at_disposition = input.expires_at_disposition.trim() == "yes";
+    let expires_at = match input.expires_on.trim() {
+        "" => None,
+        s => match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+            Ok(d) => {
+                let end = end_of_day(d, tz);
+                if end <= now {
+                    errors.add("expires_on", "Choose a day after today.");
+                }
+                Some(end)
+            }
+            Err(_) => {
+                errors.add("expires_on", "Enter a date as YYYY-MM-DD.");
+                None
+            }
+        },
+    };
+    if expires_at.is_none() && !at_disposition && input.expires_on.trim().is_empty() {
+        errors.add(
+            "expires_on",
+            "A consent must say when it expires: a date, final disposition, or both.",
+        );
+    }
+    let signed_name = input.signed_name.trim();
+    if signed_name.is_empty() {
+        errors.add("signed_name", "Type the person's name as they signed.");
+    } else if signed_name.chars().count() > 200 {
+        errors.add("signed_name", "Use at most 200 characters.");
+    }
+    if input.attested.trim() != "yes" {
+        errors.add(
+            "attested",
+            "Confirm that the person read (or was read) the consent and signed it.",
+        );
+    }
+    if !errors.is_empty() {
+        tx.rollback().await?;
+        return Err(AppError::Invalid(errors));
+    }
+    let provider = orgs
+        .iter()
+        .find(|o| o.id == provider_id)
+        .map(|o| o.name.clone())
+        .unwrap_or_default();
+    let mut recipient_text = recipients
+        .iter()
+        .map(|o| o.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    if let Some(c) = class {
+        if !recipient_text.is_empty() {
+            recipient_text.push_str(", and ");
+        }
+        recipient_text.push_str(class_label(c));
+    }
+    let revocation = format!(
+        "You may revoke this consent at any time, orally or in writing, by telling {provider}. Revoking stops future disclosures at once; it does not undo those already made."
+    );
+    let expiry = match (expires_at, at_disposition) {
+        (Some(x), true) => format!(
+            "On {} at the end of the day, or at {}, whichever comes first.",
+            x.with_timezone(&tz).format("%Y-%m-%d"),
+            Event::FinalDisposition.label()
+        ),
+        (Some(x), false) => format!(
+            "On {} at the end of the day.",
+            x.with_timezone(&tz).format("%Y-%m-%d")
+        ),
+        (None, _) => format!("At {}.", Event::FinalDisposition.label()),
+    };
+    let text = form_text(&FormParts {
+        kind: Kind::General,
+        disclosers: &provider,
+        information: &information,
+        recipients: &recipient_text,
+        purpose,
+        revocation: &revocation,
+        expiry: &expiry,
+        irrevocable: None,
+    });
+    let row = ConsentRow {
+        id: Uuid::now_v7(),
+        participant_id: enc.participant_id,
+        encounter_id: enc.id,
+        kind: Kind::General.as_str().into(),
+        discloser_org_ids: join_ids(&[provider_id]),
+        recipient_org_ids: join_ids(&recipients.iter().map(|o| o.id).collect::<Vec<_>>()),
+        purpose: purpose.into(),
+        signed_name: signed_name.into(),
+        signed_at: now,
+        expires_at,
+        revoked_at: None,
+        recorded_by: ctx.actor.user_id,
+        information: information
+            .iter()
+            .map(|i| i.as_str())
+            .collect::<Vec<_>>()
+            .join(","),
+        recipient_class: class.map(String::from),
+        revocation_text: revocation,
+        expiry_event: at_disposition.then(|| Event::FinalDisposition.as_str().into()),
+        irrevocable_until_at: None,
+        irrevocable_until_event: None,
+        signature_method: "typed".into(),
+        attestation: ATTESTATION.into(),
+        form_text: text,
+        revoked_by: None,
+        revoke_note: None,
+    };
+    tx.insert_consent(&row).await?;
+    tx.insert_case_event(&event(
+        app,
+        &enc,
+        Some(ctx.actor.user_id),
+        "consent.signed",
+        &format!("General consent recorded: to {recipient_text}"),
+    ))
+    .await?;
+    audit::record(
+        &mut tx,
+        app,
+        ctx,
+        "consent.create",
+        "consent",
+        &row.id.to_string(),
+        ALLOWED,
+        Kind::General.as_str(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(row.id)
+}
+
+fn end_of_day(d: NaiveDate, tz: Tz) -> DateTime<Utc> {
+    let next = d.succ_opt().unwrap_or(d);
+    next.and_hms_opt(0, 0, 0)
+        .and_then(|n| tz.from_local_datetime(&n).earliest())
+        .map(|x| x.with_timezone(&Utc))
+        .unwrap_or(DateTime::<Utc>::MAX_UTC)
+}
+
+/// Records that the person asked to revoke a consent (they tell the provider). Returns
+/// the state that follows: revoked at once, or for a 2.35 consent in its irrevocable
+/// period, pending until final disposition.
+pub async fn revoke(app: &App, ctx: &Ctx, consent_id: Uuid, note: &str) -> AppResult<State> {
+    let now = app.now();
+    let mut tx = app.store.write().await?;
+    let Some(row) = found(tx.consent(consent_id).await)? else {
+        return denied(tx, app, ctx, "consent.revoke", "consent", consent_id).await;
+    };
+    let checked = provider_case(app, ctx, &mut tx, row.encounter_id).await?;
+    // Only a provider that discloses under it records its revocation.
+    let Some((enc, _)) = checked.filter(|(_, org)| parse_ids(&row.discloser_org_ids).contains(org))
+    else {
+        return denied(tx, app, ctx, "consent.revoke", "consent", consent_id).await;
+    };
+    if row.revoked_at.is_some() {
+        tx.rollback().await?;
+        return Err(AppError::Conflict(
+            "This consent's revocation is recorded already.".into(),
+        ));
+    }
+    let note = note.trim();
+    if note.chars().count() > 500 {
+        tx.rollback().await?;
+        return Err(AppError::field("note", "Use at most 500 characters."));
+    }
+    tx.revoke_consent_by(consent_id, now, ctx.actor.user_id, note)
+        .await?;
+    let orgs = tx.orgs(enc.program_id).await?;
+    let mut t = terms(&row, &orgs);
+    t.revoked_at = Some(now);
+    let h = happened(&mut tx, enc.id).await?;
+    let state = t.state(&h, now);
+    tx.insert_case_event(&event(
+        app,
+        &enc,
+        Some(ctx.actor.user_id),
+        "consent.revoked",
+        &format!("Revocation of a consent recorded: {}", state.label()),
+    ))
+    .await?;
+    audit::record(
+        &mut tx,
+        app,
+        ctx,
+        "consent.revoke",
+        "consent",
+        &consent_id.to_string(),
+        ALLOWED,
+        state.label(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(state)
+}
+
+// ----- reading consents -----------------------------------------------------------------
+
+/// A consent as lists and the printable form show it.
+#[derive(Debug, Clone)]
+pub struct ConsentLine {
+    pub row: ConsentRow,
+    pub kind: Kind,
+    pub state: State,
+    pub recipients: Vec<String>,
+    pub disclosers: Vec<String>,
+    pub information: Vec<&'static str>,
+}
+
+impl ConsentLine {
+    pub fn state_label(&self) -> &'static str {
+        self.state.label()
+    }
+    pub fn kind_label(&self) -> &'static str {
+        self.kind.label()
+    }
+}
+
+pub fn lines(
+    rows: &[ConsentRow],
+    h: &Happened,
+    orgs: &[OrgRow],
+    now: DateTime<Utc>,
+) -> Vec<ConsentLine> {
+    let name = |id: Uuid| {
+        orgs.iter()
+            .find(|o| o.id == id)
+            .map(|o| o.name.clone())
+            .unwrap_or_else(|| "an organization no longer in the program".into())
+    };
+    rows.iter()
+        .map(|r| {
+            let t = terms(r, orgs);
+            let mut recipients: Vec<String> = parse_ids(&r.recipient_org_ids)
+                .into_iter()
+                .map(name)
+                .collect();
+            if let Some(c) = &r.recipient_class {
+                recipients.push(class_label(c).into());
+            }
+            ConsentLine {
+                kind: t.kind,
+                state: t.state(h, now),
+                recipients,
+                disclosers: parse_ids(&r.discloser_org_ids)
+                    .into_iter()
+                    .map(name)
+                    .collect(),
+                information: t.information.iter().map(|i| i.label()).collect(),
+                row: r.clone(),
+            }
+        })
+        .collect()
+}
+
+/// The consents of a referral's case, for the provider's page.
+pub async fn for_case(
+    tx: &mut Tx,
+    enc: &EncounterRow,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<ConsentLine>> {
+    let rows = tx.consents_for_encounter(enc.id).await?;
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let orgs = tx.orgs(enc.program_id).await?;
+    let h = happened(tx, enc.id).await?;
+    Ok(lines(&rows, &h, &orgs, now))
+}
+
+/// The printable consent form.
+pub struct ConsentForm {
+    pub line: ConsentLine,
+    pub person_name: String,
+    pub person_dob: NaiveDate,
+    pub recorded_by: String,
+    pub revoked_by: Option<String>,
+    pub tz: Tz,
+    /// The 2.32 notice, shown when the reader is on the legal side.
+    pub notice: Option<&'static str>,
+}
+
+/// Reads a consent for printing: anyone who may read its case from the agency's, the
+/// prosecutor's or a provider's side. Audited.
+pub async fn form(app: &App, ctx: &Ctx, consent_id: Uuid) -> AppResult<ConsentForm> {
+    let now = app.now();
+    let mut tx = app.store.write().await?;
+    let Some(row) = found(tx.consent(consent_id).await)? else {
+        return denied(tx, app, ctx, "consent.read", "consent", consent_id).await;
+    };
+    let enc = tx.encounter(row.encounter_id).await?;
+    let mut legal = false;
+    let mut allowed = false;
+    for action in [
+        CaseAction::ViewEncounter,
+        CaseAction::ViewHold,
+        CaseAction::ViewReferral,
+    ] {
+        let facts = case_facts(&mut tx, &enc, now, action).await?;
+        match case_access(&ctx.actor, action, &facts) {
+            Access::Allow(View::Legal { .. }) => {
+                allowed = true;
+                legal = true;
+            }
+            Access::Allow(View::Clinical { .. }) => allowed = true,
+            _ => {}
+        }
+        if allowed {
+            break;
+        }
+    }
+    if !allowed {
+        return denied(tx, app, ctx, "consent.read", "consent", consent_id).await;
+    }
+    let (_, tz) = load_program(&mut tx, enc.program_id).await?;
+    let orgs = tx.orgs(enc.program_id).await?;
+    let h = happened(&mut tx, enc.id).await?;
+    let person = tx.participant(row.participant_id).await?;
+    let recorded_by = tx.user(row.recorded_by).await?.display_name;
+    let revoked_by = match row.revoked_by {
+        Some(u) => Some(tx.user(u).await?.display_name),
+        None => None,
+    };
+    audit::record(
+        &mut tx,
+        app,
+        ctx,
+        "consent.read",
+        "consent",
+        &consent_id.to_string(),
+        ALLOWED,
+        "",
+    )
+    .await?;
+    tx.commit().await?;
+    let line = lines(std::slice::from_ref(&row), &h, &orgs, now)
+        .pop()
+        .ok_or(AppError::NotFound)?;
+    Ok(ConsentForm {
+        line,
+        person_name: format!("{} {}", person.first_name, person.last_name),
+        person_dob: person.dob,
+        recorded_by,
+        revoked_by,
+        tz,
+        notice: legal.then_some(consent::NOTICE_2_32),
+    })
+}
