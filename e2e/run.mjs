@@ -175,6 +175,15 @@ try {
     await cm.getByText('Saved.').waitFor();
     await cm.getByRole('heading', { name: /Status: Accepted/ }).waitFor();
     await cm.screenshot({ path: join(shots, '5-accepted.png'), fullPage: true });
+    // The consent the person signed with the offer, printable, with every element.
+    await cm.getByRole('link', { name: /Criminal justice referral consent/ }).click();
+    await cm.getByRole('heading', { name: 'Consent to disclose' }).waitFor();
+    const consent = await cm.textContent('main');
+    for (const element of ['Who may disclose', 'What information', 'To whom', 'Purpose', 'Right to revoke', 'Expires', 'Irrevocable', 'Signature']) {
+      assert.match(consent, new RegExp(element));
+    }
+    assert.match(consent, new RegExp(`${person.first} ${person.last}`));
+    await cm.screenshot({ path: join(shots, '5b-consent.png'), fullPage: true });
     await cmContext.close();
   });
 
