@@ -56,6 +56,15 @@ pub async fn case_facts(
     } else {
         Vec::new()
     };
+    let emergency_user_ids = if needed.emergency {
+        tx.emergency_grantees(e.id, now)
+            .await?
+            .into_iter()
+            .map(|(u, _)| u)
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(CaseFacts {
         program_id: e.program_id,
         agency_org_id: e.agency_id,
@@ -63,6 +72,7 @@ pub async fn case_facts(
         referral_org_ids,
         prosecutor_org_id,
         consent_recipient_org_ids,
+        emergency_user_ids,
     })
 }
 

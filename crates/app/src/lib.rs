@@ -10,6 +10,7 @@ pub mod cases;
 pub mod consents;
 pub mod dashboard;
 pub mod demo;
+pub mod emergency;
 pub mod error;
 pub mod holds;
 pub mod reference;
@@ -52,6 +53,8 @@ pub struct Settings {
     /// Every account needs an authenticator code (TOTP) after its password; accounts
     /// without one enrol at their next sign-in.
     pub mfa_required: bool,
+    /// How long a break-the-glass grant lasts.
+    pub emergency_minutes: i64,
 }
 
 impl Default for Settings {
@@ -66,6 +69,7 @@ impl Default for Settings {
             address_failures: 10,
             inactive_days: 90,
             mfa_required: true,
+            emergency_minutes: 60,
         }
     }
 }

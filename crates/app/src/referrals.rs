@@ -1,7 +1,7 @@
 //! The provider's side: the queue of referrals and the service timeline (acceptance,
 //! arrival, contacts, intake, first treatment, exit), mapped onto FHIR task statuses.
 //! Recording an intake or an exit moves the legal hold in the same transaction.
-use chrono::{Duration, NaiveDate};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 use handoff_domain::hold::{self, HoldState, IntakeEffect};
 use handoff_domain::input::parse_local_datetime;
@@ -71,6 +71,8 @@ pub struct ReferralView {
     pub consents: Vec<crate::consents::ConsentLine>,
     /// Organizations a new consent may name.
     pub orgs: Vec<OrgRow>,
+    /// Read under a break-the-glass grant, until then (nothing can be changed).
+    pub emergency_until: Option<DateTime<Utc>>,
     pub tz: Tz,
 }
 
@@ -81,7 +83,7 @@ async fn load_guarded(
     id: Uuid,
     action: CaseAction,
     audit_action: &str,
-) -> AppResult<(Tx, ReferralRow, EncounterRow)> {
+) -> AppResult<(Tx, ReferralRow, EncounterRow, Option<DateTime<Utc>>)> {
     let now = app.now();
     let r = match tx.referral(id).await {
         Ok(r) => r,
@@ -96,7 +98,19 @@ async fn load_guarded(
     // A provider sees its own referral only, not another provider's for the same case.
     facts.referral_org_ids = vec![r.to_org_id];
     match case_access(&ctx.actor, action, &facts) {
-        Access::Allow(View::Clinical { org_id }) if org_id == r.to_org_id => Ok((tx, r, enc)),
+        Access::Allow(View::Clinical { org_id }) if org_id == r.to_org_id => Ok((tx, r, enc, None)),
+        // Break-the-glass: reading only (the policy never grants acting on it), until the
+        // grant ends.
+        Access::Allow(View::Emergency { .. }) if action == CaseAction::ViewReferral => {
+            let until = tx
+                .emergency_grantees(enc.id, now)
+                .await?
+                .into_iter()
+                .filter(|(u, _)| *u == ctx.actor.user_id)
+                .map(|(_, until)| until)
+                .max();
+            Ok((tx, r, enc, until))
+        }
         _ => {
             tx.rollback().await?;
             Err(audit::deny(app, ctx, audit_action, "referral", &id.to_string()).await)
@@ -132,7 +146,7 @@ pub fn available_actions(
 }
 
 pub async fn view(app: &App, ctx: &Ctx, id: Uuid) -> AppResult<ReferralView> {
-    let (mut tx, r, enc) = load_guarded(
+    let (mut tx, r, enc, emergency_until) = load_guarded(
         app,
         ctx,
         app.store.write().await?,
@@ -175,14 +189,23 @@ pub async fn view(app: &App, ctx: &Ctx, id: Uuid) -> AppResult<ReferralView> {
         "referral",
         &id.to_string(),
         ALLOWED,
-        "",
+        if emergency_until.is_some() {
+            "emergency access"
+        } else {
+            ""
+        },
     )
     .await?;
     tx.commit().await?;
     Ok(ReferralView {
         warm_minutes: r.arrived_at.map(|a| (a - r.requested_at).num_minutes()),
         intake_deadline: hold.map(|h| h.deadline_day),
-        actions: available_actions(status, r.intake_at.is_some(), mode, r.arrived_at.is_some()),
+        actions: if emergency_until.is_some() {
+            Vec::new()
+        } else {
+            available_actions(status, r.intake_at.is_some(), mode, r.arrived_at.is_some())
+        },
+        emergency_until,
         status,
         reference: enc.reference,
         referral: r,
@@ -213,7 +236,7 @@ pub struct ReferralActionInput {
 
 pub async fn act(app: &App, ctx: &Ctx, id: Uuid, input: &ReferralActionInput) -> AppResult<()> {
     let now = app.now();
-    let (mut tx, mut r, enc) = load_guarded(
+    let (mut tx, mut r, enc, _) = load_guarded(
         app,
         ctx,
         app.store.write().await?,

@@ -45,6 +45,10 @@ pub enum ProgramAction {
     ViewDeadlines,
     ManageUsers,
     ManageRoster,
+    /// Ask for emergency access to a case outside one's scope (break-the-glass).
+    BreakTheGlass,
+    /// Review the program's emergency access grants.
+    ReviewEmergencyAccess,
 }
 
 impl ProgramAction {
@@ -61,6 +65,8 @@ impl ProgramAction {
             ProgramAction::ViewDashboard | ProgramAction::ViewDeadlines => &[Coordinator],
             ProgramAction::ManageUsers => &[Administrator],
             ProgramAction::ManageRoster => &[Administrator, Coordinator],
+            ProgramAction::BreakTheGlass => &[CaseManager, Coordinator],
+            ProgramAction::ReviewEmergencyAccess => &[Coordinator],
         }
     }
 }
@@ -87,6 +93,8 @@ pub struct CaseFacts {
     pub prosecutor_org_id: Option<Uuid>,
     /// Organizations named as recipients by a release of information valid now.
     pub consent_recipient_org_ids: Vec<Uuid>,
+    /// Users holding an emergency (break-the-glass) grant on this case now.
+    pub emergency_user_ids: Vec<Uuid>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,6 +117,7 @@ pub struct FactsNeeded {
     pub referrals: bool,
     pub hold: bool,
     pub consents: bool,
+    pub emergency: bool,
 }
 
 impl CaseAction {
@@ -117,13 +126,19 @@ impl CaseAction {
             referrals,
             hold,
             consents,
+            emergency: false,
         };
         match self {
             // The view says whether progress may be shown: that needs the releases.
             CaseAction::ViewEncounter => f(false, false, true),
             // Acting discloses nothing: agency and officer decide.
             CaseAction::ActOnEncounter | CaseAction::ApproveOverride => f(false, false, false),
-            CaseAction::ViewReferral | CaseAction::ActOnReferral => f(true, false, false),
+            // Reading may rest on an emergency grant; acting never does.
+            CaseAction::ViewReferral => FactsNeeded {
+                emergency: true,
+                ..f(true, false, false)
+            },
+            CaseAction::ActOnReferral => f(true, false, false),
             CaseAction::ViewHold | CaseAction::DecideHold => f(false, true, true),
         }
     }
@@ -139,6 +154,9 @@ pub enum View {
     Legal { org_id: Uuid, progress_shared: bool },
     /// Coordinator: operations (dates, deadlines, who is assigned); no clinical content.
     Operations,
+    /// A case manager or coordinator under a break-the-glass grant: the clinical record,
+    /// read only, for the grant's time.
+    Emergency { org_id: Uuid },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -195,11 +213,23 @@ pub fn case_access(actor: &Actor, action: CaseAction, case: &CaseFacts) -> Acces
                 })
             })
             .unwrap_or(Access::Deny),
-        CaseAction::ViewReferral | CaseAction::ActOnReferral => actor
-            .grants(pid, &[Role::CaseManager])
-            .find(|m| case.referral_org_ids.contains(&m.org_id))
-            .map(|m| Access::Allow(View::Clinical { org_id: m.org_id }))
-            .unwrap_or(Access::Deny),
+        CaseAction::ViewReferral | CaseAction::ActOnReferral => {
+            if let Some(m) = actor
+                .grants(pid, &[Role::CaseManager])
+                .find(|m| case.referral_org_ids.contains(&m.org_id))
+            {
+                return Access::Allow(View::Clinical { org_id: m.org_id });
+            }
+            if action == CaseAction::ViewReferral
+                && case.emergency_user_ids.contains(&actor.user_id)
+                && let Some(m) = actor
+                    .grants(pid, ProgramAction::BreakTheGlass.roles())
+                    .next()
+            {
+                return Access::Allow(View::Emergency { org_id: m.org_id });
+            }
+            Access::Deny
+        }
         CaseAction::ViewHold | CaseAction::DecideHold => {
             let Some(pros) = case.prosecutor_org_id else {
                 return Access::Deny;
@@ -266,6 +296,7 @@ mod tests {
             } else {
                 vec![]
             },
+            emergency_user_ids: vec![],
         }
     }
 
@@ -454,8 +485,11 @@ mod tests {
             CaseAction::ViewHold,
             CaseAction::DecideHold,
         ];
-        for consent in [true, false] {
-            let full = case(&w, officer.user_id, consent);
+        for (consent, emergency) in [(true, false), (false, false), (true, true), (false, true)] {
+            let mut full = case(&w, officer.user_id, consent);
+            if emergency {
+                full.emergency_user_ids = actors.iter().map(|a| a.user_id).collect();
+            }
             for a in actions {
                 let need = a.facts_needed();
                 let trimmed = CaseFacts {
@@ -474,6 +508,11 @@ mod tests {
                     } else {
                         vec![]
                     },
+                    emergency_user_ids: if need.emergency {
+                        full.emergency_user_ids.clone()
+                    } else {
+                        vec![]
+                    },
                     ..full.clone()
                 };
                 for who in &actors {
@@ -485,5 +524,59 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn an_emergency_grant_opens_the_clinical_record_for_reading_only() {
+        let w = world();
+        let officer = actor(w.program, w.agency, OrgKind::LawEnforcement, Role::Officer);
+        let other_cm = actor(
+            w.program,
+            w.other_provider,
+            OrgKind::Provider,
+            Role::CaseManager,
+        );
+        let coord = actor(
+            w.program,
+            w.agency,
+            OrgKind::Coordination,
+            Role::Coordinator,
+        );
+        let elsewhere = actor(
+            w.other_program,
+            w.other_provider,
+            OrgKind::Provider,
+            Role::CaseManager,
+        );
+        let mut c = case(&w, officer.user_id, false);
+        for a in [&other_cm, &coord, &elsewhere] {
+            assert_eq!(case_access(a, CaseAction::ViewReferral, &c), Access::Deny);
+        }
+        c.emergency_user_ids = vec![
+            other_cm.user_id,
+            coord.user_id,
+            officer.user_id,
+            elsewhere.user_id,
+        ];
+        assert_eq!(
+            case_access(&other_cm, CaseAction::ViewReferral, &c),
+            Access::Allow(View::Emergency {
+                org_id: w.other_provider
+            })
+        );
+        assert!(case_access(&coord, CaseAction::ViewReferral, &c).allowed());
+        // Never to act, never for a role that may not ask, never across programs.
+        assert_eq!(
+            case_access(&other_cm, CaseAction::ActOnReferral, &c),
+            Access::Deny
+        );
+        assert_eq!(
+            case_access(&officer, CaseAction::ViewReferral, &c),
+            Access::Deny
+        );
+        assert_eq!(
+            case_access(&elsewhere, CaseAction::ViewReferral, &c),
+            Access::Deny
+        );
     }
 }

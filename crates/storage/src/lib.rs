@@ -520,6 +520,8 @@ impl Tx {
             "memberships",
             "sessions",
             "api_tokens",
+            "recovery_codes",
+            "emergency_access",
         ];
         if !TABLES.contains(&table) {
             return Err(StoreError::NotFound);

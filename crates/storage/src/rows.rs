@@ -535,3 +535,33 @@ pub struct ReferralFactsRow {
     pub intake_at: Option<DateTime<Utc>>,
     pub engaged_at: Option<DateTime<Utc>>,
 }
+
+/// A break-the-glass grant: one user, one case, a reason, a time limit, a review.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct EmergencyAccessRow {
+    pub id: Uuid,
+    pub program_id: Uuid,
+    pub encounter_id: Uuid,
+    pub user_id: Uuid,
+    pub reason: String,
+    pub granted_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub reviewed_by: Option<Uuid>,
+    pub reviewed_at: Option<DateTime<Utc>>,
+    pub review_note: Option<String>,
+}
+
+/// A grant as coordinators review it: with who, and which case.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct EmergencyReviewRow {
+    pub id: Uuid,
+    pub encounter_id: Uuid,
+    pub reference: String,
+    pub username: String,
+    pub display_name: String,
+    pub reason: String,
+    pub granted_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub reviewed_at: Option<DateTime<Utc>>,
+    pub review_note: Option<String>,
+}

@@ -76,6 +76,9 @@ pub fn nav_for(ctx: &Ctx) -> Vec<(&'static str, &'static str)> {
     if has(Role::Coordinator) || has(Role::Administrator) {
         nav.push(("/roster", "On-call roster"));
     }
+    if has(Role::Coordinator) || has(Role::CaseManager) {
+        nav.push(("/emergency-access", "Emergency access"));
+    }
     nav.dedup();
     nav
 }
@@ -107,6 +110,8 @@ fn notice_text(code: &str) -> Option<String> {
             "membership" => "Role added.",
             "unlocked" => "Account unlocked.",
             "consent" => "Consent recorded.",
+            "emergency" => "Emergency access granted: it is audited and reviewed by the program's coordinators.",
+            "reviewed_grant" => "Review recorded.",
             "revoked" => "Revocation recorded: nothing more is disclosed under this consent.",
             "revocation_pending" => {
                 "Revocation recorded. This is a criminal justice referral consent (42 CFR 2.35): it stays in effect until the final disposition of the charge, then ends."
@@ -181,7 +186,7 @@ pub fn error_page(e: &AppError) -> Response {
     )
 }
 
-fn error_for(s: &Session, e: &AppError) -> Response {
+pub(crate) fn error_for(s: &Session, e: &AppError) -> Response {
     let status = status_of(e);
     let mut layout = Layout::new(status.canonical_reason().unwrap_or("Error"), s, None);
     layout.notice = None;
@@ -347,7 +352,7 @@ pub async fn home(s: Session, Query(q): Query<HashMap<String, String>>) -> Respo
 
 /// What a refused form submission shows next to the form: its field errors, or a rule
 /// or conflict as a message for the whole form. Other errors get the error page.
-fn form_errors(e: AppError) -> Result<FieldErrors, AppError> {
+pub(crate) fn form_errors(e: AppError) -> Result<FieldErrors, AppError> {
     match e {
         AppError::Invalid(f) => Ok(f),
         AppError::Rule(m) | AppError::Conflict(m) => Ok(FieldErrors::single("form", m)),
@@ -356,7 +361,7 @@ fn form_errors(e: AppError) -> Result<FieldErrors, AppError> {
 }
 
 /// Reads a form, checks its CSRF token and refuses unknown fields.
-fn form(s: &Session, body: &Bytes) -> Result<Fields, AppError> {
+pub(crate) fn form(s: &Session, body: &Bytes) -> Result<Fields, AppError> {
     let mut f = Fields::parse(body).map_err(AppError::Invalid)?;
     check_csrf(s, &f.get("csrf"))?;
     Ok(f)

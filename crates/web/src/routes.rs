@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, post};
 use serde_json::{Value, json};
 
-use crate::{AppState, api, assets, mfa, middleware, pages};
+use crate::{AppState, api, assets, emergency_pages, mfa, middleware, pages};
 
 /// One route: method, path, and whether it is part of the JSON API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -230,6 +230,34 @@ fn registry() -> Registry {
         "Unlock an account locked after failed sign-ins, or re-enable one disabled for disuse",
         None,
         post(pages::admin_unlock_user),
+    )
+    .get(
+        "/emergency-access",
+        "Break-the-glass: find a case by reference; coordinators review grants",
+        get(emergency_pages::index),
+    )
+    .post(
+        "/emergency-access/find",
+        "Find a case by the reference on the person's slip",
+        None,
+        post(emergency_pages::find),
+    )
+    .post(
+        "/emergency-access/{id}/review",
+        "A coordinator reviews an emergency access grant",
+        None,
+        post(emergency_pages::review),
+    )
+    .get(
+        "/encounters/{id}/emergency",
+        "Emergency access to a case: the reason form, or the grant in force",
+        get(emergency_pages::case),
+    )
+    .post(
+        "/encounters/{id}/emergency",
+        "Ask for emergency access to a case's clinical record, with a reason",
+        None,
+        post(emergency_pages::grant),
     )
     .get("/roster", "On-call roster", get(pages::roster))
     .post(

@@ -6,6 +6,7 @@
 mod audit;
 mod bad_input;
 mod consent;
+mod emergency;
 mod flows;
 mod mfa;
 mod policy;

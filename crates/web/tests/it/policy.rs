@@ -78,6 +78,22 @@ fn matrix() -> HashMap<(&'static str, &'static str), &'static [&'static str]> {
         (("POST", "/admin/memberships"), &["admin"]),
         (("POST", "/admin/users/{id}/unlock"), &["admin"]),
         (("POST", "/admin/users/{id}/reset-mfa"), &["admin"]),
+        // Break-the-glass: case managers and coordinators may ask (and are then let in
+        // under audit); coordinators review.
+        (("GET", "/emergency-access"), &["cm1", "cm2", "coordinator"]),
+        (
+            ("POST", "/emergency-access/find"),
+            &["cm1", "cm2", "coordinator"],
+        ),
+        (("POST", "/emergency-access/{id}/review"), &["coordinator"]),
+        (
+            ("GET", "/encounters/{id}/emergency"),
+            &["cm1", "cm2", "coordinator"],
+        ),
+        (
+            ("POST", "/encounters/{id}/emergency"),
+            &["cm1", "cm2", "coordinator"],
+        ),
         (("GET", "/roster"), &["admin", "coordinator"]),
         (("POST", "/roster/shifts"), &["admin", "coordinator"]),
         (
@@ -163,6 +179,28 @@ async fn every_route_every_role() {
         .await
         .unwrap()
         .id;
+        // A grant for the review route (to cm2, on another case: the fixture case stays
+        // out of cm2's reach while the matrix runs).
+        let other_enc = record_encounter(&w, &officer, "Elsewhere").await;
+        let cm2 = w.sign_in("cm2").await;
+        let r = cm2
+            .post(
+                &format!("/encounters/{other_enc}/emergency"),
+                &[("reason", "Person in crisis at our door, needs meds list")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let grant = {
+            let mut tx = w.store.read().await.unwrap();
+            let g = tx
+                .emergency_reviews(w.program, 10)
+                .await
+                .unwrap()
+                .remove(0)
+                .id;
+            tx.rollback().await.unwrap();
+            g
+        };
         let matrix = matrix();
         let specs = route_specs();
         for s in &specs {
@@ -214,6 +252,8 @@ async fn every_route_every_role() {
                     hold
                 } else if path.starts_with("/consents/") {
                     consent
+                } else if path.starts_with("/emergency-access/") {
+                    grant
                 } else if path.starts_with("/admin/users/") {
                     // Not a user signed in here: a reset would end their session.
                     spare
