@@ -16,6 +16,7 @@ pub mod holds;
 pub mod reference;
 pub mod referrals;
 pub mod totp;
+pub mod trail;
 pub mod util;
 pub mod worker;
 

@@ -49,6 +49,8 @@ pub enum ProgramAction {
     BreakTheGlass,
     /// Review the program's emergency access grants.
     ReviewEmergencyAccess,
+    /// Search and export the audit trail of the program's users.
+    ViewAudit,
 }
 
 impl ProgramAction {
@@ -67,6 +69,7 @@ impl ProgramAction {
             ProgramAction::ManageRoster => &[Administrator, Coordinator],
             ProgramAction::BreakTheGlass => &[CaseManager, Coordinator],
             ProgramAction::ReviewEmergencyAccess => &[Coordinator],
+            ProgramAction::ViewAudit => &[Coordinator, Administrator],
         }
     }
 }

@@ -185,6 +185,16 @@ enum AuditCommand {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Remove audit records older than the retention period from the start of the chain
+    /// (the chain still verifies from a sealed checkpoint). Run it daily, e.g. from cron.
+    Prune {
+        /// Keep this many days (at least 365; six years by default, as HIPAA keeps
+        /// documentation).
+        #[arg(long, default_value_t = 2190)]
+        retention_days: i64,
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 #[derive(Subcommand)]
@@ -413,6 +423,15 @@ async fn run(cli: Cli) -> Result<()> {
                     std::process::exit(1);
                 }
             }
+        }
+        Command::Audit(AuditCommand::Prune { retention_days, db }) => {
+            let app = open(&db).await?;
+            let removed = handoff_app::trail::prune(&app, retention_days)
+                .await
+                .map_err(|e| anyhow::anyhow!("{}", explain(e)))?;
+            app.store.close().await;
+            println!("removed {removed} audit records older than {retention_days} days");
+            Ok(())
         }
         Command::Bench(args) => bench::run(args).await,
     }

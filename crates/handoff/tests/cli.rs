@@ -86,3 +86,30 @@ fn audit_verify_exits_non_zero_and_names_the_record() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn audit_prune_keeps_at_least_a_year_and_reports_what_it_removed() {
+    let dir = std::env::temp_dir().join(format!("handoff-cli-prune-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let data = dir.to_str().unwrap();
+    let short = handoff(
+        &["audit", "prune", "--retention-days", "30", "--data", data],
+        &[],
+    );
+    assert_eq!(short.status.code(), Some(1), "{}", text(&short));
+    assert!(
+        text(&short).contains("kept at least 365 days"),
+        "{}",
+        text(&short)
+    );
+    let ok = handoff(&["audit", "prune", "--data", data], &[]);
+    assert!(ok.status.success(), "{}", text(&ok));
+    assert!(
+        text(&ok).contains("removed 0 audit records older than 2190 days"),
+        "{}",
+        text(&ok)
+    );
+    let verify = handoff(&["audit", "verify", "--data", data], &[]);
+    assert!(verify.status.success(), "{}", text(&verify));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -110,6 +110,23 @@ impl<'a> Sealed<'a> {
     }
 }
 
+/// The seal of a retention checkpoint: where the chain now starts (the last removed
+/// record's place and seal).
+pub fn checkpoint_mac(key: &AuditKey, through: &Head) -> String {
+    let mut mac = match Hmac::<Sha256>::new_from_slice(&key.0) {
+        Ok(m) => m,
+        Err(_) => unreachable!("HMAC accepts any key length"),
+    };
+    field(&mut mac, b"handoff-audit-checkpoint-v1");
+    field(&mut mac, &through.seq.to_be_bytes());
+    field(&mut mac, through.hash.as_bytes());
+    mac.finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 impl crate::rows::AuditChainRow {
     /// The sealed fields and the stored seal; `None` for a record without a seal.
     pub fn sealed(&self) -> Option<(Sealed<'_>, &str)> {
@@ -160,6 +177,8 @@ pub enum Break {
     Unlinked { seq: i64, id: i64 },
     /// A record without a seal (written outside Handoff).
     Unsealed { id: i64 },
+    /// The retention checkpoint's seal does not match it (changed outside Handoff).
+    Checkpoint,
 }
 
 impl std::fmt::Display for Break {
@@ -185,58 +204,65 @@ impl std::fmt::Display for Break {
                 f,
                 "audit row id {id} has no seal: it was added outside Handoff"
             ),
+            Break::Checkpoint => write!(
+                f,
+                "the audit retention checkpoint was changed outside Handoff: its seal does not match"
+            ),
         }
     }
 }
 
-/// Checks records in `seq` order, one page at a time. The first record of all may link to
-/// anything (older records may have passed their retention period).
+/// Checks records in `seq` order, one page at a time, from the first record ever, or from
+/// the retention checkpoint when older records were removed.
 pub struct Verifier<'k> {
     key: &'k AuditKey,
-    last: Option<Head>,
+    last: Head,
     pub records: u64,
 }
 
 impl<'k> Verifier<'k> {
+    /// From the first record (seq 1, linked to the genesis seal).
     pub fn new(key: &'k AuditKey) -> Verifier<'k> {
+        Verifier::after(key, Head::genesis())
+    }
+
+    /// From the record after `start` (a checkpoint, already checked).
+    pub fn after(key: &'k AuditKey, start: Head) -> Verifier<'k> {
         Verifier {
             key,
-            last: None,
+            last: start,
             records: 0,
         }
     }
 
-    /// The head after the records checked so far.
+    /// The head after the records checked so far (`None` before the first).
     pub fn head(&self) -> Option<&Head> {
-        self.last.as_ref()
+        (self.records > 0).then_some(&self.last)
     }
 
     pub fn check(&mut self, id: i64, stored_hash: &str, r: &Sealed<'_>) -> Result<(), Break> {
-        if let Some(last) = &self.last {
-            if r.seq != last.seq + 1 {
-                return Err(if r.seq > last.seq + 1 {
-                    Break::Missing {
-                        expected: last.seq + 1,
-                        found: r.seq,
-                        id,
-                    }
-                } else {
-                    Break::Unlinked { seq: r.seq, id }
-                });
-            }
-            if r.prev_hash != last.hash {
-                return Err(Break::Unlinked { seq: r.seq, id });
-            }
-        } else if r.seq == 1 && r.prev_hash != GENESIS {
+        let last = &self.last;
+        if r.seq != last.seq + 1 {
+            return Err(if r.seq > last.seq + 1 {
+                Break::Missing {
+                    expected: last.seq + 1,
+                    found: r.seq,
+                    id,
+                }
+            } else {
+                Break::Unlinked { seq: r.seq, id }
+            });
+        }
+        if r.prev_hash != last.hash {
             return Err(Break::Unlinked { seq: r.seq, id });
         }
         if r.seal(self.key) != stored_hash {
             return Err(Break::Changed { seq: r.seq, id });
         }
-        self.last = Some(Head {
+        self.last = Head {
             seq: r.seq,
             hash: stored_hash.to_string(),
-        });
+        };
         self.records += 1;
         Ok(())
     }
@@ -297,8 +323,31 @@ mod tests {
                 id: 12
             })
         );
-        // The oldest records may be gone (retention): the rest still verifies.
-        assert_eq!(run(&[2, 3], None), Ok(2));
+        // The oldest records removed: detected, unless a checkpoint sealed with the key
+        // says where the chain now starts.
+        assert_eq!(
+            run(&[2, 3], None),
+            Err(Break::Missing {
+                expected: 1,
+                found: 3,
+                id: 12
+            })
+        );
+        let start = Head {
+            seq: chain[1].0,
+            hash: chain[1].2.clone(),
+        };
+        let mut v = Verifier::after(&key, start.clone());
+        for i in [2usize, 3] {
+            let (seq, prev, hash) = &chain[i];
+            v.check(i as i64, hash, &sealed(&rows[i], *seq, prev))
+                .unwrap();
+        }
+        assert_eq!(v.records, 2);
+        assert_ne!(
+            checkpoint_mac(&key, &start),
+            checkpoint_mac(&AuditKey([9; 32]), &start)
+        );
         // Another key cannot have made these seals.
         let other = AuditKey([9; 32]);
         let (seq, prev, hash) = &chain[0];

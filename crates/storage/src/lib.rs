@@ -299,11 +299,27 @@ impl Store {
     pub async fn verify_audit(&self) -> Result<AuditVerification> {
         const PAGE: i64 = 5_000;
         let mut tx = self.read().await?;
-        let mut verifier = chain::Verifier::new(&self.audit_key);
+        let checkpoint = tx.audit_checkpoint().await?;
+        let mut broken = None;
+        let mut verifier = match checkpoint {
+            Some(c) => {
+                let start = chain::Head {
+                    seq: c.through_seq,
+                    hash: c.through_hash,
+                };
+                if chain::checkpoint_mac(&self.audit_key, &start) != c.mac {
+                    broken = Some(chain::Break::Checkpoint);
+                }
+                chain::Verifier::after(&self.audit_key, start)
+            }
+            None => chain::Verifier::new(&self.audit_key),
+        };
         let unsealed = tx.unsealed_audit().await?;
-        let mut broken = unsealed
-            .first()
-            .map(|r| chain::Break::Unsealed { id: r.id });
+        if broken.is_none() {
+            broken = unsealed
+                .first()
+                .map(|r| chain::Break::Unsealed { id: r.id });
+        }
         let mut after = i64::MIN;
         while broken.is_none() {
             let page = tx.audit_chain_page(after, PAGE).await?;
@@ -522,6 +538,7 @@ impl Tx {
             "api_tokens",
             "recovery_codes",
             "emergency_access",
+            "audit_checkpoint",
         ];
         if !TABLES.contains(&table) {
             return Err(StoreError::NotFound);

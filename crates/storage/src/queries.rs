@@ -932,6 +932,56 @@ impl Tx {
         Ok(())
     }
 
+    /// Removes the audit records written before `before`, from the start of the chain,
+    /// always keeping the last record, and moves the sealed checkpoint to the last one
+    /// removed. Returns how many were removed.
+    pub async fn prune_audit(&mut self, before: DateTime<Utc>, now: DateTime<Utc>) -> Result<u64> {
+        // Takes the chain's lock on PostgreSQL; on SQLite the write gate is held.
+        let head = self.audit_head().await?;
+        let through: Option<(i64, String, DateTime<Utc>)> = q!(self, c => sqlx::query_as("SELECT seq, hash, at FROM audit_log WHERE seq IS NOT NULL AND at < $1 AND seq < $2 ORDER BY seq DESC LIMIT 1").bind(before).bind(head.seq).fetch_optional(c).await)?;
+        let Some((seq, hash, at)) = through else {
+            return Ok(0);
+        };
+        let removed = q!(self, c => sqlx::query("DELETE FROM audit_log WHERE seq <= $1").bind(seq).execute(c).await.map(|r| r.rows_affected()))?;
+        let earlier = self
+            .audit_checkpoint()
+            .await?
+            .map_or(0, |c| c.records_pruned);
+        let mac = crate::chain::checkpoint_mac(
+            &self.audit_key,
+            &crate::chain::Head {
+                seq,
+                hash: hash.clone(),
+            },
+        );
+        q!(self, c => sqlx::query("DELETE FROM audit_checkpoint").execute(c).await.map(|_| ()))?;
+        q!(self, c => sqlx::query("INSERT INTO audit_checkpoint (id, through_seq, through_hash, through_at, pruned_at, records_pruned, mac) VALUES (1, $1, $2, $3, $4, $5, $6)")
+            .bind(seq).bind(&hash).bind(at).bind(now).bind(earlier + removed as i64).bind(&mac)
+            .execute(c).await.map(|_| ()))?;
+        Ok(removed)
+    }
+
+    /// Where the chain starts after records were removed, if ever.
+    pub async fn audit_checkpoint(&mut self) -> Result<Option<AuditCheckpointRow>> {
+        Ok(
+            q!(self, c => sqlx::query_as::<_, AuditCheckpointRow>("SELECT through_seq, through_hash, through_at, pruned_at, records_pruned, mac FROM audit_checkpoint WHERE id = 1").fetch_optional(c).await)?,
+        )
+    }
+
+    /// Audit records matching a coordinator's search, newest first: only records of
+    /// users of `program_id`.
+    pub async fn audit_search(&mut self, f: &AuditFilter, limit: i64) -> Result<Vec<AuditRow>> {
+        Ok(
+            q!(self, c => sqlx::query_as::<_, AuditRow>("SELECT id, at, user_id, username, action, resource_kind, resource_id, outcome, ip, user_agent, detail FROM audit_log \
+                WHERE user_id IN (SELECT user_id FROM memberships WHERE program_id = $1) \
+                AND ($2 = '' OR username = $2) AND ($3 = '' OR action LIKE $3) AND ($4 = '' OR resource_id = $4) \
+                AND ($5 = '' OR outcome = $5) AND at >= $6 AND at < $7 \
+                ORDER BY seq DESC LIMIT $8")
+                .bind(f.program_id).bind(&f.username).bind(&f.action_prefix).bind(&f.resource_id).bind(&f.outcome).bind(f.from).bind(f.to).bind(limit)
+                .fetch_all(c).await)?,
+        )
+    }
+
     /// Sealed records after `after_seq`, in chain order.
     pub async fn audit_chain_page(
         &mut self,

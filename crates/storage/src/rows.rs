@@ -565,3 +565,27 @@ pub struct EmergencyReviewRow {
     pub reviewed_at: Option<DateTime<Utc>>,
     pub review_note: Option<String>,
 }
+
+/// Where the audit chain starts after its oldest records were removed (retention).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AuditCheckpointRow {
+    pub through_seq: i64,
+    pub through_hash: String,
+    pub through_at: DateTime<Utc>,
+    pub pruned_at: DateTime<Utc>,
+    pub records_pruned: i64,
+    pub mac: String,
+}
+
+/// A search of the audit trail. Empty strings match anything; `action_prefix` is a SQL
+/// LIKE pattern (the caller escapes and appends `%`).
+#[derive(Debug, Clone)]
+pub struct AuditFilter {
+    pub program_id: Uuid,
+    pub username: String,
+    pub action_prefix: String,
+    pub resource_id: String,
+    pub outcome: String,
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+}

@@ -15,6 +15,7 @@ mod middleware;
 mod pages;
 pub mod routes;
 pub mod tls;
+mod trail_pages;
 mod views;
 
 use std::net::SocketAddr;

@@ -79,6 +79,9 @@ pub fn nav_for(ctx: &Ctx) -> Vec<(&'static str, &'static str)> {
     if has(Role::Coordinator) || has(Role::CaseManager) {
         nav.push(("/emergency-access", "Emergency access"));
     }
+    if has(Role::Coordinator) || has(Role::Administrator) {
+        nav.push(("/audit", "Audit trail"));
+    }
     nav.dedup();
     nav
 }

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, post};
 use serde_json::{Value, json};
 
-use crate::{AppState, api, assets, emergency_pages, mfa, middleware, pages};
+use crate::{AppState, api, assets, emergency_pages, mfa, middleware, pages, trail_pages};
 
 /// One route: method, path, and whether it is part of the JSON API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -258,6 +258,16 @@ fn registry() -> Registry {
         "Ask for emergency access to a case's clinical record, with a reason",
         None,
         post(emergency_pages::grant),
+    )
+    .get(
+        "/audit",
+        "Search the program's audit trail",
+        get(trail_pages::page),
+    )
+    .get(
+        "/audit/export",
+        "The audit search as CSV",
+        get(trail_pages::export),
     )
     .get("/roster", "On-call roster", get(pages::roster))
     .post(

@@ -144,3 +144,87 @@ async fn concurrent_writers_keep_one_chain() {
         assert_eq!(report.records as i64, w.count("audit_log").await, "{b}");
     }
 }
+
+/// Removing the oldest records without the retention checkpoint is tampering too.
+#[tokio::test]
+async fn removing_the_first_records_is_named() {
+    for b in backends() {
+        let w = audited(b.clone()).await;
+        execute_raw(&w.store, "DELETE FROM audit_log WHERE seq <= 2")
+            .await
+            .unwrap();
+        assert!(
+            matches!(
+                broken(&w).await,
+                Break::Missing {
+                    expected: 1,
+                    found: 3,
+                    ..
+                }
+            ),
+            "{b}"
+        );
+    }
+}
+
+/// Retention: records past the period go, the removal is audited, the rest still
+/// verifies from the sealed checkpoint; a forged checkpoint or a further removal is
+/// found. The period cannot be under a year.
+#[tokio::test]
+async fn retention_removes_old_records_and_the_chain_still_verifies() {
+    for b in backends() {
+        let w = audited(b.clone()).await;
+        let old = w.count("audit_log").await;
+        assert!(matches!(
+            handoff_app::trail::prune(&w.app, 364).await,
+            Err(handoff_app::AppError::Invalid(_))
+        ));
+        // Nothing is old enough yet.
+        assert_eq!(handoff_app::trail::prune(&w.app, 365).await.unwrap(), 0);
+        w.clock.advance(chrono::Duration::days(400));
+        let officer = {
+            handoff_app::admin::unlock_user(&w.app, None, w.users["officer"])
+                .await
+                .unwrap();
+            w.sign_in("officer").await
+        };
+        officer.get("/encounters").await;
+        let removed = handoff_app::trail::prune(&w.app, 365).await.unwrap();
+        // Everything before the clock moved (the prune of nothing included).
+        assert_eq!(removed as i64, old + 1, "{b}");
+        let report = w.store.verify_audit().await.unwrap();
+        assert!(report.broken.is_none(), "{b}: {:?}", report.broken);
+        assert_eq!(report.records as i64, w.count("audit_log").await);
+        // (The first prune's own record was old enough to go too.)
+        assert_eq!(w.audited("audit.prune", "allowed").await, 1);
+        // Pruning again removes nothing new and still verifies.
+        assert_eq!(handoff_app::trail::prune(&w.app, 365).await.unwrap(), 0);
+        assert!(w.store.verify_audit().await.unwrap().broken.is_none());
+
+        // Removing records after the checkpoint is found.
+        let first: i64 = {
+            let mut tx = w.store.read().await.unwrap();
+            let p = tx.audit_chain_page(i64::MIN, 1).await.unwrap();
+            tx.rollback().await.unwrap();
+            p[0].seq.unwrap()
+        };
+        execute_raw(
+            &w.store,
+            &format!("DELETE FROM audit_log WHERE seq = {first}"),
+        )
+        .await
+        .unwrap();
+        assert!(
+            matches!(broken(&w).await, Break::Missing { expected, .. } if expected == first),
+            "{b}"
+        );
+        // A checkpoint moved by hand is found.
+        execute_raw(
+            &w.store,
+            &format!("UPDATE audit_checkpoint SET through_seq = {first}"),
+        )
+        .await
+        .unwrap();
+        assert_eq!(broken(&w).await, Break::Checkpoint, "{b}");
+    }
+}

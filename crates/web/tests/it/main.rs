@@ -14,5 +14,6 @@ mod signin;
 mod storage;
 mod support;
 mod tls;
+mod trail;
 mod web;
 mod worker;

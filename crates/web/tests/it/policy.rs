@@ -94,6 +94,8 @@ fn matrix() -> HashMap<(&'static str, &'static str), &'static [&'static str]> {
             ("POST", "/encounters/{id}/emergency"),
             &["cm1", "cm2", "coordinator"],
         ),
+        (("GET", "/audit"), &["admin", "coordinator"]),
+        (("GET", "/audit/export"), &["admin", "coordinator"]),
         (("GET", "/roster"), &["admin", "coordinator"]),
         (("POST", "/roster/shifts"), &["admin", "coordinator"]),
         (
