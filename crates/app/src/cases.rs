@@ -314,6 +314,7 @@ pub async fn create_encounter(
                 search_name: search_name(&person.first_name, &person.last_name),
                 created_at: now,
                 created_by: ctx.actor.user_id,
+                erased_at: None,
             };
             first.push(Stmt::participant(&row));
             (row.id, row.dob, row.sex, row.race, row.ethnicity)
@@ -495,7 +496,7 @@ pub struct CaseView {
     pub officer_name: String,
     pub agency_name: String,
     pub person_name: String,
-    pub person_dob: NaiveDate,
+    pub person_dob: Option<NaiveDate>,
     pub offenses: Vec<OffenseLine>,
     pub eligible: bool,
     pub criteria: Vec<Criterion>,
@@ -683,8 +684,12 @@ pub async fn view_case(app: &App, ctx: &Ctx, encounter_id: Uuid) -> AppResult<Ca
     let view = CaseView {
         officer_name: officer.display_name,
         agency_name: agency.name,
-        person_name: format!("{} {}", person.first_name, person.last_name),
-        person_dob: person.dob,
+        person_name: if person.erased_at.is_some() {
+            "Identity erased after the retention period".into()
+        } else {
+            format!("{} {}", person.first_name, person.last_name)
+        },
+        person_dob: person.erased_at.is_none().then_some(person.dob),
         offenses: offense_lines(app, &offenses),
         eligible: decision.eligible,
         criteria,

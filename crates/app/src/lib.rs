@@ -15,6 +15,7 @@ pub mod error;
 pub mod holds;
 pub mod reference;
 pub mod referrals;
+pub mod retention;
 pub mod totp;
 pub mod trail;
 pub mod util;

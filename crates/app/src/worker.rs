@@ -144,14 +144,16 @@ pub async fn drain(app: &App, worker: &str) -> AppResult<usize> {
     Ok(n)
 }
 
-/// Housekeeping: idempotency keys are kept 24 hours.
-pub async fn housekeeping(app: &App) -> AppResult<u64> {
+/// Housekeeping: idempotency keys are kept 24 hours; the identity of people not served
+/// is erased after the retention period. Returns how many rows each removed.
+pub async fn housekeeping(app: &App) -> AppResult<(u64, u64)> {
     let mut tx = app.store.write().await?;
     let n = tx
         .purge_idempotency(app.now() - Duration::hours(24))
         .await?;
     tx.commit().await?;
-    Ok(n)
+    let erased = crate::retention::erase_due(app).await?;
+    Ok((n, erased))
 }
 
 /// The background loop of a server: drains due jobs, then waits a little.

@@ -112,6 +112,7 @@ fn open(path: &Path) -> Result<Connection> {
     conn.pragma_update(None, "cache_size", "-8000")?;
     conn.pragma_update(None, "wal_autocheckpoint", "0")?;
     conn.pragma_update(None, "journal_size_limit", WAL_SIZE_LIMIT)?;
+    conn.pragma_update(None, "secure_delete", "ON")?;
     conn.set_prepared_statement_cache_capacity(128);
     Ok(conn)
 }

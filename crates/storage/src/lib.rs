@@ -181,7 +181,10 @@ impl Store {
                     .pragma("cache_size", "-8000")
                     // The group writer's checkpointer thread copies the WAL back (group.rs).
                     .pragma("wal_autocheckpoint", "0")
-                    .pragma("journal_size_limit", group::WAL_SIZE_LIMIT);
+                    .pragma("journal_size_limit", group::WAL_SIZE_LIMIT)
+                    // Erased and deleted content is overwritten with zeros, not left in
+                    // free pages of the file (identity retention, issue 3).
+                    .pragma("secure_delete", "ON");
                 let writer = SqlitePoolOptions::new()
                     .max_connections(1)
                     .acquire_timeout(Duration::from_secs(30))

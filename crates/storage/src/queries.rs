@@ -8,7 +8,7 @@ use crate::{Inner, Result, Stmt, StoreError, Tx, q};
 const PROGRAM: &str = "id, name, time_zone, pathways, intake_deadline_days, supervisor_approves_overrides, created_at";
 const ORG: &str = "id, program_id, kind, name, address, phone, hours, what_to_bring, created_at";
 const USER: &str = "id, username, display_name, password_hash, disabled, created_at, last_sign_in_at, failed_count, failed_since, locked_at, unlocked_at, totp_secret, totp_enrolled_at, totp_last_step";
-const PARTICIPANT: &str = "id, program_id, first_name, last_name, dob, sex, race, ethnicity, phone, email, match_key, search_name, created_at, created_by";
+const PARTICIPANT: &str = "id, program_id, first_name, last_name, dob, sex, race, ethnicity, phone, email, match_key, search_name, created_at, created_by, erased_at";
 const ENCOUNTER: &str = "id, program_id, reference, pathway, agency_id, officer_id, participant_id, occurred_at, location, incident_number, age_at_encounter, sex, race, ethnicity, created_at";
 const REFERRAL: &str = "id, encounter_id, program_id, participant_id, from_org_id, to_org_id, mode, status, business_status, status_reason, assigned_to, requested_at, contact_deadline, arrived_at, first_contact_at, intake_at, engaged_at, exit_kind, exit_at, updated_at";
 const HOLD: &str = "id, encounter_id, program_id, prosecutor_org_id, kind, citation_number, court_date, deadline_day, deadline_ends_at, state, correction, decision, decision_reason, decided_by, decided_at, created_at, updated_at";
@@ -559,6 +559,51 @@ impl Tx {
         Ok(
             q!(self, c => sqlx::query_as::<_, OfferRow>("SELECT encounter_id, accepted, decline_reason, offered_by, offered_at FROM offers WHERE encounter_id = $1").bind(encounter_id).fetch_optional(c).await)?,
         )
+    }
+
+    // ----- identity retention -------------------------------------------------------------
+
+    /// Each program with how long it keeps the identity of people it did not serve.
+    pub async fn identity_retention(&mut self) -> Result<Vec<(Uuid, i64)>> {
+        Ok(
+            q!(self, c => sqlx::query_as::<_, (Uuid, i64)>("SELECT id, identity_retention_days FROM programs").fetch_all(c).await)?,
+        )
+    }
+
+    /// People of a program whose every encounter ended without consent to keep them
+    /// (found ineligible with no override pending or approved, or the offer declined),
+    /// the last before `cutoff`, not yet erased.
+    pub async fn participants_to_erase(
+        &mut self,
+        program_id: Uuid,
+        cutoff: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<Uuid>> {
+        Ok(
+            q!(self, c => sqlx::query_scalar::<_, Uuid>("SELECT p.id FROM participants p \
+                WHERE p.program_id = $1 AND p.erased_at IS NULL \
+                AND EXISTS (SELECT 1 FROM encounters e WHERE e.participant_id = p.id) \
+                AND NOT EXISTS (SELECT 1 FROM encounters e WHERE e.participant_id = p.id AND e.occurred_at >= $2) \
+                AND NOT EXISTS (SELECT 1 FROM encounters e \
+                    JOIN eligibility_decisions d ON d.encounter_id = e.id \
+                    LEFT JOIN eligibility_overrides o ON o.decision_id = d.id \
+                    LEFT JOIN offers f ON f.encounter_id = e.id \
+                    WHERE e.participant_id = p.id \
+                    AND NOT ((f.accepted IS NOT NULL AND f.accepted = FALSE) \
+                        OR (f.accepted IS NULL AND d.eligible = FALSE AND (o.status IS NULL OR o.status = 'rejected')))) \
+                ORDER BY p.id LIMIT $3")
+                .bind(program_id).bind(cutoff).bind(limit).fetch_all(c).await)?,
+        )
+    }
+
+    /// Erases a person's identity (names, birth date, contact, search keys); the row
+    /// stays so that encounters, audit and history still refer to it.
+    pub async fn erase_participant(&mut self, id: Uuid, at: DateTime<Utc>) -> Result<()> {
+        let placeholder = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or_default();
+        let n = q!(self, c => sqlx::query("UPDATE participants SET first_name = '(erased)', last_name = '', dob = $2, phone = NULL, email = NULL, match_key = $3, search_name = '', erased_at = $4 WHERE id = $1 AND erased_at IS NULL")
+            .bind(id).bind(placeholder).bind(format!("erased:{id}")).bind(at)
+            .execute(c).await.map(|r| r.rows_affected()))?;
+        one(n)
     }
 
     // ----- break-the-glass ------------------------------------------------------------------

@@ -180,6 +180,8 @@ pub struct ParticipantRow {
     pub search_name: String,
     pub created_at: DateTime<Utc>,
     pub created_by: Uuid,
+    /// When the identity was erased (retention): names, birth date and contact are gone.
+    pub erased_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]

@@ -10,6 +10,7 @@ mod emergency;
 mod flows;
 mod mfa;
 mod policy;
+mod retention;
 mod signin;
 mod storage;
 mod support;

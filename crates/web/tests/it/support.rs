@@ -83,6 +83,7 @@ pub type HttpClient = Client<HttpConnector, Full<Bytes>>;
 
 pub struct World {
     pub backend: Backend,
+    pub config: DbConfig,
     pub app: App,
     pub store: Store,
     pub clock: ManualClock,
@@ -111,7 +112,8 @@ pub const USERS: &[(&str, Role, &str)] = &[
 ];
 
 pub async fn world(backend: Backend) -> World {
-    let store = open_store(&backend).await;
+    let config = fresh_config(&backend).await;
+    let store = open_config(&config).await;
     let clock = ManualClock::new(start_time());
     let app = App::new(store.clone(), Arc::new(clock.clone()), Settings::default())
         .await
@@ -207,6 +209,7 @@ pub async fn world(backend: Backend) -> World {
     let client = Client::builder(TokioExecutor::new()).build_http();
     World {
         backend,
+        config,
         app,
         store,
         clock,
