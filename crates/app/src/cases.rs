@@ -176,12 +176,10 @@ pub async fn search_participants(
             "Type at least two letters of the last name.",
         ));
     }
-    let prefix = match words.len() {
-        1 => words[0].clone(),
-        _ => format!("{} {}", words[0], words[1]),
-    };
     let mut tx = app.store.write().await?;
-    let rows = tx.search_participants(pid, &prefix, dob, 20).await?;
+    let rows = tx
+        .search_participants(pid, &words[0], words.get(1).map(String::as_str), dob, 20)
+        .await?;
     audit::record(
         &mut tx,
         app,

@@ -39,8 +39,44 @@ enum Command {
     /// Check the audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Manage the server's keys.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+    /// Write an encrypted backup: of the SQLite database (a consistent copy taken while
+    /// the server runs), or of whatever comes on standard input (`pg_dump ... |`).
+    Backup {
+        /// The backup file to write (it must not exist).
+        #[arg(long)]
+        output: PathBuf,
+        /// Encrypt standard input instead of the SQLite database.
+        #[arg(long)]
+        stdin: bool,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Decrypt a backup made by `handoff backup` (with the same key file) into a file:
+    /// for SQLite, a handoff.db to put in a data folder.
+    Restore {
+        #[arg(long)]
+        input: PathBuf,
+        /// The file to write (it must not exist).
+        #[arg(long)]
+        output: PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// Load the server over HTTP with concurrent officers and print figures.
     Bench(bench::BenchArgs),
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Replace the data encryption key and re-encrypt every encrypted field with the new
+    /// one. Stop the servers first; they need the new key file after.
+    Rotate {
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 /// Where the data lives.
@@ -81,6 +117,17 @@ impl DbArgs {
             );
         }
         Ok(keys)
+    }
+
+    /// The key file's path (an error when the keys come from HANDOFF_KEYS).
+    pub fn key_path(&self) -> Result<PathBuf> {
+        if std::env::var("HANDOFF_KEYS").is_ok() {
+            bail!("the keys come from HANDOFF_KEYS: rotate them in a key file (--key-file)");
+        }
+        Ok(self
+            .key_file
+            .clone()
+            .unwrap_or_else(|| self.data.join("handoff.key")))
     }
 
     pub async fn open_store(&self) -> Result<Store> {
@@ -432,6 +479,113 @@ async fn run(cli: Cli) -> Result<()> {
             app.store.close().await;
             println!("removed {removed} audit records older than {retention_days} days");
             Ok(())
+        }
+        Command::Keys(KeysCommand::Rotate { db }) => {
+            let path = db.key_path()?;
+            let old = db.keys()?;
+            // 1. The new key active, the old one kept: values under either can be read if
+            //    this stops half way (run it again to finish).
+            let mut keys = old.clone();
+            keys.retired.retain(|k| *k != old.data);
+            keys.retired.push(old.data.clone());
+            keys.data = handoff_storage::Key::random()?;
+            keys.save(&path).map_err(|e| anyhow::anyhow!(e))?;
+            // 2. Every encrypted field under the new key (Store::open does it).
+            let store = Store::open(&db.config()?, &keys).await?;
+            let app = App::new(store, Arc::new(SystemClock), Settings::default())
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            handoff_app::audit::alone(
+                &app,
+                &handoff_app::Ctx::console(),
+                "keys.rotate",
+                "key",
+                &keys.data.id(),
+                handoff_app::audit::ALLOWED,
+                &format!("data key {} replaced", old.data.id()),
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            app.store.close().await;
+            // 3. Nothing uses the retired keys any more.
+            keys.retired.clear();
+            keys.save(&path).map_err(|e| anyhow::anyhow!(e))?;
+            println!(
+                "Data key {} replaced by {}; every encrypted field re-encrypted. Give the servers the new {}.",
+                old.data.id(),
+                keys.data.id(),
+                path.display()
+            );
+            Ok(())
+        }
+        Command::Backup { output, stdin, db } => {
+            if output.exists() {
+                bail!("{} exists already: choose a new file", output.display());
+            }
+            let keys = db.keys()?;
+            let partial = output.with_extension("partial");
+            let mut out = std::io::BufWriter::new(
+                std::fs::File::create(&partial)
+                    .with_context(|| format!("cannot write {}", partial.display()))?,
+            );
+            let bytes = if stdin {
+                handoff_storage::backup::encrypt(
+                    &keys.backup,
+                    &mut std::io::stdin().lock(),
+                    &mut out,
+                )
+                .map_err(|e| anyhow::anyhow!(e))?
+            } else {
+                let store = db.open_store().await?;
+                let snap = output.with_extension("snapshot");
+                let _ = std::fs::remove_file(&snap);
+                store.snapshot(&snap).await?;
+                store.close().await;
+                let result = std::fs::File::open(&snap)
+                    .map_err(|e| e.to_string())
+                    .and_then(|f| {
+                        handoff_storage::backup::encrypt(
+                            &keys.backup,
+                            &mut std::io::BufReader::new(f),
+                            &mut out,
+                        )
+                    });
+                let _ = std::fs::remove_file(&snap);
+                result.map_err(|e| anyhow::anyhow!(e))?
+            };
+            drop(out);
+            std::fs::rename(&partial, &output)?;
+            println!(
+                "Wrote {} ({bytes} bytes before encryption, backup key {}). Keep the key file apart from it.",
+                output.display(),
+                keys.backup.id()
+            );
+            Ok(())
+        }
+        Command::Restore { input, output, db } => {
+            if output.exists() {
+                bail!("{} exists already: choose a new file", output.display());
+            }
+            let keys = db.keys()?;
+            let mut inp = std::io::BufReader::new(
+                std::fs::File::open(&input)
+                    .with_context(|| format!("cannot read {}", input.display()))?,
+            );
+            let partial = output.with_extension("partial");
+            let mut out = std::io::BufWriter::new(std::fs::File::create(&partial)?);
+            let result = handoff_storage::backup::decrypt(&[&keys.backup], &mut inp, &mut out);
+            drop(out);
+            match result {
+                Ok(bytes) => {
+                    std::fs::rename(&partial, &output)?;
+                    println!("Restored {bytes} bytes to {}.", output.display());
+                    Ok(())
+                }
+                Err(e) => {
+                    let _ = std::fs::remove_file(&partial);
+                    bail!(e)
+                }
+            }
         }
         Command::Bench(args) => bench::run(args).await,
     }

@@ -113,3 +113,120 @@ fn audit_prune_keeps_at_least_a_year_and_reports_what_it_removed() {
     assert!(verify.status.success(), "{}", text(&verify));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+fn raw_last_names(db: &Path) -> Vec<String> {
+    let c = rusqlite::Connection::open(db).unwrap();
+    let mut st = c.prepare("SELECT last_name FROM participants").unwrap();
+    st.query_map([], |r| r.get::<_, String>(0))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect()
+}
+
+/// Encryption at rest from the operator's side: the demo's people are stored encrypted;
+/// `keys rotate` re-encrypts them under a new key (the audit trail still verifies);
+/// `backup` writes an encrypted copy that `restore` turns back into a database, and a
+/// changed backup is refused.
+#[tokio::test]
+async fn keys_rotate_backup_and_restore() {
+    let dir = std::env::temp_dir().join(format!("handoff-cli-keys-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let data = dir.to_str().unwrap();
+    let (keys, _) = handoff_storage::Keys::load_or_create(&dir.join("handoff.key")).unwrap();
+    let config = handoff_storage::DbConfig::Sqlite {
+        path: dir.join("handoff.db"),
+    };
+    let store = handoff_storage::Store::open(&config, &keys).await.unwrap();
+    handoff_app::demo::seed(&store, &Default::default(), 3)
+        .await
+        .unwrap();
+    store.close().await;
+    let before = raw_last_names(&dir.join("handoff.db"));
+    assert!(!before.is_empty());
+    let old_prefix = format!("e1:{}:", keys.data.id());
+    assert!(
+        before.iter().all(|n| n.starts_with(&old_prefix)),
+        "{before:?}"
+    );
+
+    let rotated = handoff(&["keys", "rotate", "--data", data], &[]);
+    assert!(rotated.status.success(), "{}", text(&rotated));
+    let new_keys =
+        handoff_storage::Keys::parse(&std::fs::read_to_string(dir.join("handoff.key")).unwrap())
+            .unwrap();
+    assert_ne!(new_keys.data, keys.data);
+    assert!(
+        new_keys.retired.is_empty(),
+        "the old key is dropped at the end"
+    );
+    let after = raw_last_names(&dir.join("handoff.db"));
+    let new_prefix = format!("e1:{}:", new_keys.data.id());
+    assert!(
+        after.iter().all(|n| n.starts_with(&new_prefix)),
+        "{after:?}"
+    );
+    let verify = handoff(&["audit", "verify", "--data", data], &[]);
+    assert!(verify.status.success(), "{}", text(&verify));
+
+    let bak = dir.join("backup.bin");
+    let b = handoff(
+        &["backup", "--output", bak.to_str().unwrap(), "--data", data],
+        &[],
+    );
+    assert!(b.status.success(), "{}", text(&b));
+    let bytes = std::fs::read(&bak).unwrap();
+    assert!(bytes.starts_with(b"HANDOFF-BACKUP-1\n"));
+    assert!(
+        !bytes.windows(15).any(|w| w == b"SQLite format 3"),
+        "the backup is encrypted"
+    );
+    let again = handoff(
+        &["backup", "--output", bak.to_str().unwrap(), "--data", data],
+        &[],
+    );
+    assert_eq!(again.status.code(), Some(1), "no overwriting");
+
+    let restored = dir.join("restored.db");
+    let r = handoff(
+        &[
+            "restore",
+            "--input",
+            bak.to_str().unwrap(),
+            "--output",
+            restored.to_str().unwrap(),
+            "--data",
+            data,
+        ],
+        &[],
+    );
+    assert!(r.status.success(), "{}", text(&r));
+    assert!(
+        std::fs::read(&restored)
+            .unwrap()
+            .starts_with(b"SQLite format 3\0")
+    );
+    assert_eq!(raw_last_names(&restored), after);
+
+    let mut changed = bytes.clone();
+    let mid = changed.len() / 2;
+    changed[mid] ^= 0x40;
+    let bad = dir.join("changed.bin");
+    std::fs::write(&bad, &changed).unwrap();
+    let out = dir.join("from-changed.db");
+    let r = handoff(
+        &[
+            "restore",
+            "--input",
+            bad.to_str().unwrap(),
+            "--output",
+            out.to_str().unwrap(),
+            "--data",
+            data,
+        ],
+        &[],
+    );
+    assert_eq!(r.status.code(), Some(1), "{}", text(&r));
+    assert!(text(&r).contains("damaged or was changed"), "{}", text(&r));
+    assert!(!out.exists(), "nothing half-restored is left");
+    let _ = std::fs::remove_dir_all(&dir);
+}

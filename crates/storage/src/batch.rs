@@ -8,7 +8,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 use crate::chain::{self, Head};
-use crate::keys::AuditKey;
+use crate::crypto;
+use crate::keys::{AuditKey, Keys};
 use crate::rows::*;
 use crate::{Inner, Result, Tx};
 
@@ -26,6 +27,12 @@ pub enum Val {
     OptTime(Option<DateTime<Utc>>),
     Date(NaiveDate),
     OptDate(Option<NaiveDate>),
+    /// Encrypted for this column (`table.column`) when the statement runs (ADR 0009).
+    Secret(&'static str, Option<String>),
+    /// The blind index of a normalised value, in a domain, computed when it runs.
+    Blind(&'static str, String),
+    /// Search terms, stored as blind tokens (`crypto::token_column`).
+    Tokens(Vec<String>),
 }
 
 macro_rules! from_val {
@@ -89,6 +96,32 @@ impl Stmt {
         }
     }
 
+    /// The statement with its secret values encrypted and its blind indexes computed.
+    pub(crate) fn encrypted<'s>(&'s self, keys: &Keys) -> Result<Cow<'s, Stmt>> {
+        if !self
+            .args
+            .iter()
+            .any(|a| matches!(a, Val::Secret(..) | Val::Blind(..) | Val::Tokens(_)))
+        {
+            return Ok(Cow::Borrowed(self));
+        }
+        let mut out = self.clone();
+        for a in &mut out.args {
+            let new = match a {
+                Val::Secret(column, v) => Val::OptText(
+                    v.as_deref()
+                        .map(|p| crypto::seal(keys, column, p))
+                        .transpose()?,
+                ),
+                Val::Blind(domain, v) => Val::Text(crypto::blind(keys, domain, v)),
+                Val::Tokens(terms) => Val::Text(crypto::token_column(keys, terms)),
+                _ => continue,
+            };
+            *a = new;
+        }
+        Ok(Cow::Owned(out))
+    }
+
     pub(crate) fn is_audit(&self) -> bool {
         self.audit.is_some()
     }
@@ -146,6 +179,8 @@ macro_rules! bind_all {
                 Val::OptTime(x) => $q.bind(x),
                 Val::Date(x) => $q.bind(x),
                 Val::OptDate(x) => $q.bind(x),
+                // Encrypted before binding (`Stmt::encrypted`); never bound in clear.
+                Val::Secret(..) | Val::Blind(..) | Val::Tokens(_) => $q.bind(None::<String>),
             };
         }
     };
@@ -202,7 +237,7 @@ impl Tx {
         let mut head = self.audit_head().await?;
         let sealed: Vec<Stmt> = stmts
             .iter()
-            .map(|s| s.sealed(&self.audit_key, &mut head).into_owned())
+            .map(|s| s.sealed(&self.keys.audit, &mut head).into_owned())
             .collect();
         self.audit_head = Some(head);
         self.run_plain(&sealed).await
@@ -226,23 +261,29 @@ impl Tx {
     }
 
     async fn run_plain(&mut self, stmts: &[Stmt]) -> Result<()> {
+        let keys = self.keys.clone();
+        let owned: Vec<Cow<'_, Stmt>> = stmts
+            .iter()
+            .map(|s| s.encrypted(&keys))
+            .collect::<Result<_>>()?;
+        let stmts: Vec<&Stmt> = owned.iter().map(|c| c.as_ref()).collect();
         match &mut self.inner {
             Inner::Sqlite(t) => {
                 let mut sql = String::new();
                 let mut offset = 0;
-                for s in stmts {
+                for s in &stmts {
                     renumber(&s.sql, offset, &mut sql);
                     sql.push_str(";\n");
                     offset += s.args.len();
                 }
                 let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-                for s in stmts {
+                for s in &stmts {
                     bind_all!(q, &s.args);
                 }
                 q.execute(&mut **t).await?;
             }
             Inner::Pg(t) => {
-                for s in stmts {
+                for s in &stmts {
                     let mut q = sqlx::query(sqlx::AssertSqlSafe(s.sql.to_string()));
                     bind_all!(q, &s.args);
                     q.execute(&mut **t).await?;
@@ -256,8 +297,25 @@ impl Tx {
 /// The inserts of the officer's hot path, as statements.
 impl Stmt {
     pub fn participant(p: &ParticipantRow) -> Stmt {
+        // Identity encrypted, the match key and search terms as blind indexes (ADR 0009).
+        use handoff_domain::input::normalize_name;
+        let dob = p.dob.format("%F").to_string();
+        let terms = crypto::search_terms(
+            &normalize_name(&p.last_name),
+            &normalize_name(&p.first_name),
+            &dob,
+        );
         stmt!("INSERT INTO participants (id, program_id, first_name, last_name, dob, sex, race, ethnicity, phone, email, match_key, search_name, created_at, created_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)";
-            p.id, p.program_id, p.first_name.clone(), p.last_name.clone(), p.dob, p.sex.clone(), p.race.clone(), p.ethnicity.clone(), p.phone.clone(), p.email.clone(), p.match_key.clone(), p.search_name.clone(), p.created_at, p.created_by)
+            p.id, p.program_id,
+            Val::Secret("participants.first_name", Some(p.first_name.clone())),
+            Val::Secret("participants.last_name", Some(p.last_name.clone())),
+            Val::Secret("participants.dob", Some(dob)),
+            p.sex.clone(), p.race.clone(), p.ethnicity.clone(),
+            Val::Secret("participants.phone", p.phone.clone()),
+            Val::Secret("participants.email", p.email.clone()),
+            Val::Blind(crate::queries::MATCH_DOMAIN, p.match_key.clone()),
+            Val::Tokens(terms),
+            p.created_at, p.created_by)
     }
 
     pub fn encounter(e: &EncounterRow) -> Stmt {
@@ -302,7 +360,7 @@ impl Stmt {
 
     pub fn consent(k: &ConsentRow) -> Stmt {
         stmt!("INSERT INTO consents (id, participant_id, encounter_id, kind, discloser_org_ids, recipient_org_ids, purpose, signed_name, signed_at, expires_at, revoked_at, recorded_by, information, recipient_class, revocation_text, expiry_event, irrevocable_until_at, irrevocable_until_event, signature_method, attestation, form_text, revoked_by, revoke_note) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23)";
-            k.id, k.participant_id, k.encounter_id, k.kind.clone(), k.discloser_org_ids.clone(), k.recipient_org_ids.clone(), k.purpose.clone(), k.signed_name.clone(), k.signed_at, k.expires_at, k.revoked_at, k.recorded_by,
+            k.id, k.participant_id, k.encounter_id, k.kind.clone(), k.discloser_org_ids.clone(), k.recipient_org_ids.clone(), k.purpose.clone(), Val::Secret("consents.signed_name", Some(k.signed_name.clone())), k.signed_at, k.expires_at, k.revoked_at, k.recorded_by,
             k.information.clone(), k.recipient_class.clone(), k.revocation_text.clone(), k.expiry_event.clone(), k.irrevocable_until_at, k.irrevocable_until_event.clone(), k.signature_method.clone(), k.attestation.clone(), k.form_text.clone(), k.revoked_by, k.revoke_note.clone())
     }
 

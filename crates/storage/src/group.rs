@@ -19,7 +19,7 @@ use tokio::sync::{Mutex, oneshot};
 
 use crate::batch::{Stmt, Val};
 use crate::chain::Head;
-use crate::keys::AuditKey;
+use crate::keys::Keys;
 use crate::{Result, StoreError};
 
 /// At most this many actions share one commit (bounds the time a caller waits on others).
@@ -40,11 +40,7 @@ pub(crate) struct GroupWriter {
 
 impl GroupWriter {
     /// Opens the writer's connection and starts its thread.
-    pub(crate) fn start(
-        path: &Path,
-        gate: Arc<Mutex<()>>,
-        key: Arc<AuditKey>,
-    ) -> Result<GroupWriter> {
+    pub(crate) fn start(path: &Path, gate: Arc<Mutex<()>>, key: Arc<Keys>) -> Result<GroupWriter> {
         let conn = open(path)?;
         let checkpoints = open(path)?;
         let (tx, rx) = mpsc::channel();
@@ -152,7 +148,7 @@ fn checkpointer(conn: Connection, stop: mpsc::Receiver<()>, gate: Arc<Mutex<()>>
     }
 }
 
-fn run(mut conn: Connection, rx: mpsc::Receiver<Job>, gate: Arc<Mutex<()>>, key: &AuditKey) {
+fn run(mut conn: Connection, rx: mpsc::Receiver<Job>, gate: Arc<Mutex<()>>, key: &Keys) {
     while let Ok(first) = rx.recv() {
         let guard = gate.blocking_lock();
         // Everything that arrived meanwhile joins this commit.
@@ -172,7 +168,7 @@ fn run(mut conn: Connection, rx: mpsc::Receiver<Job>, gate: Arc<Mutex<()>>, key:
     }
 }
 
-fn commit_group(conn: &mut Connection, jobs: &[Job], key: &AuditKey) -> Vec<Result<()>> {
+fn commit_group(conn: &mut Connection, jobs: &[Job], key: &Keys) -> Vec<Result<()>> {
     let all_failed = |why: &str| -> Vec<Result<()>> {
         jobs.iter()
             .map(|_| Err(StoreError::GroupFailed(why.to_string())))
@@ -232,7 +228,7 @@ fn simple(conn: &Connection, sql: &str) -> Result<()> {
     Ok(())
 }
 
-fn run_job(conn: &Connection, job: &Job, key: &AuditKey, head: &mut Option<Head>) -> Result<()> {
+fn run_job(conn: &Connection, job: &Job, key: &Keys, head: &mut Option<Head>) -> Result<()> {
     for (i, batch) in job.batches.iter().enumerate() {
         if i > 0
             && let Some(name) = job.inject
@@ -245,10 +241,11 @@ fn run_job(conn: &Connection, job: &Job, key: &AuditKey, head: &mut Option<Head>
                     Some(h) => h,
                     None => head.insert(read_head(conn)?),
                 };
-                s.sealed(key, h)
+                s.sealed(&key.audit, h)
             } else {
                 std::borrow::Cow::Borrowed(s)
             };
+            let s = s.encrypted(key)?;
             let mut st = conn.prepare_cached(s.sql())?;
             for (n, v) in s.args().iter().enumerate() {
                 let index = st
@@ -297,6 +294,8 @@ fn value(v: &Val) -> Value {
         }),
         Val::Date(x) => Value::Text(x.format("%F").to_string()),
         Val::OptDate(x) => x.map_or(Value::Null, |x| Value::Text(x.format("%F").to_string())),
+        // Encrypted before binding (`Stmt::encrypted`); never bound in clear.
+        Val::Secret(..) | Val::Blind(..) | Val::Tokens(_) => Value::Null,
     }
 }
 
@@ -366,7 +365,7 @@ mod tests {
         let (dup, _) = job(vec![insert(3, "c"), insert(1, "duplicate")], None);
         let (injected, _) = job(vec![insert(4, "d")], Some("test.point"));
         let (e, _) = job(vec![insert(5, "e")], None);
-        let results = commit_group(&mut conn, &[a, dup, injected, e], &AuditKey::for_tests());
+        let results = commit_group(&mut conn, &[a, dup, injected, e], &Keys::for_tests());
         assert!(results[0].is_ok());
         assert!(
             matches!(results[1], Err(StoreError::Conflict(_))),

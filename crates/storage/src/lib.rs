@@ -4,13 +4,17 @@
 //! Every user action runs in one [`Tx`].
 #![forbid(unsafe_code)]
 
+pub mod backup;
 mod batch;
 pub mod chain;
+pub mod crypto;
 mod group;
 pub mod keys;
 mod queries;
+mod reencrypt;
 pub mod rows;
 
+use std::path::Path;
 use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -20,7 +24,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{PgPool, SqlitePool};
 
 pub use batch::{Stmt, Val};
-pub use keys::{AuditKey, Keys};
+pub use keys::{AuditKey, Key, Keys};
 pub use rows::*;
 
 #[derive(Debug, thiserror::Error)]
@@ -149,7 +153,7 @@ impl FailPoints {
 pub struct Store {
     pub(crate) pools: Pools,
     pub fail_points: Arc<FailPoints>,
-    pub(crate) audit_key: Arc<AuditKey>,
+    pub(crate) keys: Arc<Keys>,
 }
 
 /// SQLite `synchronous` setting. FULL: a commit survives power loss, which the audit
@@ -160,7 +164,7 @@ impl Store {
     /// Opens (creating if needed) and migrates the database.
     /// `keys` come from outside the database (a key file or the environment).
     pub async fn open(config: &DbConfig, keys: &Keys) -> Result<Store> {
-        let audit_key = Arc::new(keys.audit.clone());
+        let keys = Arc::new(keys.clone());
         let pools = match config {
             DbConfig::Sqlite { path } => {
                 if let Some(dir) = path.parent()
@@ -196,7 +200,7 @@ impl Store {
                     .connect_with(opts.read_only(true))
                     .await?;
                 let gate = Arc::new(tokio::sync::Mutex::new(()));
-                let group = group::GroupWriter::start(path, gate.clone(), audit_key.clone())?;
+                let group = group::GroupWriter::start(path, gate.clone(), keys.clone())?;
                 Pools::Sqlite {
                     writer,
                     reader,
@@ -217,9 +221,13 @@ impl Store {
         let store = Store {
             pools,
             fail_points: Arc::new(FailPoints::default()),
-            audit_key,
+            keys,
         };
         store.seal_unsealed_audit().await?;
+        let n = store.encrypt_all().await?;
+        if n > 0 {
+            tracing::info!(rows = n, "encrypted fields brought under the active key");
+        }
         Ok(store)
     }
 
@@ -256,7 +264,7 @@ impl Store {
         Ok(Tx {
             inner,
             fail_points: self.fail_points.clone(),
-            audit_key: self.audit_key.clone(),
+            keys: self.keys.clone(),
             audit_head: None,
             pending_audit: Vec::new(),
             _gate: gate,
@@ -273,7 +281,7 @@ impl Store {
         Ok(Tx {
             inner,
             fail_points: self.fail_points.clone(),
-            audit_key: self.audit_key.clone(),
+            keys: self.keys.clone(),
             audit_head: None,
             pending_audit: Vec::new(),
             _gate: None,
@@ -290,7 +298,7 @@ impl Store {
         Ok(Tx {
             inner,
             fail_points: self.fail_points.clone(),
-            audit_key: self.audit_key.clone(),
+            keys: self.keys.clone(),
             audit_head: None,
             pending_audit: Vec::new(),
             _gate: None,
@@ -310,12 +318,12 @@ impl Store {
                     seq: c.through_seq,
                     hash: c.through_hash,
                 };
-                if chain::checkpoint_mac(&self.audit_key, &start) != c.mac {
+                if chain::checkpoint_mac(&self.keys.audit, &start) != c.mac {
                     broken = Some(chain::Break::Checkpoint);
                 }
-                chain::Verifier::after(&self.audit_key, start)
+                chain::Verifier::after(&self.keys.audit, start)
             }
-            None => chain::Verifier::new(&self.audit_key),
+            None => chain::Verifier::new(&self.keys.audit),
         };
         let unsealed = tx.unsealed_audit().await?;
         if broken.is_none() {
@@ -347,6 +355,25 @@ impl Store {
             head: verifier.head().cloned(),
             broken,
         })
+    }
+
+    /// SQLite: a consistent copy of the whole database in a new file (`VACUUM INTO`),
+    /// taken while the server runs. PostgreSQL has `pg_dump` for that.
+    pub async fn snapshot(&self, to: &Path) -> Result<()> {
+        match &self.pools {
+            Pools::Sqlite { writer, gate, .. } => {
+                let _turn = gate.lock().await;
+                sqlx::query("VACUUM INTO $1")
+                    .bind(to.to_string_lossy().into_owned())
+                    .execute(writer)
+                    .await?;
+                Ok(())
+            }
+            Pools::Pg(_) => Err(StoreError::Corrupt(
+                "PostgreSQL: back up with `pg_dump ... | handoff backup --stdin --output FILE`"
+                    .into(),
+            )),
+        }
     }
 
     /// Checks that the database answers.
@@ -423,7 +450,7 @@ impl<DB: sqlx::Database> Handle<DB> {
 pub struct Tx {
     inner: Inner,
     fail_points: Arc<FailPoints>,
-    audit_key: Arc<AuditKey>,
+    keys: Arc<Keys>,
     /// The audit chain's last record as this transaction has it (see `Tx::run`).
     audit_head: Option<chain::Head>,
     /// PostgreSQL: audit records written at commit (see `Tx::run`).
@@ -587,6 +614,27 @@ pub mod testing {
     }
 
     /// Runs SQL directly on the database, outside Handoff (tests that tamper with it).
+    /// The first column of a query's rows, as stored (text); for tests that look at what
+    /// the database holds.
+    pub async fn query_raw(store: &Store, sql: &str) -> Result<Vec<Option<String>>> {
+        use sqlx::Row;
+        let sql = sqlx::AssertSqlSafe(sql.to_string());
+        Ok(match &store.pools {
+            Pools::Sqlite { reader, .. } => sqlx::query(sql)
+                .fetch_all(reader)
+                .await?
+                .iter()
+                .map(|r| r.try_get::<Option<String>, _>(0))
+                .collect::<std::result::Result<_, _>>()?,
+            Pools::Pg(p) => sqlx::query(sql)
+                .fetch_all(p)
+                .await?
+                .iter()
+                .map(|r| r.try_get::<Option<String>, _>(0))
+                .collect::<std::result::Result<_, _>>()?,
+        })
+    }
+
     pub async fn execute_raw(store: &Store, sql: &str) -> Result<u64> {
         let sql = sqlx::AssertSqlSafe(sql.to_string());
         Ok(match &store.pools {

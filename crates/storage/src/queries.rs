@@ -3,7 +3,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 use crate::rows::*;
-use crate::{Inner, Result, Stmt, StoreError, Tx, q};
+use crate::{Inner, Result, Stmt, StoreError, Tx, crypto, q};
+
+/// The blind index domain of the duplicate check's match key.
+pub(crate) const MATCH_DOMAIN: &str = "match";
 
 const PROGRAM: &str = "id, name, time_zone, pathways, intake_deadline_days, supervisor_approves_overrides, created_at";
 const ORG: &str = "id, program_id, kind, name, address, phone, hours, what_to_bring, created_at";
@@ -405,9 +408,10 @@ impl Tx {
     }
 
     pub async fn participant(&mut self, id: Uuid) -> Result<ParticipantRow> {
-        Ok(
-            q!(self, c => sqlx::query_as::<_, ParticipantRow>(sel!(PARTICIPANT, "participants WHERE id = $1")).bind(id).fetch_one(c).await)?,
-        )
+        Ok({
+            let rows = q!(self, c => sqlx::query_as::<_, ParticipantRaw>(sel!(PARTICIPANT, "participants WHERE id = $1")).bind(id).fetch_one(c).await)?;
+            self.open_participant(rows)?
+        })
     }
 
     pub async fn participant_by_match_key(
@@ -415,29 +419,77 @@ impl Tx {
         program_id: Uuid,
         key: &str,
     ) -> Result<Option<ParticipantRow>> {
-        Ok(
-            q!(self, c => sqlx::query_as::<_, ParticipantRow>(sel!(PARTICIPANT, "participants WHERE program_id = $1 AND match_key = $2 LIMIT 1")).bind(program_id).bind(key).fetch_optional(c).await)?,
-        )
+        Ok({
+            let key = crypto::blind(&self.keys, MATCH_DOMAIN, key);
+            let raw = q!(self, c => sqlx::query_as::<_, ParticipantRaw>(sel!(PARTICIPANT, "participants WHERE program_id = $1 AND match_key = $2 LIMIT 1")).bind(program_id).bind(key).fetch_optional(c).await)?;
+            raw.map(|r| self.open_participant(r)).transpose()?
+        })
     }
 
-    /// Participants whose normalised name starts with `prefix` (last name first), and, if
-    /// given, born on `dob`.
+    /// Participants whose normalised last name starts with `last` (and first name with
+    /// `first`, and born on `dob`, when given), found by blind tokens (ADR 0009) and
+    /// sorted by name after decryption.
     pub async fn search_participants(
         &mut self,
         program_id: Uuid,
-        prefix: &str,
+        last: &str,
+        first: Option<&str>,
         dob: Option<NaiveDate>,
         limit: i64,
     ) -> Result<Vec<ParticipantRow>> {
-        let pattern = format!("{}%", prefix.replace(['%', '_', '\\'], ""));
-        Ok(match dob {
-            Some(d) => {
-                q!(self, c => sqlx::query_as::<_, ParticipantRow>(sel!(PARTICIPANT, "participants WHERE program_id = $1 AND search_name LIKE $2 AND dob = $3 ORDER BY last_name, first_name LIMIT $4")).bind(program_id).bind(&pattern).bind(d).bind(limit).fetch_all(c).await)?
-            }
-            None => {
-                q!(self, c => sqlx::query_as::<_, ParticipantRow>(sel!(PARTICIPANT, "participants WHERE program_id = $1 AND search_name LIKE $2 ORDER BY last_name, first_name LIMIT $3")).bind(program_id).bind(&pattern).bind(limit).fetch_all(c).await)?
-            }
+        let dob = dob.map(|d| d.format("%F").to_string());
+        let terms = crypto::query_terms(last, first, dob.as_deref());
+        let mut patterns: Vec<String> = terms
+            .iter()
+            .map(|t| format!("% {} %", crypto::token(&self.keys, t)))
+            .collect();
+        patterns.resize(3, "%".into());
+        let raws = q!(self, c => sqlx::query_as::<_, ParticipantRaw>(sel!(PARTICIPANT, "participants WHERE program_id = $1 AND search_name LIKE $2 AND search_name LIKE $3 AND search_name LIKE $4 LIMIT $5"))
+            .bind(program_id).bind(&patterns[0]).bind(&patterns[1]).bind(&patterns[2]).bind(limit)
+            .fetch_all(c).await)?;
+        let mut rows = raws
+            .into_iter()
+            .map(|r| self.open_participant(r))
+            .collect::<Result<Vec<_>>>()?;
+        rows.sort_by(|a, b| {
+            (a.last_name.to_lowercase(), a.first_name.to_lowercase())
+                .cmp(&(b.last_name.to_lowercase(), b.first_name.to_lowercase()))
+        });
+        Ok(rows)
+    }
+
+    /// A participant as stored (encrypted fields) made readable.
+    fn open_participant(&self, r: ParticipantRaw) -> Result<ParticipantRow> {
+        let k = &self.keys;
+        let dob = crypto::open(k, "participants.dob", &r.dob)?;
+        Ok(ParticipantRow {
+            id: r.id,
+            program_id: r.program_id,
+            first_name: crypto::open(k, "participants.first_name", &r.first_name)?,
+            last_name: crypto::open(k, "participants.last_name", &r.last_name)?,
+            dob: NaiveDate::parse_from_str(&dob, "%F")
+                .map_err(|_| StoreError::Corrupt("participants.dob: not a date".into()))?,
+            sex: r.sex,
+            race: r.race,
+            ethnicity: r.ethnicity,
+            phone: crypto::open_opt(k, "participants.phone", r.phone.as_deref())?,
+            email: crypto::open_opt(k, "participants.email", r.email.as_deref())?,
+            match_key: r.match_key,
+            search_name: r.search_name,
+            created_at: r.created_at,
+            created_by: r.created_by,
+            erased_at: r.erased_at,
         })
+    }
+
+    /// Rows that carry a participant's name, decrypted.
+    fn open_names<R: HasName>(&self, mut rows: Vec<R>) -> Result<Vec<R>> {
+        for r in &mut rows {
+            let (first, last) = r.names();
+            *first = crypto::open(&self.keys, "participants.first_name", first)?;
+            *last = crypto::open(&self.keys, "participants.last_name", last)?;
+        }
+        Ok(rows)
     }
 
     // ----- encounters, offenses, decisions, offers ------------------------------------------
@@ -470,9 +522,10 @@ impl Tx {
             "SELECT {} WHERE e.officer_id = $1 ORDER BY e.occurred_at DESC LIMIT $2",
             Self::ENCOUNTER_LIST
         ));
-        Ok(
-            q!(self, c => sqlx::query_as::<_, EncounterListRow>(sql).bind(officer_id).bind(limit).fetch_all(c).await)?,
-        )
+        Ok({
+            let rows = q!(self, c => sqlx::query_as::<_, EncounterListRow>(sql).bind(officer_id).bind(limit).fetch_all(c).await)?;
+            self.open_names(rows)?
+        })
     }
 
     /// An agency's encounters, newest first (supervisors).
@@ -485,9 +538,10 @@ impl Tx {
             "SELECT {} WHERE e.agency_id = $1 ORDER BY e.occurred_at DESC LIMIT $2",
             Self::ENCOUNTER_LIST
         ));
-        Ok(
-            q!(self, c => sqlx::query_as::<_, EncounterListRow>(sql).bind(agency_id).bind(limit).fetch_all(c).await)?,
-        )
+        Ok({
+            let rows = q!(self, c => sqlx::query_as::<_, EncounterListRow>(sql).bind(agency_id).bind(limit).fetch_all(c).await)?;
+            self.open_names(rows)?
+        })
     }
 
     pub async fn insert_offense(&mut self, o: &OffenseRow) -> Result<()> {
@@ -599,7 +653,7 @@ impl Tx {
     /// Erases a person's identity (names, birth date, contact, search keys); the row
     /// stays so that encounters, audit and history still refer to it.
     pub async fn erase_participant(&mut self, id: Uuid, at: DateTime<Utc>) -> Result<()> {
-        let placeholder = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or_default();
+        let placeholder = "1900-01-01";
         let n = q!(self, c => sqlx::query("UPDATE participants SET first_name = '(erased)', last_name = '', dob = $2, phone = NULL, email = NULL, match_key = $3, search_name = '', erased_at = $4 WHERE id = $1 AND erased_at IS NULL")
             .bind(id).bind(placeholder).bind(format!("erased:{id}")).bind(at)
             .execute(c).await.map(|r| r.rows_affected()))?;
@@ -662,15 +716,21 @@ impl Tx {
     }
 
     pub async fn consents_for_encounter(&mut self, encounter_id: Uuid) -> Result<Vec<ConsentRow>> {
-        Ok(
-            q!(self, c => sqlx::query_as::<_, ConsentRow>(sel!(CONSENT, "consents WHERE encounter_id = $1 ORDER BY signed_at")).bind(encounter_id).fetch_all(c).await)?,
-        )
+        Ok({
+            let mut rows = q!(self, c => sqlx::query_as::<_, ConsentRow>(sel!(CONSENT, "consents WHERE encounter_id = $1 ORDER BY signed_at")).bind(encounter_id).fetch_all(c).await)?;
+            for r in &mut rows {
+                r.signed_name = crypto::open(&self.keys, "consents.signed_name", &r.signed_name)?;
+            }
+            rows
+        })
     }
 
     pub async fn consent(&mut self, id: Uuid) -> Result<ConsentRow> {
-        Ok(
-            q!(self, c => sqlx::query_as::<_, ConsentRow>(sel!(CONSENT, "consents WHERE id = $1")).bind(id).fetch_one(c).await)?,
-        )
+        Ok({
+            let mut r = q!(self, c => sqlx::query_as::<_, ConsentRow>(sel!(CONSENT, "consents WHERE id = $1")).bind(id).fetch_one(c).await)?;
+            r.signed_name = crypto::open(&self.keys, "consents.signed_name", &r.signed_name)?;
+            r
+        })
     }
 
     /// Records the person's request to revoke (once).
@@ -741,22 +801,39 @@ impl Tx {
         } else {
             "SELECT r.id, r.encounter_id, e.reference, r.mode, r.status, r.business_status, r.requested_at, r.contact_deadline, r.assigned_to, p.first_name, p.last_name, o.name AS from_org_name FROM referrals r JOIN encounters e ON e.id = r.encounter_id JOIN participants p ON p.id = r.participant_id JOIN organizations o ON o.id = r.from_org_id WHERE r.to_org_id = $1 AND r.status IN ('requested','accepted','in-progress','on-hold') ORDER BY CASE WHEN r.mode = 'warm' AND r.status = 'requested' THEN 0 WHEN r.status = 'requested' THEN 1 ELSE 2 END, r.requested_at DESC LIMIT $2"
         };
-        Ok(
-            q!(self, c => sqlx::query_as::<_, ReferralQueueRow>(sql).bind(org_id).bind(limit).fetch_all(c).await)?,
-        )
+        Ok({
+            let rows = q!(self, c => sqlx::query_as::<_, ReferralQueueRow>(sql).bind(org_id).bind(limit).fetch_all(c).await)?;
+            self.open_names(rows)?
+        })
     }
 
     pub async fn insert_service_event(&mut self, s: &ServiceEventRow) -> Result<()> {
+        let reason = s
+            .reason
+            .as_deref()
+            .map(|r| crypto::seal(&self.keys, "service_events.reason", r))
+            .transpose()?;
+        let note = s
+            .note
+            .as_deref()
+            .map(|n| crypto::seal(&self.keys, "service_events.note", n))
+            .transpose()?;
         q!(self, c => sqlx::query("INSERT INTO service_events (id, referral_id, kind, occurred_at, status_after, reason, note, detail_json, recorded_by, recorded_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)")
-            .bind(s.id).bind(s.referral_id).bind(&s.kind).bind(s.occurred_at).bind(&s.status_after).bind(&s.reason).bind(&s.note).bind(&s.detail_json).bind(s.recorded_by).bind(s.recorded_at)
+            .bind(s.id).bind(s.referral_id).bind(&s.kind).bind(s.occurred_at).bind(&s.status_after).bind(&reason).bind(&note).bind(&s.detail_json).bind(s.recorded_by).bind(s.recorded_at)
             .execute(c).await.map(|_| ()))?;
         Ok(())
     }
 
     pub async fn service_events(&mut self, referral_id: Uuid) -> Result<Vec<ServiceEventRow>> {
-        Ok(
-            q!(self, c => sqlx::query_as::<_, ServiceEventRow>("SELECT id, referral_id, kind, occurred_at, status_after, reason, note, detail_json, recorded_by, recorded_at FROM service_events WHERE referral_id = $1 ORDER BY recorded_at, id").bind(referral_id).fetch_all(c).await)?,
-        )
+        Ok({
+            let mut rows = q!(self, c => sqlx::query_as::<_, ServiceEventRow>("SELECT id, referral_id, kind, occurred_at, status_after, reason, note, detail_json, recorded_by, recorded_at FROM service_events WHERE referral_id = $1 ORDER BY recorded_at, id").bind(referral_id).fetch_all(c).await)?;
+            for r in &mut rows {
+                r.reason =
+                    crypto::open_opt(&self.keys, "service_events.reason", r.reason.as_deref())?;
+                r.note = crypto::open_opt(&self.keys, "service_events.note", r.note.as_deref())?;
+            }
+            rows
+        })
     }
 
     // ----- legal holds ---------------------------------------------------------------------------
@@ -805,9 +882,10 @@ impl Tx {
             "SELECT {} WHERE h.prosecutor_org_id = $1 ORDER BY CASE WHEN h.state IN ('filed','declined_to_file') THEN 1 ELSE 0 END, h.deadline_ends_at LIMIT $2",
             Self::HOLD_QUEUE
         ));
-        Ok(
-            q!(self, c => sqlx::query_as::<_, HoldQueueRow>(sql).bind(prosecutor_org_id).bind(limit).fetch_all(c).await)?,
-        )
+        Ok({
+            let rows = q!(self, c => sqlx::query_as::<_, HoldQueueRow>(sql).bind(prosecutor_org_id).bind(limit).fetch_all(c).await)?;
+            self.open_names(rows)?
+        })
     }
 
     /// Holds still waiting for intake whose deadline ends before `before` (overdue and due
@@ -822,9 +900,10 @@ impl Tx {
             "SELECT {} WHERE h.program_id = $1 AND ((h.state = 'held' AND h.deadline_ends_at < $2) OR h.state = 'deadline_missed') ORDER BY h.deadline_ends_at LIMIT $3",
             Self::HOLD_QUEUE
         ));
-        Ok(
-            q!(self, c => sqlx::query_as::<_, HoldQueueRow>(sql).bind(program_id).bind(before).bind(limit).fetch_all(c).await)?,
-        )
+        Ok({
+            let rows = q!(self, c => sqlx::query_as::<_, HoldQueueRow>(sql).bind(program_id).bind(before).bind(limit).fetch_all(c).await)?;
+            self.open_names(rows)?
+        })
     }
 
     // ----- case history -----------------------------------------------------------------------------
@@ -970,7 +1049,7 @@ impl Tx {
     pub(crate) async fn seal_audit_rows(&mut self, rows: Vec<AuditChainRow>) -> Result<()> {
         let mut head = self.audit_head().await?;
         for r in rows {
-            let (seq, prev, hash) = crate::chain::next(&self.audit_key, &mut head, &r.record());
+            let (seq, prev, hash) = crate::chain::next(&self.keys.audit, &mut head, &r.record());
             q!(self, c => sqlx::query("UPDATE audit_log SET seq = $1, prev_hash = $2, hash = $3 WHERE id = $4").bind(seq).bind(&prev).bind(&hash).bind(r.id).execute(c).await.map(|_| ()))?;
         }
         self.audit_head = Some(head);
@@ -993,7 +1072,7 @@ impl Tx {
             .await?
             .map_or(0, |c| c.records_pruned);
         let mac = crate::chain::checkpoint_mac(
-            &self.audit_key,
+            &self.keys.audit,
             &crate::chain::Head {
                 seq,
                 hash: hash.clone(),

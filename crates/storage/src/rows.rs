@@ -591,3 +591,39 @@ pub struct AuditFilter {
     pub from: DateTime<Utc>,
     pub to: DateTime<Utc>,
 }
+
+/// A participant as stored: identity fields encrypted (ADR 0009).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub(crate) struct ParticipantRaw {
+    pub id: Uuid,
+    pub program_id: Uuid,
+    pub first_name: String,
+    pub last_name: String,
+    pub dob: String,
+    pub sex: String,
+    pub race: String,
+    pub ethnicity: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub match_key: String,
+    pub search_name: String,
+    pub created_at: DateTime<Utc>,
+    pub created_by: Uuid,
+    pub erased_at: Option<DateTime<Utc>>,
+}
+
+/// A row that carries a participant's (encrypted) name.
+pub(crate) trait HasName {
+    fn names(&mut self) -> (&mut String, &mut String);
+}
+
+macro_rules! has_name {
+    ($($t:ty),+) => {
+        $(impl HasName for $t {
+            fn names(&mut self) -> (&mut String, &mut String) {
+                (&mut self.first_name, &mut self.last_name)
+            }
+        })+
+    };
+}
+has_name!(EncounterListRow, ReferralQueueRow, HoldQueueRow);

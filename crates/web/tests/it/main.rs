@@ -7,6 +7,7 @@ mod audit;
 mod bad_input;
 mod consent;
 mod emergency;
+mod encryption;
 mod flows;
 mod mfa;
 mod policy;

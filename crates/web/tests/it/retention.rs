@@ -15,7 +15,7 @@ async fn declined_and_ineligible_identities_are_erased_and_still_counted() {
         let w = world(b.clone()).await;
         let officer = w.sign_in("officer").await;
         // Declined the offer.
-        let declined = encounter(&w, &officer, "Declinedzq", "1.0").await;
+        let declined = record_person(&w, &officer, "Declinedzq", "1.0").await;
         let r = officer
             .post(
                 &format!("/encounters/{declined}/offer"),
@@ -34,14 +34,19 @@ async fn declined_and_ineligible_identities_are_erased_and_still_counted() {
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
         // Ineligible: above the quantity threshold.
-        let ineligible = encounter(&w, &officer, "Ineligiblezq", "500").await;
+        let ineligible = record_person(&w, &officer, "Ineligiblezq", "500").await;
         // Accepted: kept.
-        let kept = encounter(&w, &officer, "Keptzq", "1.0").await;
+        let kept = record_person(&w, &officer, "Keptzq", "1.0").await;
         accept_offer(&w, &officer, kept, "contact_card", "p1").await;
         // Eligible, no offer recorded yet: not a refusal; kept.
-        let open = encounter(&w, &officer, "Openzq", "1.0").await;
+        let open = record_person(&w, &officer, "Openzq", "1.0").await;
 
         let before = measures(&w).await;
+
+        // What the database holds for the declined person's name (ciphertext).
+        let declined_cipher = stored_last_name(&w, declined).await;
+        let kept_cipher = stored_last_name(&w, kept).await;
+        assert!(declined_cipher.starts_with("e1:"), "{declined_cipher}");
 
         w.clock.advance(Duration::days(89));
         assert_eq!(
@@ -113,14 +118,24 @@ async fn declined_and_ineligible_identities_are_erased_and_still_counted() {
             let wal = path.with_extension("db-wal");
             bytes.extend(std::fs::read(&wal).unwrap_or_default());
             let has = |s: &str| bytes.windows(s.len()).any(|x| x == s.as_bytes());
-            assert!(has("Keptzq"), "the kept name is in the file");
+            // Names are encrypted (ADR 0009): no plaintext of anyone, and the erased
+            // person's ciphertext is gone too, while the kept one's is there.
+            for name in [
+                "Keptzq",
+                "keptzq",
+                "Declinedzq",
+                "declinedzq",
+                "Ineligiblezq",
+            ] {
+                assert!(!has(name), "{name} in the file");
+            }
             assert!(
-                !has("Declinedzq") && !has("declinedzq"),
-                "declined name in the file"
+                has(&kept_cipher),
+                "the kept (encrypted) name is in the file"
             );
             assert!(
-                !has("Ineligiblezq") && !has("ineligiblezq"),
-                "ineligible name in the file"
+                !has(&declined_cipher),
+                "the erased ciphertext is gone from the file"
             );
         }
     }
@@ -141,16 +156,18 @@ async fn measures(w: &World) -> serde_json::Value {
     v["measures"].clone()
 }
 
-/// An encounter whose only trace of the person's name is the person's own record (the
-/// usual fixture puts the name in the CAD number).
-async fn encounter(w: &World, officer: &Agent, last_name: &str, qty: &str) -> uuid::Uuid {
-    let mut f = encounter_fields(&w.local_now(), last_name, "35A", qty, "GM");
-    for (k, v) in f.iter_mut() {
-        if k == "incident_number" {
-            *v = "CAD-0001".into();
+/// The participant's last name as the database holds it.
+async fn stored_last_name(w: &World, encounter: uuid::Uuid) -> String {
+    let sql = format!(
+        "SELECT p.last_name FROM participants p JOIN encounters e ON e.participant_id = p.id WHERE e.reference = (SELECT reference FROM encounters WHERE id = {})",
+        match w.backend {
+            Backend::Sqlite => format!("X'{}'", encounter.simple()),
+            Backend::Postgres(_) => format!("'{encounter}'"),
         }
-    }
-    let r = officer.post("/encounters", &refs(&f)).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    r.location_id()
+    );
+    handoff_storage::testing::query_raw(&w.store, &sql)
+        .await
+        .unwrap()
+        .remove(0)
+        .unwrap()
 }

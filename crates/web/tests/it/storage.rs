@@ -37,14 +37,9 @@ async fn reopening_keeps_data_and_migrations_run_once() {
     // SQLite: the data folder survives a restart (the demo relies on it).
     let path = handoff_storage::testing::fresh_sqlite_path();
     let config = handoff_storage::DbConfig::Sqlite { path: path.clone() };
-    let store = handoff_storage::Store::open(
-        &config,
-        &handoff_storage::Keys {
-            audit: handoff_storage::AuditKey::for_tests(),
-        },
-    )
-    .await
-    .unwrap();
+    let store = handoff_storage::Store::open(&config, &handoff_storage::Keys::for_tests())
+        .await
+        .unwrap();
     let app = handoff_app::App::new(
         store.clone(),
         std::sync::Arc::new(handoff_domain::SystemClock),
@@ -65,14 +60,9 @@ async fn reopening_keeps_data_and_migrations_run_once() {
     .await
     .unwrap();
     store.close().await;
-    let store = handoff_storage::Store::open(
-        &config,
-        &handoff_storage::Keys {
-            audit: handoff_storage::AuditKey::for_tests(),
-        },
-    )
-    .await
-    .unwrap();
+    let store = handoff_storage::Store::open(&config, &handoff_storage::Keys::for_tests())
+        .await
+        .unwrap();
     let mut tx = store.read().await.unwrap();
     assert!(tx.program_by_name("Kept").await.unwrap().is_some());
     assert!(
