@@ -104,34 +104,44 @@ impl Tx {
     // ----- users, memberships, sessions, tokens ---------------------------------------
 
     pub async fn insert_user(&mut self, u: &UserRow) -> Result<()> {
+        let totp = u
+            .totp_secret
+            .as_deref()
+            .map(|t| crypto::seal(&self.keys, "users.totp_secret", t))
+            .transpose()?;
         q!(self, c => sqlx::query("INSERT INTO users (id, username, display_name, password_hash, disabled, created_at, last_sign_in_at, failed_count, failed_since, locked_at, unlocked_at, totp_secret, totp_enrolled_at, totp_last_step) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)")
-            .bind(u.id).bind(&u.username).bind(&u.display_name).bind(&u.password_hash).bind(u.disabled).bind(u.created_at).bind(u.last_sign_in_at).bind(u.failed_count).bind(u.failed_since).bind(u.locked_at).bind(u.unlocked_at).bind(&u.totp_secret).bind(u.totp_enrolled_at).bind(u.totp_last_step)
+            .bind(u.id).bind(&u.username).bind(&u.display_name).bind(&u.password_hash).bind(u.disabled).bind(u.created_at).bind(u.last_sign_in_at).bind(u.failed_count).bind(u.failed_since).bind(u.locked_at).bind(u.unlocked_at).bind(&totp).bind(u.totp_enrolled_at).bind(u.totp_last_step)
             .execute(c).await.map(|_| ()))?;
         Ok(())
     }
 
     pub async fn user(&mut self, id: Uuid) -> Result<UserRow> {
-        Ok(
-            q!(self, c => sqlx::query_as::<_, UserRow>(sel!(USER, "users WHERE id = $1")).bind(id).fetch_one(c).await)?,
-        )
+        Ok({
+            let u = q!(self, c => sqlx::query_as::<_, UserRow>(sel!(USER, "users WHERE id = $1")).bind(id).fetch_one(c).await)?;
+            self.open_user(u)?
+        })
     }
 
     pub async fn user_by_name(&mut self, username: &str) -> Result<Option<UserRow>> {
-        Ok(
-            q!(self, c => sqlx::query_as::<_, UserRow>(sel!(USER, "users WHERE username = $1")).bind(username).fetch_optional(c).await)?,
-        )
+        Ok({
+            let u = q!(self, c => sqlx::query_as::<_, UserRow>(sel!(USER, "users WHERE username = $1")).bind(username).fetch_optional(c).await)?;
+            u.map(|u| self.open_user(u)).transpose()?
+        })
     }
 
     pub async fn users(&mut self) -> Result<Vec<UserRow>> {
-        Ok(
-            q!(self, c => sqlx::query_as::<_, UserRow>(sel!(USER, "users ORDER BY username")).fetch_all(c).await)?,
-        )
+        Ok({
+            let us = q!(self, c => sqlx::query_as::<_, UserRow>(sel!(USER, "users ORDER BY username")).fetch_all(c).await)?;
+            us.into_iter()
+                .map(|u| self.open_user(u))
+                .collect::<Result<Vec<_>>>()?
+        })
     }
 
     /// The user, locked against concurrent changes until the transaction ends (on SQLite
     /// the write transaction already excludes other writers).
     pub async fn user_for_update(&mut self, id: Uuid) -> Result<UserRow> {
-        Ok(match &mut self.inner {
+        let u = match &mut self.inner {
             Inner::Sqlite(c) => {
                 sqlx::query_as::<_, UserRow>(sel!(USER, "users WHERE id = $1"))
                     .bind(id)
@@ -144,7 +154,15 @@ impl Tx {
                     .fetch_one(&mut **c)
                     .await?
             }
-        })
+        };
+        self.open_user(u)
+    }
+
+    /// A user with the TOTP secret decrypted (ADR 0009).
+    fn open_user(&self, mut u: UserRow) -> Result<UserRow> {
+        u.totp_secret =
+            crypto::open_opt(&self.keys, "users.totp_secret", u.totp_secret.as_deref())?;
+        Ok(u)
     }
 
     /// Records the failed sign-ins in the current window and the lock, if any.
@@ -183,6 +201,9 @@ impl Tx {
         at: Option<DateTime<Utc>>,
         last_step: i64,
     ) -> Result<()> {
+        let secret = secret
+            .map(|s| crypto::seal(&self.keys, "users.totp_secret", s))
+            .transpose()?;
         let n = q!(self, c => sqlx::query("UPDATE users SET totp_secret = $2, totp_enrolled_at = $3, totp_last_step = $4 WHERE id = $1").bind(id).bind(secret).bind(at).bind(last_step).execute(c).await.map(|r| r.rows_affected()))?;
         one(n)
     }

@@ -13,6 +13,7 @@ const BATCH: i64 = 500;
 const SIMPLE: &[(&str, &[&str])] = &[
     ("consents", &["signed_name"]),
     ("service_events", &["reason", "note"]),
+    ("users", &["totp_secret"]),
 ];
 
 impl Store {

@@ -88,7 +88,9 @@ fn case_json(v: &CaseView) -> Value {
             "decision": h.decision, "decision_reason": h.decision_reason, "correction": h.correction,
         })),
         "progress": v.progress,
-        "notice": "42 CFR part 2 prohibits unauthorized use or disclosure of these records.",
+        // Why the status is not shared, when it is not (the absence is explained).
+        "progress_note": (!v.consent_note.is_empty()).then_some(&v.consent_note),
+        "notice": handoff_domain::consent::NOTICE_2_32,
     })
 }
 
@@ -139,7 +141,8 @@ fn hold_json(v: &HoldView) -> Value {
         "decision": v.hold.decision,
         "decision_reason": v.hold.decision_reason,
         "progress": v.progress,
-        "notice": "42 CFR part 2 prohibits unauthorized use or disclosure of these records. They may not be used to prosecute the person without a court order.",
+        "progress_note": (!v.consent_note.is_empty()).then_some(&v.consent_note),
+        "notice": handoff_domain::consent::NOTICE_2_32,
     })
 }
 

@@ -470,3 +470,247 @@ async fn status_is_not_shared_without_a_valid_consent() {
         );
     }
 }
+
+/// What the legal side sees follows the consent: valid, a 2.35 revocation still pending,
+/// revoked, expired, absent. Where the status is shared it comes with the 2.32 notice;
+/// where not, the page and the API say why; clinical content never comes.
+#[tokio::test]
+async fn legal_views_follow_the_consent_state() {
+    for b in backends() {
+        let w = world(b.clone()).await;
+        let officer = w.sign_in("officer").await;
+        let enc = record_encounter(&w, &officer, "States").await;
+        accept_offer(&w, &officer, enc, "contact_card", "p1").await;
+        let referral = w.referrals_of(enc).await.remove(0).id;
+        let cm = w.sign_in("cm1").await;
+        step(&cm, referral, "accept", &[]).await;
+        step(&cm, referral, "intake", &[("note", "CLINICAL-MARKER")]).await;
+        let hold = w.hold_of(enc).await.id;
+        let officer_token = w.token("officer").await;
+        let pros_token = w.token("prosecutor").await;
+        let pros = w.sign_in("prosecutor").await;
+        let at = w
+            .app
+            .now()
+            .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false);
+        let states: [(&str, Option<String>, bool); 5] = [
+            ("valid", None, true),
+            (
+                "2.35 revocation pending",
+                Some(format!("UPDATE consents SET revoked_at = '{at}'")),
+                true,
+            ),
+            (
+                "revoked",
+                Some("UPDATE consents SET kind = 'general', irrevocable_until_event = NULL".into()),
+                false,
+            ),
+            (
+                "expired",
+                Some(format!(
+                    "UPDATE consents SET revoked_at = NULL, expires_at = '{at}'"
+                )),
+                false,
+            ),
+            ("absent", Some("DELETE FROM consents".into()), false),
+        ];
+        for (state, sql, shared) in states {
+            if let Some(sql) = sql {
+                handoff_storage::testing::execute_raw(&w.store, &sql)
+                    .await
+                    .unwrap();
+            }
+            for (path, token) in [
+                (format!("/api/v1/encounters/{enc}"), &officer_token),
+                (format!("/api/v1/holds/{hold}"), &pros_token),
+            ] {
+                let v = w.api(Method::GET, &path, token, None).await.json();
+                let text = v.to_string();
+                assert!(!text.contains("CLINICAL-MARKER"), "{b} {state} {path}");
+                if shared {
+                    assert_eq!(v["progress"]["shared"], "yes", "{b} {state} {path}: {v}");
+                    assert!(v["progress"]["intake_on"].is_string(), "{v}");
+                    assert!(v["progress_note"].is_null());
+                } else {
+                    assert_eq!(v["progress"]["shared"], "no", "{b} {state} {path}: {v}");
+                    assert!(!text.contains("intake_on"), "{v}");
+                    let note = v["progress_note"].as_str().unwrap_or_default();
+                    assert!(note.starts_with("Status not shared"), "{b} {state}: {note}");
+                    let why = match state {
+                        "revoked" => "revoked",
+                        "expired" => "expired",
+                        _ => "no valid consent",
+                    };
+                    assert!(note.contains(why), "{b} {state}: {note}");
+                }
+            }
+            for (agent, path) in [
+                (&officer, format!("/encounters/{enc}")),
+                (&pros, format!("/holds/{hold}")),
+            ] {
+                let page = agent.get(&path).await;
+                assert_eq!(page.status, StatusCode::OK);
+                assert!(!page.body.contains("CLINICAL-MARKER"));
+                assert_eq!(
+                    page.body.contains("Notice (42 CFR 2.32)"),
+                    shared,
+                    "{b} {state} {path}"
+                );
+                assert_eq!(
+                    page.body.contains("Status not shared"),
+                    !shared,
+                    "{b} {state} {path}"
+                );
+            }
+        }
+    }
+}
+
+/// Several programs in one deployment: another program's users, in every role, get
+/// nothing of this program's case from any route (the case's pages are "not found";
+/// their own lists do not show it).
+#[tokio::test]
+async fn another_programs_users_see_nothing_of_this_one() {
+    for b in backends() {
+        let w = world(b.clone()).await;
+        let officer = w.sign_in("officer").await;
+        let enc = record_encounter(&w, &officer, "Isolatedqz").await;
+        accept_offer(&w, &officer, enc, "warm", "p1").await;
+        let referral = w.referrals_of(enc).await.remove(0).id;
+        let hold = w.hold_of(enc).await.id;
+        let reference = {
+            let mut tx = w.store.read().await.unwrap();
+            let e = tx.encounter(enc).await.unwrap();
+            tx.rollback().await.unwrap();
+            e.reference
+        };
+        let consent = {
+            let mut tx = w.store.read().await.unwrap();
+            let c = tx.consents_for_encounter(enc).await.unwrap().remove(0).id;
+            tx.rollback().await.unwrap();
+            c
+        };
+        let other = admin::create_program(
+            &w.app,
+            admin::NewProgram {
+                name: "Other County".into(),
+                time_zone: "America/Chicago".into(),
+                intake_deadline_days: 30,
+                supervisor_approves_overrides: true,
+                rules: Default::default(),
+            },
+        )
+        .await
+        .unwrap();
+        let mut agents = Vec::new();
+        for (name, kind, role) in [
+            (
+                "x_officer",
+                handoff_domain::OrgKind::LawEnforcement,
+                handoff_domain::Role::Officer,
+            ),
+            (
+                "x_super",
+                handoff_domain::OrgKind::LawEnforcement,
+                handoff_domain::Role::Supervisor,
+            ),
+            (
+                "x_cm",
+                handoff_domain::OrgKind::Provider,
+                handoff_domain::Role::CaseManager,
+            ),
+            (
+                "x_pros",
+                handoff_domain::OrgKind::Prosecutor,
+                handoff_domain::Role::Prosecutor,
+            ),
+            (
+                "x_coord",
+                handoff_domain::OrgKind::Coordination,
+                handoff_domain::Role::Coordinator,
+            ),
+            (
+                "x_admin",
+                handoff_domain::OrgKind::Coordination,
+                handoff_domain::Role::Administrator,
+            ),
+        ] {
+            let org = admin::create_org(
+                &w.app,
+                admin::NewOrg {
+                    program_id: other.id,
+                    kind,
+                    name: format!("{name} org"),
+                    address: "1 Main".into(),
+                    phone: "555".into(),
+                    hours: "24/7".into(),
+                    what_to_bring: String::new(),
+                },
+            )
+            .await
+            .unwrap();
+            let u = admin::create_user(
+                &w.app,
+                None,
+                admin::NewUser {
+                    username: name.into(),
+                    display_name: name.into(),
+                    password: PASSWORD.into(),
+                },
+                &[(org.id, role)],
+            )
+            .await
+            .unwrap();
+            handoff_app::auth::enrol_known_secret(&w.app, u.id, &totp_secret(name))
+                .await
+                .unwrap();
+            agents.push((name, w.sign_in(name).await, w.token(name).await));
+        }
+        for s in route_specs() {
+            if s.path.starts_with("/sign-in") || s.path == "/sign-out" {
+                continue;
+            }
+            let id = if s.path.contains("/referrals/") {
+                referral
+            } else if s.path.contains("/holds/") {
+                hold
+            } else if s.path.starts_with("/consents/") {
+                consent
+            } else {
+                enc
+            };
+            let path = s
+                .path
+                .replace("{id}", &id.to_string())
+                .replace("{file}", "app.css");
+            for (name, agent, token) in &agents {
+                let method: Method = s.method.parse().unwrap();
+                let r = if s.api && s.path != "/api/openapi.json" {
+                    let body = (method == Method::POST).then(|| api_body(s.path));
+                    w.api(method, &path, token, body).await
+                } else if s.method == "GET" {
+                    agent.get(&path).await
+                } else {
+                    agent.post(&path, &[]).await
+                };
+                for leak in [reference.as_str(), "Isolatedqz"] {
+                    assert!(
+                        !r.body.contains(leak),
+                        "{b}: {} {} for {name} shows {leak}",
+                        s.method,
+                        s.path
+                    );
+                }
+                if s.path.contains("{id}") && !s.path.starts_with("/admin/users/") {
+                    assert_eq!(
+                        r.status,
+                        StatusCode::NOT_FOUND,
+                        "{b}: {} {} for {name}",
+                        s.method,
+                        s.path
+                    );
+                }
+            }
+        }
+    }
+}
