@@ -2,6 +2,7 @@
 //! database is found by the verifier, which names the first record affected.
 use handoff_storage::chain::Break;
 use handoff_storage::testing::execute_raw;
+use hyper::StatusCode;
 
 use crate::support::*;
 
@@ -226,5 +227,76 @@ async fn retention_removes_old_records_and_the_chain_still_verifies() {
         .await
         .unwrap();
         assert_eq!(broken(&w).await, Break::Checkpoint, "{b}");
+    }
+}
+
+/// Every kind of event the issue names is on the trail, with who, when, where and the
+/// outcome: sign-ins (success and failure), reads of a person's record, creates,
+/// updates, deletes, permission changes, exports and reads of the audit trail itself.
+#[tokio::test]
+async fn every_kind_of_event_is_recorded_with_who_where_and_outcome() {
+    for b in backends() {
+        let w = world(b.clone()).await;
+        let _ = w.post_password("officer", "wrong-password").await;
+        let officer = w.sign_in("officer").await;
+        let enc = record_encounter(&w, &officer, "Kinds").await; // create
+        officer.get(&format!("/encounters/{enc}")).await; // read
+        accept_offer(&w, &officer, enc, "contact_card", "p1").await;
+        let referral = w.referrals_of(enc).await.remove(0).id;
+        let cm = w.sign_in("cm1").await;
+        step(&cm, referral, "accept", &[]).await; // update
+        let admin = w.sign_in("admin").await;
+        let r = admin
+            .post(
+                "/admin/memberships",
+                &[
+                    ("user_id", &w.users["officer2"].to_string()),
+                    ("organization_id", &w.orgs["agency"].to_string()),
+                    ("role", "supervisor"),
+                ],
+            )
+            .await; // permission change
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let coord = w.sign_in("coordinator").await;
+        let shift = handoff_app::admin::add_shift(
+            &w.app,
+            None,
+            w.orgs["p1"],
+            w.users["cm1"],
+            w.app.now() + chrono::Duration::days(100),
+            w.app.now() + chrono::Duration::days(101),
+        )
+        .await
+        .unwrap();
+        let r = coord
+            .post(&format!("/roster/shifts/{shift}/delete"), &[])
+            .await; // delete
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        coord.get("/audit").await; // read of the audit trail
+        coord.get("/audit/export").await; // export
+        let mut tx = w.store.read().await.unwrap();
+        let all = tx.audit_recent(1000).await.unwrap();
+        tx.rollback().await.unwrap();
+        for (action, outcome) in [
+            ("auth.sign_in", "failed"),
+            ("auth.sign_in", "allowed"),
+            ("encounter.create", "allowed"),
+            ("encounter.read", "allowed"),
+            ("referral.update", "allowed"),
+            ("membership.grant", "allowed"),
+            ("roster.remove", "allowed"),
+            ("audit.search", "allowed"),
+            ("audit.export", "allowed"),
+        ] {
+            let a = all
+                .iter()
+                .find(|a| a.action == action && a.outcome == outcome)
+                .unwrap_or_else(|| panic!("{b}: no {action} {outcome} record"));
+            assert!(
+                !a.username.is_empty() && !a.ip.is_empty() && a.ip != "-",
+                "{a:?}"
+            );
+            assert!(!a.user_agent.is_empty(), "{a:?}");
+        }
     }
 }

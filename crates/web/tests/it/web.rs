@@ -385,3 +385,21 @@ async fn a_refused_role_keeps_what_was_chosen() {
         assert!(r.body.contains(m), "{m}: {}", r.body);
     }
 }
+
+/// However active, a session ends 12 hours after sign-in (CJIS re-authentication).
+#[tokio::test]
+async fn sessions_end_twelve_hours_after_sign_in_however_active() {
+    for b in backends() {
+        let w = world(b).await;
+        let officer = w.sign_in("officer").await;
+        // Busy all shift: a request every 20 minutes for 11 h 40 min.
+        for _ in 0..35 {
+            w.clock.advance(chrono::Duration::minutes(20));
+            assert_eq!(officer.get("/encounters").await.status, StatusCode::OK);
+        }
+        w.clock.advance(chrono::Duration::minutes(21));
+        let r = officer.get("/encounters").await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "past 12 hours");
+        assert!(r.location().starts_with("/sign-in"));
+    }
+}
