@@ -7,7 +7,7 @@ use handoff_domain::eligibility::{self, Attestation, Criterion, Rules};
 use handoff_domain::hold::{self, DeadlineStatus, HoldState};
 use handoff_domain::input::{EncounterInput, NewEncounter, Offer, OfferInput, PersonRef};
 use handoff_domain::policy::{
-    Access, CaseAction, CaseFacts, ProgramAction, View, case_access, program_grant,
+    Access, CaseAction, CaseFacts, FieldGroup, ProgramAction, View, case_access, program_grant,
 };
 use handoff_domain::progress::{self, ProgressStatus, ServiceFacts};
 use handoff_domain::referral::{BusinessStatus, ReferralStatus};
@@ -583,10 +583,10 @@ pub async fn view_case(app: &App, ctx: &Ctx, encounter_id: Uuid) -> AppResult<Ca
     };
     let facts = case_facts(&mut tx, &enc, now, CaseAction::ViewEncounter).await?;
     let (org_id, shared) = match case_access(&ctx.actor, CaseAction::ViewEncounter, &facts) {
-        Access::Allow(View::Legal {
-            org_id,
-            progress_shared,
-        }) => (org_id, progress_shared),
+        // The projection decides what the page carries (domain::policy::View::sees).
+        Access::Allow(view @ View::Legal { org_id, .. }) => {
+            (org_id, view.sees(FieldGroup::ParticipationStatus))
+        }
         _ => {
             tx.rollback().await?;
             return Err(audit::deny(

@@ -5,7 +5,9 @@ use chrono_tz::Tz;
 use handoff_domain::HoldKind;
 use handoff_domain::hold::{self, DeadlineStatus, HoldState};
 use handoff_domain::input::HoldDecisionInput;
-use handoff_domain::policy::{Access, CaseAction, ProgramAction, View, case_access, program_grant};
+use handoff_domain::policy::{
+    Access, CaseAction, FieldGroup, ProgramAction, View, case_access, program_grant,
+};
 use handoff_domain::progress::{self, ProgressStatus};
 use handoff_storage::*;
 use uuid::Uuid;
@@ -126,9 +128,9 @@ async fn guarded(
     let enc = tx.encounter(h.encounter_id).await?;
     let facts = case_facts(&mut tx, &enc, now, action).await?;
     match case_access(&ctx.actor, action, &facts) {
-        Access::Allow(View::Legal {
-            progress_shared, ..
-        }) => Ok((tx, h, enc, progress_shared)),
+        Access::Allow(view @ View::Legal { .. }) => {
+            Ok((tx, h, enc, view.sees(FieldGroup::ParticipationStatus)))
+        }
         _ => {
             tx.rollback().await?;
             Err(audit::deny(app, ctx, audit_action, "legal_hold", &id.to_string()).await)

@@ -162,6 +162,57 @@ pub enum View {
     Emergency { org_id: Uuid },
 }
 
+/// Fields grouped by sensitivity: what a view may show is decided per group, never per
+/// page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldGroup {
+    /// Name, birth date, contact details.
+    Identity,
+    /// Offenses, drug details, attestations, the eligibility decision, CAD number, the
+    /// legal hold and the prosecutor's decision.
+    CriminalJustice,
+    /// The minimum-necessary participation status with dates (42 CFR 2.35): contacted,
+    /// intake by the deadline, engaged, exited.
+    ParticipationStatus,
+    /// The treatment record: service events, their notes and reasons (42 CFR Part 2).
+    Clinical,
+    /// Psychotherapy/counseling notes: their own consent; no view shows them.
+    CounselingNotes,
+    /// Program operations: dates, deadlines, states, who is assigned.
+    Operations,
+}
+
+impl FieldGroup {
+    pub const ALL: &'static [FieldGroup] = &[
+        FieldGroup::Identity,
+        FieldGroup::CriminalJustice,
+        FieldGroup::ParticipationStatus,
+        FieldGroup::Clinical,
+        FieldGroup::CounselingNotes,
+        FieldGroup::Operations,
+    ];
+}
+
+impl View {
+    /// The projection: whether this view shows a group of fields.
+    pub fn sees(self, g: FieldGroup) -> bool {
+        use FieldGroup::*;
+        match self {
+            View::Clinical { .. } | View::Emergency { .. } => {
+                matches!(g, Identity | ParticipationStatus | Clinical | Operations)
+            }
+            View::Legal {
+                progress_shared, ..
+            } => match g {
+                Identity | CriminalJustice | Operations => true,
+                ParticipationStatus => progress_shared,
+                Clinical | CounselingNotes => false,
+            },
+            View::Operations => matches!(g, Identity | Operations),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
     Allow(View),
@@ -581,5 +632,44 @@ mod tests {
             case_access(&elsewhere, CaseAction::ViewReferral, &c),
             Access::Deny
         );
+    }
+
+    /// The projection table, stated once: the legal side never sees clinical content and
+    /// sees the status only under consent; providers never see criminal justice detail;
+    /// coordinators see operations and who; nobody sees counseling notes.
+    #[test]
+    fn each_view_sees_its_field_groups_only() {
+        use FieldGroup::*;
+        let org = Uuid::nil();
+        let table: &[(View, &[FieldGroup])] = &[
+            (
+                View::Legal {
+                    org_id: org,
+                    progress_shared: false,
+                },
+                &[Identity, CriminalJustice, Operations],
+            ),
+            (
+                View::Legal {
+                    org_id: org,
+                    progress_shared: true,
+                },
+                &[Identity, CriminalJustice, ParticipationStatus, Operations],
+            ),
+            (
+                View::Clinical { org_id: org },
+                &[Identity, ParticipationStatus, Clinical, Operations],
+            ),
+            (
+                View::Emergency { org_id: org },
+                &[Identity, ParticipationStatus, Clinical, Operations],
+            ),
+            (View::Operations, &[Identity, Operations]),
+        ];
+        for (view, sees) in table {
+            for g in FieldGroup::ALL {
+                assert_eq!(view.sees(*g), sees.contains(g), "{view:?} {g:?}");
+            }
+        }
     }
 }
