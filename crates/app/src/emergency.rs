@@ -21,6 +21,28 @@ pub struct CaseEmergency {
     pub minutes: i64,
 }
 
+/// The case, if it exists in a program where the actor may break the glass.
+async fn case_in_scope(
+    app: &App,
+    ctx: &Ctx,
+    lookup: impl AsyncFnOnce(
+        &mut handoff_storage::Tx,
+    ) -> handoff_storage::Result<handoff_storage::EncounterRow>,
+) -> AppResult<Option<handoff_storage::EncounterRow>> {
+    let mut tx = app.store.read().await?;
+    let e = lookup(&mut tx).await;
+    tx.rollback().await?;
+    match e {
+        Ok(e)
+            if program_grant(&ctx.actor, e.program_id, ProgramAction::BreakTheGlass).is_some() =>
+        {
+            Ok(Some(e))
+        }
+        Ok(_) | Err(StoreError::NotFound) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// The case, if it is in a program where the actor may break the glass. Others are told
 /// "not found" (audited), whether the case exists or not.
 async fn eligible_case(
@@ -29,23 +51,9 @@ async fn eligible_case(
     encounter_id: Uuid,
     action: &str,
 ) -> AppResult<handoff_storage::EncounterRow> {
-    let found = {
-        let mut tx = app.store.read().await?;
-        let e = tx.encounter(encounter_id).await;
-        tx.rollback().await?;
-        match e {
-            Ok(e) => Some(e),
-            Err(StoreError::NotFound) => None,
-            Err(e) => return Err(e.into()),
-        }
-    };
-    match found {
-        Some(e)
-            if program_grant(&ctx.actor, e.program_id, ProgramAction::BreakTheGlass).is_some() =>
-        {
-            Ok(e)
-        }
-        _ => Err(audit::deny(app, ctx, action, "encounter", &encounter_id.to_string()).await),
+    match case_in_scope(app, ctx, async |tx| tx.encounter(encounter_id).await).await? {
+        Some(e) => Ok(e),
+        None => Err(audit::deny(app, ctx, action, "encounter", &encounter_id.to_string()).await),
     }
 }
 
@@ -54,13 +62,7 @@ pub async fn case_page(app: &App, ctx: &Ctx, encounter_id: Uuid) -> AppResult<Ca
     let enc = eligible_case(app, ctx, encounter_id, "emergency.read").await?;
     let now = app.now();
     let mut tx = app.store.read().await?;
-    let until = tx
-        .emergency_grantees(enc.id, now)
-        .await?
-        .into_iter()
-        .filter(|(u, _)| *u == ctx.actor.user_id)
-        .map(|(_, until)| until)
-        .max();
+    let until = tx.emergency_until(enc.id, ctx.actor.user_id, now).await?;
     let mut referrals = Vec::new();
     if until.is_some() {
         // Which providers hold the case is itself Part 2 information: shown only under
@@ -139,23 +141,13 @@ pub async fn find(app: &App, ctx: &Ctx, reference: &str) -> AppResult<Uuid> {
             "Enter the reference from the person's slip (like HO-7KQ2-MXH4).",
         ));
     }
-    let found = {
-        let mut tx = app.store.read().await?;
-        let e = tx.encounter_by_reference(&reference).await;
-        tx.rollback().await?;
-        match e {
-            Ok(e) => Some(e),
-            Err(StoreError::NotFound) => None,
-            Err(e) => return Err(e.into()),
-        }
-    };
+    let found = case_in_scope(app, ctx, async |tx| {
+        tx.encounter_by_reference(&reference).await
+    })
+    .await?;
     match found {
-        Some(e)
-            if program_grant(&ctx.actor, e.program_id, ProgramAction::BreakTheGlass).is_some() =>
-        {
-            Ok(e.id)
-        }
-        _ => {
+        Some(e) => Ok(e.id),
+        None => {
             let _ = audit::deny(app, ctx, "emergency.find", "reference", &reference).await;
             Err(AppError::field(
                 "reference",

@@ -102,13 +102,7 @@ async fn load_guarded(
         // Break-the-glass: reading only (the policy never grants acting on it), until the
         // grant ends.
         Access::Allow(View::Emergency { .. }) if action == CaseAction::ViewReferral => {
-            let until = tx
-                .emergency_grantees(enc.id, now)
-                .await?
-                .into_iter()
-                .filter(|(u, _)| *u == ctx.actor.user_id)
-                .map(|(_, until)| until)
-                .max();
+            let until = tx.emergency_until(enc.id, ctx.actor.user_id, now).await?;
             Ok((tx, r, enc, until))
         }
         _ => {

@@ -701,6 +701,22 @@ impl Tx {
         )
     }
 
+    /// When a user's emergency grant on a case ends, if one is in force at `now`.
+    pub async fn emergency_until(
+        &mut self,
+        encounter_id: Uuid,
+        user_id: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<Option<DateTime<Utc>>> {
+        Ok(self
+            .emergency_grantees(encounter_id, now)
+            .await?
+            .into_iter()
+            .filter(|(u, _)| *u == user_id)
+            .map(|(_, until)| until)
+            .max())
+    }
+
     /// A program's grants, unreviewed first, then the latest.
     pub async fn emergency_reviews(
         &mut self,

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use chrono::Duration;
 use handoff_app::admin;
+use handoff_domain::{OrgKind, Role};
 use handoff_web::routes::route_specs;
 use hyper::{Method, StatusCode};
 
@@ -590,80 +591,17 @@ async fn another_programs_users_see_nothing_of_this_one() {
             tx.rollback().await.unwrap();
             c
         };
-        let other = admin::create_program(
-            &w.app,
-            admin::NewProgram {
-                name: "Other County".into(),
-                time_zone: "America/Chicago".into(),
-                intake_deadline_days: 30,
-                supervisor_approves_overrides: true,
-                rules: Default::default(),
-            },
-        )
-        .await
-        .unwrap();
+        let other = other_program(&w, "Other County").await;
         let mut agents = Vec::new();
         for (name, kind, role) in [
-            (
-                "x_officer",
-                handoff_domain::OrgKind::LawEnforcement,
-                handoff_domain::Role::Officer,
-            ),
-            (
-                "x_super",
-                handoff_domain::OrgKind::LawEnforcement,
-                handoff_domain::Role::Supervisor,
-            ),
-            (
-                "x_cm",
-                handoff_domain::OrgKind::Provider,
-                handoff_domain::Role::CaseManager,
-            ),
-            (
-                "x_pros",
-                handoff_domain::OrgKind::Prosecutor,
-                handoff_domain::Role::Prosecutor,
-            ),
-            (
-                "x_coord",
-                handoff_domain::OrgKind::Coordination,
-                handoff_domain::Role::Coordinator,
-            ),
-            (
-                "x_admin",
-                handoff_domain::OrgKind::Coordination,
-                handoff_domain::Role::Administrator,
-            ),
+            ("x_officer", OrgKind::LawEnforcement, Role::Officer),
+            ("x_super", OrgKind::LawEnforcement, Role::Supervisor),
+            ("x_cm", OrgKind::Provider, Role::CaseManager),
+            ("x_pros", OrgKind::Prosecutor, Role::Prosecutor),
+            ("x_coord", OrgKind::Coordination, Role::Coordinator),
+            ("x_admin", OrgKind::Coordination, Role::Administrator),
         ] {
-            let org = admin::create_org(
-                &w.app,
-                admin::NewOrg {
-                    program_id: other.id,
-                    kind,
-                    name: format!("{name} org"),
-                    address: "1 Main".into(),
-                    phone: "555".into(),
-                    hours: "24/7".into(),
-                    what_to_bring: String::new(),
-                },
-            )
-            .await
-            .unwrap();
-            let u = admin::create_user(
-                &w.app,
-                None,
-                admin::NewUser {
-                    username: name.into(),
-                    display_name: name.into(),
-                    password: PASSWORD.into(),
-                },
-                &[(org.id, role)],
-            )
-            .await
-            .unwrap();
-            handoff_app::auth::enrol_known_secret(&w.app, u.id, &totp_secret(name))
-                .await
-                .unwrap();
+            user_in(&w, other, name, kind, role).await;
             agents.push((name, w.sign_in(name).await, w.token(name).await));
         }
         for s in route_specs() {

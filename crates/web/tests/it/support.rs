@@ -633,3 +633,54 @@ pub async fn record_person(w: &World, officer: &Agent, last_name: &str, qty: &st
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     r.location_id()
 }
+
+/// Another program in the same deployment.
+pub async fn other_program(w: &World, name: &str) -> Uuid {
+    admin::create_program(
+        &w.app,
+        admin::NewProgram {
+            name: name.into(),
+            time_zone: "America/Chicago".into(),
+            intake_deadline_days: 30,
+            supervisor_approves_overrides: true,
+            rules: Rules::default(),
+        },
+    )
+    .await
+    .unwrap()
+    .id
+}
+
+/// A user with one role at a new organization of `program`, with the test TOTP secret.
+pub async fn user_in(w: &World, program: Uuid, username: &str, kind: OrgKind, role: Role) -> Uuid {
+    let org = admin::create_org(
+        &w.app,
+        admin::NewOrg {
+            program_id: program,
+            kind,
+            name: format!("{username} org"),
+            address: "1 Main".into(),
+            phone: "555".into(),
+            hours: "24/7".into(),
+            what_to_bring: String::new(),
+        },
+    )
+    .await
+    .unwrap();
+    let u = admin::create_user(
+        &w.app,
+        None,
+        admin::NewUser {
+            username: username.into(),
+            display_name: username.into(),
+            password: PASSWORD.into(),
+        },
+        &[(org.id, role)],
+    )
+    .await
+    .unwrap();
+    auth::enrol_known_secret(&w.app, u.id, &totp_secret(username))
+        .await
+        .unwrap();
+    u.id
+}

@@ -22,44 +22,15 @@ async fn coordinators_search_and_export_their_programs_audit_trail() {
         )
         .await;
         // A user of another program, whose records the coordinator must not see.
-        let other_program = handoff_app::admin::create_program(
-            &w.app,
-            handoff_app::admin::NewProgram {
-                name: "Other County".into(),
-                time_zone: "America/Chicago".into(),
-                intake_deadline_days: 30,
-                supervisor_approves_overrides: true,
-                rules: Default::default(),
-            },
+        let other = other_program(&w, "Other County").await;
+        user_in(
+            &w,
+            other,
+            "elsewhere",
+            handoff_domain::OrgKind::LawEnforcement,
+            handoff_domain::Role::Officer,
         )
-        .await
-        .unwrap();
-        let org = handoff_app::admin::create_org(
-            &w.app,
-            handoff_app::admin::NewOrg {
-                program_id: other_program.id,
-                kind: handoff_domain::OrgKind::LawEnforcement,
-                name: "Other County PD".into(),
-                address: "1 Main".into(),
-                phone: "555".into(),
-                hours: "24/7".into(),
-                what_to_bring: "".into(),
-            },
-        )
-        .await
-        .unwrap();
-        handoff_app::admin::create_user(
-            &w.app,
-            None,
-            handoff_app::admin::NewUser {
-                username: "elsewhere".into(),
-                display_name: "Elsewhere".into(),
-                password: PASSWORD.into(),
-            },
-            &[(org.id, handoff_domain::Role::Officer)],
-        )
-        .await
-        .unwrap();
+        .await;
         w.post_password("elsewhere", PASSWORD).await;
 
         let coord = w.sign_in("coordinator").await;
