@@ -103,6 +103,8 @@ async function scenario(name, fn) {
 }
 
 let browser;
+// The reference on the first scenario's slip (the emergency scenario looks it up).
+let caseRef;
 try {
   await ready();
   browser = await chromium.launch({
@@ -154,6 +156,7 @@ try {
     const slip = await page.textContent('main');
     assert.match(slip, /Harbor Recovery Center/);
     assert.match(slip, /HO-[A-Z0-9]{4}-[A-Z0-9]{4}/);
+    caseRef = slip.match(/HO-[A-Z0-9]{4}-[A-Z0-9]{4}/)[0];
     assert.doesNotMatch(slip, /35A|Drug/);
     await page.screenshot({ path: join(shots, '3-slip.png'), fullPage: true });
     await page.getByRole('button', { name: 'Sign out' }).click();
@@ -221,6 +224,41 @@ try {
     await page.getByRole('link', { name: /continue/ }).click();
     await page.getByRole('heading', { name: 'New encounter' }).waitFor();
     await ctx.close();
+  });
+
+  await scenario('a case manager outside the case opens it in an emergency; the coordinator reviews it and finds it on the audit trail', async () => {
+    assert.ok(caseRef, 'the first scenario recorded a case');
+    const adminCtx = await browser.newContext(phone);
+    const coordPage = await adminCtx.newPage();
+    await coordPage.goto(`${base}/`);
+    await signIn(coordPage, 'coordinator');
+    await coordPage.getByRole('heading', { name: 'Deadlines: overdue, missed and due soon' }).waitFor();
+
+    const ctx = await browser.newContext(phone);
+    const page = await ctx.newPage();
+    await page.goto(`${base}/`);
+    await signIn(page, 'counselor');
+    await page.getByRole('link', { name: 'Emergency access' }).click();
+    await page.getByLabel("Reference on the person's slip").fill(caseRef.toLowerCase());
+    await page.getByRole('button', { name: 'Find the case' }).click();
+    await page.getByLabel('The emergency').fill('Person in crisis at our door; needs the medication list');
+    await page.getByRole('button', { name: 'Open the record' }).click();
+    await page.getByText('Emergency access granted').waitFor();
+    await page.screenshot({ path: join(shots, '8-emergency.png'), fullPage: true });
+    await page.getByRole('link', { name: /Referral to Harbor Recovery Center/ }).click();
+    await page.getByText('Emergency access, read only').waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Save' }).count(), 0, 'read only');
+    await ctx.close();
+
+    await coordPage.goto(`${base}/emergency-access`);
+    await coordPage.getByText('medication list').waitFor();
+    await coordPage.getByLabel('Your review').first().fill('Justified: walk-in in crisis');
+    await coordPage.getByRole('button', { name: 'Mark reviewed' }).first().click();
+    await coordPage.getByText('Review recorded.').waitFor();
+    await coordPage.goto(`${base}/audit?user=counselor&action=emergency.`);
+    await coordPage.getByText('emergency.grant').first().waitFor();
+    await coordPage.screenshot({ path: join(shots, '9-audit.png'), fullPage: true });
+    await adminCtx.close();
   });
 } catch (e) {
   results.push(['setup', e]);
