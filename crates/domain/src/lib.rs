@@ -15,6 +15,7 @@ pub mod measures;
 pub mod policy;
 pub mod progress;
 pub mod referral;
+pub mod screening;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use enums::*;
