@@ -178,7 +178,19 @@ try {
     await cm.getByText('Saved.').waitFor();
     await cm.getByRole('heading', { name: /Status: Accepted/ }).waitFor();
     await cm.screenshot({ path: join(shots, '5-accepted.png'), fullPage: true });
-    // The consent the person signed with the offer, printable, with every element.
+    // A PHQ-9 at intake: item 9 above 0 raises the safety alert at once.
+    await cm.getByRole('link', { name: 'PHQ-9' }).click();
+    await cm.getByRole('heading', { name: 'PHQ-9' }).waitFor();
+    for (let n = 1; n <= 9; n++) {
+      const item = cm.locator('fieldset.item').nth(n - 1);
+      await item.getByLabel(n === 9 ? 'Several days' : 'More than half the days').check();
+    }
+    await cm.screenshot({ path: join(shots, '5a-phq9.png'), fullPage: true });
+    await cm.getByRole('button', { name: 'Score and save' }).click();
+    await cm.getByRole('alert').filter({ hasText: 'PHQ-9 item 9' }).waitFor();
+    assert.match(await cm.textContent('main'), /17 of 27/);
+    await cm.getByRole('link', { name: 'Back to the referral' }).click();
+
     await cm.getByRole('link', { name: /Criminal justice referral consent/ }).click();
     await cm.getByRole('heading', { name: 'Consent to disclose' }).waitFor();
     const consent = await cm.textContent('main');

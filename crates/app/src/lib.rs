@@ -16,6 +16,7 @@ pub mod holds;
 pub mod reference;
 pub mod referrals;
 pub mod retention;
+pub mod screenings;
 pub mod totp;
 pub mod trail;
 pub mod util;

@@ -69,6 +69,8 @@ pub struct ReferralView {
     pub actions: Vec<ActionKind>,
     /// The case's consents (the provider discloses under them).
     pub consents: Vec<crate::consents::ConsentLine>,
+    /// Screenings recorded on this referral, oldest first.
+    pub screenings: Vec<ScreeningRow>,
     /// Organizations a new consent may name.
     pub orgs: Vec<OrgRow>,
     /// Read under a break-the-glass grant, until then (nothing can be changed).
@@ -76,7 +78,7 @@ pub struct ReferralView {
     pub tz: Tz,
 }
 
-async fn load_guarded(
+pub(crate) async fn load_guarded(
     app: &App,
     ctx: &Ctx,
     mut tx: Tx,
@@ -167,6 +169,7 @@ pub async fn view(app: &App, ctx: &Ctx, id: Uuid) -> AppResult<ReferralView> {
     }
     let hold = tx.hold_for_encounter(enc.id).await?;
     let consents = crate::consents::for_case(&mut tx, &enc, app.now()).await?;
+    let screenings = tx.screenings(r.id).await?;
     let orgs = tx
         .orgs(enc.program_id)
         .await?
@@ -208,6 +211,7 @@ pub async fn view(app: &App, ctx: &Ctx, id: Uuid) -> AppResult<ReferralView> {
         assigned_name,
         events,
         consents,
+        screenings,
         orgs,
         tz,
     })

@@ -21,7 +21,9 @@ pub enum Val {
     Text(String),
     OptText(Option<String>),
     I64(i64),
+    OptI64(Option<i64>),
     OptF64(Option<f64>),
+    OptBool(Option<bool>),
     Bool(bool),
     Time(DateTime<Utc>),
     OptTime(Option<DateTime<Utc>>),
@@ -173,7 +175,9 @@ macro_rules! bind_all {
                 Val::Text(x) => $q.bind(x),
                 Val::OptText(x) => $q.bind(x),
                 Val::I64(x) => $q.bind(x),
+                Val::OptI64(x) => $q.bind(x),
                 Val::OptF64(x) => $q.bind(x),
+                Val::OptBool(x) => $q.bind(x),
                 Val::Bool(x) => $q.bind(x),
                 Val::Time(x) => $q.bind(x),
                 Val::OptTime(x) => $q.bind(x),
@@ -362,6 +366,13 @@ impl Stmt {
         stmt!("INSERT INTO consents (id, participant_id, encounter_id, kind, discloser_org_ids, recipient_org_ids, purpose, signed_name, signed_at, expires_at, revoked_at, recorded_by, information, recipient_class, revocation_text, expiry_event, irrevocable_until_at, irrevocable_until_event, signature_method, attestation, form_text, revoked_by, revoke_note) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23)";
             k.id, k.participant_id, k.encounter_id, k.kind.clone(), k.discloser_org_ids.clone(), k.recipient_org_ids.clone(), k.purpose.clone(), Val::Secret("consents.signed_name", Some(k.signed_name.clone())), k.signed_at, k.expires_at, k.revoked_at, k.recorded_by,
             k.information.clone(), k.recipient_class.clone(), k.revocation_text.clone(), k.expiry_event.clone(), k.irrevocable_until_at, k.irrevocable_until_event.clone(), k.signature_method.clone(), k.attestation.clone(), k.form_text.clone(), k.revoked_by, k.revoke_note.clone())
+    }
+
+    pub fn screening(k: &ScreeningRow) -> Stmt {
+        stmt!("INSERT INTO screenings (id, program_id, encounter_id, referral_id, instrument, version, profile, answers, score, max_score, prorated, band, positive, alerts, recorded_by, recorded_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16)";
+            k.id, k.program_id, k.encounter_id, k.referral_id, k.instrument.clone(), k.version.clone(), k.profile.clone(),
+            Val::Secret("screenings.answers", Some(k.answers.clone())),
+            Val::OptI64(k.score), k.max_score, k.prorated, k.band.clone(), Val::OptBool(k.positive), k.alerts.clone(), k.recorded_by, k.recorded_at)
     }
 
     pub fn referral(r: &ReferralRow) -> Stmt {

@@ -286,6 +286,8 @@ fn value(v: &Val) -> Value {
         Val::Text(x) => Value::Text(x.clone()),
         Val::OptText(x) => x.clone().map_or(Value::Null, Value::Text),
         Val::I64(x) => Value::Integer(*x),
+        Val::OptI64(x) => x.map_or(Value::Null, Value::Integer),
+        Val::OptBool(x) => x.map_or(Value::Null, |b| Value::Integer(i64::from(b))),
         Val::OptF64(x) => x.map_or(Value::Null, Value::Real),
         Val::Bool(x) => Value::Integer(i64::from(*x)),
         Val::Time(x) => Value::Text(x.to_rfc3339_opts(SecondsFormat::AutoSi, false)),

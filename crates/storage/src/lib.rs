@@ -569,6 +569,7 @@ impl Tx {
             "recovery_codes",
             "emergency_access",
             "audit_checkpoint",
+            "screenings",
         ];
         if !TABLES.contains(&table) {
             return Err(StoreError::NotFound);

@@ -873,6 +873,17 @@ impl Tx {
         })
     }
 
+    // ----- screenings ----------------------------------------------------------------------------
+
+    /// A referral's screenings, oldest first, answers decrypted.
+    pub async fn screenings(&mut self, referral_id: Uuid) -> Result<Vec<ScreeningRow>> {
+        let mut rows = q!(self, c => sqlx::query_as::<_, ScreeningRow>("SELECT id, program_id, encounter_id, referral_id, instrument, version, profile, answers, score, max_score, prorated, band, positive, alerts, recorded_by, recorded_at FROM screenings WHERE referral_id = $1 ORDER BY recorded_at, id").bind(referral_id).fetch_all(c).await)?;
+        for r in &mut rows {
+            r.answers = crypto::open(&self.keys, "screenings.answers", &r.answers)?;
+        }
+        Ok(rows)
+    }
+
     // ----- legal holds ---------------------------------------------------------------------------
 
     pub async fn insert_hold(&mut self, h: &HoldRow) -> Result<()> {

@@ -14,6 +14,7 @@ const SIMPLE: &[(&str, &[&str])] = &[
     ("consents", &["signed_name"]),
     ("service_events", &["reason", "note"]),
     ("users", &["totp_secret"]),
+    ("screenings", &["answers"]),
 ];
 
 impl Store {

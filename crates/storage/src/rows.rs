@@ -627,3 +627,25 @@ macro_rules! has_name {
     };
 }
 has_name!(EncounterListRow, ReferralQueueRow, HoldQueueRow);
+
+/// A recorded screening (issue 4). `answers` is JSON (encrypted at rest).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ScreeningRow {
+    pub id: Uuid,
+    pub program_id: Uuid,
+    pub encounter_id: Uuid,
+    pub referral_id: Uuid,
+    pub instrument: String,
+    pub version: String,
+    pub profile: String,
+    pub answers: String,
+    pub score: Option<i64>,
+    pub max_score: i64,
+    pub prorated: bool,
+    pub band: String,
+    pub positive: Option<bool>,
+    /// Alerts raised, one per line.
+    pub alerts: String,
+    pub recorded_by: Uuid,
+    pub recorded_at: DateTime<Utc>,
+}

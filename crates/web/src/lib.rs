@@ -14,6 +14,7 @@ mod mfa;
 mod middleware;
 mod pages;
 pub mod routes;
+mod screening_pages;
 pub mod tls;
 mod trail_pages;
 mod views;

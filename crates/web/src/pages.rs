@@ -113,6 +113,7 @@ fn notice_text(code: &str) -> Option<String> {
             "membership" => "Role added.",
             "unlocked" => "Account unlocked.",
             "consent" => "Consent recorded.",
+            "screening" => "Screening saved.",
             "emergency" => "Emergency access granted: it is audited and reviewed by the program's coordinators.",
             "reviewed_grant" => "Review recorded.",
             "revoked" => "Revocation recorded: nothing more is disclosed under this consent.",
@@ -1072,6 +1073,15 @@ impl ReferralPage {
         } else {
             ""
         }
+    }
+    fn instruments(&self) -> Vec<(&'static str, &'static str)> {
+        handoff_domain::screening::Instrument::ALL
+            .iter()
+            .map(|i| (i.as_str(), i.name()))
+            .collect()
+    }
+    fn instrument_name(&self, code: &str) -> &'static str {
+        handoff_domain::screening::Instrument::parse(code).map_or("Screening", |i| i.name())
     }
     fn infos(&self) -> Vec<(&'static str, &'static str)> {
         Info::ALL.iter().map(|i| (i.as_str(), i.label())).collect()

@@ -9,7 +9,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, post};
 use serde_json::{Value, json};
 
-use crate::{AppState, api, assets, emergency_pages, mfa, middleware, pages, trail_pages};
+use crate::{
+    AppState, api, assets, emergency_pages, mfa, middleware, pages, screening_pages, trail_pages,
+};
 
 /// One route: method, path, and whether it is part of the JSON API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -171,6 +173,17 @@ fn registry() -> Registry {
         "Record a step on a referral",
         None,
         post(pages::referral_event),
+    )
+    .get(
+        "/referrals/{id}/screenings/new",
+        "A screening instrument's form (?instrument=phq9, ...)",
+        get(screening_pages::new),
+    )
+    .post(
+        "/referrals/{id}/screenings",
+        "Score and save a screening",
+        None,
+        post(screening_pages::create),
     )
     .post(
         "/referrals/{id}/consents",

@@ -12,6 +12,7 @@ mod flows;
 mod mfa;
 mod policy;
 mod retention;
+mod screening;
 mod signin;
 mod storage;
 mod support;

@@ -63,6 +63,8 @@ fn matrix() -> HashMap<(&'static str, &'static str), &'static [&'static str]> {
         (("GET", "/referrals/{id}"), &["cm1"]),
         (("POST", "/referrals/{id}/events"), &["cm1"]),
         (("POST", "/referrals/{id}/consents"), &["cm1"]),
+        (("GET", "/referrals/{id}/screenings/new"), &["cm1"]),
+        (("POST", "/referrals/{id}/screenings"), &["cm1"]),
         // The consent the person signed with the offer: the legal side it names, and the
         // provider that discloses under it.
         (

@@ -1,0 +1,178 @@
+//! Screening forms on a referral (issue 4): one page per instrument with its items as
+//! radio buttons, scored on saving; an alert is shown at once.
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use handoff_app::screenings::{self, ScreeningInput};
+use handoff_app::{AppError, referrals};
+use handoff_domain::FieldErrors;
+use handoff_domain::screening::{Instrument, ScreeningResult};
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::auth::Session;
+use crate::pages::{Layout, error_for, form, form_errors, render, see_other};
+
+#[derive(Template)]
+#[template(path = "screening_new.html")]
+struct FormPage {
+    layout: Layout,
+    referral_id: Uuid,
+    reference: String,
+    instrument: Instrument,
+    input: ScreeningInput,
+    errors: FieldErrors,
+}
+
+impl FormPage {
+    fn err(&self, field: &str) -> String {
+        self.errors.get(field).unwrap_or("").to_string()
+    }
+    fn item_err(&self, n: usize) -> String {
+        self.err(&format!("item_{}", n + 1))
+    }
+    fn checked(&self, item: usize, choice: usize) -> &'static str {
+        if self.input.answers.get(item).map(|s| s.as_str()) == Some(choice.to_string().as_str()) {
+            "checked"
+        } else {
+            ""
+        }
+    }
+    fn profile_sel(&self, code: &str) -> &'static str {
+        if self.input.profile == code {
+            "selected"
+        } else {
+            ""
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "screening_result.html")]
+struct ResultPage {
+    layout: Layout,
+    referral_id: Uuid,
+    instrument: Instrument,
+    result: ScreeningResult,
+}
+
+async fn form_page(
+    st: &AppState,
+    s: &Session,
+    id: Uuid,
+    instrument: Instrument,
+    input: ScreeningInput,
+    errors: FieldErrors,
+) -> Response {
+    // The same access as the referral's page, and only for the provider holding it.
+    let v = match referrals::view(&st.app, &s.ctx, id).await {
+        Ok(v) if v.emergency_until.is_none() => v,
+        Ok(_) => return error_for(s, &AppError::NotFound),
+        Err(e) => return error_for(s, &e),
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    render(
+        status,
+        &FormPage {
+            layout: Layout::new(instrument.name(), s, None),
+            referral_id: id,
+            reference: v.reference,
+            instrument,
+            input,
+            errors,
+        },
+    )
+}
+
+pub async fn new(
+    State(st): State<AppState>,
+    s: Session,
+    Path(id): Path<Uuid>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let code = q.get("instrument").cloned().unwrap_or_default();
+    // Access first: an unknown instrument on someone else's referral is "not found".
+    if let Err(e) = referrals::view(&st.app, &s.ctx, id).await {
+        return error_for(&s, &e);
+    }
+    match screenings::instrument_of(&code) {
+        Ok(i) => {
+            form_page(
+                &st,
+                &s,
+                id,
+                i,
+                ScreeningInput::default(),
+                FieldErrors::new(),
+            )
+            .await
+        }
+        Err(e) => error_for(&s, &e),
+    }
+}
+
+pub async fn create(
+    State(st): State<AppState>,
+    s: Session,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> Response {
+    let mut f = match form(&s, &body) {
+        Ok(f) => f,
+        Err(e) => return error_for(&s, &e),
+    };
+    let code = f.get("instrument");
+    let instrument = match screenings::instrument_of(&code) {
+        Ok(i) => i,
+        // The service checks access before the instrument: ask it, so that someone
+        // else's referral answers "not found" whatever was posted.
+        Err(e) => {
+            let input = ScreeningInput {
+                instrument: code,
+                ..Default::default()
+            };
+            return match screenings::record(&st.app, &s.ctx, id, &input).await {
+                Err(AppError::NotFound) => error_for(&s, &AppError::NotFound),
+                _ => error_for(&s, &e),
+            };
+        }
+    };
+    let input = ScreeningInput {
+        instrument: code,
+        profile: f.get("profile"),
+        answers: (1..=instrument.items().len())
+            .map(|n| f.get(&format!("item_{n}")))
+            .collect(),
+    };
+    let r = match f.finish() {
+        Ok(()) => screenings::record(&st.app, &s.ctx, id, &input).await,
+        Err(e) => Err(AppError::Invalid(e)),
+    };
+    match r {
+        Ok((_, result)) if result.alerts.is_empty() => {
+            see_other(&format!("/referrals/{id}?notice=screening"))
+        }
+        // An alert is shown at once, before anything else.
+        Ok((_, result)) => render(
+            StatusCode::OK,
+            &ResultPage {
+                layout: Layout::new(format!("{}: alert", instrument.name()), &s, None),
+                referral_id: id,
+                instrument,
+                result,
+            },
+        ),
+        Err(e) => match form_errors(e) {
+            Ok(errors) => form_page(&st, &s, id, instrument, input, errors).await,
+            Err(e) => error_for(&s, &e),
+        },
+    }
+}
