@@ -5,6 +5,7 @@
 //! so that it can be tested without a database or a server.
 #![forbid(unsafe_code)]
 
+pub mod calendar;
 pub mod clock;
 pub mod consent;
 pub mod eligibility;
