@@ -82,6 +82,20 @@ pub fn parse_ids(s: &str) -> Vec<Uuid> {
         .collect()
 }
 
+/// The local day by which a provider must first contact the person: the program's contact
+/// business hours after `from`, and never after the intake deadline's last day.
+fn contact_due(
+    data: &crate::ProgramData,
+    from: DateTime<Utc>,
+    intake_last: NaiveDate,
+) -> NaiveDate {
+    data.calendar
+        .add_business_hours(from, data.contact_hours)
+        .with_timezone(&data.tz)
+        .date_naive()
+        .min(intake_last)
+}
+
 pub fn join_ids(ids: &[Uuid]) -> String {
     ids.iter()
         .map(|i| i.to_string())
@@ -1141,10 +1155,13 @@ pub async fn record_offer(
                 ctx.actor.user_id,
                 now,
             )));
-            let deadline =
-                hold::deadline_after(enc.occurred_at, program.intake_deadline_days as u32, tz);
-            let contact_deadline =
-                (handoff == HandoffMode::ContactCard).then_some(deadline.last_day);
+            // On the program's calendar: the intake deadline ends on a business day; first
+            // contact on a contact card is due within its business hours (issue 4).
+            let deadline = data
+                .calendar
+                .days_deadline(enc.occurred_at, program.intake_deadline_days as u32);
+            let contact_deadline = (handoff == HandoffMode::ContactCard)
+                .then(|| contact_due(&data, now, deadline.last_day));
             let (referral, e) = create_referral(
                 &mut read,
                 app,
@@ -1275,7 +1292,10 @@ pub async fn refer_again(
     let orgs = tx.orgs(enc.program_id).await?;
     let provider = provider_of(&orgs, provider_id)?;
     let contact_deadline = match tx.hold_for_encounter(enc.id).await? {
-        Some(h) if mode == HandoffMode::ContactCard => Some(h.deadline_day),
+        Some(h) if mode == HandoffMode::ContactCard => {
+            let data = app.program_data(enc.program_id).await?;
+            Some(contact_due(&data, app.now(), h.deadline_day))
+        }
         _ => None,
     };
     let (referral, e) =

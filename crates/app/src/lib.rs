@@ -6,6 +6,7 @@
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod calendar;
 pub mod cases;
 pub mod consents;
 pub mod dashboard;
@@ -28,8 +29,9 @@ use std::sync::{Arc, Mutex, RwLock};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use handoff_domain::Clock;
+use handoff_domain::calendar::Calendar;
 use handoff_domain::input::RefCodes;
-use handoff_storage::{OrgRow, ProgramRow, RulesRow, Store};
+use handoff_storage::{CalendarRow, HolidayRow, OrgRow, ProgramRow, RulesRow, Store};
 use uuid::Uuid;
 
 pub use audit::Ctx;
@@ -84,6 +86,10 @@ pub struct ProgramData {
     pub tz: Tz,
     pub orgs: Vec<OrgRow>,
     pub rules: RulesRow,
+    /// Business days and hours and holidays: deadlines are computed on it.
+    pub calendar: Calendar,
+    /// Business hours a provider has for first contact on a contact card.
+    pub contact_hours: u32,
 }
 
 /// How long program settings are cached. Several servers over one database see a change
@@ -91,6 +97,20 @@ pub struct ProgramData {
 const PROGRAM_CACHE: std::time::Duration = std::time::Duration::from_secs(30);
 
 type ProgramCache = Arc<Mutex<HashMap<Uuid, (std::time::Instant, Arc<ProgramData>)>>>;
+
+/// A program's calendar from its stored settings (the office week where a setting is
+/// unreadable).
+pub fn calendar_of(tz: Tz, c: &CalendarRow, holidays: &[HolidayRow]) -> Calendar {
+    let office = Calendar::office(tz);
+    let time = |s: &str, d| chrono::NaiveTime::parse_from_str(s, "%H:%M").unwrap_or(d);
+    Calendar {
+        tz,
+        business_days: Calendar::parse_days(&c.business_days).unwrap_or(office.business_days),
+        opens: time(&c.opens, office.opens),
+        closes: time(&c.closes, office.closes),
+        holidays: holidays.iter().map(|h| h.day).collect(),
+    }
+}
 
 /// Everything a service needs: the store, the clock, the reference tables in force.
 #[derive(Clone)]
@@ -149,9 +169,14 @@ impl App {
         let program = tx.program(id).await?;
         let orgs = tx.orgs(id).await?;
         let rules = tx.rules_at(id, now).await?;
+        let cal = tx.program_calendar(id).await?;
+        let holidays = tx.holidays(id).await?;
         tx.rollback().await?;
+        let tz = program_tz(&program);
         let data = Arc::new(ProgramData {
-            tz: program_tz(&program),
+            calendar: calendar_of(tz, &cal, &holidays),
+            contact_hours: u32::try_from(cal.contact_business_hours).unwrap_or(72),
+            tz,
             program,
             orgs,
             rules,

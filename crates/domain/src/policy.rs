@@ -51,6 +51,8 @@ pub enum ProgramAction {
     ReviewEmergencyAccess,
     /// Search and export the audit trail of the program's users.
     ViewAudit,
+    /// Set the program's business days and hours and its holidays.
+    ManageCalendar,
 }
 
 impl ProgramAction {
@@ -70,6 +72,7 @@ impl ProgramAction {
             ProgramAction::BreakTheGlass => &[CaseManager, Coordinator],
             ProgramAction::ReviewEmergencyAccess => &[Coordinator],
             ProgramAction::ViewAudit => &[Coordinator, Administrator],
+            ProgramAction::ManageCalendar => &[Coordinator, Administrator],
         }
     }
 }

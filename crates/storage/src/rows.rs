@@ -649,3 +649,18 @@ pub struct ScreeningRow {
     pub recorded_by: Uuid,
     pub recorded_at: DateTime<Utc>,
 }
+
+/// A program's working calendar as stored (issue 4).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CalendarRow {
+    pub business_days: String,
+    pub opens: String,
+    pub closes: String,
+    pub contact_business_hours: i64,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct HolidayRow {
+    pub day: NaiveDate,
+    pub name: String,
+}

@@ -7,6 +7,7 @@
 pub mod api;
 mod assets;
 mod auth;
+mod calendar_pages;
 mod emergency_pages;
 mod error;
 mod forms;

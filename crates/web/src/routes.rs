@@ -10,7 +10,8 @@ use axum::routing::{MethodRouter, get, post};
 use serde_json::{Value, json};
 
 use crate::{
-    AppState, api, assets, emergency_pages, mfa, middleware, pages, screening_pages, trail_pages,
+    AppState, api, assets, calendar_pages, emergency_pages, mfa, middleware, pages,
+    screening_pages, trail_pages,
 };
 
 /// One route: method, path, and whether it is part of the JSON API.
@@ -281,6 +282,29 @@ fn registry() -> Registry {
         "/audit/export",
         "The audit search as CSV",
         get(trail_pages::export),
+    )
+    .get(
+        "/calendar",
+        "The program's business days and hours and holidays",
+        get(calendar_pages::show),
+    )
+    .post(
+        "/calendar",
+        "Set the business days and hours",
+        None,
+        post(calendar_pages::set),
+    )
+    .post(
+        "/calendar/holidays",
+        "Add a holiday",
+        None,
+        post(calendar_pages::add_holiday),
+    )
+    .post(
+        "/calendar/holidays/delete",
+        "Remove a holiday",
+        None,
+        post(calendar_pages::remove_holiday),
     )
     .get("/roster", "On-call roster", get(pages::roster))
     .post(

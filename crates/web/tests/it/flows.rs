@@ -180,7 +180,12 @@ async fn b_deadline_missed_late_correction_and_filing() {
             "30 calendar days from 2 March"
         );
         let referral = w.referrals_of(id).await.remove(0);
-        assert_eq!(referral.contact_deadline, Some(hold.deadline_day));
+        // First contact: 72 business hours (Monday to Friday, 9 to 17) from Monday
+        // 2 March, 09:00: nine working days, Thursday 12 March.
+        assert_eq!(
+            referral.contact_deadline.map(|d| d.to_string()).as_deref(),
+            Some("2026-03-12")
+        );
 
         // One second before the end of the last day: nothing happens.
         w.clock.set(hold.deadline_ends_at - Duration::seconds(1));

@@ -5,6 +5,7 @@
 
 mod audit;
 mod bad_input;
+mod calendar;
 mod consent;
 mod emergency;
 mod encryption;

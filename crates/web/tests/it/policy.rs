@@ -99,6 +99,13 @@ fn matrix() -> HashMap<(&'static str, &'static str), &'static [&'static str]> {
         ),
         (("GET", "/audit"), &["admin", "coordinator"]),
         (("GET", "/audit/export"), &["admin", "coordinator"]),
+        (("GET", "/calendar"), &["admin", "coordinator"]),
+        (("POST", "/calendar"), &["admin", "coordinator"]),
+        (("POST", "/calendar/holidays"), &["admin", "coordinator"]),
+        (
+            ("POST", "/calendar/holidays/delete"),
+            &["admin", "coordinator"],
+        ),
         (("GET", "/roster"), &["admin", "coordinator"]),
         (("POST", "/roster/shifts"), &["admin", "coordinator"]),
         (
