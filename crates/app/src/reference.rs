@@ -88,7 +88,13 @@ pub async fn import(
         tx.rollback().await?;
         return Ok(version);
     }
-    tx.insert_reference_version(&version, &sha, now).await?;
+    // Versions are ordered by when they were loaded: a new one always comes last, even
+    // with a clock that has not moved (tests) or moved back.
+    let at = match tx.latest_reference_loaded_at().await? {
+        Some(last) if last >= now => last + chrono::Duration::milliseconds(1),
+        _ => now,
+    };
+    tx.insert_reference_version(&version, &sha, at).await?;
     for mut r in rows {
         r.version = version.clone();
         tx.insert_reference_code(&r).await?;
@@ -107,24 +113,81 @@ pub async fn ensure_shipped(app: &App) -> AppResult<()> {
     Ok(())
 }
 
+/// The codes in force: the latest version's, plus every code an older version had and the
+/// latest dropped, kept readable (old records show its name) but never chosen again.
 pub async fn load_current(store: &Store) -> AppResult<RefCodes> {
     let mut tx = store.read().await?;
     let Some(version) = tx.latest_reference_version().await? else {
         return Ok(RefCodes::default());
     };
-    let rows = tx.reference_codes(&version).await?;
+    let rows = tx.reference_codes_all().await?;
     tx.rollback().await?;
-    Ok(RefCodes::new(
+    let mut seen = std::collections::HashSet::new();
+    let mut codes = Vec::new();
+    for r in rows {
+        if !seen.insert((r.code_table.clone(), r.code.clone())) {
+            continue;
+        }
+        let latest = r.version == version;
+        codes.push(RefCode {
+            table: r.code_table,
+            code: r.code,
+            name: r.name,
+            active: latest && r.active,
+        });
+    }
+    Ok(RefCodes::new(version, codes))
+}
+
+/// What an import changed against the codes in force before it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportSummary {
+    pub version: String,
+    /// Already loaded: nothing changed.
+    pub unchanged: bool,
+    pub codes: usize,
+    pub added: Vec<String>,
+    pub retired: Vec<String>,
+}
+
+/// Imports an updated reference file and makes it the one in force on this server (other
+/// servers pick it up within the hour, or at their next start).
+pub async fn import_file(app: &App, csv_text: &str) -> AppResult<ImportSummary> {
+    let before = app.codes();
+    let rows = parse(csv_text).map_err(|e| AppError::field("file", e))?;
+    let known = {
+        let mut tx = app.store.read().await?;
+        let v = tx.latest_reference_version().await?;
+        tx.rollback().await?;
+        v
+    };
+    let version = import(&app.store, csv_text, app.now()).await?;
+    app.reload_codes().await?;
+    let after = app.codes();
+    let key = |t: &str, c: &str| format!("{t} {c}");
+    let mut added = Vec::new();
+    let mut retired = Vec::new();
+    for r in &rows {
+        let was = before.get(&r.code_table, &r.code).is_some_and(|c| c.active);
+        let is = after.get(&r.code_table, &r.code).is_some_and(|c| c.active);
+        if is && !was {
+            added.push(key(&r.code_table, &r.code));
+        }
+    }
+    for t in TABLES {
+        for c in before.active(t) {
+            if !after.get(t, &c.code).is_some_and(|x| x.active) {
+                retired.push(key(t, &c.code));
+            }
+        }
+    }
+    Ok(ImportSummary {
+        unchanged: known.as_deref() == Some(version.as_str()),
         version,
-        rows.into_iter()
-            .map(|r| RefCode {
-                table: r.code_table,
-                code: r.code,
-                name: r.name,
-                active: r.active,
-            })
-            .collect(),
-    ))
+        codes: rows.len(),
+        added,
+        retired,
+    })
 }
 
 #[cfg(test)]

@@ -42,6 +42,9 @@ enum Command {
     /// Manage the server's keys.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Reference codes (NIBRS offenses, drug activity, drug type, units).
+    #[command(subcommand)]
+    Codes(CodesCommand),
     /// Write an encrypted backup: of the SQLite database (a consistent copy taken while
     /// the server runs), or of whatever comes on standard input (`pg_dump ... |`).
     Backup {
@@ -67,6 +70,18 @@ enum Command {
     },
     /// Load the server over HTTP with concurrent officers and print figures.
     Bench(bench::BenchArgs),
+}
+
+#[derive(Subcommand)]
+enum CodesCommand {
+    /// Import an updated code file (the format of data/nibrs-codes.csv) as a new version:
+    /// codes it drops or retires stay readable in old records and can no longer be chosen.
+    Import {
+        #[arg(long)]
+        file: PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 #[derive(Subcommand)]
@@ -478,6 +493,39 @@ async fn run(cli: Cli) -> Result<()> {
                 .map_err(|e| anyhow::anyhow!("{}", explain(e)))?;
             app.store.close().await;
             println!("removed {removed} audit records older than {retention_days} days");
+            Ok(())
+        }
+        Command::Codes(CodesCommand::Import { file, db }) => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let app = open(&db).await?;
+            let summary = handoff_app::reference::import_file(&app, &text)
+                .await
+                .map_err(|e| anyhow::anyhow!("{}: {}", file.display(), explain(e)))?;
+            app.store.close().await;
+            if summary.unchanged {
+                println!(
+                    "{} is version {} already: nothing changed.",
+                    file.display(),
+                    summary.version
+                );
+            } else {
+                println!(
+                    "Imported version {} ({} codes). Now selectable: {}. No longer selectable: {}. Servers use it within the hour.",
+                    summary.version,
+                    summary.codes,
+                    if summary.added.is_empty() {
+                        "none".into()
+                    } else {
+                        summary.added.join(", ")
+                    },
+                    if summary.retired.is_empty() {
+                        "none".into()
+                    } else {
+                        summary.retired.join(", ")
+                    },
+                );
+            }
             Ok(())
         }
         Command::Keys(KeysCommand::Rotate { db }) => {

@@ -230,3 +230,52 @@ async fn keys_rotate_backup_and_restore() {
     assert!(!out.exists(), "nothing half-restored is left");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn codes_import_reports_what_changed_and_names_bad_lines() {
+    let dir = std::env::temp_dir().join(format!("handoff-cli-codes-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let data = dir.to_str().unwrap();
+    let shipped = handoff_app::reference::SHIPPED_NIBRS;
+    let updated: String = shipped
+        .lines()
+        .filter(|l| !l.starts_with("offense,23C,"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let file = dir.join("codes.csv");
+    std::fs::write(&file, &updated).unwrap();
+    let ok = handoff(
+        &[
+            "codes",
+            "import",
+            "--file",
+            file.to_str().unwrap(),
+            "--data",
+            data,
+        ],
+        &[],
+    );
+    assert!(ok.status.success(), "{}", text(&ok));
+    assert!(
+        text(&ok).contains("No longer selectable: offense 23C"),
+        "{}",
+        text(&ok)
+    );
+    let bad = dir.join("bad.csv");
+    std::fs::write(&bad, format!("{shipped}weird,X,Y,,active,\n")).unwrap();
+    let r = handoff(
+        &[
+            "codes",
+            "import",
+            "--file",
+            bad.to_str().unwrap(),
+            "--data",
+            data,
+        ],
+        &[],
+    );
+    assert_eq!(r.status.code(), Some(1));
+    assert!(text(&r).contains("field table"), "{}", text(&r));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -422,6 +422,20 @@ impl Tx {
         )
     }
 
+    /// When the latest reference version was loaded.
+    pub async fn latest_reference_loaded_at(&mut self) -> Result<Option<DateTime<Utc>>> {
+        Ok(
+            q!(self, c => sqlx::query_scalar::<_, DateTime<Utc>>("SELECT loaded_at FROM reference_versions ORDER BY loaded_at DESC LIMIT 1").fetch_optional(c).await)?,
+        )
+    }
+
+    /// Every version's codes, the latest version first.
+    pub async fn reference_codes_all(&mut self) -> Result<Vec<RefCodeRow>> {
+        Ok(
+            q!(self, c => sqlx::query_as::<_, RefCodeRow>("SELECT c.version, c.code_table, c.code, c.name, c.code_group, c.active, c.note FROM reference_codes c JOIN reference_versions v ON v.version = c.version ORDER BY v.loaded_at DESC, v.version DESC, c.code_table, c.code").fetch_all(c).await)?,
+        )
+    }
+
     // ----- participants -------------------------------------------------------------------
 
     pub async fn insert_participant(&mut self, p: &ParticipantRow) -> Result<()> {

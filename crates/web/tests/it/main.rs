@@ -6,6 +6,7 @@
 mod audit;
 mod bad_input;
 mod calendar;
+mod codes;
 mod consent;
 mod emergency;
 mod encryption;
