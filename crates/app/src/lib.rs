@@ -17,6 +17,7 @@ pub mod holds;
 pub mod reference;
 pub mod referrals;
 pub mod retention;
+pub mod rules;
 pub mod screenings;
 pub mod totp;
 pub mod trail;

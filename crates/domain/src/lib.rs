@@ -16,6 +16,7 @@ pub mod measures;
 pub mod policy;
 pub mod progress;
 pub mod referral;
+pub mod rules_file;
 pub mod screening;
 
 pub use clock::{Clock, ManualClock, SystemClock};

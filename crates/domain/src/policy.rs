@@ -53,6 +53,8 @@ pub enum ProgramAction {
     ViewAudit,
     /// Set the program's business days and hours and its holidays.
     ManageCalendar,
+    /// Edit the program's eligibility rules (as a new version).
+    ManageRules,
 }
 
 impl ProgramAction {
@@ -73,6 +75,7 @@ impl ProgramAction {
             ProgramAction::ReviewEmergencyAccess => &[Coordinator],
             ProgramAction::ViewAudit => &[Coordinator, Administrator],
             ProgramAction::ManageCalendar => &[Coordinator, Administrator],
+            ProgramAction::ManageRules => &[Coordinator],
         }
     }
 }

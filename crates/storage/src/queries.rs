@@ -545,6 +545,17 @@ impl Tx {
         )
     }
 
+    /// A program's latest encounters (for a rules dry run).
+    pub async fn encounters_recent(
+        &mut self,
+        program_id: Uuid,
+        limit: i64,
+    ) -> Result<Vec<EncounterRow>> {
+        Ok(
+            q!(self, c => sqlx::query_as::<_, EncounterRow>(sel!(ENCOUNTER, "encounters WHERE program_id = $1 ORDER BY occurred_at DESC LIMIT $2")).bind(program_id).bind(limit).fetch_all(c).await)?,
+        )
+    }
+
     const ENCOUNTER_LIST: &'static str = "e.id, e.reference, e.occurred_at, e.officer_id, e.agency_id, p.first_name, p.last_name, d.eligible, o.status AS override_status, f.accepted AS offer_accepted, h.state AS hold_state FROM encounters e JOIN participants p ON p.id = e.participant_id LEFT JOIN eligibility_decisions d ON d.encounter_id = e.id LEFT JOIN eligibility_overrides o ON o.decision_id = d.id LEFT JOIN offers f ON f.encounter_id = e.id LEFT JOIN legal_holds h ON h.encounter_id = e.id";
 
     /// An officer's own encounters, newest first.

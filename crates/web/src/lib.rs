@@ -15,6 +15,7 @@ mod mfa;
 mod middleware;
 mod pages;
 pub mod routes;
+mod rules_pages;
 mod screening_pages;
 pub mod tls;
 mod trail_pages;

@@ -82,6 +82,9 @@ pub fn nav_for(ctx: &Ctx) -> Vec<(&'static str, &'static str)> {
     if has(Role::Coordinator) || has(Role::Administrator) {
         nav.push(("/audit", "Audit trail"));
     }
+    if has(Role::Coordinator) {
+        nav.push(("/rules", "Rules"));
+    }
     if has(Role::Coordinator) || has(Role::Administrator) {
         nav.push(("/calendar", "Calendar"));
     }
@@ -118,6 +121,7 @@ fn notice_text(code: &str) -> Option<String> {
             "consent" => "Consent recorded.",
             "screening" => "Screening saved.",
             "calendar" => "Calendar saved.",
+            "rules" => "Rules saved as a new version: new encounters are decided with it.",
             "emergency" => "Emergency access granted: it is audited and reviewed by the program's coordinators.",
             "reviewed_grant" => "Review recorded.",
             "revoked" => "Revocation recorded: nothing more is disclosed under this consent.",

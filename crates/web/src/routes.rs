@@ -10,7 +10,7 @@ use axum::routing::{MethodRouter, get, post};
 use serde_json::{Value, json};
 
 use crate::{
-    AppState, api, assets, calendar_pages, emergency_pages, mfa, middleware, pages,
+    AppState, api, assets, calendar_pages, emergency_pages, mfa, middleware, pages, rules_pages,
     screening_pages, trail_pages,
 };
 
@@ -305,6 +305,28 @@ fn registry() -> Registry {
         "Remove a holiday",
         None,
         post(calendar_pages::remove_holiday),
+    )
+    .get(
+        "/rules",
+        "The eligibility rules in force, as a file to edit",
+        get(rules_pages::show),
+    )
+    .get(
+        "/rules/export",
+        "The eligibility rules in force as a TOML file",
+        get(rules_pages::export),
+    )
+    .post(
+        "/rules/dry-run",
+        "How an edited rules file would decide recent encounters",
+        None,
+        post(rules_pages::dry_run),
+    )
+    .post(
+        "/rules",
+        "Save an edited rules file as a new version",
+        None,
+        post(rules_pages::save),
     )
     .get("/roster", "On-call roster", get(pages::roster))
     .post(

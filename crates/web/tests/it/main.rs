@@ -14,6 +14,7 @@ mod flows;
 mod mfa;
 mod policy;
 mod retention;
+mod rules;
 mod screening;
 mod signin;
 mod storage;

@@ -1,0 +1,171 @@
+//! Eligibility rules as data for coordinators (issue 4): the version in force as a
+//! readable file, a dry run of an edited file against the latest encounters, and saving
+//! it as a new version. Every decision keeps the version it used: saving never changes a
+//! past decision.
+use chrono::{Datelike, NaiveDate};
+use handoff_domain::FieldErrors;
+use handoff_domain::eligibility::{self, Attestation, OffenseFacts, Rules};
+use handoff_domain::policy::{ProgramAction, program_grant};
+use handoff_domain::rules_file;
+use handoff_storage::RulesRow;
+use uuid::Uuid;
+
+use crate::audit::{self, ALLOWED, Ctx};
+use crate::{App, AppError, AppResult};
+
+/// Encounters a dry run decides again.
+pub const DRY_RUN_ENCOUNTERS: i64 = 200;
+
+async fn allowed(app: &App, ctx: &Ctx, action: &str) -> AppResult<Uuid> {
+    let pid = ctx.require_program()?;
+    if program_grant(&ctx.actor, pid, ProgramAction::ManageRules).is_none() {
+        return Err(audit::deny(app, ctx, action, "program", &pid.to_string()).await);
+    }
+    Ok(pid)
+}
+
+/// The rules in force as a file, with its version.
+pub async fn current_file(app: &App, ctx: &Ctx) -> AppResult<(i64, String)> {
+    let pid = allowed(app, ctx, "rules.read").await?;
+    let data = app.program_data(pid).await?;
+    let rules: Rules = serde_json::from_str(&data.rules.rules_json)
+        .map_err(|e| AppError::Internal(format!("stored rules: {e}")))?;
+    Ok((
+        data.rules.version,
+        rules_file::to_toml(&rules, &data.program.name, data.rules.version),
+    ))
+}
+
+/// Reads an edited file, with errors by line and field (under "file").
+pub fn parse(app: &App, text: &str) -> AppResult<Rules> {
+    let codes = app.codes();
+    rules_file::from_toml(text, |t, c| codes.get(t, c).is_some_and(|x| x.active)).map_err(
+        |errors| {
+            let mut f = FieldErrors::new();
+            f.add(
+                "file",
+                errors
+                    .iter()
+                    .map(|e| e.to_string())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            );
+            AppError::Invalid(f)
+        },
+    )
+}
+
+/// One encounter decided again under the new rules.
+#[derive(Debug, Clone)]
+pub struct DryRunLine {
+    pub reference: String,
+    pub occurred_on: NaiveDate,
+    pub was_eligible: bool,
+    pub would_be_eligible: bool,
+    /// The criteria that would not be met.
+    pub failing: Vec<String>,
+}
+
+pub struct DryRun {
+    pub lines: Vec<DryRunLine>,
+    pub changed: usize,
+}
+
+/// How the edited rules would have decided the program's latest encounters.
+pub async fn dry_run(app: &App, ctx: &Ctx, text: &str) -> AppResult<DryRun> {
+    let pid = allowed(app, ctx, "rules.dry_run").await?;
+    let rules = parse(app, text)?;
+    let tz = app.program_data(pid).await?.tz;
+    let mut tx = app.store.read().await?;
+    let encounters = tx.encounters_recent(pid, DRY_RUN_ENCOUNTERS).await?;
+    let mut lines = Vec::with_capacity(encounters.len());
+    for e in encounters {
+        let decision = tx.decision(e.id).await?;
+        let offenses: Vec<OffenseFacts> = tx
+            .offenses(e.id)
+            .await?
+            .into_iter()
+            .map(|o| OffenseFacts {
+                code: o.code,
+                drug_activity: o.drug_activity,
+                drug_type: o.drug_type,
+                quantity: o.quantity,
+                unit: o.unit,
+            })
+            .collect();
+        let attested: Vec<Attestation> = decision
+            .attestations
+            .split(',')
+            .filter_map(Attestation::parse)
+            .collect();
+        let on = e.occurred_at.with_timezone(&tz).date_naive();
+        // The age recorded at the encounter is what the rules look at; a birth date that
+        // gives exactly that age stands in (identity may have been erased since).
+        let dob = on
+            .with_year(on.year() - e.age_at_encounter as i32)
+            .unwrap_or(on);
+        let d = eligibility::evaluate(&rules, &offenses, dob, on, &attested);
+        lines.push(DryRunLine {
+            reference: e.reference,
+            occurred_on: on,
+            was_eligible: decision.eligible,
+            would_be_eligible: d.eligible,
+            failing: d
+                .criteria
+                .iter()
+                .filter(|c| c.outcome == eligibility::Outcome::NotMet)
+                .map(|c| c.label.clone())
+                .collect(),
+        });
+    }
+    tx.rollback().await?;
+    audit::alone(
+        app,
+        ctx,
+        "rules.dry_run",
+        "program",
+        &pid.to_string(),
+        ALLOWED,
+        &format!("{} encounters", lines.len()),
+    )
+    .await?;
+    let changed = lines
+        .iter()
+        .filter(|l| l.was_eligible != l.would_be_eligible)
+        .count();
+    Ok(DryRun { lines, changed })
+}
+
+/// Saves an edited file as the next version, in force from now.
+pub async fn save(app: &App, ctx: &Ctx, text: &str) -> AppResult<i64> {
+    let pid = allowed(app, ctx, "rules.update").await?;
+    let rules = parse(app, text)?;
+    let now = app.now();
+    let mut tx = app.store.write().await?;
+    let current = tx.rules_at(pid, now).await?;
+    let version = current.version + 1;
+    tx.insert_rules(&RulesRow {
+        id: Uuid::now_v7(),
+        program_id: pid,
+        version,
+        rules_json: serde_json::to_string(&rules).map_err(|e| AppError::Internal(e.to_string()))?,
+        effective_at: now,
+        created_by: Some(ctx.actor.user_id),
+        created_at: now,
+    })
+    .await?;
+    audit::record(
+        &mut tx,
+        app,
+        ctx,
+        "rules.update",
+        "program",
+        &pid.to_string(),
+        ALLOWED,
+        &format!("version {version}"),
+    )
+    .await?;
+    tx.commit().await?;
+    app.forget_program(pid);
+    Ok(version)
+}

@@ -1,0 +1,221 @@
+//! Eligibility rules as a readable file (TOML) that coordinators export, edit and import
+//! (issue 4). Errors name the line and the field.
+use crate::eligibility::{Attestation, Rules};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleFileError {
+    pub line: Option<usize>,
+    pub field: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for RuleFileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(l) => write!(f, "line {l}, field {}: {}", self.field, self.message),
+            None => write!(f, "field {}: {}", self.field, self.message),
+        }
+    }
+}
+
+fn list(v: &[String]) -> String {
+    v.iter()
+        .map(|s| format!("\"{s}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn opt(v: Option<f64>) -> String {
+    match v {
+        Some(x) => format!("{x}"),
+        None => "# no limit".into(),
+    }
+}
+
+/// The rules as a commented TOML file.
+pub fn to_toml(rules: &Rules, program: &str, version: i64) -> String {
+    let atts: Vec<String> = rules
+        .required_attestations
+        .iter()
+        .map(|a| a.as_str().to_string())
+        .collect();
+    let threshold = |key: &str, v: Option<f64>, what: &str| match v {
+        Some(x) => format!("# {what}\n{key} = {x}\n"),
+        None => format!("# {what} (no limit when left out)\n# {key} = {}\n", opt(v)),
+    };
+    format!(
+        "# Eligibility rules of {program}, version {version}.\n\
+         # Edit and import as a new version; every decision keeps the version it used.\n\
+         \n\
+         # NIBRS offense codes that may be diverted: every offense of an encounter must be here.\n\
+         allowed_offenses = [{}]\n\
+         \n\
+         # NIBRS drug activity codes allowed for 35A/35B (P possessing, U using, ...).\n\
+         allowed_drug_activities = [{}]\n\
+         \n\
+         {}{}{}\
+         \n\
+         # Minimum age in years at the encounter.\n\
+         min_age_years = {}\n\
+         \n\
+         # What the officer must attest: {}.\n\
+         required_attestations = [{}]\n",
+        list(&rules.allowed_offenses),
+        list(&rules.allowed_drug_activities),
+        threshold(
+            "max_grams",
+            rules.max_grams,
+            "Largest quantity by mass, in grams (inclusive)."
+        ),
+        threshold(
+            "max_milliliters",
+            rules.max_milliliters,
+            "Largest quantity by volume, in millilitres (inclusive)."
+        ),
+        threshold(
+            "max_dosage_units",
+            rules.max_dosage_units,
+            "Largest quantity in dosage units (inclusive)."
+        ),
+        rules.min_age_years,
+        Attestation::ALL
+            .iter()
+            .map(|a| a.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+        list(&atts),
+    )
+}
+
+/// The line where `key = ...` is written, if it is.
+fn line_of(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| {
+            let t = l.trim_start();
+            t.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
+        .map(|i| i + 1)
+}
+
+/// Reads a rules file. `known(table, code)` says whether a code may be chosen now.
+pub fn from_toml(
+    text: &str,
+    known: impl Fn(&str, &str) -> bool,
+) -> Result<Rules, Vec<RuleFileError>> {
+    let rules: Rules = basic_toml::from_str(text).map_err(|e| {
+        let msg = e.to_string();
+        // "... for key `max_grams` at line 5 column 13", "unknown field `x`, ..."
+        let line = msg
+            .split("line ")
+            .nth(1)
+            .and_then(|r| r.split(|c: char| !c.is_ascii_digit()).next())
+            .and_then(|n| n.parse().ok());
+        let field = msg.split('`').nth(1).unwrap_or("file").to_string();
+        let line = line.or_else(|| line_of(text, &field));
+        let message = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+        vec![RuleFileError {
+            line,
+            field,
+            message,
+        }]
+    })?;
+    let mut errors = Vec::new();
+    let mut err = |field: &str, message: String| {
+        errors.push(RuleFileError {
+            line: line_of(text, field),
+            field: field.into(),
+            message,
+        })
+    };
+    if rules.allowed_offenses.is_empty() {
+        err("allowed_offenses", "name at least one offense code".into());
+    }
+    for c in &rules.allowed_offenses {
+        if !known("offense", c) {
+            err(
+                "allowed_offenses",
+                format!("{c:?} is not a NIBRS offense code that can be chosen"),
+            );
+        }
+    }
+    for c in &rules.allowed_drug_activities {
+        if !known("drug_activity", c) {
+            err(
+                "allowed_drug_activities",
+                format!("{c:?} is not a NIBRS drug activity code that can be chosen"),
+            );
+        }
+    }
+    for (key, v) in [
+        ("max_grams", rules.max_grams),
+        ("max_milliliters", rules.max_milliliters),
+        ("max_dosage_units", rules.max_dosage_units),
+    ] {
+        if let Some(x) = v
+            && !(x.is_finite() && x >= 0.0)
+        {
+            err(key, "must be a number of 0 or more".into());
+        }
+    }
+    if rules.min_age_years > 120 {
+        err("min_age_years", "must be at most 120".into());
+    }
+    if errors.is_empty() {
+        Ok(rules)
+    } else {
+        Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn known(_: &str, c: &str) -> bool {
+        !c.starts_with('X')
+    }
+
+    #[test]
+    fn the_file_round_trips() {
+        let r = Rules::default();
+        let text = to_toml(&r, "Test", 3);
+        assert!(text.contains("version 3"));
+        assert_eq!(from_toml(&text, known).unwrap(), r);
+        let mut none = r.clone();
+        none.max_milliliters = None;
+        assert_eq!(from_toml(&to_toml(&none, "T", 1), known).unwrap(), none);
+    }
+
+    #[test]
+    fn errors_name_the_line_and_field() {
+        let text = to_toml(&Rules::default(), "Test", 1);
+        let bad = text.replace("max_grams = 3", "max_grams = \"three\"");
+        let e = from_toml(&bad, known).unwrap_err();
+        let line = bad
+            .lines()
+            .position(|l| l.starts_with("max_grams"))
+            .unwrap()
+            + 1;
+        assert_eq!(e[0].line, Some(line), "{e:?}");
+        assert_eq!(e[0].field, "max_grams");
+        let unknown = format!("{text}\nmax_age_years = 30\n");
+        let e = from_toml(&unknown, known).unwrap_err();
+        assert_eq!(e[0].field, "max_age_years", "{e:?}");
+        assert!(e[0].line.is_some());
+        let semantic = text
+            .replace("\"35A\"", "\"X99\"")
+            .replace("min_age_years = 18", "min_age_years = 200")
+            .replace("max_grams = 3", "max_grams = -1");
+        let e = from_toml(&semantic, known).unwrap_err();
+        let fields: Vec<&str> = e.iter().map(|x| x.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            ["allowed_offenses", "max_grams", "min_age_years"],
+            "{e:?}"
+        );
+        assert!(e.iter().all(|x| x.line.is_some()));
+        assert!(e[0].to_string().starts_with("line "));
+        assert!(e[0].to_string().contains("X99"));
+    }
+}
