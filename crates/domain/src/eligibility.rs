@@ -517,4 +517,130 @@ mod tests {
         assert_eq!(serde_json::from_str::<Rules>(&s).unwrap(), r);
         assert!(serde_json::from_str::<Rules>(r#"{"nonsense":1}"#).is_err());
     }
+
+    /// SplitMix64: reproducible cases without a dependency.
+    struct Gen(u64);
+    impl Gen {
+        fn next(&mut self) -> u64 {
+            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = self.0;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^ (z >> 31)
+        }
+        fn below(&mut self, n: u64) -> u64 {
+            self.next() % n
+        }
+        fn pick<'a>(&mut self, v: &'a [&'a str]) -> &'a str {
+            v[self.below(v.len() as u64) as usize]
+        }
+    }
+
+    /// Property tests over 5,000 generated rules and encounters: a decision is a pure
+    /// function of (rules, encounter); the stored copy of the rules (JSON) decides the
+    /// same again, so a later rules version cannot change a past decision; the
+    /// explanation lists every criterion that applies, and eligibility is exactly "every
+    /// criterion met"; raising a threshold never makes an eligible encounter ineligible.
+    #[test]
+    fn property_decisions_are_pure_complete_and_reproducible() {
+        const OFFENSES: &[&str] = &["35A", "35B", "23C", "13B", "90C", "240"];
+        const ACTIVITIES: &[&str] = &["P", "U", "D", "T"];
+        const UNITS: &[&str] = &["GM", "MG", "KG", "OZ", "LB", "ML", "LT", "DU", "NP", "XX"];
+        let mut g = Gen(20261127);
+        for case in 0..5000 {
+            let mut rules = Rules::default();
+            rules.allowed_offenses = OFFENSES
+                .iter()
+                .filter(|_| g.below(3) > 0)
+                .map(|s| s.to_string())
+                .collect();
+            rules.allowed_drug_activities = ACTIVITIES
+                .iter()
+                .filter(|_| g.below(2) > 0)
+                .map(|s| s.to_string())
+                .collect();
+            rules.max_grams = (g.below(4) > 0).then(|| g.below(50) as f64 / 10.0);
+            rules.min_age_years = 16 + g.below(6) as u32;
+            rules.required_attestations = Attestation::ALL
+                .iter()
+                .copied()
+                .filter(|_| g.below(2) > 0)
+                .collect();
+            let offenses: Vec<OffenseFacts> = (0..1 + g.below(3))
+                .map(|_| {
+                    let code = g.pick(OFFENSES).to_string();
+                    let drug = code == "35A" || code == "35B";
+                    OffenseFacts {
+                        drug_activity: (drug && g.below(5) > 0)
+                            .then(|| g.pick(ACTIVITIES).to_string()),
+                        drug_type: drug.then(|| "D".to_string()),
+                        quantity: (code == "35A" && g.below(4) > 0)
+                            .then(|| g.below(100) as f64 / 10.0),
+                        unit: (code == "35A" && g.below(4) > 0).then(|| g.pick(UNITS).to_string()),
+                        code,
+                    }
+                })
+                .collect();
+            let dob = NaiveDate::from_ymd_opt(1985 + g.below(30) as i32, 1 + g.below(12) as u32, 1)
+                .unwrap();
+            let on = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+            let attested: Vec<Attestation> = Attestation::ALL
+                .iter()
+                .copied()
+                .filter(|_| g.below(4) > 0)
+                .collect();
+
+            let d = evaluate(&rules, &offenses, dob, on, &attested);
+            assert_eq!(
+                d,
+                evaluate(&rules, &offenses, dob, on, &attested),
+                "case {case}"
+            );
+            let stored: Rules =
+                serde_json::from_str(&serde_json::to_string(&rules).unwrap()).unwrap();
+            assert_eq!(
+                d,
+                evaluate(&stored, &offenses, dob, on, &attested),
+                "case {case}"
+            );
+
+            let keys: Vec<&str> = d.criteria.iter().map(|c| c.key.as_str()).collect();
+            let any_drug = offenses.iter().any(|o| o.code == "35A" || o.code == "35B");
+            let any_substance = offenses.iter().any(|o| o.code == "35A");
+            let mut expected = vec!["offense_allowed"];
+            if any_drug {
+                expected.push("drug_activity");
+            }
+            if any_substance {
+                expected.push("quantity");
+            }
+            expected.push("age");
+            let attest_keys: Vec<String> = rules
+                .required_attestations
+                .iter()
+                .map(|a| format!("attest_{}", a.as_str()))
+                .collect();
+            expected.extend(attest_keys.iter().map(String::as_str));
+            assert_eq!(keys, expected, "case {case}: every criterion, in order");
+            assert!(
+                d.criteria.iter().all(|c| !c.reason.is_empty()),
+                "case {case}"
+            );
+            assert_eq!(
+                d.eligible,
+                d.criteria.iter().all(|c| c.outcome == Outcome::Met),
+                "case {case}"
+            );
+
+            if d.eligible {
+                let mut looser = rules.clone();
+                looser.max_grams = looser.max_grams.map(|m| m + 1.0);
+                looser.min_age_years = looser.min_age_years.saturating_sub(1);
+                assert!(
+                    evaluate(&looser, &offenses, dob, on, &attested).eligible,
+                    "case {case}: looser rules turned an eligible encounter away"
+                );
+            }
+        }
+    }
 }
