@@ -548,24 +548,31 @@ mod tests {
         const UNITS: &[&str] = &["GM", "MG", "KG", "OZ", "LB", "ML", "LT", "DU", "NP", "XX"];
         let mut g = Gen(20261127);
         for case in 0..5000 {
-            let mut rules = Rules::default();
-            rules.allowed_offenses = OFFENSES
+            let allowed_offenses = OFFENSES
                 .iter()
                 .filter(|_| g.below(3) > 0)
                 .map(|s| s.to_string())
                 .collect();
-            rules.allowed_drug_activities = ACTIVITIES
+            let allowed_drug_activities = ACTIVITIES
                 .iter()
                 .filter(|_| g.below(2) > 0)
                 .map(|s| s.to_string())
                 .collect();
-            rules.max_grams = (g.below(4) > 0).then(|| g.below(50) as f64 / 10.0);
-            rules.min_age_years = 16 + g.below(6) as u32;
-            rules.required_attestations = Attestation::ALL
+            let max_grams = (g.below(4) > 0).then(|| g.below(50) as f64 / 10.0);
+            let min_age_years = 16 + g.below(6) as u32;
+            let required_attestations = Attestation::ALL
                 .iter()
                 .copied()
                 .filter(|_| g.below(2) > 0)
                 .collect();
+            let rules = Rules {
+                allowed_offenses,
+                allowed_drug_activities,
+                max_grams,
+                min_age_years,
+                required_attestations,
+                ..Rules::default()
+            };
             let offenses: Vec<OffenseFacts> = (0..1 + g.below(3))
                 .map(|_| {
                     let code = g.pick(OFFENSES).to_string();
