@@ -169,3 +169,41 @@ pub async fn save(app: &App, ctx: &Ctx, text: &str) -> AppResult<i64> {
     app.forget_program(pid);
     Ok(version)
 }
+
+/// The program's own numbers for the pathway planner (coordinators).
+pub async fn planner_numbers(
+    app: &App,
+    ctx: &Ctx,
+) -> AppResult<handoff_domain::planner::ProgramNumbers> {
+    let pid = ctx.require_program()?;
+    if program_grant(&ctx.actor, pid, ProgramAction::ViewDashboard).is_none() {
+        return Err(audit::deny(app, ctx, "planner.read", "program", &pid.to_string()).await);
+    }
+    let tz = app.program_data(pid).await?.tz;
+    let today = app.now().with_timezone(&tz).date_naive();
+    let mut tx = app.store.read().await?;
+    let decisions = tx.decisions_of_program(pid).await?;
+    let (offers, declined, cards, never, missed) = tx.planner_counts(pid, today).await?;
+    tx.rollback().await?;
+    let not_allowed = decisions
+        .iter()
+        .filter(|(eligible, json)| {
+            !eligible
+                && serde_json::from_str::<Vec<eligibility::Criterion>>(json).is_ok_and(|cs| {
+                    cs.iter().any(|c| {
+                        c.key == "offense_allowed" && c.outcome == eligibility::Outcome::NotMet
+                    })
+                })
+        })
+        .count();
+    let n = |x: i64| u64::try_from(x).unwrap_or(0);
+    Ok(handoff_domain::planner::ProgramNumbers {
+        encounters: decisions.len() as u64,
+        ineligible_offense_not_allowed: not_allowed as u64,
+        offers_declined: n(declined),
+        offers: n(offers),
+        contact_card_referrals: n(cards),
+        contact_card_never_contacted: n(never),
+        deadlines_missed: n(missed),
+    })
+}

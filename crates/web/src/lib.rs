@@ -14,6 +14,7 @@ mod forms;
 mod mfa;
 mod middleware;
 mod pages;
+mod planner_pages;
 pub mod routes;
 mod rules_pages;
 mod screening_pages;

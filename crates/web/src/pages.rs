@@ -85,6 +85,9 @@ pub fn nav_for(ctx: &Ctx) -> Vec<(&'static str, &'static str)> {
     if has(Role::Coordinator) {
         nav.push(("/rules", "Rules"));
     }
+    if has(Role::Coordinator) {
+        nav.push(("/planner/program", "Planner"));
+    }
     if has(Role::Coordinator) || has(Role::Administrator) {
         nav.push(("/calendar", "Calendar"));
     }

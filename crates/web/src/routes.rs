@@ -10,8 +10,8 @@ use axum::routing::{MethodRouter, get, post};
 use serde_json::{Value, json};
 
 use crate::{
-    AppState, api, assets, calendar_pages, emergency_pages, mfa, middleware, pages, rules_pages,
-    screening_pages, trail_pages,
+    AppState, api, assets, calendar_pages, emergency_pages, mfa, middleware, pages, planner_pages,
+    rules_pages, screening_pages, trail_pages,
 };
 
 /// One route: method, path, and whether it is part of the JSON API.
@@ -83,6 +83,11 @@ fn registry() -> Registry {
     )
     .get("/sign-in", "Sign-in page", get(pages::sign_in_form))
     .post("/sign-in", "Sign in", None, post(pages::sign_in))
+    .get(
+        "/planner",
+        "Pathway planner: which pathways fit a community's problems and resources",
+        get(planner_pages::public),
+    )
     .get(
         "/sign-in/code",
         "Second sign-in step: the authenticator or recovery code",
@@ -305,6 +310,11 @@ fn registry() -> Registry {
         "Remove a holiday",
         None,
         post(calendar_pages::remove_holiday),
+    )
+    .get(
+        "/planner/program",
+        "Pathway planner with what the program's own numbers suggest",
+        get(planner_pages::program),
     )
     .get(
         "/rules",

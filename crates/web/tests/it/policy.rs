@@ -38,6 +38,7 @@ fn matrix() -> HashMap<(&'static str, &'static str), &'static [&'static str]> {
         (("GET", "/static/{file}"), PUBLIC),
         (("GET", "/sign-in"), PUBLIC),
         (("POST", "/sign-in"), PUBLIC),
+        (("GET", "/planner"), PUBLIC),
         // The second sign-in step answers to a pending session only (others are sent
         // back to the sign-in page).
         (("GET", "/sign-in/code"), PUBLIC),
@@ -99,6 +100,7 @@ fn matrix() -> HashMap<(&'static str, &'static str), &'static [&'static str]> {
         ),
         (("GET", "/audit"), &["admin", "coordinator"]),
         (("GET", "/audit/export"), &["admin", "coordinator"]),
+        (("GET", "/planner/program"), &["coordinator"]),
         (("GET", "/rules"), &["coordinator"]),
         (("GET", "/rules/export"), &["coordinator"]),
         (("POST", "/rules/dry-run"), &["coordinator"]),
