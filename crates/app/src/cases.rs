@@ -96,6 +96,30 @@ fn contact_due(
         .min(intake_last)
 }
 
+/// What the rules need of the person's history: earlier participations within the
+/// window, counted only when the rules limit them (the usual path reads nothing more).
+pub async fn prior_history(
+    app: &App,
+    rules: &Rules,
+    enc: &EncounterRow,
+) -> AppResult<eligibility::History> {
+    if rules.max_prior_participations.is_none() {
+        return Ok(eligibility::History::default());
+    }
+    let since = enc
+        .occurred_at
+        .checked_sub_months(chrono::Months::new(rules.prior_window_months))
+        .unwrap_or(enc.occurred_at);
+    let mut tx = app.store.read().await?;
+    let n = tx
+        .prior_participations(enc.participant_id, since, enc.occurred_at)
+        .await?;
+    tx.rollback().await?;
+    Ok(eligibility::History {
+        prior_participations: Some(u32::try_from(n).unwrap_or(u32::MAX)),
+    })
+}
+
 pub fn join_ids(ids: &[Uuid]) -> String {
     ids.iter()
         .map(|i| i.to_string())
@@ -382,7 +406,15 @@ pub async fn create_encounter(
     let rules_row = &data.rules;
     let rules: Rules = serde_json::from_str(&rules_row.rules_json)
         .map_err(|e| AppError::Internal(format!("rules: {e}")))?;
-    let decision = eligibility::evaluate(&rules, &new.offenses, dob, local_day, &new.attestations);
+    let history = prior_history(app, &rules, &enc).await?;
+    let decision = eligibility::evaluate_with(
+        &rules,
+        &new.offenses,
+        dob,
+        local_day,
+        &new.attestations,
+        history,
+    );
     let summary = if decision.eligible {
         "Eligible".to_string()
     } else {

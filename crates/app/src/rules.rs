@@ -104,7 +104,8 @@ pub async fn dry_run(app: &App, ctx: &Ctx, text: &str) -> AppResult<DryRun> {
         let dob = on
             .with_year(on.year() - e.age_at_encounter as i32)
             .unwrap_or(on);
-        let d = eligibility::evaluate(&rules, &offenses, dob, on, &attested);
+        let history = crate::cases::prior_history(app, &rules, &e).await?;
+        let d = eligibility::evaluate_with(&rules, &offenses, dob, on, &attested, history);
         lines.push(DryRunLine {
             reference: e.reference,
             occurred_on: on,

@@ -14,6 +14,9 @@ code_enum!(
         NoOpenWarrant = "no_open_warrant": "No open warrant",
         NoPendingSpecialtyCourt = "no_pending_specialty_court": "No pending drug or mental health court case",
         NoNoContactOrder = "no_no_contact_order": "No no-contact order with a current participant",
+        NoExploitationOfMinors = "no_exploitation_of_minors": "No involvement in exploiting minors",
+        NoPromotingProstitution = "no_promoting_prostitution": "Not promoting prostitution",
+        NotDealingAboveSubsistence = "not_dealing_above_subsistence": "Not dealing beyond subsistence",
     }
 );
 
@@ -34,6 +37,28 @@ pub struct Rules {
     pub min_age_years: u32,
     /// Attestations the officer must make.
     pub required_attestations: Vec<Attestation>,
+    /// NIBRS offense codes that exclude diversion even beside allowed ones.
+    #[serde(default)]
+    pub excluded_offenses: Vec<String>,
+    /// Oldest age accepted (none: no upper limit).
+    #[serde(default)]
+    pub max_age_years: Option<u32>,
+    /// Most earlier participations (accepted offers) within `prior_window_months`.
+    #[serde(default)]
+    pub max_prior_participations: Option<u32>,
+    #[serde(default = "default_prior_window")]
+    pub prior_window_months: u32,
+}
+
+fn default_prior_window() -> u32 {
+    12
+}
+
+/// What the program knows of the person's history that rules may ask about.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct History {
+    /// Accepted offers within the rules' window before this encounter; None when not known.
+    pub prior_participations: Option<u32>,
 }
 
 impl Default for Rules {
@@ -49,7 +74,16 @@ impl Default for Rules {
             max_milliliters: Some(10.0),
             max_dosage_units: Some(10.0),
             min_age_years: 18,
-            required_attestations: Attestation::ALL.to_vec(),
+            required_attestations: vec![
+                Attestation::NoViolentHistory,
+                Attestation::NoOpenWarrant,
+                Attestation::NoPendingSpecialtyCourt,
+                Attestation::NoNoContactOrder,
+            ],
+            excluded_offenses: Vec::new(),
+            max_age_years: None,
+            max_prior_participations: None,
+            prior_window_months: default_prior_window(),
         }
     }
 }
@@ -149,6 +183,25 @@ pub fn evaluate(
     encounter_date: NaiveDate,
     attested: &[Attestation],
 ) -> Decision {
+    evaluate_with(
+        rules,
+        offenses,
+        dob,
+        encounter_date,
+        attested,
+        History::default(),
+    )
+}
+
+/// `evaluate`, with what is known of the person's earlier participation.
+pub fn evaluate_with(
+    rules: &Rules,
+    offenses: &[OffenseFacts],
+    dob: NaiveDate,
+    encounter_date: NaiveDate,
+    attested: &[Attestation],
+    history: History,
+) -> Decision {
     let mut criteria = Vec::new();
 
     // 1. Every offense in the allowed list.
@@ -182,6 +235,29 @@ pub fn evaluate(
             format!("Not in the allowed list: {}.", not_allowed.join(", "))
         },
     });
+
+    // 1b. No excluded offense (when the program lists any).
+    if !rules.excluded_offenses.is_empty() {
+        let excluded: Vec<&str> = offenses
+            .iter()
+            .map(|o| o.code.as_str())
+            .filter(|c| rules.excluded_offenses.iter().any(|x| x == c))
+            .collect();
+        criteria.push(Criterion {
+            key: "offense_excluded".into(),
+            label: "No offense the program excludes".into(),
+            outcome: if excluded.is_empty() {
+                Outcome::Met
+            } else {
+                Outcome::NotMet
+            },
+            reason: if excluded.is_empty() {
+                "No excluded offense.".into()
+            } else {
+                format!("Excluded: {}.", excluded.join(", "))
+            },
+        });
+    }
 
     let drug: Vec<&OffenseFacts> = offenses.iter().filter(|o| o.is_drug_offense()).collect();
     if !drug.is_empty() {
@@ -274,16 +350,40 @@ pub fn evaluate(
 
     // 4. Age.
     let age = age_on(dob, encounter_date);
+    let too_old = rules.max_age_years.is_some_and(|m| age > m as i32);
     criteria.push(Criterion {
         key: "age".into(),
-        label: format!("Age {} or older", rules.min_age_years),
-        outcome: if age >= rules.min_age_years as i32 {
+        label: match rules.max_age_years {
+            Some(m) => format!("Age {} to {m}", rules.min_age_years),
+            None => format!("Age {} or older", rules.min_age_years),
+        },
+        outcome: if age >= rules.min_age_years as i32 && !too_old {
             Outcome::Met
         } else {
             Outcome::NotMet
         },
         reason: format!("Age {age} on the encounter date."),
     });
+
+    // 4b. Earlier participation (when the program limits it).
+    if let Some(max) = rules.max_prior_participations {
+        criteria.push(Criterion {
+            key: "prior_participation".into(),
+            label: format!(
+                "At most {max} earlier participation(s) in {} months",
+                rules.prior_window_months
+            ),
+            outcome: match history.prior_participations {
+                Some(n) if n <= max => Outcome::Met,
+                Some(_) => Outcome::NotMet,
+                None => Outcome::Unknown,
+            },
+            reason: match history.prior_participations {
+                Some(n) => format!("{n} earlier participation(s) in the window."),
+                None => "Earlier participation not known: needs review.".into(),
+            },
+        });
+    }
 
     // 5. Attestations.
     for a in &rules.required_attestations {
@@ -649,5 +749,71 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn exclusions_maximum_age_and_prior_participation() {
+        let on = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+        let adult = NaiveDate::from_ymd_opt(1990, 1, 1).unwrap();
+        let shoplift = [OffenseFacts {
+            code: "23C".into(),
+            drug_activity: None,
+            drug_type: None,
+            quantity: None,
+            unit: None,
+        }];
+        let all = Attestation::ALL;
+        let rules = Rules {
+            excluded_offenses: vec!["23C".into()],
+            ..Rules::default()
+        };
+        let d = evaluate(&rules, &shoplift, adult, on, all);
+        let c = d
+            .criteria
+            .iter()
+            .find(|c| c.key == "offense_excluded")
+            .unwrap();
+        assert_eq!(c.outcome, Outcome::NotMet);
+        assert!(!d.eligible);
+        // Maximum age.
+        let rules = Rules {
+            max_age_years: Some(30),
+            ..Rules::default()
+        };
+        let d = evaluate(&rules, &shoplift, adult, on, all);
+        assert!(!d.eligible, "36 is over 30");
+        assert_eq!(
+            d.criteria.iter().find(|c| c.key == "age").unwrap().label,
+            "Age 18 to 30"
+        );
+        // Earlier participation: within the limit, over it, or not known.
+        let rules = Rules {
+            max_prior_participations: Some(1),
+            ..Rules::default()
+        };
+        let with = |n| {
+            evaluate_with(
+                &rules,
+                &shoplift,
+                adult,
+                on,
+                all,
+                History {
+                    prior_participations: n,
+                },
+            )
+        };
+        let key = |d: &Decision| {
+            d.criteria
+                .iter()
+                .find(|c| c.key == "prior_participation")
+                .unwrap()
+                .outcome
+        };
+        assert_eq!(key(&with(Some(1))), Outcome::Met);
+        assert!(with(Some(1)).eligible);
+        assert_eq!(key(&with(Some(2))), Outcome::NotMet);
+        assert_eq!(key(&with(None)), Outcome::Unknown);
+        assert!(!with(None).eligible, "never silently eligible");
     }
 }

@@ -57,9 +57,17 @@ pub fn to_toml(rules: &Rules, program: &str, version: i64) -> String {
          \n\
          # Minimum age in years at the encounter.\n\
          min_age_years = {}\n\
+         {}\
          \n\
          # What the officer must attest: {}.\n\
-         required_attestations = [{}]\n",
+         required_attestations = [{}]\n\
+         \n\
+         # NIBRS offense codes that exclude diversion even beside allowed ones.\n\
+         excluded_offenses = [{}]\n\
+         \n\
+         # Most earlier participations (accepted offers) within the window, in months.\n\
+         {}\
+         prior_window_months = {}\n",
         list(&rules.allowed_offenses),
         list(&rules.allowed_drug_activities),
         threshold(
@@ -78,12 +86,23 @@ pub fn to_toml(rules: &Rules, program: &str, version: i64) -> String {
             "Largest quantity in dosage units (inclusive)."
         ),
         rules.min_age_years,
+        match rules.max_age_years {
+            Some(m) => format!("# Maximum age in years.\nmax_age_years = {m}\n"),
+            None =>
+                "# Maximum age in years (no limit when left out).\n# max_age_years = 65\n".into(),
+        },
         Attestation::ALL
             .iter()
             .map(|a| a.as_str())
             .collect::<Vec<_>>()
             .join(", "),
         list(&atts),
+        list(&rules.excluded_offenses),
+        match rules.max_prior_participations {
+            Some(m) => format!("max_prior_participations = {m}\n"),
+            None => "# max_prior_participations = 2   (no limit when left out)\n".into(),
+        },
+        rules.prior_window_months,
     )
 }
 
@@ -139,6 +158,22 @@ pub fn from_toml(
             );
         }
     }
+    for c in &rules.excluded_offenses {
+        if !known("offense", c) {
+            err(
+                "excluded_offenses",
+                format!("{c:?} is not a NIBRS offense code"),
+            );
+        }
+    }
+    if let Some(m) = rules.max_age_years
+        && m < rules.min_age_years
+    {
+        err("max_age_years", "must not be under min_age_years".into());
+    }
+    if !(1..=120).contains(&rules.prior_window_months) {
+        err("prior_window_months", "must be from 1 to 120 months".into());
+    }
     for c in &rules.allowed_drug_activities {
         if !known("drug_activity", c) {
             err(
@@ -185,6 +220,16 @@ mod tests {
         let mut none = r.clone();
         none.max_milliliters = None;
         assert_eq!(from_toml(&to_toml(&none, "T", 1), known).unwrap(), none);
+        let mut all = r.clone();
+        all.excluded_offenses = vec!["13B".into()];
+        all.max_age_years = Some(65);
+        all.max_prior_participations = Some(2);
+        all.prior_window_months = 24;
+        all.required_attestations = Attestation::ALL.to_vec();
+        assert_eq!(from_toml(&to_toml(&all, "T", 1), known).unwrap(), all);
+        let bad = to_toml(&all, "T", 1).replace("max_age_years = 65", "max_age_years = 10");
+        let e = from_toml(&bad, known).unwrap_err();
+        assert_eq!(e[0].field, "max_age_years");
     }
 
     #[test]
@@ -199,9 +244,9 @@ mod tests {
             + 1;
         assert_eq!(e[0].line, Some(line), "{e:?}");
         assert_eq!(e[0].field, "max_grams");
-        let unknown = format!("{text}\nmax_age_years = 30\n");
+        let unknown = format!("{text}\nmax_weight_kg = 30\n");
         let e = from_toml(&unknown, known).unwrap_err();
-        assert_eq!(e[0].field, "max_age_years", "{e:?}");
+        assert_eq!(e[0].field, "max_weight_kg", "{e:?}");
         assert!(e[0].line.is_some());
         let semantic = text
             .replace("\"35A\"", "\"X99\"")

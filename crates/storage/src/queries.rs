@@ -545,6 +545,18 @@ impl Tx {
         )
     }
 
+    /// Accepted offers of a person's encounters between `since` and `before`.
+    pub async fn prior_participations(
+        &mut self,
+        participant_id: Uuid,
+        since: DateTime<Utc>,
+        before: DateTime<Utc>,
+    ) -> Result<i64> {
+        Ok(
+            q!(self, c => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM offers f JOIN encounters e ON e.id = f.encounter_id WHERE e.participant_id = $1 AND f.accepted = TRUE AND e.occurred_at >= $2 AND e.occurred_at < $3").bind(participant_id).bind(since).bind(before).fetch_one(c).await)?,
+        )
+    }
+
     /// A program's latest encounters (for a rules dry run).
     pub async fn encounters_recent(
         &mut self,

@@ -78,3 +78,57 @@ async fn rules_are_edited_tried_and_saved_as_a_new_version() {
         assert_eq!(admin.get("/rules").await.status, StatusCode::NOT_FOUND);
     }
 }
+
+/// A limit on earlier participation: a person who accepted an offer before is decided
+/// ineligible the second time, with the reason, once the rules say so.
+#[tokio::test]
+async fn earlier_participation_counts_when_the_rules_limit_it() {
+    for b in backends() {
+        let w = world(b.clone()).await;
+        let officer = w.sign_in("officer").await;
+        let first = record_encounter(&w, &officer, "Repeatqz").await;
+        accept_offer(&w, &officer, first, "contact_card", "p1").await;
+        let participant = {
+            let mut tx = w.store.read().await.unwrap();
+            let e = tx.encounter(first).await.unwrap();
+            tx.rollback().await.unwrap();
+            e.participant_id
+        };
+        let coord = w.sign_in("coordinator").await;
+        let file = coord.get("/rules/export").await.body;
+        let limited = file.replace(
+            "# max_prior_participations = 2   (no limit when left out)",
+            "max_prior_participations = 0",
+        );
+        assert_ne!(limited, file);
+        let r = coord.post("/rules", &[("file", &limited)]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{b}: {}", r.body);
+        w.clock.advance(chrono::Duration::days(1));
+        let officer = w.sign_in("officer").await;
+        let mut f = encounter_fields(&w.local_now(), "", "35A", "1.0", "GM");
+        for (k, v) in f.iter_mut() {
+            if k == "participant_id" {
+                *v = participant.to_string();
+            } else if k.starts_with("person.") {
+                v.clear();
+            }
+        }
+        let r = officer.post("/encounters", &refs(&f)).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{b}: {}", r.body);
+        let second = r.location_id();
+        let mut tx = w.store.read().await.unwrap();
+        let d = tx.decision(second).await.unwrap();
+        tx.rollback().await.unwrap();
+        assert!(!d.eligible, "{b}");
+        assert!(
+            d.criteria_json.contains("prior_participation"),
+            "{}",
+            d.criteria_json
+        );
+        assert!(
+            d.criteria_json.contains("1 earlier participation"),
+            "{}",
+            d.criteria_json
+        );
+    }
+}
