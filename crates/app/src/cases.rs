@@ -1423,6 +1423,8 @@ pub struct EncounterFormData {
     pub activities: Vec<(String, String)>,
     pub drug_types: Vec<(String, String)>,
     pub units: Vec<(String, String)>,
+    /// What the program's rules in force ask the officer to attest.
+    pub attestations: Vec<Attestation>,
     pub tz: Tz,
     pub now_local: String,
 }
@@ -1443,7 +1445,10 @@ pub async fn encounter_form(app: &App, ctx: &Ctx) -> AppResult<EncounterFormData
             .map(|c| (c.code.clone(), c.name.clone()))
             .collect()
     };
+    let rules: Rules = serde_json::from_str(&app.program_data(pid).await?.rules.rules_json)
+        .map_err(|e| AppError::Internal(format!("rules: {e}")))?;
     Ok(EncounterFormData {
+        attestations: rules.required_attestations,
         offenses: list("offense"),
         activities: list("drug_activity"),
         drug_types: list("drug_type"),

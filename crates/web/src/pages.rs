@@ -575,6 +575,8 @@ async fn new_encounter_page(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
+    // Only what the program's rules ask for.
+    let attestations = pairs(&form.attestations, Attestation::as_str, Attestation::label);
     render(
         status,
         &NewEncounterPage {
@@ -591,7 +593,7 @@ async fn new_encounter_page(
             sexes: pairs(Sex::ALL, Sex::as_str, Sex::label),
             races: pairs(Race::ALL, Race::as_str, Race::label),
             ethnicities: pairs(Ethnicity::ALL, Ethnicity::as_str, Ethnicity::label),
-            attestations: pairs(Attestation::ALL, Attestation::as_str, Attestation::label),
+            attestations,
         },
     )
 }
