@@ -48,6 +48,23 @@ pub struct Rules {
     pub max_prior_participations: Option<u32>,
     #[serde(default = "default_prior_window")]
     pub prior_window_months: u32,
+    /// Thresholds for particular drug types (NIBRS drug type codes); a unit left out
+    /// falls back to the general threshold.
+    #[serde(default)]
+    pub drug_limits: Vec<DrugLimit>,
+}
+
+/// The quantity thresholds for one drug type.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DrugLimit {
+    pub drug_type: String,
+    #[serde(default)]
+    pub max_grams: Option<f64>,
+    #[serde(default)]
+    pub max_milliliters: Option<f64>,
+    #[serde(default)]
+    pub max_dosage_units: Option<f64>,
 }
 
 fn default_prior_window() -> u32 {
@@ -84,6 +101,7 @@ impl Default for Rules {
             max_age_years: None,
             max_prior_participations: None,
             prior_window_months: default_prior_window(),
+            drug_limits: Vec::new(),
         }
     }
 }
@@ -305,10 +323,32 @@ pub fn evaluate_with(
                         continue;
                     }
                 };
+                // A limit for this drug type first, else the general one.
+                let limit = rules
+                    .drug_limits
+                    .iter()
+                    .find(|l| o.drug_type.as_deref() == Some(l.drug_type.as_str()));
+                let pick =
+                    |specific: Option<f64>, general: Option<f64>| limit.and(specific).or(general);
                 let (value, max, unit_name) = match convert(q, u) {
-                    Some(Measure::Grams(g)) => (g, rules.max_grams, "g"),
-                    Some(Measure::Milliliters(m)) => (m, rules.max_milliliters, "ml"),
-                    Some(Measure::DosageUnits(d)) => (d, rules.max_dosage_units, "dosage units"),
+                    Some(Measure::Grams(g)) => (
+                        g,
+                        pick(limit.and_then(|l| l.max_grams), rules.max_grams),
+                        "g",
+                    ),
+                    Some(Measure::Milliliters(m)) => (
+                        m,
+                        pick(limit.and_then(|l| l.max_milliliters), rules.max_milliliters),
+                        "ml",
+                    ),
+                    Some(Measure::DosageUnits(d)) => (
+                        d,
+                        pick(
+                            limit.and_then(|l| l.max_dosage_units),
+                            rules.max_dosage_units,
+                        ),
+                        "dosage units",
+                    ),
                     Some(Measure::Plants(p)) => (p, None, "plants"),
                     Some(Measure::NotReported) | None => {
                         outcome = worst(outcome, Outcome::Unknown);
@@ -815,5 +855,33 @@ mod tests {
         assert_eq!(key(&with(Some(2))), Outcome::NotMet);
         assert_eq!(key(&with(None)), Outcome::Unknown);
         assert!(!with(None).eligible, "never silently eligible");
+    }
+
+    #[test]
+    fn a_drug_type_limit_replaces_the_general_threshold() {
+        let on = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+        let adult = NaiveDate::from_ymd_opt(1990, 1, 1).unwrap();
+        let drug = |t: &str, q: f64| {
+            [OffenseFacts {
+                code: "35A".into(),
+                drug_activity: Some("P".into()),
+                drug_type: Some(t.into()),
+                quantity: Some(q),
+                unit: Some("GM".into()),
+            }]
+        };
+        let rules = Rules {
+            drug_limits: vec![DrugLimit {
+                drug_type: "D".into(),
+                max_grams: Some(1.0),
+                max_milliliters: None,
+                max_dosage_units: None,
+            }],
+            ..Rules::default()
+        };
+        // Heroin: 1 g; others: the general 3 g.
+        assert!(!evaluate(&rules, &drug("D", 2.0), adult, on, Attestation::ALL).eligible);
+        assert!(evaluate(&rules, &drug("D", 1.0), adult, on, Attestation::ALL).eligible);
+        assert!(evaluate(&rules, &drug("E", 2.0), adult, on, Attestation::ALL).eligible);
     }
 }

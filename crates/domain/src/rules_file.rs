@@ -34,6 +34,12 @@ fn opt(v: Option<f64>) -> String {
 
 /// The rules as a commented TOML file.
 pub fn to_toml(rules: &Rules, program: &str, version: i64) -> String {
+    let mut text = body(rules, program, version);
+    text.push_str(&limits(rules));
+    text
+}
+
+fn body(rules: &Rules, program: &str, version: i64) -> String {
     let atts: Vec<String> = rules
         .required_attestations
         .iter()
@@ -104,6 +110,33 @@ pub fn to_toml(rules: &Rules, program: &str, version: i64) -> String {
         },
         rules.prior_window_months,
     )
+}
+
+/// The per drug type limits as TOML tables (they must come last in the file).
+fn limits(rules: &Rules) -> String {
+    let mut s = String::from(
+        "\n# Thresholds for particular drug types (NIBRS drug type codes), replacing the\n\
+         # general ones above for that type; a unit left out keeps the general threshold.\n",
+    );
+    if rules.drug_limits.is_empty() {
+        s.push_str("# [[drug_limits]]\n# drug_type = \"D\"\n# max_grams = 1\n");
+    }
+    for l in &rules.drug_limits {
+        s.push_str(&format!(
+            "[[drug_limits]]\ndrug_type = \"{}\"\n",
+            l.drug_type
+        ));
+        for (k, v) in [
+            ("max_grams", l.max_grams),
+            ("max_milliliters", l.max_milliliters),
+            ("max_dosage_units", l.max_dosage_units),
+        ] {
+            if let Some(x) = v {
+                s.push_str(&format!("{k} = {x}\n"));
+            }
+        }
+    }
+    s
 }
 
 /// The line where `key = ...` is written, if it is.
@@ -193,6 +226,25 @@ pub fn from_toml(
             err(key, "must be a number of 0 or more".into());
         }
     }
+    for l in &rules.drug_limits {
+        if !known("drug_type", &l.drug_type) {
+            err(
+                "drug_type",
+                format!("{:?} is not a NIBRS drug type code", l.drug_type),
+            );
+        }
+        for v in [l.max_grams, l.max_milliliters, l.max_dosage_units]
+            .into_iter()
+            .flatten()
+        {
+            if !(v.is_finite() && v >= 0.0) {
+                err(
+                    "drug_limits",
+                    "thresholds must be numbers of 0 or more".into(),
+                );
+            }
+        }
+    }
     if rules.min_age_years > 120 {
         err("min_age_years", "must be at most 120".into());
     }
@@ -226,6 +278,12 @@ mod tests {
         all.max_prior_participations = Some(2);
         all.prior_window_months = 24;
         all.required_attestations = Attestation::ALL.to_vec();
+        all.drug_limits = vec![crate::eligibility::DrugLimit {
+            drug_type: "D".into(),
+            max_grams: Some(1.0),
+            max_milliliters: None,
+            max_dosage_units: Some(2.0),
+        }];
         assert_eq!(from_toml(&to_toml(&all, "T", 1), known).unwrap(), all);
         let bad = to_toml(&all, "T", 1).replace("max_age_years = 65", "max_age_years = 10");
         let e = from_toml(&bad, known).unwrap_err();

@@ -61,7 +61,10 @@ async fn rules_are_edited_tried_and_saved_as_a_new_version() {
         // The encounter form asks only what the rules in force require.
         let form = officer.get("/encounters/new").await;
         assert!(form.body.contains("No open warrant"));
-        assert!(!form.body.contains("Not dealing beyond subsistence"), "not required");
+        assert!(
+            !form.body.contains("Not dealing beyond subsistence"),
+            "not required"
+        );
         let after = record_encounter(&w, &officer, "After").await;
         let mut tx = w.store.read().await.unwrap();
         let old = tx.decision(before).await.unwrap();
