@@ -216,6 +216,21 @@ pub async fn world(backend: Backend) -> World {
     }
 }
 
+impl Drop for World {
+    /// The test's SQLite folder goes with it (the server task may still hold the file
+    /// open; on Unix the removal waits for that).
+    fn drop(&mut self) {
+        if let DbConfig::Sqlite { path } = &self.config
+            && let Some(dir) = path.parent()
+            && dir
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("handoff-test-"))
+        {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
 #[derive(Debug)]
 pub struct Resp {
     pub status: StatusCode,
