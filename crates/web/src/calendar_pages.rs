@@ -5,7 +5,6 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use handoff_app::AppError;
 use handoff_app::calendar::{self, CalendarInput, CalendarView};
@@ -13,7 +12,7 @@ use handoff_domain::FieldErrors;
 
 use crate::AppState;
 use crate::auth::Session;
-use crate::pages::{Layout, error_for, form, form_errors, render, see_other};
+use crate::pages::{Layout, error_for, form, form_errors, render, see_other, status_for};
 
 #[derive(Template)]
 #[template(path = "calendar.html")]
@@ -87,11 +86,7 @@ async fn page(
         Ok(v) => v,
         Err(e) => return error_for(s, &e),
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = status_for(&errors);
     let input = typed.input.unwrap_or_else(|| input_of(&v));
     render(
         status,

@@ -5,7 +5,6 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use chrono_tz::Tz;
 use handoff_app::AppError;
@@ -17,7 +16,7 @@ use uuid::Uuid;
 
 use crate::AppState;
 use crate::auth::Session;
-use crate::pages::{Fmt, Layout, error_for, form, form_errors, render, see_other};
+use crate::pages::{Fmt, Layout, error_for, form, form_errors, render, see_other, status_for};
 
 #[derive(Template)]
 #[template(path = "emergency.html")]
@@ -68,11 +67,7 @@ async fn index_page(
         Ok(p) => p.tz,
         Err(e) => return error_for(s, &e),
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = status_for(&errors);
     render(
         status,
         &IndexPage {
@@ -153,11 +148,7 @@ async fn case_page(
         },
         None => chrono_tz::UTC,
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = status_for(&errors);
     render(
         status,
         &CasePage {

@@ -177,6 +177,15 @@ pub(crate) fn render<T: Template>(status: StatusCode, t: &T) -> Response {
     }
 }
 
+/// 200 for a page, 422 for a form shown again with its errors.
+pub(crate) fn status_for(errors: &FieldErrors) -> StatusCode {
+    if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    }
+}
+
 pub(crate) fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
 }
@@ -570,11 +579,7 @@ async fn new_encounter_page(
     };
     let mut errors = errors;
     errors.0.extend(search_errors.0);
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = status_for(&errors);
     // Only what the program's rules ask for.
     let attestations = pairs(&form.attestations, Attestation::as_str, Attestation::label);
     render(
@@ -742,11 +747,7 @@ async fn case_page(
 ) -> Response {
     match cases::view_case(&st.app, &s.ctx, id).await {
         Ok(v) => {
-            let status = if errors.is_empty() {
-                StatusCode::OK
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
+            let status = status_for(&errors);
             let title = format!("Encounter {}", v.encounter.reference);
             render(
                 status,
@@ -1112,11 +1113,7 @@ async fn referral_page(
 ) -> Response {
     match referrals::view(&st.app, &s.ctx, id).await {
         Ok(v) => {
-            let status = if errors.is_empty() {
-                StatusCode::OK
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
+            let status = status_for(&errors);
             let version = v.referral.updated_at.to_rfc3339();
             let title = format!("Referral {}", v.reference);
             render(
@@ -1380,11 +1377,7 @@ async fn hold_page(
 ) -> Response {
     match holds::view(&st.app, &s.ctx, id).await {
         Ok(v) => {
-            let status = if errors.is_empty() {
-                StatusCode::OK
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
+            let status = status_for(&errors);
             let title = format!("Held charge {}", v.reference);
             render(
                 status,
@@ -1832,11 +1825,7 @@ async fn roster_page(
     match admin::rosters(&st.app, &s.ctx).await {
         Ok(rosters) => {
             let tz = program_tz(st, &s.ctx).await;
-            let status = if errors.is_empty() {
-                StatusCode::OK
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
+            let status = status_for(&errors);
             let now_local = st
                 .app
                 .now()

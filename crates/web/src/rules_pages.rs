@@ -14,7 +14,7 @@ use handoff_domain::FieldErrors;
 
 use crate::AppState;
 use crate::auth::Session;
-use crate::pages::{Layout, error_for, form, form_errors, render, see_other};
+use crate::pages::{Layout, error_for, form, form_errors, render, see_other, status_for};
 
 #[derive(Template)]
 #[template(path = "rules.html")]
@@ -44,11 +44,7 @@ async fn page(
         Ok(x) => x,
         Err(e) => return error_for(s, &e),
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = status_for(&errors);
     render(
         status,
         &RulesPage {

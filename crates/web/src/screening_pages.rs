@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use crate::AppState;
 use crate::auth::Session;
-use crate::pages::{Layout, error_for, form, form_errors, render, see_other};
+use crate::pages::{Layout, error_for, form, form_errors, render, see_other, status_for};
 
 #[derive(Template)]
 #[template(path = "screening_new.html")]
@@ -74,11 +74,7 @@ async fn form_page(
         Ok(_) => return error_for(s, &AppError::NotFound),
         Err(e) => return error_for(s, &e),
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = status_for(&errors);
     render(
         status,
         &FormPage {
