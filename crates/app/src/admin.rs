@@ -290,7 +290,11 @@ pub async fn create_user(
 fn check_role_fits(role: Role, org: &OrgRow) -> AppResult<()> {
     let kind = OrgKind::parse(&org.kind).ok_or_else(|| AppError::Internal("org kind".into()))?;
     let ok = match role {
-        Role::Officer | Role::Supervisor => kind == OrgKind::LawEnforcement,
+        // First responders: police, fire/EMS, behavioral health crisis teams.
+        Role::Officer | Role::Supervisor => matches!(
+            kind,
+            OrgKind::LawEnforcement | OrgKind::FireEms | OrgKind::CrisisResponse
+        ),
         Role::CaseManager => kind == OrgKind::Provider,
         Role::Prosecutor => kind == OrgKind::Prosecutor,
         Role::Coordinator | Role::Administrator => true,

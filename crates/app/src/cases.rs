@@ -3,15 +3,21 @@
 //! referral slip.
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
-use handoff_domain::eligibility::{self, Attestation, Criterion, Rules};
+use handoff_domain::eligibility::{self, Attestation, ContactFacts, Criterion, Rules};
 use handoff_domain::hold::{self, DeadlineStatus, HoldState};
-use handoff_domain::input::{EncounterInput, NewEncounter, Offer, OfferInput, PersonRef};
+use handoff_domain::input::{
+    AttemptInput, EncounterInput, Facts, NewEncounter, Offer, OfferInput, PersonRef,
+};
+use handoff_domain::pathways::{self, Spec};
 use handoff_domain::policy::{
     Access, CaseAction, CaseFacts, FieldGroup, ProgramAction, View, case_access, program_grant,
 };
 use handoff_domain::progress::{self, ProgressStatus, ServiceFacts};
 use handoff_domain::referral::{BusinessStatus, ReferralStatus};
-use handoff_domain::{ExitKind, FieldErrors, HandoffMode, HoldKind, OrgKind, Pathway};
+use handoff_domain::{
+    AttemptOutcome, ContactKind, ExitKind, FieldErrors, HandoffMode, HoldKind, OrgKind,
+    OutreachSource, Pathway,
+};
 use handoff_storage::*;
 use uuid::Uuid;
 
@@ -98,17 +104,18 @@ fn contact_due(
 
 /// What the rules need of the person's history: earlier participations within the
 /// window, counted only when the rules limit them (the usual path reads nothing more).
-pub async fn prior_history(
+async fn prior_history(
     app: &App,
-    rules: &Rules,
+    max: Option<u32>,
+    window_months: u32,
     enc: &EncounterRow,
 ) -> AppResult<eligibility::History> {
-    if rules.max_prior_participations.is_none() {
+    if max.is_none() {
         return Ok(eligibility::History::default());
     }
     let since = enc
         .occurred_at
-        .checked_sub_months(chrono::Months::new(rules.prior_window_months))
+        .checked_sub_months(chrono::Months::new(window_months))
         .unwrap_or(enc.occurred_at);
     let mut tx = app.store.read().await?;
     let n = tx
@@ -118,6 +125,127 @@ pub async fn prior_history(
     Ok(eligibility::History {
         prior_participations: Some(u32::try_from(n).unwrap_or(u32::MAX)),
     })
+}
+
+/// What an encounter is decided on besides the rules.
+pub struct DecisionFacts<'a> {
+    pub offenses: &'a [eligibility::OffenseFacts],
+    pub dob: NaiveDate,
+    pub day: NaiveDate,
+    pub attested: &'a [Attestation],
+    pub contact: ContactFacts,
+}
+
+/// The eligibility decision for an encounter of its pathway: the charge for Officer
+/// Intervention, the pathway's own rules otherwise. Reads the person's earlier
+/// participation when the rules limit it.
+pub async fn decide(
+    app: &App,
+    rules: &Rules,
+    enc: &EncounterRow,
+    f: DecisionFacts<'_>,
+) -> AppResult<eligibility::Decision> {
+    let pathway = Pathway::parse(&enc.pathway).unwrap_or(Pathway::OfficerIntervention);
+    if pathways::spec(pathway).charges {
+        let history = prior_history(
+            app,
+            rules.max_prior_participations,
+            rules.prior_window_months,
+            enc,
+        )
+        .await?;
+        Ok(eligibility::evaluate_with(
+            rules, f.offenses, f.dob, f.day, f.attested, history,
+        ))
+    } else {
+        let pr = rules.for_pathway(pathway);
+        let history = prior_history(
+            app,
+            pr.max_prior_participations,
+            pr.prior_window_months,
+            enc,
+        )
+        .await?;
+        Ok(eligibility::evaluate_pathway(
+            &pr, f.dob, f.day, f.attested, history, f.contact,
+        ))
+    }
+}
+
+/// The stored row of what a pathway adds to an encounter.
+fn facts_row(encounter_id: Uuid, f: &Facts, follow_up_due: Option<NaiveDate>) -> PathwayFactsRow {
+    PathwayFactsRow {
+        encounter_id,
+        naloxone_doses: f.naloxone_doses,
+        transported: f.transported,
+        surrendered_items: f.surrendered_items.clone(),
+        contact_kind: f.contact_kind.map(|k| k.as_str().to_string()),
+        prior_involvement_on: f.prior_involvement_on,
+        prior_involvement_ref: f.prior_involvement_ref.clone(),
+        outreach_source: f.outreach_source.map(|k| k.as_str().to_string()),
+        call_type: f.call_type.clone(),
+        police_present: f.police_present,
+        team: f.team.clone(),
+        follow_up_due,
+    }
+}
+
+/// The contact facts the rules read, from a stored row.
+pub fn contact_of(row: Option<&PathwayFactsRow>) -> ContactFacts {
+    ContactFacts {
+        contact_kind: row
+            .and_then(|r| r.contact_kind.as_deref())
+            .and_then(ContactKind::parse),
+        prior_involvement_on: row.and_then(|r| r.prior_involvement_on),
+    }
+}
+
+/// A pathway's facts as label and value, for pages.
+pub fn fact_lines(row: &PathwayFactsRow) -> Vec<(String, String)> {
+    let yes_no = |b: bool| if b { "yes" } else { "no" }.to_string();
+    let mut v: Vec<(String, String)> = Vec::new();
+    let mut push = |l: &str, x: Option<String>| {
+        if let Some(x) = x {
+            v.push((l.to_string(), x));
+        }
+    };
+    push(
+        "Naloxone doses given",
+        row.naloxone_doses.map(|n| n.to_string()),
+    );
+    push("Transported to a hospital", row.transported.map(yes_no));
+    push("Handed in without charge", row.surrendered_items.clone());
+    push(
+        "Contact",
+        row.contact_kind
+            .as_deref()
+            .and_then(ContactKind::parse)
+            .map(|k| k.label().to_string()),
+    );
+    push(
+        "Verified prior involvement",
+        row.prior_involvement_on
+            .map(|d| match &row.prior_involvement_ref {
+                Some(r) => format!("{d} ({r})"),
+                None => d.to_string(),
+            }),
+    );
+    push(
+        "On the outreach list for",
+        row.outreach_source
+            .as_deref()
+            .and_then(OutreachSource::parse)
+            .map(|k| k.label().to_string()),
+    );
+    push("Call type", row.call_type.clone());
+    push("Police on the call", row.police_present.map(yes_no));
+    push("Team", row.team.clone());
+    v
+}
+
+/// What an encounter's pathway asks and does.
+pub fn spec_of(enc: &EncounterRow) -> &'static Spec {
+    pathways::spec(Pathway::parse(&enc.pathway).unwrap_or(Pathway::OfficerIntervention))
 }
 
 pub fn join_ids(ids: &[Uuid]) -> String {
@@ -296,6 +424,15 @@ pub async fn create_encounter(
     }
     let codes = app.codes();
     let new: NewEncounter = input.parse(&codes, tz, now)?;
+    // The pathway must be enabled and suit the responder's organization.
+    if let Some(why) = pathways::refusal(
+        &pathways::parse_list(&program.pathways),
+        grant.org_kind,
+        new.pathway,
+    ) {
+        return Err(AppError::field("pathway", why));
+    }
+    let spec = pathways::spec(new.pathway);
 
     let mut first = Vec::new();
     let (participant_id, dob, sex, race, ethnicity) = match &new.person {
@@ -362,7 +499,7 @@ pub async fn create_encounter(
         id: Uuid::now_v7(),
         program_id: pid,
         reference: reference_number()?,
-        pathway: Pathway::OfficerIntervention.as_str().into(),
+        pathway: new.pathway.as_str().into(),
         agency_id: grant.org_id,
         officer_id: ctx.actor.user_id,
         participant_id,
@@ -406,15 +543,30 @@ pub async fn create_encounter(
     let rules_row = &data.rules;
     let rules: Rules = serde_json::from_str(&rules_row.rules_json)
         .map_err(|e| AppError::Internal(format!("rules: {e}")))?;
-    let history = prior_history(app, &rules, &enc).await?;
-    let decision = eligibility::evaluate_with(
+    let decision = decide(
+        app,
         &rules,
-        &new.offenses,
-        dob,
-        local_day,
-        &new.attestations,
-        history,
-    );
+        &enc,
+        DecisionFacts {
+            offenses: &new.offenses,
+            dob,
+            day: local_day,
+            attested: &new.attestations,
+            contact: new.facts.contact(),
+        },
+    )
+    .await?;
+    if !spec.charges {
+        let follow_up_due = rules
+            .for_pathway(new.pathway)
+            .follow_up_days
+            .map(|d| data.calendar.days_deadline(enc.occurred_at, d).last_day);
+        first.push(Stmt::pathway_facts(&facts_row(
+            enc.id,
+            &new.facts,
+            follow_up_due,
+        )));
+    }
     let summary = if decision.eligible {
         "Eligible".to_string()
     } else {
@@ -444,7 +596,11 @@ pub async fn create_encounter(
             &enc,
             actor,
             "encounter.recorded",
-            &format!("Encounter recorded by {}", ctx.display_name),
+            &format!(
+                "{} encounter recorded by {}",
+                new.pathway.label(),
+                ctx.display_name
+            ),
         )),
         Stmt::case_event(&event(app, &enc, actor, "eligibility.decided", &summary)),
         Stmt::audit(&audit::entry(
@@ -537,6 +693,12 @@ pub struct HoldLine {
 #[derive(Debug, Clone)]
 pub struct CaseView {
     pub encounter: EncounterRow,
+    pub pathway: Pathway,
+    pub spec: &'static Spec,
+    /// What the pathway added, as label and value.
+    pub facts: Vec<(String, String)>,
+    pub attempts: Vec<AttemptLine>,
+    pub follow_up: Option<FollowUp>,
     pub officer_name: String,
     pub agency_name: String,
     pub person_name: String,
@@ -563,6 +725,71 @@ pub struct CaseView {
     pub providers: Vec<OrgRow>,
     pub history: Vec<CaseEventRow>,
     pub tz: Tz,
+}
+
+/// A contact attempt as shown on the case.
+#[derive(Debug, Clone)]
+pub struct AttemptLine {
+    pub at: DateTime<Utc>,
+    pub outcome: AttemptOutcome,
+    pub team: String,
+    pub note: String,
+    pub by: String,
+}
+
+/// The follow-up visit deadline of a case (Naloxone Plus; any pathway whose rules set one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FollowUp {
+    pub due: NaiveDate,
+    /// When the first attempt was made, if one was.
+    pub first_attempt: Option<DateTime<Utc>>,
+    pub state: FollowUpState,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FollowUpState {
+    MetOnTime,
+    MadeLate,
+    Due,
+    Overdue,
+}
+
+impl FollowUp {
+    /// The deadline's state: met when the first attempt was made by the end of the due
+    /// day (program time); overdue once that day has passed without one.
+    pub fn of(
+        due: NaiveDate,
+        first_attempt: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+        tz: Tz,
+    ) -> Self {
+        let state = match first_attempt {
+            Some(t) if t.with_timezone(&tz).date_naive() <= due => FollowUpState::MetOnTime,
+            Some(_) => FollowUpState::MadeLate,
+            None if now.with_timezone(&tz).date_naive() > due => FollowUpState::Overdue,
+            None => FollowUpState::Due,
+        };
+        FollowUp {
+            due,
+            first_attempt,
+            state,
+        }
+    }
+    pub fn text(&self) -> String {
+        match self.state {
+            FollowUpState::MetOnTime => format!("Follow-up made on time (due {})", self.due),
+            FollowUpState::MadeLate => format!("Follow-up made late (was due {})", self.due),
+            FollowUpState::Due => format!("Follow-up visit due by {}", self.due),
+            FollowUpState::Overdue => format!("Follow-up overdue since {}", self.due),
+        }
+    }
+    pub fn class(&self) -> &'static str {
+        match self.state {
+            FollowUpState::MetOnTime => "good",
+            FollowUpState::MadeLate | FollowUpState::Due => "warn",
+            FollowUpState::Overdue => "bad",
+        }
+    }
 }
 
 /// Case events the legal side may see without consent (service events need it).
@@ -659,6 +886,24 @@ pub async fn view_case(app: &App, ctx: &Ctx, encounter_id: Uuid) -> AppResult<Ca
     let hold_row = tx.hold_for_encounter(enc.id).await?;
     let orgs = tx.orgs(enc.program_id).await?;
     let history = tx.case_events(enc.id).await?;
+    let facts_row = tx.pathway_facts(enc.id).await?;
+    let spec = spec_of(&enc);
+    let mut attempts = Vec::new();
+    if spec.attempts {
+        for a in tx.attempts(enc.id).await? {
+            attempts.push(AttemptLine {
+                at: a.attempted_at,
+                outcome: AttemptOutcome::parse(&a.outcome).unwrap_or(AttemptOutcome::NotFound),
+                team: a.team,
+                note: a.note.unwrap_or_default(),
+                by: tx.user(a.recorded_by).await?.display_name,
+            });
+        }
+    }
+    let follow_up = facts_row
+        .as_ref()
+        .and_then(|f| f.follow_up_due)
+        .map(|due| FollowUp::of(due, attempts.first().map(|a| a.at), now, tz));
     let criteria: Vec<Criterion> = serde_json::from_str(&decision.criteria_json)
         .map_err(|e| AppError::Internal(e.to_string()))?;
     let org_name = |id: Uuid| {
@@ -726,6 +971,11 @@ pub async fn view_case(app: &App, ctx: &Ctx, encounter_id: Uuid) -> AppResult<Ca
     let effective_eligible =
         decision.eligible || override_.as_ref().is_some_and(|o| o.status == "approved");
     let view = CaseView {
+        pathway: Pathway::parse(&enc.pathway).unwrap_or(Pathway::OfficerIntervention),
+        spec,
+        facts: facts_row.as_ref().map(fact_lines).unwrap_or_default(),
+        attempts,
+        follow_up,
         officer_name: officer.display_name,
         agency_name: agency.name,
         person_name: if person.erased_at.is_some() {
@@ -1107,7 +1357,8 @@ pub async fn record_offer(
     let data = app.program_data(enc.program_id).await?;
     let (program, tz) = (&data.program, data.tz);
     let today = now.with_timezone(&tz).date_naive();
-    let offer = input.parse(today)?;
+    let spec = spec_of(&enc);
+    let offer = input.parse(today, spec.charges)?;
     let decision = read.decision_status(enc.id).await?;
     let override_status = decision.override_status.as_deref();
     if !(decision.eligible || override_status == Some("approved")) {
@@ -1140,7 +1391,11 @@ pub async fn record_offer(
                 &enc,
                 actor,
                 "offer.declined",
-                "The person declined the offer; normal processing",
+                if spec.charges {
+                    "The person declined the offer; normal processing"
+                } else {
+                    "The person declined the referral"
+                },
             ));
         }
         Offer::Accepted {
@@ -1153,16 +1408,22 @@ pub async fn record_offer(
         } => {
             let orgs = &data.orgs;
             let provider = provider_of(orgs, provider_id)?;
-            let prosecutor = orgs
-                .iter()
-                .find(|o| o.kind == OrgKind::Prosecutor.as_str())
-                .cloned()
-                .ok_or_else(|| {
-                    AppError::Rule(
-                        "The program has no prosecutor's office; ask the administrator to add one."
-                            .into(),
-                    )
-                })?;
+            // Only a held charge involves the prosecutor.
+            let prosecutor = match hold_kind {
+                None => None,
+                Some(kind) => Some((
+                    kind,
+                    orgs.iter()
+                        .find(|o| o.kind == OrgKind::Prosecutor.as_str())
+                        .cloned()
+                        .ok_or_else(|| {
+                            AppError::Rule(
+                                "The program has no prosecutor's office; ask the administrator to add one."
+                                    .into(),
+                            )
+                        })?,
+                )),
+            };
             first.push(Stmt::offer(&OfferRow {
                 encounter_id: enc.id,
                 accepted: true,
@@ -1178,15 +1439,25 @@ pub async fn record_offer(
                 .iter()
                 .find(|o| o.id == enc.agency_id)
                 .ok_or_else(|| AppError::Internal("the encounter's agency is gone".into()))?;
-            first.push(Stmt::consent(&crate::consents::offer_consent(
-                &enc,
-                &providers,
-                agency,
-                &prosecutor,
-                consent_signed_name,
-                ctx.actor.user_id,
-                now,
-            )));
+            first.push(Stmt::consent(&match &prosecutor {
+                Some((_, pros)) => crate::consents::offer_consent(
+                    &enc,
+                    &providers,
+                    agency,
+                    pros,
+                    consent_signed_name,
+                    ctx.actor.user_id,
+                    now,
+                ),
+                None => crate::consents::referral_consent(
+                    &enc,
+                    &providers,
+                    agency,
+                    consent_signed_name,
+                    ctx.actor.user_id,
+                    now,
+                ),
+            }));
             // On the program's calendar: the intake deadline ends on a business day; first
             // contact on a contact card is due within its business hours (issue 4).
             let deadline = data
@@ -1206,58 +1477,69 @@ pub async fn record_offer(
             .await?;
             first.push(Stmt::referral(&referral));
             events.push(e);
-            let hold_row = HoldRow {
-                id: Uuid::now_v7(),
-                encounter_id: enc.id,
-                program_id: enc.program_id,
-                prosecutor_org_id: prosecutor.id,
-                kind: hold_kind.as_str().into(),
-                citation_number,
-                court_date,
-                deadline_day: deadline.last_day,
-                deadline_ends_at: deadline.ends_at,
-                state: HoldState::Held.as_str().into(),
-                correction: None,
-                decision: None,
-                decision_reason: None,
-                decided_by: None,
-                decided_at: None,
-                created_at: now,
-                updated_at: now,
-            };
-            second.push(Stmt::hold(&hold_row));
-            second.push(Stmt::job(&JobRow {
-                id: Uuid::now_v7(),
-                kind: DEADLINE_JOB.into(),
-                dedupe_key: deadline_job_key(hold_row.id),
-                payload: hold_row.id.to_string(),
-                run_at: deadline.ends_at,
-                status: "pending".into(),
-                attempts: 0,
-                locked_by: None,
-                locked_until: None,
-                last_error: None,
-                created_at: now,
-                finished_at: None,
-            }));
-            events.push(event(
-                app,
-                &enc,
-                actor,
-                "offer.accepted",
-                "The person accepted and signed the release of information",
-            ));
-            events.push(event(
-                app,
-                &enc,
-                actor,
-                "hold.created",
-                &format!(
-                    "{}; intake deadline {}",
-                    hold_kind.label(),
-                    deadline.last_day
-                ),
-            ));
+            match prosecutor {
+                Some((hold_kind, prosecutor)) => {
+                    let hold_row = HoldRow {
+                        id: Uuid::now_v7(),
+                        encounter_id: enc.id,
+                        program_id: enc.program_id,
+                        prosecutor_org_id: prosecutor.id,
+                        kind: hold_kind.as_str().into(),
+                        citation_number,
+                        court_date,
+                        deadline_day: deadline.last_day,
+                        deadline_ends_at: deadline.ends_at,
+                        state: HoldState::Held.as_str().into(),
+                        correction: None,
+                        decision: None,
+                        decision_reason: None,
+                        decided_by: None,
+                        decided_at: None,
+                        created_at: now,
+                        updated_at: now,
+                    };
+                    second.push(Stmt::hold(&hold_row));
+                    second.push(Stmt::job(&JobRow {
+                        id: Uuid::now_v7(),
+                        kind: DEADLINE_JOB.into(),
+                        dedupe_key: deadline_job_key(hold_row.id),
+                        payload: hold_row.id.to_string(),
+                        run_at: deadline.ends_at,
+                        status: "pending".into(),
+                        attempts: 0,
+                        locked_by: None,
+                        locked_until: None,
+                        last_error: None,
+                        created_at: now,
+                        finished_at: None,
+                    }));
+                    events.push(event(
+                        app,
+                        &enc,
+                        actor,
+                        "offer.accepted",
+                        "The person accepted and signed the release of information",
+                    ));
+                    events.push(event(
+                        app,
+                        &enc,
+                        actor,
+                        "hold.created",
+                        &format!(
+                            "{}; intake deadline {}",
+                            hold_kind.label(),
+                            deadline.last_day
+                        ),
+                    ));
+                }
+                None => events.push(event(
+                    app,
+                    &enc,
+                    actor,
+                    "offer.accepted",
+                    "The person accepted the referral and signed the consent",
+                )),
+            }
         }
     }
     read.rollback().await?;
@@ -1323,12 +1605,20 @@ pub async fn refer_again(
     }
     let orgs = tx.orgs(enc.program_id).await?;
     let provider = provider_of(&orgs, provider_id)?;
-    let contact_deadline = match tx.hold_for_encounter(enc.id).await? {
-        Some(h) if mode == HandoffMode::ContactCard => {
-            let data = app.program_data(enc.program_id).await?;
-            Some(contact_due(&data, app.now(), h.deadline_day))
-        }
-        _ => None,
+    let contact_deadline = if mode == HandoffMode::ContactCard {
+        let data = app.program_data(enc.program_id).await?;
+        // The hold's intake deadline when a charge is held, else the program's.
+        let last = match tx.hold_for_encounter(enc.id).await? {
+            Some(h) => h.deadline_day,
+            None => {
+                data.calendar
+                    .days_deadline(enc.occurred_at, data.program.intake_deadline_days as u32)
+                    .last_day
+            }
+        };
+        Some(contact_due(&data, app.now(), last))
+    } else {
+        None
     };
     let (referral, e) =
         create_referral(&mut tx, app, ctx, &enc, &provider, mode, contact_deadline).await?;
@@ -1343,6 +1633,73 @@ pub async fn refer_again(
         &enc.id.to_string(),
         ALLOWED,
         &provider.id.to_string(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Records a contact attempt on an Active Outreach or Naloxone Plus case.
+pub async fn record_attempt(
+    app: &App,
+    ctx: &Ctx,
+    encounter_id: Uuid,
+    input: &AttemptInput,
+) -> AppResult<()> {
+    let (mut tx, enc, _) = guarded(
+        app,
+        ctx,
+        app.store.write().await?,
+        encounter_id,
+        CaseAction::ActOnEncounter,
+        "attempt.record",
+    )
+    .await?;
+    let pathway = Pathway::parse(&enc.pathway).unwrap_or(Pathway::OfficerIntervention);
+    if !spec_of(&enc).attempts {
+        return Err(AppError::Rule(format!(
+            "Contact attempts are recorded on Active Outreach and Naloxone Plus cases, not on {}.",
+            pathway.label()
+        )));
+    }
+    let data = app.program_data(enc.program_id).await?;
+    let now = app.now();
+    let a = input.parse(data.tz, now, enc.occurred_at)?;
+    let row = AttemptRow {
+        id: Uuid::now_v7(),
+        encounter_id: enc.id,
+        program_id: enc.program_id,
+        attempted_at: a.attempted_at,
+        outcome: a.outcome.as_str().into(),
+        team: a.team.clone(),
+        note: (!a.note.is_empty()).then_some(a.note),
+        recorded_by: ctx.actor.user_id,
+        recorded_at: now,
+    };
+    tx.insert_attempt(&row).await?;
+    let team = if a.team.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", a.team)
+    };
+    case_event(
+        &mut tx,
+        app,
+        &enc,
+        Some(ctx.actor.user_id),
+        "attempt.recorded",
+        &format!("Contact attempt: {}{team}", a.outcome.label()),
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        app,
+        ctx,
+        "attempt.record",
+        "encounter",
+        &enc.id.to_string(),
+        ALLOWED,
+        a.outcome.as_str(),
     )
     .await?;
     tx.commit().await?;
@@ -1419,6 +1776,10 @@ pub async fn slip(app: &App, ctx: &Ctx, encounter_id: Uuid) -> AppResult<Slip> {
 
 /// Form data for a new encounter: the pick lists.
 pub struct EncounterFormData {
+    /// The pathway of this form and the others the user may start.
+    pub pathway: Pathway,
+    pub spec: &'static Spec,
+    pub startable: Vec<Pathway>,
     pub offenses: Vec<(String, String)>,
     pub activities: Vec<(String, String)>,
     pub drug_types: Vec<(String, String)>,
@@ -1429,14 +1790,35 @@ pub struct EncounterFormData {
     pub now_local: String,
 }
 
-pub async fn encounter_form(app: &App, ctx: &Ctx) -> AppResult<EncounterFormData> {
+/// The entry form of `wanted` (a pathway code), or of the first pathway the user may
+/// start (Officer Intervention when it is one of them).
+pub async fn encounter_form(app: &App, ctx: &Ctx, wanted: &str) -> AppResult<EncounterFormData> {
     let pid = ctx.require_program()?;
-    if program_grant(&ctx.actor, pid, ProgramAction::CreateEncounter).is_none() {
+    let Some(grant) = program_grant(&ctx.actor, pid, ProgramAction::CreateEncounter).cloned()
+    else {
         return Err(audit::deny(app, ctx, "encounter.form", "program", &pid.to_string()).await);
-    }
-    let mut tx = app.store.read().await?;
-    let (_, tz) = load_program(&mut tx, pid).await?;
-    tx.rollback().await?;
+    };
+    let data = app.program_data(pid).await?;
+    let startable = pathways::startable(
+        &pathways::parse_list(&data.program.pathways),
+        grant.org_kind,
+    );
+    let pathway = Pathway::parse(wanted.trim())
+        .filter(|p| startable.contains(p))
+        .or_else(|| {
+            startable
+                .iter()
+                .copied()
+                .find(|p| *p == Pathway::OfficerIntervention)
+        })
+        .or_else(|| startable.first().copied())
+        .ok_or_else(|| {
+            AppError::Rule(
+                "No pathway your organization starts is enabled in this program; ask the coordinator."
+                    .into(),
+            )
+        })?;
+    let tz = data.tz;
     let codes = app.codes();
     let list = |t: &str| {
         codes
@@ -1445,10 +1827,13 @@ pub async fn encounter_form(app: &App, ctx: &Ctx) -> AppResult<EncounterFormData
             .map(|c| (c.code.clone(), c.name.clone()))
             .collect()
     };
-    let rules: Rules = serde_json::from_str(&app.program_data(pid).await?.rules.rules_json)
+    let rules: Rules = serde_json::from_str(&data.rules.rules_json)
         .map_err(|e| AppError::Internal(format!("rules: {e}")))?;
     Ok(EncounterFormData {
-        attestations: rules.required_attestations,
+        attestations: rules.attestations_for(pathway),
+        pathway,
+        spec: pathways::spec(pathway),
+        startable,
         offenses: list("offense"),
         activities: list("drug_activity"),
         drug_types: list("drug_type"),

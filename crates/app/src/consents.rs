@@ -129,6 +129,66 @@ pub async fn not_shared_reason(
 /// The 2.35 consent given when the person accepts the offer: the providers may tell the
 /// referring agency and the prosecutor the participation status, irrevocable until the
 /// final disposition, expiring at final disposition or after a year.
+/// The consent signed when a person accepts a referral on a pathway without a charge: a
+/// general consent (42 CFR 2.31) letting the providers tell the referring agency whether
+/// the person connected with treatment, so its responders can follow up. Revocable at any
+/// time; one year at most.
+pub fn referral_consent(
+    enc: &EncounterRow,
+    providers: &[&OrgRow],
+    agency: &OrgRow,
+    signed_name: String,
+    by: Uuid,
+    now: DateTime<Utc>,
+) -> ConsentRow {
+    let provider_names = providers
+        .iter()
+        .map(|o| o.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let purpose = "To tell the first responders who referred me whether I connected with treatment or services (contact, intake, engagement, exit), so they can follow up and help.";
+    let revocation = "You may revoke this consent at any time by telling the treatment provider, orally or in writing; it then stops any further disclosure.";
+    let expires_at = now + Duration::days(365);
+    let form_text = form_text(&FormParts {
+        kind: Kind::General,
+        disclosers: &provider_names,
+        information: &[Info::Status],
+        recipients: &agency.name,
+        purpose,
+        revocation,
+        expiry: &format!(
+            "On {} (one year after signing), unless revoked before.",
+            expires_at.format("%Y-%m-%d")
+        ),
+        irrevocable: None,
+    });
+    ConsentRow {
+        id: Uuid::now_v7(),
+        participant_id: enc.participant_id,
+        encounter_id: enc.id,
+        kind: Kind::General.as_str().into(),
+        discloser_org_ids: join_ids(&providers.iter().map(|o| o.id).collect::<Vec<_>>()),
+        recipient_org_ids: join_ids(&[agency.id]),
+        purpose: purpose.into(),
+        signed_name,
+        signed_at: now,
+        expires_at: Some(expires_at),
+        revoked_at: None,
+        recorded_by: by,
+        information: Info::Status.as_str().into(),
+        recipient_class: None,
+        revocation_text: revocation.into(),
+        expiry_event: None,
+        irrevocable_until_at: None,
+        irrevocable_until_event: None,
+        signature_method: "typed".into(),
+        attestation: ATTESTATION.into(),
+        form_text,
+        revoked_by: None,
+        revoke_note: None,
+    }
+}
+
 pub fn offer_consent(
     enc: &EncounterRow,
     providers: &[&OrgRow],

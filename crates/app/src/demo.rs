@@ -4,11 +4,12 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
-use handoff_domain::eligibility::Rules;
+use handoff_domain::eligibility::{PathwayRules, Rules};
 use handoff_domain::input::{
-    EncounterInput, HoldDecisionInput, OffenseInput, OfferInput, PersonInput,
+    AttemptInput, EncounterInput, FactsInput, HoldDecisionInput, OffenseInput, OfferInput,
+    PersonInput,
 };
-use handoff_domain::{ManualClock, OrgKind, Role};
+use handoff_domain::{ManualClock, OrgKind, Pathway, Role, pathways};
 use handoff_storage::Store;
 
 use crate::admin::{self, NewOrg, NewProgram, NewUser};
@@ -30,6 +31,8 @@ pub const USERS: &[(&str, &str, Role, usize)] = &[
     ("prosecutor", "ASA Pat Quinn", Role::Prosecutor, 3),
     ("coordinator", "Alex Rivera", Role::Coordinator, 4),
     ("admin", "Casey Morgan", Role::Administrator, 4),
+    ("medic", "Paramedic Jamie Ortiz", Role::Officer, 5),
+    ("crisis", "Avery Price, LCSW", Role::Officer, 6),
 ];
 
 /// A demo user's TOTP secret (base32). Demo secrets are derived from the user name and
@@ -169,10 +172,18 @@ pub async fn seed(store: &Store, settings: &Settings, cases: usize) -> AppResult
             time_zone: "America/Chicago".into(),
             intake_deadline_days: 30,
             supervisor_approves_overrides: true,
-            rules: Rules::default(),
+            rules: demo_rules(),
         },
     )
     .await?;
+    // Every pathway is on, so a newcomer sees each flow.
+    {
+        let mut tx = store.write().await?;
+        tx.set_program_pathways(program.id, &pathways::join_list(Pathway::ALL))
+            .await?;
+        tx.commit().await?;
+        app.forget_program(program.id);
+    }
     let org_specs = [
         (
             OrgKind::LawEnforcement,
@@ -212,6 +223,22 @@ pub async fn seed(store: &Store, settings: &Settings, cases: usize) -> AppResult
             "400 Civic Center Dr, Room 12",
             "(555) 010-0500",
             "Mon-Fri 8:00-16:00",
+            "",
+        ),
+        (
+            OrgKind::FireEms,
+            "Demo County Fire & EMS",
+            "75 Firehouse Ln",
+            "(555) 010-0600",
+            "24/7; any fire station accepts walk-ins",
+            "",
+        ),
+        (
+            OrgKind::CrisisResponse,
+            "Demo County Mobile Crisis Team",
+            "18 Wellness Way",
+            "(555) 010-0700",
+            "24/7 via 988 or dispatch",
             "",
         ),
     ];
@@ -323,13 +350,30 @@ pub async fn seed(store: &Store, settings: &Settings, cases: usize) -> AppResult
             4 + rng.below(116) as i64
         };
         let at = real_now - Duration::days(days_ago) - Duration::minutes(rng.below(24 * 60) as i64);
-        let officer = ctx_of(if rng.chance(60) {
+        // Most cases are Officer Intervention; the other pathways share the rest, each
+        // started by the responders it suits.
+        let pathway = match rng.below(100) {
+            0..=54 => Pathway::OfficerIntervention,
+            55..=64 => Pathway::NaloxonePlus,
+            65..=72 => Pathway::OfficerReferral,
+            73..=80 => Pathway::SelfReferral,
+            81..=90 => Pathway::CommunityResponse,
+            _ => Pathway::ActiveOutreach,
+        };
+        let police = if rng.chance(60) {
             "officer"
         } else {
             "officer2"
+        };
+        let officer = ctx_of(match pathway {
+            Pathway::OfficerIntervention => police,
+            Pathway::NaloxonePlus | Pathway::SelfReferral if rng.chance(60) => "medic",
+            Pathway::CommunityResponse => "crisis",
+            Pathway::ActiveOutreach if rng.chance(50) => "crisis",
+            _ => police,
         })?;
         clock.set(at + rng.minutes(10, 40));
-        let mut input = synthetic_encounter(&mut rng, at, n);
+        let mut input = synthetic_encounter(&mut rng, at, n, pathway);
         let created = match cases::create_encounter(&app, &officer, &input, None).await {
             // The same person met again: a repeat contact, as happens.
             Err(AppError::Invalid(e)) if e.get("existing_participant_id").is_some() => {
@@ -373,7 +417,48 @@ pub async fn seed(store: &Store, settings: &Settings, cases: usize) -> AppResult
                 continue;
             }
         }
+        if pathways::spec(pathway).attempts {
+            // Outreach and overdose follow-up: visits until the person is reached; the
+            // most recent cases are still waiting for theirs.
+            if days_ago < 4 && rng.chance(60) {
+                continue;
+            }
+            let mut reached = false;
+            for _ in 0..1 + rng.below(3) {
+                clock.advance(Duration::hours(6 + rng.below(60) as i64));
+                if clock_now(&clock) > real_now {
+                    break;
+                }
+                reached = rng.chance(55);
+                cases::record_attempt(
+                    &app,
+                    &officer,
+                    created.id,
+                    &AttemptInput {
+                        attempted_at: clock_now(&clock).to_rfc3339(),
+                        outcome: if reached {
+                            "reached"
+                        } else {
+                            *rng.pick(&["not_found", "left_information", "not_found"])
+                        }
+                        .into(),
+                        team: "Officer, peer recovery coach".into(),
+                        note: String::new(),
+                    },
+                )
+                .await?;
+                if reached {
+                    break;
+                }
+            }
+            if !reached {
+                continue;
+            }
+        }
         clock.advance(rng.minutes(2, 10));
+        if clock_now(&clock) > real_now {
+            continue;
+        }
         if rng.chance(20) {
             cases::record_offer(
                 &app,
@@ -409,15 +494,22 @@ pub async fn seed(store: &Store, settings: &Settings, cases: usize) -> AppResult
                 consent_confirmed: "yes".into(),
                 handoff_mode: if warm { "warm" } else { "contact_card" }.into(),
                 provider_id: provider.id.to_string(),
-                hold_kind: if rng.chance(80) {
-                    "abeyance"
-                } else {
-                    "citation"
-                }
-                .into(),
-                citation_number: format!("C{}", 260000 + n),
-                court_date: (at + Duration::days(60)).format("%Y-%m-%d").to_string(),
                 decline_reason: String::new(),
+                ..if pathway == Pathway::OfficerIntervention {
+                    OfferInput {
+                        hold_kind: if rng.chance(80) {
+                            "abeyance"
+                        } else {
+                            "citation"
+                        }
+                        .into(),
+                        citation_number: format!("C{}", 260000 + n),
+                        court_date: (at + Duration::days(60)).format("%Y-%m-%d").to_string(),
+                        ..Default::default()
+                    }
+                } else {
+                    OfferInput::default()
+                }
             },
         )
         .await?;
@@ -604,7 +696,92 @@ fn clock_now(c: &ManualClock) -> DateTime<Utc> {
     c.now()
 }
 
-fn synthetic_encounter(rng: &mut Rng, at: DateTime<Utc>, n: usize) -> EncounterInput {
+/// The demo's rules: the defaults, a social contact needing verified prior involvement
+/// within a year, and follow-up deadlines for overdoses and outreach.
+fn demo_rules() -> Rules {
+    let mut r = Rules::default();
+    r.pathways.insert(
+        Pathway::OfficerReferral.as_str().into(),
+        PathwayRules {
+            social_contact_prior_months: Some(12),
+            ..PathwayRules::default_for(Pathway::OfficerReferral)
+        },
+    );
+    r.pathways.insert(
+        Pathway::ActiveOutreach.as_str().into(),
+        PathwayRules {
+            follow_up_days: Some(7),
+            ..PathwayRules::default_for(Pathway::ActiveOutreach)
+        },
+    );
+    r
+}
+
+/// What a pathway without a charge adds to a synthetic encounter.
+fn synthetic_facts(rng: &mut Rng, at: DateTime<Utc>, pathway: Pathway) -> FactsInput {
+    let yes_no = |b: bool| if b { "yes" } else { "no" }.to_string();
+    match pathway {
+        Pathway::NaloxonePlus => FactsInput {
+            naloxone_doses: (1 + rng.below(3)).to_string(),
+            transported: yes_no(rng.chance(55)),
+            team: "Engine 4 crew".into(),
+            ..Default::default()
+        },
+        Pathway::SelfReferral => FactsInput {
+            surrendered_items: if rng.chance(30) {
+                rng.pick(&["Syringes and a spoon", "A small bag of pills", "A pipe"])
+                    .to_string()
+            } else {
+                String::new()
+            },
+            ..Default::default()
+        },
+        Pathway::OfficerReferral => {
+            let social = rng.chance(40);
+            FactsInput {
+                contact_kind: if social { "social_contact" } else { "incident" }.into(),
+                prior_involvement_on: if social {
+                    (at - Duration::days(20 + rng.below(500) as i64))
+                        .format("%Y-%m-%d")
+                        .to_string()
+                } else {
+                    String::new()
+                },
+                ..Default::default()
+            }
+        }
+        Pathway::ActiveOutreach => FactsInput {
+            outreach_source: rng
+                .pick(&["recent_overdose", "frequent_contact", "community_request"])
+                .to_string(),
+            team: "Officer, clinician, peer recovery coach".into(),
+            ..Default::default()
+        },
+        Pathway::CommunityResponse => FactsInput {
+            call_type: rng
+                .pick(&[
+                    "Welfare check",
+                    "Person in crisis",
+                    "Suicidal subject",
+                    "Disturbance",
+                ])
+                .to_string(),
+            police_present: yes_no(rng.chance(35)),
+            team: "Crisis clinician, peer".into(),
+            ..Default::default()
+        },
+        Pathway::OfficerIntervention => FactsInput::default(),
+    }
+}
+
+fn synthetic_encounter(
+    rng: &mut Rng,
+    at: DateTime<Utc>,
+    n: usize,
+    pathway: Pathway,
+) -> EncounterInput {
+    let charges = pathway == Pathway::OfficerIntervention;
+    let facts = synthetic_facts(rng, at, pathway);
     let offense = match rng.below(100) {
         0..=54 => {
             let unit = *rng.pick(&["GM", "GM", "GM", "DU"]);
@@ -660,6 +837,9 @@ fn synthetic_encounter(rng: &mut Rng, at: DateTime<Utc>, n: usize) -> EncounterI
     if rng.chance(6) {
         attestations.remove(1);
     }
+    if !charges {
+        attestations.clear();
+    }
     let first = rng.pick(FIRST).to_string();
     let last = rng.pick(LAST).to_string();
     let year = 1965 + rng.below(40) as i32;
@@ -668,10 +848,24 @@ fn synthetic_encounter(rng: &mut Rng, at: DateTime<Utc>, n: usize) -> EncounterI
     let race = *rng.pick(&["W", "W", "W", "B", "B", "A", "I", "U"]);
     let ethnicity = if rng.chance(20) { "H" } else { "N" };
     EncounterInput {
+        pathway: pathway.as_str().into(),
+        facts,
         occurred_at: at.to_rfc3339(),
-        location: rng.pick(PLACES).to_string(),
-        incident_number: format!("DC-{}-{:05}", at.format("%y"), 10000 + n),
-        offenses: vec![offense],
+        location: if pathway == Pathway::SelfReferral {
+            rng.pick(&[
+                "Fire Station 4, 75 Firehouse Ln",
+                "Police HQ lobby, 400 Civic Center Dr",
+            ])
+            .to_string()
+        } else {
+            rng.pick(PLACES).to_string()
+        },
+        incident_number: if pathways::spec(pathway).incident_required {
+            format!("DC-{}-{:05}", at.format("%y"), 10000 + n)
+        } else {
+            String::new()
+        },
+        offenses: if charges { vec![offense] } else { vec![] },
         attestations,
         participant_id: String::new(),
         person: PersonInput {

@@ -6,7 +6,7 @@ use chrono::{Datelike, NaiveDate};
 use handoff_domain::FieldErrors;
 use handoff_domain::eligibility::{self, Attestation, OffenseFacts, Rules};
 use handoff_domain::policy::{ProgramAction, program_grant};
-use handoff_domain::rules_file;
+use handoff_domain::{Pathway, pathways, rules_file};
 use handoff_storage::RulesRow;
 use uuid::Uuid;
 
@@ -104,8 +104,20 @@ pub async fn dry_run(app: &App, ctx: &Ctx, text: &str) -> AppResult<DryRun> {
         let dob = on
             .with_year(on.year() - e.age_at_encounter as i32)
             .unwrap_or(on);
-        let history = crate::cases::prior_history(app, &rules, &e).await?;
-        let d = eligibility::evaluate_with(&rules, &offenses, dob, on, &attested, history);
+        let contact = crate::cases::contact_of(tx.pathway_facts(e.id).await?.as_ref());
+        let d = crate::cases::decide(
+            app,
+            &rules,
+            &e,
+            crate::cases::DecisionFacts {
+                offenses: &offenses,
+                dob,
+                day: on,
+                attested: &attested,
+                contact,
+            },
+        )
+        .await?;
         lines.push(DryRunLine {
             reference: e.reference,
             occurred_on: on,
@@ -169,6 +181,79 @@ pub async fn save(app: &App, ctx: &Ctx, text: &str) -> AppResult<i64> {
     tx.commit().await?;
     app.forget_program(pid);
     Ok(version)
+}
+
+/// A pathway as the coordinator's page shows it.
+#[derive(Debug, Clone)]
+pub struct PathwayLine {
+    pub pathway: Pathway,
+    pub enabled: bool,
+    /// Encounters recorded on it (they stay readable when it is turned off).
+    pub encounters: i64,
+}
+
+/// The program's pathways: which are enabled, and how much each was used.
+pub async fn pathways(app: &App, ctx: &Ctx) -> AppResult<Vec<PathwayLine>> {
+    let pid = allowed(app, ctx, "pathways.read").await?;
+    let data = app.program_data(pid).await?;
+    let enabled = pathways::parse_list(&data.program.pathways);
+    let mut tx = app.store.read().await?;
+    let counts = tx.pathway_counts(pid).await?;
+    tx.rollback().await?;
+    Ok(Pathway::ALL
+        .iter()
+        .map(|p| PathwayLine {
+            pathway: *p,
+            enabled: enabled.contains(p),
+            encounters: counts
+                .iter()
+                .find(|(c, _)| c == p.as_str())
+                .map(|(_, n)| *n)
+                .unwrap_or(0),
+        })
+        .collect())
+}
+
+/// Enables exactly `codes` (pathway codes). Takes effect at once, with no restart; a
+/// pathway turned off keeps its cases readable and can no longer be started.
+pub async fn set_pathways(app: &App, ctx: &Ctx, codes: &[String]) -> AppResult<()> {
+    let pid = allowed(app, ctx, "pathways.update").await?;
+    let mut chosen = Vec::new();
+    for c in codes {
+        match Pathway::parse(c.trim()) {
+            Some(p) => chosen.push(p),
+            None => {
+                return Err(AppError::field(
+                    "pathways",
+                    format!("Unknown pathway {c:?}."),
+                ));
+            }
+        }
+    }
+    if chosen.is_empty() {
+        return Err(AppError::field(
+            "pathways",
+            "Enable at least one pathway; turning all off would stop every new encounter.",
+        ));
+    }
+    let list = pathways::join_list(&chosen);
+    let mut tx = app.store.write().await?;
+    let before = tx.program(pid).await?.pathways;
+    tx.set_program_pathways(pid, &list).await?;
+    audit::record(
+        &mut tx,
+        app,
+        ctx,
+        "pathways.update",
+        "program",
+        &pid.to_string(),
+        ALLOWED,
+        &format!("{before} -> {list}"),
+    )
+    .await?;
+    tx.commit().await?;
+    app.forget_program(pid);
+    Ok(())
 }
 
 /// The program's own numbers for the pathway planner (coordinators).

@@ -1,10 +1,13 @@
-//! Eligibility for the Officer Intervention pathway: the program's written criteria
-//! applied criterion by criterion, each with its reason. A decision is stored with a copy
+//! Eligibility: the program's written criteria applied criterion by criterion, each with
+//! its reason. Officer Intervention judges the charge (offenses, drugs, quantities); the
+//! other pathways have no charge and use their own section of the rules (`pathways`). A decision is stored with a copy
 //! of the rules it used and is never changed; an override is a separate record.
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::code_enum;
+use crate::{ContactKind, Pathway, code_enum};
 
 code_enum!(
     /// What the officer attests after a records check. The system records the
@@ -52,6 +55,80 @@ pub struct Rules {
     /// falls back to the general threshold.
     #[serde(default)]
     pub drug_limits: Vec<DrugLimit>,
+    /// The rules of the other pathways, by pathway code; a pathway left out has the
+    /// defaults of `PathwayRules::default_for`.
+    #[serde(default)]
+    pub pathways: BTreeMap<String, PathwayRules>,
+}
+
+/// The rules of a pathway without a charge (all but Officer Intervention).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PathwayRules {
+    #[serde(default = "default_min_age")]
+    pub min_age_years: u32,
+    #[serde(default)]
+    pub max_age_years: Option<u32>,
+    #[serde(default)]
+    pub max_prior_participations: Option<u32>,
+    #[serde(default = "default_prior_window")]
+    pub prior_window_months: u32,
+    #[serde(default)]
+    pub required_attestations: Vec<Attestation>,
+    /// First Responder and Officer Referral: a social contact must have verified prior
+    /// involvement with the agency within this many months.
+    #[serde(default)]
+    pub social_contact_prior_months: Option<u32>,
+    /// The follow-up visit is due within this many days of the encounter (Naloxone Plus:
+    /// 3 unless the program says otherwise).
+    #[serde(default)]
+    pub follow_up_days: Option<u32>,
+}
+
+fn default_min_age() -> u32 {
+    18
+}
+
+impl PathwayRules {
+    /// A pathway's rules when the program wrote none: adults, and a Naloxone Plus
+    /// follow-up within 3 days.
+    pub fn default_for(p: Pathway) -> Self {
+        PathwayRules {
+            min_age_years: default_min_age(),
+            max_age_years: None,
+            max_prior_participations: None,
+            prior_window_months: default_prior_window(),
+            required_attestations: Vec::new(),
+            social_contact_prior_months: None,
+            follow_up_days: (p == Pathway::NaloxonePlus).then_some(3),
+        }
+    }
+}
+
+impl Rules {
+    /// The rules of a pathway without a charge.
+    pub fn for_pathway(&self, p: Pathway) -> PathwayRules {
+        self.pathways
+            .get(p.as_str())
+            .cloned()
+            .unwrap_or_else(|| PathwayRules::default_for(p))
+    }
+    /// The attestations the entry form of a pathway asks for.
+    pub fn attestations_for(&self, p: Pathway) -> Vec<Attestation> {
+        if p == Pathway::OfficerIntervention {
+            self.required_attestations.clone()
+        } else {
+            self.for_pathway(p).required_attestations
+        }
+    }
+}
+
+/// What the rules of a pathway without a charge look at besides age and history.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ContactFacts {
+    pub contact_kind: Option<ContactKind>,
+    /// When the person's earlier involvement with the agency was verified to have been.
+    pub prior_involvement_on: Option<NaiveDate>,
 }
 
 /// The quantity thresholds for one drug type.
@@ -102,6 +179,7 @@ impl Default for Rules {
             max_prior_participations: None,
             prior_window_months: default_prior_window(),
             drug_limits: Vec::new(),
+            pathways: BTreeMap::new(),
         }
     }
 }
@@ -388,60 +466,133 @@ pub fn evaluate_with(
         }
     }
 
-    // 4. Age.
-    let age = age_on(dob, encounter_date);
-    let too_old = rules.max_age_years.is_some_and(|m| age > m as i32);
-    criteria.push(Criterion {
+    // 4. Age, earlier participation, attestations.
+    criteria.push(age_criterion(
+        rules.min_age_years,
+        rules.max_age_years,
+        age_on(dob, encounter_date),
+    ));
+    criteria.extend(prior_criterion(
+        rules.max_prior_participations,
+        rules.prior_window_months,
+        history,
+    ));
+    criteria.extend(attestation_criteria(&rules.required_attestations, attested));
+
+    let eligible = criteria.iter().all(|c| c.outcome == Outcome::Met);
+    Decision { eligible, criteria }
+}
+
+/// The decision for a pathway without a charge: age, earlier participation, verified prior
+/// involvement for a social contact, and attestations, as the pathway's rules ask.
+pub fn evaluate_pathway(
+    rules: &PathwayRules,
+    dob: NaiveDate,
+    encounter_date: NaiveDate,
+    attested: &[Attestation],
+    history: History,
+    contact: ContactFacts,
+) -> Decision {
+    let mut criteria = vec![age_criterion(
+        rules.min_age_years,
+        rules.max_age_years,
+        age_on(dob, encounter_date),
+    )];
+    criteria.extend(prior_criterion(
+        rules.max_prior_participations,
+        rules.prior_window_months,
+        history,
+    ));
+    if let (Some(months), Some(kind)) = (rules.social_contact_prior_months, contact.contact_kind) {
+        let since = encounter_date
+            .checked_sub_months(chrono::Months::new(months))
+            .unwrap_or(encounter_date);
+        let (outcome, reason) = match (kind, contact.prior_involvement_on) {
+            (ContactKind::Incident, _) => (
+                Outcome::Met,
+                "Referred during an incident: prior involvement is not needed.".to_string(),
+            ),
+            (ContactKind::SocialContact, None) => (
+                Outcome::Unknown,
+                "Social contact without a verified prior involvement: needs review.".into(),
+            ),
+            (ContactKind::SocialContact, Some(d)) if d >= since && d <= encounter_date => (
+                Outcome::Met,
+                format!("Prior involvement verified on {d}, within {months} months."),
+            ),
+            (ContactKind::SocialContact, Some(d)) => (
+                Outcome::NotMet,
+                format!(
+                    "Prior involvement on {d} is not within the {months} months before the contact."
+                ),
+            ),
+        };
+        criteria.push(Criterion {
+            key: "prior_involvement".into(),
+            label: format!(
+                "A social contact has verified prior involvement within {months} months"
+            ),
+            outcome,
+            reason,
+        });
+    }
+    criteria.extend(attestation_criteria(&rules.required_attestations, attested));
+    let eligible = criteria.iter().all(|c| c.outcome == Outcome::Met);
+    Decision { eligible, criteria }
+}
+
+fn age_criterion(min: u32, max: Option<u32>, age: i32) -> Criterion {
+    let too_old = max.is_some_and(|m| age > m as i32);
+    Criterion {
         key: "age".into(),
-        label: match rules.max_age_years {
-            Some(m) => format!("Age {} to {m}", rules.min_age_years),
-            None => format!("Age {} or older", rules.min_age_years),
+        label: match max {
+            Some(m) => format!("Age {min} to {m}"),
+            None => format!("Age {min} or older"),
         },
-        outcome: if age >= rules.min_age_years as i32 && !too_old {
+        outcome: if age >= min as i32 && !too_old {
             Outcome::Met
         } else {
             Outcome::NotMet
         },
         reason: format!("Age {age} on the encounter date."),
-    });
-
-    // 4b. Earlier participation (when the program limits it).
-    if let Some(max) = rules.max_prior_participations {
-        criteria.push(Criterion {
-            key: "prior_participation".into(),
-            label: format!(
-                "At most {max} earlier participation(s) in {} months",
-                rules.prior_window_months
-            ),
-            outcome: match history.prior_participations {
-                Some(n) if n <= max => Outcome::Met,
-                Some(_) => Outcome::NotMet,
-                None => Outcome::Unknown,
-            },
-            reason: match history.prior_participations {
-                Some(n) => format!("{n} earlier participation(s) in the window."),
-                None => "Earlier participation not known: needs review.".into(),
-            },
-        });
     }
+}
 
-    // 5. Attestations.
-    for a in &rules.required_attestations {
-        let made = attested.contains(a);
-        criteria.push(Criterion {
-            key: format!("attest_{}", a.as_str()),
-            label: a.label().to_string(),
-            outcome: if made { Outcome::Met } else { Outcome::NotMet },
-            reason: if made {
-                "Attested by the officer.".into()
-            } else {
-                "The officer did not attest to this.".into()
-            },
-        });
-    }
+/// Earlier participation, when the rules limit it.
+fn prior_criterion(max: Option<u32>, window: u32, history: History) -> Option<Criterion> {
+    let max = max?;
+    Some(Criterion {
+        key: "prior_participation".into(),
+        label: format!("At most {max} earlier participation(s) in {window} months"),
+        outcome: match history.prior_participations {
+            Some(n) if n <= max => Outcome::Met,
+            Some(_) => Outcome::NotMet,
+            None => Outcome::Unknown,
+        },
+        reason: match history.prior_participations {
+            Some(n) => format!("{n} earlier participation(s) in the window."),
+            None => "Earlier participation not known: needs review.".into(),
+        },
+    })
+}
 
-    let eligible = criteria.iter().all(|c| c.outcome == Outcome::Met);
-    Decision { eligible, criteria }
+fn attestation_criteria(required: &[Attestation], attested: &[Attestation]) -> Vec<Criterion> {
+    required
+        .iter()
+        .map(|a| {
+            let made = attested.contains(a);
+            Criterion {
+                key: format!("attest_{}", a.as_str()),
+                label: a.label().to_string(),
+                outcome: if made { Outcome::Met } else { Outcome::NotMet },
+                reason: if made {
+                    "Attested by the officer.".into()
+                } else {
+                    "The officer did not attest to this.".into()
+                },
+            }
+        })
+        .collect()
 }
 
 fn worst(a: Outcome, b: Outcome) -> Outcome {
@@ -883,5 +1034,60 @@ mod tests {
         assert!(!evaluate(&rules, &drug("D", 2.0), adult, on, Attestation::ALL).eligible);
         assert!(evaluate(&rules, &drug("D", 1.0), adult, on, Attestation::ALL).eligible);
         assert!(evaluate(&rules, &drug("E", 2.0), adult, on, Attestation::ALL).eligible);
+    }
+
+    #[test]
+    fn pathways_without_a_charge_use_their_own_rules() {
+        let mut r = Rules::default();
+        assert_eq!(r.for_pathway(Pathway::NaloxonePlus).follow_up_days, Some(3));
+        assert!(r.attestations_for(Pathway::SelfReferral).is_empty());
+        r.pathways.insert(
+            "officer_referral".into(),
+            PathwayRules {
+                social_contact_prior_months: Some(6),
+                ..PathwayRules::default_for(Pathway::OfficerReferral)
+            },
+        );
+        let pr = r.for_pathway(Pathway::OfficerReferral);
+        let social = |on: Option<NaiveDate>| ContactFacts {
+            contact_kind: Some(ContactKind::SocialContact),
+            prior_involvement_on: on,
+        };
+        let dec = |c| {
+            evaluate_pathway(
+                &pr,
+                d(1990, 1, 1),
+                d(2026, 5, 1),
+                &[],
+                History::default(),
+                c,
+            )
+        };
+        let recent = dec(social(Some(d(2026, 1, 10))));
+        assert!(recent.eligible, "{recent:?}");
+        assert_eq!(recent.criteria.len(), 2, "age and prior involvement");
+        let old = dec(social(Some(d(2025, 10, 31))));
+        assert!(!old.eligible);
+        assert_eq!(crit(&old, "prior_involvement").outcome, Outcome::NotMet);
+        assert_eq!(
+            crit(&dec(social(None)), "prior_involvement").outcome,
+            Outcome::Unknown
+        );
+        let incident = dec(ContactFacts {
+            contact_kind: Some(ContactKind::Incident),
+            prior_involvement_on: None,
+        });
+        assert!(incident.eligible);
+        // A minor is not eligible on any pathway unless its rules say so.
+        let young = evaluate_pathway(
+            &PathwayRules::default_for(Pathway::SelfReferral),
+            d(2010, 1, 1),
+            d(2026, 5, 1),
+            &[],
+            History::default(),
+            ContactFacts::default(),
+        );
+        assert!(!young.eligible);
+        assert_eq!(young.criteria.len(), 1);
     }
 }

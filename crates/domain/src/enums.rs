@@ -46,6 +46,8 @@ code_enum!(
 code_enum!(
     OrgKind {
         LawEnforcement = "law_enforcement": "Law enforcement agency",
+        FireEms = "fire_ems": "Fire / EMS agency",
+        CrisisResponse = "crisis_response": "Behavioral health crisis response team",
         Provider = "provider": "Treatment / case management provider",
         Prosecutor = "prosecutor": "Prosecutor's office",
         Coordination = "coordination": "Program coordination",
@@ -53,8 +55,15 @@ code_enum!(
 );
 
 code_enum!(
+    /// The six first responder deflection pathways (DOMAIN.md section 2). What each one
+    /// asks and does is in `pathways::spec`.
     Pathway {
+        SelfReferral = "self_referral": "Self-Referral",
+        ActiveOutreach = "active_outreach": "Active Outreach",
+        NaloxonePlus = "naloxone_plus": "Naloxone Plus",
+        OfficerReferral = "officer_referral": "First Responder and Officer Referral",
         OfficerIntervention = "officer_intervention": "Officer Intervention",
+        CommunityResponse = "community_response": "Community Response",
     }
 );
 
@@ -109,5 +118,35 @@ code_enum!(
     HoldKind {
         Abeyance = "abeyance": "Charges held in abeyance",
         Citation = "citation": "Citation issued",
+    }
+);
+
+code_enum!(
+    /// What came of a contact attempt (Active Outreach, Naloxone Plus follow-up).
+    AttemptOutcome {
+        Reached = "reached": "Reached the person",
+        NotFound = "not_found": "Could not find the person",
+        LeftInformation = "left_information": "Left information (card, door hanger, message)",
+        Refused = "refused": "The person refused contact",
+    }
+);
+
+code_enum!(
+    /// How an officer or responder met the person they refer (First Responder and Officer
+    /// Referral).
+    ContactKind {
+        Incident = "incident": "During a call or incident (no charges)",
+        SocialContact = "social_contact": "Social contact (no call or incident)",
+    }
+);
+
+code_enum!(
+    /// Why a person is on an Active Outreach list.
+    OutreachSource {
+        RecentOverdose = "recent_overdose": "Recent overdose",
+        FrequentContact = "frequent_contact": "Frequent calls or contacts",
+        CommunityRequest = "community_request": "Request from family or community",
+        ProviderRequest = "provider_request": "Request from a provider",
+        Other = "other": "Other",
     }
 );

@@ -7,9 +7,13 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::eligibility::{Attestation, OffenseFacts, is_drug_offense};
+use crate::eligibility::{Attestation, ContactFacts, OffenseFacts, is_drug_offense};
 use crate::hold::ProsecutorDecision;
-use crate::{Ethnicity, FieldErrors, HandoffMode, HoldKind, Race, Sex};
+use crate::pathways::{self, Section};
+use crate::{
+    AttemptOutcome, ContactKind, Ethnicity, FieldErrors, HandoffMode, HoldKind, OutreachSource,
+    Pathway, Race, Sex,
+};
 
 /// One entry of a reference table (NIBRS offense, drug activity, drug type, unit).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -96,10 +100,236 @@ pub struct PersonInput {
     pub email: String,
 }
 
+/// What a pathway adds to an encounter, as typed (each field belongs to one section of
+/// `pathways::Section`; a field of a section the pathway does not use must be empty).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FactsInput {
+    /// Overdose: naloxone doses given (0 to 20).
+    pub naloxone_doses: String,
+    /// Overdose: "yes" when the person was transported to a hospital, else "no".
+    pub transported: String,
+    /// Self-Referral: drugs or paraphernalia handed in without charge (empty if none).
+    pub surrendered_items: String,
+    /// Officer Referral: `incident` or `social_contact`.
+    pub contact_kind: String,
+    /// Officer Referral, social contact: the date of the verified prior involvement.
+    pub prior_involvement_on: String,
+    /// Where the prior involvement was verified (report number).
+    pub prior_involvement_ref: String,
+    /// Active Outreach: why the person is on the list.
+    pub outreach_source: String,
+    /// Community Response: the call type as dispatched.
+    pub call_type: String,
+    /// Community Response: "yes" when police were on the call, else "no".
+    pub police_present: String,
+    /// Who responded (officer, clinician, peer).
+    pub team: String,
+}
+
+/// What a pathway adds to an encounter, validated.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Facts {
+    pub naloxone_doses: Option<i64>,
+    pub transported: Option<bool>,
+    pub surrendered_items: Option<String>,
+    pub contact_kind: Option<ContactKind>,
+    pub prior_involvement_on: Option<NaiveDate>,
+    pub prior_involvement_ref: Option<String>,
+    pub outreach_source: Option<OutreachSource>,
+    pub call_type: Option<String>,
+    pub police_present: Option<bool>,
+    pub team: Option<String>,
+}
+
+impl Facts {
+    pub fn contact(&self) -> ContactFacts {
+        ContactFacts {
+            contact_kind: self.contact_kind,
+            prior_involvement_on: self.prior_involvement_on,
+        }
+    }
+}
+
+fn yes_no(e: &mut FieldErrors, field: &str, v: &str, question: &str) -> Option<bool> {
+    match v.trim() {
+        "yes" => Some(true),
+        "no" => Some(false),
+        _ => {
+            e.add(field, format!("Choose whether {question}."));
+            None
+        }
+    }
+}
+
+impl FactsInput {
+    fn parse(&self, e: &mut FieldErrors, pathway: Pathway, today: NaiveDate) -> Facts {
+        let spec = pathways::spec(pathway);
+        let f = |n: &str| format!("facts.{n}");
+        // A value typed for a section this pathway does not have is refused by name.
+        let sections: [(Section, &[(&str, &String)]); 6] = [
+            (
+                Section::Overdose,
+                &[
+                    ("naloxone_doses", &self.naloxone_doses),
+                    ("transported", &self.transported),
+                ],
+            ),
+            (
+                Section::Surrender,
+                &[("surrendered_items", &self.surrendered_items)],
+            ),
+            (
+                Section::Contact,
+                &[
+                    ("contact_kind", &self.contact_kind),
+                    ("prior_involvement_on", &self.prior_involvement_on),
+                    ("prior_involvement_ref", &self.prior_involvement_ref),
+                ],
+            ),
+            (
+                Section::Outreach,
+                &[("outreach_source", &self.outreach_source)],
+            ),
+            (
+                Section::Call,
+                &[
+                    ("call_type", &self.call_type),
+                    ("police_present", &self.police_present),
+                ],
+            ),
+            (Section::Team, &[("team", &self.team)]),
+        ];
+        for (section, fields) in sections {
+            if spec.has(section) {
+                continue;
+            }
+            for (name, v) in fields {
+                if !v.trim().is_empty() {
+                    e.add(
+                        f(name),
+                        format!("This does not apply to the {} pathway.", pathway.label()),
+                    );
+                }
+            }
+        }
+        let mut out = Facts::default();
+        if spec.has(Section::Overdose) {
+            out.naloxone_doses = match self.naloxone_doses.trim().parse::<i64>() {
+                Ok(n) if (0..=20).contains(&n) => Some(n),
+                _ if self.naloxone_doses.trim().is_empty() => {
+                    e.add(
+                        f("naloxone_doses"),
+                        "Enter the naloxone doses given (0 if none).",
+                    );
+                    None
+                }
+                _ => {
+                    e.add(
+                        f("naloxone_doses"),
+                        "Enter the doses as a whole number from 0 to 20.",
+                    );
+                    None
+                }
+            };
+            out.transported = yes_no(
+                e,
+                &f("transported"),
+                &self.transported,
+                "the person was transported to a hospital",
+            );
+        }
+        if spec.has(Section::Surrender) {
+            let t = text(
+                e,
+                &f("surrendered_items"),
+                &self.surrendered_items,
+                "items handed in",
+                500,
+                false,
+            );
+            out.surrendered_items = (!t.is_empty()).then_some(t);
+        }
+        if spec.has(Section::Contact) {
+            out.contact_kind = ContactKind::parse(self.contact_kind.trim());
+            if out.contact_kind.is_none() {
+                e.add(f("contact_kind"), "Choose how you met the person.");
+            }
+            let on = self.prior_involvement_on.trim();
+            out.prior_involvement_on = match parse_date(on) {
+                Some(d) if d > today => {
+                    e.add(
+                        f("prior_involvement_on"),
+                        "The prior involvement cannot be in the future.",
+                    );
+                    None
+                }
+                Some(d) => Some(d),
+                None if on.is_empty() => {
+                    if out.contact_kind == Some(ContactKind::SocialContact) {
+                        e.add(
+                            f("prior_involvement_on"),
+                            "A social contact needs the date of the verified prior involvement.",
+                        );
+                    }
+                    None
+                }
+                None => {
+                    e.add(f("prior_involvement_on"), "Use a date like 2026-03-14.");
+                    None
+                }
+            };
+            let r = text(
+                e,
+                &f("prior_involvement_ref"),
+                &self.prior_involvement_ref,
+                "report number of the prior involvement",
+                40,
+                false,
+            );
+            out.prior_involvement_ref = (!r.is_empty()).then_some(r);
+        }
+        if spec.has(Section::Outreach) {
+            out.outreach_source = OutreachSource::parse(self.outreach_source.trim());
+            if out.outreach_source.is_none() {
+                e.add(
+                    f("outreach_source"),
+                    "Choose why the person is on the outreach list.",
+                );
+            }
+        }
+        if spec.has(Section::Call) {
+            out.call_type = Some(text(
+                e,
+                &f("call_type"),
+                &self.call_type,
+                "call type",
+                60,
+                true,
+            ));
+            out.police_present = yes_no(
+                e,
+                &f("police_present"),
+                &self.police_present,
+                "police were on the call",
+            );
+        }
+        if spec.has(Section::Team) {
+            let t = text(e, &f("team"), &self.team, "team", 200, false);
+            out.team = (!t.is_empty()).then_some(t);
+        }
+        out
+    }
+}
+
 /// An encounter as typed by an officer (form) or sent by a system (API).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct EncounterInput {
+    /// The pathway code; empty means Officer Intervention.
+    pub pathway: String,
+    /// What the pathway adds.
+    pub facts: FactsInput,
     /// RFC 3339, or a local "YYYY-MM-DDTHH:MM" in the program's time zone.
     pub occurred_at: String,
     pub location: String,
@@ -150,6 +380,8 @@ pub enum PersonRef {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewEncounter {
+    pub pathway: Pathway,
+    pub facts: Facts,
     pub occurred_at: DateTime<Utc>,
     pub location: String,
     pub incident_number: String,
@@ -213,6 +445,17 @@ impl EncounterInput {
         now: DateTime<Utc>,
     ) -> Result<NewEncounter, FieldErrors> {
         let mut e = FieldErrors::new();
+        let pathway = match self.pathway.trim() {
+            "" => Pathway::OfficerIntervention,
+            p => Pathway::parse(p).unwrap_or_else(|| {
+                e.add("pathway", format!("Unknown pathway {p:?}."));
+                Pathway::OfficerIntervention
+            }),
+        };
+        let spec = pathways::spec(pathway);
+        let facts = self
+            .facts
+            .parse(&mut e, pathway, now.with_timezone(&tz).date_naive());
         let occurred_at = match parse_local_datetime(&self.occurred_at, tz) {
             None if self.occurred_at.trim().is_empty() => {
                 e.add("occurred_at", "Enter the date and time of the encounter.");
@@ -239,7 +482,7 @@ impl EncounterInput {
             &self.incident_number,
             "CAD/incident number",
             40,
-            true,
+            spec.incident_required,
         );
 
         let mut offenses = Vec::new();
@@ -249,7 +492,17 @@ impl EncounterInput {
             .enumerate()
             .filter(|(_, o)| !o.is_blank())
             .collect();
-        if filled.is_empty() {
+        if !spec.charges {
+            if !filled.is_empty() {
+                e.add(
+                    "offenses",
+                    format!(
+                        "Offenses are recorded only on the Officer Intervention pathway; the {} pathway has no charge.",
+                        pathway.label()
+                    ),
+                );
+            }
+        } else if filled.is_empty() {
             e.add("offenses[0].code", "Choose at least one offense.");
         }
         if self.offenses.len() > MAX_OFFENSES && filled.len() > MAX_OFFENSES {
@@ -390,6 +643,8 @@ impl EncounterInput {
 
         match person {
             Some(person) if e.is_empty() => Ok(NewEncounter {
+                pathway,
+                facts,
                 occurred_at,
                 location,
                 incident_number,
@@ -510,14 +765,16 @@ pub enum Offer {
         consent_signed_name: String,
         handoff: HandoffMode,
         provider_id: Uuid,
-        hold: HoldKind,
+        /// The legal hold (Officer Intervention only).
+        hold: Option<HoldKind>,
         citation_number: Option<String>,
         court_date: Option<NaiveDate>,
     },
 }
 
 impl OfferInput {
-    pub fn parse(&self, today: NaiveDate) -> Result<Offer, FieldErrors> {
+    /// `charges`: the pathway holds a charge, so acceptance needs the hold.
+    pub fn parse(&self, today: NaiveDate, charges: bool) -> Result<Offer, FieldErrors> {
         let mut e = FieldErrors::new();
         match self.response.trim() {
             "declined" => {
@@ -555,7 +812,17 @@ impl OfferInput {
                     e.add("provider_id", "Choose the provider.");
                 }
                 let hold = HoldKind::parse(self.hold_kind.trim());
-                if hold.is_none() {
+                if !charges {
+                    for (field, v) in [
+                        ("hold_kind", &self.hold_kind),
+                        ("citation_number", &self.citation_number),
+                        ("court_date", &self.court_date),
+                    ] {
+                        if !v.trim().is_empty() {
+                            e.add(field, "This pathway has no charge to hold.");
+                        }
+                    }
+                } else if hold.is_none() {
                     e.add("hold_kind", "Choose how the charge is held.");
                 }
                 let mut citation_number = None;
@@ -583,7 +850,9 @@ impl OfferInput {
                     };
                 }
                 match (handoff, provider, hold) {
-                    (Some(handoff), Some(provider_id), Some(hold)) if e.is_empty() => {
+                    (Some(handoff), Some(provider_id), hold)
+                        if e.is_empty() && (hold.is_some() || !charges) =>
+                    {
                         Ok(Offer::Accepted {
                             consent_signed_name: name,
                             handoff,
@@ -600,6 +869,74 @@ impl OfferInput {
                 "response",
                 "Choose whether the person accepted or declined.",
             )),
+        }
+    }
+}
+
+/// A contact attempt (Active Outreach, Naloxone Plus follow-up), as typed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AttemptInput {
+    /// RFC 3339, or a local "YYYY-MM-DDTHH:MM".
+    pub attempted_at: String,
+    pub outcome: String,
+    /// Who went (officer, clinician, peer).
+    pub team: String,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attempt {
+    pub attempted_at: DateTime<Utc>,
+    pub outcome: AttemptOutcome,
+    pub team: String,
+    pub note: String,
+}
+
+impl AttemptInput {
+    /// `since`: the encounter's time (an attempt cannot come before it).
+    pub fn parse(
+        &self,
+        tz: Tz,
+        now: DateTime<Utc>,
+        since: DateTime<Utc>,
+    ) -> Result<Attempt, FieldErrors> {
+        let mut e = FieldErrors::new();
+        let at = match parse_local_datetime(&self.attempted_at, tz) {
+            None => {
+                e.add(
+                    "attempted_at",
+                    "Enter when the attempt was made, like 2026-05-01T14:30.",
+                );
+                None
+            }
+            Some(t) if t > now + Duration::minutes(5) => {
+                e.add("attempted_at", "The attempt cannot be in the future.");
+                None
+            }
+            Some(t) if t < since => {
+                e.add(
+                    "attempted_at",
+                    "The attempt cannot be before the encounter.",
+                );
+                None
+            }
+            Some(t) => Some(t),
+        };
+        let outcome = AttemptOutcome::parse(self.outcome.trim());
+        if outcome.is_none() {
+            e.add("outcome", "Choose what came of the attempt.");
+        }
+        let team = text(&mut e, "team", &self.team, "team", 200, false);
+        let note = text(&mut e, "note", &self.note, "note", 1000, false);
+        match (at, outcome) {
+            (Some(attempted_at), Some(outcome)) if e.is_empty() => Ok(Attempt {
+                attempted_at,
+                outcome,
+                team,
+                note,
+            }),
+            _ => Err(e),
         }
     }
 }
@@ -682,6 +1019,8 @@ mod tests {
     }
     fn good() -> EncounterInput {
         EncounterInput {
+            pathway: String::new(),
+            facts: FactsInput::default(),
             occurred_at: "2026-05-01T14:30".into(),
             location: "Main St & 3rd".into(),
             incident_number: "CAD-1".into(),
@@ -791,14 +1130,14 @@ mod tests {
             response: "declined".into(),
             ..Default::default()
         }
-        .parse(today)
+        .parse(today, true)
         .unwrap_err();
         assert!(e.get("decline_reason").is_some());
         let e = OfferInput {
             response: "accepted".into(),
             ..Default::default()
         }
-        .parse(today)
+        .parse(today, true)
         .unwrap_err();
         for f in [
             "consent_signed_name",
@@ -815,13 +1154,113 @@ mod tests {
             court_date: "2026-04-01".into(),
             ..Default::default()
         }
-        .parse(today)
+        .parse(today, true)
         .unwrap_err();
         assert!(e.get("citation_number").is_some());
         assert_eq!(
             e.get("court_date"),
             Some("The court date must be after today.")
         );
+    }
+
+    #[test]
+    fn each_pathway_asks_its_own_facts_and_refuses_others() {
+        // Naloxone Plus: overdose facts required, no offenses, no CAD number needed.
+        let mut i = good();
+        i.pathway = "naloxone_plus".into();
+        i.incident_number = String::new();
+        let e = i.parse(&codes(), tz(), now()).unwrap_err();
+        assert!(e.get("offenses").unwrap().contains("no charge"));
+        assert!(e.get("facts.naloxone_doses").is_some());
+        assert!(e.get("facts.transported").is_some());
+        assert!(e.get("incident_number").is_none());
+        i.offenses.clear();
+        i.facts.naloxone_doses = "2".into();
+        i.facts.transported = "no".into();
+        i.facts.call_type = "Overdose".into();
+        let e = i.parse(&codes(), tz(), now()).unwrap_err();
+        assert_eq!(
+            e.get("facts.call_type"),
+            Some("This does not apply to the Naloxone Plus pathway.")
+        );
+        i.facts.call_type = String::new();
+        let n = i.parse(&codes(), tz(), now()).unwrap();
+        assert_eq!(n.pathway, Pathway::NaloxonePlus);
+        assert_eq!(n.facts.naloxone_doses, Some(2));
+        assert_eq!(n.facts.transported, Some(false));
+
+        // Officer Referral: a social contact needs its verified prior involvement.
+        let mut i = good();
+        i.pathway = "officer_referral".into();
+        i.offenses.clear();
+        i.facts.contact_kind = "social_contact".into();
+        let e = i.parse(&codes(), tz(), now()).unwrap_err();
+        assert!(
+            e.get("facts.prior_involvement_on")
+                .unwrap()
+                .contains("social contact")
+        );
+        i.facts.prior_involvement_on = "2026-02-01".into();
+        assert!(i.parse(&codes(), tz(), now()).is_ok());
+
+        let mut i = good();
+        i.pathway = "teleportation".into();
+        assert!(
+            i.parse(&codes(), tz(), now())
+                .unwrap_err()
+                .get("pathway")
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn an_offer_without_a_charge_has_no_hold() {
+        let today = NaiveDate::from_ymd_opt(2026, 5, 1).unwrap();
+        let mut o = OfferInput {
+            response: "accepted".into(),
+            consent_signed_name: "Ana".into(),
+            consent_confirmed: "yes".into(),
+            handoff_mode: "warm".into(),
+            provider_id: Uuid::now_v7().to_string(),
+            ..Default::default()
+        };
+        match o.parse(today, false).unwrap() {
+            Offer::Accepted { hold, .. } => assert_eq!(hold, None),
+            x => panic!("{x:?}"),
+        }
+        assert!(o.parse(today, true).unwrap_err().get("hold_kind").is_some());
+        o.hold_kind = "abeyance".into();
+        assert_eq!(
+            o.parse(today, false).unwrap_err().get("hold_kind"),
+            Some("This pathway has no charge to hold.")
+        );
+    }
+
+    #[test]
+    fn attempts_are_checked_against_the_encounter_and_now() {
+        let since = now() - Duration::days(2);
+        let ok = AttemptInput {
+            attempted_at: "2026-05-01T09:00".into(),
+            outcome: "not_found".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            ok.parse(tz(), now(), since).unwrap().outcome,
+            AttemptOutcome::NotFound
+        );
+        let e = AttemptInput {
+            attempted_at: "2026-04-01T09:00".into(),
+            outcome: "gone fishing".into(),
+            ..Default::default()
+        }
+        .parse(tz(), now(), since)
+        .unwrap_err();
+        assert!(
+            e.get("attempted_at")
+                .unwrap()
+                .contains("before the encounter")
+        );
+        assert!(e.get("outcome").is_some());
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod enums;
 pub mod hold;
 pub mod input;
 pub mod measures;
+pub mod pathways;
 pub mod planner;
 pub mod policy;
 pub mod progress;

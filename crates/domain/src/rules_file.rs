@@ -1,6 +1,7 @@
 //! Eligibility rules as a readable file (TOML) that coordinators export, edit and import
 //! (issue 4). Errors name the line and the field.
-use crate::eligibility::{Attestation, Rules};
+use crate::Pathway;
+use crate::eligibility::{Attestation, PathwayRules, Rules};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuleFileError {
@@ -36,6 +37,7 @@ fn opt(v: Option<f64>) -> String {
 pub fn to_toml(rules: &Rules, program: &str, version: i64) -> String {
     let mut text = body(rules, program, version);
     text.push_str(&limits(rules));
+    text.push_str(&pathway_tables(rules));
     text
 }
 
@@ -137,6 +139,67 @@ fn limits(rules: &Rules) -> String {
         }
     }
     s
+}
+
+/// The rules of the pathways without a charge, as `[pathways.<code>]` tables (after the
+/// drug limits). A pathway the program has not written is shown commented, with its
+/// defaults.
+fn pathway_tables(rules: &Rules) -> String {
+    let mut s = String::from(
+        "\n# The other pathways (no charge): age, earlier participation, attestations,\n\
+         # verified prior involvement for a social contact (officer_referral) and the\n\
+         # follow-up deadline in days (naloxone_plus, active_outreach).\n",
+    );
+    for p in Pathway::ALL {
+        if *p == Pathway::OfficerIntervention {
+            continue;
+        }
+        let (r, prefix) = match rules.pathways.get(p.as_str()) {
+            Some(r) => (r.clone(), ""),
+            None => (PathwayRules::default_for(*p), "# "),
+        };
+        s.push_str(&format!(
+            "\n# {}\n{prefix}[pathways.{}]\n",
+            p.label(),
+            p.as_str()
+        ));
+        let mut line = |k: &str, v: String| s.push_str(&format!("{prefix}{k} = {v}\n"));
+        line("min_age_years", r.min_age_years.to_string());
+        if let Some(m) = r.max_age_years {
+            line("max_age_years", m.to_string());
+        }
+        if let Some(m) = r.max_prior_participations {
+            line("max_prior_participations", m.to_string());
+        }
+        line("prior_window_months", r.prior_window_months.to_string());
+        let atts: Vec<String> = r
+            .required_attestations
+            .iter()
+            .map(|a| a.as_str().to_string())
+            .collect();
+        line("required_attestations", format!("[{}]", list(&atts)));
+        if let Some(m) = r.social_contact_prior_months {
+            line("social_contact_prior_months", m.to_string());
+        }
+        if let Some(d) = r.follow_up_days {
+            line("follow_up_days", d.to_string());
+        }
+    }
+    s
+}
+
+/// The line of `key = ...` inside the table `[header]`, if it is written there.
+fn line_in_table(text: &str, header: &str, key: &str) -> Option<usize> {
+    let start = text.lines().position(|l| l.trim() == header)?;
+    let rest: String = text
+        .lines()
+        .skip(start + 1)
+        .take_while(|l| !l.trim_start().starts_with('['))
+        .collect::<Vec<_>>()
+        .join("\n");
+    line_of(&rest, key)
+        .map(|l| l + start + 1)
+        .or(Some(start + 1))
 }
 
 /// The line where `key = ...` is written, if it is.
@@ -248,6 +311,53 @@ pub fn from_toml(
     if rules.min_age_years > 120 {
         err("min_age_years", "must be at most 120".into());
     }
+    for (code, r) in &rules.pathways {
+        let header = format!("[pathways.{code}]");
+        let mut perr = |key: &str, message: String| {
+            errors.push(RuleFileError {
+                line: line_in_table(text, &header, key),
+                field: format!("pathways.{code}.{key}"),
+                message,
+            })
+        };
+        let p = match Pathway::parse(code) {
+            Some(Pathway::OfficerIntervention) => {
+                perr(
+                    "",
+                    "Officer Intervention's rules are the top of the file".into(),
+                );
+                continue;
+            }
+            Some(p) => p,
+            None => {
+                perr("", format!("{code:?} is not a pathway"));
+                continue;
+            }
+        };
+        if r.min_age_years > 120 {
+            perr("min_age_years", "must be at most 120".into());
+        }
+        if r.max_age_years.is_some_and(|m| m < r.min_age_years) {
+            perr("max_age_years", "must not be under min_age_years".into());
+        }
+        if !(1..=120).contains(&r.prior_window_months) {
+            perr("prior_window_months", "must be from 1 to 120 months".into());
+        }
+        match r.social_contact_prior_months {
+            Some(_) if p != Pathway::OfficerReferral => perr(
+                "social_contact_prior_months",
+                "applies only to officer_referral".into(),
+            ),
+            Some(m) if !(1..=120).contains(&m) => perr(
+                "social_contact_prior_months",
+                "must be from 1 to 120 months".into(),
+            ),
+            _ => {}
+        }
+        if r.follow_up_days.is_some_and(|d| !(1..=60).contains(&d)) {
+            perr("follow_up_days", "must be from 1 to 60 days".into());
+        }
+    }
     if errors.is_empty() {
         Ok(rules)
     } else {
@@ -285,6 +395,41 @@ mod tests {
             max_dosage_units: Some(2.0),
         }];
         assert_eq!(from_toml(&to_toml(&all, "T", 1), known).unwrap(), all);
+        all.pathways.insert(
+            "officer_referral".into(),
+            PathwayRules {
+                social_contact_prior_months: Some(12),
+                required_attestations: vec![Attestation::NoOpenWarrant],
+                ..PathwayRules::default_for(Pathway::OfficerReferral)
+            },
+        );
+        all.pathways.insert(
+            "naloxone_plus".into(),
+            PathwayRules {
+                follow_up_days: Some(2),
+                max_age_years: Some(80),
+                ..PathwayRules::default_for(Pathway::NaloxonePlus)
+            },
+        );
+        assert_eq!(from_toml(&to_toml(&all, "T", 1), known).unwrap(), all);
+        let bad = to_toml(&all, "T", 1).replace("follow_up_days = 2", "follow_up_days = 90");
+        let e = from_toml(&bad, known).unwrap_err();
+        assert_eq!(e[0].field, "pathways.naloxone_plus.follow_up_days");
+        let line = bad
+            .lines()
+            .position(|l| l == "follow_up_days = 90")
+            .unwrap()
+            + 1;
+        assert_eq!(e[0].line, Some(line));
+        let bad = format!(
+            "{}\n[pathways.teleport]\nmin_age_years = 3\n",
+            to_toml(&all, "T", 1)
+        );
+        assert!(
+            from_toml(&bad, known).unwrap_err()[0]
+                .message
+                .contains("not a pathway")
+        );
         let bad = to_toml(&all, "T", 1).replace("max_age_years = 65", "max_age_years = 10");
         let e = from_toml(&bad, known).unwrap_err();
         assert_eq!(e[0].field, "max_age_years");

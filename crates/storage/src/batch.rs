@@ -327,6 +327,16 @@ impl Stmt {
             e.id, e.program_id, e.reference.clone(), e.pathway.clone(), e.agency_id, e.officer_id, e.participant_id, e.occurred_at, e.location.clone(), e.incident_number.clone(), e.age_at_encounter, e.sex.clone(), e.race.clone(), e.ethnicity.clone(), e.created_at)
     }
 
+    pub fn pathway_facts(f: &PathwayFactsRow) -> Stmt {
+        stmt!("INSERT INTO encounter_facts (encounter_id, naloxone_doses, transported, surrendered_items, contact_kind, prior_involvement_on, prior_involvement_ref, outreach_source, call_type, police_present, team, follow_up_due) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)";
+            f.encounter_id, Val::OptI64(f.naloxone_doses), Val::OptBool(f.transported), f.surrendered_items.clone(), f.contact_kind.clone(), f.prior_involvement_on, f.prior_involvement_ref.clone(), f.outreach_source.clone(), f.call_type.clone(), Val::OptBool(f.police_present), f.team.clone(), f.follow_up_due)
+    }
+
+    pub fn attempt(a: &AttemptRow) -> Stmt {
+        stmt!("INSERT INTO contact_attempts (id, encounter_id, program_id, attempted_at, outcome, team, note, recorded_by, recorded_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)";
+            a.id, a.encounter_id, a.program_id, a.attempted_at, a.outcome.clone(), a.team.clone(), Val::Secret("contact_attempts.note", a.note.clone()), a.recorded_by, a.recorded_at)
+    }
+
     pub fn offense(o: &OffenseRow) -> Stmt {
         stmt!("INSERT INTO offenses (id, encounter_id, position, code, code_version, drug_activity, drug_type, quantity, unit) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)";
             o.id, o.encounter_id, o.position, o.code.clone(), o.code_version.clone(), o.drug_activity.clone(), o.drug_type.clone(), o.quantity, o.unit.clone())

@@ -570,6 +570,8 @@ impl Tx {
             "emergency_access",
             "audit_checkpoint",
             "screenings",
+            "encounter_facts",
+            "contact_attempts",
         ];
         if !TABLES.contains(&table) {
             return Err(StoreError::NotFound);

@@ -568,7 +568,7 @@ impl Tx {
         )
     }
 
-    const ENCOUNTER_LIST: &'static str = "e.id, e.reference, e.occurred_at, e.officer_id, e.agency_id, p.first_name, p.last_name, d.eligible, o.status AS override_status, f.accepted AS offer_accepted, h.state AS hold_state FROM encounters e JOIN participants p ON p.id = e.participant_id LEFT JOIN eligibility_decisions d ON d.encounter_id = e.id LEFT JOIN eligibility_overrides o ON o.decision_id = d.id LEFT JOIN offers f ON f.encounter_id = e.id LEFT JOIN legal_holds h ON h.encounter_id = e.id";
+    const ENCOUNTER_LIST: &'static str = "e.id, e.reference, e.occurred_at, e.officer_id, e.agency_id, p.first_name, p.last_name, d.eligible, o.status AS override_status, f.accepted AS offer_accepted, h.state AS hold_state, e.pathway, x.follow_up_due FROM encounters e JOIN participants p ON p.id = e.participant_id LEFT JOIN eligibility_decisions d ON d.encounter_id = e.id LEFT JOIN eligibility_overrides o ON o.decision_id = d.id LEFT JOIN offers f ON f.encounter_id = e.id LEFT JOIN legal_holds h ON h.encounter_id = e.id LEFT JOIN encounter_facts x ON x.encounter_id = e.id";
 
     /// An officer's own encounters, newest first.
     pub async fn encounters_of_officer(
@@ -968,6 +968,43 @@ impl Tx {
     // ----- screenings ----------------------------------------------------------------------------
 
     /// A referral's screenings, oldest first, answers decrypted.
+    /// What the encounter's pathway added to it (none for encounters from before).
+    pub async fn pathway_facts(&mut self, encounter_id: Uuid) -> Result<Option<PathwayFactsRow>> {
+        Ok(
+            q!(self, c => sqlx::query_as::<_, PathwayFactsRow>("SELECT encounter_id, naloxone_doses, transported, surrendered_items, contact_kind, prior_involvement_on, prior_involvement_ref, outreach_source, call_type, police_present, team, follow_up_due FROM encounter_facts WHERE encounter_id = $1").bind(encounter_id).fetch_optional(c).await)?,
+        )
+    }
+
+    /// An encounter's contact attempts, oldest first, notes decrypted.
+    pub async fn attempts(&mut self, encounter_id: Uuid) -> Result<Vec<AttemptRow>> {
+        let mut rows = q!(self, c => sqlx::query_as::<_, AttemptRow>("SELECT id, encounter_id, program_id, attempted_at, outcome, team, note, recorded_by, recorded_at FROM contact_attempts WHERE encounter_id = $1 ORDER BY attempted_at, id").bind(encounter_id).fetch_all(c).await)?;
+        for r in &mut rows {
+            if let Some(n) = &r.note {
+                r.note = Some(crypto::open(&self.keys, "contact_attempts.note", n)?);
+            }
+        }
+        Ok(rows)
+    }
+
+    pub async fn insert_attempt(&mut self, a: &AttemptRow) -> Result<()> {
+        self.run(&[Stmt::attempt(a)]).await
+    }
+
+    /// How many encounters each pathway has in a program.
+    pub async fn pathway_counts(&mut self, program_id: Uuid) -> Result<Vec<(String, i64)>> {
+        Ok(
+            q!(self, c => sqlx::query_as::<_, (String, i64)>("SELECT pathway, COUNT(*) FROM encounters WHERE program_id = $1 GROUP BY pathway").bind(program_id).fetch_all(c).await)?,
+        )
+    }
+
+    /// Sets the pathways a program enables (a comma-separated list of codes).
+    pub async fn set_program_pathways(&mut self, program_id: Uuid, pathways: &str) -> Result<()> {
+        let n = q!(self, x => sqlx::query("UPDATE programs SET pathways = $2 WHERE id = $1")
+            .bind(program_id).bind(pathways)
+            .execute(x).await.map(|r| r.rows_affected()))?;
+        one(n)
+    }
+
     pub async fn screenings(&mut self, referral_id: Uuid) -> Result<Vec<ScreeningRow>> {
         let mut rows = q!(self, c => sqlx::query_as::<_, ScreeningRow>("SELECT id, program_id, encounter_id, referral_id, instrument, version, profile, answers, score, max_score, prorated, band, positive, alerts, recorded_by, recorded_at FROM screenings WHERE referral_id = $1 ORDER BY recorded_at, id").bind(referral_id).fetch_all(c).await)?;
         for r in &mut rows {

@@ -15,6 +15,7 @@ const SIMPLE: &[(&str, &[&str])] = &[
     ("service_events", &["reason", "note"]),
     ("users", &["totp_secret"]),
     ("screenings", &["answers"]),
+    ("contact_attempts", &["note"]),
 ];
 
 impl Store {

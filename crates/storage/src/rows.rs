@@ -217,6 +217,8 @@ pub struct EncounterListRow {
     pub override_status: Option<String>,
     pub offer_accepted: Option<bool>,
     pub hold_state: Option<String>,
+    pub pathway: String,
+    pub follow_up_due: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -663,4 +665,36 @@ pub struct CalendarRow {
 pub struct HolidayRow {
     pub day: NaiveDate,
     pub name: String,
+}
+
+/// What a pathway adds to an encounter (issue 4, ADR 0010); only its own fields are set.
+#[derive(Debug, Clone, Default, PartialEq, sqlx::FromRow)]
+pub struct PathwayFactsRow {
+    pub encounter_id: Uuid,
+    pub naloxone_doses: Option<i64>,
+    pub transported: Option<bool>,
+    pub surrendered_items: Option<String>,
+    pub contact_kind: Option<String>,
+    pub prior_involvement_on: Option<NaiveDate>,
+    pub prior_involvement_ref: Option<String>,
+    pub outreach_source: Option<String>,
+    pub call_type: Option<String>,
+    pub police_present: Option<bool>,
+    pub team: Option<String>,
+    /// The day by which the follow-up visit is due (end of day, program time).
+    pub follow_up_due: Option<NaiveDate>,
+}
+
+/// A contact attempt on an Active Outreach or Naloxone Plus case; `note` is encrypted.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct AttemptRow {
+    pub id: Uuid,
+    pub encounter_id: Uuid,
+    pub program_id: Uuid,
+    pub attempted_at: DateTime<Utc>,
+    pub outcome: String,
+    pub team: String,
+    pub note: Option<String>,
+    pub recorded_by: Uuid,
+    pub recorded_at: DateTime<Utc>,
 }

@@ -12,7 +12,9 @@ use handoff_app::cases::CaseView;
 use handoff_app::holds::HoldView;
 use handoff_app::referrals::{ReferralActionInput, ReferralView};
 use handoff_app::{AppError, admin, cases, dashboard, holds, referrals};
-use handoff_domain::input::{EncounterInput, HoldDecisionInput, OfferInput, parse_date};
+use handoff_domain::input::{
+    AttemptInput, EncounterInput, HoldDecisionInput, OfferInput, parse_date,
+};
 use handoff_domain::policy::ProgramAction;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -66,6 +68,10 @@ fn case_json(v: &CaseView) -> Value {
     json!({
         "id": v.encounter.id,
         "reference": v.encounter.reference,
+        "pathway": v.pathway.as_str(),
+        "facts": v.facts.iter().map(|(l, x)| json!({"label": l, "value": x})).collect::<Vec<_>>(),
+        "follow_up": v.follow_up.as_ref().map(|f| json!({"due": f.due, "first_attempt_at": f.first_attempt, "status": f.text()})),
+        "attempts": v.attempts.iter().map(|a| json!({"at": a.at, "outcome": a.outcome.as_str(), "team": a.team, "note": a.note, "by": a.by})).collect::<Vec<_>>(),
         "occurred_at": v.encounter.occurred_at,
         "location": v.encounter.location,
         "incident_number": v.encounter.incident_number,
@@ -265,6 +271,25 @@ pub async fn offer(
         &ctx,
         id,
         cases::record_offer(&st.app, &ctx, id, &input).await,
+    )
+    .await
+}
+
+pub async fn attempt(
+    State(st): State<AppState>,
+    ApiUser(ctx): ApiUser,
+    Path(id): Path<Uuid>,
+    b: Result<Bytes, BytesRejection>,
+) -> Response {
+    let input: AttemptInput = match body(b) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    then_case(
+        &st,
+        &ctx,
+        id,
+        cases::record_attempt(&st.app, &ctx, id, &input).await,
     )
     .await
 }

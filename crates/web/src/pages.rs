@@ -23,12 +23,15 @@ use handoff_domain::consent::Info;
 use handoff_domain::eligibility::{Attestation, Outcome};
 use handoff_domain::hold::DeadlineStatus;
 use handoff_domain::input::{
-    EncounterInput, HoldDecisionInput, MAX_OFFENSES, OffenseInput, OfferInput, parse_date,
-    parse_local_datetime,
+    AttemptInput, EncounterInput, FactsInput, HoldDecisionInput, MAX_OFFENSES, OffenseInput,
+    OfferInput, parse_date, parse_local_datetime,
 };
 use handoff_domain::policy::ProgramAction;
 use handoff_domain::progress::ProgressStatus;
-use handoff_domain::{Ethnicity, ExitKind, FieldErrors, OrgKind, Race, Role, Sex};
+use handoff_domain::{
+    AttemptOutcome, ContactKind, Ethnicity, ExitKind, FieldErrors, OrgKind, OutreachSource,
+    Pathway, Race, Role, Sex,
+};
 use handoff_storage::{EncounterListRow, PendingOverrideRow};
 use uuid::Uuid;
 
@@ -83,6 +86,7 @@ pub fn nav_for(ctx: &Ctx) -> Vec<(&'static str, &'static str)> {
         nav.push(("/audit", "Audit trail"));
     }
     if has(Role::Coordinator) {
+        nav.push(("/pathways", "Pathways"));
         nav.push(("/rules", "Rules"));
     }
     if has(Role::Coordinator) {
@@ -113,6 +117,8 @@ fn notice_text(code: &str) -> Option<String> {
         match code {
             "encounter" => "Encounter recorded.",
             "offer" => "Offer recorded.",
+            "attempt" => "Contact attempt recorded.",
+            "pathways" => "Pathways saved: responders see the change on their next form.",
             "override" => "Override recorded.",
             "reviewed" => "Override reviewed.",
             "referral" => "Referral sent.",
@@ -409,7 +415,20 @@ impl Fmt for EncountersPage {
 }
 
 impl EncountersPage {
+    fn pathway(&self, r: &EncounterListRow) -> &'static str {
+        Pathway::parse(&r.pathway).map_or("", |p| p.label())
+    }
     fn status(&self, r: &EncounterListRow) -> String {
+        let charges = r.pathway == Pathway::OfficerIntervention.as_str();
+        if !charges {
+            return match (r.offer_accepted, r.follow_up_due) {
+                (Some(true), _) => "Accepted; referred".into(),
+                (Some(false), _) => "Declined".into(),
+                (None, Some(d)) => format!("Follow-up due {d}"),
+                (None, None) if r.eligible == Some(false) => "Not eligible".into(),
+                (None, None) => "Record the referral".into(),
+            };
+        }
         match (
             r.eligible,
             r.override_status.as_deref(),
@@ -497,6 +516,31 @@ impl NewEncounterPage {
     fn err(&self, field: &str) -> String {
         self.errors.get(field).unwrap_or("").to_string()
     }
+    /// Whether this pathway's form has a section (`pathways::Section::as_str`).
+    fn has(&self, section: &str) -> bool {
+        self.form
+            .spec
+            .sections
+            .iter()
+            .any(|s| s.as_str() == section)
+    }
+    fn fsel(&self, a: &str, b: &str) -> &'static str {
+        if a == b { "checked" } else { "" }
+    }
+    fn contact_kinds(&self) -> Vec<(&'static str, &'static str)> {
+        pairs(ContactKind::ALL, ContactKind::as_str, ContactKind::label)
+    }
+    fn outreach_sources(&self) -> Vec<(&'static str, &'static str)> {
+        pairs(
+            OutreachSource::ALL,
+            OutreachSource::as_str,
+            OutreachSource::label,
+        )
+    }
+    /// The search link keeps the pathway.
+    fn pathway_code(&self) -> &'static str {
+        self.form.pathway.as_str()
+    }
     fn oerr(&self, i: &usize, field: &str) -> String {
         self.err(&format!("offenses[{i}].{field}"))
     }
@@ -543,7 +587,7 @@ async fn new_encounter_page(
     notice: Option<&String>,
 ) -> Response {
     let Search { q, dob, searched } = search;
-    let form = match cases::encounter_form(&st.app, &s.ctx).await {
+    let form = match cases::encounter_form(&st.app, &s.ctx, &input.pathway).await {
         Ok(f) => f,
         Err(e) => return error_for(s, &e),
     };
@@ -551,7 +595,8 @@ async fn new_encounter_page(
     if input.occurred_at.is_empty() {
         input.occurred_at = form.now_local.clone();
     }
-    while input.offenses.len() < MAX_OFFENSES {
+    input.pathway = form.pathway.as_str().to_string();
+    while form.spec.charges && input.offenses.len() < MAX_OFFENSES {
         input.offenses.push(OffenseInput::default());
     }
     let mut search_errors = FieldErrors::new();
@@ -585,7 +630,11 @@ async fn new_encounter_page(
     render(
         status,
         &NewEncounterPage {
-            layout: Layout::new("New encounter", s, notice),
+            layout: Layout::new(
+                format!("New encounter: {}", form.pathway.label()),
+                s,
+                notice,
+            ),
             form,
             input,
             errors,
@@ -614,6 +663,9 @@ pub async fn encounter_new(
     if let Some(p) = q.get("participant") {
         input.participant_id = p.clone();
     }
+    if let Some(p) = q.get("pathway") {
+        input.pathway = p.clone();
+    }
     let searched = !query.trim().is_empty();
     let search = Search {
         q: query,
@@ -636,7 +688,22 @@ fn encounter_input(f: &mut Fields) -> EncounterInput {
             unit: g("unit"),
         });
     }
+    let g = |f: &mut Fields, n: &str| f.get(&format!("facts.{n}"));
+    let facts = FactsInput {
+        naloxone_doses: g(f, "naloxone_doses"),
+        transported: g(f, "transported"),
+        surrendered_items: g(f, "surrendered_items"),
+        contact_kind: g(f, "contact_kind"),
+        prior_involvement_on: g(f, "prior_involvement_on"),
+        prior_involvement_ref: g(f, "prior_involvement_ref"),
+        outreach_source: g(f, "outreach_source"),
+        call_type: g(f, "call_type"),
+        police_present: g(f, "police_present"),
+        team: g(f, "team"),
+    };
     EncounterInput {
+        pathway: f.get("pathway"),
+        facts,
         occurred_at: f.get("occurred_at"),
         location: f.get("location"),
         incident_number: f.get("incident_number"),
@@ -694,6 +761,8 @@ struct CasePage {
     v: CaseView,
     errors: FieldErrors,
     offer: OfferInput,
+    attempt: AttemptInput,
+    now_local: String,
     override_reason: String,
     review_note: String,
 }
@@ -734,6 +803,21 @@ impl CasePage {
     fn deadline(&self, s: &Option<DeadlineStatus>) -> String {
         deadline_text(s)
     }
+    fn outcomes(&self) -> Vec<(&'static str, &'static str)> {
+        pairs(
+            AttemptOutcome::ALL,
+            AttemptOutcome::as_str,
+            AttemptOutcome::label,
+        )
+    }
+}
+
+/// What the user typed on one of the case page's forms, shown again after an error.
+#[derive(Default)]
+struct CaseInput {
+    offer: OfferInput,
+    override_reason: String,
+    attempt: AttemptInput,
 }
 
 async fn case_page(
@@ -742,12 +826,22 @@ async fn case_page(
     id: Uuid,
     notice: Option<&String>,
     errors: FieldErrors,
-    offer: OfferInput,
-    override_reason: String,
+    typed: CaseInput,
 ) -> Response {
+    let CaseInput {
+        offer,
+        override_reason,
+        attempt,
+    } = typed;
     match cases::view_case(&st.app, &s.ctx, id).await {
         Ok(v) => {
             let status = status_for(&errors);
+            let now_local = st
+                .app
+                .now()
+                .with_timezone(&v.tz)
+                .format("%Y-%m-%dT%H:%M")
+                .to_string();
             let title = format!("Encounter {}", v.encounter.reference);
             render(
                 status,
@@ -756,6 +850,8 @@ async fn case_page(
                     v,
                     errors,
                     offer,
+                    attempt,
+                    now_local,
                     override_reason,
                     review_note: String::new(),
                 },
@@ -777,8 +873,7 @@ pub async fn case(
         id,
         q.get("notice"),
         FieldErrors::new(),
-        OfferInput::default(),
-        String::new(),
+        CaseInput::default(),
     )
     .await
 }
@@ -791,13 +886,12 @@ async fn case_action(
     id: Uuid,
     result: Result<(), AppError>,
     notice: &str,
-    offer: OfferInput,
-    override_reason: String,
+    typed: CaseInput,
 ) -> Response {
     match result {
         Ok(()) => see_other(&format!("/encounters/{id}?notice={notice}")),
         Err(e) => match form_errors(e) {
-            Ok(errors) => case_page(st, s, id, None, errors, offer, override_reason).await,
+            Ok(errors) => case_page(st, s, id, None, errors, typed).await,
             Err(e) => error_for(s, &e),
         },
     }
@@ -818,7 +912,11 @@ pub async fn case_override(
         Ok(()) => cases::request_override(&st.app, &s.ctx, id, &reason).await,
         Err(e) => Err(AppError::Invalid(e)),
     };
-    case_action(&st, &s, id, r, "override", OfferInput::default(), reason).await
+    let typed = CaseInput {
+        override_reason: reason,
+        ..Default::default()
+    };
+    case_action(&st, &s, id, r, "override", typed).await
 }
 
 pub async fn case_override_review(
@@ -842,16 +940,7 @@ pub async fn case_override_review(
         Err(e) => Err(AppError::Invalid(e)),
         Ok(()) => cases::review_override(&st.app, &s.ctx, id, approve, &note).await,
     };
-    case_action(
-        &st,
-        &s,
-        id,
-        r,
-        "reviewed",
-        OfferInput::default(),
-        String::new(),
-    )
-    .await
+    case_action(&st, &s, id, r, "reviewed", CaseInput::default()).await
 }
 
 fn offer_input(f: &mut Fields) -> OfferInput {
@@ -883,7 +972,11 @@ pub async fn case_offer(
         Ok(()) => cases::record_offer(&st.app, &s.ctx, id, &input).await,
         Err(e) => Err(AppError::Invalid(e)),
     };
-    case_action(&st, &s, id, r, "offer", input, String::new()).await
+    let typed = CaseInput {
+        offer: input,
+        ..Default::default()
+    };
+    case_action(&st, &s, id, r, "offer", typed).await
 }
 
 pub async fn case_refer(
@@ -902,20 +995,43 @@ pub async fn case_refer(
         Ok(()) => cases::refer_again(&st.app, &s.ctx, id, &provider, &mode).await,
         Err(e) => Err(AppError::Invalid(e)),
     };
-    case_action(
-        &st,
-        &s,
-        id,
-        r,
-        "referral",
-        OfferInput {
+    let typed = CaseInput {
+        offer: OfferInput {
             provider_id: provider,
             handoff_mode: mode,
             ..Default::default()
         },
-        String::new(),
-    )
-    .await
+        ..Default::default()
+    };
+    case_action(&st, &s, id, r, "referral", typed).await
+}
+
+/// A contact attempt on an Active Outreach or Naloxone Plus case.
+pub async fn case_attempt(
+    State(st): State<AppState>,
+    s: Session,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> Response {
+    let mut f = match form(&s, &body) {
+        Ok(f) => f,
+        Err(e) => return error_for(&s, &e),
+    };
+    let input = AttemptInput {
+        attempted_at: f.get("attempted_at"),
+        outcome: f.get("outcome"),
+        team: f.get("team"),
+        note: f.get("note"),
+    };
+    let r = match f.finish() {
+        Ok(()) => cases::record_attempt(&st.app, &s.ctx, id, &input).await,
+        Err(e) => Err(AppError::Invalid(e)),
+    };
+    let typed = CaseInput {
+        attempt: input,
+        ..Default::default()
+    };
+    case_action(&st, &s, id, r, "attempt", typed).await
 }
 
 #[derive(Template)]

@@ -158,6 +158,12 @@ fn registry() -> Registry {
         None,
         post(pages::case_refer),
     )
+    .post(
+        "/encounters/{id}/attempts",
+        "Record a contact attempt (Active Outreach, Naloxone Plus follow-up)",
+        None,
+        post(pages::case_attempt),
+    )
     .get(
         "/encounters/{id}/slip",
         "The referral slip for the person",
@@ -338,6 +344,17 @@ fn registry() -> Registry {
         None,
         post(rules_pages::save),
     )
+    .get(
+        "/pathways",
+        "The pathways the program enables",
+        get(rules_pages::pathways),
+    )
+    .post(
+        "/pathways",
+        "Enable or turn off pathways (no restart)",
+        None,
+        post(rules_pages::save_pathways),
+    )
     .get("/roster", "On-call roster", get(pages::roster))
     .post(
         "/roster/shifts",
@@ -390,6 +407,12 @@ fn registry() -> Registry {
         "Record the offer",
         Some("OfferInput"),
         post(api::offer),
+    )
+    .post(
+        "/api/v1/encounters/{id}/attempts",
+        "Record a contact attempt (Active Outreach, Naloxone Plus)",
+        Some("AttemptInput"),
+        post(api::attempt),
     )
     .post(
         "/api/v1/encounters/{id}/referrals",
@@ -501,12 +524,29 @@ fn schemas() -> Value {
             "sex": {"type": "string", "enum": ["F", "M", "U"]}, "race": {"type": "string", "enum": ["W", "B", "I", "A", "P", "U"]},
             "ethnicity": {"type": "string", "enum": ["H", "N", "U"]}, "phone": string, "email": string}},
         "EncounterInput": {"type": "object", "additionalProperties": false, "properties": {
+            "pathway": {"type": "string", "enum": handoff_domain::Pathway::ALL.iter().map(|p| p.as_str()).collect::<Vec<_>>(), "description": "Empty or left out: officer_intervention"},
+            "facts": {"$ref": "#/components/schemas/FactsInput"},
             "occurred_at": {"type": "string", "description": "RFC 3339, or local YYYY-MM-DDTHH:MM in the program's time zone"},
             "location": string, "incident_number": string,
             "offenses": {"type": "array", "maxItems": 3, "items": {"$ref": "#/components/schemas/OffenseInput"}},
-            "attestations": {"type": "array", "items": {"type": "string", "enum": ["no_violent_history", "no_open_warrant", "no_pending_specialty_court", "no_no_contact_order"]}},
+            "attestations": {"type": "array", "items": {"type": "string", "enum": handoff_domain::eligibility::Attestation::ALL.iter().map(|a| a.as_str()).collect::<Vec<_>>()}},
             "participant_id": {"type": "string", "description": "An existing participant's id; otherwise give person"},
             "person": {"$ref": "#/components/schemas/PersonInput"}}},
+        "FactsInput": {"type": "object", "additionalProperties": false, "description": "What a pathway adds; fields of sections the pathway does not use must be empty", "properties": {
+            "naloxone_doses": {"type": "string", "description": "naloxone_plus: doses given, 0 to 20"},
+            "transported": {"type": "string", "enum": ["yes", "no"], "description": "naloxone_plus"},
+            "surrendered_items": {"type": "string", "description": "self_referral: items handed in without charge"},
+            "contact_kind": {"type": "string", "enum": handoff_domain::ContactKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>(), "description": "officer_referral"},
+            "prior_involvement_on": {"type": "string", "format": "date", "description": "officer_referral, social contact"},
+            "prior_involvement_ref": string,
+            "outreach_source": {"type": "string", "enum": handoff_domain::OutreachSource::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>(), "description": "active_outreach"},
+            "call_type": {"type": "string", "description": "community_response"},
+            "police_present": {"type": "string", "enum": ["yes", "no"], "description": "community_response"},
+            "team": {"type": "string", "description": "active_outreach, naloxone_plus, community_response"}}},
+        "AttemptInput": {"type": "object", "additionalProperties": false, "required": ["attempted_at", "outcome"], "properties": {
+            "attempted_at": {"type": "string", "description": "RFC 3339, or local YYYY-MM-DDTHH:MM"},
+            "outcome": {"type": "string", "enum": handoff_domain::AttemptOutcome::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>()},
+            "team": string, "note": string}},
         "OverrideInput": {"type": "object", "additionalProperties": false, "required": ["reason"], "properties": {"reason": string}},
         "ReviewInput": {"type": "object", "additionalProperties": false, "required": ["approve"], "properties": {"approve": s("boolean"), "note": string}},
         "OfferInput": {"type": "object", "additionalProperties": false, "properties": {

@@ -121,3 +121,82 @@ pub async fn save(State(st): State<AppState>, s: Session, body: Bytes) -> Respon
         },
     }
 }
+
+#[derive(Template)]
+#[template(path = "pathways.html")]
+struct PathwaysPage {
+    layout: Layout,
+    lines: Vec<rules::PathwayLine>,
+    errors: FieldErrors,
+}
+
+impl PathwaysPage {
+    fn err(&self, field: &str) -> String {
+        self.errors.get(field).unwrap_or("").to_string()
+    }
+    fn summary(&self, p: &handoff_domain::Pathway) -> &'static str {
+        handoff_domain::pathways::spec(*p).summary
+    }
+    fn starters(&self, p: &handoff_domain::Pathway) -> String {
+        handoff_domain::pathways::spec(*p)
+            .started_by
+            .iter()
+            .map(|k| k.label())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+async fn pathways_page(
+    st: &AppState,
+    s: &Session,
+    notice: Option<&String>,
+    typed: Option<Vec<String>>,
+    errors: FieldErrors,
+) -> Response {
+    let mut lines = match rules::pathways(&st.app, &s.ctx).await {
+        Ok(l) => l,
+        Err(e) => return error_for(s, &e),
+    };
+    // After an error the boxes show what the user ticked.
+    if let Some(t) = typed {
+        for l in &mut lines {
+            l.enabled = t.iter().any(|c| c == l.pathway.as_str());
+        }
+    }
+    render(
+        status_for(&errors),
+        &PathwaysPage {
+            layout: Layout::new("Pathways", s, notice),
+            lines,
+            errors,
+        },
+    )
+}
+
+pub async fn pathways(
+    State(st): State<AppState>,
+    s: Session,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    pathways_page(&st, &s, q.get("notice"), None, FieldErrors::new()).await
+}
+
+pub async fn save_pathways(State(st): State<AppState>, s: Session, body: Bytes) -> Response {
+    let mut f = match form(&s, &body) {
+        Ok(f) => f,
+        Err(e) => return error_for(&s, &e),
+    };
+    let chosen = f.all("pathways");
+    let r = match f.finish() {
+        Ok(()) => rules::set_pathways(&st.app, &s.ctx, &chosen).await,
+        Err(e) => Err(AppError::Invalid(e)),
+    };
+    match r {
+        Ok(()) => see_other("/pathways?notice=pathways"),
+        Err(e) => match form_errors(e) {
+            Ok(errors) => pathways_page(&st, &s, None, Some(chosen), errors).await,
+            Err(e) => error_for(&s, &e),
+        },
+    }
+}

@@ -12,6 +12,7 @@ mod emergency;
 mod encryption;
 mod flows;
 mod mfa;
+mod pathways;
 mod planner;
 mod policy;
 mod retention;

@@ -1,0 +1,239 @@
+//! What each pathway asks and does, stated once (ADR 0010). Services, forms and pages ask
+//! this table instead of matching on the pathway.
+use crate::{OrgKind, Pathway};
+
+/// A part of the entry form a pathway uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    /// NIBRS offenses with drug details: the charge that is held.
+    Offenses,
+    /// Overdose: naloxone doses, transported or not.
+    Overdose,
+    /// Drugs or paraphernalia handed in without charge.
+    Surrender,
+    /// Incident or social contact, and verified prior involvement.
+    Contact,
+    /// Why the person is on the outreach list.
+    Outreach,
+    /// The call for service and whether police were there.
+    Call,
+    /// Who responded (officer, clinician, peer).
+    Team,
+}
+
+impl Section {
+    /// The name templates use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Section::Offenses => "offenses",
+            Section::Overdose => "overdose",
+            Section::Surrender => "surrender",
+            Section::Contact => "contact",
+            Section::Outreach => "outreach",
+            Section::Call => "call",
+            Section::Team => "team",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Spec {
+    pub pathway: Pathway,
+    /// One sentence for the chooser.
+    pub summary: &'static str,
+    /// The kinds of organization whose responders start it.
+    pub started_by: &'static [OrgKind],
+    /// Charges, eligibility on offenses and a legal hold (Officer Intervention only).
+    pub charges: bool,
+    /// Contact attempts are recorded before (or instead of) an offer.
+    pub attempts: bool,
+    /// The CAD or incident number is required.
+    pub incident_required: bool,
+    pub sections: &'static [Section],
+    /// The label of the offer step.
+    pub offer_label: &'static str,
+}
+
+use OrgKind::{CrisisResponse, FireEms, LawEnforcement};
+use Section::*;
+
+const SPECS: [Spec; 6] = [
+    Spec {
+        pathway: Pathway::SelfReferral,
+        summary: "A person walks into a police or fire station and asks for help; no charges. Drugs or paraphernalia handed in are recorded without charge.",
+        started_by: &[LawEnforcement, FireEms],
+        charges: false,
+        attempts: false,
+        incident_required: false,
+        sections: &[Surrender],
+        offer_label: "Referral",
+    },
+    Spec {
+        pathway: Pathway::ActiveOutreach,
+        summary: "A team (officer, clinician, peer) seeks out people on an outreach list and offers treatment; contact attempts are recorded with their outcome.",
+        started_by: &[LawEnforcement, FireEms, CrisisResponse],
+        charges: false,
+        attempts: true,
+        incident_required: false,
+        sections: &[Outreach, Team],
+        offer_label: "Referral",
+    },
+    Spec {
+        pathway: Pathway::NaloxonePlus,
+        summary: "Starts from an overdose: a follow-up visit within days offers treatment to the person who survived it.",
+        started_by: &[LawEnforcement, FireEms],
+        charges: false,
+        attempts: true,
+        incident_required: false,
+        sections: &[Overdose, Team],
+        offer_label: "Referral",
+    },
+    Spec {
+        pathway: Pathway::OfficerReferral,
+        summary: "An officer or responder refers a person met during routine duty; no charges are filed or held.",
+        started_by: &[LawEnforcement, FireEms],
+        charges: false,
+        attempts: false,
+        incident_required: false,
+        sections: &[Contact],
+        offer_label: "Referral",
+    },
+    Spec {
+        pathway: Pathway::OfficerIntervention,
+        summary: "Treatment offered in lieu of arrest: the charge is held while the person engages, and the prosecutor learns the outcome.",
+        started_by: &[LawEnforcement],
+        charges: true,
+        attempts: false,
+        incident_required: true,
+        sections: &[Offenses],
+        offer_label: "Offer diversion",
+    },
+    Spec {
+        pathway: Pathway::CommunityResponse,
+        summary: "A behavioral health responder answers a call for service, with or without police, and connects the person to services.",
+        started_by: &[CrisisResponse, FireEms, LawEnforcement],
+        charges: false,
+        attempts: false,
+        incident_required: true,
+        sections: &[Call, Team],
+        offer_label: "Referral",
+    },
+];
+
+pub fn spec(p: Pathway) -> &'static Spec {
+    // SPECS lists every pathway in `Pathway::ALL` order (a test checks it).
+    &SPECS[Pathway::ALL.iter().position(|x| *x == p).unwrap_or(4)]
+}
+
+impl Spec {
+    pub fn has(&self, s: Section) -> bool {
+        self.sections.contains(&s)
+    }
+    pub fn started_by(&self, kind: OrgKind) -> bool {
+        self.started_by.contains(&kind)
+    }
+}
+
+/// The pathways a program enables, from their stored list (unknown codes are ignored, so
+/// a list written by a newer release still reads).
+pub fn parse_list(s: &str) -> Vec<Pathway> {
+    Pathway::ALL
+        .iter()
+        .copied()
+        .filter(|p| s.split(',').any(|x| x.trim() == p.as_str()))
+        .collect()
+}
+
+pub fn join_list(ps: &[Pathway]) -> String {
+    Pathway::ALL
+        .iter()
+        .filter(|p| ps.contains(p))
+        .map(|p| p.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// The enabled pathways an organization of `kind` starts, in the usual order.
+pub fn startable(enabled: &[Pathway], kind: OrgKind) -> Vec<Pathway> {
+    Pathway::ALL
+        .iter()
+        .copied()
+        .filter(|p| enabled.contains(p) && spec(*p).started_by(kind))
+        .collect()
+}
+
+/// Why `kind` may not start `p` in a program enabling `enabled`, if it may not.
+pub fn refusal(enabled: &[Pathway], kind: OrgKind, p: Pathway) -> Option<String> {
+    if !enabled.contains(&p) {
+        Some(format!(
+            "The {} pathway is not enabled in this program.",
+            p.label()
+        ))
+    } else if !spec(p).started_by(kind) {
+        Some(format!(
+            "A {} does not start the {} pathway.",
+            kind.label().to_lowercase(),
+            p.label()
+        ))
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_pathway_has_its_spec() {
+        for p in Pathway::ALL {
+            assert_eq!(spec(*p).pathway, *p);
+        }
+        assert!(spec(Pathway::OfficerIntervention).charges);
+        assert_eq!(
+            Pathway::ALL.iter().filter(|p| spec(**p).charges).count(),
+            1,
+            "only Officer Intervention holds a charge"
+        );
+    }
+
+    #[test]
+    fn lists_read_and_write_in_order() {
+        let ps = parse_list("naloxone_plus, officer_intervention,unknown_future");
+        assert_eq!(
+            ps,
+            vec![Pathway::NaloxonePlus, Pathway::OfficerIntervention]
+        );
+        assert_eq!(join_list(&ps), "naloxone_plus,officer_intervention");
+    }
+
+    #[test]
+    fn fire_and_ems_start_the_pathways_that_suit_them() {
+        let all = Pathway::ALL.to_vec();
+        let fire = startable(&all, OrgKind::FireEms);
+        assert!(fire.contains(&Pathway::NaloxonePlus));
+        assert!(fire.contains(&Pathway::SelfReferral));
+        assert!(fire.contains(&Pathway::OfficerReferral));
+        assert!(fire.contains(&Pathway::CommunityResponse));
+        assert!(!fire.contains(&Pathway::OfficerIntervention));
+        assert_eq!(
+            startable(&all, OrgKind::CrisisResponse),
+            vec![Pathway::ActiveOutreach, Pathway::CommunityResponse]
+        );
+        assert!(startable(&all, OrgKind::Provider).is_empty());
+        assert!(
+            refusal(
+                &[Pathway::OfficerIntervention],
+                OrgKind::LawEnforcement,
+                Pathway::NaloxonePlus
+            )
+            .unwrap()
+            .contains("not enabled")
+        );
+        assert!(
+            refusal(&all, OrgKind::FireEms, Pathway::OfficerIntervention)
+                .unwrap()
+                .contains("does not start")
+        );
+    }
+}
