@@ -36,6 +36,45 @@ pub async fn current_file(app: &App, ctx: &Ctx) -> AppResult<(i64, String)> {
     ))
 }
 
+/// The rules in force as form fields (named as in the file).
+pub async fn current_fields(
+    app: &App,
+    ctx: &Ctx,
+) -> AppResult<std::collections::BTreeMap<String, String>> {
+    let pid = allowed(app, ctx, "rules.read").await?;
+    let data = app.program_data(pid).await?;
+    let rules: Rules = serde_json::from_str(&data.rules.rules_json)
+        .map_err(|e| AppError::Internal(format!("stored rules: {e}")))?;
+    Ok(rules_file::to_fields(&rules))
+}
+
+/// The rules file written from the per-field form, or the form's errors by field. The
+/// file then goes the same way as an edited one (dry run or save).
+pub fn file_from_fields(
+    app: &App,
+    fields: &std::collections::BTreeMap<String, String>,
+) -> AppResult<String> {
+    let codes = app.codes();
+    match rules_file::from_fields(fields, |t, c| codes.get(t, c).is_some_and(|x| x.active)) {
+        Ok(rules) => Ok(rules_file::to_toml(&rules, "the program", 0)),
+        Err(errors) => {
+            let mut f = FieldErrors::new();
+            for e in errors {
+                f.add(e.field, capitalize_first(&e.message));
+            }
+            Err(AppError::Invalid(f))
+        }
+    }
+}
+
+fn capitalize_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(x) => x.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
 /// Reads an edited file, with errors by line and field (under "file").
 pub fn parse(app: &App, text: &str) -> AppResult<Rules> {
     let codes = app.codes();

@@ -1,5 +1,7 @@
 //! Eligibility rules as a readable file (TOML) that coordinators export, edit and import
 //! (issue 4). Errors name the line and the field.
+use std::collections::BTreeMap;
+
 use crate::Pathway;
 use crate::eligibility::{Attestation, PathwayRules, Rules};
 
@@ -365,6 +367,235 @@ pub fn from_toml(
     }
 }
 
+/// Blank rows of per drug type limits offered on the form besides the written ones.
+pub const BLANK_LIMIT_ROWS: usize = 2;
+
+/// The rules as form fields, named as in the file (`pathways.<code>.<key>` for a pathway,
+/// `drug_limits[i].<key>` for a limit). Lists are comma-separated; an empty value is "no
+/// limit". Attestation lists hold their codes.
+pub fn to_fields(rules: &Rules) -> BTreeMap<String, String> {
+    let mut f = BTreeMap::new();
+    let num = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
+    let int = |v: Option<u32>| v.map(|x| x.to_string()).unwrap_or_default();
+    let atts = |v: &[Attestation]| v.iter().map(|a| a.as_str()).collect::<Vec<_>>().join(",");
+    let mut put = |k: String, v: String| {
+        f.insert(k, v);
+    };
+    put("allowed_offenses".into(), rules.allowed_offenses.join(", "));
+    put(
+        "excluded_offenses".into(),
+        rules.excluded_offenses.join(", "),
+    );
+    put(
+        "allowed_drug_activities".into(),
+        rules.allowed_drug_activities.join(", "),
+    );
+    put("max_grams".into(), num(rules.max_grams));
+    put("max_milliliters".into(), num(rules.max_milliliters));
+    put("max_dosage_units".into(), num(rules.max_dosage_units));
+    put("min_age_years".into(), rules.min_age_years.to_string());
+    put("max_age_years".into(), int(rules.max_age_years));
+    put(
+        "max_prior_participations".into(),
+        int(rules.max_prior_participations),
+    );
+    put(
+        "prior_window_months".into(),
+        rules.prior_window_months.to_string(),
+    );
+    put(
+        "required_attestations".into(),
+        atts(&rules.required_attestations),
+    );
+    for (i, l) in rules.drug_limits.iter().enumerate() {
+        put(format!("drug_limits[{i}].drug_type"), l.drug_type.clone());
+        put(format!("drug_limits[{i}].max_grams"), num(l.max_grams));
+        put(
+            format!("drug_limits[{i}].max_milliliters"),
+            num(l.max_milliliters),
+        );
+        put(
+            format!("drug_limits[{i}].max_dosage_units"),
+            num(l.max_dosage_units),
+        );
+    }
+    for p in Pathway::ALL {
+        if *p == Pathway::OfficerIntervention {
+            continue;
+        }
+        let r = rules.for_pathway(*p);
+        let k = |key: &str| format!("pathways.{}.{key}", p.as_str());
+        put(k("min_age_years"), r.min_age_years.to_string());
+        put(k("max_age_years"), int(r.max_age_years));
+        put(
+            k("max_prior_participations"),
+            int(r.max_prior_participations),
+        );
+        put(k("prior_window_months"), r.prior_window_months.to_string());
+        put(k("required_attestations"), atts(&r.required_attestations));
+        put(k("follow_up_days"), int(r.follow_up_days));
+        if *p == Pathway::OfficerReferral {
+            put(
+                k("social_contact_prior_months"),
+                int(r.social_contact_prior_months),
+            );
+        }
+    }
+    f
+}
+
+/// Reads the rules from form fields (as `to_fields` names them). Errors name the field;
+/// the rules are then checked as a file would be, so both paths accept the same rules.
+pub fn from_fields(
+    f: &BTreeMap<String, String>,
+    known: impl Fn(&str, &str) -> bool,
+) -> Result<Rules, Vec<RuleFileError>> {
+    let mut r = FieldReader {
+        f,
+        errors: Vec::new(),
+    };
+    let grams = r.num("max_grams");
+    let ml = r.num("max_milliliters");
+    let du = r.num("max_dosage_units");
+    let mut limits = Vec::new();
+    for i in 0..f.keys().filter(|k| k.ends_with("].drug_type")).count() {
+        let k = |key: &str| format!("drug_limits[{i}].{key}");
+        let l = crate::eligibility::DrugLimit {
+            drug_type: r.get(&k("drug_type")).to_uppercase(),
+            max_grams: r.num(&k("max_grams")),
+            max_milliliters: r.num(&k("max_milliliters")),
+            max_dosage_units: r.num(&k("max_dosage_units")),
+        };
+        if !l.drug_type.is_empty() {
+            limits.push(l);
+        }
+    }
+    let mut pathways = BTreeMap::new();
+    for p in Pathway::ALL {
+        let k = |key: &str| format!("pathways.{}.{key}", p.as_str());
+        if *p == Pathway::OfficerIntervention || !f.contains_key(&k("min_age_years")) {
+            continue;
+        }
+        let pr = PathwayRules {
+            min_age_years: r.int(&k("min_age_years"), true).unwrap_or(18),
+            max_age_years: r.int(&k("max_age_years"), false),
+            max_prior_participations: r.int(&k("max_prior_participations"), false),
+            prior_window_months: r.int(&k("prior_window_months"), true).unwrap_or(12),
+            required_attestations: r.attestations(&k("required_attestations")),
+            social_contact_prior_months: r.int(&k("social_contact_prior_months"), false),
+            follow_up_days: r.int(&k("follow_up_days"), false),
+        };
+        pathways.insert(p.as_str().to_string(), pr);
+    }
+    let rules = Rules {
+        allowed_offenses: r.codes("allowed_offenses"),
+        allowed_drug_activities: r.codes("allowed_drug_activities"),
+        max_grams: grams,
+        max_milliliters: ml,
+        max_dosage_units: du,
+        min_age_years: r.int("min_age_years", true).unwrap_or(18),
+        required_attestations: r.attestations("required_attestations"),
+        excluded_offenses: r.codes("excluded_offenses"),
+        max_age_years: r.int("max_age_years", false),
+        max_prior_participations: r.int("max_prior_participations", false),
+        prior_window_months: r.int("prior_window_months", true).unwrap_or(12),
+        drug_limits: limits,
+        pathways,
+    };
+    if !r.errors.is_empty() {
+        return Err(r.errors);
+    }
+    // The file's checks, with the errors put back on the form's fields.
+    from_toml(&to_toml(&rules, "", 0), known)
+        .map(|_| rules)
+        .map_err(|es| {
+            es.into_iter()
+                .map(|e| RuleFileError {
+                    line: None,
+                    field: match e.field.as_str() {
+                        "drug_type" | "drug_limits" => "drug_limits".into(),
+                        f => f.to_string(),
+                    },
+                    message: e.message,
+                })
+                .collect()
+        })
+}
+
+/// Reads typed form values, collecting an error per field.
+struct FieldReader<'a> {
+    f: &'a BTreeMap<String, String>,
+    errors: Vec<RuleFileError>,
+}
+
+impl FieldReader<'_> {
+    fn get(&self, k: &str) -> &str {
+        self.f.get(k).map(|s| s.trim()).unwrap_or("")
+    }
+    fn err(&mut self, field: &str, message: String) {
+        self.errors.push(RuleFileError {
+            line: None,
+            field: field.into(),
+            message,
+        });
+    }
+    fn codes(&self, k: &str) -> Vec<String> {
+        self.get(k)
+            .split([',', ' '])
+            .map(|c| c.trim().to_uppercase())
+            .filter(|c| !c.is_empty())
+            .collect()
+    }
+    fn num(&mut self, k: &str) -> Option<f64> {
+        match self.get(k) {
+            "" => None,
+            v => match v.parse::<f64>() {
+                Ok(x) if x.is_finite() && x >= 0.0 => Some(x),
+                _ => {
+                    self.err(
+                        k,
+                        "must be a number of 0 or more, or empty for no limit".into(),
+                    );
+                    None
+                }
+            },
+        }
+    }
+    fn int(&mut self, k: &str, required: bool) -> Option<u32> {
+        match self.get(k) {
+            "" if required => {
+                self.err(k, "enter a whole number".into());
+                None
+            }
+            "" => None,
+            v => match v.parse::<u32>() {
+                Ok(x) => Some(x),
+                Err(_) => {
+                    self.err(k, "must be a whole number of 0 or more".into());
+                    None
+                }
+            },
+        }
+    }
+    fn attestations(&mut self, k: &str) -> Vec<Attestation> {
+        let mut out = Vec::new();
+        let codes: Vec<String> = self
+            .get(k)
+            .split(',')
+            .map(|c| c.trim().to_string())
+            .filter(|c| !c.is_empty())
+            .collect();
+        for c in codes {
+            match Attestation::parse(&c) {
+                Some(a) if !out.contains(&a) => out.push(a),
+                Some(_) => {}
+                None => self.err(k, format!("{c:?} is not an attestation")),
+            }
+        }
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -433,6 +664,45 @@ mod tests {
         let bad = to_toml(&all, "T", 1).replace("max_age_years = 65", "max_age_years = 10");
         let e = from_toml(&bad, known).unwrap_err();
         assert_eq!(e[0].field, "max_age_years");
+    }
+
+    #[test]
+    fn the_form_fields_round_trip_and_name_their_errors() {
+        let mut r = Rules::default();
+        r.drug_limits = vec![crate::eligibility::DrugLimit {
+            drug_type: "H".into(),
+            max_grams: Some(0.5),
+            max_milliliters: None,
+            max_dosage_units: None,
+        }];
+        let mut f = to_fields(&r);
+        let back = from_fields(&f, known).unwrap();
+        // The form writes every pathway's section, with the same values as the defaults.
+        for p in Pathway::ALL {
+            assert_eq!(back.for_pathway(*p), r.for_pathway(*p));
+        }
+        assert_eq!(back.drug_limits, r.drug_limits);
+        assert_eq!(back.allowed_offenses, r.allowed_offenses);
+        f.insert("max_grams".into(), "lots".into());
+        f.insert("pathways.naloxone_plus.follow_up_days".into(), "90".into());
+        f.insert("pathways.self_referral.min_age_years".into(), "".into());
+        let e = from_fields(&f, known).unwrap_err();
+        let fields: Vec<&str> = e.iter().map(|x| x.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            ["max_grams", "pathways.self_referral.min_age_years"],
+            "{e:?}"
+        );
+        f.insert("max_grams".into(), "2".into());
+        f.insert("pathways.self_referral.min_age_years".into(), "16".into());
+        f.insert("allowed_offenses".into(), "35a, X12".into());
+        let e = from_fields(&f, known).unwrap_err();
+        let fields: Vec<&str> = e.iter().map(|x| x.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            ["allowed_offenses", "pathways.naloxone_plus.follow_up_days"],
+            "{e:?}"
+        );
     }
 
     #[test]

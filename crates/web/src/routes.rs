@@ -344,6 +344,12 @@ fn registry() -> Registry {
         None,
         post(rules_pages::save),
     )
+    .post(
+        "/rules/fields",
+        "Edit the rules field by field: dry run or save as a new version",
+        None,
+        post(rules_pages::save_fields),
+    )
     .get(
         "/pathways",
         "The pathways the program enables",

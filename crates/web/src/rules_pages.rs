@@ -10,7 +10,10 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use handoff_app::AppError;
 use handoff_app::rules::{self, DryRun};
-use handoff_domain::FieldErrors;
+use std::collections::BTreeMap;
+
+use handoff_domain::eligibility::Attestation;
+use handoff_domain::{FieldErrors, Pathway, rules_file};
 
 use crate::AppState;
 use crate::auth::Session;
@@ -22,21 +25,71 @@ struct RulesPage {
     layout: Layout,
     version: i64,
     text: String,
+    /// The per-field form's values (as typed after an error).
+    fields: BTreeMap<String, String>,
     dry: Option<DryRun>,
     errors: FieldErrors,
+    /// The file editor is open (it was used, or has an error).
+    file_open: bool,
 }
 
 impl RulesPage {
     fn err(&self, field: &str) -> String {
         self.errors.get(field).unwrap_or("").to_string()
     }
+    fn fv(&self, key: &str) -> &str {
+        self.fields.get(key).map(String::as_str).unwrap_or("")
+    }
+    fn pk(&self, p: &Pathway, key: &str) -> String {
+        format!("pathways.{}.{key}", p.as_str())
+    }
+    fn att_checked(&self, key: &str, code: &str) -> &'static str {
+        if self.fv(key).split(',').any(|c| c.trim() == code) {
+            "checked"
+        } else {
+            ""
+        }
+    }
+    fn attestations(&self) -> Vec<(&'static str, &'static str)> {
+        Attestation::ALL
+            .iter()
+            .map(|a| (a.as_str(), a.label()))
+            .collect()
+    }
+    /// The pathways without a charge, each with its own rules.
+    fn other_pathways(&self) -> Vec<Pathway> {
+        Pathway::ALL
+            .iter()
+            .copied()
+            .filter(|p| *p != Pathway::OfficerIntervention)
+            .collect()
+    }
+    /// Rows of drug type limits: the written ones and a few blank.
+    fn limit_rows(&self) -> Vec<usize> {
+        let n = self
+            .fields
+            .keys()
+            .filter(|k| k.ends_with("].drug_type"))
+            .count();
+        (0..n + rules_file::BLANK_LIMIT_ROWS).collect()
+    }
+    fn lk(&self, i: &usize, key: &str) -> String {
+        format!("drug_limits[{i}].{key}")
+    }
+}
+
+/// What the user typed on the rules page: the file, or the per-field form.
+enum Typed {
+    Nothing,
+    File(String),
+    Fields(BTreeMap<String, String>),
 }
 
 async fn page(
     st: &AppState,
     s: &Session,
     notice: Option<&String>,
-    typed: Option<String>,
+    typed: Typed,
     dry: Option<DryRun>,
     errors: FieldErrors,
 ) -> Response {
@@ -44,13 +97,24 @@ async fn page(
         Ok(x) => x,
         Err(e) => return error_for(s, &e),
     };
+    let current_fields = match rules::current_fields(&st.app, &s.ctx).await {
+        Ok(x) => x,
+        Err(e) => return error_for(s, &e),
+    };
     let status = status_for(&errors);
+    let (text, fields, file_open) = match typed {
+        Typed::Nothing => (current, current_fields, false),
+        Typed::File(t) => (t, current_fields, true),
+        Typed::Fields(f) => (current, f, false),
+    };
     render(
         status,
         &RulesPage {
             layout: Layout::new("Eligibility rules", s, notice),
             version,
-            text: typed.unwrap_or(current),
+            file_open: file_open || !errors.get("file").unwrap_or("").is_empty(),
+            text,
+            fields,
             dry,
             errors,
         },
@@ -62,7 +126,15 @@ pub async fn show(
     s: Session,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    page(&st, &s, q.get("notice"), None, None, FieldErrors::new()).await
+    page(
+        &st,
+        &s,
+        q.get("notice"),
+        Typed::Nothing,
+        None,
+        FieldErrors::new(),
+    )
+    .await
 }
 
 pub async fn export(State(st): State<AppState>, s: Session) -> Response {
@@ -100,9 +172,19 @@ pub async fn dry_run(State(st): State<AppState>, s: Session, body: Bytes) -> Res
         Err(r) => return r,
     };
     match rules::dry_run(&st.app, &s.ctx, &text).await {
-        Ok(d) => page(&st, &s, None, Some(text), Some(d), FieldErrors::new()).await,
+        Ok(d) => {
+            page(
+                &st,
+                &s,
+                None,
+                Typed::File(text),
+                Some(d),
+                FieldErrors::new(),
+            )
+            .await
+        }
         Err(e) => match form_errors(e) {
-            Ok(errors) => page(&st, &s, None, Some(text), None, errors).await,
+            Ok(errors) => page(&st, &s, None, Typed::File(text), None, errors).await,
             Err(e) => error_for(&s, &e),
         },
     }
@@ -116,7 +198,74 @@ pub async fn save(State(st): State<AppState>, s: Session, body: Bytes) -> Respon
     match rules::save(&st.app, &s.ctx, &text).await {
         Ok(_) => see_other("/rules?notice=rules"),
         Err(e) => match form_errors(e) {
-            Ok(errors) => page(&st, &s, None, Some(text), None, errors).await,
+            Ok(errors) => page(&st, &s, None, Typed::File(text), None, errors).await,
+            Err(e) => error_for(&s, &e),
+        },
+    }
+}
+
+/// The per-field form as the map `rules_file::from_fields` reads: every known name, the
+/// checkbox lists joined, the drug limit rows renumbered from 0.
+fn fields_of(f: &mut crate::forms::Fields) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for key in rules_file::to_fields(&handoff_domain::eligibility::Rules::default()).keys() {
+        if key.starts_with("drug_limits[") {
+            continue;
+        }
+        let v = if key.ends_with("required_attestations") {
+            f.all(key).join(",")
+        } else {
+            f.get(key)
+        };
+        out.insert(key.clone(), v);
+    }
+    for (i, (_, row)) in f.indexed("drug_limits").into_iter().enumerate() {
+        for k in [
+            "drug_type",
+            "max_grams",
+            "max_milliliters",
+            "max_dosage_units",
+        ] {
+            out.insert(
+                format!("drug_limits[{i}].{k}"),
+                row.get(k).cloned().unwrap_or_default(),
+            );
+        }
+    }
+    out
+}
+
+/// The per-field form: a dry run or a save, through the same path as the file.
+pub async fn save_fields(State(st): State<AppState>, s: Session, body: Bytes) -> Response {
+    let mut f = match form(&s, &body) {
+        Ok(f) => f,
+        Err(e) => return error_for(&s, &e),
+    };
+    let fields = fields_of(&mut f);
+    let intent = f.get("intent");
+    if let Err(e) = f.finish() {
+        return page(&st, &s, None, Typed::Fields(fields), None, e).await;
+    }
+    let result = match rules::file_from_fields(&st.app, &fields) {
+        Err(e) => Err(e),
+        Ok(text) if intent == "dry_run" => rules::dry_run(&st.app, &s.ctx, &text).await.map(Some),
+        Ok(text) => rules::save(&st.app, &s.ctx, &text).await.map(|_| None),
+    };
+    match result {
+        Ok(None) => see_other("/rules?notice=rules"),
+        Ok(Some(d)) => {
+            page(
+                &st,
+                &s,
+                None,
+                Typed::Fields(fields),
+                Some(d),
+                FieldErrors::new(),
+            )
+            .await
+        }
+        Err(e) => match form_errors(e) {
+            Ok(errors) => page(&st, &s, None, Typed::Fields(fields), None, errors).await,
             Err(e) => error_for(&s, &e),
         },
     }

@@ -108,6 +108,7 @@ fn matrix() -> HashMap<(&'static str, &'static str), &'static [&'static str]> {
         (("GET", "/rules/export"), &["coordinator"]),
         (("POST", "/rules/dry-run"), &["coordinator"]),
         (("POST", "/rules"), &["coordinator"]),
+        (("POST", "/rules/fields"), &["coordinator"]),
         (("GET", "/calendar"), &["admin", "coordinator"]),
         (("POST", "/calendar"), &["admin", "coordinator"]),
         (("POST", "/calendar/holidays"), &["admin", "coordinator"]),

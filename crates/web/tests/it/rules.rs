@@ -139,3 +139,87 @@ async fn earlier_participation_counts_when_the_rules_limit_it() {
         );
     }
 }
+
+/// The rules form, as a browser sends it: every field, checkbox lists as repeated names.
+fn rules_form(rules: &handoff_domain::eligibility::Rules) -> Vec<(String, String)> {
+    let mut v = Vec::new();
+    for (k, x) in handoff_domain::rules_file::to_fields(rules) {
+        if k.ends_with("required_attestations") {
+            for c in x.split(',').filter(|c| !c.is_empty()) {
+                v.push((k.clone(), c.to_string()));
+            }
+        } else {
+            v.push((k, x));
+        }
+    }
+    v
+}
+
+#[tokio::test]
+async fn rules_are_edited_field_by_field() {
+    for b in backends() {
+        let w = world(b).await;
+        let coord = w.sign_in("coordinator").await;
+        let page = coord.get("/rules").await;
+        assert!(
+            page.body.contains(
+                "name=\"pathways.naloxone_plus.follow_up_days\" inputmode=\"numeric\" value=\"3\""
+            ),
+            "{}",
+            page.body
+        );
+        let mut f = rules_form(&handoff_domain::eligibility::Rules::default());
+        for (k, x) in f.iter_mut() {
+            match k.as_str() {
+                "max_grams" => *x = "lots".into(),
+                "pathways.naloxone_plus.follow_up_days" => *x = "5".into(),
+                "pathways.officer_referral.social_contact_prior_months" => *x = "12".into(),
+                _ => {}
+            }
+        }
+        f.push(("drug_limits[0].drug_type".into(), "H".into()));
+        f.push(("drug_limits[0].max_grams".into(), "0.5".into()));
+        f.push(("intent".into(), "save".into()));
+        let r = coord.post("/rules/fields", &refs(&f)).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            r.body.contains("Must be a number of 0 or more"),
+            "{}",
+            r.body
+        );
+        assert!(r.body.contains("value=\"lots\""), "typed value kept");
+        assert!(r.body.contains("value=\"0.5\""), "typed limit kept");
+        assert_eq!(w.audited("rules.update", "allowed").await, 0);
+
+        for (k, x) in f.iter_mut() {
+            if k == "max_grams" {
+                *x = "2".into();
+            }
+            if k == "intent" {
+                *x = "dry_run".into();
+            }
+        }
+        let r = coord.post("/rules/fields", &refs(&f)).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert!(r.body.contains("Dry run:"));
+        assert_eq!(
+            w.audited("rules.update", "allowed").await,
+            0,
+            "a dry run saves nothing"
+        );
+        f.retain(|(k, _)| k != "intent");
+        f.push(("intent".into(), "save".into()));
+        let r = coord.post("/rules/fields", &refs(&f)).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let file = coord.get("/rules/export").await.body;
+        assert!(file.contains("version 2"));
+        assert!(file.contains("max_grams = 2\n"), "{file}");
+        assert!(
+            file.contains("[[drug_limits]]\ndrug_type = \"H\"\nmax_grams = 0.5"),
+            "{file}"
+        );
+        let np = &file[file.find("[pathways.naloxone_plus]").unwrap()..];
+        assert!(np.contains("follow_up_days = 5"), "{file}");
+        assert!(file.contains("social_contact_prior_months = 12"));
+    }
+}
