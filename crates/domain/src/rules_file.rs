@@ -668,13 +668,15 @@ mod tests {
 
     #[test]
     fn the_form_fields_round_trip_and_name_their_errors() {
-        let mut r = Rules::default();
-        r.drug_limits = vec![crate::eligibility::DrugLimit {
-            drug_type: "H".into(),
-            max_grams: Some(0.5),
-            max_milliliters: None,
-            max_dosage_units: None,
-        }];
+        let r = Rules {
+            drug_limits: vec![crate::eligibility::DrugLimit {
+                drug_type: "H".into(),
+                max_grams: Some(0.5),
+                max_milliliters: None,
+                max_dosage_units: None,
+            }],
+            ..Rules::default()
+        };
         let mut f = to_fields(&r);
         let back = from_fields(&f, known).unwrap();
         // The form writes every pathway's section, with the same values as the defaults.
