@@ -4,6 +4,7 @@ use chrono_tz::Tz;
 use handoff_domain::hold::{self, DUE_SOON_DAYS};
 use handoff_domain::measures::{self, Dashboard, EncounterFacts};
 use handoff_domain::policy::{ProgramAction, program_grant};
+use handoff_domain::{OrgKind, Pathway};
 use handoff_storage::HoldQueueRow;
 use std::collections::HashMap;
 
@@ -17,9 +18,56 @@ pub struct Period {
     pub to: NaiveDate,
 }
 
+/// Which encounters a dashboard counts besides the period: one pathway, and/or the kind
+/// of the responding agency (police versus fire/EMS versus crisis team entry).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Filter {
+    pub pathway: Option<Pathway>,
+    pub entry: Option<OrgKind>,
+}
+
+impl Filter {
+    /// Reads the filter's query values ("" for all), with errors by field.
+    pub fn parse(pathway: &str, entry: &str) -> AppResult<Filter> {
+        let pathway = match pathway.trim() {
+            "" => None,
+            p => Some(
+                Pathway::parse(p)
+                    .ok_or_else(|| AppError::field("pathway", format!("Unknown pathway {p:?}.")))?,
+            ),
+        };
+        let entry = match entry.trim() {
+            "" => None,
+            k => Some(
+                OrgKind::parse(k)
+                    .filter(|k| ENTRY_KINDS.contains(k))
+                    .ok_or_else(|| {
+                        AppError::field(
+                            "entry",
+                            format!("Unknown kind of responding agency {k:?}."),
+                        )
+                    })?,
+            ),
+        };
+        Ok(Filter { pathway, entry })
+    }
+    fn keeps(&self, pathway: &str, agency_kind: &str) -> bool {
+        self.pathway.is_none_or(|p| p.as_str() == pathway)
+            && self.entry.is_none_or(|k| k.as_str() == agency_kind)
+    }
+}
+
+/// The kinds of organization whose responders record encounters.
+pub const ENTRY_KINDS: [OrgKind; 3] = [
+    OrgKind::LawEnforcement,
+    OrgKind::FireEms,
+    OrgKind::CrisisResponse,
+];
+
 pub struct DashboardView {
     pub program_name: String,
     pub period: Period,
+    pub filter: Filter,
     pub dashboard: Dashboard,
     pub tz: Tz,
 }
@@ -30,6 +78,7 @@ pub async fn dashboard(
     ctx: &Ctx,
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
+    filter: Filter,
 ) -> AppResult<DashboardView> {
     let pid = ctx.require_program()?;
     if program_grant(&ctx.actor, pid, ProgramAction::ViewDashboard).is_none() {
@@ -60,7 +109,7 @@ pub async fn dashboard(
     }
     let start = hold::start_of_day(from, tz);
     let end = hold::start_of_day(to.succ_opt().unwrap_or(to), tz);
-    let facts = collect_facts(&mut tx, pid, start, end).await?;
+    let facts = collect_facts(&mut tx, pid, start, end, filter).await?;
     tx.rollback().await?;
     audit::alone(
         app,
@@ -75,6 +124,7 @@ pub async fn dashboard(
     Ok(DashboardView {
         program_name: program.name,
         period: Period { from, to },
+        filter,
         dashboard: measures::compute(&facts, now),
         tz,
     })
@@ -86,6 +136,7 @@ pub async fn collect_facts(
     pid: uuid::Uuid,
     start: DateTime<Utc>,
     end: DateTime<Utc>,
+    filter: Filter,
 ) -> AppResult<Vec<EncounterFacts>> {
     let encounters = tx.encounter_facts(pid, start, end).await?;
     let referrals = tx.referral_facts(pid, start, end).await?;
@@ -95,6 +146,7 @@ pub async fn collect_facts(
     }
     Ok(encounters
         .into_iter()
+        .filter(|e| filter.keeps(&e.pathway, &e.agency_kind))
         .map(|e| {
             let refs = by_enc.get(&e.id).map(Vec::as_slice).unwrap_or(&[]);
             let min = |f: &dyn Fn(&handoff_storage::ReferralFactsRow) -> Option<DateTime<Utc>>| {

@@ -1346,7 +1346,7 @@ impl Tx {
         to: DateTime<Utc>,
     ) -> Result<Vec<EncounterFactsRow>> {
         Ok(
-            q!(self, c => sqlx::query_as::<_, EncounterFactsRow>("SELECT e.id, e.occurred_at, d.eligible, o.status AS override_status, f.accepted AS offer_accepted, h.deadline_ends_at FROM encounters e LEFT JOIN eligibility_decisions d ON d.encounter_id = e.id LEFT JOIN eligibility_overrides o ON o.decision_id = d.id LEFT JOIN offers f ON f.encounter_id = e.id LEFT JOIN legal_holds h ON h.encounter_id = e.id WHERE e.program_id = $1 AND e.occurred_at >= $2 AND e.occurred_at < $3")
+            q!(self, c => sqlx::query_as::<_, EncounterFactsRow>("SELECT e.id, e.occurred_at, e.pathway, g.kind AS agency_kind, d.eligible, o.status AS override_status, f.accepted AS offer_accepted, h.deadline_ends_at FROM encounters e JOIN organizations g ON g.id = e.agency_id LEFT JOIN eligibility_decisions d ON d.encounter_id = e.id LEFT JOIN eligibility_overrides o ON o.decision_id = d.id LEFT JOIN offers f ON f.encounter_id = e.id LEFT JOIN legal_holds h ON h.encounter_id = e.id WHERE e.program_id = $1 AND e.occurred_at >= $2 AND e.occurred_at < $3")
             .bind(program_id).bind(from).bind(to).fetch_all(c).await)?,
         )
     }

@@ -522,6 +522,9 @@ pub struct IdempotencyRow {
 pub struct EncounterFactsRow {
     pub id: Uuid,
     pub occurred_at: DateTime<Utc>,
+    pub pathway: String,
+    /// The kind of the organization whose responder recorded it (police, fire/EMS, ...).
+    pub agency_kind: String,
     pub eligible: Option<bool>,
     pub override_status: Option<String>,
     pub offer_accepted: Option<bool>,

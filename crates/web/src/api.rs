@@ -469,10 +469,15 @@ pub async fn get_dashboard(
                 .ok_or_else(|| AppError::field(k, "Use a date like 2026-05-01.")),
         }
     };
-    let v = dashboard::dashboard(&st.app, &ctx, date("from")?, date("to")?).await?;
-    ok(
-        json!({ "program": v.program_name, "from": v.period.from, "to": v.period.to, "measures": v.dashboard }),
-    )
+    let q = |k: &str| q.get(k).map(String::as_str).unwrap_or("");
+    let filter = dashboard::Filter::parse(q("pathway"), q("entry"))?;
+    let v = dashboard::dashboard(&st.app, &ctx, date("from")?, date("to")?, filter).await?;
+    ok(json!({
+        "program": v.program_name, "from": v.period.from, "to": v.period.to,
+        "pathway": v.filter.pathway.map(|p| p.as_str()),
+        "entry": v.filter.entry.map(|k| k.as_str()),
+        "measures": v.dashboard,
+    }))
 }
 
 pub async fn deadlines(State(st): State<AppState>, ApiUser(ctx): ApiUser) -> ApiResult {

@@ -1571,6 +1571,18 @@ impl Fmt for DashboardPage {
 }
 
 impl DashboardPage {
+    fn pathways(&self) -> Vec<(&'static str, &'static str)> {
+        pairs(Pathway::ALL, Pathway::as_str, Pathway::label)
+    }
+    fn entries(&self) -> Vec<(&'static str, &'static str)> {
+        pairs(&dashboard::ENTRY_KINDS, OrgKind::as_str, OrgKind::label)
+    }
+    fn sel_pathway(&self, code: &str) -> &'static str {
+        sel(code, self.v.filter.pathway.map_or("", |p| p.as_str()))
+    }
+    fn sel_entry(&self, code: &str) -> &'static str {
+        sel(code, self.v.filter.entry.map_or("", |k| k.as_str()))
+    }
     fn pct(&self, n: &u64, of: &u64) -> String {
         if *of == 0 {
             "—".into()
@@ -1639,7 +1651,12 @@ pub async fn dashboard_page(
     if !errors.is_empty() {
         return error_for(&s, &AppError::Invalid(errors));
     }
-    let v = match dashboard::dashboard(&st.app, &s.ctx, from, to).await {
+    let get = |k: &str| q.get(k).map(String::as_str).unwrap_or("");
+    let filter = match dashboard::Filter::parse(get("pathway"), get("entry")) {
+        Ok(f) => f,
+        Err(e) => return error_for(&s, &e),
+    };
+    let v = match dashboard::dashboard(&st.app, &s.ctx, from, to, filter).await {
         Ok(v) => v,
         Err(e) => return error_for(&s, &e),
     };

@@ -634,3 +634,62 @@ async fn who_starts_what_and_the_api() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_dashboard_splits_by_pathway_and_by_police_or_fire_ems_entry() {
+    for b in backends() {
+        let w = world(b).await;
+        enable_all(&w).await;
+        user_in(&w, w.program, "medic", OrgKind::FireEms, Role::Officer).await;
+        let officer = w.sign_in("officer").await;
+        record_encounter(&w, &officer, "Police1").await;
+        record(&officer, &form(&w, "self_referral", "Police2", &[])).await;
+        let medic = w.sign_in("medic").await;
+        record(
+            &medic,
+            &form(
+                &w,
+                "naloxone_plus",
+                "Fire1",
+                &[("naloxone_doses", "1"), ("transported", "no")],
+            ),
+        )
+        .await;
+        let token = w.token("coordinator").await;
+        let count = |q: &'static str| {
+            let (w, token) = (&w, token.clone());
+            async move {
+                let r = w
+                    .api(Method::GET, &format!("/api/v1/dashboard{q}"), &token, None)
+                    .await;
+                assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+                r.json()["measures"]["encounters"].as_u64().unwrap()
+            }
+        };
+        assert_eq!(count("").await, 3);
+        assert_eq!(count("?entry=law_enforcement").await, 2);
+        assert_eq!(count("?entry=fire_ems").await, 1);
+        assert_eq!(count("?pathway=self_referral").await, 1);
+        assert_eq!(
+            count("?pathway=naloxone_plus&entry=law_enforcement").await,
+            0
+        );
+        let r = w
+            .api(
+                Method::GET,
+                "/api/v1/dashboard?entry=provider",
+                &token,
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let coord = w.sign_in("coordinator").await;
+        let page = coord.get("/dashboard?entry=fire_ems").await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(
+            page.body.contains("recorded by a fire / ems agency"),
+            "{}",
+            page.body
+        );
+    }
+}
