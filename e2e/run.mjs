@@ -202,6 +202,53 @@ try {
     await cmContext.close();
   });
 
+  await scenario('a paramedic records an overdose, makes the follow-up visit and refers the survivor (Naloxone Plus)', async () => {
+    const last = `Overdose${Math.floor(Math.random() * 1e6)}`;
+    const ctx = await browser.newContext(phone);
+    const page = await ctx.newPage();
+    await page.goto(`${base}/`);
+    await signIn(page, 'medic');
+    await page.getByRole('heading', { name: 'New encounter' }).waitFor();
+    // Fire/EMS start their own pathways; Officer Intervention is not offered.
+    assert.equal(await page.getByRole('link', { name: 'Officer Intervention' }).count(), 0);
+    await page.getByRole('link', { name: 'Naloxone Plus' }).click();
+    await page.getByRole('heading', { name: 'The overdose' }).waitFor();
+    await page.getByLabel('First name', { exact: true }).fill('Ivy');
+    await page.getByLabel('Last name', { exact: true }).fill(last);
+    await page.getByLabel('Date of birth', { exact: true }).fill('1986-11-02');
+    await page.getByLabel('Sex', { exact: true }).selectOption('F');
+    await page.getByLabel('Race', { exact: true }).selectOption('W');
+    await page.getByLabel('Ethnicity', { exact: true }).selectOption('N');
+    await page.getByLabel('Location', { exact: true }).fill('Route 9 underpass');
+    await page.getByLabel('Naloxone doses given').fill('two');
+    await page.getByRole('button', { name: 'Record and check eligibility' }).click();
+    // A clear error, and nothing typed is lost.
+    await page.getByText('Enter the doses as a whole number from 0 to 20.').waitFor();
+    assert.equal(await page.getByLabel('Last name', { exact: true }).inputValue(), last);
+    await page.getByLabel('Naloxone doses given').fill('2');
+    await page.getByLabel('No', { exact: true }).check();
+    await page.getByLabel(/^Team/).fill('Medic 3, peer recovery coach');
+    await page.screenshot({ path: join(shots, '10-overdose-form.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Record and check eligibility' }).click();
+    await page.getByText(/Follow-up visit due by/).waitFor();
+    await page.getByText('Record an attempt').click();
+    await page.getByLabel('Reached the person').check();
+    await page.getByLabel('Team (officer, clinician, peer)').fill('Medic 3, peer');
+    await page.getByRole('button', { name: 'Record the attempt' }).click();
+    await page.getByText('Contact attempt recorded.').waitFor();
+    await page.getByText(/Follow-up made on time/).waitFor();
+    await page.getByLabel('Accepted', { exact: true }).check();
+    await page.getByLabel("Person's name, as signed").fill(`Ivy ${last}`);
+    await page.getByLabel('The person read').check();
+    await page.getByLabel('Provider', { exact: true }).selectOption({ label: 'Harbor Recovery Center' });
+    await page.getByLabel(/Warm handoff: the on-call case manager/).check();
+    assert.equal(await page.getByText('Legal hold').count(), 0, 'no charge is held');
+    await page.getByRole('button', { name: 'Record the offer' }).click();
+    await page.getByText('Offer recorded.').waitFor();
+    await page.screenshot({ path: join(shots, '11-naloxone-plus-case.png'), fullPage: true });
+    await ctx.close();
+  });
+
   await scenario('administrator adds a user, who sets up an authenticator by QR code', async () => {
     const name = `newofficer${Math.floor(Math.random() * 1e6)}`;
     const adminContext = await browser.newContext(phone);

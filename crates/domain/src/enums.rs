@@ -34,7 +34,7 @@ macro_rules! code_enum {
 code_enum!(
     /// What a user does in a program. Access is decided per membership.
     Role {
-        Officer = "officer": "Officer",
+        Officer = "officer": "Officer / first responder",
         Supervisor = "supervisor": "Supervisor",
         CaseManager = "case_manager": "Case manager",
         Prosecutor = "prosecutor": "Prosecutor",

@@ -66,7 +66,7 @@ const SPECS: [Spec; 6] = [
         attempts: false,
         incident_required: false,
         sections: &[Surrender],
-        offer_label: "Referral",
+        offer_label: "Offer of a referral",
     },
     Spec {
         pathway: Pathway::ActiveOutreach,
@@ -76,7 +76,7 @@ const SPECS: [Spec; 6] = [
         attempts: true,
         incident_required: false,
         sections: &[Outreach, Team],
-        offer_label: "Referral",
+        offer_label: "Offer of a referral",
     },
     Spec {
         pathway: Pathway::NaloxonePlus,
@@ -86,7 +86,7 @@ const SPECS: [Spec; 6] = [
         attempts: true,
         incident_required: false,
         sections: &[Overdose, Team],
-        offer_label: "Referral",
+        offer_label: "Offer of a referral",
     },
     Spec {
         pathway: Pathway::OfficerReferral,
@@ -96,7 +96,7 @@ const SPECS: [Spec; 6] = [
         attempts: false,
         incident_required: false,
         sections: &[Contact],
-        offer_label: "Referral",
+        offer_label: "Offer of a referral",
     },
     Spec {
         pathway: Pathway::OfficerIntervention,
@@ -116,7 +116,7 @@ const SPECS: [Spec; 6] = [
         attempts: false,
         incident_required: true,
         sections: &[Call, Team],
-        offer_label: "Referral",
+        offer_label: "Offer of a referral",
     },
 ];
 

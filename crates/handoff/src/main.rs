@@ -379,7 +379,7 @@ async fn run(cli: Cli) -> Result<()> {
             );
             for (user, name, role, _) in demo::USERS {
                 banner.push_str(&format!(
-                    "  {user:<13} {:<15} {name:<22} {}\n",
+                    "  {user:<13} {:<26} {name:<22} {}\n",
                     role.label(),
                     demo::totp_secret(user)
                 ));
