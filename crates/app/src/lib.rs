@@ -87,6 +87,8 @@ pub struct ProgramData {
     pub tz: Tz,
     pub orgs: Vec<OrgRow>,
     pub rules: RulesRow,
+    /// When a version saved for later takes effect (the cached data is stale then).
+    pub next_rules_at: Option<DateTime<Utc>>,
     /// Business days and hours and holidays: deadlines are computed on it.
     pub calendar: Calendar,
     /// Business hours a provider has for first contact on a contact card.
@@ -162,6 +164,7 @@ impl App {
             if let Some((at, data)) = cache.get(&id)
                 && at.elapsed() < PROGRAM_CACHE
                 && data.rules.effective_at <= now
+                && data.next_rules_at.is_none_or(|t| now < t)
             {
                 return Ok(data.clone());
             }
@@ -170,6 +173,11 @@ impl App {
         let program = tx.program(id).await?;
         let orgs = tx.orgs(id).await?;
         let rules = tx.rules_at(id, now).await?;
+        let next_rules_at = tx
+            .rules_scheduled(id, now)
+            .await?
+            .first()
+            .map(|r| r.effective_at);
         let cal = tx.program_calendar(id).await?;
         let holidays = tx.holidays(id).await?;
         tx.rollback().await?;
@@ -181,6 +189,7 @@ impl App {
             program,
             orgs,
             rules,
+            next_rules_at,
         });
         let mut cache = self.programs.lock().unwrap_or_else(|p| p.into_inner());
         cache.insert(id, (std::time::Instant::now(), data.clone()));

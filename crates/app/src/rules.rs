@@ -189,19 +189,48 @@ pub async fn dry_run(app: &App, ctx: &Ctx, text: &str) -> AppResult<DryRun> {
 }
 
 /// Saves an edited file as the next version, in force from now.
-pub async fn save(app: &App, ctx: &Ctx, text: &str) -> AppResult<i64> {
+/// Saves the rules as a new version, in force from now or from the start of
+/// `effective_on` (a date in the program's time zone, "" for now; not in the past).
+/// Returns the version and the day it takes effect when that is later.
+pub async fn save(
+    app: &App,
+    ctx: &Ctx,
+    text: &str,
+    effective_on: &str,
+) -> AppResult<(i64, Option<NaiveDate>)> {
     let pid = allowed(app, ctx, "rules.update").await?;
     let rules = parse(app, text)?;
     let now = app.now();
+    let tz = app.program_data(pid).await?.tz;
+    let today = now.with_timezone(&tz).date_naive();
+    let later = match effective_on.trim() {
+        "" => None,
+        s => match handoff_domain::input::parse_date(s) {
+            None => {
+                return Err(AppError::field(
+                    "effective_on",
+                    "Use a date like 2026-12-01, or leave it empty for now.",
+                ));
+            }
+            Some(d) if d < today => {
+                return Err(AppError::field(
+                    "effective_on",
+                    "Rules cannot take effect in the past: past decisions keep their version.",
+                ));
+            }
+            Some(d) if d == today => None,
+            Some(d) => Some(d),
+        },
+    };
+    let effective_at = later.map_or(now, |d| handoff_domain::hold::start_of_day(d, tz));
     let mut tx = app.store.write().await?;
-    let current = tx.rules_at(pid, now).await?;
-    let version = current.version + 1;
+    let version = tx.max_rules_version(pid).await? + 1;
     tx.insert_rules(&RulesRow {
         id: Uuid::now_v7(),
         program_id: pid,
         version,
         rules_json: serde_json::to_string(&rules).map_err(|e| AppError::Internal(e.to_string()))?,
-        effective_at: now,
+        effective_at,
         created_by: Some(ctx.actor.user_id),
         created_at: now,
     })
@@ -214,12 +243,28 @@ pub async fn save(app: &App, ctx: &Ctx, text: &str) -> AppResult<i64> {
         "program",
         &pid.to_string(),
         ALLOWED,
-        &format!("version {version}"),
+        &match later {
+            Some(d) => format!("version {version}, in force from {d}"),
+            None => format!("version {version}"),
+        },
     )
     .await?;
     tx.commit().await?;
     app.forget_program(pid);
-    Ok(version)
+    Ok((version, later))
+}
+
+/// Versions saved to take effect later: (version, first day).
+pub async fn scheduled(app: &App, ctx: &Ctx) -> AppResult<Vec<(i64, NaiveDate)>> {
+    let pid = allowed(app, ctx, "rules.read").await?;
+    let tz = app.program_data(pid).await?.tz;
+    let mut tx = app.store.read().await?;
+    let rows = tx.rules_scheduled(pid, app.now()).await?;
+    tx.rollback().await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.version, r.effective_at.with_timezone(&tz).date_naive()))
+        .collect())
 }
 
 /// A pathway as the coordinator's page shows it.

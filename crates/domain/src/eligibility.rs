@@ -942,6 +942,97 @@ mod tests {
         }
     }
 
+    /// The same properties for the pathways without a charge (5,000 generated cases):
+    /// pure, reproducible from the stored rules, every criterion listed in order, eligible
+    /// exactly when all are met, and looser rules never turn an eligible person away.
+    #[test]
+    fn property_pathway_decisions_are_pure_complete_and_reproducible() {
+        let mut g = Gen(20261128);
+        let on = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+        for case in 0..5000 {
+            let min = 14 + g.below(8) as u32;
+            let rules = PathwayRules {
+                min_age_years: min,
+                max_age_years: (g.below(3) == 0).then(|| min + g.below(60) as u32),
+                max_prior_participations: (g.below(2) == 0).then(|| g.below(4) as u32),
+                prior_window_months: 1 + g.below(36) as u32,
+                required_attestations: Attestation::ALL
+                    .iter()
+                    .copied()
+                    .filter(|_| g.below(3) == 0)
+                    .collect(),
+                social_contact_prior_months: (g.below(2) == 0).then(|| 1 + g.below(24) as u32),
+                follow_up_days: None,
+            };
+            let dob = NaiveDate::from_ymd_opt(1950 + g.below(62) as i32, 1 + g.below(12) as u32, 1)
+                .unwrap();
+            let attested: Vec<Attestation> = Attestation::ALL
+                .iter()
+                .copied()
+                .filter(|_| g.below(4) > 0)
+                .collect();
+            let history = History {
+                prior_participations: (g.below(5) > 0).then(|| g.below(5) as u32),
+            };
+            let contact = ContactFacts {
+                contact_kind: match g.below(3) {
+                    0 => None,
+                    1 => Some(ContactKind::Incident),
+                    _ => Some(ContactKind::SocialContact),
+                },
+                prior_involvement_on: (g.below(4) > 0)
+                    .then(|| on - chrono::Duration::days(g.below(900) as i64)),
+            };
+            let d = evaluate_pathway(&rules, dob, on, &attested, history, contact);
+            assert_eq!(
+                d,
+                evaluate_pathway(&rules, dob, on, &attested, history, contact),
+                "case {case}"
+            );
+            let stored: PathwayRules =
+                serde_json::from_str(&serde_json::to_string(&rules).unwrap()).unwrap();
+            assert_eq!(
+                d,
+                evaluate_pathway(&stored, dob, on, &attested, history, contact),
+                "case {case}"
+            );
+            let keys: Vec<String> = d.criteria.iter().map(|c| c.key.clone()).collect();
+            let mut expected = vec!["age".to_string()];
+            if rules.max_prior_participations.is_some() {
+                expected.push("prior_participation".into());
+            }
+            if rules.social_contact_prior_months.is_some() && contact.contact_kind.is_some() {
+                expected.push("prior_involvement".into());
+            }
+            expected.extend(
+                rules
+                    .required_attestations
+                    .iter()
+                    .map(|a| format!("attest_{}", a.as_str())),
+            );
+            assert_eq!(keys, expected, "case {case}");
+            assert!(d.criteria.iter().all(|c| !c.reason.is_empty()));
+            assert_eq!(
+                d.eligible,
+                d.criteria.iter().all(|c| c.outcome == Outcome::Met),
+                "case {case}"
+            );
+            if d.eligible {
+                let looser = PathwayRules {
+                    min_age_years: rules.min_age_years.saturating_sub(1),
+                    max_age_years: rules.max_age_years.map(|m| m + 1),
+                    max_prior_participations: rules.max_prior_participations.map(|m| m + 1),
+                    social_contact_prior_months: rules.social_contact_prior_months.map(|m| m + 6),
+                    ..rules.clone()
+                };
+                assert!(
+                    evaluate_pathway(&looser, dob, on, &attested, history, contact).eligible,
+                    "case {case}: looser rules turned an eligible person away"
+                );
+            }
+        }
+    }
+
     #[test]
     fn exclusions_maximum_age_and_prior_participation() {
         let on = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();

@@ -82,6 +82,26 @@ impl Tx {
         )
     }
 
+    /// Versions saved to take effect after `at`, soonest first.
+    pub async fn rules_scheduled(
+        &mut self,
+        program_id: Uuid,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<RulesRow>> {
+        Ok(
+            q!(self, c => sqlx::query_as::<_, RulesRow>("SELECT id, program_id, version, rules_json, effective_at, created_by, created_at FROM eligibility_rules WHERE program_id = $1 AND effective_at > $2 ORDER BY effective_at, version")
+            .bind(program_id).bind(at).fetch_all(c).await)?,
+        )
+    }
+
+    /// The highest rules version a program has (in force or scheduled).
+    pub async fn max_rules_version(&mut self, program_id: Uuid) -> Result<i64> {
+        Ok(
+            q!(self, c => sqlx::query_scalar::<_, i64>("SELECT COALESCE(MAX(version), 0) FROM eligibility_rules WHERE program_id = $1")
+            .bind(program_id).fetch_one(c).await)?,
+        )
+    }
+
     pub async fn insert_org(&mut self, o: &OrgRow) -> Result<()> {
         q!(self, c => sqlx::query("INSERT INTO organizations (id, program_id, kind, name, address, phone, hours, what_to_bring, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)")
             .bind(o.id).bind(o.program_id).bind(&o.kind).bind(&o.name).bind(&o.address).bind(&o.phone).bind(&o.hours).bind(&o.what_to_bring).bind(o.created_at)

@@ -131,6 +131,7 @@ fn notice_text(code: &str) -> Option<String> {
             "screening" => "Screening saved.",
             "calendar" => "Calendar saved.",
             "rules" => "Rules saved as a new version: new encounters are decided with it.",
+            "rules_later" => "Rules saved as a new version; it takes effect on the day chosen (listed below). Until then the version in force decides.",
             "emergency" => "Emergency access granted: it is audited and reviewed by the program's coordinators.",
             "reviewed_grant" => "Review recorded.",
             "revoked" => "Revocation recorded: nothing more is disclosed under this consent.",

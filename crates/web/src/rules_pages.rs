@@ -24,6 +24,10 @@ use crate::pages::{Layout, error_for, form, form_errors, render, see_other, stat
 struct RulesPage {
     layout: Layout,
     version: i64,
+    /// The version a save makes (after any saved for later).
+    next_version: i64,
+    /// Versions saved to take effect later: (version, first day).
+    scheduled: Vec<(i64, chrono::NaiveDate)>,
     text: String,
     /// The per-field form's values (as typed after an error).
     fields: BTreeMap<String, String>,
@@ -101,6 +105,10 @@ async fn page(
         Ok(x) => x,
         Err(e) => return error_for(s, &e),
     };
+    let scheduled = match rules::scheduled(&st.app, &s.ctx).await {
+        Ok(x) => x,
+        Err(e) => return error_for(s, &e),
+    };
     let status = status_for(&errors);
     let (text, fields, file_open) = match typed {
         Typed::Nothing => (current, current_fields, false),
@@ -111,6 +119,8 @@ async fn page(
         status,
         &RulesPage {
             layout: Layout::new("Eligibility rules", s, notice),
+            next_version: scheduled.iter().map(|(v, _)| *v).max().unwrap_or(version) + 1,
+            scheduled,
             version,
             file_open: file_open || !errors.get("file").unwrap_or("").is_empty(),
             text,
@@ -157,17 +167,26 @@ pub async fn export(State(st): State<AppState>, s: Session) -> Response {
     }
 }
 
-/// The form's file text, or the error page.
-fn text_of(s: &Session, body: &Bytes) -> Result<String, Response> {
+/// The form's file text and the day it should take effect, or the error page.
+fn text_of(s: &Session, body: &Bytes) -> Result<(String, String), Response> {
     let mut f = form(s, body).map_err(|e| error_for(s, &e))?;
     let text = f.get("file");
+    let effective_on = f.get("effective_on");
     f.finish()
         .map_err(|e| error_for(s, &AppError::Invalid(e)))?;
-    Ok(text)
+    Ok((text, effective_on))
+}
+
+/// Where a save goes: back to the page, saying when the version takes effect.
+fn saved(later: Option<chrono::NaiveDate>) -> Response {
+    match later {
+        None => see_other("/rules?notice=rules"),
+        Some(_) => see_other("/rules?notice=rules_later"),
+    }
 }
 
 pub async fn dry_run(State(st): State<AppState>, s: Session, body: Bytes) -> Response {
-    let text = match text_of(&s, &body) {
+    let (text, _effective_on) = match text_of(&s, &body) {
         Ok(t) => t,
         Err(r) => return r,
     };
@@ -191,12 +210,12 @@ pub async fn dry_run(State(st): State<AppState>, s: Session, body: Bytes) -> Res
 }
 
 pub async fn save(State(st): State<AppState>, s: Session, body: Bytes) -> Response {
-    let text = match text_of(&s, &body) {
+    let (text, effective_on) = match text_of(&s, &body) {
         Ok(t) => t,
         Err(r) => return r,
     };
-    match rules::save(&st.app, &s.ctx, &text).await {
-        Ok(_) => see_other("/rules?notice=rules"),
+    match rules::save(&st.app, &s.ctx, &text, &effective_on).await {
+        Ok((_, later)) => saved(later),
         Err(e) => match form_errors(e) {
             Ok(errors) => page(&st, &s, None, Typed::File(text), None, errors).await,
             Err(e) => error_for(&s, &e),
@@ -241,33 +260,51 @@ pub async fn save_fields(State(st): State<AppState>, s: Session, body: Bytes) ->
         Ok(f) => f,
         Err(e) => return error_for(&s, &e),
     };
-    let fields = fields_of(&mut f);
+    let mut fields = fields_of(&mut f);
     let intent = f.get("intent");
-    if let Err(e) = f.finish() {
+    let effective_on = f.get("effective_on");
+    let finished = f.finish();
+    // The typed day is shown again with the form.
+    fields.insert("effective_on".into(), effective_on.clone());
+    if let Err(e) = finished {
         return page(&st, &s, None, Typed::Fields(fields), None, e).await;
     }
-    let result = match rules::file_from_fields(&st.app, &fields) {
-        Err(e) => Err(e),
-        Ok(text) if intent == "dry_run" => rules::dry_run(&st.app, &s.ctx, &text).await.map(Some),
-        Ok(text) => rules::save(&st.app, &s.ctx, &text).await.map(|_| None),
+    let text = match rules::file_from_fields(&st.app, &fields) {
+        Ok(t) => t,
+        Err(e) => return fields_error(&st, &s, fields, e).await,
     };
-    match result {
-        Ok(None) => see_other("/rules?notice=rules"),
-        Ok(Some(d)) => {
-            page(
-                &st,
-                &s,
-                None,
-                Typed::Fields(fields),
-                Some(d),
-                FieldErrors::new(),
-            )
-            .await
+    if intent == "dry_run" {
+        match rules::dry_run(&st.app, &s.ctx, &text).await {
+            Ok(d) => {
+                page(
+                    &st,
+                    &s,
+                    None,
+                    Typed::Fields(fields),
+                    Some(d),
+                    FieldErrors::new(),
+                )
+                .await
+            }
+            Err(e) => fields_error(&st, &s, fields, e).await,
         }
-        Err(e) => match form_errors(e) {
-            Ok(errors) => page(&st, &s, None, Typed::Fields(fields), None, errors).await,
-            Err(e) => error_for(&s, &e),
-        },
+    } else {
+        match rules::save(&st.app, &s.ctx, &text, &effective_on).await {
+            Ok((_, later)) => saved(later),
+            Err(e) => fields_error(&st, &s, fields, e).await,
+        }
+    }
+}
+
+async fn fields_error(
+    st: &AppState,
+    s: &Session,
+    fields: BTreeMap<String, String>,
+    e: AppError,
+) -> Response {
+    match form_errors(e) {
+        Ok(errors) => page(st, s, None, Typed::Fields(fields), None, errors).await,
+        Err(e) => error_for(s, &e),
     }
 }
 

@@ -223,3 +223,70 @@ async fn rules_are_edited_field_by_field() {
         assert!(file.contains("social_contact_prior_months = 12"));
     }
 }
+
+#[tokio::test]
+async fn rules_saved_for_a_later_day_take_effect_that_day() {
+    for b in backends() {
+        let w = world(b).await;
+        let coord = w.sign_in("coordinator").await;
+        let file = coord.get("/rules/export").await.body;
+        let older = file.replace("min_age_years = 18", "min_age_years = 40");
+        let tz: chrono_tz::Tz = "America/Chicago".parse().unwrap();
+        let today = handoff_domain::Clock::now(&w.clock)
+            .with_timezone(&tz)
+            .date_naive();
+        let past = (today - chrono::Duration::days(1)).to_string();
+        let r = coord
+            .post(
+                "/rules",
+                &[("file", older.as_str()), ("effective_on", past.as_str())],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            r.body.contains("cannot take effect in the past"),
+            "{}",
+            r.body
+        );
+        let later = (today + chrono::Duration::days(2)).to_string();
+        let r = coord
+            .post(
+                "/rules",
+                &[("file", older.as_str()), ("effective_on", later.as_str())],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let page = coord.get("/rules").await;
+        assert!(
+            page.body.contains(&format!(
+                "Version 2 takes effect on <strong>{later}</strong>"
+            )),
+            "{}",
+            page.body
+        );
+        assert!(page.body.contains("Save as version 3"));
+
+        // Until then version 1 decides (the person is 36).
+        let officer = w.sign_in("officer").await;
+        let now_id = record_encounter(&w, &officer, "Today").await;
+        let decision = |id| {
+            let store = w.store.clone();
+            async move {
+                let mut tx = store.read().await.unwrap();
+                let d = tx.decision(id).await.unwrap();
+                tx.rollback().await.unwrap();
+                (d.rules_version, d.eligible)
+            }
+        };
+        assert_eq!(decision(now_id).await, (1, true));
+        w.clock.advance(chrono::Duration::days(3));
+        let officer = w.sign_in("officer").await;
+        let then_id = record_encounter(&w, &officer, "Later").await;
+        assert_eq!(decision(then_id).await, (2, false));
+        assert_eq!(
+            decision(now_id).await,
+            (1, true),
+            "the past decision stands"
+        );
+    }
+}
