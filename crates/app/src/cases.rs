@@ -435,6 +435,7 @@ pub async fn create_encounter(
     let spec = pathways::spec(new.pathway);
 
     let mut first = Vec::new();
+    let mut prior_encounters = 0;
     let (participant_id, dob, sex, race, ethnicity) = match &new.person {
         PersonRef::Existing(id) => {
             let p = match read.participant(*id).await {
@@ -446,6 +447,7 @@ pub async fn create_encounter(
                     ));
                 }
             };
+            prior_encounters = read.prior_encounter_count(p.id, new.occurred_at).await?;
             (p.id, p.dob, p.sex, p.race, p.ethnicity)
         }
         PersonRef::New(person) => {
@@ -591,6 +593,18 @@ pub async fn create_encounter(
             decided_by: ctx.actor.user_id,
             decided_at: now,
         }),
+        Stmt::case_fact(&crate::facts::build(crate::facts::Sources {
+            enc: &enc,
+            agency_kind: grant.org_kind.as_str(),
+            tz,
+            eligible: decision.eligible,
+            offer: None,
+            referrals: &[],
+            hold: None,
+            screened: false,
+            prior_encounters,
+            now,
+        })),
         Stmt::case_event(&event(
             app,
             &enc,
@@ -1177,6 +1191,7 @@ pub async fn request_override(
         status,
     )
     .await?;
+    crate::facts::refresh(&mut tx, app, enc.id).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -1273,6 +1288,7 @@ pub async fn review_override(
         status,
     )
     .await?;
+    crate::facts::refresh(&mut tx, app, enc.id).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -1377,6 +1393,8 @@ pub async fn record_offer(
     let mut first = Vec::new();
     let mut second = Vec::new();
     let actor = Some(ctx.actor.user_id);
+    // What the offer changes in the case's fact row: accepted, the provider, the deadline.
+    let mut fact_change: (bool, Option<Uuid>, Option<DateTime<Utc>>) = (false, None, None);
     match offer {
         Offer::Declined { reason } => {
             first.push(Stmt::offer(&OfferRow {
@@ -1477,6 +1495,11 @@ pub async fn record_offer(
             .await?;
             first.push(Stmt::referral(&referral));
             events.push(e);
+            fact_change = (
+                true,
+                Some(referral.to_org_id),
+                prosecutor.as_ref().map(|_| deadline.ends_at),
+            );
             match prosecutor {
                 Some((hold_kind, prosecutor)) => {
                     let hold_row = HoldRow {
@@ -1541,6 +1564,16 @@ pub async fn record_offer(
                 )),
             }
         }
+    }
+    if let Some(mut f) = read.case_fact(enc.id).await? {
+        let (accepted, provider, deadline) = fact_change;
+        f.offered = true;
+        f.accepted = accepted;
+        f.referred = accepted && provider.is_some();
+        f.provider_id = provider;
+        f.deadline_ends_at = deadline;
+        f.updated_at = now;
+        second.push(Stmt::case_fact(&f));
     }
     read.rollback().await?;
     second.extend(events.iter().map(Stmt::case_event));
@@ -1635,6 +1668,7 @@ pub async fn refer_again(
         &provider.id.to_string(),
     )
     .await?;
+    crate::facts::refresh(&mut tx, app, enc.id).await?;
     tx.commit().await?;
     Ok(())
 }

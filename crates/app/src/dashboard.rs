@@ -1,12 +1,12 @@
 //! The coordinator's first dashboard and deadline list.
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
-use handoff_domain::hold::{self, DUE_SOON_DAYS};
-use handoff_domain::measures::{self, Dashboard, EncounterFacts};
+use handoff_domain::hold::DUE_SOON_DAYS;
+use handoff_domain::measures::{self, Counts, Histograms, Measures, Medians, MonthLine};
 use handoff_domain::policy::{ProgramAction, program_grant};
 use handoff_domain::{OrgKind, Pathway};
-use handoff_storage::HoldQueueRow;
-use std::collections::HashMap;
+use handoff_storage::{FactDuration, FactFilter, HoldQueueRow};
+use uuid::Uuid;
 
 use crate::audit::{self, ALLOWED, Ctx};
 use crate::cases::load_program;
@@ -24,11 +24,35 @@ pub struct Period {
 pub struct Filter {
     pub pathway: Option<Pathway>,
     pub entry: Option<OrgKind>,
+    /// One agency, provider or officer of the program (ids as chosen on the page).
+    pub agency_id: Option<Uuid>,
+    pub provider_id: Option<Uuid>,
+    pub officer_id: Option<Uuid>,
 }
 
 impl Filter {
-    /// Reads the filter's query values ("" for all), with errors by field.
-    pub fn parse(pathway: &str, entry: &str) -> AppResult<Filter> {
+    /// Reads the filter's query values ("" for all), with errors by field: pathway, kind
+    /// of responding agency, and the ids of an agency, a provider and an officer.
+    pub fn parse(
+        pathway: &str,
+        entry: &str,
+        agency: &str,
+        provider: &str,
+        officer: &str,
+    ) -> AppResult<Filter> {
+        let id = |field: &str, v: &str| -> AppResult<Option<Uuid>> {
+            match v.trim() {
+                "" => Ok(None),
+                v => Uuid::parse_str(v)
+                    .map(Some)
+                    .map_err(|_| AppError::field(field, "Choose one from the list.")),
+            }
+        };
+        let (agency_id, provider_id, officer_id) = (
+            id("agency", agency)?,
+            id("provider", provider)?,
+            id("officer", officer)?,
+        );
         let pathway = match pathway.trim() {
             "" => None,
             p => Some(
@@ -49,11 +73,26 @@ impl Filter {
                     })?,
             ),
         };
-        Ok(Filter { pathway, entry })
+        Ok(Filter {
+            pathway,
+            entry,
+            agency_id,
+            provider_id,
+            officer_id,
+        })
     }
-    fn keeps(&self, pathway: &str, agency_kind: &str) -> bool {
-        self.pathway.is_none_or(|p| p.as_str() == pathway)
-            && self.entry.is_none_or(|k| k.as_str() == agency_kind)
+    /// The fact rows of a program's period this filter selects.
+    pub fn facts(&self, program_id: Uuid, from: NaiveDate, to: NaiveDate) -> FactFilter {
+        FactFilter {
+            program_id,
+            from,
+            to,
+            pathway: self.pathway.map(|p| p.as_str().to_string()),
+            agency_kind: self.entry.map(|k| k.as_str().to_string()),
+            agency_id: self.agency_id,
+            provider_id: self.provider_id,
+            officer_id: self.officer_id,
+        }
     }
 }
 
@@ -68,8 +107,12 @@ pub struct DashboardView {
     pub program_name: String,
     pub period: Period,
     pub filter: Filter,
-    pub dashboard: Dashboard,
+    pub dashboard: Measures,
     pub tz: Tz,
+    /// What the filter offers: responding agencies, providers, officers (id, name).
+    pub agencies: Vec<(Uuid, String)>,
+    pub providers: Vec<(Uuid, String)>,
+    pub officers: Vec<(Uuid, String)>,
 }
 
 /// Counts the measures for encounters whose local date is in the period.
@@ -107,9 +150,34 @@ pub async fn dashboard(
             "The period can be at most ten years.",
         ));
     }
-    let start = hold::start_of_day(from, tz);
-    let end = hold::start_of_day(to.succ_opt().unwrap_or(to), tz);
-    let facts = collect_facts(&mut tx, pid, start, end, filter).await?;
+    // The choices, and the chosen ids must be among them (another program's are not).
+    let orgs = tx.orgs(pid).await?;
+    let of_kind = |kinds: &[OrgKind]| -> Vec<(Uuid, String)> {
+        orgs.iter()
+            .filter(|o| OrgKind::parse(&o.kind).is_some_and(|k| kinds.contains(&k)))
+            .map(|o| (o.id, o.name.clone()))
+            .collect()
+    };
+    let agencies = of_kind(&ENTRY_KINDS);
+    let providers = of_kind(&[OrgKind::Provider]);
+    let mut officers: Vec<(Uuid, String)> = tx
+        .memberships_in(pid)
+        .await?
+        .into_iter()
+        .filter(|m| m.role == handoff_domain::Role::Officer.as_str())
+        .map(|m| (m.user_id, format!("{} ({})", m.username, m.org_name)))
+        .collect();
+    officers.dedup_by_key(|(id, _)| *id);
+    for (field, chosen, list) in [
+        ("agency", filter.agency_id, &agencies),
+        ("provider", filter.provider_id, &providers),
+        ("officer", filter.officer_id, &officers),
+    ] {
+        if chosen.is_some_and(|c| !list.iter().any(|(id, _)| *id == c)) {
+            return Err(AppError::field(field, "Choose one from the list."));
+        }
+    }
+    let measures = measure(&mut tx, &filter.facts(pid, from, to), now).await?;
     tx.rollback().await?;
     audit::alone(
         app,
@@ -125,60 +193,117 @@ pub async fn dashboard(
         program_name: program.name,
         period: Period { from, to },
         filter,
-        dashboard: measures::compute(&facts, now),
+        dashboard: measures,
         tz,
+        agencies,
+        providers,
+        officers,
     })
 }
 
-/// One [`EncounterFacts`] per encounter, from the encounter and its referrals.
-pub async fn collect_facts(
+/// The measures over the fact rows a filter selects (ADR 0011): one grouped query for the
+/// counts, one per duration histogram, one for the months.
+pub async fn measure(
     tx: &mut handoff_storage::Tx,
-    pid: uuid::Uuid,
-    start: DateTime<Utc>,
-    end: DateTime<Utc>,
-    filter: Filter,
-) -> AppResult<Vec<EncounterFacts>> {
-    let encounters = tx.encounter_facts(pid, start, end).await?;
-    let referrals = tx.referral_facts(pid, start, end).await?;
-    let mut by_enc: HashMap<uuid::Uuid, Vec<_>> = HashMap::new();
-    for r in referrals {
-        by_enc.entry(r.encounter_id).or_default().push(r);
+    f: &FactFilter,
+    now: DateTime<Utc>,
+) -> AppResult<Measures> {
+    let c = tx.fact_counts(f, now).await?;
+    let u = |n: i64| u64::try_from(n).unwrap_or(0);
+    let counts = Counts {
+        encounters: u(c.encounters),
+        people: u(c.people),
+        eligible: u(c.eligible),
+        offered: u(c.offered),
+        accepted: u(c.accepted),
+        referred: u(c.referred),
+        screened: u(c.screened),
+        handed_off: u(c.handed_off),
+        intakes: u(c.intakes),
+        engaged: u(c.engaged),
+        repeat_encounters: u(c.repeat_encounters),
+        engaged_30: u(c.engaged_30),
+        known_30: u(c.known_30),
+        engaged_60: u(c.engaged_60),
+        known_60: u(c.known_60),
+        engaged_90: u(c.engaged_90),
+        known_90: u(c.known_90),
+        retained_30: u(c.retained_30),
+        retention_known_30: u(c.retention_known_30),
+        retained_90: u(c.retained_90),
+        retention_known_90: u(c.retention_known_90),
+        deadlines_met: u(c.deadlines_met),
+        deadlines_missed: u(c.deadlines_missed),
+        deadlines_open: u(c.deadlines_open),
+    };
+    if counts.encounters == 0 {
+        return Ok(measures::measures(
+            &counts,
+            &Histograms::default(),
+            Medians::default(),
+            vec![],
+        ));
     }
-    Ok(encounters
+    let h = Histograms {
+        warm_minutes: tx.fact_histogram(f, FactDuration::WarmHandoff, 1).await?,
+        contact_hours: tx.fact_histogram(f, FactDuration::FirstContact, 60).await?,
+        intake_hours: tx.fact_histogram(f, FactDuration::Intake, 60).await?,
+        engaged_hours: tx.fact_histogram(f, FactDuration::Engagement, 60).await?,
+    };
+    let months = tx
+        .fact_months(f)
+        .await?
         .into_iter()
-        .filter(|e| filter.keeps(&e.pathway, &e.agency_kind))
-        .map(|e| {
-            let refs = by_enc.get(&e.id).map(Vec::as_slice).unwrap_or(&[]);
-            let min = |f: &dyn Fn(&handoff_storage::ReferralFactsRow) -> Option<DateTime<Utc>>| {
-                refs.iter().filter_map(f).min()
-            };
-            let eligible =
-                e.eligible.unwrap_or(false) || e.override_status.as_deref() == Some("approved");
-            let accepted = e.offer_accepted == Some(true);
-            EncounterFacts {
-                encounter_at: e.occurred_at,
-                eligible,
-                offered: e.offer_accepted.is_some(),
-                accepted,
-                referred: accepted && !refs.is_empty(),
-                handed_off: refs.iter().any(|r| {
-                    if r.mode == "warm" {
-                        r.arrived_at.is_some()
-                    } else {
-                        r.first_contact_at.is_some()
-                    }
-                }),
-                warm_minutes: refs
-                    .iter()
-                    .filter(|r| r.mode == "warm")
-                    .filter_map(|r| r.arrived_at.map(|a| (a - r.requested_at).num_minutes()))
-                    .min(),
-                intake_at: min(&|r| r.intake_at),
-                engaged_at: min(&|r| r.engaged_at),
-                deadline_ends_at: e.deadline_ends_at,
-            }
+        .map(|(month, e, r, i)| MonthLine {
+            month,
+            encounters: u(e),
+            referred: u(r),
+            intakes: u(i),
         })
-        .collect())
+        .collect();
+    let medians = Medians {
+        warm_minutes: exact_median(tx, f, FactDuration::WarmHandoff, &h.warm_minutes, 1).await?,
+        contact_minutes: exact_median(tx, f, FactDuration::FirstContact, &h.contact_hours, 60)
+            .await?,
+        intake_minutes: exact_median(tx, f, FactDuration::Intake, &h.intake_hours, 60).await?,
+        engaged_minutes: exact_median(tx, f, FactDuration::Engagement, &h.engaged_hours, 60)
+            .await?,
+    };
+    Ok(measures::measures(&counts, &h, medians, months))
+}
+
+/// The exact median of a duration (minutes): the histogram says which bucket holds the
+/// middle rank(s); only that bucket's values are read.
+async fn exact_median(
+    tx: &mut handoff_storage::Tx,
+    f: &FactFilter,
+    column: FactDuration,
+    hist: &[(i64, i64)],
+    unit: i64,
+) -> AppResult<Option<f64>> {
+    let n: u64 = hist.iter().map(|(_, c)| (*c).max(0) as u64).sum();
+    let mut values = Vec::new();
+    let mut fetched: Option<(i64, Vec<i64>)> = None;
+    for rank in measures::median_ranks(n) {
+        let Some((bucket, k)) = measures::locate(hist, rank) else {
+            return Ok(None);
+        };
+        if unit == 1 {
+            values.push(bucket as f64);
+            continue;
+        }
+        if fetched.as_ref().is_none_or(|(b, _)| *b != bucket) {
+            let v = tx
+                .fact_values(f, column, bucket * unit, (bucket + 1) * unit)
+                .await?;
+            fetched = Some((bucket, v));
+        }
+        match fetched.as_ref().and_then(|(_, v)| v.get(k as usize)) {
+            Some(x) => values.push(*x as f64),
+            None => return Ok(None),
+        }
+    }
+    Ok((!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64))
 }
 
 pub struct DeadlineList {

@@ -284,6 +284,7 @@ pub async fn decide(app: &App, ctx: &Ctx, id: Uuid, input: &HoldDecisionInput) -
         d.decision.as_str(),
     )
     .await?;
+    crate::facts::refresh(&mut tx, app, enc.id).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -13,6 +13,7 @@ pub mod dashboard;
 pub mod demo;
 pub mod emergency;
 pub mod error;
+pub mod facts;
 pub mod holds;
 pub mod reference;
 pub mod referrals;
@@ -142,6 +143,7 @@ impl App {
         };
         reference::ensure_shipped(&app).await?;
         app.reload_codes().await?;
+        facts::backfill(&app).await?;
         Ok(app)
     }
 

@@ -543,6 +543,7 @@ pub async fn act(app: &App, ctx: &Ctx, id: Uuid, input: &ReferralActionInput) ->
         action.as_str(),
     )
     .await?;
+    crate::facts::refresh(&mut tx, app, enc.id).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -128,6 +128,7 @@ pub async fn record(
         instrument.as_str(),
     )
     .await?;
+    crate::facts::refresh(&mut tx, app, row.encounter_id).await?;
     for alert in &result.alerts {
         audit::record(
             &mut tx,

@@ -1,30 +1,41 @@
-//! The coordinator's first dashboard, counted with the measure definitions of
-//! DOMAIN.md section 5. Pure: storage gathers one [`EncounterFacts`] per encounter in the
-//! period (by encounter date) and this module counts.
-use chrono::{DateTime, Duration, Utc};
+//! The measures of DOMAIN.md section 5, counted from fact rows (ADR 0011). Storage counts
+//! the rows a filter selects ([`Counts`]) and returns duration histograms; this module
+//! turns them into rates (with the cases too young to have an outcome kept apart as "not
+//! yet known", never failures), medians and distributions. Pure.
 use serde::Serialize;
 
-#[derive(Debug, Clone, Default)]
-pub struct EncounterFacts {
-    pub encounter_at: DateTime<Utc>,
-    /// Eligibility decision eligible, or an approved override.
-    pub eligible: bool,
-    pub offered: bool,
-    pub accepted: bool,
-    /// An accepted offer that produced at least one referral.
-    pub referred: bool,
-    /// Warm handoff: arrival recorded; contact card: first contact with the provider.
-    pub handed_off: bool,
-    /// Minutes from the officer's call to the case manager's arrival (warm handoffs).
-    pub warm_minutes: Option<i64>,
-    pub intake_at: Option<DateTime<Utc>>,
-    /// First treatment service after intake.
-    pub engaged_at: Option<DateTime<Utc>>,
-    /// The legal hold's current deadline end, if there is a hold.
-    pub deadline_ends_at: Option<DateTime<Utc>>,
+/// Counts over the fact rows of a period (by encounter date) and filter.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub encounters: u64,
+    /// Distinct people among the encounters.
+    pub people: u64,
+    pub eligible: u64,
+    pub offered: u64,
+    pub accepted: u64,
+    pub referred: u64,
+    pub screened: u64,
+    pub handed_off: u64,
+    pub intakes: u64,
+    pub engaged: u64,
+    /// Encounters with a person met before in the program.
+    pub repeat_encounters: u64,
+    pub engaged_30: u64,
+    pub known_30: u64,
+    pub engaged_60: u64,
+    pub known_60: u64,
+    pub engaged_90: u64,
+    pub known_90: u64,
+    pub retained_30: u64,
+    pub retention_known_30: u64,
+    pub retained_90: u64,
+    pub retention_known_90: u64,
+    pub deadlines_met: u64,
+    pub deadlines_missed: u64,
+    pub deadlines_open: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Rate {
     pub numerator: u64,
     pub denominator: u64,
@@ -38,182 +49,228 @@ impl Rate {
     }
 }
 
+/// A duration's distribution: rows per band, the median, how many rows.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Dashboard {
+pub struct Distribution {
+    pub bands: Vec<(String, u64)>,
+    pub median: Option<f64>,
+    pub n: u64,
+}
+
+/// One month of the trend.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MonthLine {
+    /// "YYYY-MM".
+    pub month: String,
     pub encounters: u64,
+    pub referred: u64,
+    pub intakes: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Measures {
+    pub encounters: u64,
+    pub people: u64,
     pub eligible: u64,
     pub offered: u64,
     pub accepted: u64,
     pub referred: u64,
+    pub screened: u64,
     pub handed_off: u64,
     pub intakes: u64,
+    pub engaged: u64,
+    pub repeat_encounters: u64,
+    /// Engaged in treatment within 30 days of the encounter, over referred encounters
+    /// (the Illinois measure); and within 60 and 90 days.
     pub engaged_30: Rate,
+    pub engaged_60: Rate,
+    pub engaged_90: Rate,
+    /// Still in treatment 30 and 90 days after engagement, over engaged encounters.
+    pub retained_30: Rate,
+    pub retained_90: Rate,
     pub deadlines_met: u64,
     pub deadlines_missed: u64,
     pub deadlines_open: u64,
     pub median_hours_to_intake: Option<f64>,
     pub median_warm_handoff_minutes: Option<f64>,
+    /// Encounter to the first treatment contact (warm-handoff arrival or first contact),
+    /// in hours.
+    pub first_contact: Distribution,
+    /// Encounter to treatment engagement, in days.
+    pub engagement_days: Distribution,
+    pub months: Vec<MonthLine>,
 }
 
-pub fn median(values: &mut [f64]) -> Option<f64> {
-    if values.is_empty() {
-        return None;
+/// Exact medians of the durations, in minutes (storage finds them from the histograms).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Medians {
+    pub warm_minutes: Option<f64>,
+    pub contact_minutes: Option<f64>,
+    pub intake_minutes: Option<f64>,
+    pub engaged_minutes: Option<f64>,
+}
+
+/// The ranks (0-based) whose values make the median of `n` sorted values.
+pub fn median_ranks(n: u64) -> Vec<u64> {
+    match n {
+        0 => vec![],
+        n if n % 2 == 1 => vec![n / 2],
+        n => vec![n / 2 - 1, n / 2],
     }
-    values.sort_by(|a, b| a.total_cmp(b));
-    let n = values.len();
-    Some(if n % 2 == 1 {
-        values[n / 2]
-    } else {
-        (values[n / 2 - 1] + values[n / 2]) / 2.0
-    })
 }
 
-pub fn compute(facts: &[EncounterFacts], now: DateTime<Utc>) -> Dashboard {
-    let count = |f: &dyn Fn(&EncounterFacts) -> bool| facts.iter().filter(|e| f(e)).count() as u64;
-    let window = Duration::days(30);
-    let engaged_in_30 = |e: &EncounterFacts| {
-        e.engaged_at
-            .is_some_and(|t| t >= e.encounter_at && t - e.encounter_at <= window)
-    };
-    let referred: Vec<&EncounterFacts> = facts.iter().filter(|e| e.referred).collect();
-    let numerator = referred.iter().filter(|e| engaged_in_30(e)).count() as u64;
-    let known = referred
-        .iter()
-        .filter(|e| engaged_in_30(e) || now - e.encounter_at >= window)
-        .count() as u64;
-    let mut to_intake: Vec<f64> = facts
-        .iter()
-        .filter_map(|e| {
-            e.intake_at
-                .map(|i| (i - e.encounter_at).num_minutes() as f64 / 60.0)
-        })
-        .collect();
-    let mut warm: Vec<f64> = facts
-        .iter()
-        .filter_map(|e| e.warm_minutes.map(|m| m as f64))
-        .collect();
-    Dashboard {
-        encounters: facts.len() as u64,
-        eligible: count(&|e| e.eligible),
-        offered: count(&|e| e.offered),
-        accepted: count(&|e| e.accepted),
-        referred: referred.len() as u64,
-        handed_off: count(&|e| e.handed_off),
-        intakes: count(&|e| e.intake_at.is_some()),
-        engaged_30: Rate {
-            numerator,
-            denominator: known,
-            not_yet_known: referred.len() as u64 - known,
-        },
-        deadlines_met: count(
-            &|e| matches!((e.deadline_ends_at, e.intake_at), (Some(d), Some(i)) if i < d),
+/// Where a rank falls in a histogram: (bucket, rank within the bucket).
+pub fn locate(h: &[(i64, i64)], rank: u64) -> Option<(i64, u64)> {
+    let mut seen = 0u64;
+    for (b, c) in h {
+        let c = (*c).max(0) as u64;
+        if rank < seen + c {
+            return Some((*b, rank - seen));
+        }
+        seen += c;
+    }
+    None
+}
+
+/// Histograms of durations as storage returns them: (bucket, rows), the bucket being the
+/// duration divided by its unit.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Histograms {
+    /// Minutes (unit 1).
+    pub warm_minutes: Vec<(i64, i64)>,
+    /// Hours (unit 60).
+    pub contact_hours: Vec<(i64, i64)>,
+    /// Hours (unit 60).
+    pub intake_hours: Vec<(i64, i64)>,
+    /// Hours (unit 60).
+    pub engaged_hours: Vec<(i64, i64)>,
+}
+
+fn rate(numerator: u64, known: u64, all: u64) -> Rate {
+    Rate {
+        numerator,
+        denominator: known,
+        not_yet_known: all.saturating_sub(known),
+    }
+}
+
+/// Rows per band of a histogram; `bands` are (label, upper bound in buckets, exclusive),
+/// the last band taking the rest.
+pub fn bands(h: &[(i64, i64)], bands: &[(&str, i64)]) -> Vec<(String, u64)> {
+    let mut out: Vec<(String, u64)> = bands.iter().map(|(l, _)| (l.to_string(), 0)).collect();
+    for (b, c) in h {
+        let i = bands
+            .iter()
+            .position(|(_, upper)| b < upper)
+            .unwrap_or(bands.len().saturating_sub(1));
+        if let Some(x) = out.get_mut(i) {
+            x.1 += (*c).max(0) as u64;
+        }
+    }
+    out
+}
+
+/// Bands of the time to first treatment contact, in hours.
+pub const CONTACT_BANDS: &[(&str, i64)] = &[
+    ("Under 1 hour", 1),
+    ("1 to 24 hours", 24),
+    ("1 to 3 days", 72),
+    ("3 to 7 days", 168),
+    ("7 to 30 days", 720),
+    ("30 days or more", i64::MAX),
+];
+
+/// Bands of the time to engagement, in hours.
+pub const ENGAGEMENT_BANDS: &[(&str, i64)] = &[
+    ("Within 7 days", 168),
+    ("8 to 14 days", 336),
+    ("15 to 30 days", 720),
+    ("31 to 60 days", 1440),
+    ("61 to 90 days", 2160),
+    ("Over 90 days", i64::MAX),
+];
+
+pub fn measures(c: &Counts, h: &Histograms, m: Medians, months: Vec<MonthLine>) -> Measures {
+    let dist =
+        |hist: &[(i64, i64)], b: &[(&str, i64)], median: Option<f64>, per: f64| Distribution {
+            bands: bands(hist, b),
+            median: median.map(|minutes| minutes / per),
+            n: hist.iter().map(|(_, n)| (*n).max(0) as u64).sum(),
+        };
+    Measures {
+        encounters: c.encounters,
+        people: c.people,
+        eligible: c.eligible,
+        offered: c.offered,
+        accepted: c.accepted,
+        referred: c.referred,
+        screened: c.screened,
+        handed_off: c.handed_off,
+        intakes: c.intakes,
+        engaged: c.engaged,
+        repeat_encounters: c.repeat_encounters,
+        engaged_30: rate(c.engaged_30, c.known_30, c.referred),
+        engaged_60: rate(c.engaged_60, c.known_60, c.referred),
+        engaged_90: rate(c.engaged_90, c.known_90, c.referred),
+        retained_30: rate(c.retained_30, c.retention_known_30, c.engaged),
+        retained_90: rate(c.retained_90, c.retention_known_90, c.engaged),
+        deadlines_met: c.deadlines_met,
+        deadlines_missed: c.deadlines_missed,
+        deadlines_open: c.deadlines_open,
+        median_hours_to_intake: m.intake_minutes.map(|x| x / 60.0),
+        median_warm_handoff_minutes: m.warm_minutes,
+        first_contact: dist(&h.contact_hours, CONTACT_BANDS, m.contact_minutes, 60.0),
+        engagement_days: dist(
+            &h.engaged_hours,
+            ENGAGEMENT_BANDS,
+            m.engaged_minutes,
+            1440.0,
         ),
-        deadlines_missed: count(&|e| match (e.deadline_ends_at, e.intake_at) {
-            (Some(d), Some(i)) => i >= d,
-            (Some(d), None) => now >= d,
-            _ => false,
-        }),
-        deadlines_open: count(
-            &|e| matches!((e.deadline_ends_at, e.intake_at), (Some(d), None) if now < d),
-        ),
-        median_hours_to_intake: median(&mut to_intake),
-        median_warm_handoff_minutes: median(&mut warm),
+        months,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
 
-    fn at(day: u32, hour: u32) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 3, day, hour, 0, 0).unwrap()
+    #[test]
+    fn bands_take_the_rest_in_the_last_one() {
+        let b = bands(&[(0, 2), (5, 1), (30, 4), (900, 1)], CONTACT_BANDS);
+        assert_eq!(b[0], ("Under 1 hour".into(), 2));
+        assert_eq!(b[1], ("1 to 24 hours".into(), 1));
+        assert_eq!(b[2], ("1 to 3 days".into(), 4));
+        assert_eq!(locate(&[(0, 2), (5, 1), (30, 4)], 2), Some((5, 0)));
+        assert_eq!(locate(&[(0, 2), (5, 1), (30, 4)], 4), Some((30, 1)));
+        assert_eq!(locate(&[(0, 2)], 2), None);
+        assert_eq!(median_ranks(4), vec![1, 2]);
+        assert_eq!(median_ranks(3), vec![1]);
+        assert_eq!(b[5], ("30 days or more".into(), 1));
     }
 
     #[test]
-    fn hand_counted_dataset() {
-        let now = Utc.with_ymd_and_hms(2026, 4, 20, 0, 0, 0).unwrap();
-        let dl = |d: DateTime<Utc>| Some(d + Duration::days(30));
-        let facts = vec![
-            // 1: full success, warm handoff 20 min, intake after 24 h, engaged day 5.
-            EncounterFacts {
-                encounter_at: at(1, 10),
-                eligible: true,
-                offered: true,
-                accepted: true,
-                referred: true,
-                handed_off: true,
-                warm_minutes: Some(20),
-                intake_at: Some(at(2, 10)),
-                engaged_at: Some(at(6, 10)),
-                deadline_ends_at: dl(at(1, 10)),
-            },
-            // 2: accepted, card, never showed: deadline missed, not engaged (old enough).
-            EncounterFacts {
-                encounter_at: at(2, 10),
-                eligible: true,
-                offered: true,
-                accepted: true,
-                referred: true,
-                deadline_ends_at: dl(at(2, 10)),
-                ..Default::default()
-            },
-            // 3: declined.
-            EncounterFacts {
-                encounter_at: at(3, 10),
-                eligible: true,
-                offered: true,
-                ..Default::default()
-            },
-            // 4: ineligible.
-            EncounterFacts {
-                encounter_at: at(4, 10),
-                ..Default::default()
-            },
-            // 5: recent (younger than 30 days), intake after 72 h, warm 40 min, not engaged yet.
-            EncounterFacts {
-                encounter_at: at(30, 10),
-                eligible: true,
-                offered: true,
-                accepted: true,
-                referred: true,
-                handed_off: true,
-                warm_minutes: Some(40),
-                intake_at: Some(at(30, 10) + Duration::hours(72)),
-                engaged_at: None,
-                deadline_ends_at: dl(at(30, 10)),
-            },
-        ];
-        let d = compute(&facts, now);
-        assert_eq!(d.encounters, 5);
-        assert_eq!(d.eligible, 4);
-        assert_eq!(d.offered, 4);
-        assert_eq!(d.accepted, 3);
-        assert_eq!(d.referred, 3);
-        assert_eq!(d.handed_off, 2);
-        assert_eq!(d.intakes, 2);
+    fn rates_keep_young_cases_apart() {
+        let c = Counts {
+            referred: 5,
+            engaged_30: 2,
+            known_30: 4,
+            engaged: 2,
+            retained_30: 1,
+            retention_known_30: 2,
+            ..Default::default()
+        };
+        let m = measures(&c, &Histograms::default(), Medians::default(), vec![]);
         assert_eq!(
-            d.engaged_30,
+            m.engaged_30,
             Rate {
-                numerator: 1,
-                denominator: 2,
+                numerator: 2,
+                denominator: 4,
                 not_yet_known: 1
             }
         );
-        assert_eq!(d.engaged_30.percent(), Some(50.0));
-        assert_eq!(
-            (d.deadlines_met, d.deadlines_missed, d.deadlines_open),
-            (2, 1, 0)
-        );
-        assert_eq!(d.median_hours_to_intake, Some(48.0));
-        assert_eq!(d.median_warm_handoff_minutes, Some(30.0));
-    }
-
-    #[test]
-    fn empty_period_has_no_rates() {
-        let d = compute(&[], Utc::now());
-        assert_eq!(d.encounters, 0);
-        assert_eq!(d.engaged_30.percent(), None);
-        assert_eq!(d.median_hours_to_intake, None);
+        assert_eq!(m.engaged_30.percent(), Some(50.0));
+        assert_eq!(m.retained_30.percent(), Some(50.0));
+        assert_eq!(m.engaged_60.percent(), None);
+        assert_eq!(m.median_hours_to_intake, None);
     }
 }

@@ -337,6 +337,14 @@ impl Stmt {
             a.id, a.encounter_id, a.program_id, a.attempted_at, a.outcome.clone(), a.team.clone(), Val::Secret("contact_attempts.note", a.note.clone()), a.recorded_by, a.recorded_at)
     }
 
+    /// Writes an encounter's fact row, replacing the one there (ADR 0011).
+    pub fn case_fact(f: &CaseFactRow) -> Stmt {
+        stmt!("INSERT INTO case_facts (encounter_id, program_id, occurred_at, day, month, pathway, agency_id, agency_kind, officer_id, provider_id, participant_id, sex, race, ethnicity, age, prior_encounters, eligible, offered, accepted, referred, screened, handed_off, warm_minutes, contact_minutes, intake_minutes, engaged_minutes, engaged_at, exit_kind, exit_minutes, deadline_ends_at, deadline_met, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$28,$29,$30,$31,$32) \
+            ON CONFLICT (encounter_id) DO UPDATE SET provider_id = excluded.provider_id, prior_encounters = excluded.prior_encounters, eligible = excluded.eligible, offered = excluded.offered, accepted = excluded.accepted, referred = excluded.referred, screened = excluded.screened, handed_off = excluded.handed_off, warm_minutes = excluded.warm_minutes, contact_minutes = excluded.contact_minutes, intake_minutes = excluded.intake_minutes, engaged_minutes = excluded.engaged_minutes, engaged_at = excluded.engaged_at, exit_kind = excluded.exit_kind, exit_minutes = excluded.exit_minutes, deadline_ends_at = excluded.deadline_ends_at, deadline_met = excluded.deadline_met, updated_at = excluded.updated_at";
+            f.encounter_id, f.program_id, f.occurred_at, f.day, f.month.clone(), f.pathway.clone(), f.agency_id, f.agency_kind.clone(), f.officer_id, f.provider_id, f.participant_id, f.sex.clone(), f.race.clone(), f.ethnicity.clone(), f.age, f.prior_encounters,
+            f.eligible, f.offered, f.accepted, f.referred, f.screened, f.handed_off, Val::OptI64(f.warm_minutes), Val::OptI64(f.contact_minutes), Val::OptI64(f.intake_minutes), Val::OptI64(f.engaged_minutes), f.engaged_at, f.exit_kind.clone(), Val::OptI64(f.exit_minutes), f.deadline_ends_at, Val::OptBool(f.deadline_met), f.updated_at)
+    }
+
     pub fn offense(o: &OffenseRow) -> Stmt {
         stmt!("INSERT INTO offenses (id, encounter_id, position, code, code_version, drug_activity, drug_type, quantity, unit) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)";
             o.id, o.encounter_id, o.position, o.code.clone(), o.code_version.clone(), o.drug_activity.clone(), o.drug_type.clone(), o.quantity, o.unit.clone())

@@ -12,6 +12,60 @@ const PROGRAM: &str = "id, name, time_zone, pathways, intake_deadline_days, supe
 const ORG: &str = "id, program_id, kind, name, address, phone, hours, what_to_bring, created_at";
 const USER: &str = "id, username, display_name, password_hash, disabled, created_at, last_sign_in_at, failed_count, failed_since, locked_at, unlocked_at, totp_secret, totp_enrolled_at, totp_last_step";
 const PARTICIPANT: &str = "id, program_id, first_name, last_name, dob, sex, race, ethnicity, phone, email, match_key, search_name, created_at, created_by, erased_at";
+const CASE_FACT: &str = "encounter_id, program_id, occurred_at, day, month, pathway, agency_id, agency_kind, officer_id, provider_id, participant_id, sex, race, ethnicity, age, prior_encounters, eligible, offered, accepted, referred, screened, handed_off, warm_minutes, contact_minutes, intake_minutes, engaged_minutes, engaged_at, exit_kind, exit_minutes, deadline_ends_at, deadline_met, updated_at";
+
+/// A duration a histogram is asked of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FactDuration {
+    WarmHandoff,
+    FirstContact,
+    Intake,
+    Engagement,
+}
+
+impl FactDuration {
+    fn column(self) -> &'static str {
+        match self {
+            FactDuration::WarmHandoff => "warm_minutes",
+            FactDuration::FirstContact => "contact_minutes",
+            FactDuration::Intake => "intake_minutes",
+            FactDuration::Engagement => "engaged_minutes",
+        }
+    }
+}
+
+enum FactArg {
+    Text(String),
+    Uuid(Uuid),
+}
+
+/// The WHERE clause of a fact filter: program ($1), days ($2, $3), then the optional
+/// dimensions numbered from after `last` (the query's own parameters).
+fn fact_where(f: &FactFilter, last: usize) -> (String, Vec<FactArg>) {
+    let mut clause = String::from("program_id = $1 AND day >= $2 AND day <= $3");
+    let mut args = Vec::new();
+    let mut add = |col: &str, a: FactArg| {
+        args.push(a);
+        clause.push_str(&format!(" AND {col} = ${}", last + args.len()));
+    };
+    if let Some(p) = &f.pathway {
+        add("pathway", FactArg::Text(p.clone()));
+    }
+    if let Some(k) = &f.agency_kind {
+        add("agency_kind", FactArg::Text(k.clone()));
+    }
+    if let Some(a) = f.agency_id {
+        add("agency_id", FactArg::Uuid(a));
+    }
+    if let Some(p) = f.provider_id {
+        add("provider_id", FactArg::Uuid(p));
+    }
+    if let Some(o) = f.officer_id {
+        add("officer_id", FactArg::Uuid(o));
+    }
+    (clause, args)
+}
+
 const ENCOUNTER: &str = "id, program_id, reference, pathway, agency_id, officer_id, participant_id, occurred_at, location, incident_number, age_at_encounter, sex, race, ethnicity, created_at";
 const REFERRAL: &str = "id, encounter_id, program_id, participant_id, from_org_id, to_org_id, mode, status, business_status, status_reason, assigned_to, requested_at, contact_deadline, arrived_at, first_contact_at, intake_at, engaged_at, exit_kind, exit_at, updated_at";
 const HOLD: &str = "id, encounter_id, program_id, prosecutor_org_id, kind, citation_number, court_date, deadline_day, deadline_ends_at, state, correction, decision, decision_reason, decided_by, decided_at, created_at, updated_at";
@@ -1017,6 +1071,151 @@ impl Tx {
         )
     }
 
+    // ----- case facts (ADR 0011) ---------------------------------------------------------------
+
+    pub async fn case_fact(&mut self, encounter_id: Uuid) -> Result<Option<CaseFactRow>> {
+        Ok(
+            q!(self, c => sqlx::query_as::<_, CaseFactRow>(sqlx::AssertSqlSafe(format!("SELECT {CASE_FACT} FROM case_facts WHERE encounter_id = $1"))).bind(encounter_id).fetch_optional(c).await)?,
+        )
+    }
+
+    /// A program's fact rows of a period, in encounter order (tests and rebuild checks).
+    pub async fn case_facts_of(&mut self, program_id: Uuid) -> Result<Vec<CaseFactRow>> {
+        Ok(
+            q!(self, c => sqlx::query_as::<_, CaseFactRow>(sqlx::AssertSqlSafe(format!("SELECT {CASE_FACT} FROM case_facts WHERE program_id = $1 ORDER BY occurred_at, encounter_id"))).bind(program_id).fetch_all(c).await)?,
+        )
+    }
+
+    /// Encounters that have no fact row yet (written before facts existed), oldest first.
+    pub async fn encounters_without_facts(&mut self, limit: i64) -> Result<Vec<Uuid>> {
+        Ok(
+            q!(self, c => sqlx::query_scalar::<_, Uuid>("SELECT e.id FROM encounters e LEFT JOIN case_facts f ON f.encounter_id = e.id WHERE f.encounter_id IS NULL ORDER BY e.occurred_at, e.id LIMIT $1").bind(limit).fetch_all(c).await)?,
+        )
+    }
+
+    /// Every encounter id, oldest first, after `after` (for a full rebuild in pages).
+    pub async fn encounter_ids_after(&mut self, after: Uuid, limit: i64) -> Result<Vec<Uuid>> {
+        Ok(
+            q!(self, c => sqlx::query_scalar::<_, Uuid>("SELECT id FROM encounters WHERE id > $1 ORDER BY id LIMIT $2").bind(after).bind(limit).fetch_all(c).await)?,
+        )
+    }
+
+    pub async fn has_screening(&mut self, encounter_id: Uuid) -> Result<bool> {
+        let n: i64 = q!(self, c => sqlx::query_scalar("SELECT COUNT(*) FROM screenings WHERE encounter_id = $1").bind(encounter_id).fetch_one(c).await)?;
+        Ok(n > 0)
+    }
+
+    /// The person's encounters in the program before `before`.
+    pub async fn prior_encounter_count(
+        &mut self,
+        participant_id: Uuid,
+        before: DateTime<Utc>,
+    ) -> Result<i64> {
+        Ok(
+            q!(self, c => sqlx::query_scalar("SELECT COUNT(*) FROM encounters WHERE participant_id = $1 AND occurred_at < $2").bind(participant_id).bind(before).fetch_one(c).await)?,
+        )
+    }
+
+    /// The counts of the measures over the fact rows a filter selects, as of `now`.
+    pub async fn fact_counts(&mut self, f: &FactFilter, now: DateTime<Utc>) -> Result<FactCounts> {
+        let (clause, extra) = fact_where(f, 7);
+        let sql = format!(
+            "SELECT COUNT(*) AS encounters, COUNT(DISTINCT participant_id) AS people, \
+             {s}eligible{e} AS eligible, {s}offered{e} AS offered, {s}accepted{e} AS accepted, \
+             {s}referred{e} AS referred, {s}screened{e} AS screened, {s}handed_off{e} AS handed_off, \
+             {s}intake_minutes IS NOT NULL{e} AS intakes, {s}engaged_minutes IS NOT NULL{e} AS engaged, \
+             {s}prior_encounters > 0{e} AS repeat_encounters, \
+             {s}referred AND engaged_minutes <= 43200{e} AS engaged_30, \
+             {s}referred AND (engaged_minutes <= 43200 OR occurred_at <= $4){e} AS known_30, \
+             {s}referred AND engaged_minutes <= 86400{e} AS engaged_60, \
+             {s}referred AND (engaged_minutes <= 86400 OR occurred_at <= $5){e} AS known_60, \
+             {s}referred AND engaged_minutes <= 129600{e} AS engaged_90, \
+             {s}referred AND (engaged_minutes <= 129600 OR occurred_at <= $6){e} AS known_90, \
+             {s}engaged_at <= $4 AND (exit_minutes IS NULL OR exit_minutes >= engaged_minutes + 43200){e} AS retained_30, \
+             {s}engaged_at <= $4 OR exit_minutes < engaged_minutes + 43200{e} AS retention_known_30, \
+             {s}engaged_at <= $6 AND (exit_minutes IS NULL OR exit_minutes >= engaged_minutes + 129600){e} AS retained_90, \
+             {s}engaged_at <= $6 OR exit_minutes < engaged_minutes + 129600{e} AS retention_known_90, \
+             {s}deadline_met{e} AS deadlines_met, \
+             {s}NOT deadline_met OR (deadline_met IS NULL AND deadline_ends_at <= $7){e} AS deadlines_missed, \
+             {s}deadline_met IS NULL AND deadline_ends_at > $7{e} AS deadlines_open \
+             FROM case_facts WHERE {clause}",
+            s = "COALESCE(SUM(CASE WHEN ",
+            e = " THEN 1 ELSE 0 END), 0)",
+        );
+        let d = |n: i64| now - chrono::Duration::days(n);
+        Ok(q!(self, c => {
+            let mut q = sqlx::query_as::<_, FactCounts>(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(f.program_id).bind(f.from).bind(f.to).bind(d(30)).bind(d(60)).bind(d(90)).bind(now);
+            for x in &extra {
+                q = match x { FactArg::Text(t) => q.bind(t.clone()), FactArg::Uuid(u) => q.bind(*u) };
+            }
+            q.fetch_one(c).await
+        })?)
+    }
+
+    /// How a duration column is distributed over the selected rows: (value divided by
+    /// `unit` minutes, rows), smallest first. Nulls are left out.
+    pub async fn fact_histogram(
+        &mut self,
+        f: &FactFilter,
+        column: FactDuration,
+        unit: i64,
+    ) -> Result<Vec<(i64, i64)>> {
+        let (clause, extra) = fact_where(f, 4);
+        let col = column.column();
+        let sql = format!(
+            "SELECT {col} / $4 AS b, COUNT(*) AS n FROM case_facts WHERE {clause} AND {col} IS NOT NULL AND {col} >= 0 GROUP BY b ORDER BY b"
+        );
+        Ok(q!(self, c => {
+            let mut q = sqlx::query_as::<_, (i64, i64)>(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(f.program_id).bind(f.from).bind(f.to).bind(unit.max(1));
+            for x in &extra {
+                q = match x { FactArg::Text(t) => q.bind(t.clone()), FactArg::Uuid(u) => q.bind(*u) };
+            }
+            q.fetch_all(c).await
+        })?)
+    }
+
+    /// The values of a duration column in [lo, hi) minutes over the selected rows, sorted
+    /// (to find an exact median inside one histogram bucket).
+    pub async fn fact_values(
+        &mut self,
+        f: &FactFilter,
+        column: FactDuration,
+        lo: i64,
+        hi: i64,
+    ) -> Result<Vec<i64>> {
+        let (clause, extra) = fact_where(f, 5);
+        let col = column.column();
+        let sql = format!(
+            "SELECT {col} FROM case_facts WHERE {clause} AND {col} >= $4 AND {col} < $5 ORDER BY {col}"
+        );
+        Ok(q!(self, c => {
+            let mut q = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(f.program_id).bind(f.from).bind(f.to).bind(lo).bind(hi);
+            for x in &extra {
+                q = match x { FactArg::Text(t) => q.bind(t.clone()), FactArg::Uuid(u) => q.bind(*u) };
+            }
+            q.fetch_all(c).await
+        })?)
+    }
+
+    /// Encounters, referrals and intakes by month ("YYYY-MM") over the selected rows.
+    pub async fn fact_months(&mut self, f: &FactFilter) -> Result<Vec<(String, i64, i64, i64)>> {
+        let (clause, extra) = fact_where(f, 3);
+        let sql = format!(
+            "SELECT month, COUNT(*), COALESCE(SUM(CASE WHEN referred THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN intake_minutes IS NOT NULL THEN 1 ELSE 0 END), 0) FROM case_facts WHERE {clause} GROUP BY month ORDER BY month"
+        );
+        Ok(q!(self, c => {
+            let mut q = sqlx::query_as::<_, (String, i64, i64, i64)>(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(f.program_id).bind(f.from).bind(f.to);
+            for x in &extra {
+                q = match x { FactArg::Text(t) => q.bind(t.clone()), FactArg::Uuid(u) => q.bind(*u) };
+            }
+            q.fetch_all(c).await
+        })?)
+    }
+
     /// Sets the pathways a program enables (a comma-separated list of codes).
     pub async fn set_program_pathways(&mut self, program_id: Uuid, pathways: &str) -> Result<()> {
         let n = q!(self, x => sqlx::query("UPDATE programs SET pathways = $2 WHERE id = $1")
@@ -1354,32 +1553,6 @@ impl Tx {
     pub async fn purge_idempotency(&mut self, before: DateTime<Utc>) -> Result<u64> {
         Ok(
             q!(self, c => sqlx::query("DELETE FROM idempotency_keys WHERE created_at < $1").bind(before).execute(c).await.map(|r| r.rows_affected()))?,
-        )
-    }
-
-    // ----- dashboard facts -----------------------------------------------------------------------------------
-
-    pub async fn encounter_facts(
-        &mut self,
-        program_id: Uuid,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
-    ) -> Result<Vec<EncounterFactsRow>> {
-        Ok(
-            q!(self, c => sqlx::query_as::<_, EncounterFactsRow>("SELECT e.id, e.occurred_at, e.pathway, g.kind AS agency_kind, d.eligible, o.status AS override_status, f.accepted AS offer_accepted, h.deadline_ends_at FROM encounters e JOIN organizations g ON g.id = e.agency_id LEFT JOIN eligibility_decisions d ON d.encounter_id = e.id LEFT JOIN eligibility_overrides o ON o.decision_id = d.id LEFT JOIN offers f ON f.encounter_id = e.id LEFT JOIN legal_holds h ON h.encounter_id = e.id WHERE e.program_id = $1 AND e.occurred_at >= $2 AND e.occurred_at < $3")
-            .bind(program_id).bind(from).bind(to).fetch_all(c).await)?,
-        )
-    }
-
-    pub async fn referral_facts(
-        &mut self,
-        program_id: Uuid,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
-    ) -> Result<Vec<ReferralFactsRow>> {
-        Ok(
-            q!(self, c => sqlx::query_as::<_, ReferralFactsRow>("SELECT r.encounter_id, r.mode, r.requested_at, r.arrived_at, r.first_contact_at, r.intake_at, r.engaged_at FROM referrals r JOIN encounters e ON e.id = r.encounter_id WHERE e.program_id = $1 AND e.occurred_at >= $2 AND e.occurred_at < $3 AND r.status <> 'entered-in-error'")
-            .bind(program_id).bind(from).bind(to).fetch_all(c).await)?,
         )
     }
 }

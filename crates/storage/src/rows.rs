@@ -517,32 +517,6 @@ pub struct IdempotencyRow {
     pub created_at: DateTime<Utc>,
 }
 
-/// One encounter's facts for the dashboard.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct EncounterFactsRow {
-    pub id: Uuid,
-    pub occurred_at: DateTime<Utc>,
-    pub pathway: String,
-    /// The kind of the organization whose responder recorded it (police, fire/EMS, ...).
-    pub agency_kind: String,
-    pub eligible: Option<bool>,
-    pub override_status: Option<String>,
-    pub offer_accepted: Option<bool>,
-    pub deadline_ends_at: Option<DateTime<Utc>>,
-}
-
-/// One referral's service dates for the dashboard.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct ReferralFactsRow {
-    pub encounter_id: Uuid,
-    pub mode: String,
-    pub requested_at: DateTime<Utc>,
-    pub arrived_at: Option<DateTime<Utc>>,
-    pub first_contact_at: Option<DateTime<Utc>>,
-    pub intake_at: Option<DateTime<Utc>>,
-    pub engaged_at: Option<DateTime<Utc>>,
-}
-
 /// A break-the-glass grant: one user, one case, a reason, a time limit, a review.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct EmergencyAccessRow {
@@ -700,4 +674,91 @@ pub struct AttemptRow {
     pub note: Option<String>,
     pub recorded_by: Uuid,
     pub recorded_at: DateTime<Utc>,
+}
+
+/// One encounter's facts for measures (issue 5, ADR 0011): dimensions, flags and minutes
+/// from the encounter. Derived from the source rows; never edited by hand.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct CaseFactRow {
+    pub encounter_id: Uuid,
+    pub program_id: Uuid,
+    pub occurred_at: DateTime<Utc>,
+    /// The local encounter day (program time zone) and its month, "YYYY-MM".
+    pub day: NaiveDate,
+    pub month: String,
+    pub pathway: String,
+    pub agency_id: Uuid,
+    pub agency_kind: String,
+    pub officer_id: Uuid,
+    /// The provider of the latest referral (not entered in error).
+    pub provider_id: Option<Uuid>,
+    pub participant_id: Uuid,
+    pub sex: String,
+    pub race: String,
+    pub ethnicity: String,
+    pub age: i64,
+    /// The person's encounters in the program before this one.
+    pub prior_encounters: i64,
+    pub eligible: bool,
+    pub offered: bool,
+    pub accepted: bool,
+    pub referred: bool,
+    pub screened: bool,
+    pub handed_off: bool,
+    pub warm_minutes: Option<i64>,
+    /// To the first treatment contact (warm-handoff arrival or first contact).
+    pub contact_minutes: Option<i64>,
+    pub intake_minutes: Option<i64>,
+    pub engaged_minutes: Option<i64>,
+    pub engaged_at: Option<DateTime<Utc>>,
+    pub exit_kind: Option<String>,
+    pub exit_minutes: Option<i64>,
+    pub deadline_ends_at: Option<DateTime<Utc>>,
+    /// Intake before the deadline's end (true), after it (false), or no intake yet.
+    pub deadline_met: Option<bool>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Which fact rows a measure counts: a program's encounters of a period of local days,
+/// optionally of one pathway, agency, kind of agency, provider or officer.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FactFilter {
+    pub program_id: Uuid,
+    pub from: NaiveDate,
+    /// Inclusive.
+    pub to: NaiveDate,
+    pub pathway: Option<String>,
+    pub agency_id: Option<Uuid>,
+    pub agency_kind: Option<String>,
+    pub provider_id: Option<Uuid>,
+    pub officer_id: Option<Uuid>,
+}
+
+/// Counts over fact rows (one group).
+#[derive(Debug, Clone, Default, PartialEq, sqlx::FromRow)]
+pub struct FactCounts {
+    pub encounters: i64,
+    pub people: i64,
+    pub eligible: i64,
+    pub offered: i64,
+    pub accepted: i64,
+    pub referred: i64,
+    pub screened: i64,
+    pub handed_off: i64,
+    pub intakes: i64,
+    pub engaged: i64,
+    pub repeat_encounters: i64,
+    pub engaged_30: i64,
+    pub known_30: i64,
+    pub engaged_60: i64,
+    pub known_60: i64,
+    pub engaged_90: i64,
+    pub known_90: i64,
+    pub retained_30: i64,
+    pub retention_known_30: i64,
+    pub retained_90: i64,
+    pub retention_known_90: i64,
+    pub deadlines_met: i64,
+    pub deadlines_missed: i64,
+    pub deadlines_open: i64,
 }

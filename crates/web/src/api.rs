@@ -470,7 +470,13 @@ pub async fn get_dashboard(
         }
     };
     let q = |k: &str| q.get(k).map(String::as_str).unwrap_or("");
-    let filter = dashboard::Filter::parse(q("pathway"), q("entry"))?;
+    let filter = dashboard::Filter::parse(
+        q("pathway"),
+        q("entry"),
+        q("agency"),
+        q("provider"),
+        q("officer"),
+    )?;
     let v = dashboard::dashboard(&st.app, &ctx, date("from")?, date("to")?, filter).await?;
     ok(json!({
         "program": v.program_name, "from": v.period.from, "to": v.period.to,

@@ -1584,6 +1584,32 @@ impl DashboardPage {
     fn sel_entry(&self, code: &str) -> &'static str {
         sel(code, self.v.filter.entry.map_or("", |k| k.as_str()))
     }
+    fn sel_id(&self, id: &Uuid, chosen: &Option<Uuid>) -> &'static str {
+        if Some(*id) == *chosen { "selected" } else { "" }
+    }
+    /// A bar of a distribution or trend, in percent of the largest.
+    fn share(&self, n: &u64, rows: &[(String, u64)]) -> u64 {
+        let max = rows.iter().map(|(_, x)| *x).max().unwrap_or(1).max(1);
+        (*n * 100) / max
+    }
+    fn month_bar(&self, n: &u64) -> u64 {
+        let max = self
+            .v
+            .dashboard
+            .months
+            .iter()
+            .map(|m| m.encounters)
+            .max()
+            .unwrap_or(1)
+            .max(1);
+        (*n * 100) / max
+    }
+    fn rate(&self, r: &handoff_domain::measures::Rate) -> String {
+        match r.percent() {
+            Some(p) => format!("{} of {} ({p:.0}%)", r.numerator, r.denominator),
+            None => "—".into(),
+        }
+    }
     fn pct(&self, n: &u64, of: &u64) -> String {
         if *of == 0 {
             "—".into()
@@ -1653,7 +1679,13 @@ pub async fn dashboard_page(
         return error_for(&s, &AppError::Invalid(errors));
     }
     let get = |k: &str| q.get(k).map(String::as_str).unwrap_or("");
-    let filter = match dashboard::Filter::parse(get("pathway"), get("entry")) {
+    let filter = match dashboard::Filter::parse(
+        get("pathway"),
+        get("entry"),
+        get("agency"),
+        get("provider"),
+        get("officer"),
+    ) {
         Ok(f) => f,
         Err(e) => return error_for(&s, &e),
     };

@@ -11,6 +11,7 @@ mod consent;
 mod emergency;
 mod encryption;
 mod flows;
+mod measures;
 mod mfa;
 mod pathways;
 mod planner;

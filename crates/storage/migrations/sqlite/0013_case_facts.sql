@@ -1,0 +1,42 @@
+-- One fact row per encounter, kept current by every action that changes its inputs, for
+-- dashboards, reports and exports (issue 5, ADR 0011). No identity: only dimensions, flags
+-- and durations in minutes from the encounter. Rows for earlier encounters are filled in
+-- at start (app::facts::backfill).
+CREATE TABLE case_facts (
+    encounter_id BLOB PRIMARY KEY REFERENCES encounters(id),
+    program_id BLOB NOT NULL REFERENCES programs(id),
+    occurred_at TEXT NOT NULL,
+    day TEXT NOT NULL,
+    month TEXT NOT NULL,
+    pathway TEXT NOT NULL,
+    agency_id BLOB NOT NULL,
+    agency_kind TEXT NOT NULL,
+    officer_id BLOB NOT NULL,
+    provider_id BLOB,
+    participant_id BLOB NOT NULL,
+    sex TEXT NOT NULL,
+    race TEXT NOT NULL,
+    ethnicity TEXT NOT NULL,
+    age INTEGER NOT NULL,
+    prior_encounters INTEGER NOT NULL,
+    eligible INTEGER NOT NULL,
+    offered INTEGER NOT NULL,
+    accepted INTEGER NOT NULL,
+    referred INTEGER NOT NULL,
+    screened INTEGER NOT NULL,
+    handed_off INTEGER NOT NULL,
+    warm_minutes INTEGER,
+    contact_minutes INTEGER,
+    intake_minutes INTEGER,
+    engaged_minutes INTEGER,
+    engaged_at TEXT,
+    exit_kind TEXT,
+    exit_minutes INTEGER,
+    deadline_ends_at TEXT,
+    deadline_met INTEGER,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX case_facts_program_day ON case_facts(program_id, day);
+CREATE INDEX case_facts_agency_day ON case_facts(agency_id, day);
+CREATE INDEX case_facts_officer_day ON case_facts(officer_id, day);
+CREATE INDEX case_facts_provider_day ON case_facts(provider_id, day);
