@@ -64,6 +64,7 @@ pub async fn create_program(app: &App, p: NewProgram) -> AppResult<ProgramRow> {
         intake_deadline_days: p.intake_deadline_days,
         supervisor_approves_overrides: p.supervisor_approves_overrides,
         created_at: now,
+        suppression_threshold: handoff_domain::suppress::DEFAULT_THRESHOLD as i64,
     };
     let rules_json =
         serde_json::to_string(&p.rules).map_err(|e| AppError::Internal(e.to_string()))?;

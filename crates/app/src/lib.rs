@@ -17,6 +17,7 @@ pub mod facts;
 pub mod holds;
 pub mod reference;
 pub mod referrals;
+pub mod reports;
 pub mod retention;
 pub mod rules;
 pub mod screenings;

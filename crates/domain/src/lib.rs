@@ -18,8 +18,10 @@ pub mod planner;
 pub mod policy;
 pub mod progress;
 pub mod referral;
+pub mod reports;
 pub mod rules_file;
 pub mod screening;
+pub mod suppress;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use enums::*;

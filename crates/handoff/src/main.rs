@@ -70,6 +70,49 @@ enum Command {
     },
     /// Load the server over HTTP with concurrent officers and print figures.
     Bench(bench::BenchArgs),
+    /// Published reports, for scheduled use.
+    #[command(subcommand)]
+    Report(ReportCommand),
+    /// The fact rows reports count from.
+    #[command(subcommand)]
+    Facts(FactsCommand),
+}
+
+#[derive(Subcommand)]
+enum ReportCommand {
+    /// The quarterly performance report (Illinois deflection and grant measures), with
+    /// small numbers suppressed at the program's threshold.
+    Quarterly {
+        /// The program's name (may be left out when the database holds one program).
+        #[arg(long)]
+        program: Option<String>,
+        /// The quarter, like 2026Q3 (default: the last full quarter).
+        #[arg(long, default_value = "")]
+        quarter: String,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Csv)]
+        format: ReportFormat,
+        /// Where to write it (default: standard output).
+        #[arg(long)]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum ReportFormat {
+    Csv,
+    Json,
+}
+
+#[derive(Subcommand)]
+enum FactsCommand {
+    /// Recompute every encounter's fact row from the source rows and say how many
+    /// differed (none, unless something went wrong).
+    Rebuild {
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 #[derive(Subcommand)]
@@ -495,6 +538,58 @@ async fn run(cli: Cli) -> Result<()> {
             println!("removed {removed} audit records older than {retention_days} days");
             Ok(())
         }
+        Command::Report(ReportCommand::Quarterly {
+            program,
+            quarter,
+            format,
+            output,
+            db,
+        }) => {
+            if let Some(o) = &output
+                && o.exists()
+            {
+                bail!("{} exists already; choose another file", o.display());
+            }
+            let app = open(&db).await?;
+            let pid = find_program(&app, program.as_deref()).await?;
+            let report = handoff_app::reports::quarterly_console(&app, pid, &quarter)
+                .await
+                .map_err(|e| anyhow::anyhow!("{}", explain(e)))?;
+            app.store.close().await;
+            let bytes = match format {
+                ReportFormat::Csv => handoff_app::reports::report_csv(&report)
+                    .map_err(|e| anyhow::anyhow!("{}", explain(e)))?,
+                ReportFormat::Json => serde_json::to_vec_pretty(&report)?,
+            };
+            match output {
+                Some(o) => {
+                    std::fs::write(&o, &bytes)
+                        .with_context(|| format!("cannot write {}", o.display()))?;
+                    eprintln!(
+                        "Wrote {} ({}) to {}.",
+                        report.title,
+                        report.program,
+                        o.display()
+                    );
+                }
+                None => {
+                    use std::io::Write;
+                    std::io::stdout().write_all(&bytes)?;
+                }
+            }
+            Ok(())
+        }
+        Command::Facts(FactsCommand::Rebuild { db }) => {
+            let app = open(&db).await?;
+            let (checked, changed) = handoff_app::facts::rebuild(&app)
+                .await
+                .map_err(|e| anyhow::anyhow!("{}", explain(e)))?;
+            app.store.close().await;
+            println!(
+                "Checked {checked} fact rows; {changed} differed from their sources and were rewritten."
+            );
+            Ok(())
+        }
         Command::Codes(CodesCommand::Import { file, db }) => {
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("cannot read {}", file.display()))?;
@@ -647,20 +742,38 @@ fn explain(e: handoff_app::AppError) -> String {
     }
 }
 
-async fn find_org(app: &App, program: Option<&str>, org: &str) -> Result<(uuid::Uuid, uuid::Uuid)> {
+/// The program named, or the only one.
+async fn find_program(app: &App, program: Option<&str>) -> Result<uuid::Uuid> {
     let mut tx = app.store.read().await?;
     let programs = tx.programs().await?;
-    let p = match program {
+    tx.rollback().await?;
+    match program {
         Some(name) => programs
             .iter()
             .find(|p| p.name == name)
-            .with_context(|| format!("no program named {name:?}"))?,
-        None if programs.len() == 1 => &programs[0],
+            .map(|p| p.id)
+            .with_context(|| {
+                format!(
+                    "no program named {name:?}; there are: {}",
+                    programs
+                        .iter()
+                        .map(|p| p.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            }),
+        None if programs.len() == 1 => Ok(programs[0].id),
         None if programs.is_empty() => {
             bail!("the database holds no program yet (run `handoff demo` or create one)")
         }
         None => bail!("the database holds several programs; name one with --program"),
-    };
+    }
+}
+
+async fn find_org(app: &App, program: Option<&str>, org: &str) -> Result<(uuid::Uuid, uuid::Uuid)> {
+    let pid = find_program(app, program).await?;
+    let mut tx = app.store.read().await?;
+    let p = tx.program(pid).await?;
     let orgs = tx.orgs(p.id).await?;
     tx.rollback().await?;
     let o = orgs.iter().find(|o| o.name == org).with_context(|| {

@@ -8,7 +8,7 @@ use crate::{Inner, Result, Stmt, StoreError, Tx, crypto, q};
 /// The blind index domain of the duplicate check's match key.
 pub(crate) const MATCH_DOMAIN: &str = "match";
 
-const PROGRAM: &str = "id, name, time_zone, pathways, intake_deadline_days, supervisor_approves_overrides, created_at";
+const PROGRAM: &str = "id, name, time_zone, pathways, intake_deadline_days, supervisor_approves_overrides, created_at, suppression_threshold";
 const ORG: &str = "id, program_id, kind, name, address, phone, hours, what_to_bring, created_at";
 const USER: &str = "id, username, display_name, password_hash, disabled, created_at, last_sign_in_at, failed_count, failed_since, locked_at, unlocked_at, totp_secret, totp_enrolled_at, totp_last_step";
 const PARTICIPANT: &str = "id, program_id, first_name, last_name, dob, sex, race, ethnicity, phone, email, match_key, search_name, created_at, created_by, erased_at";
@@ -32,6 +32,58 @@ impl FactDuration {
             FactDuration::Engagement => "engaged_minutes",
         }
     }
+}
+
+/// A text dimension counts can be broken down by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FactDim {
+    Sex,
+    Race,
+    Ethnicity,
+    Pathway,
+    AgencyKind,
+}
+
+impl FactDim {
+    fn column(self) -> &'static str {
+        match self {
+            FactDim::Sex => "sex",
+            FactDim::Race => "race",
+            FactDim::Ethnicity => "ethnicity",
+            FactDim::Pathway => "pathway",
+            FactDim::AgencyKind => "agency_kind",
+        }
+    }
+}
+
+/// One group of a breakdown.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct Breakdown<K> {
+    pub key: K,
+    pub encounters: i64,
+    pub eligible: i64,
+    pub offered_eligible: i64,
+    pub accepted_eligible: i64,
+    pub accepted: i64,
+    pub referred: i64,
+    pub engaged: i64,
+}
+
+fn breakdown_sql(f: &FactFilter, column: &str) -> (String, Vec<FactArg>) {
+    let (clause, extra) = fact_where(f, 3);
+    let s = |cond: &str| format!("COALESCE(SUM(CASE WHEN {cond} THEN 1 ELSE 0 END), 0)");
+    (
+        format!(
+            "SELECT {column} AS key, COUNT(*) AS encounters, {} AS eligible, {} AS offered_eligible, {} AS accepted_eligible, {} AS accepted, {} AS referred, {} AS engaged FROM case_facts WHERE {clause} GROUP BY {column} ORDER BY {column}",
+            s("eligible"),
+            s("eligible AND offered"),
+            s("eligible AND accepted"),
+            s("accepted"),
+            s("referred"),
+            s("referred AND engaged_minutes IS NOT NULL"),
+        ),
+        extra,
+    )
 }
 
 enum FactArg {
@@ -1064,6 +1116,13 @@ impl Tx {
         self.run(&[Stmt::attempt(a)]).await
     }
 
+    pub async fn set_suppression_threshold(&mut self, program_id: Uuid, n: i64) -> Result<()> {
+        let x = q!(self, c => sqlx::query("UPDATE programs SET suppression_threshold = $2 WHERE id = $1")
+            .bind(program_id).bind(n)
+            .execute(c).await.map(|r| r.rows_affected()))?;
+        one(x)
+    }
+
     /// How many encounters each pathway has in a program.
     pub async fn pathway_counts(&mut self, program_id: Uuid) -> Result<Vec<(String, i64)>> {
         Ok(
@@ -1193,6 +1252,52 @@ impl Tx {
         Ok(q!(self, c => {
             let mut q = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.clone()))
                 .bind(f.program_id).bind(f.from).bind(f.to).bind(lo).bind(hi);
+            for x in &extra {
+                q = match x { FactArg::Text(t) => q.bind(t.clone()), FactArg::Uuid(u) => q.bind(*u) };
+            }
+            q.fetch_all(c).await
+        })?)
+    }
+
+    /// Counts by a text dimension (sex, race, ethnicity, pathway, kind of agency).
+    pub async fn fact_breakdown(
+        &mut self,
+        f: &FactFilter,
+        dim: FactDim,
+    ) -> Result<Vec<Breakdown<String>>> {
+        let (sql, extra) = breakdown_sql(f, dim.column());
+        Ok(q!(self, c => {
+            let mut q = sqlx::query_as::<_, Breakdown<String>>(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(f.program_id).bind(f.from).bind(f.to);
+            for x in &extra {
+                q = match x { FactArg::Text(t) => q.bind(t.clone()), FactArg::Uuid(u) => q.bind(*u) };
+            }
+            q.fetch_all(c).await
+        })?)
+    }
+
+    /// Counts by age at the encounter (in years).
+    pub async fn fact_breakdown_age(&mut self, f: &FactFilter) -> Result<Vec<Breakdown<i64>>> {
+        let (sql, extra) = breakdown_sql(f, "age");
+        Ok(q!(self, c => {
+            let mut q = sqlx::query_as::<_, Breakdown<i64>>(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(f.program_id).bind(f.from).bind(f.to);
+            for x in &extra {
+                q = match x { FactArg::Text(t) => q.bind(t.clone()), FactArg::Uuid(u) => q.bind(*u) };
+            }
+            q.fetch_all(c).await
+        })?)
+    }
+
+    /// Counts by the provider of the latest referral (none: no referral).
+    pub async fn fact_breakdown_provider(
+        &mut self,
+        f: &FactFilter,
+    ) -> Result<Vec<Breakdown<Option<Uuid>>>> {
+        let (sql, extra) = breakdown_sql(f, "provider_id");
+        Ok(q!(self, c => {
+            let mut q = sqlx::query_as::<_, Breakdown<Option<Uuid>>>(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(f.program_id).bind(f.from).bind(f.to);
             for x in &extra {
                 q = match x { FactArg::Text(t) => q.bind(t.clone()), FactArg::Uuid(u) => q.bind(*u) };
             }

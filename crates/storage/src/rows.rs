@@ -12,6 +12,8 @@ pub struct ProgramRow {
     pub intake_deadline_days: i64,
     pub supervisor_approves_overrides: bool,
     pub created_at: DateTime<Utc>,
+    /// Published counts under this are suppressed.
+    pub suppression_threshold: i64,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]

@@ -15,6 +15,7 @@ mod mfa;
 mod middleware;
 mod pages;
 mod planner_pages;
+mod report_pages;
 pub mod routes;
 mod rules_pages;
 mod screening_pages;

@@ -72,6 +72,8 @@ pub fn nav_for(ctx: &Ctx) -> Vec<(&'static str, &'static str)> {
     }
     if has(Role::Coordinator) {
         nav.push(("/dashboard", "Dashboard"));
+        nav.push(("/reports/quarterly", "Reports"));
+        nav.push(("/reports/equity", "Equity"));
     }
     if has(Role::Administrator) {
         nav.push(("/admin", "Users"));
@@ -118,6 +120,7 @@ fn notice_text(code: &str) -> Option<String> {
             "encounter" => "Encounter recorded.",
             "offer" => "Offer recorded.",
             "attempt" => "Contact attempt recorded.",
+            "threshold" => "Small-number threshold saved.",
             "pathways" => "Pathways saved: responders see the change on their next form.",
             "override" => "Override recorded.",
             "reviewed" => "Override reviewed.",

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use crate::{
     AppState, api, assets, calendar_pages, emergency_pages, mfa, middleware, pages, planner_pages,
-    rules_pages, screening_pages, trail_pages,
+    report_pages, rules_pages, screening_pages, trail_pages,
 };
 
 /// One route: method, path, and whether it is part of the JSON API.
@@ -360,6 +360,27 @@ fn registry() -> Registry {
         "Enable or turn off pathways (no restart)",
         None,
         post(rules_pages::save_pathways),
+    )
+    .get(
+        "/reports/quarterly",
+        "Quarterly performance report (Illinois and grant measures, suppressed)",
+        get(report_pages::quarterly),
+    )
+    .get(
+        "/reports/quarterly.csv",
+        "Quarterly performance report as CSV",
+        get(report_pages::quarterly_csv),
+    )
+    .get(
+        "/reports/equity",
+        "Offer and acceptance rates by group, with relative rate indexes",
+        get(report_pages::equity),
+    )
+    .post(
+        "/reports/threshold",
+        "Set the program's small-number threshold",
+        None,
+        post(report_pages::threshold),
     )
     .get("/roster", "On-call roster", get(pages::roster))
     .post(

@@ -40,3 +40,6 @@ CREATE INDEX case_facts_program_day ON case_facts(program_id, day);
 CREATE INDEX case_facts_agency_day ON case_facts(agency_id, day);
 CREATE INDEX case_facts_officer_day ON case_facts(officer_id, day);
 CREATE INDEX case_facts_provider_day ON case_facts(provider_id, day);
+
+-- Published counts under this are suppressed (reports, exports, equity tables).
+ALTER TABLE programs ADD COLUMN suppression_threshold INTEGER NOT NULL DEFAULT 11;

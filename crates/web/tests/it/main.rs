@@ -16,6 +16,7 @@ mod mfa;
 mod pathways;
 mod planner;
 mod policy;
+mod reports;
 mod retention;
 mod rules;
 mod screening;

@@ -127,7 +127,7 @@ async fn fact_rows_follow_every_action_and_equal_a_rebuild() {
 
 /// A participant and encounter with a fact row written as given (the rows' sources are
 /// not needed to count).
-async fn put(w: &World, participant: Option<Uuid>, fact: CaseFactRow) -> Uuid {
+pub(crate) async fn put(w: &World, participant: Option<Uuid>, fact: CaseFactRow) -> Uuid {
     let now = w.app.now();
     let pid = participant.unwrap_or_else(Uuid::now_v7);
     let mut stmts = Vec::new();
@@ -178,7 +178,7 @@ async fn put(w: &World, participant: Option<Uuid>, fact: CaseFactRow) -> Uuid {
     pid
 }
 
-fn row(w: &World, at: DateTime<Utc>) -> CaseFactRow {
+pub(crate) fn row(w: &World, at: DateTime<Utc>) -> CaseFactRow {
     let tz: chrono_tz::Tz = "America/Chicago".parse().unwrap();
     let day = at.with_timezone(&tz).date_naive();
     CaseFactRow {

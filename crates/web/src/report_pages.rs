@@ -1,0 +1,192 @@
+//! Published reports for coordinators (issue 5): the quarterly performance report (page,
+//! printable, CSV) and the equity analysis, with the program's small-number threshold.
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use handoff_app::AppError;
+use handoff_app::reports::{self, Equity};
+use handoff_domain::FieldErrors;
+use handoff_domain::input::parse_date;
+use handoff_domain::reports::{Report, SUPPRESSED};
+
+use crate::AppState;
+use crate::auth::Session;
+use crate::pages::{Layout, error_for, form, form_errors, render, see_other, status_for};
+
+#[derive(Template)]
+#[template(path = "report.html")]
+struct ReportPage {
+    layout: Layout,
+    quarter: String,
+    report: Option<Report>,
+    errors: FieldErrors,
+}
+
+impl ReportPage {
+    fn err(&self, field: &str) -> String {
+        self.errors.get(field).unwrap_or("").to_string()
+    }
+    fn cell(&self, v: &Option<u64>) -> String {
+        v.map_or_else(|| "—".to_string(), |n| n.to_string())
+    }
+    fn suppressed(&self) -> &'static str {
+        SUPPRESSED
+    }
+}
+
+fn q(map: &HashMap<String, String>, k: &str) -> String {
+    map.get(k).cloned().unwrap_or_default()
+}
+
+pub async fn quarterly(
+    State(st): State<AppState>,
+    s: Session,
+    Query(map): Query<HashMap<String, String>>,
+) -> Response {
+    let quarter = q(&map, "quarter");
+    let (report, errors) = match reports::quarterly(&st.app, &s.ctx, &quarter).await {
+        Ok(r) => (Some(r), FieldErrors::new()),
+        Err(e) => match form_errors(e) {
+            Ok(errors) => (None, errors),
+            Err(e) => return error_for(&s, &e),
+        },
+    };
+    let quarter = report.as_ref().map_or(quarter, |r| r.period.clone());
+    render(
+        status_for(&errors),
+        &ReportPage {
+            layout: Layout::new("Quarterly report", &s, map.get("notice")),
+            quarter,
+            report,
+            errors,
+        },
+    )
+}
+
+pub async fn quarterly_csv(
+    State(st): State<AppState>,
+    s: Session,
+    Query(map): Query<HashMap<String, String>>,
+) -> Response {
+    let report = match reports::quarterly(&st.app, &s.ctx, &q(&map, "quarter")).await {
+        Ok(r) => r,
+        Err(e) => return error_for(&s, &e),
+    };
+    match reports::report_csv(&report) {
+        Ok(bytes) => {
+            let mut r = (StatusCode::OK, bytes).into_response();
+            let h = r.headers_mut();
+            h.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/csv; charset=utf-8"),
+            );
+            if let Ok(v) = HeaderValue::from_str(&format!(
+                "attachment; filename=\"handoff-quarterly-{}.csv\"",
+                report.period
+            )) {
+                h.insert(header::CONTENT_DISPOSITION, v);
+            }
+            r
+        }
+        Err(e) => error_for(&s, &e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "equity.html")]
+struct EquityPage {
+    layout: Layout,
+    from: String,
+    to: String,
+    threshold: String,
+    equity: Option<Equity>,
+    errors: FieldErrors,
+}
+
+impl EquityPage {
+    fn err(&self, field: &str) -> String {
+        self.errors.get(field).unwrap_or("").to_string()
+    }
+    fn pct(&self, v: &Option<f64>) -> String {
+        v.map_or_else(|| "—".to_string(), |x| format!("{x:.1}%"))
+    }
+    fn n(&self, v: &Option<u64>) -> String {
+        v.map_or_else(|| "—".to_string(), |x| x.to_string())
+    }
+    fn rri(&self, v: &Option<(f64, f64, f64)>) -> String {
+        v.map_or_else(
+            || "—".to_string(),
+            |(r, lo, hi)| format!("{r:.2} ({lo:.2} to {hi:.2})"),
+        )
+    }
+    /// Whether the interval excludes 1 (a difference unlikely to be chance).
+    fn notable(&self, v: &Option<(f64, f64, f64)>) -> bool {
+        v.is_some_and(|(_, lo, hi)| hi < 1.0 || lo > 1.0)
+    }
+}
+
+pub async fn equity(
+    State(st): State<AppState>,
+    s: Session,
+    Query(map): Query<HashMap<String, String>>,
+) -> Response {
+    let today = st.app.now().date_naive();
+    let (from_s, to_s) = (q(&map, "from"), q(&map, "to"));
+    let mut errors = FieldErrors::new();
+    let mut day = |k: &str, v: &str, default| match v.trim() {
+        "" => Some(default),
+        v => parse_date(v).or_else(|| {
+            errors.add(k, "Use a date like 2026-05-01.");
+            None
+        }),
+    };
+    let from = day("from", &from_s, today - chrono::Duration::days(364));
+    let to = day("to", &to_s, today);
+    let result = match (from, to) {
+        (Some(from), Some(to)) if errors.is_empty() => {
+            reports::equity(&st.app, &s.ctx, from, to).await
+        }
+        _ => Err(AppError::Invalid(errors)),
+    };
+    let (equity, errors) = match result {
+        Ok(e) => (Some(e), FieldErrors::new()),
+        Err(e) => match form_errors(e) {
+            Ok(errors) => (None, errors),
+            Err(e) => return error_for(&s, &e),
+        },
+    };
+    render(
+        status_for(&errors),
+        &EquityPage {
+            layout: Layout::new("Equity of offers", &s, map.get("notice")),
+            from: equity.as_ref().map_or(from_s, |e| e.from.to_string()),
+            to: equity.as_ref().map_or(to_s, |e| e.to.to_string()),
+            threshold: equity
+                .as_ref()
+                .map_or_else(String::new, |e| e.threshold.to_string()),
+            equity,
+            errors,
+        },
+    )
+}
+
+/// Sets the small-number threshold, then back to the quarterly report.
+pub async fn threshold(State(st): State<AppState>, s: Session, body: Bytes) -> Response {
+    let mut f = match form(&s, &body) {
+        Ok(f) => f,
+        Err(e) => return error_for(&s, &e),
+    };
+    let value = f.get("threshold");
+    let r = match f.finish() {
+        Ok(()) => reports::set_threshold(&st.app, &s.ctx, &value).await,
+        Err(e) => Err(AppError::Invalid(e)),
+    };
+    match r {
+        Ok(()) => see_other("/reports/quarterly?notice=threshold"),
+        Err(e) => error_for(&s, &e),
+    }
+}

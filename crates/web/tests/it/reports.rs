@@ -1,0 +1,154 @@
+//! Published reports (issue 5), on every backend: the quarterly report with its
+//! definitions and small numbers suppressed (also those a total would reveal), as a page,
+//! CSV and from the command line's service; the equity analysis with relative rate
+//! indexes; the threshold setting.
+use chrono::Duration;
+use handoff_domain::reports::SUPPRESSED;
+use handoff_storage::CaseFactRow;
+use hyper::StatusCode;
+
+use crate::measures::{put, row};
+use crate::support::*;
+
+#[tokio::test]
+async fn the_quarterly_report_defines_every_number_and_hides_small_ones() {
+    for b in backends() {
+        let w = world(b).await;
+        // 2026Q1 (the test clock is 2 March 2026): 15 women and 3 men accepted.
+        let at = w.app.now() - Duration::days(20);
+        for i in 0..18 {
+            let mut f = row(&w, at + Duration::minutes(i));
+            f.sex = if i < 15 { "F" } else { "M" }.into();
+            put(&w, None, f).await;
+        }
+        put(
+            &w,
+            None,
+            CaseFactRow {
+                eligible: false,
+                offered: false,
+                accepted: false,
+                referred: false,
+                ..row(&w, at)
+            },
+        )
+        .await;
+        let coord = w.sign_in("coordinator").await;
+        let page = coord.get("/reports/quarterly?quarter=2026q1").await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        assert!(page.body.contains("Quarterly performance report, 2026Q1"));
+        assert!(
+            page.body
+                .contains("Encounters resulting in a treatment referral")
+        );
+        assert!(page.body.contains("94.7% (18 of 19)"), "{}", page.body);
+        assert!(
+            page.body
+                .contains("Numerator: encounters whose accepted offer produced a referral")
+        );
+        let csv = coord.get("/reports/quarterly.csv?quarter=2026Q1").await;
+        assert_eq!(csv.status, StatusCode::OK);
+        assert!(
+            csv.headers["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/csv")
+        );
+        let lines: Vec<&str> = csv.body.lines().collect();
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.contains("Participants by sex,Male,Participants,")
+                    && l.contains(SUPPRESSED)),
+            "{}",
+            csv.body
+        );
+        // 15 women would reveal the 3 men from the total of 18: hidden too.
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.contains("Participants by sex,Female,Participants,")
+                    && l.contains(SUPPRESSED))
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.contains("Participants by sex,Total,Participants,18,"))
+        );
+        assert_eq!(w.audited("report.quarterly", "allowed").await, 2);
+
+        // A quarter typed wrong is named, with what was typed.
+        let r = coord.get("/reports/quarterly?quarter=2026Q7").await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("Use a quarter like 2026Q3"));
+        assert!(r.body.contains("value=\"2026Q7\""));
+
+        // The threshold: 5 to 100.
+        let r = coord
+            .post("/reports/threshold", &[("threshold", "2")])
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let r = coord
+            .post("/reports/threshold", &[("threshold", "5")])
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        let report = handoff_app::reports::quarterly_console(&w.app, w.program, "2026Q1")
+            .await
+            .unwrap();
+        assert_eq!(report.threshold, 5);
+        let sex = &report.sections[0].tables[0];
+        assert_eq!(sex.rows, vec!["Female", "Male"]);
+        assert_eq!(
+            sex.data.cells,
+            vec![vec![None], vec![None]],
+            "3 is still under 5"
+        );
+        assert_eq!(
+            w.audited("report.quarterly", "allowed").await,
+            3,
+            "the console is audited too"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_equity_analysis_compares_offer_rates_with_their_intervals() {
+    for b in backends() {
+        let w = world(b).await;
+        let at = w.app.now() - Duration::days(30);
+        // White: 40 eligible, 32 offered (80%); Black: 30 eligible, 12 offered (40%):
+        // relative rate 0.50. Asian: 5 eligible, not shown.
+        let mut n = 0;
+        for (race, eligible, offered) in [("W", 40, 32), ("B", 30, 12), ("A", 5, 5)] {
+            for i in 0..eligible {
+                let mut f = row(&w, at + Duration::minutes(n));
+                n += 1;
+                f.race = race.into();
+                f.offered = i < offered;
+                f.accepted = i < offered;
+                f.referred = i < offered;
+                put(&w, None, f).await;
+            }
+        }
+        let coord = w.sign_in("coordinator").await;
+        let page = coord
+            .get("/reports/equity?from=2026-01-01&to=2026-03-02")
+            .await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        assert!(
+            page.body.contains("White or") || page.body.contains("White (reference)"),
+            "{}",
+            page.body
+        );
+        assert!(page.body.contains("80.0%") && page.body.contains("40.0%"));
+        assert!(page.body.contains("0.50 ("), "{}", page.body);
+        assert!(
+            !page.body.contains(">5<"),
+            "a group under the threshold is not shown"
+        );
+        let r = coord.get("/reports/equity?from=soon").await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("Use a date like"));
+        assert_eq!(w.audited("report.equity", "allowed").await, 1);
+    }
+}
