@@ -18,6 +18,7 @@ pub mod holds;
 pub mod reference;
 pub mod referrals;
 pub mod reports;
+pub mod research;
 pub mod retention;
 pub mod rules;
 pub mod screenings;

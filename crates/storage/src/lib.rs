@@ -164,6 +164,12 @@ const SQLITE_SYNC: SqliteSynchronous = SqliteSynchronous::Full;
 impl Store {
     /// Opens (creating if needed) and migrates the database.
     /// `keys` come from outside the database (a key file or the environment).
+    /// A keyed pseudonym of `value` for one purpose (`domain`, e.g. a research export's
+    /// recipient): stable for the same domain, unlinkable across domains without the key.
+    pub fn pseudonym(&self, domain: &str, value: &str) -> String {
+        crypto::blind(&self.keys, domain, value)[..32].to_string()
+    }
+
     pub async fn open(config: &DbConfig, keys: &Keys) -> Result<Store> {
         let keys = Arc::new(keys.clone());
         let pools = match config {

@@ -1145,6 +1145,33 @@ impl Tx {
         )
     }
 
+    /// A page of a program's fact rows of a period, in encounter id order after `after`.
+    pub async fn case_facts_page(
+        &mut self,
+        program_id: Uuid,
+        from: NaiveDate,
+        to: NaiveDate,
+        after: Uuid,
+        limit: i64,
+    ) -> Result<Vec<CaseFactRow>> {
+        Ok(
+            q!(self, c => sqlx::query_as::<_, CaseFactRow>(sqlx::AssertSqlSafe(format!("SELECT {CASE_FACT} FROM case_facts WHERE program_id = $1 AND day >= $2 AND day <= $3 AND encounter_id > $4 ORDER BY encounter_id LIMIT $5")))
+            .bind(program_id).bind(from).bind(to).bind(after).bind(limit).fetch_all(c).await)?,
+        )
+    }
+
+    pub async fn count_case_facts(
+        &mut self,
+        program_id: Uuid,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<i64> {
+        Ok(
+            q!(self, c => sqlx::query_scalar("SELECT COUNT(*) FROM case_facts WHERE program_id = $1 AND day >= $2 AND day <= $3")
+            .bind(program_id).bind(from).bind(to).fetch_one(c).await)?,
+        )
+    }
+
     /// Encounters that have no fact row yet (written before facts existed), oldest first.
     pub async fn encounters_without_facts(&mut self, limit: i64) -> Result<Vec<Uuid>> {
         Ok(

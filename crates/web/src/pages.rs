@@ -74,6 +74,7 @@ pub fn nav_for(ctx: &Ctx) -> Vec<(&'static str, &'static str)> {
         nav.push(("/dashboard", "Dashboard"));
         nav.push(("/reports/quarterly", "Reports"));
         nav.push(("/reports/equity", "Equity"));
+        nav.push(("/reports/research", "Research export"));
     }
     if has(Role::Administrator) {
         nav.push(("/admin", "Users"));

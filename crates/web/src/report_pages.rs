@@ -9,6 +9,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use handoff_app::AppError;
 use handoff_app::reports::{self, Equity};
+use handoff_app::research;
 use handoff_domain::FieldErrors;
 use handoff_domain::input::parse_date;
 use handoff_domain::reports::{Report, SUPPRESSED};
@@ -188,5 +189,144 @@ pub async fn threshold(State(st): State<AppState>, s: Session, body: Bytes) -> R
     match r {
         Ok(()) => see_other("/reports/quarterly?notice=threshold"),
         Err(e) => error_for(&s, &e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "research.html")]
+struct ResearchPage {
+    layout: Layout,
+    recipient: String,
+    format: String,
+    dates: String,
+    from: String,
+    to: String,
+    dictionary: String,
+    errors: FieldErrors,
+}
+
+impl ResearchPage {
+    fn err(&self, field: &str) -> String {
+        self.errors.get(field).unwrap_or("").to_string()
+    }
+    fn checked(&self, a: &str, b: &str) -> &'static str {
+        if a == b { "checked" } else { "" }
+    }
+}
+
+struct ResearchTyped {
+    recipient: String,
+    format: String,
+    dates: String,
+    from: String,
+    to: String,
+}
+
+fn research_page(s: &Session, typed: ResearchTyped, errors: FieldErrors) -> Response {
+    let example = research::Spec {
+        recipient: "the recipient".into(),
+        format: research::Format::Csv,
+        dates: research::Dates::Month,
+        from: chrono::NaiveDate::MIN,
+        to: chrono::NaiveDate::MAX,
+    };
+    render(
+        status_for(&errors),
+        &ResearchPage {
+            layout: Layout::new("Research export", s, None),
+            recipient: typed.recipient,
+            format: typed.format,
+            dates: typed.dates,
+            from: typed.from,
+            to: typed.to,
+            dictionary: research::dictionary(&example, "this program", 0),
+            errors,
+        },
+    )
+}
+
+pub async fn research_form(State(st): State<AppState>, s: Session) -> Response {
+    if let Err(e) = handoff_app::admin::guard(
+        &st.app,
+        &s.ctx,
+        handoff_domain::policy::ProgramAction::ViewDashboard,
+        "research.form",
+    )
+    .await
+    {
+        return error_for(&s, &e);
+    }
+    let typed = ResearchTyped {
+        recipient: String::new(),
+        format: "csv".into(),
+        dates: "month".into(),
+        from: String::new(),
+        to: String::new(),
+    };
+    research_page(&s, typed, FieldErrors::new())
+}
+
+/// Writes the export as a download.
+pub async fn research_export(State(st): State<AppState>, s: Session, body: Bytes) -> Response {
+    // Who may export is decided before what was typed is looked at.
+    if let Err(e) = handoff_app::admin::guard(
+        &st.app,
+        &s.ctx,
+        handoff_domain::policy::ProgramAction::ViewDashboard,
+        "research.export",
+    )
+    .await
+    {
+        return error_for(&s, &e);
+    }
+    let mut f = match form(&s, &body) {
+        Ok(f) => f,
+        Err(e) => return error_for(&s, &e),
+    };
+    let typed = ResearchTyped {
+        recipient: f.get("recipient"),
+        format: f.get("format"),
+        dates: f.get("dates"),
+        from: f.get("from"),
+        to: f.get("to"),
+    };
+    let result = match f.finish() {
+        Err(e) => Err(AppError::Invalid(e)),
+        Ok(()) => match research::Spec::parse(
+            &typed.recipient,
+            &typed.format,
+            &typed.dates,
+            &typed.from,
+            &typed.to,
+        ) {
+            Ok(spec) => research::export(&st.app, &s.ctx, &spec)
+                .await
+                .map(|(bytes, _)| (bytes, spec.format)),
+            Err(e) => Err(e),
+        },
+    };
+    match result {
+        Ok((bytes, format)) => {
+            let mut r = (StatusCode::OK, bytes).into_response();
+            let h = r.headers_mut();
+            h.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(match format {
+                    research::Format::Csv => "text/csv; charset=utf-8",
+                    research::Format::Parquet => "application/vnd.apache.parquet",
+                }),
+            );
+            if let Ok(v) = HeaderValue::from_str(&format!(
+                "attachment; filename=\"handoff-research.{}\"",
+                format.extension()
+            )) {
+                h.insert(header::CONTENT_DISPOSITION, v);
+            }
+            r
+        }
+        Err(e) => match form_errors(e) {
+            Ok(errors) => research_page(&s, typed, errors),
+            Err(e) => error_for(&s, &e),
+        },
     }
 }

@@ -376,6 +376,17 @@ fn registry() -> Registry {
         "Offer and acceptance rates by group, with relative rate indexes",
         get(report_pages::equity),
     )
+    .get(
+        "/reports/research",
+        "De-identified research export: the form and data dictionary",
+        get(report_pages::research_form),
+    )
+    .post(
+        "/reports/research",
+        "Download a de-identified research export (CSV or Parquet)",
+        None,
+        post(report_pages::research_export),
+    )
     .post(
         "/reports/threshold",
         "Set the program's small-number threshold",

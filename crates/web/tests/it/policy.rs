@@ -108,6 +108,8 @@ fn matrix() -> HashMap<(&'static str, &'static str), &'static [&'static str]> {
         (("GET", "/reports/quarterly.csv"), &["coordinator"]),
         (("GET", "/reports/equity"), &["coordinator"]),
         (("POST", "/reports/threshold"), &["coordinator"]),
+        (("GET", "/reports/research"), &["coordinator"]),
+        (("POST", "/reports/research"), &["coordinator"]),
         (("GET", "/rules"), &["coordinator"]),
         (("GET", "/rules/export"), &["coordinator"]),
         (("POST", "/rules/dry-run"), &["coordinator"]),

@@ -152,3 +152,163 @@ async fn the_equity_analysis_compares_offer_rates_with_their_intervals() {
         assert_eq!(w.audited("report.equity", "allowed").await, 1);
     }
 }
+
+/// Fact rows of two people (one met twice) for the export tests.
+async fn export_fixture(w: &World) -> (uuid::Uuid, uuid::Uuid) {
+    let at = w.app.now() - Duration::days(40);
+    let person = put(
+        w,
+        None,
+        CaseFactRow {
+            age: 93,
+            ..row(w, at)
+        },
+    )
+    .await;
+    put(
+        w,
+        Some(person),
+        CaseFactRow {
+            prior_encounters: 1,
+            intake_minutes: Some(600),
+            ..row(w, at + Duration::days(9))
+        },
+    )
+    .await;
+    let other = put(
+        w,
+        None,
+        CaseFactRow {
+            accepted: false,
+            referred: false,
+            ..row(w, at + Duration::days(3))
+        },
+    )
+    .await;
+    (person, other)
+}
+
+#[tokio::test]
+async fn research_exports_are_de_identified_per_recipient_and_audited() {
+    for b in backends() {
+        let w = world(b).await;
+        export_fixture(&w).await;
+        let coord = w.sign_in("coordinator").await;
+        let page = coord.get("/reports/research").await;
+        assert!(
+            page.body.contains("person_key") && page.body.contains("minutes_to_intake"),
+            "the data dictionary"
+        );
+        let post = |recipient: &'static str, dates: &'static str| {
+            let coord = &coord;
+            async move {
+                coord
+                    .post(
+                        "/reports/research",
+                        &[
+                            ("recipient", recipient),
+                            ("format", "csv"),
+                            ("dates", dates),
+                            ("from", ""),
+                            ("to", ""),
+                        ],
+                    )
+                    .await
+            }
+        };
+        let r = post("", "month").await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("Name the recipient"));
+        let r = post("Evaluator A", "month").await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let rows: Vec<Vec<String>> = r
+            .body
+            .lines()
+            .map(|l| l.split(',').map(str::to_string).collect())
+            .collect();
+        let head = &rows[0];
+        let col = |name: &str| head.iter().position(|h| h == name).unwrap();
+        assert_eq!(rows.len(), 4, "a header and three encounters: {}", r.body);
+        for forbidden in ["Hand", "Made", "first_name", "dob", "location", "HO-"] {
+            assert!(
+                !r.body.contains(forbidden),
+                "{forbidden} leaked: {}",
+                r.body
+            );
+        }
+        let person = |r: &Vec<String>| r[col("person_key")].clone();
+        // Rows are in encounter order: the first person twice, then the other.
+        assert_eq!(person(&rows[1]), person(&rows[2]));
+        assert_ne!(person(&rows[1]), person(&rows[3]));
+        assert!(rows[1][col("encounter_date")].len() == 7, "month only");
+        assert_eq!(rows[1][col("age")], "90", "93 leaves as 90");
+        assert_eq!(rows[2][col("minutes_to_intake")], "600");
+        // Another recipient cannot link its keys to these.
+        let other = post("Evaluator B", "shift").await;
+        let rows_b: Vec<Vec<String>> = other
+            .body
+            .lines()
+            .map(|l| l.split(',').map(str::to_string).collect())
+            .collect();
+        assert_ne!(person(&rows_b[1]), person(&rows[1]));
+        // Shifted dates keep a person's intervals: 9 days between their encounters.
+        let d = |r: &Vec<String>| {
+            chrono::NaiveDate::parse_from_str(&r[col("encounter_date")], "%Y-%m-%d").unwrap()
+        };
+        assert_eq!((d(&rows_b[2]) - d(&rows_b[1])).num_days(), 9);
+        assert!(
+            (d(&rows_b[1]) - (w.app.now() - Duration::days(40)).date_naive())
+                .num_days()
+                .abs()
+                <= 183
+        );
+        assert_eq!(w.audited("research.export", "allowed").await, 2);
+    }
+}
+
+#[tokio::test]
+async fn a_parquet_export_reads_back() {
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    for b in backends() {
+        let w = world(b).await;
+        export_fixture(&w).await;
+        let spec = handoff_app::research::Spec::parse("Study", "parquet", "month", "", "").unwrap();
+        let mut buf = Vec::new();
+        let written = handoff_app::research::export_to(
+            &w.app,
+            &handoff_app::Ctx::console(),
+            w.program,
+            &spec,
+            &mut buf,
+            &mut |_, _| {},
+        )
+        .await
+        .unwrap();
+        assert_eq!(written.rows, 3);
+        assert!(written.dictionary.contains("| person_key | text |"));
+        let reader = SerializedFileReader::new(bytes::Bytes::from(buf)).unwrap();
+        let meta = reader.metadata();
+        assert_eq!(meta.file_metadata().num_rows(), 3);
+        let names: Vec<String> = meta
+            .file_metadata()
+            .schema_descr()
+            .columns()
+            .iter()
+            .map(|c| c.name().to_string())
+            .collect();
+        assert_eq!(names[0], "encounter_key");
+        assert!(names.contains(&"minutes_to_intake".to_string()));
+        let rows: Vec<_> = reader
+            .get_row_iter(None)
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        let intake = names.iter().position(|n| n == "minutes_to_intake").unwrap();
+        let values: Vec<String> = rows
+            .iter()
+            .map(|r| r.get_column_iter().nth(intake).unwrap().1.to_string())
+            .collect();
+        assert!(values.contains(&"600".to_string()), "{values:?}");
+        assert!(values.contains(&"null".to_string()), "{values:?}");
+    }
+}

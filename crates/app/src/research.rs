@@ -1,0 +1,578 @@
+//! De-identified research exports (issue 5; the 42 CFR 2.53 research path): one row per
+//! encounter with its referral and outcome, for an evaluator. No direct identifier leaves:
+//! people, encounters, agencies, officers and providers appear as keyed pseudonyms that
+//! differ per recipient; dates are reduced to the month or shifted by a per-person offset;
+//! ages over 89 are 90. CSV or Parquet, with a generated data dictionary. Every export is
+//! audited.
+use std::io::Write;
+use std::sync::Arc;
+
+use chrono::{Duration, NaiveDate};
+use handoff_domain::policy::{ProgramAction, program_grant};
+use handoff_storage::CaseFactRow;
+use parquet::data_type::{BoolType, ByteArray, ByteArrayType, Int64Type};
+use parquet::file::properties::WriterProperties;
+use parquet::file::writer::SerializedFileWriter;
+use parquet::schema::parser::parse_message_type;
+use uuid::Uuid;
+
+use crate::audit::{self, ALLOWED, Ctx};
+use crate::{App, AppError, AppResult};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Parquet,
+}
+
+impl Format {
+    pub fn parse(s: &str) -> Option<Format> {
+        match s.trim() {
+            "csv" => Some(Format::Csv),
+            "parquet" => Some(Format::Parquet),
+            _ => None,
+        }
+    }
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Parquet => "parquet",
+        }
+    }
+}
+
+/// How dates leave: the month only, or the day shifted by up to `MAX_SHIFT_DAYS` either
+/// way, the same shift for all of one person's rows (intervals are kept).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dates {
+    Month,
+    Shift,
+}
+
+impl Dates {
+    pub fn parse(s: &str) -> Option<Dates> {
+        match s.trim() {
+            "month" | "" => Some(Dates::Month),
+            "shift" => Some(Dates::Shift),
+            _ => None,
+        }
+    }
+    fn as_str(self) -> &'static str {
+        match self {
+            Dates::Month => "month",
+            Dates::Shift => "shift",
+        }
+    }
+}
+
+pub const MAX_SHIFT_DAYS: i64 = 182;
+
+/// An export as asked.
+#[derive(Debug, Clone)]
+pub struct Spec {
+    pub recipient: String,
+    pub format: Format,
+    pub dates: Dates,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+impl Spec {
+    /// Reads a request as typed, with errors by field. Empty dates: all encounters.
+    pub fn parse(
+        recipient: &str,
+        format: &str,
+        dates: &str,
+        from: &str,
+        to: &str,
+    ) -> AppResult<Spec> {
+        let mut e = handoff_domain::FieldErrors::new();
+        let recipient = recipient.trim().to_string();
+        if recipient.is_empty() || recipient.chars().count() > 100 {
+            e.add(
+                "recipient",
+                "Name the recipient (the evaluator or study), 1 to 100 characters: each recipient gets its own pseudonyms.",
+            );
+        } else if recipient.chars().any(|c| c.is_control()) {
+            e.add(
+                "recipient",
+                "The recipient contains characters that are not allowed.",
+            );
+        }
+        let format = Format::parse(format);
+        if format.is_none() {
+            e.add("format", "Choose CSV or Parquet.");
+        }
+        let dates = Dates::parse(dates);
+        if dates.is_none() {
+            e.add("dates", "Choose month or shifted dates.");
+        }
+        let mut day = |field: &str, v: &str, default: NaiveDate| match v.trim() {
+            "" => Some(default),
+            v => handoff_domain::input::parse_date(v).or_else(|| {
+                e.add(field, "Use a date like 2026-05-01, or leave it empty.");
+                None
+            }),
+        };
+        // Without dates: every encounter (dates outside these are refused at entry).
+        let first = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or_default();
+        let last = NaiveDate::from_ymd_opt(2200, 12, 31).unwrap_or_default();
+        let from = day("from", from, first);
+        let to = day("to", to, last);
+        if let (Some(f), Some(t)) = (from, to)
+            && f > t
+        {
+            e.add("from", "The start must be on or before the end.");
+        }
+        match (format, dates, from, to) {
+            (Some(format), Some(dates), Some(from), Some(to)) if e.is_empty() => Ok(Spec {
+                recipient,
+                format,
+                dates,
+                from,
+                to,
+            }),
+            _ => Err(AppError::Invalid(e)),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Text,
+    OptText,
+    Int,
+    OptInt,
+    Bool,
+}
+
+struct Column {
+    name: &'static str,
+    kind: Kind,
+    description: &'static str,
+}
+
+const fn col(name: &'static str, kind: Kind, description: &'static str) -> Column {
+    Column {
+        name,
+        kind,
+        description,
+    }
+}
+
+/// The columns, in order: the data dictionary is generated from this list.
+const COLUMNS: &[Column] = &[
+    col(
+        "encounter_key",
+        Kind::Text,
+        "Pseudonymous encounter id (keyed hash; differs per recipient).",
+    ),
+    col(
+        "person_key",
+        Kind::Text,
+        "Pseudonymous person id: the same for all of a person's encounters in this export (keyed hash; differs per recipient).",
+    ),
+    col(
+        "encounter_date",
+        Kind::Text,
+        "Encounter date in the program's time zone: YYYY-MM when dates are reduced to the month; YYYY-MM-DD shifted by the person's offset (at most 182 days, the same for all their rows) when shifted.",
+    ),
+    col(
+        "pathway",
+        Kind::Text,
+        "officer_intervention, self_referral, active_outreach, naloxone_plus, officer_referral or community_response.",
+    ),
+    col(
+        "entry",
+        Kind::Text,
+        "The kind of responding agency: law_enforcement, fire_ems or crisis_response.",
+    ),
+    col("agency_key", Kind::Text, "Pseudonymous responding agency."),
+    col("officer_key", Kind::Text, "Pseudonymous responder."),
+    col(
+        "provider_key",
+        Kind::OptText,
+        "Pseudonymous provider of the latest referral; empty without one.",
+    ),
+    col("sex", Kind::Text, "F, M or U (NIBRS)."),
+    col("race", Kind::Text, "W, B, I, A, P or U (NIBRS)."),
+    col("ethnicity", Kind::Text, "H, N or U (NIBRS)."),
+    col(
+        "age",
+        Kind::Int,
+        "Age in years on the encounter date; 90 means 90 or over.",
+    ),
+    col(
+        "prior_encounters",
+        Kind::Int,
+        "The person's earlier encounters in the program.",
+    ),
+    col(
+        "eligible",
+        Kind::Bool,
+        "Eligibility decision eligible, or an approved override.",
+    ),
+    col("offered", Kind::Bool, "An offer was recorded."),
+    col("accepted", Kind::Bool, "The offer was accepted."),
+    col(
+        "referred",
+        Kind::Bool,
+        "The accepted offer produced a referral to a provider.",
+    ),
+    col(
+        "screened",
+        Kind::Bool,
+        "A screening instrument was recorded.",
+    ),
+    col(
+        "handed_off",
+        Kind::Bool,
+        "Warm handoff: case manager arrival recorded; contact card: first contact with the provider.",
+    ),
+    col(
+        "warm_handoff_minutes",
+        Kind::OptInt,
+        "Minutes from the referral request to the case manager's arrival (warm handoffs).",
+    ),
+    col(
+        "minutes_to_first_contact",
+        Kind::OptInt,
+        "Minutes from the encounter to the first treatment contact.",
+    ),
+    col(
+        "minutes_to_intake",
+        Kind::OptInt,
+        "Minutes from the encounter to the intake/assessment.",
+    ),
+    col(
+        "minutes_to_engagement",
+        Kind::OptInt,
+        "Minutes from the encounter to the first treatment service after intake.",
+    ),
+    col(
+        "exit_kind",
+        Kind::OptText,
+        "completed, disengaged, withdrawn, new_arrest, moved or deceased; empty while in the program or never started.",
+    ),
+    col(
+        "minutes_to_exit",
+        Kind::OptInt,
+        "Minutes from the encounter to the exit.",
+    ),
+    col(
+        "deadline",
+        Kind::Text,
+        "Officer Intervention intake deadline: met, missed, open, or none (no hold).",
+    ),
+];
+
+/// The data dictionary of an export, as Markdown.
+pub fn dictionary(spec: &Spec, program: &str, rows: u64) -> String {
+    let mut s = format!(
+        "# Research export: data dictionary\n\nProgram: {program}. Recipient: {}. Rows: {rows} (one per encounter). Dates: {}.\n\n\
+         De-identified: no names, birth dates, contact details, addresses, locations, incident or reference numbers, or free text. \
+         Keys are keyed hashes that differ per recipient and cannot be reversed without the server's key.\n\n\
+         | column | type | description |\n|---|---|---|\n",
+        spec.recipient,
+        match spec.dates {
+            Dates::Month => "reduced to the month",
+            Dates::Shift => "shifted per person",
+        }
+    );
+    for c in COLUMNS {
+        let t = match c.kind {
+            Kind::Text => "text",
+            Kind::OptText => "text, may be empty",
+            Kind::Int => "integer",
+            Kind::OptInt => "integer, may be empty",
+            Kind::Bool => "boolean",
+        };
+        s.push_str(&format!("| {} | {t} | {} |\n", c.name, c.description));
+    }
+    s
+}
+
+enum Value {
+    Text(String),
+    OptText(Option<String>),
+    Int(i64),
+    OptInt(Option<i64>),
+    Bool(bool),
+}
+
+/// One fact row, de-identified for a recipient.
+fn values(app: &App, spec: &Spec, f: &CaseFactRow) -> Vec<Value> {
+    let key = |what: &str, id: &Uuid| {
+        app.store.pseudonym(
+            &format!("research:{}:{what}", spec.recipient),
+            &id.to_string(),
+        )
+    };
+    let date = match spec.dates {
+        Dates::Month => f.month.clone(),
+        Dates::Shift => {
+            let h = app.store.pseudonym(
+                &format!("research-shift:{}", spec.recipient),
+                &f.participant_id.to_string(),
+            );
+            let n = i64::from_str_radix(&h[..8], 16).unwrap_or(0);
+            let shift = n % (2 * MAX_SHIFT_DAYS + 1) - MAX_SHIFT_DAYS;
+            (f.day + Duration::days(shift)).to_string()
+        }
+    };
+    let now = app.now();
+    let deadline = match (f.deadline_ends_at, f.deadline_met) {
+        (None, _) => "none",
+        (Some(_), Some(true)) => "met",
+        (Some(_), Some(false)) => "missed",
+        (Some(end), None) if end <= now => "missed",
+        (Some(_), None) => "open",
+    };
+    vec![
+        Value::Text(key("encounter", &f.encounter_id)),
+        Value::Text(key("person", &f.participant_id)),
+        Value::Text(date),
+        Value::Text(f.pathway.clone()),
+        Value::Text(f.agency_kind.clone()),
+        Value::Text(key("agency", &f.agency_id)),
+        Value::Text(key("officer", &f.officer_id)),
+        Value::OptText(f.provider_id.map(|p| key("provider", &p))),
+        Value::Text(f.sex.clone()),
+        Value::Text(f.race.clone()),
+        Value::Text(f.ethnicity.clone()),
+        Value::Int(f.age.min(90)),
+        Value::Int(f.prior_encounters),
+        Value::Bool(f.eligible),
+        Value::Bool(f.offered),
+        Value::Bool(f.accepted),
+        Value::Bool(f.referred),
+        Value::Bool(f.screened),
+        Value::Bool(f.handed_off),
+        Value::OptInt(f.warm_minutes),
+        Value::OptInt(f.contact_minutes),
+        Value::OptInt(f.intake_minutes),
+        Value::OptInt(f.engaged_minutes),
+        Value::OptText(f.exit_kind.clone()),
+        Value::OptInt(f.exit_minutes),
+        Value::Text(deadline.into()),
+    ]
+}
+
+fn internal<E: std::fmt::Display>(what: &'static str) -> impl Fn(E) -> AppError {
+    move |e| AppError::Internal(format!("{what}: {e}"))
+}
+
+/// Where rows go.
+enum Sink<W: Write + Send> {
+    Csv(csv::Writer<W>),
+    Parquet(SerializedFileWriter<W>),
+}
+
+/// Rows per Parquet row group.
+const ROW_GROUP: usize = 100_000;
+/// Rows read per page.
+const PAGE: i64 = 20_000;
+
+impl<W: Write + Send> Sink<W> {
+    fn new(format: Format, out: W) -> AppResult<Self> {
+        match format {
+            Format::Csv => {
+                let mut w = csv::Writer::from_writer(out);
+                w.write_record(COLUMNS.iter().map(|c| c.name))
+                    .map_err(internal("csv"))?;
+                Ok(Sink::Csv(w))
+            }
+            Format::Parquet => {
+                let fields: Vec<String> = COLUMNS
+                    .iter()
+                    .map(|c| match c.kind {
+                        Kind::Text => format!("REQUIRED BYTE_ARRAY {} (UTF8);", c.name),
+                        Kind::OptText => format!("OPTIONAL BYTE_ARRAY {} (UTF8);", c.name),
+                        Kind::Int => format!("REQUIRED INT64 {};", c.name),
+                        Kind::OptInt => format!("OPTIONAL INT64 {};", c.name),
+                        Kind::Bool => format!("REQUIRED BOOLEAN {};", c.name),
+                    })
+                    .collect();
+                let schema = parse_message_type(&format!(
+                    "message research_export {{ {} }}",
+                    fields.join(" ")
+                ))
+                .map_err(internal("parquet schema"))?;
+                let props = Arc::new(WriterProperties::builder().build());
+                let w = SerializedFileWriter::new(out, Arc::new(schema), props)
+                    .map_err(internal("parquet"))?;
+                Ok(Sink::Parquet(w))
+            }
+        }
+    }
+
+    fn write(&mut self, rows: &[Vec<Value>]) -> AppResult<()> {
+        match self {
+            Sink::Csv(w) => {
+                for r in rows {
+                    w.write_record(r.iter().map(|v| match v {
+                        Value::Text(s) => s.clone(),
+                        Value::OptText(s) => s.clone().unwrap_or_default(),
+                        Value::Int(n) => n.to_string(),
+                        Value::OptInt(n) => n.map(|n| n.to_string()).unwrap_or_default(),
+                        Value::Bool(b) => b.to_string(),
+                    }))
+                    .map_err(internal("csv"))?;
+                }
+                Ok(())
+            }
+            Sink::Parquet(w) => write_row_group(w, rows),
+        }
+    }
+
+    fn finish(self) -> AppResult<()> {
+        match self {
+            Sink::Csv(mut w) => w.flush().map_err(internal("csv")),
+            Sink::Parquet(w) => w.close().map(|_| ()).map_err(internal("parquet")),
+        }
+    }
+}
+
+/// One row group: each column in schema order, with definition levels for the optional.
+fn write_row_group<W: Write + Send>(
+    w: &mut SerializedFileWriter<W>,
+    rows: &[Vec<Value>],
+) -> AppResult<()> {
+    let err = internal("parquet");
+    let mut group = w.next_row_group().map_err(&err)?;
+    let mut i = 0;
+    while let Some(mut column) = group.next_column().map_err(&err)? {
+        let cells = rows.iter().map(|r| &r[i]);
+        match COLUMNS[i].kind {
+            Kind::Text | Kind::OptText => {
+                let mut values = Vec::with_capacity(rows.len());
+                let mut defs = Vec::with_capacity(rows.len());
+                for v in cells {
+                    match v {
+                        Value::Text(s) | Value::OptText(Some(s)) => {
+                            values.push(ByteArray::from(s.as_str()));
+                            defs.push(1);
+                        }
+                        _ => defs.push(0),
+                    }
+                }
+                let optional = COLUMNS[i].kind == Kind::OptText;
+                column
+                    .typed::<ByteArrayType>()
+                    .write_batch(&values, optional.then_some(defs.as_slice()), None)
+                    .map_err(&err)?;
+            }
+            Kind::Int | Kind::OptInt => {
+                let mut values = Vec::with_capacity(rows.len());
+                let mut defs = Vec::with_capacity(rows.len());
+                for v in cells {
+                    match v {
+                        Value::Int(n) | Value::OptInt(Some(n)) => {
+                            values.push(*n);
+                            defs.push(1);
+                        }
+                        _ => defs.push(0),
+                    }
+                }
+                let optional = COLUMNS[i].kind == Kind::OptInt;
+                column
+                    .typed::<Int64Type>()
+                    .write_batch(&values, optional.then_some(defs.as_slice()), None)
+                    .map_err(&err)?;
+            }
+            Kind::Bool => {
+                let values: Vec<bool> = cells.map(|v| matches!(v, Value::Bool(true))).collect();
+                column
+                    .typed::<BoolType>()
+                    .write_batch(&values, None, None)
+                    .map_err(&err)?;
+            }
+        }
+        column.close().map_err(&err)?;
+        i += 1;
+    }
+    group.close().map_err(&err)?;
+    Ok(())
+}
+
+/// What an export wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    pub rows: u64,
+    pub dictionary: String,
+}
+
+/// Writes a program's export to `out` (no access check: the caller's), calling
+/// `progress(done, total)` after each page, and audits it as `ctx`.
+pub async fn export_to<W: Write + Send>(
+    app: &App,
+    ctx: &Ctx,
+    program_id: Uuid,
+    spec: &Spec,
+    out: W,
+    progress: &mut (dyn FnMut(u64, u64) + Send),
+) -> AppResult<Written> {
+    let data = app.program_data(program_id).await?;
+    let mut tx = app.store.read().await?;
+    let total =
+        u64::try_from(tx.count_case_facts(program_id, spec.from, spec.to).await?).unwrap_or(0);
+    let mut sink = Sink::new(spec.format, out)?;
+    let mut after = Uuid::nil();
+    let mut done = 0u64;
+    let mut buffer: Vec<Vec<Value>> = Vec::new();
+    loop {
+        let page = tx
+            .case_facts_page(program_id, spec.from, spec.to, after, PAGE)
+            .await?;
+        let Some(last) = page.last() else { break };
+        after = last.encounter_id;
+        done += page.len() as u64;
+        buffer.extend(page.iter().map(|f| values(app, spec, f)));
+        if spec.format == Format::Csv || buffer.len() >= ROW_GROUP {
+            sink.write(&buffer)?;
+            buffer.clear();
+        }
+        progress(done, total);
+        if (page.len() as i64) < PAGE {
+            break;
+        }
+    }
+    tx.rollback().await?;
+    if !buffer.is_empty() {
+        sink.write(&buffer)?;
+    }
+    sink.finish()?;
+    audit::alone(
+        app,
+        ctx,
+        "research.export",
+        "program",
+        &program_id.to_string(),
+        ALLOWED,
+        &format!(
+            "recipient {:?}; {} rows; {}; dates {}; {} to {}",
+            spec.recipient,
+            done,
+            spec.format.extension(),
+            spec.dates.as_str(),
+            spec.from,
+            spec.to
+        ),
+    )
+    .await?;
+    Ok(Written {
+        rows: done,
+        dictionary: dictionary(spec, &data.program.name, done),
+    })
+}
+
+/// A coordinator's export, in memory (the web page's download).
+pub async fn export(app: &App, ctx: &Ctx, spec: &Spec) -> AppResult<(Vec<u8>, Written)> {
+    let pid = ctx.require_program()?;
+    if program_grant(&ctx.actor, pid, ProgramAction::ViewDashboard).is_none() {
+        return Err(audit::deny(app, ctx, "research.export", "program", &pid.to_string()).await);
+    }
+    let mut buf = Vec::new();
+    let written = export_to(app, ctx, pid, spec, &mut buf, &mut |_, _| {}).await?;
+    Ok((buf, written))
+}
