@@ -1573,7 +1573,7 @@ pub async fn record_offer(
         f.provider_id = provider;
         f.deadline_ends_at = deadline;
         f.updated_at = now;
-        second.push(Stmt::case_fact(&f));
+        second.extend(crate::facts::write(&f));
     }
     read.rollback().await?;
     second.extend(events.iter().map(Stmt::case_event));

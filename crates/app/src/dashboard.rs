@@ -201,18 +201,48 @@ pub async fn dashboard(
     })
 }
 
-/// The measures over the fact rows a filter selects (ADR 0011): one grouped query for the
-/// counts, one per duration histogram, one for the months.
+/// The measures over the fact rows a filter selects (ADR 0011). Months of the period
+/// that are rolled up are read from their rollups (not when one officer is chosen: that
+/// is few rows, counted live); the other days are counted live from the fact rows.
 pub async fn measure(
     tx: &mut handoff_storage::Tx,
     f: &FactFilter,
     now: DateTime<Utc>,
 ) -> AppResult<Measures> {
-    let c = tx.fact_counts(f, now).await?;
+    let rolled: Vec<String> = if f.officer_id.is_some() {
+        Vec::new()
+    } else {
+        tx.rollup_months(f.program_id)
+            .await?
+            .into_iter()
+            .map(|(m, _)| m)
+            .filter(|m| {
+                let first = NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d").ok();
+                let last = crate::facts::month_last_day(m);
+                matches!((first, last), (Some(a), Some(b)) if a >= f.from && b <= f.to)
+            })
+            .collect()
+    };
+    let live: Vec<FactFilter> = live_ranges(f.from, f.to, &rolled)
+        .into_iter()
+        .map(|(from, to)| FactFilter {
+            from,
+            to,
+            ..f.clone()
+        })
+        .collect();
+    let mut c = handoff_storage::FactCounts::default();
+    if !rolled.is_empty() {
+        c += &tx.rollup_counts(f, &rolled).await?;
+    }
+    for l in &live {
+        c += &tx.fact_counts(l, now).await?;
+    }
     let u = |n: i64| u64::try_from(n).unwrap_or(0);
     let counts = Counts {
         encounters: u(c.encounters),
-        people: u(c.people),
+        people: 0,
+        new_people: u(c.new_people),
         eligible: u(c.eligible),
         offered: u(c.offered),
         accepted: u(c.accepted),
@@ -244,32 +274,110 @@ pub async fn measure(
             vec![],
         ));
     }
-    let h = Histograms {
-        warm_minutes: tx.fact_histogram(f, FactDuration::WarmHandoff, 1).await?,
-        contact_hours: tx.fact_histogram(f, FactDuration::FirstContact, 60).await?,
-        intake_hours: tx.fact_histogram(f, FactDuration::Intake, 60).await?,
-        engaged_hours: tx.fact_histogram(f, FactDuration::Engagement, 60).await?,
+    // Each duration at the rollups' bucket width, rollups and live parts added up.
+    let mut hist = std::collections::HashMap::new();
+    for d in [
+        FactDuration::WarmHandoff,
+        FactDuration::FirstContact,
+        FactDuration::Intake,
+        FactDuration::Engagement,
+    ] {
+        let mut h: std::collections::BTreeMap<i64, i64> = std::collections::BTreeMap::new();
+        if !rolled.is_empty() {
+            for (b, n) in tx.rollup_histogram(f, &rolled, d).await? {
+                *h.entry(b).or_default() += n;
+            }
+        }
+        for l in &live {
+            for (b, n) in tx.fact_histogram(l, d, d.rollup_unit()).await? {
+                *h.entry(b).or_default() += n;
+            }
+        }
+        hist.insert(d, h.into_iter().collect::<Vec<(i64, i64)>>());
+    }
+    let get = |d: FactDuration| hist.get(&d).cloned().unwrap_or_default();
+    // Bands are in hours.
+    let hours = |d: FactDuration| -> Vec<(i64, i64)> {
+        let unit = d.rollup_unit();
+        let mut h: std::collections::BTreeMap<i64, i64> = std::collections::BTreeMap::new();
+        for (b, n) in get(d) {
+            *h.entry(b * unit / 60).or_default() += n;
+        }
+        h.into_iter().collect()
     };
-    let months = tx
-        .fact_months(f)
-        .await?
+    let h = Histograms {
+        warm_minutes: get(FactDuration::WarmHandoff),
+        contact_hours: hours(FactDuration::FirstContact),
+        intake_hours: hours(FactDuration::Intake),
+        engaged_hours: hours(FactDuration::Engagement),
+    };
+    let mut months: std::collections::BTreeMap<String, (i64, i64, i64)> =
+        std::collections::BTreeMap::new();
+    let mut add_month = |m: String, e: i64, r: i64, i: i64| {
+        let x = months.entry(m).or_default();
+        x.0 += e;
+        x.1 += r;
+        x.2 += i;
+    };
+    if !rolled.is_empty() {
+        for (m, e, r, i) in tx.rollup_months_trend(f, &rolled).await? {
+            add_month(m, e, r, i);
+        }
+    }
+    for l in &live {
+        for (m, e, r, i) in tx.fact_months(l).await? {
+            add_month(m, e, r, i);
+        }
+    }
+    let months = months
         .into_iter()
-        .map(|(month, e, r, i)| MonthLine {
+        .map(|(month, (e, r, i))| MonthLine {
             month,
             encounters: u(e),
             referred: u(r),
             intakes: u(i),
         })
         .collect();
-    let medians = Medians {
-        warm_minutes: exact_median(tx, f, FactDuration::WarmHandoff, &h.warm_minutes, 1).await?,
-        contact_minutes: exact_median(tx, f, FactDuration::FirstContact, &h.contact_hours, 60)
-            .await?,
-        intake_minutes: exact_median(tx, f, FactDuration::Intake, &h.intake_hours, 60).await?,
-        engaged_minutes: exact_median(tx, f, FactDuration::Engagement, &h.engaged_hours, 60)
-            .await?,
-    };
+    // Exact medians when everything is live (one range); else from the histograms.
+    let mut medians = Medians::default();
+    for (d, slot) in [
+        (FactDuration::WarmHandoff, &mut medians.warm_minutes),
+        (FactDuration::FirstContact, &mut medians.contact_minutes),
+        (FactDuration::Intake, &mut medians.intake_minutes),
+        (FactDuration::Engagement, &mut medians.engaged_minutes),
+    ] {
+        let hd = get(d);
+        *slot = if rolled.is_empty() {
+            exact_median(tx, f, d, &hd, d.rollup_unit()).await?
+        } else {
+            measures::histogram_median(&hd, d.rollup_unit())
+        };
+    }
     Ok(measures::measures(&counts, &h, medians, months))
+}
+
+/// The days of [from, to] outside the given months, as ranges.
+fn live_ranges(from: NaiveDate, to: NaiveDate, rolled: &[String]) -> Vec<(NaiveDate, NaiveDate)> {
+    let mut months: Vec<(NaiveDate, NaiveDate)> = rolled
+        .iter()
+        .filter_map(|m| {
+            let a = NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d").ok()?;
+            Some((a, crate::facts::month_last_day(m)?))
+        })
+        .collect();
+    months.sort();
+    let mut out = Vec::new();
+    let mut cursor = from;
+    for (a, b) in months {
+        if a > cursor {
+            out.push((cursor, a.pred_opt().unwrap_or(a)));
+        }
+        cursor = b.succ_opt().unwrap_or(b);
+    }
+    if cursor <= to {
+        out.push((cursor, to));
+    }
+    out
 }
 
 /// The exact median of a duration (minutes): the histogram says which bucket holds the

@@ -93,8 +93,65 @@ pub fn build(s: Sources<'_>) -> CaseFactRow {
 /// Rewrites an encounter's fact row from its sources, inside the caller's transaction.
 pub async fn refresh(tx: &mut Tx, app: &App, encounter_id: Uuid) -> AppResult<()> {
     let row = read_and_build(tx, app, encounter_id).await?;
-    tx.run(&[Stmt::case_fact(&row)]).await?;
+    tx.run(&write(&row)).await?;
     Ok(())
+}
+
+/// The statements that write a fact row: the row, and its month's rollup made stale.
+pub fn write(row: &CaseFactRow) -> [Stmt; 2] {
+    [
+        Stmt::case_fact(row),
+        Stmt::rollup_stale(row.program_id, &row.month),
+    ]
+}
+
+/// Months are rolled up once every 30/60/90-day outcome of their encounters is known.
+pub const ROLLUP_AFTER_DAYS: i64 = 91;
+
+/// Builds the rollups of months that ended more than `ROLLUP_AFTER_DAYS` ago and have
+/// none, or one older than a day (retention keeps changing with time). Returns how many
+/// months it built.
+pub async fn roll_up(app: &App) -> AppResult<u64> {
+    let now = app.now();
+    let mut tx = app.store.read().await?;
+    let programs = tx.programs().await?;
+    tx.rollback().await?;
+    let mut built = 0;
+    for p in programs {
+        let tz = app.program_data(p.id).await?.tz;
+        let today = now.with_timezone(&tz).date_naive();
+        let mut tx = app.store.read().await?;
+        let present = tx.fact_months_present(p.id).await?;
+        let done = tx.rollup_months(p.id).await?;
+        tx.rollback().await?;
+        for month in present {
+            let Some(last_day) = month_last_day(&month) else {
+                continue;
+            };
+            if (today - last_day).num_days() <= ROLLUP_AFTER_DAYS {
+                continue;
+            }
+            let fresh = done
+                .iter()
+                .any(|(m, at)| *m == month && now - *at < chrono::Duration::days(1));
+            if fresh {
+                continue;
+            }
+            let mut tx = app.store.write().await?;
+            tx.rebuild_rollup(p.id, &month, now).await?;
+            tx.commit().await?;
+            built += 1;
+        }
+    }
+    Ok(built)
+}
+
+/// The last day of a month written "YYYY-MM".
+pub fn month_last_day(month: &str) -> Option<chrono::NaiveDate> {
+    let first = chrono::NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").ok()?;
+    first
+        .checked_add_months(chrono::Months::new(1))
+        .and_then(|d| d.pred_opt())
 }
 
 async fn read_and_build(tx: &mut Tx, app: &App, encounter_id: Uuid) -> AppResult<CaseFactRow> {
@@ -157,7 +214,7 @@ pub async fn rebuild(app: &App) -> AppResult<(u64, u64)> {
             let stored = tx.case_fact(*id).await?;
             if stored.as_ref().map(without_time) != Some(without_time(&fresh)) {
                 changed += 1;
-                tx.run(&[Stmt::case_fact(&fresh)]).await?;
+                tx.run(&write(&fresh)).await?;
             }
             written += 1;
         }

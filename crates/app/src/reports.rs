@@ -99,6 +99,7 @@ pub async fn quarterly_of(app: &App, program_id: Uuid, quarter: Quarter) -> AppR
     };
     let mut tx = app.store.read().await?;
     let m = measure(&mut tx, &f, app.now()).await?;
+    let people = u64::try_from(tx.fact_people(&f).await?).unwrap_or(0);
     let [by_sex, by_race, by_ethnicity, by_age] = demographics(&mut tx, &f).await?;
     let by_pathway = groups(tx.fact_breakdown(&f, FactDim::Pathway).await?, |k| {
         Pathway::parse(k).map_or_else(|| k.clone(), |p| p.label().to_string())
@@ -117,7 +118,8 @@ pub async fn quarterly_of(app: &App, program_id: Uuid, quarter: Quarter) -> AppR
     tx.rollback().await?;
     let counts = handoff_domain::measures::Counts {
         encounters: m.encounters,
-        people: m.people,
+        people,
+        new_people: m.new_people,
         eligible: m.eligible,
         offered: m.offered,
         accepted: m.accepted,

@@ -7,7 +7,7 @@
 use std::io::Write;
 use std::sync::Arc;
 
-use chrono::{Duration, NaiveDate};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use handoff_domain::policy::{ProgramAction, program_grant};
 use handoff_storage::CaseFactRow;
 use parquet::data_type::{BoolType, ByteArray, ByteArrayType, Int64Type};
@@ -300,27 +300,70 @@ enum Value {
     Bool(bool),
 }
 
+/// The pseudonyms of one export, computed once per id (people, agencies, responders and
+/// providers recur across rows).
+struct Keys<'a> {
+    app: &'a App,
+    domains: [String; 6],
+    seen: std::collections::HashMap<(usize, Uuid), String>,
+}
+
+const ENCOUNTER: usize = 0;
+const PERSON: usize = 1;
+const AGENCY: usize = 2;
+const OFFICER: usize = 3;
+const PROVIDER: usize = 4;
+const SHIFT: usize = 5;
+
+impl<'a> Keys<'a> {
+    fn new(app: &'a App, recipient: &str) -> Self {
+        let d = |what: &str| format!("research:{recipient}:{what}");
+        Keys {
+            app,
+            domains: [
+                d("encounter"),
+                d("person"),
+                d("agency"),
+                d("officer"),
+                d("provider"),
+                format!("research-shift:{recipient}"),
+            ],
+            seen: std::collections::HashMap::new(),
+        }
+    }
+    fn key(&mut self, what: usize, id: Uuid) -> String {
+        if what == ENCOUNTER {
+            return self
+                .app
+                .store
+                .pseudonym(&self.domains[what], &id.to_string());
+        }
+        if let Some(k) = self.seen.get(&(what, id)) {
+            return k.clone();
+        }
+        let k = self
+            .app
+            .store
+            .pseudonym(&self.domains[what], &id.to_string());
+        if self.seen.len() > 2_000_000 {
+            self.seen.clear();
+        }
+        self.seen.insert((what, id), k.clone());
+        k
+    }
+}
+
 /// One fact row, de-identified for a recipient.
-fn values(app: &App, spec: &Spec, f: &CaseFactRow) -> Vec<Value> {
-    let key = |what: &str, id: &Uuid| {
-        app.store.pseudonym(
-            &format!("research:{}:{what}", spec.recipient),
-            &id.to_string(),
-        )
-    };
+fn values(keys: &mut Keys<'_>, spec: &Spec, now: DateTime<Utc>, f: &CaseFactRow) -> Vec<Value> {
     let date = match spec.dates {
         Dates::Month => f.month.clone(),
         Dates::Shift => {
-            let h = app.store.pseudonym(
-                &format!("research-shift:{}", spec.recipient),
-                &f.participant_id.to_string(),
-            );
+            let h = keys.key(SHIFT, f.participant_id);
             let n = i64::from_str_radix(&h[..8], 16).unwrap_or(0);
             let shift = n % (2 * MAX_SHIFT_DAYS + 1) - MAX_SHIFT_DAYS;
             (f.day + Duration::days(shift)).to_string()
         }
     };
-    let now = app.now();
     let deadline = match (f.deadline_ends_at, f.deadline_met) {
         (None, _) => "none",
         (Some(_), Some(true)) => "met",
@@ -329,14 +372,14 @@ fn values(app: &App, spec: &Spec, f: &CaseFactRow) -> Vec<Value> {
         (Some(_), None) => "open",
     };
     vec![
-        Value::Text(key("encounter", &f.encounter_id)),
-        Value::Text(key("person", &f.participant_id)),
+        Value::Text(keys.key(ENCOUNTER, f.encounter_id)),
+        Value::Text(keys.key(PERSON, f.participant_id)),
         Value::Text(date),
         Value::Text(f.pathway.clone()),
         Value::Text(f.agency_kind.clone()),
-        Value::Text(key("agency", &f.agency_id)),
-        Value::Text(key("officer", &f.officer_id)),
-        Value::OptText(f.provider_id.map(|p| key("provider", &p))),
+        Value::Text(keys.key(AGENCY, f.agency_id)),
+        Value::Text(keys.key(OFFICER, f.officer_id)),
+        Value::OptText(f.provider_id.map(|p| keys.key(PROVIDER, p))),
         Value::Text(f.sex.clone()),
         Value::Text(f.race.clone()),
         Value::Text(f.ethnicity.clone()),
@@ -517,6 +560,8 @@ pub async fn export_to<W: Write + Send>(
     let total =
         u64::try_from(tx.count_case_facts(program_id, spec.from, spec.to).await?).unwrap_or(0);
     let mut sink = Sink::new(spec.format, out)?;
+    let mut keys = Keys::new(app, &spec.recipient);
+    let now = app.now();
     let mut after = Uuid::nil();
     let mut done = 0u64;
     let mut buffer: Vec<Vec<Value>> = Vec::new();
@@ -527,7 +572,7 @@ pub async fn export_to<W: Write + Send>(
         let Some(last) = page.last() else { break };
         after = last.encounter_id;
         done += page.len() as u64;
-        buffer.extend(page.iter().map(|f| values(app, spec, f)));
+        buffer.extend(page.iter().map(|f| values(&mut keys, spec, now, f)));
         if spec.format == Format::Csv || buffer.len() >= ROW_GROUP {
             sink.write(&buffer)?;
             buffer.clear();

@@ -153,6 +153,7 @@ pub async fn housekeeping(app: &App) -> AppResult<(u64, u64)> {
         .await?;
     tx.commit().await?;
     let erased = crate::retention::erase_due(app).await?;
+    crate::facts::roll_up(app).await?;
     // A reference file imported by another server or the command line.
     app.reload_codes().await?;
     Ok((n, erased))

@@ -8,8 +8,10 @@ use serde::Serialize;
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Counts {
     pub encounters: u64,
-    /// Distinct people among the encounters.
+    /// Distinct people among the encounters (reports; not additive over months).
     pub people: u64,
+    /// Encounters that were the person's first with the program.
+    pub new_people: u64,
     pub eligible: u64,
     pub offered: u64,
     pub accepted: u64,
@@ -70,7 +72,8 @@ pub struct MonthLine {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Measures {
     pub encounters: u64,
-    pub people: u64,
+    /// Encounters that were the person's first with the program.
+    pub new_people: u64,
     pub eligible: u64,
     pub offered: u64,
     pub accepted: u64,
@@ -154,6 +157,24 @@ fn rate(numerator: u64, known: u64, all: u64) -> Rate {
     }
 }
 
+/// The median of a histogram of `width`-minute buckets, in minutes: exact for width 1,
+/// else the middle of the bucket holding it (at most half a bucket off).
+pub fn histogram_median(h: &[(i64, i64)], width: i64) -> Option<f64> {
+    let n: u64 = h.iter().map(|(_, c)| (*c).max(0) as u64).sum();
+    let values: Vec<f64> = median_ranks(n)
+        .into_iter()
+        .filter_map(|r| locate(h, r))
+        .map(|(b, _)| {
+            if width <= 1 {
+                b as f64
+            } else {
+                (b as f64 + 0.5) * width as f64
+            }
+        })
+        .collect();
+    (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
+}
+
 /// Rows per band of a histogram; `bands` are (label, upper bound in buckets, exclusive),
 /// the last band taking the rest.
 pub fn bands(h: &[(i64, i64)], bands: &[(&str, i64)]) -> Vec<(String, u64)> {
@@ -199,7 +220,7 @@ pub fn measures(c: &Counts, h: &Histograms, m: Medians, months: Vec<MonthLine>) 
         };
     Measures {
         encounters: c.encounters,
-        people: c.people,
+        new_people: c.new_people,
         eligible: c.eligible,
         offered: c.offered,
         accepted: c.accepted,

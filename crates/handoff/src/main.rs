@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 mod bench;
+mod bench_reports;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -70,6 +71,8 @@ enum Command {
     },
     /// Load the server over HTTP with concurrent officers and print figures.
     Bench(bench::BenchArgs),
+    /// Load a program's three years of encounters and time dashboards and exports.
+    BenchReports(bench_reports::BenchReportsArgs),
     /// Published reports, for scheduled use.
     #[command(subcommand)]
     Report(ReportCommand),
@@ -836,6 +839,7 @@ async fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Bench(args) => bench::run(args).await,
+        Command::BenchReports(args) => bench_reports::run(args).await,
     }
 }
 

@@ -139,6 +139,67 @@ impl Stmt {
     }
 }
 
+impl Stmt {
+    /// Joins runs of the same one-row INSERT into multi-row INSERTs of at most
+    /// `max_params` parameters each (bulk loads: benchmarks, imports). Other statements
+    /// pass through unchanged, in order.
+    pub fn merge_inserts(stmts: Vec<Stmt>, max_params: usize) -> Vec<Stmt> {
+        let mut out: Vec<Stmt> = Vec::new();
+        let mut run: Vec<Stmt> = Vec::new();
+        let flush = |run: &mut Vec<Stmt>, out: &mut Vec<Stmt>| {
+            if run.is_empty() {
+                return;
+            }
+            let first = &run[0];
+            let Some(at) = first.sql.find(" VALUES (") else {
+                out.append(run);
+                return;
+            };
+            let prefix = &first.sql[..at];
+            let rest = &first.sql[at + " VALUES ".len()..];
+            let Some(close) = rest.find(')') else {
+                out.append(run);
+                return;
+            };
+            let (group, suffix) = (&rest[..=close], &rest[close + 1..]);
+            let per = first.args.len().max(1);
+            for chunk in run.chunks((max_params / per).max(1)) {
+                let mut sql = format!("{prefix} VALUES ");
+                let mut args = Vec::with_capacity(chunk.len() * per);
+                for (i, s) in chunk.iter().enumerate() {
+                    if i > 0 {
+                        sql.push(',');
+                    }
+                    renumber(group, i * per, &mut sql);
+                    args.extend(s.args.iter().cloned());
+                }
+                sql.push_str(suffix);
+                out.push(Stmt {
+                    sql: Cow::Owned(sql),
+                    args,
+                    audit: None,
+                });
+            }
+            run.clear();
+        };
+        for s in stmts {
+            let joins = s.audit.is_none()
+                && s.sql.starts_with("INSERT")
+                && run.first().is_none_or(|f| f.sql == s.sql);
+            if !joins {
+                flush(&mut run, &mut out);
+            }
+            if s.audit.is_none() && s.sql.starts_with("INSERT") {
+                run.push(s);
+            } else {
+                out.push(s);
+            }
+        }
+        flush(&mut run, &mut out);
+        out
+    }
+}
+
 /// Rewrites `$N` as `$(N + offset)`.
 fn renumber(sql: &str, offset: usize, out: &mut String) {
     let mut chars = sql.char_indices().peekable();
@@ -345,6 +406,12 @@ impl Stmt {
             f.eligible, f.offered, f.accepted, f.referred, f.screened, f.handed_off, Val::OptI64(f.warm_minutes), Val::OptI64(f.contact_minutes), Val::OptI64(f.intake_minutes), Val::OptI64(f.engaged_minutes), f.engaged_at, f.exit_kind.clone(), Val::OptI64(f.exit_minutes), f.deadline_ends_at, Val::OptBool(f.deadline_met), f.updated_at)
     }
 
+    /// A month's rollup no longer matches its fact rows: it is counted live until the
+    /// worker builds it again.
+    pub fn rollup_stale(program_id: Uuid, month: &str) -> Stmt {
+        stmt!("DELETE FROM fact_rollup_months WHERE program_id = $1 AND month = $2"; program_id, month.to_string())
+    }
+
     pub fn offense(o: &OffenseRow) -> Stmt {
         stmt!("INSERT INTO offenses (id, encounter_id, position, code, code_version, drug_activity, drug_type, quantity, unit) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)";
             o.id, o.encounter_id, o.position, o.code.clone(), o.code_version.clone(), o.drug_activity.clone(), o.drug_type.clone(), o.quantity, o.unit.clone())
@@ -412,7 +479,30 @@ impl Stmt {
 
 #[cfg(test)]
 mod tests {
-    use super::renumber;
+    use super::{Stmt, Val, renumber};
+
+    #[test]
+    fn merges_runs_of_the_same_insert() {
+        let ins = |n: i64| {
+            Stmt::raw(
+                "INSERT INTO t (a, b) VALUES ($1,$2) ON CONFLICT (a) DO NOTHING",
+                vec![Val::I64(n), Val::I64(n)],
+            )
+        };
+        let other = Stmt::raw("UPDATE t SET b = $1", vec![Val::I64(0)]);
+        let merged = Stmt::merge_inserts(vec![ins(1), ins(2), ins(3), other, ins(4)], 4);
+        let sql: Vec<&str> = merged.iter().map(|s| s.sql()).collect();
+        assert_eq!(
+            sql,
+            [
+                "INSERT INTO t (a, b) VALUES ($1,$2),($3,$4) ON CONFLICT (a) DO NOTHING",
+                "INSERT INTO t (a, b) VALUES ($1,$2) ON CONFLICT (a) DO NOTHING",
+                "UPDATE t SET b = $1",
+                "INSERT INTO t (a, b) VALUES ($1,$2) ON CONFLICT (a) DO NOTHING",
+            ]
+        );
+        assert_eq!(merged[0].args().len(), 4);
+    }
 
     #[test]
     fn renumbers_parameters() {

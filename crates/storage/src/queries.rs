@@ -15,7 +15,7 @@ const PARTICIPANT: &str = "id, program_id, first_name, last_name, dob, sex, race
 const CASE_FACT: &str = "encounter_id, program_id, occurred_at, day, month, pathway, agency_id, agency_kind, officer_id, provider_id, participant_id, sex, race, ethnicity, age, prior_encounters, eligible, offered, accepted, referred, screened, handed_off, warm_minutes, contact_minutes, intake_minutes, engaged_minutes, engaged_at, exit_kind, exit_minutes, deadline_ends_at, deadline_met, updated_at";
 
 /// A duration a histogram is asked of.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FactDuration {
     WarmHandoff,
     FirstContact,
@@ -24,6 +24,21 @@ pub enum FactDuration {
 }
 
 impl FactDuration {
+    /// The measure's code and bucket width in rollups.
+    pub fn code(self) -> &'static str {
+        match self {
+            FactDuration::WarmHandoff => "w",
+            FactDuration::FirstContact => "c",
+            FactDuration::Intake => "i",
+            FactDuration::Engagement => "e",
+        }
+    }
+    pub fn rollup_unit(self) -> i64 {
+        ROLLUP_HISTOGRAMS
+            .iter()
+            .find(|(c, _, _)| *c == self.code())
+            .map_or(1, |(_, _, u)| *u)
+    }
     fn column(self) -> &'static str {
         match self {
             FactDuration::WarmHandoff => "warm_minutes",
@@ -84,6 +99,98 @@ fn breakdown_sql(f: &FactFilter, column: &str) -> (String, Vec<FactArg>) {
         ),
         extra,
     )
+}
+
+/// The counted columns of a rollup row, in `counts_exprs` order.
+const ROLLUP_COUNTS: &str = "encounters, new_people, eligible, offered, accepted, referred, screened, handed_off, intakes, engaged, repeat_encounters, engaged_30, known_30, engaged_60, known_60, engaged_90, known_90, retained_30, retention_known_30, retained_90, retention_known_90, deadlines_met, deadlines_missed, deadlines_open";
+
+/// The histograms rollups keep: (measure code, column, bucket width in minutes).
+pub const ROLLUP_HISTOGRAMS: [(&str, &str, i64); 4] = [
+    ("w", "warm_minutes", 1),
+    ("c", "contact_minutes", 10),
+    ("i", "intake_minutes", 10),
+    ("e", "engaged_minutes", 60),
+];
+
+/// The count expressions over fact rows; `$p..$p+3` are now minus 30, 60 and 90 days,
+/// and now.
+fn counts_exprs(p: usize) -> String {
+    let (d30, d60, d90, now) = (p, p + 1, p + 2, p + 3);
+    let s = |cond: &str, name: &str| {
+        format!("COALESCE(SUM(CASE WHEN {cond} THEN 1 ELSE 0 END), 0) AS {name}")
+    };
+    [
+        "COUNT(*) AS encounters".to_string(),
+        s("prior_encounters = 0", "new_people"),
+        s("eligible", "eligible"),
+        s("offered", "offered"),
+        s("accepted", "accepted"),
+        s("referred", "referred"),
+        s("screened", "screened"),
+        s("handed_off", "handed_off"),
+        s("intake_minutes IS NOT NULL", "intakes"),
+        s("engaged_minutes IS NOT NULL", "engaged"),
+        s("prior_encounters > 0", "repeat_encounters"),
+        s("referred AND engaged_minutes <= 43200", "engaged_30"),
+        s(&format!("referred AND (engaged_minutes <= 43200 OR occurred_at <= ${d30})"), "known_30"),
+        s("referred AND engaged_minutes <= 86400", "engaged_60"),
+        s(&format!("referred AND (engaged_minutes <= 86400 OR occurred_at <= ${d60})"), "known_60"),
+        s("referred AND engaged_minutes <= 129600", "engaged_90"),
+        s(&format!("referred AND (engaged_minutes <= 129600 OR occurred_at <= ${d90})"), "known_90"),
+        s(&format!("engaged_at <= ${d30} AND (exit_minutes IS NULL OR exit_minutes >= engaged_minutes + 43200)"), "retained_30"),
+        s(&format!("engaged_at <= ${d30} OR exit_minutes < engaged_minutes + 43200"), "retention_known_30"),
+        s(&format!("engaged_at <= ${d90} AND (exit_minutes IS NULL OR exit_minutes >= engaged_minutes + 129600)"), "retained_90"),
+        s(&format!("engaged_at <= ${d90} OR exit_minutes < engaged_minutes + 129600"), "retention_known_90"),
+        s("deadline_met", "deadlines_met"),
+        s(&format!("NOT deadline_met OR (deadline_met IS NULL AND deadline_ends_at <= ${now})"), "deadlines_missed"),
+        s(&format!("deadline_met IS NULL AND deadline_ends_at > ${now}"), "deadlines_open"),
+    ]
+    .join(", ")
+}
+
+/// The WHERE clause over rollup rows: program ($1), the months (as literals of the form
+/// YYYY-MM, checked), and the filter's dimensions.
+fn rollup_where(f: &FactFilter, months: &[String]) -> (String, Vec<FactArg>) {
+    let list: Vec<String> = months
+        .iter()
+        .filter(|m| {
+            m.len() == 7
+                && m.bytes().enumerate().all(|(i, b)| {
+                    if i == 4 {
+                        b == b'-'
+                    } else {
+                        b.is_ascii_digit()
+                    }
+                })
+        })
+        .map(|m| format!("'{m}'"))
+        .collect();
+    let mut clause = format!(
+        "program_id = $1 AND month IN ({})",
+        if list.is_empty() {
+            "''".to_string()
+        } else {
+            list.join(", ")
+        }
+    );
+    let mut args = Vec::new();
+    let mut add = |col: &str, a: FactArg| {
+        args.push(a);
+        clause.push_str(&format!(" AND {col} = ${}", 1 + args.len()));
+    };
+    if let Some(p) = &f.pathway {
+        add("pathway", FactArg::Text(p.clone()));
+    }
+    if let Some(k) = &f.agency_kind {
+        add("agency_kind", FactArg::Text(k.clone()));
+    }
+    if let Some(a) = f.agency_id {
+        add("agency_id", FactArg::Uuid(a));
+    }
+    if let Some(p) = f.provider_id {
+        add("provider_id", FactArg::Uuid(p));
+    }
+    (clause, args)
 }
 
 enum FactArg {
@@ -1205,29 +1312,7 @@ impl Tx {
     /// The counts of the measures over the fact rows a filter selects, as of `now`.
     pub async fn fact_counts(&mut self, f: &FactFilter, now: DateTime<Utc>) -> Result<FactCounts> {
         let (clause, extra) = fact_where(f, 7);
-        let sql = format!(
-            "SELECT COUNT(*) AS encounters, COUNT(DISTINCT participant_id) AS people, \
-             {s}eligible{e} AS eligible, {s}offered{e} AS offered, {s}accepted{e} AS accepted, \
-             {s}referred{e} AS referred, {s}screened{e} AS screened, {s}handed_off{e} AS handed_off, \
-             {s}intake_minutes IS NOT NULL{e} AS intakes, {s}engaged_minutes IS NOT NULL{e} AS engaged, \
-             {s}prior_encounters > 0{e} AS repeat_encounters, \
-             {s}referred AND engaged_minutes <= 43200{e} AS engaged_30, \
-             {s}referred AND (engaged_minutes <= 43200 OR occurred_at <= $4){e} AS known_30, \
-             {s}referred AND engaged_minutes <= 86400{e} AS engaged_60, \
-             {s}referred AND (engaged_minutes <= 86400 OR occurred_at <= $5){e} AS known_60, \
-             {s}referred AND engaged_minutes <= 129600{e} AS engaged_90, \
-             {s}referred AND (engaged_minutes <= 129600 OR occurred_at <= $6){e} AS known_90, \
-             {s}engaged_at <= $4 AND (exit_minutes IS NULL OR exit_minutes >= engaged_minutes + 43200){e} AS retained_30, \
-             {s}engaged_at <= $4 OR exit_minutes < engaged_minutes + 43200{e} AS retention_known_30, \
-             {s}engaged_at <= $6 AND (exit_minutes IS NULL OR exit_minutes >= engaged_minutes + 129600){e} AS retained_90, \
-             {s}engaged_at <= $6 OR exit_minutes < engaged_minutes + 129600{e} AS retention_known_90, \
-             {s}deadline_met{e} AS deadlines_met, \
-             {s}NOT deadline_met OR (deadline_met IS NULL AND deadline_ends_at <= $7){e} AS deadlines_missed, \
-             {s}deadline_met IS NULL AND deadline_ends_at > $7{e} AS deadlines_open \
-             FROM case_facts WHERE {clause}",
-            s = "COALESCE(SUM(CASE WHEN ",
-            e = " THEN 1 ELSE 0 END), 0)",
-        );
+        let sql = format!("SELECT {} FROM case_facts WHERE {clause}", counts_exprs(4));
         let d = |n: i64| now - chrono::Duration::days(n);
         Ok(q!(self, c => {
             let mut q = sqlx::query_as::<_, FactCounts>(sqlx::AssertSqlSafe(sql.clone()))
@@ -1236,6 +1321,129 @@ impl Tx {
                 q = match x { FactArg::Text(t) => q.bind(t.clone()), FactArg::Uuid(u) => q.bind(*u) };
             }
             q.fetch_one(c).await
+        })?)
+    }
+
+    /// Distinct people among the fact rows a filter selects.
+    pub async fn fact_people(&mut self, f: &FactFilter) -> Result<i64> {
+        let (clause, extra) = fact_where(f, 3);
+        let sql = format!("SELECT COUNT(DISTINCT participant_id) FROM case_facts WHERE {clause}");
+        Ok(q!(self, c => {
+            let mut q = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(f.program_id).bind(f.from).bind(f.to);
+            for x in &extra {
+                q = match x { FactArg::Text(t) => q.bind(t.clone()), FactArg::Uuid(u) => q.bind(*u) };
+            }
+            q.fetch_one(c).await
+        })?)
+    }
+
+    // ----- month rollups (ADR 0011) ---------------------------------------------------------------
+
+    /// The months of a program that have fact rows, oldest first.
+    pub async fn fact_months_present(&mut self, program_id: Uuid) -> Result<Vec<String>> {
+        Ok(
+            q!(self, c => sqlx::query_scalar::<_, String>("SELECT DISTINCT month FROM case_facts WHERE program_id = $1 ORDER BY month").bind(program_id).fetch_all(c).await)?,
+        )
+    }
+
+    /// The months rolled up and when.
+    pub async fn rollup_months(
+        &mut self,
+        program_id: Uuid,
+    ) -> Result<Vec<(String, DateTime<Utc>)>> {
+        Ok(
+            q!(self, c => sqlx::query_as::<_, (String, DateTime<Utc>)>("SELECT month, built_at FROM fact_rollup_months WHERE program_id = $1 ORDER BY month").bind(program_id).fetch_all(c).await)?,
+        )
+    }
+
+    /// Rebuilds one month's rollup from its fact rows, as of `now`.
+    pub async fn rebuild_rollup(
+        &mut self,
+        program_id: Uuid,
+        month: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let d = |n: i64| now - chrono::Duration::days(n);
+        let dims = "program_id, month, pathway, agency_id, agency_kind, provider_id";
+        let counts = format!(
+            "INSERT INTO fact_rollups ({dims}, {ROLLUP_COUNTS}) SELECT {dims}, {} FROM case_facts WHERE program_id = $1 AND month = $2 GROUP BY {dims}",
+            counts_exprs(3)
+        );
+        let mut hist = String::new();
+        for (code, col, unit) in ROLLUP_HISTOGRAMS {
+            hist.push_str(&format!(
+                "INSERT INTO fact_rollup_hist ({dims}, measure, bucket, n) SELECT {dims}, '{code}', {col} / {unit}, COUNT(*) FROM case_facts WHERE program_id = $1 AND month = $2 AND {col} IS NOT NULL AND {col} >= 0 GROUP BY {dims}, {col} / {unit};\n"
+            ));
+        }
+        q!(self, c => sqlx::query("DELETE FROM fact_rollups WHERE program_id = $1 AND month = $2").bind(program_id).bind(month).execute(&mut *c).await.map(|_| ()))?;
+        q!(self, c => sqlx::query("DELETE FROM fact_rollup_hist WHERE program_id = $1 AND month = $2").bind(program_id).bind(month).execute(&mut *c).await.map(|_| ()))?;
+        q!(self, c => sqlx::query(sqlx::AssertSqlSafe(counts.clone())).bind(program_id).bind(month).bind(d(30)).bind(d(60)).bind(d(90)).bind(now).execute(&mut *c).await.map(|_| ()))?;
+        for statement in hist.lines() {
+            q!(self, c => sqlx::query(sqlx::AssertSqlSafe(statement.to_string())).bind(program_id).bind(month).execute(&mut *c).await.map(|_| ()))?;
+        }
+        q!(self, c => sqlx::query("INSERT INTO fact_rollup_months (program_id, month, built_at) VALUES ($1, $2, $3) ON CONFLICT (program_id, month) DO UPDATE SET built_at = excluded.built_at").bind(program_id).bind(month).bind(now).execute(&mut *c).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    /// The rollup counts of some months, with the filter's dimensions (not its days or
+    /// officer: the caller chose the months and counts an officer live).
+    pub async fn rollup_counts(&mut self, f: &FactFilter, months: &[String]) -> Result<FactCounts> {
+        let (clause, extra) = rollup_where(f, months);
+        let sums: Vec<String> = ROLLUP_COUNTS
+            .split(", ")
+            .map(|c| format!("CAST(COALESCE(SUM({c}), 0) AS BIGINT) AS {c}"))
+            .collect();
+        let sql = format!(
+            "SELECT {} FROM fact_rollups WHERE {clause}",
+            sums.join(", ")
+        );
+        Ok(q!(self, c => {
+            let mut q = sqlx::query_as::<_, FactCounts>(sqlx::AssertSqlSafe(sql.clone())).bind(f.program_id);
+            for x in &extra {
+                q = match x { FactArg::Text(t) => q.bind(t.clone()), FactArg::Uuid(u) => q.bind(*u) };
+            }
+            q.fetch_one(c).await
+        })?)
+    }
+
+    /// A rolled-up histogram (its unit is the rollup's: `ROLLUP_HISTOGRAMS`).
+    pub async fn rollup_histogram(
+        &mut self,
+        f: &FactFilter,
+        months: &[String],
+        d: FactDuration,
+    ) -> Result<Vec<(i64, i64)>> {
+        let (clause, extra) = rollup_where(f, months);
+        let code = d.code();
+        let sql = format!(
+            "SELECT bucket, CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM fact_rollup_hist WHERE {clause} AND measure = '{code}' GROUP BY bucket ORDER BY bucket"
+        );
+        Ok(q!(self, c => {
+            let mut q = sqlx::query_as::<_, (i64, i64)>(sqlx::AssertSqlSafe(sql.clone())).bind(f.program_id);
+            for x in &extra {
+                q = match x { FactArg::Text(t) => q.bind(t.clone()), FactArg::Uuid(u) => q.bind(*u) };
+            }
+            q.fetch_all(c).await
+        })?)
+    }
+
+    /// Rolled-up encounters, referrals and intakes by month.
+    pub async fn rollup_months_trend(
+        &mut self,
+        f: &FactFilter,
+        months: &[String],
+    ) -> Result<Vec<(String, i64, i64, i64)>> {
+        let (clause, extra) = rollup_where(f, months);
+        let sql = format!(
+            "SELECT month, CAST(COALESCE(SUM(encounters), 0) AS BIGINT), CAST(COALESCE(SUM(referred), 0) AS BIGINT), CAST(COALESCE(SUM(intakes), 0) AS BIGINT) FROM fact_rollups WHERE {clause} GROUP BY month ORDER BY month"
+        );
+        Ok(q!(self, c => {
+            let mut q = sqlx::query_as::<_, (String, i64, i64, i64)>(sqlx::AssertSqlSafe(sql.clone())).bind(f.program_id);
+            for x in &extra {
+                q = match x { FactArg::Text(t) => q.bind(t.clone()), FactArg::Uuid(u) => q.bind(*u) };
+            }
+            q.fetch_all(c).await
         })?)
     }
 

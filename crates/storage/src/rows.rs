@@ -740,7 +740,9 @@ pub struct FactFilter {
 #[derive(Debug, Clone, Default, PartialEq, sqlx::FromRow)]
 pub struct FactCounts {
     pub encounters: i64,
-    pub people: i64,
+    /// Encounters that were the person's first with the program (additive, unlike
+    /// distinct people).
+    pub new_people: i64,
     pub eligible: i64,
     pub offered: i64,
     pub accepted: i64,
@@ -763,4 +765,33 @@ pub struct FactCounts {
     pub deadlines_met: i64,
     pub deadlines_missed: i64,
     pub deadlines_open: i64,
+}
+
+impl std::ops::AddAssign<&FactCounts> for FactCounts {
+    fn add_assign(&mut self, o: &FactCounts) {
+        self.encounters += o.encounters;
+        self.new_people += o.new_people;
+        self.eligible += o.eligible;
+        self.offered += o.offered;
+        self.accepted += o.accepted;
+        self.referred += o.referred;
+        self.screened += o.screened;
+        self.handed_off += o.handed_off;
+        self.intakes += o.intakes;
+        self.engaged += o.engaged;
+        self.repeat_encounters += o.repeat_encounters;
+        self.engaged_30 += o.engaged_30;
+        self.known_30 += o.known_30;
+        self.engaged_60 += o.engaged_60;
+        self.known_60 += o.known_60;
+        self.engaged_90 += o.engaged_90;
+        self.known_90 += o.known_90;
+        self.retained_30 += o.retained_30;
+        self.retention_known_30 += o.retention_known_30;
+        self.retained_90 += o.retained_90;
+        self.retention_known_90 += o.retention_known_90;
+        self.deadlines_met += o.deadlines_met;
+        self.deadlines_missed += o.deadlines_missed;
+        self.deadlines_open += o.deadlines_open;
+    }
 }

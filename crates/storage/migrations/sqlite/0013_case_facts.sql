@@ -43,3 +43,59 @@ CREATE INDEX case_facts_provider_day ON case_facts(provider_id, day);
 
 -- Published counts under this are suppressed (reports, exports, equity tables).
 ALTER TABLE programs ADD COLUMN suppression_threshold INTEGER NOT NULL DEFAULT 11;
+
+-- Month rollups of the fact rows (ADR 0011): counts and duration histograms per month,
+-- pathway, agency and provider, for months that ended more than 91 days before they
+-- were built (every 30/60/90-day outcome known). Writing a fact row drops its month's
+-- rollup; the worker rebuilds it. Reads combine rollups with live counts of the rest.
+CREATE TABLE fact_rollups (
+    program_id BLOB NOT NULL REFERENCES programs(id),
+    month TEXT NOT NULL,
+    pathway TEXT NOT NULL,
+    agency_id BLOB NOT NULL,
+    agency_kind TEXT NOT NULL,
+    provider_id BLOB,
+    encounters INTEGER NOT NULL,
+    new_people INTEGER NOT NULL,
+    eligible INTEGER NOT NULL,
+    offered INTEGER NOT NULL,
+    accepted INTEGER NOT NULL,
+    referred INTEGER NOT NULL,
+    screened INTEGER NOT NULL,
+    handed_off INTEGER NOT NULL,
+    intakes INTEGER NOT NULL,
+    engaged INTEGER NOT NULL,
+    repeat_encounters INTEGER NOT NULL,
+    engaged_30 INTEGER NOT NULL,
+    known_30 INTEGER NOT NULL,
+    engaged_60 INTEGER NOT NULL,
+    known_60 INTEGER NOT NULL,
+    engaged_90 INTEGER NOT NULL,
+    known_90 INTEGER NOT NULL,
+    retained_30 INTEGER NOT NULL,
+    retention_known_30 INTEGER NOT NULL,
+    retained_90 INTEGER NOT NULL,
+    retention_known_90 INTEGER NOT NULL,
+    deadlines_met INTEGER NOT NULL,
+    deadlines_missed INTEGER NOT NULL,
+    deadlines_open INTEGER NOT NULL
+);
+CREATE INDEX fact_rollups_month ON fact_rollups(program_id, month);
+CREATE TABLE fact_rollup_hist (
+    program_id BLOB NOT NULL REFERENCES programs(id),
+    month TEXT NOT NULL,
+    pathway TEXT NOT NULL,
+    agency_id BLOB NOT NULL,
+    agency_kind TEXT NOT NULL,
+    provider_id BLOB,
+    measure TEXT NOT NULL,
+    bucket INTEGER NOT NULL,
+    n INTEGER NOT NULL
+);
+CREATE INDEX fact_rollup_hist_month ON fact_rollup_hist(program_id, month);
+CREATE TABLE fact_rollup_months (
+    program_id BLOB NOT NULL REFERENCES programs(id),
+    month TEXT NOT NULL,
+    built_at TEXT NOT NULL,
+    PRIMARY KEY (program_id, month)
+);

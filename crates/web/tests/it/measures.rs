@@ -348,7 +348,7 @@ async fn every_measure_on_a_hand_made_dataset() {
         let m = get(String::new()).await;
         for (k, v) in [
             ("encounters", 7),
-            ("people", 6),
+            ("new_people", 6),
             ("eligible", 6),
             ("offered", 6),
             ("accepted", 5),
@@ -401,6 +401,60 @@ async fn every_measure_on_a_hand_made_dataset() {
         );
         assert_eq!(n(get(format!("&provider={}", w.orgs["p2"])).await), 1);
         assert_eq!(n(get("&entry=fire_ems".into()).await), 0);
+
+        // Month rollups give the same counts (medians to their 10-minute step).
+        let built = facts::roll_up(&w.app).await.unwrap();
+        assert_eq!(built, 2, "2025-08 and 2025-11 ended more than 91 days ago");
+        assert_eq!(
+            facts::roll_up(&w.app).await.unwrap(),
+            0,
+            "fresh rollups stay"
+        );
+        let rolled = get(String::new()).await;
+        for k in [
+            "encounters",
+            "new_people",
+            "eligible",
+            "offered",
+            "accepted",
+            "referred",
+            "handed_off",
+            "intakes",
+            "engaged",
+            "repeat_encounters",
+            "deadlines_met",
+            "deadlines_missed",
+            "deadlines_open",
+            "engaged_30",
+            "engaged_60",
+            "engaged_90",
+            "retained_30",
+            "retained_90",
+            "months",
+        ] {
+            assert_eq!(rolled[k], m[k], "{k} from rollups on {}", w.backend);
+        }
+        assert_eq!(rolled["median_warm_handoff_minutes"], 30.0);
+        let intake = rolled["median_hours_to_intake"].as_f64().unwrap();
+        assert!((intake - 48.0).abs() <= 10.0 / 60.0, "{intake}");
+        assert_eq!(n(get(format!("&provider={}", w.orgs["p2"])).await), 1);
+        assert_eq!(
+            n(get(format!("&officer={}", w.users["officer_b"])).await),
+            1
+        );
+        // A fact row written in a rolled month makes that month live again.
+        let mut tx = w.store.write().await.unwrap();
+        let mut d_row = tx
+            .case_facts_of(w.program)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|f| !f.eligible)
+            .unwrap();
+        d_row.eligible = true;
+        tx.run(&facts::write(&d_row)).await.unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(get(String::new()).await["eligible"], 7);
         // Another program's organization is not a choice.
         let r = w
             .api(

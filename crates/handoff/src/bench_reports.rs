@@ -1,0 +1,441 @@
+//! `handoff bench-reports`: loads a database with a program's years of encounters (one
+//! million by default, over three years) and times what coordinators and evaluators run
+//! on it: the dashboard for the whole program and for one agency and quarter (p50 and
+//! p95), and the research export (rows per second, CSV and Parquet). A program, not a
+//! test: figures depend on the machine.
+//!
+//! The load writes people, encounters and each encounter's fact row (ADR 0011), which is
+//! what dashboards, reports and exports read; the decision, offer and referral rows behind
+//! the facts are not written.
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use clap::Args;
+use handoff_app::dashboard::{self, Filter};
+use handoff_app::{App, Ctx, Settings, admin, auth, research};
+use handoff_domain::eligibility::Rules;
+use handoff_domain::reports::Quarter;
+use handoff_domain::{OrgKind, Role, SystemClock};
+use handoff_storage::{CaseFactRow, DbConfig, EncounterRow, ParticipantRow, Stmt, Store};
+use uuid::Uuid;
+
+#[derive(Args, Debug)]
+pub struct BenchReportsArgs {
+    /// Encounters to generate, spread over three years up to now.
+    #[arg(long, default_value_t = 1_000_000, value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
+    encounters: u32,
+    /// Timed requests per dashboard scenario (after three warm-ups).
+    #[arg(long, default_value_t = 25, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    samples: u32,
+    /// A PostgreSQL URL naming an empty database; default: a fresh SQLite file in a
+    /// temporary folder.
+    #[arg(long)]
+    database_url: Option<String>,
+}
+
+/// SplitMix64: the same data every run.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+    fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+}
+
+struct Person {
+    id: Uuid,
+    sex: &'static str,
+    race: &'static str,
+    ethnicity: &'static str,
+    birth_year: i32,
+    encounters: i64,
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let i = ((p / 100.0) * (sorted.len() - 1) as f64).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+pub async fn run(args: BenchReportsArgs) -> Result<()> {
+    let tmp;
+    let config = match &args.database_url {
+        Some(url) => url
+            .parse::<DbConfig>()
+            .map_err(|e| anyhow::anyhow!("--database-url: {e}"))?,
+        None => {
+            tmp = std::env::temp_dir().join(format!("handoff-bench-reports-{}", Uuid::now_v7()));
+            std::fs::create_dir_all(&tmp)?;
+            DbConfig::Sqlite {
+                path: tmp.join("handoff.db"),
+            }
+        }
+    };
+    let keys = handoff_storage::Keys::generate()?;
+    let store = Store::open(&config, &keys).await?;
+    let app = App::new(store.clone(), Arc::new(SystemClock), Settings::default())
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let err = |e: handoff_app::AppError| anyhow::anyhow!("{e}");
+    let program = admin::create_program(
+        &app,
+        admin::NewProgram {
+            name: format!("Bench reports {}", Uuid::now_v7().simple()),
+            time_zone: "America/Chicago".into(),
+            intake_deadline_days: 30,
+            supervisor_approves_overrides: false,
+            rules: Rules::default(),
+        },
+    )
+    .await
+    .map_err(err)?;
+    let org = |kind, name: String| admin::NewOrg {
+        program_id: program.id,
+        kind,
+        name,
+        address: "1 Main St".into(),
+        phone: "555-0100".into(),
+        hours: "24/7".into(),
+        what_to_bring: String::new(),
+    };
+    let mut agencies = Vec::new();
+    for (i, kind) in [
+        OrgKind::LawEnforcement,
+        OrgKind::LawEnforcement,
+        OrgKind::LawEnforcement,
+        OrgKind::LawEnforcement,
+        OrgKind::LawEnforcement,
+        OrgKind::FireEms,
+        OrgKind::FireEms,
+        OrgKind::CrisisResponse,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        agencies.push((
+            admin::create_org(&app, org(kind, format!("Agency {i}")))
+                .await
+                .map_err(err)?,
+            kind,
+        ));
+    }
+    let mut providers = Vec::new();
+    for i in 0..6 {
+        providers.push(
+            admin::create_org(&app, org(OrgKind::Provider, format!("Provider {i}")))
+                .await
+                .map_err(err)?
+                .id,
+        );
+    }
+    let coordination = admin::create_org(&app, org(OrgKind::Coordination, "Office".into()))
+        .await
+        .map_err(err)?;
+    let password = "bench-reports-password-1";
+    let mut officers: Vec<(Uuid, usize)> = Vec::new();
+    for (a, (o, _)) in agencies.iter().enumerate() {
+        for k in 0..5 {
+            let u = admin::create_user(
+                &app,
+                None,
+                admin::NewUser {
+                    username: format!("officer{a}x{k}"),
+                    display_name: format!("Officer {a}-{k}"),
+                    password: password.into(),
+                },
+                &[(o.id, Role::Officer)],
+            )
+            .await
+            .map_err(err)?;
+            officers.push((u.id, a));
+        }
+    }
+    let coordinator = admin::create_user(
+        &app,
+        None,
+        admin::NewUser {
+            username: "coordinator".into(),
+            display_name: "Coordinator".into(),
+            password: password.into(),
+        },
+        &[(coordination.id, Role::Coordinator)],
+    )
+    .await
+    .map_err(err)?;
+    let ctx = {
+        let mut tx = store.read().await?;
+        let (actor, display_name) = auth::load_actor_with(&mut tx, &coordinator)
+            .await
+            .map_err(err)?;
+        tx.rollback().await?;
+        Ctx {
+            actor,
+            display_name,
+            ip: "127.0.0.1".into(),
+            user_agent: "bench-reports".into(),
+        }
+    };
+
+    // The load.
+    let tz = app.program_data(program.id).await.map_err(err)?.tz;
+    let now = Utc::now();
+    let span = 3 * 365 * 24 * 60; // minutes
+    let mut rng = Rng(0x5EED_0005);
+    let mut people: Vec<Person> = Vec::new();
+    let n = args.encounters as usize;
+    let started = Instant::now();
+    const CHUNK: usize = 2_000;
+    let mut made = 0;
+    while made < n {
+        // By table, so that each merges into multi-row inserts (people first: keys).
+        let (mut new_people, mut encounters, mut facts) = (Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..CHUNK.min(n - made) {
+            let i = made;
+            made += 1;
+            // Encounters come in time order, a little busier in later years.
+            let frac = (i as f64 + rng.below(1000) as f64 / 1000.0) / n as f64;
+            let at: DateTime<Utc> = now - Duration::minutes(span - (frac * span as f64) as i64);
+            let person = if !people.is_empty() && rng.chance(35) {
+                let k = people.len() - 1 - rng.below(people.len().min(50_000) as u64) as usize;
+                &mut people[k]
+            } else {
+                let p = Person {
+                    id: Uuid::now_v7(),
+                    sex: if rng.chance(62) { "M" } else { "F" },
+                    race: ["W", "W", "W", "B", "B", "A", "I", "U"][rng.below(8) as usize],
+                    ethnicity: if rng.chance(20) { "H" } else { "N" },
+                    birth_year: 1950 + rng.below(55) as i32,
+                    encounters: 0,
+                };
+                new_people.push(Stmt::participant(&ParticipantRow {
+                    id: p.id,
+                    program_id: program.id,
+                    first_name: format!("First{i}"),
+                    last_name: format!("Last{i}"),
+                    dob: NaiveDate::from_ymd_opt(p.birth_year, 1 + rng.below(12) as u32, 1)
+                        .unwrap_or_default(),
+                    sex: p.sex.into(),
+                    race: p.race.into(),
+                    ethnicity: p.ethnicity.into(),
+                    phone: None,
+                    email: None,
+                    match_key: format!("bench|{i}"),
+                    search_name: format!("last{i} first{i}"),
+                    created_at: at,
+                    created_by: coordinator.id,
+                    erased_at: None,
+                }));
+                people.push(p);
+                people.last_mut().context("a person")?
+            };
+            let (officer, a) = officers[rng.below(officers.len() as u64) as usize];
+            let (agency, kind) = (&agencies[a].0, agencies[a].1);
+            let pathway = match kind {
+                OrgKind::LawEnforcement if rng.chance(70) => "officer_intervention",
+                OrgKind::LawEnforcement => "officer_referral",
+                OrgKind::FireEms if rng.chance(60) => "naloxone_plus",
+                OrgKind::FireEms => "self_referral",
+                _ if rng.chance(50) => "community_response",
+                _ => "active_outreach",
+            };
+            let day = at.with_timezone(&tz).date_naive();
+            let age = i64::from(chrono::Datelike::year(&day) - person.birth_year);
+            let enc = EncounterRow {
+                id: Uuid::now_v7(),
+                program_id: program.id,
+                reference: format!("HO-B{i:08}"),
+                pathway: pathway.into(),
+                agency_id: agency.id,
+                officer_id: officer,
+                participant_id: person.id,
+                occurred_at: at,
+                location: "Bench St".into(),
+                incident_number: String::new(),
+                age_at_encounter: age,
+                sex: person.sex.into(),
+                race: person.race.into(),
+                ethnicity: person.ethnicity.into(),
+                created_at: at,
+            };
+            let eligible = rng.chance(80);
+            let offered = eligible && rng.chance(90);
+            let accepted = offered && rng.chance(75);
+            let warm = accepted && rng.chance(60);
+            let handed = accepted && rng.chance(80);
+            let contact = handed.then(|| {
+                if warm {
+                    10 + rng.below(50) as i64
+                } else {
+                    60 + rng.below(5 * 24 * 60) as i64
+                }
+            });
+            let intake = (handed && rng.chance(75)).then(|| 60 + rng.below(25 * 24 * 60) as i64);
+            let engaged = intake
+                .filter(|_| rng.chance(80))
+                .map(|m| m + 24 * 60 + rng.below(20 * 24 * 60) as i64);
+            let exit = engaged
+                .filter(|_| rng.chance(40))
+                .map(|m| m + 30 * 24 * 60 + rng.below(60 * 24 * 60) as i64);
+            let hold = accepted && pathway == "officer_intervention";
+            let deadline = hold.then(|| at + Duration::days(30));
+            encounters.push(Stmt::encounter(&enc));
+            facts.push(Stmt::case_fact(&CaseFactRow {
+                encounter_id: enc.id,
+                program_id: program.id,
+                occurred_at: at,
+                day,
+                month: day.format("%Y-%m").to_string(),
+                pathway: pathway.into(),
+                agency_id: agency.id,
+                agency_kind: kind.as_str().into(),
+                officer_id: officer,
+                provider_id: accepted
+                    .then(|| providers[rng.below(providers.len() as u64) as usize]),
+                participant_id: person.id,
+                sex: person.sex.into(),
+                race: person.race.into(),
+                ethnicity: person.ethnicity.into(),
+                age,
+                prior_encounters: person.encounters,
+                eligible,
+                offered,
+                accepted,
+                referred: accepted,
+                screened: intake.is_some() && rng.chance(60),
+                handed_off: handed,
+                warm_minutes: if warm { contact } else { None },
+                contact_minutes: contact,
+                intake_minutes: intake,
+                engaged_minutes: engaged,
+                engaged_at: engaged.map(|m| at + Duration::minutes(m)),
+                exit_kind: exit.map(|_| "completed".to_string()),
+                exit_minutes: exit,
+                deadline_ends_at: deadline,
+                deadline_met: deadline.and(intake).map(|m| m < 30 * 24 * 60),
+                updated_at: at,
+            }));
+            person.encounters += 1;
+        }
+        new_people.append(&mut encounters);
+        new_people.append(&mut facts);
+        let merged = Stmt::merge_inserts(new_people, 30_000);
+        let mut tx = store.write().await?;
+        tx.run(&merged).await?;
+        tx.commit().await?;
+        if made % 100_000 < CHUNK || made == n {
+            eprint!(
+                "\rloaded {made} of {n} encounters ({} people) in {:.0} s",
+                people.len(),
+                started.elapsed().as_secs_f64()
+            );
+        }
+    }
+    eprintln!();
+    let load_secs = started.elapsed().as_secs_f64();
+
+    // The worker's monthly rollups (ADR 0011), as a running server would have them.
+    let t = Instant::now();
+    let built = handoff_app::facts::roll_up(&app).await.map_err(err)?;
+    let rollup_secs = t.elapsed().as_secs_f64();
+
+    // Dashboards.
+    let today = now.with_timezone(&tz).date_naive();
+    let quarter = Quarter::containing(today).previous();
+    let three_years = today - Duration::days(3 * 365);
+    let agency = agencies[0].0.id;
+    let scenarios: Vec<(&str, NaiveDate, NaiveDate, Filter)> = vec![
+        (
+            "whole program, three years",
+            three_years,
+            today,
+            Filter::default(),
+        ),
+        (
+            "whole program, last 90 days",
+            today - Duration::days(89),
+            today,
+            Filter::default(),
+        ),
+        (
+            "one agency, one quarter",
+            quarter.first_day(),
+            quarter.last_day(),
+            Filter {
+                agency_id: Some(agency),
+                ..Filter::default()
+            },
+        ),
+    ];
+    println!(
+        "bench-reports: {} encounters ({} people) over three years on {}; loaded in {load_secs:.0} s",
+        n,
+        people.len(),
+        match &config {
+            DbConfig::Sqlite { .. } => "SQLite",
+            _ => "PostgreSQL",
+        }
+    );
+    println!("monthly rollups: {built} months built in {rollup_secs:.1} s");
+    for (name, from, to, filter) in scenarios {
+        let mut times = Vec::new();
+        let mut encounters = 0;
+        for i in 0..args.samples + 3 {
+            let t = Instant::now();
+            let v = dashboard::dashboard(&app, &ctx, Some(from), Some(to), filter)
+                .await
+                .map_err(err)?;
+            if i >= 3 {
+                times.push(t.elapsed().as_secs_f64() * 1000.0);
+            }
+            encounters = v.dashboard.encounters;
+        }
+        times.sort_by(|a, b| a.total_cmp(b));
+        println!(
+            "dashboard, {name} ({encounters} encounters): p50 {:.1} ms, p95 {:.1} ms ({} samples)",
+            percentile(&times, 50.0),
+            percentile(&times, 95.0),
+            times.len()
+        );
+    }
+    for format in ["csv", "parquet"] {
+        let spec = research::Spec::parse("Bench", format, "month", "", "").map_err(err)?;
+        let t = Instant::now();
+        let w = research::export_to(
+            &app,
+            &Ctx::console(),
+            program.id,
+            &spec,
+            std::io::sink(),
+            &mut |_, _| {},
+        )
+        .await
+        .map_err(err)?;
+        let secs = t.elapsed().as_secs_f64();
+        println!(
+            "research export, {format}: {} rows in {secs:.1} s = {:.0} rows/s",
+            w.rows,
+            w.rows as f64 / secs.max(1e-9)
+        );
+    }
+    store.close().await;
+    if let DbConfig::Sqlite { path } = &config
+        && let Some(dir) = path.parent()
+    {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+    Ok(())
+}
