@@ -209,7 +209,7 @@ pub async fn measure(
     f: &FactFilter,
     now: DateTime<Utc>,
 ) -> AppResult<Measures> {
-    let rolled: Vec<String> = if f.officer_id.is_some() {
+    let rolled: Vec<String> = if !handoff_storage::rollup_hist_usable(f) {
         Vec::new()
     } else {
         tx.rollup_months(f.program_id)
@@ -347,7 +347,8 @@ pub async fn measure(
         (FactDuration::Engagement, &mut medians.engaged_minutes),
     ] {
         let hd = get(d);
-        *slot = if rolled.is_empty() {
+        // Exact when live and small enough to read a bucket's values quickly.
+        *slot = if rolled.is_empty() && counts.encounters <= EXACT_MEDIAN_ROWS {
             exact_median(tx, f, d, &hd, d.rollup_unit()).await?
         } else {
             measures::histogram_median(&hd, d.rollup_unit())
@@ -355,6 +356,9 @@ pub async fn measure(
     }
     Ok(measures::measures(&counts, &h, medians, months))
 }
+
+/// Up to this many encounters, medians are exact; above, to the histogram's step.
+pub const EXACT_MEDIAN_ROWS: u64 = 20_000;
 
 /// The days of [from, to] outside the given months, as ranges.
 fn live_ranges(from: NaiveDate, to: NaiveDate, rolled: &[String]) -> Vec<(NaiveDate, NaiveDate)> {

@@ -332,7 +332,7 @@ pub async fn run(args: BenchReportsArgs) -> Result<()> {
         }
         new_people.append(&mut encounters);
         new_people.append(&mut facts);
-        let merged = Stmt::merge_inserts(new_people, 30_000);
+        let merged = Stmt::merge_inserts(new_people, 2_000);
         let mut tx = store.write().await?;
         tx.run(&merged).await?;
         tx.commit().await?;

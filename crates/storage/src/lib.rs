@@ -25,7 +25,7 @@ use sqlx::{PgPool, SqlitePool};
 
 pub use batch::{Stmt, Val};
 pub use keys::{AuditKey, Key, Keys};
-pub use queries::{Breakdown, FactDim, FactDuration};
+pub use queries::{Breakdown, FactDim, FactDuration, rollup_hist_usable};
 pub use rows::*;
 
 #[derive(Debug, thiserror::Error)]

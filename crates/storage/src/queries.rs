@@ -112,6 +112,31 @@ pub const ROLLUP_HISTOGRAMS: [(&str, &str, i64); 4] = [
     ("e", "engaged_minutes", 60),
 ];
 
+/// The dimensions histograms are rolled up by, one at a time, and their column.
+const ROLLUP_HIST_DIMS: [(&str, Option<&str>); 5] = [
+    ("all", None),
+    ("pathway", Some("pathway")),
+    ("kind", Some("agency_kind")),
+    ("agency", Some("agency_id")),
+    ("provider", Some("provider_id")),
+];
+
+/// Whether rolled-up histograms can answer a filter: at most one dimension chosen, and no
+/// officer.
+pub fn rollup_hist_usable(f: &FactFilter) -> bool {
+    f.officer_id.is_none()
+        && [
+            f.pathway.is_some(),
+            f.agency_kind.is_some(),
+            f.agency_id.is_some(),
+            f.provider_id.is_some(),
+        ]
+        .iter()
+        .filter(|x| **x)
+        .count()
+            <= 1
+}
+
 /// The count expressions over fact rows; `$p..$p+3` are now minus 30, 60 and 90 days,
 /// and now.
 fn counts_exprs(p: usize) -> String {
@@ -1372,9 +1397,15 @@ impl Tx {
         );
         let mut hist = String::new();
         for (code, col, unit) in ROLLUP_HISTOGRAMS {
-            hist.push_str(&format!(
-                "INSERT INTO fact_rollup_hist ({dims}, measure, bucket, n) SELECT {dims}, '{code}', {col} / {unit}, COUNT(*) FROM case_facts WHERE program_id = $1 AND month = $2 AND {col} IS NOT NULL AND {col} >= 0 GROUP BY {dims}, {col} / {unit};\n"
-            ));
+            for (dim, column) in ROLLUP_HIST_DIMS {
+                let (cols, group) = match column {
+                    Some(c) => (format!("{c}, "), format!("{c}, ")),
+                    None => (String::new(), String::new()),
+                };
+                hist.push_str(&format!(
+                    "INSERT INTO fact_rollup_hist (program_id, month, dim, {cols}measure, bucket, n) SELECT program_id, month, '{dim}', {cols}'{code}', {col} / {unit}, COUNT(*) FROM case_facts WHERE program_id = $1 AND month = $2 AND {col} IS NOT NULL AND {col} >= 0 GROUP BY program_id, month, {group}{col} / {unit};\n"
+                ));
+            }
         }
         q!(self, c => sqlx::query("DELETE FROM fact_rollups WHERE program_id = $1 AND month = $2").bind(program_id).bind(month).execute(&mut *c).await.map(|_| ()))?;
         q!(self, c => sqlx::query("DELETE FROM fact_rollup_hist WHERE program_id = $1 AND month = $2").bind(program_id).bind(month).execute(&mut *c).await.map(|_| ()))?;
@@ -1414,7 +1445,18 @@ impl Tx {
         months: &[String],
         d: FactDuration,
     ) -> Result<Vec<(i64, i64)>> {
-        let (clause, extra) = rollup_where(f, months);
+        let (mut clause, extra) = rollup_where(f, months);
+        let dim = ROLLUP_HIST_DIMS
+            .iter()
+            .find(|(_, c)| match c {
+                Some("pathway") => f.pathway.is_some(),
+                Some("agency_kind") => f.agency_kind.is_some(),
+                Some("agency_id") => f.agency_id.is_some(),
+                Some("provider_id") => f.provider_id.is_some(),
+                _ => false,
+            })
+            .map_or("all", |(d, _)| d);
+        clause.push_str(&format!(" AND dim = '{dim}'"));
         let code = d.code();
         let sql = format!(
             "SELECT bucket, CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM fact_rollup_hist WHERE {clause} AND measure = '{code}' GROUP BY bucket ORDER BY bucket"

@@ -81,18 +81,21 @@ CREATE TABLE fact_rollups (
     deadlines_open BIGINT NOT NULL
 );
 CREATE INDEX fact_rollups_month ON fact_rollups(program_id, month);
+-- Histograms by one dimension at a time (dim: all, pathway, kind, agency, provider; only
+-- that dimension's column is set), so a whole-program query reads few rows.
 CREATE TABLE fact_rollup_hist (
     program_id UUID NOT NULL REFERENCES programs(id),
     month TEXT NOT NULL,
-    pathway TEXT NOT NULL,
-    agency_id UUID NOT NULL,
-    agency_kind TEXT NOT NULL,
+    dim TEXT NOT NULL,
+    pathway TEXT,
+    agency_id UUID,
+    agency_kind TEXT,
     provider_id UUID,
     measure TEXT NOT NULL,
     bucket BIGINT NOT NULL,
     n BIGINT NOT NULL
 );
-CREATE INDEX fact_rollup_hist_month ON fact_rollup_hist(program_id, month);
+CREATE INDEX fact_rollup_hist_month ON fact_rollup_hist(program_id, dim, month);
 CREATE TABLE fact_rollup_months (
     program_id UUID NOT NULL REFERENCES programs(id),
     month TEXT NOT NULL,
