@@ -413,8 +413,6 @@ enum Sink<W: Write + Send> {
 
 /// Rows per Parquet row group.
 const ROW_GROUP: usize = 100_000;
-/// Rows read per page.
-const PAGE: i64 = 20_000;
 
 impl<W: Write + Send> Sink<W> {
     fn new(format: Format, out: W) -> AppResult<Self> {
@@ -559,18 +557,16 @@ pub async fn export_to<W: Write + Send>(
     let mut tx = app.store.read().await?;
     let total =
         u64::try_from(tx.count_case_facts(program_id, spec.from, spec.to).await?).unwrap_or(0);
+    tx.rollback().await?;
     let mut sink = Sink::new(spec.format, out)?;
     let mut keys = Keys::new(app, &spec.recipient);
     let now = app.now();
-    let mut after = Uuid::nil();
     let mut done = 0u64;
     let mut buffer: Vec<Vec<Value>> = Vec::new();
-    loop {
-        let page = tx
-            .case_facts_page(program_id, spec.from, spec.to, after, PAGE)
-            .await?;
-        let Some(last) = page.last() else { break };
-        after = last.encounter_id;
+    // Pages come from a reader while this one is formatted (storage::scan).
+    let mut pages = app.store.scan_case_facts(program_id, spec.from, spec.to);
+    while let Some(page) = pages.recv().await {
+        let page = page?;
         done += page.len() as u64;
         buffer.extend(page.iter().map(|f| values(&mut keys, spec, now, f)));
         if spec.format == Format::Csv || buffer.len() >= ROW_GROUP {
@@ -578,11 +574,7 @@ pub async fn export_to<W: Write + Send>(
             buffer.clear();
         }
         progress(done, total);
-        if (page.len() as i64) < PAGE {
-            break;
-        }
     }
-    tx.rollback().await?;
     if !buffer.is_empty() {
         sink.write(&buffer)?;
     }

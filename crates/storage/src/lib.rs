@@ -13,6 +13,7 @@ pub mod keys;
 mod queries;
 mod reencrypt;
 pub mod rows;
+mod scan;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -128,6 +129,8 @@ pub(crate) enum Pools {
         group: group::GroupWriter,
         /// Taken by the group writer for each commit and by `write` for each transaction.
         gate: Arc<tokio::sync::Mutex<()>>,
+        /// The database file (bulk readers open their own connection: `scan.rs`).
+        path: std::path::PathBuf,
     },
     Pg(PgPool),
 }
@@ -213,6 +216,7 @@ impl Store {
                     reader,
                     group,
                     gate,
+                    path: path.to_path_buf(),
                 }
             }
             DbConfig::Postgres { url } => {
