@@ -105,8 +105,11 @@ pub fn write(row: &CaseFactRow) -> [Stmt; 2] {
     ]
 }
 
-/// Months are rolled up once every 30/60/90-day outcome of their encounters is known.
-pub const ROLLUP_AFTER_DAYS: i64 = 91;
+/// Months are rolled up this many days after they end: every intake deadline (30 days by
+/// default) and 30-day outcome is known by then. Later outcomes (60 and 90 days,
+/// retention) still change with time: rollups are rebuilt daily, so those are as of the
+/// day's rollup; any change to a case makes its month live again at once.
+pub const ROLLUP_AFTER_DAYS: i64 = 35;
 
 /// Builds the rollups of months that ended more than `ROLLUP_AFTER_DAYS` ago and have
 /// none, or one older than a day (retention keeps changing with time). Returns how many

@@ -14,6 +14,7 @@ use parquet::data_type::{BoolType, ByteArray, ByteArrayType, Int64Type};
 use parquet::file::properties::WriterProperties;
 use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::parser::parse_message_type;
+use parquet::schema::types::ColumnPath;
 use uuid::Uuid;
 
 use crate::audit::{self, ALLOWED, Ctx};
@@ -439,7 +440,13 @@ impl<W: Write + Send> Sink<W> {
                     fields.join(" ")
                 ))
                 .map_err(internal("parquet schema"))?;
-                let props = Arc::new(WriterProperties::builder().build());
+                // Keys are unique or nearly: a dictionary would only cost time.
+                let props = Arc::new(
+                    WriterProperties::builder()
+                        .set_column_dictionary_enabled(ColumnPath::from("encounter_key"), false)
+                        .set_column_dictionary_enabled(ColumnPath::from("person_key"), false)
+                        .build(),
+                );
                 let w = SerializedFileWriter::new(out, Arc::new(schema), props)
                     .map_err(internal("parquet"))?;
                 Ok(Sink::Parquet(w))

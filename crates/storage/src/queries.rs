@@ -218,6 +218,20 @@ fn rollup_where(f: &FactFilter, months: &[String]) -> (String, Vec<FactArg>) {
     (clause, args)
 }
 
+/// Binds the optional dimensions of a fact filter after the query's own parameters.
+macro_rules! bind_extra {
+    ($q:expr, $extra:expr) => {{
+        let mut q = $q;
+        for x in $extra {
+            q = match x {
+                FactArg::Text(t) => q.bind(t.clone()),
+                FactArg::Uuid(u) => q.bind(*u),
+            };
+        }
+        q
+    }};
+}
+
 enum FactArg {
     Text(String),
     Uuid(Uuid),
@@ -1340,12 +1354,10 @@ impl Tx {
         let sql = format!("SELECT {} FROM case_facts WHERE {clause}", counts_exprs(4));
         let d = |n: i64| now - chrono::Duration::days(n);
         Ok(q!(self, c => {
-            let mut q = sqlx::query_as::<_, FactCounts>(sqlx::AssertSqlSafe(sql.clone()))
-                .bind(f.program_id).bind(f.from).bind(f.to).bind(d(30)).bind(d(60)).bind(d(90)).bind(now);
-            for x in &extra {
-                q = match x { FactArg::Text(t) => q.bind(t.clone()), FactArg::Uuid(u) => q.bind(*u) };
-            }
-            q.fetch_one(c).await
+            bind_extra!(sqlx::query_as::<_, FactCounts>(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(f.program_id).bind(f.from).bind(f.to).bind(d(30)).bind(d(60)).bind(d(90)).bind(now), &extra)
+            .fetch_one(c)
+            .await
         })?)
     }
 
@@ -1354,12 +1366,10 @@ impl Tx {
         let (clause, extra) = fact_where(f, 3);
         let sql = format!("SELECT COUNT(DISTINCT participant_id) FROM case_facts WHERE {clause}");
         Ok(q!(self, c => {
-            let mut q = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.clone()))
-                .bind(f.program_id).bind(f.from).bind(f.to);
-            for x in &extra {
-                q = match x { FactArg::Text(t) => q.bind(t.clone()), FactArg::Uuid(u) => q.bind(*u) };
-            }
-            q.fetch_one(c).await
+            bind_extra!(sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(f.program_id).bind(f.from).bind(f.to), &extra)
+            .fetch_one(c)
+            .await
         })?)
     }
 
@@ -1430,11 +1440,9 @@ impl Tx {
             sums.join(", ")
         );
         Ok(q!(self, c => {
-            let mut q = sqlx::query_as::<_, FactCounts>(sqlx::AssertSqlSafe(sql.clone())).bind(f.program_id);
-            for x in &extra {
-                q = match x { FactArg::Text(t) => q.bind(t.clone()), FactArg::Uuid(u) => q.bind(*u) };
-            }
-            q.fetch_one(c).await
+            bind_extra!(sqlx::query_as::<_, FactCounts>(sqlx::AssertSqlSafe(sql.clone())).bind(f.program_id), &extra)
+            .fetch_one(c)
+            .await
         })?)
     }
 
@@ -1462,11 +1470,9 @@ impl Tx {
             "SELECT bucket, CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM fact_rollup_hist WHERE {clause} AND measure = '{code}' GROUP BY bucket ORDER BY bucket"
         );
         Ok(q!(self, c => {
-            let mut q = sqlx::query_as::<_, (i64, i64)>(sqlx::AssertSqlSafe(sql.clone())).bind(f.program_id);
-            for x in &extra {
-                q = match x { FactArg::Text(t) => q.bind(t.clone()), FactArg::Uuid(u) => q.bind(*u) };
-            }
-            q.fetch_all(c).await
+            bind_extra!(sqlx::query_as::<_, (i64, i64)>(sqlx::AssertSqlSafe(sql.clone())).bind(f.program_id), &extra)
+            .fetch_all(c)
+            .await
         })?)
     }
 
@@ -1481,11 +1487,9 @@ impl Tx {
             "SELECT month, CAST(COALESCE(SUM(encounters), 0) AS BIGINT), CAST(COALESCE(SUM(referred), 0) AS BIGINT), CAST(COALESCE(SUM(intakes), 0) AS BIGINT) FROM fact_rollups WHERE {clause} GROUP BY month ORDER BY month"
         );
         Ok(q!(self, c => {
-            let mut q = sqlx::query_as::<_, (String, i64, i64, i64)>(sqlx::AssertSqlSafe(sql.clone())).bind(f.program_id);
-            for x in &extra {
-                q = match x { FactArg::Text(t) => q.bind(t.clone()), FactArg::Uuid(u) => q.bind(*u) };
-            }
-            q.fetch_all(c).await
+            bind_extra!(sqlx::query_as::<_, (String, i64, i64, i64)>(sqlx::AssertSqlSafe(sql.clone())).bind(f.program_id), &extra)
+            .fetch_all(c)
+            .await
         })?)
     }
 
@@ -1503,12 +1507,10 @@ impl Tx {
             "SELECT {col} / $4 AS b, COUNT(*) AS n FROM case_facts WHERE {clause} AND {col} IS NOT NULL AND {col} >= 0 GROUP BY b ORDER BY b"
         );
         Ok(q!(self, c => {
-            let mut q = sqlx::query_as::<_, (i64, i64)>(sqlx::AssertSqlSafe(sql.clone()))
-                .bind(f.program_id).bind(f.from).bind(f.to).bind(unit.max(1));
-            for x in &extra {
-                q = match x { FactArg::Text(t) => q.bind(t.clone()), FactArg::Uuid(u) => q.bind(*u) };
-            }
-            q.fetch_all(c).await
+            bind_extra!(sqlx::query_as::<_, (i64, i64)>(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(f.program_id).bind(f.from).bind(f.to).bind(unit.max(1)), &extra)
+            .fetch_all(c)
+            .await
         })?)
     }
 
@@ -1527,12 +1529,10 @@ impl Tx {
             "SELECT {col} FROM case_facts WHERE {clause} AND {col} >= $4 AND {col} < $5 ORDER BY {col}"
         );
         Ok(q!(self, c => {
-            let mut q = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.clone()))
-                .bind(f.program_id).bind(f.from).bind(f.to).bind(lo).bind(hi);
-            for x in &extra {
-                q = match x { FactArg::Text(t) => q.bind(t.clone()), FactArg::Uuid(u) => q.bind(*u) };
-            }
-            q.fetch_all(c).await
+            bind_extra!(sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(f.program_id).bind(f.from).bind(f.to).bind(lo).bind(hi), &extra)
+            .fetch_all(c)
+            .await
         })?)
     }
 
@@ -1544,12 +1544,10 @@ impl Tx {
     ) -> Result<Vec<Breakdown<String>>> {
         let (sql, extra) = breakdown_sql(f, dim.column());
         Ok(q!(self, c => {
-            let mut q = sqlx::query_as::<_, Breakdown<String>>(sqlx::AssertSqlSafe(sql.clone()))
-                .bind(f.program_id).bind(f.from).bind(f.to);
-            for x in &extra {
-                q = match x { FactArg::Text(t) => q.bind(t.clone()), FactArg::Uuid(u) => q.bind(*u) };
-            }
-            q.fetch_all(c).await
+            bind_extra!(sqlx::query_as::<_, Breakdown<String>>(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(f.program_id).bind(f.from).bind(f.to), &extra)
+            .fetch_all(c)
+            .await
         })?)
     }
 
@@ -1557,12 +1555,10 @@ impl Tx {
     pub async fn fact_breakdown_age(&mut self, f: &FactFilter) -> Result<Vec<Breakdown<i64>>> {
         let (sql, extra) = breakdown_sql(f, "age");
         Ok(q!(self, c => {
-            let mut q = sqlx::query_as::<_, Breakdown<i64>>(sqlx::AssertSqlSafe(sql.clone()))
-                .bind(f.program_id).bind(f.from).bind(f.to);
-            for x in &extra {
-                q = match x { FactArg::Text(t) => q.bind(t.clone()), FactArg::Uuid(u) => q.bind(*u) };
-            }
-            q.fetch_all(c).await
+            bind_extra!(sqlx::query_as::<_, Breakdown<i64>>(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(f.program_id).bind(f.from).bind(f.to), &extra)
+            .fetch_all(c)
+            .await
         })?)
     }
 
@@ -1573,12 +1569,10 @@ impl Tx {
     ) -> Result<Vec<Breakdown<Option<Uuid>>>> {
         let (sql, extra) = breakdown_sql(f, "provider_id");
         Ok(q!(self, c => {
-            let mut q = sqlx::query_as::<_, Breakdown<Option<Uuid>>>(sqlx::AssertSqlSafe(sql.clone()))
-                .bind(f.program_id).bind(f.from).bind(f.to);
-            for x in &extra {
-                q = match x { FactArg::Text(t) => q.bind(t.clone()), FactArg::Uuid(u) => q.bind(*u) };
-            }
-            q.fetch_all(c).await
+            bind_extra!(sqlx::query_as::<_, Breakdown<Option<Uuid>>>(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(f.program_id).bind(f.from).bind(f.to), &extra)
+            .fetch_all(c)
+            .await
         })?)
     }
 
@@ -1589,12 +1583,10 @@ impl Tx {
             "SELECT month, COUNT(*), COALESCE(SUM(CASE WHEN referred THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN intake_minutes IS NOT NULL THEN 1 ELSE 0 END), 0) FROM case_facts WHERE {clause} GROUP BY month ORDER BY month"
         );
         Ok(q!(self, c => {
-            let mut q = sqlx::query_as::<_, (String, i64, i64, i64)>(sqlx::AssertSqlSafe(sql.clone()))
-                .bind(f.program_id).bind(f.from).bind(f.to);
-            for x in &extra {
-                q = match x { FactArg::Text(t) => q.bind(t.clone()), FactArg::Uuid(u) => q.bind(*u) };
-            }
-            q.fetch_all(c).await
+            bind_extra!(sqlx::query_as::<_, (String, i64, i64, i64)>(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(f.program_id).bind(f.from).bind(f.to), &extra)
+            .fetch_all(c)
+            .await
         })?)
     }
 
