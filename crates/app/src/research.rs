@@ -11,7 +11,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use handoff_domain::policy::{ProgramAction, program_grant};
 use handoff_storage::CaseFactRow;
 use parquet::data_type::{BoolType, ByteArray, ByteArrayType, Int64Type};
-use parquet::file::properties::WriterProperties;
+use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::parser::parse_message_type;
 use parquet::schema::types::ColumnPath;
@@ -443,6 +443,8 @@ impl<W: Write + Send> Sink<W> {
                 // Keys are unique or nearly: a dictionary would only cost time.
                 let props = Arc::new(
                     WriterProperties::builder()
+                        // Readers of a research file do not need page statistics.
+                        .set_statistics_enabled(EnabledStatistics::None)
                         .set_column_dictionary_enabled(ColumnPath::from("encounter_key"), false)
                         .set_column_dictionary_enabled(ColumnPath::from("person_key"), false)
                         .build(),

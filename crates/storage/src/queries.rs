@@ -107,9 +107,9 @@ const ROLLUP_COUNTS: &str = "encounters, new_people, eligible, offered, accepted
 /// The histograms rollups keep: (measure code, column, bucket width in minutes).
 pub const ROLLUP_HISTOGRAMS: [(&str, &str, i64); 4] = [
     ("w", "warm_minutes", 1),
-    ("c", "contact_minutes", 10),
-    ("i", "intake_minutes", 10),
-    ("e", "engaged_minutes", 60),
+    ("c", "contact_minutes", 60),
+    ("i", "intake_minutes", 60),
+    ("e", "engaged_minutes", 360),
 ];
 
 /// The dimensions histograms are rolled up by, one at a time, and their column.
