@@ -456,13 +456,14 @@ impl<W: Write + Send> Sink<W> {
         }
     }
 
-    fn write(&mut self, rows: &[Vec<Value>]) -> AppResult<()> {
+    /// Writes the rows and empties the buffer (Parquet takes the values over).
+    fn write(&mut self, rows: &mut Vec<Vec<Value>>) -> AppResult<()> {
         match self {
             Sink::Csv(w) => {
-                for r in rows {
-                    w.write_record(r.iter().map(|v| match v {
-                        Value::Text(s) => s.clone(),
-                        Value::OptText(s) => s.clone().unwrap_or_default(),
+                for r in rows.drain(..) {
+                    w.write_record(r.into_iter().map(|v| match v {
+                        Value::Text(s) => s,
+                        Value::OptText(s) => s.unwrap_or_default(),
                         Value::Int(n) => n.to_string(),
                         Value::OptInt(n) => n.map(|n| n.to_string()).unwrap_or_default(),
                         Value::Bool(b) => b.to_string(),
@@ -471,7 +472,11 @@ impl<W: Write + Send> Sink<W> {
                 }
                 Ok(())
             }
-            Sink::Parquet(w) => write_row_group(w, rows),
+            Sink::Parquet(w) => {
+                let r = write_row_group(w, rows);
+                rows.clear();
+                r
+            }
         }
     }
 
@@ -486,21 +491,25 @@ impl<W: Write + Send> Sink<W> {
 /// One row group: each column in schema order, with definition levels for the optional.
 fn write_row_group<W: Write + Send>(
     w: &mut SerializedFileWriter<W>,
-    rows: &[Vec<Value>],
+    rows: &mut [Vec<Value>],
 ) -> AppResult<()> {
     let err = internal("parquet");
     let mut group = w.next_row_group().map_err(&err)?;
     let mut i = 0;
     while let Some(mut column) = group.next_column().map_err(&err)? {
-        let cells = rows.iter().map(|r| &r[i]);
+        let n = rows.len();
+        // Each value is taken out of its row (no copy of the text).
+        let cells = rows
+            .iter_mut()
+            .map(|r| std::mem::replace(&mut r[i], Value::Bool(false)));
         match COLUMNS[i].kind {
             Kind::Text | Kind::OptText => {
-                let mut values = Vec::with_capacity(rows.len());
-                let mut defs = Vec::with_capacity(rows.len());
+                let mut values = Vec::with_capacity(n);
+                let mut defs = Vec::with_capacity(n);
                 for v in cells {
                     match v {
                         Value::Text(s) | Value::OptText(Some(s)) => {
-                            values.push(ByteArray::from(s.as_str()));
+                            values.push(ByteArray::from(s.into_bytes()));
                             defs.push(1);
                         }
                         _ => defs.push(0),
@@ -513,12 +522,12 @@ fn write_row_group<W: Write + Send>(
                     .map_err(&err)?;
             }
             Kind::Int | Kind::OptInt => {
-                let mut values = Vec::with_capacity(rows.len());
-                let mut defs = Vec::with_capacity(rows.len());
+                let mut values = Vec::with_capacity(n);
+                let mut defs = Vec::with_capacity(n);
                 for v in cells {
                     match v {
                         Value::Int(n) | Value::OptInt(Some(n)) => {
-                            values.push(*n);
+                            values.push(n);
                             defs.push(1);
                         }
                         _ => defs.push(0),
@@ -579,13 +588,12 @@ pub async fn export_to<W: Write + Send>(
         done += page.len() as u64;
         buffer.extend(page.iter().map(|f| values(&mut keys, spec, now, f)));
         if spec.format == Format::Csv || buffer.len() >= ROW_GROUP {
-            sink.write(&buffer)?;
-            buffer.clear();
+            sink.write(&mut buffer)?;
         }
         progress(done, total);
     }
     if !buffer.is_empty() {
-        sink.write(&buffer)?;
+        sink.write(&mut buffer)?;
     }
     sink.finish()?;
     audit::alone(
