@@ -126,9 +126,6 @@ pub async fn not_shared_reason(
 
 // ----- the consent the officer's offer records ---------------------------------------
 
-/// The 2.35 consent given when the person accepts the offer: the providers may tell the
-/// referring agency and the prosecutor the participation status, irrevocable until the
-/// final disposition, expiring at final disposition or after a year.
 /// The consent signed when a person accepts a referral on a pathway without a charge: a
 /// general consent (42 CFR 2.31) letting the providers tell the referring agency whether
 /// the person connected with treatment, so its responders can follow up. Revocable at any
@@ -141,54 +138,24 @@ pub fn referral_consent(
     by: Uuid,
     now: DateTime<Utc>,
 ) -> ConsentRow {
-    let provider_names = providers
-        .iter()
-        .map(|o| o.name.as_str())
-        .collect::<Vec<_>>()
-        .join(", ");
-    let purpose = "To tell the first responders who referred me whether I connected with treatment or services (contact, intake, engagement, exit), so they can follow up and help.";
-    let revocation = "You may revoke this consent at any time by telling the treatment provider, orally or in writing; it then stops any further disclosure.";
-    let expires_at = now + Duration::days(365);
-    let form_text = form_text(&FormParts {
-        kind: Kind::General,
-        disclosers: &provider_names,
-        information: &[Info::Status],
-        recipients: &agency.name,
-        purpose,
-        revocation,
-        expiry: &format!(
-            "On {} (one year after signing), unless revoked before.",
-            expires_at.format("%Y-%m-%d")
-        ),
-        irrevocable: None,
-    });
-    ConsentRow {
-        id: Uuid::now_v7(),
-        participant_id: enc.participant_id,
-        encounter_id: enc.id,
-        kind: Kind::General.as_str().into(),
-        discloser_org_ids: join_ids(&providers.iter().map(|o| o.id).collect::<Vec<_>>()),
-        recipient_org_ids: join_ids(&[agency.id]),
-        purpose: purpose.into(),
+    signed_with_offer(
+        enc,
+        providers,
+        &[agency],
+        OfferTerms {
+            kind: Kind::General,
+            purpose: "To tell the first responders who referred me whether I connected with treatment or services (contact, intake, engagement, exit), so they can follow up and help.",
+            revocation: "You may revoke this consent at any time by telling the treatment provider, orally or in writing; it then stops any further disclosure.",
+        },
         signed_name,
-        signed_at: now,
-        expires_at: Some(expires_at),
-        revoked_at: None,
-        recorded_by: by,
-        information: Info::Status.as_str().into(),
-        recipient_class: None,
-        revocation_text: revocation.into(),
-        expiry_event: None,
-        irrevocable_until_at: None,
-        irrevocable_until_event: None,
-        signature_method: "typed".into(),
-        attestation: ATTESTATION.into(),
-        form_text,
-        revoked_by: None,
-        revoke_note: None,
-    }
+        by,
+        now,
+    )
 }
 
+/// The 2.35 consent given when the person accepts the offer: the providers may tell the
+/// referring agency and the prosecutor the participation status, irrevocable until the
+/// final disposition, expiring at final disposition or after a year.
 pub fn offer_consent(
     enc: &EncounterRow,
     providers: &[&OrgRow],
@@ -198,39 +165,83 @@ pub fn offer_consent(
     by: Uuid,
     now: DateTime<Utc>,
 ) -> ConsentRow {
+    signed_with_offer(
+        enc,
+        providers,
+        &[agency, prosecutor],
+        OfferTerms {
+            kind: Kind::CriminalJustice,
+            purpose: "To tell the referring agency and the prosecutor whether I engaged in the program (contact, intake by the deadline, engagement, exit), so the charge can be held and then not filed.",
+            revocation: "You may revoke this consent at any time by telling the treatment provider, orally or in writing. Because it is given for a criminal justice referral (42 CFR 2.35), a revocation takes effect at the final disposition of the charge, not before.",
+        },
+        signed_name,
+        by,
+        now,
+    )
+}
+
+/// What differs between the consents an accepted offer records.
+struct OfferTerms {
+    kind: Kind,
+    purpose: &'static str,
+    revocation: &'static str,
+}
+
+/// A consent to disclose the participation status, signed with the offer: the providers
+/// disclose to `recipients` for a year; a criminal justice consent also ends at, and cannot
+/// be revoked before, the final disposition.
+fn signed_with_offer(
+    enc: &EncounterRow,
+    providers: &[&OrgRow],
+    recipients: &[&OrgRow],
+    t: OfferTerms,
+    signed_name: String,
+    by: Uuid,
+    now: DateTime<Utc>,
+) -> ConsentRow {
     let provider_names = providers
         .iter()
         .map(|o| o.name.as_str())
         .collect::<Vec<_>>()
         .join(", ");
-    let purpose = "To tell the referring agency and the prosecutor whether I engaged in the program (contact, intake by the deadline, engagement, exit), so the charge can be held and then not filed.";
-    let revocation = "You may revoke this consent at any time by telling the treatment provider, orally or in writing. Because it is given for a criminal justice referral (42 CFR 2.35), a revocation takes effect at the final disposition of the charge, not before.";
+    let recipient_names = recipients
+        .iter()
+        .map(|o| o.name.as_str())
+        .collect::<Vec<_>>()
+        .join(" and ");
+    let disposition = (t.kind == Kind::CriminalJustice).then_some(Event::FinalDisposition);
     let expires_at = now + Duration::days(365);
-    let form_text = form_text(&FormParts {
-        kind: Kind::CriminalJustice,
-        disclosers: &provider_names,
-        information: &[Info::Status],
-        recipients: &format!("{} and {}", agency.name, prosecutor.name),
-        purpose,
-        revocation,
-        expiry: &format!(
+    let expiry = match disposition {
+        Some(e) => format!(
             "At {}, or on {} (one year after signing), whichever comes first.",
-            Event::FinalDisposition.label(),
+            e.label(),
             expires_at.format("%Y-%m-%d")
         ),
-        irrevocable: Some(&format!(
-            "This consent cannot be revoked before {}.",
-            Event::FinalDisposition.label()
-        )),
+        None => format!(
+            "On {} (one year after signing), unless revoked before.",
+            expires_at.format("%Y-%m-%d")
+        ),
+    };
+    let irrevocable =
+        disposition.map(|e| format!("This consent cannot be revoked before {}.", e.label()));
+    let form_text = form_text(&FormParts {
+        kind: t.kind,
+        disclosers: &provider_names,
+        information: &[Info::Status],
+        recipients: &recipient_names,
+        purpose: t.purpose,
+        revocation: t.revocation,
+        expiry: &expiry,
+        irrevocable: irrevocable.as_deref(),
     });
     ConsentRow {
         id: Uuid::now_v7(),
         participant_id: enc.participant_id,
         encounter_id: enc.id,
-        kind: Kind::CriminalJustice.as_str().into(),
+        kind: t.kind.as_str().into(),
         discloser_org_ids: join_ids(&providers.iter().map(|o| o.id).collect::<Vec<_>>()),
-        recipient_org_ids: join_ids(&[agency.id, prosecutor.id]),
-        purpose: purpose.into(),
+        recipient_org_ids: join_ids(&recipients.iter().map(|o| o.id).collect::<Vec<_>>()),
+        purpose: t.purpose.into(),
         signed_name,
         signed_at: now,
         expires_at: Some(expires_at),
@@ -238,10 +249,10 @@ pub fn offer_consent(
         recorded_by: by,
         information: Info::Status.as_str().into(),
         recipient_class: None,
-        revocation_text: revocation.into(),
-        expiry_event: Some(Event::FinalDisposition.as_str().into()),
+        revocation_text: t.revocation.into(),
+        expiry_event: disposition.map(|e| e.as_str().into()),
         irrevocable_until_at: None,
-        irrevocable_until_event: Some(Event::FinalDisposition.as_str().into()),
+        irrevocable_until_event: disposition.map(|e| e.as_str().into()),
         signature_method: "typed".into(),
         attestation: ATTESTATION.into(),
         form_text,
