@@ -977,11 +977,7 @@ pub async fn view_case(app: &App, ctx: &Ctx, encounter_id: Uuid) -> AppResult<Ca
     } else {
         crate::consents::not_shared_reason(&mut tx, &enc, org_id, now, tz).await?
     };
-    let consents = crate::consents::for_case(&mut tx, &enc, now)
-        .await?
-        .into_iter()
-        .filter(|c| parse_ids(&c.row.recipient_org_ids).contains(&org_id))
-        .collect();
+    let consents = crate::consents::for_org(&mut tx, &enc, org_id, now).await?;
     let effective_eligible =
         decision.eligible || override_.as_ref().is_some_and(|o| o.status == "approved");
     let view = CaseView {

@@ -6,8 +6,9 @@ use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use handoff_domain::consent::{self, Event, Happened, Info, Kind, State, Terms};
 use handoff_domain::policy::{Access, CaseAction, View, case_access};
+use handoff_domain::referral::ReferralStatus;
 use handoff_domain::{FieldErrors, OrgKind};
-use handoff_storage::{ConsentRow, EncounterRow, OrgRow, StoreError, Tx};
+use handoff_storage::{ConsentRow, EncounterRow, OrgRow, ReferralRow, StoreError, Tx};
 use uuid::Uuid;
 
 use crate::audit::{self, ALLOWED, Ctx};
@@ -342,7 +343,9 @@ async fn denied<T>(
 }
 
 /// The case and the actor's provider, if the policy lets the actor act on it as a
-/// provider holding a referral (the caller rolls back and audits a denial).
+/// provider holding a referral that took the person (not one it rejected, or that was
+/// cancelled): only such a provider records consents and revocations on the case. The
+/// caller rolls back and audits a denial.
 async fn provider_case(
     app: &App,
     ctx: &Ctx,
@@ -354,10 +357,19 @@ async fn provider_case(
     };
     let action = CaseAction::ActOnReferral;
     let facts = case_facts(tx, &enc, app.now(), action).await?;
-    Ok(match case_access(&ctx.actor, action, &facts) {
-        Access::Allow(View::Clinical { org_id }) => Some((enc, org_id)),
-        _ => None,
-    })
+    let Access::Allow(View::Clinical { org_id }) = case_access(&ctx.actor, action, &facts) else {
+        return Ok(None);
+    };
+    let took = tx
+        .referrals_for_encounter(enc.id)
+        .await?
+        .iter()
+        .any(|r| r.to_org_id == org_id && status_of(r).took_the_person());
+    Ok(took.then_some((enc, org_id)))
+}
+
+fn status_of(r: &ReferralRow) -> ReferralStatus {
+    ReferralStatus::parse(&r.status).unwrap_or(ReferralStatus::Requested)
 }
 
 /// Records a general consent (2.31) on the case of a referral the actor's provider holds.
@@ -377,6 +389,12 @@ pub async fn record_general(
     let Some((enc, provider_id)) = checked.filter(|x| x.1 == referral.to_org_id) else {
         return denied(tx, app, ctx, deny.0, deny.1, deny.2).await;
     };
+    if !status_of(&referral).took_the_person() {
+        tx.rollback().await?;
+        return Err(AppError::Rule(
+            "This referral did not go ahead: a consent is recorded by the provider serving the person.".into(),
+        ));
+    }
     let (_, tz) = load_program(&mut tx, enc.program_id).await?;
     let orgs = tx.orgs(enc.program_id).await?;
     let mut errors = FieldErrors::new();
@@ -681,10 +699,22 @@ pub fn lines(
         .collect()
 }
 
-/// The consents of a referral's case, for the provider's page.
-pub async fn for_case(
+/// Whether a consent row is `org`'s to see (`domain::consent::concerns`), with a class of
+/// recipients resolved against the program's organizations.
+fn concerns(row: &ConsentRow, orgs: &[OrgRow], org: Uuid) -> bool {
+    consent::concerns(
+        &parse_ids(&row.discloser_org_ids),
+        &terms(row, orgs).recipients,
+        org,
+    )
+}
+
+/// The consents of a case that `org` discloses under or is named in, for its pages: a
+/// provider's referral page, the agency's case page, the prosecutor's hold.
+pub async fn for_org(
     tx: &mut Tx,
     enc: &EncounterRow,
+    org: Uuid,
     now: DateTime<Utc>,
 ) -> AppResult<Vec<ConsentLine>> {
     let rows = tx.consents_for_encounter(enc.id).await?;
@@ -692,6 +722,13 @@ pub async fn for_case(
         return Ok(Vec::new());
     }
     let orgs = tx.orgs(enc.program_id).await?;
+    let rows: Vec<ConsentRow> = rows
+        .into_iter()
+        .filter(|r| concerns(r, &orgs, org))
+        .collect();
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
     let h = happened(tx, enc.id).await?;
     Ok(lines(&rows, &h, &orgs, now))
 }
@@ -708,8 +745,9 @@ pub struct ConsentForm {
     pub notice: Option<&'static str>,
 }
 
-/// Reads a consent for printing: anyone who may read its case from the agency's, the
-/// prosecutor's or a provider's side. Audited.
+/// Reads a consent for printing: a member of an organization the consent names (as
+/// discloser or recipient) who may read its case from the agency's, the prosecutor's or a
+/// provider's side. Audited.
 pub async fn form(app: &App, ctx: &Ctx, consent_id: Uuid) -> AppResult<ConsentForm> {
     let now = app.now();
     let mut tx = app.store.write().await?;
@@ -717,31 +755,28 @@ pub async fn form(app: &App, ctx: &Ctx, consent_id: Uuid) -> AppResult<ConsentFo
         return denied(tx, app, ctx, "consent.read", "consent", consent_id).await;
     };
     let enc = tx.encounter(row.encounter_id).await?;
-    let mut legal = false;
-    let mut allowed = false;
+    let orgs = tx.orgs(enc.program_id).await?;
+    let mut reader = None;
     for action in [
         CaseAction::ViewEncounter,
         CaseAction::ViewHold,
         CaseAction::ViewReferral,
     ] {
         let facts = case_facts(&mut tx, &enc, now, action).await?;
-        match case_access(&ctx.actor, action, &facts) {
-            Access::Allow(View::Legal { .. }) => {
-                allowed = true;
-                legal = true;
-            }
-            Access::Allow(View::Clinical { .. }) => allowed = true,
-            _ => {}
+        reader = match case_access(&ctx.actor, action, &facts) {
+            Access::Allow(View::Legal { org_id, .. }) => Some((org_id, true)),
+            Access::Allow(View::Clinical { org_id }) => Some((org_id, false)),
+            _ => None,
         }
-        if allowed {
+        .filter(|(org, _)| concerns(&row, &orgs, *org));
+        if reader.is_some() {
             break;
         }
     }
-    if !allowed {
+    let Some((_, legal)) = reader else {
         return denied(tx, app, ctx, "consent.read", "consent", consent_id).await;
-    }
+    };
     let (_, tz) = load_program(&mut tx, enc.program_id).await?;
-    let orgs = tx.orgs(enc.program_id).await?;
     let h = happened(&mut tx, enc.id).await?;
     let person = tx.participant(row.participant_id).await?;
     let recorded_by = tx.user(row.recorded_by).await?.display_name;

@@ -12,8 +12,21 @@ pub const SHIPPED_NIBRS: &str = include_str!("../../../data/nibrs-codes.csv");
 
 const TABLES: &[&str] = &["offense", "drug_activity", "drug_type", "drug_unit"];
 
+/// The largest reference file read (the shipped one is under 20 KiB).
+pub const MAX_BYTES: usize = 4 * 1024 * 1024;
+/// The most codes a file may hold (the shipped one has a few hundred).
+pub const MAX_CODES: usize = 20_000;
+/// The longest name, group or note.
+const MAX_FIELD: usize = 500;
+
 /// Parses a reference file. Errors name the line and the field.
 pub fn parse(csv_text: &str) -> Result<Vec<RefCodeRow>, String> {
+    if csv_text.len() > MAX_BYTES {
+        return Err(format!(
+            "the file is larger than {} MiB; a code file is a few kilobytes",
+            MAX_BYTES / 1024 / 1024
+        ));
+    }
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
         .from_reader(csv_text.as_bytes());
@@ -27,6 +40,19 @@ pub fn parse(csv_text: &str) -> Result<Vec<RefCodeRow>, String> {
     for (i, rec) in rdr.records().enumerate() {
         let line = i + 2;
         let rec = rec.map_err(|e| format!("line {line}: {e}"))?;
+        if out.len() == MAX_CODES {
+            return Err(format!(
+                "line {line}: a file holds at most {MAX_CODES} codes"
+            ));
+        }
+        if let Some(n) =
+            (0..rec.len()).find(|n| rec.get(*n).is_some_and(|f| f.chars().count() > MAX_FIELD))
+        {
+            return Err(format!(
+                "line {line}, field {}: use at most {MAX_FIELD} characters",
+                expected.get(n).unwrap_or(&"unnamed")
+            ));
+        }
         let get = |n: usize| rec.get(n).unwrap_or("").trim().to_string();
         let table = get(0);
         if !TABLES.contains(&table.as_str()) {
@@ -206,6 +232,24 @@ mod tests {
         assert!(!get("offense", "90E").active);
         assert!(get("drug_unit", "GM").active);
         assert!(rows.len() > 90);
+    }
+
+    #[test]
+    fn the_largest_files_are_refused() {
+        let head = "table,code,name,group,status,note\n";
+        let huge = format!("{head}{}", "x".repeat(MAX_BYTES));
+        assert!(parse(&huge).unwrap_err().contains("larger than"));
+        let mut many = String::from(head);
+        for i in 0..=MAX_CODES {
+            many.push_str(&format!("offense,C{i},Name,A,active,\n"));
+        }
+        let e = parse(&many).unwrap_err();
+        assert!(e.contains("at most 20000 codes"), "{e}");
+        let long = format!("{head}offense,35A,{},A,active,\n", "n".repeat(501));
+        assert_eq!(
+            parse(&long).unwrap_err(),
+            "line 2, field name: use at most 500 characters"
+        );
     }
 
     #[test]

@@ -73,6 +73,9 @@ pub struct ReferralView {
     pub screenings: Vec<ScreeningRow>,
     /// Organizations a new consent may name.
     pub orgs: Vec<OrgRow>,
+    /// The provider may record a consent here (it took the person; not under an
+    /// emergency grant).
+    pub records_consents: bool,
     /// Read under a break-the-glass grant, until then (nothing can be changed).
     pub emergency_until: Option<DateTime<Utc>>,
     pub tz: Tz,
@@ -168,7 +171,9 @@ pub async fn view(app: &App, ctx: &Ctx, id: Uuid) -> AppResult<ReferralView> {
         events.push((e, who));
     }
     let hold = tx.hold_for_encounter(enc.id).await?;
-    let consents = crate::consents::for_case(&mut tx, &enc, app.now()).await?;
+    // Only the consents naming this referral's provider: another provider's consent
+    // would tell this one who else treats the person.
+    let consents = crate::consents::for_org(&mut tx, &enc, r.to_org_id, app.now()).await?;
     let screenings = tx.screenings(r.id).await?;
     let orgs = tx
         .orgs(enc.program_id)
@@ -202,6 +207,7 @@ pub async fn view(app: &App, ctx: &Ctx, id: Uuid) -> AppResult<ReferralView> {
         } else {
             available_actions(status, r.intake_at.is_some(), mode, r.arrived_at.is_some())
         },
+        records_consents: emergency_until.is_none() && status.took_the_person(),
         emergency_until,
         status,
         reference: enc.reference,

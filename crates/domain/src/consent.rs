@@ -206,6 +206,15 @@ impl Terms {
     }
 }
 
+/// Whether a consent is `org`'s to see: the organization discloses under it or is named to
+/// receive (by name, or by a class it belongs to, resolved into `recipients`). No other
+/// organization may list or open it, whatever else it may see of the case: a consent that
+/// names one provider tells its reader that the person is that provider's patient
+/// (42 CFR 2.13(a), 2.31), and the legal side is told only what a consent naming it allows.
+pub fn concerns(disclosers: &[Uuid], recipients: &[Uuid], org: Uuid) -> bool {
+    disclosers.contains(&org) || recipients.contains(&org)
+}
+
 /// The organizations some consent lets the provider tell `info` at `now`.
 pub fn shared_with(consents: &[Terms], h: &Happened, now: DateTime<Utc>, info: Info) -> Vec<Uuid> {
     let mut out: Vec<Uuid> = consents

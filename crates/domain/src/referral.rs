@@ -40,6 +40,16 @@ code_enum!(
 );
 
 impl ReferralStatus {
+    /// Whether the provider holding a referral in this status took the person, and so may
+    /// record a consent (or its revocation) on the case: not one it rejected, that was
+    /// cancelled, or that was entered in error.
+    pub fn took_the_person(self) -> bool {
+        !matches!(
+            self,
+            ReferralStatus::Rejected | ReferralStatus::Cancelled | ReferralStatus::EnteredInError
+        )
+    }
+
     pub fn is_open(self) -> bool {
         matches!(
             self,

@@ -216,10 +216,110 @@ fn line_of(text: &str, key: &str) -> Option<usize> {
 }
 
 /// Reads a rules file. `known(table, code)` says whether a code may be chosen now.
+/// The largest rules file read (a full file is a few kilobytes).
+pub const MAX_BYTES: usize = 256 * 1024;
+/// The deepest nesting of arrays and inline tables read (a rules file needs three). The
+/// TOML parser recurses once per level: without a limit a short file of brackets
+/// overflows the stack and aborts the server.
+pub const MAX_DEPTH: usize = 16;
+
+/// The first place where `text` nests arrays or inline tables deeper than `max`, as a
+/// line number. Strings and comments are skipped, so brackets inside them do not count;
+/// closing brackets that do not match are left to the parser.
+pub fn too_deep(text: &str, max: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    let (mut i, mut line, mut depth) = (0, 1, 0usize);
+    // Whether a `[` opens a table header (`[a]`, `[[a]]` at the start of a line) rather
+    // than an array value.
+    let mut line_start = true;
+    while i < b.len() {
+        let c = b[i];
+        match c {
+            b'\n' => {
+                line += 1;
+                line_start = true;
+                i += 1;
+                continue;
+            }
+            b'#' => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'"' | b'\'' => {
+                let triple = b.get(i..i + 3) == Some(&[c, c, c][..]);
+                i += if triple { 3 } else { 1 };
+                loop {
+                    let Some(&x) = b.get(i) else { break };
+                    if x == b'\\' && c == b'"' {
+                        i += 2;
+                        continue;
+                    }
+                    if x == b'\n' {
+                        line += 1;
+                        if !triple {
+                            break;
+                        }
+                    }
+                    if x == c && (!triple || b.get(i..i + 3) == Some(&[c, c, c][..])) {
+                        i += if triple { 3 } else { 1 };
+                        break;
+                    }
+                    i += 1;
+                }
+                line_start = false;
+                continue;
+            }
+            b'[' if line_start && depth == 0 => {
+                // A table header: `[name]` or `[[name]]` on its own line.
+                while i < b.len() && b[i] != b'\n' && b[i] != b'#' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > max {
+                    return Some(line);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            b' ' | b'\t' | b'\r' => {
+                i += 1;
+                continue;
+            }
+            _ => {}
+        }
+        line_start = false;
+        i += 1;
+    }
+    None
+}
+
 pub fn from_toml(
     text: &str,
     known: impl Fn(&str, &str) -> bool,
 ) -> Result<Rules, Vec<RuleFileError>> {
+    if text.len() > MAX_BYTES {
+        return Err(vec![RuleFileError {
+            line: None,
+            field: "file".into(),
+            message: format!(
+                "the file is larger than {} KiB; a rules file is a few kilobytes",
+                MAX_BYTES / 1024
+            ),
+        }]);
+    }
+    if let Some(line) = too_deep(text, MAX_DEPTH) {
+        return Err(vec![RuleFileError {
+            line: Some(line),
+            field: "file".into(),
+            message: format!(
+                "arrays or tables are nested more than {MAX_DEPTH} deep; a rules file needs three"
+            ),
+        }]);
+    }
     let rules: Rules = basic_toml::from_str(text).map_err(|e| {
         let msg = e.to_string();
         // "... for key `max_grams` at line 5 column 13", "unknown field `x`, ..."
@@ -602,6 +702,37 @@ mod tests {
 
     fn known(_: &str, c: &str) -> bool {
         !c.starts_with('X')
+    }
+
+    /// A file of brackets deep enough to overflow the parser's stack, a huge file, and
+    /// brackets inside strings and comments (which do not nest).
+    #[test]
+    fn deep_or_large_files_are_refused_before_parsing() {
+        let deep = format!("x = {}{}", "[".repeat(20_000), "]".repeat(20_000));
+        assert_eq!(too_deep(&deep, MAX_DEPTH), Some(1));
+        let e = from_toml(&deep, known).unwrap_err();
+        assert_eq!(e[0].line, Some(1));
+        assert!(e[0].message.contains("nested"), "{}", e[0].message);
+        let tables = format!("x = {}1{}", "{a = ".repeat(40), "}".repeat(40));
+        assert!(from_toml(&tables, known).is_err());
+        let big = format!("# {}\n", "x".repeat(MAX_BYTES));
+        assert!(
+            from_toml(&big, known).unwrap_err()[0]
+                .message
+                .contains("larger")
+        );
+        let text = to_toml(&Rules::default(), "Test", 3);
+        assert_eq!(
+            too_deep(&text, 3),
+            None,
+            "a real file nests three deep at most"
+        );
+        let quoted = format!(
+            "a = \"{0}\"\nb = '{0}'\nc = \"\"\"\n{0}\n\"\"\"\n# {0}\n[t]\n[[u]]\nd = [[1], [2]]\n",
+            "[".repeat(100)
+        );
+        assert_eq!(too_deep(&quoted, 2), None);
+        assert_eq!(too_deep("a = [\n [\n  [1]\n ]\n]\n", 2), Some(3));
     }
 
     #[test]

@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use handoff_app::{AppError, Ctx, auth};
 
 use crate::AppState;
@@ -76,7 +76,7 @@ impl FromRequestParts<AppState> for Session {
                 .map(|p| p.as_str())
                 .unwrap_or("/");
             let next: String = url_escape(next);
-            Redirect::to(&format!("/sign-in?next={next}")).into_response()
+            crate::pages::see_other(&format!("/sign-in?next={next}"))
         };
         let Some(token) = read_cookie(parts, cookie_name(state.secure_cookies)) else {
             return Err(to_sign_in());

@@ -7,7 +7,7 @@ use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use handoff_app::admin::{AdminOverview, NewUser, Roster};
@@ -197,8 +197,11 @@ pub(crate) fn status_for(errors: &FieldErrors) -> StatusCode {
     }
 }
 
+/// A 303 to `to`. A target that cannot be a header value (it never should: targets are
+/// built here or checked by `safe_next`) goes to the start page instead of failing.
 pub(crate) fn see_other(to: &str) -> Response {
-    Redirect::to(to).into_response()
+    let location = HeaderValue::from_str(to).unwrap_or(HeaderValue::from_static("/"));
+    (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
 }
 
 #[derive(Template)]
@@ -290,12 +293,19 @@ struct SignInPage {
     next: String,
 }
 
+/// Where to go after signing in: only a path on this server. Anything else (another
+/// host as `//host` or `/\\host`, a scheme, a space, tab, CR/LF or other control or
+/// non-ASCII character that a browser might strip or read as a separator, a string
+/// that is not a valid path and query) gives the start page.
 pub(crate) fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
-        next.to_string()
-    } else {
-        "/".into()
-    }
+    let b = next.as_bytes();
+    let ok = b.first() == Some(&b'/')
+        && !matches!(b.get(1), Some(b'/' | b'\\'))
+        && b.len() <= 2048
+        && b.iter().all(|c| c.is_ascii_graphic() && *c != b'\\')
+        && next.parse::<axum::http::uri::PathAndQuery>().is_ok()
+        && HeaderValue::from_str(next).is_ok();
+    if ok { next.to_string() } else { "/".into() }
 }
 
 pub async fn sign_in_form(Query(q): Query<HashMap<String, String>>) -> Response {
