@@ -105,6 +105,12 @@ pub async fn record(
 
 /// Writes one audit record in a transaction of its own (for reads that happen outside an
 /// action's write transaction).
+/// The client's own address in a recorded address: a request through a trusted proxy is
+/// recorded as `client via proxy` (both kept), and throttles key on the client.
+pub fn client_address(recorded: &str) -> &str {
+    recorded.split(' ').next().unwrap_or(recorded)
+}
+
 pub async fn alone(
     app: &App,
     ctx: &Ctx,

@@ -123,7 +123,8 @@ fn is_banned(password: &str) -> bool {
     set.contains(&password.trim().to_lowercase())
 }
 
-/// Failed sign-ins per address within the lockout window (this server's memory).
+/// Failed sign-ins per key (a client address, or a known device) within the lockout
+/// window, in this server's memory.
 #[derive(Clone, Default)]
 pub struct AddressThrottle(Arc<Mutex<HashMap<String, Failures>>>);
 
@@ -135,25 +136,52 @@ impl AddressThrottle {
         Duration::minutes(app.settings.lockout_window_minutes)
     }
 
-    fn blocked(&self, app: &App, ip: &str, now: DateTime<Utc>) -> bool {
+    fn blocked(&self, app: &App, key: &str, limit: u32, now: DateTime<Utc>) -> bool {
         let g = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        g.get(ip).is_some_and(|(since, n)| {
-            now - *since < Self::window(app) && *n >= app.settings.address_failures
-        })
+        g.get(key)
+            .is_some_and(|(since, n)| now - *since < Self::window(app) && *n >= limit)
     }
 
-    fn failed(&self, app: &App, ip: &str, now: DateTime<Utc>) {
+    fn failed(&self, app: &App, key: &str, now: DateTime<Utc>) {
         let mut g = self.0.lock().unwrap_or_else(|p| p.into_inner());
         if g.len() > 100_000 {
             let w = Self::window(app);
             g.retain(|_, (since, _)| now - *since < w);
         }
-        let e = g.entry(ip.to_string()).or_insert((now, 0));
+        let e = g.entry(key.to_string()).or_insert((now, 0));
         if now - e.0 >= Self::window(app) {
             *e = (now, 0);
         }
         e.1 += 1;
     }
+}
+
+/// How long a device cookie is honoured after the sign-in that issued it.
+pub const DEVICE_DAYS: i64 = 365;
+
+/// A device cookie for `user_id` (docs/adr/0013): proof, from a browser, that this user
+/// completed a sign-in there. `user id . unix time . keyed MAC`; nothing is stored.
+fn device_cookie(app: &App, user_id: Uuid, now: DateTime<Utc>) -> String {
+    let v = format!("{user_id}.{}", now.timestamp());
+    let mac = app.store.pseudonym("device-cookie", &v);
+    format!("{v}.{mac}")
+}
+
+/// The device key (its MAC) if `cookie` is a device cookie this server issued to
+/// `user_id` within `DEVICE_DAYS`.
+fn known_device(
+    app: &App,
+    user_id: Uuid,
+    cookie: Option<&str>,
+    now: DateTime<Utc>,
+) -> Option<String> {
+    let (v, mac) = cookie?.rsplit_once('.')?;
+    let (uid, at) = v.split_once('.')?;
+    let at = DateTime::<Utc>::from_timestamp(at.parse().ok()?, 0)?;
+    let fresh = at <= now && now - at < Duration::days(DEVICE_DAYS);
+    let expected = app.store.pseudonym("device-cookie", v);
+    (uid == user_id.to_string() && fresh && crate::util::same_secret(mac, &expected))
+        .then(|| format!("device:{mac}"))
 }
 
 /// What every refused sign-in says, whatever the reason (no hint that a user exists).
@@ -182,6 +210,8 @@ pub struct NewSession {
     pub token: String,
     pub csrf: String,
     pub stage: Stage,
+    /// A device cookie to set, when the sign-in is complete (docs/adr/0013).
+    pub device: Option<String>,
 }
 
 /// How far a sign-in has got.
@@ -223,6 +253,7 @@ pub async fn sign_in(
     password: &str,
     ip: &str,
     ua: &str,
+    device: Option<&str>,
 ) -> AppResult<NewSession> {
     let name = normalize_username(username);
     let now = app.now();
@@ -242,7 +273,28 @@ pub async fn sign_in(
             refused_message(app),
         ))
     };
-    if app.throttle.blocked(app, ip, now) {
+    let user = {
+        let mut tx = app.store.read().await?;
+        let u = tx.user_by_name(&name).await?;
+        tx.rollback().await?;
+        u
+    };
+    // A browser the user completed a sign-in on (docs/adr/0013): its failures count
+    // against that device only, and neither the address throttle nor a lock that
+    // strangers caused stops it.
+    let known = user
+        .as_ref()
+        .and_then(|u| known_device(app, u.id, device, now));
+    let address = audit::client_address(ip);
+    let throttled = match &known {
+        Some(d) => app
+            .devices
+            .blocked(app, d, app.settings.lockout_failures as u32, now),
+        None => app
+            .throttle
+            .blocked(app, address, app.settings.address_failures, now),
+    };
+    if throttled {
         // Not checked, and counted against no account: an attacker cannot lock officers
         // out from one address.
         audit::alone(
@@ -252,7 +304,11 @@ pub async fn sign_in(
             "user",
             &name,
             FAILED,
-            "throttled",
+            if known.is_some() {
+                "throttled: this device"
+            } else {
+                "throttled: this address"
+            },
         )
         .await?;
         return Err(AppError::Invalid(handoff_domain::FieldErrors::single(
@@ -260,12 +316,6 @@ pub async fn sign_in(
             throttled_message(app),
         )));
     }
-    let user = {
-        let mut tx = app.store.read().await?;
-        let u = tx.user_by_name(&name).await?;
-        tx.rollback().await?;
-        u
-    };
     // Checked whatever happens next, so that every refusal takes the same time.
     let hash = user
         .as_ref()
@@ -285,7 +335,7 @@ pub async fn sign_in(
     let refusal = match &user {
         None => Some("unknown user"),
         Some(u) if u.disabled => Some("account disabled"),
-        Some(u) if u.locked_at.is_some() => Some("account locked"),
+        Some(u) if u.locked_at.is_some() && known.is_none() => Some("account locked"),
         Some(u)
             if ok
                 && now
@@ -310,8 +360,12 @@ pub async fn sign_in(
             Some("account unused too long: disabled")
         }
         Some(u) if !ok => {
-            count_failure(&mut tx, app, &ctx, u, now).await?;
-            Some("wrong password")
+            fail(&mut tx, app, &ctx, u, known.as_deref(), now).await?;
+            Some(if known.is_some() {
+                "wrong password (known device)"
+            } else {
+                "wrong password"
+            })
         }
         Some(_) => None,
     };
@@ -336,7 +390,9 @@ pub async fn sign_in(
             )
             .await?;
             tx.commit().await?;
-            app.throttle.failed(app, ip, now);
+            if known.is_none() {
+                app.throttle.failed(app, address, now);
+            }
             return Err(refused());
         }
     };
@@ -351,9 +407,10 @@ pub async fn sign_in(
         Stage::Enrol => Some(new_totp_secret()?),
         _ => None,
     };
-    let session = start_session(&mut tx, user.id, now, stage, pending_secret).await?;
+    let mut session = start_session(&mut tx, user.id, now, stage, pending_secret).await?;
     if stage == Stage::Full {
         finish_sign_in(&mut tx, app, &ctx, &user, now, "password").await?;
+        session.device = Some(device_cookie(app, user.id, now));
     } else {
         // The first factor only: the account's failure count stands until the second.
         audit::record(
@@ -372,8 +429,31 @@ pub async fn sign_in(
     Ok(session)
 }
 
-/// Counts a failed attempt (password or code) against the account and locks it at the
-/// limit.
+/// Counts a failed attempt (password or code): against the known device it came from, or
+/// else against the account. Returns whether that attempt locked the account, or
+/// throttled the device.
+async fn fail(
+    tx: &mut Tx,
+    app: &App,
+    ctx: &Ctx,
+    u: &UserRow,
+    known: Option<&str>,
+    now: DateTime<Utc>,
+) -> AppResult<bool> {
+    match known {
+        Some(d) => {
+            app.devices.failed(app, d, now);
+            Ok(app
+                .devices
+                .blocked(app, d, app.settings.lockout_failures as u32, now))
+        }
+        None => count_failure(tx, app, ctx, u, now).await,
+    }
+}
+
+/// Counts a failed attempt (password or code) from a device the user has not signed in on
+/// against the account, and locks it at the limit: sign-ins from such devices are then
+/// refused until an administrator unlocks it. Nothing already open ends (docs/adr/0013).
 async fn count_failure(
     tx: &mut Tx,
     app: &App,
@@ -390,7 +470,6 @@ async fn count_failure(
     tx.set_sign_in_failures(u.id, count, Some(since), lock.then_some(now))
         .await?;
     if lock {
-        tx.delete_sessions_of(u.id).await?;
         audit::record(
             tx,
             app,
@@ -425,7 +504,12 @@ async fn start_session(
         pending_secret,
     })
     .await?;
-    Ok(NewSession { token, csrf, stage })
+    Ok(NewSession {
+        token,
+        csrf,
+        stage,
+        device: None,
+    })
 }
 
 /// The last step of every successful sign-in.
@@ -527,7 +611,11 @@ pub struct Pending {
 }
 
 /// Looks up a session waiting for its second factor (it lasts `PENDING_MINUTES`).
-pub async fn resolve_pending(app: &App, token: &str) -> AppResult<Option<Pending>> {
+pub async fn resolve_pending(
+    app: &App,
+    token: &str,
+    device: Option<&str>,
+) -> AppResult<Option<Pending>> {
     let hash = sha256_hex(token.as_bytes());
     let now = app.now();
     let mut tx = app.store.read().await?;
@@ -541,7 +629,7 @@ pub async fn resolve_pending(app: &App, token: &str) -> AppResult<Option<Pending
     if stage.is_none_or(|st| st == Stage::Full)
         || now - s.created_at > Duration::minutes(PENDING_MINUTES)
         || user.disabled
-        || user.locked_at.is_some()
+        || (user.locked_at.is_some() && known_device(app, user.id, device, now).is_none())
     {
         return Ok(None);
     }
@@ -578,6 +666,7 @@ pub async fn second_factor(
     typed: &str,
     ip: &str,
     ua: &str,
+    device: Option<&str>,
 ) -> AppResult<SecondFactor> {
     let hash = sha256_hex(token.as_bytes());
     let now = app.now();
@@ -592,10 +681,15 @@ pub async fn second_factor(
     };
     let user = tx.user_for_update(s.user_id).await?;
     let stage = Stage::parse(&s.stage).unwrap_or(Stage::Full);
+    let known = known_device(app, user.id, device, now);
     if stage == Stage::Full
         || now - s.created_at > Duration::minutes(PENDING_MINUTES)
         || user.disabled
-        || user.locked_at.is_some()
+        || (user.locked_at.is_some() && known.is_none())
+        || known.as_deref().is_some_and(|d| {
+            app.devices
+                .blocked(app, d, app.settings.lockout_failures as u32, now)
+        })
     {
         return Err(expired());
     }
@@ -656,7 +750,7 @@ pub async fn second_factor(
         _ => return Err(expired()),
     };
     let Some(how) = how else {
-        let locked = count_failure(&mut tx, app, &ctx, &user, now).await?;
+        let locked = fail(&mut tx, app, &ctx, &user, known.as_deref(), now).await?;
         audit::record(
             &mut tx,
             app,
@@ -669,7 +763,12 @@ pub async fn second_factor(
         )
         .await?;
         tx.commit().await?;
-        return Err(if locked {
+        return Err(if locked && known.is_some() {
+            AppError::Conflict(format!(
+                "Too many wrong codes on this device: wait {} minutes, then sign in again.",
+                app.settings.lockout_window_minutes
+            ))
+        } else if locked {
             AppError::Conflict(
                 "Too many wrong codes: the account is locked until an administrator unlocks it."
                     .into(),
@@ -679,8 +778,9 @@ pub async fn second_factor(
         });
     };
     tx.delete_session(&hash).await?;
-    let session = start_session(&mut tx, user.id, now, Stage::Full, None).await?;
+    let mut session = start_session(&mut tx, user.id, now, Stage::Full, None).await?;
     finish_sign_in(&mut tx, app, &ctx, &user, now, how).await?;
+    session.device = Some(device_cookie(app, user.id, now));
     tx.commit().await?;
     Ok(SecondFactor {
         session,

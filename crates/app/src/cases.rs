@@ -328,9 +328,10 @@ pub async fn search_participants(
     dob: Option<NaiveDate>,
 ) -> AppResult<Vec<ParticipantMatch>> {
     let pid = ctx.require_program()?;
-    if program_grant(&ctx.actor, pid, ProgramAction::SearchParticipants).is_none() {
+    let Some(grant) = program_grant(&ctx.actor, pid, ProgramAction::SearchParticipants).cloned()
+    else {
         return Err(audit::deny(app, ctx, "participant.search", "program", &pid.to_string()).await);
-    }
+    };
     let words: Vec<String> = query
         .split_whitespace()
         .map(handoff_domain::input::normalize_name)
@@ -342,10 +343,41 @@ pub async fn search_participants(
             "Type at least two letters of the last name.",
         ));
     }
+    if query.chars().count() > 200 {
+        return Err(AppError::field("q", "Use at most 200 characters."));
+    }
+    let (last, first) = (&words[0], words.get(1).map(String::as_str));
     let mut tx = app.store.write().await?;
-    let rows = tx
-        .search_participants(pid, &words[0], words.get(1).map(String::as_str), dob, 20)
+    // What a responder may learn (docs/adr/0012): anyone in the program by the exact last
+    // name and birth date (the duplicate check: the person is in front of them), and the
+    // people their own agency has met by part of the name. Never a directory of everyone
+    // the program knows.
+    let exact: Vec<ParticipantRow> = match dob {
+        Some(d) => tx
+            .search_participants(pid, last, first, Some(d), None, EXACT_MATCHES * 4)
+            .await?
+            .into_iter()
+            .filter(|p| handoff_domain::input::normalize_name(&p.last_name) == *last)
+            .take(EXACT_MATCHES as usize)
+            .collect(),
+        None => Vec::new(),
+    };
+    let own = tx
+        .search_participants(pid, last, first, dob, Some(grant.org_id), AGENCY_MATCHES)
         .await?;
+    let (n_exact, n_own) = (exact.len(), own.len());
+    let mut rows = exact;
+    for p in own {
+        if !rows.iter().any(|r| r.id == p.id) {
+            rows.push(p);
+        }
+    }
+    rows.sort_by(|a, b| {
+        (a.last_name.to_lowercase(), a.first_name.to_lowercase())
+            .cmp(&(b.last_name.to_lowercase(), b.first_name.to_lowercase()))
+    });
+    // What was searched is kept, so that a search for someone the responder has no
+    // business looking up can be found afterwards.
     audit::record(
         &mut tx,
         app,
@@ -354,7 +386,12 @@ pub async fn search_participants(
         "program",
         &pid.to_string(),
         ALLOWED,
-        &format!("{} results", rows.len()),
+        &format!(
+            "searched last name {last:?}{}{}; {} results ({n_exact} by exact name and birth date, {n_own} met by the agency)",
+            first.map(|f| format!(", first name {f:?}")).unwrap_or_default(),
+            dob.map(|d| format!(", born {d}")).unwrap_or_default(),
+            rows.len()
+        ),
     )
     .await?;
     tx.commit().await?;
@@ -368,6 +405,11 @@ pub async fn search_participants(
         })
         .collect())
 }
+
+/// At most this many people found program-wide by exact last name and birth date.
+const EXACT_MATCHES: i64 = 5;
+/// At most this many of the agency's own people found by part of the name.
+const AGENCY_MATCHES: i64 = 20;
 
 /// The name as searched: last name first, normalised.
 pub fn search_name(first: &str, last: &str) -> String {

@@ -128,6 +128,8 @@ pub struct App {
     programs: ProgramCache,
     pub(crate) sessions: auth::SessionCache,
     pub(crate) throttle: auth::AddressThrottle,
+    /// Failed sign-ins per known device (docs/adr/0013).
+    pub(crate) devices: auth::AddressThrottle,
 }
 
 impl App {
@@ -142,6 +144,7 @@ impl App {
             programs: Arc::new(Mutex::new(HashMap::new())),
             sessions: Default::default(),
             throttle: Default::default(),
+            devices: Default::default(),
         };
         reference::ensure_shipped(&app).await?;
         app.reload_codes().await?;

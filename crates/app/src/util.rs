@@ -50,3 +50,12 @@ pub fn capitalize(s: &str) -> String {
         None => String::new(),
     }
 }
+
+/// A submitted secret (a CSRF token, a MAC) equals the expected one, compared in
+/// constant time.
+pub fn same_secret(submitted: &str, expected: &str) -> bool {
+    let (a, b) = (submitted.as_bytes(), expected.as_bytes());
+    !a.is_empty()
+        && a.len() == b.len()
+        && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}

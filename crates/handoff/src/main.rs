@@ -264,6 +264,15 @@ struct ServeArgs {
     /// responses carry Strict-Transport-Security (implied by --tls-cert).
     #[arg(long, env = "HANDOFF_BEHIND_HTTPS_PROXY")]
     behind_https_proxy: bool,
+    /// A proxy (address or network, e.g. 10.0.0.5 or 10.0.0.0/8) whose X-Forwarded-For
+    /// header names the client: sign-in throttling and the audit trail then use the
+    /// client's address (recorded with the proxy's). Repeat it, or separate with commas.
+    #[arg(
+        long = "trusted-proxy",
+        env = "HANDOFF_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    trusted_proxies: Vec<String>,
     #[command(flatten)]
     db: DbArgs,
 }
@@ -914,9 +923,17 @@ async fn serve(app: App, args: &ServeArgs, banner: Option<String>) -> Result<()>
     let worker_app = app.clone();
     let worker_id = format!("worker-{}", uuid::Uuid::now_v7().simple());
     let worker = tokio::spawn(worker::run_forever(worker_app, worker_id, stop_rx));
+    let proxies = handoff_web::auth::TrustedProxies::parse(&args.trusted_proxies)
+        .map_err(|e| anyhow::anyhow!("--trusted-proxy: {e}"))?;
+    if args.behind_https_proxy && proxies.is_empty() {
+        tracing::warn!(
+            "--behind-https-proxy without --trusted-proxy: every client is recorded and throttled as the proxy's address"
+        );
+    }
     let state = handoff_web::AppState {
         app: app.clone(),
         secure_cookies: tls.is_some() || args.behind_https_proxy,
+        proxies,
     };
     let scheme = if tls.is_some() { "https" } else { "http" };
     println!("Handoff is listening on {scheme}://{addr}");

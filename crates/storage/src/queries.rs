@@ -736,12 +736,15 @@ impl Tx {
     /// Participants whose normalised last name starts with `last` (and first name with
     /// `first`, and born on `dob`, when given), found by blind tokens (ADR 0009) and
     /// sorted by name after decryption.
+    /// People of a program found by a last-name prefix, perhaps a first-name prefix and a
+    /// birth date; with `agency`, only people that agency has met (an encounter of its).
     pub async fn search_participants(
         &mut self,
         program_id: Uuid,
         last: &str,
         first: Option<&str>,
         dob: Option<NaiveDate>,
+        agency: Option<Uuid>,
         limit: i64,
     ) -> Result<Vec<ParticipantRow>> {
         let dob = dob.map(|d| d.format("%F").to_string());
@@ -751,9 +754,19 @@ impl Tx {
             .map(|t| format!("% {} %", crypto::token(&self.keys, t)))
             .collect();
         patterns.resize(3, "%".into());
-        let raws = q!(self, c => sqlx::query_as::<_, ParticipantRaw>(sel!(PARTICIPANT, "participants WHERE program_id = $1 AND search_name LIKE $2 AND search_name LIKE $3 AND search_name LIKE $4 LIMIT $5"))
-            .bind(program_id).bind(&patterns[0]).bind(&patterns[1]).bind(&patterns[2]).bind(limit)
-            .fetch_all(c).await)?;
+        let raws = match agency {
+            None => {
+                q!(self, c => sqlx::query_as::<_, ParticipantRaw>(sel!(PARTICIPANT, "participants WHERE program_id = $1 AND search_name LIKE $2 AND search_name LIKE $3 AND search_name LIKE $4 LIMIT $5"))
+                .bind(program_id).bind(&patterns[0]).bind(&patterns[1]).bind(&patterns[2]).bind(limit)
+                .fetch_all(c).await)?
+            }
+            Some(agency) => {
+                q!(self, c => sqlx::query_as::<_, ParticipantRaw>(sel!(PARTICIPANT, "participants WHERE program_id = $1 AND search_name LIKE $2 AND search_name LIKE $3 AND search_name LIKE $4 \
+                AND id IN (SELECT participant_id FROM encounters WHERE agency_id = $6) LIMIT $5"))
+                .bind(program_id).bind(&patterns[0]).bind(&patterns[1]).bind(&patterns[2]).bind(limit).bind(agency)
+                .fetch_all(c).await)?
+            }
+        };
         let mut rows = raws
             .into_iter()
             .map(|r| self.open_participant(r))

@@ -1,5 +1,5 @@
 //! Who is asking: a session cookie for people, a bearer token for systems.
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
@@ -38,12 +38,107 @@ pub fn session_cookie(secure: bool, value: &str, max_age_secs: i64) -> String {
     )
 }
 
-pub fn client(parts: &Parts) -> (String, String) {
-    let ip = parts
+/// The proxies whose `X-Forwarded-For` is believed (`--trusted-proxy`): addresses or
+/// networks (`10.0.0.0/8`, `::1`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TrustedProxies(Vec<(IpAddr, u8)>);
+
+impl TrustedProxies {
+    /// Parses `ADDR` or `ADDR/BITS` items, naming the first one that is wrong.
+    pub fn parse<S: AsRef<str>>(items: &[S]) -> Result<TrustedProxies, String> {
+        let mut out = Vec::new();
+        for item in items
+            .iter()
+            .map(|i| i.as_ref().trim())
+            .filter(|i| !i.is_empty())
+        {
+            let (addr, bits) = match item.split_once('/') {
+                Some((a, b)) => (a, Some(b)),
+                None => (item, None),
+            };
+            let ip: IpAddr = addr
+                .parse()
+                .map_err(|_| format!("{item:?} is not an IP address or network"))?;
+            let max = if ip.is_ipv4() { 32 } else { 128 };
+            let bits = match bits {
+                None => max,
+                Some(b) => b
+                    .parse::<u8>()
+                    .ok()
+                    .filter(|b| *b <= max)
+                    .ok_or_else(|| format!("{item:?}: the prefix length must be 0 to {max}"))?,
+            };
+            out.push((ip, bits));
+        }
+        Ok(TrustedProxies(out))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        let ip = match ip {
+            IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(ip),
+            v4 => v4,
+        };
+        self.0.iter().any(|(net, bits)| match (net, ip) {
+            (IpAddr::V4(n), IpAddr::V4(a)) => {
+                let mask = u32::MAX.checked_shl(32 - u32::from(*bits)).unwrap_or(0);
+                u32::from(*n) & mask == u32::from(a) & mask
+            }
+            (IpAddr::V6(n), IpAddr::V6(a)) => {
+                let mask = u128::MAX.checked_shl(128 - u32::from(*bits)).unwrap_or(0);
+                u128::from(*n) & mask == u128::from(a) & mask
+            }
+            _ => false,
+        })
+    }
+
+    /// The client's address, as recorded: the peer's, or, when the peer is a trusted
+    /// proxy, the nearest address in `X-Forwarded-For` that is not a trusted proxy,
+    /// followed by ` via ` and the peer (both are kept). Forwarded entries from a peer
+    /// that is not trusted are ignored: anyone can send the header.
+    pub fn client_of(&self, peer: Option<IpAddr>, headers: &axum::http::HeaderMap) -> String {
+        let Some(peer) = peer else {
+            return "-".into();
+        };
+        if !self.contains(peer) {
+            return peer.to_string();
+        }
+        let hops: Vec<&str> = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .collect();
+        let mut client = None;
+        for hop in hops.iter().rev() {
+            match hop.parse::<IpAddr>() {
+                Ok(ip) if self.contains(ip) => client = Some(ip),
+                Ok(ip) => {
+                    client = Some(ip);
+                    break;
+                }
+                // An entry that is not an address: nothing before it can be believed.
+                Err(_) => break,
+            }
+        }
+        match client {
+            Some(c) if c != peer => format!("{c} via {peer}"),
+            _ => peer.to_string(),
+        }
+    }
+}
+
+/// The client's address (as recorded, see `TrustedProxies::client_of`) and user agent.
+pub fn client(parts: &Parts, proxies: &TrustedProxies) -> (String, String) {
+    let peer = parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "-".into());
+        .map(|c| c.0.ip());
+    let ip = proxies.client_of(peer, &parts.headers);
     let ua = parts
         .headers
         .get(header::USER_AGENT)
@@ -83,7 +178,7 @@ impl FromRequestParts<AppState> for Session {
         };
         match auth::resolve_session(&state.app, &token).await {
             Ok(Some(s)) => {
-                let (ip, user_agent) = client(parts);
+                let (ip, user_agent) = client(parts, &state.proxies);
                 Ok(Session {
                     ctx: Ctx {
                         actor: s.ctx_actor,
@@ -146,7 +241,7 @@ impl FromRequestParts<AppState> for ApiUser {
         };
         match auth::resolve_token(&state.app, &token).await {
             Ok(Some((actor, display_name))) => {
-                let (ip, user_agent) = client(parts);
+                let (ip, user_agent) = client(parts, &state.proxies);
                 Ok(ApiUser(Ctx {
                     actor,
                     display_name,
@@ -171,11 +266,27 @@ pub fn check_csrf(session: &Session, submitted: &str) -> Result<(), AppError> {
     }
 }
 
-/// A submitted secret (a CSRF token) equals the expected one, compared in constant time.
-pub fn same_secret(submitted: &str, expected: &str) -> bool {
-    !submitted.is_empty() && constant_time_eq(submitted.as_bytes(), expected.as_bytes())
+pub use handoff_app::util::same_secret;
+
+/// The device cookie's name (docs/adr/0013).
+pub fn device_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-handoff_device"
+    } else {
+        "handoff_device"
+    }
 }
 
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+/// The device cookie a request carries, if any.
+pub fn device_of(parts: &Parts, secure: bool) -> Option<String> {
+    read_cookie(parts, device_cookie_name(secure))
+}
+
+pub fn device_cookie(secure: bool, value: &str) -> String {
+    let secure_attr = if secure { "; Secure" } else { "" };
+    format!(
+        "{}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{secure_attr}",
+        device_cookie_name(secure),
+        handoff_app::auth::DEVICE_DAYS * 86_400
+    )
 }

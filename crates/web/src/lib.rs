@@ -6,7 +6,7 @@
 
 pub mod api;
 mod assets;
-mod auth;
+pub mod auth;
 mod calendar_pages;
 mod emergency_pages;
 mod error;
@@ -36,6 +36,8 @@ pub struct AppState {
     /// Served over HTTPS (TLS here, or at a proxy in front): cookies get `Secure` and the
     /// `__Host-` prefix, and responses carry Strict-Transport-Security.
     pub secure_cookies: bool,
+    /// Proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`).
+    pub proxies: auth::TrustedProxies,
 }
 
 /// Serves until `shutdown` resolves.

@@ -30,6 +30,11 @@ pub fn with_session(st: &AppState, mut r: Response, session: &NewSession) -> Res
     {
         r.headers_mut().insert(header::SET_COOKIE, v);
     }
+    if let Some(d) = &session.device
+        && let Ok(v) = HeaderValue::from_str(&crate::auth::device_cookie(st.secure_cookies, d))
+    {
+        r.headers_mut().append(header::SET_COOKIE, v);
+    }
     r
 }
 
@@ -50,7 +55,8 @@ impl FromRequestParts<AppState> for PendingSignIn {
         let Some(token) = read_cookie(parts, cookie_name(state.secure_cookies)) else {
             return Err(expired());
         };
-        match app_auth::resolve_pending(&state.app, &token).await {
+        let device = crate::auth::device_of(parts, state.secure_cookies);
+        match app_auth::resolve_pending(&state.app, &token, device.as_deref()).await {
             Ok(Some(pending)) => Ok(PendingSignIn { pending, token }),
             Ok(None) => Err(expired()),
             Err(e) => Err(error_page(&e)),
@@ -168,8 +174,9 @@ pub async fn submit(
             "This form has expired. Reload the page and submit it again.".into(),
         ));
     }
-    let (ip, ua) = client(&parts);
-    match app_auth::second_factor(&st.app, &p.token, &code, &ip, &ua).await {
+    let (ip, ua) = client(&parts, &st.proxies);
+    let device = crate::auth::device_of(&parts, st.secure_cookies);
+    match app_auth::second_factor(&st.app, &p.token, &code, &ip, &ua, device.as_deref()).await {
         Ok(done) if !done.recovery_codes.is_empty() => with_session(
             &st,
             render(

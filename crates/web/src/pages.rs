@@ -334,8 +334,9 @@ pub async fn sign_in(
     let username = f.get("username");
     let password = f.get("password");
     let next = safe_next(&f.get("next"));
-    let (ip, ua) = client(&parts);
-    match app_auth::sign_in(&st.app, &username, &password, &ip, &ua).await {
+    let (ip, ua) = client(&parts, &st.proxies);
+    let device = crate::auth::device_of(&parts, st.secure_cookies);
+    match app_auth::sign_in(&st.app, &username, &password, &ip, &ua, device.as_deref()).await {
         Ok(session) => {
             let to = match session.stage {
                 app_auth::Stage::Full => next,

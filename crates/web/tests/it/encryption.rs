@@ -147,7 +147,7 @@ async fn plaintext_from_before_is_encrypted_at_the_next_start_and_found() {
         );
         let mut tx = reopened.read().await.unwrap();
         let found = tx
-            .search_participants(w.program, "legacy", Some("ana"), None, 5)
+            .search_participants(w.program, "legacy", Some("ana"), None, None, 5)
             .await
             .unwrap();
         let dup = tx
@@ -193,7 +193,7 @@ async fn a_retired_key_opens_values_until_they_are_re_encrypted() {
     let store = handoff_storage::Store::open(&w.config, &new).await.unwrap();
     let mut tx = store.read().await.unwrap();
     let found = tx
-        .search_participants(w.program, "rotated", None, None, 5)
+        .search_participants(w.program, "rotated", None, None, None, 5)
         .await
         .unwrap();
     tx.rollback().await.unwrap();

@@ -317,11 +317,11 @@ async fn optional_mfa_still_asks_enrolled_accounts() {
     )
     .await
     .unwrap();
-    let s = auth::sign_in(&app, "plain", PASSWORD, "10.1.1.1", "t")
+    let s = auth::sign_in(&app, "plain", PASSWORD, "10.1.1.1", "t", None)
         .await
         .unwrap();
     assert_eq!(s.stage, auth::Stage::Full);
-    let s = auth::sign_in(&app, "officer", PASSWORD, "10.1.1.1", "t")
+    let s = auth::sign_in(&app, "officer", PASSWORD, "10.1.1.1", "t", None)
         .await
         .unwrap();
     assert_eq!(s.stage, auth::Stage::Code);

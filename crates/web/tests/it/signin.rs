@@ -8,7 +8,7 @@ use hyper::StatusCode;
 use crate::support::*;
 
 async fn attempt(w: &World, user: &str, password: &str, ip: &str) -> Result<(), String> {
-    match auth::sign_in(&w.app, user, password, ip, "test").await {
+    match auth::sign_in(&w.app, user, password, ip, "test", None).await {
         Ok(_) => Ok(()),
         Err(AppError::Invalid(f)) => Err(f.to_string()),
         Err(e) => panic!("unexpected error {e}"),
@@ -227,7 +227,15 @@ async fn every_demo_user_can_sign_in_after_seeding() {
     .await
     .unwrap();
     for (user, ..) in handoff_app::demo::USERS {
-        let r = auth::sign_in(&app, user, handoff_app::demo::PASSWORD, "127.0.0.1", "t").await;
+        let r = auth::sign_in(
+            &app,
+            user,
+            handoff_app::demo::PASSWORD,
+            "127.0.0.1",
+            "t",
+            None,
+        )
+        .await;
         let pending = r.unwrap_or_else(|e| panic!("{user}: {e}"));
         // The demo publishes each user's TOTP secret: a code computed from it works.
         assert_eq!(pending.stage, auth::Stage::Code, "{user}");
@@ -237,7 +245,7 @@ async fn every_demo_user_can_sign_in_after_seeding() {
             totp::step_at(chrono::Utc::now().timestamp()),
             totp::DIGITS,
         );
-        let done = auth::second_factor(&app, &pending.token, &code, "127.0.0.1", "t").await;
+        let done = auth::second_factor(&app, &pending.token, &code, "127.0.0.1", "t", None).await;
         assert!(done.is_ok(), "{user}: {:?}", done.err());
     }
 }

@@ -199,6 +199,7 @@ pub async fn world(backend: Backend) -> World {
     let state = AppState {
         app: app.clone(),
         secure_cookies: false,
+        proxies: handoff_web::auth::TrustedProxies::parse(&["127.0.0.1"]).unwrap(),
     };
     tokio::spawn(handoff_web::serve(state, listener, std::future::pending()));
     let client = Client::builder(TokioExecutor::new()).build_http();

@@ -67,6 +67,7 @@ async fn https_server(w: &World) -> Https {
     let state = AppState {
         app: w.app.clone(),
         secure_cookies: true,
+        proxies: Default::default(),
     };
     tokio::spawn(handoff_web::tls::serve(
         state,
