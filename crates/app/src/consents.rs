@@ -404,6 +404,9 @@ pub async fn record_general(
             .ok()
             .and_then(|id| orgs.iter().find(|o| o.id == id))
         {
+            Some(o) if recipients.iter().any(|r: &&OrgRow| r.id == o.id) => {
+                errors.add("recipients", format!("{} is named twice.", o.name))
+            }
             Some(o) if o.id != provider_id => recipients.push(o),
             Some(_) => errors.add(
                 "recipients",
@@ -430,7 +433,7 @@ pub async fn record_general(
     for i in &input.information {
         match Info::parse(i.trim()) {
             Some(x) if !information.contains(&x) => information.push(x),
-            Some(_) => {}
+            Some(x) => errors.add("information", format!("{} is listed twice.", x.label())),
             None => errors.add("information", "Choose listed kinds of information."),
         }
     }

@@ -84,12 +84,15 @@ fn filter(
         return Err(AppError::Invalid(errors));
     }
     // An action is matched by its start ("consent." finds every consent action); LIKE's
-    // wildcards in what was typed match themselves.
+    // wildcards in what was typed match themselves (escaped with `\`).
     let action: String = input
         .action
         .trim()
         .chars()
-        .filter(|c| !matches!(c, '%' | '_' | '\\'))
+        .flat_map(|c| match c {
+            '%' | '_' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
         .collect();
     Ok((
         AuditFilter {

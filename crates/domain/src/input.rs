@@ -618,11 +618,27 @@ impl EncounterInput {
         }
 
         let mut attestations = Vec::new();
-        for a in &self.attestations {
-            match Attestation::parse(a.trim()) {
-                Some(x) if !attestations.contains(&x) => attestations.push(x),
-                Some(_) => {}
-                None => e.add("attestations", format!("Unknown attestation {a:?}.")),
+        if self.attestations.len() > Attestation::ALL.len() {
+            e.add(
+                "attestations",
+                format!(
+                    "There are {} attestations: send each at most once.",
+                    Attestation::ALL.len()
+                ),
+            );
+        } else {
+            for a in &self.attestations {
+                match Attestation::parse(a.trim()) {
+                    Some(x) if !attestations.contains(&x) => attestations.push(x),
+                    Some(x) => e.add("attestations", format!("{} is listed twice.", x.as_str())),
+                    None => e.add(
+                        "attestations",
+                        format!(
+                            "Unknown attestation {:?}.",
+                            a.chars().take(40).collect::<String>()
+                        ),
+                    ),
+                }
             }
         }
 

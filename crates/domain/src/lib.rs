@@ -40,11 +40,17 @@ impl FieldErrors {
     pub fn new() -> Self {
         Self::default()
     }
+    /// Adds an error; the same message for the same field is kept once (a list of a
+    /// thousand equal bad values gives one error, not a thousand).
     pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
-        self.0.push(FieldError {
-            field: field.into(),
-            message: message.into(),
-        });
+        let (field, message) = (field.into(), message.into());
+        if !self
+            .0
+            .iter()
+            .any(|e| e.field == field && e.message == message)
+        {
+            self.0.push(FieldError { field, message });
+        }
     }
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()

@@ -1880,8 +1880,8 @@ impl Tx {
     pub async fn audit_search(&mut self, f: &AuditFilter, limit: i64) -> Result<Vec<AuditRow>> {
         Ok(
             q!(self, c => sqlx::query_as::<_, AuditRow>("SELECT id, at, user_id, username, action, resource_kind, resource_id, outcome, ip, user_agent, detail FROM audit_log \
-                WHERE user_id IN (SELECT user_id FROM memberships WHERE program_id = $1) \
-                AND ($2 = '' OR username = $2) AND ($3 = '' OR action LIKE $3) AND ($4 = '' OR resource_id = $4) \
+                WHERE (user_id IN (SELECT user_id FROM memberships WHERE program_id = $1) OR user_id IS NULL) \
+                AND ($2 = '' OR username = $2) AND ($3 = '' OR action LIKE $3 ESCAPE '\\') AND ($4 = '' OR resource_id = $4) \
                 AND ($5 = '' OR outcome = $5) AND at >= $6 AND at < $7 \
                 ORDER BY seq DESC LIMIT $8")
                 .bind(f.program_id).bind(&f.username).bind(&f.action_prefix).bind(&f.resource_id).bind(&f.outcome).bind(f.from).bind(f.to).bind(limit)

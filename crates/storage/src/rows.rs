@@ -560,7 +560,9 @@ pub struct AuditCheckpointRow {
     pub mac: String,
 }
 
-/// A search of the audit trail. Empty strings match anything; `action_prefix` is a SQL
+/// A search of the audit trail: the program's users' records and those of no known user
+/// (sign-ins under unknown names, throttled attempts, cross-site refusals). Empty strings
+/// match anything; `action_prefix` is a SQL
 /// LIKE pattern (the caller escapes and appends `%`).
 #[derive(Debug, Clone)]
 pub struct AuditFilter {

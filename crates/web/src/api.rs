@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use handoff_app::cases::CaseView;
@@ -23,6 +23,7 @@ use uuid::Uuid;
 
 use crate::AppState;
 use crate::auth::ApiUser;
+use crate::error::Id;
 use crate::error::{ApiError, problem};
 
 type ApiResult = Result<Response, ApiError>;
@@ -198,7 +199,7 @@ pub async fn create_encounter(
 pub async fn get_encounter(
     State(st): State<AppState>,
     ApiUser(ctx): ApiUser,
-    Path(id): Path<Uuid>,
+    Id(id): Id,
 ) -> ApiResult {
     let v = cases::view_case(&st.app, &ctx, id).await?;
     ok(case_json(&v))
@@ -213,7 +214,7 @@ pub struct OverrideBody {
 pub async fn override_encounter(
     State(st): State<AppState>,
     ApiUser(ctx): ApiUser,
-    Path(id): Path<Uuid>,
+    Id(id): Id,
     b: Result<Bytes, BytesRejection>,
 ) -> Response {
     let input: OverrideBody = match body(b) {
@@ -240,7 +241,7 @@ pub struct ReviewBody {
 pub async fn review_override(
     State(st): State<AppState>,
     ApiUser(ctx): ApiUser,
-    Path(id): Path<Uuid>,
+    Id(id): Id,
     b: Result<Bytes, BytesRejection>,
 ) -> Response {
     let input: ReviewBody = match body(b) {
@@ -259,7 +260,7 @@ pub async fn review_override(
 pub async fn offer(
     State(st): State<AppState>,
     ApiUser(ctx): ApiUser,
-    Path(id): Path<Uuid>,
+    Id(id): Id,
     b: Result<Bytes, BytesRejection>,
 ) -> Response {
     let input: OfferInput = match body(b) {
@@ -278,7 +279,7 @@ pub async fn offer(
 pub async fn attempt(
     State(st): State<AppState>,
     ApiUser(ctx): ApiUser,
-    Path(id): Path<Uuid>,
+    Id(id): Id,
     b: Result<Bytes, BytesRejection>,
 ) -> Response {
     let input: AttemptInput = match body(b) {
@@ -304,7 +305,7 @@ pub struct ReferBody {
 pub async fn refer_again(
     State(st): State<AppState>,
     ApiUser(ctx): ApiUser,
-    Path(id): Path<Uuid>,
+    Id(id): Id,
     b: Result<Bytes, BytesRejection>,
 ) -> Response {
     let input: ReferBody = match body(b) {
@@ -393,7 +394,7 @@ pub async fn referral_queue(
 pub async fn get_referral(
     State(st): State<AppState>,
     ApiUser(ctx): ApiUser,
-    Path(id): Path<Uuid>,
+    Id(id): Id,
 ) -> ApiResult {
     let v = referrals::view(&st.app, &ctx, id).await?;
     ok(referral_json(&v))
@@ -402,7 +403,7 @@ pub async fn get_referral(
 pub async fn referral_event(
     State(st): State<AppState>,
     ApiUser(ctx): ApiUser,
-    Path(id): Path<Uuid>,
+    Id(id): Id,
     b: Result<Bytes, BytesRejection>,
 ) -> Response {
     let input: ReferralActionInput = match body(b) {
@@ -426,11 +427,7 @@ pub async fn hold_queue(State(st): State<AppState>, ApiUser(ctx): ApiUser) -> Ap
     }))
 }
 
-pub async fn get_hold(
-    State(st): State<AppState>,
-    ApiUser(ctx): ApiUser,
-    Path(id): Path<Uuid>,
-) -> ApiResult {
+pub async fn get_hold(State(st): State<AppState>, ApiUser(ctx): ApiUser, Id(id): Id) -> ApiResult {
     let v = holds::view(&st.app, &ctx, id).await?;
     ok(hold_json(&v))
 }
@@ -438,7 +435,7 @@ pub async fn get_hold(
 pub async fn decide_hold(
     State(st): State<AppState>,
     ApiUser(ctx): ApiUser,
-    Path(id): Path<Uuid>,
+    Id(id): Id,
     b: Result<Bytes, BytesRejection>,
 ) -> Response {
     let input: HoldDecisionInput = match body(b) {

@@ -128,7 +128,7 @@ async fn answer(st: &AppState, s: &Session, r: Result<(), AppError>, typed: Type
 }
 
 pub async fn set(State(st): State<AppState>, s: Session, body: Bytes) -> Response {
-    let mut f = match form(&s, &body) {
+    let mut f = match form(&st.app, &s, &body).await {
         Ok(f) => f,
         Err(e) => return error_for(&s, &e),
     };
@@ -150,7 +150,7 @@ pub async fn set(State(st): State<AppState>, s: Session, body: Bytes) -> Respons
 }
 
 pub async fn add_holiday(State(st): State<AppState>, s: Session, body: Bytes) -> Response {
-    let mut f = match form(&s, &body) {
+    let mut f = match form(&st.app, &s, &body).await {
         Ok(f) => f,
         Err(e) => return error_for(&s, &e),
     };
@@ -168,7 +168,7 @@ pub async fn add_holiday(State(st): State<AppState>, s: Session, body: Bytes) ->
 }
 
 pub async fn remove_holiday(State(st): State<AppState>, s: Session, body: Bytes) -> Response {
-    let mut f = match form(&s, &body) {
+    let mut f = match form(&st.app, &s, &body).await {
         Ok(f) => f,
         Err(e) => return error_for(&s, &e),
     };

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::Response;
 use chrono_tz::Tz;
 use handoff_app::AppError;
@@ -16,6 +16,7 @@ use uuid::Uuid;
 
 use crate::AppState;
 use crate::auth::Session;
+use crate::error::Id;
 use crate::pages::{Fmt, Layout, error_for, form, form_errors, render, see_other, status_for};
 
 #[derive(Template)]
@@ -89,7 +90,7 @@ pub async fn index(
 }
 
 pub async fn find(State(st): State<AppState>, s: Session, body: Bytes) -> Response {
-    let mut f = match form(&s, &body) {
+    let mut f = match form(&st.app, &s, &body).await {
         Ok(f) => f,
         Err(e) => return error_for(&s, &e),
     };
@@ -164,7 +165,7 @@ async fn case_page(
 pub async fn case(
     State(st): State<AppState>,
     s: Session,
-    Path(id): Path<Uuid>,
+    Id(id): Id,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     case_page(
@@ -178,13 +179,8 @@ pub async fn case(
     .await
 }
 
-pub async fn grant(
-    State(st): State<AppState>,
-    s: Session,
-    Path(id): Path<Uuid>,
-    body: Bytes,
-) -> Response {
-    let mut f = match form(&s, &body) {
+pub async fn grant(State(st): State<AppState>, s: Session, Id(id): Id, body: Bytes) -> Response {
+    let mut f = match form(&st.app, &s, &body).await {
         Ok(f) => f,
         Err(e) => return error_for(&s, &e),
     };
@@ -202,13 +198,8 @@ pub async fn grant(
     }
 }
 
-pub async fn review(
-    State(st): State<AppState>,
-    s: Session,
-    Path(id): Path<Uuid>,
-    body: Bytes,
-) -> Response {
-    let mut f = match form(&s, &body) {
+pub async fn review(State(st): State<AppState>, s: Session, Id(id): Id, body: Bytes) -> Response {
+    let mut f = match form(&st.app, &s, &body).await {
         Ok(f) => f,
         Err(e) => return error_for(&s, &e),
     };

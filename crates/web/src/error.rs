@@ -72,3 +72,31 @@ impl IntoResponse for ApiError {
         problem(status, title, &public_message(&self.0), errors)
     }
 }
+
+/// A record's id from the path. A malformed one names no record: it is answered as "not
+/// found" (problem+json under `/api/`, the error page elsewhere), never with the parser's
+/// text or the input echoed back.
+pub struct Id(pub uuid::Uuid);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Id {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<uuid::Uuid>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(id)) => Ok(Id(id)),
+            Err(_) => Err(not_found_for(parts.uri.path())),
+        }
+    }
+}
+
+/// "Not found" in the form the path's clients read: problem+json for the API.
+pub fn not_found_for(path: &str) -> Response {
+    if path == "/api" || path.starts_with("/api/") {
+        ApiError(AppError::NotFound).into_response()
+    } else {
+        crate::pages::error_page(&AppError::NotFound)
+    }
+}

@@ -170,6 +170,30 @@ pub async fn submit(
         return error_page(&AppError::Invalid(e));
     }
     if !crate::auth::same_secret(&csrf, &p.pending.csrf) {
+        let (ip, user_agent) = client(&parts, &st.proxies);
+        let ctx = handoff_app::Ctx {
+            actor: handoff_domain::policy::Actor {
+                user_id: p.pending.user_id,
+                username: p.pending.username.clone(),
+                memberships: vec![],
+            },
+            display_name: p.pending.display_name.clone(),
+            ip,
+            user_agent,
+        };
+        if let Err(e) = handoff_app::audit::alone(
+            &st.app,
+            &ctx,
+            "request.csrf",
+            "form",
+            "/sign-in/code",
+            handoff_app::audit::DENIED,
+            "the form's CSRF token does not match the pending sign-in's",
+        )
+        .await
+        {
+            return error_page(&e);
+        }
         return error_page(&AppError::Conflict(
             "This form has expired. Reload the page and submit it again.".into(),
         ));

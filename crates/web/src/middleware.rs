@@ -3,7 +3,7 @@
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 
 use crate::AppState;
 use crate::error::problem;
@@ -49,34 +49,61 @@ pub async fn security_headers(State(st): State<AppState>, req: Request, next: Ne
     resp
 }
 
-/// Refuses a state-changing request that a browser says came from another site.
-pub async fn same_origin(req: Request, next: Next) -> Response {
+/// Refuses a state-changing request that a browser says came from another site: by
+/// `Sec-Fetch-Site`, else by an `Origin` that is not this server's own scheme, host and
+/// port. Refusals are audited.
+pub async fn same_origin(State(st): State<AppState>, req: Request, next: Next) -> Response {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if !safe {
         let h = req.headers();
-        if let Some(site) = h.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
-            if site != "same-origin" && site != "none" {
-                return problem(
-                    StatusCode::FORBIDDEN,
-                    "Forbidden",
-                    "Cross-site request refused.",
-                    None,
-                );
-            }
-        } else if let Some(origin) = h.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        let refused = if let Some(site) = h.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+            (site != "same-origin" && site != "none").then(|| format!("Sec-Fetch-Site: {site}"))
+        } else if let Some(origin) = h.get(header::ORIGIN) {
             let host = h
                 .get(header::HOST)
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or("");
-            let origin_host = origin.split_once("://").map(|(_, r)| r).unwrap_or(origin);
-            if origin == "null" || origin_host != host {
-                return problem(
-                    StatusCode::FORBIDDEN,
-                    "Forbidden",
-                    "Cross-site request refused.",
-                    None,
-                );
+            let scheme = if st.secure_cookies { "https" } else { "http" };
+            let own = format!("{scheme}://{host}");
+            let origin = origin.to_str().unwrap_or("");
+            (host.is_empty() || !origin.eq_ignore_ascii_case(&own))
+                .then(|| format!("Origin: {}", origin.chars().take(200).collect::<String>()))
+        } else {
+            None
+        };
+        if let Some(why) = refused {
+            let (parts, _) = req.into_parts();
+            let (ip, user_agent) = crate::auth::client(&parts, &st.proxies);
+            let ctx = handoff_app::Ctx {
+                actor: handoff_domain::policy::Actor {
+                    user_id: uuid::Uuid::nil(),
+                    username: String::new(),
+                    memberships: vec![],
+                },
+                display_name: String::new(),
+                ip,
+                user_agent,
+            };
+            let path: String = parts.uri.path().chars().take(200).collect();
+            if let Err(e) = handoff_app::audit::alone(
+                &st.app,
+                &ctx,
+                "request.cross_site",
+                "path",
+                &path,
+                handoff_app::audit::DENIED,
+                &why,
+            )
+            .await
+            {
+                return crate::error::ApiError(e).into_response();
             }
+            return problem(
+                StatusCode::FORBIDDEN,
+                "Forbidden",
+                "Cross-site request refused.",
+                None,
+            );
         }
     }
     next.run(req).await

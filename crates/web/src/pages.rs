@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -38,6 +38,7 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::assets::css_path;
 use crate::auth::{Session, check_csrf, client, session_cookie};
+use crate::error::Id;
 use crate::error::{public_message, status_of};
 use crate::forms::Fields;
 use crate::views;
@@ -363,11 +364,7 @@ pub async fn sign_in(
 }
 
 pub async fn sign_out(State(st): State<AppState>, s: Session, body: Bytes) -> Response {
-    let mut f = match Fields::parse(&body) {
-        Ok(f) => f,
-        Err(e) => return error_for(&s, &AppError::Invalid(e)),
-    };
-    if let Err(e) = check_csrf(&s, &f.get("csrf")) {
+    if let Err(e) = form(&st.app, &s, &body).await {
         return error_for(&s, &e);
     }
     if let Err(e) = app_auth::sign_out(&st.app, &s.ctx, &s.token).await {
@@ -406,10 +403,27 @@ pub(crate) fn form_errors(e: AppError) -> Result<FieldErrors, AppError> {
     }
 }
 
-/// Reads a form, checks its CSRF token and refuses unknown fields.
-pub(crate) fn form(s: &Session, body: &Bytes) -> Result<Fields, AppError> {
+/// Reads a form and checks its CSRF token (a refusal is audited); the caller refuses
+/// unknown fields with `finish`.
+pub(crate) async fn form(
+    app: &handoff_app::App,
+    s: &Session,
+    body: &Bytes,
+) -> Result<Fields, AppError> {
     let mut f = Fields::parse(body).map_err(AppError::Invalid)?;
-    check_csrf(s, &f.get("csrf"))?;
+    if let Err(e) = check_csrf(s, &f.get("csrf")) {
+        handoff_app::audit::alone(
+            app,
+            &s.ctx,
+            "request.csrf",
+            "form",
+            "",
+            handoff_app::audit::DENIED,
+            "the form's CSRF token does not match the session's",
+        )
+        .await?;
+        return Err(e);
+    }
     Ok(f)
 }
 
@@ -740,7 +754,7 @@ fn encounter_input(f: &mut Fields) -> EncounterInput {
 }
 
 pub async fn encounter_create(State(st): State<AppState>, s: Session, body: Bytes) -> Response {
-    let mut f = match form(&s, &body) {
+    let mut f = match form(&st.app, &s, &body).await {
         Ok(f) => f,
         Err(e) => return error_for(&s, &e),
     };
@@ -880,7 +894,7 @@ async fn case_page(
 pub async fn case(
     State(st): State<AppState>,
     s: Session,
-    Path(id): Path<Uuid>,
+    Id(id): Id,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     case_page(
@@ -916,10 +930,10 @@ async fn case_action(
 pub async fn case_override(
     State(st): State<AppState>,
     s: Session,
-    Path(id): Path<Uuid>,
+    Id(id): Id,
     body: Bytes,
 ) -> Response {
-    let mut f = match form(&s, &body) {
+    let mut f = match form(&st.app, &s, &body).await {
         Ok(f) => f,
         Err(e) => return error_for(&s, &e),
     };
@@ -938,10 +952,10 @@ pub async fn case_override(
 pub async fn case_override_review(
     State(st): State<AppState>,
     s: Session,
-    Path(id): Path<Uuid>,
+    Id(id): Id,
     body: Bytes,
 ) -> Response {
-    let mut f = match form(&s, &body) {
+    let mut f = match form(&st.app, &s, &body).await {
         Ok(f) => f,
         Err(e) => return error_for(&s, &e),
     };
@@ -976,10 +990,10 @@ fn offer_input(f: &mut Fields) -> OfferInput {
 pub async fn case_offer(
     State(st): State<AppState>,
     s: Session,
-    Path(id): Path<Uuid>,
+    Id(id): Id,
     body: Bytes,
 ) -> Response {
-    let mut f = match form(&s, &body) {
+    let mut f = match form(&st.app, &s, &body).await {
         Ok(f) => f,
         Err(e) => return error_for(&s, &e),
     };
@@ -998,10 +1012,10 @@ pub async fn case_offer(
 pub async fn case_refer(
     State(st): State<AppState>,
     s: Session,
-    Path(id): Path<Uuid>,
+    Id(id): Id,
     body: Bytes,
 ) -> Response {
-    let mut f = match form(&s, &body) {
+    let mut f = match form(&st.app, &s, &body).await {
         Ok(f) => f,
         Err(e) => return error_for(&s, &e),
     };
@@ -1026,10 +1040,10 @@ pub async fn case_refer(
 pub async fn case_attempt(
     State(st): State<AppState>,
     s: Session,
-    Path(id): Path<Uuid>,
+    Id(id): Id,
     body: Bytes,
 ) -> Response {
-    let mut f = match form(&s, &body) {
+    let mut f = match form(&st.app, &s, &body).await {
         Ok(f) => f,
         Err(e) => return error_for(&s, &e),
     };
@@ -1066,7 +1080,7 @@ impl SlipPage {
     }
 }
 
-pub async fn slip(State(st): State<AppState>, s: Session, Path(id): Path<Uuid>) -> Response {
+pub async fn slip(State(st): State<AppState>, s: Session, Id(id): Id) -> Response {
     match cases::slip(&st.app, &s.ctx, id).await {
         Ok(slip) => render(
             StatusCode::OK,
@@ -1268,7 +1282,7 @@ async fn referral_page(
 pub async fn referral(
     State(st): State<AppState>,
     s: Session,
-    Path(id): Path<Uuid>,
+    Id(id): Id,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     referral_page(
@@ -1286,10 +1300,10 @@ pub async fn referral(
 pub async fn referral_event(
     State(st): State<AppState>,
     s: Session,
-    Path(id): Path<Uuid>,
+    Id(id): Id,
     body: Bytes,
 ) -> Response {
-    let mut f = match form(&s, &body) {
+    let mut f = match form(&st.app, &s, &body).await {
         Ok(f) => f,
         Err(e) => return error_for(&s, &e),
     };
@@ -1320,10 +1334,10 @@ pub async fn referral_event(
 pub async fn referral_consent(
     State(st): State<AppState>,
     s: Session,
-    Path(id): Path<Uuid>,
+    Id(id): Id,
     body: Bytes,
 ) -> Response {
-    let mut f = match form(&s, &body) {
+    let mut f = match form(&st.app, &s, &body).await {
         Ok(f) => f,
         Err(e) => return error_for(&s, &e),
     };
@@ -1386,7 +1400,7 @@ impl ConsentPage {
 pub async fn consent_page(
     State(st): State<AppState>,
     s: Session,
-    Path(id): Path<Uuid>,
+    Id(id): Id,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     match consents::form(&st.app, &s.ctx, id).await {
@@ -1404,10 +1418,10 @@ pub async fn consent_page(
 pub async fn consent_revoke(
     State(st): State<AppState>,
     s: Session,
-    Path(id): Path<Uuid>,
+    Id(id): Id,
     body: Bytes,
 ) -> Response {
-    let mut f = match form(&s, &body) {
+    let mut f = match form(&st.app, &s, &body).await {
         Ok(f) => f,
         Err(e) => return error_for(&s, &e),
     };
@@ -1528,7 +1542,7 @@ async fn hold_page(
 pub async fn hold(
     State(st): State<AppState>,
     s: Session,
-    Path(id): Path<Uuid>,
+    Id(id): Id,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     hold_page(
@@ -1545,10 +1559,10 @@ pub async fn hold(
 pub async fn hold_decide(
     State(st): State<AppState>,
     s: Session,
-    Path(id): Path<Uuid>,
+    Id(id): Id,
     body: Bytes,
 ) -> Response {
-    let mut f = match form(&s, &body) {
+    let mut f = match form(&st.app, &s, &body).await {
         Ok(f) => f,
         Err(e) => return error_for(&s, &e),
     };
@@ -1839,7 +1853,7 @@ pub async fn admin_index(
 }
 
 pub async fn admin_create_user(State(st): State<AppState>, s: Session, body: Bytes) -> Response {
-    let mut f = match form(&s, &body) {
+    let mut f = match form(&st.app, &s, &body).await {
         Ok(f) => f,
         Err(e) => return error_for(&s, &e),
     };
@@ -1898,7 +1912,7 @@ pub async fn admin_create_user(State(st): State<AppState>, s: Session, body: Byt
 }
 
 pub async fn admin_add_membership(State(st): State<AppState>, s: Session, body: Bytes) -> Response {
-    let mut f = match form(&s, &body) {
+    let mut f = match form(&st.app, &s, &body).await {
         Ok(f) => f,
         Err(e) => return error_for(&s, &e),
     };
@@ -2045,7 +2059,7 @@ pub async fn roster(
 }
 
 pub async fn roster_add(State(st): State<AppState>, s: Session, body: Bytes) -> Response {
-    let mut f = match form(&s, &body) {
+    let mut f = match form(&st.app, &s, &body).await {
         Ok(f) => f,
         Err(e) => return error_for(&s, &e),
     };
@@ -2105,11 +2119,17 @@ pub async fn roster_add(State(st): State<AppState>, s: Session, body: Bytes) -> 
 }
 
 /// A button on the admin page: a form with only its CSRF token, one action, a notice.
-async fn admin_button<F>(s: &Session, body: &Bytes, action: F, notice: &str) -> Response
+async fn admin_button<F>(
+    st: &AppState,
+    s: &Session,
+    body: &Bytes,
+    action: F,
+    notice: &str,
+) -> Response
 where
     F: std::future::Future<Output = Result<(), AppError>>,
 {
-    let f = match form(s, body) {
+    let f = match form(&st.app, s, body).await {
         Ok(f) => f,
         Err(e) => return error_for(s, &e),
     };
@@ -2125,30 +2145,30 @@ where
 pub async fn admin_unlock_user(
     State(st): State<AppState>,
     s: Session,
-    Path(id): Path<Uuid>,
+    Id(id): Id,
     body: Bytes,
 ) -> Response {
     let action = admin::unlock_user(&st.app, Some(&s.ctx), id);
-    admin_button(&s, &body, action, "unlocked").await
+    admin_button(&st, &s, &body, action, "unlocked").await
 }
 
 pub async fn admin_reset_mfa(
     State(st): State<AppState>,
     s: Session,
-    Path(id): Path<Uuid>,
+    Id(id): Id,
     body: Bytes,
 ) -> Response {
     let action = admin::reset_mfa(&st.app, Some(&s.ctx), id);
-    admin_button(&s, &body, action, "mfa_reset").await
+    admin_button(&st, &s, &body, action, "mfa_reset").await
 }
 
 pub async fn roster_remove(
     State(st): State<AppState>,
     s: Session,
-    Path(id): Path<Uuid>,
+    Id(id): Id,
     body: Bytes,
 ) -> Response {
-    let f = match form(&s, &body) {
+    let f = match form(&st.app, &s, &body).await {
         Ok(f) => f,
         Err(e) => return error_for(&s, &e),
     };

@@ -177,7 +177,7 @@ pub async fn equity(
 
 /// Sets the small-number threshold, then back to the quarterly report.
 pub async fn threshold(State(st): State<AppState>, s: Session, body: Bytes) -> Response {
-    let mut f = match form(&s, &body) {
+    let mut f = match form(&st.app, &s, &body).await {
         Ok(f) => f,
         Err(e) => return error_for(&s, &e),
     };
@@ -279,7 +279,7 @@ pub async fn research_export(State(st): State<AppState>, s: Session, body: Bytes
     {
         return error_for(&s, &e);
     }
-    let mut f = match form(&s, &body) {
+    let mut f = match form(&st.app, &s, &body).await {
         Ok(f) => f,
         Err(e) => return error_for(&s, &e),
     };

@@ -512,7 +512,10 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         // Pages are small but phones are on weak signal: gzip what is worth it.
         .layer(tower_http::compression::CompressionLayer::new().gzip(true))
-        .layer(axum::middleware::from_fn(middleware::same_origin))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::same_origin,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             middleware::security_headers,
@@ -520,8 +523,8 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-async fn not_found() -> Response {
-    pages::error_page(&handoff_app::AppError::NotFound)
+async fn not_found(uri: axum::http::Uri) -> Response {
+    crate::error::not_found_for(uri.path())
 }
 
 async fn live() -> &'static str {

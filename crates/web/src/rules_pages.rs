@@ -168,8 +168,8 @@ pub async fn export(State(st): State<AppState>, s: Session) -> Response {
 }
 
 /// The form's file text and the day it should take effect, or the error page.
-fn text_of(s: &Session, body: &Bytes) -> Result<(String, String), Response> {
-    let mut f = form(s, body).map_err(|e| error_for(s, &e))?;
+async fn text_of(st: &AppState, s: &Session, body: &Bytes) -> Result<(String, String), Response> {
+    let mut f = form(&st.app, s, body).await.map_err(|e| error_for(s, &e))?;
     let text = f.get("file");
     let effective_on = f.get("effective_on");
     f.finish()
@@ -186,7 +186,7 @@ fn saved(later: Option<chrono::NaiveDate>) -> Response {
 }
 
 pub async fn dry_run(State(st): State<AppState>, s: Session, body: Bytes) -> Response {
-    let (text, _effective_on) = match text_of(&s, &body) {
+    let (text, _effective_on) = match text_of(&st, &s, &body).await {
         Ok(t) => t,
         Err(r) => return r,
     };
@@ -210,7 +210,7 @@ pub async fn dry_run(State(st): State<AppState>, s: Session, body: Bytes) -> Res
 }
 
 pub async fn save(State(st): State<AppState>, s: Session, body: Bytes) -> Response {
-    let (text, effective_on) = match text_of(&s, &body) {
+    let (text, effective_on) = match text_of(&st, &s, &body).await {
         Ok(t) => t,
         Err(r) => return r,
     };
@@ -256,7 +256,7 @@ fn fields_of(f: &mut crate::forms::Fields) -> BTreeMap<String, String> {
 
 /// The per-field form: a dry run or a save, through the same path as the file.
 pub async fn save_fields(State(st): State<AppState>, s: Session, body: Bytes) -> Response {
-    let mut f = match form(&s, &body) {
+    let mut f = match form(&st.app, &s, &body).await {
         Ok(f) => f,
         Err(e) => return error_for(&s, &e),
     };
@@ -369,7 +369,7 @@ pub async fn pathways(
 }
 
 pub async fn save_pathways(State(st): State<AppState>, s: Session, body: Bytes) -> Response {
-    let mut f = match form(&s, &body) {
+    let mut f = match form(&st.app, &s, &body).await {
         Ok(f) => f,
         Err(e) => return error_for(&s, &e),
     };

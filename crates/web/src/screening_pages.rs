@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use handoff_app::screenings::{self, ScreeningInput};
@@ -15,6 +15,7 @@ use uuid::Uuid;
 
 use crate::AppState;
 use crate::auth::Session;
+use crate::error::Id;
 use crate::pages::{Layout, error_for, form, form_errors, render, see_other, status_for};
 
 #[derive(Template)]
@@ -91,7 +92,7 @@ async fn form_page(
 pub async fn new(
     State(st): State<AppState>,
     s: Session,
-    Path(id): Path<Uuid>,
+    Id(id): Id,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     let code = q.get("instrument").cloned().unwrap_or_default();
@@ -115,13 +116,8 @@ pub async fn new(
     }
 }
 
-pub async fn create(
-    State(st): State<AppState>,
-    s: Session,
-    Path(id): Path<Uuid>,
-    body: Bytes,
-) -> Response {
-    let mut f = match form(&s, &body) {
+pub async fn create(State(st): State<AppState>, s: Session, Id(id): Id, body: Bytes) -> Response {
+    let mut f = match form(&st.app, &s, &body).await {
         Ok(f) => f,
         Err(e) => return error_for(&s, &e),
     };
