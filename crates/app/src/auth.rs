@@ -521,7 +521,9 @@ async fn finish_sign_in(
     now: DateTime<Utc>,
     how: &str,
 ) -> AppResult<()> {
-    if user.failed_count != 0 {
+    // A lock stays until an administrator lifts it, even when the user signs in on a
+    // device they used before (docs/adr/0013).
+    if user.failed_count != 0 && user.locked_at.is_none() {
         tx.set_sign_in_failures(user.id, 0, None, None).await?;
     }
     tx.set_last_sign_in(user.id, now).await?;

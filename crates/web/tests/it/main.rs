@@ -20,6 +20,7 @@ mod reports;
 mod retention;
 mod rules;
 mod screening;
+mod security;
 mod signin;
 mod storage;
 mod support;

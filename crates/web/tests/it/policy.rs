@@ -27,6 +27,8 @@ const AGENCY: &[&str] = &["officer", "officer2", "officer_b", "supervisor"];
 const OWNERS: &[&str] = &["officer", "supervisor"];
 const ALL: &[&str] = ROLES;
 const PUBLIC: &[&str] = &[];
+/// No role (a route that nobody may use in a situation).
+const NOBODY: &[&str] = &["(nobody)"];
 
 /// Who may use each route (for the fixture case). PUBLIC means no sign-in at all.
 fn matrix() -> HashMap<(&'static str, &'static str), &'static [&'static str]> {
@@ -69,9 +71,11 @@ fn matrix() -> HashMap<(&'static str, &'static str), &'static [&'static str]> {
         (("POST", "/referrals/{id}/screenings"), &["cm1"]),
         // The consent the person signed with the offer: the legal side it names, and the
         // provider that discloses under it.
+        // (It names every provider of the program as discloser: the one that rejected
+        // the referral too.)
         (
             ("GET", "/consents/{id}"),
-            &["officer", "supervisor", "prosecutor", "cm1"],
+            &["officer", "supervisor", "prosecutor", "cm1", "cm2"],
         ),
         (("POST", "/consents/{id}/revoke"), &["cm1"]),
         (("GET", "/holds"), &["prosecutor"]),
@@ -172,13 +176,11 @@ const MARKERS: &[&str] = &["CLINICAL-MARKER", "ASAM"];
 async fn every_route_every_role() {
     for b in backends() {
         let w = world(b).await;
-        // The fixture: a case that went through intake, with a clinical note.
+        // The fixture: a case the second provider rejected and the first took through
+        // intake, with a clinical note and a general consent of the first provider's.
         let officer = w.sign_in("officer").await;
-        let enc = record_encounter(&w, &officer, "Matrix").await;
-        accept_offer(&w, &officer, enc, "warm", "p1").await;
-        let referral = w.referrals_of(enc).await.remove(0).id;
+        let (enc, rejected, referral, general) = crate::security::second_provider_case(&w).await;
         let cm = w.sign_in("cm1").await;
-        step(&cm, referral, "accept", &[]).await;
         let r = step(
             &cm,
             referral,
@@ -190,7 +192,14 @@ async fn every_route_every_role() {
         let hold = w.hold_of(enc).await.id;
         let consent = {
             let mut tx = w.store.read().await.unwrap();
-            let c = tx.consents_for_encounter(enc).await.unwrap().remove(0).id;
+            let c = tx
+                .consents_for_encounter(enc)
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|c| c.kind == "criminal_justice")
+                .unwrap()
+                .id;
             tx.rollback().await.unwrap();
             c
         };
@@ -257,8 +266,42 @@ async fn every_route_every_role() {
             let i = page.find("/static/app-").unwrap();
             page[i + "/static/".len()..i + page[i..].find('"').unwrap()].to_string()
         };
-        for s in &specs {
-            let allowed = matrix[&(s.method, s.path)];
+        // The same routes in the second situation: the referral the second provider
+        // rejected, and the first provider's general consent (it names the coordination
+        // office only). Who may use each there.
+        let second: &[(&str, &str, &[&str])] = &[
+            ("GET", "/referrals/{id}", &["cm2"]),
+            ("POST", "/referrals/{id}/events", &["cm2"]),
+            ("POST", "/referrals/{id}/consents", &[]),
+            ("GET", "/referrals/{id}/screenings/new", &["cm2"]),
+            ("POST", "/referrals/{id}/screenings", &["cm2"]),
+            ("GET", "/api/v1/referrals/{id}", &["cm2"]),
+            ("POST", "/api/v1/referrals/{id}/events", &["cm2"]),
+            ("GET", "/consents/{id}", &["cm1"]),
+            ("POST", "/consents/{id}/revoke", &["cm1"]),
+        ];
+        let mut runs: Vec<(&handoff_web::routes::RouteSpec, &[&str], Option<uuid::Uuid>)> = specs
+            .iter()
+            .map(|s| (s, matrix[&(s.method, s.path)], None))
+            .collect();
+        for (method, path, allowed) in second {
+            let s = specs
+                .iter()
+                .find(|s| s.method == *method && s.path == *path)
+                .unwrap_or_else(|| panic!("no route {method} {path}"));
+            let id = if path.starts_with("/consents/") {
+                general
+            } else {
+                rejected
+            };
+            // Nobody at all: the route exists, but no role may use it here.
+            runs.push((
+                s,
+                if allowed.is_empty() { NOBODY } else { allowed },
+                Some(id),
+            ));
+        }
+        for (s, allowed, fixed_id) in runs {
             for role in ROLES {
                 let mut path = s.path.to_string();
                 if path.contains("/roster/shifts/{id}") {
@@ -274,8 +317,9 @@ async fn every_route_every_role() {
                     .unwrap();
                     path = path.replace("{id}", &shift.to_string());
                 }
-                let id = if path.starts_with("/referrals") || path.starts_with("/api/v1/referrals")
-                {
+                let id = if let Some(id) = fixed_id {
+                    id
+                } else if path.starts_with("/referrals") || path.starts_with("/api/v1/referrals") {
                     referral
                 } else if path.contains("/holds/") {
                     hold
@@ -310,6 +354,18 @@ async fn every_route_every_role() {
                 };
                 let is_public = allowed.is_empty();
                 let expect_allowed = is_public || allowed.contains(role);
+                // Only the provider that took the person sees its clinical note and its
+                // consent's purpose, whatever the route.
+                if *role != "cm1" {
+                    for m in [crate::security::CANARY, "CLINICAL-MARKER"] {
+                        assert!(
+                            !resp.body.contains(m),
+                            "{} {} ({fixed_id:?}) for {role} shows {m:?}",
+                            s.method,
+                            s.path
+                        );
+                    }
+                }
                 if expect_allowed {
                     assert!(
                         resp.status != StatusCode::NOT_FOUND
@@ -355,7 +411,7 @@ async fn every_route_every_role() {
                 }
             }
             // Without signing in: pages send to the sign-in page, the API answers 401.
-            if !matrix[&(s.method, s.path)].is_empty() {
+            if fixed_id.is_none() && !allowed.is_empty() {
                 let path = s.path.replace("{id}", &enc.to_string());
                 let method: Method = s.method.parse().unwrap();
                 let r = request(
