@@ -105,6 +105,37 @@ pub async fn record(
 
 /// Writes one audit record in a transaction of its own (for reads that happen outside an
 /// action's write transaction).
+/// The column name sealed parts of audit details are encrypted for.
+const DETAIL: &str = "audit_log.detail";
+
+/// A part of an audit record's detail that names a person (what a responder searched for),
+/// encrypted like other identity (ADR 0009) and shown decrypted to those who search the
+/// trail (`reveal`). The record's seal in the hash chain covers the ciphertext.
+pub fn sealed(app: &App, plain: &str) -> AppResult<String> {
+    Ok(format!("[{}]", app.store.seal_value(DETAIL, plain)?))
+}
+
+/// An audit detail with its sealed parts decrypted (a part the key file can no longer
+/// open is shown as such).
+pub fn reveal(app: &App, detail: &str) -> String {
+    let mut out = String::new();
+    let mut rest = detail;
+    while let Some(i) = rest.find("[e1:") {
+        let Some(end) = rest[i..].find(']') else {
+            break;
+        };
+        out.push_str(&rest[..i]);
+        let stored = &rest[i + 1..i + end];
+        match app.store.open_value(DETAIL, stored) {
+            Ok(plain) => out.push_str(&plain),
+            Err(_) => out.push_str("(sealed with a key no longer in the key file)"),
+        }
+        rest = &rest[i + end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The client's own address in a recorded address: a request through a trusted proxy is
 /// recorded as `client via proxy` (both kept), and throttles key on the client.
 pub fn client_address(recorded: &str) -> &str {

@@ -387,9 +387,15 @@ pub async fn search_participants(
         &pid.to_string(),
         ALLOWED,
         &format!(
-            "searched last name {last:?}{}{}; {} results ({n_exact} by exact name and birth date, {n_own} met by the agency)",
-            first.map(|f| format!(", first name {f:?}")).unwrap_or_default(),
-            dob.map(|d| format!(", born {d}")).unwrap_or_default(),
+            "searched {}; {} results ({n_exact} by exact name and birth date, {n_own} met by the agency)",
+            audit::sealed(
+                app,
+                &format!(
+                    "last name {last:?}{}{}",
+                    first.map(|f| format!(", first name {f:?}")).unwrap_or_default(),
+                    dob.map(|d| format!(", born {d}")).unwrap_or_default(),
+                )
+            )?,
             rows.len()
         ),
     )

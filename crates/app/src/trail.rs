@@ -142,6 +142,11 @@ async fn run(
     let mut rows = tx.audit_search(&f, limit + 1).await?;
     let truncated = rows.len() as i64 > limit;
     rows.truncate(limit as usize);
+    for r in &mut rows {
+        if r.detail.contains("[e1:") {
+            r.detail = audit::reveal(app, &r.detail);
+        }
+    }
     // Reading the audit trail is itself audited, with what was asked.
     audit::record(
         &mut tx,
@@ -274,7 +279,7 @@ mod tests {
             ..Default::default()
         };
         let (f, ..) = filter(&input, pid, tz, today).unwrap();
-        assert_eq!(f.action_prefix, "consent%");
+        assert_eq!(f.action_prefix, r"consent\%\_%");
         assert_eq!(f.username, "officer");
         let bad = SearchInput {
             from: "2026-13-01".into(),

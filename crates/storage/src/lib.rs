@@ -173,6 +173,17 @@ impl Store {
         crypto::blind(&self.keys, domain, value)[..32].to_string()
     }
 
+    /// Encrypts a value to store in `column` outside the statement builders (a part of
+    /// an audit record's detail that names a person).
+    pub fn seal_value(&self, column: &str, plain: &str) -> Result<String> {
+        crypto::seal(&self.keys, column, plain)
+    }
+
+    /// Decrypts what `seal_value` gave.
+    pub fn open_value(&self, column: &str, stored: &str) -> Result<String> {
+        crypto::open(&self.keys, column, stored)
+    }
+
     pub async fn open(config: &DbConfig, keys: &Keys) -> Result<Store> {
         let keys = Arc::new(keys.clone());
         let pools = match config {
