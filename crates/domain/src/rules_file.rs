@@ -250,8 +250,7 @@ pub fn too_deep(text: &str, max: usize) -> Option<usize> {
             b'"' | b'\'' => {
                 let triple = b.get(i..i + 3) == Some(&[c, c, c][..]);
                 i += if triple { 3 } else { 1 };
-                loop {
-                    let Some(&x) = b.get(i) else { break };
+                while let Some(&x) = b.get(i) {
                     if x == b'\\' && c == b'"' {
                         i += 2;
                         continue;

@@ -308,7 +308,7 @@ async fn f1_f8_sign_in_sends_a_browser_only_to_a_path_of_this_server() {
             &format!(
                 "{}/sign-in?next={}",
                 w.base,
-                serde_urlencoded::to_string([("x", bad)]).unwrap()[2..].to_string()
+                &serde_urlencoded::to_string([("x", bad)]).unwrap()[2..]
             ),
             &[],
             None,
