@@ -350,29 +350,51 @@ async fn f7_the_deepest_and_largest_inputs_are_refused_and_the_server_keeps_answ
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
     let r = coord.post("/rules/dry-run", &[("file", &huge)]).await;
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
-    let token = w.token("officer").await;
+    // Every JSON route that takes a body (as a role that may use it): the deepest JSON is
+    // 400 and the largest 413. Every page form: the largest is 413.
     let deep_json = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
     let enc = record_encounter(&w, &officer, "Deepjson").await;
-    for path in [
-        "/api/v1/encounters".to_string(),
-        format!("/api/v1/encounters/{enc}/offer"),
-        format!("/api/v1/encounters/{enc}/attempts"),
-    ] {
-        let r = w
-            .api_with(
-                Method::POST,
-                &path,
-                &token,
-                &[],
-                deep_json.clone().into_bytes(),
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{path}: {}", r.body);
-        let r = w
-            .api_with(Method::POST, &path, &token, &[], huge.clone().into_bytes())
-            .await;
-        assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{path}");
+    accept_offer(&w, &officer, enc, "warm", "p1").await;
+    let referral = w.referrals_of(enc).await.remove(0).id;
+    let hold = w.hold_of(enc).await.id;
+    let mut api_routes = 0;
+    for s in handoff_web::routes::route_specs() {
+        if s.method != "POST" {
+            continue;
+        }
+        let (user, id) = if s.path.contains("/referrals/") {
+            ("cm1", referral)
+        } else if s.path.contains("/holds/") {
+            ("prosecutor", hold)
+        } else if s.path.ends_with("/override/review") {
+            ("supervisor", enc)
+        } else {
+            ("officer", enc)
+        };
+        let path = s.path.replace("{id}", &id.to_string());
+        if s.api {
+            api_routes += 1;
+            let token = w.token(user).await;
+            let r = w
+                .api_with(
+                    Method::POST,
+                    &path,
+                    &token,
+                    &[],
+                    deep_json.clone().into_bytes(),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::BAD_REQUEST, "{path}: {}", r.body);
+            let r = w
+                .api_with(Method::POST, &path, &token, &[], huge.clone().into_bytes())
+                .await;
+            assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{path}");
+        } else if !s.path.starts_with("/sign-") {
+            let r = officer.post(&path, &[("x", &huge)]).await;
+            assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{path}");
+        }
     }
+    assert!(api_routes >= 8, "the JSON routes were walked");
     let r = request(
         &w.client,
         Method::GET,
