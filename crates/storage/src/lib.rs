@@ -272,6 +272,18 @@ impl Store {
         }
     }
 
+    /// A `Tx` over `inner`; `gate` is the SQLite writer's turn, held until it ends.
+    fn tx(&self, inner: Inner, gate: Option<tokio::sync::OwnedMutexGuard<()>>) -> Tx {
+        Tx {
+            inner,
+            fail_points: self.fail_points.clone(),
+            keys: self.keys.clone(),
+            audit_head: None,
+            pending_audit: Vec::new(),
+            _gate: gate,
+        }
+    }
+
     /// A transaction that may write. On SQLite it takes the write lock up front
     /// (BEGIN IMMEDIATE) so that a read-then-write action cannot fail half way.
     pub async fn write(&self) -> Result<Tx> {
@@ -283,14 +295,7 @@ impl Store {
             }
             Pools::Pg(p) => (Inner::Pg(Handle::Tx(p.begin().await?)), None),
         };
-        Ok(Tx {
-            inner,
-            fail_points: self.fail_points.clone(),
-            keys: self.keys.clone(),
-            audit_head: None,
-            pending_audit: Vec::new(),
-            _gate: gate,
-        })
+        Ok(self.tx(inner, gate))
     }
 
     /// A read-only transaction (a consistent snapshot), for data that is not personal
@@ -300,14 +305,7 @@ impl Store {
             Pools::Sqlite { reader, .. } => Inner::Sqlite(Handle::Tx(reader.begin().await?)),
             Pools::Pg(p) => Inner::Pg(Handle::Tx(p.begin().await?)),
         };
-        Ok(Tx {
-            inner,
-            fail_points: self.fail_points.clone(),
-            keys: self.keys.clone(),
-            audit_head: None,
-            pending_audit: Vec::new(),
-            _gate: None,
-        })
+        Ok(self.tx(inner, None))
     }
 
     /// A read-only connection without a transaction, for single lookups (sessions,
@@ -317,14 +315,7 @@ impl Store {
             Pools::Sqlite { reader, .. } => Inner::Sqlite(Handle::Conn(reader.acquire().await?)),
             Pools::Pg(p) => Inner::Pg(Handle::Conn(p.acquire().await?)),
         };
-        Ok(Tx {
-            inner,
-            fail_points: self.fail_points.clone(),
-            keys: self.keys.clone(),
-            audit_head: None,
-            pending_audit: Vec::new(),
-            _gate: None,
-        })
+        Ok(self.tx(inner, None))
     }
 
     /// Checks the whole audit chain (on a snapshot, so the server may keep running) and
