@@ -9,7 +9,7 @@ use handoff_storage::{FactDuration, FactFilter, HoldQueueRow};
 use uuid::Uuid;
 
 use crate::audit::{self, ALLOWED, Ctx};
-use crate::cases::load_program;
+use crate::case::load_program;
 use crate::{App, AppError, AppResult};
 
 pub struct Period {

@@ -15,7 +15,10 @@ use handoff_storage::Store;
 use crate::admin::{self, NewOrg, NewProgram, NewUser};
 use crate::auth;
 use crate::referrals::{self, ReferralActionInput};
-use crate::{App, AppError, AppResult, Ctx, Settings, cases, holds, worker};
+use crate::{
+    App, AppError, AppResult, Ctx, Settings, case_view, encounters, holds, offers, overrides,
+    worker,
+};
 
 pub const PROGRAM_NAME: &str = "Demo County Deflection Program";
 pub const PASSWORD: &str = "handoff-demo";
@@ -374,22 +377,22 @@ pub async fn seed(store: &Store, settings: &Settings, cases: usize) -> AppResult
         })?;
         clock.set(at + rng.minutes(10, 40));
         let mut input = synthetic_encounter(&mut rng, at, n, pathway);
-        let created = match cases::create_encounter(&app, &officer, &input, None).await {
+        let created = match encounters::create_encounter(&app, &officer, &input, None).await {
             // The same person met again: a repeat contact, as happens.
             Err(AppError::Invalid(e)) if e.get("existing_participant_id").is_some() => {
                 input.participant_id = e
                     .get("existing_participant_id")
                     .unwrap_or_default()
                     .to_string();
-                cases::create_encounter(&app, &officer, &input, None).await?
+                encounters::create_encounter(&app, &officer, &input, None).await?
             }
             other => other?,
         };
         made += 1;
-        let view = cases::view_case(&app, &officer, created.id).await?;
+        let view = case_view::view_case(&app, &officer, created.id).await?;
         if !view.eligible {
             if rng.chance(35) {
-                cases::request_override(
+                overrides::request_override(
                     &app,
                     &officer,
                     created.id,
@@ -398,7 +401,7 @@ pub async fn seed(store: &Store, settings: &Settings, cases: usize) -> AppResult
                 .await?;
                 clock.advance(rng.minutes(20, 120));
                 let approve = rng.chance(60);
-                cases::review_override(
+                overrides::review_override(
                     &app,
                     &supervisor,
                     created.id,
@@ -430,7 +433,7 @@ pub async fn seed(store: &Store, settings: &Settings, cases: usize) -> AppResult
                     break;
                 }
                 reached = rng.chance(55);
-                cases::record_attempt(
+                offers::record_attempt(
                     &app,
                     &officer,
                     created.id,
@@ -460,7 +463,7 @@ pub async fn seed(store: &Store, settings: &Settings, cases: usize) -> AppResult
             continue;
         }
         if rng.chance(20) {
-            cases::record_offer(
+            offers::record_offer(
                 &app,
                 &officer,
                 created.id,
@@ -482,7 +485,7 @@ pub async fn seed(store: &Store, settings: &Settings, cases: usize) -> AppResult
         let to_second = rng.chance(12);
         let warm = rng.chance(60);
         let provider = if to_second { &orgs[2] } else { &orgs[1] };
-        cases::record_offer(
+        offers::record_offer(
             &app,
             &officer,
             created.id,
@@ -545,7 +548,7 @@ pub async fn seed(store: &Store, settings: &Settings, cases: usize) -> AppResult
             )
             .await?;
             clock.advance(rng.minutes(10, 60));
-            cases::refer_again(
+            offers::refer_again(
                 &app,
                 &officer,
                 created.id,

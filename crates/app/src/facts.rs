@@ -8,7 +8,7 @@ use handoff_domain::referral::ReferralStatus;
 use handoff_storage::*;
 use uuid::Uuid;
 
-use crate::cases::service_facts;
+use crate::case::service_facts;
 use crate::{App, AppResult};
 
 /// What a fact row is made of.

@@ -13,10 +13,8 @@ use handoff_storage::*;
 use uuid::Uuid;
 
 use crate::audit::{self, ALLOWED, Ctx};
-use crate::cases::{
-    OffenseLine, case_event, case_facts, deadline_job_key, legal_event_visible, legal_state_label,
-    load_program, offense_lines, service_facts,
-};
+use crate::case::{case_event, case_facts, deadline_job_key, load_program, service_facts};
+use crate::case_view::{OffenseLine, legal_event_visible, legal_state_label, offense_lines};
 use crate::util::capitalize;
 use crate::{App, AppError, AppResult};
 
@@ -47,7 +45,7 @@ pub async fn queue(app: &App, ctx: &Ctx) -> AppResult<HoldQueue> {
     let mut lines = Vec::with_capacity(rows.len());
     for row in rows {
         let enc = tx.encounter(row.encounter_id).await?;
-        let shared = crate::consents::status_recipients(&mut tx, &enc, now)
+        let shared = crate::consent_terms::status_recipients(&mut tx, &enc, now)
             .await?
             .contains(&grant.org_id);
         let state = HoldState::parse(&row.state).unwrap_or(HoldState::Held);
@@ -164,7 +162,7 @@ pub async fn view(app: &App, ctx: &Ctx, id: Uuid) -> AppResult<HoldView> {
     let consent_note = if shared {
         String::new()
     } else {
-        crate::consents::not_shared_reason(&mut tx, &enc, h.prosecutor_org_id, now, tz).await?
+        crate::consent_terms::not_shared_reason(&mut tx, &enc, h.prosecutor_org_id, now, tz).await?
     };
     audit::record(
         &mut tx,

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::audit::{self, ALLOWED, Ctx};
-use crate::cases::{case_event, case_facts, load_program};
+use crate::case::{case_event, case_facts, load_program};
 use crate::util::capitalize;
 use crate::{App, AppError, AppResult};
 

@@ -143,12 +143,12 @@ pub async fn dry_run(app: &App, ctx: &Ctx, text: &str) -> AppResult<DryRun> {
         let dob = on
             .with_year(on.year() - e.age_at_encounter as i32)
             .unwrap_or(on);
-        let contact = crate::cases::contact_of(tx.pathway_facts(e.id).await?.as_ref());
-        let d = crate::cases::decide(
+        let contact = crate::case::contact_of(tx.pathway_facts(e.id).await?.as_ref());
+        let d = crate::case::decide(
             app,
             &rules,
             &e,
-            crate::cases::DecisionFacts {
+            crate::case::DecisionFacts {
                 offenses: &offenses,
                 dob,
                 day: on,

@@ -59,3 +59,18 @@ pub fn same_secret(submitted: &str, expected: &str) -> bool {
         && a.len() == b.len()
         && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
+
+/// A list of ids as stored in one column: comma-separated (malformed entries are skipped).
+pub fn parse_ids(s: &str) -> Vec<uuid::Uuid> {
+    s.split(',')
+        .filter_map(|x| uuid::Uuid::parse_str(x.trim()).ok())
+        .collect()
+}
+
+/// Ids as stored in one column (`parse_ids` reads them back).
+pub fn join_ids(ids: &[uuid::Uuid]) -> String {
+    ids.iter()
+        .map(|i| i.to_string())
+        .collect::<Vec<_>>()
+        .join(",")
+}

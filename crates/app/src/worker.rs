@@ -7,7 +7,7 @@ use handoff_domain::hold::{self, HoldState};
 use uuid::Uuid;
 
 use crate::audit::{self, ALLOWED, Ctx};
-use crate::cases::{DEADLINE_JOB, case_event, service_facts};
+use crate::case::{DEADLINE_JOB, case_event, service_facts};
 use crate::{App, AppError, AppResult};
 
 pub const LEASE_SECONDS: i64 = 60;

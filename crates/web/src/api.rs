@@ -8,10 +8,12 @@ use axum::extract::rejection::BytesRejection;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use handoff_app::cases::CaseView;
+use handoff_app::case_view::CaseView;
 use handoff_app::holds::HoldView;
 use handoff_app::referrals::{ReferralActionInput, ReferralView};
-use handoff_app::{AppError, admin, cases, dashboard, holds, referrals};
+use handoff_app::{
+    AppError, admin, case_view, dashboard, encounters, holds, offers, overrides, referrals,
+};
 use handoff_domain::input::{
     AttemptInput, EncounterInput, HoldDecisionInput, OfferInput, parse_date,
 };
@@ -176,11 +178,11 @@ pub async fn create_encounter(
         .get("idempotency-key")
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
-    let created = match cases::create_encounter(&st.app, &ctx, &input, key.as_deref()).await {
+    let created = match encounters::create_encounter(&st.app, &ctx, &input, key.as_deref()).await {
         Ok(c) => c,
         Err(e) => return ApiError(e).into_response(),
     };
-    match cases::view_case(&st.app, &ctx, created.id).await {
+    match case_view::view_case(&st.app, &ctx, created.id).await {
         Ok(v) => {
             let mut r = json_response(StatusCode::CREATED, case_json(&v));
             if let Ok(loc) = HeaderValue::from_str(&format!("/api/v1/encounters/{}", created.id)) {
@@ -201,7 +203,7 @@ pub async fn get_encounter(
     ApiUser(ctx): ApiUser,
     Id(id): Id,
 ) -> ApiResult {
-    let v = cases::view_case(&st.app, &ctx, id).await?;
+    let v = case_view::view_case(&st.app, &ctx, id).await?;
     ok(case_json(&v))
 }
 
@@ -225,7 +227,7 @@ pub async fn override_encounter(
         &st,
         &ctx,
         id,
-        cases::request_override(&st.app, &ctx, id, &input.reason).await,
+        overrides::request_override(&st.app, &ctx, id, &input.reason).await,
     )
     .await
 }
@@ -252,7 +254,7 @@ pub async fn review_override(
         &st,
         &ctx,
         id,
-        cases::review_override(&st.app, &ctx, id, Some(input.approve), &input.note).await,
+        overrides::review_override(&st.app, &ctx, id, Some(input.approve), &input.note).await,
     )
     .await
 }
@@ -271,7 +273,7 @@ pub async fn offer(
         &st,
         &ctx,
         id,
-        cases::record_offer(&st.app, &ctx, id, &input).await,
+        offers::record_offer(&st.app, &ctx, id, &input).await,
     )
     .await
 }
@@ -290,7 +292,7 @@ pub async fn attempt(
         &st,
         &ctx,
         id,
-        cases::record_attempt(&st.app, &ctx, id, &input).await,
+        offers::record_attempt(&st.app, &ctx, id, &input).await,
     )
     .await
 }
@@ -316,7 +318,7 @@ pub async fn refer_again(
         &st,
         &ctx,
         id,
-        cases::refer_again(&st.app, &ctx, id, &input.provider_id, &input.handoff_mode).await,
+        offers::refer_again(&st.app, &ctx, id, &input.provider_id, &input.handoff_mode).await,
     )
     .await
 }
@@ -327,7 +329,7 @@ async fn then_case(
     id: Uuid,
     r: Result<(), AppError>,
 ) -> Response {
-    after(r, cases::view_case(&st.app, ctx, id), case_json).await
+    after(r, case_view::view_case(&st.app, ctx, id), case_json).await
 }
 
 /// The answer to an action: the record as it is now, or the action's problem. (The view is
@@ -364,7 +366,7 @@ pub async fn search_participants(
         ),
         None => None,
     };
-    let rows = cases::search_participants(
+    let rows = encounters::search_participants(
         &st.app,
         &ctx,
         q.get("q").map(String::as_str).unwrap_or(""),

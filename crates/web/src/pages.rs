@@ -11,13 +11,15 @@ use axum::response::{Html, IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use handoff_app::admin::{AdminOverview, NewUser, Roster};
-use handoff_app::cases::{CaseView, EncounterFormData, ParticipantMatch, Slip};
+use handoff_app::case_view::{CaseView, Slip};
 use handoff_app::consents::{ConsentForm, ConsentInput, ConsentLine};
 use handoff_app::dashboard::{DashboardView, DeadlineList};
+use handoff_app::encounters::{EncounterFormData, ParticipantMatch};
 use handoff_app::holds::{HoldQueue, HoldView};
 use handoff_app::referrals::{Queue, ReferralActionInput, ReferralView};
 use handoff_app::{
-    AppError, Ctx, admin, auth as app_auth, cases, consents, dashboard, holds, referrals,
+    AppError, Ctx, admin, auth as app_auth, case_view, consents, dashboard, encounters, holds,
+    offers, overrides, referrals,
 };
 use handoff_domain::consent::Info;
 use handoff_domain::eligibility::{Attestation, Outcome};
@@ -486,7 +488,7 @@ pub async fn encounters(
     s: Session,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let rows = match cases::my_encounters(&st.app, &s.ctx).await {
+    let rows = match encounters::my_encounters(&st.app, &s.ctx).await {
         Ok(r) => r,
         Err(e) => return error_for(&s, &e),
     };
@@ -617,7 +619,7 @@ async fn new_encounter_page(
     notice: Option<&String>,
 ) -> Response {
     let Search { q, dob, searched } = search;
-    let form = match cases::encounter_form(&st.app, &s.ctx, &input.pathway).await {
+    let form = match encounters::encounter_form(&st.app, &s.ctx, &input.pathway).await {
         Ok(f) => f,
         Err(e) => return error_for(s, &e),
     };
@@ -632,7 +634,7 @@ async fn new_encounter_page(
     let mut search_errors = FieldErrors::new();
     let matches = if searched {
         let dob_date = parse_date(&dob);
-        match cases::search_participants(&st.app, &s.ctx, &q, dob_date).await {
+        match encounters::search_participants(&st.app, &s.ctx, &q, dob_date).await {
             Ok(m) => m,
             Err(AppError::Invalid(e)) => {
                 search_errors = e;
@@ -771,7 +773,7 @@ pub async fn encounter_create(State(st): State<AppState>, s: Session, body: Byte
         return new_encounter_page(&st, &s, input, e, search, None).await;
     }
     let key = (!key.is_empty()).then_some(key);
-    match cases::create_encounter(&st.app, &s.ctx, &input, key.as_deref()).await {
+    match encounters::create_encounter(&st.app, &s.ctx, &input, key.as_deref()).await {
         Ok(c) => see_other(&format!("/encounters/{}?notice=encounter", c.id)),
         Err(AppError::Invalid(e)) => {
             let searched = !q.is_empty();
@@ -863,7 +865,7 @@ async fn case_page(
         override_reason,
         attempt,
     } = typed;
-    match cases::view_case(&st.app, &s.ctx, id).await {
+    match case_view::view_case(&st.app, &s.ctx, id).await {
         Ok(v) => {
             let status = status_for(&errors);
             let now_local = st
@@ -939,7 +941,7 @@ pub async fn case_override(
     };
     let reason = f.get("reason");
     let r = match f.finish() {
-        Ok(()) => cases::request_override(&st.app, &s.ctx, id, &reason).await,
+        Ok(()) => overrides::request_override(&st.app, &s.ctx, id, &reason).await,
         Err(e) => Err(AppError::Invalid(e)),
     };
     let typed = CaseInput {
@@ -968,7 +970,7 @@ pub async fn case_override_review(
     };
     let r = match f.finish() {
         Err(e) => Err(AppError::Invalid(e)),
-        Ok(()) => cases::review_override(&st.app, &s.ctx, id, approve, &note).await,
+        Ok(()) => overrides::review_override(&st.app, &s.ctx, id, approve, &note).await,
     };
     case_action(&st, &s, id, r, "reviewed", CaseInput::default()).await
 }
@@ -999,7 +1001,7 @@ pub async fn case_offer(
     };
     let input = offer_input(&mut f);
     let r = match f.finish() {
-        Ok(()) => cases::record_offer(&st.app, &s.ctx, id, &input).await,
+        Ok(()) => offers::record_offer(&st.app, &s.ctx, id, &input).await,
         Err(e) => Err(AppError::Invalid(e)),
     };
     let typed = CaseInput {
@@ -1022,7 +1024,7 @@ pub async fn case_refer(
     let provider = f.get("provider_id");
     let mode = f.get("handoff_mode");
     let r = match f.finish() {
-        Ok(()) => cases::refer_again(&st.app, &s.ctx, id, &provider, &mode).await,
+        Ok(()) => offers::refer_again(&st.app, &s.ctx, id, &provider, &mode).await,
         Err(e) => Err(AppError::Invalid(e)),
     };
     let typed = CaseInput {
@@ -1054,7 +1056,7 @@ pub async fn case_attempt(
         note: f.get("note"),
     };
     let r = match f.finish() {
-        Ok(()) => cases::record_attempt(&st.app, &s.ctx, id, &input).await,
+        Ok(()) => offers::record_attempt(&st.app, &s.ctx, id, &input).await,
         Err(e) => Err(AppError::Invalid(e)),
     };
     let typed = CaseInput {
@@ -1081,7 +1083,7 @@ impl SlipPage {
 }
 
 pub async fn slip(State(st): State<AppState>, s: Session, Id(id): Id) -> Response {
-    match cases::slip(&st.app, &s.ctx, id).await {
+    match case_view::slip(&st.app, &s.ctx, id).await {
         Ok(slip) => render(
             StatusCode::OK,
             &SlipPage {
@@ -1108,7 +1110,7 @@ impl Fmt for OverridesPage {
 }
 
 pub async fn overrides(State(st): State<AppState>, s: Session) -> Response {
-    match cases::pending_overrides(&st.app, &s.ctx).await {
+    match overrides::pending_overrides(&st.app, &s.ctx).await {
         Ok(rows) => {
             let tz = program_tz(&st, &s.ctx).await;
             render(
@@ -1217,7 +1219,7 @@ impl ReferralPage {
     }
     /// This provider discloses under the consent (and so records its revocation).
     fn discloses(&self, c: &ConsentLine) -> bool {
-        cases::parse_ids(&c.row.discloser_org_ids).contains(&self.v.referral.to_org_id)
+        handoff_app::util::parse_ids(&c.row.discloser_org_ids).contains(&self.v.referral.to_org_id)
     }
     fn recipient_checked(&self, id: &Uuid) -> &'static str {
         let id = id.to_string();

@@ -1,0 +1,123 @@
+//! Consents as access decisions read them (42 CFR 2.31, 2.35; ADR 0008): a consent row's
+//! terms with a class of recipients resolved, what has happened on the case that consents
+//! refer to, who may be told the participation status now, and why not. Recording,
+//! revoking and printing consents are in `consents`.
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use handoff_domain::OrgKind;
+use handoff_domain::consent::{self, Event, Happened, Info, Kind, State, Terms};
+use handoff_storage::{ConsentRow, EncounterRow, OrgRow, Tx};
+use uuid::Uuid;
+
+use crate::AppResult;
+use crate::util::parse_ids;
+
+/// A recipient class (a general designation, 2.31(a)(4)): every organization of a kind in
+/// the program, resolved when a disclosure is decided.
+pub const CLASS_PROVIDERS: &str = "provider";
+
+pub fn class_label(class: &str) -> &'static str {
+    match class {
+        CLASS_PROVIDERS => "the program's treatment providers",
+        _ => "an unknown class",
+    }
+}
+
+/// The terms `domain::consent` decides on, with a class recipient resolved to `orgs`.
+pub fn terms(row: &ConsentRow, orgs: &[OrgRow]) -> Terms {
+    let mut recipients = parse_ids(&row.recipient_org_ids);
+    if row.recipient_class.as_deref() == Some(CLASS_PROVIDERS) {
+        recipients.extend(
+            orgs.iter()
+                .filter(|o| o.kind == OrgKind::Provider.as_str())
+                .map(|o| o.id),
+        );
+    }
+    Terms {
+        // An unknown kind is treated as the general kind: revocable at once.
+        kind: Kind::parse(&row.kind).unwrap_or(Kind::General),
+        recipients,
+        information: row.information.split(',').filter_map(Info::parse).collect(),
+        signed_at: row.signed_at,
+        expires_at: row.expires_at,
+        expiry_event: row.expiry_event.as_deref().and_then(Event::parse),
+        irrevocable_until_at: row.irrevocable_until_at,
+        irrevocable_until_event: row
+            .irrevocable_until_event
+            .as_deref()
+            .and_then(Event::parse),
+        revoked_at: row.revoked_at,
+    }
+}
+
+/// What has happened on the case that consents refer to: the final disposition is the
+/// prosecutor's decision to file or not to file.
+pub async fn happened(tx: &mut Tx, encounter_id: Uuid) -> AppResult<Happened> {
+    let hold = tx.hold_for_encounter(encounter_id).await?;
+    Ok(Happened {
+        final_disposition_at: hold
+            .filter(|h| matches!(h.decision.as_deref(), Some("decline_to_file" | "file")))
+            .and_then(|h| h.decided_at),
+    })
+}
+
+/// A case's consents as terms, with what they depend on.
+pub async fn case_terms(
+    tx: &mut Tx,
+    enc: &EncounterRow,
+) -> AppResult<(Vec<ConsentRow>, Vec<Terms>, Happened)> {
+    let rows = tx.consents_for_encounter(enc.id).await?;
+    if rows.is_empty() {
+        return Ok((rows, Vec::new(), Happened::default()));
+    }
+    let orgs = if rows.iter().any(|r| r.recipient_class.is_some()) {
+        tx.orgs(enc.program_id).await?
+    } else {
+        Vec::new()
+    };
+    let needs_events = rows
+        .iter()
+        .any(|r| r.expiry_event.is_some() || r.irrevocable_until_event.is_some());
+    let h = if needs_events {
+        happened(tx, enc.id).await?
+    } else {
+        Happened::default()
+    };
+    let t = rows.iter().map(|r| terms(r, &orgs)).collect();
+    Ok((rows, t, h))
+}
+
+/// Organizations a consent lets the provider tell the participation status now.
+pub async fn status_recipients(
+    tx: &mut Tx,
+    enc: &EncounterRow,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<Uuid>> {
+    let (_, t, h) = case_terms(tx, enc).await?;
+    Ok(consent::shared_with(&t, &h, now, Info::Status))
+}
+
+/// What the legal side is told when the status is not shared with `org`, so the absence
+/// is explained.
+pub async fn not_shared_reason(
+    tx: &mut Tx,
+    enc: &EncounterRow,
+    org: Uuid,
+    now: DateTime<Utc>,
+    tz: Tz,
+) -> AppResult<String> {
+    let (_, t, h) = case_terms(tx, enc).await?;
+    let day = |at: DateTime<Utc>| at.with_timezone(&tz).format("%Y-%m-%d").to_string();
+    Ok(
+        match consent::why_not_shared(&t, &h, now, org, Info::Status) {
+            Some(State::Revoked { effective_at }) => format!(
+                "Status not shared: the person revoked their consent (in effect {}).",
+                day(effective_at)
+            ),
+            Some(State::Expired { at }) => {
+                format!("Status not shared: the consent expired on {}.", day(at))
+            }
+            _ => "Status not shared: no valid consent names your organization.".into(),
+        },
+    )
+}
