@@ -171,7 +171,7 @@ impl FromRequestParts<AppState> for Session {
                 .map(|p| p.as_str())
                 .unwrap_or("/");
             let next: String = url_escape(next);
-            crate::pages::see_other(&format!("/sign-in?next={next}"))
+            crate::kit::render::see_other(&format!("/sign-in?next={next}"))
         };
         let Some(token) = read_cookie(parts, cookie_name(state.secure_cookies)) else {
             return Err(to_sign_in());
@@ -191,7 +191,7 @@ impl FromRequestParts<AppState> for Session {
                 })
             }
             Ok(None) => Err(to_sign_in()),
-            Err(e) => Err(crate::pages::error_page(&e)),
+            Err(e) => Err(crate::error::error_page(&e)),
         }
     }
 }
@@ -289,4 +289,28 @@ pub fn device_cookie(secure: bool, value: &str) -> String {
         device_cookie_name(secure),
         handoff_app::auth::DEVICE_DAYS * 86_400
     )
+}
+
+/// Sets the session cookie on a response (a full session lasts up to the sign-in limit,
+/// a pending one the few minutes it has to be completed).
+pub fn with_session(
+    st: &AppState,
+    mut r: Response,
+    session: &handoff_app::auth::NewSession,
+) -> Response {
+    let max_age = match session.stage {
+        handoff_app::auth::Stage::Full => st.app.settings.session_max_hours * 3600,
+        _ => handoff_app::auth::PENDING_MINUTES * 60,
+    };
+    if let Ok(v) =
+        header::HeaderValue::from_str(&session_cookie(st.secure_cookies, &session.token, max_age))
+    {
+        r.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    if let Some(d) = &session.device
+        && let Ok(v) = header::HeaderValue::from_str(&device_cookie(st.secure_cookies, d))
+    {
+        r.headers_mut().append(header::SET_COOKIE, v);
+    }
+    r
 }

@@ -1,4 +1,5 @@
 //! One boundary error, rendered as an HTML page for people and as problem+json for the API.
+use askama::Template;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use handoff_app::AppError;
@@ -97,6 +98,26 @@ pub fn not_found_for(path: &str) -> Response {
     if path == "/api" || path.starts_with("/api/") {
         ApiError(AppError::NotFound).into_response()
     } else {
-        crate::pages::error_page(&AppError::NotFound)
+        error_page(&AppError::NotFound)
     }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub(crate) struct ErrorPage {
+    pub(crate) layout: crate::kit::render::Layout,
+    pub(crate) status: u16,
+    pub(crate) message: String,
+}
+
+pub fn error_page(e: &AppError) -> Response {
+    let status = status_of(e);
+    crate::kit::render::render(
+        status,
+        &ErrorPage {
+            layout: crate::kit::render::Layout::anonymous("Error"),
+            status: status.as_u16(),
+            message: public_message(e),
+        },
+    )
 }

@@ -7,21 +7,12 @@
 pub mod api;
 mod assets;
 pub mod auth;
-mod calendar_pages;
-mod emergency_pages;
 mod error;
-mod forms;
-mod mfa;
+mod kit;
 mod middleware;
-mod pages;
-mod planner_pages;
-mod report_pages;
 pub mod routes;
-mod rules_pages;
-mod screening_pages;
 pub mod tls;
-mod trail_pages;
-mod views;
+mod ui;
 
 use std::net::SocketAddr;
 

@@ -9,10 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, post};
 use serde_json::{Value, json};
 
-use crate::{
-    AppState, api, assets, calendar_pages, emergency_pages, mfa, middleware, pages, planner_pages,
-    report_pages, rules_pages, screening_pages, trail_pages,
-};
+use crate::{AppState, api, assets, middleware, ui};
 
 /// One route: method, path, and whether it is part of the JSON API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,330 +78,338 @@ fn registry() -> Registry {
         "Static assets (content-hashed names)",
         get(assets::serve),
     )
-    .get("/sign-in", "Sign-in page", get(pages::sign_in_form))
-    .post("/sign-in", "Sign in", None, post(pages::sign_in))
+    .get("/sign-in", "Sign-in page", get(ui::sign_in::sign_in_form))
+    .post("/sign-in", "Sign in", None, post(ui::sign_in::sign_in))
     .get(
         "/planner",
         "Pathway planner: which pathways fit a community's problems and resources",
-        get(planner_pages::public),
+        get(ui::planner::public),
     )
     .get(
         "/sign-in/code",
         "Second sign-in step: the authenticator or recovery code",
-        get(mfa::code_form),
+        get(ui::mfa::code_form),
     )
     .post(
         "/sign-in/code",
         "Check the authenticator or recovery code",
         None,
-        post(mfa::submit),
+        post(ui::mfa::submit),
     )
     .get(
         "/sign-in/enrol",
         "Second sign-in step: set up an authenticator (QR code)",
-        get(mfa::enrol_form),
+        get(ui::mfa::enrol_form),
     )
     .post(
         "/sign-in/enrol",
         "Confirm the new authenticator with its first code",
         None,
-        post(mfa::submit),
+        post(ui::mfa::submit),
     )
     // People.
-    .get("/", "Start page for the user's role", get(pages::home))
-    .post("/sign-out", "Sign out", None, post(pages::sign_out))
+    .get(
+        "/",
+        "Start page for the user's role",
+        get(ui::sign_in::home),
+    )
+    .post("/sign-out", "Sign out", None, post(ui::sign_in::sign_out))
     .get(
         "/encounters",
         "My (or my agency's) encounters",
-        get(pages::encounters),
+        get(ui::encounters::encounters),
     )
     .get(
         "/encounters/new",
         "New encounter form, with participant search",
-        get(pages::encounter_new),
+        get(ui::encounters::encounter_new),
     )
     .post(
         "/encounters",
         "Record an encounter",
         None,
-        post(pages::encounter_create),
+        post(ui::encounters::encounter_create),
     )
     .get(
         "/encounters/{id}",
         "An encounter: decision, offer, handoff, hold, progress",
-        get(pages::case),
+        get(ui::case::case),
     )
     .post(
         "/encounters/{id}/override",
         "Override an ineligible decision",
         None,
-        post(pages::case_override),
+        post(ui::case::case_override),
     )
     .post(
         "/encounters/{id}/override/review",
         "Supervisor approves or refuses an override",
         None,
-        post(pages::case_override_review),
+        post(ui::case::case_override_review),
     )
     .post(
         "/encounters/{id}/offer",
         "Record the offer (and on acceptance: release, handoff, hold)",
         None,
-        post(pages::case_offer),
+        post(ui::case::case_offer),
     )
     .post(
         "/encounters/{id}/referrals",
         "Refer to another provider after a refusal",
         None,
-        post(pages::case_refer),
+        post(ui::case::case_refer),
     )
     .post(
         "/encounters/{id}/attempts",
         "Record a contact attempt (Active Outreach, Naloxone Plus follow-up)",
         None,
-        post(pages::case_attempt),
+        post(ui::case::case_attempt),
     )
     .get(
         "/encounters/{id}/slip",
         "The referral slip for the person",
-        get(pages::slip),
+        get(ui::case::slip),
     )
     .get(
         "/overrides",
         "Overrides awaiting a supervisor",
-        get(pages::overrides),
+        get(ui::case::overrides),
     )
-    .get("/queue", "A provider's referral queue", get(pages::queue))
+    .get(
+        "/queue",
+        "A provider's referral queue",
+        get(ui::referrals::queue),
+    )
     .get(
         "/referrals/{id}",
         "A referral (provider)",
-        get(pages::referral),
+        get(ui::referrals::referral),
     )
     .post(
         "/referrals/{id}/events",
         "Record a step on a referral",
         None,
-        post(pages::referral_event),
+        post(ui::referrals::referral_event),
     )
     .get(
         "/referrals/{id}/screenings/new",
         "A screening instrument's form (?instrument=phq9, ...)",
-        get(screening_pages::new),
+        get(ui::screenings::new),
     )
     .post(
         "/referrals/{id}/screenings",
         "Score and save a screening",
         None,
-        post(screening_pages::create),
+        post(ui::screenings::create),
     )
     .post(
         "/referrals/{id}/consents",
         "Record a general consent to disclose (42 CFR 2.31)",
         None,
-        post(pages::referral_consent),
+        post(ui::referrals::referral_consent),
     )
     .get(
         "/consents/{id}",
         "A consent to disclose, printable, with its state",
-        get(pages::consent_page),
+        get(ui::consents::consent_page),
     )
     .post(
         "/consents/{id}/revoke",
         "Record that the person revoked a consent",
         None,
-        post(pages::consent_revoke),
+        post(ui::consents::consent_revoke),
     )
     .get(
         "/holds",
         "The prosecutor's held charges",
-        get(pages::holds_queue),
+        get(ui::holds::holds_queue),
     )
-    .get("/holds/{id}", "A held charge", get(pages::hold))
+    .get("/holds/{id}", "A held charge", get(ui::holds::hold))
     .post(
         "/holds/{id}/decision",
         "The prosecutor's decision",
         None,
-        post(pages::hold_decide),
+        post(ui::holds::hold_decide),
     )
     .get(
         "/dashboard",
         "The coordinator's dashboard and deadlines",
-        get(pages::dashboard_page),
+        get(ui::dashboard::dashboard_page),
     )
-    .get("/admin", "Users and roles", get(pages::admin_index))
+    .get("/admin", "Users and roles", get(ui::admin::admin_index))
     .post(
         "/admin/users",
         "Create a user",
         None,
-        post(pages::admin_create_user),
+        post(ui::admin::admin_create_user),
     )
     .post(
         "/admin/memberships",
         "Give a user a role",
         None,
-        post(pages::admin_add_membership),
+        post(ui::admin::admin_add_membership),
     )
     .post(
         "/admin/users/{id}/reset-mfa",
         "Reset a user's authenticator (they set up a new one at their next sign-in)",
         None,
-        post(pages::admin_reset_mfa),
+        post(ui::admin::admin_reset_mfa),
     )
     .post(
         "/admin/users/{id}/unlock",
         "Unlock an account locked after failed sign-ins, or re-enable one disabled for disuse",
         None,
-        post(pages::admin_unlock_user),
+        post(ui::admin::admin_unlock_user),
     )
     .get(
         "/emergency-access",
         "Break-the-glass: find a case by reference; coordinators review grants",
-        get(emergency_pages::index),
+        get(ui::emergency::index),
     )
     .post(
         "/emergency-access/find",
         "Find a case by the reference on the person's slip",
         None,
-        post(emergency_pages::find),
+        post(ui::emergency::find),
     )
     .post(
         "/emergency-access/{id}/review",
         "A coordinator reviews an emergency access grant",
         None,
-        post(emergency_pages::review),
+        post(ui::emergency::review),
     )
     .get(
         "/encounters/{id}/emergency",
         "Emergency access to a case: the reason form, or the grant in force",
-        get(emergency_pages::case),
+        get(ui::emergency::case),
     )
     .post(
         "/encounters/{id}/emergency",
         "Ask for emergency access to a case's clinical record, with a reason",
         None,
-        post(emergency_pages::grant),
+        post(ui::emergency::grant),
     )
     .get(
         "/audit",
         "Search the program's audit trail",
-        get(trail_pages::page),
+        get(ui::audit::page),
     )
     .get(
         "/audit/export",
         "The audit search as CSV",
-        get(trail_pages::export),
+        get(ui::audit::export),
     )
     .get(
         "/calendar",
         "The program's business days and hours and holidays",
-        get(calendar_pages::show),
+        get(ui::calendar::show),
     )
     .post(
         "/calendar",
         "Set the business days and hours",
         None,
-        post(calendar_pages::set),
+        post(ui::calendar::set),
     )
     .post(
         "/calendar/holidays",
         "Add a holiday",
         None,
-        post(calendar_pages::add_holiday),
+        post(ui::calendar::add_holiday),
     )
     .post(
         "/calendar/holidays/delete",
         "Remove a holiday",
         None,
-        post(calendar_pages::remove_holiday),
+        post(ui::calendar::remove_holiday),
     )
     .get(
         "/planner/program",
         "Pathway planner with what the program's own numbers suggest",
-        get(planner_pages::program),
+        get(ui::planner::program),
     )
     .get(
         "/rules",
         "The eligibility rules in force, as a file to edit",
-        get(rules_pages::show),
+        get(ui::rules::show),
     )
     .get(
         "/rules/export",
         "The eligibility rules in force as a TOML file",
-        get(rules_pages::export),
+        get(ui::rules::export),
     )
     .post(
         "/rules/dry-run",
         "How an edited rules file would decide recent encounters",
         None,
-        post(rules_pages::dry_run),
+        post(ui::rules::dry_run),
     )
     .post(
         "/rules",
         "Save an edited rules file as a new version",
         None,
-        post(rules_pages::save),
+        post(ui::rules::save),
     )
     .post(
         "/rules/fields",
         "Edit the rules field by field: dry run or save as a new version",
         None,
-        post(rules_pages::save_fields),
+        post(ui::rules::save_fields),
     )
     .get(
         "/pathways",
         "The pathways the program enables",
-        get(rules_pages::pathways),
+        get(ui::rules::pathways),
     )
     .post(
         "/pathways",
         "Enable or turn off pathways (no restart)",
         None,
-        post(rules_pages::save_pathways),
+        post(ui::rules::save_pathways),
     )
     .get(
         "/reports/quarterly",
         "Quarterly performance report (Illinois and grant measures, suppressed)",
-        get(report_pages::quarterly),
+        get(ui::reports::quarterly),
     )
     .get(
         "/reports/quarterly.csv",
         "Quarterly performance report as CSV",
-        get(report_pages::quarterly_csv),
+        get(ui::reports::quarterly_csv),
     )
     .get(
         "/reports/equity",
         "Offer and acceptance rates by group, with relative rate indexes",
-        get(report_pages::equity),
+        get(ui::reports::equity),
     )
     .get(
         "/reports/research",
         "De-identified research export: the form and data dictionary",
-        get(report_pages::research_form),
+        get(ui::reports::research_form),
     )
     .post(
         "/reports/research",
         "Download a de-identified research export (CSV or Parquet)",
         None,
-        post(report_pages::research_export),
+        post(ui::reports::research_export),
     )
     .post(
         "/reports/threshold",
         "Set the program's small-number threshold",
         None,
-        post(report_pages::threshold),
+        post(ui::reports::threshold),
     )
-    .get("/roster", "On-call roster", get(pages::roster))
+    .get("/roster", "On-call roster", get(ui::admin::roster))
     .post(
         "/roster/shifts",
         "Add an on-call shift",
         None,
-        post(pages::roster_add),
+        post(ui::admin::roster_add),
     )
     .post(
         "/roster/shifts/{id}/delete",
         "Remove an on-call shift",
         None,
-        post(pages::roster_remove),
+        post(ui::admin::roster_remove),
     )
     // API.
     .get(

@@ -12,7 +12,8 @@ use handoff_domain::FieldErrors;
 
 use crate::AppState;
 use crate::auth::Session;
-use crate::pages::{Layout, error_for, form, form_errors, render, see_other, status_for};
+use crate::kit::page::{error_for, form, form_errors};
+use crate::kit::render::{Layout, render, see_other, status_for};
 
 #[derive(Template)]
 #[template(path = "calendar.html")]

@@ -12,7 +12,8 @@ use handoff_domain::FieldErrors;
 
 use crate::AppState;
 use crate::auth::Session;
-use crate::pages::{Fmt, Layout, error_for, form_errors, render};
+use crate::kit::page::{error_for, form_errors};
+use crate::kit::render::{Fmt, Layout, render};
 
 #[derive(Template)]
 #[template(path = "audit.html")]

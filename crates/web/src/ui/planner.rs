@@ -12,7 +12,8 @@ use handoff_domain::planner::{self, Answers, PATHWAYS, PathwayInfo, Recommendati
 
 use crate::AppState;
 use crate::auth::Session;
-use crate::pages::{Layout, error_for, render};
+use crate::kit::page::error_for;
+use crate::kit::render::{Layout, render};
 
 #[derive(Template)]
 #[template(path = "planner.html")]

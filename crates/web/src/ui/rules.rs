@@ -17,7 +17,8 @@ use handoff_domain::{FieldErrors, Pathway, rules_file};
 
 use crate::AppState;
 use crate::auth::Session;
-use crate::pages::{Layout, error_for, form, form_errors, render, see_other, status_for};
+use crate::kit::page::{error_for, form, form_errors};
+use crate::kit::render::{Layout, render, see_other, status_for};
 
 #[derive(Template)]
 #[template(path = "rules.html")]
@@ -225,7 +226,7 @@ pub async fn save(State(st): State<AppState>, s: Session, body: Bytes) -> Respon
 
 /// The per-field form as the map `rules_file::from_fields` reads: every known name, the
 /// checkbox lists joined, the drug limit rows renumbered from 0.
-fn fields_of(f: &mut crate::forms::Fields) -> BTreeMap<String, String> {
+fn fields_of(f: &mut crate::kit::forms::Fields) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     for key in rules_file::to_fields(&handoff_domain::eligibility::Rules::default()).keys() {
         if key.starts_with("drug_limits[") {

@@ -17,7 +17,8 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::auth::Session;
 use crate::error::Id;
-use crate::pages::{Fmt, Layout, error_for, form, form_errors, render, see_other, status_for};
+use crate::kit::page::{error_for, form, form_errors};
+use crate::kit::render::{Fmt, Layout, render, see_other, status_for};
 
 #[derive(Template)]
 #[template(path = "emergency.html")]

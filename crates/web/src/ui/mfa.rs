@@ -9,34 +9,16 @@ use axum::extract::{FromRequestParts, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
-use handoff_app::auth::{self as app_auth, NewSession, Pending, Stage};
+use handoff_app::auth::{self as app_auth, Pending, Stage};
 use handoff_app::{AppError, totp};
 use qrcodegen::{QrCode, QrCodeEcc};
 
 use crate::AppState;
-use crate::auth::{client, cookie_name, read_cookie, session_cookie, url_escape};
-use crate::forms::Fields;
-use crate::pages::{Layout, error_page, render, safe_next, see_other};
-
-/// Sets the session cookie on a response (a full session lasts up to the sign-in limit,
-/// a pending one the few minutes it has to be completed).
-pub fn with_session(st: &AppState, mut r: Response, session: &NewSession) -> Response {
-    let max_age = match session.stage {
-        Stage::Full => st.app.settings.session_max_hours * 3600,
-        _ => app_auth::PENDING_MINUTES * 60,
-    };
-    if let Ok(v) =
-        HeaderValue::from_str(&session_cookie(st.secure_cookies, &session.token, max_age))
-    {
-        r.headers_mut().insert(header::SET_COOKIE, v);
-    }
-    if let Some(d) = &session.device
-        && let Ok(v) = HeaderValue::from_str(&crate::auth::device_cookie(st.secure_cookies, d))
-    {
-        r.headers_mut().append(header::SET_COOKIE, v);
-    }
-    r
-}
+use crate::auth::{client, cookie_name, read_cookie, session_cookie, url_escape, with_session};
+use crate::error::error_page;
+use crate::kit::forms::Fields;
+use crate::kit::render::{Layout, render, see_other};
+use crate::ui::sign_in::safe_next;
 
 /// A browser between its password and its code. Without one: back to the sign-in page.
 pub struct PendingSignIn {

@@ -1,0 +1,90 @@
+//! Page helpers that need the signed-in session: the layout for it, the error page for it,
+//! and reading a form (CSRF checked and audited).
+
+use axum::body::Bytes;
+use axum::response::Response;
+use chrono_tz::Tz;
+use handoff_app::{AppError, Ctx};
+use handoff_domain::FieldErrors;
+
+use crate::AppState;
+use crate::auth::{Session, check_csrf};
+use crate::error::ErrorPage;
+use crate::error::{public_message, status_of};
+use crate::kit::forms::Fields;
+use crate::kit::render::{Layout, nav_for, notice_text, render};
+
+pub(crate) fn error_for(s: &Session, e: &AppError) -> Response {
+    let status = status_of(e);
+    let mut layout = Layout::new(status.canonical_reason().unwrap_or("Error"), s, None);
+    layout.notice = None;
+    render(
+        status,
+        &ErrorPage {
+            layout,
+            status: status.as_u16(),
+            message: public_message(e),
+        },
+    )
+}
+
+/// What a refused form submission shows next to the form: its field errors, or a rule
+/// or conflict as a message for the whole form. Other errors get the error page.
+pub(crate) fn form_errors(e: AppError) -> Result<FieldErrors, AppError> {
+    match e {
+        AppError::Invalid(f) => Ok(f),
+        AppError::Rule(m) | AppError::Conflict(m) => Ok(FieldErrors::single("form", m)),
+        e => Err(e),
+    }
+}
+
+/// Reads a form and checks its CSRF token (a refusal is audited); the caller refuses
+/// unknown fields with `finish`.
+pub(crate) async fn form(
+    app: &handoff_app::App,
+    s: &Session,
+    body: &Bytes,
+) -> Result<Fields, AppError> {
+    let mut f = Fields::parse(body).map_err(AppError::Invalid)?;
+    if let Err(e) = check_csrf(s, &f.get("csrf")) {
+        handoff_app::audit::alone(
+            app,
+            &s.ctx,
+            "request.csrf",
+            "form",
+            "",
+            handoff_app::audit::DENIED,
+            "the form's CSRF token does not match the session's",
+        )
+        .await?;
+        return Err(e);
+    }
+    Ok(f)
+}
+
+pub(crate) async fn program_tz(st: &AppState, ctx: &Ctx) -> Tz {
+    match ctx.program_id() {
+        Some(pid) => st
+            .app
+            .program_data(pid)
+            .await
+            .map(|d| d.tz)
+            .unwrap_or(chrono_tz::UTC),
+        None => chrono_tz::UTC,
+    }
+}
+
+impl Layout {
+    /// The layout of a signed-in person's page: their name, the navigation their roles
+    /// allow, the form token, and a notice if one was asked for.
+    pub fn new(title: impl Into<String>, s: &Session, notice: Option<&String>) -> Layout {
+        Layout {
+            title: title.into(),
+            user: Some(s.ctx.display_name.clone()),
+            nav: nav_for(&s.ctx),
+            csrf: s.csrf.clone(),
+            css: crate::assets::css_path(),
+            notice: notice.and_then(|n| notice_text(n)),
+        }
+    }
+}

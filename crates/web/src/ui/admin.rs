@@ -1,0 +1,464 @@
+//! Administration: users, roles, unlocking, authenticator resets, the on-call roster.
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono_tz::Tz;
+use handoff_app::admin::{AdminOverview, NewUser, Roster};
+use handoff_app::{AppError, admin};
+use handoff_domain::input::parse_local_datetime;
+use handoff_domain::policy::ProgramAction;
+use handoff_domain::{FieldErrors, OrgKind, Role};
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::auth::Session;
+use crate::error::Id;
+use crate::kit::page::{error_for, form, program_tz};
+use crate::kit::render::{Fmt, Layout, pairs, render, see_other, sel, status_for};
+
+#[derive(Template)]
+#[template(path = "admin.html")]
+pub(crate) struct AdminPage {
+    layout: Layout,
+    o: AdminOverview,
+    /// The add-user form, as typed, and its errors.
+    user: UserForm,
+    errors: FieldErrors,
+    /// The add-role form, as typed, and its errors.
+    grant: RoleForm,
+    grant_errors: FieldErrors,
+    roles: Vec<(&'static str, &'static str)>,
+}
+
+#[derive(Default)]
+pub(crate) struct UserForm {
+    username: String,
+    display_name: String,
+    org_id: String,
+    role: String,
+}
+
+#[derive(Default)]
+pub(crate) struct RoleForm {
+    user_id: String,
+    org_id: String,
+    role: String,
+}
+
+impl AdminPage {
+    fn err(&self, field: &str) -> String {
+        self.errors.get(field).unwrap_or("").to_string()
+    }
+    fn sel(&self, a: &str, b: &str) -> &'static str {
+        sel(a, b)
+    }
+    fn sel_id(&self, id: &Uuid, b: &str) -> &'static str {
+        sel(&id.to_string(), b)
+    }
+    fn roles_of(&self, user: &Uuid) -> String {
+        self.o
+            .memberships
+            .iter()
+            .filter(|m| m.user_id == *user)
+            .map(|m| {
+                format!(
+                    "{} at {}",
+                    Role::parse(&m.role).map(|r| r.label()).unwrap_or(&m.role),
+                    m.org_name
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+    fn org_kind(&self, k: &str) -> &'static str {
+        OrgKind::parse(k).map(|k| k.label()).unwrap_or("")
+    }
+    fn grant_messages(&self) -> String {
+        self.grant_errors
+            .0
+            .iter()
+            .map(|e| e.message.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+/// The page with what was typed in whichever form was refused.
+pub(crate) async fn admin_page(
+    st: &AppState,
+    s: &Session,
+    notice: Option<&String>,
+    (user, errors): (UserForm, FieldErrors),
+    (grant, grant_errors): (RoleForm, FieldErrors),
+) -> Response {
+    match admin::overview(&st.app, &s.ctx).await {
+        Ok(o) => {
+            let status = if errors.is_empty() && grant_errors.is_empty() {
+                StatusCode::OK
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            render(
+                status,
+                &AdminPage {
+                    layout: Layout::new("Users and roles", s, notice),
+                    o,
+                    user,
+                    errors,
+                    grant,
+                    grant_errors,
+                    roles: pairs(Role::ALL, Role::as_str, Role::label),
+                },
+            )
+        }
+        Err(e) => error_for(s, &e),
+    }
+}
+
+pub async fn admin_index(
+    State(st): State<AppState>,
+    s: Session,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    admin_page(
+        &st,
+        &s,
+        q.get("notice"),
+        Default::default(),
+        Default::default(),
+    )
+    .await
+}
+
+pub async fn admin_create_user(State(st): State<AppState>, s: Session, body: Bytes) -> Response {
+    let mut f = match form(&st.app, &s, &body).await {
+        Ok(f) => f,
+        Err(e) => return error_for(&s, &e),
+    };
+    let (username, display_name, password, org_id, role) = (
+        f.get("username"),
+        f.get("display_name"),
+        f.get("password"),
+        f.get("organization_id"),
+        f.get("role"),
+    );
+    if let Err(e) = admin::guard(&st.app, &s.ctx, ProgramAction::ManageUsers, "user.create").await {
+        return error_for(&s, &e);
+    }
+    let result = match f.finish() {
+        Err(e) => Err(AppError::Invalid(e)),
+        Ok(()) => {
+            let mut errors = FieldErrors::new();
+            let org = Uuid::parse_str(&org_id).ok();
+            if org.is_none() {
+                errors.add("organization_id", "Choose an organization.");
+            }
+            let r = Role::parse(&role);
+            if r.is_none() {
+                errors.add("role", "Choose a role.");
+            }
+            match (org, r) {
+                (Some(o), Some(r)) if errors.is_empty() => admin::create_user(
+                    &st.app,
+                    Some(&s.ctx),
+                    NewUser {
+                        username: username.clone(),
+                        display_name: display_name.clone(),
+                        password,
+                    },
+                    &[(o, r)],
+                )
+                .await
+                .map(|_| ()),
+                _ => Err(AppError::Invalid(errors)),
+            }
+        }
+    };
+    match result {
+        Ok(()) => see_other("/admin?notice=user"),
+        Err(AppError::Invalid(e)) => {
+            let user = UserForm {
+                username,
+                display_name,
+                org_id,
+                role,
+            };
+            admin_page(&st, &s, None, (user, e), Default::default()).await
+        }
+        Err(e) => error_for(&s, &e),
+    }
+}
+
+pub async fn admin_add_membership(State(st): State<AppState>, s: Session, body: Bytes) -> Response {
+    let mut f = match form(&st.app, &s, &body).await {
+        Ok(f) => f,
+        Err(e) => return error_for(&s, &e),
+    };
+    let (user_id, org_id, role) = (f.get("user_id"), f.get("organization_id"), f.get("role"));
+    if let Err(e) = admin::guard(
+        &st.app,
+        &s.ctx,
+        ProgramAction::ManageUsers,
+        "membership.grant",
+    )
+    .await
+    {
+        return error_for(&s, &e);
+    }
+    let result = match (
+        f.finish(),
+        Uuid::parse_str(&user_id),
+        Uuid::parse_str(&org_id),
+        Role::parse(&role),
+    ) {
+        (Err(e), ..) => Err(AppError::Invalid(e)),
+        (Ok(()), Ok(u), Ok(o), Some(r)) => admin::add_membership(&st.app, &s.ctx, u, o, r).await,
+        _ => Err(AppError::field(
+            "role",
+            "Choose a user, an organization and a role.",
+        )),
+    };
+    match result {
+        Ok(()) => see_other("/admin?notice=membership"),
+        Err(AppError::Invalid(e)) => {
+            let grant = RoleForm {
+                user_id,
+                org_id,
+                role,
+            };
+            admin_page(&st, &s, None, Default::default(), (grant, e)).await
+        }
+        Err(e) => error_for(&s, &e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "roster.html")]
+pub(crate) struct RosterPage {
+    layout: Layout,
+    rosters: Vec<Roster>,
+    errors: FieldErrors,
+    tz: Tz,
+    now_local: String,
+    form: ShiftForm,
+}
+
+/// The add-shift form as typed (kept when it is refused).
+#[derive(Default)]
+pub(crate) struct ShiftForm {
+    organization_id: String,
+    user_id: String,
+    starts_at: String,
+    ends_at: String,
+}
+
+impl RosterPage {
+    fn is_form_org(&self, org: &Uuid) -> bool {
+        self.form.organization_id == org.to_string()
+    }
+    fn form_org_shown(&self) -> bool {
+        self.rosters.iter().any(|r| self.is_form_org(&r.org.id))
+    }
+    fn sel_user(&self, org: &Uuid, user: &Uuid) -> &'static str {
+        if self.is_form_org(org) {
+            sel(&user.to_string(), &self.form.user_id)
+        } else {
+            ""
+        }
+    }
+    fn starts(&self, org: &Uuid) -> String {
+        if self.is_form_org(org) {
+            self.form.starts_at.clone()
+        } else {
+            self.now_local.clone()
+        }
+    }
+    fn ends(&self, org: &Uuid) -> String {
+        if self.is_form_org(org) {
+            self.form.ends_at.clone()
+        } else {
+            String::new()
+        }
+    }
+}
+
+impl Fmt for RosterPage {
+    fn tz(&self) -> Tz {
+        self.tz
+    }
+}
+
+pub(crate) async fn roster_page(
+    st: &AppState,
+    s: &Session,
+    notice: Option<&String>,
+    errors: FieldErrors,
+    form: ShiftForm,
+) -> Response {
+    match admin::rosters(&st.app, &s.ctx).await {
+        Ok(rosters) => {
+            let tz = program_tz(st, &s.ctx).await;
+            let status = status_for(&errors);
+            let now_local = st
+                .app
+                .now()
+                .with_timezone(&tz)
+                .format("%Y-%m-%dT%H:%M")
+                .to_string();
+            render(
+                status,
+                &RosterPage {
+                    layout: Layout::new("On-call roster", s, notice),
+                    rosters,
+                    errors,
+                    tz,
+                    now_local,
+                    form,
+                },
+            )
+        }
+        Err(e) => error_for(s, &e),
+    }
+}
+
+pub async fn roster(
+    State(st): State<AppState>,
+    s: Session,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    roster_page(
+        &st,
+        &s,
+        q.get("notice"),
+        FieldErrors::new(),
+        ShiftForm::default(),
+    )
+    .await
+}
+
+pub async fn roster_add(State(st): State<AppState>, s: Session, body: Bytes) -> Response {
+    let mut f = match form(&st.app, &s, &body).await {
+        Ok(f) => f,
+        Err(e) => return error_for(&s, &e),
+    };
+    let (org_id, user_id, starts, ends) = (
+        f.get("organization_id"),
+        f.get("user_id"),
+        f.get("starts_at"),
+        f.get("ends_at"),
+    );
+    if let Err(e) = admin::guard(&st.app, &s.ctx, ProgramAction::ManageRoster, "roster.add").await {
+        return error_for(&s, &e);
+    }
+    let tz = program_tz(&st, &s.ctx).await;
+    let result = match f.finish() {
+        Err(e) => Err(AppError::Invalid(e)),
+        Ok(()) => {
+            let mut errors = FieldErrors::new();
+            let org = Uuid::parse_str(&org_id).ok();
+            if org.is_none() {
+                errors.add("organization_id", "Choose a provider.");
+            }
+            let user = Uuid::parse_str(&user_id).ok();
+            if user.is_none() {
+                errors.add("user_id", "Choose a case manager.");
+            }
+            let starts_at = parse_local_datetime(&starts, tz);
+            if starts_at.is_none() {
+                errors.add("starts_at", "Use a date and time like 2026-05-01T08:00.");
+            }
+            let ends_at = parse_local_datetime(&ends, tz);
+            if ends_at.is_none() {
+                errors.add("ends_at", "Use a date and time like 2026-05-01T20:00.");
+            }
+            match (org, user, starts_at, ends_at) {
+                (Some(o), Some(u), Some(a), Some(b)) if errors.is_empty() => {
+                    admin::add_shift(&st.app, Some(&s.ctx), o, u, a, b)
+                        .await
+                        .map(|_| ())
+                }
+                _ => Err(AppError::Invalid(errors)),
+            }
+        }
+    };
+    match result {
+        Ok(()) => see_other("/roster?notice=shift"),
+        Err(AppError::Invalid(e)) => {
+            let form = ShiftForm {
+                organization_id: org_id,
+                user_id,
+                starts_at: starts,
+                ends_at: ends,
+            };
+            roster_page(&st, &s, None, e, form).await
+        }
+        Err(e) => error_for(&s, &e),
+    }
+}
+
+/// A button on the admin page: a form with only its CSRF token, one action, a notice.
+pub(crate) async fn admin_button<F>(
+    st: &AppState,
+    s: &Session,
+    body: &Bytes,
+    action: F,
+    notice: &str,
+) -> Response
+where
+    F: std::future::Future<Output = Result<(), AppError>>,
+{
+    let f = match form(&st.app, s, body).await {
+        Ok(f) => f,
+        Err(e) => return error_for(s, &e),
+    };
+    if let Err(e) = f.finish() {
+        return error_for(s, &AppError::Invalid(e));
+    }
+    match action.await {
+        Ok(()) => see_other(&format!("/admin?notice={notice}")),
+        Err(e) => error_for(s, &e),
+    }
+}
+
+pub async fn admin_unlock_user(
+    State(st): State<AppState>,
+    s: Session,
+    Id(id): Id,
+    body: Bytes,
+) -> Response {
+    let action = admin::unlock_user(&st.app, Some(&s.ctx), id);
+    admin_button(&st, &s, &body, action, "unlocked").await
+}
+
+pub async fn admin_reset_mfa(
+    State(st): State<AppState>,
+    s: Session,
+    Id(id): Id,
+    body: Bytes,
+) -> Response {
+    let action = admin::reset_mfa(&st.app, Some(&s.ctx), id);
+    admin_button(&st, &s, &body, action, "mfa_reset").await
+}
+
+pub async fn roster_remove(
+    State(st): State<AppState>,
+    s: Session,
+    Id(id): Id,
+    body: Bytes,
+) -> Response {
+    let f = match form(&st.app, &s, &body).await {
+        Ok(f) => f,
+        Err(e) => return error_for(&s, &e),
+    };
+    if let Err(e) = f.finish() {
+        return error_for(&s, &AppError::Invalid(e));
+    }
+    match admin::remove_shift(&st.app, &s.ctx, id).await {
+        Ok(()) => see_other("/roster?notice=shift"),
+        Err(e) => error_for(&s, &e),
+    }
+}

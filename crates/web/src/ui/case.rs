@@ -1,0 +1,368 @@
+//! The case page on the referring agency's side and its actions: override, review, offer,
+//! another referral, contact attempts; the referral slip; overrides awaiting review.
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono::NaiveDate;
+use chrono_tz::Tz;
+use handoff_app::case_view::{CaseView, Slip};
+use handoff_app::{AppError, case_view, offers, overrides};
+use handoff_domain::eligibility::Outcome;
+use handoff_domain::hold::DeadlineStatus;
+use handoff_domain::input::{AttemptInput, OfferInput};
+use handoff_domain::progress::ProgressStatus;
+use handoff_domain::{AttemptOutcome, FieldErrors};
+use handoff_storage::PendingOverrideRow;
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::auth::Session;
+use crate::error::Id;
+use crate::kit::forms::Fields;
+use crate::kit::page::{error_for, form, form_errors, program_tz};
+use crate::kit::render::{Fmt, Layout, deadline_text, pairs, render, see_other, sel, status_for};
+use crate::kit::views;
+
+#[derive(Template)]
+#[template(path = "case.html")]
+pub(crate) struct CasePage {
+    layout: Layout,
+    v: CaseView,
+    errors: FieldErrors,
+    offer: OfferInput,
+    attempt: AttemptInput,
+    now_local: String,
+    override_reason: String,
+    review_note: String,
+}
+
+impl Fmt for CasePage {
+    fn tz(&self) -> Tz {
+        self.v.tz
+    }
+}
+
+impl CasePage {
+    fn notice_232(&self) -> &'static str {
+        handoff_domain::consent::NOTICE_2_32
+    }
+    fn err(&self, field: &str) -> String {
+        self.errors.get(field).unwrap_or("").to_string()
+    }
+    fn sel_id(&self, id: &Uuid, b: &str) -> &'static str {
+        sel(&id.to_string(), b)
+    }
+    fn checked(&self, a: &str, b: &str) -> &'static str {
+        if a == b { "checked" } else { "" }
+    }
+    fn outcome_class(&self, o: &Outcome) -> &'static str {
+        match o {
+            Outcome::Met => "good",
+            Outcome::NotMet => "bad",
+            Outcome::Unknown => "warn",
+        }
+    }
+    fn outcome_text(&self, o: &Outcome) -> &'static str {
+        match o {
+            Outcome::Met => "Met",
+            Outcome::NotMet => "Not met",
+            Outcome::Unknown => "Unknown",
+        }
+    }
+    fn deadline(&self, s: &Option<DeadlineStatus>) -> String {
+        deadline_text(s)
+    }
+    fn outcomes(&self) -> Vec<(&'static str, &'static str)> {
+        pairs(
+            AttemptOutcome::ALL,
+            AttemptOutcome::as_str,
+            AttemptOutcome::label,
+        )
+    }
+}
+
+/// What the user typed on one of the case page's forms, shown again after an error.
+#[derive(Default)]
+pub(crate) struct CaseInput {
+    offer: OfferInput,
+    override_reason: String,
+    attempt: AttemptInput,
+}
+
+pub(crate) async fn case_page(
+    st: &AppState,
+    s: &Session,
+    id: Uuid,
+    notice: Option<&String>,
+    errors: FieldErrors,
+    typed: CaseInput,
+) -> Response {
+    let CaseInput {
+        offer,
+        override_reason,
+        attempt,
+    } = typed;
+    match case_view::view_case(&st.app, &s.ctx, id).await {
+        Ok(v) => {
+            let status = status_for(&errors);
+            let now_local = st
+                .app
+                .now()
+                .with_timezone(&v.tz)
+                .format("%Y-%m-%dT%H:%M")
+                .to_string();
+            let title = format!("Encounter {}", v.encounter.reference);
+            render(
+                status,
+                &CasePage {
+                    layout: Layout::new(title, s, notice),
+                    v,
+                    errors,
+                    offer,
+                    attempt,
+                    now_local,
+                    override_reason,
+                    review_note: String::new(),
+                },
+            )
+        }
+        Err(e) => error_for(s, &e),
+    }
+}
+
+pub async fn case(
+    State(st): State<AppState>,
+    s: Session,
+    Id(id): Id,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    case_page(
+        &st,
+        &s,
+        id,
+        q.get("notice"),
+        FieldErrors::new(),
+        CaseInput::default(),
+    )
+    .await
+}
+
+/// Runs a service for a case form; a validation or rule error re-renders the case page
+/// with the user's input.
+pub(crate) async fn case_action(
+    st: &AppState,
+    s: &Session,
+    id: Uuid,
+    result: Result<(), AppError>,
+    notice: &str,
+    typed: CaseInput,
+) -> Response {
+    match result {
+        Ok(()) => see_other(&format!("/encounters/{id}?notice={notice}")),
+        Err(e) => match form_errors(e) {
+            Ok(errors) => case_page(st, s, id, None, errors, typed).await,
+            Err(e) => error_for(s, &e),
+        },
+    }
+}
+
+pub async fn case_override(
+    State(st): State<AppState>,
+    s: Session,
+    Id(id): Id,
+    body: Bytes,
+) -> Response {
+    let mut f = match form(&st.app, &s, &body).await {
+        Ok(f) => f,
+        Err(e) => return error_for(&s, &e),
+    };
+    let reason = f.get("reason");
+    let r = match f.finish() {
+        Ok(()) => overrides::request_override(&st.app, &s.ctx, id, &reason).await,
+        Err(e) => Err(AppError::Invalid(e)),
+    };
+    let typed = CaseInput {
+        override_reason: reason,
+        ..Default::default()
+    };
+    case_action(&st, &s, id, r, "override", typed).await
+}
+
+pub async fn case_override_review(
+    State(st): State<AppState>,
+    s: Session,
+    Id(id): Id,
+    body: Bytes,
+) -> Response {
+    let mut f = match form(&st.app, &s, &body).await {
+        Ok(f) => f,
+        Err(e) => return error_for(&s, &e),
+    };
+    let decision = f.get("decision");
+    let note = f.get("note");
+    let approve = match decision.as_str() {
+        "approve" => Some(true),
+        "reject" => Some(false),
+        _ => None,
+    };
+    let r = match f.finish() {
+        Err(e) => Err(AppError::Invalid(e)),
+        Ok(()) => overrides::review_override(&st.app, &s.ctx, id, approve, &note).await,
+    };
+    case_action(&st, &s, id, r, "reviewed", CaseInput::default()).await
+}
+
+pub(crate) fn offer_input(f: &mut Fields) -> OfferInput {
+    OfferInput {
+        response: f.get("response"),
+        decline_reason: f.get("decline_reason"),
+        consent_signed_name: f.get("consent_signed_name"),
+        consent_confirmed: f.get("consent_confirmed"),
+        handoff_mode: f.get("handoff_mode"),
+        provider_id: f.get("provider_id"),
+        hold_kind: f.get("hold_kind"),
+        citation_number: f.get("citation_number"),
+        court_date: f.get("court_date"),
+    }
+}
+
+pub async fn case_offer(
+    State(st): State<AppState>,
+    s: Session,
+    Id(id): Id,
+    body: Bytes,
+) -> Response {
+    let mut f = match form(&st.app, &s, &body).await {
+        Ok(f) => f,
+        Err(e) => return error_for(&s, &e),
+    };
+    let input = offer_input(&mut f);
+    let r = match f.finish() {
+        Ok(()) => offers::record_offer(&st.app, &s.ctx, id, &input).await,
+        Err(e) => Err(AppError::Invalid(e)),
+    };
+    let typed = CaseInput {
+        offer: input,
+        ..Default::default()
+    };
+    case_action(&st, &s, id, r, "offer", typed).await
+}
+
+pub async fn case_refer(
+    State(st): State<AppState>,
+    s: Session,
+    Id(id): Id,
+    body: Bytes,
+) -> Response {
+    let mut f = match form(&st.app, &s, &body).await {
+        Ok(f) => f,
+        Err(e) => return error_for(&s, &e),
+    };
+    let provider = f.get("provider_id");
+    let mode = f.get("handoff_mode");
+    let r = match f.finish() {
+        Ok(()) => offers::refer_again(&st.app, &s.ctx, id, &provider, &mode).await,
+        Err(e) => Err(AppError::Invalid(e)),
+    };
+    let typed = CaseInput {
+        offer: OfferInput {
+            provider_id: provider,
+            handoff_mode: mode,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    case_action(&st, &s, id, r, "referral", typed).await
+}
+
+/// A contact attempt on an Active Outreach or Naloxone Plus case.
+pub async fn case_attempt(
+    State(st): State<AppState>,
+    s: Session,
+    Id(id): Id,
+    body: Bytes,
+) -> Response {
+    let mut f = match form(&st.app, &s, &body).await {
+        Ok(f) => f,
+        Err(e) => return error_for(&s, &e),
+    };
+    let input = AttemptInput {
+        attempted_at: f.get("attempted_at"),
+        outcome: f.get("outcome"),
+        team: f.get("team"),
+        note: f.get("note"),
+    };
+    let r = match f.finish() {
+        Ok(()) => offers::record_attempt(&st.app, &s.ctx, id, &input).await,
+        Err(e) => Err(AppError::Invalid(e)),
+    };
+    let typed = CaseInput {
+        attempt: input,
+        ..Default::default()
+    };
+    case_action(&st, &s, id, r, "attempt", typed).await
+}
+
+#[derive(Template)]
+#[template(path = "slip.html")]
+pub(crate) struct SlipPage {
+    layout: Layout,
+    s: Slip,
+}
+
+impl SlipPage {
+    fn warm(&self) -> bool {
+        self.s.mode == handoff_domain::HandoffMode::Warm
+    }
+    fn d(&self, d: &Option<NaiveDate>) -> String {
+        views::opt_date(d)
+    }
+}
+
+pub async fn slip(State(st): State<AppState>, s: Session, Id(id): Id) -> Response {
+    match case_view::slip(&st.app, &s.ctx, id).await {
+        Ok(slip) => render(
+            StatusCode::OK,
+            &SlipPage {
+                layout: Layout::new("Referral slip", &s, None),
+                s: slip,
+            },
+        ),
+        Err(e) => error_for(&s, &e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "overrides.html")]
+pub(crate) struct OverridesPage {
+    layout: Layout,
+    rows: Vec<PendingOverrideRow>,
+    tz: Tz,
+}
+
+impl Fmt for OverridesPage {
+    fn tz(&self) -> Tz {
+        self.tz
+    }
+}
+
+pub async fn overrides(State(st): State<AppState>, s: Session) -> Response {
+    match overrides::pending_overrides(&st.app, &s.ctx).await {
+        Ok(rows) => {
+            let tz = program_tz(&st, &s.ctx).await;
+            render(
+                StatusCode::OK,
+                &OverridesPage {
+                    layout: Layout::new("Overrides awaiting review", &s, None),
+                    rows,
+                    tz,
+                },
+            )
+        }
+        Err(e) => error_for(&s, &e),
+    }
+}

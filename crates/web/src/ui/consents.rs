@@ -1,0 +1,92 @@
+//! The printable consent form and recording a revocation.
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono_tz::Tz;
+use handoff_app::consents::ConsentForm;
+use handoff_app::{AppError, consents};
+
+use crate::AppState;
+use crate::auth::Session;
+use crate::error::Id;
+use crate::kit::page::{error_for, form};
+use crate::kit::render::{Fmt, Layout, render, see_other};
+
+#[derive(Template)]
+#[template(path = "consent.html")]
+pub(crate) struct ConsentPage {
+    layout: Layout,
+    f: ConsentForm,
+}
+
+impl Fmt for ConsentPage {
+    fn tz(&self) -> Tz {
+        self.f.tz
+    }
+}
+
+impl ConsentPage {
+    fn expiry(&self) -> String {
+        let r = &self.f.line.row;
+        let mut parts = Vec::new();
+        if let Some(x) = r.expires_at {
+            parts.push(format!("on {}", self.t(&x)));
+        }
+        if r.expiry_event.is_some() {
+            parts.push(format!(
+                "at {}",
+                handoff_domain::consent::Event::FinalDisposition.label()
+            ));
+        }
+        parts.join(", or ")
+    }
+}
+
+pub async fn consent_page(
+    State(st): State<AppState>,
+    s: Session,
+    Id(id): Id,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    match consents::form(&st.app, &s.ctx, id).await {
+        Ok(f) => render(
+            StatusCode::OK,
+            &ConsentPage {
+                layout: Layout::new("Consent to disclose", &s, q.get("notice")),
+                f,
+            },
+        ),
+        Err(e) => error_for(&s, &e),
+    }
+}
+
+pub async fn consent_revoke(
+    State(st): State<AppState>,
+    s: Session,
+    Id(id): Id,
+    body: Bytes,
+) -> Response {
+    let mut f = match form(&st.app, &s, &body).await {
+        Ok(f) => f,
+        Err(e) => return error_for(&s, &e),
+    };
+    let note = f.get("note");
+    if let Err(e) = f.finish() {
+        return error_for(&s, &AppError::Invalid(e));
+    }
+    match consents::revoke(&st.app, &s.ctx, id, &note).await {
+        Ok(state) => see_other(&format!(
+            "/consents/{id}?notice={}",
+            if state.permits() {
+                "revocation_pending"
+            } else {
+                "revoked"
+            }
+        )),
+        Err(e) => error_for(&s, &e),
+    }
+}

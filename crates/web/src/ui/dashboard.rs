@@ -1,0 +1,170 @@
+//! The coordinator's dashboard.
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use handoff_app::dashboard::{DashboardView, DeadlineList};
+use handoff_app::{AppError, admin, dashboard};
+use handoff_domain::input::parse_date;
+use handoff_domain::policy::ProgramAction;
+use handoff_domain::{FieldErrors, OrgKind, Pathway};
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::auth::Session;
+use crate::kit::page::error_for;
+use crate::kit::render::{Fmt, Layout, pairs, render, sel};
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+pub(crate) struct DashboardPage {
+    layout: Layout,
+    v: DashboardView,
+    d: DeadlineList,
+}
+
+impl Fmt for DashboardPage {
+    fn tz(&self) -> Tz {
+        self.v.tz
+    }
+}
+
+impl DashboardPage {
+    fn pathways(&self) -> Vec<(&'static str, &'static str)> {
+        pairs(Pathway::ALL, Pathway::as_str, Pathway::label)
+    }
+    fn entries(&self) -> Vec<(&'static str, &'static str)> {
+        pairs(&dashboard::ENTRY_KINDS, OrgKind::as_str, OrgKind::label)
+    }
+    fn sel_pathway(&self, code: &str) -> &'static str {
+        sel(code, self.v.filter.pathway.map_or("", |p| p.as_str()))
+    }
+    fn sel_entry(&self, code: &str) -> &'static str {
+        sel(code, self.v.filter.entry.map_or("", |k| k.as_str()))
+    }
+    fn sel_id(&self, id: &Uuid, chosen: &Option<Uuid>) -> &'static str {
+        if Some(*id) == *chosen { "selected" } else { "" }
+    }
+    /// A bar of a distribution or trend, in percent of the largest.
+    fn share(&self, n: &u64, rows: &[(String, u64)]) -> u64 {
+        let max = rows.iter().map(|(_, x)| *x).max().unwrap_or(1).max(1);
+        (*n * 100) / max
+    }
+    fn month_bar(&self, n: &u64) -> u64 {
+        let max = self
+            .v
+            .dashboard
+            .months
+            .iter()
+            .map(|m| m.encounters)
+            .max()
+            .unwrap_or(1)
+            .max(1);
+        (*n * 100) / max
+    }
+    fn rate(&self, r: &handoff_domain::measures::Rate) -> String {
+        match r.percent() {
+            Some(p) => format!("{} of {} ({p:.0}%)", r.numerator, r.denominator),
+            None => "—".into(),
+        }
+    }
+    fn pct(&self, n: &u64, of: &u64) -> String {
+        if *of == 0 {
+            "—".into()
+        } else {
+            format!("{:.0}%", 100.0 * *n as f64 / *of as f64)
+        }
+    }
+    fn num(&self, v: &Option<f64>, unit: &str) -> String {
+        v.map(|x| format!("{x:.1} {unit}"))
+            .unwrap_or_else(|| "—".into())
+    }
+    fn overdue(&self, ends: &DateTime<Utc>, state: &str) -> &'static str {
+        if state == "deadline_missed" {
+            "Deadline missed"
+        } else if *ends <= self.d.now {
+            "Deadline passed"
+        } else {
+            "Due soon"
+        }
+    }
+    fn funnel(&self) -> Vec<(&'static str, u64)> {
+        let d = &self.v.dashboard;
+        vec![
+            ("Encounters", d.encounters),
+            ("Eligible", d.eligible),
+            ("Offered", d.offered),
+            ("Accepted", d.accepted),
+            ("Referred", d.referred),
+            ("Handed off", d.handed_off),
+            ("Intake", d.intakes),
+        ]
+    }
+    fn bar(&self, n: &u64) -> u64 {
+        let max = self.v.dashboard.encounters.max(1);
+        (*n * 100) / max
+    }
+}
+
+pub async fn dashboard_page(
+    State(st): State<AppState>,
+    s: Session,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    if let Err(e) = admin::guard(
+        &st.app,
+        &s.ctx,
+        ProgramAction::ViewDashboard,
+        "dashboard.read",
+    )
+    .await
+    {
+        return error_for(&s, &e);
+    }
+    let mut errors = FieldErrors::new();
+    let mut date = |k: &str| match q.get(k).map(|v| v.trim()).filter(|v| !v.is_empty()) {
+        None => None,
+        Some(v) => match parse_date(v) {
+            Some(d) => Some(d),
+            None => {
+                errors.add(k, "Use a date like 2026-05-01.");
+                None
+            }
+        },
+    };
+    let (from, to) = (date("from"), date("to"));
+    if !errors.is_empty() {
+        return error_for(&s, &AppError::Invalid(errors));
+    }
+    let get = |k: &str| q.get(k).map(String::as_str).unwrap_or("");
+    let filter = match dashboard::Filter::parse(
+        get("pathway"),
+        get("entry"),
+        get("agency"),
+        get("provider"),
+        get("officer"),
+    ) {
+        Ok(f) => f,
+        Err(e) => return error_for(&s, &e),
+    };
+    let v = match dashboard::dashboard(&st.app, &s.ctx, from, to, filter).await {
+        Ok(v) => v,
+        Err(e) => return error_for(&s, &e),
+    };
+    let d = match dashboard::deadlines(&st.app, &s.ctx).await {
+        Ok(d) => d,
+        Err(e) => return error_for(&s, &e),
+    };
+    render(
+        StatusCode::OK,
+        &DashboardPage {
+            layout: Layout::new("Program dashboard", &s, q.get("notice")),
+            v,
+            d,
+        },
+    )
+}

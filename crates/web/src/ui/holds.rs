@@ -1,0 +1,164 @@
+//! The prosecutor's held charges and decisions.
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono_tz::Tz;
+use handoff_app::holds::{HoldQueue, HoldView};
+use handoff_app::{AppError, holds};
+use handoff_domain::FieldErrors;
+use handoff_domain::hold::DeadlineStatus;
+use handoff_domain::input::HoldDecisionInput;
+use handoff_domain::progress::ProgressStatus;
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::auth::Session;
+use crate::error::Id;
+use crate::kit::page::{error_for, form, form_errors};
+use crate::kit::render::{
+    Fmt, Layout, deadline_class, deadline_text, render, see_other, status_for,
+};
+
+#[derive(Template)]
+#[template(path = "holds.html")]
+pub(crate) struct HoldsPage {
+    layout: Layout,
+    q: HoldQueue,
+}
+
+impl Fmt for HoldsPage {
+    fn tz(&self) -> Tz {
+        self.q.tz
+    }
+}
+
+impl HoldsPage {
+    fn deadline(&self, s: &Option<DeadlineStatus>) -> String {
+        deadline_text(s)
+    }
+    fn class(&self, s: &Option<DeadlineStatus>) -> &'static str {
+        deadline_class(s)
+    }
+}
+
+pub async fn holds_queue(
+    State(st): State<AppState>,
+    s: Session,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    match holds::queue(&st.app, &s.ctx).await {
+        Ok(queue) => render(
+            StatusCode::OK,
+            &HoldsPage {
+                layout: Layout::new("Held charges", &s, q.get("notice")),
+                q: queue,
+            },
+        ),
+        Err(e) => error_for(&s, &e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "hold.html")]
+pub(crate) struct HoldPage {
+    layout: Layout,
+    v: HoldView,
+    errors: FieldErrors,
+    input: HoldDecisionInput,
+}
+
+impl Fmt for HoldPage {
+    fn tz(&self) -> Tz {
+        self.v.tz
+    }
+}
+
+impl HoldPage {
+    fn notice_232(&self) -> &'static str {
+        handoff_domain::consent::NOTICE_2_32
+    }
+    fn err(&self, field: &str) -> String {
+        self.errors.get(field).unwrap_or("").to_string()
+    }
+    fn checked(&self, a: &str, b: &str) -> &'static str {
+        if a == b { "checked" } else { "" }
+    }
+    fn deadline(&self, s: &Option<DeadlineStatus>) -> String {
+        deadline_text(s)
+    }
+}
+
+pub(crate) async fn hold_page(
+    st: &AppState,
+    s: &Session,
+    id: Uuid,
+    notice: Option<&String>,
+    errors: FieldErrors,
+    input: HoldDecisionInput,
+) -> Response {
+    match holds::view(&st.app, &s.ctx, id).await {
+        Ok(v) => {
+            let status = status_for(&errors);
+            let title = format!("Held charge {}", v.reference);
+            render(
+                status,
+                &HoldPage {
+                    layout: Layout::new(title, s, notice),
+                    v,
+                    errors,
+                    input,
+                },
+            )
+        }
+        Err(e) => error_for(s, &e),
+    }
+}
+
+pub async fn hold(
+    State(st): State<AppState>,
+    s: Session,
+    Id(id): Id,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    hold_page(
+        &st,
+        &s,
+        id,
+        q.get("notice"),
+        FieldErrors::new(),
+        HoldDecisionInput::default(),
+    )
+    .await
+}
+
+pub async fn hold_decide(
+    State(st): State<AppState>,
+    s: Session,
+    Id(id): Id,
+    body: Bytes,
+) -> Response {
+    let mut f = match form(&st.app, &s, &body).await {
+        Ok(f) => f,
+        Err(e) => return error_for(&s, &e),
+    };
+    let input = HoldDecisionInput {
+        decision: f.get("decision"),
+        reason: f.get("reason"),
+        new_deadline: f.get("new_deadline"),
+    };
+    let r = match f.finish() {
+        Ok(()) => holds::decide(&st.app, &s.ctx, id, &input).await,
+        Err(e) => Err(AppError::Invalid(e)),
+    };
+    match r {
+        Ok(()) => see_other(&format!("/holds/{id}?notice=decision")),
+        Err(e) => match form_errors(e) {
+            Ok(errors) => hold_page(&st, &s, id, None, errors, input).await,
+            Err(e) => error_for(&s, &e),
+        },
+    }
+}

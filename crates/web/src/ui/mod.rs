@@ -1,0 +1,19 @@
+//! Pages for people, one file per feature. Every form is a plain POST answered with a
+//! redirect (post/redirect/get); a validation error re-renders the form with what the user
+//! typed and the problem named next to each field.
+pub(crate) mod admin;
+pub(crate) mod audit;
+pub(crate) mod calendar;
+pub(crate) mod case;
+pub(crate) mod consents;
+pub(crate) mod dashboard;
+pub(crate) mod emergency;
+pub(crate) mod encounters;
+pub(crate) mod holds;
+pub(crate) mod mfa;
+pub(crate) mod planner;
+pub(crate) mod referrals;
+pub(crate) mod reports;
+pub(crate) mod rules;
+pub(crate) mod screenings;
+pub(crate) mod sign_in;

@@ -1,0 +1,262 @@
+//! The provider's queue and referral page: service steps and recording a consent.
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono_tz::Tz;
+use handoff_app::consents::{ConsentInput, ConsentLine};
+use handoff_app::referrals::{Queue, ReferralActionInput, ReferralView};
+use handoff_app::{AppError, consents, referrals};
+use handoff_domain::consent::Info;
+use handoff_domain::{ExitKind, FieldErrors};
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::auth::Session;
+use crate::error::Id;
+use crate::kit::page::{error_for, form, form_errors};
+use crate::kit::render::{Fmt, Layout, pairs, render, see_other, sel, status_for};
+
+#[derive(Template)]
+#[template(path = "queue.html")]
+pub(crate) struct QueuePage {
+    layout: Layout,
+    q: Queue,
+    closed: bool,
+}
+
+impl Fmt for QueuePage {
+    fn tz(&self) -> Tz {
+        self.q.tz
+    }
+}
+
+impl QueuePage {
+    fn status(&self, s: &str, b: &str) -> String {
+        status_label(s, b)
+    }
+}
+
+pub(crate) fn status_label(status: &str, business: &str) -> String {
+    let s = handoff_domain::referral::ReferralStatus::parse(status)
+        .map(|s| s.label())
+        .unwrap_or(status);
+    let b = handoff_domain::referral::BusinessStatus::parse(business)
+        .map(|s| s.label())
+        .unwrap_or(business);
+    if s == b {
+        s.to_string()
+    } else {
+        format!("{s}: {b}")
+    }
+}
+
+pub async fn queue(
+    State(st): State<AppState>,
+    s: Session,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let closed = q.get("all").is_some_and(|v| v == "1");
+    match referrals::queue(&st.app, &s.ctx, closed).await {
+        Ok(queue) => render(
+            StatusCode::OK,
+            &QueuePage {
+                layout: Layout::new("Referral queue", &s, q.get("notice")),
+                q: queue,
+                closed,
+            },
+        ),
+        Err(e) => error_for(&s, &e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "referral.html")]
+pub(crate) struct ReferralPage {
+    layout: Layout,
+    v: ReferralView,
+    errors: FieldErrors,
+    input: ReferralActionInput,
+    consent: ConsentInput,
+    exit_kinds: Vec<(&'static str, &'static str)>,
+    version: String,
+}
+
+impl Fmt for ReferralPage {
+    fn tz(&self) -> Tz {
+        self.v.tz
+    }
+}
+
+impl ReferralPage {
+    fn err(&self, field: &str) -> String {
+        self.errors.get(field).unwrap_or("").to_string()
+    }
+    fn sel(&self, a: &str, b: &str) -> &'static str {
+        sel(a, b)
+    }
+    fn status(&self) -> String {
+        status_label(&self.v.referral.status, &self.v.referral.business_status)
+    }
+    fn event_label(&self, kind: &str) -> String {
+        handoff_domain::referral::ActionKind::parse(kind)
+            .map(|a| a.label().to_string())
+            .unwrap_or_else(|| kind.to_string())
+    }
+    fn has(&self, action: &str) -> bool {
+        self.v.actions.iter().any(|a| a.as_str() == action)
+    }
+    /// This provider discloses under the consent (and so records its revocation).
+    fn discloses(&self, c: &ConsentLine) -> bool {
+        handoff_app::util::parse_ids(&c.row.discloser_org_ids).contains(&self.v.referral.to_org_id)
+    }
+    fn recipient_checked(&self, id: &Uuid) -> &'static str {
+        let id = id.to_string();
+        if self.consent.recipients.contains(&id) {
+            "checked"
+        } else {
+            ""
+        }
+    }
+    fn info_checked(&self, code: &str) -> &'static str {
+        if self.consent.information.iter().any(|i| i == code) {
+            "checked"
+        } else {
+            ""
+        }
+    }
+    fn instruments(&self) -> Vec<(&'static str, &'static str)> {
+        handoff_domain::screening::Instrument::ALL
+            .iter()
+            .map(|i| (i.as_str(), i.name()))
+            .collect()
+    }
+    fn instrument_name(&self, code: &str) -> &'static str {
+        handoff_domain::screening::Instrument::parse(code).map_or("Screening", |i| i.name())
+    }
+    fn infos(&self) -> Vec<(&'static str, &'static str)> {
+        Info::ALL.iter().map(|i| (i.as_str(), i.label())).collect()
+    }
+}
+
+pub(crate) async fn referral_page(
+    st: &AppState,
+    s: &Session,
+    id: Uuid,
+    notice: Option<&String>,
+    errors: FieldErrors,
+    input: ReferralActionInput,
+    consent: ConsentInput,
+) -> Response {
+    match referrals::view(&st.app, &s.ctx, id).await {
+        Ok(v) => {
+            let status = status_for(&errors);
+            let version = v.referral.updated_at.to_rfc3339();
+            let title = format!("Referral {}", v.reference);
+            render(
+                status,
+                &ReferralPage {
+                    layout: Layout::new(title, s, notice),
+                    v,
+                    errors,
+                    input,
+                    consent,
+                    exit_kinds: pairs(ExitKind::ALL, ExitKind::as_str, ExitKind::label),
+                    version,
+                },
+            )
+        }
+        Err(e) => error_for(s, &e),
+    }
+}
+
+pub async fn referral(
+    State(st): State<AppState>,
+    s: Session,
+    Id(id): Id,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    referral_page(
+        &st,
+        &s,
+        id,
+        q.get("notice"),
+        FieldErrors::new(),
+        ReferralActionInput::default(),
+        ConsentInput::default(),
+    )
+    .await
+}
+
+pub async fn referral_event(
+    State(st): State<AppState>,
+    s: Session,
+    Id(id): Id,
+    body: Bytes,
+) -> Response {
+    let mut f = match form(&st.app, &s, &body).await {
+        Ok(f) => f,
+        Err(e) => return error_for(&s, &e),
+    };
+    let input = ReferralActionInput {
+        action: f.get("action"),
+        occurred_at: f.get("occurred_at"),
+        reason: f.get("reason"),
+        note: f.get("note"),
+        exit_kind: f.get("exit_kind"),
+        contact_outcome: f.get("contact_outcome"),
+        version: f.get("version"),
+    };
+    let r = match f.finish() {
+        Ok(()) => referrals::act(&st.app, &s.ctx, id, &input).await,
+        Err(e) => Err(AppError::Invalid(e)),
+    };
+    match r {
+        Ok(()) => see_other(&format!("/referrals/{id}?notice=event")),
+        Err(e) => match form_errors(e) {
+            Ok(errors) => {
+                referral_page(&st, &s, id, None, errors, input, ConsentInput::default()).await
+            }
+            Err(e) => error_for(&s, &e),
+        },
+    }
+}
+
+pub async fn referral_consent(
+    State(st): State<AppState>,
+    s: Session,
+    Id(id): Id,
+    body: Bytes,
+) -> Response {
+    let mut f = match form(&st.app, &s, &body).await {
+        Ok(f) => f,
+        Err(e) => return error_for(&s, &e),
+    };
+    let input = ConsentInput {
+        recipients: f.all("recipients"),
+        recipient_class: f.get("recipient_class"),
+        information: f.all("information"),
+        purpose: f.get("purpose"),
+        expires_on: f.get("expires_on"),
+        expires_at_disposition: f.get("expires_at_disposition"),
+        signed_name: f.get("signed_name"),
+        attested: f.get("attested"),
+    };
+    let r = match f.finish() {
+        Ok(()) => consents::record_general(&st.app, &s.ctx, id, &input).await,
+        Err(e) => Err(AppError::Invalid(e)),
+    };
+    match r {
+        Ok(_) => see_other(&format!("/referrals/{id}?notice=consent")),
+        Err(e) => match form_errors(e) {
+            Ok(errors) => {
+                let step = ReferralActionInput::default();
+                referral_page(&st, &s, id, None, errors, step, input).await
+            }
+            Err(e) => error_for(&s, &e),
+        },
+    }
+}
