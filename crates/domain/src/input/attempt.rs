@@ -1,0 +1,76 @@
+//! A contact attempt as typed (Active Outreach, Naloxone Plus follow-up).
+
+use chrono::{DateTime, Duration, Utc};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+
+use super::*;
+use crate::{AttemptOutcome, FieldErrors};
+
+/// A contact attempt (Active Outreach, Naloxone Plus follow-up), as typed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AttemptInput {
+    /// RFC 3339, or a local "YYYY-MM-DDTHH:MM".
+    pub attempted_at: String,
+    pub outcome: String,
+    /// Who went (officer, clinician, peer).
+    pub team: String,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attempt {
+    pub attempted_at: DateTime<Utc>,
+    pub outcome: AttemptOutcome,
+    pub team: String,
+    pub note: String,
+}
+
+impl AttemptInput {
+    /// `since`: the encounter's time (an attempt cannot come before it).
+    pub fn parse(
+        &self,
+        tz: Tz,
+        now: DateTime<Utc>,
+        since: DateTime<Utc>,
+    ) -> Result<Attempt, FieldErrors> {
+        let mut e = FieldErrors::new();
+        let at = match parse_local_datetime(&self.attempted_at, tz) {
+            None => {
+                e.add(
+                    "attempted_at",
+                    "Enter when the attempt was made, like 2026-05-01T14:30.",
+                );
+                None
+            }
+            Some(t) if t > now + Duration::minutes(5) => {
+                e.add("attempted_at", "The attempt cannot be in the future.");
+                None
+            }
+            Some(t) if t < since => {
+                e.add(
+                    "attempted_at",
+                    "The attempt cannot be before the encounter.",
+                );
+                None
+            }
+            Some(t) => Some(t),
+        };
+        let outcome = AttemptOutcome::parse(self.outcome.trim());
+        if outcome.is_none() {
+            e.add("outcome", "Choose what came of the attempt.");
+        }
+        let team = text(&mut e, "team", &self.team, "team", 200, false);
+        let note = text(&mut e, "note", &self.note, "note", 1000, false);
+        match (at, outcome) {
+            (Some(attempted_at), Some(outcome)) if e.is_empty() => Ok(Attempt {
+                attempted_at,
+                outcome,
+                team,
+                note,
+            }),
+            _ => Err(e),
+        }
+    }
+}

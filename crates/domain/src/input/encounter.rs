@@ -1,0 +1,434 @@
+//! An encounter as typed: the person (new or existing), the offenses, the pathway facts.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::*;
+use crate::eligibility::{Attestation, OffenseFacts, is_drug_offense};
+use crate::pathways::{self};
+use crate::{Ethnicity, FieldErrors, Pathway, Race, Sex};
+
+pub const MAX_OFFENSES: usize = 3;
+
+/// An offense as typed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OffenseInput {
+    pub code: String,
+    pub drug_activity: String,
+    pub drug_type: String,
+    pub quantity: String,
+    pub unit: String,
+}
+
+impl OffenseInput {
+    pub(crate) fn is_blank(&self) -> bool {
+        [
+            &self.code,
+            &self.drug_activity,
+            &self.drug_type,
+            &self.quantity,
+            &self.unit,
+        ]
+        .iter()
+        .all(|s| s.trim().is_empty())
+    }
+}
+
+/// A person as typed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PersonInput {
+    pub first_name: String,
+    pub last_name: String,
+    pub dob: String,
+    pub sex: String,
+    pub race: String,
+    pub ethnicity: String,
+    pub phone: String,
+    pub email: String,
+}
+
+/// An encounter as typed by an officer (form) or sent by a system (API).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EncounterInput {
+    /// The pathway code; empty means Officer Intervention.
+    pub pathway: String,
+    /// What the pathway adds.
+    pub facts: FactsInput,
+    /// RFC 3339, or a local "YYYY-MM-DDTHH:MM" in the program's time zone.
+    pub occurred_at: String,
+    pub location: String,
+    pub incident_number: String,
+    pub offenses: Vec<OffenseInput>,
+    /// Attestation codes the officer made.
+    pub attestations: Vec<String>,
+    /// An existing participant, found by the search; otherwise `person` is a new one.
+    pub participant_id: String,
+    pub person: PersonInput,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewPerson {
+    pub first_name: String,
+    pub last_name: String,
+    pub dob: NaiveDate,
+    pub sex: Sex,
+    pub race: Race,
+    pub ethnicity: Ethnicity,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+impl NewPerson {
+    /// The normalised key used to find the same person again (case, accents of spacing).
+    pub fn match_key(&self) -> String {
+        match_key(&self.first_name, &self.last_name, self.dob)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum PersonRef {
+    Existing(Uuid),
+    New(NewPerson),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewEncounter {
+    pub pathway: Pathway,
+    pub facts: Facts,
+    pub occurred_at: DateTime<Utc>,
+    pub location: String,
+    pub incident_number: String,
+    pub offenses: Vec<OffenseFacts>,
+    pub attestations: Vec<Attestation>,
+    pub person: PersonRef,
+}
+
+/// How far in the past an encounter may be entered (late data entry after a shift).
+pub const MAX_ENCOUNTER_AGE_DAYS: i64 = 30;
+
+impl EncounterInput {
+    pub fn parse(
+        &self,
+        codes: &RefCodes,
+        tz: Tz,
+        now: DateTime<Utc>,
+    ) -> Result<NewEncounter, FieldErrors> {
+        let mut e = FieldErrors::new();
+        let pathway = match self.pathway.trim() {
+            "" => Pathway::OfficerIntervention,
+            p => Pathway::parse(p).unwrap_or_else(|| {
+                e.add("pathway", format!("Unknown pathway {p:?}."));
+                Pathway::OfficerIntervention
+            }),
+        };
+        let spec = pathways::spec(pathway);
+        let facts = self
+            .facts
+            .parse(&mut e, pathway, now.with_timezone(&tz).date_naive());
+        let occurred_at = match parse_local_datetime(&self.occurred_at, tz) {
+            None if self.occurred_at.trim().is_empty() => {
+                e.add("occurred_at", "Enter the date and time of the encounter.");
+                now
+            }
+            None => {
+                e.add("occurred_at", "Use a date and time like 2026-05-01T14:30.");
+                now
+            }
+            Some(t) if t > now + Duration::minutes(5) => {
+                e.add("occurred_at", "The encounter cannot be in the future.");
+                t
+            }
+            Some(t) if t < now - Duration::days(MAX_ENCOUNTER_AGE_DAYS) => {
+                e.add("occurred_at", format!("Encounters older than {MAX_ENCOUNTER_AGE_DAYS} days cannot be entered here; ask the coordinator."));
+                t
+            }
+            Some(t) => t,
+        };
+        let location = text(&mut e, "location", &self.location, "location", 200, true);
+        let incident_number = text(
+            &mut e,
+            "incident_number",
+            &self.incident_number,
+            "CAD/incident number",
+            40,
+            spec.incident_required,
+        );
+
+        let mut offenses = Vec::new();
+        let filled: Vec<(usize, &OffenseInput)> = self
+            .offenses
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| !o.is_blank())
+            .collect();
+        if !spec.charges {
+            if !filled.is_empty() {
+                e.add(
+                    "offenses",
+                    format!(
+                        "Offenses are recorded only on the Officer Intervention pathway; the {} pathway has no charge.",
+                        pathway.label()
+                    ),
+                );
+            }
+        } else if filled.is_empty() {
+            e.add("offenses[0].code", "Choose at least one offense.");
+        }
+        if self.offenses.len() > MAX_OFFENSES && filled.len() > MAX_OFFENSES {
+            e.add("offenses", format!("At most {MAX_OFFENSES} offenses."));
+        }
+        for (i, o) in filled {
+            let f = |name: &str| format!("offenses[{i}].{name}");
+            let code = o.code.trim().to_uppercase();
+            match codes.get("offense", &code) {
+                None if code.is_empty() => e.add(f("code"), "Choose the offense."),
+                None => e.add(f("code"), format!("{code} is not a NIBRS offense code.")),
+                Some(c) if !c.active => e.add(
+                    f("code"),
+                    format!(
+                        "{code} ({}) is retired and cannot be chosen for new records.",
+                        c.name
+                    ),
+                ),
+                Some(_) => {}
+            }
+            let drug = is_drug_offense(&code);
+            let pick = |table: &str,
+                        v: &str,
+                        field: &str,
+                        label: &str,
+                        e: &mut FieldErrors|
+             -> Option<String> {
+                let v = v.trim().to_uppercase();
+                if v.is_empty() {
+                    return None;
+                }
+                if !drug {
+                    e.add(
+                        f(field),
+                        format!("The {label} applies only to drug offenses (35A, 35B)."),
+                    );
+                    return None;
+                }
+                match codes.get(table, &v) {
+                    Some(c) if c.active => Some(v),
+                    _ => {
+                        e.add(f(field), format!("{v} is not a valid {label} code."));
+                        None
+                    }
+                }
+            };
+            let drug_activity = pick(
+                "drug_activity",
+                &o.drug_activity,
+                "drug_activity",
+                "drug activity",
+                &mut e,
+            );
+            let drug_type = pick("drug_type", &o.drug_type, "drug_type", "drug type", &mut e);
+            let unit = pick("drug_unit", &o.unit, "unit", "unit", &mut e);
+            if drug && drug_activity.is_none() && o.drug_activity.trim().is_empty() {
+                e.add(f("drug_activity"), "Choose the drug activity.");
+            }
+            if code == "35A" && drug_type.is_none() && o.drug_type.trim().is_empty() {
+                e.add(
+                    f("drug_type"),
+                    "Choose the suspected drug type (U if unknown).",
+                );
+            }
+            let quantity = match o.quantity.trim() {
+                "" => None,
+                q if !drug => {
+                    let _ = q;
+                    e.add(
+                        f("quantity"),
+                        "A quantity applies only to drug offenses (35A, 35B).",
+                    );
+                    None
+                }
+                q => match q.parse::<f64>() {
+                    Ok(v) if v.is_finite() && v > 0.0 && v < 1_000_000.0 => Some(v),
+                    Ok(v) if v.is_finite() && v <= 0.0 => {
+                        e.add(f("quantity"), "The quantity must be more than 0.");
+                        None
+                    }
+                    _ => {
+                        e.add(f("quantity"), "Enter the quantity as a number, like 1.5.");
+                        None
+                    }
+                },
+            };
+            if quantity.is_some() && unit.is_none() && o.unit.trim().is_empty() {
+                e.add(f("unit"), "Choose the unit of the quantity.");
+            }
+            if quantity.is_none()
+                && unit.is_some()
+                && unit.as_deref() != Some("XX")
+                && o.quantity.trim().is_empty()
+            {
+                e.add(
+                    f("quantity"),
+                    "Enter the quantity for this unit, or leave both empty if unknown.",
+                );
+            }
+            offenses.push(OffenseFacts {
+                code,
+                drug_activity,
+                drug_type,
+                quantity,
+                unit,
+            });
+        }
+        let mut codes_seen = std::collections::HashSet::new();
+        for o in &offenses {
+            if !codes_seen.insert(o.code.clone()) && !o.code.is_empty() {
+                e.add("offenses", format!("{} is listed twice.", o.code));
+            }
+        }
+
+        let mut attestations = Vec::new();
+        if self.attestations.len() > Attestation::ALL.len() {
+            e.add(
+                "attestations",
+                format!(
+                    "There are {} attestations: send each at most once.",
+                    Attestation::ALL.len()
+                ),
+            );
+        } else {
+            for a in &self.attestations {
+                match Attestation::parse(a.trim()) {
+                    Some(x) if !attestations.contains(&x) => attestations.push(x),
+                    Some(x) => e.add("attestations", format!("{} is listed twice.", x.as_str())),
+                    None => e.add(
+                        "attestations",
+                        format!(
+                            "Unknown attestation {:?}.",
+                            a.chars().take(40).collect::<String>()
+                        ),
+                    ),
+                }
+            }
+        }
+
+        let person = if !self.participant_id.trim().is_empty() {
+            match Uuid::parse_str(self.participant_id.trim()) {
+                Ok(id) => Some(PersonRef::Existing(id)),
+                Err(_) => {
+                    e.add(
+                        "participant_id",
+                        "The chosen participant is not valid; search again.",
+                    );
+                    None
+                }
+            }
+        } else {
+            self.person.parse(&mut e, now, tz).map(PersonRef::New)
+        };
+
+        match person {
+            Some(person) if e.is_empty() => Ok(NewEncounter {
+                pathway,
+                facts,
+                occurred_at,
+                location,
+                incident_number,
+                offenses,
+                attestations,
+                person,
+            }),
+            _ => Err(e),
+        }
+    }
+}
+
+impl PersonInput {
+    pub(crate) fn parse(
+        &self,
+        e: &mut FieldErrors,
+        now: DateTime<Utc>,
+        tz: Tz,
+    ) -> Option<NewPerson> {
+        let first_name = text(
+            e,
+            "person.first_name",
+            &self.first_name,
+            "first name",
+            100,
+            true,
+        );
+        let last_name = text(
+            e,
+            "person.last_name",
+            &self.last_name,
+            "last name",
+            100,
+            true,
+        );
+        let today = now.with_timezone(&tz).date_naive();
+        let dob = match parse_date(&self.dob) {
+            None if self.dob.trim().is_empty() => {
+                e.add("person.dob", "Enter the date of birth.");
+                None
+            }
+            None => {
+                e.add("person.dob", "Use a date like 1990-04-21.");
+                None
+            }
+            Some(d) if d > today => {
+                e.add("person.dob", "The date of birth cannot be in the future.");
+                None
+            }
+            Some(d) if d < NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(d) => {
+                e.add("person.dob", "The date of birth is too far in the past.");
+                None
+            }
+            Some(d) => Some(d),
+        };
+        let sex = Sex::parse(self.sex.trim());
+        if sex.is_none() {
+            e.add("person.sex", "Choose the sex (Unknown if not known).");
+        }
+        let race = Race::parse(self.race.trim());
+        if race.is_none() {
+            e.add("person.race", "Choose the race (Unknown if not known).");
+        }
+        let ethnicity = Ethnicity::parse(self.ethnicity.trim());
+        if ethnicity.is_none() {
+            e.add(
+                "person.ethnicity",
+                "Choose the ethnicity (Unknown if not known).",
+            );
+        }
+        let phone = text(e, "person.phone", &self.phone, "phone number", 30, false);
+        if !phone.is_empty()
+            && !phone
+                .chars()
+                .all(|c| c.is_ascii_digit() || " +-().".contains(c))
+        {
+            e.add("person.phone", "Use digits, spaces and + - ( ) only.");
+        }
+        let email = text(e, "person.email", &self.email, "email", 200, false);
+        if !email.is_empty() && (!email.contains('@') || email.contains(' ')) {
+            e.add(
+                "person.email",
+                "Enter an email address like name@example.org, or leave it empty.",
+            );
+        }
+        Some(NewPerson {
+            first_name,
+            last_name,
+            dob: dob?,
+            sex: sex?,
+            race: race?,
+            ethnicity: ethnicity?,
+            phone: (!phone.is_empty()).then_some(phone),
+            email: (!email.is_empty()).then_some(email),
+        })
+    }
+}

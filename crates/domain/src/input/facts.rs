@@ -1,0 +1,232 @@
+//! The pathway's form sections (overdose, surrender, contact kind, outreach source, call,
+//! team) as typed, and checked against the pathway.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::*;
+use crate::eligibility::ContactFacts;
+use crate::pathways::{self, Section};
+use crate::{ContactKind, FieldErrors, OutreachSource, Pathway};
+
+/// What a pathway adds to an encounter, as typed (each field belongs to one section of
+/// `pathways::Section`; a field of a section the pathway does not use must be empty).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FactsInput {
+    /// Overdose: naloxone doses given (0 to 20).
+    pub naloxone_doses: String,
+    /// Overdose: "yes" when the person was transported to a hospital, else "no".
+    pub transported: String,
+    /// Self-Referral: drugs or paraphernalia handed in without charge (empty if none).
+    pub surrendered_items: String,
+    /// Officer Referral: `incident` or `social_contact`.
+    pub contact_kind: String,
+    /// Officer Referral, social contact: the date of the verified prior involvement.
+    pub prior_involvement_on: String,
+    /// Where the prior involvement was verified (report number).
+    pub prior_involvement_ref: String,
+    /// Active Outreach: why the person is on the list.
+    pub outreach_source: String,
+    /// Community Response: the call type as dispatched.
+    pub call_type: String,
+    /// Community Response: "yes" when police were on the call, else "no".
+    pub police_present: String,
+    /// Who responded (officer, clinician, peer).
+    pub team: String,
+}
+
+/// What a pathway adds to an encounter, validated.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Facts {
+    pub naloxone_doses: Option<i64>,
+    pub transported: Option<bool>,
+    pub surrendered_items: Option<String>,
+    pub contact_kind: Option<ContactKind>,
+    pub prior_involvement_on: Option<NaiveDate>,
+    pub prior_involvement_ref: Option<String>,
+    pub outreach_source: Option<OutreachSource>,
+    pub call_type: Option<String>,
+    pub police_present: Option<bool>,
+    pub team: Option<String>,
+}
+
+impl Facts {
+    pub fn contact(&self) -> ContactFacts {
+        ContactFacts {
+            contact_kind: self.contact_kind,
+            prior_involvement_on: self.prior_involvement_on,
+        }
+    }
+}
+
+pub(crate) fn yes_no(e: &mut FieldErrors, field: &str, v: &str, question: &str) -> Option<bool> {
+    match v.trim() {
+        "yes" => Some(true),
+        "no" => Some(false),
+        _ => {
+            e.add(field, format!("Choose whether {question}."));
+            None
+        }
+    }
+}
+
+impl FactsInput {
+    pub(crate) fn parse(&self, e: &mut FieldErrors, pathway: Pathway, today: NaiveDate) -> Facts {
+        let spec = pathways::spec(pathway);
+        let f = |n: &str| format!("facts.{n}");
+        // A value typed for a section this pathway does not have is refused by name.
+        let sections: [(Section, &[(&str, &String)]); 6] = [
+            (
+                Section::Overdose,
+                &[
+                    ("naloxone_doses", &self.naloxone_doses),
+                    ("transported", &self.transported),
+                ],
+            ),
+            (
+                Section::Surrender,
+                &[("surrendered_items", &self.surrendered_items)],
+            ),
+            (
+                Section::Contact,
+                &[
+                    ("contact_kind", &self.contact_kind),
+                    ("prior_involvement_on", &self.prior_involvement_on),
+                    ("prior_involvement_ref", &self.prior_involvement_ref),
+                ],
+            ),
+            (
+                Section::Outreach,
+                &[("outreach_source", &self.outreach_source)],
+            ),
+            (
+                Section::Call,
+                &[
+                    ("call_type", &self.call_type),
+                    ("police_present", &self.police_present),
+                ],
+            ),
+            (Section::Team, &[("team", &self.team)]),
+        ];
+        for (section, fields) in sections {
+            if spec.has(section) {
+                continue;
+            }
+            for (name, v) in fields {
+                if !v.trim().is_empty() {
+                    e.add(
+                        f(name),
+                        format!("This does not apply to the {} pathway.", pathway.label()),
+                    );
+                }
+            }
+        }
+        let mut out = Facts::default();
+        if spec.has(Section::Overdose) {
+            out.naloxone_doses = match self.naloxone_doses.trim().parse::<i64>() {
+                Ok(n) if (0..=20).contains(&n) => Some(n),
+                _ if self.naloxone_doses.trim().is_empty() => {
+                    e.add(
+                        f("naloxone_doses"),
+                        "Enter the naloxone doses given (0 if none).",
+                    );
+                    None
+                }
+                _ => {
+                    e.add(
+                        f("naloxone_doses"),
+                        "Enter the doses as a whole number from 0 to 20.",
+                    );
+                    None
+                }
+            };
+            out.transported = yes_no(
+                e,
+                &f("transported"),
+                &self.transported,
+                "the person was transported to a hospital",
+            );
+        }
+        if spec.has(Section::Surrender) {
+            let t = text(
+                e,
+                &f("surrendered_items"),
+                &self.surrendered_items,
+                "items handed in",
+                500,
+                false,
+            );
+            out.surrendered_items = (!t.is_empty()).then_some(t);
+        }
+        if spec.has(Section::Contact) {
+            out.contact_kind = ContactKind::parse(self.contact_kind.trim());
+            if out.contact_kind.is_none() {
+                e.add(f("contact_kind"), "Choose how you met the person.");
+            }
+            let on = self.prior_involvement_on.trim();
+            out.prior_involvement_on = match parse_date(on) {
+                Some(d) if d > today => {
+                    e.add(
+                        f("prior_involvement_on"),
+                        "The prior involvement cannot be in the future.",
+                    );
+                    None
+                }
+                Some(d) => Some(d),
+                None if on.is_empty() => {
+                    if out.contact_kind == Some(ContactKind::SocialContact) {
+                        e.add(
+                            f("prior_involvement_on"),
+                            "A social contact needs the date of the verified prior involvement.",
+                        );
+                    }
+                    None
+                }
+                None => {
+                    e.add(f("prior_involvement_on"), "Use a date like 2026-03-14.");
+                    None
+                }
+            };
+            let r = text(
+                e,
+                &f("prior_involvement_ref"),
+                &self.prior_involvement_ref,
+                "report number of the prior involvement",
+                40,
+                false,
+            );
+            out.prior_involvement_ref = (!r.is_empty()).then_some(r);
+        }
+        if spec.has(Section::Outreach) {
+            out.outreach_source = OutreachSource::parse(self.outreach_source.trim());
+            if out.outreach_source.is_none() {
+                e.add(
+                    f("outreach_source"),
+                    "Choose why the person is on the outreach list.",
+                );
+            }
+        }
+        if spec.has(Section::Call) {
+            out.call_type = Some(text(
+                e,
+                &f("call_type"),
+                &self.call_type,
+                "call type",
+                60,
+                true,
+            ));
+            out.police_present = yes_no(
+                e,
+                &f("police_present"),
+                &self.police_present,
+                "police were on the call",
+            );
+        }
+        if spec.has(Section::Team) {
+            let t = text(e, &f("team"), &self.team, "team", 200, false);
+            out.team = (!t.is_empty()).then_some(t);
+        }
+        out
+    }
+}

@@ -1,0 +1,55 @@
+//! The prosecutor's decision on a held charge, as typed.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::*;
+use crate::FieldErrors;
+use crate::hold::ProsecutorDecision;
+
+/// The prosecutor's decision, as typed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HoldDecisionInput {
+    pub decision: String,
+    pub reason: String,
+    pub new_deadline: String,
+}
+
+pub struct HoldDecision {
+    pub decision: ProsecutorDecision,
+    pub reason: String,
+    pub new_deadline: Option<NaiveDate>,
+}
+
+impl HoldDecisionInput {
+    pub fn parse(&self) -> Result<HoldDecision, FieldErrors> {
+        let mut e = FieldErrors::new();
+        let decision = ProsecutorDecision::parse(self.decision.trim());
+        if decision.is_none() {
+            e.add("decision", "Choose a decision.");
+        }
+        let reason = text(&mut e, "reason", &self.reason, "reason", 1000, true);
+        let new_deadline = match self.new_deadline.trim() {
+            "" => None,
+            s => match parse_date(s) {
+                Some(d) => Some(d),
+                None => {
+                    e.add("new_deadline", "Use a date like 2026-06-15.");
+                    None
+                }
+            },
+        };
+        if decision == Some(ProsecutorDecision::Extend) && self.new_deadline.trim().is_empty() {
+            e.add("new_deadline", "Enter the new deadline.");
+        }
+        match decision {
+            Some(decision) if e.is_empty() => Ok(HoldDecision {
+                decision,
+                reason,
+                new_deadline,
+            }),
+            _ => Err(e),
+        }
+    }
+}

@@ -1,0 +1,143 @@
+//! The offer as typed: accepted (consent, handoff, hold) or declined.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::*;
+use crate::{FieldErrors, HandoffMode, HoldKind};
+
+/// The officer's offer, as typed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OfferInput {
+    /// "accepted" or "declined".
+    pub response: String,
+    pub decline_reason: String,
+    /// The name the person typed or signed for the release of information.
+    pub consent_signed_name: String,
+    /// "yes" when the person confirmed the release.
+    pub consent_confirmed: String,
+    pub handoff_mode: String,
+    pub provider_id: String,
+    pub hold_kind: String,
+    pub citation_number: String,
+    pub court_date: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Offer {
+    Declined {
+        reason: String,
+    },
+    Accepted {
+        consent_signed_name: String,
+        handoff: HandoffMode,
+        provider_id: Uuid,
+        /// The legal hold (Officer Intervention only).
+        hold: Option<HoldKind>,
+        citation_number: Option<String>,
+        court_date: Option<NaiveDate>,
+    },
+}
+
+impl OfferInput {
+    /// `charges`: the pathway holds a charge, so acceptance needs the hold.
+    pub fn parse(&self, today: NaiveDate, charges: bool) -> Result<Offer, FieldErrors> {
+        let mut e = FieldErrors::new();
+        match self.response.trim() {
+            "declined" => {
+                let reason = text(
+                    &mut e,
+                    "decline_reason",
+                    &self.decline_reason,
+                    "reason the person declined",
+                    500,
+                    true,
+                );
+                e.into_result(Offer::Declined { reason })
+            }
+            "accepted" => {
+                let name = text(
+                    &mut e,
+                    "consent_signed_name",
+                    &self.consent_signed_name,
+                    "person's signed name",
+                    200,
+                    true,
+                );
+                if self.consent_confirmed.trim() != "yes" {
+                    e.add(
+                        "consent_confirmed",
+                        "The person must confirm the release of information.",
+                    );
+                }
+                let handoff = HandoffMode::parse(self.handoff_mode.trim());
+                if handoff.is_none() {
+                    e.add("handoff_mode", "Choose a warm handoff or a contact card.");
+                }
+                let provider = Uuid::parse_str(self.provider_id.trim()).ok();
+                if provider.is_none() {
+                    e.add("provider_id", "Choose the provider.");
+                }
+                let hold = HoldKind::parse(self.hold_kind.trim());
+                if !charges {
+                    for (field, v) in [
+                        ("hold_kind", &self.hold_kind),
+                        ("citation_number", &self.citation_number),
+                        ("court_date", &self.court_date),
+                    ] {
+                        if !v.trim().is_empty() {
+                            e.add(field, "This pathway has no charge to hold.");
+                        }
+                    }
+                } else if hold.is_none() {
+                    e.add("hold_kind", "Choose how the charge is held.");
+                }
+                let mut citation_number = None;
+                let mut court_date = None;
+                if hold == Some(HoldKind::Citation) {
+                    let c = text(
+                        &mut e,
+                        "citation_number",
+                        &self.citation_number,
+                        "citation number",
+                        40,
+                        true,
+                    );
+                    citation_number = Some(c);
+                    court_date = match parse_date(&self.court_date) {
+                        Some(d) if d > today => Some(d),
+                        Some(_) => {
+                            e.add("court_date", "The court date must be after today.");
+                            None
+                        }
+                        None => {
+                            e.add("court_date", "Enter the court date, like 2026-06-15.");
+                            None
+                        }
+                    };
+                }
+                match (handoff, provider, hold) {
+                    (Some(handoff), Some(provider_id), hold)
+                        if e.is_empty() && (hold.is_some() || !charges) =>
+                    {
+                        Ok(Offer::Accepted {
+                            consent_signed_name: name,
+                            handoff,
+                            provider_id,
+                            hold,
+                            citation_number,
+                            court_date,
+                        })
+                    }
+                    _ => Err(e),
+                }
+            }
+            _ => Err(FieldErrors::single(
+                "response",
+                "Choose whether the person accepted or declined.",
+            )),
+        }
+    }
+}
