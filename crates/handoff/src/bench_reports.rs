@@ -14,6 +14,7 @@ use anyhow::{Context, Result};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use clap::Args;
 use handoff_app::dashboard::{self, Filter};
+use handoff_app::demo::synthetic::Rng;
 use handoff_app::{App, Ctx, Settings, admin, auth, research};
 use handoff_domain::eligibility::Rules;
 use handoff_domain::reports::Quarter;
@@ -33,25 +34,6 @@ pub struct BenchReportsArgs {
     /// temporary folder.
     #[arg(long)]
     database_url: Option<String>,
-}
-
-/// SplitMix64: the same data every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
 }
 
 struct Person {
@@ -194,7 +176,7 @@ pub async fn run(args: BenchReportsArgs) -> Result<()> {
     let tz = app.program_data(program.id).await.map_err(err)?.tz;
     let now = Utc::now();
     let span = 3 * 365 * 24 * 60; // minutes
-    let mut rng = Rng(0x5EED_0005);
+    let mut rng = Rng::seeded(0x5EED_0005);
     let mut people: Vec<Person> = Vec::new();
     let n = args.encounters as usize;
     let started = Instant::now();
