@@ -378,7 +378,7 @@ impl Stmt {
             p.sex.clone(), p.race.clone(), p.ethnicity.clone(),
             Val::Secret("participants.phone", p.phone.clone()),
             Val::Secret("participants.email", p.email.clone()),
-            Val::Blind(crate::queries::MATCH_DOMAIN, p.match_key.clone()),
+            Val::Blind(crate::crypto::MATCH_DOMAIN, p.match_key.clone()),
             Val::Tokens(terms),
             p.created_at, p.created_by)
     }

@@ -14,6 +14,9 @@ use crate::{Result, StoreError};
 
 const PREFIX: &str = "e1:";
 
+/// The blind index domain of the duplicate check's match key.
+pub(crate) const MATCH_DOMAIN: &str = "match";
+
 fn cipher(key: &Key) -> Aes256Gcm {
     // A 32-byte key is what AES-256 takes; this cannot fail.
     match Aes256Gcm::new_from_slice(&key.0) {

@@ -70,7 +70,7 @@ impl Store {
                 (
                     crypto::blind(
                         &keys,
-                        crate::queries::MATCH_DOMAIN,
+                        crate::crypto::MATCH_DOMAIN,
                         &match_key(&first, &last, date),
                     ),
                     crypto::token_column(&keys, &terms),

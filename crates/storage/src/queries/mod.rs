@@ -5,9 +5,6 @@ use uuid::Uuid;
 use crate::rows::*;
 use crate::{Inner, Result, Stmt, StoreError, Tx, crypto, q};
 
-/// The blind index domain of the duplicate check's match key.
-pub(crate) const MATCH_DOMAIN: &str = "match";
-
 const PROGRAM: &str = "id, name, time_zone, pathways, intake_deadline_days, supervisor_approves_overrides, created_at, suppression_threshold";
 const ORG: &str = "id, program_id, kind, name, address, phone, hours, what_to_bring, created_at";
 const USER: &str = "id, username, display_name, password_hash, disabled, created_at, last_sign_in_at, failed_count, failed_since, locked_at, unlocked_at, totp_secret, totp_enrolled_at, totp_last_step";

@@ -19,7 +19,7 @@ impl Tx {
         key: &str,
     ) -> Result<Option<ParticipantRow>> {
         Ok({
-            let key = crypto::blind(&self.keys, MATCH_DOMAIN, key);
+            let key = crypto::blind(&self.keys, crypto::MATCH_DOMAIN, key);
             let raw = q!(self, c => sqlx::query_as::<_, ParticipantRaw>(sel!(PARTICIPANT, "participants WHERE program_id = $1 AND match_key = $2 LIMIT 1")).bind(program_id).bind(key).fetch_optional(c).await)?;
             raw.map(|r| self.open_participant(r)).transpose()?
         })
