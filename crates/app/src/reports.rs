@@ -15,7 +15,7 @@ use crate::{App, AppError, AppResult};
 
 async fn allowed(app: &App, ctx: &Ctx, action: &str) -> AppResult<Uuid> {
     let pid = ctx.require_program()?;
-    if program_grant(&ctx.actor, pid, ProgramAction::ViewDashboard).is_none() {
+    if program_grant(&ctx.actor, pid, ProgramAction::ViewReports).is_none() {
         return Err(audit::deny(app, ctx, action, "program", &pid.to_string()).await);
     }
     Ok(pid)

@@ -622,7 +622,7 @@ pub async fn export_to<W: Write + Send>(
 /// A coordinator's export, in memory (the web page's download).
 pub async fn export(app: &App, ctx: &Ctx, spec: &Spec) -> AppResult<(Vec<u8>, Written)> {
     let pid = ctx.require_program()?;
-    if program_grant(&ctx.actor, pid, ProgramAction::ViewDashboard).is_none() {
+    if program_grant(&ctx.actor, pid, ProgramAction::ExportResearch).is_none() {
         return Err(audit::deny(app, ctx, "research.export", "program", &pid.to_string()).await);
     }
     let mut buf = Vec::new();

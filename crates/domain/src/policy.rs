@@ -55,6 +55,10 @@ pub enum ProgramAction {
     ManageCalendar,
     /// Edit the program's eligibility rules (as a new version).
     ManageRules,
+    /// Read the published reports (quarterly, equity) and set their suppression threshold.
+    ViewReports,
+    /// Export the de-identified research dataset: a 42 CFR 2.53 disclosure.
+    ExportResearch,
 }
 
 impl ProgramAction {
@@ -76,8 +80,74 @@ impl ProgramAction {
             ProgramAction::ViewAudit => &[Coordinator, Administrator],
             ProgramAction::ManageCalendar => &[Coordinator, Administrator],
             ProgramAction::ManageRules => &[Coordinator],
+            ProgramAction::ViewReports | ProgramAction::ExportResearch => &[Coordinator],
         }
     }
+}
+
+/// A link of the navigation and the action whose roles are shown it: the pages a role
+/// is offered come from the same table the services enforce.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NavLink {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub action: ProgramAction,
+}
+
+/// Every navigation link, in the order shown.
+pub const NAVIGATION: &[NavLink] = &[
+    nav(
+        "/encounters/new",
+        "New encounter",
+        ProgramAction::CreateEncounter,
+    ),
+    nav(
+        "/encounters",
+        "Encounters",
+        ProgramAction::ViewOwnEncounters,
+    ),
+    nav("/overrides", "Overrides", ProgramAction::ReviewOverrides),
+    nav("/queue", "Referral queue", ProgramAction::ViewReferralQueue),
+    nav("/holds", "Held charges", ProgramAction::ViewProsecutorQueue),
+    nav("/dashboard", "Dashboard", ProgramAction::ViewDashboard),
+    nav("/reports/quarterly", "Reports", ProgramAction::ViewReports),
+    nav("/reports/equity", "Equity", ProgramAction::ViewReports),
+    nav(
+        "/reports/research",
+        "Research export",
+        ProgramAction::ExportResearch,
+    ),
+    nav("/admin", "Users", ProgramAction::ManageUsers),
+    nav("/roster", "On-call roster", ProgramAction::ManageRoster),
+    nav(
+        "/emergency-access",
+        "Emergency access",
+        ProgramAction::BreakTheGlass,
+    ),
+    nav("/audit", "Audit trail", ProgramAction::ViewAudit),
+    nav("/pathways", "Pathways", ProgramAction::ManageRules),
+    nav("/rules", "Rules", ProgramAction::ManageRules),
+    nav("/planner/program", "Planner", ProgramAction::ViewDashboard),
+    nav("/calendar", "Calendar", ProgramAction::ManageCalendar),
+];
+
+const fn nav(href: &'static str, label: &'static str, action: ProgramAction) -> NavLink {
+    NavLink {
+        href,
+        label,
+        action,
+    }
+}
+
+/// The links `actor` is shown in the program they work in (their first membership's).
+pub fn navigation(actor: &Actor) -> Vec<&'static NavLink> {
+    let Some(pid) = actor.memberships.first().map(|m| m.program_id) else {
+        return Vec::new();
+    };
+    NAVIGATION
+        .iter()
+        .filter(|l| program_grant(actor, pid, l.action).is_some())
+        .collect()
 }
 
 /// The membership that allows a program-wide action, if any. Its organization is the one

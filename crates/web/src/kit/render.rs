@@ -7,8 +7,8 @@ use axum::response::{Html, IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use handoff_app::Ctx;
+use handoff_domain::FieldErrors;
 use handoff_domain::hold::DeadlineStatus;
-use handoff_domain::{FieldErrors, Role};
 
 use crate::assets::css_path;
 use crate::kit::views;
@@ -22,53 +22,12 @@ pub struct Layout {
     pub notice: Option<String>,
 }
 
+/// The navigation a user is shown: the policy's table (`policy::navigation`).
 pub fn nav_for(ctx: &Ctx) -> Vec<(&'static str, &'static str)> {
-    let mut nav = Vec::new();
-    let has = |r: Role| ctx.actor.has_role(r);
-    if has(Role::Officer) {
-        nav.push(("/encounters/new", "New encounter"));
-        nav.push(("/encounters", "My encounters"));
-    }
-    if has(Role::Supervisor) {
-        nav.push(("/encounters", "Agency encounters"));
-        nav.push(("/overrides", "Overrides"));
-    }
-    if has(Role::CaseManager) {
-        nav.push(("/queue", "Referral queue"));
-    }
-    if has(Role::Prosecutor) {
-        nav.push(("/holds", "Held charges"));
-    }
-    if has(Role::Coordinator) {
-        nav.push(("/dashboard", "Dashboard"));
-        nav.push(("/reports/quarterly", "Reports"));
-        nav.push(("/reports/equity", "Equity"));
-        nav.push(("/reports/research", "Research export"));
-    }
-    if has(Role::Administrator) {
-        nav.push(("/admin", "Users"));
-    }
-    if has(Role::Coordinator) || has(Role::Administrator) {
-        nav.push(("/roster", "On-call roster"));
-    }
-    if has(Role::Coordinator) || has(Role::CaseManager) {
-        nav.push(("/emergency-access", "Emergency access"));
-    }
-    if has(Role::Coordinator) || has(Role::Administrator) {
-        nav.push(("/audit", "Audit trail"));
-    }
-    if has(Role::Coordinator) {
-        nav.push(("/pathways", "Pathways"));
-        nav.push(("/rules", "Rules"));
-    }
-    if has(Role::Coordinator) {
-        nav.push(("/planner/program", "Planner"));
-    }
-    if has(Role::Coordinator) || has(Role::Administrator) {
-        nav.push(("/calendar", "Calendar"));
-    }
-    nav.dedup();
-    nav
+    handoff_domain::policy::navigation(&ctx.actor)
+        .into_iter()
+        .map(|l| (l.href, l.label))
+        .collect()
 }
 
 pub(crate) fn notice_text(code: &str) -> Option<String> {

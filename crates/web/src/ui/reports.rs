@@ -250,7 +250,7 @@ pub async fn research_form(State(st): State<AppState>, s: Session) -> Response {
     if let Err(e) = handoff_app::admin::guard(
         &st.app,
         &s.ctx,
-        handoff_domain::policy::ProgramAction::ViewDashboard,
+        handoff_domain::policy::ProgramAction::ExportResearch,
         "research.form",
     )
     .await
@@ -273,7 +273,7 @@ pub async fn research_export(State(st): State<AppState>, s: Session, body: Bytes
     if let Err(e) = handoff_app::admin::guard(
         &st.app,
         &s.ctx,
-        handoff_domain::policy::ProgramAction::ViewDashboard,
+        handoff_domain::policy::ProgramAction::ExportResearch,
         "research.export",
     )
     .await

@@ -442,6 +442,45 @@ async fn every_route_every_role() {
                 }
             }
         }
+        // What the navigation offers each role is a page that role may open: every link
+        // shown is a GET route the matrix allows the role, and every link the policy
+        // names exists as a route.
+        for link in handoff_domain::policy::NAVIGATION {
+            assert!(
+                matrix.contains_key(&("GET", link.href)),
+                "the navigation links {} which is not a route",
+                link.href
+            );
+        }
+        for role in ROLES {
+            let page = agents[role].get("/encounters/new").await;
+            let page = if page.status == StatusCode::OK {
+                page
+            } else {
+                agents[role]
+                    .get(&agents[role].get("/").await.location())
+                    .await
+            };
+            let nav = &page.body[page.body.find("<nav aria-label=\"Main\">").unwrap()..];
+            let nav = &nav[..nav.find("</nav>").unwrap()];
+            let links: Vec<&str> = nav
+                .split("href=\"")
+                .skip(1)
+                .map(|x| &x[..x.find('"').unwrap()])
+                .collect();
+            assert!(!links.is_empty(), "{role} is offered nothing");
+            for href in links {
+                let allowed = matrix[&("GET", href)];
+                assert!(
+                    allowed.is_empty() || allowed.contains(role),
+                    "{role} is offered {href}, which the matrix denies them"
+                );
+            }
+        }
+        // A supervisor may record encounters, and is offered to.
+        let sup = agents["supervisor"].get("/encounters").await;
+        assert!(sup.body.contains("href=\"/encounters/new\""));
+
         // The provider sees the clinical note; the denial of others was audited.
         assert!(
             cm.get(&format!("/referrals/{referral}"))
