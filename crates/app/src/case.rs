@@ -71,18 +71,32 @@ pub async fn case_facts(
     })
 }
 
-/// The local day by which a provider must first contact the person: the program's contact
-/// business hours after `from`, and never after the intake deadline's last day.
+/// The encounter's intake deadline (`domain::deadlines::intake`): its held charge's, or
+/// the program's days on its calendar.
+pub(crate) fn intake_deadline(
+    data: &crate::ProgramData,
+    enc: &EncounterRow,
+    hold: Option<&HoldRow>,
+) -> handoff_domain::hold::Deadline {
+    handoff_domain::deadlines::intake(
+        &data.calendar,
+        enc.occurred_at,
+        data.program.intake_deadline_days as u32,
+        hold.map(|h| handoff_domain::hold::Deadline {
+            last_day: h.deadline_day,
+            ends_at: h.deadline_ends_at,
+        }),
+    )
+}
+
+/// The day a provider must first contact the person on a contact card referred at
+/// `from` (`domain::deadlines::first_contact`).
 pub(crate) fn contact_due(
     data: &crate::ProgramData,
     from: DateTime<Utc>,
     intake_last: NaiveDate,
 ) -> NaiveDate {
-    data.calendar
-        .add_business_hours(from, data.contact_hours)
-        .with_timezone(&data.tz)
-        .date_naive()
-        .min(intake_last)
+    handoff_domain::deadlines::first_contact(&data.calendar, from, data.contact_hours, intake_last)
 }
 
 /// What the rules need of the person's history: earlier participations within the

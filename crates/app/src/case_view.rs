@@ -400,7 +400,7 @@ pub struct Slip {
     pub hours: String,
     pub what_to_bring: String,
     pub mode: HandoffMode,
-    pub deadline_day: Option<NaiveDate>,
+    pub deadline_day: NaiveDate,
     pub on_call_name: Option<String>,
     pub program_name: String,
 }
@@ -427,6 +427,15 @@ pub async fn slip(app: &App, ctx: &Ctx, encounter_id: Uuid) -> AppResult<Slip> {
     };
     let provider = tx.org(r.to_org_id).await?;
     let hold = tx.hold_for_encounter(enc.id).await?;
+    // First contact on a contact card, else the intake deadline.
+    let deadline_day = r.contact_deadline.unwrap_or(
+        crate::case::intake_deadline(
+            &*app.program_data(enc.program_id).await?,
+            &enc,
+            hold.as_ref(),
+        )
+        .last_day,
+    );
     let on_call_name = match r.assigned_to {
         Some(u) => Some(tx.user(u).await?.display_name),
         None => None,
@@ -452,7 +461,8 @@ pub async fn slip(app: &App, ctx: &Ctx, encounter_id: Uuid) -> AppResult<Slip> {
         hours: provider.hours,
         what_to_bring: provider.what_to_bring,
         mode: HandoffMode::parse(&r.mode).unwrap_or(HandoffMode::ContactCard),
-        deadline_day: r.contact_deadline.or(hold.map(|h| h.deadline_day)),
+        // First contact on a contact card, else the intake deadline.
+        deadline_day,
         on_call_name,
         program_name: program.name,
     })

@@ -312,7 +312,7 @@ pub async fn create_encounter(
         let follow_up_due = rules
             .for_pathway(new.pathway)
             .follow_up_days
-            .map(|d| data.calendar.days_deadline(enc.occurred_at, d).last_day);
+            .map(|d| handoff_domain::deadlines::follow_up(&data.calendar, enc.occurred_at, d));
         first.push(Stmt::pathway_facts(&facts_row(
             enc.id,
             &new.facts,
@@ -528,4 +528,39 @@ pub async fn providers(app: &App, ctx: &Ctx) -> AppResult<Vec<OrgRow>> {
         .into_iter()
         .filter(|o| o.kind == OrgKind::Provider.as_str())
         .collect())
+}
+
+/// What a responder's list says of an encounter: what the agency decided and, for a held
+/// charge, only the prosecutor's final decision. Progress in treatment needs the person's
+/// consent and is shown on the encounter's own page, never in the list.
+pub fn list_status(r: &EncounterListRow) -> String {
+    let charges = r.pathway == Pathway::OfficerIntervention.as_str();
+    if !charges {
+        return match (r.offer_accepted, r.follow_up_due) {
+            (Some(true), _) => "Accepted; referred".into(),
+            (Some(false), _) => "Declined".into(),
+            (None, Some(d)) => format!("Follow-up due {d}"),
+            (None, None) if r.eligible == Some(false) => "Not eligible".into(),
+            (None, None) => "Record the referral".into(),
+        };
+    }
+    match (
+        r.eligible,
+        r.override_status.as_deref(),
+        r.offer_accepted,
+        r.hold_state.as_deref(),
+    ) {
+        // Progress needs the release: it is on the encounter's page. The list says
+        // only what the agency decided and the prosecutor's final decision.
+        (_, _, Some(true), Some(h)) => match handoff_domain::hold::HoldState::parse(h) {
+            Some(state) if state.is_final() => state.label().to_string(),
+            _ => "Accepted; charge held".into(),
+        },
+        (_, _, Some(false), _) => "Declined".into(),
+        (Some(true), _, None, _) | (_, Some("approved"), None, _) => {
+            "Eligible: record the offer".into()
+        }
+        (_, Some("pending"), _, _) => "Override awaiting a supervisor".into(),
+        _ => "Not eligible".into(),
+    }
 }

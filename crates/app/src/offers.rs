@@ -11,7 +11,8 @@ use uuid::Uuid;
 
 use crate::audit::{self, ALLOWED, Ctx};
 use crate::case::{
-    DEADLINE_JOB, case_event, contact_due, deadline_job_key, event, guarded, spec_of,
+    DEADLINE_JOB, case_event, contact_due, deadline_job_key, event, guarded, intake_deadline,
+    spec_of,
 };
 use crate::{App, AppError, AppResult};
 
@@ -91,7 +92,7 @@ pub async fn record_offer(
     )
     .await?;
     let data = app.program_data(enc.program_id).await?;
-    let (program, tz) = (&data.program, data.tz);
+    let tz = data.tz;
     let today = now.with_timezone(&tz).date_naive();
     let spec = spec_of(&enc);
     let offer = input.parse(today, spec.charges)?;
@@ -198,9 +199,7 @@ pub async fn record_offer(
             }));
             // On the program's calendar: the intake deadline ends on a business day; first
             // contact on a contact card is due within its business hours (issue 4).
-            let deadline = data
-                .calendar
-                .days_deadline(enc.occurred_at, program.intake_deadline_days as u32);
+            let deadline = intake_deadline(&data, &enc, None);
             let contact_deadline = (handoff == HandoffMode::ContactCard)
                 .then(|| contact_due(&data, now, deadline.last_day));
             let (referral, e) = create_referral(
@@ -360,15 +359,8 @@ pub async fn refer_again(
     let provider = provider_of(&orgs, provider_id)?;
     let contact_deadline = if mode == HandoffMode::ContactCard {
         let data = app.program_data(enc.program_id).await?;
-        // The hold's intake deadline when a charge is held, else the program's.
-        let last = match tx.hold_for_encounter(enc.id).await? {
-            Some(h) => h.deadline_day,
-            None => {
-                data.calendar
-                    .days_deadline(enc.occurred_at, data.program.intake_deadline_days as u32)
-                    .last_day
-            }
-        };
+        let hold = tx.hold_for_encounter(enc.id).await?;
+        let last = intake_deadline(&data, &enc, hold.as_ref()).last_day;
         Some(contact_due(&data, app.now(), last))
     } else {
         None

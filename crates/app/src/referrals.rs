@@ -64,7 +64,8 @@ pub struct ReferralView {
     pub assigned_name: Option<String>,
     pub events: Vec<(ServiceEventRow, String)>,
     pub warm_minutes: Option<i64>,
-    pub intake_deadline: Option<NaiveDate>,
+    /// The encounter's intake deadline (a held charge's, or the program's).
+    pub intake_deadline: NaiveDate,
     pub status: ReferralStatus,
     pub actions: Vec<ActionKind>,
     /// The case's consents (the provider discloses under them).
@@ -201,7 +202,12 @@ pub async fn view(app: &App, ctx: &Ctx, id: Uuid) -> AppResult<ReferralView> {
     tx.commit().await?;
     Ok(ReferralView {
         warm_minutes: r.arrived_at.map(|a| (a - r.requested_at).num_minutes()),
-        intake_deadline: hold.map(|h| h.deadline_day),
+        intake_deadline: crate::case::intake_deadline(
+            &*app.program_data(enc.program_id).await?,
+            &enc,
+            hold.as_ref(),
+        )
+        .last_day,
         actions: if emergency_until.is_some() {
             Vec::new()
         } else {

@@ -1,7 +1,7 @@
 //! The legal timeline of Officer Intervention: charges held in abeyance (or a citation)
 //! until an intake deadline, then the prosecutor's decision. Kept apart from the service
 //! timeline; the two touch only through "intake completed by the deadline: yes/no".
-use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
@@ -54,16 +54,6 @@ pub fn start_of_day(day: NaiveDate, tz: Tz) -> DateTime<Utc> {
     day.and_hms_opt(0, 0, 0)
         .map(|n| Utc.from_utc_datetime(&n))
         .unwrap_or_else(|| Utc.timestamp_opt(0, 0).single().unwrap_or_default())
-}
-
-/// The deadline that ends `days` calendar days after the local date of `from`, at the end
-/// of that day in `tz`.
-pub fn deadline_after(from: DateTime<Utc>, days: u32, tz: Tz) -> Deadline {
-    let local_day = from.with_timezone(&tz).date_naive();
-    let last_day = local_day
-        .checked_add_days(Days::new(days as u64))
-        .unwrap_or(local_day);
-    deadline_on(last_day, tz)
 }
 
 /// The deadline whose last day is `last_day`.
@@ -215,26 +205,6 @@ mod tests {
 
     fn chicago() -> Tz {
         "America/Chicago".parse().unwrap()
-    }
-
-    #[test]
-    fn deadline_ends_at_local_midnight_after_the_last_day() {
-        // 2026-03-02 15:00 Chicago (CST, UTC-6) + 30 days = 2026-04-01, ends 2026-04-02 00:00 CDT
-        let from = Utc.with_ymd_and_hms(2026, 3, 2, 21, 0, 0).unwrap();
-        let d = deadline_after(from, 30, chicago());
-        assert_eq!(d.last_day, NaiveDate::from_ymd_opt(2026, 4, 1).unwrap());
-        assert_eq!(
-            d.ends_at,
-            Utc.with_ymd_and_hms(2026, 4, 2, 5, 0, 0).unwrap()
-        );
-    }
-
-    #[test]
-    fn late_evening_encounter_counts_from_the_local_date() {
-        // 23:30 local on Jan 10 is already Jan 11 in UTC; the local date counts.
-        let from = Utc.with_ymd_and_hms(2026, 1, 11, 5, 30, 0).unwrap();
-        let d = deadline_after(from, 1, chicago());
-        assert_eq!(d.last_day, NaiveDate::from_ymd_opt(2026, 1, 11).unwrap());
     }
 
     #[test]

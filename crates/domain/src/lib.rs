@@ -8,6 +8,7 @@
 pub mod calendar;
 pub mod clock;
 pub mod consent;
+pub mod deadlines;
 pub mod eligibility;
 pub mod enums;
 pub mod hold;

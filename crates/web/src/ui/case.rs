@@ -318,8 +318,8 @@ impl SlipPage {
     fn warm(&self) -> bool {
         self.s.mode == handoff_domain::HandoffMode::Warm
     }
-    fn d(&self, d: &Option<NaiveDate>) -> String {
-        views::opt_date(d)
+    fn d(&self, d: &NaiveDate) -> String {
+        views::date(d)
     }
 }
 

@@ -44,35 +44,7 @@ impl EncountersPage {
         Pathway::parse(&r.pathway).map_or("", |p| p.label())
     }
     fn status(&self, r: &EncounterListRow) -> String {
-        let charges = r.pathway == Pathway::OfficerIntervention.as_str();
-        if !charges {
-            return match (r.offer_accepted, r.follow_up_due) {
-                (Some(true), _) => "Accepted; referred".into(),
-                (Some(false), _) => "Declined".into(),
-                (None, Some(d)) => format!("Follow-up due {d}"),
-                (None, None) if r.eligible == Some(false) => "Not eligible".into(),
-                (None, None) => "Record the referral".into(),
-            };
-        }
-        match (
-            r.eligible,
-            r.override_status.as_deref(),
-            r.offer_accepted,
-            r.hold_state.as_deref(),
-        ) {
-            // Progress needs the release: it is on the encounter's page. The list says
-            // only what the agency decided and the prosecutor's final decision.
-            (_, _, Some(true), Some(h)) => match handoff_domain::hold::HoldState::parse(h) {
-                Some(state) if state.is_final() => state.label().to_string(),
-                _ => "Accepted; charge held".into(),
-            },
-            (_, _, Some(false), _) => "Declined".into(),
-            (Some(true), _, None, _) | (_, Some("approved"), None, _) => {
-                "Eligible: record the offer".into()
-            }
-            (_, Some("pending"), _, _) => "Override awaiting a supervisor".into(),
-            _ => "Not eligible".into(),
-        }
+        encounters::list_status(r)
     }
 }
 

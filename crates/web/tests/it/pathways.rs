@@ -693,3 +693,74 @@ async fn the_dashboard_splits_by_pathway_and_by_police_or_fire_ems_entry() {
         );
     }
 }
+
+/// Every page states the same deadlines, from `domain::deadlines`: a police contact-card
+/// referral with no held charge shows its first-contact day in the provider's queue, on the
+/// referral page (with the program's intake deadline beside it, never "—") and on the
+/// person's slip.
+#[tokio::test]
+async fn the_queue_the_referral_page_and_the_slip_state_the_same_deadlines() {
+    for b in backends() {
+        let w = world(b.clone()).await;
+        enable_all(&w).await;
+        let officer = w.sign_in("officer").await;
+        let f = form(
+            &w,
+            "officer_referral",
+            "Deadlineqz",
+            &[("contact_kind", "incident")],
+        );
+        let id = record(&officer, &f).await;
+        accept(&w, &officer, id, "contact_card", "p1").await;
+        no_hold(&w).await;
+        let referral = w.referrals_of(id).await.pop().unwrap();
+        let (contact, intake) = {
+            let data = w.app.program_data(w.program).await.unwrap();
+            let enc = {
+                let mut tx = w.store.read().await.unwrap();
+                let e = tx.encounter(id).await.unwrap();
+                tx.rollback().await.unwrap();
+                e
+            };
+            let intake = handoff_domain::deadlines::intake(
+                &data.calendar,
+                enc.occurred_at,
+                data.program.intake_deadline_days as u32,
+                None,
+            );
+            (referral.contact_deadline.unwrap(), intake.last_day)
+        };
+        let day = |d: chrono::NaiveDate| handoff_web_date(d);
+        let cm = w.sign_in("cm1").await;
+        let queue = cm.get("/queue").await;
+        assert!(
+            queue
+                .body
+                .contains(&format!("first contact due {}", day(contact))),
+            "{b}: {}",
+            queue.body
+        );
+        let page = cm.get(&format!("/referrals/{}", referral.id)).await;
+        assert!(
+            page.body.contains(&format!(
+                "<dt>First contact due</dt><dd>{}</dd>",
+                day(contact)
+            )),
+            "{b}: {}",
+            page.body
+        );
+        assert!(
+            page.body
+                .contains(&format!("<dt>Intake deadline</dt><dd>{}</dd>", day(intake))),
+            "{b}: {}",
+            page.body
+        );
+        let slip = officer.get(&format!("/encounters/{id}/slip")).await;
+        assert!(slip.body.contains(&day(contact)), "{b}: {}", slip.body);
+    }
+}
+
+/// A date as the pages print it.
+fn handoff_web_date(d: chrono::NaiveDate) -> String {
+    d.format("%a %b %-d, %Y").to_string()
+}
