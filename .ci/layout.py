@@ -187,6 +187,28 @@ for crate in sorted(os.listdir(root)):
         names = " <-> ".join(sorted(os.path.relpath(c, src) for c in comp))
         findings.append(f"import circle in {crate}: {names}")
 
+# Handlers take forms and JSON bodies from extractors (ADR 0014): outside the page kit and
+# the session module, the form parser, the CSRF check and the JSON parser appear only in
+# `impl FromRequest` blocks, never in a handler.
+web = os.path.join(root, "web", "src")
+if os.path.isdir(web):
+    for d, _, fs in os.walk(web):
+        for name in fs:
+            f = os.path.join(d, name)
+            rel = os.path.relpath(f, web)
+            if not name.endswith(".rs") or rel.startswith("kit" + os.sep) or rel == "auth.rs":
+                continue
+            lines = strip(open(f, encoding="utf-8", errors="replace").read()).split("\n")
+            for i, line in enumerate(lines):
+                if not re.search(r"Fields::parse\(|check_csrf\(|same_secret\(|from_slice\(", line):
+                    continue
+                owner = next(
+                    (lines[j] for j in range(i, -1, -1) if re.match(r"(pub(\([^)]*\))? )?(async )?fn |impl", lines[j])),
+                    "",
+                )
+                if not (owner.startswith("impl") and "FromRequest" in owner):
+                    findings.append(f"a handler reads its own body: web/src/{rel}:{i + 1}")
+
 for line in findings:
     print(line)
 print(f"layout: {len(findings)} findings (files over {limit} lines, import circles)")

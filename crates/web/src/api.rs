@@ -4,8 +4,7 @@
 use std::collections::HashMap;
 
 use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{Query, State};
+use axum::extract::{FromRequest, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use handoff_app::case_view::CaseView;
@@ -30,33 +29,41 @@ use crate::error::{ApiError, problem};
 
 type ApiResult = Result<Response, ApiError>;
 
-/// Parses a JSON body strictly, naming the field that is wrong.
-fn body<T: DeserializeOwned>(b: Result<Bytes, BytesRejection>) -> Result<T, Response> {
-    let bytes = match b {
-        Ok(b) => b,
-        Err(r) => {
-            let status = r.status();
-            let detail = if status == StatusCode::PAYLOAD_TOO_LARGE {
-                "The body is larger than 1 MiB.".to_string()
-            } else {
-                r.body_text()
-            };
-            return Err(problem(
-                status,
-                status.canonical_reason().unwrap_or("Bad request"),
-                &detail,
+/// A JSON body parsed strictly (unknown fields refused, the wrong field named), as an
+/// extractor: a handler gets the typed input or never runs. Bodies over 1 MiB are 413, a
+/// body that is not JSON of the type is 400, both problem+json.
+pub struct Json<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Response> {
+        let bytes = match Bytes::from_request(req, state).await {
+            Ok(b) => b,
+            Err(r) => {
+                let status = r.status();
+                let detail = if status == StatusCode::PAYLOAD_TOO_LARGE {
+                    "The body is larger than 1 MiB.".to_string()
+                } else {
+                    r.body_text()
+                };
+                return Err(problem(
+                    status,
+                    status.canonical_reason().unwrap_or("Bad request"),
+                    &detail,
+                    None,
+                ));
+            }
+        };
+        serde_json::from_slice(&bytes).map(Json).map_err(|e| {
+            problem(
+                StatusCode::BAD_REQUEST,
+                "Bad Request",
+                &format!("The JSON body is not valid: {e}."),
                 None,
-            ));
-        }
-    };
-    serde_json::from_slice(&bytes).map_err(|e| {
-        problem(
-            StatusCode::BAD_REQUEST,
-            "Bad Request",
-            &format!("The JSON body is not valid: {e}."),
-            None,
-        )
-    })
+            )
+        })
+    }
 }
 
 fn json_response(status: StatusCode, v: Value) -> Response {
@@ -168,12 +175,8 @@ pub async fn create_encounter(
     State(st): State<AppState>,
     ApiUser(ctx): ApiUser,
     headers: HeaderMap,
-    b: Result<Bytes, BytesRejection>,
+    Json(input): Json<EncounterInput>,
 ) -> Response {
-    let input: EncounterInput = match body(b) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     let key = headers
         .get("idempotency-key")
         .and_then(|v| v.to_str().ok())
@@ -217,12 +220,8 @@ pub async fn override_encounter(
     State(st): State<AppState>,
     ApiUser(ctx): ApiUser,
     Id(id): Id,
-    b: Result<Bytes, BytesRejection>,
+    Json(input): Json<OverrideBody>,
 ) -> Response {
-    let input: OverrideBody = match body(b) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     then_case(
         &st,
         &ctx,
@@ -244,12 +243,8 @@ pub async fn review_override(
     State(st): State<AppState>,
     ApiUser(ctx): ApiUser,
     Id(id): Id,
-    b: Result<Bytes, BytesRejection>,
+    Json(input): Json<ReviewBody>,
 ) -> Response {
-    let input: ReviewBody = match body(b) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     then_case(
         &st,
         &ctx,
@@ -263,12 +258,8 @@ pub async fn offer(
     State(st): State<AppState>,
     ApiUser(ctx): ApiUser,
     Id(id): Id,
-    b: Result<Bytes, BytesRejection>,
+    Json(input): Json<OfferInput>,
 ) -> Response {
-    let input: OfferInput = match body(b) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     then_case(
         &st,
         &ctx,
@@ -282,12 +273,8 @@ pub async fn attempt(
     State(st): State<AppState>,
     ApiUser(ctx): ApiUser,
     Id(id): Id,
-    b: Result<Bytes, BytesRejection>,
+    Json(input): Json<AttemptInput>,
 ) -> Response {
-    let input: AttemptInput = match body(b) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     then_case(
         &st,
         &ctx,
@@ -308,12 +295,8 @@ pub async fn refer_again(
     State(st): State<AppState>,
     ApiUser(ctx): ApiUser,
     Id(id): Id,
-    b: Result<Bytes, BytesRejection>,
+    Json(input): Json<ReferBody>,
 ) -> Response {
-    let input: ReferBody = match body(b) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     then_case(
         &st,
         &ctx,
@@ -406,12 +389,8 @@ pub async fn referral_event(
     State(st): State<AppState>,
     ApiUser(ctx): ApiUser,
     Id(id): Id,
-    b: Result<Bytes, BytesRejection>,
+    Json(input): Json<ReferralActionInput>,
 ) -> Response {
-    let input: ReferralActionInput = match body(b) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     let acted = referrals::act(&st.app, &ctx, id, &input).await;
     after(acted, referrals::view(&st.app, &ctx, id), referral_json).await
 }
@@ -438,12 +417,8 @@ pub async fn decide_hold(
     State(st): State<AppState>,
     ApiUser(ctx): ApiUser,
     Id(id): Id,
-    b: Result<Bytes, BytesRejection>,
+    Json(input): Json<HoldDecisionInput>,
 ) -> Response {
-    let input: HoldDecisionInput = match body(b) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     let acted = holds::decide(&st.app, &ctx, id, &input).await;
     after(acted, holds::view(&st.app, &ctx, id), hold_json).await
 }

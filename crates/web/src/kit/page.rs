@@ -88,3 +88,68 @@ impl Layout {
         }
     }
 }
+
+/// A page form, read at the door: the signed-in session, the body parsed as name/value
+/// pairs, and its CSRF token checked (a refusal is audited). A handler is given it or never
+/// runs: without a session the browser goes to the sign-in page, a body over 1 MiB gets
+/// 413, a bad form or token the error page. The handler refuses unknown fields with
+/// `finish` once it has read the ones it knows.
+pub struct Form(pub Session, pub Fields);
+
+impl axum::extract::FromRequest<AppState> for Form {
+    type Rejection = Response;
+
+    async fn from_request(
+        req: axum::extract::Request,
+        st: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        use axum::extract::FromRequestParts;
+        use axum::response::IntoResponse;
+        let (mut parts, body) = req.into_parts();
+        let s = Session::from_request_parts(&mut parts, st).await?;
+        let req = axum::extract::Request::from_parts(parts, body);
+        let bytes = Bytes::from_request(req, st)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        match form(&st.app, &s, &bytes).await {
+            Ok(f) => Ok(Form(s, f)),
+            Err(e) => Err(error_for(&s, &e)),
+        }
+    }
+}
+
+/// A form posted without a signed-in session (the sign-in steps): its fields parsed at
+/// the door, with who is posting (client address as recorded, user agent, device cookie).
+/// A body that is not a form gets the error page.
+pub struct AnonymousForm {
+    pub fields: Fields,
+    pub ip: String,
+    pub user_agent: String,
+    pub device: Option<String>,
+}
+
+impl axum::extract::FromRequest<AppState> for AnonymousForm {
+    type Rejection = Response;
+
+    async fn from_request(
+        req: axum::extract::Request,
+        st: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        use axum::response::IntoResponse;
+        let (parts, body) = req.into_parts();
+        let (ip, user_agent) = crate::auth::client(&parts, &st.proxies);
+        let device = crate::auth::device_of(&parts, st.secure_cookies);
+        let req = axum::extract::Request::from_parts(parts, body);
+        let bytes = Bytes::from_request(req, st)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let fields =
+            Fields::parse(&bytes).map_err(|e| crate::error::error_page(&AppError::Invalid(e)))?;
+        Ok(AnonymousForm {
+            fields,
+            ip,
+            user_agent,
+            device,
+        })
+    }
+}

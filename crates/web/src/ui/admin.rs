@@ -2,7 +2,6 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -17,7 +16,8 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::auth::Session;
 use crate::error::Id;
-use crate::kit::page::{error_for, form, program_tz};
+use crate::kit::forms::Fields;
+use crate::kit::page::{Form, error_for, program_tz};
 use crate::kit::render::{Fmt, Layout, pairs, render, see_other, sel, status_for};
 
 #[derive(Template)]
@@ -134,11 +134,7 @@ pub async fn admin_index(
     .await
 }
 
-pub async fn admin_create_user(State(st): State<AppState>, s: Session, body: Bytes) -> Response {
-    let mut f = match form(&st.app, &s, &body).await {
-        Ok(f) => f,
-        Err(e) => return error_for(&s, &e),
-    };
+pub async fn admin_create_user(State(st): State<AppState>, Form(s, mut f): Form) -> Response {
     let (username, display_name, password, org_id, role) = (
         f.get("username"),
         f.get("display_name"),
@@ -193,11 +189,7 @@ pub async fn admin_create_user(State(st): State<AppState>, s: Session, body: Byt
     }
 }
 
-pub async fn admin_add_membership(State(st): State<AppState>, s: Session, body: Bytes) -> Response {
-    let mut f = match form(&st.app, &s, &body).await {
-        Ok(f) => f,
-        Err(e) => return error_for(&s, &e),
-    };
+pub async fn admin_add_membership(State(st): State<AppState>, Form(s, mut f): Form) -> Response {
     let (user_id, org_id, role) = (f.get("user_id"), f.get("organization_id"), f.get("role"));
     if let Err(e) = admin::guard(
         &st.app,
@@ -340,11 +332,7 @@ pub async fn roster(
     .await
 }
 
-pub async fn roster_add(State(st): State<AppState>, s: Session, body: Bytes) -> Response {
-    let mut f = match form(&st.app, &s, &body).await {
-        Ok(f) => f,
-        Err(e) => return error_for(&s, &e),
-    };
+pub async fn roster_add(State(st): State<AppState>, Form(s, mut f): Form) -> Response {
     let (org_id, user_id, starts, ends) = (
         f.get("organization_id"),
         f.get("user_id"),
@@ -401,20 +389,10 @@ pub async fn roster_add(State(st): State<AppState>, s: Session, body: Bytes) -> 
 }
 
 /// A button on the admin page: a form with only its CSRF token, one action, a notice.
-pub(crate) async fn admin_button<F>(
-    st: &AppState,
-    s: &Session,
-    body: &Bytes,
-    action: F,
-    notice: &str,
-) -> Response
+pub(crate) async fn admin_button<F>(s: &Session, f: Fields, action: F, notice: &str) -> Response
 where
     F: std::future::Future<Output = Result<(), AppError>>,
 {
-    let f = match form(&st.app, s, body).await {
-        Ok(f) => f,
-        Err(e) => return error_for(s, &e),
-    };
     if let Err(e) = f.finish() {
         return error_for(s, &AppError::Invalid(e));
     }
@@ -426,34 +404,19 @@ where
 
 pub async fn admin_unlock_user(
     State(st): State<AppState>,
-    s: Session,
     Id(id): Id,
-    body: Bytes,
+    Form(s, f): Form,
 ) -> Response {
     let action = admin::unlock_user(&st.app, Some(&s.ctx), id);
-    admin_button(&st, &s, &body, action, "unlocked").await
+    admin_button(&s, f, action, "unlocked").await
 }
 
-pub async fn admin_reset_mfa(
-    State(st): State<AppState>,
-    s: Session,
-    Id(id): Id,
-    body: Bytes,
-) -> Response {
+pub async fn admin_reset_mfa(State(st): State<AppState>, Id(id): Id, Form(s, f): Form) -> Response {
     let action = admin::reset_mfa(&st.app, Some(&s.ctx), id);
-    admin_button(&st, &s, &body, action, "mfa_reset").await
+    admin_button(&s, f, action, "mfa_reset").await
 }
 
-pub async fn roster_remove(
-    State(st): State<AppState>,
-    s: Session,
-    Id(id): Id,
-    body: Bytes,
-) -> Response {
-    let f = match form(&st.app, &s, &body).await {
-        Ok(f) => f,
-        Err(e) => return error_for(&s, &e),
-    };
+pub async fn roster_remove(State(st): State<AppState>, Id(id): Id, Form(s, f): Form) -> Response {
     if let Err(e) = f.finish() {
         return error_for(&s, &AppError::Invalid(e));
     }

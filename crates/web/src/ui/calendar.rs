@@ -3,7 +3,6 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use handoff_app::AppError;
@@ -12,7 +11,7 @@ use handoff_domain::FieldErrors;
 
 use crate::AppState;
 use crate::auth::Session;
-use crate::kit::page::{error_for, form, form_errors};
+use crate::kit::page::{Form, error_for, form_errors};
 use crate::kit::render::{Layout, render, see_other, status_for};
 
 #[derive(Template)]
@@ -128,11 +127,7 @@ async fn answer(st: &AppState, s: &Session, r: Result<(), AppError>, typed: Type
     }
 }
 
-pub async fn set(State(st): State<AppState>, s: Session, body: Bytes) -> Response {
-    let mut f = match form(&st.app, &s, &body).await {
-        Ok(f) => f,
-        Err(e) => return error_for(&s, &e),
-    };
+pub async fn set(State(st): State<AppState>, Form(s, mut f): Form) -> Response {
     let input = CalendarInput {
         days: f.all("days"),
         opens: f.get("opens"),
@@ -150,11 +145,7 @@ pub async fn set(State(st): State<AppState>, s: Session, body: Bytes) -> Respons
     answer(&st, &s, r, typed).await
 }
 
-pub async fn add_holiday(State(st): State<AppState>, s: Session, body: Bytes) -> Response {
-    let mut f = match form(&st.app, &s, &body).await {
-        Ok(f) => f,
-        Err(e) => return error_for(&s, &e),
-    };
+pub async fn add_holiday(State(st): State<AppState>, Form(s, mut f): Form) -> Response {
     let (day, name) = (f.get("day"), f.get("name"));
     let r = match f.finish() {
         Ok(()) => calendar::add_holiday(&st.app, &s.ctx, &day, &name).await,
@@ -168,11 +159,7 @@ pub async fn add_holiday(State(st): State<AppState>, s: Session, body: Bytes) ->
     answer(&st, &s, r, typed).await
 }
 
-pub async fn remove_holiday(State(st): State<AppState>, s: Session, body: Bytes) -> Response {
-    let mut f = match form(&st.app, &s, &body).await {
-        Ok(f) => f,
-        Err(e) => return error_for(&s, &e),
-    };
+pub async fn remove_holiday(State(st): State<AppState>, Form(s, mut f): Form) -> Response {
     let day = f.get("day");
     let r = match f.finish() {
         Ok(()) => calendar::remove_holiday(&st.app, &s.ctx, &day).await,

@@ -3,7 +3,6 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -23,7 +22,7 @@ use crate::AppState;
 use crate::auth::Session;
 use crate::error::Id;
 use crate::kit::forms::Fields;
-use crate::kit::page::{error_for, form, form_errors, program_tz};
+use crate::kit::page::{Form, error_for, form_errors, program_tz};
 use crate::kit::render::{Fmt, Layout, deadline_text, pairs, render, see_other, sel, status_for};
 use crate::kit::views;
 
@@ -172,14 +171,9 @@ pub(crate) async fn case_action(
 
 pub async fn case_override(
     State(st): State<AppState>,
-    s: Session,
     Id(id): Id,
-    body: Bytes,
+    Form(s, mut f): Form,
 ) -> Response {
-    let mut f = match form(&st.app, &s, &body).await {
-        Ok(f) => f,
-        Err(e) => return error_for(&s, &e),
-    };
     let reason = f.get("reason");
     let r = match f.finish() {
         Ok(()) => overrides::request_override(&st.app, &s.ctx, id, &reason).await,
@@ -194,14 +188,9 @@ pub async fn case_override(
 
 pub async fn case_override_review(
     State(st): State<AppState>,
-    s: Session,
     Id(id): Id,
-    body: Bytes,
+    Form(s, mut f): Form,
 ) -> Response {
-    let mut f = match form(&st.app, &s, &body).await {
-        Ok(f) => f,
-        Err(e) => return error_for(&s, &e),
-    };
     let decision = f.get("decision");
     let note = f.get("note");
     let approve = match decision.as_str() {
@@ -230,16 +219,7 @@ pub(crate) fn offer_input(f: &mut Fields) -> OfferInput {
     }
 }
 
-pub async fn case_offer(
-    State(st): State<AppState>,
-    s: Session,
-    Id(id): Id,
-    body: Bytes,
-) -> Response {
-    let mut f = match form(&st.app, &s, &body).await {
-        Ok(f) => f,
-        Err(e) => return error_for(&s, &e),
-    };
+pub async fn case_offer(State(st): State<AppState>, Id(id): Id, Form(s, mut f): Form) -> Response {
     let input = offer_input(&mut f);
     let r = match f.finish() {
         Ok(()) => offers::record_offer(&st.app, &s.ctx, id, &input).await,
@@ -252,16 +232,7 @@ pub async fn case_offer(
     case_action(&st, &s, id, r, "offer", typed).await
 }
 
-pub async fn case_refer(
-    State(st): State<AppState>,
-    s: Session,
-    Id(id): Id,
-    body: Bytes,
-) -> Response {
-    let mut f = match form(&st.app, &s, &body).await {
-        Ok(f) => f,
-        Err(e) => return error_for(&s, &e),
-    };
+pub async fn case_refer(State(st): State<AppState>, Id(id): Id, Form(s, mut f): Form) -> Response {
     let provider = f.get("provider_id");
     let mode = f.get("handoff_mode");
     let r = match f.finish() {
@@ -282,14 +253,9 @@ pub async fn case_refer(
 /// A contact attempt on an Active Outreach or Naloxone Plus case.
 pub async fn case_attempt(
     State(st): State<AppState>,
-    s: Session,
     Id(id): Id,
-    body: Bytes,
+    Form(s, mut f): Form,
 ) -> Response {
-    let mut f = match form(&st.app, &s, &body).await {
-        Ok(f) => f,
-        Err(e) => return error_for(&s, &e),
-    };
     let input = AttemptInput {
         attempted_at: f.get("attempted_at"),
         outcome: f.get("outcome"),

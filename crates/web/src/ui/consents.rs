@@ -2,7 +2,6 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -13,7 +12,7 @@ use handoff_app::{AppError, consents};
 use crate::AppState;
 use crate::auth::Session;
 use crate::error::Id;
-use crate::kit::page::{error_for, form};
+use crate::kit::page::{Form, error_for};
 use crate::kit::render::{Fmt, Layout, render, see_other};
 
 #[derive(Template)]
@@ -66,14 +65,9 @@ pub async fn consent_page(
 
 pub async fn consent_revoke(
     State(st): State<AppState>,
-    s: Session,
     Id(id): Id,
-    body: Bytes,
+    Form(s, mut f): Form,
 ) -> Response {
-    let mut f = match form(&st.app, &s, &body).await {
-        Ok(f) => f,
-        Err(e) => return error_for(&s, &e),
-    };
     let note = f.get("note");
     if let Err(e) = f.finish() {
         return error_for(&s, &AppError::Invalid(e));

@@ -3,7 +3,6 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use chrono_tz::Tz;
@@ -17,7 +16,7 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::auth::Session;
 use crate::error::Id;
-use crate::kit::page::{error_for, form, form_errors};
+use crate::kit::page::{Form, error_for, form_errors};
 use crate::kit::render::{Fmt, Layout, render, see_other, status_for};
 
 #[derive(Template)]
@@ -90,11 +89,7 @@ pub async fn index(
     index_page(&st, &s, q.get("notice"), String::new(), FieldErrors::new()).await
 }
 
-pub async fn find(State(st): State<AppState>, s: Session, body: Bytes) -> Response {
-    let mut f = match form(&st.app, &s, &body).await {
-        Ok(f) => f,
-        Err(e) => return error_for(&s, &e),
-    };
+pub async fn find(State(st): State<AppState>, Form(s, mut f): Form) -> Response {
     let reference = f.get("reference");
     let r = match f.finish() {
         Ok(()) => emergency::find(&st.app, &s.ctx, &reference).await,
@@ -180,11 +175,7 @@ pub async fn case(
     .await
 }
 
-pub async fn grant(State(st): State<AppState>, s: Session, Id(id): Id, body: Bytes) -> Response {
-    let mut f = match form(&st.app, &s, &body).await {
-        Ok(f) => f,
-        Err(e) => return error_for(&s, &e),
-    };
+pub async fn grant(State(st): State<AppState>, Id(id): Id, Form(s, mut f): Form) -> Response {
     let reason = f.get("reason");
     let r = match f.finish() {
         Ok(()) => emergency::grant(&st.app, &s.ctx, id, &reason).await,
@@ -199,11 +190,7 @@ pub async fn grant(State(st): State<AppState>, s: Session, Id(id): Id, body: Byt
     }
 }
 
-pub async fn review(State(st): State<AppState>, s: Session, Id(id): Id, body: Bytes) -> Response {
-    let mut f = match form(&st.app, &s, &body).await {
-        Ok(f) => f,
-        Err(e) => return error_for(&s, &e),
-    };
+pub async fn review(State(st): State<AppState>, Id(id): Id, Form(s, mut f): Form) -> Response {
     let note = f.get("note");
     let r = match f.finish() {
         Ok(()) => emergency::review(&st.app, &s.ctx, id, &note).await,

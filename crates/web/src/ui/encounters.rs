@@ -3,7 +3,6 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -21,7 +20,7 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::auth::Session;
 use crate::kit::forms::Fields;
-use crate::kit::page::{error_for, form, program_tz};
+use crate::kit::page::{Form, error_for, program_tz};
 use crate::kit::render::{Fmt, Layout, pairs, render, see_other, sel, status_for};
 
 #[derive(Template)]
@@ -300,11 +299,7 @@ pub(crate) fn encounter_input(f: &mut Fields) -> EncounterInput {
     }
 }
 
-pub async fn encounter_create(State(st): State<AppState>, s: Session, body: Bytes) -> Response {
-    let mut f = match form(&st.app, &s, &body).await {
-        Ok(f) => f,
-        Err(e) => return error_for(&s, &e),
-    };
+pub async fn encounter_create(State(st): State<AppState>, Form(s, mut f): Form) -> Response {
     let input = encounter_input(&mut f);
     let key = f.get("idempotency_key");
     let q = f.get("q");

@@ -2,7 +2,6 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -18,7 +17,7 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::auth::Session;
 use crate::error::Id;
-use crate::kit::page::{error_for, form, form_errors};
+use crate::kit::page::{Form, error_for, form_errors};
 use crate::kit::render::{
     Fmt, Layout, deadline_class, deadline_text, render, see_other, status_for,
 };
@@ -135,16 +134,7 @@ pub async fn hold(
     .await
 }
 
-pub async fn hold_decide(
-    State(st): State<AppState>,
-    s: Session,
-    Id(id): Id,
-    body: Bytes,
-) -> Response {
-    let mut f = match form(&st.app, &s, &body).await {
-        Ok(f) => f,
-        Err(e) => return error_for(&s, &e),
-    };
+pub async fn hold_decide(State(st): State<AppState>, Id(id): Id, Form(s, mut f): Form) -> Response {
     let input = HoldDecisionInput {
         decision: f.get("decision"),
         reason: f.get("reason"),

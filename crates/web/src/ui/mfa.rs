@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{FromRequestParts, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -14,9 +13,9 @@ use handoff_app::{AppError, totp};
 use qrcodegen::{QrCode, QrCodeEcc};
 
 use crate::AppState;
-use crate::auth::{client, cookie_name, read_cookie, session_cookie, url_escape, with_session};
+use crate::auth::{cookie_name, read_cookie, session_cookie, url_escape, with_session};
 use crate::error::error_page;
-use crate::kit::forms::Fields;
+use crate::kit::page::AnonymousForm;
 use crate::kit::render::{Layout, render, see_other};
 use crate::ui::sign_in::safe_next;
 
@@ -134,25 +133,28 @@ pub async fn enrol_form(p: PendingSignIn, Query(q): Query<HashMap<String, String
     }
 }
 
-/// Both forms post here: the pending session's stage says which check applies.
-pub async fn submit(
-    State(st): State<AppState>,
-    p: PendingSignIn,
-    parts: Parts,
-    body: Bytes,
-) -> Response {
-    let mut f = match Fields::parse(&body) {
-        Ok(f) => f,
-        Err(e) => return error_page(&AppError::Invalid(e)),
-    };
-    let next = safe_next(&f.get("next"));
-    let code = f.get("code");
-    let csrf = f.get("csrf");
-    if let Err(e) = f.finish() {
-        return error_page(&AppError::Invalid(e));
-    }
-    if !crate::auth::same_secret(&csrf, &p.pending.csrf) {
-        let (ip, user_agent) = client(&parts, &st.proxies);
+/// A form of the second step, read at the door: the pending sign-in, the fields, and the
+/// CSRF token checked against the pending session's (a refusal is audited).
+pub struct PendingForm {
+    pending: PendingSignIn,
+    form: AnonymousForm,
+}
+
+impl axum::extract::FromRequest<AppState> for PendingForm {
+    type Rejection = Response;
+
+    async fn from_request(
+        req: axum::extract::Request,
+        st: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        use axum::extract::FromRequestParts;
+        let (mut parts, body) = req.into_parts();
+        let p = PendingSignIn::from_request_parts(&mut parts, st).await?;
+        let req = axum::extract::Request::from_parts(parts, body);
+        let mut form = AnonymousForm::from_request(req, st).await?;
+        if crate::auth::same_secret(&form.fields.get("csrf"), &p.pending.csrf) {
+            return Ok(PendingForm { pending: p, form });
+        }
         let ctx = handoff_app::Ctx {
             actor: handoff_domain::policy::Actor {
                 user_id: p.pending.user_id,
@@ -160,8 +162,8 @@ pub async fn submit(
                 memberships: vec![],
             },
             display_name: p.pending.display_name.clone(),
-            ip,
-            user_agent,
+            ip: form.ip,
+            user_agent: form.user_agent,
         };
         if let Err(e) = handoff_app::audit::alone(
             &st.app,
@@ -174,14 +176,24 @@ pub async fn submit(
         )
         .await
         {
-            return error_page(&e);
+            return Err(error_page(&e));
         }
-        return error_page(&AppError::Conflict(
+        Err(error_page(&AppError::Conflict(
             "This form has expired. Reload the page and submit it again.".into(),
-        ));
+        )))
     }
-    let (ip, ua) = client(&parts, &st.proxies);
-    let device = crate::auth::device_of(&parts, st.secure_cookies);
+}
+
+/// Both forms post here: the pending session's stage says which check applies.
+pub async fn submit(State(st): State<AppState>, pf: PendingForm) -> Response {
+    let PendingForm { pending: p, form } = pf;
+    let mut f = form.fields;
+    let next = safe_next(&f.get("next"));
+    let code = f.get("code");
+    if let Err(e) = f.finish() {
+        return error_page(&AppError::Invalid(e));
+    }
+    let (ip, ua, device) = (form.ip, form.user_agent, form.device);
     match app_auth::second_factor(&st.app, &p.token, &code, &ip, &ua, device.as_deref()).await {
         Ok(done) if !done.recovery_codes.is_empty() => with_session(
             &st,

@@ -2,7 +2,6 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -17,7 +16,7 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::auth::Session;
 use crate::error::Id;
-use crate::kit::page::{error_for, form, form_errors};
+use crate::kit::page::{Form, error_for, form_errors};
 use crate::kit::render::{Fmt, Layout, pairs, render, see_other, sel, status_for};
 
 #[derive(Template)]
@@ -193,14 +192,9 @@ pub async fn referral(
 
 pub async fn referral_event(
     State(st): State<AppState>,
-    s: Session,
     Id(id): Id,
-    body: Bytes,
+    Form(s, mut f): Form,
 ) -> Response {
-    let mut f = match form(&st.app, &s, &body).await {
-        Ok(f) => f,
-        Err(e) => return error_for(&s, &e),
-    };
     let input = ReferralActionInput {
         action: f.get("action"),
         occurred_at: f.get("occurred_at"),
@@ -227,14 +221,9 @@ pub async fn referral_event(
 
 pub async fn referral_consent(
     State(st): State<AppState>,
-    s: Session,
     Id(id): Id,
-    body: Bytes,
+    Form(s, mut f): Form,
 ) -> Response {
-    let mut f = match form(&st.app, &s, &body).await {
-        Ok(f) => f,
-        Err(e) => return error_for(&s, &e),
-    };
     let input = ConsentInput {
         recipients: f.all("recipients"),
         recipient_class: f.get("recipient_class"),

@@ -3,7 +3,6 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -16,7 +15,7 @@ use handoff_domain::reports::{Report, SUPPRESSED};
 
 use crate::AppState;
 use crate::auth::Session;
-use crate::kit::page::{error_for, form, form_errors};
+use crate::kit::page::{Form, error_for, form_errors};
 use crate::kit::render::{Layout, render, see_other, status_for};
 
 #[derive(Template)]
@@ -177,11 +176,7 @@ pub async fn equity(
 }
 
 /// Sets the small-number threshold, then back to the quarterly report.
-pub async fn threshold(State(st): State<AppState>, s: Session, body: Bytes) -> Response {
-    let mut f = match form(&st.app, &s, &body).await {
-        Ok(f) => f,
-        Err(e) => return error_for(&s, &e),
-    };
+pub async fn threshold(State(st): State<AppState>, Form(s, mut f): Form) -> Response {
     let value = f.get("threshold");
     let r = match f.finish() {
         Ok(()) => reports::set_threshold(&st.app, &s.ctx, &value).await,
@@ -268,7 +263,7 @@ pub async fn research_form(State(st): State<AppState>, s: Session) -> Response {
 }
 
 /// Writes the export as a download.
-pub async fn research_export(State(st): State<AppState>, s: Session, body: Bytes) -> Response {
+pub async fn research_export(State(st): State<AppState>, Form(s, mut f): Form) -> Response {
     // Who may export is decided before what was typed is looked at.
     if let Err(e) = handoff_app::admin::guard(
         &st.app,
@@ -280,10 +275,6 @@ pub async fn research_export(State(st): State<AppState>, s: Session, body: Bytes
     {
         return error_for(&s, &e);
     }
-    let mut f = match form(&st.app, &s, &body).await {
-        Ok(f) => f,
-        Err(e) => return error_for(&s, &e),
-    };
     let typed = ResearchTyped {
         recipient: f.get("recipient"),
         format: f.get("format"),

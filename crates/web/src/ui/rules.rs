@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -17,7 +16,8 @@ use handoff_domain::{FieldErrors, Pathway, rules_file};
 
 use crate::AppState;
 use crate::auth::Session;
-use crate::kit::page::{error_for, form, form_errors};
+use crate::kit::forms::Fields;
+use crate::kit::page::{Form, error_for, form_errors};
 use crate::kit::render::{Layout, render, see_other, status_for};
 
 #[derive(Template)]
@@ -169,8 +169,7 @@ pub async fn export(State(st): State<AppState>, s: Session) -> Response {
 }
 
 /// The form's file text and the day it should take effect, or the error page.
-async fn text_of(st: &AppState, s: &Session, body: &Bytes) -> Result<(String, String), Response> {
-    let mut f = form(&st.app, s, body).await.map_err(|e| error_for(s, &e))?;
+fn text_of(s: &Session, mut f: Fields) -> Result<(String, String), Response> {
     let text = f.get("file");
     let effective_on = f.get("effective_on");
     f.finish()
@@ -186,8 +185,8 @@ fn saved(later: Option<chrono::NaiveDate>) -> Response {
     }
 }
 
-pub async fn dry_run(State(st): State<AppState>, s: Session, body: Bytes) -> Response {
-    let (text, _effective_on) = match text_of(&st, &s, &body).await {
+pub async fn dry_run(State(st): State<AppState>, Form(s, f): Form) -> Response {
+    let (text, _effective_on) = match text_of(&s, f) {
         Ok(t) => t,
         Err(r) => return r,
     };
@@ -210,8 +209,8 @@ pub async fn dry_run(State(st): State<AppState>, s: Session, body: Bytes) -> Res
     }
 }
 
-pub async fn save(State(st): State<AppState>, s: Session, body: Bytes) -> Response {
-    let (text, effective_on) = match text_of(&st, &s, &body).await {
+pub async fn save(State(st): State<AppState>, Form(s, f): Form) -> Response {
+    let (text, effective_on) = match text_of(&s, f) {
         Ok(t) => t,
         Err(r) => return r,
     };
@@ -256,11 +255,7 @@ fn fields_of(f: &mut crate::kit::forms::Fields) -> BTreeMap<String, String> {
 }
 
 /// The per-field form: a dry run or a save, through the same path as the file.
-pub async fn save_fields(State(st): State<AppState>, s: Session, body: Bytes) -> Response {
-    let mut f = match form(&st.app, &s, &body).await {
-        Ok(f) => f,
-        Err(e) => return error_for(&s, &e),
-    };
+pub async fn save_fields(State(st): State<AppState>, Form(s, mut f): Form) -> Response {
     let mut fields = fields_of(&mut f);
     let intent = f.get("intent");
     let effective_on = f.get("effective_on");
@@ -369,11 +364,7 @@ pub async fn pathways(
     pathways_page(&st, &s, q.get("notice"), None, FieldErrors::new()).await
 }
 
-pub async fn save_pathways(State(st): State<AppState>, s: Session, body: Bytes) -> Response {
-    let mut f = match form(&st.app, &s, &body).await {
-        Ok(f) => f,
-        Err(e) => return error_for(&s, &e),
-    };
+pub async fn save_pathways(State(st): State<AppState>, Form(s, mut f): Form) -> Response {
     let chosen = f.all("pathways");
     let r = match f.finish() {
         Ok(()) => rules::set_pathways(&st.app, &s.ctx, &chosen).await,

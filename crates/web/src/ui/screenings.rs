@@ -3,7 +3,6 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -16,7 +15,7 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::auth::Session;
 use crate::error::Id;
-use crate::kit::page::{error_for, form, form_errors};
+use crate::kit::page::{Form, error_for, form_errors};
 use crate::kit::render::{Layout, render, see_other, status_for};
 
 #[derive(Template)]
@@ -117,11 +116,7 @@ pub async fn new(
     }
 }
 
-pub async fn create(State(st): State<AppState>, s: Session, Id(id): Id, body: Bytes) -> Response {
-    let mut f = match form(&st.app, &s, &body).await {
-        Ok(f) => f,
-        Err(e) => return error_for(&s, &e),
-    };
+pub async fn create(State(st): State<AppState>, Id(id): Id, Form(s, mut f): Form) -> Response {
     let code = f.get("instrument");
     let instrument = match screenings::instrument_of(&code) {
         Ok(i) => i,

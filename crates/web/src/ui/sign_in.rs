@@ -2,17 +2,16 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use handoff_app::{AppError, auth as app_auth};
 
 use crate::AppState;
-use crate::auth::{Session, client, session_cookie};
+use crate::auth::{Session, session_cookie};
 use crate::error::error_page;
-use crate::kit::forms::Fields;
-use crate::kit::page::{error_for, form};
+use crate::kit::page::error_for;
+use crate::kit::page::{AnonymousForm, Form};
 use crate::kit::render::{Layout, nav_for, notice_text, render, see_other};
 
 #[derive(Template)]
@@ -53,20 +52,12 @@ pub async fn sign_in_form(Query(q): Query<HashMap<String, String>>) -> Response 
     )
 }
 
-pub async fn sign_in(
-    State(st): State<AppState>,
-    parts: axum::http::request::Parts,
-    body: Bytes,
-) -> Response {
-    let mut f = match Fields::parse(&body) {
-        Ok(f) => f,
-        Err(e) => return error_page(&AppError::Invalid(e)),
-    };
+pub async fn sign_in(State(st): State<AppState>, form: AnonymousForm) -> Response {
+    let mut f = form.fields;
     let username = f.get("username");
     let password = f.get("password");
     let next = safe_next(&f.get("next"));
-    let (ip, ua) = client(&parts, &st.proxies);
-    let device = crate::auth::device_of(&parts, st.secure_cookies);
+    let (ip, ua, device) = (form.ip, form.user_agent, form.device);
     match app_auth::sign_in(&st.app, &username, &password, &ip, &ua, device.as_deref()).await {
         Ok(session) => {
             let to = match session.stage {
@@ -93,9 +84,9 @@ pub async fn sign_in(
     }
 }
 
-pub async fn sign_out(State(st): State<AppState>, s: Session, body: Bytes) -> Response {
-    if let Err(e) = form(&st.app, &s, &body).await {
-        return error_for(&s, &e);
+pub async fn sign_out(State(st): State<AppState>, Form(s, f): Form) -> Response {
+    if let Err(e) = f.finish() {
+        return error_for(&s, &AppError::Invalid(e));
     }
     if let Err(e) = app_auth::sign_out(&st.app, &s.ctx, &s.token).await {
         return error_for(&s, &e);
