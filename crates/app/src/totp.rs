@@ -1,7 +1,5 @@
 //! Time-based one-time passwords (RFC 6238 over RFC 4226 HOTP), as authenticator apps
 //! compute them: HMAC-SHA1, 30-second steps, 6 digits. Secrets travel as RFC 4648 base32.
-use hmac::{Hmac, Mac};
-use sha1::Sha1;
 
 /// Seconds per step.
 pub const PERIOD: i64 = 30;
@@ -12,47 +10,21 @@ pub const DRIFT_STEPS: i64 = 1;
 /// Bytes of a new secret (160 bits, as RFC 4226 recommends).
 pub const SECRET_BYTES: usize = 20;
 
-const BASE32: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+const ALPHABET: base32::Alphabet = base32::Alphabet::Rfc4648 { padding: false };
 
 /// Base32 without padding.
 pub fn base32_encode(data: &[u8]) -> String {
-    let mut out = String::with_capacity(data.len().div_ceil(5) * 8);
-    let mut buffer: u32 = 0;
-    let mut bits = 0;
-    for &b in data {
-        buffer = (buffer << 8) | u32::from(b);
-        bits += 8;
-        while bits >= 5 {
-            out.push(BASE32[((buffer >> (bits - 5)) & 31) as usize] as char);
-            bits -= 5;
-        }
-    }
-    if bits > 0 {
-        out.push(BASE32[((buffer << (5 - bits)) & 31) as usize] as char);
-    }
-    out
+    base32::encode(ALPHABET, data)
 }
 
 /// Base32 as people type it: any case, spaces, dashes and padding ignored.
 pub fn base32_decode(s: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(s.len() * 5 / 8);
-    let mut buffer: u32 = 0;
-    let mut bits = 0;
-    for c in s.chars() {
-        if c.is_whitespace() || c == '-' || c == '=' {
-            continue;
-        }
-        let c = c.to_ascii_uppercase() as u8;
-        let v = BASE32.iter().position(|&x| x == c)? as u32;
-        buffer = (buffer << 5) | v;
-        bits += 5;
-        if bits >= 8 {
-            out.push((buffer >> (bits - 8)) as u8);
-            bits -= 8;
-        }
-        buffer &= (1 << bits) - 1;
-    }
-    Some(out)
+    let clean: String = s
+        .chars()
+        .filter(|c| !(c.is_whitespace() || *c == '-' || *c == '='))
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    base32::decode(ALPHABET, &clean)
 }
 
 /// The step that `unix_seconds` falls in.
@@ -60,21 +32,17 @@ pub fn step_at(unix_seconds: i64) -> i64 {
     unix_seconds.div_euclid(PERIOD)
 }
 
-/// The HOTP value of `key` at counter `step`, as `digits` decimal digits.
+/// The TOTP value of `key` in time step `step`, as `digits` decimal digits (totp-rs:
+/// HMAC-SHA1, RFC 6238).
 pub fn code(key: &[u8], step: i64, digits: u32) -> String {
-    // HMAC accepts a key of any length, so this cannot fail.
-    let Ok(mut mac) = Hmac::<Sha1>::new_from_slice(key) else {
-        return String::new();
-    };
-    mac.update(&step.to_be_bytes());
-    let h = mac.finalize().into_bytes();
-    let offset = (h[h.len() - 1] & 0x0f) as usize;
-    let binary = (u32::from(h[offset]) & 0x7f) << 24
-        | u32::from(h[offset + 1]) << 16
-        | u32::from(h[offset + 2]) << 8
-        | u32::from(h[offset + 3]);
-    let value = u64::from(binary) % 10u64.pow(digits);
-    format!("{value:0width$}", width = digits as usize)
+    let totp = totp_rs::TOTP::new_unchecked(
+        totp_rs::Algorithm::SHA1,
+        digits as usize,
+        0,
+        PERIOD as u64,
+        key.to_vec(),
+    );
+    totp.generate((step.max(0) as u64).saturating_mul(PERIOD as u64))
 }
 
 /// The step a typed code matches, within the drift window around `now`, if it is later

@@ -62,15 +62,16 @@ pub async fn run(cmd: ExportCommand) -> Result<()> {
             let file = std::fs::File::create_new(&output)
                 .with_context(|| format!("cannot create {}", output.display()))?;
             let started = std::time::Instant::now();
-            let mut shown = std::time::Instant::now();
+            // A progress bar on standard error (drawn only on a terminal).
+            let bar = indicatif::ProgressBar::new(0).with_style(
+                indicatif::ProgressStyle::with_template(
+                    "[{bar:20}] {pos} of {len} rows ({percent}%, {per_sec})",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
             let mut progress = |done: u64, total: u64| {
-                // A progress line on standard error, at most a few times a second.
-                if shown.elapsed().as_millis() >= 250 || done == total {
-                    shown = std::time::Instant::now();
-                    let pct = (done * 100).checked_div(total).unwrap_or(100);
-                    let bar = "#".repeat((pct / 5) as usize);
-                    eprint!("\r[{bar:<20}] {done} of {total} rows ({pct}%)");
-                }
+                bar.set_length(total);
+                bar.set_position(done);
             };
             let written = handoff_app::research::export_to(
                 &app,
@@ -81,7 +82,7 @@ pub async fn run(cmd: ExportCommand) -> Result<()> {
                 &mut progress,
             )
             .await;
-            eprintln!();
+            bar.finish();
             app.store.close().await;
             let written = match written {
                 Ok(w) => w,
