@@ -443,59 +443,10 @@ pub struct JobRow {
     pub finished_at: Option<DateTime<Utc>>,
 }
 
+/// What an audit record says: when, who, what, on which resource, with what outcome,
+/// from where. Written as it is (`Stmt::audit`), and read inside `AuditRow` (searches) and
+/// `AuditChainRow` (the chain).
 #[derive(Debug, Clone, sqlx::FromRow)]
-pub struct AuditRow {
-    pub id: i64,
-    pub at: DateTime<Utc>,
-    pub user_id: Option<Uuid>,
-    pub username: String,
-    pub action: String,
-    pub resource_kind: String,
-    pub resource_id: String,
-    pub outcome: String,
-    pub ip: String,
-    pub user_agent: String,
-    pub detail: String,
-}
-
-/// An audit record with its place in the chain, as stored.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct AuditChainRow {
-    pub id: i64,
-    pub seq: Option<i64>,
-    pub prev_hash: Option<String>,
-    pub hash: Option<String>,
-    pub at: DateTime<Utc>,
-    pub user_id: Option<Uuid>,
-    pub username: String,
-    pub action: String,
-    pub resource_kind: String,
-    pub resource_id: String,
-    pub outcome: String,
-    pub ip: String,
-    pub user_agent: String,
-    pub detail: String,
-}
-
-impl AuditChainRow {
-    pub fn record(&self) -> NewAudit {
-        NewAudit {
-            at: self.at,
-            user_id: self.user_id,
-            username: self.username.clone(),
-            action: self.action.clone(),
-            resource_kind: self.resource_kind.clone(),
-            resource_id: self.resource_id.clone(),
-            outcome: self.outcome.clone(),
-            ip: self.ip.clone(),
-            user_agent: self.user_agent.clone(),
-            detail: self.detail.clone(),
-        }
-    }
-}
-
-/// An audit record to write (the id is assigned by the database).
-#[derive(Debug, Clone)]
 pub struct NewAudit {
     pub at: DateTime<Utc>,
     pub user_id: Option<Uuid>,
@@ -508,6 +459,43 @@ pub struct NewAudit {
     pub user_agent: String,
     pub detail: String,
 }
+
+/// An audit record as a search finds it (its fields are the record's, by `Deref`).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AuditRow {
+    pub id: i64,
+    #[sqlx(flatten)]
+    pub record: NewAudit,
+}
+
+/// An audit record with its place in the chain, as stored.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AuditChainRow {
+    pub id: i64,
+    pub seq: Option<i64>,
+    pub prev_hash: Option<String>,
+    pub hash: Option<String>,
+    #[sqlx(flatten)]
+    pub record: NewAudit,
+}
+
+macro_rules! audit_fields {
+    ($t:ty) => {
+        impl std::ops::Deref for $t {
+            type Target = NewAudit;
+            fn deref(&self) -> &NewAudit {
+                &self.record
+            }
+        }
+        impl std::ops::DerefMut for $t {
+            fn deref_mut(&mut self) -> &mut NewAudit {
+                &mut self.record
+            }
+        }
+    };
+}
+audit_fields!(AuditRow);
+audit_fields!(AuditChainRow);
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct IdempotencyRow {

@@ -18,7 +18,7 @@ impl Tx {
     pub(crate) async fn seal_audit_rows(&mut self, rows: Vec<AuditChainRow>) -> Result<()> {
         let mut head = self.audit_head().await?;
         for r in rows {
-            let (seq, prev, hash) = crate::chain::next(&self.keys.audit, &mut head, &r.record());
+            let (seq, prev, hash) = crate::chain::next(&self.keys.audit, &mut head, &r.record);
             q!(self, c => sqlx::query("UPDATE audit_log SET seq = $1, prev_hash = $2, hash = $3 WHERE id = $4").bind(seq).bind(&prev).bind(&hash).bind(r.id).execute(c).await.map(|_| ()))?;
         }
         self.audit_head = Some(head);
