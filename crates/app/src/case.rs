@@ -344,3 +344,49 @@ pub(crate) async fn guarded(
     }
     Ok((tx, enc, facts))
 }
+
+/// A list of the actor's organization (a provider's referral queue, a prosecutor's held
+/// charges): its name, its rows, the program's zone.
+pub struct OrgList<T> {
+    pub org_name: String,
+    pub rows: Vec<T>,
+    pub tz: Tz,
+}
+
+/// Reads a list for the organization through which the actor holds `action`: an audited
+/// denial without the grant; otherwise `load` reads the rows in one transaction and the
+/// read is audited with how many rows it showed.
+pub(crate) async fn org_list<T>(
+    app: &App,
+    ctx: &Ctx,
+    action: handoff_domain::policy::ProgramAction,
+    audit_action: &str,
+    load: impl AsyncFnOnce(&mut Tx, Uuid, Tz) -> AppResult<Vec<T>>,
+) -> AppResult<OrgList<T>> {
+    let pid = ctx.require_program()?;
+    let Some(grant) = handoff_domain::policy::program_grant(&ctx.actor, pid, action).cloned()
+    else {
+        return Err(audit::deny(app, ctx, audit_action, "program", &pid.to_string()).await);
+    };
+    let mut tx = app.store.write().await?;
+    let (_, tz) = load_program(&mut tx, pid).await?;
+    let org = tx.org(grant.org_id).await?;
+    let rows = load(&mut tx, grant.org_id, tz).await?;
+    audit::record(
+        &mut tx,
+        app,
+        ctx,
+        audit_action,
+        "organization",
+        &grant.org_id.to_string(),
+        crate::audit::ALLOWED,
+        &format!("{} rows", rows.len()),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(OrgList {
+        org_name: org.name,
+        rows,
+        tz,
+    })
+}

@@ -5,9 +5,7 @@ use chrono_tz::Tz;
 use handoff_domain::HoldKind;
 use handoff_domain::hold::{self, DeadlineStatus, HoldState};
 use handoff_domain::input::HoldDecisionInput;
-use handoff_domain::policy::{
-    Access, CaseAction, FieldGroup, ProgramAction, View, case_access, program_grant,
-};
+use handoff_domain::policy::{Access, CaseAction, FieldGroup, ProgramAction, View, case_access};
 use handoff_domain::progress::{self, ProgressStatus};
 use handoff_storage::*;
 use uuid::Uuid;
@@ -25,61 +23,43 @@ pub struct QueueLine {
     pub shared: bool,
 }
 
-pub struct HoldQueue {
-    pub org_name: String,
-    pub lines: Vec<QueueLine>,
-    pub tz: Tz,
-}
+pub type HoldQueue = crate::case::OrgList<QueueLine>;
 
 pub async fn queue(app: &App, ctx: &Ctx) -> AppResult<HoldQueue> {
-    let pid = ctx.require_program()?;
-    let Some(grant) = program_grant(&ctx.actor, pid, ProgramAction::ViewProsecutorQueue).cloned()
-    else {
-        return Err(audit::deny(app, ctx, "hold.queue", "program", &pid.to_string()).await);
-    };
     let now = app.now();
-    let mut tx = app.store.write().await?;
-    let (_, tz) = load_program(&mut tx, pid).await?;
-    let org = tx.org(grant.org_id).await?;
-    let rows = tx.hold_queue(grant.org_id, 200).await?;
-    let mut lines = Vec::with_capacity(rows.len());
-    for row in rows {
-        let enc = tx.encounter(row.encounter_id).await?;
-        let shared = crate::consent_terms::status_recipients(&mut tx, &enc, now)
-            .await?
-            .contains(&grant.org_id);
-        let state = HoldState::parse(&row.state).unwrap_or(HoldState::Held);
-        let deadline = hold::Deadline {
-            last_day: row.deadline_day,
-            ends_at: row.deadline_ends_at,
-        };
-        lines.push(QueueLine {
-            state_label: legal_state_label(state, shared),
-            deadline_status: shared.then(|| hold::deadline_status(state, deadline, now, tz)),
-            shared,
-            row: HoldQueueRow {
-                correction: if shared { row.correction.clone() } else { None },
-                ..row
-            },
-        });
-    }
-    audit::record(
-        &mut tx,
+    crate::case::org_list(
         app,
         ctx,
+        ProgramAction::ViewProsecutorQueue,
         "hold.queue",
-        "organization",
-        &grant.org_id.to_string(),
-        ALLOWED,
-        &format!("{} rows", lines.len()),
+        async |tx: &mut Tx, org: Uuid, tz: Tz| {
+            let rows = tx.hold_queue(org, 200).await?;
+            let mut lines = Vec::with_capacity(rows.len());
+            for row in rows {
+                let enc = tx.encounter(row.encounter_id).await?;
+                let shared = crate::consent_terms::status_recipients(tx, &enc, now)
+                    .await?
+                    .contains(&org);
+                let state = HoldState::parse(&row.state).unwrap_or(HoldState::Held);
+                let deadline = hold::Deadline {
+                    last_day: row.deadline_day,
+                    ends_at: row.deadline_ends_at,
+                };
+                lines.push(QueueLine {
+                    state_label: legal_state_label(state, shared),
+                    deadline_status: shared
+                        .then(|| hold::deadline_status(state, deadline, now, tz)),
+                    shared,
+                    row: HoldQueueRow {
+                        correction: if shared { row.correction.clone() } else { None },
+                        ..row
+                    },
+                });
+            }
+            Ok(lines)
+        },
     )
-    .await?;
-    tx.commit().await?;
-    Ok(HoldQueue {
-        org_name: org.name,
-        lines,
-        tz,
-    })
+    .await
 }
 
 /// The prosecutor's view of one held charge. No clinical field exists here.

@@ -5,7 +5,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 use handoff_domain::hold::{self, HoldState, IntakeEffect};
 use handoff_domain::input::parse_local_datetime;
-use handoff_domain::policy::{Access, CaseAction, ProgramAction, View, case_access, program_grant};
+use handoff_domain::policy::{Access, CaseAction, ProgramAction, View, case_access};
 use handoff_domain::referral::{
     self, ActionKind, BusinessStatus, ContactOutcome, History, ReferralStatus, Side,
 };
@@ -20,39 +20,17 @@ use crate::util::capitalize;
 use crate::{App, AppError, AppResult};
 
 /// A provider's queue.
-pub struct Queue {
-    pub org_name: String,
-    pub rows: Vec<ReferralQueueRow>,
-    pub tz: Tz,
-}
+pub type Queue = crate::case::OrgList<ReferralQueueRow>;
 
 pub async fn queue(app: &App, ctx: &Ctx, include_closed: bool) -> AppResult<Queue> {
-    let pid = ctx.require_program()?;
-    let Some(grant) = program_grant(&ctx.actor, pid, ProgramAction::ViewReferralQueue).cloned()
-    else {
-        return Err(audit::deny(app, ctx, "referral.queue", "program", &pid.to_string()).await);
-    };
-    let mut tx = app.store.write().await?;
-    let org = tx.org(grant.org_id).await?;
-    let rows = tx.referral_queue(grant.org_id, include_closed, 200).await?;
-    let (_, tz) = load_program(&mut tx, pid).await?;
-    audit::record(
-        &mut tx,
+    crate::case::org_list(
         app,
         ctx,
+        ProgramAction::ViewReferralQueue,
         "referral.queue",
-        "organization",
-        &grant.org_id.to_string(),
-        ALLOWED,
-        &format!("{} rows", rows.len()),
+        async |tx: &mut Tx, org: Uuid, _| Ok(tx.referral_queue(org, include_closed, 200).await?),
     )
-    .await?;
-    tx.commit().await?;
-    Ok(Queue {
-        org_name: org.name,
-        rows,
-        tz,
-    })
+    .await
 }
 
 /// The provider's view of one referral: identity, contact and the service record.

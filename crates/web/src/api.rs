@@ -399,7 +399,7 @@ pub async fn hold_queue(State(st): State<AppState>, ApiUser(ctx): ApiUser) -> Ap
     let q = holds::queue(&st.app, &ctx).await?;
     ok(json!({
         "organization": q.org_name,
-        "holds": q.lines.iter().map(|l| json!({
+        "holds": q.rows.iter().map(|l| json!({
             "id": l.row.id, "reference": l.row.reference, "occurred_at": l.row.occurred_at,
             "person": { "first_name": l.row.first_name, "last_name": l.row.last_name },
             "agency": l.row.agency_name, "kind": l.row.kind, "deadline": l.row.deadline_day,

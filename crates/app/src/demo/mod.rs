@@ -569,7 +569,7 @@ pub async fn seed(store: &Store, settings: &Settings, cases: usize) -> AppResult
     // The prosecutor decided some of the older holds.
     let q = holds::queue(&app, &prosecutor).await?;
     for line in q
-        .lines
+        .rows
         .iter()
         .filter(|l| l.row.deadline_ends_at < real_now - Duration::days(10))
         .take(25)
