@@ -1,0 +1,11 @@
+//! Row models, one per table (plus a few joined read models). Enumerations are stored as
+//! their short codes; the services parse them back into domain types.
+mod cases;
+mod programs;
+mod records;
+mod reporting;
+
+pub use cases::*;
+pub use programs::*;
+pub use records::*;
+pub use reporting::*;

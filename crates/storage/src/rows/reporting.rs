@@ -1,0 +1,122 @@
+//! The reporting rows (ADR 0011): one fact row per encounter, the filters and counts over
+//! them.
+use chrono::{DateTime, NaiveDate, Utc};
+use uuid::Uuid;
+
+/// One encounter's facts for measures (issue 5, ADR 0011): dimensions, flags and minutes
+/// from the encounter. Derived from the source rows; never edited by hand.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct CaseFactRow {
+    pub encounter_id: Uuid,
+    pub program_id: Uuid,
+    pub occurred_at: DateTime<Utc>,
+    /// The local encounter day (program time zone) and its month, "YYYY-MM".
+    pub day: NaiveDate,
+    pub month: String,
+    pub pathway: String,
+    pub agency_id: Uuid,
+    pub agency_kind: String,
+    pub officer_id: Uuid,
+    /// The provider of the latest referral (not entered in error).
+    pub provider_id: Option<Uuid>,
+    pub participant_id: Uuid,
+    pub sex: String,
+    pub race: String,
+    pub ethnicity: String,
+    pub age: i64,
+    /// The person's encounters in the program before this one.
+    pub prior_encounters: i64,
+    pub eligible: bool,
+    pub offered: bool,
+    pub accepted: bool,
+    pub referred: bool,
+    pub screened: bool,
+    pub handed_off: bool,
+    pub warm_minutes: Option<i64>,
+    /// To the first treatment contact (warm-handoff arrival or first contact).
+    pub contact_minutes: Option<i64>,
+    pub intake_minutes: Option<i64>,
+    pub engaged_minutes: Option<i64>,
+    pub engaged_at: Option<DateTime<Utc>>,
+    pub exit_kind: Option<String>,
+    pub exit_minutes: Option<i64>,
+    pub deadline_ends_at: Option<DateTime<Utc>>,
+    /// Intake before the deadline's end (true), after it (false), or no intake yet.
+    pub deadline_met: Option<bool>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Which fact rows a measure counts: a program's encounters of a period of local days,
+/// optionally of one pathway, agency, kind of agency, provider or officer.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FactFilter {
+    pub program_id: Uuid,
+    pub from: NaiveDate,
+    /// Inclusive.
+    pub to: NaiveDate,
+    pub pathway: Option<String>,
+    pub agency_id: Option<Uuid>,
+    pub agency_kind: Option<String>,
+    pub provider_id: Option<Uuid>,
+    pub officer_id: Option<Uuid>,
+}
+
+/// Counts over fact rows (one group).
+#[derive(Debug, Clone, Default, PartialEq, sqlx::FromRow)]
+pub struct FactCounts {
+    pub encounters: i64,
+    /// Encounters that were the person's first with the program (additive, unlike
+    /// distinct people).
+    pub new_people: i64,
+    pub eligible: i64,
+    pub offered: i64,
+    pub accepted: i64,
+    pub referred: i64,
+    pub screened: i64,
+    pub handed_off: i64,
+    pub intakes: i64,
+    pub engaged: i64,
+    pub repeat_encounters: i64,
+    pub engaged_30: i64,
+    pub known_30: i64,
+    pub engaged_60: i64,
+    pub known_60: i64,
+    pub engaged_90: i64,
+    pub known_90: i64,
+    pub retained_30: i64,
+    pub retention_known_30: i64,
+    pub retained_90: i64,
+    pub retention_known_90: i64,
+    pub deadlines_met: i64,
+    pub deadlines_missed: i64,
+    pub deadlines_open: i64,
+}
+
+impl std::ops::AddAssign<&FactCounts> for FactCounts {
+    fn add_assign(&mut self, o: &FactCounts) {
+        self.encounters += o.encounters;
+        self.new_people += o.new_people;
+        self.eligible += o.eligible;
+        self.offered += o.offered;
+        self.accepted += o.accepted;
+        self.referred += o.referred;
+        self.screened += o.screened;
+        self.handed_off += o.handed_off;
+        self.intakes += o.intakes;
+        self.engaged += o.engaged;
+        self.repeat_encounters += o.repeat_encounters;
+        self.engaged_30 += o.engaged_30;
+        self.known_30 += o.known_30;
+        self.engaged_60 += o.engaged_60;
+        self.known_60 += o.known_60;
+        self.engaged_90 += o.engaged_90;
+        self.known_90 += o.known_90;
+        self.retained_30 += o.retained_30;
+        self.retention_known_30 += o.retention_known_30;
+        self.retained_90 += o.retained_90;
+        self.retention_known_90 += o.retention_known_90;
+        self.deadlines_met += o.deadlines_met;
+        self.deadlines_missed += o.deadlines_missed;
+        self.deadlines_open += o.deadlines_open;
+    }
+}
