@@ -5,7 +5,7 @@ use chrono_tz::Tz;
 use handoff_domain::eligibility::{self, Attestation, ContactFacts, Rules};
 use handoff_domain::input::Facts;
 use handoff_domain::pathways::{self, Spec};
-use handoff_domain::policy::{CaseAction, CaseFacts, case_access};
+use handoff_domain::policy::{AccessFacts, CaseAction, case_access};
 use handoff_domain::progress::ServiceFacts;
 use handoff_domain::{ContactKind, ExitKind, OutreachSource, Pathway};
 use handoff_storage::*;
@@ -23,12 +23,12 @@ pub fn deadline_job_key(hold_id: Uuid) -> String {
 /// Access facts for a case, as of `now`.
 /// Access facts for a case, as of `now`: those the action's decision needs (the policy
 /// says which), so a check costs no more reads than it must.
-pub async fn case_facts(
+pub async fn access_facts(
     tx: &mut Tx,
     e: &EncounterRow,
     now: DateTime<Utc>,
     action: CaseAction,
-) -> AppResult<CaseFacts> {
+) -> AppResult<AccessFacts> {
     let needed = action.facts_needed();
     let referral_org_ids = if needed.referrals {
         tx.referrals_for_encounter(e.id)
@@ -60,7 +60,7 @@ pub async fn case_facts(
     } else {
         Vec::new()
     };
-    Ok(CaseFacts {
+    Ok(AccessFacts {
         program_id: e.program_id,
         agency_org_id: e.agency_id,
         officer_id: e.officer_id,
@@ -313,7 +313,7 @@ pub(crate) async fn guarded(
     encounter_id: Uuid,
     action: CaseAction,
     audit_action: &str,
-) -> AppResult<(Tx, EncounterRow, CaseFacts)> {
+) -> AppResult<(Tx, EncounterRow, AccessFacts)> {
     let now = app.now();
     let enc = match tx.encounter(encounter_id).await {
         Ok(e) => e,
@@ -330,7 +330,7 @@ pub(crate) async fn guarded(
         }
         Err(e) => return Err(e.into()),
     };
-    let facts = case_facts(&mut tx, &enc, now, action).await?;
+    let facts = access_facts(&mut tx, &enc, now, action).await?;
     if !case_access(&ctx.actor, action, &facts).allowed() {
         tx.rollback().await?;
         return Err(audit::deny(

@@ -12,7 +12,7 @@ use handoff_storage::*;
 use uuid::Uuid;
 
 use crate::audit::{self, ALLOWED, Ctx};
-use crate::case::{case_facts, fact_lines, guarded, load_program, service_facts, spec_of};
+use crate::case::{access_facts, fact_lines, guarded, load_program, service_facts, spec_of};
 use crate::{App, AppError, AppResult};
 
 #[derive(Debug, Clone)]
@@ -214,7 +214,7 @@ pub async fn view_case(app: &App, ctx: &Ctx, encounter_id: Uuid) -> AppResult<Ca
         )
         .await);
     };
-    let facts = case_facts(&mut tx, &enc, now, CaseAction::ViewEncounter).await?;
+    let facts = access_facts(&mut tx, &enc, now, CaseAction::ViewEncounter).await?;
     let (org_id, shared) = match case_access(&ctx.actor, CaseAction::ViewEncounter, &facts) {
         // The projection decides what the page carries (domain::policy::View::sees).
         Access::Allow(view @ View::Legal { org_id, .. }) => {

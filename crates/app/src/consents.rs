@@ -12,7 +12,7 @@ use handoff_storage::{ConsentRow, EncounterRow, OrgRow, ReferralRow, StoreError,
 use uuid::Uuid;
 
 use crate::audit::{self, ALLOWED, Ctx};
-use crate::case::{case_facts, event, load_program};
+use crate::case::{access_facts, event, load_program};
 use crate::util::{join_ids, parse_ids};
 use crate::{App, AppError, AppResult};
 
@@ -249,7 +249,7 @@ async fn provider_case(
         return Ok(None);
     };
     let action = CaseAction::ActOnReferral;
-    let facts = case_facts(tx, &enc, app.now(), action).await?;
+    let facts = access_facts(tx, &enc, app.now(), action).await?;
     let Access::Allow(View::Clinical { org_id }) = case_access(&ctx.actor, action, &facts) else {
         return Ok(None);
     };
@@ -658,7 +658,7 @@ pub async fn form(app: &App, ctx: &Ctx, consent_id: Uuid) -> AppResult<ConsentFo
         CaseAction::ViewHold,
         CaseAction::ViewReferral,
     ] {
-        let facts = case_facts(&mut tx, &enc, now, action).await?;
+        let facts = access_facts(&mut tx, &enc, now, action).await?;
         reader = match case_access(&ctx.actor, action, &facts) {
             Access::Allow(View::Legal { org_id, .. }) => Some((org_id, true)),
             Access::Allow(View::Clinical { org_id }) => Some((org_id, false)),

@@ -30,7 +30,7 @@ fn minutes(from: DateTime<Utc>, to: Option<DateTime<Utc>>) -> Option<i64> {
 }
 
 /// The fact row of an encounter from its sources (pure).
-pub fn build(s: Sources<'_>) -> CaseFactRow {
+pub fn build(s: Sources<'_>) -> FactRow {
     let at = s.enc.occurred_at;
     let live: Vec<&ReferralRow> = s
         .referrals
@@ -52,7 +52,7 @@ pub fn build(s: Sources<'_>) -> CaseFactRow {
         .min();
     let accepted = s.offer.is_some_and(|o| o.accepted);
     let day = at.with_timezone(&s.tz).date_naive();
-    CaseFactRow {
+    FactRow {
         encounter_id: s.enc.id,
         program_id: s.enc.program_id,
         occurred_at: at,
@@ -98,7 +98,7 @@ pub async fn refresh(tx: &mut Tx, app: &App, encounter_id: Uuid) -> AppResult<()
 }
 
 /// The statements that write a fact row: the row, and its month's rollup made stale.
-pub fn write(row: &CaseFactRow) -> [Stmt; 2] {
+pub fn write(row: &FactRow) -> [Stmt; 2] {
     [
         Stmt::case_fact(row),
         Stmt::rollup_stale(row.program_id, &row.month),
@@ -157,7 +157,7 @@ pub fn month_last_day(month: &str) -> Option<chrono::NaiveDate> {
         .and_then(|d| d.pred_opt())
 }
 
-async fn read_and_build(tx: &mut Tx, app: &App, encounter_id: Uuid) -> AppResult<CaseFactRow> {
+async fn read_and_build(tx: &mut Tx, app: &App, encounter_id: Uuid) -> AppResult<FactRow> {
     let enc = tx.encounter(encounter_id).await?;
     let tz = app.program_data(enc.program_id).await?.tz;
     let agency = tx.org(enc.agency_id).await?;
@@ -230,8 +230,8 @@ pub async fn rebuild(app: &App) -> AppResult<(u64, u64)> {
 }
 
 /// A row without its write time, for comparing what it says.
-pub fn without_time(r: &CaseFactRow) -> CaseFactRow {
-    CaseFactRow {
+pub fn without_time(r: &FactRow) -> FactRow {
+    FactRow {
         updated_at: DateTime::<Utc>::UNIX_EPOCH,
         ..r.clone()
     }

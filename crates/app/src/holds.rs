@@ -11,7 +11,7 @@ use handoff_storage::*;
 use uuid::Uuid;
 
 use crate::audit::{self, ALLOWED, Ctx};
-use crate::case::{case_event, case_facts, deadline_job_key, load_program, service_facts};
+use crate::case::{access_facts, case_event, deadline_job_key, load_program, service_facts};
 use crate::case_view::{OffenseLine, legal_event_visible, legal_state_label, offense_lines};
 use crate::util::capitalize;
 use crate::{App, AppError, AppResult};
@@ -104,7 +104,7 @@ async fn guarded(
         Err(e) => return Err(e.into()),
     };
     let enc = tx.encounter(h.encounter_id).await?;
-    let facts = case_facts(&mut tx, &enc, now, action).await?;
+    let facts = access_facts(&mut tx, &enc, now, action).await?;
     match case_access(&ctx.actor, action, &facts) {
         Access::Allow(view @ View::Legal { .. }) => {
             Ok((tx, h, enc, view.sees(FieldGroup::ParticipationStatus)))

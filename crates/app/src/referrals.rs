@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::audit::{self, ALLOWED, Ctx};
-use crate::case::{case_event, case_facts, load_program};
+use crate::case::{access_facts, case_event, load_program};
 use crate::util::capitalize;
 use crate::{App, AppError, AppResult};
 
@@ -78,7 +78,7 @@ pub(crate) async fn load_guarded(
         Err(e) => return Err(e.into()),
     };
     let enc = tx.encounter(r.encounter_id).await?;
-    let mut facts = case_facts(&mut tx, &enc, now, action).await?;
+    let mut facts = access_facts(&mut tx, &enc, now, action).await?;
     // A provider sees its own referral only, not another provider's for the same case.
     facts.referral_org_ids = vec![r.to_org_id];
     match case_access(&ctx.actor, action, &facts) {

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use handoff_domain::policy::{ProgramAction, program_grant};
-use handoff_storage::CaseFactRow;
+use handoff_storage::FactRow;
 use parquet::data_type::{BoolType, ByteArray, ByteArrayType, Int64Type};
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use parquet::file::writer::SerializedFileWriter;
@@ -354,7 +354,7 @@ impl<'a> Keys<'a> {
 }
 
 /// One fact row, de-identified for a recipient.
-fn values(keys: &mut Keys<'_>, spec: &Spec, now: DateTime<Utc>, f: &CaseFactRow) -> Vec<Value> {
+fn values(keys: &mut Keys<'_>, spec: &Spec, now: DateTime<Utc>, f: &FactRow) -> Vec<Value> {
     let date = match spec.dates {
         Dates::Month => f.month.clone(),
         Dates::Shift => {
@@ -573,7 +573,7 @@ pub async fn export_to<W: Write + Send>(
     let data = app.program_data(program_id).await?;
     let mut tx = app.store.read().await?;
     let total =
-        u64::try_from(tx.count_case_facts(program_id, spec.from, spec.to).await?).unwrap_or(0);
+        u64::try_from(tx.count_fact_rows(program_id, spec.from, spec.to).await?).unwrap_or(0);
     tx.rollback().await?;
     let mut sink = Sink::new(spec.format, out)?;
     let mut keys = Keys::new(app, &spec.recipient);
@@ -581,7 +581,7 @@ pub async fn export_to<W: Write + Send>(
     let mut done = 0u64;
     let mut buffer: Vec<Vec<Value>> = Vec::new();
     // Pages come from a reader while this one is formatted (storage::scan).
-    let mut pages = app.store.scan_case_facts(program_id, spec.from, spec.to);
+    let mut pages = app.store.scan_fact_rows(program_id, spec.from, spec.to);
     while let Some(page) = pages.recv().await {
         let page = page?;
         done += page.len() as u64;

@@ -163,7 +163,7 @@ pub fn program_grant(
 /// Facts about one case that access depends on. Built by the storage layer from the
 /// encounter, its referrals, its legal hold and its valid releases of information.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CaseFacts {
+pub struct AccessFacts {
     pub program_id: Uuid,
     pub agency_org_id: Uuid,
     pub officer_id: Uuid,
@@ -302,7 +302,7 @@ impl Access {
     }
 }
 
-pub fn case_access(actor: &Actor, action: CaseAction, case: &CaseFacts) -> Access {
+pub fn case_access(actor: &Actor, action: CaseAction, case: &AccessFacts) -> Access {
     let pid = case.program_id;
     let legal = |org: Uuid| View::Legal {
         org_id: org,
@@ -414,8 +414,8 @@ mod tests {
         }
     }
 
-    fn case(w: &W, officer: Uuid, consent: bool) -> CaseFacts {
-        CaseFacts {
+    fn case(w: &W, officer: Uuid, consent: bool) -> AccessFacts {
+        AccessFacts {
             program_id: w.program,
             agency_org_id: w.agency,
             officer_id: officer,
@@ -622,7 +622,7 @@ mod tests {
             }
             for a in actions {
                 let need = a.facts_needed();
-                let trimmed = CaseFacts {
+                let trimmed = AccessFacts {
                     referral_org_ids: if need.referrals {
                         full.referral_org_ids.clone()
                     } else {

@@ -19,7 +19,7 @@ use handoff_app::{App, Ctx, Settings, admin, auth, research};
 use handoff_domain::eligibility::Rules;
 use handoff_domain::reports::Quarter;
 use handoff_domain::{OrgKind, Role, SystemClock};
-use handoff_storage::{CaseFactRow, DbConfig, EncounterRow, ParticipantRow, Stmt, Store};
+use handoff_storage::{DbConfig, EncounterRow, FactRow, ParticipantRow, Stmt, Store};
 use uuid::Uuid;
 
 #[derive(Args, Debug)]
@@ -275,7 +275,7 @@ pub async fn run(args: BenchReportsArgs) -> Result<()> {
             let hold = accepted && pathway == "officer_intervention";
             let deadline = hold.then(|| at + Duration::days(30));
             encounters.push(Stmt::encounter(&enc));
-            facts.push(Stmt::case_fact(&CaseFactRow {
+            facts.push(Stmt::case_fact(&FactRow {
                 encounter_id: enc.id,
                 program_id: program.id,
                 occurred_at: at,

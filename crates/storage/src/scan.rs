@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
-use crate::rows::CaseFactRow;
+use crate::rows::FactRow;
 use crate::{Pools, Result, Store, StoreError};
 
 /// Rows per page.
@@ -17,12 +17,12 @@ const COLUMNS: &str = "encounter_id, program_id, occurred_at, day, month, pathwa
 impl Store {
     /// Streams a program's fact rows of a period, in pages. The receiver ends after the
     /// last page, or with an error.
-    pub fn scan_case_facts(
+    pub fn scan_fact_rows(
         &self,
         program_id: Uuid,
         from: NaiveDate,
         to: NaiveDate,
-    ) -> mpsc::Receiver<Result<Vec<CaseFactRow>>> {
+    ) -> mpsc::Receiver<Result<Vec<FactRow>>> {
         let (tx, rx) = mpsc::channel(2);
         match &self.pools {
             Pools::Sqlite { path, .. } => {
@@ -41,7 +41,7 @@ impl Store {
                         let page = async {
                             let mut t = store.read().await?;
                             let p = t
-                                .case_facts_page(program_id, from, to, after, SCAN_PAGE as i64)
+                                .fact_rows_page(program_id, from, to, after, SCAN_PAGE as i64)
                                 .await?;
                             t.rollback().await?;
                             Ok::<_, StoreError>(p)
@@ -71,7 +71,7 @@ fn sqlite_scan(
     program_id: Uuid,
     from: NaiveDate,
     to: NaiveDate,
-    tx: &mpsc::Sender<Result<Vec<CaseFactRow>>>,
+    tx: &mpsc::Sender<Result<Vec<FactRow>>>,
 ) -> Result<()> {
     let conn = rusqlite::Connection::open_with_flags(
         path,
@@ -81,7 +81,7 @@ fn sqlite_scan(
     // One read transaction: the pages are one consistent view.
     conn.execute_batch("BEGIN")?;
     let mut stmt = conn.prepare(&format!(
-        "SELECT {COLUMNS} FROM case_facts WHERE program_id = ?1 AND day >= ?2 AND day <= ?3 ORDER BY encounter_id"
+        "SELECT {COLUMNS} FROM fact_rows WHERE program_id = ?1 AND day >= ?2 AND day <= ?3 ORDER BY encounter_id"
     ))?;
     let mut rows = stmt.query(rusqlite::params![
         program_id.as_bytes().as_slice(),
@@ -105,7 +105,7 @@ fn sqlite_scan(
 }
 
 fn bad(what: &str) -> StoreError {
-    StoreError::Corrupt(format!("case_facts: unreadable {what}"))
+    StoreError::Corrupt(format!("fact_rows: unreadable {what}"))
 }
 
 fn uuid(r: &rusqlite::Row<'_>, i: usize) -> Result<Uuid> {
@@ -133,11 +133,11 @@ fn opt_time(r: &rusqlite::Row<'_>, i: usize) -> Result<Option<DateTime<Utc>>> {
     s.as_deref().map(time).transpose()
 }
 
-fn row(r: &rusqlite::Row<'_>) -> Result<CaseFactRow> {
+fn row(r: &rusqlite::Row<'_>) -> Result<FactRow> {
     let occurred: String = r.get(2)?;
     let day: String = r.get(3)?;
     let updated: String = r.get(31)?;
-    Ok(CaseFactRow {
+    Ok(FactRow {
         encounter_id: uuid(r, 0)?,
         program_id: uuid(r, 1)?,
         occurred_at: time(&occurred)?,

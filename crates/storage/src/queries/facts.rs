@@ -2,42 +2,42 @@
 use super::*;
 
 impl Tx {
-    pub async fn case_fact(&mut self, encounter_id: Uuid) -> Result<Option<CaseFactRow>> {
+    pub async fn case_fact(&mut self, encounter_id: Uuid) -> Result<Option<FactRow>> {
         Ok(
-            q!(self, c => sqlx::query_as::<_, CaseFactRow>(sqlx::AssertSqlSafe(format!("SELECT {CASE_FACT} FROM case_facts WHERE encounter_id = $1"))).bind(encounter_id).fetch_optional(c).await)?,
+            q!(self, c => sqlx::query_as::<_, FactRow>(sqlx::AssertSqlSafe(format!("SELECT {FACT_ROW} FROM fact_rows WHERE encounter_id = $1"))).bind(encounter_id).fetch_optional(c).await)?,
         )
     }
 
     /// A program's fact rows of a period, in encounter order (tests and rebuild checks).
-    pub async fn case_facts_of(&mut self, program_id: Uuid) -> Result<Vec<CaseFactRow>> {
+    pub async fn fact_rows_of(&mut self, program_id: Uuid) -> Result<Vec<FactRow>> {
         Ok(
-            q!(self, c => sqlx::query_as::<_, CaseFactRow>(sqlx::AssertSqlSafe(format!("SELECT {CASE_FACT} FROM case_facts WHERE program_id = $1 ORDER BY occurred_at, encounter_id"))).bind(program_id).fetch_all(c).await)?,
+            q!(self, c => sqlx::query_as::<_, FactRow>(sqlx::AssertSqlSafe(format!("SELECT {FACT_ROW} FROM fact_rows WHERE program_id = $1 ORDER BY occurred_at, encounter_id"))).bind(program_id).fetch_all(c).await)?,
         )
     }
 
     /// A page of a program's fact rows of a period, in encounter id order after `after`.
-    pub async fn case_facts_page(
+    pub async fn fact_rows_page(
         &mut self,
         program_id: Uuid,
         from: NaiveDate,
         to: NaiveDate,
         after: Uuid,
         limit: i64,
-    ) -> Result<Vec<CaseFactRow>> {
+    ) -> Result<Vec<FactRow>> {
         Ok(
-            q!(self, c => sqlx::query_as::<_, CaseFactRow>(sqlx::AssertSqlSafe(format!("SELECT {CASE_FACT} FROM case_facts WHERE program_id = $1 AND day >= $2 AND day <= $3 AND encounter_id > $4 ORDER BY encounter_id LIMIT $5")))
+            q!(self, c => sqlx::query_as::<_, FactRow>(sqlx::AssertSqlSafe(format!("SELECT {FACT_ROW} FROM fact_rows WHERE program_id = $1 AND day >= $2 AND day <= $3 AND encounter_id > $4 ORDER BY encounter_id LIMIT $5")))
             .bind(program_id).bind(from).bind(to).bind(after).bind(limit).fetch_all(c).await)?,
         )
     }
 
-    pub async fn count_case_facts(
+    pub async fn count_fact_rows(
         &mut self,
         program_id: Uuid,
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<i64> {
         Ok(
-            q!(self, c => sqlx::query_scalar("SELECT COUNT(*) FROM case_facts WHERE program_id = $1 AND day >= $2 AND day <= $3")
+            q!(self, c => sqlx::query_scalar("SELECT COUNT(*) FROM fact_rows WHERE program_id = $1 AND day >= $2 AND day <= $3")
             .bind(program_id).bind(from).bind(to).fetch_one(c).await)?,
         )
     }
@@ -45,7 +45,7 @@ impl Tx {
     /// Encounters that have no fact row yet (written before facts existed), oldest first.
     pub async fn encounters_without_facts(&mut self, limit: i64) -> Result<Vec<Uuid>> {
         Ok(
-            q!(self, c => sqlx::query_scalar::<_, Uuid>("SELECT e.id FROM encounters e LEFT JOIN case_facts f ON f.encounter_id = e.id WHERE f.encounter_id IS NULL ORDER BY e.occurred_at, e.id LIMIT $1").bind(limit).fetch_all(c).await)?,
+            q!(self, c => sqlx::query_scalar::<_, Uuid>("SELECT e.id FROM encounters e LEFT JOIN fact_rows f ON f.encounter_id = e.id WHERE f.encounter_id IS NULL ORDER BY e.occurred_at, e.id LIMIT $1").bind(limit).fetch_all(c).await)?,
         )
     }
 
@@ -75,7 +75,7 @@ impl Tx {
     /// The counts of the measures over the fact rows a filter selects, as of `now`.
     pub async fn fact_counts(&mut self, f: &FactFilter, now: DateTime<Utc>) -> Result<FactCounts> {
         let (clause, extra) = fact_where(f, 7);
-        let sql = format!("SELECT {} FROM case_facts WHERE {clause}", counts_exprs(4));
+        let sql = format!("SELECT {} FROM fact_rows WHERE {clause}", counts_exprs(4));
         let d = |n: i64| now - chrono::Duration::days(n);
         Ok(q!(self, c => {
             bind_extra!(sqlx::query_as::<_, FactCounts>(sqlx::AssertSqlSafe(sql.clone()))
@@ -88,7 +88,7 @@ impl Tx {
     /// Distinct people among the fact rows a filter selects.
     pub async fn fact_people(&mut self, f: &FactFilter) -> Result<i64> {
         let (clause, extra) = fact_where(f, 3);
-        let sql = format!("SELECT COUNT(DISTINCT participant_id) FROM case_facts WHERE {clause}");
+        let sql = format!("SELECT COUNT(DISTINCT participant_id) FROM fact_rows WHERE {clause}");
         Ok(q!(self, c => {
             bind_extra!(sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.clone()))
                 .bind(f.program_id).bind(f.from).bind(f.to), &extra)

@@ -9,7 +9,7 @@ const PROGRAM: &str = "id, name, time_zone, pathways, intake_deadline_days, supe
 const ORG: &str = "id, program_id, kind, name, address, phone, hours, what_to_bring, created_at";
 const USER: &str = "id, username, display_name, password_hash, disabled, created_at, last_sign_in_at, failed_count, failed_since, locked_at, unlocked_at, totp_secret, totp_enrolled_at, totp_last_step";
 const PARTICIPANT: &str = "id, program_id, first_name, last_name, dob, sex, race, ethnicity, phone, email, match_key, search_name, created_at, created_by, erased_at";
-const CASE_FACT: &str = "encounter_id, program_id, occurred_at, day, month, pathway, agency_id, agency_kind, officer_id, provider_id, participant_id, sex, race, ethnicity, age, prior_encounters, eligible, offered, accepted, referred, screened, handed_off, warm_minutes, contact_minutes, intake_minutes, engaged_minutes, engaged_at, exit_kind, exit_minutes, deadline_ends_at, deadline_met, updated_at";
+const FACT_ROW: &str = "encounter_id, program_id, occurred_at, day, month, pathway, agency_id, agency_kind, officer_id, provider_id, participant_id, sex, race, ethnicity, age, prior_encounters, eligible, offered, accepted, referred, screened, handed_off, warm_minutes, contact_minutes, intake_minutes, engaged_minutes, engaged_at, exit_kind, exit_minutes, deadline_ends_at, deadline_met, updated_at";
 
 /// A duration a histogram is asked of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -86,7 +86,7 @@ fn breakdown_sql(f: &FactFilter, column: &str) -> (String, Vec<FactArg>) {
     let s = |cond: &str| format!("COALESCE(SUM(CASE WHEN {cond} THEN 1 ELSE 0 END), 0)");
     (
         format!(
-            "SELECT {column} AS key, COUNT(*) AS encounters, {} AS eligible, {} AS offered_eligible, {} AS accepted_eligible, {} AS accepted, {} AS referred, {} AS engaged FROM case_facts WHERE {clause} GROUP BY {column} ORDER BY {column}",
+            "SELECT {column} AS key, COUNT(*) AS encounters, {} AS eligible, {} AS offered_eligible, {} AS accepted_eligible, {} AS accepted, {} AS referred, {} AS engaged FROM fact_rows WHERE {clause} GROUP BY {column} ORDER BY {column}",
             s("eligible"),
             s("eligible AND offered"),
             s("eligible AND accepted"),

@@ -5,7 +5,7 @@ impl Tx {
     /// The months of a program that have fact rows, oldest first.
     pub async fn fact_months_present(&mut self, program_id: Uuid) -> Result<Vec<String>> {
         Ok(
-            q!(self, c => sqlx::query_scalar::<_, String>("SELECT DISTINCT month FROM case_facts WHERE program_id = $1 ORDER BY month").bind(program_id).fetch_all(c).await)?,
+            q!(self, c => sqlx::query_scalar::<_, String>("SELECT DISTINCT month FROM fact_rows WHERE program_id = $1 ORDER BY month").bind(program_id).fetch_all(c).await)?,
         )
     }
 
@@ -29,7 +29,7 @@ impl Tx {
         let d = |n: i64| now - chrono::Duration::days(n);
         let dims = "program_id, month, pathway, agency_id, agency_kind, provider_id";
         let counts = format!(
-            "INSERT INTO fact_rollups ({dims}, {ROLLUP_COUNTS}) SELECT {dims}, {} FROM case_facts WHERE program_id = $1 AND month = $2 GROUP BY {dims}",
+            "INSERT INTO fact_rollups ({dims}, {ROLLUP_COUNTS}) SELECT {dims}, {} FROM fact_rows WHERE program_id = $1 AND month = $2 GROUP BY {dims}",
             counts_exprs(3)
         );
         let mut hist = String::new();
@@ -40,7 +40,7 @@ impl Tx {
                     None => (String::new(), String::new()),
                 };
                 hist.push_str(&format!(
-                    "INSERT INTO fact_rollup_hist (program_id, month, dim, {cols}measure, bucket, n) SELECT program_id, month, '{dim}', {cols}'{code}', {col} / {unit}, COUNT(*) FROM case_facts WHERE program_id = $1 AND month = $2 AND {col} IS NOT NULL AND {col} >= 0 GROUP BY program_id, month, {group}{col} / {unit};\n"
+                    "INSERT INTO fact_rollup_hist (program_id, month, dim, {cols}measure, bucket, n) SELECT program_id, month, '{dim}', {cols}'{code}', {col} / {unit}, COUNT(*) FROM fact_rows WHERE program_id = $1 AND month = $2 AND {col} IS NOT NULL AND {col} >= 0 GROUP BY program_id, month, {group}{col} / {unit};\n"
                 ));
             }
         }
@@ -131,7 +131,7 @@ impl Tx {
         let (clause, extra) = fact_where(f, 4);
         let col = column.column();
         let sql = format!(
-            "SELECT {col} / $4 AS b, COUNT(*) AS n FROM case_facts WHERE {clause} AND {col} IS NOT NULL AND {col} >= 0 GROUP BY b ORDER BY b"
+            "SELECT {col} / $4 AS b, COUNT(*) AS n FROM fact_rows WHERE {clause} AND {col} IS NOT NULL AND {col} >= 0 GROUP BY b ORDER BY b"
         );
         Ok(q!(self, c => {
             bind_extra!(sqlx::query_as::<_, (i64, i64)>(sqlx::AssertSqlSafe(sql.clone()))
@@ -153,7 +153,7 @@ impl Tx {
         let (clause, extra) = fact_where(f, 5);
         let col = column.column();
         let sql = format!(
-            "SELECT {col} FROM case_facts WHERE {clause} AND {col} >= $4 AND {col} < $5 ORDER BY {col}"
+            "SELECT {col} FROM fact_rows WHERE {clause} AND {col} >= $4 AND {col} < $5 ORDER BY {col}"
         );
         Ok(q!(self, c => {
             bind_extra!(sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.clone()))
@@ -207,7 +207,7 @@ impl Tx {
     pub async fn fact_months(&mut self, f: &FactFilter) -> Result<Vec<(String, i64, i64, i64)>> {
         let (clause, extra) = fact_where(f, 3);
         let sql = format!(
-            "SELECT month, COUNT(*), COALESCE(SUM(CASE WHEN referred THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN intake_minutes IS NOT NULL THEN 1 ELSE 0 END), 0) FROM case_facts WHERE {clause} GROUP BY month ORDER BY month"
+            "SELECT month, COUNT(*), COALESCE(SUM(CASE WHEN referred THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN intake_minutes IS NOT NULL THEN 1 ELSE 0 END), 0) FROM fact_rows WHERE {clause} GROUP BY month ORDER BY month"
         );
         Ok(q!(self, c => {
             bind_extra!(sqlx::query_as::<_, (String, i64, i64, i64)>(sqlx::AssertSqlSafe(sql.clone()))

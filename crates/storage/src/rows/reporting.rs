@@ -6,7 +6,7 @@ use uuid::Uuid;
 /// One encounter's facts for measures (issue 5, ADR 0011): dimensions, flags and minutes
 /// from the encounter. Derived from the source rows; never edited by hand.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
-pub struct CaseFactRow {
+pub struct FactRow {
     pub encounter_id: Uuid,
     pub program_id: Uuid,
     pub occurred_at: DateTime<Utc>,

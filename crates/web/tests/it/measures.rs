@@ -3,7 +3,7 @@
 //! dataset with known answers, with the filters.
 use chrono::{DateTime, Duration, Utc};
 use handoff_app::facts;
-use handoff_storage::{CaseFactRow, EncounterRow, ParticipantRow, Stmt};
+use handoff_storage::{EncounterRow, FactRow, ParticipantRow, Stmt};
 use hyper::{Method, StatusCode};
 use uuid::Uuid;
 
@@ -117,7 +117,7 @@ async fn fact_rows_follow_every_action_and_equal_a_rebuild() {
         let (checked, changed) = facts::rebuild(&w.app).await.unwrap();
         assert_eq!((checked, changed), (3, 0), "{}", w.backend);
         // Rows lost (or from before facts existed) are filled in again.
-        handoff_storage::testing::execute_raw(&w.store, "DELETE FROM case_facts")
+        handoff_storage::testing::execute_raw(&w.store, "DELETE FROM fact_rows")
             .await
             .unwrap();
         assert_eq!(facts::backfill(&w.app).await.unwrap(), 3);
@@ -127,7 +127,7 @@ async fn fact_rows_follow_every_action_and_equal_a_rebuild() {
 
 /// A participant and encounter with a fact row written as given (the rows' sources are
 /// not needed to count).
-pub(crate) async fn put(w: &World, participant: Option<Uuid>, fact: CaseFactRow) -> Uuid {
+pub(crate) async fn put(w: &World, participant: Option<Uuid>, fact: FactRow) -> Uuid {
     let now = w.app.now();
     let pid = participant.unwrap_or_else(Uuid::now_v7);
     let mut stmts = Vec::new();
@@ -167,7 +167,7 @@ pub(crate) async fn put(w: &World, participant: Option<Uuid>, fact: CaseFactRow)
         ethnicity: "N".into(),
         created_at: now,
     }));
-    stmts.push(Stmt::case_fact(&CaseFactRow {
+    stmts.push(Stmt::case_fact(&FactRow {
         participant_id: pid,
         program_id: w.program,
         ..fact
@@ -178,10 +178,10 @@ pub(crate) async fn put(w: &World, participant: Option<Uuid>, fact: CaseFactRow)
     pid
 }
 
-pub(crate) fn row(w: &World, at: DateTime<Utc>) -> CaseFactRow {
+pub(crate) fn row(w: &World, at: DateTime<Utc>) -> FactRow {
     let tz: chrono_tz::Tz = "America/Chicago".parse().unwrap();
     let day = at.with_timezone(&tz).date_naive();
-    CaseFactRow {
+    FactRow {
         encounter_id: Uuid::now_v7(),
         program_id: w.program,
         occurred_at: at,
@@ -229,7 +229,7 @@ async fn every_measure_on_a_hand_made_dataset() {
         let person_a = put(
             &w,
             None,
-            CaseFactRow {
+            FactRow {
                 provider_id: Some(w.orgs["p1"]),
                 handed_off: true,
                 warm_minutes: Some(20),
@@ -248,7 +248,7 @@ async fn every_measure_on_a_hand_made_dataset() {
         put(
             &w,
             None,
-            CaseFactRow {
+            FactRow {
                 deadline_ends_at: Some(b_at + Duration::days(30)),
                 ..row(&w, b_at)
             },
@@ -258,7 +258,7 @@ async fn every_measure_on_a_hand_made_dataset() {
         put(
             &w,
             None,
-            CaseFactRow {
+            FactRow {
                 pathway: "self_referral".into(),
                 agency_id: w.orgs["agency_b"],
                 officer_id: w.users["officer_b"],
@@ -272,7 +272,7 @@ async fn every_measure_on_a_hand_made_dataset() {
         put(
             &w,
             None,
-            CaseFactRow {
+            FactRow {
                 eligible: false,
                 offered: false,
                 accepted: false,
@@ -286,7 +286,7 @@ async fn every_measure_on_a_hand_made_dataset() {
         put(
             &w,
             Some(person_a),
-            CaseFactRow {
+            FactRow {
                 pathway: "naloxone_plus".into(),
                 prior_encounters: 1,
                 handed_off: true,
@@ -304,7 +304,7 @@ async fn every_measure_on_a_hand_made_dataset() {
         put(
             &w,
             None,
-            CaseFactRow {
+            FactRow {
                 provider_id: Some(w.orgs["p2"]),
                 engaged_minutes: Some(min(40)),
                 engaged_at: Some(f_at + Duration::days(40)),
@@ -319,7 +319,7 @@ async fn every_measure_on_a_hand_made_dataset() {
         put(
             &w,
             None,
-            CaseFactRow {
+            FactRow {
                 deadline_ends_at: Some(g + Duration::days(30)),
                 ..row(&w, g)
             },
@@ -448,7 +448,7 @@ async fn every_measure_on_a_hand_made_dataset() {
         // A fact row written in a rolled month makes that month live again.
         let mut tx = w.store.write().await.unwrap();
         let mut d_row = tx
-            .case_facts_of(w.program)
+            .fact_rows_of(w.program)
             .await
             .unwrap()
             .into_iter()

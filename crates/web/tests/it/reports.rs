@@ -4,7 +4,7 @@
 //! indexes; the threshold setting.
 use chrono::Duration;
 use handoff_domain::reports::SUPPRESSED;
-use handoff_storage::CaseFactRow;
+use handoff_storage::FactRow;
 use hyper::StatusCode;
 
 use crate::measures::{put, row};
@@ -24,7 +24,7 @@ async fn the_quarterly_report_defines_every_number_and_hides_small_ones() {
         put(
             &w,
             None,
-            CaseFactRow {
+            FactRow {
                 eligible: false,
                 offered: false,
                 accepted: false,
@@ -159,7 +159,7 @@ async fn export_fixture(w: &World) -> (uuid::Uuid, uuid::Uuid) {
     let person = put(
         w,
         None,
-        CaseFactRow {
+        FactRow {
             age: 93,
             ..row(w, at)
         },
@@ -168,7 +168,7 @@ async fn export_fixture(w: &World) -> (uuid::Uuid, uuid::Uuid) {
     put(
         w,
         Some(person),
-        CaseFactRow {
+        FactRow {
             prior_encounters: 1,
             intake_minutes: Some(600),
             ..row(w, at + Duration::days(9))
@@ -178,7 +178,7 @@ async fn export_fixture(w: &World) -> (uuid::Uuid, uuid::Uuid) {
     let other = put(
         w,
         None,
-        CaseFactRow {
+        FactRow {
             accepted: false,
             referred: false,
             ..row(w, at + Duration::days(3))
