@@ -84,3 +84,38 @@ impl Fields {
         }
     }
 }
+
+/// A page form's values, read from its fields by the names its template writes. Every
+/// page form has one, read at the door by `kit::page::Input`, so that no handler reads a
+/// field itself.
+pub trait FromFields: Sized {
+    fn from_fields(f: &mut Fields) -> Self;
+}
+
+/// A form with no fields but its CSRF token (a button).
+impl FromFields for () {
+    fn from_fields(_: &mut Fields) {}
+}
+
+/// Forms of one text field, named by what the field holds.
+macro_rules! text_form {
+    ($($name:ident = $field:literal),+ $(,)?) => {
+        $(
+            #[doc = concat!("A form of one field, `", $field, "`.")]
+            pub struct $name(pub String);
+
+            impl FromFields for $name {
+                fn from_fields(f: &mut Fields) -> Self {
+                    $name(f.get($field))
+                }
+            }
+        )+
+    };
+}
+
+text_form!(
+    ReasonForm = "reason",
+    NoteForm = "note",
+    ReferenceForm = "reference",
+    ThresholdForm = "threshold",
+);

@@ -153,3 +153,46 @@ impl axum::extract::FromRequest<AppState> for AnonymousForm {
         })
     }
 }
+
+/// A page form read into its typed values at the door: the session, size and CSRF token
+/// as `Form`, then the values read by name (`FromFields`). Names the form does not have
+/// are refused when the handler runs its service (`run`): as a validation error, so the
+/// form is shown again with what was typed.
+pub struct Input<T> {
+    pub s: Session,
+    pub v: T,
+    unknown: Result<(), FieldErrors>,
+}
+
+impl<T> Input<T> {
+    /// Runs `service` with the typed values, unless the form carried names it does not
+    /// have.
+    pub async fn run<R>(
+        &self,
+        service: impl AsyncFnOnce(&T) -> Result<R, AppError>,
+    ) -> Result<R, AppError> {
+        match &self.unknown {
+            Ok(()) => service(&self.v).await,
+            Err(e) => Err(AppError::Invalid(e.clone())),
+        }
+    }
+
+    /// The refusal of unknown names, if any (for a handler that calls no service).
+    pub fn unknown(&self) -> Result<(), AppError> {
+        self.unknown.clone().map_err(AppError::Invalid)
+    }
+}
+
+impl<T: crate::kit::forms::FromFields> axum::extract::FromRequest<AppState> for Input<T> {
+    type Rejection = Response;
+
+    async fn from_request(
+        req: axum::extract::Request,
+        st: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let Form(s, mut f) = Form::from_request(req, st).await?;
+        let v = T::from_fields(&mut f);
+        let unknown = f.finish();
+        Ok(Input { s, v, unknown })
+    }
+}

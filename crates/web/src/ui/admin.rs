@@ -17,7 +17,8 @@ use crate::AppState;
 use crate::auth::Session;
 use crate::error::Id;
 use crate::kit::forms::Fields;
-use crate::kit::page::{Form, error_for, program_tz};
+use crate::kit::forms::FromFields;
+use crate::kit::page::{Input, error_for, program_tz};
 use crate::kit::render::{Fmt, Layout, pairs, render, see_other, sel, status_for};
 
 #[derive(Template)]
@@ -134,37 +135,57 @@ pub async fn admin_index(
     .await
 }
 
-pub async fn admin_create_user(State(st): State<AppState>, Form(s, mut f): Form) -> Response {
-    let (username, display_name, password, org_id, role) = (
-        f.get("username"),
-        f.get("display_name"),
-        f.get("password"),
-        f.get("organization_id"),
-        f.get("role"),
-    );
-    if let Err(e) = admin::guard(&st.app, &s.ctx, ProgramAction::ManageUsers, "user.create").await {
-        return error_for(&s, &e);
+/// The new-user form as typed (the password is never shown again).
+pub(crate) struct NewUserForm {
+    user: UserForm,
+    password: String,
+}
+
+impl FromFields for NewUserForm {
+    fn from_fields(f: &mut Fields) -> Self {
+        NewUserForm {
+            user: UserForm {
+                username: f.get("username"),
+                display_name: f.get("display_name"),
+                org_id: f.get("organization_id"),
+                role: f.get("role"),
+            },
+            password: f.get("password"),
+        }
     }
-    let result = match f.finish() {
-        Err(e) => Err(AppError::Invalid(e)),
-        Ok(()) => {
+}
+
+pub async fn admin_create_user(State(st): State<AppState>, form: Input<NewUserForm>) -> Response {
+    if let Err(e) = admin::guard(
+        &st.app,
+        &form.s.ctx,
+        ProgramAction::ManageUsers,
+        "user.create",
+    )
+    .await
+    {
+        return error_for(&form.s, &e);
+    }
+    let result = form
+        .run(async |v| {
+            let u = &v.user;
             let mut errors = FieldErrors::new();
-            let org = Uuid::parse_str(&org_id).ok();
+            let org = Uuid::parse_str(&u.org_id).ok();
             if org.is_none() {
                 errors.add("organization_id", "Choose an organization.");
             }
-            let r = Role::parse(&role);
+            let r = Role::parse(&u.role);
             if r.is_none() {
                 errors.add("role", "Choose a role.");
             }
             match (org, r) {
                 (Some(o), Some(r)) if errors.is_empty() => admin::create_user(
                     &st.app,
-                    Some(&s.ctx),
+                    Some(&form.s.ctx),
                     NewUser {
-                        username: username.clone(),
-                        display_name: display_name.clone(),
-                        password,
+                        username: u.username.clone(),
+                        display_name: u.display_name.clone(),
+                        password: v.password.clone(),
                     },
                     &[(o, r)],
                 )
@@ -172,58 +193,60 @@ pub async fn admin_create_user(State(st): State<AppState>, Form(s, mut f): Form)
                 .map(|_| ()),
                 _ => Err(AppError::Invalid(errors)),
             }
-        }
-    };
+        })
+        .await;
+    let Input { s, v, .. } = form;
     match result {
         Ok(()) => see_other("/admin?notice=user"),
         Err(AppError::Invalid(e)) => {
-            let user = UserForm {
-                username,
-                display_name,
-                org_id,
-                role,
-            };
-            admin_page(&st, &s, None, (user, e), Default::default()).await
+            admin_page(&st, &s, None, (v.user, e), Default::default()).await
         }
         Err(e) => error_for(&s, &e),
     }
 }
 
-pub async fn admin_add_membership(State(st): State<AppState>, Form(s, mut f): Form) -> Response {
-    let (user_id, org_id, role) = (f.get("user_id"), f.get("organization_id"), f.get("role"));
+impl FromFields for RoleForm {
+    fn from_fields(f: &mut Fields) -> Self {
+        RoleForm {
+            user_id: f.get("user_id"),
+            org_id: f.get("organization_id"),
+            role: f.get("role"),
+        }
+    }
+}
+
+pub async fn admin_add_membership(State(st): State<AppState>, form: Input<RoleForm>) -> Response {
     if let Err(e) = admin::guard(
         &st.app,
-        &s.ctx,
+        &form.s.ctx,
         ProgramAction::ManageUsers,
         "membership.grant",
     )
     .await
     {
-        return error_for(&s, &e);
+        return error_for(&form.s, &e);
     }
-    let result = match (
-        f.finish(),
-        Uuid::parse_str(&user_id),
-        Uuid::parse_str(&org_id),
-        Role::parse(&role),
-    ) {
-        (Err(e), ..) => Err(AppError::Invalid(e)),
-        (Ok(()), Ok(u), Ok(o), Some(r)) => admin::add_membership(&st.app, &s.ctx, u, o, r).await,
-        _ => Err(AppError::field(
-            "role",
-            "Choose a user, an organization and a role.",
-        )),
-    };
+    let result = form
+        .run(async |v| {
+            match (
+                Uuid::parse_str(&v.user_id),
+                Uuid::parse_str(&v.org_id),
+                Role::parse(&v.role),
+            ) {
+                (Ok(u), Ok(o), Some(r)) => {
+                    admin::add_membership(&st.app, &form.s.ctx, u, o, r).await
+                }
+                _ => Err(AppError::field(
+                    "role",
+                    "Choose a user, an organization and a role.",
+                )),
+            }
+        })
+        .await;
+    let Input { s, v, .. } = form;
     match result {
         Ok(()) => see_other("/admin?notice=membership"),
-        Err(AppError::Invalid(e)) => {
-            let grant = RoleForm {
-                user_id,
-                org_id,
-                role,
-            };
-            admin_page(&st, &s, None, Default::default(), (grant, e)).await
-        }
+        Err(AppError::Invalid(e)) => admin_page(&st, &s, None, Default::default(), (v, e)).await,
         Err(e) => error_for(&s, &e),
     }
 }
@@ -332,96 +355,108 @@ pub async fn roster(
     .await
 }
 
-pub async fn roster_add(State(st): State<AppState>, Form(s, mut f): Form) -> Response {
-    let (org_id, user_id, starts, ends) = (
-        f.get("organization_id"),
-        f.get("user_id"),
-        f.get("starts_at"),
-        f.get("ends_at"),
-    );
-    if let Err(e) = admin::guard(&st.app, &s.ctx, ProgramAction::ManageRoster, "roster.add").await {
-        return error_for(&s, &e);
+impl FromFields for ShiftForm {
+    fn from_fields(f: &mut Fields) -> Self {
+        ShiftForm {
+            organization_id: f.get("organization_id"),
+            user_id: f.get("user_id"),
+            starts_at: f.get("starts_at"),
+            ends_at: f.get("ends_at"),
+        }
     }
-    let tz = program_tz(&st, &s.ctx).await;
-    let result = match f.finish() {
-        Err(e) => Err(AppError::Invalid(e)),
-        Ok(()) => {
+}
+
+pub async fn roster_add(State(st): State<AppState>, form: Input<ShiftForm>) -> Response {
+    if let Err(e) = admin::guard(
+        &st.app,
+        &form.s.ctx,
+        ProgramAction::ManageRoster,
+        "roster.add",
+    )
+    .await
+    {
+        return error_for(&form.s, &e);
+    }
+    let tz = program_tz(&st, &form.s.ctx).await;
+    let result = form
+        .run(async |v| {
             let mut errors = FieldErrors::new();
-            let org = Uuid::parse_str(&org_id).ok();
+            let org = Uuid::parse_str(&v.organization_id).ok();
             if org.is_none() {
                 errors.add("organization_id", "Choose a provider.");
             }
-            let user = Uuid::parse_str(&user_id).ok();
+            let user = Uuid::parse_str(&v.user_id).ok();
             if user.is_none() {
                 errors.add("user_id", "Choose a case manager.");
             }
-            let starts_at = parse_local_datetime(&starts, tz);
+            let starts_at = parse_local_datetime(&v.starts_at, tz);
             if starts_at.is_none() {
                 errors.add("starts_at", "Use a date and time like 2026-05-01T08:00.");
             }
-            let ends_at = parse_local_datetime(&ends, tz);
+            let ends_at = parse_local_datetime(&v.ends_at, tz);
             if ends_at.is_none() {
                 errors.add("ends_at", "Use a date and time like 2026-05-01T20:00.");
             }
             match (org, user, starts_at, ends_at) {
                 (Some(o), Some(u), Some(a), Some(b)) if errors.is_empty() => {
-                    admin::add_shift(&st.app, Some(&s.ctx), o, u, a, b)
+                    admin::add_shift(&st.app, Some(&form.s.ctx), o, u, a, b)
                         .await
                         .map(|_| ())
                 }
                 _ => Err(AppError::Invalid(errors)),
             }
-        }
-    };
+        })
+        .await;
+    let Input { s, v, .. } = form;
     match result {
         Ok(()) => see_other("/roster?notice=shift"),
-        Err(AppError::Invalid(e)) => {
-            let form = ShiftForm {
-                organization_id: org_id,
-                user_id,
-                starts_at: starts,
-                ends_at: ends,
-            };
-            roster_page(&st, &s, None, e, form).await
-        }
+        Err(AppError::Invalid(e)) => roster_page(&st, &s, None, e, v).await,
         Err(e) => error_for(&s, &e),
     }
 }
 
 /// A button on the admin page: a form with only its CSRF token, one action, a notice.
-pub(crate) async fn admin_button<F>(s: &Session, f: Fields, action: F, notice: &str) -> Response
-where
-    F: std::future::Future<Output = Result<(), AppError>>,
-{
-    if let Err(e) = f.finish() {
-        return error_for(s, &AppError::Invalid(e));
-    }
-    match action.await {
-        Ok(()) => see_other(&format!("/admin?notice={notice}")),
-        Err(e) => error_for(s, &e),
+pub(crate) async fn admin_button<R>(
+    form: &Input<()>,
+    action: impl AsyncFnOnce(&()) -> Result<R, AppError>,
+    notice: &str,
+) -> Response {
+    match form.run(action).await {
+        Ok(_) => see_other(&format!("/admin?notice={notice}")),
+        Err(e) => error_for(&form.s, &e),
     }
 }
 
 pub async fn admin_unlock_user(
     State(st): State<AppState>,
     Id(id): Id,
-    Form(s, f): Form,
+    form: Input<()>,
 ) -> Response {
-    let action = admin::unlock_user(&st.app, Some(&s.ctx), id);
-    admin_button(&s, f, action, "unlocked").await
+    let ctx = &form.s.ctx;
+    admin_button(
+        &form,
+        async |_| admin::unlock_user(&st.app, Some(ctx), id).await,
+        "unlocked",
+    )
+    .await
 }
 
-pub async fn admin_reset_mfa(State(st): State<AppState>, Id(id): Id, Form(s, f): Form) -> Response {
-    let action = admin::reset_mfa(&st.app, Some(&s.ctx), id);
-    admin_button(&s, f, action, "mfa_reset").await
+pub async fn admin_reset_mfa(State(st): State<AppState>, Id(id): Id, form: Input<()>) -> Response {
+    let ctx = &form.s.ctx;
+    admin_button(
+        &form,
+        async |_| admin::reset_mfa(&st.app, Some(ctx), id).await,
+        "mfa_reset",
+    )
+    .await
 }
 
-pub async fn roster_remove(State(st): State<AppState>, Id(id): Id, Form(s, f): Form) -> Response {
-    if let Err(e) = f.finish() {
-        return error_for(&s, &AppError::Invalid(e));
-    }
-    match admin::remove_shift(&st.app, &s.ctx, id).await {
+pub async fn roster_remove(State(st): State<AppState>, Id(id): Id, form: Input<()>) -> Response {
+    match form
+        .run(async |_| admin::remove_shift(&st.app, &form.s.ctx, id).await)
+        .await
+    {
         Ok(()) => see_other("/roster?notice=shift"),
-        Err(e) => error_for(&s, &e),
+        Err(e) => error_for(&form.s, &e),
     }
 }

@@ -11,7 +11,8 @@ use handoff_domain::FieldErrors;
 
 use crate::AppState;
 use crate::auth::Session;
-use crate::kit::page::{Form, error_for, form_errors};
+use crate::kit::forms::{Fields, FromFields};
+use crate::kit::page::{Input, error_for, form_errors};
 use crate::kit::render::{Layout, render, see_other, status_for};
 
 #[derive(Template)]
@@ -127,43 +128,69 @@ async fn answer(st: &AppState, s: &Session, r: Result<(), AppError>, typed: Type
     }
 }
 
-pub async fn set(State(st): State<AppState>, Form(s, mut f): Form) -> Response {
-    let input = CalendarInput {
-        days: f.all("days"),
-        opens: f.get("opens"),
-        closes: f.get("closes"),
-        contact_hours: f.get("contact_hours"),
-    };
-    let r = match f.finish() {
-        Ok(()) => calendar::set(&st.app, &s.ctx, &input).await,
-        Err(e) => Err(AppError::Invalid(e)),
-    };
+impl FromFields for CalendarInput {
+    fn from_fields(f: &mut Fields) -> Self {
+        CalendarInput {
+            days: f.all("days"),
+            opens: f.get("opens"),
+            closes: f.get("closes"),
+            contact_hours: f.get("contact_hours"),
+        }
+    }
+}
+
+pub async fn set(State(st): State<AppState>, form: Input<CalendarInput>) -> Response {
+    let r = form
+        .run(async |v| calendar::set(&st.app, &form.s.ctx, v).await)
+        .await;
+    let Input { s, v, .. } = form;
     let typed = Typed {
-        input: Some(input),
+        input: Some(v),
         ..Typed::default()
     };
     answer(&st, &s, r, typed).await
 }
 
-pub async fn add_holiday(State(st): State<AppState>, Form(s, mut f): Form) -> Response {
-    let (day, name) = (f.get("day"), f.get("name"));
-    let r = match f.finish() {
-        Ok(()) => calendar::add_holiday(&st.app, &s.ctx, &day, &name).await,
-        Err(e) => Err(AppError::Invalid(e)),
-    };
+/// A holiday: its day and name (only the day to remove one).
+pub(crate) struct HolidayForm {
+    day: String,
+    name: String,
+}
+
+impl FromFields for HolidayForm {
+    fn from_fields(f: &mut Fields) -> Self {
+        HolidayForm {
+            day: f.get("day"),
+            name: f.get("name"),
+        }
+    }
+}
+
+/// The day of a holiday to remove.
+pub(crate) struct HolidayDay(String);
+
+impl FromFields for HolidayDay {
+    fn from_fields(f: &mut Fields) -> Self {
+        HolidayDay(f.get("day"))
+    }
+}
+
+pub async fn add_holiday(State(st): State<AppState>, form: Input<HolidayForm>) -> Response {
+    let r = form
+        .run(async |v| calendar::add_holiday(&st.app, &form.s.ctx, &v.day, &v.name).await)
+        .await;
+    let Input { s, v, .. } = form;
     let typed = Typed {
         input: None,
-        holiday_day: day,
-        holiday_name: name,
+        holiday_day: v.day,
+        holiday_name: v.name,
     };
     answer(&st, &s, r, typed).await
 }
 
-pub async fn remove_holiday(State(st): State<AppState>, Form(s, mut f): Form) -> Response {
-    let day = f.get("day");
-    let r = match f.finish() {
-        Ok(()) => calendar::remove_holiday(&st.app, &s.ctx, &day).await,
-        Err(e) => Err(AppError::Invalid(e)),
-    };
-    answer(&st, &s, r, Typed::default()).await
+pub async fn remove_holiday(State(st): State<AppState>, form: Input<HolidayDay>) -> Response {
+    let r = form
+        .run(async |v| calendar::remove_holiday(&st.app, &form.s.ctx, &v.0).await)
+        .await;
+    answer(&st, &form.s, r, Typed::default()).await
 }

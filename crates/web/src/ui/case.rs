@@ -22,7 +22,8 @@ use crate::AppState;
 use crate::auth::Session;
 use crate::error::Id;
 use crate::kit::forms::Fields;
-use crate::kit::page::{Form, error_for, form_errors, program_tz};
+use crate::kit::forms::{FromFields, ReasonForm};
+use crate::kit::page::{Input, error_for, form_errors, program_tz};
 use crate::kit::render::{Fmt, Layout, deadline_text, pairs, render, see_other, sel, status_for};
 use crate::kit::views;
 
@@ -172,77 +173,113 @@ pub(crate) async fn case_action(
 pub async fn case_override(
     State(st): State<AppState>,
     Id(id): Id,
-    Form(s, mut f): Form,
+    form: Input<ReasonForm>,
 ) -> Response {
-    let reason = f.get("reason");
-    let r = match f.finish() {
-        Ok(()) => overrides::request_override(&st.app, &s.ctx, id, &reason).await,
-        Err(e) => Err(AppError::Invalid(e)),
-    };
+    let r = form
+        .run(async |v| overrides::request_override(&st.app, &form.s.ctx, id, &v.0).await)
+        .await;
+    let Input { s, v, .. } = form;
     let typed = CaseInput {
-        override_reason: reason,
+        override_reason: v.0,
         ..Default::default()
     };
     case_action(&st, &s, id, r, "override", typed).await
 }
 
-pub async fn case_override_review(
-    State(st): State<AppState>,
-    Id(id): Id,
-    Form(s, mut f): Form,
-) -> Response {
-    let decision = f.get("decision");
-    let note = f.get("note");
-    let approve = match decision.as_str() {
-        "approve" => Some(true),
-        "reject" => Some(false),
-        _ => None,
-    };
-    let r = match f.finish() {
-        Err(e) => Err(AppError::Invalid(e)),
-        Ok(()) => overrides::review_override(&st.app, &s.ctx, id, approve, &note).await,
-    };
-    case_action(&st, &s, id, r, "reviewed", CaseInput::default()).await
+/// A supervisor's review of an override.
+pub(crate) struct ReviewForm {
+    approve: Option<bool>,
+    note: String,
 }
 
-pub(crate) fn offer_input(f: &mut Fields) -> OfferInput {
-    OfferInput {
-        response: f.get("response"),
-        decline_reason: f.get("decline_reason"),
-        consent_signed_name: f.get("consent_signed_name"),
-        consent_confirmed: f.get("consent_confirmed"),
-        handoff_mode: f.get("handoff_mode"),
-        provider_id: f.get("provider_id"),
-        hold_kind: f.get("hold_kind"),
-        citation_number: f.get("citation_number"),
-        court_date: f.get("court_date"),
+impl FromFields for ReviewForm {
+    fn from_fields(f: &mut Fields) -> Self {
+        ReviewForm {
+            approve: match f.get("decision").as_str() {
+                "approve" => Some(true),
+                "reject" => Some(false),
+                _ => None,
+            },
+            note: f.get("note"),
+        }
     }
 }
 
-pub async fn case_offer(State(st): State<AppState>, Id(id): Id, Form(s, mut f): Form) -> Response {
-    let input = offer_input(&mut f);
-    let r = match f.finish() {
-        Ok(()) => offers::record_offer(&st.app, &s.ctx, id, &input).await,
-        Err(e) => Err(AppError::Invalid(e)),
-    };
+pub async fn case_override_review(
+    State(st): State<AppState>,
+    Id(id): Id,
+    form: Input<ReviewForm>,
+) -> Response {
+    let r = form
+        .run(async |v| {
+            overrides::review_override(&st.app, &form.s.ctx, id, v.approve, &v.note).await
+        })
+        .await;
+    case_action(&st, &form.s, id, r, "reviewed", CaseInput::default()).await
+}
+
+impl FromFields for OfferInput {
+    fn from_fields(f: &mut Fields) -> Self {
+        OfferInput {
+            response: f.get("response"),
+            decline_reason: f.get("decline_reason"),
+            consent_signed_name: f.get("consent_signed_name"),
+            consent_confirmed: f.get("consent_confirmed"),
+            handoff_mode: f.get("handoff_mode"),
+            provider_id: f.get("provider_id"),
+            hold_kind: f.get("hold_kind"),
+            citation_number: f.get("citation_number"),
+            court_date: f.get("court_date"),
+        }
+    }
+}
+
+pub async fn case_offer(
+    State(st): State<AppState>,
+    Id(id): Id,
+    form: Input<OfferInput>,
+) -> Response {
+    let r = form
+        .run(async |v| offers::record_offer(&st.app, &form.s.ctx, id, v).await)
+        .await;
+    let Input { s, v, .. } = form;
     let typed = CaseInput {
-        offer: input,
+        offer: v,
         ..Default::default()
     };
     case_action(&st, &s, id, r, "offer", typed).await
 }
 
-pub async fn case_refer(State(st): State<AppState>, Id(id): Id, Form(s, mut f): Form) -> Response {
-    let provider = f.get("provider_id");
-    let mode = f.get("handoff_mode");
-    let r = match f.finish() {
-        Ok(()) => offers::refer_again(&st.app, &s.ctx, id, &provider, &mode).await,
-        Err(e) => Err(AppError::Invalid(e)),
-    };
+/// A referral to another provider (after one declined).
+pub(crate) struct ReferForm {
+    provider_id: String,
+    handoff_mode: String,
+}
+
+impl FromFields for ReferForm {
+    fn from_fields(f: &mut Fields) -> Self {
+        ReferForm {
+            provider_id: f.get("provider_id"),
+            handoff_mode: f.get("handoff_mode"),
+        }
+    }
+}
+
+pub async fn case_refer(
+    State(st): State<AppState>,
+    Id(id): Id,
+    form: Input<ReferForm>,
+) -> Response {
+    let r = form
+        .run(async |v| {
+            offers::refer_again(&st.app, &form.s.ctx, id, &v.provider_id, &v.handoff_mode).await
+        })
+        .await;
+    let Input { s, v, .. } = form;
     let typed = CaseInput {
         offer: OfferInput {
-            provider_id: provider,
-            handoff_mode: mode,
+            provider_id: v.provider_id,
+            handoff_mode: v.handoff_mode,
             ..Default::default()
         },
         ..Default::default()
@@ -251,23 +288,28 @@ pub async fn case_refer(State(st): State<AppState>, Id(id): Id, Form(s, mut f): 
 }
 
 /// A contact attempt on an Active Outreach or Naloxone Plus case.
+impl FromFields for AttemptInput {
+    fn from_fields(f: &mut Fields) -> Self {
+        AttemptInput {
+            attempted_at: f.get("attempted_at"),
+            outcome: f.get("outcome"),
+            team: f.get("team"),
+            note: f.get("note"),
+        }
+    }
+}
+
 pub async fn case_attempt(
     State(st): State<AppState>,
     Id(id): Id,
-    Form(s, mut f): Form,
+    form: Input<AttemptInput>,
 ) -> Response {
-    let input = AttemptInput {
-        attempted_at: f.get("attempted_at"),
-        outcome: f.get("outcome"),
-        team: f.get("team"),
-        note: f.get("note"),
-    };
-    let r = match f.finish() {
-        Ok(()) => offers::record_attempt(&st.app, &s.ctx, id, &input).await,
-        Err(e) => Err(AppError::Invalid(e)),
-    };
+    let r = form
+        .run(async |v| offers::record_attempt(&st.app, &form.s.ctx, id, v).await)
+        .await;
+    let Input { s, v, .. } = form;
     let typed = CaseInput {
-        attempt: input,
+        attempt: v,
         ..Default::default()
     };
     case_action(&st, &s, id, r, "attempt", typed).await

@@ -6,13 +6,14 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono_tz::Tz;
+use handoff_app::consents;
 use handoff_app::consents::ConsentForm;
-use handoff_app::{AppError, consents};
 
 use crate::AppState;
 use crate::auth::Session;
 use crate::error::Id;
-use crate::kit::page::{Form, error_for};
+use crate::kit::forms::NoteForm;
+use crate::kit::page::{Input, error_for};
 use crate::kit::render::{Fmt, Layout, render, see_other};
 
 #[derive(Template)]
@@ -66,13 +67,13 @@ pub async fn consent_page(
 pub async fn consent_revoke(
     State(st): State<AppState>,
     Id(id): Id,
-    Form(s, mut f): Form,
+    form: Input<NoteForm>,
 ) -> Response {
-    let note = f.get("note");
-    if let Err(e) = f.finish() {
-        return error_for(&s, &AppError::Invalid(e));
-    }
-    match consents::revoke(&st.app, &s.ctx, id, &note).await {
+    let s = &form.s;
+    match form
+        .run(async |v| consents::revoke(&st.app, &s.ctx, id, &v.0).await)
+        .await
+    {
         Ok(state) => see_other(&format!(
             "/consents/{id}?notice={}",
             if state.permits() {

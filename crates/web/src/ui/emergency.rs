@@ -16,7 +16,8 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::auth::Session;
 use crate::error::Id;
-use crate::kit::page::{Form, error_for, form_errors};
+use crate::kit::forms::{NoteForm, ReasonForm, ReferenceForm};
+use crate::kit::page::{Input, error_for, form_errors};
 use crate::kit::render::{Fmt, Layout, render, see_other, status_for};
 
 #[derive(Template)]
@@ -89,12 +90,12 @@ pub async fn index(
     index_page(&st, &s, q.get("notice"), String::new(), FieldErrors::new()).await
 }
 
-pub async fn find(State(st): State<AppState>, Form(s, mut f): Form) -> Response {
-    let reference = f.get("reference");
-    let r = match f.finish() {
-        Ok(()) => emergency::find(&st.app, &s.ctx, &reference).await,
-        Err(e) => Err(AppError::Invalid(e)),
-    };
+pub async fn find(State(st): State<AppState>, form: Input<ReferenceForm>) -> Response {
+    let r = form
+        .run(async |v| emergency::find(&st.app, &form.s.ctx, &v.0).await)
+        .await;
+    let Input { s, v, .. } = form;
+    let reference = v.0;
     match r {
         Ok(id) => see_other(&format!("/encounters/{id}/emergency")),
         Err(e) => match form_errors(e) {
@@ -175,12 +176,12 @@ pub async fn case(
     .await
 }
 
-pub async fn grant(State(st): State<AppState>, Id(id): Id, Form(s, mut f): Form) -> Response {
-    let reason = f.get("reason");
-    let r = match f.finish() {
-        Ok(()) => emergency::grant(&st.app, &s.ctx, id, &reason).await,
-        Err(e) => Err(AppError::Invalid(e)),
-    };
+pub async fn grant(State(st): State<AppState>, Id(id): Id, form: Input<ReasonForm>) -> Response {
+    let r = form
+        .run(async |v| emergency::grant(&st.app, &form.s.ctx, id, &v.0).await)
+        .await;
+    let Input { s, v, .. } = form;
+    let reason = v.0;
     match r {
         Ok(_) => see_other(&format!("/encounters/{id}/emergency?notice=emergency")),
         Err(e) => match form_errors(e) {
@@ -190,12 +191,11 @@ pub async fn grant(State(st): State<AppState>, Id(id): Id, Form(s, mut f): Form)
     }
 }
 
-pub async fn review(State(st): State<AppState>, Id(id): Id, Form(s, mut f): Form) -> Response {
-    let note = f.get("note");
-    let r = match f.finish() {
-        Ok(()) => emergency::review(&st.app, &s.ctx, id, &note).await,
-        Err(e) => Err(AppError::Invalid(e)),
-    };
+pub async fn review(State(st): State<AppState>, Id(id): Id, form: Input<NoteForm>) -> Response {
+    let r = form
+        .run(async |v| emergency::review(&st.app, &form.s.ctx, id, &v.0).await)
+        .await;
+    let s = form.s;
     match r {
         Ok(()) => see_other("/emergency-access?notice=reviewed_grant"),
         Err(e) => match form_errors(e) {

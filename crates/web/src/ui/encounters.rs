@@ -20,7 +20,8 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::auth::Session;
 use crate::kit::forms::Fields;
-use crate::kit::page::{Form, error_for, program_tz};
+use crate::kit::forms::FromFields;
+use crate::kit::page::{Input, error_for, program_tz};
 use crate::kit::render::{Fmt, Layout, pairs, render, see_other, sel, status_for};
 
 #[derive(Template)]
@@ -251,8 +252,28 @@ pub async fn encounter_new(
     new_encounter_page(&st, &s, input, FieldErrors::new(), search, q.get("notice")).await
 }
 
+/// The encounter form: the same input the API takes, the idempotency key, and the person
+/// search as it stood (shown again with the form).
+pub(crate) struct EncounterForm {
+    input: EncounterInput,
+    key: String,
+    q: String,
+    dob: String,
+}
+
+impl FromFields for EncounterForm {
+    fn from_fields(f: &mut Fields) -> Self {
+        EncounterForm {
+            input: encounter_input(f),
+            key: f.get("idempotency_key"),
+            q: f.get("q"),
+            dob: f.get("search_dob"),
+        }
+    }
+}
+
 /// Reads the encounter form into the same input the API uses.
-pub(crate) fn encounter_input(f: &mut Fields) -> EncounterInput {
+fn encounter_input(f: &mut Fields) -> EncounterInput {
     let mut offenses = Vec::new();
     for (_, o) in f.indexed("offenses") {
         let g = |k: &str| o.get(k).cloned().unwrap_or_default();
@@ -299,12 +320,11 @@ pub(crate) fn encounter_input(f: &mut Fields) -> EncounterInput {
     }
 }
 
-pub async fn encounter_create(State(st): State<AppState>, Form(s, mut f): Form) -> Response {
-    let input = encounter_input(&mut f);
-    let key = f.get("idempotency_key");
-    let q = f.get("q");
-    let dob = f.get("search_dob");
-    if let Err(e) = f.finish() {
+pub async fn encounter_create(State(st): State<AppState>, form: Input<EncounterForm>) -> Response {
+    let unknown = form.unknown();
+    let Input { s, v, .. } = form;
+    let EncounterForm { input, key, q, dob } = v;
+    if let Err(AppError::Invalid(e)) = unknown {
         let search = Search {
             q,
             dob,

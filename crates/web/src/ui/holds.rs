@@ -6,8 +6,8 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono_tz::Tz;
+use handoff_app::holds;
 use handoff_app::holds::{HoldQueue, HoldView};
-use handoff_app::{AppError, holds};
 use handoff_domain::FieldErrors;
 use handoff_domain::hold::DeadlineStatus;
 use handoff_domain::input::HoldDecisionInput;
@@ -17,7 +17,8 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::auth::Session;
 use crate::error::Id;
-use crate::kit::page::{Form, error_for, form_errors};
+use crate::kit::forms::{Fields, FromFields};
+use crate::kit::page::{Input, error_for, form_errors};
 use crate::kit::render::{
     Fmt, Layout, deadline_class, deadline_text, render, see_other, status_for,
 };
@@ -134,16 +135,25 @@ pub async fn hold(
     .await
 }
 
-pub async fn hold_decide(State(st): State<AppState>, Id(id): Id, Form(s, mut f): Form) -> Response {
-    let input = HoldDecisionInput {
-        decision: f.get("decision"),
-        reason: f.get("reason"),
-        new_deadline: f.get("new_deadline"),
-    };
-    let r = match f.finish() {
-        Ok(()) => holds::decide(&st.app, &s.ctx, id, &input).await,
-        Err(e) => Err(AppError::Invalid(e)),
-    };
+impl FromFields for HoldDecisionInput {
+    fn from_fields(f: &mut Fields) -> Self {
+        HoldDecisionInput {
+            decision: f.get("decision"),
+            reason: f.get("reason"),
+            new_deadline: f.get("new_deadline"),
+        }
+    }
+}
+
+pub async fn hold_decide(
+    State(st): State<AppState>,
+    Id(id): Id,
+    form: Input<HoldDecisionInput>,
+) -> Response {
+    let r = form
+        .run(async |v| holds::decide(&st.app, &form.s.ctx, id, v).await)
+        .await;
+    let Input { s, v: input, .. } = form;
     match r {
         Ok(()) => see_other(&format!("/holds/{id}?notice=decision")),
         Err(e) => match form_errors(e) {

@@ -8,7 +8,7 @@ use axum::response::Response;
 use chrono_tz::Tz;
 use handoff_app::consents::{ConsentInput, ConsentLine};
 use handoff_app::referrals::{Queue, ReferralActionInput, ReferralView};
-use handoff_app::{AppError, consents, referrals};
+use handoff_app::{consents, referrals};
 use handoff_domain::consent::Info;
 use handoff_domain::{ExitKind, FieldErrors};
 use uuid::Uuid;
@@ -16,7 +16,8 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::auth::Session;
 use crate::error::Id;
-use crate::kit::page::{Form, error_for, form_errors};
+use crate::kit::forms::{Fields, FromFields};
+use crate::kit::page::{Input, error_for, form_errors};
 use crate::kit::render::{Fmt, Layout, pairs, render, see_other, sel, status_for};
 
 #[derive(Template)]
@@ -190,24 +191,29 @@ pub async fn referral(
     .await
 }
 
+impl FromFields for ReferralActionInput {
+    fn from_fields(f: &mut Fields) -> Self {
+        ReferralActionInput {
+            action: f.get("action"),
+            occurred_at: f.get("occurred_at"),
+            reason: f.get("reason"),
+            note: f.get("note"),
+            exit_kind: f.get("exit_kind"),
+            contact_outcome: f.get("contact_outcome"),
+            version: f.get("version"),
+        }
+    }
+}
+
 pub async fn referral_event(
     State(st): State<AppState>,
     Id(id): Id,
-    Form(s, mut f): Form,
+    form: Input<ReferralActionInput>,
 ) -> Response {
-    let input = ReferralActionInput {
-        action: f.get("action"),
-        occurred_at: f.get("occurred_at"),
-        reason: f.get("reason"),
-        note: f.get("note"),
-        exit_kind: f.get("exit_kind"),
-        contact_outcome: f.get("contact_outcome"),
-        version: f.get("version"),
-    };
-    let r = match f.finish() {
-        Ok(()) => referrals::act(&st.app, &s.ctx, id, &input).await,
-        Err(e) => Err(AppError::Invalid(e)),
-    };
+    let r = form
+        .run(async |v| referrals::act(&st.app, &form.s.ctx, id, v).await)
+        .await;
+    let Input { s, v: input, .. } = form;
     match r {
         Ok(()) => see_other(&format!("/referrals/{id}?notice=event")),
         Err(e) => match form_errors(e) {
@@ -219,25 +225,30 @@ pub async fn referral_event(
     }
 }
 
+impl FromFields for ConsentInput {
+    fn from_fields(f: &mut Fields) -> Self {
+        ConsentInput {
+            recipients: f.all("recipients"),
+            recipient_class: f.get("recipient_class"),
+            information: f.all("information"),
+            purpose: f.get("purpose"),
+            expires_on: f.get("expires_on"),
+            expires_at_disposition: f.get("expires_at_disposition"),
+            signed_name: f.get("signed_name"),
+            attested: f.get("attested"),
+        }
+    }
+}
+
 pub async fn referral_consent(
     State(st): State<AppState>,
     Id(id): Id,
-    Form(s, mut f): Form,
+    form: Input<ConsentInput>,
 ) -> Response {
-    let input = ConsentInput {
-        recipients: f.all("recipients"),
-        recipient_class: f.get("recipient_class"),
-        information: f.all("information"),
-        purpose: f.get("purpose"),
-        expires_on: f.get("expires_on"),
-        expires_at_disposition: f.get("expires_at_disposition"),
-        signed_name: f.get("signed_name"),
-        attested: f.get("attested"),
-    };
-    let r = match f.finish() {
-        Ok(()) => consents::record_general(&st.app, &s.ctx, id, &input).await,
-        Err(e) => Err(AppError::Invalid(e)),
-    };
+    let r = form
+        .run(async |v| consents::record_general(&st.app, &form.s.ctx, id, v).await)
+        .await;
+    let Input { s, v: input, .. } = form;
     match r {
         Ok(_) => see_other(&format!("/referrals/{id}?notice=consent")),
         Err(e) => match form_errors(e) {

@@ -15,7 +15,8 @@ use handoff_domain::reports::{Report, SUPPRESSED};
 
 use crate::AppState;
 use crate::auth::Session;
-use crate::kit::page::{Form, error_for, form_errors};
+use crate::kit::forms::{Fields, FromFields, ThresholdForm};
+use crate::kit::page::{Input, error_for, form_errors};
 use crate::kit::render::{Layout, render, see_other, status_for};
 
 #[derive(Template)]
@@ -176,15 +177,14 @@ pub async fn equity(
 }
 
 /// Sets the small-number threshold, then back to the quarterly report.
-pub async fn threshold(State(st): State<AppState>, Form(s, mut f): Form) -> Response {
-    let value = f.get("threshold");
-    let r = match f.finish() {
-        Ok(()) => reports::set_threshold(&st.app, &s.ctx, &value).await,
-        Err(e) => Err(AppError::Invalid(e)),
-    };
-    match r {
+pub async fn threshold(State(st): State<AppState>, form: Input<ThresholdForm>) -> Response {
+    let s = &form.s;
+    match form
+        .run(async |v| reports::set_threshold(&st.app, &s.ctx, &v.0).await)
+        .await
+    {
         Ok(()) => see_other("/reports/quarterly?notice=threshold"),
-        Err(e) => error_for(&s, &e),
+        Err(e) => error_for(s, &e),
     }
 }
 
@@ -210,7 +210,7 @@ impl ResearchPage {
     }
 }
 
-struct ResearchTyped {
+pub(crate) struct ResearchTyped {
     recipient: String,
     format: String,
     dates: String,
@@ -263,40 +263,46 @@ pub async fn research_form(State(st): State<AppState>, s: Session) -> Response {
 }
 
 /// Writes the export as a download.
-pub async fn research_export(State(st): State<AppState>, Form(s, mut f): Form) -> Response {
+impl FromFields for ResearchTyped {
+    fn from_fields(f: &mut Fields) -> Self {
+        ResearchTyped {
+            recipient: f.get("recipient"),
+            format: f.get("format"),
+            dates: f.get("dates"),
+            from: f.get("from"),
+            to: f.get("to"),
+        }
+    }
+}
+
+pub async fn research_export(State(st): State<AppState>, form: Input<ResearchTyped>) -> Response {
     // Who may export is decided before what was typed is looked at.
     if let Err(e) = handoff_app::admin::guard(
         &st.app,
-        &s.ctx,
+        &form.s.ctx,
         handoff_domain::policy::ProgramAction::ExportResearch,
         "research.export",
     )
     .await
     {
-        return error_for(&s, &e);
+        return error_for(&form.s, &e);
     }
-    let typed = ResearchTyped {
-        recipient: f.get("recipient"),
-        format: f.get("format"),
-        dates: f.get("dates"),
-        from: f.get("from"),
-        to: f.get("to"),
-    };
-    let result = match f.finish() {
-        Err(e) => Err(AppError::Invalid(e)),
-        Ok(()) => match research::Spec::parse(
-            &typed.recipient,
-            &typed.format,
-            &typed.dates,
-            &typed.from,
-            &typed.to,
-        ) {
-            Ok(spec) => research::export(&st.app, &s.ctx, &spec)
+    let s = &form.s;
+    let result = form
+        .run(async |typed| {
+            let spec = research::Spec::parse(
+                &typed.recipient,
+                &typed.format,
+                &typed.dates,
+                &typed.from,
+                &typed.to,
+            )?;
+            research::export(&st.app, &s.ctx, &spec)
                 .await
-                .map(|(bytes, _)| (bytes, spec.format)),
-            Err(e) => Err(e),
-        },
-    };
+                .map(|(bytes, _)| (bytes, spec.format))
+        })
+        .await;
+    let Input { s, v: typed, .. } = form;
     match result {
         Ok((bytes, format)) => {
             let mut r = (StatusCode::OK, bytes).into_response();

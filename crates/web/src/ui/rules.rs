@@ -17,7 +17,8 @@ use handoff_domain::{FieldErrors, Pathway, rules_file};
 use crate::AppState;
 use crate::auth::Session;
 use crate::kit::forms::Fields;
-use crate::kit::page::{Form, error_for, form_errors};
+use crate::kit::forms::FromFields;
+use crate::kit::page::{Input, error_for, form_errors};
 use crate::kit::render::{Layout, render, see_other, status_for};
 
 #[derive(Template)]
@@ -168,13 +169,19 @@ pub async fn export(State(st): State<AppState>, s: Session) -> Response {
     }
 }
 
-/// The form's file text and the day it should take effect, or the error page.
-fn text_of(s: &Session, mut f: Fields) -> Result<(String, String), Response> {
-    let text = f.get("file");
-    let effective_on = f.get("effective_on");
-    f.finish()
-        .map_err(|e| error_for(s, &AppError::Invalid(e)))?;
-    Ok((text, effective_on))
+/// The rules file as typed, and the day it should take effect.
+pub(crate) struct RulesFile {
+    text: String,
+    effective_on: String,
+}
+
+impl FromFields for RulesFile {
+    fn from_fields(f: &mut Fields) -> Self {
+        RulesFile {
+            text: f.get("file"),
+            effective_on: f.get("effective_on"),
+        }
+    }
 }
 
 /// Where a save goes: back to the page, saying when the version takes effect.
@@ -185,11 +192,12 @@ fn saved(later: Option<chrono::NaiveDate>) -> Response {
     }
 }
 
-pub async fn dry_run(State(st): State<AppState>, Form(s, f): Form) -> Response {
-    let (text, _effective_on) = match text_of(&s, f) {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
+pub async fn dry_run(State(st): State<AppState>, form: Input<RulesFile>) -> Response {
+    if let Err(e) = form.unknown() {
+        return error_for(&form.s, &e);
+    }
+    let Input { s, v, .. } = form;
+    let text = v.text;
     match rules::dry_run(&st.app, &s.ctx, &text).await {
         Ok(d) => {
             page(
@@ -209,11 +217,12 @@ pub async fn dry_run(State(st): State<AppState>, Form(s, f): Form) -> Response {
     }
 }
 
-pub async fn save(State(st): State<AppState>, Form(s, f): Form) -> Response {
-    let (text, effective_on) = match text_of(&s, f) {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
+pub async fn save(State(st): State<AppState>, form: Input<RulesFile>) -> Response {
+    if let Err(e) = form.unknown() {
+        return error_for(&form.s, &e);
+    }
+    let Input { s, v, .. } = form;
+    let (text, effective_on) = (v.text, v.effective_on);
     match rules::save(&st.app, &s.ctx, &text, &effective_on).await {
         Ok((_, later)) => saved(later),
         Err(e) => match form_errors(e) {
@@ -254,15 +263,35 @@ fn fields_of(f: &mut crate::kit::forms::Fields) -> BTreeMap<String, String> {
     out
 }
 
+/// The per-field rules form as typed: every field, a dry run or a save, and the day.
+pub(crate) struct RulesFields {
+    fields: BTreeMap<String, String>,
+    intent: String,
+    effective_on: String,
+}
+
+impl FromFields for RulesFields {
+    fn from_fields(f: &mut Fields) -> Self {
+        RulesFields {
+            fields: fields_of(f),
+            intent: f.get("intent"),
+            effective_on: f.get("effective_on"),
+        }
+    }
+}
+
 /// The per-field form: a dry run or a save, through the same path as the file.
-pub async fn save_fields(State(st): State<AppState>, Form(s, mut f): Form) -> Response {
-    let mut fields = fields_of(&mut f);
-    let intent = f.get("intent");
-    let effective_on = f.get("effective_on");
-    let finished = f.finish();
+pub async fn save_fields(State(st): State<AppState>, form: Input<RulesFields>) -> Response {
+    let unknown = form.unknown();
+    let Input { s, v, .. } = form;
+    let RulesFields {
+        mut fields,
+        intent,
+        effective_on,
+    } = v;
     // The typed day is shown again with the form.
     fields.insert("effective_on".into(), effective_on.clone());
-    if let Err(e) = finished {
+    if let Err(AppError::Invalid(e)) = unknown {
         return page(&st, &s, None, Typed::Fields(fields), None, e).await;
     }
     let text = match rules::file_from_fields(&st.app, &fields) {
@@ -364,12 +393,21 @@ pub async fn pathways(
     pathways_page(&st, &s, q.get("notice"), None, FieldErrors::new()).await
 }
 
-pub async fn save_pathways(State(st): State<AppState>, Form(s, mut f): Form) -> Response {
-    let chosen = f.all("pathways");
-    let r = match f.finish() {
-        Ok(()) => rules::set_pathways(&st.app, &s.ctx, &chosen).await,
-        Err(e) => Err(AppError::Invalid(e)),
-    };
+/// The pathways ticked.
+pub(crate) struct PathwaysForm(Vec<String>);
+
+impl FromFields for PathwaysForm {
+    fn from_fields(f: &mut Fields) -> Self {
+        PathwaysForm(f.all("pathways"))
+    }
+}
+
+pub async fn save_pathways(State(st): State<AppState>, form: Input<PathwaysForm>) -> Response {
+    let r = form
+        .run(async |v| rules::set_pathways(&st.app, &form.s.ctx, &v.0).await)
+        .await;
+    let Input { s, v, .. } = form;
+    let chosen = v.0;
     match r {
         Ok(()) => see_other("/pathways?notice=pathways"),
         Err(e) => match form_errors(e) {

@@ -15,7 +15,8 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::auth::Session;
 use crate::error::Id;
-use crate::kit::page::{Form, error_for, form_errors};
+use crate::kit::forms::{Fields, FromFields};
+use crate::kit::page::{Input, error_for, form_errors};
 use crate::kit::render::{Layout, render, see_other, status_for};
 
 #[derive(Template)]
@@ -116,34 +117,43 @@ pub async fn new(
     }
 }
 
-pub async fn create(State(st): State<AppState>, Id(id): Id, Form(s, mut f): Form) -> Response {
-    let code = f.get("instrument");
-    let instrument = match screenings::instrument_of(&code) {
+impl FromFields for ScreeningInput {
+    /// The instrument, the cut-off profile and one answer per item of that instrument.
+    fn from_fields(f: &mut Fields) -> Self {
+        let instrument = f.get("instrument");
+        let items = screenings::instrument_of(&instrument).map_or(0, |i| i.items().len());
+        ScreeningInput {
+            profile: f.get("profile"),
+            answers: (1..=items).map(|n| f.get(&format!("item_{n}"))).collect(),
+            instrument,
+        }
+    }
+}
+
+pub async fn create(
+    State(st): State<AppState>,
+    Id(id): Id,
+    form: Input<ScreeningInput>,
+) -> Response {
+    let instrument = match screenings::instrument_of(&form.v.instrument) {
         Ok(i) => i,
         // The service checks access before the instrument: ask it, so that someone
         // else's referral answers "not found" whatever was posted.
         Err(e) => {
             let input = ScreeningInput {
-                instrument: code,
+                instrument: form.v.instrument.clone(),
                 ..Default::default()
             };
-            return match screenings::record(&st.app, &s.ctx, id, &input).await {
-                Err(AppError::NotFound) => error_for(&s, &AppError::NotFound),
-                _ => error_for(&s, &e),
+            return match screenings::record(&st.app, &form.s.ctx, id, &input).await {
+                Err(AppError::NotFound) => error_for(&form.s, &AppError::NotFound),
+                _ => error_for(&form.s, &e),
             };
         }
     };
-    let input = ScreeningInput {
-        instrument: code,
-        profile: f.get("profile"),
-        answers: (1..=instrument.items().len())
-            .map(|n| f.get(&format!("item_{n}")))
-            .collect(),
-    };
-    let r = match f.finish() {
-        Ok(()) => screenings::record(&st.app, &s.ctx, id, &input).await,
-        Err(e) => Err(AppError::Invalid(e)),
-    };
+    let r = form
+        .run(async |v| screenings::record(&st.app, &form.s.ctx, id, v).await)
+        .await;
+    let Input { s, v: input, .. } = form;
     match r {
         Ok((_, result)) if result.alerts.is_empty() => {
             see_other(&format!("/referrals/{id}?notice=screening"))

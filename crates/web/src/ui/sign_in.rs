@@ -11,7 +11,7 @@ use crate::AppState;
 use crate::auth::{Session, session_cookie};
 use crate::error::error_page;
 use crate::kit::page::error_for;
-use crate::kit::page::{AnonymousForm, Form};
+use crate::kit::page::{AnonymousForm, Input};
 use crate::kit::render::{Layout, nav_for, notice_text, render, see_other};
 
 #[derive(Template)]
@@ -84,12 +84,13 @@ pub async fn sign_in(State(st): State<AppState>, form: AnonymousForm) -> Respons
     }
 }
 
-pub async fn sign_out(State(st): State<AppState>, Form(s, f): Form) -> Response {
-    if let Err(e) = f.finish() {
-        return error_for(&s, &AppError::Invalid(e));
-    }
-    if let Err(e) = app_auth::sign_out(&st.app, &s.ctx, &s.token).await {
-        return error_for(&s, &e);
+pub async fn sign_out(State(st): State<AppState>, form: Input<()>) -> Response {
+    let s = &form.s;
+    if let Err(e) = form
+        .run(async |_| app_auth::sign_out(&st.app, &s.ctx, &s.token).await)
+        .await
+    {
+        return error_for(s, &e);
     }
     let mut r = see_other("/sign-in?notice=signed_out");
     if let Ok(v) = HeaderValue::from_str(&session_cookie(st.secure_cookies, "", 0)) {
