@@ -82,6 +82,6 @@ pub async fn consent_revoke(
                 "revoked"
             }
         )),
-        Err(e) => error_for(&s, &e),
+        Err(e) => error_for(s, &e),
     }
 }
