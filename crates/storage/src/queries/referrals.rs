@@ -47,9 +47,9 @@ impl Tx {
         limit: i64,
     ) -> Result<Vec<ReferralQueueRow>> {
         let sql = if include_closed {
-            "SELECT r.id, r.encounter_id, e.reference, r.mode, r.status, r.business_status, r.requested_at, r.contact_deadline, r.assigned_to, p.first_name, p.last_name, o.name AS from_org_name FROM referrals r JOIN encounters e ON e.id = r.encounter_id JOIN participants p ON p.id = r.participant_id JOIN organizations o ON o.id = r.from_org_id WHERE r.to_org_id = $1 ORDER BY r.updated_at DESC LIMIT $2"
+            "SELECT r.id, r.encounter_id, e.reference, r.mode, r.status, r.business_status, r.requested_at, r.contact_deadline, r.first_contact_at, r.assigned_to, p.first_name, p.last_name, o.name AS from_org_name FROM referrals r JOIN encounters e ON e.id = r.encounter_id JOIN participants p ON p.id = r.participant_id JOIN organizations o ON o.id = r.from_org_id WHERE r.to_org_id = $1 ORDER BY r.updated_at DESC LIMIT $2"
         } else {
-            "SELECT r.id, r.encounter_id, e.reference, r.mode, r.status, r.business_status, r.requested_at, r.contact_deadline, r.assigned_to, p.first_name, p.last_name, o.name AS from_org_name FROM referrals r JOIN encounters e ON e.id = r.encounter_id JOIN participants p ON p.id = r.participant_id JOIN organizations o ON o.id = r.from_org_id WHERE r.to_org_id = $1 AND r.status IN ('requested','accepted','in-progress','on-hold') ORDER BY CASE WHEN r.mode = 'warm' AND r.status = 'requested' THEN 0 WHEN r.status = 'requested' THEN 1 ELSE 2 END, r.requested_at DESC LIMIT $2"
+            "SELECT r.id, r.encounter_id, e.reference, r.mode, r.status, r.business_status, r.requested_at, r.contact_deadline, r.first_contact_at, r.assigned_to, p.first_name, p.last_name, o.name AS from_org_name FROM referrals r JOIN encounters e ON e.id = r.encounter_id JOIN participants p ON p.id = r.participant_id JOIN organizations o ON o.id = r.from_org_id WHERE r.to_org_id = $1 AND r.status IN ('requested','accepted','in-progress','on-hold') ORDER BY CASE WHEN r.mode = 'warm' AND r.status = 'requested' THEN 0 WHEN r.status = 'requested' THEN 1 ELSE 2 END, r.requested_at DESC LIMIT $2"
         };
         Ok({
             let rows = q!(self, c => sqlx::query_as::<_, ReferralQueueRow>(sql).bind(org_id).bind(limit).fetch_all(c).await)?;

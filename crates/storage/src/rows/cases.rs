@@ -196,6 +196,8 @@ pub struct ReferralQueueRow {
     pub business_status: String,
     pub requested_at: DateTime<Utc>,
     pub contact_deadline: Option<NaiveDate>,
+    /// When the provider first reached the person (the contact deadline is then met).
+    pub first_contact_at: Option<DateTime<Utc>>,
     pub assigned_to: Option<Uuid>,
     pub first_name: String,
     pub last_name: String,

@@ -757,6 +757,16 @@ async fn the_queue_the_referral_page_and_the_slip_state_the_same_deadlines() {
         );
         let slip = officer.get(&format!("/encounters/{id}/slip")).await;
         assert!(slip.body.contains(&day(contact)), "{b}: {}", slip.body);
+        // Once the person is reached, the queue no longer asks for first contact.
+        for (action, extra) in [
+            ("accept", vec![]),
+            ("contact_attempt", vec![("contact_outcome", "reached")]),
+        ] {
+            let r = step(&cm, referral.id, action, &extra).await;
+            assert_eq!(r.status, StatusCode::SEE_OTHER, "{action}: {}", r.body);
+        }
+        let queue = cm.get("/queue").await;
+        assert!(!queue.body.contains("first contact due"), "{b}: {}", queue.body);
     }
 }
 
