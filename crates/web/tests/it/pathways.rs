@@ -766,7 +766,11 @@ async fn the_queue_the_referral_page_and_the_slip_state_the_same_deadlines() {
             assert_eq!(r.status, StatusCode::SEE_OTHER, "{action}: {}", r.body);
         }
         let queue = cm.get("/queue").await;
-        assert!(!queue.body.contains("first contact due"), "{b}: {}", queue.body);
+        assert!(
+            !queue.body.contains("first contact due"),
+            "{b}: {}",
+            queue.body
+        );
     }
 }
 
