@@ -16,6 +16,10 @@ pub enum AppError {
     /// The request conflicts with the current state (already done, changed meanwhile).
     #[error("{0}")]
     Conflict(String),
+    /// The change was asked against a version of the record that is no longer current
+    /// (someone changed it meanwhile): nothing was changed.
+    #[error("{0}")]
+    Stale(String),
     /// A rule of the program forbids this step now.
     #[error("{0}")]
     Rule(String),

@@ -185,7 +185,16 @@ pub async fn view(app: &App, ctx: &Ctx, id: Uuid) -> AppResult<HoldView> {
     })
 }
 
-pub async fn decide(app: &App, ctx: &Ctx, id: Uuid, input: &HoldDecisionInput) -> AppResult<()> {
+/// The prosecutor's decision on a held charge. With `expected` (the hold's `updated_at` as
+/// the client last read it, RFC 3339), a hold changed since is `AppError::Stale` and nothing
+/// changes.
+pub async fn decide(
+    app: &App,
+    ctx: &Ctx,
+    id: Uuid,
+    input: &HoldDecisionInput,
+    expected: Option<&str>,
+) -> AppResult<()> {
     let now = app.now();
     let (mut tx, h, enc, _) = guarded(
         app,
@@ -196,6 +205,12 @@ pub async fn decide(app: &App, ctx: &Ctx, id: Uuid, input: &HoldDecisionInput) -
         "hold.decide",
     )
     .await?;
+    if expected.is_some_and(|v| v != h.updated_at.to_rfc3339()) {
+        tx.rollback().await?;
+        return Err(AppError::Stale(
+            "This held charge was changed since you read it. Read it again, then decide.".into(),
+        ));
+    }
     let d = input.parse()?;
     let (_, tz) = load_program(&mut tx, enc.program_id).await?;
     let state = HoldState::parse(&h.state).unwrap_or(HoldState::Held);

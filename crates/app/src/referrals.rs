@@ -218,7 +218,8 @@ pub struct ReferralActionInput {
     pub note: String,
     pub exit_kind: String,
     pub contact_outcome: String,
-    /// The referral's `updated_at` when the form was shown (optimistic concurrency).
+    /// The referral's `updated_at` when the form was shown (optimistic concurrency: a
+    /// stale one is `AppError::Stale`, nothing changed).
     pub version: String,
 }
 
@@ -310,7 +311,7 @@ pub async fn act(app: &App, ctx: &Ctx, id: Uuid, input: &ReferralActionInput) ->
         return Err(AppError::Invalid(errors));
     }
     if !input.version.trim().is_empty() && input.version.trim() != r.updated_at.to_rfc3339() {
-        return Err(AppError::Conflict("This referral was changed by someone else since you opened it. Reload to see the change.".into()));
+        return Err(AppError::Stale("This referral was changed by someone else since you opened it. Reload to see the change.".into()));
     }
     let from = ReferralStatus::parse(&r.status).unwrap_or(ReferralStatus::Requested);
     let reason = (!input.reason.trim().is_empty()).then(|| input.reason.trim().to_string());

@@ -376,23 +376,98 @@ pub async fn referral_queue(
     }))
 }
 
+/// A record's version as an entity tag (ADR 0015): its `updated_at`, quoted.
+fn etag(updated_at: chrono::DateTime<chrono::Utc>) -> String {
+    format!("\"{}\"", updated_at.to_rfc3339())
+}
+
+/// A response with the record's entity tag.
+fn with_etag(mut r: Response, updated_at: chrono::DateTime<chrono::Utc>) -> Response {
+    if r.status().is_success()
+        && let Ok(v) = HeaderValue::from_str(&etag(updated_at))
+    {
+        r.headers_mut().insert(header::ETAG, v);
+    }
+    r
+}
+
+/// The version an `If-Match` header asks for (`updated_at` as RFC 3339), if any; `*` and
+/// no header ask for none. A malformed header is refused as 400.
+fn if_match(headers: &HeaderMap) -> Result<Option<String>, Response> {
+    let Some(v) = headers.get(header::IF_MATCH) else {
+        return Ok(None);
+    };
+    let v = v.to_str().map_err(|_| {
+        problem(
+            StatusCode::BAD_REQUEST,
+            "Bad Request",
+            "If-Match must be an entity tag from this API.",
+            None,
+        )
+    })?;
+    let v = v.trim();
+    if v == "*" {
+        return Ok(None);
+    }
+    let tag = v.strip_prefix("W/").unwrap_or(v);
+    match tag.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+        Some(t) if !t.is_empty() && !t.contains('"') => Ok(Some(t.to_string())),
+        _ => Err(problem(
+            StatusCode::BAD_REQUEST,
+            "Bad Request",
+            "If-Match must be one quoted entity tag, as an ETag from this API.",
+            None,
+        )),
+    }
+}
+
+/// A stale version answers 412 when it came from `If-Match` (a precondition), 409 when it
+/// came in the body.
+fn stale_as(acted: Result<(), AppError>, from_header: bool) -> Result<(), AppError> {
+    match acted {
+        Err(AppError::Stale(m)) if !from_header => Err(AppError::Conflict(m)),
+        other => other,
+    }
+}
+
 pub async fn get_referral(
     State(st): State<AppState>,
     ApiUser(ctx): ApiUser,
     Id(id): Id,
 ) -> ApiResult {
     let v = referrals::view(&st.app, &ctx, id).await?;
-    ok(referral_json(&v))
+    Ok(with_etag(
+        json_response(StatusCode::OK, referral_json(&v)),
+        v.referral.updated_at,
+    ))
 }
 
 pub async fn referral_event(
     State(st): State<AppState>,
     ApiUser(ctx): ApiUser,
     Id(id): Id,
-    Json(input): Json<ReferralActionInput>,
+    headers: HeaderMap,
+    Json(mut input): Json<ReferralActionInput>,
 ) -> Response {
-    let acted = referrals::act(&st.app, &ctx, id, &input).await;
-    after(acted, referrals::view(&st.app, &ctx, id), referral_json).await
+    let expected = match if_match(&headers) {
+        Ok(e) => e,
+        Err(r) => return r,
+    };
+    let from_header = expected.is_some();
+    if let Some(v) = expected {
+        input.version = v;
+    }
+    let acted = stale_as(referrals::act(&st.app, &ctx, id, &input).await, from_header);
+    if let Err(e) = acted {
+        return ApiError(e).into_response();
+    }
+    match referrals::view(&st.app, &ctx, id).await {
+        Ok(v) => with_etag(
+            json_response(StatusCode::OK, referral_json(&v)),
+            v.referral.updated_at,
+        ),
+        Err(e) => ApiError(e).into_response(),
+    }
 }
 
 pub async fn hold_queue(State(st): State<AppState>, ApiUser(ctx): ApiUser) -> ApiResult {
@@ -410,17 +485,34 @@ pub async fn hold_queue(State(st): State<AppState>, ApiUser(ctx): ApiUser) -> Ap
 
 pub async fn get_hold(State(st): State<AppState>, ApiUser(ctx): ApiUser, Id(id): Id) -> ApiResult {
     let v = holds::view(&st.app, &ctx, id).await?;
-    ok(hold_json(&v))
+    Ok(with_etag(
+        json_response(StatusCode::OK, hold_json(&v)),
+        v.hold.updated_at,
+    ))
 }
 
 pub async fn decide_hold(
     State(st): State<AppState>,
     ApiUser(ctx): ApiUser,
     Id(id): Id,
+    headers: HeaderMap,
     Json(input): Json<HoldDecisionInput>,
 ) -> Response {
-    let acted = holds::decide(&st.app, &ctx, id, &input).await;
-    after(acted, holds::view(&st.app, &ctx, id), hold_json).await
+    let expected = match if_match(&headers) {
+        Ok(e) => e,
+        Err(r) => return r,
+    };
+    let acted = holds::decide(&st.app, &ctx, id, &input, expected.as_deref()).await;
+    if let Err(e) = acted {
+        return ApiError(e).into_response();
+    }
+    match holds::view(&st.app, &ctx, id).await {
+        Ok(v) => with_etag(
+            json_response(StatusCode::OK, hold_json(&v)),
+            v.hold.updated_at,
+        ),
+        Err(e) => ApiError(e).into_response(),
+    }
 }
 
 pub async fn get_dashboard(

@@ -10,6 +10,7 @@ pub fn status_of(e: &AppError) -> StatusCode {
         AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
         AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
         AppError::Conflict(_) => StatusCode::CONFLICT,
+        AppError::Stale(_) => StatusCode::PRECONDITION_FAILED,
         AppError::Rule(_) => StatusCode::UNPROCESSABLE_ENTITY,
         AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
@@ -23,7 +24,7 @@ pub fn public_message(e: &AppError) -> String {
         }
         AppError::Unauthenticated => "Sign in first.".into(),
         AppError::Invalid(f) => format!("Please correct: {f}"),
-        AppError::Conflict(m) | AppError::Rule(m) => m.clone(),
+        AppError::Conflict(m) | AppError::Rule(m) | AppError::Stale(m) => m.clone(),
         AppError::Internal(_) => {
             "Something went wrong on our side. Nothing was saved; please try again.".into()
         }

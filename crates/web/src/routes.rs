@@ -645,6 +645,21 @@ pub fn openapi() -> Value {
             op["responses"]["409"] = json!({"description": "Conflict (already done, changed meanwhile, idempotency key reused)", "content": {"application/problem+json": {}}});
             op["responses"]["413"] = json!({"description": "Body over 1 MiB"});
         }
+        // Conditional updates (ADR 0015): the records two parties may change.
+        if matches!(r.path, "/api/v1/referrals/{id}" | "/api/v1/holds/{id}") && r.method == "GET" {
+            op["responses"]["200"]["headers"] = json!({"ETag": {"description": "The record's version, for If-Match", "schema": {"type": "string"}}});
+        }
+        if matches!(
+            r.path,
+            "/api/v1/referrals/{id}/events" | "/api/v1/holds/{id}/decision"
+        ) {
+            op["parameters"]
+                .as_array_mut()
+                .map(|p| p.push(json!({"name": "If-Match", "in": "header", "required": false, "description": "The ETag of the record as last read: a change is made only if it is still current", "schema": {"type": "string"}})));
+            op["responses"]["200"]["headers"] = json!({"ETag": {"description": "The record's new version", "schema": {"type": "string"}}});
+            op["responses"]["400"] = json!({"description": "Malformed body or If-Match", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}});
+            op["responses"]["412"] = json!({"description": "The If-Match version is no longer current: nothing changed", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}});
+        }
         let entry = paths.entry(r.path.to_string()).or_insert_with(|| json!({}));
         entry[r.method.to_lowercase()] = op;
     }

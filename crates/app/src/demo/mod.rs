@@ -587,7 +587,7 @@ pub async fn seed(store: &Store, settings: &Settings, cases: usize) -> AppResult
             },
             _ => continue,
         };
-        holds::decide(&app, &prosecutor, line.row.id, &input).await?;
+        holds::decide(&app, &prosecutor, line.row.id, &input, None).await?;
     }
     Ok(DemoInfo {
         created: true,

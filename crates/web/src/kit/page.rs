@@ -33,7 +33,9 @@ pub(crate) fn error_for(s: &Session, e: &AppError) -> Response {
 pub(crate) fn form_errors(e: AppError) -> Result<FieldErrors, AppError> {
     match e {
         AppError::Invalid(f) => Ok(f),
-        AppError::Rule(m) | AppError::Conflict(m) => Ok(FieldErrors::single("form", m)),
+        AppError::Rule(m) | AppError::Conflict(m) | AppError::Stale(m) => {
+            Ok(FieldErrors::single("form", m))
+        }
         e => Err(e),
     }
 }

@@ -151,7 +151,7 @@ pub async fn hold_decide(
     form: Input<HoldDecisionInput>,
 ) -> Response {
     let r = form
-        .run(async |v| holds::decide(&st.app, &form.s.ctx, id, v).await)
+        .run(async |v| holds::decide(&st.app, &form.s.ctx, id, v, None).await)
         .await;
     let Input { s, v: input, .. } = form;
     match r {

@@ -8,6 +8,7 @@ mod bad_input;
 mod calendar;
 mod codes;
 mod consent;
+mod contract;
 mod emergency;
 mod encryption;
 mod flows;
