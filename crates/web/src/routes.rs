@@ -653,9 +653,9 @@ pub fn openapi() -> Value {
             r.path,
             "/api/v1/referrals/{id}/events" | "/api/v1/holds/{id}/decision"
         ) {
-            op["parameters"]
-                .as_array_mut()
-                .map(|p| p.push(json!({"name": "If-Match", "in": "header", "required": false, "description": "The ETag of the record as last read: a change is made only if it is still current", "schema": {"type": "string"}})));
+            if let Some(p) = op["parameters"].as_array_mut() {
+                p.push(json!({"name": "If-Match", "in": "header", "required": false, "description": "The ETag of the record as last read: a change is made only if it is still current", "schema": {"type": "string"}}));
+            }
             op["responses"]["200"]["headers"] = json!({"ETag": {"description": "The record's new version", "schema": {"type": "string"}}});
             op["responses"]["400"] = json!({"description": "Malformed body or If-Match", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}});
             op["responses"]["412"] = json!({"description": "The If-Match version is no longer current: nothing changed", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}});
