@@ -350,6 +350,8 @@ pub(crate) async fn guarded(
 pub struct OrgList<T> {
     pub org_name: String,
     pub rows: Vec<T>,
+    /// Where the next page starts, if there is one.
+    pub next: Option<handoff_storage::PageKey>,
     pub tz: Tz,
 }
 
@@ -361,7 +363,7 @@ pub(crate) async fn org_list<T>(
     ctx: &Ctx,
     action: handoff_domain::policy::ProgramAction,
     audit_action: &str,
-    load: impl AsyncFnOnce(&mut Tx, Uuid, Tz) -> AppResult<Vec<T>>,
+    load: impl AsyncFnOnce(&mut Tx, Uuid, Tz) -> AppResult<handoff_storage::Paged<T>>,
 ) -> AppResult<OrgList<T>> {
     let pid = ctx.require_program()?;
     let Some(grant) = handoff_domain::policy::program_grant(&ctx.actor, pid, action).cloned()
@@ -371,7 +373,7 @@ pub(crate) async fn org_list<T>(
     let mut tx = app.store.write().await?;
     let (_, tz) = load_program(&mut tx, pid).await?;
     let org = tx.org(grant.org_id).await?;
-    let rows = load(&mut tx, grant.org_id, tz).await?;
+    let handoff_storage::Paged { rows, next } = load(&mut tx, grant.org_id, tz).await?;
     audit::record(
         &mut tx,
         app,
@@ -387,6 +389,7 @@ pub(crate) async fn org_list<T>(
     Ok(OrgList {
         org_name: org.name,
         rows,
+        next,
         tz,
     })
 }

@@ -420,13 +420,18 @@ async fn exact_median(
 
 pub struct DeadlineList {
     pub rows: Vec<HoldQueueRow>,
+    pub next: Option<handoff_storage::PageKey>,
     pub tz: Tz,
     pub now: DateTime<Utc>,
 }
 
 /// Holds overdue or due within the next few days, and deadlines missed: the coordinator's
 /// list (operations view: names, dates and states).
-pub async fn deadlines(app: &App, ctx: &Ctx) -> AppResult<DeadlineList> {
+pub async fn deadlines(
+    app: &App,
+    ctx: &Ctx,
+    page: handoff_storage::Page,
+) -> AppResult<DeadlineList> {
     let pid = ctx.require_program()?;
     if program_grant(&ctx.actor, pid, ProgramAction::ViewDeadlines).is_none() {
         return Err(audit::deny(app, ctx, "deadline.list", "program", &pid.to_string()).await);
@@ -434,8 +439,8 @@ pub async fn deadlines(app: &App, ctx: &Ctx) -> AppResult<DeadlineList> {
     let now = app.now();
     let mut tx = app.store.write().await?;
     let (_, tz) = load_program(&mut tx, pid).await?;
-    let rows = tx
-        .holds_due(pid, now + Duration::days(DUE_SOON_DAYS + 1), 200)
+    let handoff_storage::Paged { rows, next } = tx
+        .holds_due(pid, now + Duration::days(DUE_SOON_DAYS + 1), page)
         .await?;
     audit::record(
         &mut tx,
@@ -449,5 +454,10 @@ pub async fn deadlines(app: &App, ctx: &Ctx) -> AppResult<DeadlineList> {
     )
     .await?;
     tx.commit().await?;
-    Ok(DeadlineList { rows, tz, now })
+    Ok(DeadlineList {
+        rows,
+        next,
+        tz,
+        now,
+    })
 }

@@ -418,18 +418,19 @@ pub(crate) fn replay(prev: IdempotencyRow, body_hash: &str) -> AppResult<Created
 }
 
 /// The officer's (or supervisor's) recent encounters.
-pub async fn my_encounters(app: &App, ctx: &Ctx) -> AppResult<Vec<EncounterListRow>> {
+pub async fn my_encounters(
+    app: &App,
+    ctx: &Ctx,
+    page: handoff_storage::Page,
+) -> AppResult<handoff_storage::Paged<EncounterListRow>> {
     let pid = ctx.require_program()?;
     let Some(grant) = program_grant(&ctx.actor, pid, ProgramAction::ViewOwnEncounters).cloned()
     else {
         return Err(audit::deny(app, ctx, "encounter.list", "program", &pid.to_string()).await);
     };
     let mut tx = app.store.write().await?;
-    let rows = if grant.role == handoff_domain::Role::Supervisor {
-        tx.encounters_of_agency(grant.org_id, 100).await?
-    } else {
-        tx.encounters_of_officer(ctx.actor.user_id, 50).await?
-    };
+    let officer = (grant.role != handoff_domain::Role::Supervisor).then_some(ctx.actor.user_id);
+    let rows = tx.encounters_of(officer, grant.org_id, page).await?;
     audit::record(
         &mut tx,
         app,
@@ -438,7 +439,7 @@ pub async fn my_encounters(app: &App, ctx: &Ctx) -> AppResult<Vec<EncounterListR
         "organization",
         &grant.org_id.to_string(),
         ALLOWED,
-        &format!("{} rows", rows.len()),
+        &format!("{} rows", rows.rows.len()),
     )
     .await?;
     tx.commit().await?;

@@ -25,7 +25,7 @@ pub struct QueueLine {
 
 pub type HoldQueue = crate::case::OrgList<QueueLine>;
 
-pub async fn queue(app: &App, ctx: &Ctx) -> AppResult<HoldQueue> {
+pub async fn queue(app: &App, ctx: &Ctx, page: Page) -> AppResult<HoldQueue> {
     let now = app.now();
     crate::case::org_list(
         app,
@@ -33,7 +33,7 @@ pub async fn queue(app: &App, ctx: &Ctx) -> AppResult<HoldQueue> {
         ProgramAction::ViewProsecutorQueue,
         "hold.queue",
         async |tx: &mut Tx, org: Uuid, tz: Tz| {
-            let rows = tx.hold_queue(org, 200).await?;
+            let Paged { rows, next } = tx.hold_queue(org, page).await?;
             let mut lines = Vec::with_capacity(rows.len());
             for row in rows {
                 let enc = tx.encounter(row.encounter_id).await?;
@@ -56,7 +56,7 @@ pub async fn queue(app: &App, ctx: &Ctx) -> AppResult<HoldQueue> {
                     },
                 });
             }
-            Ok(lines)
+            Ok(Paged { rows: lines, next })
         },
     )
     .await

@@ -22,13 +22,13 @@ use crate::{App, AppError, AppResult};
 /// A provider's queue.
 pub type Queue = crate::case::OrgList<ReferralQueueRow>;
 
-pub async fn queue(app: &App, ctx: &Ctx, include_closed: bool) -> AppResult<Queue> {
+pub async fn queue(app: &App, ctx: &Ctx, include_closed: bool, page: Page) -> AppResult<Queue> {
     crate::case::org_list(
         app,
         ctx,
         ProgramAction::ViewReferralQueue,
         "referral.queue",
-        async |tx: &mut Tx, org: Uuid, _| Ok(tx.referral_queue(org, include_closed, 200).await?),
+        async |tx: &mut Tx, org: Uuid, _| Ok(tx.referral_queue(org, include_closed, page).await?),
     )
     .await
 }
@@ -208,19 +208,30 @@ pub async fn view(app: &App, ctx: &Ctx, id: Uuid) -> AppResult<ReferralView> {
 }
 
 /// A step on a referral, as typed.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct ReferralActionInput {
+    #[schema(schema_with = handoff_domain::input::schema::referral_action, required = true)]
     pub action: String,
     /// When it happened (local time or RFC 3339); empty means now.
+    #[schema(schema_with = occurred_schema)]
     pub occurred_at: String,
+    #[schema(max_length = 1000)]
     pub reason: String,
+    #[schema(max_length = 4000)]
     pub note: String,
+    #[schema(schema_with = handoff_domain::input::schema::exit_kind)]
     pub exit_kind: String,
+    #[schema(schema_with = handoff_domain::input::schema::contact_outcome)]
     pub contact_outcome: String,
     /// The referral's `updated_at` when the form was shown (optimistic concurrency: a
-    /// stale one is `AppError::Stale`, nothing changed).
+    /// stale one is `AppError::Stale`, nothing changed). In the API, `If-Match` says it.
+    #[schema(max_length = 64)]
     pub version: String,
+}
+
+fn occurred_schema() -> utoipa::openapi::schema::Object {
+    handoff_domain::input::schema::when("When it happened; left out: now")
 }
 
 pub async fn act(app: &App, ctx: &Ctx, id: Uuid, input: &ReferralActionInput) -> AppResult<()> {

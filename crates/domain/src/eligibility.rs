@@ -204,7 +204,7 @@ pub fn is_drug_offense(code: &str) -> bool {
     code == "35A" || code == "35B"
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     Met,
@@ -213,7 +213,7 @@ pub enum Outcome {
     Unknown,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Criterion {
     pub key: String,
     pub label: String,

@@ -66,7 +66,7 @@ pub fn deadline_on(last_day: NaiveDate, tz: Tz) -> Deadline {
 }
 
 /// How a held charge's deadline looks right now.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case", tag = "state")]
 pub enum DeadlineStatus {
     Open {

@@ -37,7 +37,7 @@ pub struct Counts {
     pub deadlines_open: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Rate {
     pub numerator: u64,
     pub denominator: u64,
@@ -52,7 +52,7 @@ impl Rate {
 }
 
 /// A duration's distribution: rows per band, the median, how many rows.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Distribution {
     pub bands: Vec<(String, u64)>,
     pub median: Option<f64>,
@@ -60,7 +60,7 @@ pub struct Distribution {
 }
 
 /// One month of the trend.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct MonthLine {
     /// "YYYY-MM".
     pub month: String,
@@ -69,7 +69,7 @@ pub struct MonthLine {
     pub intakes: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Measures {
     pub encounters: u64,
     /// Encounters that were the person's first with the program.

@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, post};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::{AppState, api, assets, middleware, ui};
 
@@ -44,6 +44,35 @@ impl Registry {
             summary,
             body,
         });
+        self
+    }
+    /// The API's routes, registered with their document entries; their specs are read
+    /// back from the document, so the route list and the document are one list.
+    fn api(mut self) -> Self {
+        let (router, _) = api::routes().split_for_parts();
+        self.router = self.router.merge(router);
+        let paths = api::doc::document()["paths"]
+            .as_object()
+            .into_iter()
+            .flatten();
+        for (path, item) in paths {
+            for (method, op) in item.as_object().into_iter().flatten() {
+                self.specs.push(RouteSpec {
+                    method: match method.as_str() {
+                        "get" => "GET",
+                        "post" => "POST",
+                        "put" => "PUT",
+                        "patch" => "PATCH",
+                        "delete" => "DELETE",
+                        _ => continue,
+                    },
+                    path: path.as_str(),
+                    api: true,
+                    summary: op["summary"].as_str().unwrap_or(""),
+                    body: None,
+                });
+            }
+        }
         self
     }
     fn get(self, path: &'static str, summary: &'static str, mr: MethodRouter<AppState>) -> Self {
@@ -411,96 +440,8 @@ fn registry() -> Registry {
         None,
         post(ui::admin::roster_remove),
     )
-    // API.
-    .get(
-        "/api/v1/me",
-        "The token's user and memberships",
-        get(api::me),
-    )
-    .get(
-        "/api/v1/participants",
-        "Search participants (q=last name, dob=optional)",
-        get(api::search_participants),
-    )
-    .post(
-        "/api/v1/encounters",
-        "Record an encounter (Idempotency-Key header recommended)",
-        Some("EncounterInput"),
-        post(api::create_encounter),
-    )
-    .get(
-        "/api/v1/encounters/{id}",
-        "An encounter, as the referring agency sees it",
-        get(api::get_encounter),
-    )
-    .post(
-        "/api/v1/encounters/{id}/override",
-        "Override an ineligible decision",
-        Some("OverrideInput"),
-        post(api::override_encounter),
-    )
-    .post(
-        "/api/v1/encounters/{id}/override/review",
-        "Approve or refuse an override",
-        Some("ReviewInput"),
-        post(api::review_override),
-    )
-    .post(
-        "/api/v1/encounters/{id}/offer",
-        "Record the offer",
-        Some("OfferInput"),
-        post(api::offer),
-    )
-    .post(
-        "/api/v1/encounters/{id}/attempts",
-        "Record a contact attempt (Active Outreach, Naloxone Plus)",
-        Some("AttemptInput"),
-        post(api::attempt),
-    )
-    .post(
-        "/api/v1/encounters/{id}/referrals",
-        "Refer to another provider",
-        Some("ReferInput"),
-        post(api::refer_again),
-    )
-    .get(
-        "/api/v1/referrals",
-        "The provider's referral queue",
-        get(api::referral_queue),
-    )
-    .get(
-        "/api/v1/referrals/{id}",
-        "A referral (provider)",
-        get(api::get_referral),
-    )
-    .post(
-        "/api/v1/referrals/{id}/events",
-        "Record a step on a referral",
-        Some("ReferralActionInput"),
-        post(api::referral_event),
-    )
-    .get(
-        "/api/v1/holds",
-        "The prosecutor's held charges",
-        get(api::hold_queue),
-    )
-    .get("/api/v1/holds/{id}", "A held charge", get(api::get_hold))
-    .post(
-        "/api/v1/holds/{id}/decision",
-        "The prosecutor's decision",
-        Some("HoldDecisionInput"),
-        post(api::decide_hold),
-    )
-    .get(
-        "/api/v1/dashboard",
-        "Program measures for a period (from, to)",
-        get(api::get_dashboard),
-    )
-    .get(
-        "/api/v1/deadlines",
-        "Holds overdue, missed or due soon",
-        get(api::deadlines),
-    )
+    // API: each route with its OpenAPI entry (api::routes).
+    .api()
 }
 
 /// All routes (for tests and documentation).
@@ -547,130 +488,10 @@ async fn ready(State(st): State<AppState>) -> Response {
 }
 
 async fn openapi_json() -> Response {
-    axum::Json(openapi()).into_response()
+    axum::Json(api::doc::document()).into_response()
 }
 
-fn s(t: &str) -> Value {
-    json!({"type": t})
-}
-
-fn schemas() -> Value {
-    let string = s("string");
-    json!({
-        "Problem": {"type": "object", "properties": {"type": string, "title": string, "status": s("integer"), "detail": string,
-            "errors": {"type": "array", "items": {"type": "object", "properties": {"field": string, "message": string}}}}},
-        "OffenseInput": {"type": "object", "additionalProperties": false, "properties": {
-            "code": {"type": "string", "description": "NIBRS offense code, e.g. 35A"},
-            "drug_activity": {"type": "string", "description": "NIBRS drug activity code (35A/35B), e.g. P"},
-            "drug_type": {"type": "string", "description": "NIBRS suspected drug type code (35A), e.g. D"},
-            "quantity": {"type": "string", "description": "Estimated quantity as a decimal; empty if unknown"},
-            "unit": {"type": "string", "description": "NIBRS drug measurement unit, e.g. GM"}}},
-        "PersonInput": {"type": "object", "additionalProperties": false, "properties": {
-            "first_name": string, "last_name": string, "dob": {"type": "string", "format": "date"},
-            "sex": {"type": "string", "enum": ["F", "M", "U"]}, "race": {"type": "string", "enum": ["W", "B", "I", "A", "P", "U"]},
-            "ethnicity": {"type": "string", "enum": ["H", "N", "U"]}, "phone": string, "email": string}},
-        "EncounterInput": {"type": "object", "additionalProperties": false, "properties": {
-            "pathway": {"type": "string", "enum": handoff_domain::Pathway::ALL.iter().map(|p| p.as_str()).collect::<Vec<_>>(), "description": "Empty or left out: officer_intervention"},
-            "facts": {"$ref": "#/components/schemas/FactsInput"},
-            "occurred_at": {"type": "string", "description": "RFC 3339, or local YYYY-MM-DDTHH:MM in the program's time zone"},
-            "location": string, "incident_number": string,
-            "offenses": {"type": "array", "maxItems": 3, "items": {"$ref": "#/components/schemas/OffenseInput"}},
-            "attestations": {"type": "array", "items": {"type": "string", "enum": handoff_domain::eligibility::Attestation::ALL.iter().map(|a| a.as_str()).collect::<Vec<_>>()}},
-            "participant_id": {"type": "string", "description": "An existing participant's id; otherwise give person"},
-            "person": {"$ref": "#/components/schemas/PersonInput"}}},
-        "FactsInput": {"type": "object", "additionalProperties": false, "description": "What a pathway adds; fields of sections the pathway does not use must be empty", "properties": {
-            "naloxone_doses": {"type": "string", "description": "naloxone_plus: doses given, 0 to 20"},
-            "transported": {"type": "string", "enum": ["yes", "no"], "description": "naloxone_plus"},
-            "surrendered_items": {"type": "string", "description": "self_referral: items handed in without charge"},
-            "contact_kind": {"type": "string", "enum": handoff_domain::ContactKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>(), "description": "officer_referral"},
-            "prior_involvement_on": {"type": "string", "format": "date", "description": "officer_referral, social contact"},
-            "prior_involvement_ref": string,
-            "outreach_source": {"type": "string", "enum": handoff_domain::OutreachSource::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>(), "description": "active_outreach"},
-            "call_type": {"type": "string", "description": "community_response"},
-            "police_present": {"type": "string", "enum": ["yes", "no"], "description": "community_response"},
-            "team": {"type": "string", "description": "active_outreach, naloxone_plus, community_response"}}},
-        "AttemptInput": {"type": "object", "additionalProperties": false, "required": ["attempted_at", "outcome"], "properties": {
-            "attempted_at": {"type": "string", "description": "RFC 3339, or local YYYY-MM-DDTHH:MM"},
-            "outcome": {"type": "string", "enum": handoff_domain::AttemptOutcome::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>()},
-            "team": string, "note": string}},
-        "OverrideInput": {"type": "object", "additionalProperties": false, "required": ["reason"], "properties": {"reason": string}},
-        "ReviewInput": {"type": "object", "additionalProperties": false, "required": ["approve"], "properties": {"approve": s("boolean"), "note": string}},
-        "OfferInput": {"type": "object", "additionalProperties": false, "properties": {
-            "response": {"type": "string", "enum": ["accepted", "declined"]}, "decline_reason": string,
-            "consent_signed_name": string, "consent_confirmed": {"type": "string", "enum": ["yes"]},
-            "handoff_mode": {"type": "string", "enum": ["warm", "contact_card"]}, "provider_id": {"type": "string", "format": "uuid"},
-            "hold_kind": {"type": "string", "enum": ["abeyance", "citation"]}, "citation_number": string, "court_date": {"type": "string", "format": "date"}}},
-        "ReferInput": {"type": "object", "additionalProperties": false, "required": ["provider_id", "handoff_mode"], "properties": {
-            "provider_id": {"type": "string", "format": "uuid"}, "handoff_mode": {"type": "string", "enum": ["warm", "contact_card"]}}},
-        "ReferralActionInput": {"type": "object", "additionalProperties": false, "properties": {
-            "action": {"type": "string", "enum": ["accept", "reject", "arrival", "contact_attempt", "intake_scheduled", "no_show", "intake", "first_treatment", "on_hold", "resume", "fail", "exit", "cancel"]},
-            "occurred_at": string, "reason": string, "note": string,
-            "exit_kind": {"type": "string", "enum": ["completed", "disengaged", "withdrawn", "new_arrest", "moved", "deceased"]},
-            "contact_outcome": {"type": "string", "enum": ["reached", "no_answer", "left_message", "wrong_number"]},
-            "version": {"type": "string", "description": "The referral's version when read; a stale one is a conflict"}}},
-        "HoldDecisionInput": {"type": "object", "additionalProperties": false, "properties": {
-            "decision": {"type": "string", "enum": ["decline_to_file", "file", "extend"]}, "reason": string,
-            "new_deadline": {"type": "string", "format": "date"}}},
-    })
-}
-
-/// The OpenAPI 3 document, built from the route list so the two cannot drift.
+/// The OpenAPI document, generated from the API's routes and types (api::doc).
 pub fn openapi() -> Value {
-    let mut paths = serde_json::Map::new();
-    for r in route_specs()
-        .into_iter()
-        .filter(|r| r.api && r.path != "/api/openapi.json")
-    {
-        let mut op = json!({
-            "summary": r.summary,
-            "security": [{"bearer": []}],
-            "responses": {
-                "200": {"description": "OK", "content": {"application/json": {}}},
-                "401": {"description": "No valid token", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
-                "404": {"description": "Not found, or not yours to see", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
-                "422": {"description": "Invalid input, by field", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
-            },
-        });
-        let params: Vec<Value> = r
-            .path
-            .split('/')
-            .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
-            .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}))
-            .collect();
-        if !params.is_empty() {
-            op["parameters"] = Value::Array(params);
-        }
-        if let Some(b) = r.body {
-            op["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{b}")}}}});
-            op["responses"]["409"] = json!({"description": "Conflict (already done, changed meanwhile, idempotency key reused)", "content": {"application/problem+json": {}}});
-            op["responses"]["413"] = json!({"description": "Body over 1 MiB"});
-        }
-        // Conditional updates (ADR 0015): the records two parties may change.
-        if matches!(r.path, "/api/v1/referrals/{id}" | "/api/v1/holds/{id}") && r.method == "GET" {
-            op["responses"]["200"]["headers"] = json!({"ETag": {"description": "The record's version, for If-Match", "schema": {"type": "string"}}});
-        }
-        if matches!(
-            r.path,
-            "/api/v1/referrals/{id}/events" | "/api/v1/holds/{id}/decision"
-        ) {
-            if let Some(p) = op["parameters"].as_array_mut() {
-                p.push(json!({"name": "If-Match", "in": "header", "required": false, "description": "The ETag of the record as last read: a change is made only if it is still current", "schema": {"type": "string"}}));
-            }
-            op["responses"]["200"]["headers"] = json!({"ETag": {"description": "The record's new version", "schema": {"type": "string"}}});
-            op["responses"]["400"] = json!({"description": "Malformed body or If-Match", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}});
-            op["responses"]["412"] = json!({"description": "The If-Match version is no longer current: nothing changed", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}});
-        }
-        let entry = paths.entry(r.path.to_string()).or_insert_with(|| json!({}));
-        entry[r.method.to_lowercase()] = op;
-    }
-    json!({
-        "openapi": "3.0.3",
-        "info": {"title": "Handoff API", "version": env!("CARGO_PKG_VERSION"),
-                 "description": "First responder diversion: encounters, eligibility, offers, referrals, legal holds. Every read of personal data is checked against the access policy and audited."},
-        "paths": paths,
-        "components": {
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "A token from `handoff token create --user NAME`."}},
-            "schemas": schemas(),
-        },
-    })
+    api::doc::document().clone()
 }

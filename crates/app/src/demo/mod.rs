@@ -567,7 +567,7 @@ pub async fn seed(store: &Store, settings: &Settings, cases: usize) -> AppResult
     clock.set(real_now);
     worker::drain(&app, "demo").await?;
     // The prosecutor decided some of the older holds.
-    let q = holds::queue(&app, &prosecutor).await?;
+    let q = holds::queue(&app, &prosecutor, handoff_storage::Page::first(200)).await?;
     for line in q
         .rows
         .iter()

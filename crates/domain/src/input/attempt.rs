@@ -8,15 +8,23 @@ use super::*;
 use crate::{AttemptOutcome, FieldErrors};
 
 /// A contact attempt (Active Outreach, Naloxone Plus follow-up), as typed.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct AttemptInput {
     /// RFC 3339, or a local "YYYY-MM-DDTHH:MM".
+    #[schema(schema_with = attempted_schema, required = true)]
     pub attempted_at: String,
+    #[schema(schema_with = schema::attempt_outcome, required = true)]
     pub outcome: String,
     /// Who went (officer, clinician, peer).
+    #[schema(max_length = 200)]
     pub team: String,
+    #[schema(max_length = 1000)]
     pub note: String,
+}
+
+fn attempted_schema() -> utoipa::openapi::schema::Object {
+    schema::when("When the attempt was made")
 }
 
 #[derive(Debug, Clone, PartialEq)]

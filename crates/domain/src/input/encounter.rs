@@ -13,13 +13,23 @@ use crate::{Ethnicity, FieldErrors, Pathway, Race, Sex};
 pub const MAX_OFFENSES: usize = 3;
 
 /// An offense as typed.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct OffenseInput {
+    /// NIBRS offense code, e.g. 35A.
+    #[schema(max_length = 8)]
     pub code: String,
+    /// NIBRS drug activity code (35A, 35B), e.g. P.
+    #[schema(max_length = 8)]
     pub drug_activity: String,
+    /// NIBRS suspected drug type code (35A), e.g. D.
+    #[schema(max_length = 8)]
     pub drug_type: String,
+    /// Estimated quantity as a decimal number, more than 0.
+    #[schema(max_length = 20)]
     pub quantity: String,
+    /// NIBRS drug measurement unit, e.g. GM.
+    #[schema(max_length = 8)]
     pub unit: String,
 }
 
@@ -38,35 +48,52 @@ impl OffenseInput {
 }
 
 /// A person as typed.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct PersonInput {
+    #[schema(max_length = 100)]
     pub first_name: String,
+    #[schema(max_length = 100)]
     pub last_name: String,
+    #[schema(schema_with = dob_schema)]
     pub dob: String,
+    #[schema(schema_with = crate::input::schema::sex)]
     pub sex: String,
+    #[schema(schema_with = crate::input::schema::race)]
     pub race: String,
+    #[schema(schema_with = crate::input::schema::ethnicity)]
     pub ethnicity: String,
+    #[schema(max_length = 30)]
     pub phone: String,
+    #[schema(max_length = 200)]
     pub email: String,
 }
 
 /// An encounter as typed by an officer (form) or sent by a system (API).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct EncounterInput {
     /// The pathway code; empty means Officer Intervention.
+    #[schema(schema_with = crate::input::schema::pathway)]
     pub pathway: String,
     /// What the pathway adds.
     pub facts: FactsInput,
     /// RFC 3339, or a local "YYYY-MM-DDTHH:MM" in the program's time zone.
+    #[schema(schema_with = occurred_at_schema, required = true)]
     pub occurred_at: String,
+    #[schema(max_length = 200, required = true)]
     pub location: String,
+    /// The CAD or incident number (required on pathways that have one).
+    #[schema(max_length = 40)]
     pub incident_number: String,
+    /// Officer Intervention: one to three offenses; other pathways: none.
+    #[schema(max_items = 3)]
     pub offenses: Vec<OffenseInput>,
     /// Attestation codes the officer made.
+    #[schema(schema_with = crate::input::schema::attestations)]
     pub attestations: Vec<String>,
     /// An existing participant, found by the search; otherwise `person` is a new one.
+    #[schema(schema_with = participant_schema)]
     pub participant_id: String,
     pub person: PersonInput,
 }
@@ -106,6 +133,16 @@ pub struct NewEncounter {
     pub offenses: Vec<OffenseFacts>,
     pub attestations: Vec<Attestation>,
     pub person: PersonRef,
+}
+
+fn dob_schema() -> utoipa::openapi::schema::Object {
+    schema::date("Date of birth.")
+}
+fn occurred_at_schema() -> utoipa::openapi::schema::Object {
+    schema::when("When the encounter happened, at most 30 days ago")
+}
+fn participant_schema() -> utoipa::openapi::schema::Object {
+    schema::id("An existing participant's id (from the search); leave out to give `person`.")
 }
 
 /// How far in the past an encounter may be entered (late data entry after a shift).

@@ -11,29 +11,43 @@ use crate::{ContactKind, FieldErrors, OutreachSource, Pathway};
 
 /// What a pathway adds to an encounter, as typed (each field belongs to one section of
 /// `pathways::Section`; a field of a section the pathway does not use must be empty).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct FactsInput {
     /// Overdose: naloxone doses given (0 to 20).
+    #[schema(max_length = 2)]
     pub naloxone_doses: String,
     /// Overdose: "yes" when the person was transported to a hospital, else "no".
+    #[schema(schema_with = schema::yes_no)]
     pub transported: String,
     /// Self-Referral: drugs or paraphernalia handed in without charge (empty if none).
+    #[schema(max_length = 500)]
     pub surrendered_items: String,
     /// Officer Referral: `incident` or `social_contact`.
+    #[schema(schema_with = schema::contact_kind)]
     pub contact_kind: String,
     /// Officer Referral, social contact: the date of the verified prior involvement.
+    #[schema(schema_with = prior_schema)]
     pub prior_involvement_on: String,
     /// Where the prior involvement was verified (report number).
+    #[schema(max_length = 40)]
     pub prior_involvement_ref: String,
     /// Active Outreach: why the person is on the list.
+    #[schema(schema_with = schema::outreach_source)]
     pub outreach_source: String,
     /// Community Response: the call type as dispatched.
+    #[schema(max_length = 60)]
     pub call_type: String,
     /// Community Response: "yes" when police were on the call, else "no".
+    #[schema(schema_with = schema::yes_no)]
     pub police_present: String,
     /// Who responded (officer, clinician, peer).
+    #[schema(max_length = 200)]
     pub team: String,
+}
+
+fn prior_schema() -> utoipa::openapi::schema::Object {
+    schema::date("officer_referral, social contact: the date of the verified prior involvement.")
 }
 
 /// What a pathway adds to an encounter, validated.

@@ -8,12 +8,19 @@ use crate::FieldErrors;
 use crate::hold::ProsecutorDecision;
 
 /// The prosecutor's decision, as typed.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct HoldDecisionInput {
+    #[schema(schema_with = schema::hold_decision, required = true)]
     pub decision: String,
+    #[schema(max_length = 1000, required = true)]
     pub reason: String,
+    #[schema(schema_with = deadline_schema)]
     pub new_deadline: String,
+}
+
+fn deadline_schema() -> utoipa::openapi::schema::Object {
+    schema::date("extend: the new last day.")
 }
 
 pub struct HoldDecision {

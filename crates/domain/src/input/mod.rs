@@ -13,6 +13,7 @@ mod encounter;
 mod facts;
 mod hold;
 mod offer;
+pub mod schema;
 
 pub use attempt::*;
 pub use encounter::*;

@@ -8,21 +8,39 @@ use super::*;
 use crate::{FieldErrors, HandoffMode, HoldKind};
 
 /// The officer's offer, as typed.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct OfferInput {
     /// "accepted" or "declined".
+    #[schema(schema_with = schema::offer_response, required = true)]
     pub response: String,
+    /// declined: why.
+    #[schema(max_length = 500)]
     pub decline_reason: String,
     /// The name the person typed or signed for the release of information.
+    #[schema(max_length = 200)]
     pub consent_signed_name: String,
     /// "yes" when the person confirmed the release.
+    #[schema(schema_with = schema::yes)]
     pub consent_confirmed: String,
+    #[schema(schema_with = schema::handoff_mode)]
     pub handoff_mode: String,
+    #[schema(schema_with = provider_schema)]
     pub provider_id: String,
+    #[schema(schema_with = schema::hold_kind)]
     pub hold_kind: String,
+    /// citation: its number.
+    #[schema(max_length = 40)]
     pub citation_number: String,
+    #[schema(schema_with = court_schema)]
     pub court_date: String,
+}
+
+fn provider_schema() -> utoipa::openapi::schema::Object {
+    schema::id("accepted: the provider the person is handed to.")
+}
+fn court_schema() -> utoipa::openapi::schema::Object {
+    schema::date("citation: the court date.")
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -43,36 +43,38 @@ impl Tx {
 
     const ENCOUNTER_LIST: &'static str = "e.id, e.reference, e.occurred_at, e.officer_id, e.agency_id, p.first_name, p.last_name, d.eligible, o.status AS override_status, f.accepted AS offer_accepted, h.state AS hold_state, e.pathway, x.follow_up_due FROM encounters e JOIN participants p ON p.id = e.participant_id LEFT JOIN eligibility_decisions d ON d.encounter_id = e.id LEFT JOIN eligibility_overrides o ON o.decision_id = d.id LEFT JOIN offers f ON f.encounter_id = e.id LEFT JOIN legal_holds h ON h.encounter_id = e.id LEFT JOIN encounter_facts x ON x.encounter_id = e.id";
 
-    /// An officer's own encounters, newest first.
-    pub async fn encounters_of_officer(
-        &mut self,
-        officer_id: Uuid,
-        limit: i64,
-    ) -> Result<Vec<EncounterListRow>> {
-        let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {} WHERE e.officer_id = $1 ORDER BY e.occurred_at DESC LIMIT $2",
-            Self::ENCOUNTER_LIST
-        ));
-        Ok({
-            let rows = q!(self, c => sqlx::query_as::<_, EncounterListRow>(sql).bind(officer_id).bind(limit).fetch_all(c).await)?;
-            self.open_names(rows)?
-        })
-    }
+    const ENCOUNTER_ORDER: Order = Order {
+        rank: "0",
+        at: "e.occurred_at",
+        id: "e.id",
+        desc: true,
+    };
 
-    /// An agency's encounters, newest first (supervisors).
-    pub async fn encounters_of_agency(
+    /// An officer's own encounters (or an agency's, for supervisors), newest first, one
+    /// page.
+    pub async fn encounters_of(
         &mut self,
+        officer_id: Option<Uuid>,
         agency_id: Uuid,
-        limit: i64,
-    ) -> Result<Vec<EncounterListRow>> {
+        page: Page,
+    ) -> Result<Paged<EncounterListRow>> {
+        let o = Self::ENCOUNTER_ORDER;
+        let by = if officer_id.is_some() {
+            "e.officer_id = $1 AND e.agency_id = $2"
+        } else {
+            "e.agency_id = $2 AND $1 IS NULL"
+        };
         let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {} WHERE e.agency_id = $1 ORDER BY e.occurred_at DESC LIMIT $2",
-            Self::ENCOUNTER_LIST
+            "SELECT {}, {} WHERE {by}{}{} LIMIT $3",
+            o.key_columns(),
+            Self::ENCOUNTER_LIST,
+            o.after(4),
+            o.order_by(),
         ));
-        Ok({
-            let rows = q!(self, c => sqlx::query_as::<_, EncounterListRow>(sql).bind(agency_id).bind(limit).fetch_all(c).await)?;
-            self.open_names(rows)?
-        })
+        let (rank, at, id) = page.after_or_start();
+        let rows = q!(self, c => sqlx::query_as::<_, EncounterListRow>(sql).bind(officer_id).bind(agency_id).bind(page.limit + 1).bind(rank).bind(at).bind(id).fetch_all(c).await)?;
+        let rows = self.open_names(rows)?;
+        Ok(split(rows, page.limit, |r| r.page))
     }
 
     pub async fn insert_offense(&mut self, o: &OffenseRow) -> Result<()> {

@@ -36,37 +36,70 @@ impl Tx {
 
     const HOLD_QUEUE: &'static str = "h.id, h.encounter_id, e.reference, e.occurred_at, p.first_name, p.last_name, a.name AS agency_name, h.kind, h.deadline_day, h.deadline_ends_at, h.state, h.correction FROM legal_holds h JOIN encounters e ON e.id = h.encounter_id JOIN participants p ON p.id = e.participant_id JOIN organizations a ON a.id = e.agency_id";
 
-    /// A prosecutor's office's holds: undecided first, by deadline.
+    /// A prosecutor's office's holds, one page: undecided first, by deadline.
     pub async fn hold_queue(
         &mut self,
         prosecutor_org_id: Uuid,
-        limit: i64,
-    ) -> Result<Vec<HoldQueueRow>> {
-        let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {} WHERE h.prosecutor_org_id = $1 ORDER BY CASE WHEN h.state IN ('filed','declined_to_file') THEN 1 ELSE 0 END, h.deadline_ends_at LIMIT $2",
-            Self::HOLD_QUEUE
-        ));
-        Ok({
-            let rows = q!(self, c => sqlx::query_as::<_, HoldQueueRow>(sql).bind(prosecutor_org_id).bind(limit).fetch_all(c).await)?;
-            self.open_names(rows)?
-        })
+        page: Page,
+    ) -> Result<Paged<HoldQueueRow>> {
+        let o = Order {
+            rank: "CASE WHEN h.state IN ('filed','declined_to_file') THEN 1 ELSE 0 END",
+            at: "h.deadline_ends_at",
+            id: "h.id",
+            desc: false,
+        };
+        self.hold_page(
+            o,
+            "h.prosecutor_org_id = $1 AND $2 IS NULL",
+            prosecutor_org_id,
+            None,
+            page,
+        )
+        .await
     }
 
     /// Holds still waiting for intake whose deadline ends before `before` (overdue and due
-    /// soon), for the coordinator.
+    /// soon), and deadlines missed, for the coordinator; one page, by deadline.
     pub async fn holds_due(
         &mut self,
         program_id: Uuid,
         before: DateTime<Utc>,
-        limit: i64,
-    ) -> Result<Vec<HoldQueueRow>> {
+        page: Page,
+    ) -> Result<Paged<HoldQueueRow>> {
+        let o = Order {
+            rank: "0",
+            at: "h.deadline_ends_at",
+            id: "h.id",
+            desc: false,
+        };
+        self.hold_page(
+            o,
+            "h.program_id = $1 AND ((h.state = 'held' AND h.deadline_ends_at < $2) OR h.state = 'deadline_missed')",
+            program_id,
+            Some(before),
+            page,
+        )
+        .await
+    }
+
+    async fn hold_page(
+        &mut self,
+        o: Order,
+        filter: &str,
+        scope: Uuid,
+        before: Option<DateTime<Utc>>,
+        page: Page,
+    ) -> Result<Paged<HoldQueueRow>> {
         let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {} WHERE h.program_id = $1 AND ((h.state = 'held' AND h.deadline_ends_at < $2) OR h.state = 'deadline_missed') ORDER BY h.deadline_ends_at LIMIT $3",
-            Self::HOLD_QUEUE
+            "SELECT {}, {} WHERE {filter}{}{} LIMIT $3",
+            o.key_columns(),
+            Self::HOLD_QUEUE,
+            o.after(4),
+            o.order_by(),
         ));
-        Ok({
-            let rows = q!(self, c => sqlx::query_as::<_, HoldQueueRow>(sql).bind(program_id).bind(before).bind(limit).fetch_all(c).await)?;
-            self.open_names(rows)?
-        })
+        let (rank, at, id) = page.after_or_start();
+        let rows = q!(self, c => sqlx::query_as::<_, HoldQueueRow>(sql).bind(scope).bind(before).bind(page.limit + 1).bind(rank).bind(at).bind(id).fetch_all(c).await)?;
+        let rows = self.open_names(rows)?;
+        Ok(split(rows, page.limit, |r| r.page))
     }
 }

@@ -40,21 +40,45 @@ impl Tx {
     }
 
     /// A provider's queue: open referrals, warm handoffs waiting for a response first.
+    /// A provider's referrals, one page: open ones with warm handoffs waiting first, then
+    /// other requests, newest first; or all of them, last changed first.
     pub async fn referral_queue(
         &mut self,
         org_id: Uuid,
         include_closed: bool,
-        limit: i64,
-    ) -> Result<Vec<ReferralQueueRow>> {
-        let sql = if include_closed {
-            "SELECT r.id, r.encounter_id, e.reference, r.mode, r.status, r.business_status, r.requested_at, r.contact_deadline, r.first_contact_at, r.assigned_to, p.first_name, p.last_name, o.name AS from_org_name FROM referrals r JOIN encounters e ON e.id = r.encounter_id JOIN participants p ON p.id = r.participant_id JOIN organizations o ON o.id = r.from_org_id WHERE r.to_org_id = $1 ORDER BY r.updated_at DESC LIMIT $2"
+        page: Page,
+    ) -> Result<Paged<ReferralQueueRow>> {
+        let (o, only_open) = if include_closed {
+            (
+                Order {
+                    rank: "0",
+                    at: "r.updated_at",
+                    id: "r.id",
+                    desc: true,
+                },
+                "",
+            )
         } else {
-            "SELECT r.id, r.encounter_id, e.reference, r.mode, r.status, r.business_status, r.requested_at, r.contact_deadline, r.first_contact_at, r.assigned_to, p.first_name, p.last_name, o.name AS from_org_name FROM referrals r JOIN encounters e ON e.id = r.encounter_id JOIN participants p ON p.id = r.participant_id JOIN organizations o ON o.id = r.from_org_id WHERE r.to_org_id = $1 AND r.status IN ('requested','accepted','in-progress','on-hold') ORDER BY CASE WHEN r.mode = 'warm' AND r.status = 'requested' THEN 0 WHEN r.status = 'requested' THEN 1 ELSE 2 END, r.requested_at DESC LIMIT $2"
+            (
+                Order {
+                    rank: "CASE WHEN r.mode = 'warm' AND r.status = 'requested' THEN 0 WHEN r.status = 'requested' THEN 1 ELSE 2 END",
+                    at: "r.requested_at",
+                    id: "r.id",
+                    desc: true,
+                },
+                " AND r.status IN ('requested','accepted','in-progress','on-hold')",
+            )
         };
-        Ok({
-            let rows = q!(self, c => sqlx::query_as::<_, ReferralQueueRow>(sql).bind(org_id).bind(limit).fetch_all(c).await)?;
-            self.open_names(rows)?
-        })
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {}, r.id, r.encounter_id, e.reference, r.mode, r.status, r.business_status, r.requested_at, r.contact_deadline, r.first_contact_at, r.assigned_to, p.first_name, p.last_name, o.name AS from_org_name FROM referrals r JOIN encounters e ON e.id = r.encounter_id JOIN participants p ON p.id = r.participant_id JOIN organizations o ON o.id = r.from_org_id WHERE r.to_org_id = $1{only_open}{}{} LIMIT $2",
+            o.key_columns(),
+            o.after(3),
+            o.order_by(),
+        ));
+        let (rank, at, id) = page.after_or_start();
+        let rows = q!(self, c => sqlx::query_as::<_, ReferralQueueRow>(sql).bind(org_id).bind(page.limit + 1).bind(rank).bind(at).bind(id).fetch_all(c).await)?;
+        let rows = self.open_names(rows)?;
+        Ok(split(rows, page.limit, |r| r.page))
     }
 
     pub async fn insert_service_event(&mut self, s: &ServiceEventRow) -> Result<()> {

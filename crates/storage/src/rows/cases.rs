@@ -4,6 +4,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
+use super::PageKey;
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ParticipantRow {
     pub id: Uuid,
@@ -59,6 +61,8 @@ pub struct EncounterListRow {
     pub hold_state: Option<String>,
     pub pathway: String,
     pub follow_up_due: Option<NaiveDate>,
+    #[sqlx(flatten)]
+    pub page: PageKey,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -202,6 +206,8 @@ pub struct ReferralQueueRow {
     pub first_name: String,
     pub last_name: String,
     pub from_org_name: String,
+    #[sqlx(flatten)]
+    pub page: PageKey,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -254,6 +260,8 @@ pub struct HoldQueueRow {
     pub deadline_ends_at: DateTime<Utc>,
     pub state: String,
     pub correction: Option<String>,
+    #[sqlx(flatten)]
+    pub page: PageKey,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]

@@ -155,7 +155,7 @@ pub async fn dashboard_page(
         Ok(v) => v,
         Err(e) => return error_for(&s, &e),
     };
-    let d = match dashboard::deadlines(&st.app, &s.ctx).await {
+    let d = match dashboard::deadlines(&st.app, &s.ctx, handoff_storage::Page::first(200)).await {
         Ok(d) => d,
         Err(e) => return error_for(&s, &e),
     };

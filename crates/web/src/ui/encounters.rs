@@ -53,10 +53,11 @@ pub async fn encounters(
     s: Session,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let rows = match encounters::my_encounters(&st.app, &s.ctx).await {
-        Ok(r) => r,
-        Err(e) => return error_for(&s, &e),
-    };
+    let rows =
+        match encounters::my_encounters(&st.app, &s.ctx, handoff_storage::Page::first(100)).await {
+            Ok(r) => r.rows,
+            Err(e) => return error_for(&s, &e),
+        };
     let tz = program_tz(&st, &s.ctx).await;
     let supervisor = s.ctx.actor.has_role(Role::Supervisor);
     render(

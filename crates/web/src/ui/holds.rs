@@ -50,7 +50,7 @@ pub async fn holds_queue(
     s: Session,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    match holds::queue(&st.app, &s.ctx).await {
+    match holds::queue(&st.app, &s.ctx, handoff_storage::Page::first(200)).await {
         Ok(queue) => render(
             StatusCode::OK,
             &HoldsPage {

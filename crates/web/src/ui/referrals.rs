@@ -60,7 +60,7 @@ pub async fn queue(
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     let closed = q.get("all").is_some_and(|v| v == "1");
-    match referrals::queue(&st.app, &s.ctx, closed).await {
+    match referrals::queue(&st.app, &s.ctx, closed, handoff_storage::Page::first(200)).await {
         Ok(queue) => render(
             StatusCode::OK,
             &QueuePage {

@@ -189,12 +189,10 @@ async fn api_refuses_unknown_fields_oversized_bodies_and_nonsense() {
         let r = w
             .api(Method::POST, "/api/v1/encounters", &token, Some(body))
             .await;
-        assert_eq!(r.status, StatusCode::BAD_REQUEST);
-        assert!(
-            r.json()["detail"]
-                .as_str()
-                .unwrap()
-                .contains("unknown field `informant`"),
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            r.json()["errors"],
+            json!([{"field": "informant", "message": "Unknown field."}]),
             "{}",
             r.body
         );

@@ -96,7 +96,9 @@ async fn a_stale_if_match_answers_412_and_changes_nothing() {
         )
         .await;
         assert_eq!(r.status, StatusCode::OK, "{b}: {}", r.body);
-        for bad in ["not-a-tag", "\"\"", "\"a\", \"b\""] {
+        // A value that names no version of ours (malformed, weak, empty, a list) can
+        // match none: a precondition that fails (RFC 9110), nothing changed.
+        for bad in ["not-a-tag", "\"\"", "\"a\", \"b\"", "W/\"x\""] {
             let r = send(
                 &w,
                 Method::POST,
@@ -106,7 +108,7 @@ async fn a_stale_if_match_answers_412_and_changes_nothing() {
                 json!({"action": "first_treatment"}),
             )
             .await;
-            assert_eq!(r.status, StatusCode::BAD_REQUEST, "{b}: {bad}");
+            assert_eq!(r.status, StatusCode::PRECONDITION_FAILED, "{b}: {bad}");
         }
 
         // A held charge (another case, still open): the same with the prosecutor's decision.

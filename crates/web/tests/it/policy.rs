@@ -135,6 +135,7 @@ fn matrix() -> HashMap<(&'static str, &'static str), &'static [&'static str]> {
         (("GET", "/api/v1/me"), ALL),
         (("GET", "/api/v1/participants"), AGENCY),
         (("POST", "/api/v1/encounters"), AGENCY),
+        (("GET", "/api/v1/encounters"), AGENCY),
         (("GET", "/api/v1/encounters/{id}"), OWNERS),
         (("POST", "/api/v1/encounters/{id}/override"), OWNERS),
         (
@@ -159,14 +160,24 @@ fn matrix() -> HashMap<(&'static str, &'static str), &'static [&'static str]> {
 }
 
 /// A JSON body for API POSTs: valid JSON that fails validation (so nothing changes).
+/// A body the document accepts (so the access policy, not the body check, answers) that
+/// changes nothing for anyone allowed (each is refused on its merits).
 fn api_body(path: &str) -> serde_json::Value {
+    let long_ago = "2000-01-01T00:00";
     match path {
+        "/api/v1/encounters" => serde_json::json!({"occurred_at": long_ago, "location": "x"}),
         p if p.ends_with("/override") => serde_json::json!({"reason": ""}),
         p if p.ends_with("/override/review") => serde_json::json!({"approve": true}),
-        p if p.ends_with("/referrals") => {
-            serde_json::json!({"provider_id": "", "handoff_mode": ""})
+        p if p.ends_with("/offer") => serde_json::json!({"response": "declined"}),
+        p if p.ends_with("/attempts") => {
+            serde_json::json!({"attempted_at": long_ago, "outcome": "reached"})
         }
-        _ => serde_json::json!({}),
+        p if p.ends_with("/referrals") => {
+            serde_json::json!({"provider_id": uuid::Uuid::nil(), "handoff_mode": "warm"})
+        }
+        p if p.ends_with("/events") => serde_json::json!({"action": "accept"}),
+        p if p.ends_with("/decision") => serde_json::json!({"decision": "extend", "reason": "x"}),
+        p => panic!("no body for {p}"),
     }
 }
 

@@ -184,7 +184,7 @@ async fn openapi_lists_every_api_route() {
     )
     .await;
     let doc = r.json();
-    assert_eq!(doc["openapi"], "3.0.3");
+    assert_eq!(doc["openapi"], "3.1.0");
     let paths = doc["paths"].as_object().unwrap();
     let mut listed = 0;
     for s in handoff_web::routes::route_specs()
