@@ -65,6 +65,8 @@ pub async fn create_program(app: &App, p: NewProgram) -> AppResult<ProgramRow> {
         supervisor_approves_overrides: p.supervisor_approves_overrides,
         created_at: now,
         suppression_threshold: handoff_domain::suppress::DEFAULT_THRESHOLD as i64,
+        api_token_per_minute: crate::limits::DEFAULT_PER_TOKEN,
+        api_user_per_minute: crate::limits::DEFAULT_PER_USER,
     };
     let rules_json =
         serde_json::to_string(&p.rules).map_err(|e| AppError::Internal(e.to_string()))?;

@@ -23,6 +23,9 @@ pub enum AppError {
     /// A rule of the program forbids this step now.
     #[error("{0}")]
     Rule(String),
+    /// Too many requests in this minute (API limits): retry after this many seconds.
+    #[error("rate limited")]
+    Limited { retry_after: u64 },
     #[error("internal error")]
     Internal(String),
 }

@@ -18,6 +18,7 @@ pub mod encounters;
 pub mod error;
 pub mod facts;
 pub mod holds;
+pub mod limits;
 pub mod offers;
 pub mod overrides;
 pub mod reference;
@@ -135,6 +136,8 @@ pub struct App {
     pub(crate) throttle: auth::AddressThrottle,
     /// Failed sign-ins per known device (docs/adr/0013).
     pub(crate) devices: auth::AddressThrottle,
+    /// API requests per token and per user in the current minute (issue 13).
+    pub(crate) limits: Arc<dyn limits::Counter>,
 }
 
 impl App {
@@ -150,6 +153,7 @@ impl App {
             sessions: Default::default(),
             throttle: Default::default(),
             devices: Default::default(),
+            limits: Arc::new(limits::InMemory::default()),
         };
         reference::ensure_shipped(&app).await?;
         app.reload_codes().await?;

@@ -39,6 +39,9 @@ enum Command {
     /// Manage API tokens.
     #[command(subcommand)]
     Token(commands::token::TokenCommand),
+    /// A program's settings for whoever runs the server (API rate limits).
+    #[command(subcommand)]
+    Program(commands::program::ProgramCommand),
     /// Check the audit trail.
     #[command(subcommand)]
     Audit(commands::audit::AuditCommand),
@@ -201,6 +204,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::User(cmd) => commands::user::run(cmd).await,
         Command::Audit(cmd) => commands::audit::run(cmd).await,
         Command::Token(cmd) => commands::token::run(cmd).await,
+        Command::Program(cmd) => commands::program::run(cmd).await,
         Command::Backup { output, stdin, db } => {
             if output.exists() {
                 bail!("{} exists already: choose a new file", output.display());

@@ -230,24 +230,30 @@ impl FromRequestParts<AppState> for ApiUser {
             );
             r
         };
+        // The scheme is case-insensitive (RFC 9110 11.1).
         let token = parts
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(|t| t.trim().to_string());
+            .and_then(|v| v.split_once(' '))
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, t)| t.trim().to_string());
         let Some(token) = token else {
             return Err(unauthorized());
         };
         match auth::resolve_token(&state.app, &token).await {
             Ok(Some((actor, display_name))) => {
                 let (ip, user_agent) = client(parts, &state.proxies);
-                Ok(ApiUser(Ctx {
+                let ctx = Ctx {
                     actor,
                     display_name,
                     ip,
                     user_agent,
-                }))
+                };
+                match handoff_app::limits::check(&state.app, &ctx, &token).await {
+                    Ok(()) => Ok(ApiUser(ctx)),
+                    Err(e) => Err(ApiError(e).into_response()),
+                }
             }
             Ok(None) => Err(unauthorized()),
             Err(e) => Err(ApiError(e).into_response()),

@@ -12,6 +12,7 @@ pub fn status_of(e: &AppError) -> StatusCode {
         AppError::Conflict(_) => StatusCode::CONFLICT,
         AppError::Stale(_) => StatusCode::PRECONDITION_FAILED,
         AppError::Rule(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        AppError::Limited { .. } => StatusCode::TOO_MANY_REQUESTS,
         AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -25,6 +26,9 @@ pub fn public_message(e: &AppError) -> String {
         AppError::Unauthenticated => "Sign in first.".into(),
         AppError::Invalid(f) => format!("Please correct: {f}"),
         AppError::Conflict(m) | AppError::Rule(m) | AppError::Stale(m) => m.clone(),
+        AppError::Limited { retry_after } => {
+            format!("Too many requests this minute: retry in {retry_after} seconds.")
+        }
         AppError::Internal(_) => {
             "Something went wrong on our side. Nothing was saved; please try again.".into()
         }
@@ -71,7 +75,12 @@ impl IntoResponse for ApiError {
             _ => None,
         };
         let title = status.canonical_reason().unwrap_or("Error");
-        problem(status, title, &public_message(&self.0), errors)
+        let mut r = problem(status, title, &public_message(&self.0), errors);
+        if let AppError::Limited { retry_after } = self.0 {
+            r.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+        }
+        r
     }
 }
 

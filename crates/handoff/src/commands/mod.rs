@@ -5,6 +5,7 @@ pub(crate) mod codes;
 pub(crate) mod export;
 pub(crate) mod facts;
 pub(crate) mod keys;
+pub(crate) mod program;
 pub(crate) mod report;
 pub(crate) mod token;
 pub(crate) mod user;

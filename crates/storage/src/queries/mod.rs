@@ -5,7 +5,7 @@ use uuid::Uuid;
 use crate::rows::*;
 use crate::{Inner, Result, Stmt, StoreError, Tx, crypto, q};
 
-const PROGRAM: &str = "id, name, time_zone, pathways, intake_deadline_days, supervisor_approves_overrides, created_at, suppression_threshold";
+const PROGRAM: &str = "id, name, time_zone, pathways, intake_deadline_days, supervisor_approves_overrides, created_at, suppression_threshold, api_token_per_minute, api_user_per_minute";
 const ORG: &str = "id, program_id, kind, name, address, phone, hours, what_to_bring, created_at";
 const USER: &str = "id, username, display_name, password_hash, disabled, created_at, last_sign_in_at, failed_count, failed_since, locked_at, unlocked_at, totp_secret, totp_enrolled_at, totp_last_step";
 const PARTICIPANT: &str = "id, program_id, first_name, last_name, dob, sex, race, ethnicity, phone, email, match_key, search_name, created_at, created_by, erased_at";

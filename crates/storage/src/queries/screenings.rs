@@ -32,6 +32,18 @@ impl Tx {
         one(x)
     }
 
+    pub async fn set_api_limits(
+        &mut self,
+        program_id: Uuid,
+        per_token: i64,
+        per_user: i64,
+    ) -> Result<()> {
+        let x = q!(self, c => sqlx::query("UPDATE programs SET api_token_per_minute = $2, api_user_per_minute = $3 WHERE id = $1")
+            .bind(program_id).bind(per_token).bind(per_user)
+            .execute(c).await.map(|r| r.rows_affected()))?;
+        one(x)
+    }
+
     /// How many encounters each pathway has in a program.
     pub async fn pathway_counts(&mut self, program_id: Uuid) -> Result<Vec<(String, i64)>> {
         Ok(

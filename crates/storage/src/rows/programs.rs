@@ -14,6 +14,10 @@ pub struct ProgramRow {
     pub created_at: DateTime<Utc>,
     /// Published counts under this are suppressed.
     pub suppression_threshold: i64,
+    /// API requests one token may make in a minute (issue 13).
+    pub api_token_per_minute: i64,
+    /// API requests one user may make in a minute, over all of their tokens.
+    pub api_user_per_minute: i64,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
