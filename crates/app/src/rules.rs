@@ -188,15 +188,18 @@ pub async fn dry_run(app: &App, ctx: &Ctx, text: &str) -> AppResult<DryRun> {
     Ok(DryRun { lines, changed })
 }
 
-/// Saves an edited file as the next version, in force from now.
 /// Saves the rules as a new version, in force from now or from the start of
 /// `effective_on` (a date in the program's time zone, "" for now; not in the past).
-/// Returns the version and the day it takes effect when that is later.
+/// `based_on` is the latest version when the editor opened the page ("" for none): if
+/// someone saved another since, nothing is saved (`AppError::Stale`) and the editor sees
+/// their text again with the news. Returns the version and the day it takes effect when
+/// that is later.
 pub async fn save(
     app: &App,
     ctx: &Ctx,
     text: &str,
     effective_on: &str,
+    based_on: &str,
 ) -> AppResult<(i64, Option<NaiveDate>)> {
     let pid = allowed(app, ctx, "rules.update").await?;
     let rules = parse(app, text)?;
@@ -223,8 +226,24 @@ pub async fn save(
         },
     };
     let effective_at = later.map_or(now, |d| handoff_domain::hold::start_of_day(d, tz));
+    let based_on = match based_on.trim() {
+        "" => None,
+        v => Some(v.parse::<i64>().map_err(|_| {
+            AppError::field(
+                "form",
+                "This page is out of date: reload it and edit again.",
+            )
+        })?),
+    };
     let mut tx = app.store.write().await?;
-    let version = tx.max_rules_version(pid).await? + 1;
+    let latest = tx.max_rules_version(pid).await?;
+    if based_on.is_some_and(|v| v != latest) {
+        tx.rollback().await?;
+        return Err(AppError::Stale(format!(
+            "Version {latest} was saved by someone else since you opened this page, so nothing was saved. Your edits are kept here: compare them with the version in force now, then save again."
+        )));
+    }
+    let version = latest + 1;
     tx.insert_rules(&RulesRow {
         id: Uuid::now_v7(),
         program_id: pid,

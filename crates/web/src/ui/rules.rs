@@ -173,6 +173,8 @@ pub async fn export(State(st): State<AppState>, s: Session) -> Response {
 pub(crate) struct RulesFile {
     text: String,
     effective_on: String,
+    /// The latest version when the page was shown: a save over a newer one is refused.
+    based_on: String,
 }
 
 impl FromFields for RulesFile {
@@ -180,6 +182,7 @@ impl FromFields for RulesFile {
         RulesFile {
             text: f.get("file"),
             effective_on: f.get("effective_on"),
+            based_on: f.get("based_on"),
         }
     }
 }
@@ -223,7 +226,7 @@ pub async fn save(State(st): State<AppState>, form: Input<RulesFile>) -> Respons
     }
     let Input { s, v, .. } = form;
     let (text, effective_on) = (v.text, v.effective_on);
-    match rules::save(&st.app, &s.ctx, &text, &effective_on).await {
+    match rules::save(&st.app, &s.ctx, &text, &effective_on, &v.based_on).await {
         Ok((_, later)) => saved(later),
         Err(e) => match form_errors(e) {
             Ok(errors) => page(&st, &s, None, Typed::File(text), None, errors).await,
@@ -268,6 +271,7 @@ pub(crate) struct RulesFields {
     fields: BTreeMap<String, String>,
     intent: String,
     effective_on: String,
+    based_on: String,
 }
 
 impl FromFields for RulesFields {
@@ -276,6 +280,7 @@ impl FromFields for RulesFields {
             fields: fields_of(f),
             intent: f.get("intent"),
             effective_on: f.get("effective_on"),
+            based_on: f.get("based_on"),
         }
     }
 }
@@ -288,6 +293,7 @@ pub async fn save_fields(State(st): State<AppState>, form: Input<RulesFields>) -
         mut fields,
         intent,
         effective_on,
+        based_on,
     } = v;
     // The typed day is shown again with the form.
     fields.insert("effective_on".into(), effective_on.clone());
@@ -314,7 +320,7 @@ pub async fn save_fields(State(st): State<AppState>, form: Input<RulesFields>) -
             Err(e) => fields_error(&st, &s, fields, e).await,
         }
     } else {
-        match rules::save(&st.app, &s.ctx, &text, &effective_on).await {
+        match rules::save(&st.app, &s.ctx, &text, &effective_on, &based_on).await {
             Ok((_, later)) => saved(later),
             Err(e) => fields_error(&st, &s, fields, e).await,
         }

@@ -290,3 +290,66 @@ async fn rules_saved_for_a_later_day_take_effect_that_day() {
         );
     }
 }
+
+/// Two coordinators edit the rules at once: the second save, based on the version both
+/// opened, is refused with the news and their text kept; nothing is overwritten.
+#[tokio::test]
+async fn a_save_over_a_version_saved_meanwhile_is_refused_with_the_text_kept() {
+    for b in backends() {
+        let w = world(b.clone()).await;
+        let first = w.sign_in("coordinator").await;
+        let second = w.sign_in("coordinator").await;
+        let page = second.get("/rules").await.body;
+        let based_on = page
+            .split("name=\"based_on\" value=\"")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .unwrap()
+            .to_string();
+        assert_eq!(based_on, "1", "{b}");
+        let file = first.get("/rules/export").await.body;
+        let r = first
+            .post("/rules", &[("file", &file), ("based_on", &based_on)])
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{b}: {}", r.body);
+
+        let mine = format!("# SECOND-EDITOR-MARKER\n{file}");
+        let each =
+            handoff_domain::rules_file::to_fields(&handoff_domain::eligibility::Rules::default());
+        let mut by_field: Vec<(&str, &str)> = each
+            .iter()
+            .filter(|(k, _)| !k.starts_with("drug_limits["))
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        by_field.extend([("intent", "save"), ("based_on", "1")]);
+        for (path, fields) in [
+            ("/rules", vec![("file", mine.as_str()), ("based_on", "1")]),
+            ("/rules/fields", by_field),
+        ] {
+            let r = second.post(path, &fields).await;
+            assert_eq!(
+                r.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{b}: {path}: {}",
+                r.body
+            );
+            assert!(
+                r.body.contains("Version 2 was saved by someone else"),
+                "{b}: {path}: {}",
+                r.body
+            );
+            if path == "/rules" {
+                assert!(
+                    r.body.contains("SECOND-EDITOR-MARKER"),
+                    "{b}: typed text kept"
+                );
+            }
+            // The page now offers the newer version as the base.
+            assert!(r.body.contains("name=\"based_on\" value=\"2\""), "{b}");
+        }
+        let mut tx = w.store.read().await.unwrap();
+        assert_eq!(tx.max_rules_version(w.program).await.unwrap(), 2, "{b}");
+        tx.rollback().await.unwrap();
+        assert_eq!(w.audited("rules.update", "allowed").await, 1, "{b}");
+    }
+}
