@@ -17,7 +17,7 @@ pub struct ServiceFacts {
     pub exit: Option<(ExitKind, DateTime<Utc>)>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "shared")]
 pub enum ProgressStatus {
     /// No valid release names the viewer's organization.
@@ -27,7 +27,7 @@ pub enum ProgressStatus {
     Shared(Progress),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Progress {
     pub contacted_on: Option<NaiveDate>,
     /// Some(true) met, Some(false) missed, None still open (or no deadline).

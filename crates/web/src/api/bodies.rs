@@ -134,6 +134,49 @@ pub struct HoldShown {
     pub correction: Option<String>,
 }
 
+/// Treatment progress as the legal side may see it (42 CFR Part 2): only whether the
+/// person is engaging, and only under a valid release naming the viewer's organization.
+/// Without one, `shared` is "no" and every other field is null.
+#[derive(Serialize, ToSchema)]
+pub struct ProgressShown {
+    /// "yes" or "no".
+    #[schema(schema_with = handoff_domain::input::schema::yes_no)]
+    pub shared: String,
+    pub contacted_on: Option<NaiveDate>,
+    /// true met, false missed, null still open (or no deadline, or not shared).
+    pub intake_by_deadline: Option<bool>,
+    pub intake_on: Option<NaiveDate>,
+    pub engaged: Option<bool>,
+    pub engaged_on: Option<NaiveDate>,
+    /// "completed" or "left the program", and the day; never the reason.
+    pub exit: Option<(String, NaiveDate)>,
+}
+
+impl From<&ProgressStatus> for ProgressShown {
+    fn from(p: &ProgressStatus) -> Self {
+        match p {
+            ProgressStatus::NotShared => ProgressShown {
+                shared: "no".into(),
+                contacted_on: None,
+                intake_by_deadline: None,
+                intake_on: None,
+                engaged: None,
+                engaged_on: None,
+                exit: None,
+            },
+            ProgressStatus::Shared(p) => ProgressShown {
+                shared: "yes".into(),
+                contacted_on: p.contacted_on,
+                intake_by_deadline: p.intake_by_deadline,
+                intake_on: p.intake_on,
+                engaged: Some(p.engaged),
+                engaged_on: p.engaged_on,
+                exit: p.exit.clone(),
+            },
+        }
+    }
+}
+
 /// An encounter (a case), as the referring agency sees it: no clinical content.
 #[derive(Serialize, ToSchema)]
 pub struct Encounter {
@@ -155,7 +198,7 @@ pub struct Encounter {
     pub referrals: Vec<ReferralLine>,
     pub legal_hold: Option<HoldShown>,
     /// Treatment progress, when a valid release names the viewer's organization.
-    pub progress: ProgressStatus,
+    pub progress: ProgressShown,
     /// Why the progress is not shared, when it is not.
     pub progress_note: Option<String>,
     /// The 42 CFR 2.32 notice that goes with any disclosure.
@@ -240,7 +283,7 @@ impl From<&CaseView> for Encounter {
                 decision_reason: h.decision_reason.clone(),
                 correction: h.correction.clone(),
             }),
-            progress: v.progress.clone(),
+            progress: ProgressShown::from(&v.progress),
             progress_note: (!v.consent_note.is_empty()).then(|| v.consent_note.clone()),
             notice: handoff_domain::consent::NOTICE_2_32.into(),
         }
@@ -458,7 +501,7 @@ pub struct Hold {
     pub correction: Option<String>,
     pub decision: Option<String>,
     pub decision_reason: Option<String>,
-    pub progress: ProgressStatus,
+    pub progress: ProgressShown,
     pub progress_note: Option<String>,
     pub notice: String,
     /// The version (also the ETag, quoted): send it as If-Match.
@@ -494,7 +537,7 @@ impl From<&HoldView> for Hold {
             correction: v.hold.correction.clone(),
             decision: v.hold.decision.clone(),
             decision_reason: v.hold.decision_reason.clone(),
-            progress: v.progress.clone(),
+            progress: ProgressShown::from(&v.progress),
             progress_note: (!v.consent_note.is_empty()).then(|| v.consent_note.clone()),
             notice: handoff_domain::consent::NOTICE_2_32.into(),
             version: v.hold.updated_at.to_rfc3339(),

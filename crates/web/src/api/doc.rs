@@ -52,7 +52,28 @@ fn finish(mut api: OpenApi) -> Value {
         }
     }
     links(&mut doc);
+    tuples(&mut doc);
     doc
+}
+
+/// A pair (a distribution's band and count; an exit's kind and day) is described with
+/// `prefixItems` and `items: false`; some generators cannot read a boolean schema, so it
+/// is said with `minItems` and `maxItems` instead (the same constraint).
+fn tuples(v: &mut Value) {
+    match v {
+        Value::Object(o) => {
+            if let Some(n) = o.get("prefixItems").and_then(Value::as_array).map(Vec::len)
+                && o.get("items") == Some(&Value::Bool(false))
+            {
+                o.remove("items");
+                o.insert("minItems".into(), json!(n));
+                o.insert("maxItems".into(), json!(n));
+            }
+            o.values_mut().for_each(tuples);
+        }
+        Value::Array(a) => a.iter_mut().for_each(tuples),
+        _ => {}
+    }
 }
 
 fn problem(description: &str) -> Value {
