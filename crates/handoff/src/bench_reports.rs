@@ -1,8 +1,10 @@
 //! `handoff bench-reports`: loads a database with a program's years of encounters (one
 //! million by default, over three years) and times what coordinators and evaluators run
-//! on it: the dashboard for the whole program and for one agency and quarter (p50 and
-//! p95), and the research export (rows per second, CSV and Parquet). A program, not a
-//! test: figures depend on the machine.
+//! on it: the dashboard in five scenarios (p50 and p95 after warm-ups), the quarterly and
+//! equity reports, and the research export (rows per second, CSV and Parquet). A program,
+//! not a test: figures depend on the machine, which it names (cores, commit) first.
+//! `--reuse FILE` keeps the loaded database (SQLite: the file, its key beside it; with
+//! `--database-url`: the key) so a change can be measured again on the same data.
 //!
 //! The load writes people, encounters and each encounter's fact row (ADR 0011), which is
 //! what dashboards, reports and exports read; the decision, offer and referral rows behind
@@ -34,6 +36,23 @@ pub struct BenchReportsArgs {
     /// temporary folder.
     #[arg(long)]
     database_url: Option<String>,
+    /// Keep the loaded data for later runs, and reuse it when it is there: the SQLite
+    /// database file (its key in FILE.key); with --database-url, the key file (the data
+    /// stays in that database).
+    #[arg(long, value_name = "FILE")]
+    reuse: Option<std::path::PathBuf>,
+}
+
+const PROGRAM: &str = "Bench reports";
+
+/// What the timed part needs of the loaded data.
+struct Loaded {
+    program: Uuid,
+    agency: Uuid,
+    officer: Uuid,
+    people: usize,
+    encounters: u64,
+    load_secs: Option<f64>,
 }
 
 struct Person {
@@ -53,30 +72,149 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[i.min(sorted.len() - 1)]
 }
 
+fn err(e: handoff_app::AppError) -> anyhow::Error {
+    anyhow::anyhow!("{e}")
+}
+
+/// The commit the working tree is at ("+" when it has changes), if git can tell.
+fn commit() -> String {
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .args(args)
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+    };
+    match git(&["rev-parse", "--short=12", "HEAD"]) {
+        Some(c) => {
+            let dirty = git(&["status", "--porcelain", "--untracked-files=no"])
+                .is_some_and(|s| !s.is_empty());
+            format!("{c}{}", if dirty { "+" } else { "" })
+        }
+        None => "unknown".into(),
+    }
+}
+
 pub async fn run(args: BenchReportsArgs) -> Result<()> {
-    let tmp;
-    let config = match &args.database_url {
-        Some(url) => url
-            .parse::<DbConfig>()
-            .map_err(|e| anyhow::anyhow!("--database-url: {e}"))?,
-        None => {
-            tmp = std::env::temp_dir().join(format!("handoff-bench-reports-{}", Uuid::now_v7()));
-            std::fs::create_dir_all(&tmp)?;
-            DbConfig::Sqlite {
-                path: tmp.join("handoff.db"),
-            }
+    let mut tmp = None;
+    let (config, key_file) = match (&args.database_url, &args.reuse) {
+        (Some(url), reuse) => (
+            url.parse::<DbConfig>()
+                .map_err(|e| anyhow::anyhow!("--database-url: {e}"))?,
+            reuse.clone(),
+        ),
+        (None, Some(file)) => {
+            let mut key = file.clone().into_os_string();
+            key.push(".key");
+            (DbConfig::Sqlite { path: file.clone() }, Some(key.into()))
+        }
+        (None, None) => {
+            let dir =
+                std::env::temp_dir().join(format!("handoff-bench-reports-{}", Uuid::now_v7()));
+            std::fs::create_dir_all(&dir)?;
+            tmp = Some(dir.clone());
+            (
+                DbConfig::Sqlite {
+                    path: dir.join("handoff.db"),
+                },
+                None,
+            )
         }
     };
-    let keys = handoff_storage::Keys::generate()?;
+    let keys = match &key_file {
+        Some(path) => {
+            handoff_storage::Keys::load_or_create(path)
+                .map_err(|e| anyhow::anyhow!("{e}"))?
+                .0
+        }
+        None => handoff_storage::Keys::generate()?,
+    };
     let store = Store::open(&config, &keys).await?;
     let app = App::new(store.clone(), Arc::new(SystemClock), Settings::default())
         .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let err = |e: handoff_app::AppError| anyhow::anyhow!("{e}");
+        .map_err(err)?;
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    println!(
+        "bench-reports on {} ({cores} cores), commit {}",
+        match &config {
+            DbConfig::Sqlite { .. } => "SQLite",
+            _ => "PostgreSQL",
+        },
+        commit()
+    );
+    let existing = {
+        let mut tx = store.read().await?;
+        let p = tx.program_by_name(PROGRAM).await?;
+        tx.rollback().await?;
+        p
+    };
+    let loaded = match existing {
+        Some(p) if args.reuse.is_some() => find(&app, &store, p.id).await?,
+        Some(_) => anyhow::bail!(
+            "the database already holds a bench program: name an empty one, or pass --reuse"
+        ),
+        None => load(&app, &store, &args).await?,
+    };
+    measure(&app, &store, &args, &loaded).await?;
+    store.close().await;
+    if let Some(dir) = tmp {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+    Ok(())
+}
+
+/// The coordinator's context (the timed reads are theirs).
+async fn coordinator(store: &Store) -> Result<Ctx> {
+    let mut tx = store.read().await?;
+    let user = tx
+        .user_by_name("coordinator")
+        .await?
+        .context("the bench coordinator")?;
+    let (actor, display_name) = auth::load_actor_with(&mut tx, &user).await.map_err(err)?;
+    tx.rollback().await?;
+    Ok(Ctx {
+        actor,
+        display_name,
+        ip: "127.0.0.1".into(),
+        user_agent: "bench-reports".into(),
+    })
+}
+
+/// A database loaded by an earlier run.
+async fn find(app: &App, store: &Store, program: Uuid) -> Result<Loaded> {
+    let data = app.program_data(program).await.map_err(err)?;
+    let agency = data
+        .orgs
+        .iter()
+        .find(|o| o.name == "Agency 0")
+        .context("the bench agency")?
+        .id;
+    let mut tx = store.read().await?;
+    let officer = tx
+        .user_by_name("officer0x0")
+        .await?
+        .context("the bench officer")?
+        .id;
+    let encounters = tx.count_encounters(program).await?;
+    let people = tx.count_participants(program).await?;
+    tx.rollback().await?;
+    println!("reusing the loaded data: {encounters} encounters, {people} people");
+    Ok(Loaded {
+        program,
+        agency,
+        officer,
+        people: usize::try_from(people).unwrap_or(0),
+        encounters: u64::try_from(encounters).unwrap_or(0),
+        load_secs: None,
+    })
+}
+
+async fn load(app: &App, store: &Store, args: &BenchReportsArgs) -> Result<Loaded> {
     let program = admin::create_program(
-        &app,
+        app,
         admin::NewProgram {
-            name: format!("Bench reports {}", Uuid::now_v7().simple()),
+            name: PROGRAM.into(),
             time_zone: "America/Chicago".into(),
             intake_deadline_days: 30,
             supervisor_approves_overrides: false,
@@ -109,7 +247,7 @@ pub async fn run(args: BenchReportsArgs) -> Result<()> {
     .enumerate()
     {
         agencies.push((
-            admin::create_org(&app, org(kind, format!("Agency {i}")))
+            admin::create_org(app, org(kind, format!("Agency {i}")))
                 .await
                 .map_err(err)?,
             kind,
@@ -118,13 +256,13 @@ pub async fn run(args: BenchReportsArgs) -> Result<()> {
     let mut providers = Vec::new();
     for i in 0..6 {
         providers.push(
-            admin::create_org(&app, org(OrgKind::Provider, format!("Provider {i}")))
+            admin::create_org(app, org(OrgKind::Provider, format!("Provider {i}")))
                 .await
                 .map_err(err)?
                 .id,
         );
     }
-    let coordination = admin::create_org(&app, org(OrgKind::Coordination, "Office".into()))
+    let coordination = admin::create_org(app, org(OrgKind::Coordination, "Office".into()))
         .await
         .map_err(err)?;
     let password = "bench-reports-password-1";
@@ -132,7 +270,7 @@ pub async fn run(args: BenchReportsArgs) -> Result<()> {
     for (a, (o, _)) in agencies.iter().enumerate() {
         for k in 0..5 {
             let u = admin::create_user(
-                &app,
+                app,
                 None,
                 admin::NewUser {
                     username: format!("officer{a}x{k}"),
@@ -147,7 +285,7 @@ pub async fn run(args: BenchReportsArgs) -> Result<()> {
         }
     }
     let coordinator = admin::create_user(
-        &app,
+        app,
         None,
         admin::NewUser {
             username: "coordinator".into(),
@@ -158,19 +296,6 @@ pub async fn run(args: BenchReportsArgs) -> Result<()> {
     )
     .await
     .map_err(err)?;
-    let ctx = {
-        let mut tx = store.read().await?;
-        let (actor, display_name) = auth::load_actor_with(&mut tx, &coordinator)
-            .await
-            .map_err(err)?;
-        tx.rollback().await?;
-        Ctx {
-            actor,
-            display_name,
-            ip: "127.0.0.1".into(),
-            user_agent: "bench-reports".into(),
-        }
-    };
 
     // The load.
     let tz = app.program_data(program.id).await.map_err(err)?.tz;
@@ -327,18 +452,30 @@ pub async fn run(args: BenchReportsArgs) -> Result<()> {
         }
     }
     eprintln!();
-    let load_secs = started.elapsed().as_secs_f64();
+    Ok(Loaded {
+        program: program.id,
+        agency: agencies[0].0.id,
+        officer: officers[0].0,
+        people: people.len(),
+        encounters: n as u64,
+        load_secs: Some(started.elapsed().as_secs_f64()),
+    })
+}
 
+async fn measure(app: &App, store: &Store, args: &BenchReportsArgs, l: &Loaded) -> Result<()> {
+    let ctx = coordinator(store).await?;
+    let tz = app.program_data(l.program).await.map_err(err)?.tz;
+    let now = Utc::now();
     // The worker's monthly rollups (ADR 0011), as a running server would have them.
     let t = Instant::now();
-    let built = handoff_app::facts::roll_up(&app).await.map_err(err)?;
+    let built = handoff_app::facts::roll_up(app).await.map_err(err)?;
     let rollup_secs = t.elapsed().as_secs_f64();
 
     // Dashboards.
     let today = now.with_timezone(&tz).date_naive();
     let quarter = Quarter::containing(today).previous();
     let three_years = today - Duration::days(3 * 365);
-    let agency = agencies[0].0.id;
+    let month_start = chrono::Datelike::with_day(&today, 1).unwrap_or(today);
     let scenarios: Vec<(&str, NaiveDate, NaiveDate, Filter)> = vec![
         (
             "whole program, three years",
@@ -357,30 +494,48 @@ pub async fn run(args: BenchReportsArgs) -> Result<()> {
             quarter.first_day(),
             quarter.last_day(),
             Filter {
-                agency_id: Some(agency),
+                agency_id: Some(l.agency),
+                ..Filter::default()
+            },
+        ),
+        (
+            "one officer, this month",
+            month_start,
+            today,
+            Filter {
+                officer_id: Some(l.officer),
+                ..Filter::default()
+            },
+        ),
+        (
+            "one pathway, one year",
+            today - Duration::days(364),
+            today,
+            Filter {
+                pathway: Some(handoff_domain::Pathway::NaloxonePlus),
                 ..Filter::default()
             },
         ),
     ];
     println!(
-        "bench-reports: {} encounters ({} people) over three years on {}; loaded in {load_secs:.0} s",
-        n,
-        people.len(),
-        match &config {
-            DbConfig::Sqlite { .. } => "SQLite",
-            _ => "PostgreSQL",
+        "{} encounters ({} people) over three years{}",
+        l.encounters,
+        l.people,
+        match l.load_secs {
+            Some(s) => format!("; loaded in {s:.0} s"),
+            None => String::new(),
         }
     );
     println!("monthly rollups: {built} months built in {rollup_secs:.1} s");
     for (name, from, to, filter) in scenarios {
         let mut times = Vec::new();
         let mut encounters = 0;
-        for i in 0..args.samples + 3 {
+        for i in 0..args.samples + WARM_UPS {
             let t = Instant::now();
-            let v = dashboard::dashboard(&app, &ctx, Some(from), Some(to), filter)
+            let v = dashboard::dashboard(app, &ctx, Some(from), Some(to), filter)
                 .await
                 .map_err(err)?;
-            if i >= 3 {
+            if i >= WARM_UPS {
                 times.push(t.elapsed().as_secs_f64() * 1000.0);
             }
             encounters = v.dashboard.encounters;
@@ -393,13 +548,48 @@ pub async fn run(args: BenchReportsArgs) -> Result<()> {
             times.len()
         );
     }
+    let reports: Vec<(&str, ReportRun)> = vec![
+        ("quarterly report, last quarter", ReportRun::Quarterly("")),
+        (
+            "equity report, one year",
+            ReportRun::Equity(today - Duration::days(364), today),
+        ),
+    ];
+    for (name, which) in reports {
+        let mut times = Vec::new();
+        for i in 0..args.samples + WARM_UPS {
+            let t = Instant::now();
+            match which {
+                ReportRun::Quarterly(q) => {
+                    handoff_app::reports::quarterly(app, &ctx, q)
+                        .await
+                        .map_err(err)?;
+                }
+                ReportRun::Equity(from, to) => {
+                    handoff_app::reports::equity(app, &ctx, from, to)
+                        .await
+                        .map_err(err)?;
+                }
+            }
+            if i >= WARM_UPS {
+                times.push(t.elapsed().as_secs_f64() * 1000.0);
+            }
+        }
+        times.sort_by(|a, b| a.total_cmp(b));
+        println!(
+            "{name}: p50 {:.1} ms, p95 {:.1} ms ({} samples)",
+            percentile(&times, 50.0),
+            percentile(&times, 95.0),
+            times.len()
+        );
+    }
     for format in ["csv", "parquet"] {
         let spec = research::Spec::parse("Bench", format, "month", "", "").map_err(err)?;
         let t = Instant::now();
         let w = research::export_to(
-            &app,
+            app,
             &Ctx::console(),
-            program.id,
+            l.program,
             &spec,
             std::io::sink(),
             &mut |_, _| {},
@@ -413,11 +603,13 @@ pub async fn run(args: BenchReportsArgs) -> Result<()> {
             w.rows as f64 / secs.max(1e-9)
         );
     }
-    store.close().await;
-    if let DbConfig::Sqlite { path } = &config
-        && let Some(dir) = path.parent()
-    {
-        let _ = std::fs::remove_dir_all(dir);
-    }
     Ok(())
+}
+
+const WARM_UPS: u32 = 3;
+
+#[derive(Clone, Copy)]
+enum ReportRun<'a> {
+    Quarterly(&'a str),
+    Equity(NaiveDate, NaiveDate),
 }

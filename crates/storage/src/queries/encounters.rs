@@ -43,6 +43,19 @@ impl Tx {
 
     const ENCOUNTER_LIST: &'static str = "e.id, e.reference, e.occurred_at, e.officer_id, e.agency_id, p.first_name, p.last_name, d.eligible, o.status AS override_status, f.accepted AS offer_accepted, h.state AS hold_state, e.pathway, x.follow_up_due FROM encounters e JOIN participants p ON p.id = e.participant_id LEFT JOIN eligibility_decisions d ON d.encounter_id = e.id LEFT JOIN eligibility_overrides o ON o.decision_id = d.id LEFT JOIN offers f ON f.encounter_id = e.id LEFT JOIN legal_holds h ON h.encounter_id = e.id LEFT JOIN encounter_facts x ON x.encounter_id = e.id";
 
+    /// How many encounters and people a program holds (the benchmarks).
+    pub async fn count_encounters(&mut self, program_id: Uuid) -> Result<i64> {
+        Ok(
+            q!(self, c => sqlx::query_scalar("SELECT COUNT(*) FROM encounters WHERE program_id = $1").bind(program_id).fetch_one(c).await)?,
+        )
+    }
+
+    pub async fn count_participants(&mut self, program_id: Uuid) -> Result<i64> {
+        Ok(
+            q!(self, c => sqlx::query_scalar("SELECT COUNT(*) FROM participants WHERE program_id = $1").bind(program_id).fetch_one(c).await)?,
+        )
+    }
+
     const ENCOUNTER_ORDER: Order = Order {
         rank: "0",
         at: "e.occurred_at",
