@@ -275,27 +275,14 @@ pub async fn measure(
         ));
     }
     // Each duration at the rollups' bucket width, rollups and live parts added up.
-    let mut hist = std::collections::HashMap::new();
-    for d in [
-        FactDuration::WarmHandoff,
-        FactDuration::FirstContact,
-        FactDuration::Intake,
-        FactDuration::Engagement,
-    ] {
-        let mut h: std::collections::BTreeMap<i64, i64> = std::collections::BTreeMap::new();
-        if !rolled.is_empty() {
-            for (b, n) in tx.rollup_histogram(f, &rolled, d).await? {
-                *h.entry(b).or_default() += n;
-            }
-        }
-        for l in &live {
-            for (b, n) in tx.fact_histogram(l, d, d.rollup_unit()).await? {
-                *h.entry(b).or_default() += n;
-            }
-        }
-        hist.insert(d, h.into_iter().collect::<Vec<(i64, i64)>>());
+    let mut hist = handoff_storage::DurationHistograms::default();
+    if !rolled.is_empty() {
+        hist.merge(&tx.rollup_histograms(f, &rolled).await?);
     }
-    let get = |d: FactDuration| hist.get(&d).cloned().unwrap_or_default();
+    for l in &live {
+        hist.merge(&tx.fact_histograms(l).await?);
+    }
+    let get = |d: FactDuration| hist.of(d);
     // Bands are in hours.
     let hours = |d: FactDuration| -> Vec<(i64, i64)> {
         let unit = d.rollup_unit();

@@ -26,7 +26,7 @@ use sqlx::{PgPool, SqlitePool};
 
 pub use batch::{Stmt, Val};
 pub use keys::{AuditKey, Key, Keys};
-pub use queries::{Breakdown, FactDim, FactDuration, rollup_hist_usable};
+pub use queries::{Breakdown, DurationHistograms, FactDim, FactDuration, rollup_hist_usable};
 pub use rows::*;
 
 #[derive(Debug, thiserror::Error)]

@@ -11,6 +11,37 @@ const USER: &str = "id, username, display_name, password_hash, disabled, created
 const PARTICIPANT: &str = "id, program_id, first_name, last_name, dob, sex, race, ethnicity, phone, email, match_key, search_name, created_at, created_by, erased_at";
 const FACT_ROW: &str = "encounter_id, program_id, occurred_at, day, month, pathway, agency_id, agency_kind, officer_id, provider_id, participant_id, sex, race, ethnicity, age, prior_encounters, eligible, offered, accepted, referred, screened, handed_off, warm_minutes, contact_minutes, intake_minutes, engaged_minutes, engaged_at, exit_kind, exit_minutes, deadline_ends_at, deadline_met, updated_at";
 
+/// The four durations' histograms: (bucket, rows) by bucket, each in its rollup unit.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DurationHistograms(pub std::collections::BTreeMap<(u8, i64), i64>);
+
+impl DurationHistograms {
+    fn slot(d: FactDuration) -> u8 {
+        match d {
+            FactDuration::WarmHandoff => 0,
+            FactDuration::FirstContact => 1,
+            FactDuration::Intake => 2,
+            FactDuration::Engagement => 3,
+        }
+    }
+    pub fn add(&mut self, d: FactDuration, bucket: i64, n: i64) {
+        *self.0.entry((Self::slot(d), bucket)).or_default() += n;
+    }
+    pub fn merge(&mut self, other: &DurationHistograms) {
+        for (k, n) in &other.0 {
+            *self.0.entry(*k).or_default() += n;
+        }
+    }
+    /// One duration's (bucket, rows), smallest bucket first.
+    pub fn of(&self, d: FactDuration) -> Vec<(i64, i64)> {
+        let s = Self::slot(d);
+        self.0
+            .range((s, i64::MIN)..=(s, i64::MAX))
+            .map(|((_, b), n)| (*b, *n))
+            .collect()
+    }
+}
+
 /// A duration a histogram is asked of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FactDuration {
@@ -21,6 +52,13 @@ pub enum FactDuration {
 }
 
 impl FactDuration {
+    pub const ALL: [FactDuration; 4] = [
+        FactDuration::WarmHandoff,
+        FactDuration::FirstContact,
+        FactDuration::Intake,
+        FactDuration::Engagement,
+    ];
+
     /// The measure's code and bucket width in rollups.
     pub fn code(self) -> &'static str {
         match self {
