@@ -12,8 +12,7 @@ pub fn random_token(n: usize) -> AppResult<String> {
 }
 
 pub fn sha256_hex(data: &[u8]) -> String {
-    let d = Sha256::digest(data);
-    d.iter().map(|b| format!("{b:02x}")).collect()
+    handoff_storage::crypto::hex(&Sha256::digest(data))
 }
 
 /// A reference number a person can read over the phone: no 0/O or 1/I/L.

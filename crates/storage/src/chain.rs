@@ -102,11 +102,7 @@ impl<'a> Sealed<'a> {
         ] {
             field(&mut mac, s.as_bytes());
         }
-        mac.finalize()
-            .into_bytes()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        crate::crypto::hex(&mac.finalize().into_bytes())
     }
 }
 
@@ -120,11 +116,7 @@ pub fn checkpoint_mac(key: &AuditKey, through: &Head) -> String {
     field(&mut mac, b"handoff-audit-checkpoint-v1");
     field(&mut mac, &through.seq.to_be_bytes());
     field(&mut mac, through.hash.as_bytes());
-    mac.finalize()
-        .into_bytes()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::crypto::hex(&mac.finalize().into_bytes())
 }
 
 impl crate::rows::AuditChainRow {

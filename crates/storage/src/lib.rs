@@ -170,7 +170,7 @@ impl Store {
     /// A keyed pseudonym of `value` for one purpose (`domain`, e.g. a research export's
     /// recipient): stable for the same domain, unlinkable across domains without the key.
     pub fn pseudonym(&self, domain: &str, value: &str) -> String {
-        crypto::blind(&self.keys, domain, value)[..32].to_string()
+        crypto::pseudonym(&self.keys, domain, value)
     }
 
     /// Encrypts a value to store in `column` outside the statement builders (a part of
