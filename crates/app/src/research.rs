@@ -292,12 +292,29 @@ pub fn dictionary(spec: &Spec, program: &str, rows: u64) -> String {
     s
 }
 
+/// One cell. Text is moved out of the fact row or shared with the pseudonym cache, not
+/// copied: an export of a million rows allocates little per row.
 enum Value {
     Text(String),
+    Shared(Arc<str>),
+    Static(&'static str),
     OptText(Option<String>),
+    OptShared(Option<Arc<str>>),
     Int(i64),
     OptInt(Option<i64>),
     Bool(bool),
+}
+
+impl Value {
+    /// The text of a text cell (None: empty or not text).
+    fn text(&self) -> Option<&str> {
+        match self {
+            Value::Text(s) | Value::OptText(Some(s)) => Some(s),
+            Value::Shared(s) | Value::OptShared(Some(s)) => Some(s),
+            Value::Static(s) => Some(s),
+            _ => None,
+        }
+    }
 }
 
 /// The pseudonyms of one export, computed once per id (people, agencies, responders and
@@ -305,7 +322,7 @@ enum Value {
 struct Keys<'a> {
     app: &'a App,
     domains: [String; 6],
-    seen: std::collections::HashMap<(usize, Uuid), String>,
+    seen: std::collections::HashMap<(usize, Uuid), Arc<str>>,
 }
 
 const ENCOUNTER: usize = 0;
@@ -331,20 +348,20 @@ impl<'a> Keys<'a> {
             seen: std::collections::HashMap::new(),
         }
     }
-    fn key(&mut self, what: usize, id: Uuid) -> String {
-        if what == ENCOUNTER {
-            return self
-                .app
-                .store
-                .pseudonym(&self.domains[what], &id.to_string());
-        }
+    /// A pseudonym computed afresh (encounters: each appears once).
+    fn fresh(&self, what: usize, id: Uuid) -> String {
+        self.app.store.pseudonym(
+            &self.domains[what],
+            id.as_hyphenated().encode_lower(&mut [0; 36]),
+        )
+    }
+
+    /// A pseudonym of something that recurs (people, agencies, responders, providers).
+    fn key(&mut self, what: usize, id: Uuid) -> Arc<str> {
         if let Some(k) = self.seen.get(&(what, id)) {
             return k.clone();
         }
-        let k = self
-            .app
-            .store
-            .pseudonym(&self.domains[what], &id.to_string());
+        let k: Arc<str> = self.fresh(what, id).into();
         if self.seen.len() > 2_000_000 {
             self.seen.clear();
         }
@@ -354,9 +371,9 @@ impl<'a> Keys<'a> {
 }
 
 /// One fact row, de-identified for a recipient.
-fn values(keys: &mut Keys<'_>, spec: &Spec, now: DateTime<Utc>, f: &FactRow) -> Vec<Value> {
+fn values(keys: &mut Keys<'_>, spec: &Spec, now: DateTime<Utc>, f: FactRow) -> Vec<Value> {
     let date = match spec.dates {
-        Dates::Month => f.month.clone(),
+        Dates::Month => f.month,
         Dates::Shift => {
             let h = keys.key(SHIFT, f.participant_id);
             let n = i64::from_str_radix(&h[..8], 16).unwrap_or(0);
@@ -372,17 +389,17 @@ fn values(keys: &mut Keys<'_>, spec: &Spec, now: DateTime<Utc>, f: &FactRow) -> 
         (Some(_), None) => "open",
     };
     vec![
-        Value::Text(keys.key(ENCOUNTER, f.encounter_id)),
-        Value::Text(keys.key(PERSON, f.participant_id)),
+        Value::Text(keys.fresh(ENCOUNTER, f.encounter_id)),
+        Value::Shared(keys.key(PERSON, f.participant_id)),
         Value::Text(date),
-        Value::Text(f.pathway.clone()),
-        Value::Text(f.agency_kind.clone()),
-        Value::Text(keys.key(AGENCY, f.agency_id)),
-        Value::Text(keys.key(OFFICER, f.officer_id)),
-        Value::OptText(f.provider_id.map(|p| keys.key(PROVIDER, p))),
-        Value::Text(f.sex.clone()),
-        Value::Text(f.race.clone()),
-        Value::Text(f.ethnicity.clone()),
+        Value::Text(f.pathway),
+        Value::Text(f.agency_kind),
+        Value::Shared(keys.key(AGENCY, f.agency_id)),
+        Value::Shared(keys.key(OFFICER, f.officer_id)),
+        Value::OptShared(f.provider_id.map(|p| keys.key(PROVIDER, p))),
+        Value::Text(f.sex),
+        Value::Text(f.race),
+        Value::Text(f.ethnicity),
         Value::Int(f.age.min(90)),
         Value::Int(f.prior_encounters),
         Value::Bool(f.eligible),
@@ -395,9 +412,9 @@ fn values(keys: &mut Keys<'_>, spec: &Spec, now: DateTime<Utc>, f: &FactRow) -> 
         Value::OptInt(f.contact_minutes),
         Value::OptInt(f.intake_minutes),
         Value::OptInt(f.engaged_minutes),
-        Value::OptText(f.exit_kind.clone()),
+        Value::OptText(f.exit_kind),
         Value::OptInt(f.exit_minutes),
-        Value::Text(deadline.into()),
+        Value::Static(deadline),
     ]
 }
 
@@ -459,15 +476,24 @@ impl<W: Write + Send> Sink<W> {
     fn write(&mut self, rows: &mut Vec<Vec<Value>>) -> AppResult<()> {
         match self {
             Sink::Csv(w) => {
+                let err = internal("csv");
+                let mut number = String::new();
                 for r in rows.drain(..) {
-                    w.write_record(r.into_iter().map(|v| match v {
-                        Value::Text(s) => s,
-                        Value::OptText(s) => s.unwrap_or_default(),
-                        Value::Int(n) => n.to_string(),
-                        Value::OptInt(n) => n.map(|n| n.to_string()).unwrap_or_default(),
-                        Value::Bool(b) => b.to_string(),
-                    }))
-                    .map_err(internal("csv"))?;
+                    for v in &r {
+                        let field: &[u8] = match v {
+                            Value::Int(n) | Value::OptInt(Some(n)) => {
+                                number.clear();
+                                let _ =
+                                    std::fmt::Write::write_fmt(&mut number, format_args!("{n}"));
+                                number.as_bytes()
+                            }
+                            Value::Bool(true) => b"true",
+                            Value::Bool(false) => b"false",
+                            v => v.text().unwrap_or("").as_bytes(),
+                        };
+                        w.write_field(field).map_err(&err)?;
+                    }
+                    w.write_record(None::<&[u8]>).map_err(&err)?;
                 }
                 Ok(())
             }
@@ -511,7 +537,13 @@ fn write_row_group<W: Write + Send>(
                             values.push(ByteArray::from(s.into_bytes()));
                             defs.push(1);
                         }
-                        _ => defs.push(0),
+                        v => match v.text() {
+                            Some(s) => {
+                                values.push(ByteArray::from(s.as_bytes().to_vec()));
+                                defs.push(1);
+                            }
+                            None => defs.push(0),
+                        },
                     }
                 }
                 let optional = COLUMNS[i].kind == Kind::OptText;
@@ -585,7 +617,7 @@ pub async fn export_to<W: Write + Send>(
     while let Some(page) = pages.recv().await {
         let page = page?;
         done += page.len() as u64;
-        buffer.extend(page.iter().map(|f| values(&mut keys, spec, now, f)));
+        buffer.extend(page.into_iter().map(|f| values(&mut keys, spec, now, f)));
         if spec.format == Format::Csv || buffer.len() >= ROW_GROUP {
             sink.write(&mut buffer)?;
         }
