@@ -12,7 +12,7 @@ pub fn random_token(n: usize) -> AppResult<String> {
 }
 
 pub fn sha256_hex(data: &[u8]) -> String {
-    handoff_storage::crypto::hex(&Sha256::digest(data))
+    handoff_storage::hex::encode(&Sha256::digest(data))
 }
 
 /// A reference number a person can read over the phone: no 0/O or 1/I/L.

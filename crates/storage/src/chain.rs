@@ -102,7 +102,7 @@ impl<'a> Sealed<'a> {
         ] {
             field(&mut mac, s.as_bytes());
         }
-        crate::crypto::hex(&mac.finalize().into_bytes())
+        crate::hex::encode(&mac.finalize().into_bytes())
     }
 }
 
@@ -116,7 +116,7 @@ pub fn checkpoint_mac(key: &AuditKey, through: &Head) -> String {
     field(&mut mac, b"handoff-audit-checkpoint-v1");
     field(&mut mac, &through.seq.to_be_bytes());
     field(&mut mac, through.hash.as_bytes());
-    crate::crypto::hex(&mac.finalize().into_bytes())
+    crate::hex::encode(&mac.finalize().into_bytes())
 }
 
 impl crate::rows::AuditChainRow {

@@ -99,20 +99,10 @@ fn hmac(key: &Key, domain: &str, value: &str) -> Vec<u8> {
 }
 
 /// The blind index of a normalised value: 64 hex digits.
+pub use crate::hex::encode as hex;
+
 pub fn blind(keys: &Keys, domain: &str, value: &str) -> String {
     hex(&hmac(&keys.index, domain, value))
-}
-
-/// Lowercase hex of bytes, by table (it runs for every pseudonym of an export and every
-/// blind index written; `format!` per byte cost a tenth of an export).
-pub fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        out.push(char::from(DIGITS[usize::from(b >> 4)]));
-        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
-    }
-    out
 }
 
 /// A pseudonym: the first 128 bits of the blind index, 32 hex digits.

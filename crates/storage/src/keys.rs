@@ -40,7 +40,7 @@ impl Key {
     /// The key's id in ciphertexts: the first 8 hex digits of its SHA-256.
     pub fn id(&self) -> String {
         use sha2::{Digest, Sha256};
-        crate::crypto::hex(&Sha256::digest(self.0)[..4])
+        crate::hex::encode(&Sha256::digest(self.0)[..4])
     }
 
     pub fn random() -> Result<Key> {

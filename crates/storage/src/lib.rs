@@ -9,6 +9,7 @@ mod batch;
 pub mod chain;
 pub mod crypto;
 mod group;
+pub mod hex;
 pub mod keys;
 mod queries;
 mod reencrypt;
