@@ -131,11 +131,9 @@ pub struct Paging {
     /// Where the page starts: the `next_cursor` of the page before; left out for the first
     /// page.
     #[param(value_type = Option<String>, max_length = 200)]
-    #[allow(dead_code)]
     cursor: Option<PageKey>,
     /// How many rows, 1 to 100 (default 50).
     #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
-    #[allow(dead_code)]
     limit: Option<i64>,
 }
 
