@@ -1,5 +1,5 @@
-//! Reading many fact rows fast (exports of millions of rows): pages of rows in encounter
-//! order, sent through a channel by a reader, so that the caller formats one page while
+//! Reading many fact rows fast (exports of millions of rows): pages of rows in (day,
+//! encounter) order, sent through a channel by a reader, so that the caller formats one page while
 //! the next is read. On SQLite the reader is a thread with its own read-only connection
 //! (sqlx's per-row cost is the bottleneck at that scale); on PostgreSQL, the pool.
 use chrono::{DateTime, NaiveDate, Utc};
@@ -23,12 +23,24 @@ impl Store {
         from: NaiveDate,
         to: NaiveDate,
     ) -> mpsc::Receiver<Result<Vec<FactRow>>> {
+        self.scan_fact_rows_by(program_id, from, to, SCAN_PAGE)
+    }
+
+    /// The same, in pages of `size` rows (tests page small).
+    pub fn scan_fact_rows_by(
+        &self,
+        program_id: Uuid,
+        from: NaiveDate,
+        to: NaiveDate,
+        size: usize,
+    ) -> mpsc::Receiver<Result<Vec<FactRow>>> {
+        let size = size.max(1);
         let (tx, rx) = mpsc::channel(2);
         match &self.pools {
             Pools::Sqlite { path, .. } => {
                 let path = path.clone();
                 std::thread::spawn(move || {
-                    if let Err(e) = sqlite_scan(&path, program_id, from, to, &tx) {
+                    if let Err(e) = sqlite_scan(&path, program_id, from, to, size, &tx) {
                         let _ = tx.blocking_send(Err(e));
                     }
                 });
@@ -36,22 +48,20 @@ impl Store {
             Pools::Pg(_) => {
                 let store = self.clone();
                 tokio::spawn(async move {
-                    let mut after = Uuid::nil();
+                    let mut after = (from, Uuid::nil());
                     loop {
                         let page = async {
                             let mut t = store.read().await?;
-                            let p = t
-                                .fact_rows_page(program_id, from, to, after, SCAN_PAGE as i64)
-                                .await?;
+                            let p = t.fact_rows_page(program_id, to, after, size as i64).await?;
                             t.rollback().await?;
                             Ok::<_, StoreError>(p)
                         }
                         .await;
                         let (last, n) = match &page {
-                            Ok(p) => (p.last().map(|r| r.encounter_id), p.len()),
+                            Ok(p) => (p.last().map(|r| (r.day, r.encounter_id)), p.len()),
                             Err(_) => (None, 0),
                         };
-                        if tx.send(page).await.is_err() || n < SCAN_PAGE {
+                        if tx.send(page).await.is_err() || n < size {
                             return;
                         }
                         match last {
@@ -71,6 +81,7 @@ fn sqlite_scan(
     program_id: Uuid,
     from: NaiveDate,
     to: NaiveDate,
+    size: usize,
     tx: &mpsc::Sender<Result<Vec<FactRow>>>,
 ) -> Result<()> {
     let conn = rusqlite::Connection::open_with_flags(
@@ -81,18 +92,18 @@ fn sqlite_scan(
     // One read transaction: the pages are one consistent view.
     conn.execute_batch("BEGIN")?;
     let mut stmt = conn.prepare(&format!(
-        "SELECT {COLUMNS} FROM fact_rows WHERE program_id = ?1 AND day >= ?2 AND day <= ?3 ORDER BY encounter_id"
+        "SELECT {COLUMNS} FROM fact_rows WHERE program_id = ?1 AND day >= ?2 AND day <= ?3 ORDER BY day, encounter_id"
     ))?;
     let mut rows = stmt.query(rusqlite::params![
         program_id.as_bytes().as_slice(),
         from.to_string(),
         to.to_string()
     ])?;
-    let mut page = Vec::with_capacity(SCAN_PAGE);
+    let mut page = Vec::with_capacity(size);
     while let Some(r) = rows.next()? {
         page.push(row(r)?);
-        if page.len() == SCAN_PAGE {
-            let full = std::mem::replace(&mut page, Vec::with_capacity(SCAN_PAGE));
+        if page.len() == size {
+            let full = std::mem::replace(&mut page, Vec::with_capacity(size));
             if tx.blocking_send(Ok(full)).is_err() {
                 return Ok(());
             }
