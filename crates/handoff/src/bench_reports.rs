@@ -464,6 +464,9 @@ async fn load(app: &App, store: &Store, args: &BenchReportsArgs) -> Result<Loade
 
 async fn measure(app: &App, store: &Store, args: &BenchReportsArgs, l: &Loaded) -> Result<()> {
     let ctx = coordinator(store).await?;
+    // The planner's statistics as a running server's autovacuum keeps them (a fresh load
+    // has none: PostgreSQL would plan for an empty table).
+    store.analyze().await?;
     let tz = app.program_data(l.program).await.map_err(err)?.tz;
     let now = Utc::now();
     // The worker's monthly rollups (ADR 0011), as a running server would have them.

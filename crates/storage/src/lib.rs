@@ -397,6 +397,15 @@ impl Store {
         tx.rollback().await
     }
 
+    /// Refreshes PostgreSQL's planner statistics after a bulk load (autovacuum does it on
+    /// a running server, within minutes); nothing on SQLite.
+    pub async fn analyze(&self) -> Result<()> {
+        if let Pools::Pg(p) = &self.pools {
+            sqlx::query("ANALYZE").execute(p).await?;
+        }
+        Ok(())
+    }
+
     pub async fn close(&self) {
         match &self.pools {
             Pools::Sqlite {
