@@ -207,10 +207,24 @@ pub enum ContactOutcome {
     WrongNumber,
 }
 
+impl ContactOutcome {
+    /// The codes, as exchanged (serde's names): the API document lists these.
+    pub const CODES: [&'static str; 4] = ["reached", "no_answer", "left_message", "wrong_number"];
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use ReferralStatus as S;
+
+    #[test]
+    fn contact_outcome_codes_are_serdes_names() {
+        for code in ContactOutcome::CODES {
+            let v: ContactOutcome =
+                serde_json::from_value(serde_json::Value::String(code.into())).unwrap();
+            assert_eq!(serde_json::to_value(v).unwrap(), code);
+        }
+    }
 
     fn t(
         from: S,

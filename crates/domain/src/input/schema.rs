@@ -134,7 +134,7 @@ pub fn exit_kind() -> Object {
 }
 pub fn contact_outcome() -> Object {
     codes(
-        ["reached", "no_answer", "left_message", "wrong_number"],
+        crate::referral::ContactOutcome::CODES,
         "contact_attempt: what came of it.",
     )
 }
