@@ -5,7 +5,7 @@ use handoff_domain::hold::DUE_SOON_DAYS;
 use handoff_domain::measures::{self, Counts, Histograms, Measures, Medians, MonthLine};
 use handoff_domain::policy::{ProgramAction, program_grant};
 use handoff_domain::{OrgKind, Pathway};
-use handoff_storage::{FactDuration, FactFilter, HoldQueueRow};
+use handoff_storage::{FactDuration, FactFilter, HoldQueueRow, spans};
 use uuid::Uuid;
 
 use crate::audit::{self, ALLOWED, Ctx};
@@ -201,29 +201,41 @@ pub async fn dashboard(
     })
 }
 
-/// The measures over the fact rows a filter selects (ADR 0011). Months of the period
-/// that are rolled up are read from their rollups (not when one officer is chosen: that
-/// is few rows, counted live); the other days are counted live from the fact rows.
+/// The measures over the fact rows a filter selects (ADR 0011). The period is read as
+/// the largest current rollup spans that fit it (months, thirds of months, days), and
+/// the days whose rollups are not current are counted live from the fact rows (all of it
+/// when one officer, or more than one dimension, is chosen: rollups do not keep those).
 pub async fn measure(
     tx: &mut handoff_storage::Tx,
     f: &FactFilter,
     now: DateTime<Utc>,
 ) -> AppResult<Measures> {
-    let rolled: Vec<String> = if !handoff_storage::rollup_hist_usable(f) {
-        Vec::new()
-    } else {
-        tx.rollup_months(f.program_id)
+    let tiling = if handoff_storage::rollup_hist_usable(f) {
+        let spans: std::collections::HashMap<String, Option<DateTime<Utc>>> = tx
+            .rollup_spans(f.program_id, f.from, f.to)
             .await?
             .into_iter()
-            .map(|(m, _)| m)
-            .filter(|m| {
-                let first = NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d").ok();
-                let last = crate::facts::month_last_day(m);
-                matches!((first, last), (Some(a), Some(b)) if a >= f.from && b <= f.to)
-            })
-            .collect()
+            .collect();
+        let dirty = tx.dirty_days(f.program_id, f.from, f.to).await?;
+        spans::tile(f.from, f.to, |s| {
+            if dirty.iter().any(|d| *d >= s.first && *d <= s.last) {
+                return spans::State::Stale;
+            }
+            match spans.get(&s.name) {
+                None => spans::State::Empty,
+                Some(v) if v.is_none_or(|v| v > now) => spans::State::Usable,
+                Some(_) => spans::State::Stale,
+            }
+        })
+    } else {
+        spans::Tiling {
+            rolled: Vec::new(),
+            live: vec![(f.from, f.to)],
+        }
     };
-    let live: Vec<FactFilter> = live_ranges(f.from, f.to, &rolled)
+    let rolled = tiling.rolled;
+    let live: Vec<FactFilter> = tiling
+        .live
         .into_iter()
         .map(|(from, to)| FactFilter {
             from,
@@ -325,7 +337,7 @@ pub async fn measure(
             intakes: u(i),
         })
         .collect();
-    // Exact medians when everything is live (one range); else from the histograms.
+    // Exact medians over few encounters; else from the histograms.
     let mut medians = Medians::default();
     for (d, slot) in [
         (FactDuration::WarmHandoff, &mut medians.warm_minutes),
@@ -334,8 +346,8 @@ pub async fn measure(
         (FactDuration::Engagement, &mut medians.engaged_minutes),
     ] {
         let hd = get(d);
-        // Exact when live and small enough to read a bucket's values quickly.
-        *slot = if rolled.is_empty() && counts.encounters <= EXACT_MEDIAN_ROWS {
+        // Exact when small enough to read a bucket's values quickly.
+        *slot = if counts.encounters <= EXACT_MEDIAN_ROWS {
             exact_median(tx, f, d, &hd, d.rollup_unit()).await?
         } else {
             measures::histogram_median(&hd, d.rollup_unit())
@@ -346,30 +358,6 @@ pub async fn measure(
 
 /// Up to this many encounters, medians are exact; above, to the histogram's step.
 pub const EXACT_MEDIAN_ROWS: u64 = 20_000;
-
-/// The days of [from, to] outside the given months, as ranges.
-fn live_ranges(from: NaiveDate, to: NaiveDate, rolled: &[String]) -> Vec<(NaiveDate, NaiveDate)> {
-    let mut months: Vec<(NaiveDate, NaiveDate)> = rolled
-        .iter()
-        .filter_map(|m| {
-            let a = NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d").ok()?;
-            Some((a, crate::facts::month_last_day(m)?))
-        })
-        .collect();
-    months.sort();
-    let mut out = Vec::new();
-    let mut cursor = from;
-    for (a, b) in months {
-        if a > cursor {
-            out.push((cursor, a.pred_opt().unwrap_or(a)));
-        }
-        cursor = b.succ_opt().unwrap_or(b);
-    }
-    if cursor <= to {
-        out.push((cursor, to));
-    }
-    out
-}
 
 /// The exact median of a duration (minutes): the histogram says which bucket holds the
 /// middle rank(s); only that bucket's values are read.

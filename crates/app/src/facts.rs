@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use handoff_domain::HandoffMode;
 use handoff_domain::referral::ReferralStatus;
+use handoff_storage::spans::Span;
 use handoff_storage::*;
 use uuid::Uuid;
 
@@ -97,64 +98,55 @@ pub async fn refresh(tx: &mut Tx, app: &App, encounter_id: Uuid) -> AppResult<()
     Ok(())
 }
 
-/// The statements that write a fact row: the row, and its month's rollup made stale.
+/// The statements that write a fact row: the row, and its day marked dirty for the
+/// worker's next rollup (reads count a dirty day live meanwhile).
 pub fn write(row: &FactRow) -> [Stmt; 2] {
     [
         Stmt::case_fact(row),
-        Stmt::rollup_stale(row.program_id, &row.month),
+        Stmt::fact_day_dirty(row.program_id, row.day),
     ]
 }
 
-/// Months are rolled up this many days after they end: every intake deadline (30 days by
-/// default) and 30-day outcome is known by then. Later outcomes (60 and 90 days,
-/// retention) still change with time: rollups are rebuilt daily, so those are as of the
-/// day's rollup; any change to a case makes its month live again at once.
-pub const ROLLUP_AFTER_DAYS: i64 = 35;
+/// Days rebuilt per transaction, so that the first rollup of a large program (every day
+/// dirty) does not hold the writer for long.
+const ROLLUP_DAYS_PER_TX: i64 = 64;
 
-/// Builds the rollups of months that ended more than `ROLLUP_AFTER_DAYS` ago and have
-/// none, or one older than a day (retention keeps changing with time). Returns how many
-/// months it built.
+/// Keeps the rollups current (ADR 0011): rebuilds every dirty day and every day whose
+/// time-dependent counts (30/60/90-day outcomes, retention, deadlines) have changed since
+/// it was built, then their thirds and months as sums. The worker runs it every minute.
+/// Returns how many days it rebuilt.
 pub async fn roll_up(app: &App) -> AppResult<u64> {
-    let now = app.now();
     let mut tx = app.store.read().await?;
     let programs = tx.programs().await?;
     tx.rollback().await?;
     let mut built = 0;
     for p in programs {
-        let tz = app.program_data(p.id).await?.tz;
-        let today = now.with_timezone(&tz).date_naive();
-        let mut tx = app.store.read().await?;
-        let present = tx.fact_months_present(p.id).await?;
-        let done = tx.rollup_months(p.id).await?;
-        tx.rollback().await?;
-        for month in present {
-            let Some(last_day) = month_last_day(&month) else {
-                continue;
-            };
-            if (today - last_day).num_days() <= ROLLUP_AFTER_DAYS {
-                continue;
-            }
-            let fresh = done
-                .iter()
-                .any(|(m, at)| *m == month && now - *at < chrono::Duration::days(1));
-            if fresh {
-                continue;
-            }
+        loop {
+            let now = app.now();
             let mut tx = app.store.write().await?;
-            tx.rebuild_rollup(p.id, &month, now).await?;
+            let mut days = tx.take_dirty_days(p.id, ROLLUP_DAYS_PER_TX).await?;
+            days.extend(tx.expired_days(p.id, now, ROLLUP_DAYS_PER_TX).await?);
+            days.sort();
+            days.dedup();
+            if days.is_empty() {
+                tx.rollback().await?;
+                break;
+            }
+            for d in &days {
+                tx.rebuild_day(p.id, *d, now).await?;
+            }
+            let mut thirds: Vec<Span> = days.iter().map(|d| Span::third(*d)).collect();
+            thirds.dedup();
+            let mut months: Vec<Span> = days.iter().map(|d| Span::month(*d)).collect();
+            months.dedup();
+            for s in thirds.iter().chain(&months) {
+                tx.rebuild_from_parts(p.id, s, now).await?;
+            }
             tx.commit().await?;
-            built += 1;
+            built += days.len() as u64;
         }
     }
     Ok(built)
-}
-
-/// The last day of a month written "YYYY-MM".
-pub fn month_last_day(month: &str) -> Option<chrono::NaiveDate> {
-    let first = chrono::NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").ok()?;
-    first
-        .checked_add_months(chrono::Months::new(1))
-        .and_then(|d| d.pred_opt())
 }
 
 async fn read_and_build(tx: &mut Tx, app: &App, encounter_id: Uuid) -> AppResult<FactRow> {

@@ -153,7 +153,6 @@ pub async fn housekeeping(app: &App) -> AppResult<(u64, u64)> {
         .await?;
     tx.commit().await?;
     let erased = crate::retention::erase_due(app).await?;
-    crate::facts::roll_up(app).await?;
     // A reference file imported by another server or the command line.
     app.reload_codes().await?;
     Ok((n, erased))
@@ -170,6 +169,12 @@ pub async fn run_forever(app: App, worker: String, mut stop: tokio::sync::watch:
             && let Err(e) = housekeeping(&app).await
         {
             tracing::error!(error = %e, "housekeeping");
+        }
+        // Rollups are kept current within a minute (ADR 0011).
+        if ticks.is_multiple_of(60)
+            && let Err(e) = crate::facts::roll_up(&app).await
+        {
+            tracing::error!(error = %e, "rollups");
         }
         ticks += 1;
         tokio::select! {

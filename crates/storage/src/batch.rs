@@ -406,10 +406,35 @@ impl Stmt {
             f.eligible, f.offered, f.accepted, f.referred, f.screened, f.handed_off, Val::OptI64(f.warm_minutes), Val::OptI64(f.contact_minutes), Val::OptI64(f.intake_minutes), Val::OptI64(f.engaged_minutes), f.engaged_at, f.exit_kind.clone(), Val::OptI64(f.exit_minutes), f.deadline_ends_at, Val::OptBool(f.deadline_met), f.updated_at)
     }
 
-    /// A month's rollup no longer matches its fact rows: it is counted live until the
-    /// worker builds it again.
-    pub fn rollup_stale(program_id: Uuid, month: &str) -> Stmt {
-        stmt!("DELETE FROM fact_rollup_months WHERE program_id = $1 AND month = $2"; program_id, month.to_string())
+    /// A day's fact rows changed: its rollup (and its third's and month's) is stale until
+    /// the worker rebuilds it; reads count the day live meanwhile (ADR 0011).
+    pub fn fact_day_dirty(program_id: Uuid, day: NaiveDate) -> Stmt {
+        stmt!("INSERT INTO fact_dirty_days (program_id, day) VALUES ($1, $2) ON CONFLICT (program_id, day) DO NOTHING"; program_id, day)
+    }
+
+    /// One histogram row of a span's rollup.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn rollup_hist(
+        program_id: Uuid,
+        span: &str,
+        dim: &str,
+        column: Option<&str>,
+        key: &crate::queries::HistKey,
+        measure: &str,
+        bucket: i64,
+        n: i64,
+    ) -> Stmt {
+        use crate::queries::HistKey;
+        let text = |c: &str| match (column, key) {
+            (Some(col), HistKey::Text(t)) if col == c => Some(t.clone()),
+            _ => None,
+        };
+        let id = |c: &str| match (column, key) {
+            (Some(col), HistKey::Id(u)) if col == c => Some(*u),
+            _ => None,
+        };
+        stmt!("INSERT INTO fact_rollup_hist (program_id, span, dim, pathway, agency_id, agency_kind, provider_id, measure, bucket, n) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)";
+            program_id, span, dim, text("pathway"), id("agency_id"), text("agency_kind"), id("provider_id"), measure, bucket, n)
     }
 
     pub fn offense(o: &OffenseRow) -> Stmt {

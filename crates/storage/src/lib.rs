@@ -15,6 +15,7 @@ mod queries;
 mod reencrypt;
 pub mod rows;
 mod scan;
+pub mod spans;
 
 use std::path::Path;
 use std::str::FromStr;

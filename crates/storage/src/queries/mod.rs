@@ -136,6 +136,9 @@ fn breakdown_sql(f: &FactFilter, column: &str) -> (String, Vec<FactArg>) {
     )
 }
 
+/// The dimensions of a rollup row.
+const ROLLUP_DIMS: &str = "month, pathway, agency_id, agency_kind, provider_id";
+
 /// The counted columns of a rollup row, in `counts_exprs` order.
 const ROLLUP_COUNTS: &str = "encounters, new_people, eligible, offered, accepted, referred, screened, handed_off, intakes, engaged, repeat_encounters, engaged_30, known_30, engaged_60, known_60, engaged_90, known_90, retained_30, retention_known_30, retained_90, retention_known_90, deadlines_met, deadlines_missed, deadlines_open";
 
@@ -148,7 +151,7 @@ pub const ROLLUP_HISTOGRAMS: [(&str, &str, i64); 4] = [
 ];
 
 /// The dimensions histograms are rolled up by, one at a time, and their column.
-const ROLLUP_HIST_DIMS: [(&str, Option<&str>); 5] = [
+pub(crate) const ROLLUP_HIST_DIMS: [(&str, Option<&str>); 5] = [
     ("all", None),
     ("pathway", Some("pathway")),
     ("kind", Some("agency_kind")),
@@ -208,25 +211,16 @@ fn counts_exprs(p: usize) -> String {
     .join(", ")
 }
 
-/// The WHERE clause over rollup rows: program ($1), the months (as literals of the form
-/// YYYY-MM, checked), and the filter's dimensions.
-fn rollup_where(f: &FactFilter, months: &[String]) -> (String, Vec<FactArg>) {
-    let list: Vec<String> = months
+/// The WHERE clause over rollup rows: program ($1), the spans (as literals, checked to be
+/// span names), and the filter's dimensions.
+fn rollup_where(f: &FactFilter, spans: &[String]) -> (String, Vec<FactArg>) {
+    let list: Vec<String> = spans
         .iter()
-        .filter(|m| {
-            m.len() == 7
-                && m.bytes().enumerate().all(|(i, b)| {
-                    if i == 4 {
-                        b == b'-'
-                    } else {
-                        b.is_ascii_digit()
-                    }
-                })
-        })
+        .filter(|m| crate::spans::is_name(m))
         .map(|m| format!("'{m}'"))
         .collect();
     let mut clause = format!(
-        "program_id = $1 AND month IN ({})",
+        "program_id = $1 AND span IN ({})",
         if list.is_empty() {
             "''".to_string()
         } else {
@@ -343,6 +337,7 @@ mod reference;
 mod referrals;
 mod retention;
 mod rollups;
+pub(crate) use rollups::HistKey;
 mod roster;
 mod screenings;
 mod users;

@@ -1,72 +1,237 @@
 //! Queries of month rollups (ADR 0011).
 use super::*;
+use crate::spans::{Span, is_name};
 
 impl Tx {
-    /// The months of a program that have fact rows, oldest first.
-    pub async fn fact_months_present(&mut self, program_id: Uuid) -> Result<Vec<String>> {
+    /// Takes up to `limit` of a program's dirty days, newest first: their marks are
+    /// removed now, so a fact row written while they are rebuilt marks its day again (on
+    /// PostgreSQL the delete waits for a writer holding the mark, whose row is then read).
+    pub async fn take_dirty_days(
+        &mut self,
+        program_id: Uuid,
+        limit: i64,
+    ) -> Result<Vec<NaiveDate>> {
         Ok(
-            q!(self, c => sqlx::query_scalar::<_, String>("SELECT DISTINCT month FROM fact_rows WHERE program_id = $1 ORDER BY month").bind(program_id).fetch_all(c).await)?,
+            q!(self, c => sqlx::query_scalar::<_, NaiveDate>("DELETE FROM fact_dirty_days WHERE program_id = $1 AND day IN (SELECT day FROM fact_dirty_days WHERE program_id = $1 ORDER BY day DESC LIMIT $2) RETURNING day").bind(program_id).bind(limit).fetch_all(c).await)?,
         )
     }
 
-    /// The months rolled up and when.
-    pub async fn rollup_months(
+    /// A program's dirty days in [from, to].
+    pub async fn dirty_days(
         &mut self,
         program_id: Uuid,
-    ) -> Result<Vec<(String, DateTime<Utc>)>> {
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<NaiveDate>> {
         Ok(
-            q!(self, c => sqlx::query_as::<_, (String, DateTime<Utc>)>("SELECT month, built_at FROM fact_rollup_months WHERE program_id = $1 ORDER BY month").bind(program_id).fetch_all(c).await)?,
+            q!(self, c => sqlx::query_scalar::<_, NaiveDate>("SELECT day FROM fact_dirty_days WHERE program_id = $1 AND day >= $2 AND day <= $3 ORDER BY day").bind(program_id).bind(from).bind(to).fetch_all(c).await)?,
         )
     }
 
-    /// Rebuilds one month's rollup from its fact rows, as of `now`. The month's rows are
-    /// found by their days (the index on program and day; `month = ?` would read every row
-    /// of the program, 0.6 s a statement at a million rows).
-    pub async fn rebuild_rollup(
+    /// Marks every day of a program that has fact rows dirty (after rows were written
+    /// without their marks: a bulk load).
+    pub async fn mark_fact_days_dirty(&mut self, program_id: Uuid) -> Result<u64> {
+        Ok(
+            q!(self, c => sqlx::query("INSERT INTO fact_dirty_days (program_id, day) SELECT DISTINCT program_id, day FROM fact_rows WHERE program_id = $1 ON CONFLICT (program_id, day) DO NOTHING").bind(program_id).execute(c).await.map(|r| r.rows_affected()))?,
+        )
+    }
+
+    /// Up to `limit` days whose rollups' time-dependent counts changed by `now`.
+    pub async fn expired_days(
         &mut self,
         program_id: Uuid,
-        month: &str,
+        now: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<NaiveDate>> {
+        let names = q!(self, c => sqlx::query_scalar::<_, String>("SELECT span FROM fact_rollup_spans WHERE program_id = $1 AND valid_until <= $2 AND LENGTH(span) = 10 ORDER BY span DESC LIMIT $3").bind(program_id).bind(now).bind(limit).fetch_all(c).await)?;
+        Ok(names
+            .iter()
+            .filter_map(|n| NaiveDate::parse_from_str(n, "%Y-%m-%d").ok())
+            .collect())
+    }
+
+    /// The rolled-up spans of the months from `from` to `to` and until when each is
+    /// current (none: for good).
+    pub async fn rollup_spans(
+        &mut self,
+        program_id: Uuid,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<(String, Option<DateTime<Utc>>)>> {
+        let lo = Span::month(from).name;
+        let hi = Span::month(to)
+            .last
+            .succ_opt()
+            .map_or_else(|| "9999-99".to_string(), |d| Span::month(d).name);
+        Ok(
+            q!(self, c => sqlx::query_as::<_, (String, Option<DateTime<Utc>>)>("SELECT span, valid_until FROM fact_rollup_spans WHERE program_id = $1 AND span >= $2 AND span < $3").bind(program_id).bind(lo.clone()).bind(hi.clone()).fetch_all(c).await)?,
+        )
+    }
+
+    /// Rebuilds one day's rollup from its fact rows, as of `now`: the counts in the
+    /// database (the measures' own expressions), the histograms and the time until which
+    /// the day's time-dependent counts stay as built from one read of its rows.
+    pub async fn rebuild_day(
+        &mut self,
+        program_id: Uuid,
+        day: NaiveDate,
         now: DateTime<Utc>,
     ) -> Result<()> {
+        let span = Span::day(day);
+        self.clear_span(program_id, &span.name).await?;
         let d = |n: i64| now - chrono::Duration::days(n);
-        let first = NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d")
-            .map_err(|_| StoreError::Conflict(format!("not a month: {month:?}")))?;
-        let last = first
-            .checked_add_months(chrono::Months::new(1))
-            .and_then(|d| d.pred_opt())
-            .unwrap_or(first);
-        let rows = "program_id = $1 AND day >= $7 AND day <= $8 AND month = $2";
-        let dims = "program_id, month, pathway, agency_id, agency_kind, provider_id";
         let counts = format!(
-            "INSERT INTO fact_rollups ({dims}, {ROLLUP_COUNTS}) SELECT {dims}, {} FROM fact_rows WHERE {rows} GROUP BY {dims}",
+            "INSERT INTO fact_rollups (program_id, span, {ROLLUP_DIMS}, {ROLLUP_COUNTS}) SELECT program_id, '{}', {ROLLUP_DIMS}, {} FROM fact_rows WHERE program_id = $1 AND day = $2 GROUP BY program_id, {ROLLUP_DIMS}",
+            span.name,
             counts_exprs(3)
         );
-        let mut hist = String::new();
-        for (code, col, unit) in ROLLUP_HISTOGRAMS {
-            for (dim, column) in ROLLUP_HIST_DIMS {
-                let (cols, group) = match column {
-                    Some(c) => (format!("{c}, "), format!("{c}, ")),
-                    None => (String::new(), String::new()),
+        q!(self, c => sqlx::query(sqlx::AssertSqlSafe(counts.clone())).bind(program_id).bind(day).bind(d(30)).bind(d(60)).bind(d(90)).bind(now).execute(&mut *c).await.map(|_| ()))?;
+        type Durations = (
+            String,
+            String,
+            Uuid,
+            Option<Uuid>,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+            DateTime<Utc>,
+            Option<DateTime<Utc>>,
+            Option<DateTime<Utc>>,
+        );
+        let rows = q!(self, c => sqlx::query_as::<_, Durations>("SELECT pathway, agency_kind, agency_id, provider_id, warm_minutes, contact_minutes, intake_minutes, engaged_minutes, occurred_at, engaged_at, deadline_ends_at FROM fact_rows WHERE program_id = $1 AND day = $2").bind(program_id).bind(day).fetch_all(c).await)?;
+        if rows.is_empty() {
+            return self.set_span(program_id, &span.name, None, now).await;
+        }
+        let mut hist: std::collections::BTreeMap<(usize, HistKey, usize, i64), i64> =
+            Default::default();
+        let mut valid_until: Option<DateTime<Utc>> = None;
+        let days = chrono::Duration::days;
+        for (pathway, kind, agency, provider, w, c, i, e, at, engaged_at, deadline) in rows {
+            let keys = [
+                HistKey::All,
+                HistKey::Text(pathway),
+                HistKey::Text(kind),
+                HistKey::Id(agency),
+                match provider {
+                    Some(p) => HistKey::Id(p),
+                    None => HistKey::None,
+                },
+            ];
+            for (m, v) in [w, c, i, e].into_iter().enumerate() {
+                let Some(v) = v.filter(|v| *v >= 0) else {
+                    continue;
                 };
-                hist.push_str(&format!(
-                    "INSERT INTO fact_rollup_hist (program_id, month, dim, {cols}measure, bucket, n) SELECT program_id, month, '{dim}', {cols}'{code}', {col} / {unit}, COUNT(*) FROM fact_rows WHERE program_id = $1 AND day >= $3 AND day <= $4 AND month = $2 AND {col} IS NOT NULL AND {col} >= 0 GROUP BY program_id, month, {group}{col} / {unit};\n"
-                ));
+                let bucket = v / ROLLUP_HISTOGRAMS[m].2.max(1);
+                for (k, key) in keys.iter().enumerate() {
+                    if *key != HistKey::None {
+                        *hist.entry((k, key.clone(), m, bucket)).or_default() += 1;
+                    }
+                }
+            }
+            // When a count that depends on the time would change: 30, 60 and 90 days after
+            // the encounter, 30 and 90 after engagement, at the deadline.
+            let times = [
+                Some(at + days(30)),
+                Some(at + days(60)),
+                Some(at + days(90)),
+                engaged_at.map(|t| t + days(30)),
+                engaged_at.map(|t| t + days(90)),
+                deadline,
+            ];
+            for t in times.into_iter().flatten().filter(|t| *t > now) {
+                valid_until = Some(valid_until.map_or(t, |v| v.min(t)));
             }
         }
-        q!(self, c => sqlx::query("DELETE FROM fact_rollups WHERE program_id = $1 AND month = $2").bind(program_id).bind(month).execute(&mut *c).await.map(|_| ()))?;
-        q!(self, c => sqlx::query("DELETE FROM fact_rollup_hist WHERE program_id = $1 AND month = $2").bind(program_id).bind(month).execute(&mut *c).await.map(|_| ()))?;
-        q!(self, c => sqlx::query(sqlx::AssertSqlSafe(counts.clone())).bind(program_id).bind(month).bind(d(30)).bind(d(60)).bind(d(90)).bind(now).bind(first).bind(last).execute(&mut *c).await.map(|_| ()))?;
-        for statement in hist.lines() {
-            q!(self, c => sqlx::query(sqlx::AssertSqlSafe(statement.to_string())).bind(program_id).bind(month).bind(first).bind(last).execute(&mut *c).await.map(|_| ()))?;
+        let stmts: Vec<Stmt> = hist
+            .into_iter()
+            .map(|((k, key, m, bucket), n)| {
+                let (dim, col) = ROLLUP_HIST_DIMS[k];
+                Stmt::rollup_hist(
+                    program_id,
+                    &span.name,
+                    dim,
+                    col,
+                    &key,
+                    ROLLUP_HISTOGRAMS[m].0,
+                    bucket,
+                    n,
+                )
+            })
+            .collect();
+        self.run(&Stmt::merge_inserts(stmts, 900)).await?;
+        self.set_span(program_id, &span.name, Some(valid_until), now)
+            .await
+    }
+
+    /// Rebuilds a third or a month as the sum of its parts' rollups.
+    pub async fn rebuild_from_parts(
+        &mut self,
+        program_id: Uuid,
+        span: &Span,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let Some((lo, hi)) = span.parts_range() else {
+            return Ok(());
+        };
+        if !is_name(&span.name) {
+            return Err(StoreError::Conflict(format!("not a span: {:?}", span.name)));
         }
-        q!(self, c => sqlx::query("INSERT INTO fact_rollup_months (program_id, month, built_at) VALUES ($1, $2, $3) ON CONFLICT (program_id, month) DO UPDATE SET built_at = excluded.built_at").bind(program_id).bind(month).bind(now).execute(&mut *c).await.map(|_| ()))?;
+        self.clear_span(program_id, &span.name).await?;
+        let parts = q!(self, c => sqlx::query_scalar::<_, Option<DateTime<Utc>>>("SELECT valid_until FROM fact_rollup_spans WHERE program_id = $1 AND span >= $2 AND span <= $3").bind(program_id).bind(lo.clone()).bind(hi.clone()).fetch_all(c).await)?;
+        if parts.is_empty() {
+            return self.set_span(program_id, &span.name, None, now).await;
+        }
+        let sums: Vec<String> = ROLLUP_COUNTS
+            .split(", ")
+            .map(|c| format!("CAST(SUM({c}) AS BIGINT)"))
+            .collect();
+        let name = &span.name;
+        let counts = format!(
+            "INSERT INTO fact_rollups (program_id, span, {ROLLUP_DIMS}, {ROLLUP_COUNTS}) SELECT program_id, '{name}', {ROLLUP_DIMS}, {} FROM fact_rollups WHERE program_id = $1 AND span >= $2 AND span <= $3 GROUP BY program_id, {ROLLUP_DIMS}",
+            sums.join(", ")
+        );
+        let dims: Vec<String> = ROLLUP_HIST_DIMS
+            .iter()
+            .map(|(d, _)| format!("'{d}'"))
+            .collect();
+        let hist = format!(
+            "INSERT INTO fact_rollup_hist (program_id, span, dim, pathway, agency_id, agency_kind, provider_id, measure, bucket, n) SELECT program_id, '{name}', dim, pathway, agency_id, agency_kind, provider_id, measure, bucket, CAST(SUM(n) AS BIGINT) FROM fact_rollup_hist WHERE program_id = $1 AND dim IN ({}) AND span >= $2 AND span <= $3 GROUP BY program_id, dim, pathway, agency_id, agency_kind, provider_id, measure, bucket",
+            dims.join(", ")
+        );
+        for sql in [counts, hist] {
+            q!(self, c => sqlx::query(sqlx::AssertSqlSafe(sql.clone())).bind(program_id).bind(lo.clone()).bind(hi.clone()).execute(&mut *c).await.map(|_| ()))?;
+        }
+        let valid_until = parts.into_iter().flatten().min();
+        self.set_span(program_id, name, Some(valid_until), now)
+            .await
+    }
+
+    async fn clear_span(&mut self, program_id: Uuid, span: &str) -> Result<()> {
+        q!(self, c => sqlx::query("DELETE FROM fact_rollups WHERE program_id = $1 AND span = $2").bind(program_id).bind(span).execute(&mut *c).await.map(|_| ()))?;
+        q!(self, c => sqlx::query("DELETE FROM fact_rollup_hist WHERE program_id = $1 AND span = $2").bind(program_id).bind(span).execute(&mut *c).await.map(|_| ()))?;
         Ok(())
     }
 
-    /// The rollup counts of some months, with the filter's dimensions (not its days or
-    /// officer: the caller chose the months and counts an officer live).
-    pub async fn rollup_counts(&mut self, f: &FactFilter, months: &[String]) -> Result<FactCounts> {
-        let (clause, extra) = rollup_where(f, months);
+    /// Records a span as built (`Some(valid until)`), or as empty (`None`: no entry).
+    async fn set_span(
+        &mut self,
+        program_id: Uuid,
+        span: &str,
+        built: Option<Option<DateTime<Utc>>>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        q!(self, c => sqlx::query("DELETE FROM fact_rollup_spans WHERE program_id = $1 AND span = $2").bind(program_id).bind(span).execute(&mut *c).await.map(|_| ()))?;
+        if let Some(valid_until) = built {
+            q!(self, c => sqlx::query("INSERT INTO fact_rollup_spans (program_id, span, built_at, valid_until) VALUES ($1, $2, $3, $4)").bind(program_id).bind(span).bind(now).bind(valid_until).execute(&mut *c).await.map(|_| ()))?;
+        }
+        Ok(())
+    }
+
+    /// The rollup counts of some spans, with the filter's dimensions (not its days or
+    /// officer: the caller chose the spans and counts an officer live).
+    pub async fn rollup_counts(&mut self, f: &FactFilter, spans: &[String]) -> Result<FactCounts> {
+        let (clause, extra) = rollup_where(f, spans);
         let sums: Vec<String> = ROLLUP_COUNTS
             .split(", ")
             .map(|c| format!("CAST(COALESCE(SUM({c}), 0) AS BIGINT) AS {c}"))
@@ -87,9 +252,9 @@ impl Tx {
     pub async fn rollup_histograms(
         &mut self,
         f: &FactFilter,
-        months: &[String],
+        spans: &[String],
     ) -> Result<DurationHistograms> {
-        let (mut clause, extra) = rollup_where(f, months);
+        let (mut clause, extra) = rollup_where(f, spans);
         let dim = ROLLUP_HIST_DIMS
             .iter()
             .find(|(_, c)| match c {
@@ -122,9 +287,9 @@ impl Tx {
     pub async fn rollup_months_trend(
         &mut self,
         f: &FactFilter,
-        months: &[String],
+        spans: &[String],
     ) -> Result<Vec<(String, i64, i64, i64)>> {
-        let (clause, extra) = rollup_where(f, months);
+        let (clause, extra) = rollup_where(f, spans);
         let sql = format!(
             "SELECT month, CAST(COALESCE(SUM(encounters), 0) AS BIGINT), CAST(COALESCE(SUM(referred), 0) AS BIGINT), CAST(COALESCE(SUM(intakes), 0) AS BIGINT) FROM fact_rollups WHERE {clause} GROUP BY month ORDER BY month"
         );
@@ -257,4 +422,13 @@ impl Tx {
         }
         Ok(rows)
     }
+}
+
+/// The value of a histogram's dimension in a day's rows.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum HistKey {
+    All,
+    None,
+    Text(String),
+    Id(Uuid),
 }

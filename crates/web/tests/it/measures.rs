@@ -1,9 +1,9 @@
 //! Measures from fact rows (issue 5, ADR 0011), on every backend: the rows follow every
 //! action and equal a rebuild from the source rows; every measure on a small hand-made
 //! dataset with known answers, with the filters.
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use handoff_app::facts;
-use handoff_storage::{EncounterRow, FactRow, ParticipantRow, Stmt};
+use handoff_storage::{EncounterRow, FactFilter, FactRow, ParticipantRow, Stmt};
 use hyper::{Method, StatusCode};
 use uuid::Uuid;
 
@@ -167,7 +167,7 @@ pub(crate) async fn put(w: &World, participant: Option<Uuid>, fact: FactRow) -> 
         ethnicity: "N".into(),
         created_at: now,
     }));
-    stmts.push(Stmt::case_fact(&FactRow {
+    stmts.extend(facts::write(&FactRow {
         participant_id: pid,
         program_id: w.program,
         ..fact
@@ -402,19 +402,22 @@ async fn every_measure_on_a_hand_made_dataset() {
         assert_eq!(n(get(format!("&provider={}", w.orgs["p2"])).await), 1);
         assert_eq!(n(get("&entry=fire_ems".into()).await), 0);
 
-        // Month rollups give the same counts (medians to their 10-minute step).
+        // Rollups (ADR 0011) give the same measures: every dirty day is rolled up, with
+        // its third and month; a second pass finds nothing to do.
+        let days: std::collections::BTreeSet<_> = {
+            let mut tx = w.store.read().await.unwrap();
+            let rows = tx.fact_rows_of(w.program).await.unwrap();
+            rows.iter().map(|r| r.day).collect()
+        };
         let built = facts::roll_up(&w.app).await.unwrap();
-        assert_eq!(
-            built, 3,
-            "2025-08, 2025-11 and 2025-12 ended more than 35 days ago"
-        );
+        assert_eq!(built, days.len() as u64, "every day with rows, once");
         assert_eq!(
             facts::roll_up(&w.app).await.unwrap(),
             0,
-            "fresh rollups stay"
+            "current rollups stay"
         );
         let rolled = get(String::new()).await;
-        for k in [
+        let keys = [
             "encounters",
             "new_people",
             "eligible",
@@ -434,8 +437,18 @@ async fn every_measure_on_a_hand_made_dataset() {
             "retained_30",
             "retained_90",
             "months",
-        ] {
+            "first_contact",
+            "engagement_days",
+        ];
+        for k in keys {
             assert_eq!(rolled[k], m[k], "{k} from rollups on {}", w.backend);
+        }
+        // Every part of the period is read from a rollup: nothing is live.
+        {
+            let mut tx = w.store.read().await.unwrap();
+            assert!(tx.dirty_days(w.program, from, to).await.unwrap().is_empty());
+            let spans = tx.rollup_spans(w.program, from, to).await.unwrap();
+            assert!(spans.iter().any(|(s, _)| s.len() == 7), "months: {spans:?}");
         }
         assert_eq!(rolled["median_warm_handoff_minutes"], 30.0);
         let intake = rolled["median_hours_to_intake"].as_f64().unwrap();
@@ -458,6 +471,45 @@ async fn every_measure_on_a_hand_made_dataset() {
         tx.run(&facts::write(&d_row)).await.unwrap();
         tx.commit().await.unwrap();
         assert_eq!(get(String::new()).await["eligible"], 7);
+        assert_eq!(
+            facts::roll_up(&w.app).await.unwrap(),
+            1,
+            "the one dirty day"
+        );
+        assert_eq!(get(String::new()).await["eligible"], 7);
+        // Time moves past G's deadline (25 days from now): the day's rollup is no longer
+        // current, so it is counted live at once, and the worker's next pass rebuilds it.
+        w.clock.advance(Duration::days(26));
+        let later = get(String::new()).await;
+        assert_eq!(later["deadlines_open"], 0, "{later}");
+        assert_eq!(later["deadlines_missed"], 2);
+        assert!(facts::roll_up(&w.app).await.unwrap() >= 1);
+        let rebuilt = get(String::new()).await;
+        for k in keys {
+            assert_eq!(rebuilt[k], later[k], "{k} after the time passed");
+        }
+        {
+            let mut tx = w.store.read().await.unwrap();
+            let now = w.app.now();
+            let spans = tx.rollup_spans(w.program, from, to).await.unwrap();
+            assert!(
+                spans.iter().all(|(_, v)| v.is_none_or(|v| v > now)),
+                "every span current: {spans:?}"
+            );
+        }
+        // The rollups kept up through these changes (a row of an old month changed, time
+        // passed) equal rollups built again from nothing.
+        let kept = rollup_state(&w, from, to).await;
+        for table in ["fact_rollups", "fact_rollup_hist", "fact_rollup_spans"] {
+            handoff_storage::testing::execute_raw(&w.store, &format!("DELETE FROM {table}"))
+                .await
+                .unwrap();
+        }
+        let mut tx = w.store.write().await.unwrap();
+        tx.mark_fact_days_dirty(w.program).await.unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(facts::roll_up(&w.app).await.unwrap(), days.len() as u64);
+        assert_eq!(rollup_state(&w, from, to).await, kept, "{}", w.backend);
         // Another program's organization is not a choice.
         let r = w
             .api(
@@ -477,4 +529,40 @@ async fn every_measure_on_a_hand_made_dataset() {
         );
         assert!(page.body.contains("By month"));
     }
+}
+
+/// What the rollups of a period say, span by span: until when each is current, its counts
+/// and its histograms, for the whole program and by each provider and pathway.
+async fn rollup_state(w: &World, from: NaiveDate, to: NaiveDate) -> Vec<String> {
+    let mut tx = w.store.read().await.unwrap();
+    let mut spans = tx.rollup_spans(w.program, from, to).await.unwrap();
+    spans.sort();
+    let all = FactFilter {
+        program_id: w.program,
+        from,
+        to,
+        ..FactFilter::default()
+    };
+    let mut filters = vec![all.clone()];
+    for p in ["p1", "p2"] {
+        filters.push(FactFilter {
+            provider_id: Some(w.orgs[p]),
+            ..all.clone()
+        });
+    }
+    filters.push(FactFilter {
+        pathway: Some("naloxone_plus".into()),
+        ..all.clone()
+    });
+    let mut out = Vec::new();
+    for (span, valid_until) in spans {
+        for f in &filters {
+            let one = [span.clone()];
+            let c = tx.rollup_counts(f, &one).await.unwrap();
+            let h = tx.rollup_histograms(f, &one).await.unwrap();
+            let t = tx.rollup_months_trend(f, &one).await.unwrap();
+            out.push(format!("{span} {valid_until:?} {f:?} {c:?} {h:?} {t:?}"));
+        }
+    }
+    out
 }
