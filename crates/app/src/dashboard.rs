@@ -210,29 +210,7 @@ pub async fn measure(
     f: &FactFilter,
     now: DateTime<Utc>,
 ) -> AppResult<Measures> {
-    let tiling = if handoff_storage::rollup_hist_usable(f) {
-        let spans: std::collections::HashMap<String, Option<DateTime<Utc>>> = tx
-            .rollup_spans(f.program_id, f.from, f.to)
-            .await?
-            .into_iter()
-            .collect();
-        let dirty = tx.dirty_days(f.program_id, f.from, f.to).await?;
-        spans::tile(f.from, f.to, |s| {
-            if dirty.iter().any(|d| *d >= s.first && *d <= s.last) {
-                return spans::State::Stale;
-            }
-            match spans.get(&s.name) {
-                None => spans::State::Empty,
-                Some(v) if v.is_none_or(|v| v > now) => spans::State::Usable,
-                Some(_) => spans::State::Stale,
-            }
-        })
-    } else {
-        spans::Tiling {
-            rolled: Vec::new(),
-            live: vec![(f.from, f.to)],
-        }
-    };
+    let tiling = tiling(tx, f, now).await?;
     let rolled = tiling.rolled;
     let live: Vec<FactFilter> = tiling
         .live
@@ -354,6 +332,38 @@ pub async fn measure(
         };
     }
     Ok(measures::measures(&counts, &h, medians, months))
+}
+
+/// How the period of a filter is read: the largest current rollup spans that fit it, and
+/// live ranges for the rest (all of it when one officer, or more than one dimension, is
+/// chosen: rollups do not keep those).
+pub(crate) async fn tiling(
+    tx: &mut handoff_storage::Tx,
+    f: &FactFilter,
+    now: DateTime<Utc>,
+) -> AppResult<spans::Tiling> {
+    if !handoff_storage::rollup_hist_usable(f) {
+        return Ok(spans::Tiling {
+            rolled: Vec::new(),
+            live: vec![(f.from, f.to)],
+        });
+    }
+    let built: std::collections::HashMap<String, Option<DateTime<Utc>>> = tx
+        .rollup_spans(f.program_id, f.from, f.to)
+        .await?
+        .into_iter()
+        .collect();
+    let dirty = tx.dirty_days(f.program_id, f.from, f.to).await?;
+    Ok(spans::tile(f.from, f.to, |s| {
+        if dirty.iter().any(|d| *d >= s.first && *d <= s.last) {
+            return spans::State::Stale;
+        }
+        match built.get(&s.name) {
+            None => spans::State::Empty,
+            Some(v) if v.is_none_or(|v| v > now) => spans::State::Usable,
+            Some(_) => spans::State::Stale,
+        }
+    }))
 }
 
 /// Up to this many encounters, medians are exact; above, to the histogram's step.

@@ -6,11 +6,12 @@ use handoff_domain::measures::Rate;
 use handoff_domain::policy::{ProgramAction, program_grant};
 use handoff_domain::reports::{self, EquityTable, GroupCounts, Quarter, Report, ReportInput};
 use handoff_domain::{Ethnicity, Pathway, Race, Sex};
+use handoff_storage::spans::Tiling;
 use handoff_storage::{Breakdown, FactDim, FactFilter, Tx};
 use uuid::Uuid;
 
 use crate::audit::{self, ALLOWED, Ctx};
-use crate::dashboard::measure;
+use crate::dashboard::{measure, tiling};
 use crate::{App, AppError, AppResult};
 
 async fn allowed(app: &App, ctx: &Ctx, action: &str) -> AppResult<Uuid> {
@@ -59,26 +60,53 @@ fn groups<K>(rows: Vec<Breakdown<K>>, label: impl Fn(&K) -> String) -> Vec<Group
     out
 }
 
-/// The demographic breakdowns of a filter: sex, race, ethnicity, age group.
-async fn demographics(tx: &mut Tx, f: &FactFilter) -> AppResult<[Vec<GroupCounts>; 4]> {
+/// The fact filter of one of a tiling's live ranges.
+fn part(f: &FactFilter, (from, to): (NaiveDate, NaiveDate)) -> FactFilter {
+    FactFilter {
+        from,
+        to,
+        ..f.clone()
+    }
+}
+
+/// A breakdown of a whole program's period by a text dimension: rolled-up spans, and the
+/// live ranges counted from the fact rows (the groups add up by label).
+async fn by_text(
+    tx: &mut Tx,
+    f: &FactFilter,
+    t: &Tiling,
+    dim: FactDim,
+) -> AppResult<Vec<Breakdown<String>>> {
+    let mut rows = tx.rollup_breakdown(f.program_id, &t.rolled, dim).await?;
+    for r in &t.live {
+        rows.extend(tx.fact_breakdown(&part(f, *r), dim).await?);
+    }
+    Ok(rows)
+}
+
+/// The demographic breakdowns of a whole program's period: sex, race, ethnicity, age
+/// group.
+async fn demographics(tx: &mut Tx, f: &FactFilter, t: &Tiling) -> AppResult<[Vec<GroupCounts>; 4]> {
     let text = |parse: fn(&str) -> Option<&'static str>| {
         move |k: &String| parse(k).map_or_else(|| k.clone(), str::to_string)
     };
     let by_sex = groups(
-        tx.fact_breakdown(f, FactDim::Sex).await?,
+        by_text(tx, f, t, FactDim::Sex).await?,
         text(|k| Sex::parse(k).map(Sex::label)),
     );
     let by_race = groups(
-        tx.fact_breakdown(f, FactDim::Race).await?,
+        by_text(tx, f, t, FactDim::Race).await?,
         text(|k| Race::parse(k).map(Race::label)),
     );
     let by_ethnicity = groups(
-        tx.fact_breakdown(f, FactDim::Ethnicity).await?,
+        by_text(tx, f, t, FactDim::Ethnicity).await?,
         text(|k| Ethnicity::parse(k).map(Ethnicity::label)),
     );
-    let mut by_age = groups(tx.fact_breakdown_age(f).await?, |a| {
-        reports::age_group(*a).to_string()
-    });
+    let mut ages = tx.rollup_breakdown_age(f.program_id, &t.rolled).await?;
+    for r in &t.live {
+        ages.extend(tx.fact_breakdown_age(&part(f, *r)).await?);
+    }
+    let mut by_age = groups(ages, |a| reports::age_group(*a).to_string());
     by_age.sort_by_key(|g| {
         reports::AGE_GROUPS
             .iter()
@@ -99,12 +127,19 @@ pub async fn quarterly_of(app: &App, program_id: Uuid, quarter: Quarter) -> AppR
     };
     let mut tx = app.store.read().await?;
     let m = measure(&mut tx, &f, app.now()).await?;
+    let t = tiling(&mut tx, &f, app.now()).await?;
     let people = u64::try_from(tx.fact_people(&f).await?).unwrap_or(0);
-    let [by_sex, by_race, by_ethnicity, by_age] = demographics(&mut tx, &f).await?;
-    let by_pathway = groups(tx.fact_breakdown(&f, FactDim::Pathway).await?, |k| {
+    let [by_sex, by_race, by_ethnicity, by_age] = demographics(&mut tx, &f, &t).await?;
+    let by_pathway = groups(by_text(&mut tx, &f, &t, FactDim::Pathway).await?, |k| {
         Pathway::parse(k).map_or_else(|| k.clone(), |p| p.label().to_string())
     });
-    let by_provider = groups(tx.fact_breakdown_provider(&f).await?, |k| match k {
+    let mut providers = tx
+        .rollup_breakdown_provider(f.program_id, &t.rolled)
+        .await?;
+    for r in &t.live {
+        providers.extend(tx.fact_breakdown_provider(&part(&f, *r)).await?);
+    }
+    let by_provider = groups(providers, |k| match k {
         Some(id) => data
             .orgs
             .iter()
@@ -215,7 +250,8 @@ pub async fn equity(app: &App, ctx: &Ctx, from: NaiveDate, to: NaiveDate) -> App
         ..Default::default()
     };
     let mut tx = app.store.read().await?;
-    let [by_sex, by_race, by_ethnicity, by_age] = demographics(&mut tx, &f).await?;
+    let spans = tiling(&mut tx, &f, app.now()).await?;
+    let [by_sex, by_race, by_ethnicity, by_age] = demographics(&mut tx, &f, &spans).await?;
     tx.rollback().await?;
     audit::alone(
         app,

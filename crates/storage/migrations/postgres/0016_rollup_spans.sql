@@ -56,6 +56,24 @@ CREATE TABLE fact_rollup_hist (
     n BIGINT NOT NULL
 );
 CREATE INDEX fact_rollup_hist_span ON fact_rollup_hist(program_id, dim, span);
+-- Breakdowns of a span by one dimension at a time (dim: sex, race, ethnicity, age,
+-- pathway, provider; the value in key, or in provider_id for the provider), for the
+-- published reports. None of these counts depends on the time.
+CREATE TABLE fact_rollup_groups (
+    program_id UUID NOT NULL REFERENCES programs(id),
+    span TEXT NOT NULL,
+    dim TEXT NOT NULL,
+    key TEXT NOT NULL,
+    provider_id UUID,
+    encounters BIGINT NOT NULL,
+    eligible BIGINT NOT NULL,
+    offered_eligible BIGINT NOT NULL,
+    accepted_eligible BIGINT NOT NULL,
+    accepted BIGINT NOT NULL,
+    referred BIGINT NOT NULL,
+    engaged BIGINT NOT NULL
+);
+CREATE INDEX fact_rollup_groups_span ON fact_rollup_groups(program_id, dim, span);
 -- A span's rollup, when it was built, and until when its counts that depend on the time
 -- (30/60/90-day outcomes, retention, deadlines) stay as built (null: for good). A span with
 -- fact rows and no entry here has a dirty day.

@@ -95,7 +95,7 @@ pub enum FactDim {
 }
 
 impl FactDim {
-    fn column(self) -> &'static str {
+    pub(crate) fn column(self) -> &'static str {
         match self {
             FactDim::Sex => "sex",
             FactDim::Race => "race",
@@ -119,22 +119,51 @@ pub struct Breakdown<K> {
     pub engaged: i64,
 }
 
+/// The counts of a breakdown's group, over fact rows.
+fn breakdown_exprs() -> String {
+    let s = |cond: &str| format!("COALESCE(SUM(CASE WHEN {cond} THEN 1 ELSE 0 END), 0)");
+    format!(
+        "COUNT(*) AS encounters, {} AS eligible, {} AS offered_eligible, {} AS accepted_eligible, {} AS accepted, {} AS referred, {} AS engaged",
+        s("eligible"),
+        s("eligible AND offered"),
+        s("eligible AND accepted"),
+        s("accepted"),
+        s("referred"),
+        s("referred AND engaged_minutes IS NOT NULL"),
+    )
+}
+
+/// The counted columns of a breakdown group (and of a rollup group row).
+const BREAKDOWN_COUNTS: [&str; 7] = [
+    "encounters",
+    "eligible",
+    "offered_eligible",
+    "accepted_eligible",
+    "accepted",
+    "referred",
+    "engaged",
+];
+
 fn breakdown_sql(f: &FactFilter, column: &str) -> (String, Vec<FactArg>) {
     let (clause, extra) = fact_where(f, 3);
-    let s = |cond: &str| format!("COALESCE(SUM(CASE WHEN {cond} THEN 1 ELSE 0 END), 0)");
     (
         format!(
-            "SELECT {column} AS key, COUNT(*) AS encounters, {} AS eligible, {} AS offered_eligible, {} AS accepted_eligible, {} AS accepted, {} AS referred, {} AS engaged FROM fact_rows WHERE {clause} GROUP BY {column} ORDER BY {column}",
-            s("eligible"),
-            s("eligible AND offered"),
-            s("eligible AND accepted"),
-            s("accepted"),
-            s("referred"),
-            s("referred AND engaged_minutes IS NOT NULL"),
+            "SELECT {column} AS key, {} FROM fact_rows WHERE {clause} GROUP BY {column} ORDER BY {column}",
+            breakdown_exprs()
         ),
         extra,
     )
 }
+
+/// The breakdowns rollups keep: (dim, key expression over fact rows). The provider's
+/// breakdown is kept in its own column.
+const ROLLUP_GROUP_DIMS: [(&str, &str); 5] = [
+    ("sex", "sex"),
+    ("race", "race"),
+    ("ethnicity", "ethnicity"),
+    ("pathway", "pathway"),
+    ("age", "CAST(age AS TEXT)"),
+];
 
 /// The dimensions of a rollup row.
 const ROLLUP_DIMS: &str = "month, pathway, agency_id, agency_kind, provider_id";

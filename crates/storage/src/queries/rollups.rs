@@ -86,6 +86,19 @@ impl Tx {
             counts_exprs(3)
         );
         q!(self, c => sqlx::query(sqlx::AssertSqlSafe(counts.clone())).bind(program_id).bind(day).bind(d(30)).bind(d(60)).bind(d(90)).bind(now).execute(&mut *c).await.map(|_| ()))?;
+        let groups = ROLLUP_GROUP_DIMS
+            .iter()
+            .map(|(dim, key)| (*dim, *key, key.to_string(), "NULL"))
+            .chain([("provider", "provider_id", "''".to_string(), "provider_id")]);
+        for (dim, group, key, provider) in groups {
+            let sql = format!(
+                "INSERT INTO fact_rollup_groups (program_id, span, dim, key, provider_id, {}) SELECT program_id, '{}', '{dim}', {key}, {provider}, {} FROM fact_rows WHERE program_id = $1 AND day = $2 GROUP BY program_id, {group}",
+                BREAKDOWN_COUNTS.join(", "),
+                span.name,
+                breakdown_exprs()
+            );
+            q!(self, c => sqlx::query(sqlx::AssertSqlSafe(sql.clone())).bind(program_id).bind(day).execute(&mut *c).await.map(|_| ()))?;
+        }
         type Durations = (
             String,
             String,
@@ -199,7 +212,22 @@ impl Tx {
             "INSERT INTO fact_rollup_hist (program_id, span, dim, pathway, agency_id, agency_kind, provider_id, measure, bucket, n) SELECT program_id, '{name}', dim, pathway, agency_id, agency_kind, provider_id, measure, bucket, CAST(SUM(n) AS BIGINT) FROM fact_rollup_hist WHERE program_id = $1 AND dim IN ({}) AND span >= $2 AND span <= $3 GROUP BY program_id, dim, pathway, agency_id, agency_kind, provider_id, measure, bucket",
             dims.join(", ")
         );
-        for sql in [counts, hist] {
+        let group_sums: Vec<String> = BREAKDOWN_COUNTS
+            .iter()
+            .map(|c| format!("CAST(SUM({c}) AS BIGINT)"))
+            .collect();
+        let group_dims: Vec<String> = ROLLUP_GROUP_DIMS
+            .iter()
+            .map(|(d, _)| format!("'{d}'"))
+            .chain(["'provider'".to_string()])
+            .collect();
+        let groups = format!(
+            "INSERT INTO fact_rollup_groups (program_id, span, dim, key, provider_id, {}) SELECT program_id, '{name}', dim, key, provider_id, {} FROM fact_rollup_groups WHERE program_id = $1 AND dim IN ({}) AND span >= $2 AND span <= $3 GROUP BY program_id, dim, key, provider_id",
+            BREAKDOWN_COUNTS.join(", "),
+            group_sums.join(", "),
+            group_dims.join(", ")
+        );
+        for sql in [counts, hist, groups] {
             q!(self, c => sqlx::query(sqlx::AssertSqlSafe(sql.clone())).bind(program_id).bind(lo.clone()).bind(hi.clone()).execute(&mut *c).await.map(|_| ()))?;
         }
         let valid_until = parts.into_iter().flatten().min();
@@ -210,6 +238,7 @@ impl Tx {
     async fn clear_span(&mut self, program_id: Uuid, span: &str) -> Result<()> {
         q!(self, c => sqlx::query("DELETE FROM fact_rollups WHERE program_id = $1 AND span = $2").bind(program_id).bind(span).execute(&mut *c).await.map(|_| ()))?;
         q!(self, c => sqlx::query("DELETE FROM fact_rollup_hist WHERE program_id = $1 AND span = $2").bind(program_id).bind(span).execute(&mut *c).await.map(|_| ()))?;
+        q!(self, c => sqlx::query("DELETE FROM fact_rollup_groups WHERE program_id = $1 AND span = $2").bind(program_id).bind(span).execute(&mut *c).await.map(|_| ()))?;
         Ok(())
     }
 
@@ -281,6 +310,44 @@ impl Tx {
             }
         }
         Ok(out)
+    }
+
+    /// A breakdown by a text dimension (sex, race, ethnicity, pathway) over rolled-up
+    /// spans of the whole program.
+    pub async fn rollup_breakdown(
+        &mut self,
+        program_id: Uuid,
+        spans: &[String],
+        dim: FactDim,
+    ) -> Result<Vec<Breakdown<String>>> {
+        let sql = rollup_groups_sql(spans, dim.column(), "key");
+        Ok(
+            q!(self, c => sqlx::query_as::<_, Breakdown<String>>(sqlx::AssertSqlSafe(sql.clone())).bind(program_id).fetch_all(c).await)?,
+        )
+    }
+
+    /// The breakdown by age (years) over rolled-up spans.
+    pub async fn rollup_breakdown_age(
+        &mut self,
+        program_id: Uuid,
+        spans: &[String],
+    ) -> Result<Vec<Breakdown<i64>>> {
+        let sql = rollup_groups_sql(spans, "age", "CAST(key AS BIGINT)");
+        Ok(
+            q!(self, c => sqlx::query_as::<_, Breakdown<i64>>(sqlx::AssertSqlSafe(sql.clone())).bind(program_id).fetch_all(c).await)?,
+        )
+    }
+
+    /// The breakdown by the provider of the latest referral over rolled-up spans.
+    pub async fn rollup_breakdown_provider(
+        &mut self,
+        program_id: Uuid,
+        spans: &[String],
+    ) -> Result<Vec<Breakdown<Option<Uuid>>>> {
+        let sql = rollup_groups_sql(spans, "provider", "provider_id");
+        Ok(
+            q!(self, c => sqlx::query_as::<_, Breakdown<Option<Uuid>>>(sqlx::AssertSqlSafe(sql.clone())).bind(program_id).fetch_all(c).await)?,
+        )
     }
 
     /// Rolled-up encounters, referrals and intakes by month.
@@ -431,4 +498,17 @@ pub(crate) enum HistKey {
     None,
     Text(String),
     Id(Uuid),
+}
+
+/// A rolled-up breakdown: the groups of one dimension, summed over some spans.
+fn rollup_groups_sql(spans: &[String], dim: &str, key: &str) -> String {
+    let (clause, _) = rollup_where(&FactFilter::default(), spans);
+    let sums: Vec<String> = BREAKDOWN_COUNTS
+        .iter()
+        .map(|c| format!("CAST(SUM({c}) AS BIGINT) AS {c}"))
+        .collect();
+    format!(
+        "SELECT {key} AS key, {} FROM fact_rollup_groups WHERE {clause} AND dim = '{dim}' GROUP BY {key}",
+        sums.join(", ")
+    )
 }
