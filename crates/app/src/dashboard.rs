@@ -315,20 +315,26 @@ pub async fn measure(
             intakes: u(i),
         })
         .collect();
-    // Exact medians over few encounters; else from the histograms.
+    // Exact medians over few encounters (one read of their durations); else from the
+    // histograms, to their step.
     let mut medians = Medians::default();
-    for (d, slot) in [
+    let exact = if counts.encounters <= EXACT_MEDIAN_ROWS {
+        Some(tx.fact_durations(f).await?)
+    } else {
+        None
+    };
+    for (k, (d, slot)) in [
         (FactDuration::WarmHandoff, &mut medians.warm_minutes),
         (FactDuration::FirstContact, &mut medians.contact_minutes),
         (FactDuration::Intake, &mut medians.intake_minutes),
         (FactDuration::Engagement, &mut medians.engaged_minutes),
-    ] {
-        let hd = get(d);
-        // Exact when small enough to read a bucket's values quickly.
-        *slot = if counts.encounters <= EXACT_MEDIAN_ROWS {
-            exact_median(tx, f, d, &hd, d.rollup_unit()).await?
-        } else {
-            measures::histogram_median(&hd, d.rollup_unit())
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        *slot = match &exact {
+            Some(values) => exact_median(&values[k]),
+            None => measures::histogram_median(&get(d), d.rollup_unit()),
         };
     }
     Ok(measures::measures(&counts, &h, medians, months))
@@ -369,38 +375,13 @@ pub(crate) async fn tiling(
 /// Up to this many encounters, medians are exact; above, to the histogram's step.
 pub const EXACT_MEDIAN_ROWS: u64 = 20_000;
 
-/// The exact median of a duration (minutes): the histogram says which bucket holds the
-/// middle rank(s); only that bucket's values are read.
-async fn exact_median(
-    tx: &mut handoff_storage::Tx,
-    f: &FactFilter,
-    column: FactDuration,
-    hist: &[(i64, i64)],
-    unit: i64,
-) -> AppResult<Option<f64>> {
-    let n: u64 = hist.iter().map(|(_, c)| (*c).max(0) as u64).sum();
-    let mut values = Vec::new();
-    let mut fetched: Option<(i64, Vec<i64>)> = None;
-    for rank in measures::median_ranks(n) {
-        let Some((bucket, k)) = measures::locate(hist, rank) else {
-            return Ok(None);
-        };
-        if unit == 1 {
-            values.push(bucket as f64);
-            continue;
-        }
-        if fetched.as_ref().is_none_or(|(b, _)| *b != bucket) {
-            let v = tx
-                .fact_values(f, column, bucket * unit, (bucket + 1) * unit)
-                .await?;
-            fetched = Some((bucket, v));
-        }
-        match fetched.as_ref().and_then(|(_, v)| v.get(k as usize)) {
-            Some(x) => values.push(*x as f64),
-            None => return Ok(None),
-        }
-    }
-    Ok((!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64))
+/// The median of sorted values.
+fn exact_median(sorted: &[i64]) -> Option<f64> {
+    let values: Vec<f64> = measures::median_ranks(sorted.len() as u64)
+        .into_iter()
+        .filter_map(|r| sorted.get(r as usize).map(|v| *v as f64))
+        .collect();
+    (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
 }
 
 pub struct DeadlineList {

@@ -94,17 +94,14 @@ pub fn build(s: Sources<'_>) -> FactRow {
 /// Rewrites an encounter's fact row from its sources, inside the caller's transaction.
 pub async fn refresh(tx: &mut Tx, app: &App, encounter_id: Uuid) -> AppResult<()> {
     let row = read_and_build(tx, app, encounter_id).await?;
-    tx.run(&write(&row)).await?;
+    tx.run(&[write(&row)]).await?;
     Ok(())
 }
 
-/// The statements that write a fact row: the row, and its day marked dirty for the
-/// worker's next rollup (reads count a dirty day live meanwhile).
-pub fn write(row: &FactRow) -> [Stmt; 2] {
-    [
-        Stmt::case_fact(row),
-        Stmt::fact_day_dirty(row.program_id, row.day),
-    ]
+/// The statement that writes a fact row (the database marks its day dirty for the
+/// worker's next rollup; reads count a dirty day live meanwhile).
+pub fn write(row: &FactRow) -> Stmt {
+    Stmt::case_fact(row)
 }
 
 /// Days rebuilt per transaction, so that the first rollup of a large program (every day
@@ -209,7 +206,7 @@ pub async fn rebuild(app: &App) -> AppResult<(u64, u64)> {
             let stored = tx.case_fact(*id).await?;
             if stored.as_ref().map(without_time) != Some(without_time(&fresh)) {
                 changed += 1;
-                tx.run(&write(&fresh)).await?;
+                tx.run(&[write(&fresh)]).await?;
             }
             written += 1;
         }

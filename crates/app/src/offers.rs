@@ -292,7 +292,7 @@ pub async fn record_offer(
         f.provider_id = provider;
         f.deadline_ends_at = deadline;
         f.updated_at = now;
-        second.extend(crate::facts::write(&f));
+        second.push(crate::facts::write(&f));
     }
     read.rollback().await?;
     second.extend(events.iter().map(Stmt::case_event));

@@ -452,10 +452,6 @@ async fn load(app: &App, store: &Store, args: &BenchReportsArgs) -> Result<Loade
         }
     }
     eprintln!();
-    // Rows written in bulk carry no dirty marks: the worker's first pass rolls up all days.
-    let mut tx = store.write().await?;
-    tx.mark_fact_days_dirty(program.id).await?;
-    tx.commit().await?;
     Ok(Loaded {
         program: program.id,
         agency: agencies[0].0.id,

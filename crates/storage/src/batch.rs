@@ -406,12 +406,6 @@ impl Stmt {
             f.eligible, f.offered, f.accepted, f.referred, f.screened, f.handed_off, Val::OptI64(f.warm_minutes), Val::OptI64(f.contact_minutes), Val::OptI64(f.intake_minutes), Val::OptI64(f.engaged_minutes), f.engaged_at, f.exit_kind.clone(), Val::OptI64(f.exit_minutes), f.deadline_ends_at, Val::OptBool(f.deadline_met), f.updated_at)
     }
 
-    /// A day's fact rows changed: its rollup (and its third's and month's) is stale until
-    /// the worker rebuilds it; reads count the day live meanwhile (ADR 0011).
-    pub fn fact_day_dirty(program_id: Uuid, day: NaiveDate) -> Stmt {
-        stmt!("INSERT INTO fact_dirty_days (program_id, day) VALUES ($1, $2) ON CONFLICT (program_id, day) DO NOTHING"; program_id, day)
-    }
-
     /// One histogram row of a span's rollup.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn rollup_hist(

@@ -55,7 +55,7 @@ CREATE TABLE fact_rollup_hist (
     bucket BIGINT NOT NULL,
     n BIGINT NOT NULL
 );
-CREATE INDEX fact_rollup_hist_span ON fact_rollup_hist(program_id, dim, span);
+CREATE INDEX fact_rollup_hist_span ON fact_rollup_hist(program_id, span, dim);
 -- Breakdowns of a span by one dimension at a time (dim: sex, race, ethnicity, age,
 -- pathway, provider; the value in key, or in provider_id for the provider), for the
 -- published reports. None of these counts depends on the time.
@@ -73,7 +73,7 @@ CREATE TABLE fact_rollup_groups (
     referred BIGINT NOT NULL,
     engaged BIGINT NOT NULL
 );
-CREATE INDEX fact_rollup_groups_span ON fact_rollup_groups(program_id, dim, span);
+CREATE INDEX fact_rollup_groups_span ON fact_rollup_groups(program_id, span, dim);
 -- A span's rollup, when it was built, and until when its counts that depend on the time
 -- (30/60/90-day outcomes, retention, deadlines) stay as built (null: for good). A span with
 -- fact rows and no entry here has a dirty day.
@@ -84,10 +84,27 @@ CREATE TABLE fact_rollup_spans (
     valid_until TIMESTAMPTZ,
     PRIMARY KEY (program_id, span)
 );
--- Days whose fact rows changed since their rollup was built.
+-- Days whose fact rows changed since their rollup was built. Every write of a fact row
+-- marks its day, in its own transaction, by these triggers: whoever writes (an action, a
+-- rebuild, a bulk load), no change escapes the rollups.
 CREATE TABLE fact_dirty_days (
     program_id UUID NOT NULL REFERENCES programs(id),
     day DATE NOT NULL,
     PRIMARY KEY (program_id, day)
 );
+CREATE FUNCTION fact_rows_dirty() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP <> 'INSERT' THEN
+        INSERT INTO fact_dirty_days (program_id, day) VALUES (OLD.program_id, OLD.day)
+            ON CONFLICT (program_id, day) DO NOTHING;
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        INSERT INTO fact_dirty_days (program_id, day) VALUES (NEW.program_id, NEW.day)
+            ON CONFLICT (program_id, day) DO NOTHING;
+    END IF;
+    RETURN NULL;
+END;
+$$;
+CREATE TRIGGER fact_rows_dirty AFTER INSERT OR UPDATE OR DELETE ON fact_rows
+    FOR EACH ROW EXECUTE FUNCTION fact_rows_dirty();
 INSERT INTO fact_dirty_days (program_id, day) SELECT DISTINCT program_id, day FROM fact_rows;

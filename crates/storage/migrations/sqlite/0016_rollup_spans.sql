@@ -55,7 +55,7 @@ CREATE TABLE fact_rollup_hist (
     bucket INTEGER NOT NULL,
     n INTEGER NOT NULL
 );
-CREATE INDEX fact_rollup_hist_span ON fact_rollup_hist(program_id, dim, span);
+CREATE INDEX fact_rollup_hist_span ON fact_rollup_hist(program_id, span, dim);
 -- Breakdowns of a span by one dimension at a time (dim: sex, race, ethnicity, age,
 -- pathway, provider; the value in key, or in provider_id for the provider), for the
 -- published reports. None of these counts depends on the time.
@@ -73,7 +73,7 @@ CREATE TABLE fact_rollup_groups (
     referred INTEGER NOT NULL,
     engaged INTEGER NOT NULL
 );
-CREATE INDEX fact_rollup_groups_span ON fact_rollup_groups(program_id, dim, span);
+CREATE INDEX fact_rollup_groups_span ON fact_rollup_groups(program_id, span, dim);
 -- A span's rollup, when it was built, and until when its counts that depend on the time
 -- (30/60/90-day outcomes, retention, deadlines) stay as built (null: for good). A span with
 -- fact rows and no entry here has a dirty day.
@@ -84,10 +84,23 @@ CREATE TABLE fact_rollup_spans (
     valid_until TEXT,
     PRIMARY KEY (program_id, span)
 );
--- Days whose fact rows changed since their rollup was built.
+-- Days whose fact rows changed since their rollup was built. Every write of a fact row
+-- marks its day, in its own transaction, by these triggers: whoever writes (an action, a
+-- rebuild, a bulk load), no change escapes the rollups. (Not INSERT OR IGNORE: the
+-- conflict policy of the statement that fires a trigger replaces the trigger's own.)
 CREATE TABLE fact_dirty_days (
     program_id BLOB NOT NULL REFERENCES programs(id),
     day TEXT NOT NULL,
     PRIMARY KEY (program_id, day)
 );
+CREATE TRIGGER fact_rows_insert_dirty AFTER INSERT ON fact_rows BEGIN
+    INSERT INTO fact_dirty_days (program_id, day) SELECT NEW.program_id, NEW.day WHERE NOT EXISTS (SELECT 1 FROM fact_dirty_days WHERE program_id = NEW.program_id AND day = NEW.day);
+END;
+CREATE TRIGGER fact_rows_update_dirty AFTER UPDATE ON fact_rows BEGIN
+    INSERT INTO fact_dirty_days (program_id, day) SELECT OLD.program_id, OLD.day WHERE NOT EXISTS (SELECT 1 FROM fact_dirty_days WHERE program_id = OLD.program_id AND day = OLD.day);
+    INSERT INTO fact_dirty_days (program_id, day) SELECT NEW.program_id, NEW.day WHERE NOT EXISTS (SELECT 1 FROM fact_dirty_days WHERE program_id = NEW.program_id AND day = NEW.day);
+END;
+CREATE TRIGGER fact_rows_delete_dirty AFTER DELETE ON fact_rows BEGIN
+    INSERT INTO fact_dirty_days (program_id, day) SELECT OLD.program_id, OLD.day WHERE NOT EXISTS (SELECT 1 FROM fact_dirty_days WHERE program_id = OLD.program_id AND day = OLD.day);
+END;
 INSERT INTO fact_dirty_days (program_id, day) SELECT DISTINCT program_id, day FROM fact_rows;

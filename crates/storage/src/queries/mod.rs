@@ -74,14 +74,6 @@ impl FactDuration {
             .find(|(c, _, _)| *c == self.code())
             .map_or(1, |(_, _, u)| *u)
     }
-    fn column(self) -> &'static str {
-        match self {
-            FactDuration::WarmHandoff => "warm_minutes",
-            FactDuration::FirstContact => "contact_minutes",
-            FactDuration::Intake => "intake_minutes",
-            FactDuration::Engagement => "engaged_minutes",
-        }
-    }
 }
 
 /// A text dimension counts can be broken down by.

@@ -368,9 +368,24 @@ impl Tx {
     }
 
     /// How the four durations are distributed over the selected rows, each in its rollup
-    /// unit (value divided by the unit's minutes), counted from one read of the rows (four
-    /// `GROUP BY`s would read them four times). Nulls and negatives are left out.
+    /// unit (value divided by the unit's minutes).
     pub async fn fact_histograms(&mut self, f: &FactFilter) -> Result<DurationHistograms> {
+        let mut out = DurationHistograms::default();
+        for (d, values) in FactDuration::ALL
+            .into_iter()
+            .zip(self.fact_durations(f).await?)
+        {
+            for v in values {
+                out.add(d, v / d.rollup_unit().max(1), 1);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The four durations (minutes) of the selected rows, each list sorted, from one read
+    /// of the rows (four `GROUP BY`s would read them four times). Nulls and negatives are
+    /// left out.
+    pub async fn fact_durations(&mut self, f: &FactFilter) -> Result<[Vec<i64>; 4]> {
         let (clause, extra) = fact_where(f, 3);
         let sql = format!(
             "SELECT warm_minutes, contact_minutes, intake_minutes, engaged_minutes FROM fact_rows WHERE {clause} AND (warm_minutes IS NOT NULL OR contact_minutes IS NOT NULL OR intake_minutes IS NOT NULL OR engaged_minutes IS NOT NULL)"
@@ -382,42 +397,18 @@ impl Tx {
             .fetch_all(c)
             .await
         })?;
-        let mut out = DurationHistograms::default();
+        let mut out: [Vec<i64>; 4] = Default::default();
         for (w, c, i, e) in rows {
-            for (d, v) in [
-                (FactDuration::WarmHandoff, w),
-                (FactDuration::FirstContact, c),
-                (FactDuration::Intake, i),
-                (FactDuration::Engagement, e),
-            ] {
+            for (k, v) in [w, c, i, e].into_iter().enumerate() {
                 if let Some(v) = v.filter(|v| *v >= 0) {
-                    out.add(d, v / d.rollup_unit().max(1), 1);
+                    out[k].push(v);
                 }
             }
         }
+        for v in &mut out {
+            v.sort_unstable();
+        }
         Ok(out)
-    }
-
-    /// The values of a duration column in [lo, hi) minutes over the selected rows, sorted
-    /// (to find an exact median inside one histogram bucket).
-    pub async fn fact_values(
-        &mut self,
-        f: &FactFilter,
-        column: FactDuration,
-        lo: i64,
-        hi: i64,
-    ) -> Result<Vec<i64>> {
-        let (clause, extra) = fact_where(f, 5);
-        let col = column.column();
-        let sql = format!(
-            "SELECT {col} FROM fact_rows WHERE {clause} AND {col} >= $4 AND {col} < $5 ORDER BY {col}"
-        );
-        Ok(q!(self, c => {
-            bind_extra!(sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.clone()))
-                .bind(f.program_id).bind(f.from).bind(f.to).bind(lo).bind(hi), &extra)
-            .fetch_all(c)
-            .await
-        })?)
     }
 
     /// Counts by a text dimension (sex, race, ethnicity, pathway, kind of agency).

@@ -167,7 +167,7 @@ pub(crate) async fn put(w: &World, participant: Option<Uuid>, fact: FactRow) -> 
         ethnicity: "N".into(),
         created_at: now,
     }));
-    stmts.extend(facts::write(&FactRow {
+    stmts.push(facts::write(&FactRow {
         participant_id: pid,
         program_id: w.program,
         ..fact
@@ -468,7 +468,7 @@ async fn every_measure_on_a_hand_made_dataset() {
             .find(|f| !f.eligible)
             .unwrap();
         d_row.eligible = true;
-        tx.run(&facts::write(&d_row)).await.unwrap();
+        tx.run(&[facts::write(&d_row)]).await.unwrap();
         tx.commit().await.unwrap();
         assert_eq!(get(String::new()).await["eligible"], 7);
         assert_eq!(

@@ -409,7 +409,9 @@ async fn reports_from_rollups_equal_reports_counted_live() {
         changed.referred = false;
         changed.provider_id = None;
         let mut tx = w.store.write().await.unwrap();
-        tx.run(&handoff_app::facts::write(&changed)).await.unwrap();
+        tx.run(&[handoff_app::facts::write(&changed)])
+            .await
+            .unwrap();
         tx.commit().await.unwrap();
         let after = read().await;
         assert_ne!(after, live, "the change shows at once");
