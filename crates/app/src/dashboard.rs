@@ -269,8 +269,21 @@ pub async fn measure(
     if !rolled.is_empty() {
         hist.merge(&tx.rollup_histograms(f, &rolled).await?);
     }
+    // The live parts' durations are read once: their histograms, and exact medians when
+    // nothing is rolled up.
+    let mut live_values: [Vec<i64>; 4] = Default::default();
     for l in &live {
-        hist.merge(&tx.fact_histograms(l).await?);
+        let values = tx.fact_durations(l).await?;
+        for ((d, all), v) in FactDuration::ALL
+            .into_iter()
+            .zip(&mut live_values)
+            .zip(values)
+        {
+            for x in &v {
+                hist.add(d, x / d.rollup_unit().max(1), 1);
+            }
+            all.extend(v);
+        }
     }
     let get = |d: FactDuration| hist.of(d);
     // Bands are in hours.
@@ -315,10 +328,17 @@ pub async fn measure(
             intakes: u(i),
         })
         .collect();
-    // Exact medians over few encounters (one read of their durations); else from the
-    // histograms, to their step.
+    // Exact medians when everything was counted live from up to 20,000 encounters, or
+    // from up to 2,000 whatever was rolled up (one more read of their durations; their
+    // rows are scattered on disk, so more would cost what the rollups save); else from
+    // the histograms, to their step.
     let mut medians = Medians::default();
-    let exact = if counts.encounters <= EXACT_MEDIAN_ROWS {
+    let exact = if rolled.is_empty() && counts.encounters <= EXACT_MEDIAN_ROWS {
+        for v in &mut live_values {
+            v.sort_unstable();
+        }
+        Some(live_values)
+    } else if counts.encounters <= EXACT_MEDIAN_ROWS_ROLLED {
         Some(tx.fact_durations(f).await?)
     } else {
         None
@@ -372,8 +392,11 @@ pub(crate) async fn tiling(
     }))
 }
 
-/// Up to this many encounters, medians are exact; above, to the histogram's step.
+/// Up to this many encounters counted live, medians are exact; above, to the histogram's
+/// step.
 pub const EXACT_MEDIAN_ROWS: u64 = 20_000;
+/// Up to this many encounters, medians are exact even when rollups were read.
+pub const EXACT_MEDIAN_ROWS_ROLLED: u64 = 2_000;
 
 /// The median of sorted values.
 fn exact_median(sorted: &[i64]) -> Option<f64> {

@@ -367,21 +367,6 @@ impl Tx {
         })?)
     }
 
-    /// How the four durations are distributed over the selected rows, each in its rollup
-    /// unit (value divided by the unit's minutes).
-    pub async fn fact_histograms(&mut self, f: &FactFilter) -> Result<DurationHistograms> {
-        let mut out = DurationHistograms::default();
-        for (d, values) in FactDuration::ALL
-            .into_iter()
-            .zip(self.fact_durations(f).await?)
-        {
-            for v in values {
-                out.add(d, v / d.rollup_unit().max(1), 1);
-            }
-        }
-        Ok(out)
-    }
-
     /// The four durations (minutes) of the selected rows, each list sorted, from one read
     /// of the rows (four `GROUP BY`s would read them four times). Nulls and negatives are
     /// left out.
