@@ -4,6 +4,7 @@
 //! differ per recipient; dates are reduced to the month or shifted by a per-person offset;
 //! ages over 89 are 90. CSV or Parquet, with a generated data dictionary. Every export is
 //! audited.
+use std::collections::HashMap;
 use std::io::Write;
 use std::sync::Arc;
 
@@ -160,8 +161,11 @@ const fn col(name: &'static str, kind: Kind, description: &'static str) -> Colum
     }
 }
 
+/// How many columns an export has.
+const N: usize = 26;
+
 /// The columns, in order: the data dictionary is generated from this list.
-const COLUMNS: &[Column] = &[
+const COLUMNS: [Column; N] = [
     col(
         "encounter_key",
         Kind::Text,
@@ -292,37 +296,68 @@ pub fn dictionary(spec: &Spec, program: &str, rows: u64) -> String {
     s
 }
 
-/// One cell. Text is moved out of the fact row or shared with the pseudonym cache, not
-/// copied: an export of a million rows allocates little per row.
+/// One cell. Text is moved out of the fact row, or shared (pseudonyms that recur, and
+/// the few values of the coded columns, are made once per export): a million rows
+/// allocate little per row.
 enum Value {
     Text(String),
-    Shared(Arc<str>),
-    Static(&'static str),
-    OptText(Option<String>),
-    OptShared(Option<Arc<str>>),
+    Shared(ByteArray),
     Int(i64),
-    OptInt(Option<i64>),
     Bool(bool),
-}
-
-impl Value {
-    /// The text of a text cell (None: empty or not text).
-    fn text(&self) -> Option<&str> {
-        match self {
-            Value::Text(s) | Value::OptText(Some(s)) => Some(s),
-            Value::Shared(s) | Value::OptShared(Some(s)) => Some(s),
-            Value::Static(s) => Some(s),
-            _ => None,
-        }
-    }
+    /// An empty optional cell.
+    Empty,
 }
 
 /// The pseudonyms of one export, computed once per id (people, agencies, responders and
-/// providers recur across rows).
+/// providers recur across rows), and the coded values, made once.
 struct Keys<'a> {
     app: &'a App,
     domains: [String; 6],
-    seen: std::collections::HashMap<(usize, Uuid), Arc<str>>,
+    seen: HashMap<(usize, Uuid), ByteArray, Quick>,
+    codes: HashMap<String, ByteArray, Quick>,
+    fixed: HashMap<&'static str, ByteArray, Quick>,
+}
+
+/// How many pseudonyms of recurring ids are kept: the memory of an export stays bounded
+/// (about 40 MB) whatever its row count; past it the cache starts again.
+const KEYS_KEPT: usize = 250_000;
+
+/// A quick hash for the export's own caches (ids and codes it made itself: nothing an
+/// outsider chooses, so SipHash's protection against chosen collisions buys nothing, and
+/// it was a tenth of an export's time). The multiply-rotate of FxHash.
+#[derive(Default, Clone, Copy)]
+struct Quick;
+
+impl std::hash::BuildHasher for Quick {
+    type Hasher = QuickHasher;
+    fn build_hasher(&self) -> QuickHasher {
+        QuickHasher(0)
+    }
+}
+
+struct QuickHasher(u64);
+
+impl std::hash::Hasher for QuickHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(c);
+            self.write_u64(u64::from_le_bytes(b));
+        }
+        for b in chunks.remainder() {
+            self.write_u64(u64::from(*b));
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 const ENCOUNTER: usize = 0;
@@ -345,7 +380,9 @@ impl<'a> Keys<'a> {
                 d("provider"),
                 format!("research-shift:{recipient}"),
             ],
-            seen: std::collections::HashMap::new(),
+            seen: HashMap::default(),
+            codes: HashMap::default(),
+            fixed: HashMap::default(),
         }
     }
     /// A pseudonym computed afresh (encounters: each appears once).
@@ -357,26 +394,54 @@ impl<'a> Keys<'a> {
     }
 
     /// A pseudonym of something that recurs (people, agencies, responders, providers).
-    fn key(&mut self, what: usize, id: Uuid) -> Arc<str> {
+    fn key(&mut self, what: usize, id: Uuid) -> ByteArray {
         if let Some(k) = self.seen.get(&(what, id)) {
             return k.clone();
         }
-        let k: Arc<str> = self.fresh(what, id).into();
-        if self.seen.len() > 2_000_000 {
+        let k = ByteArray::from(self.fresh(what, id).into_bytes());
+        if self.seen.len() >= KEYS_KEPT {
             self.seen.clear();
         }
         self.seen.insert((what, id), k.clone());
         k
     }
+
+    /// A value of a coded column (a pathway, a sex, a month: few distinct values).
+    fn code(&mut self, s: String) -> Value {
+        if let Some(k) = self.codes.get(&s) {
+            return Value::Shared(k.clone());
+        }
+        if self.codes.len() > 100_000 {
+            return Value::Text(s);
+        }
+        let k = ByteArray::from(s.clone().into_bytes());
+        self.codes.insert(s, k.clone());
+        Value::Shared(k)
+    }
+}
+
+impl Keys<'_> {
+    /// A value the export itself writes (the deadline's state).
+    fn fixed(&mut self, s: &'static str) -> Value {
+        Value::Shared(
+            self.fixed
+                .entry(s)
+                .or_insert_with(|| ByteArray::from(s.as_bytes().to_vec()))
+                .clone(),
+        )
+    }
 }
 
 /// One fact row, de-identified for a recipient.
-fn values(keys: &mut Keys<'_>, spec: &Spec, now: DateTime<Utc>, f: FactRow) -> Vec<Value> {
+fn values(keys: &mut Keys<'_>, spec: &Spec, now: DateTime<Utc>, f: FactRow) -> [Value; N] {
     let date = match spec.dates {
         Dates::Month => f.month,
         Dates::Shift => {
             let h = keys.key(SHIFT, f.participant_id);
-            let n = i64::from_str_radix(&h[..8], 16).unwrap_or(0);
+            let n = std::str::from_utf8(h.data())
+                .ok()
+                .and_then(|h| i64::from_str_radix(h.get(..8)?, 16).ok())
+                .unwrap_or(0);
             let shift = n % (2 * MAX_SHIFT_DAYS + 1) - MAX_SHIFT_DAYS;
             (f.day + Duration::days(shift)).to_string()
         }
@@ -388,18 +453,20 @@ fn values(keys: &mut Keys<'_>, spec: &Spec, now: DateTime<Utc>, f: FactRow) -> V
         (Some(end), None) if end <= now => "missed",
         (Some(_), None) => "open",
     };
-    vec![
+    let int = |v: Option<i64>| v.map_or(Value::Empty, Value::Int);
+    [
         Value::Text(keys.fresh(ENCOUNTER, f.encounter_id)),
         Value::Shared(keys.key(PERSON, f.participant_id)),
-        Value::Text(date),
-        Value::Text(f.pathway),
-        Value::Text(f.agency_kind),
+        keys.code(date),
+        keys.code(f.pathway),
+        keys.code(f.agency_kind),
         Value::Shared(keys.key(AGENCY, f.agency_id)),
         Value::Shared(keys.key(OFFICER, f.officer_id)),
-        Value::OptShared(f.provider_id.map(|p| keys.key(PROVIDER, p))),
-        Value::Text(f.sex),
-        Value::Text(f.race),
-        Value::Text(f.ethnicity),
+        f.provider_id
+            .map_or(Value::Empty, |p| Value::Shared(keys.key(PROVIDER, p))),
+        keys.code(f.sex),
+        keys.code(f.race),
+        keys.code(f.ethnicity),
         Value::Int(f.age.min(90)),
         Value::Int(f.prior_encounters),
         Value::Bool(f.eligible),
@@ -408,13 +475,13 @@ fn values(keys: &mut Keys<'_>, spec: &Spec, now: DateTime<Utc>, f: FactRow) -> V
         Value::Bool(f.referred),
         Value::Bool(f.screened),
         Value::Bool(f.handed_off),
-        Value::OptInt(f.warm_minutes),
-        Value::OptInt(f.contact_minutes),
-        Value::OptInt(f.intake_minutes),
-        Value::OptInt(f.engaged_minutes),
-        Value::OptText(f.exit_kind),
-        Value::OptInt(f.exit_minutes),
-        Value::Static(deadline),
+        int(f.warm_minutes),
+        int(f.contact_minutes),
+        int(f.intake_minutes),
+        int(f.engaged_minutes),
+        f.exit_kind.map_or(Value::Empty, |k| keys.code(k)),
+        int(f.exit_minutes),
+        keys.fixed(deadline),
     ]
 }
 
@@ -422,10 +489,20 @@ fn internal<E: std::fmt::Display>(what: &'static str) -> impl Fn(E) -> AppError 
     move |e| AppError::Internal(format!("{what}: {e}"))
 }
 
-/// Where rows go.
+/// One Parquet column of the row group being gathered, with definition levels for the
+/// optional ones.
+enum ColumnBuf {
+    Bytes(Vec<ByteArray>, Vec<i16>),
+    Int(Vec<i64>, Vec<i16>),
+    Bool(Vec<bool>),
+}
+
+/// Where rows go: CSV is written row by row; Parquet is gathered by column (each cell
+/// moved into its column as it comes, no row kept) and written a row group at a time.
 enum Sink<W: Write + Send> {
-    Csv(csv::Writer<W>),
-    Parquet(SerializedFileWriter<W>),
+    /// The writer, and a buffer for formatting numbers.
+    Csv(csv::Writer<W>, String),
+    Parquet(SerializedFileWriter<W>, Vec<ColumnBuf>, usize),
 }
 
 /// Rows per Parquet row group.
@@ -438,7 +515,7 @@ impl<W: Write + Send> Sink<W> {
                 let mut w = csv::Writer::from_writer(out);
                 w.write_record(COLUMNS.iter().map(|c| c.name))
                     .map_err(internal("csv"))?;
-                Ok(Sink::Csv(w))
+                Ok(Sink::Csv(w, String::with_capacity(20)))
             }
             Format::Parquet => {
                 let fields: Vec<String> = COLUMNS
@@ -456,7 +533,6 @@ impl<W: Write + Send> Sink<W> {
                     fields.join(" ")
                 ))
                 .map_err(internal("parquet schema"))?;
-                // Keys are unique or nearly: a dictionary would only cost time.
                 let props = Arc::new(
                     WriterProperties::builder()
                         // Readers of a research file need neither page statistics nor
@@ -467,115 +543,120 @@ impl<W: Write + Send> Sink<W> {
                 );
                 let w = SerializedFileWriter::new(out, Arc::new(schema), props)
                     .map_err(internal("parquet"))?;
-                Ok(Sink::Parquet(w))
+                let columns = COLUMNS
+                    .iter()
+                    .map(|c| match c.kind {
+                        Kind::Text | Kind::OptText => ColumnBuf::Bytes(Vec::new(), Vec::new()),
+                        Kind::Int | Kind::OptInt => ColumnBuf::Int(Vec::new(), Vec::new()),
+                        Kind::Bool => ColumnBuf::Bool(Vec::new()),
+                    })
+                    .collect();
+                Ok(Sink::Parquet(w, columns, 0))
             }
         }
     }
 
-    /// Writes the rows and empties the buffer (Parquet takes the values over).
-    fn write(&mut self, rows: &mut Vec<Vec<Value>>) -> AppResult<()> {
+    /// Writes one row (CSV), or gathers it (Parquet: written when a row group is full).
+    fn push(&mut self, row: [Value; N]) -> AppResult<()> {
         match self {
-            Sink::Csv(w) => {
+            Sink::Csv(w, number) => {
                 let err = internal("csv");
-                let mut number = String::new();
-                for r in rows.drain(..) {
-                    for v in &r {
-                        let field: &[u8] = match v {
-                            Value::Int(n) | Value::OptInt(Some(n)) => {
-                                number.clear();
-                                let _ =
-                                    std::fmt::Write::write_fmt(&mut number, format_args!("{n}"));
-                                number.as_bytes()
-                            }
-                            Value::Bool(true) => b"true",
-                            Value::Bool(false) => b"false",
-                            v => v.text().unwrap_or("").as_bytes(),
-                        };
-                        w.write_field(field).map_err(&err)?;
+                for v in &row {
+                    let field: &[u8] = match v {
+                        Value::Int(n) => {
+                            number.clear();
+                            let _ = std::fmt::Write::write_fmt(number, format_args!("{n}"));
+                            number.as_bytes()
+                        }
+                        Value::Bool(true) => b"true",
+                        Value::Bool(false) => b"false",
+                        Value::Text(s) => s.as_bytes(),
+                        Value::Shared(b) => b.data(),
+                        Value::Empty => b"",
+                    };
+                    w.write_field(field).map_err(&err)?;
+                }
+                w.write_record(None::<&[u8]>).map_err(&err)
+            }
+            Sink::Parquet(w, columns, rows) => {
+                for (column, v) in columns.iter_mut().zip(row) {
+                    match (column, v) {
+                        (ColumnBuf::Bytes(values, defs), v) => {
+                            let b = match v {
+                                Value::Text(s) => Some(ByteArray::from(s.into_bytes())),
+                                Value::Shared(b) => Some(b),
+                                _ => None,
+                            };
+                            defs.push(i16::from(b.is_some()));
+                            values.extend(b);
+                        }
+                        (ColumnBuf::Int(values, defs), v) => {
+                            let n = match v {
+                                Value::Int(n) => Some(n),
+                                _ => None,
+                            };
+                            defs.push(i16::from(n.is_some()));
+                            values.extend(n);
+                        }
+                        (ColumnBuf::Bool(values), v) => values.push(matches!(v, Value::Bool(true))),
                     }
-                    w.write_record(None::<&[u8]>).map_err(&err)?;
+                }
+                *rows += 1;
+                if *rows >= ROW_GROUP {
+                    write_row_group(w, columns)?;
+                    *rows = 0;
                 }
                 Ok(())
-            }
-            Sink::Parquet(w) => {
-                let r = write_row_group(w, rows);
-                rows.clear();
-                r
             }
         }
     }
 
     fn finish(self) -> AppResult<()> {
         match self {
-            Sink::Csv(mut w) => w.flush().map_err(internal("csv")),
-            Sink::Parquet(w) => w.close().map(|_| ()).map_err(internal("parquet")),
+            Sink::Csv(mut w, _) => w.flush().map_err(internal("csv")),
+            Sink::Parquet(mut w, mut columns, rows) => {
+                if rows > 0 {
+                    write_row_group(&mut w, &mut columns)?;
+                }
+                w.close().map(|_| ()).map_err(internal("parquet"))
+            }
         }
     }
 }
 
-/// One row group: each column in schema order, with definition levels for the optional.
+/// Writes the gathered columns as one row group, in schema order, and empties them.
 fn write_row_group<W: Write + Send>(
     w: &mut SerializedFileWriter<W>,
-    rows: &mut [Vec<Value>],
+    columns: &mut [ColumnBuf],
 ) -> AppResult<()> {
     let err = internal("parquet");
     let mut group = w.next_row_group().map_err(&err)?;
     let mut i = 0;
     while let Some(mut column) = group.next_column().map_err(&err)? {
-        let n = rows.len();
-        // Each value is taken out of its row (no copy of the text).
-        let cells = rows
-            .iter_mut()
-            .map(|r| std::mem::replace(&mut r[i], Value::Bool(false)));
-        match COLUMNS[i].kind {
-            Kind::Text | Kind::OptText => {
-                let mut values = Vec::with_capacity(n);
-                let mut defs = Vec::with_capacity(n);
-                for v in cells {
-                    match v {
-                        Value::Text(s) | Value::OptText(Some(s)) => {
-                            values.push(ByteArray::from(s.into_bytes()));
-                            defs.push(1);
-                        }
-                        v => match v.text() {
-                            Some(s) => {
-                                values.push(ByteArray::from(s.as_bytes().to_vec()));
-                                defs.push(1);
-                            }
-                            None => defs.push(0),
-                        },
-                    }
-                }
-                let optional = COLUMNS[i].kind == Kind::OptText;
+        let optional = matches!(COLUMNS[i].kind, Kind::OptText | Kind::OptInt);
+        match &mut columns[i] {
+            ColumnBuf::Bytes(values, defs) => {
                 column
                     .typed::<ByteArrayType>()
-                    .write_batch(&values, optional.then_some(defs.as_slice()), None)
+                    .write_batch(values, optional.then_some(defs.as_slice()), None)
                     .map_err(&err)?;
+                values.clear();
+                defs.clear();
             }
-            Kind::Int | Kind::OptInt => {
-                let mut values = Vec::with_capacity(n);
-                let mut defs = Vec::with_capacity(n);
-                for v in cells {
-                    match v {
-                        Value::Int(n) | Value::OptInt(Some(n)) => {
-                            values.push(n);
-                            defs.push(1);
-                        }
-                        _ => defs.push(0),
-                    }
-                }
-                let optional = COLUMNS[i].kind == Kind::OptInt;
+            ColumnBuf::Int(values, defs) => {
                 column
                     .typed::<Int64Type>()
-                    .write_batch(&values, optional.then_some(defs.as_slice()), None)
+                    .write_batch(values, optional.then_some(defs.as_slice()), None)
                     .map_err(&err)?;
+                values.clear();
+                defs.clear();
             }
-            Kind::Bool => {
-                let values: Vec<bool> = cells.map(|v| matches!(v, Value::Bool(true))).collect();
+            ColumnBuf::Bool(values) => {
                 column
                     .typed::<BoolType>()
-                    .write_batch(&values, None, None)
+                    .write_batch(values, None, None)
                     .map_err(&err)?;
+                values.clear();
             }
         }
         column.close().map_err(&err)?;
@@ -611,20 +692,15 @@ pub async fn export_to<W: Write + Send>(
     let mut keys = Keys::new(app, &spec.recipient);
     let now = app.now();
     let mut done = 0u64;
-    let mut buffer: Vec<Vec<Value>> = Vec::new();
     // Pages come from a reader while this one is formatted (storage::scan).
     let mut pages = app.store.scan_fact_rows(program_id, spec.from, spec.to);
     while let Some(page) = pages.recv().await {
         let page = page?;
         done += page.len() as u64;
-        buffer.extend(page.into_iter().map(|f| values(&mut keys, spec, now, f)));
-        if spec.format == Format::Csv || buffer.len() >= ROW_GROUP {
-            sink.write(&mut buffer)?;
+        for f in page {
+            sink.push(values(&mut keys, spec, now, f))?;
         }
         progress(done, total);
-    }
-    if !buffer.is_empty() {
-        sink.write(&mut buffer)?;
     }
     sink.finish()?;
     audit::alone(
