@@ -485,6 +485,15 @@ fn values(keys: &mut Keys<'_>, spec: &Spec, now: DateTime<Utc>, f: FactRow) -> [
     ]
 }
 
+/// The bytes of a text cell (empty for others).
+fn cell(v: &Value) -> &[u8] {
+    match v {
+        Value::Text(s) => s.as_bytes(),
+        Value::Shared(b) => b.data(),
+        _ => b"",
+    }
+}
+
 fn internal<E: std::fmt::Display>(what: &'static str) -> impl Fn(E) -> AppError {
     move |e| AppError::Internal(format!("{what}: {e}"))
 }
@@ -570,9 +579,7 @@ impl<W: Write + Send> Sink<W> {
                         }
                         Value::Bool(true) => b"true",
                         Value::Bool(false) => b"false",
-                        Value::Text(s) => s.as_bytes(),
-                        Value::Shared(b) => b.data(),
-                        Value::Empty => b"",
+                        v => cell(v),
                     };
                     w.write_field(field).map_err(&err)?;
                 }
@@ -692,16 +699,33 @@ pub async fn export_to<W: Write + Send>(
     let mut keys = Keys::new(app, &spec.recipient);
     let now = app.now();
     let mut done = 0u64;
+    // Rows leave a month at a time, in the order of their encounter keys (random per
+    // recipient): the order within a month says nothing of the day, which a month-only
+    // export withholds. (The storage order is by day.)
+    let mut month: Vec<[Value; N]> = Vec::new();
+    let mut current = String::new();
+    let flush = |month: &mut Vec<[Value; N]>, sink: &mut Sink<W>| -> AppResult<()> {
+        month.sort_unstable_by(|a, b| cell(&a[0]).cmp(cell(&b[0])));
+        for row in month.drain(..) {
+            sink.push(row)?;
+        }
+        Ok(())
+    };
     // Pages come from a reader while this one is formatted (storage::scan).
     let mut pages = app.store.scan_fact_rows(program_id, spec.from, spec.to);
     while let Some(page) = pages.recv().await {
         let page = page?;
         done += page.len() as u64;
         for f in page {
-            sink.push(values(&mut keys, spec, now, f))?;
+            if f.month != current {
+                flush(&mut month, &mut sink)?;
+                current.clone_from(&f.month);
+            }
+            month.push(values(&mut keys, spec, now, f));
         }
         progress(done, total);
     }
+    flush(&mut month, &mut sink)?;
     sink.finish()?;
     audit::alone(
         app,
