@@ -6,19 +6,20 @@
 //! audited.
 use std::collections::HashMap;
 use std::io::Write;
-use std::sync::Arc;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use handoff_domain::policy::{ProgramAction, program_grant};
 use handoff_storage::FactRow;
-use parquet::data_type::{BoolType, ByteArray, ByteArrayType, Int64Type};
-use parquet::file::properties::{EnabledStatistics, WriterProperties};
-use parquet::file::writer::SerializedFileWriter;
-use parquet::schema::parser::parse_message_type;
+use parquet::data_type::ByteArray;
 use uuid::Uuid;
 
 use crate::audit::{self, ALLOWED, Ctx};
+
+mod order;
+mod sink;
 use crate::{App, AppError, AppResult};
+use order::Order;
+use sink::{Sink, Value};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -296,18 +297,6 @@ pub fn dictionary(spec: &Spec, program: &str, rows: u64) -> String {
     s
 }
 
-/// One cell. Text is moved out of the fact row, or shared (pseudonyms that recur, and
-/// the few values of the coded columns, are made once per export): a million rows
-/// allocate little per row.
-enum Value {
-    Text(String),
-    Shared(ByteArray),
-    Int(i64),
-    Bool(bool),
-    /// An empty optional cell.
-    Empty,
-}
-
 /// The pseudonyms of one export, computed once per id (people, agencies, responders and
 /// providers recur across rows), and the coded values, made once.
 struct Keys<'a> {
@@ -485,192 +474,8 @@ fn values(keys: &mut Keys<'_>, spec: &Spec, now: DateTime<Utc>, f: FactRow) -> [
     ]
 }
 
-/// The bytes of a text cell (empty for others).
-fn cell(v: &Value) -> &[u8] {
-    match v {
-        Value::Text(s) => s.as_bytes(),
-        Value::Shared(b) => b.data(),
-        _ => b"",
-    }
-}
-
 fn internal<E: std::fmt::Display>(what: &'static str) -> impl Fn(E) -> AppError {
     move |e| AppError::Internal(format!("{what}: {e}"))
-}
-
-/// One Parquet column of the row group being gathered, with definition levels for the
-/// optional ones.
-enum ColumnBuf {
-    Bytes(Vec<ByteArray>, Vec<i16>),
-    Int(Vec<i64>, Vec<i16>),
-    Bool(Vec<bool>),
-}
-
-/// Where rows go: CSV is written row by row; Parquet is gathered by column (each cell
-/// moved into its column as it comes, no row kept) and written a row group at a time.
-enum Sink<W: Write + Send> {
-    /// The writer, and a buffer for formatting numbers.
-    Csv(csv::Writer<W>, String),
-    Parquet(SerializedFileWriter<W>, Vec<ColumnBuf>, usize),
-}
-
-/// Rows per Parquet row group.
-const ROW_GROUP: usize = 100_000;
-
-impl<W: Write + Send> Sink<W> {
-    fn new(format: Format, out: W) -> AppResult<Self> {
-        match format {
-            Format::Csv => {
-                let mut w = csv::Writer::from_writer(out);
-                w.write_record(COLUMNS.iter().map(|c| c.name))
-                    .map_err(internal("csv"))?;
-                Ok(Sink::Csv(w, String::with_capacity(20)))
-            }
-            Format::Parquet => {
-                let fields: Vec<String> = COLUMNS
-                    .iter()
-                    .map(|c| match c.kind {
-                        Kind::Text => format!("REQUIRED BYTE_ARRAY {} (UTF8);", c.name),
-                        Kind::OptText => format!("OPTIONAL BYTE_ARRAY {} (UTF8);", c.name),
-                        Kind::Int => format!("REQUIRED INT64 {};", c.name),
-                        Kind::OptInt => format!("OPTIONAL INT64 {};", c.name),
-                        Kind::Bool => format!("REQUIRED BOOLEAN {};", c.name),
-                    })
-                    .collect();
-                let schema = parse_message_type(&format!(
-                    "message research_export {{ {} }}",
-                    fields.join(" ")
-                ))
-                .map_err(internal("parquet schema"))?;
-                let props = Arc::new(
-                    WriterProperties::builder()
-                        // Readers of a research file need neither page statistics nor
-                        // dictionaries (plain pages write faster; the keys are unique anyway).
-                        .set_statistics_enabled(EnabledStatistics::None)
-                        .set_dictionary_enabled(false)
-                        .build(),
-                );
-                let w = SerializedFileWriter::new(out, Arc::new(schema), props)
-                    .map_err(internal("parquet"))?;
-                let columns = COLUMNS
-                    .iter()
-                    .map(|c| match c.kind {
-                        Kind::Text | Kind::OptText => ColumnBuf::Bytes(Vec::new(), Vec::new()),
-                        Kind::Int | Kind::OptInt => ColumnBuf::Int(Vec::new(), Vec::new()),
-                        Kind::Bool => ColumnBuf::Bool(Vec::new()),
-                    })
-                    .collect();
-                Ok(Sink::Parquet(w, columns, 0))
-            }
-        }
-    }
-
-    /// Writes one row (CSV), or gathers it (Parquet: written when a row group is full).
-    fn push(&mut self, row: [Value; N]) -> AppResult<()> {
-        match self {
-            Sink::Csv(w, number) => {
-                let err = internal("csv");
-                for v in &row {
-                    let field: &[u8] = match v {
-                        Value::Int(n) => {
-                            number.clear();
-                            let _ = std::fmt::Write::write_fmt(number, format_args!("{n}"));
-                            number.as_bytes()
-                        }
-                        Value::Bool(true) => b"true",
-                        Value::Bool(false) => b"false",
-                        v => cell(v),
-                    };
-                    w.write_field(field).map_err(&err)?;
-                }
-                w.write_record(None::<&[u8]>).map_err(&err)
-            }
-            Sink::Parquet(w, columns, rows) => {
-                for (column, v) in columns.iter_mut().zip(row) {
-                    match (column, v) {
-                        (ColumnBuf::Bytes(values, defs), v) => {
-                            let b = match v {
-                                Value::Text(s) => Some(ByteArray::from(s.into_bytes())),
-                                Value::Shared(b) => Some(b),
-                                _ => None,
-                            };
-                            defs.push(i16::from(b.is_some()));
-                            values.extend(b);
-                        }
-                        (ColumnBuf::Int(values, defs), v) => {
-                            let n = match v {
-                                Value::Int(n) => Some(n),
-                                _ => None,
-                            };
-                            defs.push(i16::from(n.is_some()));
-                            values.extend(n);
-                        }
-                        (ColumnBuf::Bool(values), v) => values.push(matches!(v, Value::Bool(true))),
-                    }
-                }
-                *rows += 1;
-                if *rows >= ROW_GROUP {
-                    write_row_group(w, columns)?;
-                    *rows = 0;
-                }
-                Ok(())
-            }
-        }
-    }
-
-    fn finish(self) -> AppResult<()> {
-        match self {
-            Sink::Csv(mut w, _) => w.flush().map_err(internal("csv")),
-            Sink::Parquet(mut w, mut columns, rows) => {
-                if rows > 0 {
-                    write_row_group(&mut w, &mut columns)?;
-                }
-                w.close().map(|_| ()).map_err(internal("parquet"))
-            }
-        }
-    }
-}
-
-/// Writes the gathered columns as one row group, in schema order, and empties them.
-fn write_row_group<W: Write + Send>(
-    w: &mut SerializedFileWriter<W>,
-    columns: &mut [ColumnBuf],
-) -> AppResult<()> {
-    let err = internal("parquet");
-    let mut group = w.next_row_group().map_err(&err)?;
-    let mut i = 0;
-    while let Some(mut column) = group.next_column().map_err(&err)? {
-        let optional = matches!(COLUMNS[i].kind, Kind::OptText | Kind::OptInt);
-        match &mut columns[i] {
-            ColumnBuf::Bytes(values, defs) => {
-                column
-                    .typed::<ByteArrayType>()
-                    .write_batch(values, optional.then_some(defs.as_slice()), None)
-                    .map_err(&err)?;
-                values.clear();
-                defs.clear();
-            }
-            ColumnBuf::Int(values, defs) => {
-                column
-                    .typed::<Int64Type>()
-                    .write_batch(values, optional.then_some(defs.as_slice()), None)
-                    .map_err(&err)?;
-                values.clear();
-                defs.clear();
-            }
-            ColumnBuf::Bool(values) => {
-                column
-                    .typed::<BoolType>()
-                    .write_batch(values, None, None)
-                    .map_err(&err)?;
-                values.clear();
-            }
-        }
-        column.close().map_err(&err)?;
-        i += 1;
-    }
-    group.close().map_err(&err)?;
-    Ok(())
 }
 
 /// What an export wrote.
@@ -699,33 +504,20 @@ pub async fn export_to<W: Write + Send>(
     let mut keys = Keys::new(app, &spec.recipient);
     let now = app.now();
     let mut done = 0u64;
-    // Rows leave a month at a time, in the order of their encounter keys (random per
-    // recipient): the order within a month says nothing of the day, which a month-only
-    // export withholds. (The storage order is by day.)
-    let mut month: Vec<[Value; N]> = Vec::new();
-    let mut current = String::new();
-    let flush = |month: &mut Vec<[Value; N]>, sink: &mut Sink<W>| -> AppResult<()> {
-        month.sort_unstable_by(|a, b| cell(&a[0]).cmp(cell(&b[0])));
-        for row in month.drain(..) {
-            sink.push(row)?;
-        }
-        Ok(())
-    };
+    // Rows leave in encounter-key order, not the storage's day order (`order`).
+    let mut order = Order::new(spec.dates, total)?;
     // Pages come from a reader while this one is formatted (storage::scan).
     let mut pages = app.store.scan_fact_rows(program_id, spec.from, spec.to);
     while let Some(page) = pages.recv().await {
         let page = page?;
         done += page.len() as u64;
         for f in page {
-            if f.month != current {
-                flush(&mut month, &mut sink)?;
-                current.clone_from(&f.month);
-            }
-            month.push(values(&mut keys, spec, now, f));
+            order.month(&f.month, &mut sink)?;
+            order.push(values(&mut keys, spec, now, f))?;
         }
         progress(done, total);
     }
-    flush(&mut month, &mut sink)?;
+    order.finish(&mut sink)?;
     sink.finish()?;
     audit::alone(
         app,

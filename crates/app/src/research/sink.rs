@@ -1,0 +1,208 @@
+//! Where an export's rows go: CSV written row by row, or Parquet gathered by column and
+//! written a row group at a time.
+use std::io::Write;
+use std::sync::Arc;
+
+use parquet::data_type::{BoolType, ByteArray, ByteArrayType, Int64Type};
+use parquet::file::properties::{EnabledStatistics, WriterProperties};
+use parquet::file::writer::SerializedFileWriter;
+use parquet::schema::parser::parse_message_type;
+
+use super::{COLUMNS, Format, Kind, N, internal};
+use crate::AppResult;
+
+/// One cell. Text is moved out of the fact row, or shared (pseudonyms that recur, and
+/// the few values of the coded columns, are made once per export): a million rows
+/// allocate little per row.
+pub(super) enum Value {
+    Text(String),
+    Shared(ByteArray),
+    Int(i64),
+    Bool(bool),
+    /// An empty optional cell.
+    Empty,
+}
+
+/// The bytes of a text cell (empty for others).
+pub(super) fn cell(v: &Value) -> &[u8] {
+    match v {
+        Value::Text(s) => s.as_bytes(),
+        Value::Shared(b) => b.data(),
+        _ => b"",
+    }
+}
+
+/// One Parquet column of the row group being gathered, with definition levels for the
+/// optional ones.
+pub(super) enum ColumnBuf {
+    Bytes(Vec<ByteArray>, Vec<i16>),
+    Int(Vec<i64>, Vec<i16>),
+    Bool(Vec<bool>),
+}
+
+/// Where rows go: CSV is written row by row; Parquet is gathered by column (each cell
+/// moved into its column as it comes, no row kept) and written a row group at a time.
+pub(super) enum Sink<W: Write + Send> {
+    /// The writer, and a buffer for formatting numbers.
+    Csv(csv::Writer<W>, String),
+    Parquet(SerializedFileWriter<W>, Vec<ColumnBuf>, usize),
+}
+
+/// Rows per Parquet row group.
+const ROW_GROUP: usize = 100_000;
+
+impl<W: Write + Send> Sink<W> {
+    pub(super) fn new(format: Format, out: W) -> AppResult<Self> {
+        match format {
+            Format::Csv => {
+                let mut w = csv::Writer::from_writer(out);
+                w.write_record(COLUMNS.iter().map(|c| c.name))
+                    .map_err(internal("csv"))?;
+                Ok(Sink::Csv(w, String::with_capacity(20)))
+            }
+            Format::Parquet => {
+                let fields: Vec<String> = COLUMNS
+                    .iter()
+                    .map(|c| match c.kind {
+                        Kind::Text => format!("REQUIRED BYTE_ARRAY {} (UTF8);", c.name),
+                        Kind::OptText => format!("OPTIONAL BYTE_ARRAY {} (UTF8);", c.name),
+                        Kind::Int => format!("REQUIRED INT64 {};", c.name),
+                        Kind::OptInt => format!("OPTIONAL INT64 {};", c.name),
+                        Kind::Bool => format!("REQUIRED BOOLEAN {};", c.name),
+                    })
+                    .collect();
+                let schema = parse_message_type(&format!(
+                    "message research_export {{ {} }}",
+                    fields.join(" ")
+                ))
+                .map_err(internal("parquet schema"))?;
+                let props = Arc::new(
+                    WriterProperties::builder()
+                        // Readers of a research file need neither page statistics nor
+                        // dictionaries (plain pages write faster; the keys are unique anyway).
+                        .set_statistics_enabled(EnabledStatistics::None)
+                        .set_dictionary_enabled(false)
+                        .build(),
+                );
+                let w = SerializedFileWriter::new(out, Arc::new(schema), props)
+                    .map_err(internal("parquet"))?;
+                let columns = COLUMNS
+                    .iter()
+                    .map(|c| match c.kind {
+                        Kind::Text | Kind::OptText => ColumnBuf::Bytes(Vec::new(), Vec::new()),
+                        Kind::Int | Kind::OptInt => ColumnBuf::Int(Vec::new(), Vec::new()),
+                        Kind::Bool => ColumnBuf::Bool(Vec::new()),
+                    })
+                    .collect();
+                Ok(Sink::Parquet(w, columns, 0))
+            }
+        }
+    }
+
+    /// Writes one row (CSV), or gathers it (Parquet: written when a row group is full).
+    pub(super) fn push(&mut self, row: [Value; N]) -> AppResult<()> {
+        match self {
+            Sink::Csv(w, number) => {
+                let err = internal("csv");
+                for v in &row {
+                    let field: &[u8] = match v {
+                        Value::Int(n) => {
+                            number.clear();
+                            let _ = std::fmt::Write::write_fmt(number, format_args!("{n}"));
+                            number.as_bytes()
+                        }
+                        Value::Bool(true) => b"true",
+                        Value::Bool(false) => b"false",
+                        v => cell(v),
+                    };
+                    w.write_field(field).map_err(&err)?;
+                }
+                w.write_record(None::<&[u8]>).map_err(&err)
+            }
+            Sink::Parquet(w, columns, rows) => {
+                for (column, v) in columns.iter_mut().zip(row) {
+                    match (column, v) {
+                        (ColumnBuf::Bytes(values, defs), v) => {
+                            let b = match v {
+                                Value::Text(s) => Some(ByteArray::from(s.into_bytes())),
+                                Value::Shared(b) => Some(b),
+                                _ => None,
+                            };
+                            defs.push(i16::from(b.is_some()));
+                            values.extend(b);
+                        }
+                        (ColumnBuf::Int(values, defs), v) => {
+                            let n = match v {
+                                Value::Int(n) => Some(n),
+                                _ => None,
+                            };
+                            defs.push(i16::from(n.is_some()));
+                            values.extend(n);
+                        }
+                        (ColumnBuf::Bool(values), v) => values.push(matches!(v, Value::Bool(true))),
+                    }
+                }
+                *rows += 1;
+                if *rows >= ROW_GROUP {
+                    write_row_group(w, columns)?;
+                    *rows = 0;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    pub(super) fn finish(self) -> AppResult<()> {
+        match self {
+            Sink::Csv(mut w, _) => w.flush().map_err(internal("csv")),
+            Sink::Parquet(mut w, mut columns, rows) => {
+                if rows > 0 {
+                    write_row_group(&mut w, &mut columns)?;
+                }
+                w.close().map(|_| ()).map_err(internal("parquet"))
+            }
+        }
+    }
+}
+
+/// Writes the gathered columns as one row group, in schema order, and empties them.
+fn write_row_group<W: Write + Send>(
+    w: &mut SerializedFileWriter<W>,
+    columns: &mut [ColumnBuf],
+) -> AppResult<()> {
+    let err = internal("parquet");
+    let mut group = w.next_row_group().map_err(&err)?;
+    let mut i = 0;
+    while let Some(mut column) = group.next_column().map_err(&err)? {
+        let optional = matches!(COLUMNS[i].kind, Kind::OptText | Kind::OptInt);
+        match &mut columns[i] {
+            ColumnBuf::Bytes(values, defs) => {
+                column
+                    .typed::<ByteArrayType>()
+                    .write_batch(values, optional.then_some(defs.as_slice()), None)
+                    .map_err(&err)?;
+                values.clear();
+                defs.clear();
+            }
+            ColumnBuf::Int(values, defs) => {
+                column
+                    .typed::<Int64Type>()
+                    .write_batch(values, optional.then_some(defs.as_slice()), None)
+                    .map_err(&err)?;
+                values.clear();
+                defs.clear();
+            }
+            ColumnBuf::Bool(values) => {
+                column
+                    .typed::<BoolType>()
+                    .write_batch(values, None, None)
+                    .map_err(&err)?;
+                values.clear();
+            }
+        }
+        column.close().map_err(&err)?;
+        i += 1;
+    }
+    group.close().map_err(&err)?;
+    Ok(())
+}
