@@ -421,8 +421,14 @@ impl Keys<'_> {
     }
 }
 
-/// One fact row, de-identified for a recipient.
-fn values(keys: &mut Keys<'_>, spec: &Spec, now: DateTime<Utc>, f: FactRow) -> [Value; N] {
+/// One fact row, de-identified for a recipient; `encounter` is its encounter key.
+fn values(
+    keys: &mut Keys<'_>,
+    spec: &Spec,
+    now: DateTime<Utc>,
+    encounter: String,
+    f: FactRow,
+) -> [Value; N] {
     let date = match spec.dates {
         Dates::Month => f.month,
         Dates::Shift => {
@@ -444,7 +450,7 @@ fn values(keys: &mut Keys<'_>, spec: &Spec, now: DateTime<Utc>, f: FactRow) -> [
     };
     let int = |v: Option<i64>| v.map_or(Value::Empty, Value::Int);
     [
-        Value::Text(keys.fresh(ENCOUNTER, f.encounter_id)),
+        Value::Text(encounter),
         Value::Shared(keys.key(PERSON, f.participant_id)),
         keys.code(date),
         keys.code(f.pathway),
@@ -513,7 +519,8 @@ pub async fn export_to<W: Write + Send>(
         done += page.len() as u64;
         for f in page {
             order.month(&f.month, &mut sink)?;
-            order.push(values(&mut keys, spec, now, f))?;
+            let key = keys.fresh(ENCOUNTER, f.encounter_id);
+            order.push(values(&mut keys, spec, now, key, f))?;
         }
         progress(done, total);
     }

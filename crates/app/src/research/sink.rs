@@ -100,11 +100,11 @@ impl<W: Write + Send> Sink<W> {
     }
 
     /// Writes one row (CSV), or gathers it (Parquet: written when a row group is full).
-    pub(super) fn push(&mut self, row: [Value; N]) -> AppResult<()> {
+    pub(super) fn push(&mut self, mut row: [Value; N]) -> AppResult<()> {
         match self {
             Sink::Csv(w, number) => {
                 let err = internal("csv");
-                for v in &row {
+                for v in row.iter() {
                     let field: &[u8] = match v {
                         Value::Int(n) => {
                             number.clear();
@@ -120,7 +120,8 @@ impl<W: Write + Send> Sink<W> {
                 w.write_record(None::<&[u8]>).map_err(&err)
             }
             Sink::Parquet(w, columns, rows) => {
-                for (column, v) in columns.iter_mut().zip(row) {
+                for (column, v) in columns.iter_mut().zip(row.iter_mut()) {
+                    let v = std::mem::replace(v, Value::Empty);
                     match (column, v) {
                         (ColumnBuf::Bytes(values, defs), v) => {
                             let b = match v {
