@@ -6,13 +6,13 @@ use chrono::{DateTime, NaiveDate, Utc};
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
-use crate::rows::FactRow;
+use crate::rows::ExportRow;
 use crate::{Pools, Result, Store, StoreError};
 
 /// Rows per page.
 pub const SCAN_PAGE: usize = 20_000;
 
-const COLUMNS: &str = "encounter_id, program_id, occurred_at, day, month, pathway, agency_id, agency_kind, officer_id, provider_id, participant_id, sex, race, ethnicity, age, prior_encounters, eligible, offered, accepted, referred, screened, handed_off, warm_minutes, contact_minutes, intake_minutes, engaged_minutes, engaged_at, exit_kind, exit_minutes, deadline_ends_at, deadline_met, updated_at";
+const COLUMNS: &str = "encounter_id, day, month, pathway, agency_id, agency_kind, officer_id, provider_id, participant_id, sex, race, ethnicity, age, prior_encounters, eligible, offered, accepted, referred, screened, handed_off, warm_minutes, contact_minutes, intake_minutes, engaged_minutes, exit_kind, exit_minutes, deadline_ends_at, deadline_met";
 
 impl Store {
     /// Streams a program's fact rows of a period, in pages. The receiver ends after the
@@ -22,7 +22,7 @@ impl Store {
         program_id: Uuid,
         from: NaiveDate,
         to: NaiveDate,
-    ) -> mpsc::Receiver<Result<Vec<FactRow>>> {
+    ) -> mpsc::Receiver<Result<Vec<ExportRow>>> {
         self.scan_fact_rows_by(program_id, from, to, SCAN_PAGE)
     }
 
@@ -33,7 +33,7 @@ impl Store {
         from: NaiveDate,
         to: NaiveDate,
         size: usize,
-    ) -> mpsc::Receiver<Result<Vec<FactRow>>> {
+    ) -> mpsc::Receiver<Result<Vec<ExportRow>>> {
         let size = size.max(1);
         let (tx, rx) = mpsc::channel(2);
         match &self.pools {
@@ -45,29 +45,11 @@ impl Store {
                     }
                 });
             }
-            Pools::Pg(_) => {
-                let store = self.clone();
+            Pools::Pg(pool) => {
+                let pool = pool.clone();
                 tokio::spawn(async move {
-                    let mut after = (from, Uuid::nil());
-                    loop {
-                        let page = async {
-                            let mut t = store.read().await?;
-                            let p = t.fact_rows_page(program_id, to, after, size as i64).await?;
-                            t.rollback().await?;
-                            Ok::<_, StoreError>(p)
-                        }
-                        .await;
-                        let (last, n) = match &page {
-                            Ok(p) => (p.last().map(|r| (r.day, r.encounter_id)), p.len()),
-                            Err(_) => (None, 0),
-                        };
-                        if tx.send(page).await.is_err() || n < size {
-                            return;
-                        }
-                        match last {
-                            Some(l) => after = l,
-                            None => return,
-                        }
+                    if let Err(e) = pg_scan(pool, program_id, from, to, size, &tx).await {
+                        let _ = tx.send(Err(e)).await;
                     }
                 });
             }
@@ -76,13 +58,62 @@ impl Store {
     }
 }
 
+/// Pages keyed by (day, encounter) inside the program-and-day index, each fetched while
+/// the one before is decoded (its last key is known as soon as it arrives); columns read
+/// by position (by name, sqlx searched the names for every cell).
+async fn pg_scan(
+    pool: sqlx::PgPool,
+    program_id: Uuid,
+    from: NaiveDate,
+    to: NaiveDate,
+    size: usize,
+    tx: &mpsc::Sender<Result<Vec<ExportRow>>>,
+) -> Result<()> {
+    use sqlx::Row;
+    let sql = format!(
+        "SELECT {COLUMNS} FROM fact_rows WHERE program_id = $1 AND day >= $2 AND day <= $3 AND (day > $2 OR encounter_id > $4) ORDER BY day, encounter_id LIMIT $5"
+    );
+    let fetch = |after: (NaiveDate, Uuid)| {
+        let (pool, sql) = (pool.clone(), sql.clone());
+        tokio::spawn(async move {
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(program_id)
+                .bind(after.0)
+                .bind(to)
+                .bind(after.1)
+                .bind(size as i64)
+                .fetch_all(&pool)
+                .await
+        })
+    };
+    let mut pending = Some(fetch((from, Uuid::nil())));
+    while let Some(next) = pending.take() {
+        let rows = next
+            .await
+            .map_err(|e| StoreError::Corrupt(format!("export scan: {e}")))??;
+        if rows.len() == size
+            && let Some(last) = rows.last()
+        {
+            pending = Some(fetch((last.try_get(1)?, last.try_get(0)?)));
+        }
+        let page = rows
+            .iter()
+            .map(pg_row)
+            .collect::<Result<Vec<ExportRow>>>()?;
+        if tx.send(Ok(page)).await.is_err() {
+            return Ok(());
+        }
+    }
+    Ok(())
+}
+
 fn sqlite_scan(
     path: &std::path::Path,
     program_id: Uuid,
     from: NaiveDate,
     to: NaiveDate,
     size: usize,
-    tx: &mpsc::Sender<Result<Vec<FactRow>>>,
+    tx: &mpsc::Sender<Result<Vec<ExportRow>>>,
 ) -> Result<()> {
     let conn = rusqlite::Connection::open_with_flags(
         path,
@@ -144,42 +175,70 @@ fn opt_time(r: &rusqlite::Row<'_>, i: usize) -> Result<Option<DateTime<Utc>>> {
     s.as_deref().map(time).transpose()
 }
 
-fn row(r: &rusqlite::Row<'_>) -> Result<FactRow> {
-    let occurred: String = r.get(2)?;
-    let day: String = r.get(3)?;
-    let updated: String = r.get(31)?;
-    Ok(FactRow {
+fn row(r: &rusqlite::Row<'_>) -> Result<ExportRow> {
+    let day: String = r.get(1)?;
+    Ok(ExportRow {
         encounter_id: uuid(r, 0)?,
-        program_id: uuid(r, 1)?,
-        occurred_at: time(&occurred)?,
         day: NaiveDate::parse_from_str(&day, "%Y-%m-%d").map_err(|_| bad("day"))?,
-        month: r.get(4)?,
-        pathway: r.get(5)?,
-        agency_id: uuid(r, 6)?,
-        agency_kind: r.get(7)?,
-        officer_id: uuid(r, 8)?,
-        provider_id: opt_uuid(r, 9)?,
-        participant_id: uuid(r, 10)?,
-        sex: r.get(11)?,
-        race: r.get(12)?,
-        ethnicity: r.get(13)?,
-        age: r.get(14)?,
-        prior_encounters: r.get(15)?,
-        eligible: r.get(16)?,
-        offered: r.get(17)?,
-        accepted: r.get(18)?,
-        referred: r.get(19)?,
-        screened: r.get(20)?,
-        handed_off: r.get(21)?,
-        warm_minutes: r.get(22)?,
-        contact_minutes: r.get(23)?,
-        intake_minutes: r.get(24)?,
-        engaged_minutes: r.get(25)?,
-        engaged_at: opt_time(r, 26)?,
-        exit_kind: r.get(27)?,
-        exit_minutes: r.get(28)?,
-        deadline_ends_at: opt_time(r, 29)?,
-        deadline_met: r.get(30)?,
-        updated_at: time(&updated)?,
+        month: r.get(2)?,
+        pathway: r.get(3)?,
+        agency_id: uuid(r, 4)?,
+        agency_kind: r.get(5)?,
+        officer_id: uuid(r, 6)?,
+        provider_id: opt_uuid(r, 7)?,
+        participant_id: uuid(r, 8)?,
+        sex: r.get(9)?,
+        race: r.get(10)?,
+        ethnicity: r.get(11)?,
+        age: r.get(12)?,
+        prior_encounters: r.get(13)?,
+        eligible: r.get(14)?,
+        offered: r.get(15)?,
+        accepted: r.get(16)?,
+        referred: r.get(17)?,
+        screened: r.get(18)?,
+        handed_off: r.get(19)?,
+        warm_minutes: r.get(20)?,
+        contact_minutes: r.get(21)?,
+        intake_minutes: r.get(22)?,
+        engaged_minutes: r.get(23)?,
+        exit_kind: r.get(24)?,
+        exit_minutes: r.get(25)?,
+        deadline_ends_at: opt_time(r, 26)?,
+        deadline_met: r.get(27)?,
+    })
+}
+
+fn pg_row(r: &sqlx::postgres::PgRow) -> Result<ExportRow> {
+    use sqlx::Row;
+    Ok(ExportRow {
+        encounter_id: r.try_get(0)?,
+        day: r.try_get(1)?,
+        month: r.try_get(2)?,
+        pathway: r.try_get(3)?,
+        agency_id: r.try_get(4)?,
+        agency_kind: r.try_get(5)?,
+        officer_id: r.try_get(6)?,
+        provider_id: r.try_get(7)?,
+        participant_id: r.try_get(8)?,
+        sex: r.try_get(9)?,
+        race: r.try_get(10)?,
+        ethnicity: r.try_get(11)?,
+        age: r.try_get(12)?,
+        prior_encounters: r.try_get(13)?,
+        eligible: r.try_get(14)?,
+        offered: r.try_get(15)?,
+        accepted: r.try_get(16)?,
+        referred: r.try_get(17)?,
+        screened: r.try_get(18)?,
+        handed_off: r.try_get(19)?,
+        warm_minutes: r.try_get(20)?,
+        contact_minutes: r.try_get(21)?,
+        intake_minutes: r.try_get(22)?,
+        engaged_minutes: r.try_get(23)?,
+        exit_kind: r.try_get(24)?,
+        exit_minutes: r.try_get(25)?,
+        deadline_ends_at: r.try_get(26)?,
+        deadline_met: r.try_get(27)?,
     })
 }

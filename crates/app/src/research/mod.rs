@@ -9,7 +9,7 @@ use std::io::Write;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use handoff_domain::policy::{ProgramAction, program_grant};
-use handoff_storage::FactRow;
+use handoff_storage::ExportRow;
 use parquet::data_type::ByteArray;
 use uuid::Uuid;
 
@@ -427,7 +427,7 @@ fn values(
     spec: &Spec,
     now: DateTime<Utc>,
     encounter: String,
-    f: FactRow,
+    f: ExportRow,
 ) -> [Value; N] {
     let date = match spec.dates {
         Dates::Month => f.month,

@@ -15,24 +15,6 @@ impl Tx {
         )
     }
 
-    /// A page of a program's fact rows up to `to`, in (day, encounter) order after
-    /// `after` (the last row of the page before; for the first page, the period's first
-    /// day and the nil id). The key bounds the index range, so each page reads only its
-    /// rows (ordering by encounter id sorted the whole period for every page: 1.1 s a page
-    /// at a million rows on PostgreSQL).
-    pub async fn fact_rows_page(
-        &mut self,
-        program_id: Uuid,
-        to: NaiveDate,
-        after: (NaiveDate, Uuid),
-        limit: i64,
-    ) -> Result<Vec<FactRow>> {
-        Ok(
-            q!(self, c => sqlx::query_as::<_, FactRow>(sqlx::AssertSqlSafe(format!("SELECT {FACT_ROW} FROM fact_rows WHERE program_id = $1 AND day >= $2 AND day <= $3 AND (day > $2 OR encounter_id > $4) ORDER BY day, encounter_id LIMIT $5")))
-            .bind(program_id).bind(after.0).bind(to).bind(after.1).bind(limit).fetch_all(c).await)?,
-        )
-    }
-
     pub async fn count_fact_rows(
         &mut self,
         program_id: Uuid,

@@ -46,6 +46,41 @@ pub struct FactRow {
     pub updated_at: DateTime<Utc>,
 }
 
+/// What a research export reads of a fact row (`Store::scan_fact_rows`): the fact row
+/// without its program, times and write time, which no export column shows (fewer
+/// columns to send, parse and keep).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportRow {
+    pub encounter_id: Uuid,
+    pub day: NaiveDate,
+    pub month: String,
+    pub pathway: String,
+    pub agency_id: Uuid,
+    pub agency_kind: String,
+    pub officer_id: Uuid,
+    pub provider_id: Option<Uuid>,
+    pub participant_id: Uuid,
+    pub sex: String,
+    pub race: String,
+    pub ethnicity: String,
+    pub age: i64,
+    pub prior_encounters: i64,
+    pub eligible: bool,
+    pub offered: bool,
+    pub accepted: bool,
+    pub referred: bool,
+    pub screened: bool,
+    pub handed_off: bool,
+    pub warm_minutes: Option<i64>,
+    pub contact_minutes: Option<i64>,
+    pub intake_minutes: Option<i64>,
+    pub engaged_minutes: Option<i64>,
+    pub exit_kind: Option<String>,
+    pub exit_minutes: Option<i64>,
+    pub deadline_ends_at: Option<DateTime<Utc>>,
+    pub deadline_met: Option<bool>,
+}
+
 /// Which fact rows a measure counts: a program's encounters of a period of local days,
 /// optionally of one pathway, agency, kind of agency, provider or officer.
 #[derive(Debug, Clone, Default, PartialEq)]
