@@ -11,6 +11,7 @@ pub mod crypto;
 mod group;
 pub mod hex;
 pub mod keys;
+mod pgcopy;
 mod queries;
 mod reencrypt;
 pub mod rows;

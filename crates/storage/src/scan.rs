@@ -58,9 +58,8 @@ impl Store {
     }
 }
 
-/// Pages keyed by (day, encounter) inside the program-and-day index, each fetched while
-/// the one before is decoded (its last key is known as soon as it arrives); columns read
-/// by position (by name, sqlx searched the names for every cell).
+/// One `COPY ... TO STDOUT (FORMAT binary)` of the period (one snapshot; the server
+/// streams while the rows are parsed), cut into pages (`pgcopy`).
 async fn pg_scan(
     pool: sqlx::PgPool,
     program_id: Uuid,
@@ -69,40 +68,34 @@ async fn pg_scan(
     size: usize,
     tx: &mpsc::Sender<Result<Vec<ExportRow>>>,
 ) -> Result<()> {
-    use sqlx::Row;
+    use sqlx::postgres::PgPoolCopyExt;
+    // COPY takes no parameters: the id and days are written as literals (typed values,
+    // formatted here, not text from outside).
     let sql = format!(
-        "SELECT {COLUMNS} FROM fact_rows WHERE program_id = $1 AND day >= $2 AND day <= $3 AND (day > $2 OR encounter_id > $4) ORDER BY day, encounter_id LIMIT $5"
+        "COPY (SELECT {COLUMNS} FROM fact_rows WHERE program_id = '{}' AND day >= '{}' AND day <= '{}' ORDER BY day, encounter_id) TO STDOUT (FORMAT binary)",
+        program_id.as_hyphenated(),
+        from.format("%Y-%m-%d"),
+        to.format("%Y-%m-%d")
     );
-    let fetch = |after: (NaiveDate, Uuid)| {
-        let (pool, sql) = (pool.clone(), sql.clone());
-        tokio::spawn(async move {
-            sqlx::query(sqlx::AssertSqlSafe(sql))
-                .bind(program_id)
-                .bind(after.0)
-                .bind(to)
-                .bind(after.1)
-                .bind(size as i64)
-                .fetch_all(&pool)
-                .await
-        })
-    };
-    let mut pending = Some(fetch((from, Uuid::nil())));
-    while let Some(next) = pending.take() {
-        let rows = next
-            .await
-            .map_err(|e| StoreError::Corrupt(format!("export scan: {e}")))??;
-        if rows.len() == size
-            && let Some(last) = rows.last()
-        {
-            pending = Some(fetch((last.try_get(1)?, last.try_get(0)?)));
+    let mut stream = pool.copy_out_raw(&sql).await?;
+    let mut reader = crate::pgcopy::CopyReader::default();
+    let mut page = Vec::with_capacity(size);
+    while let Some(chunk) = std::future::poll_fn(|cx| stream.as_mut().poll_next(cx)).await {
+        for row in reader.feed(&chunk?)? {
+            page.push(row);
+            if page.len() == size {
+                let full = std::mem::replace(&mut page, Vec::with_capacity(size));
+                if tx.send(Ok(full)).await.is_err() {
+                    return Ok(());
+                }
+            }
         }
-        let page = rows
-            .iter()
-            .map(pg_row)
-            .collect::<Result<Vec<ExportRow>>>()?;
-        if tx.send(Ok(page)).await.is_err() {
-            return Ok(());
-        }
+    }
+    if !reader.finished() {
+        return Err(bad("COPY ended before its trailer"));
+    }
+    if !page.is_empty() {
+        let _ = tx.send(Ok(page)).await;
     }
     Ok(())
 }
@@ -206,39 +199,5 @@ fn row(r: &rusqlite::Row<'_>) -> Result<ExportRow> {
         exit_minutes: r.get(25)?,
         deadline_ends_at: opt_time(r, 26)?,
         deadline_met: r.get(27)?,
-    })
-}
-
-fn pg_row(r: &sqlx::postgres::PgRow) -> Result<ExportRow> {
-    use sqlx::Row;
-    Ok(ExportRow {
-        encounter_id: r.try_get(0)?,
-        day: r.try_get(1)?,
-        month: r.try_get(2)?,
-        pathway: r.try_get(3)?,
-        agency_id: r.try_get(4)?,
-        agency_kind: r.try_get(5)?,
-        officer_id: r.try_get(6)?,
-        provider_id: r.try_get(7)?,
-        participant_id: r.try_get(8)?,
-        sex: r.try_get(9)?,
-        race: r.try_get(10)?,
-        ethnicity: r.try_get(11)?,
-        age: r.try_get(12)?,
-        prior_encounters: r.try_get(13)?,
-        eligible: r.try_get(14)?,
-        offered: r.try_get(15)?,
-        accepted: r.try_get(16)?,
-        referred: r.try_get(17)?,
-        screened: r.try_get(18)?,
-        handed_off: r.try_get(19)?,
-        warm_minutes: r.try_get(20)?,
-        contact_minutes: r.try_get(21)?,
-        intake_minutes: r.try_get(22)?,
-        engaged_minutes: r.try_get(23)?,
-        exit_kind: r.try_get(24)?,
-        exit_minutes: r.try_get(25)?,
-        deadline_ends_at: r.try_get(26)?,
-        deadline_met: r.try_get(27)?,
     })
 }
