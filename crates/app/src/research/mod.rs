@@ -276,12 +276,17 @@ pub fn dictionary(spec: &Spec, program: &str, rows: u64) -> String {
     let mut s = format!(
         "# Research export: data dictionary\n\nProgram: {program}. Recipient: {}. Rows: {rows} (one per encounter). Dates: {}.\n\n\
          De-identified: no names, birth dates, contact details, addresses, locations, incident or reference numbers, or free text. \
-         Keys are keyed hashes that differ per recipient and cannot be reversed without the server's key.\n\n\
+         Keys are keyed hashes that differ per recipient and cannot be reversed without the server's key. \
+         Row order: {}.\n\n\
          | column | type | description |\n|---|---|---|\n",
         spec.recipient,
         match spec.dates {
             Dates::Month => "reduced to the month",
             Dates::Shift => "shifted per person",
+        },
+        match spec.dates {
+            Dates::Month => "by month, then by encounter_key (which says nothing of the day)",
+            Dates::Shift => "by encounter_key (which says nothing of the date)",
         }
     );
     for c in COLUMNS {

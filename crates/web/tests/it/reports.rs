@@ -313,6 +313,11 @@ async fn a_parquet_export_reads_back() {
         .unwrap();
         assert_eq!(written.rows, 3);
         assert!(written.dictionary.contains("| person_key | text |"));
+        assert!(
+            written
+                .dictionary
+                .contains("Row order: by month, then by encounter_key")
+        );
         let reader = SerializedFileReader::new(bytes::Bytes::from(buf)).unwrap();
         let meta = reader.metadata();
         assert_eq!(meta.file_metadata().num_rows(), 3);
