@@ -121,6 +121,7 @@ pub async fn roll_up(app: &App) -> AppResult<u64> {
         loop {
             let now = app.now();
             let mut tx = app.store.write().await?;
+            tx.lock_rollups().await?;
             let mut days = tx.take_dirty_days(p.id, ROLLUP_DAYS_PER_TX).await?;
             days.extend(tx.expired_days(p.id, now, ROLLUP_DAYS_PER_TX).await?);
             days.sort();

@@ -3,6 +3,20 @@ use super::*;
 use crate::spans::{Span, is_name};
 
 impl Tx {
+    /// Makes rollup passes take turns until this transaction ends: on PostgreSQL, workers
+    /// of several servers would otherwise rebuild the same expired day at once and both
+    /// insert its rows (on SQLite the write transaction already excludes other writers).
+    /// Actions do not take it: marking a day dirty never waits for a pass.
+    pub async fn lock_rollups(&mut self) -> Result<()> {
+        if let Inner::Pg(t) = &mut self.inner {
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(ROLLUP_LOCK)
+                .execute(&mut **t)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// Takes up to `limit` of a program's dirty days, newest first: their marks are
     /// removed now, so a fact row written while they are rebuilt marks its day again (on
     /// PostgreSQL the delete waits for a writer holding the mark, whose row is then read).
@@ -466,6 +480,9 @@ impl Tx {
         Ok(rows)
     }
 }
+
+/// The advisory lock of rollup passes on PostgreSQL ("rollups" in ASCII).
+const ROLLUP_LOCK: i64 = 0x0072_6f6c_6c75_7073;
 
 /// The value of a histogram's dimension in a day's rows.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
