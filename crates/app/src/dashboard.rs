@@ -339,7 +339,11 @@ pub async fn measure(
         }
         Some(live_values)
     } else if counts.encounters <= EXACT_MEDIAN_ROWS_ROLLED {
-        Some(tx.fact_durations(f).await?)
+        let mut values = tx.fact_durations(f).await?;
+        for v in &mut values {
+            v.sort_unstable();
+        }
+        Some(values)
     } else {
         None
     };

@@ -31,6 +31,14 @@ pub(super) struct Order {
     buckets: Vec<Bucket>,
 }
 
+/// A key's first eight bytes as a number: most comparisons of a sort end there.
+fn prefix(key: &[u8]) -> u64 {
+    let mut p = [0u8; 8];
+    let n = key.len().min(8);
+    p[..n].copy_from_slice(&key[..n]);
+    u64::from_be_bytes(p)
+}
+
 /// Rows encoded into one buffer, with where each starts and its key's first bytes.
 #[derive(Default)]
 struct Encoded {
@@ -42,11 +50,7 @@ impl Encoded {
     fn push(&mut self, row: &[Value; N]) {
         let start = self.buf.len();
         encode(&mut self.buf, row);
-        let key = cell(&row[0]);
-        let mut prefix = [0u8; 8];
-        let n = key.len().min(8);
-        prefix[..n].copy_from_slice(&key[..n]);
-        self.index.push((u64::from_be_bytes(prefix), start));
+        self.index.push((prefix(cell(&row[0])), start));
     }
 
     /// Indexes rows encoded elsewhere (a bucket read back).
@@ -56,10 +60,7 @@ impl Encoded {
         while at < buf.len() {
             let (cells, next) = cells_at(&buf, at)?;
             let (_, from, len) = cells[0];
-            let mut prefix = [0u8; 8];
-            let n = len.min(8);
-            prefix[..n].copy_from_slice(&buf[from..from + n]);
-            index.push((u64::from_be_bytes(prefix), at));
+            index.push((prefix(&buf[from..from + len]), at));
             at = next;
         }
         Ok(Encoded { buf, index })
