@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod clock;
 pub mod consent;
 pub mod deadlines;
+pub mod directory;
 pub mod eligibility;
 pub mod enums;
 pub mod hold;
