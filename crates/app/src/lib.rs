@@ -13,6 +13,7 @@ pub mod consent_terms;
 pub mod consents;
 pub mod dashboard;
 pub mod demo;
+pub mod directory;
 pub mod emergency;
 pub mod encounters;
 pub mod error;
@@ -138,6 +139,8 @@ pub struct App {
     pub(crate) devices: auth::AddressThrottle,
     /// API requests per token and per user in the current minute (issue 13).
     pub(crate) limits: Arc<dyn limits::Counter>,
+    /// Each program's directory, by version (ADR 0017).
+    pub(crate) directories: directory::DirCache,
 }
 
 impl App {
@@ -154,6 +157,7 @@ impl App {
             throttle: Default::default(),
             devices: Default::default(),
             limits: Arc::new(limits::InMemory::default()),
+            directories: Default::default(),
         };
         reference::ensure_shipped(&app).await?;
         app.reload_codes().await?;

@@ -44,6 +44,8 @@ code_enum!(
 );
 
 code_enum!(
+    /// `Partner`: an organization listed in the directory (ADR 0017) that has no users in
+    /// Handoff and takes no referrals through it yet.
     OrgKind {
         LawEnforcement = "law_enforcement": "Law enforcement agency",
         FireEms = "fire_ems": "Fire / EMS agency",
@@ -51,6 +53,7 @@ code_enum!(
         Provider = "provider": "Treatment / case management provider",
         Prosecutor = "prosecutor": "Prosecutor's office",
         Coordination = "coordination": "Program coordination",
+        Partner = "partner": "Partner organization (directory)",
     }
 );
 

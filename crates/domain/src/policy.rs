@@ -59,6 +59,10 @@ pub enum ProgramAction {
     ViewReports,
     /// Export the de-identified research dataset: a 42 CFR 2.53 disclosure.
     ExportResearch,
+    /// Read the program's directory of partners' services (the HSDS API with a token).
+    ReadDirectory,
+    /// Import, export and publish the directory.
+    ManageDirectory,
 }
 
 impl ProgramAction {
@@ -81,6 +85,8 @@ impl ProgramAction {
             ProgramAction::ManageCalendar => &[Coordinator, Administrator],
             ProgramAction::ManageRules => &[Coordinator],
             ProgramAction::ViewReports | ProgramAction::ExportResearch => &[Coordinator],
+            ProgramAction::ReadDirectory => Role::ALL,
+            ProgramAction::ManageDirectory => &[Coordinator, Administrator],
         }
     }
 }

@@ -87,6 +87,10 @@ enum Command {
     /// Data exports, for scheduled use.
     #[command(subcommand)]
     Export(commands::export::ExportCommand),
+    /// The directory of partners' services (Open Referral HSDS 3.1): import, export,
+    /// publish.
+    #[command(subcommand)]
+    Directory(commands::directory::DirectoryCommand),
 }
 
 #[derive(Args)]
@@ -197,6 +201,7 @@ async fn run(cli: Cli) -> Result<()> {
             serve(app, &args.serve, Some(banner)).await
         }
         Command::Export(cmd) => commands::export::run(cmd).await,
+        Command::Directory(cmd) => commands::directory::run(cmd).await,
         Command::Report(cmd) => commands::report::run(cmd).await,
         Command::Facts(cmd) => commands::facts::run(cmd).await,
         Command::Codes(cmd) => commands::codes::run(cmd).await,

@@ -102,6 +102,28 @@ fn registry() -> Registry {
         "This API's OpenAPI 3 document",
         get(openapi_json),
     )
+    // The directory in the Open Referral format (ADR 0017): a program member's token, or
+    // nobody's when the program made its directory public.
+    .get(
+        "/hsds/",
+        "HSDS 3.1: the API's version and profile",
+        get(api::hsds::root),
+    )
+    .get(
+        "/hsds/services",
+        "HSDS 3.1: the program's services, paged",
+        get(api::hsds::services),
+    )
+    .get(
+        "/hsds/services/{id}",
+        "HSDS 3.1: one service, compiled",
+        get(api::hsds::service),
+    )
+    .get(
+        "/hsds/organizations",
+        "HSDS 3.1: the partner organizations, paged",
+        get(api::hsds::organizations),
+    )
     .get(
         "/static/{file}",
         "Static assets (content-hashed names)",

@@ -9,6 +9,7 @@ use handoff_domain::input::{AttemptInput, HoldDecisionInput, OfferInput};
 use handoff_domain::{ManualClock, OrgKind, Pathway, Role, pathways};
 use handoff_storage::Store;
 
+pub mod directory;
 pub mod synthetic;
 
 use synthetic::{Rng, synthetic_encounter};
@@ -191,6 +192,25 @@ pub async fn seed(store: &Store, settings: &Settings, cases: usize) -> AppResult
             ip: "127.0.0.1".into(),
             user_agent: "handoff-demo".into(),
         });
+    }
+    // The directory: the two providers' services and three partners of other kinds.
+    let partners = directory::demo_partners(orgs[1].id, orgs[2].id, real_now);
+    let bytes = serde_json::to_vec(&partners).map_err(|e| AppError::Internal(e.to_string()))?;
+    let imported = crate::directory::import::import(
+        &app,
+        &Ctx::system(),
+        program.id,
+        crate::directory::import::Source::Json(bytes),
+        false,
+        true,
+        &|_, _| {},
+    )
+    .await?;
+    if !imported.applied {
+        return Err(AppError::Internal(format!(
+            "the demo directory did not import: {:?}",
+            imported.findings
+        )));
     }
     clock.set(history_start);
     let ctx_of = |name: &str| {

@@ -12,7 +12,7 @@ use super::read::{Level, Parsed, record_name};
 #[derive(Debug, Default)]
 pub struct Existing {
     pub organizations: HashMap<Uuid, Organization>,
-    /// Lowercased organization names to their ids.
+    /// Every organization of the program (in the directory or not), by lowercased name.
     pub org_names: HashMap<String, Uuid>,
     pub services: HashMap<Uuid, Service>,
     pub locations: HashMap<Uuid, Location>,
@@ -80,7 +80,8 @@ pub fn plan(parsed: &mut Parsed, existing: &Existing, now: &str) -> Vec<Change> 
     let file_orgs: HashSet<Uuid> = parsed.organizations.iter().map(|o| o.id).collect();
     let file_locs: HashSet<Uuid> = parsed.locations.iter().map(|l| l.id).collect();
     let file_terms: HashSet<Uuid> = parsed.terms.iter().map(|t| t.id).collect();
-    let org_known = |id: Uuid| file_orgs.contains(&id) || existing.organizations.contains_key(&id);
+    let program_orgs: HashSet<Uuid> = existing.org_names.values().copied().collect();
+    let org_known = |id: Uuid| file_orgs.contains(&id) || program_orgs.contains(&id);
     let term_known = |id: Uuid| {
         super::term_by_id(id).is_some()
             || file_terms.contains(&id)
@@ -94,7 +95,9 @@ pub fn plan(parsed: &mut Parsed, existing: &Existing, now: &str) -> Vec<Change> 
                 Level::Error,
                 record_name("organization", Some(o.id)),
                 "name",
-                format!("another organization ({other}) already has this name"),
+                format!(
+                    "another organization ({other}) already has this name: rename this one, or give it that organization's id to update it"
+                ),
             ),
             _ => {
                 names.insert(key, o.id);
@@ -142,16 +145,27 @@ pub fn plan(parsed: &mut Parsed, existing: &Existing, now: &str) -> Vec<Change> 
             }
         }
     }
-    for l in &parsed.locations {
-        if let Some(o) = l.organization_id
-            && !org_known(o)
-        {
-            err(
-                Level::Error,
-                record_name("location", Some(l.id)),
-                "organization_id",
-                format!("organization {o} is neither in the file nor in the directory"),
-            );
+    for l in &mut parsed.locations {
+        match l.organization_id {
+            // Listed on its own, a location does not say whose it is: it stays its owner's.
+            None => {
+                l.organization_id = existing
+                    .locations
+                    .get(&l.id)
+                    .and_then(|e| e.organization_id)
+            }
+            Some(o) if !org_known(o) => {
+                err(
+                    Level::Warning,
+                    record_name("location", Some(l.id)),
+                    "organization_id",
+                    format!(
+                        "organization {o} is neither in the file nor in the directory: the location is kept without it"
+                    ),
+                );
+                l.organization_id = None;
+            }
+            Some(_) => {}
         }
     }
     for t in &parsed.terms {

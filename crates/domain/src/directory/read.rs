@@ -53,13 +53,17 @@ impl Parsed {
     fn count(&self, level: Level) -> usize {
         self.findings.iter().filter(|f| f.level == level).count()
     }
+    /// Adds a finding; the same one twice (a record listed in two places) is kept once.
     pub fn push(&mut self, level: Level, record: &str, field: &str, message: impl Into<String>) {
-        self.findings.push(Finding {
+        let f = Finding {
             level,
             record: record.to_string(),
             field: field.to_string(),
             message: message.into(),
-        });
+        };
+        if !self.findings.contains(&f) {
+            self.findings.push(f);
+        }
     }
     /// Keeps a top-level record once: the same id twice is fine if both are equal, an
     /// error otherwise.

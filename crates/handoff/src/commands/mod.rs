@@ -2,6 +2,7 @@
 //! (the database options, opening the app, naming a program or organization).
 pub(crate) mod audit;
 pub(crate) mod codes;
+pub(crate) mod directory;
 pub(crate) mod export;
 pub(crate) mod facts;
 pub(crate) mod keys;

@@ -22,6 +22,7 @@ pub mod bodies;
 mod cases;
 pub mod doc;
 mod followup;
+pub mod hsds;
 
 type ApiResult = Result<Response, ApiError>;
 

@@ -1,0 +1,159 @@
+//! Queries of the directory (ADR 0017).
+use super::*;
+
+const SERVICE: &str = "id, program_id, org_id, name, status, type_codes, modified_at, doc";
+const CAPACITY: &str =
+    "id, program_id, service_id, unit, available, maximum, description, updated_at";
+
+impl Tx {
+    pub async fn directory_version(&mut self, program_id: Uuid) -> Result<i64> {
+        Ok(
+            q!(self, c => sqlx::query_scalar::<_, i64>("SELECT directory_version FROM programs WHERE id = $1").bind(program_id).fetch_one(c).await)?,
+        )
+    }
+
+    /// Marks the directory changed, in the transaction of the change.
+    pub async fn bump_directory_version(&mut self, program_id: Uuid) -> Result<()> {
+        let n = q!(self, c => sqlx::query("UPDATE programs SET directory_version = directory_version + 1 WHERE id = $1").bind(program_id).execute(c).await.map(|r| r.rows_affected()))?;
+        one(n)
+    }
+
+    pub async fn set_directory_public(&mut self, program_id: Uuid, public: bool) -> Result<()> {
+        let n = q!(self, c => sqlx::query("UPDATE programs SET directory_public = $2 WHERE id = $1").bind(program_id).bind(public).execute(c).await.map(|r| r.rows_affected()))?;
+        one(n)
+    }
+
+    /// The programs whose directory anyone may read.
+    pub async fn public_directories(&mut self) -> Result<Vec<Uuid>> {
+        Ok(
+            q!(self, c => sqlx::query_scalar::<_, Uuid>("SELECT id FROM programs WHERE directory_public ORDER BY id").fetch_all(c).await)?,
+        )
+    }
+
+    pub async fn directory_public(&mut self, program_id: Uuid) -> Result<bool> {
+        Ok(
+            q!(self, c => sqlx::query_scalar::<_, bool>("SELECT directory_public FROM programs WHERE id = $1").bind(program_id).fetch_one(c).await)?,
+        )
+    }
+
+    pub async fn directory_services(&mut self, program_id: Uuid) -> Result<Vec<DirServiceRow>> {
+        Ok(
+            q!(self, c => sqlx::query_as::<_, DirServiceRow>(sel!(SERVICE, "directory_services WHERE program_id = $1 ORDER BY name, id")).bind(program_id).fetch_all(c).await)?,
+        )
+    }
+
+    pub async fn directory_locations(&mut self, program_id: Uuid) -> Result<Vec<DirLocationRow>> {
+        Ok(
+            q!(self, c => sqlx::query_as::<_, DirLocationRow>("SELECT id, program_id, org_id, doc FROM directory_locations WHERE program_id = $1 ORDER BY id").bind(program_id).fetch_all(c).await)?,
+        )
+    }
+
+    pub async fn directory_terms(&mut self, program_id: Uuid) -> Result<Vec<DirTermRow>> {
+        Ok(
+            q!(self, c => sqlx::query_as::<_, DirTermRow>("SELECT id, program_id, kind, doc FROM directory_terms WHERE program_id = $1 ORDER BY id").bind(program_id).fetch_all(c).await)?,
+        )
+    }
+
+    pub async fn org_docs(&mut self, program_id: Uuid) -> Result<Vec<OrgDocRow>> {
+        Ok(
+            q!(self, c => sqlx::query_as::<_, OrgDocRow>("SELECT id, kind, name, hsds FROM organizations WHERE program_id = $1 ORDER BY name, id").bind(program_id).fetch_all(c).await)?,
+        )
+    }
+
+    pub async fn capacities(&mut self, program_id: Uuid) -> Result<Vec<CapacityRow>> {
+        Ok(
+            q!(self, c => sqlx::query_as::<_, CapacityRow>(sel!(CAPACITY, "service_capacity WHERE program_id = $1 ORDER BY service_id, id")).bind(program_id).fetch_all(c).await)?,
+        )
+    }
+
+    pub async fn capacity(&mut self, id: Uuid) -> Result<CapacityRow> {
+        Ok(
+            q!(self, c => sqlx::query_as::<_, CapacityRow>(sel!(CAPACITY, "service_capacity WHERE id = $1")).bind(id).fetch_one(c).await)?,
+        )
+    }
+
+    /// Of `ids`, those a directory other than `program_id`'s uses (organizations,
+    /// services, locations, terms).
+    pub async fn foreign_directory_ids(
+        &mut self,
+        program_id: Uuid,
+        ids: &[Uuid],
+    ) -> Result<Vec<Uuid>> {
+        let mut out = Vec::new();
+        for chunk in ids.chunks(500) {
+            let marks: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+            let list = marks.join(",");
+            let sql = [
+                "organizations",
+                "directory_services",
+                "directory_locations",
+                "directory_terms",
+            ]
+            .iter()
+            .map(|t| format!("SELECT id FROM {t} WHERE program_id <> $1 AND id IN ({list})"))
+            .collect::<Vec<_>>()
+            .join(" UNION ");
+            let found = q!(self, c => {
+                // Only placeholders and fixed table names are formatted in.
+                let mut query = sqlx::query_scalar::<_, Uuid>(sqlx::AssertSqlSafe(sql.clone())).bind(program_id);
+                for id in chunk {
+                    query = query.bind(*id);
+                }
+                query.fetch_all(c).await
+            })?;
+            out.extend(found);
+        }
+        Ok(out)
+    }
+
+    pub async fn upsert_directory_service(&mut self, r: &DirServiceRow) -> Result<()> {
+        q!(self, c => sqlx::query("INSERT INTO directory_services (id, program_id, org_id, name, status, type_codes, modified_at, doc) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)
+            ON CONFLICT (id) DO UPDATE SET org_id = excluded.org_id, name = excluded.name, status = excluded.status, type_codes = excluded.type_codes, modified_at = excluded.modified_at, doc = excluded.doc")
+            .bind(r.id).bind(r.program_id).bind(r.org_id).bind(&r.name).bind(&r.status).bind(&r.type_codes).bind(r.modified_at).bind(&r.doc)
+            .execute(c).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    pub async fn upsert_directory_location(&mut self, r: &DirLocationRow) -> Result<()> {
+        q!(self, c => sqlx::query("INSERT INTO directory_locations (id, program_id, org_id, doc) VALUES ($1,$2,$3,$4)
+            ON CONFLICT (id) DO UPDATE SET org_id = excluded.org_id, doc = excluded.doc")
+            .bind(r.id).bind(r.program_id).bind(r.org_id).bind(&r.doc).execute(c).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    pub async fn upsert_directory_term(&mut self, r: &DirTermRow) -> Result<()> {
+        q!(self, c => sqlx::query("INSERT INTO directory_terms (id, program_id, kind, doc) VALUES ($1,$2,$3,$4)
+            ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, doc = excluded.doc")
+            .bind(r.id).bind(r.program_id).bind(&r.kind).bind(&r.doc).execute(c).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    /// An organization's name and HSDS document.
+    pub async fn set_org_hsds(&mut self, id: Uuid, name: &str, hsds: &str) -> Result<()> {
+        let n = q!(self, c => sqlx::query("UPDATE organizations SET name = $2, hsds = $3 WHERE id = $1").bind(id).bind(name).bind(hsds).execute(c).await.map(|r| r.rows_affected()))?;
+        one(n)
+    }
+
+    /// A capacity from a file: inserted, or updated only if the file's is newer than the
+    /// one kept (a partner's live update is not overwritten by an older feed).
+    pub async fn upsert_capacity(&mut self, r: &CapacityRow) -> Result<bool> {
+        let n = q!(self, c => sqlx::query("INSERT INTO service_capacity (id, program_id, service_id, unit, available, maximum, description, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)
+            ON CONFLICT (id) DO UPDATE SET unit = excluded.unit, available = excluded.available, maximum = excluded.maximum, description = excluded.description, updated_at = excluded.updated_at
+            WHERE service_capacity.updated_at < excluded.updated_at AND service_capacity.service_id = excluded.service_id")
+            .bind(r.id).bind(r.program_id).bind(r.service_id).bind(&r.unit).bind(r.available).bind(r.maximum).bind(&r.description).bind(r.updated_at)
+            .execute(c).await.map(|r| r.rows_affected()))?;
+        Ok(n == 1)
+    }
+
+    /// A partner's update of what a service can take now.
+    pub async fn set_capacity(
+        &mut self,
+        id: Uuid,
+        available: i64,
+        maximum: Option<i64>,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        let n = q!(self, c => sqlx::query("UPDATE service_capacity SET available = $2, maximum = $3, updated_at = $4 WHERE id = $1").bind(id).bind(available).bind(maximum).bind(at).execute(c).await.map(|r| r.rows_affected()))?;
+        one(n)
+    }
+}
