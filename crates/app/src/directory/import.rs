@@ -4,8 +4,9 @@
 
 use std::collections::BTreeMap;
 
+use handoff_domain::directory::file::parse_json;
+use handoff_domain::directory::found::{Finding, Level, Parsed};
 use handoff_domain::directory::plan::{Change, Existing, plan};
-use handoff_domain::directory::read::{Finding, Level, Parsed, parse_json};
 use handoff_domain::directory::{tabular, term_by_id};
 use handoff_storage::{CapacityRow, DirLocationRow, DirServiceRow, DirTermRow, OrgRow};
 use serde_json::{Map, Value};

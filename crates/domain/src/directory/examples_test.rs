@@ -1,7 +1,8 @@
 //! The importer against the specification's own examples, and against faults.
 
+use super::file::parse_json;
+use super::found::{Level, Parsed};
 use super::plan::{Existing, plan};
-use super::read::{Level, Parsed, parse_json};
 
 fn example(name: &str) -> Vec<u8> {
     let path = format!(

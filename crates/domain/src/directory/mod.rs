@@ -5,6 +5,9 @@
 
 #[cfg(test)]
 mod examples_test;
+pub mod fields;
+pub mod file;
+pub mod found;
 pub mod hours;
 pub mod hsds;
 pub mod plan;

@@ -5,8 +5,8 @@ use std::collections::{HashMap, HashSet};
 
 use uuid::Uuid;
 
+use super::found::{Level, Parsed, record_name};
 use super::hsds::*;
-use super::read::{Level, Parsed, record_name};
 
 /// The program's directory as it is (what the checks and the comparison need).
 #[derive(Debug, Default)]

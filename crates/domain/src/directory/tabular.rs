@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use super::read::{Level, Parsed, Rd};
+use super::fields::Rd;
+use super::found::{Level, Parsed};
 
 type Row = Map<String, Value>;
 

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use handoff_app::directory::import::{self, Outcome, Source};
-use handoff_domain::directory::read::Level;
+use handoff_domain::directory::found::Level;
 
 use super::*;
 
