@@ -9,6 +9,7 @@ mod calendar;
 mod codes;
 mod consent;
 mod contract;
+mod directory;
 mod emergency;
 mod encryption;
 mod flows;

@@ -133,6 +133,11 @@ fn matrix() -> HashMap<(&'static str, &'static str), &'static [&'static str]> {
             &["admin", "coordinator"],
         ),
         (("GET", "/api/v1/me"), ALL),
+        // The directory in the HSDS format: any member's token (ADR 0017).
+        (("GET", "/hsds/"), ALL),
+        (("GET", "/hsds/services"), ALL),
+        (("GET", "/hsds/services/{id}"), ALL),
+        (("GET", "/hsds/organizations"), ALL),
         (("GET", "/api/v1/participants"), AGENCY),
         (("POST", "/api/v1/encounters"), AGENCY),
         (("GET", "/api/v1/encounters"), AGENCY),
@@ -214,6 +219,22 @@ async fn every_route_every_role() {
             tx.rollback().await.unwrap();
             c
         };
+
+        // A directory service for the HSDS routes.
+        let directory = handoff_app::demo::directory::generated(1, 5, w.app.now());
+        let imported = handoff_app::directory::import::import(
+            &w.app,
+            &handoff_app::Ctx::console(),
+            w.program,
+            handoff_app::directory::import::Source::Json(serde_json::to_vec(&directory).unwrap()),
+            false,
+            true,
+            &|_, _| {},
+        )
+        .await
+        .unwrap();
+        assert!(imported.applied);
+        let service: uuid::Uuid = directory[2]["id"].as_str().unwrap().parse().unwrap();
 
         let spare = admin::create_user(
             &w.app,
@@ -338,6 +359,8 @@ async fn every_route_every_role() {
                     consent
                 } else if path.starts_with("/emergency-access/") {
                     grant
+                } else if path.starts_with("/hsds/") {
+                    service
                 } else if path.starts_with("/admin/users/") {
                     // Not a user signed in here: a reset would end their session.
                     spare
@@ -347,7 +370,9 @@ async fn every_route_every_role() {
                 let path = path
                     .replace("{id}", &id.to_string())
                     .replace("{file}", &css);
-                let resp = if s.api && s.path != "/api/openapi.json" {
+                // The API and the HSDS routes answer to a token.
+                let by_token = s.api || s.path.starts_with("/hsds/");
+                let resp = if by_token && s.path != "/api/openapi.json" {
                     let method: Method = s.method.parse().unwrap();
                     let body = (method == Method::POST).then(|| api_body(s.path));
                     w.api(method, &path, &tokens[role], body).await
@@ -433,7 +458,7 @@ async fn every_route_every_role() {
                     None,
                 )
                 .await;
-                if s.api {
+                if s.api || s.path.starts_with("/hsds/") {
                     assert_eq!(
                         r.status,
                         StatusCode::UNAUTHORIZED,
@@ -758,7 +783,8 @@ async fn another_programs_users_see_nothing_of_this_one() {
                 .replace("{file}", "app.css");
             for (name, agent, token) in &agents {
                 let method: Method = s.method.parse().unwrap();
-                let r = if s.api && s.path != "/api/openapi.json" {
+                let by_token = s.api || s.path.starts_with("/hsds/");
+                let r = if by_token && s.path != "/api/openapi.json" {
                     let body = (method == Method::POST).then(|| api_body(s.path));
                     w.api(method, &path, token, body).await
                 } else if s.method == "GET" {
