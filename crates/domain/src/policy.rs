@@ -63,6 +63,8 @@ pub enum ProgramAction {
     ReadDirectory,
     /// Import, export and publish the directory.
     ManageDirectory,
+    /// Say what a service can take now (`may_update_capacity` decides which services).
+    UpdateCapacity,
 }
 
 impl ProgramAction {
@@ -87,6 +89,7 @@ impl ProgramAction {
             ProgramAction::ViewReports | ProgramAction::ExportResearch => &[Coordinator],
             ProgramAction::ReadDirectory => Role::ALL,
             ProgramAction::ManageDirectory => &[Coordinator, Administrator],
+            ProgramAction::UpdateCapacity => &[CaseManager, Coordinator],
         }
     }
 }
@@ -164,6 +167,18 @@ pub fn program_grant(
     action: ProgramAction,
 ) -> Option<&Membership> {
     actor.grants(program_id, action.roles()).next()
+}
+
+/// Who may update a service's capacity: the program's coordinators, and the case managers
+/// of the organization that offers the service (ADR 0017).
+pub fn may_update_capacity(actor: &Actor, program_id: Uuid, service_org: Uuid) -> bool {
+    actor
+        .grants(program_id, &[Role::Coordinator])
+        .next()
+        .is_some()
+        || actor
+            .grants(program_id, &[Role::CaseManager])
+            .any(|m| m.org_id == service_org)
 }
 
 /// Facts about one case that access depends on. Built by the storage layer from the

@@ -231,6 +231,12 @@ fn registry() -> Registry {
         "A provider's referral queue",
         get(ui::referrals::queue),
     )
+    .post(
+        "/capacities/{id}",
+        "A provider updates what a service can take now, in one tap",
+        None,
+        post(ui::directory::update),
+    )
     .get(
         "/referrals/{id}",
         "A referral (provider)",

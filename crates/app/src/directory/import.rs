@@ -239,6 +239,7 @@ pub async fn import(
             name: s.name.clone(),
             status: s.status.clone(),
             type_codes: format!(" {} ", codes.join(" ")),
+            fresh_minutes: None,
             modified_at,
             doc: doc(s)?,
         })

@@ -2,6 +2,7 @@
 //! cached per program and version, answered as the standard's compiled objects; live
 //! capacity read beside them. `import` reads files into it.
 
+pub mod capacity;
 pub mod import;
 
 use std::collections::HashMap;
@@ -27,6 +28,8 @@ pub struct Dir {
     pub services: Vec<Service>,
     /// When each service last changed (for `modified_after`), by id.
     pub modified: HashMap<Uuid, DateTime<Utc>>,
+    /// Services with a freshness window for capacity of their own, in minutes.
+    pub fresh: HashMap<Uuid, i64>,
     pub locations: HashMap<Uuid, Location>,
     /// The program's own taxonomy terms and taxonomies.
     pub terms: HashMap<Uuid, TaxonomyTerm>,
@@ -55,6 +58,9 @@ pub async fn load(tx: &mut Tx, program_id: Uuid) -> AppResult<Dir> {
     }
     for s in tx.directory_services(program_id).await? {
         dir.modified.insert(s.id, s.modified_at);
+        if let Some(m) = s.fresh_minutes {
+            dir.fresh.insert(s.id, m);
+        }
         dir.services.push(parse(&s.doc, "service", s.id)?);
     }
     for l in tx.directory_locations(program_id).await? {

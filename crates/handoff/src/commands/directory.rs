@@ -41,6 +41,24 @@ pub enum DirectoryCommand {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// A service's own freshness window for capacity (older values are shown as stale),
+    /// in minutes; `--program-default` goes back to the program's (24 hours).
+    Freshness {
+        /// The service's id.
+        service: uuid::Uuid,
+        #[arg(
+            long,
+            conflicts_with = "program_default",
+            required_unless_present = "program_default"
+        )]
+        minutes: Option<i64>,
+        #[arg(long)]
+        program_default: bool,
+        #[arg(long)]
+        program: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// Whether the HSDS API (/hsds/) answers without a token for this program: on or off.
     Public {
         #[arg(value_parser = ["on", "off"])]
@@ -219,6 +237,25 @@ pub async fn run(cmd: DirectoryCommand) -> Result<()> {
             std::io::Write::write_all(&mut file, &json)
                 .with_context(|| format!("cannot write {}", output.display()))?;
             println!("Wrote the directory to {}.", output.display());
+            Ok(())
+        }
+        DirectoryCommand::Freshness {
+            service,
+            minutes,
+            program_default: _,
+            program,
+            db,
+        } => {
+            let app = open(&db).await?;
+            let pid = find_program(&app, program.as_deref()).await?;
+            let r =
+                handoff_app::directory::capacity::set_freshness(&app, pid, service, minutes).await;
+            app.store.close().await;
+            r.map_err(|e| anyhow::anyhow!("{}", explain(e)))?;
+            match minutes {
+                Some(m) => println!("Capacity of {service} is stale after {m} minutes."),
+                None => println!("Capacity of {service} is stale after the program's window."),
+            }
             Ok(())
         }
         DirectoryCommand::Public { state, program, db } => {

@@ -4,6 +4,10 @@
 -- with every change, so each server's cache sees it on its next read.
 ALTER TABLE organizations ADD COLUMN hsds TEXT;
 ALTER TABLE programs ADD COLUMN directory_version BIGINT NOT NULL DEFAULT 0;
+-- Capacity older than this is shown as stale (a service may set its own window); a
+-- referral holds a unit this long.
+ALTER TABLE programs ADD COLUMN capacity_fresh_minutes BIGINT NOT NULL DEFAULT 1440;
+ALTER TABLE programs ADD COLUMN capacity_hold_minutes BIGINT NOT NULL DEFAULT 120;
 ALTER TABLE programs ADD COLUMN directory_public BOOLEAN NOT NULL DEFAULT FALSE;
 
 CREATE TABLE directory_services (
@@ -13,6 +17,7 @@ CREATE TABLE directory_services (
     name TEXT NOT NULL,
     status TEXT NOT NULL,
     type_codes TEXT NOT NULL,
+    fresh_minutes BIGINT,
     modified_at TIMESTAMPTZ NOT NULL,
     doc TEXT NOT NULL
 );

@@ -1,7 +1,8 @@
 //! Queries of the directory (ADR 0017).
 use super::*;
 
-const SERVICE: &str = "id, program_id, org_id, name, status, type_codes, modified_at, doc";
+const SERVICE: &str =
+    "id, program_id, org_id, name, status, type_codes, fresh_minutes, modified_at, doc";
 const CAPACITY: &str =
     "id, program_id, service_id, unit, available, maximum, description, updated_at";
 
@@ -145,15 +146,50 @@ impl Tx {
         Ok(n == 1)
     }
 
-    /// A partner's update of what a service can take now.
+    /// A partner's update of what a service can take now: set to `available` (and
+    /// `maximum`, if given), only if it stays from 0 to the maximum; false otherwise.
     pub async fn set_capacity(
         &mut self,
         id: Uuid,
         available: i64,
         maximum: Option<i64>,
         at: DateTime<Utc>,
+    ) -> Result<bool> {
+        let n = q!(self, c => sqlx::query("UPDATE service_capacity SET available = $2, maximum = COALESCE($3, maximum), updated_at = $4
+            WHERE id = $1 AND $2 >= 0 AND (COALESCE($3, maximum) IS NULL OR $2 <= COALESCE($3, maximum))")
+            .bind(id).bind(available).bind(maximum).bind(at).execute(c).await.map(|r| r.rows_affected()))?;
+        Ok(n == 1)
+    }
+
+    /// One tap: the available count moved by `delta` (0: confirmed as it is), in one
+    /// statement so that two taps at once both count; false if it would leave 0 to the
+    /// maximum.
+    pub async fn adjust_capacity(
+        &mut self,
+        id: Uuid,
+        delta: i64,
+        at: DateTime<Utc>,
+    ) -> Result<bool> {
+        let n = q!(self, c => sqlx::query("UPDATE service_capacity SET available = available + $2, updated_at = $3
+            WHERE id = $1 AND available + $2 >= 0 AND (maximum IS NULL OR available + $2 <= maximum)")
+            .bind(id).bind(delta).bind(at).execute(c).await.map(|r| r.rows_affected()))?;
+        Ok(n == 1)
+    }
+
+    pub async fn directory_settings(&mut self, program_id: Uuid) -> Result<DirectorySettings> {
+        Ok(
+            q!(self, c => sqlx::query_as::<_, DirectorySettings>("SELECT capacity_fresh_minutes, capacity_hold_minutes, directory_public FROM programs WHERE id = $1").bind(program_id).fetch_one(c).await)?,
+        )
+    }
+
+    /// A service's own freshness window for capacity (None: the program's).
+    pub async fn set_service_freshness(
+        &mut self,
+        program_id: Uuid,
+        service_id: Uuid,
+        minutes: Option<i64>,
     ) -> Result<()> {
-        let n = q!(self, c => sqlx::query("UPDATE service_capacity SET available = $2, maximum = $3, updated_at = $4 WHERE id = $1").bind(id).bind(available).bind(maximum).bind(at).execute(c).await.map(|r| r.rows_affected()))?;
+        let n = q!(self, c => sqlx::query("UPDATE directory_services SET fresh_minutes = $3 WHERE program_id = $1 AND id = $2").bind(program_id).bind(service_id).bind(minutes).execute(c).await.map(|r| r.rows_affected()))?;
         one(n)
     }
 }

@@ -11,6 +11,8 @@ pub struct DirServiceRow {
     pub status: String,
     /// The service's taxonomy codes, space-separated with a space at each end.
     pub type_codes: String,
+    /// The service's own freshness window for capacity (else the program's).
+    pub fresh_minutes: Option<i64>,
     pub modified_at: DateTime<Utc>,
     pub doc: String,
 }
@@ -52,4 +54,12 @@ pub struct OrgDocRow {
     pub kind: String,
     pub name: String,
     pub hsds: Option<String>,
+}
+
+/// The program's directory settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+pub struct DirectorySettings {
+    pub capacity_fresh_minutes: i64,
+    pub capacity_hold_minutes: i64,
+    pub directory_public: bool,
 }

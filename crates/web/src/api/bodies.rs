@@ -641,3 +641,9 @@ pub struct FieldError {
     pub field: String,
     pub message: String,
 }
+
+/// The capacities the token's user may update.
+#[derive(Serialize, ToSchema)]
+pub struct CapacityList {
+    pub capacities: Vec<handoff_app::directory::capacity::CapacityLine>,
+}

@@ -20,6 +20,7 @@ use crate::error::{ApiError, problem};
 
 pub mod bodies;
 mod cases;
+mod directory;
 pub mod doc;
 mod followup;
 pub mod hsds;
@@ -46,6 +47,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(followup::decide_hold))
         .routes(routes!(followup::get_dashboard))
         .routes(routes!(followup::deadlines))
+        .routes(routes!(directory::list_capacities))
+        .routes(routes!(directory::update_capacity))
 }
 
 /// A JSON body, as an extractor: sent as `application/json` (else 415), at most 1 MiB

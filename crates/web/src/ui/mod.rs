@@ -7,6 +7,7 @@ pub(crate) mod calendar;
 pub(crate) mod case;
 pub(crate) mod consents;
 pub(crate) mod dashboard;
+pub(crate) mod directory;
 pub(crate) mod emergency;
 pub(crate) mod encounters;
 pub(crate) mod holds;

@@ -23,9 +23,13 @@ use crate::kit::render::{Fmt, Layout, pairs, render, see_other, sel, status_for}
 #[derive(Template)]
 #[template(path = "queue.html")]
 pub(crate) struct QueuePage {
-    layout: Layout,
-    q: Queue,
-    closed: bool,
+    pub(crate) layout: Layout,
+    pub(crate) q: Queue,
+    pub(crate) closed: bool,
+    /// What the provider's services can take now, each updated in one tap (ADR 0017).
+    pub(crate) capacities: Vec<handoff_app::directory::capacity::CapacityLine>,
+    /// A refused capacity update: its capacity, what was typed, and why.
+    pub(crate) capacity_error: Option<(Uuid, String, FieldErrors)>,
 }
 
 impl Fmt for QueuePage {
@@ -38,6 +42,54 @@ impl QueuePage {
     fn status(&self, s: &str, b: &str) -> String {
         status_label(s, b)
     }
+    /// What was typed for this capacity before a refusal (else nothing).
+    fn typed(&self, id: &Uuid) -> String {
+        match &self.capacity_error {
+            Some((c, typed, _)) if c == id => typed.clone(),
+            _ => String::new(),
+        }
+    }
+    fn capacity_err(&self, id: &Uuid) -> String {
+        match &self.capacity_error {
+            Some((c, _, e)) if c == id => {
+                e.0.iter()
+                    .map(|f| format!("{}: {}", f.field, f.message))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            }
+            _ => String::new(),
+        }
+    }
+}
+
+/// The queue page: referrals, and capacity for a user who may update it.
+pub(crate) async fn queue_page(
+    st: &AppState,
+    s: &Session,
+    closed: bool,
+    notice: Option<&String>,
+    status: StatusCode,
+    capacity_error: Option<(Uuid, String, FieldErrors)>,
+) -> Response {
+    let queue =
+        match referrals::queue(&st.app, &s.ctx, closed, handoff_storage::Page::first(200)).await {
+            Ok(q) => q,
+            Err(e) => return error_for(s, &e),
+        };
+    // A case manager of an organization without services has no capacity to show.
+    let capacities = handoff_app::directory::capacity::mine(&st.app, &s.ctx)
+        .await
+        .unwrap_or_default();
+    render(
+        status,
+        &QueuePage {
+            layout: Layout::new("Referral queue", s, notice),
+            q: queue,
+            closed,
+            capacities,
+            capacity_error,
+        },
+    )
 }
 
 pub(crate) fn status_label(status: &str, business: &str) -> String {
@@ -60,17 +112,7 @@ pub async fn queue(
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     let closed = q.get("all").is_some_and(|v| v == "1");
-    match referrals::queue(&st.app, &s.ctx, closed, handoff_storage::Page::first(200)).await {
-        Ok(queue) => render(
-            StatusCode::OK,
-            &QueuePage {
-                layout: Layout::new("Referral queue", &s, q.get("notice")),
-                q: queue,
-                closed,
-            },
-        ),
-        Err(e) => error_for(&s, &e),
-    }
+    queue_page(&st, &s, closed, q.get("notice"), StatusCode::OK, None).await
 }
 
 #[derive(Template)]

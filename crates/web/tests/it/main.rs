@@ -6,6 +6,7 @@
 mod audit;
 mod bad_input;
 mod calendar;
+mod capacity;
 mod codes;
 mod consent;
 mod contract;

@@ -138,6 +138,13 @@ fn matrix() -> HashMap<(&'static str, &'static str), &'static [&'static str]> {
         (("GET", "/hsds/services"), ALL),
         (("GET", "/hsds/services/{id}"), ALL),
         (("GET", "/hsds/organizations"), ALL),
+        // Capacity: the offering organization's case managers and the coordinators.
+        (
+            ("GET", "/api/v1/capacities"),
+            &["cm1", "cm2", "coordinator"],
+        ),
+        (("POST", "/api/v1/capacities/{id}"), &["cm1", "coordinator"]),
+        (("POST", "/capacities/{id}"), &["cm1", "coordinator"]),
         (("GET", "/api/v1/participants"), AGENCY),
         (("POST", "/api/v1/encounters"), AGENCY),
         (("GET", "/api/v1/encounters"), AGENCY),
@@ -182,6 +189,9 @@ fn api_body(path: &str) -> serde_json::Value {
         }
         p if p.ends_with("/events") => serde_json::json!({"action": "accept"}),
         p if p.ends_with("/decision") => serde_json::json!({"decision": "extend", "reason": "x"}),
+        p if p.starts_with("/api/v1/capacities/") => {
+            serde_json::json!({"change": "set", "available": 999_999})
+        }
         p => panic!("no body for {p}"),
     }
 }
@@ -220,8 +230,16 @@ async fn every_route_every_role() {
             c
         };
 
-        // A directory service for the HSDS routes.
-        let directory = handoff_app::demo::directory::generated(1, 5, w.app.now());
+        // A directory service of the first provider, with a capacity, for the HSDS and
+        // capacity routes.
+        let service = uuid::Uuid::now_v7();
+        let capacity = uuid::Uuid::now_v7();
+        let directory = serde_json::json!([{
+            "id": service, "name": "Fixture beds", "status": "active",
+            "organization_id": w.orgs["p1"],
+            "capacities": [{"id": capacity, "unit_id": "f4d2314f-6678-5694-a6a2-9b11b7b862df",
+                            "available": 1, "maximum": 2, "updated": "2026-01-01T00:00:00Z"}],
+        }]);
         let imported = handoff_app::directory::import::import(
             &w.app,
             &handoff_app::Ctx::console(),
@@ -233,8 +251,7 @@ async fn every_route_every_role() {
         )
         .await
         .unwrap();
-        assert!(imported.applied);
-        let service: uuid::Uuid = directory[2]["id"].as_str().unwrap().parse().unwrap();
+        assert!(imported.applied, "{:?}", imported.findings);
 
         let spare = admin::create_user(
             &w.app,
@@ -361,6 +378,8 @@ async fn every_route_every_role() {
                     grant
                 } else if path.starts_with("/hsds/") {
                     service
+                } else if path.contains("/capacities/") {
+                    capacity
                 } else if path.starts_with("/admin/users/") {
                     // Not a user signed in here: a reset would end their session.
                     spare
