@@ -159,6 +159,23 @@ try {
     caseRef = slip.match(/HO-[A-Z0-9]{4}-[A-Z0-9]{4}/)[0];
     assert.doesNotMatch(slip, /35A|Drug/);
     await page.screenshot({ path: join(shots, '3-slip.png'), fullPage: true });
+    // More services at once: the needs, then the services that fit with their capacity
+    // and hours; a withdrawal bed and a shelter bed.
+    await page.goBack();
+    await page.getByRole('link', { name: /More services/ }).click();
+    await page.getByRole('heading', { name: 'Services for the person' }).waitFor();
+    await page.getByLabel('Substance use', { exact: true }).check();
+    await page.getByLabel('Housing instability', { exact: true }).check();
+    await page.getByRole('button', { name: 'Show services' }).click();
+    await page.getByRole('heading', { name: 'Services that fit' }).waitFor();
+    const choices = await page.textContent('#services');
+    assert.match(choices, /beds? free of 12/);
+    assert.match(choices, /Open now|Closed now/);
+    await page.getByLabel(/Withdrawal management unit/).check();
+    await page.getByLabel(/Emergency shelter/).check();
+    await page.screenshot({ path: join(shots, '3a-services.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Refer to the chosen services' }).click();
+    await page.getByText(/Referred to 2 services; a place is held/).waitFor();
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByText('You are signed out.').waitFor();
     await officer.close();
@@ -168,7 +185,7 @@ try {
     await cm.goto(`${base}/`);
     await signIn(cm, 'casemanager');
     await cm.getByRole('heading', { name: 'Referral queue' }).waitFor();
-    const first = cm.locator('ul.list li').first();
+    const first = cm.locator('ul.referrals li').first();
     assert.match(await first.textContent(), new RegExp(person.last));
     assert.match(await first.textContent(), /Warm handoff/);
     await cm.screenshot({ path: join(shots, '4-queue.png'), fullPage: true });
@@ -199,6 +216,14 @@ try {
     }
     assert.match(consent, new RegExp(`${person.first} ${person.last}`));
     await cm.screenshot({ path: join(shots, '5b-consent.png'), fullPage: true });
+    // What the provider can take now, updated in one tap.
+    await cm.goto(`${base}/queue`);
+    const capacity = cm.locator('ul.capacity li').first();
+    const before = Number(await capacity.locator('.big-number').textContent());
+    await capacity.getByRole('button', { name: /One more/ }).click();
+    await cm.getByRole('heading', { name: 'What you can take now' }).waitFor();
+    assert.equal(Number(await cm.locator('ul.capacity li').first().locator('.big-number').textContent()), before + 1);
+    await cm.screenshot({ path: join(shots, '5c-capacity.png'), fullPage: true });
     await cmContext.close();
   });
 
@@ -304,7 +329,7 @@ try {
     await page.getByRole('button', { name: 'Open the record' }).click();
     await page.getByText('Emergency access granted').waitFor();
     await page.screenshot({ path: join(shots, '8-emergency.png'), fullPage: true });
-    await page.getByRole('link', { name: /Referral to Harbor Recovery Center/ }).click();
+    await page.getByRole('link', { name: /Referral to Harbor Recovery Center/ }).first().click();
     await page.getByText('Emergency access, read only').waitFor();
     assert.equal(await page.getByRole('button', { name: 'Save' }).count(), 0, 'read only');
     await ctx.close();

@@ -154,7 +154,9 @@ impl FollowUp {
 
 /// Case events the legal side may see without consent (service events need it).
 pub fn legal_event_visible(kind: &str, progress_shared: bool) -> bool {
-    progress_shared || !kind.starts_with("service.")
+    // Referrals a held charge does not count on (shelter, food, peer support) are never
+    // the legal side's business.
+    !kind.starts_with("care.") && (progress_shared || !kind.starts_with("service."))
 }
 
 /// How a hold's state may be shown to a legal-side viewer: whether intake happened is a
@@ -272,11 +274,19 @@ pub async fn view_case(app: &App, ctx: &Ctx, encounter_id: Uuid) -> AppResult<Ca
             .map(|o| o.name.clone())
             .unwrap_or_default()
     };
+    let dir = crate::directory::current(app, enc.program_id).await?;
+    let service_name = |id: Option<Uuid>| {
+        id.and_then(|id| dir.services.iter().find(|s| s.id == id))
+            .map(|s| s.name.clone())
+    };
     let referral_lines: Vec<ReferralLegalLine> = referrals
         .iter()
         .map(|r| ReferralLegalLine {
             id: r.id,
-            provider: org_name(r.to_org_id),
+            provider: match service_name(r.service_id) {
+                Some(s) => format!("{s}, {}", org_name(r.to_org_id)),
+                None => org_name(r.to_org_id),
+            },
             mode: HandoffMode::parse(&r.mode).unwrap_or(HandoffMode::ContactCard),
             requested_at: r.requested_at,
             closed_without_service: matches!(
@@ -287,6 +297,7 @@ pub async fn view_case(app: &App, ctx: &Ctx, encounter_id: Uuid) -> AppResult<Ca
         .collect();
     let any_open = referrals
         .iter()
+        .filter(|r| r.counts_for_hold)
         .any(|r| ReferralStatus::parse(&r.status).is_some_and(|s| s.is_open()));
     let deadline = hold_row.as_ref().map(|h| hold::Deadline {
         last_day: h.deadline_day,
@@ -416,10 +427,11 @@ pub async fn slip(app: &App, ctx: &Ctx, encounter_id: Uuid) -> AppResult<Slip> {
     )
     .await?;
     let referrals = tx.referrals_for_encounter(enc.id).await?;
+    // The slip names the treatment referral (the one a held charge counts on).
     let Some(r) = referrals
         .iter()
         .rev()
-        .find(|r| r.status != ReferralStatus::EnteredInError.as_str())
+        .find(|r| r.status != ReferralStatus::EnteredInError.as_str() && r.counts_for_hold)
     else {
         return Err(AppError::Rule(
             "There is no referral for this encounter yet.".into(),

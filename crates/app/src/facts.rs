@@ -36,7 +36,9 @@ pub fn build(s: Sources<'_>) -> FactRow {
     let live: Vec<&ReferralRow> = s
         .referrals
         .iter()
-        .filter(|r| r.status != ReferralStatus::EnteredInError.as_str())
+        // The encounter's treatment measures count the referrals a held charge counts
+        // on (those to other services are measured per referral, ADR 0017).
+        .filter(|r| r.status != ReferralStatus::EnteredInError.as_str() && r.counts_for_hold)
         .collect();
     let live_rows: Vec<ReferralRow> = live.iter().map(|r| (*r).clone()).collect();
     let service = service_facts(&live_rows);

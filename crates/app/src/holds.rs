@@ -132,7 +132,9 @@ pub async fn view(app: &App, ctx: &Ctx, id: Uuid) -> AppResult<HoldView> {
     let agency = tx.org(enc.agency_id).await?;
     let officer = tx.user(enc.officer_id).await?;
     let offenses = tx.offenses(enc.id).await?;
-    let referrals = tx.referrals_for_encounter(enc.id).await?;
+    // The prosecutor sees only the referrals the held charge counts on.
+    let mut referrals = tx.referrals_for_encounter(enc.id).await?;
+    referrals.retain(|r| r.counts_for_hold);
     let history = tx.case_events(enc.id).await?;
     let state = HoldState::parse(&h.state).unwrap_or(HoldState::Held);
     let deadline = hold::Deadline {
@@ -237,7 +239,8 @@ pub async fn decide(
         updated.deadline_day = nd.last_day;
         updated.deadline_ends_at = nd.ends_at;
         // An intake already recorded before the new deadline meets it.
-        let referrals = tx.referrals_for_encounter(enc.id).await?;
+        let mut referrals = tx.referrals_for_encounter(enc.id).await?;
+        referrals.retain(|r| r.counts_for_hold);
         if service_facts(&referrals)
             .intake_at
             .is_some_and(|i| i < nd.ends_at)

@@ -60,6 +60,9 @@ pub(crate) async fn create_referral(
         exit_kind: None,
         exit_at: None,
         updated_at: now,
+        service_id: None,
+        service_types: String::new(),
+        counts_for_hold: true,
     };
     let e = event(
         app,
@@ -349,6 +352,7 @@ pub async fn refer_again(
     let referrals = tx.referrals_for_encounter(enc.id).await?;
     if referrals
         .iter()
+        .filter(|r| r.counts_for_hold)
         .any(|r| ReferralStatus::parse(&r.status).is_some_and(|s| s.is_open()))
     {
         return Err(AppError::Rule(

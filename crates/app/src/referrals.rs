@@ -461,10 +461,24 @@ pub async fn act(app: &App, ctx: &Ctx, id: Uuid, input: &ReferralActionInput) ->
         _ => None,
     };
     if let Some((kind, summary)) = legal_summary {
-        case_event(&mut tx, app, &enc, Some(ctx.actor.user_id), kind, &summary).await?;
+        // A referral a held charge does not count on stays out of the legal side's view.
+        let kind = if r.counts_for_hold {
+            kind.to_string()
+        } else {
+            format!("care.{}", kind.split_once('.').map_or(kind, |(_, k)| k))
+        };
+        case_event(&mut tx, app, &enc, Some(ctx.actor.user_id), &kind, &summary).await?;
     }
+    crate::directory::refer::on_referral_step(&mut tx, r.id, action, now).await?;
     tx.fail_point("referral.before_hold")?;
-    if let Some(h) = tx.hold_for_encounter(enc.id).await? {
+    // Only an intake (or an exit) at a service of the kinds the program's rules name
+    // moves a held charge (ADR 0017).
+    let hold_row = if r.counts_for_hold {
+        tx.hold_for_encounter(enc.id).await?
+    } else {
+        None
+    };
+    if let Some(h) = hold_row {
         let state = HoldState::parse(&h.state).unwrap_or(HoldState::Held);
         let deadline = hold::Deadline {
             last_day: h.deadline_day,

@@ -55,7 +55,9 @@ pub async fn execute(app: &App, worker: &str, job: &handoff_storage::JobRow) -> 
                     effect: "rescheduled".into(),
                 });
             }
-            let referrals = tx.referrals_for_encounter(h.encounter_id).await?;
+            // Only referrals a held charge counts on can meet its deadline (ADR 0017).
+            let mut referrals = tx.referrals_for_encounter(h.encounter_id).await?;
+            referrals.retain(|r| r.counts_for_hold);
             let intake_in_time = service_facts(&referrals)
                 .intake_at
                 .is_some_and(|i| i < h.deadline_ends_at);

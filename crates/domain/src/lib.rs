@@ -15,6 +15,7 @@ pub mod enums;
 pub mod hold;
 pub mod input;
 pub mod measures;
+pub mod needs;
 pub mod pathways;
 pub mod planner;
 pub mod policy;

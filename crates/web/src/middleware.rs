@@ -36,7 +36,7 @@ pub async fn security_headers(State(st): State<AppState>, req: Request, next: Ne
     );
     h.insert(
         "permissions-policy",
-        HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=(self)"),
     );
     h.insert(
         "cross-origin-opener-policy",

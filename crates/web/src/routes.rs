@@ -217,6 +217,17 @@ fn registry() -> Registry {
         post(ui::case::case_attempt),
     )
     .get(
+        "/encounters/{id}/services",
+        "The services that fit the person's needs, ranked with reasons",
+        get(ui::services::show),
+    )
+    .post(
+        "/encounters/{id}/services",
+        "Refer the person to one or several services (each holds a place where it can)",
+        None,
+        post(ui::services::refer),
+    )
+    .get(
         "/encounters/{id}/slip",
         "The referral slip for the person",
         get(ui::case::slip),

@@ -4,6 +4,7 @@
 
 pub mod capacity;
 pub mod import;
+pub mod refer;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

@@ -3,6 +3,7 @@
 //! (`read`, `tabular`), hours (`hours`), Handoff's shipped taxonomy and units (here) and what
 //! an import would change (`plan`).
 
+pub mod choose;
 #[cfg(test)]
 mod examples_test;
 pub mod fields;

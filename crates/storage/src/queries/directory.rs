@@ -178,7 +178,7 @@ impl Tx {
 
     pub async fn directory_settings(&mut self, program_id: Uuid) -> Result<DirectorySettings> {
         Ok(
-            q!(self, c => sqlx::query_as::<_, DirectorySettings>("SELECT capacity_fresh_minutes, capacity_hold_minutes, directory_public FROM programs WHERE id = $1").bind(program_id).fetch_one(c).await)?,
+            q!(self, c => sqlx::query_as::<_, DirectorySettings>("SELECT capacity_fresh_minutes, capacity_hold_minutes, directory_public, hold_service_types, choice_rule, fallback FROM programs WHERE id = $1").bind(program_id).fetch_one(c).await)?,
         )
     }
 
@@ -191,5 +191,67 @@ impl Tx {
     ) -> Result<()> {
         let n = q!(self, c => sqlx::query("UPDATE directory_services SET fresh_minutes = $3 WHERE program_id = $1 AND id = $2").bind(program_id).bind(service_id).bind(minutes).execute(c).await.map(|r| r.rows_affected()))?;
         one(n)
+    }
+
+    /// Units held now, by capacity.
+    pub async fn live_holds(
+        &mut self,
+        program_id: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<(Uuid, i64)>> {
+        Ok(
+            q!(self, c => sqlx::query_as::<_, (Uuid, i64)>("SELECT capacity_id, COUNT(*) FROM capacity_holds WHERE program_id = $1 AND state = 'held' AND expires_at > $2 GROUP BY capacity_id")
+            .bind(program_id).bind(now).fetch_all(c).await)?,
+        )
+    }
+
+    /// Holds one unit for a referral if one is free (available above the units held now);
+    /// false if none is. The capacity's row is locked first, so two officers referring to
+    /// the last bed at once cannot both hold it.
+    pub async fn hold_unit(&mut self, h: &CapacityHoldRow) -> Result<bool> {
+        q!(self, c => sqlx::query("UPDATE service_capacity SET available = available WHERE id = $1").bind(h.capacity_id).execute(c).await.map(|_| ()))?;
+        let n = q!(self, c => sqlx::query("INSERT INTO capacity_holds (id, program_id, capacity_id, referral_id, held_at, expires_at, state, ended_at)
+            SELECT $1, $2, $3, $4, $5, $6, 'held', NULL
+            WHERE (SELECT available FROM service_capacity WHERE id = $3)
+                > (SELECT COUNT(*) FROM capacity_holds WHERE capacity_id = $3 AND state = 'held' AND expires_at > $5)")
+            .bind(h.id).bind(h.program_id).bind(h.capacity_id).bind(h.referral_id).bind(h.held_at).bind(h.expires_at)
+            .execute(c).await.map(|r| r.rows_affected()))?;
+        Ok(n == 1)
+    }
+
+    pub async fn holds_of_referrals(&mut self, encounter_id: Uuid) -> Result<Vec<CapacityHoldRow>> {
+        Ok(
+            q!(self, c => sqlx::query_as::<_, CapacityHoldRow>("SELECT h.id, h.program_id, h.capacity_id, h.referral_id, h.held_at, h.expires_at, h.state, h.ended_at FROM capacity_holds h JOIN referrals r ON r.id = h.referral_id WHERE r.encounter_id = $1 ORDER BY h.held_at")
+            .bind(encounter_id).fetch_all(c).await)?,
+        )
+    }
+
+    /// Ends a referral's live hold (`taken` or `released`); the capacity it was on, if any.
+    pub async fn end_hold(
+        &mut self,
+        referral_id: Uuid,
+        state: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Uuid>> {
+        let cap = q!(self, c => sqlx::query_scalar::<_, Uuid>("SELECT capacity_id FROM capacity_holds WHERE referral_id = $1 AND state = 'held' AND expires_at > $2")
+            .bind(referral_id).bind(now).fetch_optional(c).await)?;
+        q!(self, c => sqlx::query("UPDATE capacity_holds SET state = $2, ended_at = $3 WHERE referral_id = $1 AND state = 'held'")
+            .bind(referral_id).bind(state).bind(now).execute(c).await.map(|_| ()))?;
+        Ok(cap)
+    }
+
+    pub async fn upsert_needs(&mut self, n: &NeedsRow) -> Result<()> {
+        q!(self, c => sqlx::query("INSERT INTO needs_screens (encounter_id, program_id, problems, positive, safety_score, recorded_by, recorded_at) VALUES ($1,$2,$3,$4,$5,$6,$7)
+            ON CONFLICT (encounter_id) DO UPDATE SET problems = excluded.problems, positive = excluded.positive, safety_score = excluded.safety_score, recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at")
+            .bind(n.encounter_id).bind(n.program_id).bind(&n.problems).bind(&n.positive).bind(n.safety_score).bind(n.recorded_by).bind(n.recorded_at)
+            .execute(c).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    pub async fn needs_of(&mut self, encounter_id: Uuid) -> Result<Option<NeedsRow>> {
+        Ok(
+            q!(self, c => sqlx::query_as::<_, NeedsRow>("SELECT encounter_id, program_id, problems, positive, safety_score, recorded_by, recorded_at FROM needs_screens WHERE encounter_id = $1")
+            .bind(encounter_id).fetch_optional(c).await)?,
+        )
     }
 }

@@ -187,6 +187,14 @@ pub struct ReferralRow {
     pub exit_kind: Option<String>,
     pub exit_at: Option<DateTime<Utc>>,
     pub updated_at: DateTime<Utc>,
+    /// The directory service referred to (None: a referral to a provider, as before
+    /// services were listed).
+    pub service_id: Option<Uuid>,
+    /// The service's taxonomy codes when the referral was made, space-separated.
+    pub service_types: String,
+    /// Whether an intake here satisfies a held charge (and counts in the encounter's
+    /// treatment measures).
+    pub counts_for_hold: bool,
 }
 
 /// A referral in a provider's queue, with the person's name.

@@ -57,9 +57,40 @@ pub struct OrgDocRow {
 }
 
 /// The program's directory settings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct DirectorySettings {
     pub capacity_fresh_minutes: i64,
     pub capacity_hold_minutes: i64,
     pub directory_public: bool,
+    /// Service type codes whose intake satisfies a held charge, space-separated.
+    pub hold_service_types: String,
+    /// The criteria the officer's suggestions are ranked by, in order, space-separated.
+    pub choice_rule: String,
+    /// What is shown when no service fits.
+    pub fallback: String,
+}
+
+/// A unit of a service's capacity held for a referral.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct CapacityHoldRow {
+    pub id: Uuid,
+    pub program_id: Uuid,
+    pub capacity_id: Uuid,
+    pub referral_id: Uuid,
+    pub held_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub state: String,
+    pub ended_at: Option<DateTime<Utc>>,
+}
+
+/// The needs screen recorded with an encounter's referrals (codes only).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct NeedsRow {
+    pub encounter_id: Uuid,
+    pub program_id: Uuid,
+    pub problems: String,
+    pub positive: String,
+    pub safety_score: Option<i64>,
+    pub recorded_by: Uuid,
+    pub recorded_at: DateTime<Utc>,
 }

@@ -44,8 +44,26 @@ pub(crate) fn notice_text(code: &str) -> Option<String> {
             }
         ));
     }
+    // Referrals to services: how many, and at how many a place is held.
+    if let Some((n, held)) = code
+        .strip_prefix("services_")
+        .and_then(|r| r.split_once('_'))
+        .and_then(|(n, h)| Some((n.parse::<u32>().ok()?, h.parse::<u32>().ok()?)))
+    {
+        let s = if n == 1 { "" } else { "s" };
+        return Some(match held {
+            0 => format!(
+                "Referred to {n} service{s}; no place could be held (none free, or capacity not published)."
+            ),
+            h if h == n => format!(
+                "Referred to {n} service{s}; a place is held at each for the program's window."
+            ),
+            h => format!("Referred to {n} service{s}; a place is held at {h} of them."),
+        });
+    }
     Some(
         match code {
+            "capacity" => "Capacity saved.",
             "encounter" => "Encounter recorded.",
             "offer" => "Offer recorded.",
             "attempt" => "Contact attempt recorded.",

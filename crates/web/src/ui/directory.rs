@@ -57,10 +57,7 @@ pub async fn update(State(st): State<AppState>, Id(id): Id, form: Input<Capacity
         .await;
     let Input { s, v, .. } = form;
     match r {
-        Ok(line) => see_other(&format!(
-            "/queue?notice={}#cap-{id}",
-            crate::auth::url_escape(&format!("{}: {} available", line.service, line.available))
-        )),
+        Ok(_) => see_other(&format!("/queue?notice=capacity#cap-{id}")),
         // The queue again, with what was typed, for a provider; a coordinator (who has no
         // queue) gets the refusal on its own.
         Err(AppError::Invalid(e)) if has_queue(&s) => {

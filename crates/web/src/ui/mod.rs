@@ -17,4 +17,5 @@ pub(crate) mod referrals;
 pub(crate) mod reports;
 pub(crate) mod rules;
 pub(crate) mod screenings;
+pub(crate) mod services;
 pub(crate) mod sign_in;

@@ -3,8 +3,7 @@
 //! found (and audited) for anyone else's service; stale past the service's window, never
 //! shown as current; the HSDS answer carries the live value.
 use chrono::Duration;
-use handoff_app::Ctx;
-use handoff_app::directory::{capacity, import};
+use handoff_app::directory::capacity;
 use hyper::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -18,18 +17,7 @@ async fn beds(w: &World) -> (uuid::Uuid, uuid::Uuid) {
         "capacities": [{"id": cap, "unit_id": "f4d2314f-6678-5694-a6a2-9b11b7b862df",
                         "available": 2, "maximum": 3, "updated": w.app.now().to_rfc3339()}],
     }]);
-    let o = import::import(
-        &w.app,
-        &Ctx::console(),
-        w.program,
-        import::Source::Json(serde_json::to_vec(&file).unwrap()),
-        false,
-        false,
-        &|_, _| {},
-    )
-    .await
-    .unwrap();
-    assert!(o.applied, "{:?}", o.findings);
+    import_directory(w, &file).await;
     (service, cap)
 }
 

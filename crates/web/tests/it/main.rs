@@ -24,6 +24,7 @@ mod retention;
 mod rules;
 mod screening;
 mod security;
+mod services;
 mod signin;
 mod storage;
 mod support;

@@ -62,6 +62,8 @@ fn matrix() -> HashMap<(&'static str, &'static str), &'static [&'static str]> {
         (("POST", "/encounters/{id}/referrals"), OWNERS),
         (("POST", "/encounters/{id}/attempts"), OWNERS),
         (("GET", "/encounters/{id}/slip"), OWNERS),
+        (("GET", "/encounters/{id}/services"), OWNERS),
+        (("POST", "/encounters/{id}/services"), OWNERS),
         (("GET", "/overrides"), &["supervisor"]),
         (("GET", "/queue"), &["cm1", "cm2"]),
         (("GET", "/referrals/{id}"), &["cm1"]),
@@ -240,18 +242,7 @@ async fn every_route_every_role() {
             "capacities": [{"id": capacity, "unit_id": "f4d2314f-6678-5694-a6a2-9b11b7b862df",
                             "available": 1, "maximum": 2, "updated": "2026-01-01T00:00:00Z"}],
         }]);
-        let imported = handoff_app::directory::import::import(
-            &w.app,
-            &handoff_app::Ctx::console(),
-            w.program,
-            handoff_app::directory::import::Source::Json(serde_json::to_vec(&directory).unwrap()),
-            false,
-            true,
-            &|_, _| {},
-        )
-        .await
-        .unwrap();
-        assert!(imported.applied, "{:?}", imported.findings);
+        import_directory(&w, &directory).await;
 
         let spare = admin::create_user(
             &w.app,

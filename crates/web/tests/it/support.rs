@@ -700,3 +700,23 @@ pub async fn user_in(w: &World, program: Uuid, username: &str, kind: OrgKind, ro
         .unwrap();
     u.id
 }
+
+/// Imports an HSDS file into the world's program's directory, warnings accepted.
+pub async fn import_directory(
+    w: &World,
+    file: &serde_json::Value,
+) -> handoff_app::directory::import::Outcome {
+    let o = handoff_app::directory::import::import(
+        &w.app,
+        &handoff_app::Ctx::console(),
+        w.program,
+        handoff_app::directory::import::Source::Json(serde_json::to_vec(file).unwrap()),
+        false,
+        true,
+        &|_, _| {},
+    )
+    .await
+    .unwrap();
+    assert!(o.applied, "{:?}", o.findings);
+    o
+}

@@ -1,0 +1,415 @@
+//! Referrals to services (issue 15, ADR 0017): what fits the person, ranked with reasons;
+//! several referrals at once, each its own FHIR task, each holding a unit of the service's
+//! capacity for the program's window; needs recorded with them.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, Utc};
+use handoff_domain::directory::choose::{self, Candidate, Person, Room, Rule, Suggestion};
+use handoff_domain::directory::is_under;
+use handoff_domain::needs::{self, Needs};
+use handoff_domain::policy::CaseAction;
+use handoff_domain::referral::ReferralStatus;
+use handoff_domain::{FieldErrors, HandoffMode, OrgKind, Sex};
+use handoff_storage::{CapacityHoldRow, NeedsRow, Tx};
+use uuid::Uuid;
+
+use super::{Dir, current};
+use crate::audit::{self, ALLOWED};
+use crate::case::{contact_due, guarded, intake_deadline};
+use crate::{App, AppError, AppResult, Ctx};
+
+/// The suggestions for an encounter, with what they were made from.
+pub struct Choices {
+    pub suggestions: Vec<Suggestion>,
+    /// Shown when nothing fits (a 24-hour crisis line).
+    pub fallback: String,
+    pub needs: Needs,
+    pub rule: Rule,
+    /// The program's time zone (the page shows times in it).
+    pub tz: chrono_tz::Tz,
+}
+
+/// Live room per service: its first capacity, net of units held now.
+async fn rooms(
+    tx: &mut Tx,
+    dir: &Dir,
+    program_id: Uuid,
+    fresh: i64,
+    now: DateTime<Utc>,
+) -> AppResult<HashMap<Uuid, Room>> {
+    let held: HashMap<Uuid, i64> = tx.live_holds(program_id, now).await?.into_iter().collect();
+    let mut out = HashMap::new();
+    for c in tx.capacities(program_id).await? {
+        let line = super::capacity::line(dir, fresh, now, &c);
+        out.entry(c.service_id).or_insert(Room {
+            capacity_id: c.id,
+            free: c.available - held.get(&c.id).copied().unwrap_or(0),
+            maximum: c.maximum,
+            unit: line.unit,
+            updated: c.updated_at,
+            stale: line.stale,
+        });
+    }
+    Ok(out)
+}
+
+/// Ranks the directory's services for an encounter's person and needs. Position and
+/// language are used for the order only, never stored.
+pub async fn choices(
+    app: &App,
+    ctx: &Ctx,
+    encounter_id: Uuid,
+    needs: &Needs,
+    language: Option<String>,
+    here: Option<(f64, f64)>,
+) -> AppResult<Choices> {
+    let (mut tx, enc, _) = guarded(
+        app,
+        ctx,
+        app.store.read().await?,
+        encounter_id,
+        CaseAction::ActOnEncounter,
+        "directory.choices",
+    )
+    .await?;
+    let data = app.program_data(enc.program_id).await?;
+    let dir = current(app, enc.program_id).await?;
+    let settings = tx.directory_settings(enc.program_id).await?;
+    let now = app.now();
+    let room = rooms(
+        &mut tx,
+        &dir,
+        enc.program_id,
+        settings.capacity_fresh_minutes,
+        now,
+    )
+    .await?;
+    tx.rollback().await?;
+    let suggestions = rank(
+        &dir,
+        &room,
+        &enc,
+        needs,
+        language,
+        here,
+        &settings.choice_rule,
+        now.with_timezone(&data.tz).naive_local(),
+        now,
+    );
+    Ok(Choices {
+        suggestions,
+        fallback: settings.fallback,
+        needs: needs.clone(),
+        rule: Rule::parse(&settings.choice_rule).unwrap_or_default(),
+        tz: data.tz,
+    })
+}
+
+#[allow(clippy::too_many_arguments)] // the ranking's inputs, each its own
+fn rank(
+    dir: &Dir,
+    room: &HashMap<Uuid, Room>,
+    enc: &handoff_storage::EncounterRow,
+    needs: &Needs,
+    language: Option<String>,
+    here: Option<(f64, f64)>,
+    rule: &str,
+    local: chrono::NaiveDateTime,
+    now: DateTime<Utc>,
+) -> Vec<Suggestion> {
+    let orgs: HashMap<Uuid, &str> = dir
+        .organizations
+        .iter()
+        .map(|o| (o.id, o.name.as_str()))
+        .collect();
+    let candidates: Vec<Candidate<'_>> = dir
+        .services
+        .iter()
+        .map(|s| Candidate {
+            service: s,
+            organization: s
+                .organization_id
+                .and_then(|o| orgs.get(&o).copied())
+                .unwrap_or(""),
+            locations: s
+                .service_at_locations
+                .iter()
+                .filter_map(|l| dir.locations.get(&l.location_id))
+                .collect(),
+            room: room.get(&s.id).cloned(),
+        })
+        .collect();
+    let person = Person {
+        age: Some(enc.age_at_encounter),
+        sex: Sex::parse(&enc.sex),
+        language,
+    };
+    choose::suggest(
+        &candidates,
+        &needs.service_types(),
+        &person,
+        local,
+        now,
+        here,
+        &Rule::parse(rule).unwrap_or_default(),
+    )
+}
+
+/// Referrals to services, as typed.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ServiceReferralInput {
+    pub service_ids: Vec<String>,
+    pub handoff_mode: String,
+    pub problems: Vec<String>,
+    /// AHC answers by question id.
+    pub answers: BTreeMap<String, Vec<String>>,
+}
+
+/// What came of one referral.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Referred {
+    pub referral_id: Uuid,
+    pub service: String,
+    /// A unit was held until then.
+    pub held_until: Option<DateTime<Utc>>,
+}
+
+/// Refers the encounter's person to each service chosen, in one transaction with the
+/// needs screen and its audit record: each referral its own task to the service's
+/// organization, holding a unit where the service publishes capacity and one is free.
+pub async fn refer(
+    app: &App,
+    ctx: &Ctx,
+    encounter_id: Uuid,
+    input: &ServiceReferralInput,
+) -> AppResult<Vec<Referred>> {
+    let (mut tx, enc, _) = guarded(
+        app,
+        ctx,
+        app.store.write().await?,
+        encounter_id,
+        CaseAction::ActOnEncounter,
+        "referral.services",
+    )
+    .await?;
+    let mut errors = FieldErrors::new();
+    let needs = match needs::evaluate(&input.problems, &input.answers) {
+        Ok(n) => n,
+        Err(e) => {
+            errors = e;
+            Needs::default()
+        }
+    };
+    let mode = HandoffMode::parse(input.handoff_mode.trim());
+    if mode.is_none() {
+        errors.add("handoff_mode", "Choose a warm handoff or a contact card.");
+    }
+    let dir = current(app, enc.program_id).await?;
+    let mut chosen = Vec::new();
+    for raw in input.service_ids.iter().filter(|s| !s.trim().is_empty()) {
+        match Uuid::parse_str(raw.trim())
+            .ok()
+            .and_then(|id| dir.services.iter().find(|s| s.id == id))
+        {
+            Some(s) if s.status == "active" => {
+                if !chosen
+                    .iter()
+                    .any(|c: &&handoff_domain::directory::hsds::Service| c.id == s.id)
+                {
+                    chosen.push(s);
+                }
+            }
+            Some(s) => errors.add(
+                "service_ids",
+                format!("{} is {} and takes no referrals.", s.name, s.status),
+            ),
+            None => errors.add("service_ids", "Choose services from the list."),
+        }
+    }
+    if chosen.is_empty() && errors.get("service_ids").is_none() {
+        errors.add("service_ids", "Choose at least one service.");
+    }
+    if chosen.len() > 10 {
+        errors.add("service_ids", "Choose at most 10 services at once.");
+    }
+    if !errors.is_empty() {
+        tx.rollback().await?;
+        return Err(AppError::Invalid(errors));
+    }
+    let mode = mode.unwrap_or(HandoffMode::ContactCard);
+    if !tx.offer(enc.id).await?.is_some_and(|o| o.accepted) {
+        tx.rollback().await?;
+        return Err(AppError::Rule(
+            "Record the person's acceptance first.".into(),
+        ));
+    }
+    let existing = tx.referrals_for_encounter(enc.id).await?;
+    for s in &chosen {
+        let open = existing.iter().any(|r| {
+            r.service_id == Some(s.id)
+                && ReferralStatus::parse(&r.status).is_some_and(|st| st.is_open())
+        });
+        if open {
+            errors.add(
+                "service_ids",
+                format!("A referral to {} is still open.", s.name),
+            );
+        }
+    }
+    if !errors.is_empty() {
+        tx.rollback().await?;
+        return Err(AppError::Invalid(errors));
+    }
+    let now = app.now();
+    let data = app.program_data(enc.program_id).await?;
+    let settings = tx.directory_settings(enc.program_id).await?;
+    let hold_types: Vec<&str> = settings.hold_service_types.split_whitespace().collect();
+    let orgs = tx.orgs(enc.program_id).await?;
+    let contact_deadline = if mode == HandoffMode::ContactCard {
+        let hold = tx.hold_for_encounter(enc.id).await?;
+        Some(contact_due(
+            &data,
+            now,
+            intake_deadline(&data, &enc, hold.as_ref()).last_day,
+        ))
+    } else {
+        None
+    };
+    let room = rooms(
+        &mut tx,
+        &dir,
+        enc.program_id,
+        settings.capacity_fresh_minutes,
+        now,
+    )
+    .await?;
+    let mut out = Vec::new();
+    for s in chosen {
+        let org = s
+            .organization_id
+            .and_then(|o| orgs.iter().find(|x| x.id == o))
+            .filter(|o| o.kind == OrgKind::Provider.as_str() || o.kind == OrgKind::Partner.as_str())
+            .ok_or_else(|| {
+                AppError::field(
+                    "service_ids",
+                    format!(
+                        "{} belongs to no partner organization of the program.",
+                        s.name
+                    ),
+                )
+            })?;
+        let codes: Vec<String> = s
+            .attributes
+            .iter()
+            .filter_map(|a| handoff_domain::directory::term_by_id(a.taxonomy_term_id))
+            .map(|t| t.code.clone())
+            .collect();
+        let (mut referral, event) =
+            crate::offers::create_referral(&mut tx, app, ctx, &enc, org, mode, contact_deadline)
+                .await?;
+        referral.service_id = Some(s.id);
+        referral.service_types = codes.join(" ");
+        referral.counts_for_hold = codes
+            .iter()
+            .any(|c| hold_types.iter().any(|h| is_under(c, h)));
+        tx.insert_referral(&referral).await?;
+        // Only a referral a held charge counts on is the legal side's business; the
+        // others are kept out of its view ("care." events, ADR 0017).
+        let kind = if referral.counts_for_hold {
+            event.kind.clone()
+        } else {
+            "care.referral_requested".into()
+        };
+        tx.insert_case_event(&handoff_storage::CaseEventRow {
+            summary: format!("{} ({})", event.summary, s.name),
+            kind,
+            ..event
+        })
+        .await?;
+        let mut held_until = None;
+        if let Some(r) = room.get(&s.id) {
+            let expires_at = now + choose::hold_window(settings.capacity_hold_minutes);
+            let hold = CapacityHoldRow {
+                id: Uuid::now_v7(),
+                program_id: enc.program_id,
+                capacity_id: r.capacity_id,
+                referral_id: referral.id,
+                held_at: now,
+                expires_at,
+                state: "held".into(),
+                ended_at: None,
+            };
+            if tx.hold_unit(&hold).await? {
+                held_until = Some(expires_at);
+            }
+        }
+        out.push(Referred {
+            referral_id: referral.id,
+            service: s.name.clone(),
+            held_until,
+        });
+    }
+    tx.upsert_needs(&NeedsRow {
+        encounter_id: enc.id,
+        program_id: enc.program_id,
+        problems: needs.problem_codes(),
+        positive: needs.positive_codes(),
+        safety_score: needs.safety_score.map(i64::from),
+        recorded_by: ctx.actor.user_id,
+        recorded_at: now,
+    })
+    .await?;
+    let detail: Vec<String> = out
+        .iter()
+        .map(|r| {
+            format!(
+                "{}{}",
+                r.referral_id,
+                if r.held_until.is_some() {
+                    " (unit held)"
+                } else {
+                    ""
+                }
+            )
+        })
+        .collect();
+    audit::record(
+        &mut tx,
+        app,
+        ctx,
+        "referral.services",
+        "encounter",
+        &enc.id.to_string(),
+        ALLOWED,
+        &detail.join(", "),
+    )
+    .await?;
+    crate::facts::refresh(&mut tx, app, enc.id).await?;
+    tx.commit().await?;
+    Ok(out)
+}
+
+/// A referral's held unit, when its status changes: released when it is rejected,
+/// cancelled or entered in error; taken (the unit is used: one fewer available) when the
+/// person arrives or completes intake.
+pub(crate) async fn on_referral_step(
+    tx: &mut Tx,
+    referral_id: Uuid,
+    step: handoff_domain::referral::ActionKind,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    use handoff_domain::referral::ActionKind as A;
+    match step {
+        A::Reject | A::Cancel | A::EnteredInError => {
+            tx.end_hold(referral_id, "released", now).await?;
+        }
+        A::Arrival | A::Intake => {
+            if let Some(cap) = tx.end_hold(referral_id, "taken", now).await? {
+                tx.adjust_capacity(cap, -1, now).await?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}

@@ -1,0 +1,533 @@
+//! The officer's choice (issue 15): the services that fit the person's needs, ranked by
+//! the program's rule (program data a coordinator edits), each with why it ranks where it
+//! does; services whose eligibility excludes the person are marked so and listed last.
+
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+
+use super::hours::{self, Hours};
+use super::hsds::{Location, Service};
+use super::{is_under, term_by_id};
+use crate::{Sex, code_enum};
+
+code_enum!(
+    /// What the suggestions are ranked by.
+    Criterion {
+        OpenNow = "open_now": "Open now",
+        Capacity = "capacity": "Room now (fresh capacity first)",
+        WalkIn = "walk_in": "Walk-in",
+        Distance = "distance": "Nearest",
+        Language = "language": "Speaks the person's language",
+    }
+);
+
+/// The ranking rule: criteria in order, each breaking the ties of the ones before.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rule(pub Vec<Criterion>);
+
+impl Rule {
+    /// From its stored form (codes separated by spaces). Unknown or repeated codes are
+    /// refused; criteria left out do not count.
+    pub fn parse(s: &str) -> Result<Rule, String> {
+        let mut out = Vec::new();
+        for code in s.split_whitespace() {
+            let c = Criterion::parse(code)
+                .ok_or_else(|| format!("\"{code}\" is not a ranking criterion"))?;
+            if out.contains(&c) {
+                return Err(format!("\"{code}\" is named twice"));
+            }
+            out.push(c);
+        }
+        Ok(Rule(out))
+    }
+
+    pub fn code(&self) -> String {
+        self.0
+            .iter()
+            .map(|c| c.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+impl Default for Rule {
+    fn default() -> Self {
+        Rule(Criterion::ALL.to_vec())
+    }
+}
+
+/// A service's capacity now: available net of units held for referrals.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Room {
+    pub capacity_id: uuid::Uuid,
+    pub free: i64,
+    pub maximum: Option<i64>,
+    pub unit: String,
+    pub updated: DateTime<Utc>,
+    pub stale: bool,
+}
+
+/// One service to consider, with what is live about it.
+pub struct Candidate<'a> {
+    pub service: &'a Service,
+    pub organization: &'a str,
+    pub locations: Vec<&'a Location>,
+    pub room: Option<Room>,
+}
+
+/// What is known of the person (none of it stored by the choice).
+#[derive(Debug, Clone, Default)]
+pub struct Person {
+    pub age: Option<i64>,
+    pub sex: Option<Sex>,
+    /// ISO 639-1 code of the language the person prefers.
+    pub language: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Suggestion {
+    pub service_id: uuid::Uuid,
+    pub name: String,
+    pub organization: String,
+    pub types: Vec<String>,
+    pub hours: Hours,
+    pub room: Option<Room>,
+    pub walk_in: bool,
+    pub distance_km: Option<f64>,
+    pub address: Option<String>,
+    /// Why it ranks where it does, in the rule's order.
+    pub reasons: Vec<String>,
+    /// Eligibility that excludes the person (age, sex): listed last, marked so.
+    pub excluded: Vec<String>,
+}
+
+impl Suggestion {
+    /// Open now or with hours unknown, and not excluding the person.
+    pub fn fits(&self) -> bool {
+        self.excluded.is_empty() && !matches!(self.hours, Hours::Closed { .. })
+    }
+}
+
+fn codes(s: &Service) -> Vec<String> {
+    s.attributes
+        .iter()
+        .filter_map(|a| term_by_id(a.taxonomy_term_id))
+        .map(|t| t.code.clone())
+        .collect()
+}
+
+/// Great-circle distance in kilometres.
+pub fn km(a: (f64, f64), b: (f64, f64)) -> f64 {
+    let (la1, lo1, la2, lo2) = (
+        a.0.to_radians(),
+        a.1.to_radians(),
+        b.0.to_radians(),
+        b.1.to_radians(),
+    );
+    let h = ((la2 - la1) / 2.0).sin().powi(2)
+        + la1.cos() * la2.cos() * ((lo2 - lo1) / 2.0).sin().powi(2);
+    6371.0 * 2.0 * h.sqrt().asin()
+}
+
+fn coords(l: &Location) -> Option<(f64, f64)> {
+    let (la, lo) = (
+        l.latitude.as_ref()?.as_f64()?,
+        l.longitude.as_ref()?.as_f64()?,
+    );
+    ((-90.0..=90.0).contains(&la) && (-180.0..=180.0).contains(&lo)).then_some((la, lo))
+}
+
+fn ago(now: DateTime<Utc>, t: DateTime<Utc>) -> String {
+    let m = (now - t).num_minutes().max(0);
+    match m {
+        0..=1 => "just now".into(),
+        2..=89 => format!("{m} min ago"),
+        90..=2879 => format!("{} h ago", (m + 30) / 60),
+        _ => format!("{} days ago", m / 1440),
+    }
+}
+
+fn plural(n: i64, unit: &str) -> String {
+    if n == 1 {
+        format!("1 {}", unit.to_lowercase())
+    } else {
+        format!("{n} {}s", unit.to_lowercase())
+    }
+}
+
+/// Services of an active status whose types fall under any of `types` (all services when
+/// `types` is empty), ranked. `local` is now in the program's time zone; `here` the
+/// encounter's or the phone's position, used for the order only.
+pub fn suggest(
+    candidates: &[Candidate<'_>],
+    types: &[&str],
+    person: &Person,
+    local: NaiveDateTime,
+    now: DateTime<Utc>,
+    here: Option<(f64, f64)>,
+    rule: &Rule,
+) -> Vec<Suggestion> {
+    let mut out: Vec<(Vec<f64>, Suggestion)> = Vec::new();
+    for c in candidates {
+        let s = c.service;
+        if s.status != "active" {
+            continue;
+        }
+        let tcodes = codes(s);
+        if !types.is_empty()
+            && !tcodes
+                .iter()
+                .any(|code| types.iter().any(|t| is_under(code, t)))
+        {
+            continue;
+        }
+        let schedules: Vec<_> = s
+            .schedules
+            .iter()
+            .chain(
+                s.service_at_locations
+                    .iter()
+                    .flat_map(|l| l.schedules.iter()),
+            )
+            .collect();
+        let hours = hours::at(&schedules, local);
+        let walk_in = tcodes.iter().any(|c| c == "access-walk-in");
+        let distance_km = here.and_then(|h| {
+            c.locations
+                .iter()
+                .filter_map(|l| coords(l))
+                .map(|p| km(h, p))
+                .reduce(f64::min)
+        });
+        let speaks = person.language.as_deref().map(|lang| {
+            s.languages.iter().any(|l| {
+                l.code
+                    .as_deref()
+                    .is_some_and(|c| c.eq_ignore_ascii_case(lang))
+            })
+        });
+        let mut excluded = Vec::new();
+        if let Some(age) = person.age {
+            if let Some(min) = s.minimum_age.as_ref().and_then(|n| n.as_f64())
+                && (age as f64) < min
+            {
+                excluded.push(format!("Ages {min} and over"));
+            }
+            if let Some(max) = s.maximum_age.as_ref().and_then(|n| n.as_f64())
+                && (age as f64) > max
+            {
+                excluded.push(format!("Ages up to {max}"));
+            }
+        }
+        match person.sex {
+            Some(Sex::Male) if tcodes.iter().any(|c| c == "access-women") => {
+                excluded.push("Women only".into())
+            }
+            Some(Sex::Female) if tcodes.iter().any(|c| c == "access-men") => {
+                excluded.push("Men only".into())
+            }
+            _ => {}
+        }
+        let mut key = vec![if excluded.is_empty() { 0.0 } else { 1.0 }];
+        let mut reasons = Vec::new();
+        for criterion in &rule.0 {
+            match criterion {
+                Criterion::OpenNow => {
+                    let (k, why) = match hours {
+                        Hours::Open { until } if until == chrono::NaiveTime::MIN => {
+                            (0.0, "Open now".to_string())
+                        }
+                        Hours::Open { until } => {
+                            (0.0, format!("Open now until {}", until.format("%H:%M")))
+                        }
+                        Hours::Unknown => (1.0, "Hours unknown: call first".into()),
+                        Hours::Closed { closure: true } => (2.0, "Closed today (holiday)".into()),
+                        Hours::Closed { closure: false } => (2.0, "Closed now".into()),
+                    };
+                    key.push(k);
+                    reasons.push(why);
+                }
+                Criterion::Capacity => {
+                    let (k, why) = match &c.room {
+                        None => (1.0, "Capacity not published".to_string()),
+                        Some(r) if r.stale => (
+                            2.0,
+                            format!(
+                                "Capacity stale: {} free as of {}",
+                                plural(r.free.max(0), &r.unit),
+                                ago(now, r.updated)
+                            ),
+                        ),
+                        Some(r) if r.free > 0 => (
+                            0.0,
+                            format!(
+                                "{} free{} (updated {})",
+                                plural(r.free, &r.unit),
+                                r.maximum.map(|m| format!(" of {m}")).unwrap_or_default(),
+                                ago(now, r.updated)
+                            ),
+                        ),
+                        Some(r) => (
+                            3.0,
+                            format!(
+                                "Full: no {} free (updated {})",
+                                r.unit.to_lowercase(),
+                                ago(now, r.updated)
+                            ),
+                        ),
+                    };
+                    key.push(k);
+                    reasons.push(why);
+                }
+                Criterion::WalkIn => {
+                    key.push(if walk_in { 0.0 } else { 1.0 });
+                    reasons.push(if walk_in {
+                        "Walk-in".into()
+                    } else {
+                        "Not walk-in: call or book".into()
+                    });
+                }
+                Criterion::Distance => match distance_km {
+                    Some(d) => {
+                        key.push(d);
+                        reasons.push(format!("{d:.1} km away"));
+                    }
+                    None => {
+                        key.push(f64::MAX);
+                        reasons.push(if here.is_some() {
+                            "Distance unknown".into()
+                        } else {
+                            "No position given".into()
+                        });
+                    }
+                },
+                Criterion::Language => {
+                    let (k, why) = match (speaks, person.language.as_deref()) {
+                        (Some(true), Some(l)) => (0.0, format!("Speaks {l}")),
+                        (Some(false), Some(l)) => (1.0, format!("No {l} listed")),
+                        _ => (0.0, String::new()),
+                    };
+                    key.push(k);
+                    if !why.is_empty() {
+                        reasons.push(why);
+                    }
+                }
+            }
+        }
+        let address = c
+            .locations
+            .iter()
+            .flat_map(|l| l.addresses.iter())
+            .next()
+            .map(|a| format!("{}, {}", a.address_1, a.city));
+        out.push((
+            key,
+            Suggestion {
+                service_id: s.id,
+                name: s.name.clone(),
+                organization: c.organization.to_string(),
+                types: tcodes,
+                hours,
+                room: c.room.clone(),
+                walk_in,
+                distance_km,
+                address,
+                reasons,
+                excluded,
+            },
+        ));
+    }
+    out.sort_by(|(a, sa), (b, sb)| {
+        a.partial_cmp(b)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then_with(|| sa.name.cmp(&sb.name))
+    });
+    out.into_iter().map(|(_, s)| s).collect()
+}
+
+/// How long a referral holds a unit, from the program's minutes.
+pub fn hold_window(minutes: i64) -> Duration {
+    Duration::minutes(minutes.clamp(5, 24 * 60))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::directory::hsds::{Attribute, Language, Schedule};
+    use uuid::Uuid;
+
+    fn service(
+        name: &str,
+        codes: &[&str],
+        hours: Option<(&str, &str, &str)>,
+        langs: &[&str],
+        min_age: Option<u64>,
+    ) -> Service {
+        Service {
+            id: Uuid::now_v7(),
+            organization_id: None,
+            name: name.into(),
+            alternate_name: None,
+            description: None,
+            url: None,
+            email: None,
+            status: "active".into(),
+            interpretation_services: None,
+            application_process: None,
+            fees_description: None,
+            wait_time: None,
+            eligibility_description: None,
+            minimum_age: min_age.map(Into::into),
+            maximum_age: None,
+            alert: None,
+            last_modified: None,
+            phones: vec![],
+            schedules: hours
+                .map(|(d, o, c)| Schedule {
+                    id: Uuid::nil(),
+                    freq: Some("WEEKLY".into()),
+                    byday: Some(d.into()),
+                    opens_at: Some(o.into()),
+                    closes_at: Some(c.into()),
+                    ..Default::default()
+                })
+                .into_iter()
+                .collect(),
+            service_at_locations: vec![],
+            languages: langs
+                .iter()
+                .map(|l| Language {
+                    id: Uuid::nil(),
+                    name: None,
+                    code: Some(l.to_string()),
+                    note: None,
+                })
+                .collect(),
+            required_documents: vec![],
+            contacts: vec![],
+            attributes: codes
+                .iter()
+                .map(|c| Attribute {
+                    id: Uuid::nil(),
+                    taxonomy_term_id: crate::directory::term_by_code(c).unwrap().id,
+                    taxonomy_term: None,
+                    link_type: None,
+                    link_entity: None,
+                    value: None,
+                    label: None,
+                })
+                .collect(),
+        }
+    }
+
+    fn room(free: i64, stale: bool, now: DateTime<Utc>) -> Option<Room> {
+        Some(Room {
+            capacity_id: Uuid::nil(),
+            free,
+            maximum: Some(10),
+            unit: "Bed".into(),
+            updated: now - Duration::minutes(20),
+            stale,
+        })
+    }
+
+    #[test]
+    fn ranked_by_the_rule_with_reasons_and_exclusions_last() {
+        let now: DateTime<Utc> = "2026-12-07T16:00:00Z".parse().unwrap();
+        // Monday 10:00 local.
+        let local = NaiveDateTime::parse_from_str("2026-12-07 10:00", "%Y-%m-%d %H:%M").unwrap();
+        let detox_full = service(
+            "Detox A",
+            &["sud-withdrawal", "access-walk-in"],
+            Some(("MO,TU,WE,TH,FR,SA,SU", "00:00", "00:00")),
+            &["en"],
+            Some(18),
+        );
+        let detox_room = service(
+            "Detox B",
+            &["sud-withdrawal"],
+            Some(("MO,TU,WE,TH,FR,SA,SU", "00:00", "00:00")),
+            &["en", "es"],
+            Some(18),
+        );
+        let closed = service(
+            "Clinic C",
+            &["sud-outpatient", "access-walk-in"],
+            Some(("SA", "09:00", "12:00")),
+            &["en"],
+            None,
+        );
+        let teen = service("Youth D", &["sud-outpatient"], None, &["en"], None);
+        let mut adults_only = service(
+            "Adults E",
+            &["moud-buprenorphine", "access-walk-in"],
+            Some(("MO", "08:00", "18:00")),
+            &["es"],
+            Some(21),
+        );
+        adults_only.maximum_age = None;
+        let shelter = service("Shelter F", &["housing-shelter"], None, &[], None);
+        let c = |s| Candidate {
+            service: s,
+            organization: "Org",
+            locations: vec![],
+            room: None,
+        };
+        let mut cands = vec![
+            c(&detox_full),
+            c(&detox_room),
+            c(&closed),
+            c(&teen),
+            c(&adults_only),
+            c(&shelter),
+        ];
+        cands[0].room = room(0, false, now);
+        cands[1].room = room(3, false, now);
+        let person = Person {
+            age: Some(19),
+            sex: Some(Sex::Male),
+            language: Some("es".into()),
+        };
+        let out = suggest(
+            &cands,
+            &["sud"],
+            &person,
+            local,
+            now,
+            None,
+            &Rule::default(),
+        );
+        let names: Vec<&str> = out.iter().map(|s| s.name.as_str()).collect();
+        // Open with room first; open but full; hours unknown; closed; the excluded last.
+        assert_eq!(
+            names,
+            ["Detox B", "Detox A", "Youth D", "Clinic C", "Adults E"]
+        );
+        assert_eq!(
+            out[0].reasons[..2],
+            [
+                "Open now".to_string(),
+                "3 beds free of 10 (updated 20 min ago)".to_string()
+            ]
+        );
+        assert!(out[1].reasons[1].starts_with("Full"));
+        assert_eq!(out[2].reasons[0], "Hours unknown: call first");
+        assert_eq!(out[4].excluded, ["Ages 21 and over"]);
+        assert!(!out[4].fits() && !out[3].fits() && out[0].fits());
+        assert!(out[0].reasons.contains(&"Speaks es".to_string()));
+        // Walk-in first under another rule.
+        let rule = Rule::parse("walk_in open_now").unwrap();
+        let out = suggest(&cands, &["sud"], &person, local, now, None, &rule);
+        assert_eq!(out[0].name, "Detox A");
+        assert!(
+            Rule::parse("open_now fastest").is_err() && Rule::parse("open_now open_now").is_err()
+        );
+    }
+
+    #[test]
+    fn distance_orders_without_being_kept() {
+        let a = (41.881, -87.640);
+        let b = (41.866, -87.652);
+        let d = km(a, b);
+        assert!((1.8..2.1).contains(&d), "{d}");
+    }
+}

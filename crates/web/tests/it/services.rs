@@ -1,0 +1,313 @@
+//! Referrals to services (issue 15, ADR 0017): several at once, each holding a unit of its
+//! service's capacity (two officers, one bed), released on rejection or expiry, taken on
+//! arrival; only an intake at a treatment service meets a held charge, and the legal side
+//! never sees the other referrals; the choice page ranks with reasons, marks exclusions,
+//! shows the fallback, and keeps what was typed.
+use chrono::Duration;
+use hyper::StatusCode;
+use serde_json::json;
+
+use crate::support::*;
+
+const BED: &str = "f4d2314f-6678-5694-a6a2-9b11b7b862df";
+
+/// The first provider's detox unit (1 of 1 bed, treatment, 24 hours, adults) and the
+/// second provider's shelter (5 of 60 beds, housing, 24 hours).
+async fn directory(w: &World) -> (uuid::Uuid, uuid::Uuid) {
+    let (detox, shelter) = (uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
+    let term = |code: &str| handoff_domain::directory::term_by_code(code).unwrap().id;
+    let always = json!([{"id": uuid::Uuid::now_v7(), "freq": "WEEKLY", "byday": "MO,TU,WE,TH,FR,SA,SU", "opens_at": "00:00", "closes_at": "00:00"}]);
+    let updated = w.app.now().to_rfc3339();
+    let file = json!([
+        {"id": detox, "name": "Detox beds", "status": "active", "organization_id": w.orgs["p1"], "minimum_age": 18,
+         "attributes": [{"id": uuid::Uuid::now_v7(), "taxonomy_term_id": term("sud-withdrawal")}, {"id": uuid::Uuid::now_v7(), "taxonomy_term_id": term("access-walk-in")}],
+         "schedules": always,
+         "capacities": [{"id": uuid::Uuid::now_v7(), "unit_id": BED, "available": 1, "maximum": 1, "updated": updated}]},
+        {"id": shelter, "name": "Night shelter", "status": "active", "organization_id": w.orgs["p2"],
+         "attributes": [{"id": uuid::Uuid::now_v7(), "taxonomy_term_id": term("housing-shelter")}],
+         "schedules": always,
+         "capacities": [{"id": uuid::Uuid::now_v7(), "unit_id": BED, "available": 5, "maximum": 60, "updated": updated}]},
+    ]);
+    import_directory(w, &file).await;
+    (detox, shelter)
+}
+
+async fn accepted(w: &World, officer: &Agent, name: &str) -> uuid::Uuid {
+    let enc = record_encounter(w, officer, name).await;
+    accept_offer(w, officer, enc, "warm", "p1").await;
+    enc
+}
+
+async fn refer(officer: &Agent, enc: uuid::Uuid, services: &[uuid::Uuid]) -> Resp {
+    let ids: Vec<String> = services.iter().map(|s| s.to_string()).collect();
+    let mut fields: Vec<(&str, &str)> = vec![
+        ("handoff_mode", "warm"),
+        ("problems", "substance_use"),
+        ("problems", "housing_instability"),
+        ("language", ""),
+        ("lat", ""),
+        ("lon", ""),
+    ];
+    fields.extend(ids.iter().map(|i| ("service_ids", i.as_str())));
+    officer
+        .post(&format!("/encounters/{enc}/services"), &fields)
+        .await
+}
+
+#[tokio::test]
+async fn two_officers_one_bed() {
+    for b in backends() {
+        let w = world(b).await;
+        let (detox, shelter) = directory(&w).await;
+        let officer = w.sign_in("officer").await;
+        let officer2 = w.sign_in("officer2").await;
+        let first = accepted(&w, &officer, "Bedone").await;
+        let second = accepted(&w, &officer2, "Bedtwo").await;
+        let page = officer
+            .get(&format!(
+                "/encounters/{first}/services?problems=substance_use"
+            ))
+            .await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        assert!(
+            page.body.contains("Detox beds") && page.body.contains("1 bed free of 1"),
+            "{}",
+            page.body
+        );
+        // Only the needs' types: no shelter for substance use alone.
+        assert!(!page.body.contains("Night shelter"));
+        // Two services at once; both hold a place.
+        let r = refer(&officer, first, &[detox, shelter]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        assert!(
+            r.location().ends_with("notice=services_2_2"),
+            "{}",
+            r.location()
+        );
+        let refs = w.referrals_of(first).await;
+        assert_eq!(refs.len(), 3, "the offer's and two services'");
+        // The second officer sees the bed taken by the hold, and refers anyway: no hold.
+        let page = officer2
+            .get(&format!(
+                "/encounters/{second}/services?problems=substance_use"
+            ))
+            .await;
+        assert!(page.body.contains("Full: no bed free"), "{}", page.body);
+        let r = refer(&officer2, second, &[detox]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        assert!(
+            r.location().ends_with("notice=services_1_0"),
+            "{}",
+            r.location()
+        );
+        // The first referral is declined: its place is free again.
+        let cm1 = w.sign_in("cm1").await;
+        let held = refs
+            .iter()
+            .find(|r| r.service_id == Some(detox))
+            .unwrap()
+            .id;
+        let r = step(&cm1, held, "reject", &[("reason", "No bed after all")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let page = officer2
+            .get(&format!(
+                "/encounters/{second}/services?problems=substance_use"
+            ))
+            .await;
+        assert!(page.body.contains("1 bed free of 1"), "{}", page.body);
+        // A third officer's referral holds it; after the window it is free again.
+        let third = accepted(&w, &officer, "Bedthree").await;
+        let r = refer(&officer, third, &[detox]).await;
+        assert!(
+            r.location().ends_with("notice=services_1_1"),
+            "{}",
+            r.location()
+        );
+        assert!(
+            officer
+                .get(&format!(
+                    "/encounters/{third}/services?problems=substance_use"
+                ))
+                .await
+                .body
+                .contains("Full: no bed free")
+        );
+        w.clock.advance(Duration::minutes(121));
+        let officer = w.sign_in("officer").await;
+        assert!(
+            officer
+                .get(&format!(
+                    "/encounters/{third}/services?problems=substance_use"
+                ))
+                .await
+                .body
+                .contains("1 bed free")
+        );
+        // Held again, and the person arrives: the bed is taken (0 of 1, no hold).
+        let fourth = accepted(&w, &officer, "Bedfour").await;
+        let r = refer(&officer, fourth, &[detox]).await;
+        assert!(r.location().ends_with("notice=services_1_1"));
+        let arriving = w
+            .referrals_of(fourth)
+            .await
+            .into_iter()
+            .find(|r| r.service_id == Some(detox))
+            .unwrap()
+            .id;
+        let cm1 = w.sign_in("cm1").await;
+        assert_eq!(
+            step(&cm1, arriving, "accept", &[]).await.status,
+            StatusCode::SEE_OTHER
+        );
+        assert_eq!(
+            step(&cm1, arriving, "arrival", &[]).await.status,
+            StatusCode::SEE_OTHER
+        );
+        let token = w.token("cm1").await;
+        let caps = w
+            .api(hyper::Method::GET, "/api/v1/capacities", &token, None)
+            .await;
+        let caps: serde_json::Value = serde_json::from_str(&caps.body).unwrap();
+        assert_eq!(caps["capacities"][0]["available"], 0, "{caps}");
+        // The same service twice while one is open: refused by field, typed needs kept.
+        let r = refer(&officer, fourth, &[detox]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            r.body.contains("is still open") && r.body.contains("value=\"housing_instability\""),
+            "{}",
+            r.body
+        );
+    }
+}
+
+#[tokio::test]
+async fn only_a_treatment_intake_meets_the_held_charge_and_the_legal_side_sees_no_other_referral() {
+    for b in backends() {
+        let w = world(b).await;
+        let (_, shelter) = directory(&w).await;
+        let officer = w.sign_in("officer").await;
+        let enc = accepted(&w, &officer, "Heldcharge").await;
+        assert_eq!(
+            refer(&officer, enc, &[shelter]).await.status,
+            StatusCode::SEE_OTHER
+        );
+        let refs = w.referrals_of(enc).await;
+        let (treatment, housing) = (
+            refs.iter().find(|r| r.service_id.is_none()).unwrap(),
+            refs.iter().find(|r| r.service_id == Some(shelter)).unwrap(),
+        );
+        assert!(treatment.counts_for_hold && !housing.counts_for_hold);
+        assert_eq!(housing.service_types, "housing-shelter");
+        // The shelter (the second provider) takes the person in: the charge stays held.
+        let cm2 = w.sign_in("cm2").await;
+        for s in ["accept", "arrival", "intake"] {
+            let r = step(&cm2, housing.id, s, &[]).await;
+            assert_eq!(r.status, StatusCode::SEE_OTHER, "{s}: {}", r.body);
+        }
+        assert_eq!(w.hold_of(enc).await.state, "held");
+        // Treatment intake meets it.
+        let cm1 = w.sign_in("cm1").await;
+        for s in ["accept", "arrival", "intake"] {
+            assert_eq!(
+                step(&cm1, treatment.id, s, &[]).await.status,
+                StatusCode::SEE_OTHER
+            );
+        }
+        assert_eq!(w.hold_of(enc).await.state, "intake_met");
+        // The prosecutor's view of the hold names no shelter.
+        let pros = w.sign_in("prosecutor").await;
+        let hold = w.hold_of(enc).await.id;
+        let page = pros.get(&format!("/holds/{hold}")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(
+            !page.body.contains("Night shelter") && !page.body.contains("shelter"),
+            "{}",
+            page.body
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_choice_page_marks_exclusions_shows_the_fallback_and_keeps_what_was_typed() {
+    for b in backends() {
+        let w = world(b).await;
+        directory(&w).await;
+        let officer = w.sign_in("officer").await;
+        let enc = accepted(&w, &officer, "Choices").await;
+        // A service for people of 99 and over: listed last, marked as not taking them.
+        let file = json!([{"id": uuid::Uuid::now_v7(), "name": "Elders program", "status": "active", "organization_id": w.orgs["p1"], "minimum_age": 99,
+            "attributes": [{"id": uuid::Uuid::now_v7(), "taxonomy_term_id": handoff_domain::directory::term_by_code("sud-outpatient").unwrap().id}]}]);
+        import_directory(&w, &file).await;
+        let page = officer
+            .get(&format!(
+                "/encounters/{enc}/services?problems=substance_use"
+            ))
+            .await;
+        let (detox_at, elders_at) = (
+            page.body.find("Detox beds").unwrap(),
+            page.body.find("Elders program").unwrap(),
+        );
+        assert!(
+            detox_at < elders_at
+                && page
+                    .body
+                    .contains("Does not take this person: Ages 99 and over"),
+            "{}",
+            page.body
+        );
+        // A food need finds nothing: the fallback.
+        let page = officer
+            .get(&format!(
+                "/encounters/{enc}/services?ahc3=often&language=es"
+            ))
+            .await;
+        assert!(
+            page.body.contains("Nothing fits right now") && page.body.contains("988"),
+            "{}",
+            page.body
+        );
+        // Unknown codes and a bad position are named; the list still shows.
+        let page = officer
+            .get(&format!(
+                "/encounters/{enc}/services?problems=gambling&lat=north&lon=1"
+            ))
+            .await;
+        assert!(
+            page.body
+                .contains("&#34;gambling&#34; is not one of the program"),
+            "{}",
+            page.body
+        );
+        assert!(page.body.contains("The position could not be read"));
+        // Nothing chosen: refused, the needs kept.
+        let r = officer
+            .post(
+                &format!("/encounters/{enc}/services"),
+                &[
+                    ("handoff_mode", "warm"),
+                    ("problems", "substance_use"),
+                    ("ahc1", "none"),
+                    ("language", "es"),
+                    ("lat", ""),
+                    ("lon", ""),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("Choose at least one service"), "{}", r.body);
+        assert!(
+            r.body.contains("value=\"none\" checked") && r.body.contains("value=\"es\" selected"),
+            "{}",
+            r.body
+        );
+        // Another agency's officer: not found.
+        let other = w.sign_in("officer_b").await;
+        assert_eq!(
+            other
+                .get(&format!("/encounters/{enc}/services"))
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+    }
+}
