@@ -138,6 +138,7 @@ pub const NAVIGATION: &[NavLink] = &[
     nav("/rules", "Rules", ProgramAction::ManageRules),
     nav("/planner/program", "Planner", ProgramAction::ViewDashboard),
     nav("/calendar", "Calendar", ProgramAction::ManageCalendar),
+    nav("/directory", "Directory", ProgramAction::ManageDirectory),
 ];
 
 const fn nav(href: &'static str, label: &'static str, action: ProgramAction) -> NavLink {

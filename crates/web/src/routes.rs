@@ -424,6 +424,22 @@ fn registry() -> Registry {
         post(ui::rules::save_fields),
     )
     .get(
+        "/directory",
+        "The directory: its size and staleness, and how officers' suggestions are ranked",
+        get(ui::directory_settings::show),
+    )
+    .post(
+        "/directory",
+        "Save the directory's settings: ranking rule, hold kinds, fallback, publication",
+        None,
+        post(ui::directory_settings::save),
+    )
+    .get(
+        "/directory/export",
+        "Download the whole directory as HSDS 3.1 JSON (audited)",
+        get(ui::directory_settings::export),
+    )
+    .get(
         "/pathways",
         "The pathways the program enables",
         get(ui::rules::pathways),

@@ -5,6 +5,7 @@
 pub mod capacity;
 pub mod import;
 pub mod refer;
+pub mod settings;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

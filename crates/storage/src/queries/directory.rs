@@ -254,4 +254,16 @@ impl Tx {
             .bind(encounter_id).fetch_optional(c).await)?,
         )
     }
+
+    /// The officer's ranking rule, the hold kinds, the fallback and publication.
+    pub async fn set_directory_settings(
+        &mut self,
+        program_id: Uuid,
+        s: &DirectorySettings,
+    ) -> Result<()> {
+        let n = q!(self, c => sqlx::query("UPDATE programs SET choice_rule = $2, hold_service_types = $3, fallback = $4, directory_public = $5 WHERE id = $1")
+            .bind(program_id).bind(&s.choice_rule).bind(&s.hold_service_types).bind(&s.fallback).bind(s.directory_public)
+            .execute(c).await.map(|r| r.rows_affected()))?;
+        one(n)
+    }
 }

@@ -64,6 +64,7 @@ pub(crate) fn notice_text(code: &str) -> Option<String> {
     Some(
         match code {
             "capacity" => "Capacity saved.",
+            "directory" => "Directory settings saved: officers' next suggestions follow them.",
             "encounter" => "Encounter recorded.",
             "offer" => "Offer recorded.",
             "attempt" => "Contact attempt recorded.",

@@ -8,6 +8,7 @@ pub(crate) mod case;
 pub(crate) mod consents;
 pub(crate) mod dashboard;
 pub(crate) mod directory;
+pub(crate) mod directory_settings;
 pub(crate) mod emergency;
 pub(crate) mod encounters;
 pub(crate) mod holds;

@@ -311,3 +311,82 @@ async fn the_choice_page_marks_exclusions_shows_the_fallback_and_keeps_what_was_
         );
     }
 }
+
+#[tokio::test]
+async fn coordinators_set_the_ranking_the_hold_kinds_and_the_fallback() {
+    for b in backends() {
+        let w = world(b).await;
+        directory(&w).await;
+        let coord = w.sign_in("coordinator").await;
+        let page = coord.get("/directory").await;
+        assert!(
+            page.body.contains("2 active services") && page.body.contains("2 capacities published"),
+            "{}",
+            page.body
+        );
+        // Faults named, what was typed kept.
+        let bad = [
+            ("rule", "walk_in"),
+            ("rule", "walk_in"),
+            ("hold_types", "sud"),
+            ("hold_types", "access-men"),
+            ("fallback", ""),
+            ("public", "yes"),
+        ];
+        let r = coord.post("/directory", &bad).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        for msg in [
+            "named twice",
+            "is not a service type",
+            "up to 300 characters",
+        ] {
+            assert!(r.body.contains(msg), "{msg}: {}", r.body);
+        }
+        let good = [
+            ("rule", "walk_in"),
+            ("rule", "open_now"),
+            ("rule", ""),
+            ("rule", ""),
+            ("rule", ""),
+            ("hold_types", "sud"),
+            ("hold_types", "mh"),
+            ("fallback", "Call the county crisis line: 555-0199"),
+            ("public", "yes"),
+        ];
+        let r = coord.post("/directory", &good).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        // The officer's list follows the rule; the fallback is the program's.
+        let officer = w.sign_in("officer").await;
+        let enc = accepted(&w, &officer, "Ranked").await;
+        let page = officer
+            .get(&format!("/encounters/{enc}/services?ahc3=often"))
+            .await;
+        assert!(
+            page.body.contains("ranked by Walk-in, then Open now")
+                && page.body.contains("555-0199"),
+            "{}",
+            page.body
+        );
+        // Published: the HSDS API answers without a token.
+        let anon = request(
+            &w.client,
+            hyper::Method::GET,
+            &format!("{}/hsds/services", w.base),
+            &[],
+            None,
+        )
+        .await;
+        assert_eq!(anon.status, StatusCode::OK);
+        // The download is the export.
+        let file = coord.get("/directory/export").await;
+        assert_eq!(file.status, StatusCode::OK);
+        let v: serde_json::Value = serde_json::from_str(&file.body).unwrap();
+        assert!(
+            v.as_array()
+                .unwrap()
+                .iter()
+                .any(|i| i["name"] == "Detox beds")
+        );
+        assert!(w.audited("directory.export", "allowed").await >= 1);
+    }
+}
