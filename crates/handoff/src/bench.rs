@@ -35,16 +35,16 @@ pub struct BenchArgs {
     page_samples: u32,
 }
 
-type HttpClient = Client<HttpConnector, Full<Bytes>>;
+pub(crate) type HttpClient = Client<HttpConnector, Full<Bytes>>;
 
-struct Resp {
-    status: StatusCode,
-    location: Option<String>,
-    cookie: Option<String>,
-    body: Bytes,
+pub(crate) struct Resp {
+    pub(crate) status: StatusCode,
+    pub(crate) location: Option<String>,
+    pub(crate) cookie: Option<String>,
+    pub(crate) body: Bytes,
 }
 
-async fn send(
+pub(crate) async fn send(
     client: &HttpClient,
     method: Method,
     url: &str,
@@ -54,7 +54,7 @@ async fn send(
     send_with(client, method, url, cookie, form, &[]).await
 }
 
-async fn send_with(
+pub(crate) async fn send_with(
     client: &HttpClient,
     method: Method,
     url: &str,
@@ -98,14 +98,14 @@ async fn send_with(
     })
 }
 
-fn csrf_of(html: &[u8]) -> Option<String> {
+pub(crate) fn csrf_of(html: &[u8]) -> Option<String> {
     let s = std::str::from_utf8(html).ok()?;
     let i = s.find("name=\"csrf\" value=\"")? + "name=\"csrf\" value=\"".len();
     let j = s[i..].find('"')?;
     Some(s[i..i + j].to_string())
 }
 
-fn pct(sorted: &[Duration], p: f64) -> f64 {
+pub(crate) fn pct(sorted: &[Duration], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
     }
@@ -113,7 +113,7 @@ fn pct(sorted: &[Duration], p: f64) -> f64 {
     sorted[idx].as_secs_f64() * 1000.0
 }
 
-fn vm_hwm_kib(pid: u32) -> Option<u64> {
+pub(crate) fn vm_hwm_kib(pid: u32) -> Option<u64> {
     let s = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     s.lines()
         .find(|l| l.starts_with("VmHWM:"))?

@@ -3,6 +3,7 @@
 
 mod bench;
 mod bench_reports;
+mod bench_services;
 mod commands;
 
 use std::net::SocketAddr;
@@ -78,6 +79,9 @@ enum Command {
     Bench(bench::BenchArgs),
     /// Load a program's three years of encounters and time dashboards and exports.
     BenchReports(bench_reports::BenchReportsArgs),
+    /// The officer's choice of services over a generated directory, while capacity is
+    /// updated; and the directory's import time.
+    BenchServices(bench_services::BenchServicesArgs),
     /// Published reports, for scheduled use.
     #[command(subcommand)]
     Report(commands::report::ReportCommand),
@@ -281,6 +285,7 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Bench(args) => bench::run(args).await,
         Command::BenchReports(args) => bench_reports::run(args).await,
+        Command::BenchServices(args) => bench_services::run(args).await,
     }
 }
 

@@ -21,7 +21,10 @@ use crate::{App, AppError, AppResult, Ctx};
 
 /// The suggestions for an encounter, with what they were made from.
 pub struct Choices {
+    /// The best suggestions (at most `SHOWN`).
     pub suggestions: Vec<Suggestion>,
+    /// How many services match the needs in all.
+    pub matched: usize,
     /// Shown when nothing fits (a 24-hour crisis line).
     pub fallback: String,
     pub needs: Needs,
@@ -29,6 +32,9 @@ pub struct Choices {
     /// The program's time zone (the page shows times in it).
     pub tz: chrono_tz::Tz,
 }
+
+/// Suggestions shown at most: an officer on a phone chooses among the best.
+pub const SHOWN: usize = 50;
 
 /// Live room per service: its first capacity, net of units held now.
 async fn rooms(
@@ -86,7 +92,7 @@ pub async fn choices(
     )
     .await?;
     tx.rollback().await?;
-    let suggestions = rank(
+    let mut suggestions = rank(
         &dir,
         &room,
         &enc,
@@ -97,8 +103,11 @@ pub async fn choices(
         now.with_timezone(&data.tz).naive_local(),
         now,
     );
+    let matched = suggestions.len();
+    suggestions.truncate(SHOWN);
     Ok(Choices {
         suggestions,
+        matched,
         fallback: settings.fallback,
         needs: needs.clone(),
         rule: Rule::parse(&settings.choice_rule).unwrap_or_default(),
