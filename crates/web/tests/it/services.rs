@@ -390,3 +390,185 @@ async fn coordinators_set_the_ranking_the_hold_kinds_and_the_fallback() {
         assert!(w.audited("directory.export", "allowed").await >= 1);
     }
 }
+
+/// Each organization's canary in its service notes, screenings and consents.
+const CANARIES: [&str; 3] = [
+    "CANARY-P1-DETOX-NOTE",
+    "CANARY-P2-SHELTER-NOTE",
+    "CANARY-P3-PEER-NOTE",
+];
+
+/// Everything an organization's case manager can open about the case: its queue, its
+/// referral's page and its API answer.
+async fn seen_by(w: &World, cm: &'static str, referral: uuid::Uuid) -> String {
+    let a = w.sign_in(cm).await;
+    let mut all = a.get("/queue").await.body;
+    all.push_str(&a.get(&format!("/referrals/{referral}")).await.body);
+    let token = w.token(cm).await;
+    all.push_str(
+        &w.api(
+            hyper::Method::GET,
+            &format!("/api/v1/referrals/{referral}"),
+            &token,
+            None,
+        )
+        .await
+        .body,
+    );
+    all.push_str(
+        &w.api(
+            hyper::Method::GET,
+            "/api/v1/referrals?all=true",
+            &token,
+            None,
+        )
+        .await
+        .body,
+    );
+    all
+}
+
+#[tokio::test]
+async fn three_organizations_see_nothing_of_each_others_work_before_under_and_after_a_consent() {
+    for b in backends() {
+        let w = world(b).await;
+        // A third provider with its own case manager (a peer coach's organization).
+        let p3 = handoff_app::admin::create_org(
+            &w.app,
+            handoff_app::admin::NewOrg {
+                program_id: w.program,
+                kind: handoff_domain::OrgKind::Provider,
+                name: "Third Provider".into(),
+                address: "3 Way".into(),
+                phone: "555-0300".into(),
+                hours: "9-5".into(),
+                what_to_bring: "".into(),
+            },
+        )
+        .await
+        .unwrap()
+        .id;
+        let cm3 = handoff_app::admin::create_user(
+            &w.app,
+            None,
+            handoff_app::admin::NewUser {
+                username: "cm3".into(),
+                display_name: "cm3 name".into(),
+                password: PASSWORD.into(),
+            },
+            &[(p3, handoff_domain::Role::CaseManager)],
+        )
+        .await
+        .unwrap();
+        handoff_app::auth::enrol_known_secret(&w.app, cm3.id, &totp_secret("cm3"))
+            .await
+            .unwrap();
+        let (_, shelter) = directory(&w).await;
+        let peer = uuid::Uuid::now_v7();
+        import_directory(&w, &json!([{"id": peer, "name": "Peer coaching", "status": "active", "organization_id": p3,
+            "attributes": [{"id": uuid::Uuid::now_v7(), "taxonomy_term_id": handoff_domain::directory::term_by_code("recovery-peer").unwrap().id}]}])).await;
+        let officer = w.sign_in("officer").await;
+        let enc = accepted(&w, &officer, "Threeorgs").await;
+        assert_eq!(
+            refer(&officer, enc, &[shelter, peer]).await.status,
+            StatusCode::SEE_OTHER
+        );
+        let refs = w.referrals_of(enc).await;
+        let of = |org: uuid::Uuid| refs.iter().find(|r| r.to_org_id == org).unwrap().id;
+        let ids = [of(w.orgs["p1"]), of(w.orgs["p2"]), of(p3)];
+        let cms: [&'static str; 3] = ["cm1", "cm2", "cm3"];
+        // Each organization accepts its referral with a note, and screens the person.
+        for i in 0..3 {
+            let a = w.sign_in(cms[i]).await;
+            let r = step(&a, ids[i], "accept", &[("note", CANARIES[i])]).await;
+            assert_eq!(r.status, StatusCode::SEE_OTHER, "{}: {}", cms[i], r.body);
+        }
+        let cm1 = w.sign_in("cm1").await;
+        let mut phq: Vec<(String, String)> = (1..=9)
+            .map(|n| (format!("item_{n}"), "3".to_string()))
+            .collect();
+        phq.push(("instrument".into(), "phq9".into()));
+        phq.push(("profile".into(), String::new()));
+        let r = cm1
+            .post(&format!("/referrals/{}/screenings", ids[0]), &refs_of(&phq))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let check = |stage: &'static str| {
+            let w = &w;
+            async move {
+                for i in 0..3 {
+                    let seen = seen_by(w, cms[i], ids[i]).await;
+                    assert!(
+                        seen.contains(CANARIES[i]),
+                        "{stage}: {} does not see its own note",
+                        cms[i]
+                    );
+                    for j in (0..3).filter(|j| *j != i) {
+                        assert!(
+                            !seen.contains(CANARIES[j]),
+                            "{stage}: {} sees {}",
+                            cms[i],
+                            CANARIES[j]
+                        );
+                    }
+                    if i == 0 {
+                        assert!(
+                            seen.contains("27 of 27"),
+                            "{stage}: the first provider sees its screening"
+                        );
+                    } else {
+                        assert!(
+                            !seen.contains("27 of 27"),
+                            "{stage}: {} sees the first provider's screening",
+                            cms[i]
+                        );
+                        assert!(
+                            !seen.contains("CANARY-P1-CONSENT"),
+                            "{stage}: {} sees the first provider's consent",
+                            cms[i]
+                        );
+                    }
+                }
+            }
+        };
+        check("before a consent").await;
+        // The person consents to the first provider telling the coordination office.
+        let r = cm1
+            .post(
+                &format!("/referrals/{}/consents", ids[0]),
+                &[
+                    ("recipients", &w.orgs["coord"].to_string()),
+                    ("information", "status"),
+                    ("purpose", "CANARY-P1-CONSENT"),
+                    ("expires_on", "2026-12-31"),
+                    ("signed_name", "Ana Person"),
+                    ("attested", "yes"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        check("under the consent").await;
+        let consent = {
+            let mut tx = w.store.read().await.unwrap();
+            let c = tx
+                .consents_for_encounter(enc)
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|c| c.kind == "general")
+                .unwrap()
+                .id;
+            tx.rollback().await.unwrap();
+            c
+        };
+        let r = cm1
+            .post(&format!("/consents/{consent}/revoke"), &[("note", "")])
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        check("after its revocation").await;
+    }
+}
+
+fn refs_of(v: &[(String, String)]) -> Vec<(&str, &str)> {
+    v.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect()
+}
