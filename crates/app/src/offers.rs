@@ -63,6 +63,7 @@ pub(crate) async fn create_referral(
         service_id: None,
         service_types: String::new(),
         counts_for_hold: true,
+        status_reason_code: None,
     };
     let e = event(
         app,

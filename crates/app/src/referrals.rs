@@ -218,6 +218,10 @@ pub struct ReferralActionInput {
     pub occurred_at: String,
     #[schema(max_length = 1000)]
     pub reason: String,
+    /// reject, fail, cancel, on_hold: the coded reason (no_capacity, not_eligible, ...);
+    /// with it, `reason` is an optional note.
+    #[schema(schema_with = handoff_domain::input::schema::outcome_reason)]
+    pub reason_code: String,
     #[schema(max_length = 4000)]
     pub note: String,
     #[schema(schema_with = handoff_domain::input::schema::exit_kind)]
@@ -274,6 +278,16 @@ pub async fn act(app: &App, ctx: &Ctx, id: Uuid, input: &ReferralActionInput) ->
             }
         }
     };
+    let reason_code = match input.reason_code.trim() {
+        "" => None,
+        c => {
+            let r = referral::OutcomeReason::parse(c);
+            if r.is_none() {
+                errors.add("reason_code", "Choose the reason from the list.");
+            }
+            r
+        }
+    };
     let exit = match input.exit_kind.trim() {
         "" => None,
         k => {
@@ -325,7 +339,12 @@ pub async fn act(app: &App, ctx: &Ctx, id: Uuid, input: &ReferralActionInput) ->
         return Err(AppError::Stale("This referral was changed by someone else since you opened it. Reload to see the change.".into()));
     }
     let from = ReferralStatus::parse(&r.status).unwrap_or(ReferralStatus::Requested);
-    let reason = (!input.reason.trim().is_empty()).then(|| input.reason.trim().to_string());
+    let reason = match (reason_code, input.reason.trim()) {
+        (Some(code), "") => Some(code.label().to_string()),
+        (Some(code), note) => Some(format!("{}: {note}", code.label())),
+        (None, "") => None,
+        (None, text) => Some(text.to_string()),
+    };
     let (status, business) = referral::transition(
         from,
         Side::Performer,
@@ -337,9 +356,10 @@ pub async fn act(app: &App, ctx: &Ctx, id: Uuid, input: &ReferralActionInput) ->
         },
     )
     .map_err(|e| match e {
-        referral::TransitionError::ReasonRequired(_) => {
-            AppError::field("reason", "A reason is required for this step.")
-        }
+        referral::TransitionError::ReasonRequired(_) => AppError::field(
+            "reason_code",
+            "Choose the reason for this step (or say it in the note).",
+        ),
         referral::TransitionError::ExitKindRequired => {
             AppError::field("exit_kind", "Choose how the person left the program.")
         }
@@ -409,11 +429,11 @@ pub async fn act(app: &App, ctx: &Ctx, id: Uuid, input: &ReferralActionInput) ->
     r.business_status = business.as_str().into();
     if reason.is_some() {
         r.status_reason = reason.clone();
+        r.status_reason_code = reason_code.map(|c| c.as_str().to_string());
     }
     r.updated_at = now.max(expected + Duration::microseconds(1));
     tx.update_referral(&r, expected).await?;
-    let detail =
-        serde_json::json!({ "contact_outcome": outcome, "exit_kind": exit.map(|e| e.as_str()) });
+    let detail = serde_json::json!({ "contact_outcome": outcome, "exit_kind": exit.map(|e| e.as_str()), "reason_code": reason_code.map(|c| c.as_str()) });
     tx.insert_service_event(&ServiceEventRow {
         id: Uuid::now_v7(),
         referral_id: r.id,

@@ -39,6 +39,21 @@ code_enum!(
     }
 );
 
+code_enum!(
+    /// Why a referral was rejected, failed, cancelled or put on hold: the SDOH Clinical
+    /// Care reasons a closed loop reports, coded so that they can be counted (capacity
+    /// shortfalls), with an optional note beside.
+    OutcomeReason {
+        NoCapacity = "no_capacity": "No capacity",
+        NotEligible = "not_eligible": "Not eligible for the service",
+        CouldNotContact = "could_not_contact": "Could not contact the person",
+        Declined = "declined": "The person declined",
+        NoShow = "no_show": "Did not attend",
+        Moved = "moved": "Moved out of the area",
+        Other = "other": "Other (see the note)",
+    }
+);
+
 impl ReferralStatus {
     /// Whether the provider holding a referral in this status took the person, and so may
     /// record a consent (or its revocation) on the case: not one it rejected, that was

@@ -464,6 +464,7 @@ pub async fn seed(store: &Store, settings: &Settings, cases: usize) -> AppResult
                 referral_id,
                 &ReferralActionInput {
                     reason: "No openings this month".into(),
+                    reason_code: "no_capacity".into(),
                     ..step("reject")
                 },
             )

@@ -126,6 +126,14 @@ pub fn referral_action() -> Object {
         "The step to record.",
     )
 }
+pub fn outcome_reason() -> Object {
+    codes(
+        crate::referral::OutcomeReason::ALL
+            .iter()
+            .map(|p| p.as_str()),
+        "reject, fail, cancel, on_hold: the coded reason (or say it in `reason`).",
+    )
+}
 pub fn exit_kind() -> Object {
     codes(
         ExitKind::ALL.iter().map(|p| p.as_str()),

@@ -7,6 +7,8 @@ ALTER TABLE referrals ADD COLUMN service_id BLOB REFERENCES directory_services(i
 ALTER TABLE referrals ADD COLUMN service_types TEXT NOT NULL DEFAULT '';
 ALTER TABLE referrals ADD COLUMN counts_for_hold INTEGER NOT NULL DEFAULT 1;
 CREATE INDEX referrals_service ON referrals(service_id);
+-- Why a referral was rejected, failed, cancelled or put on hold, coded (no_capacity, ...).
+ALTER TABLE referrals ADD COLUMN status_reason_code TEXT;
 
 -- Service type codes whose intake satisfies a held charge; the officer's ranking of
 -- suggestions; what is shown when no service fits.

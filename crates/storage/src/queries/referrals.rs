@@ -13,8 +13,8 @@ impl Tx {
         r: &ReferralRow,
         expected_updated_at: DateTime<Utc>,
     ) -> Result<()> {
-        let n = q!(self, c => sqlx::query("UPDATE referrals SET status = $2, business_status = $3, status_reason = $4, assigned_to = $5, arrived_at = $6, first_contact_at = $7, intake_at = $8, engaged_at = $9, exit_kind = $10, exit_at = $11, updated_at = $12 WHERE id = $1 AND updated_at = $13")
-            .bind(r.id).bind(&r.status).bind(&r.business_status).bind(&r.status_reason).bind(r.assigned_to).bind(r.arrived_at).bind(r.first_contact_at).bind(r.intake_at).bind(r.engaged_at).bind(&r.exit_kind).bind(r.exit_at).bind(r.updated_at).bind(expected_updated_at)
+        let n = q!(self, c => sqlx::query("UPDATE referrals SET status = $2, business_status = $3, status_reason = $4, assigned_to = $5, arrived_at = $6, first_contact_at = $7, intake_at = $8, engaged_at = $9, exit_kind = $10, exit_at = $11, updated_at = $12, status_reason_code = $14 WHERE id = $1 AND updated_at = $13")
+            .bind(r.id).bind(&r.status).bind(&r.business_status).bind(&r.status_reason).bind(r.assigned_to).bind(r.arrived_at).bind(r.first_contact_at).bind(r.intake_at).bind(r.engaged_at).bind(&r.exit_kind).bind(r.exit_at).bind(r.updated_at).bind(expected_updated_at).bind(&r.status_reason_code)
             .execute(c).await.map(|r| r.rows_affected()))?;
         if n == 0 {
             return Err(StoreError::Conflict(

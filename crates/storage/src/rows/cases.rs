@@ -195,6 +195,8 @@ pub struct ReferralRow {
     /// Whether an intake here satisfies a held charge (and counts in the encounter's
     /// treatment measures).
     pub counts_for_hold: bool,
+    /// The coded reason of the last rejection, failure, cancellation or hold.
+    pub status_reason_code: Option<String>,
 }
 
 /// A referral in a provider's queue, with the person's name.

@@ -137,6 +137,19 @@ impl ReferralPage {
     fn err(&self, field: &str) -> String {
         self.errors.get(field).unwrap_or("").to_string()
     }
+    fn reasons(&self) -> Vec<(&'static str, &'static str)> {
+        handoff_domain::referral::OutcomeReason::ALL
+            .iter()
+            .map(|r| (r.as_str(), r.label()))
+            .collect()
+    }
+    fn reason_sel(&self, code: &str) -> &'static str {
+        if self.input.reason_code == code {
+            "selected"
+        } else {
+            ""
+        }
+    }
     fn sel(&self, a: &str, b: &str) -> &'static str {
         sel(a, b)
     }
@@ -239,6 +252,7 @@ impl FromFields for ReferralActionInput {
             action: f.get("action"),
             occurred_at: f.get("occurred_at"),
             reason: f.get("reason"),
+            reason_code: f.get("reason_code"),
             note: f.get("note"),
             exit_kind: f.get("exit_kind"),
             contact_outcome: f.get("contact_outcome"),

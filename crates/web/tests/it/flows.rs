@@ -412,17 +412,27 @@ async fn e_rejected_by_the_first_provider_taken_by_the_second() {
             StatusCode::UNPROCESSABLE_ENTITY,
             "a reason is required"
         );
-        assert!(r.body.contains("A reason is required"));
+        assert!(r.body.contains("Choose the reason for this step"));
+        // An unknown code is named; a coded reason with a note is taken and kept coded.
+        let r = step(&cm1, first.id, "reject", &[("reason_code", "busy")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("Choose the reason from the list"));
         assert_eq!(
             step(
                 &cm1,
                 first.id,
                 "reject",
-                &[("reason", "No capacity tonight")]
+                &[("reason_code", "no_capacity"), ("reason", "tonight")]
             )
             .await
             .status,
             StatusCode::SEE_OTHER
+        );
+        let rejected = w.referrals_of(id).await.remove(0);
+        assert_eq!(rejected.status_reason_code.as_deref(), Some("no_capacity"));
+        assert_eq!(
+            rejected.status_reason.as_deref(),
+            Some("No capacity: tonight")
         );
         // Another referral while one is open is refused; after the rejection it is allowed.
         let p2 = w.orgs["p2"].to_string();
