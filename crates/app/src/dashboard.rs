@@ -113,6 +113,11 @@ pub struct DashboardView {
     pub agencies: Vec<(Uuid, String)>,
     pub providers: Vec<(Uuid, String)>,
     pub officers: Vec<(Uuid, String)>,
+    /// Referrals by kind of service (every referral of the period's encounters, not only
+    /// those the filter's encounter measures count).
+    pub by_service: Vec<handoff_domain::service_measures::KindLine>,
+    /// Referrals declined for want of capacity, by kind and month.
+    pub shortfalls: Vec<(String, String, u64)>,
 }
 
 /// Counts the measures for encounters whose local date is in the period.
@@ -178,6 +183,26 @@ pub async fn dashboard(
         }
     }
     let measures = measure(&mut tx, &filter.facts(pid, from, to), now).await?;
+    let bound = |d: NaiveDate| {
+        d.and_hms_opt(0, 0, 0)
+            .and_then(|t| t.and_local_timezone(tz).earliest())
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or(now)
+    };
+    let end = to.succ_opt().unwrap_or(to);
+    let rows: Vec<handoff_domain::service_measures::Row> = tx
+        .referral_measure_rows(pid, bound(from), bound(end))
+        .await?
+        .into_iter()
+        .map(|r| handoff_domain::service_measures::Row {
+            service_types: r.service_types,
+            status: r.status,
+            reason_code: r.status_reason_code,
+            occurred_at: r.occurred_at,
+            requested_at: r.requested_at,
+            intake_at: r.intake_at,
+        })
+        .collect();
     tx.rollback().await?;
     audit::alone(
         app,
@@ -198,6 +223,8 @@ pub async fn dashboard(
         agencies,
         providers,
         officers,
+        by_service: handoff_domain::service_measures::by_kind(&rows),
+        shortfalls: handoff_domain::service_measures::shortfalls(&rows, tz),
     })
 }
 

@@ -24,6 +24,7 @@ pub mod referral;
 pub mod reports;
 pub mod rules_file;
 pub mod screening;
+pub mod service_measures;
 pub mod suppress;
 
 pub use clock::{Clock, ManualClock, SystemClock};

@@ -94,3 +94,14 @@ pub struct NeedsRow {
     pub recorded_by: Uuid,
     pub recorded_at: DateTime<Utc>,
 }
+
+/// A referral as the measures per service kind read it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ReferralMeasureRow {
+    pub service_types: String,
+    pub status: String,
+    pub status_reason_code: Option<String>,
+    pub occurred_at: DateTime<Utc>,
+    pub requested_at: DateTime<Utc>,
+    pub intake_at: Option<DateTime<Utc>>,
+}

@@ -104,6 +104,9 @@ impl DashboardPage {
             ("Intake", d.intakes),
         ]
     }
+    fn hours(&self, h: &f64) -> String {
+        format!("{h:.1}")
+    }
     fn bar(&self, n: &u64) -> u64 {
         let max = self.v.dashboard.encounters.max(1);
         (*n * 100) / max

@@ -572,3 +572,65 @@ async fn three_organizations_see_nothing_of_each_others_work_before_under_and_af
 fn refs_of(v: &[(String, String)]) -> Vec<(&str, &str)> {
     v.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect()
 }
+
+#[tokio::test]
+async fn the_dashboard_counts_referrals_by_service_type_and_capacity_shortfalls() {
+    for b in backends() {
+        let w = world(b).await;
+        let (detox, shelter) = directory(&w).await;
+        let officer = w.sign_in("officer").await;
+        let enc = accepted(&w, &officer, "Measured").await;
+        assert_eq!(
+            refer(&officer, enc, &[detox, shelter]).await.status,
+            StatusCode::SEE_OTHER
+        );
+        let refs = w.referrals_of(enc).await;
+        let id_of = |s: uuid::Uuid| refs.iter().find(|r| r.service_id == Some(s)).unwrap().id;
+        let cm2 = w.sign_in("cm2").await;
+        let r = step(
+            &cm2,
+            id_of(shelter),
+            "reject",
+            &[("reason_code", "no_capacity")],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let cm1 = w.sign_in("cm1").await;
+        for s in ["accept", "arrival", "intake"] {
+            assert_eq!(
+                step(&cm1, id_of(detox), s, &[]).await.status,
+                StatusCode::SEE_OTHER
+            );
+        }
+        let page = w.sign_in("coordinator").await.get("/dashboard").await;
+        assert_eq!(page.status, StatusCode::OK);
+        let row = |kind: &str| {
+            let i = page
+                .body
+                .find(&format!("<td>{kind}</td>"))
+                .unwrap_or_else(|| panic!("{kind}: {}", page.body));
+            page.body[i..i + page.body[i..].find("</tr>").unwrap()].to_string()
+        };
+        // Treatment: the offer's referral (to a provider) is its own row; the detox unit
+        // served one; the shelter declined one for want of capacity.
+        assert_eq!(
+            row("Substance use disorder treatment"),
+            "<td>Substance use disorder treatment</td><td>1</td><td>1</td><td>1</td><td>0</td><td>0.0</td>"
+        );
+        assert_eq!(
+            row("Housing"),
+            "<td>Housing</td><td>1</td><td>0</td><td>0</td><td>1</td><td>—</td>"
+        );
+        assert!(
+            row("Treatment provider (no service listed)")
+                .starts_with("<td>Treatment provider (no service listed)</td><td>1</td>")
+        );
+        let month = w.local_now()[..7].to_string();
+        assert!(
+            page.body
+                .contains(&format!("<td>Housing</td><td>{month}</td><td>1</td>")),
+            "{}",
+            page.body
+        );
+    }
+}

@@ -1,0 +1,206 @@
+//! Measures per referral, by kind of service (issue 15, ADR 0017): how many were referred
+//! to each kind, taken in, served (intake), declined for want of capacity, and how long
+//! from the encounter to service. Counted from the referrals themselves, beside the
+//! encounter-level measures (`measures`), which count only the referrals a held charge
+//! counts on.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+use crate::directory::term_by_code;
+use crate::referral::{OutcomeReason, ReferralStatus};
+
+/// One referral, as the measures read it.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub service_types: String,
+    pub status: String,
+    pub reason_code: Option<String>,
+    pub occurred_at: DateTime<Utc>,
+    pub requested_at: DateTime<Utc>,
+    pub intake_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct KindLine {
+    pub kind: String,
+    pub referred: u64,
+    /// Taken in: accepted or further, not rejected, cancelled or in error.
+    pub taken: u64,
+    /// Served: intake recorded.
+    pub served: u64,
+    /// Rejected or cancelled with the reason "no capacity".
+    pub no_capacity: u64,
+    /// Median hours from the encounter to intake, among those served.
+    pub median_hours_to_service: Option<f64>,
+}
+
+/// The kind a referral counts under: the top of its first service type's branch (a
+/// referral to a provider made before services were listed is "treatment provider").
+pub fn kind_of(service_types: &str) -> String {
+    let Some(first) = service_types.split_whitespace().next() else {
+        return "Treatment provider (no service listed)".into();
+    };
+    let mut t = term_by_code(first);
+    while let Some(parent) = t.and_then(|t| t.parent.as_deref()).and_then(term_by_code) {
+        t = Some(parent);
+    }
+    t.map(|t| t.name.clone())
+        .unwrap_or_else(|| first.to_string())
+}
+
+fn no_capacity(r: &Row) -> bool {
+    r.reason_code.as_deref() == Some(OutcomeReason::NoCapacity.as_str())
+        && matches!(
+            ReferralStatus::parse(&r.status),
+            Some(ReferralStatus::Rejected | ReferralStatus::Cancelled)
+        )
+}
+
+pub fn by_kind(rows: &[Row]) -> Vec<KindLine> {
+    let mut kinds: Vec<String> = rows.iter().map(|r| kind_of(&r.service_types)).collect();
+    kinds.sort();
+    kinds.dedup();
+    kinds
+        .into_iter()
+        .map(|kind| {
+            let mine: Vec<&Row> = rows
+                .iter()
+                .filter(|r| {
+                    kind_of(&r.service_types) == kind
+                        && r.status != ReferralStatus::EnteredInError.as_str()
+                })
+                .collect();
+            let mut hours: Vec<f64> = mine
+                .iter()
+                .filter_map(|r| {
+                    r.intake_at
+                        .map(|i| (i - r.occurred_at).num_minutes() as f64 / 60.0)
+                })
+                .collect();
+            hours.sort_by(|a, b| a.total_cmp(b));
+            let median = match hours.len() {
+                0 => None,
+                n if n % 2 == 1 => Some(hours[n / 2]),
+                n => Some((hours[n / 2 - 1] + hours[n / 2]) / 2.0),
+            };
+            KindLine {
+                referred: mine.len() as u64,
+                taken: mine
+                    .iter()
+                    .filter(|r| {
+                        ReferralStatus::parse(&r.status).is_some_and(|s| {
+                            s.took_the_person()
+                                && !matches!(s, ReferralStatus::Requested | ReferralStatus::Draft)
+                        })
+                    })
+                    .count() as u64,
+                served: mine.iter().filter(|r| r.intake_at.is_some()).count() as u64,
+                no_capacity: mine.iter().filter(|r| no_capacity(r)).count() as u64,
+                median_hours_to_service: median,
+                kind,
+            }
+        })
+        .collect()
+}
+
+/// Referrals declined for want of capacity, by kind and month of the referral (local).
+pub fn shortfalls(rows: &[Row], tz: Tz) -> Vec<(String, String, u64)> {
+    let mut out: Vec<(String, String, u64)> = Vec::new();
+    for r in rows.iter().filter(|r| no_capacity(r)) {
+        let (kind, month) = (
+            kind_of(&r.service_types),
+            r.requested_at
+                .with_timezone(&tz)
+                .format("%Y-%m")
+                .to_string(),
+        );
+        match out.iter_mut().find(|(k, m, _)| *k == kind && *m == month) {
+            Some(e) => e.2 += 1,
+            None => out.push((kind, month, 1)),
+        }
+    }
+    out.sort();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(
+        types: &str,
+        status: &str,
+        reason: Option<&str>,
+        hours_to_intake: Option<i64>,
+        day: u32,
+    ) -> Row {
+        let at: DateTime<Utc> = format!("2026-0{day}-10T12:00:00Z").parse().unwrap();
+        Row {
+            service_types: types.into(),
+            status: status.into(),
+            reason_code: reason.map(Into::into),
+            occurred_at: at,
+            requested_at: at,
+            intake_at: hours_to_intake.map(|h| at + chrono::Duration::hours(h)),
+        }
+    }
+
+    /// A hand-computed set: three to treatment (one served in 2 h, one in 6 h, one
+    /// declined for capacity), two to housing (one served in 10 h, one declined for
+    /// capacity in another month), one to a provider before services, one in error.
+    #[test]
+    fn counted_by_kind_against_a_hand_computed_set() {
+        let rows = vec![
+            row(
+                "sud-withdrawal access-walk-in",
+                "in-progress",
+                None,
+                Some(2),
+                3,
+            ),
+            row("moud-buprenorphine", "completed", None, Some(6), 3),
+            row("sud-residential", "rejected", Some("no_capacity"), None, 3),
+            row("housing-shelter", "in-progress", None, Some(10), 3),
+            row("housing-shelter", "rejected", Some("no_capacity"), None, 4),
+            row("", "accepted", None, None, 3),
+            row("social-food", "entered-in-error", None, None, 3),
+        ];
+        let lines = by_kind(&rows);
+        let get = |k: &str| lines.iter().find(|l| l.kind == k).unwrap().clone();
+        let sud = get("Substance use disorder treatment");
+        assert_eq!(
+            (sud.referred, sud.taken, sud.served, sud.no_capacity),
+            (3, 2, 2, 1)
+        );
+        assert_eq!(sud.median_hours_to_service, Some(4.0));
+        let housing = get("Housing");
+        assert_eq!(
+            (
+                housing.referred,
+                housing.served,
+                housing.no_capacity,
+                housing.median_hours_to_service
+            ),
+            (2, 1, 1, Some(10.0))
+        );
+        assert_eq!(get("Treatment provider (no service listed)").taken, 1);
+        assert_eq!(
+            get("Social services").referred,
+            0,
+            "entered in error does not count"
+        );
+        let s = shortfalls(&rows, chrono_tz::America::Chicago);
+        assert_eq!(
+            s,
+            vec![
+                ("Housing".into(), "2026-04".into(), 1),
+                (
+                    "Substance use disorder treatment".into(),
+                    "2026-03".into(),
+                    1
+                )
+            ]
+        );
+    }
+}
