@@ -135,7 +135,18 @@ pub async fn update(
     let change = match change {
         Ok(c) => c,
         Err(e) => {
+            // Refused by field, and audited as the refusals below are.
             tx.rollback().await?;
+            audit::alone(
+                app,
+                ctx,
+                "capacity.update",
+                "capacity",
+                &id.to_string(),
+                audit::FAILED,
+                &e.to_string(),
+            )
+            .await?;
             return Err(AppError::Invalid(e));
         }
     };
@@ -272,6 +283,14 @@ fn change_schema() -> utoipa::openapi::schema::Object {
 impl CapacityInput {
     pub fn change(&self) -> Result<Change, FieldErrors> {
         let mut e = FieldErrors::new();
+        for (field, v) in [("available", self.available), ("maximum", self.maximum)] {
+            if v.is_some_and(|n| !(0..=1_000_000).contains(&n)) {
+                e.add(field, "must be from 0 to 1,000,000");
+            }
+        }
+        if !e.is_empty() {
+            return Err(e);
+        }
         let c = match (self.change.as_str(), self.available) {
             ("set", Some(available)) => Change::Set {
                 available,

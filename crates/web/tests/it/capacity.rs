@@ -50,7 +50,7 @@ async fn providers_update_capacity_by_api_within_its_bounds() {
             denied_before + 1
         );
         // One fewer, above the maximum, below zero, to zero, below zero by a tap, nonsense.
-        let steps: [(Value, StatusCode, &str); 6] = [
+        let steps: [(Value, StatusCode, &str); 7] = [
             (
                 json!({"change": "minus"}),
                 StatusCode::OK,
@@ -75,6 +75,11 @@ async fn providers_update_capacity_by_api_within_its_bounds() {
                 json!({"change": "minus"}),
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "0 already",
+            ),
+            (
+                json!({"change": "set", "available": 0, "maximum": 1_000_001}),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "maximum",
             ),
             (
                 json!({"change": "sideways"}),
