@@ -298,7 +298,8 @@ fn check_role_fits(role: Role, org: &OrgRow) -> AppResult<()> {
             kind,
             OrgKind::LawEnforcement | OrgKind::FireEms | OrgKind::CrisisResponse
         ),
-        Role::CaseManager => kind == OrgKind::Provider,
+        // Providers' and partners' staff work the referrals sent to them.
+        Role::CaseManager | Role::Peer => kind.receives_referrals(),
         Role::Prosecutor => kind == OrgKind::Prosecutor,
         Role::Coordinator | Role::Administrator => true,
     };
@@ -432,14 +433,16 @@ pub async fn rosters(app: &App, by: &Ctx) -> AppResult<Vec<Roster>> {
     let members = tx.memberships_in(pid).await?;
     let mut out = Vec::new();
     for org in tx.orgs(pid).await? {
-        if org.kind != OrgKind::Provider.as_str() {
+        if !OrgKind::parse(&org.kind).is_some_and(OrgKind::receives_referrals) {
             continue;
         }
         let shifts = tx.shifts(org.id, now).await?;
         let on_call_now = tx.on_call_now(org.id, now).await?;
         let staff = members
             .iter()
-            .filter(|m| m.organization_id == org.id && m.role == Role::CaseManager.as_str())
+            .filter(|m| {
+                m.organization_id == org.id && Role::SERVICE.iter().any(|r| r.as_str() == m.role)
+            })
             .cloned()
             .collect();
         out.push(Roster {
@@ -499,7 +502,7 @@ pub async fn add_shift(
         .await
         .map_err(|_| AppError::field("organization_id", "Choose a provider."))?;
     if by.is_some_and(|b| b.program_id() != Some(org.program_id))
-        || org.kind != OrgKind::Provider.as_str()
+        || !OrgKind::parse(&org.kind).is_some_and(OrgKind::receives_referrals)
     {
         return Err(AppError::field(
             "organization_id",
@@ -509,7 +512,7 @@ pub async fn add_shift(
     let members = tx.memberships_of(user_id).await?;
     if !members
         .iter()
-        .any(|m| m.organization_id == org_id && m.role == Role::CaseManager.as_str())
+        .any(|m| m.organization_id == org_id && Role::SERVICE.iter().any(|r| r.as_str() == m.role))
     {
         return Err(AppError::field(
             "user_id",

@@ -37,6 +37,7 @@ code_enum!(
         Officer = "officer": "Officer / first responder",
         Supervisor = "supervisor": "Supervisor",
         CaseManager = "case_manager": "Case manager",
+        Peer = "peer": "Peer recovery specialist",
         Prosecutor = "prosecutor": "Prosecutor",
         Coordinator = "coordinator": "Coordinator",
         Administrator = "administrator": "Administrator",
@@ -56,6 +57,19 @@ code_enum!(
         Partner = "partner": "Partner organization (directory)",
     }
 );
+
+impl Role {
+    /// The roles that work referrals at a provider or partner: case managers and peer
+    /// recovery specialists, under the same minimum-necessary rules.
+    pub const SERVICE: &'static [Role] = &[Role::CaseManager, Role::Peer];
+}
+
+impl OrgKind {
+    /// Organizations that receive referrals and whose staff work them.
+    pub fn receives_referrals(self) -> bool {
+        matches!(self, OrgKind::Provider | OrgKind::Partner)
+    }
+}
 
 code_enum!(
     /// The six first responder deflection pathways (DOMAIN.md section 2). What each one

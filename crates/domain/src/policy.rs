@@ -76,7 +76,7 @@ impl ProgramAction {
             }
             ProgramAction::ViewOwnEncounters => &[Officer, Supervisor],
             ProgramAction::ReviewOverrides => &[Supervisor],
-            ProgramAction::ViewReferralQueue => &[CaseManager],
+            ProgramAction::ViewReferralQueue => &[CaseManager, Peer],
             ProgramAction::ViewProsecutorQueue => &[Prosecutor],
             ProgramAction::ViewDashboard | ProgramAction::ViewDeadlines => &[Coordinator],
             ProgramAction::ManageUsers => &[Administrator],
@@ -89,7 +89,7 @@ impl ProgramAction {
             ProgramAction::ViewReports | ProgramAction::ExportResearch => &[Coordinator],
             ProgramAction::ReadDirectory => Role::ALL,
             ProgramAction::ManageDirectory => &[Coordinator, Administrator],
-            ProgramAction::UpdateCapacity => &[CaseManager, Coordinator],
+            ProgramAction::UpdateCapacity => &[CaseManager, Peer, Coordinator],
         }
     }
 }
@@ -171,14 +171,14 @@ pub fn program_grant(
 }
 
 /// Who may update a service's capacity: the program's coordinators, and the case managers
-/// of the organization that offers the service (ADR 0017).
+/// and peer specialists of the organization that offers the service (ADR 0017).
 pub fn may_update_capacity(actor: &Actor, program_id: Uuid, service_org: Uuid) -> bool {
     actor
         .grants(program_id, &[Role::Coordinator])
         .next()
         .is_some()
         || actor
-            .grants(program_id, &[Role::CaseManager])
+            .grants(program_id, Role::SERVICE)
             .any(|m| m.org_id == service_org)
 }
 
@@ -367,7 +367,7 @@ pub fn case_access(actor: &Actor, action: CaseAction, case: &AccessFacts) -> Acc
             .unwrap_or(Access::Deny),
         CaseAction::ViewReferral | CaseAction::ActOnReferral => {
             if let Some(m) = actor
-                .grants(pid, &[Role::CaseManager])
+                .grants(pid, Role::SERVICE)
                 .find(|m| case.referral_org_ids.contains(&m.org_id))
             {
                 return Access::Allow(View::Clinical { org_id: m.org_id });

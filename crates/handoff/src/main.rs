@@ -202,6 +202,13 @@ async fn run(cli: Cli) -> Result<()> {
                     demo::totp_secret(user)
                 ));
             }
+            for (user, name, role, _) in demo::PARTNER_USERS {
+                banner.push_str(&format!(
+                    "  {user:<13} {:<26} {name:<22} {}\n",
+                    role.label(),
+                    demo::totp_secret(user)
+                ));
+            }
             serve(app, &args.serve, Some(banner)).await
         }
         Command::Export(cmd) => commands::export::run(cmd).await,

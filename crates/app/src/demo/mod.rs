@@ -49,6 +49,22 @@ pub fn totp_secret(username: &str) -> String {
     crate::totp::base32_encode(&d[..crate::totp::SECRET_BYTES])
 }
 
+/// Staff of the directory's partners: (user name, full name, role, organization name).
+pub const PARTNER_USERS: &[(&str, &str, Role, &str)] = &[
+    (
+        "peer",
+        "Sam Rivera, CPRS",
+        Role::Peer,
+        "Lakeside Recovery Community",
+    ),
+    (
+        "shelter",
+        "Jamie Lee",
+        Role::CaseManager,
+        "Demo County Emergency Shelter",
+    ),
+];
+
 pub struct DemoInfo {
     pub created: bool,
     pub encounters: usize,
@@ -211,6 +227,40 @@ pub async fn seed(store: &Store, settings: &Settings, cases: usize) -> AppResult
             "the demo directory did not import: {:?}",
             imported.findings
         )));
+    }
+    // The partners' staff, on call for a month from now (warm handoffs reach them).
+    let partner_orgs = {
+        let mut tx = store.read().await?;
+        let o = tx.orgs(program.id).await?;
+        tx.rollback().await?;
+        o
+    };
+    for (username, name, role, org_name) in PARTNER_USERS {
+        let org = partner_orgs
+            .iter()
+            .find(|o| o.name == *org_name)
+            .ok_or(AppError::NotFound)?;
+        let u = admin::create_user(
+            &app,
+            None,
+            NewUser {
+                username: (*username).into(),
+                display_name: (*name).into(),
+                password: PASSWORD.into(),
+            },
+            &[(org.id, *role)],
+        )
+        .await?;
+        auth::enrol_known_secret(&app, u.id, &totp_secret(username)).await?;
+        admin::add_shift(
+            &app,
+            None,
+            org.id,
+            u.id,
+            real_now - Duration::days(1),
+            real_now + Duration::days(30),
+        )
+        .await?;
     }
     clock.set(history_start);
     let ctx_of = |name: &str| {

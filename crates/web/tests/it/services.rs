@@ -634,3 +634,96 @@ async fn the_dashboard_counts_referrals_by_service_type_and_capacity_shortfalls(
         );
     }
 }
+
+#[tokio::test]
+async fn a_peer_specialist_at_a_partner_works_its_referrals_and_capacity_and_nothing_else() {
+    for b in backends() {
+        let w = world(b).await;
+        // A recovery community organization, imported into the directory (a partner).
+        let (rco, coaching, cap) = (
+            uuid::Uuid::now_v7(),
+            uuid::Uuid::now_v7(),
+            uuid::Uuid::now_v7(),
+        );
+        import_directory(&w, &json!([
+            {"id": rco, "name": "Recovery Community", "description": "Peer coaches."},
+            {"id": coaching, "name": "Peer coaching", "status": "active", "organization_id": rco,
+             "attributes": [{"id": uuid::Uuid::now_v7(), "taxonomy_term_id": handoff_domain::directory::term_by_code("recovery-peer").unwrap().id}],
+             "capacities": [{"id": cap, "unit_id": "fa4eed43-2d83-59ee-aa4e-4cd709641d36", "available": 2, "maximum": 6, "updated": w.app.now().to_rfc3339()}]},
+        ])).await;
+        let new_user = |name: &str| handoff_app::admin::NewUser {
+            username: name.into(),
+            display_name: format!("{name} name"),
+            password: PASSWORD.into(),
+        };
+        // Peers work at providers and partners, not at a police department.
+        let refused = handoff_app::admin::create_user(
+            &w.app,
+            None,
+            new_user("peer_pd"),
+            &[(w.orgs["agency"], handoff_domain::Role::Peer)],
+        )
+        .await;
+        assert!(refused.is_err());
+        let peer = handoff_app::admin::create_user(
+            &w.app,
+            None,
+            new_user("peer"),
+            &[(rco, handoff_domain::Role::Peer)],
+        )
+        .await
+        .unwrap();
+        handoff_app::auth::enrol_known_secret(&w.app, peer.id, &totp_secret("peer"))
+            .await
+            .unwrap();
+        let officer = w.sign_in("officer").await;
+        let enc = accepted(&w, &officer, "Peered").await;
+        let r = officer
+            .post(
+                &format!("/encounters/{enc}/services"),
+                &[
+                    ("handoff_mode", "contact_card"),
+                    ("problems", "substance_use"),
+                    ("language", ""),
+                    ("lat", ""),
+                    ("lon", ""),
+                    ("service_ids", &coaching.to_string()),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let refs = w.referrals_of(enc).await;
+        let mine = refs
+            .iter()
+            .find(|r| r.service_id == Some(coaching))
+            .unwrap()
+            .id;
+        let treatment = refs.iter().find(|r| r.service_id.is_none()).unwrap().id;
+        let p = w.sign_in("peer").await;
+        let queue = p.get("/queue").await;
+        assert!(
+            queue.body.contains("Peered") && queue.body.contains("Peer coaching"),
+            "{}",
+            queue.body
+        );
+        assert_eq!(
+            step(&p, mine, "accept", &[]).await.status,
+            StatusCode::SEE_OTHER
+        );
+        assert_eq!(
+            p.post(&format!("/capacities/{cap}"), &[("change", "minus")])
+                .await
+                .status,
+            StatusCode::SEE_OTHER
+        );
+        // The treatment provider's referral, and its capacity, are not the peer's.
+        assert_eq!(
+            p.get(&format!("/referrals/{treatment}")).await.status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            p.get(&format!("/encounters/{enc}")).await.status,
+            StatusCode::NOT_FOUND
+        );
+    }
+}
