@@ -201,3 +201,74 @@ fn row(r: &rusqlite::Row<'_>) -> Result<ExportRow> {
         deadline_met: r.get(27)?,
     })
 }
+
+impl Store {
+    /// A program's capacities and the units held now, read at once for the officer's
+    /// choice (ADR 0017). On SQLite by a blocking read on a connection of its own (sqlx hands
+    /// each row across threads, which costs more than the read at thousands of rows).
+    pub async fn capacities_now(
+        &self,
+        program_id: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<(Vec<crate::rows::CapacityRow>, Vec<(Uuid, i64)>)> {
+        match &self.pools {
+            Pools::Sqlite { path, .. } => {
+                let path = path.clone();
+                tokio::task::spawn_blocking(move || sqlite_capacities(&path, program_id, now))
+                    .await
+                    .map_err(|e| StoreError::Corrupt(format!("capacity read: {e}")))?
+            }
+            Pools::Pg(_) => {
+                let mut tx = self.read().await?;
+                let caps = tx.capacities(program_id).await?;
+                let held = tx.live_holds(program_id, now).await?;
+                tx.rollback().await?;
+                Ok((caps, held))
+            }
+        }
+    }
+}
+
+fn sqlite_capacities(
+    path: &std::path::Path,
+    program_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(Vec<crate::rows::CapacityRow>, Vec<(Uuid, i64)>)> {
+    let conn = rusqlite::Connection::open_with_flags(
+        path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    conn.execute_batch("BEGIN")?;
+    let pid = program_id.as_bytes().as_slice();
+    let mut stmt = conn.prepare(
+        "SELECT id, service_id, unit, available, maximum, description, updated_at FROM service_capacity WHERE program_id = ?1 ORDER BY service_id, id",
+    )?;
+    let mut rows = stmt.query(rusqlite::params![pid])?;
+    let mut caps = Vec::new();
+    while let Some(r) = rows.next()? {
+        let updated: String = r.get(6)?;
+        caps.push(crate::rows::CapacityRow {
+            id: uuid(r, 0)?,
+            program_id,
+            service_id: uuid(r, 1)?,
+            unit: r.get(2)?,
+            available: r.get(3)?,
+            maximum: r.get(4)?,
+            description: r.get(5)?,
+            updated_at: time(&updated)?,
+        });
+    }
+    // The same text form sqlx binds a time in, so that the comparison is the one the
+    // queries make.
+    let now_text = now.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false);
+    let mut stmt = conn.prepare(
+        "SELECT capacity_id, COUNT(*) FROM capacity_holds WHERE program_id = ?1 AND state = 'held' AND expires_at > ?2 GROUP BY capacity_id",
+    )?;
+    let mut rows = stmt.query(rusqlite::params![pid, now_text])?;
+    let mut held = Vec::new();
+    while let Some(r) = rows.next()? {
+        held.push((uuid(r, 0)?, r.get(1)?));
+    }
+    Ok((caps, held))
+}

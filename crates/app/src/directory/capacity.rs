@@ -36,7 +36,7 @@ pub fn window(dir: &Dir, program_minutes: i64, service: Uuid) -> i64 {
 }
 
 pub fn line(dir: &Dir, fresh_minutes: i64, now: DateTime<Utc>, c: &CapacityRow) -> CapacityLine {
-    let service = dir.services.iter().find(|s| s.id == c.service_id);
+    let service = dir.service(c.service_id);
     let org = service
         .and_then(|s| s.organization_id)
         .and_then(|o| dir.organization(o));
@@ -122,7 +122,7 @@ pub async fn update(
     };
     let org = row
         .as_ref()
-        .and_then(|r| dir.services.iter().find(|s| s.id == r.service_id))
+        .and_then(|r| dir.service(r.service_id))
         .and_then(|s| s.organization_id);
     let (Some(row), Some(org)) = (row, org) else {
         tx.rollback().await?;

@@ -36,6 +36,9 @@ pub struct Dir {
     /// The program's own taxonomy terms and taxonomies.
     pub terms: HashMap<Uuid, TaxonomyTerm>,
     pub taxonomies: Vec<Taxonomy>,
+    /// Positions in `services` and `organizations`, by id.
+    service_at: HashMap<Uuid, usize>,
+    org_at: HashMap<Uuid, usize>,
 }
 
 pub(crate) type DirCache = Arc<Mutex<HashMap<Uuid, Arc<Dir>>>>;
@@ -80,6 +83,18 @@ pub async fn load(tx: &mut Tx, program_id: Uuid) -> AppResult<Dir> {
             dir.organizations.push(minimal_org(o.id, &o.name));
         }
     }
+    dir.service_at = dir
+        .services
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id, i))
+        .collect();
+    dir.org_at = dir
+        .organizations
+        .iter()
+        .enumerate()
+        .map(|(i, o)| (o.id, i))
+        .collect();
     for t in tx.directory_terms(program_id).await? {
         if t.kind == "taxonomy" {
             dir.taxonomies.push(parse(&t.doc, "taxonomy", t.id)?);
@@ -138,7 +153,13 @@ impl Dir {
     }
 
     pub fn organization(&self, id: Uuid) -> Option<&Organization> {
-        self.organizations.iter().find(|o| o.id == id)
+        self.org_at
+            .get(&id)
+            .and_then(|i| self.organizations.get(*i))
+    }
+
+    pub fn service(&self, id: Uuid) -> Option<&Service> {
+        self.service_at.get(&id).and_then(|i| self.services.get(*i))
     }
 
     /// The service as the standard's compiled object: terms, locations and capacity

@@ -38,24 +38,43 @@ pub const SHOWN: usize = 50;
 
 /// Live room per service: its first capacity, net of units held now.
 async fn rooms(
-    tx: &mut Tx,
+    store: &handoff_storage::Store,
     dir: &Dir,
     program_id: Uuid,
     fresh: i64,
     now: DateTime<Utc>,
 ) -> AppResult<HashMap<Uuid, Room>> {
-    let held: HashMap<Uuid, i64> = tx.live_holds(program_id, now).await?.into_iter().collect();
+    let (caps, held) = store.capacities_now(program_id, now).await?;
+    let held: HashMap<Uuid, i64> = held.into_iter().collect();
+    // Units are few: each stored form is read once.
+    let mut units: HashMap<String, String> = HashMap::new();
     let mut out = HashMap::new();
-    for c in tx.capacities(program_id).await? {
-        let line = super::capacity::line(dir, fresh, now, &c);
-        out.entry(c.service_id).or_insert(Room {
-            capacity_id: c.id,
-            free: c.available - held.get(&c.id).copied().unwrap_or(0),
-            maximum: c.maximum,
-            unit: line.unit,
-            updated: c.updated_at,
-            stale: line.stale,
-        });
+    for c in caps {
+        if out.contains_key(&c.service_id) {
+            continue;
+        }
+        let unit = match units.get(&c.unit) {
+            Some(u) => u.clone(),
+            None => {
+                let name = serde_json::from_str::<handoff_domain::directory::hsds::Unit>(&c.unit)
+                    .map(|u| u.name)
+                    .unwrap_or_default();
+                units.insert(c.unit.clone(), name.clone());
+                name
+            }
+        };
+        let window = chrono::Duration::minutes(super::capacity::window(dir, fresh, c.service_id));
+        out.insert(
+            c.service_id,
+            Room {
+                capacity_id: c.id,
+                free: c.available - held.get(&c.id).copied().unwrap_or(0),
+                maximum: c.maximum,
+                unit,
+                updated: c.updated_at,
+                stale: now - c.updated_at > window,
+            },
+        );
     }
     Ok(out)
 }
@@ -83,16 +102,16 @@ pub async fn choices(
     let dir = current(app, enc.program_id).await?;
     let settings = tx.directory_settings(enc.program_id).await?;
     let now = app.now();
+    tx.rollback().await?;
     let room = rooms(
-        &mut tx,
+        &app.store,
         &dir,
         enc.program_id,
         settings.capacity_fresh_minutes,
         now,
     )
     .await?;
-    tx.rollback().await?;
-    let mut suggestions = rank(
+    let (suggestions, matched) = rank(
         &dir,
         &room,
         &enc,
@@ -103,8 +122,17 @@ pub async fn choices(
         now.with_timezone(&data.tz).naive_local(),
         now,
     );
-    let matched = suggestions.len();
-    suggestions.truncate(SHOWN);
+    // The person's age and sex were read to mark exclusions: the read is audited.
+    audit::alone(
+        app,
+        ctx,
+        "directory.choices",
+        "encounter",
+        &enc.id.to_string(),
+        ALLOWED,
+        &needs.service_types().join(" "),
+    )
+    .await?;
     Ok(Choices {
         suggestions,
         matched,
@@ -126,7 +154,7 @@ fn rank(
     rule: &str,
     local: chrono::NaiveDateTime,
     now: DateTime<Utc>,
-) -> Vec<Suggestion> {
+) -> (Vec<Suggestion>, usize) {
     let orgs: HashMap<Uuid, &str> = dir
         .organizations
         .iter()
@@ -162,6 +190,7 @@ fn rank(
         now,
         here,
         &Rule::parse(rule).unwrap_or_default(),
+        SHOWN,
     )
 }
 
@@ -219,7 +248,7 @@ pub async fn refer(
     for raw in input.service_ids.iter().filter(|s| !s.trim().is_empty()) {
         match Uuid::parse_str(raw.trim())
             .ok()
-            .and_then(|id| dir.services.iter().find(|s| s.id == id))
+            .and_then(|id| dir.service(id))
         {
             Some(s) if s.status == "active" => {
                 if !chosen
@@ -286,7 +315,7 @@ pub async fn refer(
         None
     };
     let room = rooms(
-        &mut tx,
+        &app.store,
         &dir,
         enc.program_id,
         settings.capacity_fresh_minutes,

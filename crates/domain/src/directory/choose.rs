@@ -107,14 +107,6 @@ impl Suggestion {
     }
 }
 
-fn codes(s: &Service) -> Vec<String> {
-    s.attributes
-        .iter()
-        .filter_map(|a| term_by_id(a.taxonomy_term_id))
-        .map(|t| t.code.clone())
-        .collect()
-}
-
 /// Great-circle distance in kilometres.
 pub fn km(a: (f64, f64), b: (f64, f64)) -> f64 {
     let (la1, lo1, la2, lo2) = (
@@ -154,9 +146,97 @@ fn plural(n: i64, unit: &str) -> String {
     }
 }
 
+/// What ranking one service needs, computed for every candidate; the reasons and the
+/// texts are written only for those shown.
+struct Facts<'a> {
+    c: &'a Candidate<'a>,
+    codes: Vec<&'static str>,
+    hours: Hours,
+    walk_in: bool,
+    distance_km: Option<f64>,
+    speaks: Option<bool>,
+    excluded: Vec<String>,
+    key: Vec<f64>,
+}
+
+fn open_key(h: Hours) -> f64 {
+    match h {
+        Hours::Open { .. } => 0.0,
+        Hours::Unknown => 1.0,
+        Hours::Closed { .. } => 2.0,
+    }
+}
+
+fn room_key(r: Option<&Room>) -> f64 {
+    match r {
+        None => 1.0,
+        Some(r) if r.stale => 2.0,
+        Some(r) if r.free > 0 => 0.0,
+        Some(_) => 3.0,
+    }
+}
+
+fn reasons(
+    f: &Facts<'_>,
+    rule: &Rule,
+    person: &Person,
+    now: DateTime<Utc>,
+    here: Option<(f64, f64)>,
+) -> Vec<String> {
+    let mut reasons = Vec::new();
+    for criterion in &rule.0 {
+        match criterion {
+            Criterion::OpenNow => reasons.push(match f.hours {
+                Hours::Open { until } if until == chrono::NaiveTime::MIN => "Open now".to_string(),
+                Hours::Open { until } => format!("Open now until {}", until.format("%H:%M")),
+                Hours::Unknown => "Hours unknown: call first".into(),
+                Hours::Closed { closure: true } => "Closed today (holiday)".into(),
+                Hours::Closed { closure: false } => "Closed now".into(),
+            }),
+            Criterion::Capacity => reasons.push(match &f.c.room {
+                None => "Capacity not published".to_string(),
+                Some(r) if r.stale => format!(
+                    "Capacity stale: {} free as of {}",
+                    plural(r.free.max(0), &r.unit),
+                    ago(now, r.updated)
+                ),
+                Some(r) if r.free > 0 => format!(
+                    "{} free{} (updated {})",
+                    plural(r.free, &r.unit),
+                    r.maximum.map(|m| format!(" of {m}")).unwrap_or_default(),
+                    ago(now, r.updated)
+                ),
+                Some(r) => format!(
+                    "Full: no {} free (updated {})",
+                    r.unit.to_lowercase(),
+                    ago(now, r.updated)
+                ),
+            }),
+            Criterion::WalkIn => reasons.push(if f.walk_in {
+                "Walk-in".into()
+            } else {
+                "Not walk-in: call or book".into()
+            }),
+            Criterion::Distance => reasons.push(match f.distance_km {
+                Some(d) => format!("{d:.1} km away"),
+                None if here.is_some() => "Distance unknown".into(),
+                None => "No position given".into(),
+            }),
+            Criterion::Language => match (f.speaks, person.language.as_deref()) {
+                (Some(true), Some(l)) => reasons.push(format!("Speaks {l}")),
+                (Some(false), Some(l)) => reasons.push(format!("No {l} listed")),
+                _ => {}
+            },
+        }
+    }
+    reasons
+}
+
 /// Services of an active status whose types fall under any of `types` (all services when
-/// `types` is empty), ranked. `local` is now in the program's time zone; `here` the
-/// encounter's or the phone's position, used for the order only.
+/// `types` is empty), ranked; the best `limit` of them written out, with how many matched.
+/// `local` is now in the program's time zone; `here` the encounter's or the phone's
+/// position, used for the order only.
+#[allow(clippy::too_many_arguments)] // what the ranking reads, each its own
 pub fn suggest(
     candidates: &[Candidate<'_>],
     types: &[&str],
@@ -165,16 +245,22 @@ pub fn suggest(
     now: DateTime<Utc>,
     here: Option<(f64, f64)>,
     rule: &Rule,
-) -> Vec<Suggestion> {
-    let mut out: Vec<(Vec<f64>, Suggestion)> = Vec::new();
+    limit: usize,
+) -> (Vec<Suggestion>, usize) {
+    let mut ranked: Vec<Facts<'_>> = Vec::new();
     for c in candidates {
         let s = c.service;
         if s.status != "active" {
             continue;
         }
-        let tcodes = codes(s);
+        let codes: Vec<&'static str> = s
+            .attributes
+            .iter()
+            .filter_map(|a| term_by_id(a.taxonomy_term_id))
+            .map(|t| t.code.as_str())
+            .collect();
         if !types.is_empty()
-            && !tcodes
+            && !codes
                 .iter()
                 .any(|code| types.iter().any(|t| is_under(code, t)))
         {
@@ -190,7 +276,7 @@ pub fn suggest(
             )
             .collect();
         let hours = hours::at(&schedules, local);
-        let walk_in = tcodes.iter().any(|c| c == "access-walk-in");
+        let walk_in = codes.contains(&"access-walk-in");
         let distance_km = here.and_then(|h| {
             c.locations
                 .iter()
@@ -219,129 +305,76 @@ pub fn suggest(
             }
         }
         match person.sex {
-            Some(Sex::Male) if tcodes.iter().any(|c| c == "access-women") => {
+            Some(Sex::Male) if codes.contains(&"access-women") => {
                 excluded.push("Women only".into())
             }
-            Some(Sex::Female) if tcodes.iter().any(|c| c == "access-men") => {
-                excluded.push("Men only".into())
-            }
+            Some(Sex::Female) if codes.contains(&"access-men") => excluded.push("Men only".into()),
             _ => {}
         }
         let mut key = vec![if excluded.is_empty() { 0.0 } else { 1.0 }];
-        let mut reasons = Vec::new();
         for criterion in &rule.0 {
-            match criterion {
-                Criterion::OpenNow => {
-                    let (k, why) = match hours {
-                        Hours::Open { until } if until == chrono::NaiveTime::MIN => {
-                            (0.0, "Open now".to_string())
-                        }
-                        Hours::Open { until } => {
-                            (0.0, format!("Open now until {}", until.format("%H:%M")))
-                        }
-                        Hours::Unknown => (1.0, "Hours unknown: call first".into()),
-                        Hours::Closed { closure: true } => (2.0, "Closed today (holiday)".into()),
-                        Hours::Closed { closure: false } => (2.0, "Closed now".into()),
-                    };
-                    key.push(k);
-                    reasons.push(why);
-                }
-                Criterion::Capacity => {
-                    let (k, why) = match &c.room {
-                        None => (1.0, "Capacity not published".to_string()),
-                        Some(r) if r.stale => (
-                            2.0,
-                            format!(
-                                "Capacity stale: {} free as of {}",
-                                plural(r.free.max(0), &r.unit),
-                                ago(now, r.updated)
-                            ),
-                        ),
-                        Some(r) if r.free > 0 => (
-                            0.0,
-                            format!(
-                                "{} free{} (updated {})",
-                                plural(r.free, &r.unit),
-                                r.maximum.map(|m| format!(" of {m}")).unwrap_or_default(),
-                                ago(now, r.updated)
-                            ),
-                        ),
-                        Some(r) => (
-                            3.0,
-                            format!(
-                                "Full: no {} free (updated {})",
-                                r.unit.to_lowercase(),
-                                ago(now, r.updated)
-                            ),
-                        ),
-                    };
-                    key.push(k);
-                    reasons.push(why);
-                }
+            key.push(match criterion {
+                Criterion::OpenNow => open_key(hours),
+                Criterion::Capacity => room_key(c.room.as_ref()),
                 Criterion::WalkIn => {
-                    key.push(if walk_in { 0.0 } else { 1.0 });
-                    reasons.push(if walk_in {
-                        "Walk-in".into()
+                    if walk_in {
+                        0.0
                     } else {
-                        "Not walk-in: call or book".into()
-                    });
+                        1.0
+                    }
                 }
-                Criterion::Distance => match distance_km {
-                    Some(d) => {
-                        key.push(d);
-                        reasons.push(format!("{d:.1} km away"));
-                    }
-                    None => {
-                        key.push(f64::MAX);
-                        reasons.push(if here.is_some() {
-                            "Distance unknown".into()
-                        } else {
-                            "No position given".into()
-                        });
-                    }
-                },
+                Criterion::Distance => distance_km.unwrap_or(f64::MAX),
                 Criterion::Language => {
-                    let (k, why) = match (speaks, person.language.as_deref()) {
-                        (Some(true), Some(l)) => (0.0, format!("Speaks {l}")),
-                        (Some(false), Some(l)) => (1.0, format!("No {l} listed")),
-                        _ => (0.0, String::new()),
-                    };
-                    key.push(k);
-                    if !why.is_empty() {
-                        reasons.push(why);
+                    if speaks == Some(false) {
+                        1.0
+                    } else {
+                        0.0
                     }
                 }
-            }
+            });
         }
-        let address = c
-            .locations
-            .iter()
-            .flat_map(|l| l.addresses.iter())
-            .next()
-            .map(|a| format!("{}, {}", a.address_1, a.city));
-        out.push((
+        ranked.push(Facts {
+            c,
+            codes,
+            hours,
+            walk_in,
+            distance_km,
+            speaks,
+            excluded,
             key,
-            Suggestion {
-                service_id: s.id,
-                name: s.name.clone(),
-                organization: c.organization.to_string(),
-                types: tcodes,
-                hours,
-                room: c.room.clone(),
-                walk_in,
-                distance_km,
-                address,
-                reasons,
-                excluded,
-            },
-        ));
+        });
     }
-    out.sort_by(|(a, sa), (b, sb)| {
-        a.partial_cmp(b)
+    let matched = ranked.len();
+    ranked.sort_by(|a, b| {
+        a.key
+            .partial_cmp(&b.key)
             .unwrap_or(std::cmp::Ordering::Equal)
-            .then_with(|| sa.name.cmp(&sb.name))
+            .then_with(|| a.c.service.name.cmp(&b.c.service.name))
     });
-    out.into_iter().map(|(_, s)| s).collect()
+    ranked.truncate(limit);
+    let out = ranked
+        .iter()
+        .map(|f| Suggestion {
+            service_id: f.c.service.id,
+            name: f.c.service.name.clone(),
+            organization: f.c.organization.to_string(),
+            types: f.codes.iter().map(|c| c.to_string()).collect(),
+            hours: f.hours,
+            room: f.c.room.clone(),
+            walk_in: f.walk_in,
+            distance_km: f.distance_km,
+            address: f
+                .c
+                .locations
+                .iter()
+                .flat_map(|l| l.addresses.iter())
+                .next()
+                .map(|a| format!("{}, {}", a.address_1, a.city)),
+            reasons: reasons(f, rule, person, now, here),
+            excluded: f.excluded.clone(),
+        })
+        .collect();
+    (out, matched)
 }
 
 /// How long a referral holds a unit, from the program's minutes.
@@ -487,7 +520,7 @@ mod tests {
             sex: Some(Sex::Male),
             language: Some("es".into()),
         };
-        let out = suggest(
+        let (out, matched) = suggest(
             &cands,
             &["sud"],
             &person,
@@ -495,7 +528,9 @@ mod tests {
             now,
             None,
             &Rule::default(),
+            50,
         );
+        assert_eq!(matched, 5);
         let names: Vec<&str> = out.iter().map(|s| s.name.as_str()).collect();
         // Open with room first; open but full; hours unknown; closed; the excluded last.
         assert_eq!(
@@ -516,7 +551,8 @@ mod tests {
         assert!(out[0].reasons.contains(&"Speaks es".to_string()));
         // Walk-in first under another rule.
         let rule = Rule::parse("walk_in open_now").unwrap();
-        let out = suggest(&cands, &["sud"], &person, local, now, None, &rule);
+        let (out, _) = suggest(&cands, &["sud"], &person, local, now, None, &rule, 1);
+        assert_eq!(out.len(), 1);
         assert_eq!(out[0].name, "Detox A");
         assert!(
             Rule::parse("open_now fastest").is_err() && Rule::parse("open_now open_now").is_err()

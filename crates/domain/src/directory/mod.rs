@@ -112,12 +112,16 @@ pub fn hsds_term(t: &Term) -> TaxonomyTerm {
 
 /// Whether `code` is `ancestor` or below it (`moud-methadone` is below `sud`).
 pub fn is_under(code: &str, ancestor: &str) -> bool {
-    let mut cur = Some(code.to_string());
-    while let Some(c) = cur {
-        if c == ancestor {
-            return true;
+    if code == ancestor {
+        return true;
+    }
+    let mut cur = term_by_code(code);
+    while let Some(t) = cur {
+        match t.parent.as_deref() {
+            Some(p) if p == ancestor => return true,
+            Some(p) => cur = term_by_code(p),
+            None => return false,
         }
-        cur = term_by_code(&c).and_then(|t| t.parent.clone());
     }
     false
 }
