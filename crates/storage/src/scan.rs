@@ -202,6 +202,9 @@ fn row(r: &rusqlite::Row<'_>) -> Result<ExportRow> {
     })
 }
 
+/// A program's capacities, and the units held now by capacity.
+pub type CapacitiesNow = (Vec<crate::rows::CapacityRow>, Vec<(Uuid, i64)>);
+
 impl Store {
     /// A program's capacities and the units held now, read at once for the officer's
     /// choice (ADR 0017). On SQLite by a blocking read on a connection of its own (sqlx hands
@@ -210,7 +213,7 @@ impl Store {
         &self,
         program_id: Uuid,
         now: DateTime<Utc>,
-    ) -> Result<(Vec<crate::rows::CapacityRow>, Vec<(Uuid, i64)>)> {
+    ) -> Result<CapacitiesNow> {
         match &self.pools {
             Pools::Sqlite { path, .. } => {
                 let path = path.clone();
@@ -233,7 +236,7 @@ fn sqlite_capacities(
     path: &std::path::Path,
     program_id: Uuid,
     now: DateTime<Utc>,
-) -> Result<(Vec<crate::rows::CapacityRow>, Vec<(Uuid, i64)>)> {
+) -> Result<CapacitiesNow> {
     let conn = rusqlite::Connection::open_with_flags(
         path,
         rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
