@@ -216,6 +216,8 @@ pub struct ReferralQueueRow {
     pub first_name: String,
     pub last_name: String,
     pub from_org_name: String,
+    /// The directory service referred to, if the referral names one.
+    pub service_name: Option<String>,
     #[sqlx(flatten)]
     pub page: PageKey,
 }
