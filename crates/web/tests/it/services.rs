@@ -702,7 +702,10 @@ async fn a_peer_specialist_at_a_partner_works_its_referrals_and_capacity_and_not
         let p = w.sign_in("peer").await;
         let queue = p.get("/queue").await;
         assert!(
-            queue.body.contains("Peered") && queue.body.contains("Peer coaching"),
+            queue.body.contains("Peered")
+                && queue
+                    .body
+                    .contains("<span class=\"tag\">Peer coaching</span>"),
             "{}",
             queue.body
         );
