@@ -183,26 +183,7 @@ pub async fn dashboard(
         }
     }
     let measures = measure(&mut tx, &filter.facts(pid, from, to), now).await?;
-    let bound = |d: NaiveDate| {
-        d.and_hms_opt(0, 0, 0)
-            .and_then(|t| t.and_local_timezone(tz).earliest())
-            .map(|t| t.with_timezone(&Utc))
-            .unwrap_or(now)
-    };
-    let end = to.succ_opt().unwrap_or(to);
-    let rows: Vec<handoff_domain::service_measures::Row> = tx
-        .referral_measure_rows(pid, bound(from), bound(end))
-        .await?
-        .into_iter()
-        .map(|r| handoff_domain::service_measures::Row {
-            service_types: r.service_types,
-            status: r.status,
-            reason_code: r.status_reason_code,
-            occurred_at: r.occurred_at,
-            requested_at: r.requested_at,
-            intake_at: r.intake_at,
-        })
-        .collect();
+    let rows = crate::directory::referral_rows(&mut tx, pid, tz, from, to, now).await?;
     tx.rollback().await?;
     audit::alone(
         app,

@@ -150,6 +150,16 @@ pub async fn quarterly_of(app: &App, program_id: Uuid, quarter: Quarter) -> AppR
     .into_iter()
     .filter(|g| g.label != "No referral")
     .collect::<Vec<_>>();
+    let referral_rows = crate::directory::referral_rows(
+        &mut tx,
+        program_id,
+        data.tz,
+        quarter.first_day(),
+        quarter.last_day(),
+        app.now(),
+    )
+    .await?;
+    let by_service = handoff_domain::service_measures::by_kind(&referral_rows);
     tx.rollback().await?;
     let counts = handoff_domain::measures::Counts {
         encounters: m.encounters,
@@ -179,6 +189,7 @@ pub async fn quarterly_of(app: &App, program_id: Uuid, quarter: Quarter) -> AppR
         by_age: &by_age,
         by_pathway: &by_pathway,
         by_provider: &by_provider,
+        by_service: &by_service,
     }))
 }
 

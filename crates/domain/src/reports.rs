@@ -168,6 +168,8 @@ pub struct ReportInput<'a> {
     /// Served (referred, engaged) by pathway and by provider.
     pub by_pathway: &'a [GroupCounts],
     pub by_provider: &'a [GroupCounts],
+    /// Every referral of the quarter's encounters by kind of service (ADR 0017).
+    pub by_service: &'a [crate::service_measures::KindLine],
 }
 
 fn one_column(
@@ -197,6 +199,21 @@ fn served(title: &str, row_header: &str, groups: &[GroupCounts], t: u64) -> Tabl
         rows: groups.iter().map(|g| g.label.clone()).collect(),
         data: suppress::suppress(&cells, t),
         definition: "Referred: accepted offers that produced a referral. Engaged: referred encounters with a first treatment service after intake. By encounter date in the quarter.".into(),
+    }
+}
+
+fn by_service_type(lines: &[crate::service_measures::KindLine], t: u64) -> Table {
+    let cells: Vec<Vec<u64>> = lines
+        .iter()
+        .map(|l| vec![l.referred, l.taken, l.served, l.no_capacity])
+        .collect();
+    Table {
+        title: "Served by service type".into(),
+        row_header: "Kind of service".into(),
+        columns: vec!["Referred".into(), "Taken in".into(), "Served (intake)".into(), "Declined: no capacity".into()],
+        rows: lines.iter().map(|l| l.kind.clone()).collect(),
+        data: suppress::suppress(&cells, t),
+        definition: "Every referral of the quarter's encounters (several per encounter when the person was referred to several services), by the kind of the service referred to. Taken in: accepted or further, not rejected, cancelled or in error. Served: intake recorded. Declined: no capacity: rejected or cancelled with that reason. Referrals made before services were listed count under \"treatment provider\".".into(),
     }
 }
 
@@ -326,6 +343,7 @@ pub fn quarterly(r: &ReportInput<'_>) -> Report {
         tables: vec![
             served("Served by pathway", "Pathway", r.by_pathway, t),
             served("Served by provider", "Provider", r.by_provider, t),
+            by_service_type(r.by_service, t),
         ],
     };
     Report {
@@ -591,8 +609,10 @@ mod tests {
             by_age: &[],
             by_pathway: &[],
             by_provider: &[],
+            by_service: &[],
         });
         let f = &r.sections[0].figures;
+        assert_eq!(r.sections[1].tables[2].title, "Served by service type");
         assert_eq!(f[0].value, "120");
         assert_eq!(f[1].value, SUPPRESSED, "9 referrals is small");
         assert_eq!(f[2].value, "6.5 days (30 engaged)");

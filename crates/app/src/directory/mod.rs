@@ -458,3 +458,35 @@ pub async fn set_public(app: &App, program_id: Uuid, public: bool) -> AppResult<
     tx.commit().await?;
     Ok(())
 }
+
+/// The referrals of the encounters whose local date is in `from..=to`, as the measures per
+/// service kind read them (the dashboard, the quarterly report).
+pub async fn referral_rows(
+    tx: &mut Tx,
+    program_id: Uuid,
+    tz: chrono_tz::Tz,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<handoff_domain::service_measures::Row>> {
+    let bound = |d: chrono::NaiveDate| {
+        d.and_hms_opt(0, 0, 0)
+            .and_then(|t| t.and_local_timezone(tz).earliest())
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or(now)
+    };
+    let end = to.succ_opt().unwrap_or(to);
+    Ok(tx
+        .referral_measure_rows(program_id, bound(from), bound(end))
+        .await?
+        .into_iter()
+        .map(|r| handoff_domain::service_measures::Row {
+            service_types: r.service_types,
+            status: r.status,
+            reason_code: r.status_reason_code,
+            occurred_at: r.occurred_at,
+            requested_at: r.requested_at,
+            intake_at: r.intake_at,
+        })
+        .collect())
+}

@@ -625,6 +625,21 @@ async fn the_dashboard_counts_referrals_by_service_type_and_capacity_shortfalls(
             row("Treatment provider (no service listed)")
                 .starts_with("<td>Treatment provider (no service listed)</td><td>1</td>")
         );
+        // The quarterly report has the same table, small counts suppressed.
+        let quarter = {
+            let m: u32 = w.local_now()[5..7].parse().unwrap();
+            format!("{}Q{}", &w.local_now()[..4], (m - 1) / 3 + 1)
+        };
+        let report = w
+            .sign_in("coordinator")
+            .await
+            .get(&format!("/reports/quarterly?quarter={quarter}"))
+            .await;
+        assert!(
+            report.body.contains("Served by service type") && report.body.contains("Housing"),
+            "{}",
+            report.body
+        );
         let month = w.local_now()[..7].to_string();
         assert!(
             page.body
