@@ -122,8 +122,9 @@ pub async fn choices(
         now.with_timezone(&data.tz).naive_local(),
         now,
     );
-    // The person's age and sex were read to mark exclusions: the read is audited.
-    audit::alone(
+    // The person's age and sex were read to mark exclusions: the read is audited, through
+    // the group commit (on SQLite, one commit for every action waiting).
+    let entry = audit::entry(
         app,
         ctx,
         "directory.choices",
@@ -131,8 +132,13 @@ pub async fn choices(
         &enc.id.to_string(),
         ALLOWED,
         &needs.service_types().join(" "),
-    )
-    .await?;
+    );
+    app.store
+        .write_all(
+            &[&[handoff_storage::Stmt::audit(&entry)]],
+            "directory.choices",
+        )
+        .await?;
     Ok(Choices {
         suggestions,
         matched,

@@ -255,6 +255,8 @@ async fn the_choice_page_marks_exclusions_shows_the_fallback_and_keeps_what_was_
             "{}",
             page.body
         );
+        // Reading the person's age and sex for the list is audited.
+        assert!(w.audited("directory.choices", "allowed").await >= 1);
         // A food need finds nothing: the fallback.
         let page = officer
             .get(&format!(
