@@ -36,6 +36,8 @@ pub struct Dir {
     /// The program's own taxonomy terms and taxonomies.
     pub terms: HashMap<Uuid, TaxonomyTerm>,
     pub taxonomies: Vec<Taxonomy>,
+    /// What the officer's ranking reads of each service, in the order of `services`.
+    pub profiles: Vec<handoff_domain::directory::choose::Profile>,
     /// Positions in `services` and `organizations`, by id.
     service_at: HashMap<Uuid, usize>,
     org_at: HashMap<Uuid, usize>,
@@ -88,6 +90,18 @@ pub async fn load(tx: &mut Tx, program_id: Uuid) -> AppResult<Dir> {
         .iter()
         .enumerate()
         .map(|(i, s)| (s.id, i))
+        .collect();
+    dir.profiles = dir
+        .services
+        .iter()
+        .map(|s| {
+            let locations: Vec<&Location> = s
+                .service_at_locations
+                .iter()
+                .filter_map(|l| dir.locations.get(&l.location_id))
+                .collect();
+            handoff_domain::directory::choose::Profile::of(s, &locations)
+        })
         .collect();
     dir.org_at = dir
         .organizations

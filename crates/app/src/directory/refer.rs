@@ -169,17 +169,14 @@ fn rank(
     let candidates: Vec<Candidate<'_>> = dir
         .services
         .iter()
-        .map(|s| Candidate {
+        .zip(&dir.profiles)
+        .map(|(s, profile)| Candidate {
             service: s,
             organization: s
                 .organization_id
                 .and_then(|o| orgs.get(&o).copied())
                 .unwrap_or(""),
-            locations: s
-                .service_at_locations
-                .iter()
-                .filter_map(|l| dir.locations.get(&l.location_id))
-                .collect(),
+            profile,
             room: room.get(&s.id).cloned(),
         })
         .collect();

@@ -70,8 +70,48 @@ pub struct Room {
 pub struct Candidate<'a> {
     pub service: &'a Service,
     pub organization: &'a str,
-    pub locations: Vec<&'a Location>,
+    /// What the ranking reads of the service, read once (`Profile::of`).
+    pub profile: &'a Profile,
     pub room: Option<Room>,
+}
+
+/// What the ranking reads of a service, read once when the directory is loaded: its
+/// shipped type codes, its hours, where it is.
+#[derive(Debug, Clone, Default)]
+pub struct Profile {
+    pub codes: Vec<&'static str>,
+    pub hours: hours::Parsed,
+    pub coords: Vec<(f64, f64)>,
+    pub address: Option<String>,
+}
+
+impl Profile {
+    pub fn of(s: &Service, locations: &[&Location]) -> Profile {
+        let schedules: Vec<_> = s
+            .schedules
+            .iter()
+            .chain(
+                s.service_at_locations
+                    .iter()
+                    .flat_map(|l| l.schedules.iter()),
+            )
+            .collect();
+        Profile {
+            codes: s
+                .attributes
+                .iter()
+                .filter_map(|a| term_by_id(a.taxonomy_term_id))
+                .map(|t| t.code.as_str())
+                .collect(),
+            hours: hours::Parsed::of(&schedules),
+            coords: locations.iter().filter_map(|l| coords(l)).collect(),
+            address: locations
+                .iter()
+                .flat_map(|l| l.addresses.iter())
+                .next()
+                .map(|a| format!("{}, {}", a.address_1, a.city)),
+        }
+    }
 }
 
 /// What is known of the person (none of it stored by the choice).
@@ -150,7 +190,7 @@ fn plural(n: i64, unit: &str) -> String {
 /// texts are written only for those shown.
 struct Facts<'a> {
     c: &'a Candidate<'a>,
-    codes: Vec<&'static str>,
+    codes: &'a [&'static str],
     hours: Hours,
     walk_in: bool,
     distance_km: Option<f64>,
@@ -253,12 +293,7 @@ pub fn suggest(
         if s.status != "active" {
             continue;
         }
-        let codes: Vec<&'static str> = s
-            .attributes
-            .iter()
-            .filter_map(|a| term_by_id(a.taxonomy_term_id))
-            .map(|t| t.code.as_str())
-            .collect();
+        let codes = &c.profile.codes;
         if !types.is_empty()
             && !codes
                 .iter()
@@ -266,24 +301,10 @@ pub fn suggest(
         {
             continue;
         }
-        let schedules: Vec<_> = s
-            .schedules
-            .iter()
-            .chain(
-                s.service_at_locations
-                    .iter()
-                    .flat_map(|l| l.schedules.iter()),
-            )
-            .collect();
-        let hours = hours::at(&schedules, local);
+        let hours = c.profile.hours.at(local);
         let walk_in = codes.contains(&"access-walk-in");
-        let distance_km = here.and_then(|h| {
-            c.locations
-                .iter()
-                .filter_map(|l| coords(l))
-                .map(|p| km(h, p))
-                .reduce(f64::min)
-        });
+        let distance_km =
+            here.and_then(|h| c.profile.coords.iter().map(|p| km(h, *p)).reduce(f64::min));
         let speaks = person.language.as_deref().map(|lang| {
             s.languages.iter().any(|l| {
                 l.code
@@ -363,13 +384,7 @@ pub fn suggest(
             room: f.c.room.clone(),
             walk_in: f.walk_in,
             distance_km: f.distance_km,
-            address: f
-                .c
-                .locations
-                .iter()
-                .flat_map(|l| l.addresses.iter())
-                .next()
-                .map(|a| format!("{}, {}", a.address_1, a.city)),
+            address: f.c.profile.address.clone(),
             reasons: reasons(f, rule, person, now, here),
             excluded: f.excluded.clone(),
         })
@@ -499,20 +514,25 @@ mod tests {
         );
         adults_only.maximum_age = None;
         let shelter = service("Shelter F", &["housing-shelter"], None, &[], None);
-        let c = |s| Candidate {
-            service: s,
-            organization: "Org",
-            locations: vec![],
-            room: None,
-        };
-        let mut cands = vec![
-            c(&detox_full),
-            c(&detox_room),
-            c(&closed),
-            c(&teen),
-            c(&adults_only),
-            c(&shelter),
+        let all = [
+            &detox_full,
+            &detox_room,
+            &closed,
+            &teen,
+            &adults_only,
+            &shelter,
         ];
+        let profiles: Vec<Profile> = all.iter().map(|s| Profile::of(s, &[])).collect();
+        let mut cands: Vec<Candidate<'_>> = all
+            .iter()
+            .zip(&profiles)
+            .map(|(s, p)| Candidate {
+                service: s,
+                organization: "Org",
+                profile: p,
+                room: None,
+            })
+            .collect();
         cands[0].room = room(0, false, now);
         cands[1].room = room(3, false, now);
         let person = Person {

@@ -26,6 +26,7 @@ pub enum Hours {
     Unknown,
 }
 
+#[derive(Debug, Clone)]
 struct Weekly {
     days: Vec<Weekday>,
     opens: NaiveTime,
@@ -91,41 +92,62 @@ pub fn readable(schedules: &[&Schedule]) -> bool {
     schedules.iter().any(|s| weekly(s).is_some())
 }
 
+/// A service's schedules read once (the directory keeps this per service, so that the
+/// officer's choice does not read them again for each request).
+#[derive(Debug, Clone, Default)]
+pub struct Parsed {
+    rules: Vec<Weekly>,
+    closed: Vec<NaiveDate>,
+}
+
+impl Parsed {
+    pub fn of(schedules: &[&Schedule]) -> Parsed {
+        Parsed {
+            rules: schedules.iter().filter_map(|s| weekly(s)).collect(),
+            closed: schedules.iter().filter_map(|s| closure(s)).collect(),
+        }
+    }
+
+    /// Open or closed at a local time.
+    pub fn at(&self, now: NaiveDateTime) -> Hours {
+        let (rules, closed) = (&self.rules, &self.closed);
+        if rules.is_empty() {
+            return Hours::Unknown;
+        }
+        let today = now.date();
+        if closed.contains(&today) {
+            return Hours::Closed { closure: true };
+        }
+        let t = now.time();
+        let in_force = |w: &Weekly, d: NaiveDate| {
+            w.days.contains(&d.weekday())
+                && w.from.is_none_or(|f| d >= f)
+                && w.to.is_none_or(|e| d <= e)
+        };
+        for w in rules {
+            let all_day = w.opens == w.closes;
+            if in_force(w, today)
+                && (all_day || (w.opens <= t && (w.closes <= w.opens || t < w.closes)))
+            {
+                return Hours::Open { until: w.closes };
+            }
+            // Opened yesterday, closing after midnight.
+            let yesterday = today - Duration::days(1);
+            if w.closes < w.opens
+                && in_force(w, yesterday)
+                && !closed.contains(&yesterday)
+                && t < w.closes
+            {
+                return Hours::Open { until: w.closes };
+            }
+        }
+        Hours::Closed { closure: false }
+    }
+}
+
 /// Open or closed at a local time.
 pub fn at(schedules: &[&Schedule], now: NaiveDateTime) -> Hours {
-    let rules: Vec<Weekly> = schedules.iter().filter_map(|s| weekly(s)).collect();
-    if rules.is_empty() {
-        return Hours::Unknown;
-    }
-    let closed: Vec<NaiveDate> = schedules.iter().filter_map(|s| closure(s)).collect();
-    let today = now.date();
-    if closed.contains(&today) {
-        return Hours::Closed { closure: true };
-    }
-    let t = now.time();
-    let in_force = |w: &Weekly, d: NaiveDate| {
-        w.days.contains(&d.weekday())
-            && w.from.is_none_or(|f| d >= f)
-            && w.to.is_none_or(|e| d <= e)
-    };
-    for w in &rules {
-        let all_day = w.opens == w.closes;
-        if in_force(w, today)
-            && (all_day || (w.opens <= t && (w.closes <= w.opens || t < w.closes)))
-        {
-            return Hours::Open { until: w.closes };
-        }
-        // Opened yesterday, closing after midnight.
-        let yesterday = today - Duration::days(1);
-        if w.closes < w.opens
-            && in_force(w, yesterday)
-            && !closed.contains(&yesterday)
-            && t < w.closes
-        {
-            return Hours::Open { until: w.closes };
-        }
-    }
-    Hours::Closed { closure: false }
+    Parsed::of(schedules).at(now)
 }
 
 #[cfg(test)]
