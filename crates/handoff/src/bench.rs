@@ -306,88 +306,21 @@ pub async fn run(args: BenchArgs) -> Result<()> {
             let mut last = None;
             for n in 0..per {
                 let t = Instant::now();
-                let form = serde_urlencoded::to_string([
-                    ("csrf", csrf.clone()),
-                    ("idempotency_key", format!("bench-{i}-{n}")),
-                    ("q", String::new()),
-                    ("search_dob", String::new()),
-                    ("participant_id", String::new()),
-                    ("occurred_at", chrono::Utc::now().to_rfc3339()),
-                    ("location", "Bench St & 1st Ave".into()),
-                    ("incident_number", format!("B-{i}-{n}")),
-                    ("offenses[0].code", "35A".into()),
-                    ("offenses[0].drug_activity", "P".into()),
-                    ("offenses[0].drug_type", "D".into()),
-                    ("offenses[0].quantity", "0.5".into()),
-                    ("offenses[0].unit", "GM".into()),
-                    ("attestations", "no_violent_history".into()),
-                    ("attestations", "no_open_warrant".into()),
-                    ("attestations", "no_pending_specialty_court".into()),
-                    ("attestations", "no_no_contact_order".into()),
-                    ("person.first_name", format!("Bench{i}")),
-                    ("person.last_name", format!("Person{n}")),
-                    ("person.dob", "1988-03-04".into()),
-                    ("person.sex", "U".into()),
-                    ("person.race", "U".into()),
-                    ("person.ethnicity", "U".into()),
-                    ("person.phone", String::new()),
-                    ("person.email", String::new()),
-                ])?;
-                let r = send(
+                let id = submit(
                     &client,
-                    Method::POST,
-                    &format!("{base}/encounters"),
-                    Some(&cookie),
-                    Some(form),
+                    &base,
+                    &cookie,
+                    &csrf,
+                    &Person {
+                        key: format!("bench-{i}-{n}"),
+                        incident: format!("B-{i}-{n}"),
+                        first: format!("Bench{i}"),
+                        last: format!("Person{n}"),
+                        sex: "U",
+                    },
+                    &provider,
                 )
                 .await?;
-                if r.status != StatusCode::SEE_OTHER {
-                    bail!(
-                        "encounter: {} {}",
-                        r.status,
-                        String::from_utf8_lossy(&r.body)
-                            .chars()
-                            .take(300)
-                            .collect::<String>()
-                    );
-                }
-                let loc = r.location.context("no location")?;
-                let id = loc
-                    .trim_start_matches("/encounters/")
-                    .split('?')
-                    .next()
-                    .unwrap_or_default()
-                    .to_string();
-                let form = serde_urlencoded::to_string([
-                    ("csrf", csrf.clone()),
-                    ("response", "accepted".into()),
-                    ("decline_reason", String::new()),
-                    ("consent_signed_name", format!("Bench{i} Person{n}")),
-                    ("consent_confirmed", "yes".into()),
-                    ("handoff_mode", "warm".into()),
-                    ("provider_id", provider.clone()),
-                    ("hold_kind", "abeyance".into()),
-                    ("citation_number", String::new()),
-                    ("court_date", String::new()),
-                ])?;
-                let r = send(
-                    &client,
-                    Method::POST,
-                    &format!("{base}/encounters/{id}/offer"),
-                    Some(&cookie),
-                    Some(form),
-                )
-                .await?;
-                if r.status != StatusCode::SEE_OTHER {
-                    bail!(
-                        "offer: {} {}",
-                        r.status,
-                        String::from_utf8_lossy(&r.body)
-                            .chars()
-                            .take(300)
-                            .collect::<String>()
-                    );
-                }
                 lat.push(t.elapsed());
                 last = Some(id);
             }
@@ -480,4 +413,108 @@ pub async fn run(args: BenchArgs) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// Who a benchmark encounter is about.
+pub(crate) struct Person {
+    pub(crate) key: String,
+    pub(crate) incident: String,
+    pub(crate) first: String,
+    pub(crate) last: String,
+    pub(crate) sex: &'static str,
+}
+
+/// Records an eligible encounter and the accepted offer with a warm handoff to
+/// `provider`, through the forms a phone uses; the encounter's id.
+pub(crate) async fn submit(
+    client: &HttpClient,
+    base: &str,
+    cookie: &str,
+    csrf: &str,
+    p: &Person,
+    provider: &str,
+) -> Result<String> {
+    let form = serde_urlencoded::to_string([
+        ("csrf", csrf.to_string()),
+        ("idempotency_key", p.key.clone()),
+        ("q", String::new()),
+        ("search_dob", String::new()),
+        ("participant_id", String::new()),
+        ("occurred_at", chrono::Utc::now().to_rfc3339()),
+        ("location", "Bench St & 1st Ave".into()),
+        ("incident_number", p.incident.clone()),
+        ("offenses[0].code", "35A".into()),
+        ("offenses[0].drug_activity", "P".into()),
+        ("offenses[0].drug_type", "D".into()),
+        ("offenses[0].quantity", "0.5".into()),
+        ("offenses[0].unit", "GM".into()),
+        ("attestations", "no_violent_history".into()),
+        ("attestations", "no_open_warrant".into()),
+        ("attestations", "no_pending_specialty_court".into()),
+        ("attestations", "no_no_contact_order".into()),
+        ("person.first_name", p.first.clone()),
+        ("person.last_name", p.last.clone()),
+        ("person.dob", "1988-03-04".into()),
+        ("person.sex", p.sex.into()),
+        ("person.race", "U".into()),
+        ("person.ethnicity", "U".into()),
+        ("person.phone", String::new()),
+        ("person.email", String::new()),
+    ])?;
+    let r = send(
+        client,
+        Method::POST,
+        &format!("{base}/encounters"),
+        Some(cookie),
+        Some(form),
+    )
+    .await?;
+    if r.status != StatusCode::SEE_OTHER {
+        bail!(
+            "encounter: {} {}",
+            r.status,
+            String::from_utf8_lossy(&r.body)
+                .chars()
+                .take(300)
+                .collect::<String>()
+        );
+    }
+    let loc = r.location.context("no location")?;
+    let id = loc
+        .trim_start_matches("/encounters/")
+        .split('?')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let form = serde_urlencoded::to_string([
+        ("csrf", csrf.to_string()),
+        ("response", "accepted".into()),
+        ("decline_reason", String::new()),
+        ("consent_signed_name", format!("{} {}", p.first, p.last)),
+        ("consent_confirmed", "yes".into()),
+        ("handoff_mode", "warm".into()),
+        ("provider_id", provider.to_string()),
+        ("hold_kind", "abeyance".into()),
+        ("citation_number", String::new()),
+        ("court_date", String::new()),
+    ])?;
+    let r = send(
+        client,
+        Method::POST,
+        &format!("{base}/encounters/{id}/offer"),
+        Some(cookie),
+        Some(form),
+    )
+    .await?;
+    if r.status != StatusCode::SEE_OTHER {
+        bail!(
+            "offer: {} {}",
+            r.status,
+            String::from_utf8_lossy(&r.body)
+                .chars()
+                .take(300)
+                .collect::<String>()
+        );
+    }
+    Ok(id)
 }

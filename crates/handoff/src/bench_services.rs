@@ -203,82 +203,21 @@ pub async fn run(args: BenchServicesArgs) -> Result<()> {
     )
     .await?;
     let csrf = csrf_of(&page.body).context("no csrf token on the form")?;
-    let form = serde_urlencoded::to_string([
-        ("csrf", csrf.clone()),
-        ("idempotency_key", "bench-services-1".into()),
-        ("q", String::new()),
-        ("search_dob", String::new()),
-        ("participant_id", String::new()),
-        ("occurred_at", chrono::Utc::now().to_rfc3339()),
-        ("location", "Bench St & 1st Ave".into()),
-        ("incident_number", "BS-1".into()),
-        ("offenses[0].code", "35A".into()),
-        ("offenses[0].drug_activity", "P".into()),
-        ("offenses[0].drug_type", "D".into()),
-        ("offenses[0].quantity", "0.5".into()),
-        ("offenses[0].unit", "GM".into()),
-        ("attestations", "no_violent_history".into()),
-        ("attestations", "no_open_warrant".into()),
-        ("attestations", "no_pending_specialty_court".into()),
-        ("attestations", "no_no_contact_order".into()),
-        ("person.first_name", "Bench".into()),
-        ("person.last_name", "Services".into()),
-        ("person.dob", "1988-03-04".into()),
-        ("person.sex", "M".into()),
-        ("person.race", "U".into()),
-        ("person.ethnicity", "U".into()),
-        ("person.phone", String::new()),
-        ("person.email", String::new()),
-    ])?;
-    let r = send(
+    let id = crate::bench::submit(
         &client,
-        Method::POST,
-        &format!("{base}/encounters"),
-        Some(&cookie),
-        Some(form),
+        &base,
+        &cookie,
+        &csrf,
+        &crate::bench::Person {
+            key: "bench-services-1".into(),
+            incident: "BS-1".into(),
+            first: "Bench".into(),
+            last: "Services".into(),
+            sex: "M",
+        },
+        &provider.to_string(),
     )
     .await?;
-    if r.status != StatusCode::SEE_OTHER {
-        bail!(
-            "encounter: {} {}",
-            r.status,
-            String::from_utf8_lossy(&r.body)
-                .chars()
-                .take(300)
-                .collect::<String>()
-        );
-    }
-    let id = r
-        .location
-        .context("no location")?
-        .trim_start_matches("/encounters/")
-        .split('?')
-        .next()
-        .unwrap_or_default()
-        .to_string();
-    let form = serde_urlencoded::to_string([
-        ("csrf", csrf),
-        ("response", "accepted".into()),
-        ("decline_reason", String::new()),
-        ("consent_signed_name", "Bench Services".into()),
-        ("consent_confirmed", "yes".into()),
-        ("handoff_mode", "warm".into()),
-        ("provider_id", provider.to_string()),
-        ("hold_kind", "abeyance".into()),
-        ("citation_number", String::new()),
-        ("court_date", String::new()),
-    ])?;
-    let r = send(
-        &client,
-        Method::POST,
-        &format!("{base}/encounters/{id}/offer"),
-        Some(&cookie),
-        Some(form),
-    )
-    .await?;
-    if r.status != StatusCode::SEE_OTHER {
-        bail!("offer: {}", r.status);
-    }
     let path = format!(
         "{base}/encounters/{id}/services?problems=substance_use&language=es&lat=41.88&lon=-87.63"
     );
