@@ -38,15 +38,38 @@ pub struct KindLine {
 /// The kind a referral counts under: the top of its first service type's branch (a
 /// referral to a provider made before services were listed is "treatment provider").
 pub fn kind_of(service_types: &str) -> String {
-    let Some(first) = service_types.split_whitespace().next() else {
+    let Some(first) = first_type(service_types) else {
         return "Treatment provider (no service listed)".into();
     };
-    let mut t = term_by_code(first);
+    top(first).map_or_else(|| first.to_string(), |t| t.name.clone())
+}
+
+/// The code of the kind a referral counts under (the research export's), or none for a
+/// referral to a provider made before services were listed.
+pub fn kind_code_of(service_types: &str) -> Option<String> {
+    let first = first_type(service_types)?;
+    Some(top(first).map_or_else(|| first.to_string(), |t| t.code.clone()))
+}
+
+/// A referral's first service type: its first code that is not an access facet (walk-in,
+/// Medicaid accepted, ...), which may come first in the service's own list.
+fn first_type(service_types: &str) -> Option<&str> {
+    let mut codes = service_types.split_whitespace();
+    let first = codes.clone().next()?;
+    Some(
+        codes
+            .find(|c| !crate::directory::is_under(c, "access"))
+            .unwrap_or(first),
+    )
+}
+
+/// The top of a service type's branch of the taxonomy.
+fn top(code: &str) -> Option<&'static crate::directory::Term> {
+    let mut t = term_by_code(code);
     while let Some(parent) = t.and_then(|t| t.parent.as_deref()).and_then(term_by_code) {
         t = Some(parent);
     }
-    t.map(|t| t.name.clone())
-        .unwrap_or_else(|| first.to_string())
+    t
 }
 
 fn no_capacity(r: &Row) -> bool {
@@ -149,6 +172,24 @@ mod tests {
     /// A hand-computed set: three to treatment (one served in 2 h, one in 6 h, one
     /// declined for capacity), two to housing (one served in 10 h, one declined for
     /// capacity in another month), one to a provider before services, one in error.
+    #[test]
+    fn a_referral_counts_under_its_first_type_not_an_access_facet() {
+        assert_eq!(
+            kind_of("access-walk-in sud-withdrawal"),
+            "Substance use disorder treatment"
+        );
+        assert_eq!(
+            kind_code_of("access-walk-in housing-shelter").as_deref(),
+            Some("housing")
+        );
+        assert_eq!(
+            kind_code_of("sud-withdrawal access-walk-in").as_deref(),
+            Some("sud")
+        );
+        assert_eq!(kind_code_of(""), None);
+        assert_eq!(kind_code_of("access-walk-in").as_deref(), Some("access"));
+    }
+
     #[test]
     fn counted_by_kind_against_a_hand_computed_set() {
         let rows = vec![

@@ -604,7 +604,8 @@ async fn measure(app: &App, store: &Store, args: &BenchReportsArgs, l: &Loaded) 
         );
     }
     for format in ["csv", "parquet"] {
-        let spec = research::Spec::parse("Bench", format, "month", "", "").map_err(err)?;
+        let spec =
+            research::Spec::parse("Bench", "encounters", format, "month", "", "").map_err(err)?;
         let t = Instant::now();
         let w = research::export_to(
             app,

@@ -16,6 +16,7 @@ use uuid::Uuid;
 use crate::audit::{self, ALLOWED, Ctx};
 
 mod order;
+mod referrals;
 mod sink;
 use crate::{App, AppError, AppResult};
 use order::Order;
@@ -69,10 +70,36 @@ impl Dates {
 
 pub const MAX_SHIFT_DAYS: i64 = 182;
 
+/// Which table an export holds: one row per encounter, or one per referral (an encounter
+/// may lead to several, to services of several kinds). Both share the recipient's keys,
+/// so `encounter_key` joins them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Table {
+    Encounters,
+    Referrals,
+}
+
+impl Table {
+    pub fn parse(s: &str) -> Option<Table> {
+        match s.trim() {
+            "encounters" | "" => Some(Table::Encounters),
+            "referrals" => Some(Table::Referrals),
+            _ => None,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Table::Encounters => "encounters",
+            Table::Referrals => "referrals",
+        }
+    }
+}
+
 /// An export as asked.
 #[derive(Debug, Clone)]
 pub struct Spec {
     pub recipient: String,
+    pub table: Table,
     pub format: Format,
     pub dates: Dates,
     pub from: NaiveDate,
@@ -83,6 +110,7 @@ impl Spec {
     /// Reads a request as typed, with errors by field. Empty dates: all encounters.
     pub fn parse(
         recipient: &str,
+        table: &str,
         format: &str,
         dates: &str,
         from: &str,
@@ -100,6 +128,10 @@ impl Spec {
                 "recipient",
                 "The recipient contains characters that are not allowed.",
             );
+        }
+        let table = Table::parse(table);
+        if table.is_none() {
+            e.add("table", "Choose encounters or referrals.");
         }
         let format = Format::parse(format);
         if format.is_none() {
@@ -126,21 +158,24 @@ impl Spec {
         {
             e.add("from", "The start must be on or before the end.");
         }
-        match (format, dates, from, to) {
-            (Some(format), Some(dates), Some(from), Some(to)) if e.is_empty() => Ok(Spec {
-                recipient,
-                format,
-                dates,
-                from,
-                to,
-            }),
+        match (table, format, dates, from, to) {
+            (Some(table), Some(format), Some(dates), Some(from), Some(to)) if e.is_empty() => {
+                Ok(Spec {
+                    recipient,
+                    table,
+                    format,
+                    dates,
+                    from,
+                    to,
+                })
+            }
             _ => Err(AppError::Invalid(e)),
         }
     }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
+pub(crate) enum Kind {
     Text,
     OptText,
     Int,
@@ -148,7 +183,7 @@ enum Kind {
     Bool,
 }
 
-struct Column {
+pub(crate) struct Column {
     name: &'static str,
     kind: Kind,
     description: &'static str,
@@ -273,23 +308,37 @@ const COLUMNS: [Column; N] = [
 
 /// The data dictionary of an export, as Markdown.
 pub fn dictionary(spec: &Spec, program: &str, rows: u64) -> String {
+    let (each, columns, order): (_, &[Column], _) = match (spec.table, spec.dates) {
+        (Table::Referrals, _) => (
+            "one per referral; an encounter may have several, joined to the encounters table of the same recipient by encounter_key",
+            &referrals::COLUMNS,
+            "by referral_key (which says nothing of the date)",
+        ),
+        (Table::Encounters, Dates::Month) => (
+            "one per encounter",
+            &COLUMNS,
+            "by month, then by encounter_key (which says nothing of the day)",
+        ),
+        (Table::Encounters, Dates::Shift) => (
+            "one per encounter",
+            &COLUMNS,
+            "by encounter_key (which says nothing of the date)",
+        ),
+    };
     let mut s = format!(
-        "# Research export: data dictionary\n\nProgram: {program}. Recipient: {}. Rows: {rows} (one per encounter). Dates: {}.\n\n\
+        "# Research export: data dictionary\n\nProgram: {program}. Recipient: {}. Table: {}. Rows: {rows} ({each}). Dates: {}.\n\n\
          De-identified: no names, birth dates, contact details, addresses, locations, incident or reference numbers, or free text. \
          Keys are keyed hashes that differ per recipient and cannot be reversed without the server's key. \
-         Row order: {}.\n\n\
+         Row order: {order}.\n\n\
          | column | type | description |\n|---|---|---|\n",
         spec.recipient,
+        spec.table.as_str(),
         match spec.dates {
             Dates::Month => "reduced to the month",
             Dates::Shift => "shifted per person",
         },
-        match spec.dates {
-            Dates::Month => "by month, then by encounter_key (which says nothing of the day)",
-            Dates::Shift => "by encounter_key (which says nothing of the date)",
-        }
     );
-    for c in COLUMNS {
+    for c in columns {
         let t = match c.kind {
             Kind::Text => "text",
             Kind::OptText => "text, may be empty",
@@ -306,7 +355,7 @@ pub fn dictionary(spec: &Spec, program: &str, rows: u64) -> String {
 /// providers recur across rows), and the coded values, made once.
 struct Keys<'a> {
     app: &'a App,
-    domains: [String; 6],
+    domains: [String; 7],
     seen: HashMap<(usize, Uuid), ByteArray, Quick>,
     codes: HashMap<String, ByteArray, Quick>,
     fixed: HashMap<&'static str, ByteArray, Quick>,
@@ -360,6 +409,7 @@ const AGENCY: usize = 2;
 const OFFICER: usize = 3;
 const PROVIDER: usize = 4;
 const SHIFT: usize = 5;
+const REFERRAL: usize = 6;
 
 impl<'a> Keys<'a> {
     fn new(app: &'a App, recipient: &str) -> Self {
@@ -373,6 +423,7 @@ impl<'a> Keys<'a> {
                 d("officer"),
                 d("provider"),
                 format!("research-shift:{recipient}"),
+                d("referral"),
             ],
             seen: HashMap::default(),
             codes: HashMap::default(),
@@ -415,6 +466,23 @@ impl<'a> Keys<'a> {
 }
 
 impl Keys<'_> {
+    /// An encounter's date as it leaves: its month, or its day shifted by the person's
+    /// offset (the same in both tables).
+    fn date(&mut self, dates: Dates, person: Uuid, month: String, day: NaiveDate) -> String {
+        match dates {
+            Dates::Month => month,
+            Dates::Shift => {
+                let h = self.key(SHIFT, person);
+                let n = std::str::from_utf8(h.data())
+                    .ok()
+                    .and_then(|h| i64::from_str_radix(h.get(..8)?, 16).ok())
+                    .unwrap_or(0);
+                let shift = n % (2 * MAX_SHIFT_DAYS + 1) - MAX_SHIFT_DAYS;
+                (day + Duration::days(shift)).to_string()
+            }
+        }
+    }
+
     /// A value the export itself writes (the deadline's state).
     fn fixed(&mut self, s: &'static str) -> Value {
         Value::Shared(
@@ -434,18 +502,7 @@ fn values(
     encounter: String,
     f: ExportRow,
 ) -> [Value; N] {
-    let date = match spec.dates {
-        Dates::Month => f.month,
-        Dates::Shift => {
-            let h = keys.key(SHIFT, f.participant_id);
-            let n = std::str::from_utf8(h.data())
-                .ok()
-                .and_then(|h| i64::from_str_radix(h.get(..8)?, 16).ok())
-                .unwrap_or(0);
-            let shift = n % (2 * MAX_SHIFT_DAYS + 1) - MAX_SHIFT_DAYS;
-            (f.day + Duration::days(shift)).to_string()
-        }
-    };
+    let date = keys.date(spec.dates, f.participant_id, f.month, f.day);
     let deadline = match (f.deadline_ends_at, f.deadline_met) {
         (None, _) => "none",
         (Some(_), Some(true)) => "met",
@@ -507,11 +564,15 @@ pub async fn export_to<W: Write + Send>(
     progress: &mut (dyn FnMut(u64, u64) + Send),
 ) -> AppResult<Written> {
     let data = app.program_data(program_id).await?;
+    if spec.table == Table::Referrals {
+        let rows = referrals::export(app, program_id, spec, out, progress).await?;
+        return finish(app, ctx, program_id, spec, &data.program.name, rows).await;
+    }
     let mut tx = app.store.read().await?;
     let total =
         u64::try_from(tx.count_fact_rows(program_id, spec.from, spec.to).await?).unwrap_or(0);
     tx.rollback().await?;
-    let mut sink = Sink::new(spec.format, out)?;
+    let mut sink = Sink::new(spec.format, out, &COLUMNS)?;
     let mut keys = Keys::new(app, &spec.recipient);
     let now = app.now();
     let mut done = 0u64;
@@ -531,6 +592,18 @@ pub async fn export_to<W: Write + Send>(
     }
     order.finish(&mut sink)?;
     sink.finish()?;
+    finish(app, ctx, program_id, spec, &data.program.name, done).await
+}
+
+/// Audits a written export and makes its dictionary.
+async fn finish(
+    app: &App,
+    ctx: &Ctx,
+    program_id: Uuid,
+    spec: &Spec,
+    program: &str,
+    done: u64,
+) -> AppResult<Written> {
     audit::alone(
         app,
         ctx,
@@ -539,9 +612,10 @@ pub async fn export_to<W: Write + Send>(
         &program_id.to_string(),
         ALLOWED,
         &format!(
-            "recipient {:?}; {} rows; {}; dates {}; {} to {}",
+            "recipient {:?}; {} {} rows; {}; dates {}; {} to {}",
             spec.recipient,
             done,
+            spec.table.as_str(),
             spec.format.extension(),
             spec.dates.as_str(),
             spec.from,
@@ -551,7 +625,7 @@ pub async fn export_to<W: Write + Send>(
     .await?;
     Ok(Written {
         rows: done,
-        dictionary: dictionary(spec, &data.program.name, done),
+        dictionary: dictionary(spec, program, done),
     })
 }
 

@@ -12,21 +12,21 @@ use std::io::{BufWriter, Read, Seek, Write};
 
 use parquet::data_type::ByteArray;
 
+use super::Dates;
 use super::sink::{Sink, Value, cell};
-use super::{Dates, N};
 use crate::{AppError, AppResult};
 
 /// Rows sorted in memory at most; and rows per temporary bucket.
 const IN_MEMORY: u64 = 100_000;
 const PER_BUCKET: u64 = 50_000;
 
-pub(super) struct Order {
+pub(super) struct Order<const M: usize> {
     dates: Dates,
     /// The rows waiting (a month's, or a small export's), encoded one after another as
     /// they come: their cells are written once, in the order the storage reads them, and
     /// read back in key order as slices of one buffer (holding rows, or fact rows, and
     /// visiting them in key order cost a third of an export's time in cache misses).
-    rows: Encoded,
+    rows: Encoded<M>,
     month: String,
     buckets: Vec<Bucket>,
 }
@@ -40,25 +40,33 @@ fn prefix(key: &[u8]) -> u64 {
 }
 
 /// Rows encoded into one buffer, with where each starts and its key's first bytes.
-#[derive(Default)]
-struct Encoded {
+struct Encoded<const M: usize> {
     buf: Vec<u8>,
     index: Vec<(u64, usize)>,
 }
 
-impl Encoded {
-    fn push(&mut self, row: &[Value; N]) {
+impl<const M: usize> Default for Encoded<M> {
+    fn default() -> Self {
+        Encoded {
+            buf: Vec::new(),
+            index: Vec::new(),
+        }
+    }
+}
+
+impl<const M: usize> Encoded<M> {
+    fn push(&mut self, row: &[Value; M]) {
         let start = self.buf.len();
         encode(&mut self.buf, row);
         self.index.push((prefix(cell(&row[0])), start));
     }
 
     /// Indexes rows encoded elsewhere (a bucket read back).
-    fn from_bytes(buf: Vec<u8>) -> AppResult<Encoded> {
+    fn from_bytes(buf: Vec<u8>) -> AppResult<Encoded<M>> {
         let mut index = Vec::new();
         let mut at = 0;
         while at < buf.len() {
-            let (cells, next) = cells_at(&buf, at)?;
+            let (cells, next) = cells_at::<M>(&buf, at)?;
             let (_, from, len) = cells[0];
             index.push((prefix(&buf[from..from + len]), at));
             at = next;
@@ -84,7 +92,7 @@ impl Encoded {
             .sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| key(a.1).cmp(key(b.1))));
         let whole = ByteArray::from(std::mem::take(&mut self.buf));
         for (_, start) in self.index.drain(..) {
-            sink.push(decode_at(&whole, start)?.0)?;
+            sink.push(decode_at::<M>(&whole, start)?.0)?;
         }
         Ok(())
     }
@@ -107,12 +115,17 @@ fn io(e: std::io::Error) -> AppError {
     AppError::Internal(format!("export sort: {e}"))
 }
 
-impl Order {
-    pub(super) fn new(dates: Dates, total: u64) -> AppResult<Order> {
+impl<const M: usize> Order<M> {
+    pub(super) fn new(dates: Dates, total: u64) -> AppResult<Order<M>> {
         Order::with_limits(dates, total, IN_MEMORY, PER_BUCKET)
     }
 
-    fn with_limits(dates: Dates, total: u64, in_memory: u64, per_bucket: u64) -> AppResult<Order> {
+    fn with_limits(
+        dates: Dates,
+        total: u64,
+        in_memory: u64,
+        per_bucket: u64,
+    ) -> AppResult<Order<M>> {
         let mut buckets = Vec::new();
         if dates == Dates::Shift && total > in_memory {
             let id = uuid::Uuid::now_v7();
@@ -152,7 +165,7 @@ impl Order {
     }
 
     /// Takes one row.
-    pub(super) fn push(&mut self, row: [Value; N]) -> AppResult<()> {
+    pub(super) fn push(&mut self, row: [Value; M]) -> AppResult<()> {
         if self.buckets.is_empty() {
             self.rows.push(&row);
             return Ok(());
@@ -186,7 +199,7 @@ impl Order {
             file.rewind().map_err(io)?;
             let mut bytes = Vec::new();
             file.read_to_end(&mut bytes).map_err(io)?;
-            Encoded::from_bytes(bytes)?.drain_into(sink)?;
+            Encoded::<M>::from_bytes(bytes)?.drain_into(sink)?;
         }
         Ok(())
     }
@@ -194,7 +207,7 @@ impl Order {
 
 /// A row as bytes: per cell a tag (0 empty, 1 text, 2 number, 3 true, 4 false), then a
 /// text's length and bytes or a number's eight bytes.
-fn encode(out: &mut Vec<u8>, row: &[Value; N]) {
+fn encode(out: &mut Vec<u8>, row: &[Value]) {
     for v in row {
         match v {
             Value::Empty => out.push(0),
@@ -218,10 +231,10 @@ type Cell = (u8, usize, usize);
 
 /// The cells of the row encoded at `start` of a buffer, as (tag, range of its bytes),
 /// and where the next row begins.
-fn cells_at(buf: &[u8], start: usize) -> AppResult<([Cell; N], usize)> {
+fn cells_at<const M: usize>(buf: &[u8], start: usize) -> AppResult<([Cell; M], usize)> {
     let short = || AppError::Internal("export sort: a row cut short".into());
     let mut at = start;
-    let mut cells = [(0u8, 0usize, 0usize); N];
+    let mut cells = [(0u8, 0usize, 0usize); M];
     for c in cells.iter_mut() {
         let tag = *buf.get(at).ok_or_else(short)?;
         at += 1;
@@ -249,10 +262,10 @@ fn cells_at(buf: &[u8], start: usize) -> AppResult<([Cell; N], usize)> {
 
 /// The row encoded at `start` of a buffer (its text cells slices of it, not copies), and
 /// where the next begins.
-fn decode_at(whole: &ByteArray, start: usize) -> AppResult<([Value; N], usize)> {
+fn decode_at<const M: usize>(whole: &ByteArray, start: usize) -> AppResult<([Value; M], usize)> {
     let buf = whole.data();
-    let (cells, next) = cells_at(buf, start)?;
-    let mut row: [Value; N] = std::array::from_fn(|_| Value::Empty);
+    let (cells, next) = cells_at::<M>(buf, start)?;
+    let mut row: [Value; M] = std::array::from_fn(|_| Value::Empty);
     for (v, (tag, at, len)) in row.iter_mut().zip(cells) {
         *v = match tag {
             1 => Value::Shared(whole.slice(at, len)),
@@ -271,6 +284,7 @@ fn decode_at(whole: &ByteArray, start: usize) -> AppResult<([Value; N], usize)> 
 
 #[cfg(test)]
 mod tests {
+    use super::super::N;
     use super::*;
 
     fn row(key: &str, n: i64) -> [Value; N] {
@@ -288,22 +302,22 @@ mod tests {
         let second = buf.len();
         encode(&mut buf, &row("cd", 8));
         let whole = ByteArray::from(buf.clone());
-        let (a, next) = decode_at(&whole, 0).unwrap();
+        let (a, next) = decode_at::<N>(&whole, 0).unwrap();
         assert_eq!(next, second);
         assert_eq!(cell(&a[0]), b"ab");
         assert!(matches!(a[1], Value::Int(-7)));
         assert!(matches!(a[2], Value::Bool(false)));
         assert!(matches!(a[3], Value::Empty));
-        let (b, end) = decode_at(&whole, second).unwrap();
+        let (b, end) = decode_at::<N>(&whole, second).unwrap();
         assert_eq!(cell(&b[0]), b"cd");
         assert_eq!(end, buf.len());
         // A row cut short is an error, not a short row or a panic.
         for cut in [1, 3, 5, second - 1] {
-            assert!(decode_at(&ByteArray::from(buf[..cut].to_vec()), 0).is_err());
-            assert!(Encoded::from_bytes(buf[..cut].to_vec()).is_err());
+            assert!(decode_at::<N>(&ByteArray::from(buf[..cut].to_vec()), 0).is_err());
+            assert!(Encoded::<N>::from_bytes(buf[..cut].to_vec()).is_err());
         }
         assert!(
-            decode_at(&ByteArray::from(vec![9u8; 40]), 0).is_err(),
+            decode_at::<N>(&ByteArray::from(vec![9u8; 40]), 0).is_err(),
             "unknown tag"
         );
     }
@@ -324,8 +338,9 @@ mod tests {
             .map(|i| format!("{:016x}", i.wrapping_mul(0x9E37_79B9_7F4A_7C15)))
             .collect();
         let mut out = Vec::new();
-        let mut sink = Sink::new(super::super::Format::Csv, &mut out).unwrap();
-        let mut order = Order::with_limits(Dates::Shift, 1000, 100, 64).unwrap();
+        let mut sink =
+            Sink::new(super::super::Format::Csv, &mut out, &super::super::COLUMNS).unwrap();
+        let mut order = Order::<N>::with_limits(Dates::Shift, 1000, 100, 64).unwrap();
         assert_eq!(order.buckets.len(), 16);
         let paths: Vec<_> = order.buckets.iter().map(|b| b.path.clone()).collect();
         for (i, k) in keys.iter().enumerate() {
@@ -343,8 +358,9 @@ mod tests {
     #[test]
     fn a_month_only_export_sorts_each_month_by_key() {
         let mut out = Vec::new();
-        let mut sink = Sink::new(super::super::Format::Csv, &mut out).unwrap();
-        let mut order = Order::new(Dates::Month, 4).unwrap();
+        let mut sink =
+            Sink::new(super::super::Format::Csv, &mut out, &super::super::COLUMNS).unwrap();
+        let mut order = Order::<N>::new(Dates::Month, 4).unwrap();
         for (month, key) in [
             ("2026-01", "d"),
             ("2026-01", "a"),

@@ -8,7 +8,7 @@ use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::parser::parse_message_type;
 
-use super::{COLUMNS, Format, Kind, N, internal};
+use super::{Column, Format, Kind, internal};
 use crate::AppResult;
 
 /// One cell. Text is moved out of the fact row, or shared (pseudonyms that recur, and
@@ -45,23 +45,28 @@ pub(super) enum ColumnBuf {
 pub(super) enum Sink<W: Write + Send> {
     /// The writer, and a buffer for formatting numbers.
     Csv(csv::Writer<W>, String),
-    Parquet(SerializedFileWriter<W>, Vec<ColumnBuf>, usize),
+    Parquet(
+        SerializedFileWriter<W>,
+        Vec<ColumnBuf>,
+        usize,
+        &'static [Column],
+    ),
 }
 
 /// Rows per Parquet row group.
 const ROW_GROUP: usize = 100_000;
 
 impl<W: Write + Send> Sink<W> {
-    pub(super) fn new(format: Format, out: W) -> AppResult<Self> {
+    pub(super) fn new(format: Format, out: W, columns: &'static [Column]) -> AppResult<Self> {
         match format {
             Format::Csv => {
                 let mut w = csv::Writer::from_writer(out);
-                w.write_record(COLUMNS.iter().map(|c| c.name))
+                w.write_record(columns.iter().map(|c| c.name))
                     .map_err(internal("csv"))?;
                 Ok(Sink::Csv(w, String::with_capacity(20)))
             }
             Format::Parquet => {
-                let fields: Vec<String> = COLUMNS
+                let fields: Vec<String> = columns
                     .iter()
                     .map(|c| match c.kind {
                         Kind::Text => format!("REQUIRED BYTE_ARRAY {} (UTF8);", c.name),
@@ -86,7 +91,7 @@ impl<W: Write + Send> Sink<W> {
                 );
                 let w = SerializedFileWriter::new(out, Arc::new(schema), props)
                     .map_err(internal("parquet"))?;
-                let columns = COLUMNS
+                let bufs = columns
                     .iter()
                     .map(|c| match c.kind {
                         Kind::Text | Kind::OptText => ColumnBuf::Bytes(Vec::new(), Vec::new()),
@@ -94,13 +99,13 @@ impl<W: Write + Send> Sink<W> {
                         Kind::Bool => ColumnBuf::Bool(Vec::new()),
                     })
                     .collect();
-                Ok(Sink::Parquet(w, columns, 0))
+                Ok(Sink::Parquet(w, bufs, 0, columns))
             }
         }
     }
 
     /// Writes one row (CSV), or gathers it (Parquet: written when a row group is full).
-    pub(super) fn push(&mut self, mut row: [Value; N]) -> AppResult<()> {
+    pub(super) fn push<const M: usize>(&mut self, mut row: [Value; M]) -> AppResult<()> {
         match self {
             Sink::Csv(w, number) => {
                 let err = internal("csv");
@@ -119,8 +124,8 @@ impl<W: Write + Send> Sink<W> {
                 }
                 w.write_record(None::<&[u8]>).map_err(&err)
             }
-            Sink::Parquet(w, columns, rows) => {
-                for (column, v) in columns.iter_mut().zip(row.iter_mut()) {
+            Sink::Parquet(w, bufs, rows, columns) => {
+                for (column, v) in bufs.iter_mut().zip(row.iter_mut()) {
                     let v = std::mem::replace(v, Value::Empty);
                     match (column, v) {
                         (ColumnBuf::Bytes(values, defs), v) => {
@@ -145,7 +150,7 @@ impl<W: Write + Send> Sink<W> {
                 }
                 *rows += 1;
                 if *rows >= ROW_GROUP {
-                    write_row_group(w, columns)?;
+                    write_row_group(w, bufs, columns)?;
                     *rows = 0;
                 }
                 Ok(())
@@ -156,9 +161,9 @@ impl<W: Write + Send> Sink<W> {
     pub(super) fn finish(self) -> AppResult<()> {
         match self {
             Sink::Csv(mut w, _) => w.flush().map_err(internal("csv")),
-            Sink::Parquet(mut w, mut columns, rows) => {
+            Sink::Parquet(mut w, mut bufs, rows, columns) => {
                 if rows > 0 {
-                    write_row_group(&mut w, &mut columns)?;
+                    write_row_group(&mut w, &mut bufs, columns)?;
                 }
                 w.close().map(|_| ()).map_err(internal("parquet"))
             }
@@ -169,14 +174,15 @@ impl<W: Write + Send> Sink<W> {
 /// Writes the gathered columns as one row group, in schema order, and empties them.
 fn write_row_group<W: Write + Send>(
     w: &mut SerializedFileWriter<W>,
-    columns: &mut [ColumnBuf],
+    bufs: &mut [ColumnBuf],
+    columns: &[Column],
 ) -> AppResult<()> {
     let err = internal("parquet");
     let mut group = w.next_row_group().map_err(&err)?;
     let mut i = 0;
     while let Some(mut column) = group.next_column().map_err(&err)? {
-        let optional = matches!(COLUMNS[i].kind, Kind::OptText | Kind::OptInt);
-        match &mut columns[i] {
+        let optional = matches!(columns[i].kind, Kind::OptText | Kind::OptInt);
+        match &mut bufs[i] {
             ColumnBuf::Bytes(values, defs) => {
                 column
                     .typed::<ByteArrayType>()

@@ -7,15 +7,20 @@ use super::*;
 
 #[derive(Subcommand)]
 pub enum ExportCommand {
-    /// A de-identified research dataset (42 CFR 2.53): one row per encounter, keyed
-    /// pseudonyms per recipient, dates reduced to the month or shifted; with its data
-    /// dictionary written beside it (FILE.dictionary.md).
+    /// A de-identified research dataset (42 CFR 2.53): one row per encounter, or one
+    /// per referral (`--table referrals`), keyed pseudonyms per recipient, dates reduced to
+    /// the month or shifted; with its data dictionary written beside it
+    /// (FILE.dictionary.md).
     Research {
         #[arg(long)]
         program: Option<String>,
         /// Who receives it (an evaluator or study): pseudonyms differ per recipient.
         #[arg(long)]
         recipient: String,
+        /// encounters (one row each) or referrals (one row each, with service types;
+        /// joined to the encounters by encounter_key).
+        #[arg(long, default_value = "encounters")]
+        table: String,
         /// csv or parquet.
         #[arg(long)]
         format: String,
@@ -41,6 +46,7 @@ pub async fn run(cmd: ExportCommand) -> Result<()> {
         ExportCommand::Research {
             program,
             recipient,
+            table,
             format,
             dates,
             from,
@@ -48,8 +54,9 @@ pub async fn run(cmd: ExportCommand) -> Result<()> {
             output,
             db,
         } => {
-            let spec = handoff_app::research::Spec::parse(&recipient, &format, &dates, &from, &to)
-                .map_err(|e| anyhow::anyhow!("{}", explain(e)))?;
+            let spec =
+                handoff_app::research::Spec::parse(&recipient, &table, &format, &dates, &from, &to)
+                    .map_err(|e| anyhow::anyhow!("{}", explain(e)))?;
             let dictionary_path =
                 output.with_extension(format!("{}.dictionary.md", spec.format.extension()));
             for p in [&output, &dictionary_path] {

@@ -82,3 +82,45 @@ impl Tx {
         })?)
     }
 }
+
+/// The referrals a research export's referral table holds: of the program's encounters of
+/// a period of local days (as the fact rows date them), not entered in error.
+const RESEARCH_REFERRALS: &str =
+    "FROM referrals r JOIN fact_rows f ON f.encounter_id = r.encounter_id
+    LEFT JOIN needs_screens n ON n.encounter_id = r.encounter_id
+    WHERE f.program_id = $1 AND f.day >= $2 AND f.day <= $3 AND r.status <> 'entered-in-error'";
+
+impl Tx {
+    pub async fn count_research_referrals(
+        &mut self,
+        program_id: Uuid,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<i64> {
+        Ok(
+            q!(self, c => sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) {RESEARCH_REFERRALS}")))
+            .bind(program_id).bind(from).bind(to).fetch_one(c).await)?,
+        )
+    }
+
+    /// One page of those referrals, in id order after `after` (a page's last id).
+    pub async fn research_referrals(
+        &mut self,
+        program_id: Uuid,
+        from: NaiveDate,
+        to: NaiveDate,
+        after: Uuid,
+        limit: i64,
+    ) -> Result<Vec<ResearchReferralRow>> {
+        Ok(
+            q!(self, c => sqlx::query_as::<_, ResearchReferralRow>(sqlx::AssertSqlSafe(format!(
+                "SELECT r.id, r.encounter_id, f.participant_id, f.day, f.month, f.occurred_at, r.to_org_id,
+                r.service_types, r.mode, r.counts_for_hold, r.status, r.status_reason_code, r.requested_at,
+                r.arrived_at, r.first_contact_at, r.intake_at, r.engaged_at, r.exit_kind, r.exit_at,
+                n.problems, n.positive
+                {RESEARCH_REFERRALS} AND r.id > $4 ORDER BY r.id LIMIT $5"
+            )))
+            .bind(program_id).bind(from).bind(to).bind(after).bind(limit).fetch_all(c).await)?,
+        )
+    }
+}

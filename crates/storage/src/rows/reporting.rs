@@ -155,3 +155,31 @@ impl std::ops::AddAssign<&FactCounts> for FactCounts {
         self.deadlines_open += o.deadlines_open;
     }
 }
+
+/// One referral as a research export's referral table reads it (`Tx::research_referrals`):
+/// the referral's own times and codes, and its encounter's local day and month, person and
+/// needs screen as its fact row and screen have them.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct ResearchReferralRow {
+    pub id: Uuid,
+    pub encounter_id: Uuid,
+    pub participant_id: Uuid,
+    pub day: NaiveDate,
+    pub month: String,
+    pub occurred_at: DateTime<Utc>,
+    pub to_org_id: Uuid,
+    pub service_types: String,
+    pub mode: String,
+    pub counts_for_hold: bool,
+    pub status: String,
+    pub status_reason_code: Option<String>,
+    pub requested_at: DateTime<Utc>,
+    pub arrived_at: Option<DateTime<Utc>>,
+    pub first_contact_at: Option<DateTime<Utc>>,
+    pub intake_at: Option<DateTime<Utc>>,
+    pub engaged_at: Option<DateTime<Utc>>,
+    pub exit_kind: Option<String>,
+    pub exit_at: Option<DateTime<Utc>>,
+    pub problems: Option<String>,
+    pub positive: Option<String>,
+}

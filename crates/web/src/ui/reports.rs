@@ -193,11 +193,12 @@ pub async fn threshold(State(st): State<AppState>, form: Input<ThresholdForm>) -
 struct ResearchPage {
     layout: Layout,
     recipient: String,
+    table: String,
     format: String,
     dates: String,
     from: String,
     to: String,
-    dictionary: String,
+    dictionaries: Vec<String>,
     errors: FieldErrors,
 }
 
@@ -212,6 +213,7 @@ impl ResearchPage {
 
 pub(crate) struct ResearchTyped {
     recipient: String,
+    table: String,
     format: String,
     dates: String,
     from: String,
@@ -219,8 +221,9 @@ pub(crate) struct ResearchTyped {
 }
 
 fn research_page(s: &Session, typed: ResearchTyped, errors: FieldErrors) -> Response {
-    let example = research::Spec {
+    let example = |table| research::Spec {
         recipient: "the recipient".into(),
+        table,
         format: research::Format::Csv,
         dates: research::Dates::Month,
         from: chrono::NaiveDate::MIN,
@@ -231,11 +234,14 @@ fn research_page(s: &Session, typed: ResearchTyped, errors: FieldErrors) -> Resp
         &ResearchPage {
             layout: Layout::new("Research export", s, None),
             recipient: typed.recipient,
+            table: typed.table,
             format: typed.format,
             dates: typed.dates,
             from: typed.from,
             to: typed.to,
-            dictionary: research::dictionary(&example, "this program", 0),
+            dictionaries: [research::Table::Encounters, research::Table::Referrals]
+                .map(|t| research::dictionary(&example(t), "this program", 0))
+                .to_vec(),
             errors,
         },
     )
@@ -254,6 +260,7 @@ pub async fn research_form(State(st): State<AppState>, s: Session) -> Response {
     }
     let typed = ResearchTyped {
         recipient: String::new(),
+        table: "encounters".into(),
         format: "csv".into(),
         dates: "month".into(),
         from: String::new(),
@@ -267,6 +274,7 @@ impl FromFields for ResearchTyped {
     fn from_fields(f: &mut Fields) -> Self {
         ResearchTyped {
             recipient: f.get("recipient"),
+            table: f.get("table"),
             format: f.get("format"),
             dates: f.get("dates"),
             from: f.get("from"),
@@ -292,6 +300,7 @@ pub async fn research_export(State(st): State<AppState>, form: Input<ResearchTyp
         .run(async |typed| {
             let spec = research::Spec::parse(
                 &typed.recipient,
+                &typed.table,
                 &typed.format,
                 &typed.dates,
                 &typed.from,
@@ -299,12 +308,12 @@ pub async fn research_export(State(st): State<AppState>, form: Input<ResearchTyp
             )?;
             research::export(&st.app, &s.ctx, &spec)
                 .await
-                .map(|(bytes, _)| (bytes, spec.format))
+                .map(|(bytes, _)| (bytes, spec.format, spec.table))
         })
         .await;
     let Input { s, v: typed, .. } = form;
     match result {
-        Ok((bytes, format)) => {
+        Ok((bytes, format, table)) => {
             let mut r = (StatusCode::OK, bytes).into_response();
             let h = r.headers_mut();
             h.insert(
@@ -315,7 +324,8 @@ pub async fn research_export(State(st): State<AppState>, form: Input<ResearchTyp
                 }),
             );
             if let Ok(v) = HeaderValue::from_str(&format!(
-                "attachment; filename=\"handoff-research.{}\"",
+                "attachment; filename=\"handoff-research-{}.{}\"",
+                table.as_str(),
                 format.extension()
             )) {
                 h.insert(header::CONTENT_DISPOSITION, v);

@@ -20,6 +20,7 @@ mod pathways;
 mod planner;
 mod policy;
 mod reports;
+mod research_referrals;
 mod retention;
 mod rules;
 mod screening;

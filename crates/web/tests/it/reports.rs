@@ -299,18 +299,10 @@ async fn a_parquet_export_reads_back() {
     for b in backends() {
         let w = world(b).await;
         export_fixture(&w).await;
-        let spec = handoff_app::research::Spec::parse("Study", "parquet", "month", "", "").unwrap();
-        let mut buf = Vec::new();
-        let written = handoff_app::research::export_to(
-            &w.app,
-            &handoff_app::Ctx::console(),
-            w.program,
-            &spec,
-            &mut buf,
-            &mut |_, _| {},
-        )
-        .await
-        .unwrap();
+        let spec =
+            handoff_app::research::Spec::parse("Study", "encounters", "parquet", "month", "", "")
+                .unwrap();
+        let (buf, written) = export_research(&w, &spec).await;
         assert_eq!(written.rows, 3);
         assert!(written.dictionary.contains("| person_key | text |"));
         assert!(

@@ -575,35 +575,41 @@ fn refs_of(v: &[(String, String)]) -> Vec<(&str, &str)> {
     v.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect()
 }
 
+/// One encounter referred to the provider (the offer), the detox unit and the shelter: the
+/// shelter declines for want of capacity, the detox unit takes the person in.
+pub(crate) async fn referred_three_ways(w: &World, name: &str) {
+    let (detox, shelter) = directory(w).await;
+    let officer = w.sign_in("officer").await;
+    let enc = accepted(w, &officer, name).await;
+    assert_eq!(
+        refer(&officer, enc, &[detox, shelter]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let refs = w.referrals_of(enc).await;
+    let id_of = |s: uuid::Uuid| refs.iter().find(|r| r.service_id == Some(s)).unwrap().id;
+    let cm2 = w.sign_in("cm2").await;
+    let r = step(
+        &cm2,
+        id_of(shelter),
+        "reject",
+        &[("reason_code", "no_capacity")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let cm1 = w.sign_in("cm1").await;
+    for s in ["accept", "arrival", "intake"] {
+        assert_eq!(
+            step(&cm1, id_of(detox), s, &[]).await.status,
+            StatusCode::SEE_OTHER
+        );
+    }
+}
+
 #[tokio::test]
 async fn the_dashboard_counts_referrals_by_service_type_and_capacity_shortfalls() {
     for b in backends() {
         let w = world(b).await;
-        let (detox, shelter) = directory(&w).await;
-        let officer = w.sign_in("officer").await;
-        let enc = accepted(&w, &officer, "Measured").await;
-        assert_eq!(
-            refer(&officer, enc, &[detox, shelter]).await.status,
-            StatusCode::SEE_OTHER
-        );
-        let refs = w.referrals_of(enc).await;
-        let id_of = |s: uuid::Uuid| refs.iter().find(|r| r.service_id == Some(s)).unwrap().id;
-        let cm2 = w.sign_in("cm2").await;
-        let r = step(
-            &cm2,
-            id_of(shelter),
-            "reject",
-            &[("reason_code", "no_capacity")],
-        )
-        .await;
-        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-        let cm1 = w.sign_in("cm1").await;
-        for s in ["accept", "arrival", "intake"] {
-            assert_eq!(
-                step(&cm1, id_of(detox), s, &[]).await.status,
-                StatusCode::SEE_OTHER
-            );
-        }
+        referred_three_ways(&w, "Measured").await;
         let page = w.sign_in("coordinator").await.get("/dashboard").await;
         assert_eq!(page.status, StatusCode::OK);
         let row = |kind: &str| {

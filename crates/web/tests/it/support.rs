@@ -720,3 +720,22 @@ pub async fn import_directory(
     assert!(o.applied, "{:?}", o.findings);
     o
 }
+
+/// A research export of the world's program, as the console makes it.
+pub async fn export_research(
+    w: &World,
+    spec: &handoff_app::research::Spec,
+) -> (Vec<u8>, handoff_app::research::Written) {
+    let mut buf = Vec::new();
+    let written = handoff_app::research::export_to(
+        &w.app,
+        &handoff_app::Ctx::console(),
+        w.program,
+        spec,
+        &mut buf,
+        &mut |_, _| {},
+    )
+    .await
+    .unwrap();
+    (buf, written)
+}
