@@ -174,6 +174,14 @@ try {
     await page.getByLabel(/Withdrawal management unit/).check();
     await page.getByLabel(/Emergency shelter/).check();
     await page.screenshot({ path: join(shots, '3a-services.png'), fullPage: true });
+    // The shelter is not treatment: without the person's release the referral is refused,
+    // the choices kept; with it, both go.
+    await page.getByRole('button', { name: 'Refer to the chosen services' }).click();
+    await page.getByText(/Emergency shelter is not a treatment service/).waitFor();
+    assert.ok(await page.getByLabel(/Emergency shelter/).isChecked());
+    await page.getByLabel("Person's name, as signed").fill('Alex Demo');
+    await page.getByLabel(/read \(or was read\) the release and signed it/).check();
+    await page.screenshot({ path: join(shots, '3b-release.png'), fullPage: true });
     await page.getByRole('button', { name: 'Refer to the chosen services' }).click();
     await page.getByText(/Referred to 2 services; a place is held/).waitFor();
     await page.getByRole('button', { name: 'Sign out' }).click();

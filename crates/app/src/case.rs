@@ -31,11 +31,18 @@ pub async fn access_facts(
 ) -> AppResult<AccessFacts> {
     let needed = action.facts_needed();
     let referral_org_ids = if needed.referrals {
-        tx.referrals_for_encounter(e.id)
-            .await?
-            .iter()
-            .map(|r| r.to_org_id)
-            .collect()
+        let mut orgs = Vec::new();
+        for r in tx.referrals_for_encounter(e.id).await? {
+            // A partner's referral counts while the person's release for it is valid.
+            let released = match r.release_id {
+                Some(rel) => crate::consent_terms::release_valid(tx, rel, now).await?,
+                None => true,
+            };
+            if released {
+                orgs.push(r.to_org_id);
+            }
+        }
+        orgs
     } else {
         Vec::new()
     };

@@ -37,7 +37,7 @@ pub fn terms(row: &ConsentRow, orgs: &[OrgRow]) -> Terms {
         // An unknown kind is treated as the general kind: revocable at once.
         kind: Kind::parse(&row.kind).unwrap_or(Kind::General),
         recipients,
-        information: row.information.split(',').filter_map(Info::parse).collect(),
+        information: row.information.split(',').filter_map(Info::read).collect(),
         signed_at: row.signed_at,
         expires_at: row.expires_at,
         expiry_event: row.expiry_event.as_deref().and_then(Event::parse),
@@ -49,6 +49,17 @@ pub fn terms(row: &ConsentRow, orgs: &[OrgRow]) -> Terms {
         revoked_at: row.revoked_at,
     }
 }
+
+/// Whether the release a referral rests on (`releases`) lets its partner see it at `now`.
+pub async fn release_valid(tx: &mut Tx, release_id: Uuid, now: DateTime<Utc>) -> AppResult<bool> {
+    let row = tx.consent(release_id).await?;
+    // A release names no event: its state needs nothing of the case.
+    Ok(terms(&row, &[]).state(&Happened::default(), now).permits())
+}
+
+/// What the recorder attests with a typed signature.
+pub const ATTESTATION: &str =
+    "The person read (or was read) the consent, and signed it with the name typed here.";
 
 /// What has happened on the case that consents refer to: the final disposition is the
 /// prosecutor's decision to file or not to file.

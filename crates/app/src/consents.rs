@@ -155,9 +155,7 @@ fn signed_with_offer(
     }
 }
 
-/// What the recorder attests with a typed signature.
-pub const ATTESTATION: &str =
-    "The person read (or was read) the consent, and signed it with the name typed here.";
+pub use crate::consent_terms::ATTESTATION;
 
 struct FormParts<'a> {
     kind: Kind,
@@ -259,6 +257,34 @@ async fn provider_case(
         .iter()
         .any(|r| r.to_org_id == org_id && status_of(r).took_the_person());
     Ok(took.then_some((enc, org_id)))
+}
+
+/// Who records the revocation of a release: the referring agency's responder or
+/// supervisor (who may act on the case), or the partner it names (who holds the referral);
+/// the person may tell either. The case and the reader's organization.
+async fn release_case(
+    app: &App,
+    ctx: &Ctx,
+    tx: &mut Tx,
+    row: &ConsentRow,
+) -> AppResult<Option<(EncounterRow, Uuid)>> {
+    let Ok(enc) = tx.encounter(row.encounter_id).await else {
+        return Ok(None);
+    };
+    let (disclosers, recipients) = (
+        parse_ids(&row.discloser_org_ids),
+        parse_ids(&row.recipient_org_ids),
+    );
+    for action in [CaseAction::ActOnEncounter, CaseAction::ActOnReferral] {
+        let facts = access_facts(tx, &enc, app.now(), action).await?;
+        let org = match case_access(&ctx.actor, action, &facts) {
+            Access::Allow(View::Legal { org_id, .. }) if disclosers.contains(&org_id) => org_id,
+            Access::Allow(View::Clinical { org_id }) if recipients.contains(&org_id) => org_id,
+            _ => continue,
+        };
+        return Ok(Some((enc, org)));
+    }
+    Ok(None)
 }
 
 fn status_of(r: &ReferralRow) -> ReferralStatus {
@@ -489,10 +515,16 @@ pub async fn revoke(app: &App, ctx: &Ctx, consent_id: Uuid, note: &str) -> AppRe
     let Some(row) = found(tx.consent(consent_id).await)? else {
         return denied(tx, app, ctx, "consent.revoke", "consent", consent_id).await;
     };
-    let checked = provider_case(app, ctx, &mut tx, row.encounter_id).await?;
-    // Only a provider that discloses under it records its revocation.
-    let Some((enc, _)) = checked.filter(|(_, org)| parse_ids(&row.discloser_org_ids).contains(org))
-    else {
+    let release = Kind::parse(&row.kind) == Some(Kind::Release);
+    let checked = if release {
+        release_case(app, ctx, &mut tx, &row).await?
+    } else {
+        // Only a provider that discloses under it records its revocation.
+        provider_case(app, ctx, &mut tx, row.encounter_id)
+            .await?
+            .filter(|(_, org)| parse_ids(&row.discloser_org_ids).contains(org))
+    };
+    let Some((enc, _)) = checked else {
         return denied(tx, app, ctx, "consent.revoke", "consent", consent_id).await;
     };
     if row.revoked_at.is_some() {
@@ -513,14 +545,19 @@ pub async fn revoke(app: &App, ctx: &Ctx, consent_id: Uuid, note: &str) -> AppRe
     t.revoked_at = Some(now);
     let h = happened(&mut tx, enc.id).await?;
     let state = t.state(&h, now);
-    tx.insert_case_event(&event(
-        app,
-        &enc,
-        Some(ctx.actor.user_id),
-        "consent.revoked",
-        &format!("Revocation of a consent recorded: {}", state.label()),
-    ))
-    .await?;
+    if release {
+        // The partner learns nothing more, and the referrals resting on it end.
+        crate::releases::on_revoked(&mut tx, app, ctx, &enc, consent_id, now).await?;
+    } else {
+        tx.insert_case_event(&event(
+            app,
+            &enc,
+            Some(ctx.actor.user_id),
+            "consent.revoked",
+            &format!("Revocation of a consent recorded: {}", state.label()),
+        ))
+        .await?;
+    }
     audit::record(
         &mut tx,
         app,
@@ -555,6 +592,9 @@ impl ConsentLine {
     }
     pub fn kind_label(&self) -> &'static str {
         self.kind.label()
+    }
+    pub fn kind_is(&self, code: &str) -> bool {
+        self.kind.as_str() == code
     }
 }
 

@@ -24,6 +24,7 @@ pub mod offers;
 pub mod overrides;
 pub mod reference;
 pub mod referrals;
+pub mod releases;
 pub mod reports;
 pub mod research;
 pub mod retention;

@@ -64,6 +64,7 @@ pub(crate) async fn create_referral(
         service_types: String::new(),
         counts_for_hold: true,
         status_reason_code: None,
+        release_id: None,
     };
     let e = event(
         app,

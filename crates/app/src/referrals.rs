@@ -28,7 +28,11 @@ pub async fn queue(app: &App, ctx: &Ctx, include_closed: bool, page: Page) -> Ap
         ctx,
         ProgramAction::ViewReferralQueue,
         "referral.queue",
-        async |tx: &mut Tx, org: Uuid, _| Ok(tx.referral_queue(org, include_closed, page).await?),
+        async |tx: &mut Tx, org: Uuid, _| {
+            Ok(tx
+                .referral_queue(org, include_closed, page, app.now())
+                .await?)
+        },
     )
     .await
 }
@@ -79,8 +83,17 @@ pub(crate) async fn load_guarded(
     };
     let enc = tx.encounter(r.encounter_id).await?;
     let mut facts = access_facts(&mut tx, &enc, now, action).await?;
-    // A provider sees its own referral only, not another provider's for the same case.
-    facts.referral_org_ids = vec![r.to_org_id];
+    // A provider sees its own referral only, not another provider's for the same case; a
+    // partner only while the person's release for it is valid.
+    let released = match r.release_id {
+        Some(rel) => crate::consent_terms::release_valid(&mut tx, rel, now).await?,
+        None => true,
+    };
+    facts.referral_org_ids = if released {
+        vec![r.to_org_id]
+    } else {
+        Vec::new()
+    };
     match case_access(&ctx.actor, action, &facts) {
         Access::Allow(View::Clinical { org_id }) if org_id == r.to_org_id => Ok((tx, r, enc, None)),
         // Break-the-glass: reading only (the policy never grants acting on it), until the
@@ -489,7 +502,7 @@ pub async fn act(app: &App, ctx: &Ctx, id: Uuid, input: &ReferralActionInput) ->
         };
         case_event(&mut tx, app, &enc, Some(ctx.actor.user_id), &kind, &summary).await?;
     }
-    crate::directory::refer::on_referral_step(&mut tx, r.id, action, now).await?;
+    crate::directory::held::on_referral_step(&mut tx, r.id, action, now).await?;
     tx.fail_point("referral.before_hold")?;
     // Only an intake (or an exit) at a service of the kinds the program's rules name
     // moves a held charge (ADR 0017).

@@ -4,11 +4,15 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-/// 2.31 general consent or 2.35 criminal justice referral consent.
+/// 2.31 general consent or 2.35 criminal justice referral consent; or the release the
+/// referring agency records when it refers the person to a partner that is not a
+/// treatment service (a shelter, a recovery community, a benefits office: issue 15), which
+/// is not a Part 2 consent and lets no treatment record be disclosed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     General,
     CriminalJustice,
+    Release,
 }
 
 impl Kind {
@@ -16,12 +20,14 @@ impl Kind {
         match self {
             Kind::General => "general",
             Kind::CriminalJustice => "criminal_justice",
+            Kind::Release => "release",
         }
     }
     pub fn parse(s: &str) -> Option<Kind> {
         match s {
             "general" => Some(Kind::General),
             "criminal_justice" => Some(Kind::CriminalJustice),
+            "release" => Some(Kind::Release),
             _ => None,
         }
     }
@@ -29,6 +35,7 @@ impl Kind {
         match self {
             Kind::General => "General consent (42 CFR 2.31)",
             Kind::CriminalJustice => "Criminal justice referral consent (42 CFR 2.35)",
+            Kind::Release => "Release of information for a referral (not a 42 CFR Part 2 consent)",
         }
     }
 }
@@ -41,18 +48,28 @@ pub enum Info {
     Status,
     /// Dates of attendance at appointments.
     Attendance,
+    /// What a referral to a partner needs: the person's name and contact details and the
+    /// needs it is for (a release's only information; never a treatment record).
+    Referral,
 }
 
 impl Info {
+    /// What a provider's consent may name (the form's choices).
     pub const ALL: &'static [Info] = &[Info::Status, Info::Attendance];
     pub fn as_str(self) -> &'static str {
         match self {
             Info::Status => "status",
             Info::Attendance => "attendance",
+            Info::Referral => "referral",
         }
     }
+    /// One of a provider's choices, as typed.
     pub fn parse(s: &str) -> Option<Info> {
         Info::ALL.iter().copied().find(|i| i.as_str() == s)
+    }
+    /// Any information a stored consent names.
+    pub fn read(s: &str) -> Option<Info> {
+        Info::parse(s).or((s == "referral").then_some(Info::Referral))
     }
     pub fn label(self) -> &'static str {
         match self {
@@ -60,6 +77,9 @@ impl Info {
                 "Participation status with dates: contacted, intake completed by the deadline, engaged in treatment, left or completed the program"
             }
             Info::Attendance => "Dates of attendance at appointments",
+            Info::Referral => {
+                "The person's name and contact details, and the needs the referral is for"
+            }
         }
     }
 }

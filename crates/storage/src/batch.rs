@@ -480,8 +480,8 @@ impl Stmt {
     }
 
     pub fn referral(r: &ReferralRow) -> Stmt {
-        stmt!("INSERT INTO referrals (id, encounter_id, program_id, participant_id, from_org_id, to_org_id, mode, status, business_status, status_reason, assigned_to, requested_at, contact_deadline, arrived_at, first_contact_at, intake_at, engaged_at, exit_kind, exit_at, updated_at, service_id, service_types, counts_for_hold, status_reason_code) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24)";
-            r.id, r.encounter_id, r.program_id, r.participant_id, r.from_org_id, r.to_org_id, r.mode.clone(), r.status.clone(), r.business_status.clone(), r.status_reason.clone(), r.assigned_to, r.requested_at, r.contact_deadline, r.arrived_at, r.first_contact_at, r.intake_at, r.engaged_at, r.exit_kind.clone(), r.exit_at, r.updated_at, r.service_id, r.service_types.clone(), r.counts_for_hold, r.status_reason_code.clone())
+        stmt!("INSERT INTO referrals (id, encounter_id, program_id, participant_id, from_org_id, to_org_id, mode, status, business_status, status_reason, assigned_to, requested_at, contact_deadline, arrived_at, first_contact_at, intake_at, engaged_at, exit_kind, exit_at, updated_at, service_id, service_types, counts_for_hold, status_reason_code, release_id) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25)";
+            r.id, r.encounter_id, r.program_id, r.participant_id, r.from_org_id, r.to_org_id, r.mode.clone(), r.status.clone(), r.business_status.clone(), r.status_reason.clone(), r.assigned_to, r.requested_at, r.contact_deadline, r.arrived_at, r.first_contact_at, r.intake_at, r.engaged_at, r.exit_kind.clone(), r.exit_at, r.updated_at, r.service_id, r.service_types.clone(), r.counts_for_hold, r.status_reason_code.clone(), r.release_id)
     }
 
     pub fn hold(h: &HoldRow) -> Stmt {

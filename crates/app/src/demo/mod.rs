@@ -10,6 +10,7 @@ use handoff_domain::{ManualClock, OrgKind, Pathway, Role, pathways};
 use handoff_storage::Store;
 
 pub mod directory;
+mod onward;
 pub mod synthetic;
 
 use synthetic::{Rng, synthetic_encounter};
@@ -199,15 +200,7 @@ pub async fn seed(store: &Store, settings: &Settings, cases: usize) -> AppResult
         )
         .await?;
         auth::enrol_known_secret(&app, u.id, &totp_secret(username)).await?;
-        let mut tx = store.read().await?;
-        let (actor, display_name) = auth::load_actor_with(&mut tx, &u).await?;
-        tx.rollback().await?;
-        ctxs.push(Ctx {
-            actor,
-            display_name,
-            ip: "127.0.0.1".into(),
-            user_agent: "handoff-demo".into(),
-        });
+        ctxs.push(ctx_for(&app, &u).await?);
     }
     // The directory: the two providers' services and three partners of other kinds.
     let partners = directory::demo_partners(orgs[1].id, orgs[2].id, real_now);
@@ -252,6 +245,7 @@ pub async fn seed(store: &Store, settings: &Settings, cases: usize) -> AppResult
         )
         .await?;
         auth::enrol_known_secret(&app, u.id, &totp_secret(username)).await?;
+        ctxs.push(ctx_for(&app, &u).await?);
         admin::add_shift(
             &app,
             None,
@@ -313,6 +307,9 @@ pub async fn seed(store: &Store, settings: &Settings, cases: usize) -> AppResult
     .await?;
 
     let mut rng = Rng::seeded(0x5EED_2026);
+    // Who is also referred to a partner (decided apart, so the cases stay as they were).
+    let mut onward_rng = Rng::seeded(0x0A_0001);
+    let mut onward = Vec::new();
     let supervisor = ctx_of("supervisor")?;
     let prosecutor = ctx_of("prosecutor")?;
     let mut made = 0;
@@ -487,6 +484,14 @@ pub async fn seed(store: &Store, settings: &Settings, cases: usize) -> AppResult
             },
         )
         .await?;
+        if onward_rng.chance(30) {
+            onward.push(onward::Onward {
+                encounter: created.id,
+                officer: officer.clone(),
+                at: clock_now(&clock),
+                name: format!("{} {}", input.person.first_name, input.person.last_name),
+            });
+        }
         let referral_id = {
             let mut tx = store.read().await?;
             let r = tx.referrals_for_encounter(created.id).await?;
@@ -634,6 +639,11 @@ pub async fn seed(store: &Store, settings: &Settings, cases: usize) -> AppResult
             }
         }
     }
+    let partners = onward::Partners {
+        peer: ctx_of("peer")?,
+        shelter: ctx_of("shelter")?,
+    };
+    onward::refer_onward(&app, program.id, &clock, real_now, onward, &partners).await?;
     // Bring the worker up to today: deadlines that passed without intake are marked.
     clock.set(real_now);
     worker::drain(&app, "demo").await?;
@@ -663,6 +673,19 @@ pub async fn seed(store: &Store, settings: &Settings, cases: usize) -> AppResult
     Ok(DemoInfo {
         created: true,
         encounters: made,
+    })
+}
+
+/// A demo user's context, as if signed in.
+async fn ctx_for(app: &App, u: &handoff_storage::UserRow) -> AppResult<Ctx> {
+    let mut tx = app.store.read().await?;
+    let (actor, display_name) = auth::load_actor_with(&mut tx, u).await?;
+    tx.rollback().await?;
+    Ok(Ctx {
+        actor,
+        display_name,
+        ip: "127.0.0.1".into(),
+        user_agent: "handoff-demo".into(),
     })
 }
 

@@ -3,6 +3,7 @@
 //! capacity read beside them. `import` reads files into it.
 
 pub mod capacity;
+pub mod held;
 pub mod import;
 pub mod refer;
 pub mod settings;

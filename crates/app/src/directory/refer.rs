@@ -11,7 +11,7 @@ use handoff_domain::needs::{self, Needs};
 use handoff_domain::policy::CaseAction;
 use handoff_domain::referral::ReferralStatus;
 use handoff_domain::{FieldErrors, HandoffMode, OrgKind, Sex};
-use handoff_storage::{CapacityHoldRow, NeedsRow, Tx};
+use handoff_storage::{CapacityHoldRow, NeedsRow};
 use uuid::Uuid;
 
 use super::{Dir, current};
@@ -31,6 +31,8 @@ pub struct Choices {
     pub rule: Rule,
     /// The program's time zone (the page shows times in it).
     pub tz: chrono_tz::Tz,
+    /// The referring agency (the release for a partner names it).
+    pub agency: String,
 }
 
 /// Suggestions shown at most: an officer on a phone chooses among the best.
@@ -146,6 +148,12 @@ pub async fn choices(
         needs: needs.clone(),
         rule: Rule::parse(&settings.choice_rule).unwrap_or_default(),
         tz: data.tz,
+        agency: data
+            .orgs
+            .iter()
+            .find(|o| o.id == enc.agency_id)
+            .map(|o| o.name.clone())
+            .unwrap_or_default(),
     })
 }
 
@@ -205,6 +213,11 @@ pub struct ServiceReferralInput {
     pub problems: Vec<String>,
     /// AHC answers by question id.
     pub answers: BTreeMap<String, Vec<String>>,
+    /// The person's release, needed when a chosen service is not a treatment service.
+    #[serde(default)]
+    pub release_signed_name: String,
+    #[serde(default)]
+    pub release_confirmed: String,
 }
 
 /// What came of one referral.
@@ -274,6 +287,26 @@ pub async fn refer(
     if chosen.len() > 10 {
         errors.add("service_ids", "Choose at most 10 services at once.");
     }
+    let codes_of = |s: &handoff_domain::directory::hsds::Service| -> Vec<String> {
+        s.attributes
+            .iter()
+            .filter_map(|a| handoff_domain::directory::term_by_id(a.taxonomy_term_id))
+            .map(|t| t.code.clone())
+            .collect()
+    };
+    let partners: Vec<String> = chosen
+        .iter()
+        .filter(|s| handoff_domain::directory::needs_release(&codes_of(s)))
+        .map(|s| s.name.clone())
+        .collect();
+    let signed_name = crate::releases::check(
+        &crate::releases::Typed {
+            signed_name: &input.release_signed_name,
+            confirmed: &input.release_confirmed,
+        },
+        &partners,
+        &mut errors,
+    );
     if !errors.is_empty() {
         tx.rollback().await?;
         return Err(AppError::Invalid(errors));
@@ -325,6 +358,17 @@ pub async fn refer(
         now,
     )
     .await?;
+    let agency = orgs
+        .iter()
+        .find(|o| o.id == enc.agency_id)
+        .ok_or(AppError::NotFound)?;
+    // One release per partner organization, naming the services it is for.
+    let mut releases: Vec<(Uuid, Uuid)> = Vec::new();
+    let chosen_names: Vec<(Option<Uuid>, String)> = chosen
+        .iter()
+        .filter(|s| handoff_domain::directory::needs_release(&codes_of(s)))
+        .map(|s| (s.organization_id, s.name.clone()))
+        .collect();
     let mut out = Vec::new();
     for s in chosen {
         let org = s
@@ -340,16 +384,40 @@ pub async fn refer(
                     ),
                 )
             })?;
-        let codes: Vec<String> = s
-            .attributes
-            .iter()
-            .filter_map(|a| handoff_domain::directory::term_by_id(a.taxonomy_term_id))
-            .map(|t| t.code.clone())
-            .collect();
+        let codes = codes_of(s);
+        let release_id = match (
+            &signed_name,
+            handoff_domain::directory::needs_release(&codes),
+        ) {
+            (Some(name), true) => match releases.iter().find(|(o, _)| *o == org.id) {
+                Some((_, id)) => Some(*id),
+                None => {
+                    let services: Vec<String> = chosen_names
+                        .iter()
+                        .filter(|(o, _)| *o == Some(org.id))
+                        .map(|(_, n)| n.clone())
+                        .collect();
+                    let row = crate::releases::row(
+                        &enc,
+                        agency,
+                        org,
+                        &services,
+                        name.clone(),
+                        ctx.actor.user_id,
+                        now,
+                    );
+                    tx.insert_consent(&row).await?;
+                    releases.push((org.id, row.id));
+                    Some(row.id)
+                }
+            },
+            _ => None,
+        };
         let (mut referral, event) =
             crate::offers::create_referral(&mut tx, app, ctx, &enc, org, mode, contact_deadline)
                 .await?;
         referral.service_id = Some(s.id);
+        referral.release_id = release_id;
         referral.service_types = codes.join(" ");
         referral.counts_for_hold = codes
             .iter()
@@ -401,7 +469,7 @@ pub async fn refer(
         recorded_at: now,
     })
     .await?;
-    let detail: Vec<String> = out
+    let mut detail: Vec<String> = out
         .iter()
         .map(|r| {
             format!(
@@ -415,6 +483,7 @@ pub async fn refer(
             )
         })
         .collect();
+    detail.extend(releases.iter().map(|(_, id)| format!("release {id}")));
     audit::record(
         &mut tx,
         app,
@@ -429,28 +498,4 @@ pub async fn refer(
     crate::facts::refresh(&mut tx, app, enc.id).await?;
     tx.commit().await?;
     Ok(out)
-}
-
-/// A referral's held unit, when its status changes: released when it is rejected,
-/// cancelled or entered in error; taken (the unit is used: one fewer available) when the
-/// person arrives or completes intake.
-pub(crate) async fn on_referral_step(
-    tx: &mut Tx,
-    referral_id: Uuid,
-    step: handoff_domain::referral::ActionKind,
-    now: DateTime<Utc>,
-) -> AppResult<()> {
-    use handoff_domain::referral::ActionKind as A;
-    match step {
-        A::Reject | A::Cancel | A::EnteredInError => {
-            tx.end_hold(referral_id, "released", now).await?;
-        }
-        A::Arrival | A::Intake => {
-            if let Some(cap) = tx.end_hold(referral_id, "taken", now).await? {
-                tx.adjust_capacity(cap, -1, now).await?;
-            }
-        }
-        _ => {}
-    }
-    Ok(())
 }

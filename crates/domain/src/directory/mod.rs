@@ -111,6 +111,18 @@ pub fn hsds_term(t: &Term) -> TaxonomyTerm {
 }
 
 /// Whether `code` is `ancestor` or below it (`moud-methadone` is below `sud`).
+/// The kinds of service that are treatment: substance use, mental health, co-occurring.
+pub const TREATMENT_KINDS: &[&str] = &["sud", "mh", "co-occurring"];
+
+/// Whether referring the person to a service of these types needs their release: a service
+/// of no treatment type (shelter, recovery community, benefits office) is a partner the
+/// referring agency tells who the person is only with the person's release (issue 15).
+pub fn needs_release<S: AsRef<str>>(codes: &[S]) -> bool {
+    !codes
+        .iter()
+        .any(|c| TREATMENT_KINDS.iter().any(|k| is_under(c.as_ref(), k)))
+}
+
 pub fn is_under(code: &str, ancestor: &str) -> bool {
     if code == ancestor {
         return true;
@@ -158,6 +170,17 @@ pub fn unit(id: Uuid) -> Option<Unit> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_services_of_no_treatment_type_need_the_persons_release() {
+        assert!(!needs_release(&["sud-withdrawal", "access-walk-in"]));
+        assert!(!needs_release(&["mh-crisis"]));
+        assert!(!needs_release(&["housing-shelter", "co-occurring"]));
+        assert!(needs_release(&["housing-shelter", "access-walk-in"]));
+        assert!(needs_release(&["recovery-peer"]));
+        // A program's own term (not in the shipped taxonomy) is not known to be treatment.
+        assert!(needs_release(&["county-food-pantry"]));
+    }
 
     #[test]
     fn the_shipped_taxonomy_is_whole() {

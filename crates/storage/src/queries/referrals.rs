@@ -42,11 +42,14 @@ impl Tx {
     /// A provider's queue: open referrals, warm handoffs waiting for a response first.
     /// A provider's referrals, one page: open ones with warm handoffs waiting first, then
     /// other requests, newest first; or all of them, last changed first.
+    /// A referral resting on a release is listed only while the release is valid (not
+    /// revoked, not expired at `now`).
     pub async fn referral_queue(
         &mut self,
         org_id: Uuid,
         include_closed: bool,
         page: Page,
+        now: DateTime<Utc>,
     ) -> Result<Paged<ReferralQueueRow>> {
         let (o, only_open) = if include_closed {
             (
@@ -70,13 +73,14 @@ impl Tx {
             )
         };
         let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {}, r.id, r.encounter_id, e.reference, r.mode, r.status, r.business_status, r.requested_at, r.contact_deadline, r.first_contact_at, r.assigned_to, p.first_name, p.last_name, o.name AS from_org_name, ds.name AS service_name FROM referrals r JOIN encounters e ON e.id = r.encounter_id JOIN participants p ON p.id = r.participant_id JOIN organizations o ON o.id = r.from_org_id LEFT JOIN directory_services ds ON ds.id = r.service_id WHERE r.to_org_id = $1{only_open}{}{} LIMIT $2",
+            "SELECT {}, r.id, r.encounter_id, e.reference, r.mode, r.status, r.business_status, r.requested_at, r.contact_deadline, r.first_contact_at, r.assigned_to, p.first_name, p.last_name, o.name AS from_org_name, ds.name AS service_name FROM referrals r JOIN encounters e ON e.id = r.encounter_id JOIN participants p ON p.id = r.participant_id JOIN organizations o ON o.id = r.from_org_id LEFT JOIN directory_services ds ON ds.id = r.service_id WHERE r.to_org_id = $1{only_open}
+            AND (r.release_id IS NULL OR EXISTS (SELECT 1 FROM consents k WHERE k.id = r.release_id AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > $6))){}{} LIMIT $2",
             o.key_columns(),
             o.after(3),
             o.order_by(),
         ));
         let (rank, at, id) = page.after_or_start();
-        let rows = q!(self, c => sqlx::query_as::<_, ReferralQueueRow>(sql).bind(org_id).bind(page.limit + 1).bind(rank).bind(at).bind(id).fetch_all(c).await)?;
+        let rows = q!(self, c => sqlx::query_as::<_, ReferralQueueRow>(sql).bind(org_id).bind(page.limit + 1).bind(rank).bind(at).bind(id).bind(now).fetch_all(c).await)?;
         let rows = self.open_names(rows)?;
         Ok(split(rows, page.limit, |r| r.page))
     }

@@ -197,6 +197,9 @@ pub struct ReferralRow {
     pub counts_for_hold: bool,
     /// The coded reason of the last rejection, failure, cancellation or hold.
     pub status_reason_code: Option<String>,
+    /// The person's release it rests on (a consent of kind `release`): a referral to a
+    /// partner that is not a treatment service; the partner sees it only while it is valid.
+    pub release_id: Option<Uuid>,
 }
 
 /// A referral in a provider's queue, with the person's name.

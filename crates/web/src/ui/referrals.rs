@@ -164,9 +164,14 @@ impl ReferralPage {
     fn has(&self, action: &str) -> bool {
         self.v.actions.iter().any(|a| a.as_str() == action)
     }
-    /// This provider discloses under the consent (and so records its revocation).
+    /// This provider discloses under the consent (and so records its revocation); or the
+    /// consent is the person's release naming this partner, which the person may revoke
+    /// by telling the partner.
     fn discloses(&self, c: &ConsentLine) -> bool {
-        handoff_app::util::parse_ids(&c.row.discloser_org_ids).contains(&self.v.referral.to_org_id)
+        let org = self.v.referral.to_org_id;
+        handoff_app::util::parse_ids(&c.row.discloser_org_ids).contains(&org)
+            || (c.kind_is("release")
+                && handoff_app::util::parse_ids(&c.row.recipient_org_ids).contains(&org))
     }
     fn recipient_checked(&self, id: &Uuid) -> &'static str {
         let id = id.to_string();

@@ -117,16 +117,28 @@ impl NeedsForm {
 
 pub struct ServicesForm {
     needs: NeedsForm,
+    chosen: Chosen,
+}
+
+/// What was chosen on the page: the services ticked, the handoff, the release.
+#[derive(Default)]
+pub struct Chosen {
     service_ids: Vec<String>,
     handoff_mode: String,
+    release_signed_name: String,
+    release_confirmed: String,
 }
 
 impl FromFields for ServicesForm {
     fn from_fields(f: &mut Fields) -> Self {
         ServicesForm {
             needs: NeedsForm::read(f),
-            service_ids: f.all("service_ids"),
-            handoff_mode: f.get("handoff_mode"),
+            chosen: Chosen {
+                service_ids: f.all("service_ids"),
+                handoff_mode: f.get("handoff_mode"),
+                release_signed_name: f.get("release_signed_name"),
+                release_confirmed: f.get("release_confirmed"),
+            },
         }
     }
 }
@@ -139,8 +151,7 @@ struct ServicesPage {
     tz: Tz,
     choices: Option<Choices>,
     typed: NeedsForm,
-    chosen: Vec<String>,
-    handoff_mode: String,
+    chosen: Chosen,
     errors: FieldErrors,
     position_js: &'static str,
 }
@@ -194,14 +205,14 @@ impl ServicesPage {
         }
     }
     fn is_chosen(&self, s: &Suggestion) -> &'static str {
-        if self.chosen.contains(&s.service_id.to_string()) {
+        if self.chosen.service_ids.contains(&s.service_id.to_string()) {
             "checked"
         } else {
             ""
         }
     }
     fn mode(&self, m: &str) -> &'static str {
-        if self.handoff_mode == m {
+        if self.chosen.handoff_mode == m {
             "checked"
         } else {
             ""
@@ -221,6 +232,20 @@ impl ServicesPage {
             Hours::Unknown => "warn",
         }
     }
+    /// Not a treatment service: referring there needs the person's release.
+    fn needs_release(&self, s: &Suggestion) -> bool {
+        handoff_domain::directory::needs_release(&s.types)
+    }
+    fn any_needs_release(&self) -> bool {
+        self.choices
+            .as_ref()
+            .is_some_and(|c| c.suggestions.iter().any(|s| self.needs_release(s)))
+    }
+    fn release_open(&self) -> bool {
+        !self.err("release_signed_name").is_empty()
+            || !self.err("release_confirmed").is_empty()
+            || !self.chosen.release_signed_name.is_empty()
+    }
     fn any_fits(&self) -> bool {
         self.choices
             .as_ref()
@@ -237,14 +262,11 @@ impl ServicesPage {
     }
 }
 
-/// The page's form as typed: the needs, the services ticked, the handoff.
-type Typed = (NeedsForm, Vec<String>, String);
-
 async fn page(
     st: &AppState,
     s: &Session,
     id: Uuid,
-    (typed, chosen, handoff_mode): Typed,
+    (typed, chosen): (NeedsForm, Chosen),
     mut errors: FieldErrors,
     status: StatusCode,
 ) -> Response {
@@ -272,7 +294,6 @@ async fn page(
             choices: Some(choices),
             typed,
             chosen,
-            handoff_mode,
             errors,
             position_js: crate::assets::js_path(),
         },
@@ -289,7 +310,13 @@ pub async fn show(
         &st,
         &s,
         id,
-        (NeedsForm::from_pairs(&q), Vec::new(), "warm".into()),
+        (
+            NeedsForm::from_pairs(&q),
+            Chosen {
+                handoff_mode: "warm".into(),
+                ..Chosen::default()
+            },
+        ),
         FieldErrors::new(),
         StatusCode::OK,
     )
@@ -300,10 +327,12 @@ pub async fn refer(State(st): State<AppState>, Id(id): Id, form: Input<ServicesF
     let r = form
         .run(async |v| {
             let input = ServiceReferralInput {
-                service_ids: v.service_ids.clone(),
-                handoff_mode: v.handoff_mode.clone(),
+                service_ids: v.chosen.service_ids.clone(),
+                handoff_mode: v.chosen.handoff_mode.clone(),
                 problems: v.needs.problems.clone(),
                 answers: v.needs.answers.clone(),
+                release_signed_name: v.chosen.release_signed_name.clone(),
+                release_confirmed: v.chosen.release_confirmed.clone(),
             };
             refer::refer(&st.app, &form.s.ctx, id, &input).await
         })
@@ -323,7 +352,7 @@ pub async fn refer(State(st): State<AppState>, Id(id): Id, form: Input<ServicesF
                     &st,
                     &s,
                     id,
-                    (v.needs, v.service_ids, v.handoff_mode),
+                    (v.needs, v.chosen),
                     errors,
                     StatusCode::UNPROCESSABLE_ENTITY,
                 )

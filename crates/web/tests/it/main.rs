@@ -19,6 +19,7 @@ mod mfa;
 mod pathways;
 mod planner;
 mod policy;
+mod releases;
 mod reports;
 mod research_referrals;
 mod retention;

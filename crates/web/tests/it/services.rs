@@ -13,7 +13,7 @@ const BED: &str = "f4d2314f-6678-5694-a6a2-9b11b7b862df";
 
 /// The first provider's detox unit (1 of 1 bed, treatment, 24 hours, adults) and the
 /// second provider's shelter (5 of 60 beds, housing, 24 hours).
-async fn directory(w: &World) -> (uuid::Uuid, uuid::Uuid) {
+pub(crate) async fn directory(w: &World) -> (uuid::Uuid, uuid::Uuid) {
     let (detox, shelter) = (uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
     let term = |code: &str| handoff_domain::directory::term_by_code(code).unwrap().id;
     let always = json!([{"id": uuid::Uuid::now_v7(), "freq": "WEEKLY", "byday": "MO,TU,WE,TH,FR,SA,SU", "opens_at": "00:00", "closes_at": "00:00"}]);
@@ -32,7 +32,7 @@ async fn directory(w: &World) -> (uuid::Uuid, uuid::Uuid) {
     (detox, shelter)
 }
 
-async fn accepted(w: &World, officer: &Agent, name: &str) -> uuid::Uuid {
+pub(crate) async fn accepted(w: &World, officer: &Agent, name: &str) -> uuid::Uuid {
     let enc = record_encounter(w, officer, name).await;
     accept_offer(w, officer, enc, "warm", "p1").await;
     enc
@@ -47,6 +47,8 @@ async fn refer(officer: &Agent, enc: uuid::Uuid, services: &[uuid::Uuid]) -> Res
         ("language", ""),
         ("lat", ""),
         ("lon", ""),
+        ("release_signed_name", "A. Person"),
+        ("release_confirmed", "yes"),
     ];
     fields.extend(ids.iter().map(|i| ("service_ids", i.as_str())));
     officer
@@ -710,6 +712,8 @@ async fn a_peer_specialist_at_a_partner_works_its_referrals_and_capacity_and_not
                     ("language", ""),
                     ("lat", ""),
                     ("lon", ""),
+                    ("release_signed_name", "Peered"),
+                    ("release_confirmed", "yes"),
                     ("service_ids", &coaching.to_string()),
                 ],
             )
