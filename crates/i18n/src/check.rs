@@ -1,0 +1,183 @@
+//! Checking a catalogue's text before it is accepted: UTF-8, Fluent syntax, one message per
+//! key, and against the English catalogue: the same keys, and no variable the English
+//! message does not use. Every finding names its line and key.
+use std::collections::{BTreeMap, BTreeSet};
+
+use fluent_syntax::ast;
+
+/// What is wrong with a catalogue, where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// 1-based; 0 for the file as a whole (a missing key has no line).
+    pub line: usize,
+    pub key: Option<String>,
+    pub message: String,
+}
+
+impl std::fmt::Display for Finding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.line, &self.key) {
+            (0, None) => write!(f, "{}", self.message),
+            (0, Some(k)) => write!(f, "key {k}: {}", self.message),
+            (l, None) => write!(f, "line {l}: {}", self.message),
+            (l, Some(k)) => write!(f, "line {l}, key {k}: {}", self.message),
+        }
+    }
+}
+
+impl Finding {
+    pub(crate) fn file(message: String) -> Finding {
+        Finding {
+            line: 0,
+            key: None,
+            message,
+        }
+    }
+
+    /// At a byte offset of the text.
+    pub(crate) fn at(text: &str, pos: usize, key: Option<String>, message: String) -> Finding {
+        let upto = text.get(..pos.min(text.len())).unwrap_or(text);
+        Finding {
+            line: upto.matches('\n').count() + 1,
+            key,
+            message,
+        }
+    }
+
+    /// At the (last) line that defines `key`.
+    pub(crate) fn key(text: &str, key: &str, message: String) -> Finding {
+        Finding {
+            line: lines_of(text, key).last().copied().unwrap_or(0),
+            key: Some(key.to_string()),
+            message,
+        }
+    }
+}
+
+/// The lines (1-based) where a message `key` is defined: at the start of a line, then `=`.
+fn lines_of(text: &str, key: &str) -> Vec<usize> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| {
+            l.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
+        .map(|(i, _)| i + 1)
+        .collect()
+}
+
+/// The text of a file, or where it stops being UTF-8.
+pub(crate) fn utf8(bytes: &[u8]) -> Result<String, Vec<Finding>> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(s.strip_prefix('\u{feff}').unwrap_or(s).to_string()),
+        Err(e) => {
+            let good = &bytes[..e.valid_up_to()];
+            Err(vec![Finding {
+                line: good.iter().filter(|b| **b == b'\n').count() + 1,
+                key: None,
+                message: "the file is not UTF-8: save it as UTF-8 (Unicode) text".into(),
+            }])
+        }
+    }
+}
+
+/// The first identifier in a piece of text (the key an unparsable entry was meant to be).
+fn first_word(s: &str) -> Option<String> {
+    let w: String = s
+        .trim_start()
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    (!w.is_empty()).then_some(w)
+}
+
+/// Checks a catalogue's text; with the English catalogue's variables by key, checks it
+/// against them. The variables of each of its messages, by key.
+pub(crate) fn check(
+    text: &str,
+    reference: Option<&BTreeMap<String, BTreeSet<String>>>,
+) -> Result<BTreeMap<String, BTreeSet<String>>, Vec<Finding>> {
+    let mut findings = Vec::new();
+    let resource = match fluent_syntax::parser::parse(text) {
+        Ok(r) => r,
+        Err((r, errors)) => {
+            for e in errors {
+                let key = e
+                    .slice
+                    .clone()
+                    .and_then(|s| text.get(s))
+                    .and_then(first_word);
+                findings.push(Finding::at(
+                    text,
+                    e.pos.start,
+                    key,
+                    format!("not Fluent syntax: {e}"),
+                ));
+            }
+            r
+        }
+    };
+    let mut vars: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for entry in &resource.body {
+        let ast::Entry::Message(m) = entry else {
+            continue;
+        };
+        let id = m.id.name.to_string();
+        if vars.contains_key(&id) {
+            findings.push(Finding::key(
+                text,
+                &id,
+                "this key is defined twice: keep one".into(),
+            ));
+            continue;
+        }
+        let mut used = BTreeSet::new();
+        if let Some(v) = &m.value {
+            crate::pattern_vars(v, &mut used);
+        }
+        for a in &m.attributes {
+            crate::pattern_vars(&a.value, &mut used);
+        }
+        vars.insert(id, used);
+    }
+    if let Some(reference) = reference {
+        for key in reference.keys().filter(|k| !vars.contains_key(*k)) {
+            findings.push(Finding {
+                line: 0,
+                key: Some(key.clone()),
+                message: "missing: every key of the English catalogue needs its translation".into(),
+            });
+        }
+        for (key, used) in &vars {
+            let Some(allowed) = reference.get(key) else {
+                findings.push(Finding::key(
+                    text,
+                    key,
+                    "not a key of the English catalogue (a misspelt key?)".into(),
+                ));
+                continue;
+            };
+            for v in used.difference(allowed) {
+                let list: Vec<String> = allowed.iter().map(|a| format!("{{ ${a} }}")).collect();
+                findings.push(Finding::key(
+                    text,
+                    key,
+                    format!(
+                        "uses {{ ${v} }}, which the English text does not: this text may use {}",
+                        if list.is_empty() {
+                            "no placeholder".to_string()
+                        } else {
+                            list.join(", ")
+                        }
+                    ),
+                ));
+            }
+        }
+    }
+    if findings.is_empty() {
+        Ok(vars)
+    } else {
+        findings.sort_by_key(|f| f.line);
+        Err(findings)
+    }
+}

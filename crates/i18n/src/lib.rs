@@ -1,0 +1,422 @@
+//! The texts Handoff shows and gives participants, in their language (ADR 0018): one
+//! Fluent catalogue per language, English the reference. A catalogue is accepted only
+//! whole: every English key, no other, each message using only the variables the English
+//! one uses; anything else is refused with its line and key.
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::sync::Arc;
+
+use chrono::{Datelike, NaiveDate};
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use fluent_syntax::ast;
+use unic_langid::LanguageIdentifier;
+
+mod check;
+pub use check::Finding;
+
+/// The participant catalogues shipped, compiled in: English first (the reference).
+const SHIPPED: &[(&str, &str)] = &[
+    ("en", include_str!("../locales/en.ftl")),
+    ("es", include_str!("../locales/es.ftl")),
+];
+
+/// The staff screens' catalogue (English only for now).
+const STAFF_EN: &str = include_str!("../locales/staff.en.ftl");
+
+/// A value for a placeholder.
+#[derive(Debug, Clone)]
+pub enum Arg {
+    Text(String),
+    Number(i64),
+}
+
+impl From<&str> for Arg {
+    fn from(s: &str) -> Arg {
+        Arg::Text(s.to_string())
+    }
+}
+impl From<String> for Arg {
+    fn from(s: String) -> Arg {
+        Arg::Text(s)
+    }
+}
+impl From<&String> for Arg {
+    fn from(s: &String) -> Arg {
+        Arg::Text(s.clone())
+    }
+}
+impl From<i64> for Arg {
+    fn from(n: i64) -> Arg {
+        Arg::Number(n)
+    }
+}
+
+/// One language's accepted catalogue.
+pub struct Catalogue {
+    pub code: String,
+    /// The language's own name (`meta-language-name`).
+    pub name: String,
+    /// A qualified person reviewed it (`meta-reviewed = yes`), and who.
+    pub reviewed: bool,
+    pub reviewer: String,
+    /// Compiled in (English, Spanish), not from the languages folder.
+    pub shipped: bool,
+    /// The file's text, as accepted (kept as the last good copy).
+    pub source: String,
+    bundle: FluentBundle<FluentResource>,
+    /// The variables each message uses.
+    vars: BTreeMap<String, BTreeSet<String>>,
+}
+
+impl std::fmt::Debug for Catalogue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Catalogue")
+            .field("code", &self.code)
+            .field("name", &self.name)
+            .field("reviewed", &self.reviewed)
+            .finish()
+    }
+}
+
+impl Catalogue {
+    /// Reads a catalogue, checked against `reference` (the English one) when given.
+    pub fn parse(
+        code: &str,
+        text: &str,
+        reference: Option<&Catalogue>,
+        shipped: bool,
+    ) -> Result<Catalogue, Vec<Finding>> {
+        let lang: LanguageIdentifier = code.parse().map_err(|_| {
+            vec![Finding::file(format!(
+                "\"{code}\" is not a language code (use one like fr, vi or pt-BR)"
+            ))]
+        })?;
+        let vars = check::check(text, reference.map(|r| &r.vars))?;
+        let resource = FluentResource::try_new(text.to_string()).map_err(|(_, errors)| {
+            errors
+                .iter()
+                .map(|e| Finding::at(text, e.pos.start, None, e.to_string()))
+                .collect::<Vec<_>>()
+        })?;
+        let fallback: LanguageIdentifier = "en".parse().unwrap_or_default();
+        let mut bundle = FluentBundle::new_concurrent(vec![lang, fallback]);
+        bundle.set_use_isolating(false);
+        bundle.add_resource(resource).map_err(|errors| {
+            errors
+                .iter()
+                .map(|e| Finding::file(e.to_string()))
+                .collect::<Vec<_>>()
+        })?;
+        let mut c = Catalogue {
+            code: code.to_string(),
+            name: String::new(),
+            reviewed: false,
+            reviewer: String::new(),
+            shipped,
+            source: text.to_string(),
+            bundle,
+            vars,
+        };
+        c.name = c.get("meta-language-name", &[]).unwrap_or_default();
+        c.reviewer = c.get("meta-reviewer", &[]).unwrap_or_default();
+        c.reviewed = match c.get("meta-reviewed", &[]).as_deref().map(str::trim) {
+            Some("yes") => true,
+            Some("no") | None => false,
+            Some(other) => {
+                return Err(vec![Finding::key(
+                    text,
+                    "meta-reviewed",
+                    format!("say yes or no, not \"{other}\""),
+                )]);
+            }
+        };
+        Ok(c)
+    }
+
+    /// A message formatted with its placeholders, or none if the catalogue lacks it.
+    pub fn get(&self, key: &str, args: &[(&str, Arg)]) -> Option<String> {
+        let msg = self.bundle.get_message(key)?;
+        let pattern = msg.value()?;
+        let mut fa = FluentArgs::new();
+        for (k, v) in args {
+            match v {
+                Arg::Text(s) => fa.set(*k, FluentValue::from(s.clone())),
+                Arg::Number(n) => fa.set(*k, FluentValue::from(*n)),
+            }
+        }
+        let mut errors = Vec::new();
+        let s = self
+            .bundle
+            .format_pattern(pattern, Some(&fa), &mut errors)
+            .into_owned();
+        Some(s)
+    }
+
+    /// The keys, in order.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.vars.keys().map(String::as_str)
+    }
+
+    /// The variables a message uses.
+    pub fn variables(&self, key: &str) -> Option<&BTreeSet<String>> {
+        self.vars.get(key)
+    }
+}
+
+/// A language folder's file that was refused, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused {
+    pub file: String,
+    pub findings: Vec<Finding>,
+}
+
+/// Every catalogue in force: English first, the other shipped ones, then those a program
+/// added; and the staff screens' catalogue.
+pub struct Texts {
+    catalogues: Vec<Arc<Catalogue>>,
+    staff: Arc<Catalogue>,
+    /// The files of the languages folder refused at the last load.
+    pub refused: Vec<Refused>,
+}
+
+/// A shipped catalogue failed its own checks: a bug the tests catch.
+#[derive(Debug, thiserror::Error)]
+#[error("the shipped catalogue {code} is broken: {findings:?}")]
+pub struct Broken {
+    pub code: String,
+    pub findings: Vec<Finding>,
+}
+
+impl Texts {
+    /// The shipped catalogues.
+    pub fn shipped() -> Result<Texts, Broken> {
+        let broken = |code: &str| {
+            let code = code.to_string();
+            move |findings| Broken { code, findings }
+        };
+        let (en_code, en_text) = SHIPPED[0];
+        let en = Arc::new(Catalogue::parse(en_code, en_text, None, true).map_err(broken(en_code))?);
+        let mut catalogues = vec![en.clone()];
+        for (code, text) in &SHIPPED[1..] {
+            catalogues.push(Arc::new(
+                Catalogue::parse(code, text, Some(&en), true).map_err(broken(code))?,
+            ));
+        }
+        let staff =
+            Arc::new(Catalogue::parse("en", STAFF_EN, None, true).map_err(broken("staff"))?);
+        Ok(Texts {
+            catalogues,
+            staff,
+            refused: Vec::new(),
+        })
+    }
+
+    /// The shipped catalogues and those of a languages folder: each `<code>.ftl` is read
+    /// and checked; a refused file's last accepted copy (`.accepted/<code>.ftl`, written
+    /// when a file is accepted) stays in force. A missing folder adds nothing.
+    pub fn with_folder(dir: &Path) -> Result<Texts, Broken> {
+        let mut texts = Texts::shipped()?;
+        texts.load_folder(dir);
+        Ok(texts)
+    }
+
+    fn load_folder(&mut self, dir: &Path) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        let mut files: Vec<_> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "ftl"))
+            .collect();
+        files.sort();
+        let accepted_dir = dir.join(".accepted");
+        for path in files {
+            let file = path
+                .file_name()
+                .map(|f| f.to_string_lossy().to_string())
+                .unwrap_or_default();
+            let code = path
+                .file_stem()
+                .map(|f| f.to_string_lossy().to_string())
+                .unwrap_or_default();
+            match self.read_file(&path, &code) {
+                Ok(c) => {
+                    // The last good copy, for when a later edit of the file is refused.
+                    let _ = std::fs::create_dir_all(&accepted_dir);
+                    let _ = std::fs::write(accepted_dir.join(&file), &c.source);
+                    self.catalogues.push(Arc::new(c));
+                }
+                Err(findings) => {
+                    self.refused.push(Refused { file, findings });
+                    let kept = accepted_dir.join(format!("{code}.ftl"));
+                    if let Ok(c) = self.read_file(&kept, &code) {
+                        self.catalogues.push(Arc::new(c));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Reads one added language's file.
+    fn read_file(&self, path: &Path, code: &str) -> Result<Catalogue, Vec<Finding>> {
+        if self.catalogues.iter().any(|c| c.shipped && c.code == code) {
+            return Err(vec![Finding::file(format!(
+                "{code} ships with Handoff and cannot be replaced from the languages folder"
+            ))]);
+        }
+        let bytes = std::fs::read(path)
+            .map_err(|e| vec![Finding::file(format!("cannot read the file: {e}"))])?;
+        let text = check::utf8(&bytes)?;
+        Catalogue::parse(code, &text, Some(&self.catalogues[0]), false)
+    }
+
+    /// Checks a catalogue's text for `code` as the folder's loader would, without adding it.
+    pub fn check(&self, code: &str, bytes: &[u8]) -> Result<(), Vec<Finding>> {
+        let text = check::utf8(bytes)?;
+        Catalogue::parse(code, &text, Some(&self.catalogues[0]), false).map(|_| ())
+    }
+
+    /// The languages a person may have, in order: (code, own name).
+    pub fn languages(&self) -> impl Iterator<Item = &Catalogue> {
+        self.catalogues.iter().map(|c| c.as_ref())
+    }
+
+    /// Whether a language is in force.
+    pub fn has(&self, code: &str) -> bool {
+        self.catalogues.iter().any(|c| c.code == code)
+    }
+
+    /// The texts of a language (English when it is not in force, or for an empty code).
+    pub fn lang(&self, code: &str) -> Lang {
+        let en = self.catalogues[0].clone();
+        let cat = self
+            .catalogues
+            .iter()
+            .find(|c| c.code == code)
+            .cloned()
+            .unwrap_or_else(|| en.clone());
+        Lang { cat, en }
+    }
+
+    /// The staff screens' texts.
+    pub fn staff(&self) -> Lang {
+        Lang {
+            cat: self.staff.clone(),
+            en: self.staff.clone(),
+        }
+    }
+}
+
+/// The texts of one language, with English beside for a key it lacks.
+#[derive(Clone)]
+pub struct Lang {
+    cat: Arc<Catalogue>,
+    en: Arc<Catalogue>,
+}
+
+impl std::fmt::Debug for Lang {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Lang({})", self.cat.code)
+    }
+}
+
+impl Lang {
+    pub fn code(&self) -> &str {
+        &self.cat.code
+    }
+    pub fn name(&self) -> &str {
+        &self.cat.name
+    }
+    pub fn reviewed(&self) -> bool {
+        self.cat.reviewed
+    }
+
+    /// A text.
+    pub fn t(&self, key: &str) -> String {
+        self.t_with(key, &[])
+    }
+
+    /// A text with its placeholders. A key the language lacks is the English text marked
+    /// "[en]" (never silently English); a key no catalogue has is shown as itself.
+    pub fn t_with(&self, key: &str, args: &[(&str, Arg)]) -> String {
+        if let Some(s) = self.cat.get(key, args) {
+            return s;
+        }
+        match self.en.get(key, args) {
+            Some(s) => format!("[en] {s}"),
+            None => format!("[{key}]"),
+        }
+    }
+
+    /// A date written out: "Monday, December 7, 2026"; "lunes, 7 de diciembre de 2026".
+    pub fn date_long(&self, d: NaiveDate) -> String {
+        self.t_with(
+            "date-long",
+            &[
+                (
+                    "weekday",
+                    self.t(&format!("weekday-{}", d.weekday().number_from_monday()))
+                        .into(),
+                ),
+                ("day", d.day().to_string().into()),
+                ("month", self.t(&format!("month-{}", d.month())).into()),
+                ("year", d.year().to_string().into()),
+            ],
+        )
+    }
+}
+
+/// The message ids a pattern refers to and the variables it uses, for `check`.
+pub(crate) fn pattern_vars(p: &ast::Pattern<&str>, out: &mut BTreeSet<String>) {
+    for e in &p.elements {
+        if let ast::PatternElement::Placeable { expression } = e {
+            expression_vars(expression, out);
+        }
+    }
+}
+
+fn expression_vars(e: &ast::Expression<&str>, out: &mut BTreeSet<String>) {
+    match e {
+        ast::Expression::Select { selector, variants } => {
+            inline_vars(selector, out);
+            for v in variants {
+                pattern_vars(&v.value, out);
+            }
+        }
+        ast::Expression::Inline(i) => inline_vars(i, out),
+    }
+}
+
+fn inline_vars(i: &ast::InlineExpression<&str>, out: &mut BTreeSet<String>) {
+    match i {
+        ast::InlineExpression::VariableReference { id } => {
+            out.insert(id.name.to_string());
+        }
+        ast::InlineExpression::FunctionReference { arguments, .. } => {
+            for a in &arguments.positional {
+                inline_vars(a, out);
+            }
+            for a in &arguments.named {
+                inline_vars(&a.value, out);
+            }
+        }
+        ast::InlineExpression::TermReference {
+            arguments: Some(arguments),
+            ..
+        } => {
+            for a in &arguments.positional {
+                inline_vars(a, out);
+            }
+            for a in &arguments.named {
+                inline_vars(&a.value, out);
+            }
+        }
+        ast::InlineExpression::Placeable { expression } => expression_vars(expression, out),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests;
