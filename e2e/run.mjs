@@ -102,6 +102,29 @@ async function scenario(name, fn) {
   }
 }
 
+// Fills the Officer Intervention encounter form for a new person with a 35A offense.
+async function fillEncounter(page, p) {
+  await page.getByLabel('First name', { exact: true }).fill(p.first);
+  await page.getByLabel('Last name', { exact: true }).fill(p.last);
+  await page.getByLabel('Date of birth', { exact: true }).fill(p.dob);
+  await page.getByLabel('Sex', { exact: true }).selectOption(p.sex);
+  await page.getByLabel('Race', { exact: true }).selectOption('W');
+  await page.getByLabel('Ethnicity', { exact: true }).selectOption(p.ethnicity);
+  if (p.language) await page.getByLabel('Preferred language').selectOption(p.language);
+  if (p.interpreter) await page.getByLabel('Needs an interpreter').check();
+  await page.getByLabel('Location', { exact: true }).fill(p.location);
+  await page.getByLabel('CAD / incident number').fill(p.cad);
+  await page.getByLabel('NIBRS offense').first().selectOption('35A');
+  await page.getByText('Drug details (35A, 35B)').first().click();
+  await page.getByLabel('Drug activity').first().selectOption('P');
+  await page.getByLabel('Suspected drug type').first().selectOption('D');
+  await page.getByLabel('Estimated quantity').first().fill(p.quantity);
+  await page.getByLabel('Unit', { exact: true }).first().selectOption('GM');
+  for (const label of ['No disqualifying violent history', 'No open warrant', 'No pending drug or mental health court case', 'No no-contact order']) {
+    await page.getByLabel(label).check();
+  }
+}
+
 let browser;
 // The reference on the first scenario's slip (the emergency scenario looks it up).
 let caseRef;
@@ -121,23 +144,7 @@ try {
     await signIn(page, 'officer');
     await page.getByRole('heading', { name: 'New encounter' }).waitFor();
 
-    await page.getByLabel('First name', { exact: true }).fill(person.first);
-    await page.getByLabel('Last name', { exact: true }).fill(person.last);
-    await page.getByLabel('Date of birth', { exact: true }).fill('1991-05-06');
-    await page.getByLabel('Sex', { exact: true }).selectOption('M');
-    await page.getByLabel('Race', { exact: true }).selectOption('W');
-    await page.getByLabel('Ethnicity', { exact: true }).selectOption('N');
-    await page.getByLabel('Location', { exact: true }).fill('Riverside Park, east entrance');
-    await page.getByLabel('CAD / incident number').fill('E2E-0001');
-    await page.getByLabel('NIBRS offense').first().selectOption('35A');
-    await page.getByText('Drug details (35A, 35B)').first().click();
-    await page.getByLabel('Drug activity').first().selectOption('P');
-    await page.getByLabel('Suspected drug type').first().selectOption('D');
-    await page.getByLabel('Estimated quantity').first().fill('0.5');
-    await page.getByLabel('Unit', { exact: true }).first().selectOption('GM');
-    for (const label of ['No disqualifying violent history', 'No open warrant', 'No pending drug or mental health court case', 'No no-contact order']) {
-      await page.getByLabel(label).check();
-    }
+    await fillEncounter(page, { ...person, dob: '1991-05-06', sex: 'M', ethnicity: 'N', location: 'Riverside Park, east entrance', cad: 'E2E-0001', quantity: '0.5' });
     await page.screenshot({ path: join(shots, '1-encounter-form.png'), fullPage: true });
     await page.getByRole('button', { name: 'Record and check eligibility' }).click();
 
@@ -233,6 +240,58 @@ try {
     assert.equal(Number(await cm.locator('ul.capacity li').first().locator('.big-number').textContent()), before + 1);
     await cm.screenshot({ path: join(shots, '5c-capacity.png'), fullPage: true });
     await cmContext.close();
+  });
+
+  await scenario('a Spanish-speaking person hears the consent and keeps the slip in Spanish', async () => {
+    const person = { first: 'Lucía', last: `Pruebas${Math.floor(Math.random() * 1e6)}` };
+    const officer = await browser.newContext(phone);
+    const page = await officer.newPage();
+    await page.goto(`${base}/`);
+    await signIn(page, 'officer2');
+    await page.getByRole('heading', { name: 'New encounter' }).waitFor();
+    await fillEncounter(page, { ...person, dob: '1988-03-14', sex: 'F', ethnicity: 'H', location: 'Bus depot, bay 3', cad: 'E2E-ES-01', quantity: '0.2', language: 'es', interpreter: true });
+    await page.getByRole('button', { name: 'Record and check eligibility' }).click();
+    await page.getByRole('heading', { name: /Eligibility: eligible/ }).waitFor();
+    assert.match(await page.textContent('main'), /Language: Español \(es\) · needs an interpreter/);
+    // The consent the officer reads to her, in Spanish.
+    const consentText = await page.locator('p.consent[lang="es"]').textContent();
+    assert.match(consentText, /^Acepto que el proveedor de tratamiento informe a Demo County Police Department y a la fiscalía/);
+    await page.getByLabel('Accepted', { exact: true }).check();
+    await page.getByLabel("Person's name, as signed").fill(`${person.first} ${person.last}`);
+    await page.getByLabel('The person read').check();
+    await page.getByLabel('Provider', { exact: true }).selectOption({ label: 'Harbor Recovery Center' });
+    await page.getByLabel(/Contact card: the person contacts the provider/).check();
+    await page.getByLabel('Charges held in abeyance').check();
+    await page.screenshot({ path: join(shots, '6-spanish-offer.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Record the offer' }).click();
+    await page.getByText('Offer recorded.').waitFor();
+    await page.getByRole('link', { name: 'Referral slip for the person' }).click();
+    await page.getByRole('heading', { name: 'Su remisión' }).waitFor();
+    const slip = await page.locator('article.slip[lang="es"]').textContent();
+    assert.match(slip, /Por favor, vaya a Harbor Recovery Center o llame a más tardar el (lunes|martes|miércoles|jueves|viernes|sábado|domingo), \d+ de \w+ de 20\d\d\./);
+    assert.match(slip, /Pida un intérprete/);
+    assert.doesNotMatch(slip, /Your referral|Please go to|Keep this slip/);
+    await page.screenshot({ path: join(shots, '6a-spanish-slip.png'), fullPage: true });
+    // As printed, on A4 and on Letter: the slip alone, one page.
+    await page.emulateMedia({ media: 'print' });
+    await page.screenshot({ path: join(shots, '6a-spanish-slip-print.png'), fullPage: true });
+    for (const format of ['A4', 'Letter']) {
+      const pdf = await page.pdf({ path: join(shots, `6a-spanish-slip-${format}.pdf`), format });
+      assert.equal((pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length, 1, `one ${format} page`);
+    }
+    await page.emulateMedia({ media: 'screen' });
+    // The consent as signed, printed in Spanish.
+    await page.goBack();
+    await page.getByRole('link', { name: /Criminal justice referral consent/ }).click();
+    await page.getByRole('heading', { name: 'Consent to disclose' }).waitFor();
+    const form = await page.locator('section.consent-form[lang="es"]').textContent();
+    for (const element of ['Quién puede divulgar', 'Qué información', 'A quién', 'Para qué', 'Derecho a revocar', 'Vencimiento', 'Firma', 'Aviso \\(42 CFR 2\\.32\\)']) {
+      assert.match(form, new RegExp(element));
+    }
+    assert.doesNotMatch(form, /Who may disclose|Right to revoke/);
+    assert.match(await page.textContent('main'), /has not been reviewed by a qualified translator/);
+    await page.screenshot({ path: join(shots, '6b-spanish-consent.png'), fullPage: true });
+    await officer.close();
   });
 
   await scenario('a paramedic records an overdose, makes the follow-up visit and refers the survivor (Naloxone Plus)', async () => {

@@ -63,6 +63,11 @@ pub struct CaseView {
     pub agency_name: String,
     pub person_name: String,
     pub person_dob: Option<NaiveDate>,
+    /// The person's language as staff read it ("Español (es) · needs an interpreter"),
+    /// empty when not recorded; and its texts (the consent is read to them in it).
+    pub language_label: String,
+    pub language: Option<handoff_storage::LanguageRow>,
+    pub lang: handoff_i18n::Lang,
     pub offenses: Vec<OffenseLine>,
     pub eligible: bool,
     pub criteria: Vec<Criterion>,
@@ -335,6 +340,7 @@ pub async fn view_case(app: &App, ctx: &Ctx, encounter_id: Uuid) -> AppResult<Ca
         crate::consent_terms::not_shared_reason(&mut tx, &enc, org_id, now, tz).await?
     };
     let consents = crate::consents::for_org(&mut tx, &enc, org_id, now).await?;
+    let language = tx.language_of(enc.participant_id).await?;
     let effective_eligible =
         decision.eligible || override_.as_ref().is_some_and(|o| o.status == "approved");
     let view = CaseView {
@@ -351,6 +357,11 @@ pub async fn view_case(app: &App, ctx: &Ctx, encounter_id: Uuid) -> AppResult<Ca
             format!("{} {}", person.first_name, person.last_name)
         },
         person_dob: person.erased_at.is_none().then_some(person.dob),
+        language_label: crate::languages::label(app, language.as_ref()),
+        lang: app
+            .texts()
+            .lang(language.as_ref().map_or("", |l| l.language.as_str())),
+        language,
         offenses: offense_lines(app, &offenses),
         eligible: decision.eligible,
         criteria,
@@ -414,6 +425,9 @@ pub struct Slip {
     pub deadline_day: NaiveDate,
     pub on_call_name: Option<String>,
     pub program_name: String,
+    /// The person's language (the slip is written in it) and interpreter need.
+    pub lang: handoff_i18n::Lang,
+    pub needs_interpreter: bool,
 }
 
 pub async fn slip(app: &App, ctx: &Ctx, encounter_id: Uuid) -> AppResult<Slip> {
@@ -453,6 +467,10 @@ pub async fn slip(app: &App, ctx: &Ctx, encounter_id: Uuid) -> AppResult<Slip> {
         None => None,
     };
     let (program, _) = load_program(&mut tx, enc.program_id).await?;
+    let language = tx.language_of(enc.participant_id).await?;
+    let lang = app
+        .texts()
+        .lang(language.as_ref().map_or("", |l| l.language.as_str()));
     audit::record(
         &mut tx,
         app,
@@ -477,5 +495,7 @@ pub async fn slip(app: &App, ctx: &Ctx, encounter_id: Uuid) -> AppResult<Slip> {
         deadline_day,
         on_call_name,
         program_name: program.name,
+        lang,
+        needs_interpreter: language.is_some_and(|l| l.needs_interpreter),
     })
 }

@@ -9,8 +9,10 @@ use handoff_domain::consent::{self, Event, Happened, Info, Kind, State, Terms};
 use handoff_storage::{ConsentRow, EncounterRow, OrgRow, Tx};
 use uuid::Uuid;
 
-use crate::AppResult;
+use handoff_i18n::Lang;
+
 use crate::util::parse_ids;
+use crate::{App, AppResult};
 
 /// A recipient class (a general designation, 2.31(a)(4)): every organization of a kind in
 /// the program, resolved when a disclosure is decided.
@@ -56,10 +58,6 @@ pub async fn release_valid(tx: &mut Tx, release_id: Uuid, now: DateTime<Utc>) ->
     // A release names no event: its state needs nothing of the case.
     Ok(terms(&row, &[]).state(&Happened::default(), now).permits())
 }
-
-/// What the recorder attests with a typed signature.
-pub const ATTESTATION: &str =
-    "The person read (or was read) the consent, and signed it with the name typed here.";
 
 /// What has happened on the case that consents refer to: the final disposition is the
 /// prosecutor's decision to file or not to file.
@@ -131,4 +129,82 @@ pub async fn not_shared_reason(
             _ => "Status not shared: no valid consent names your organization.".into(),
         },
     )
+}
+
+// ----- the words of consents, in the person's language ---------------------------------
+
+/// Who signed, who recorded it, when.
+pub struct Signed {
+    pub name: String,
+    pub by: Uuid,
+    pub at: DateTime<Utc>,
+}
+
+pub struct FormParts<'a> {
+    pub kind: Kind,
+    pub disclosers: &'a str,
+    pub information: &'a [Info],
+    pub recipients: &'a str,
+    pub purpose: &'a str,
+    pub revocation: &'a str,
+    pub expiry: &'a str,
+    pub irrevocable: Option<&'a str>,
+}
+
+/// The texts of the person's language (English when none is recorded).
+pub async fn person_lang(app: &App, tx: &mut Tx, participant_id: Uuid) -> AppResult<Lang> {
+    let code = tx
+        .language_of(participant_id)
+        .await?
+        .map(|l| l.language)
+        .unwrap_or_default();
+    Ok(app.texts().lang(&code))
+}
+
+/// The catalogue key of a consent kind's name.
+pub fn kind_key(kind: Kind) -> &'static str {
+    match kind {
+        Kind::General => "kind-general",
+        Kind::CriminalJustice => "kind-criminal-justice",
+        Kind::Release => "kind-release",
+    }
+}
+
+/// The words of a consent, element by element (42 CFR 2.31(a)), in the person's language.
+pub fn form_text(lang: &Lang, p: &FormParts) -> String {
+    let info = p
+        .information
+        .iter()
+        .map(|i| lang.t(&format!("info-{}", i.as_str())))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let release = p.kind == Kind::Release;
+    let mut s = format!(
+        "{}.\n{}: {}.\n{}: {info}. {}\n{}: {}.\n{}: {}\n{}: {}\n{}: {}\n",
+        lang.t(kind_key(p.kind)),
+        lang.t("form-who"),
+        p.disclosers,
+        lang.t("form-what"),
+        lang.t(if release {
+            "form-release-nothing-else"
+        } else {
+            "form-nothing-else"
+        }),
+        lang.t("form-to-whom"),
+        p.recipients,
+        lang.t("form-purpose"),
+        p.purpose,
+        lang.t("form-revoke"),
+        p.revocation,
+        lang.t("form-expires"),
+        p.expiry
+    );
+    if let Some(i) = p.irrevocable {
+        s.push_str(i);
+        s.push('\n');
+    }
+    if !release {
+        s.push_str(&lang.t("form-redisclosure"));
+    }
+    s
 }

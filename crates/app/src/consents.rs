@@ -15,8 +15,12 @@ use crate::audit::{self, ALLOWED, Ctx};
 use crate::case::{access_facts, event, load_program};
 use crate::util::{join_ids, parse_ids};
 use crate::{App, AppError, AppResult};
+use handoff_i18n::Lang;
 
-use crate::consent_terms::{CLASS_PROVIDERS, class_label, happened, terms};
+pub use crate::consent_terms::kind_key;
+use crate::consent_terms::{
+    CLASS_PROVIDERS, FormParts, Signed, class_label, form_text, happened, person_lang, terms,
+};
 
 // ----- the consent the officer's offer records ---------------------------------------
 
@@ -28,9 +32,8 @@ pub fn referral_consent(
     enc: &EncounterRow,
     providers: &[&OrgRow],
     agency: &OrgRow,
-    signed_name: String,
-    by: Uuid,
-    now: DateTime<Utc>,
+    signed: Signed,
+    lang: &Lang,
 ) -> ConsentRow {
     signed_with_offer(
         enc,
@@ -38,12 +41,11 @@ pub fn referral_consent(
         &[agency],
         OfferTerms {
             kind: Kind::General,
-            purpose: "To tell the first responders who referred me whether I connected with treatment or services (contact, intake, engagement, exit), so they can follow up and help.",
-            revocation: "You may revoke this consent at any time by telling the treatment provider, orally or in writing; it then stops any further disclosure.",
+            purpose: "purpose-follow-up",
+            revocation: "revocation-general",
         },
-        signed_name,
-        by,
-        now,
+        signed,
+        lang,
     )
 }
 
@@ -53,28 +55,26 @@ pub fn referral_consent(
 pub fn offer_consent(
     enc: &EncounterRow,
     providers: &[&OrgRow],
-    agency: &OrgRow,
-    prosecutor: &OrgRow,
-    signed_name: String,
-    by: Uuid,
-    now: DateTime<Utc>,
+    recipients: [&OrgRow; 2],
+    signed: Signed,
+    lang: &Lang,
 ) -> ConsentRow {
     signed_with_offer(
         enc,
         providers,
-        &[agency, prosecutor],
+        &recipients,
         OfferTerms {
             kind: Kind::CriminalJustice,
-            purpose: "To tell the referring agency and the prosecutor whether I engaged in the program (contact, intake by the deadline, engagement, exit), so the charge can be held and then not filed.",
-            revocation: "You may revoke this consent at any time by telling the treatment provider, orally or in writing. Because it is given for a criminal justice referral (42 CFR 2.35), a revocation takes effect at the final disposition of the charge, not before.",
+            purpose: "purpose-criminal-justice",
+            revocation: "revocation-criminal-justice",
         },
-        signed_name,
-        by,
-        now,
+        signed,
+        lang,
     )
 }
 
-/// What differs between the consents an accepted offer records.
+/// What differs between the consents an accepted offer records: the kind, and the keys
+/// of its purpose and revocation in the person's catalogue.
 struct OfferTerms {
     kind: Kind,
     purpose: &'static str,
@@ -89,10 +89,14 @@ fn signed_with_offer(
     providers: &[&OrgRow],
     recipients: &[&OrgRow],
     t: OfferTerms,
-    signed_name: String,
-    by: Uuid,
-    now: DateTime<Utc>,
+    signed: Signed,
+    lang: &Lang,
 ) -> ConsentRow {
+    let Signed {
+        name: signed_name,
+        by,
+        at: now,
+    } = signed;
     let provider_names = providers
         .iter()
         .map(|o| o.name.as_str())
@@ -105,29 +109,30 @@ fn signed_with_offer(
         .join(" and ");
     let disposition = (t.kind == Kind::CriminalJustice).then_some(Event::FinalDisposition);
     let expires_at = now + Duration::days(365);
+    let date = lang.date_long(expires_at.date_naive());
+    let event = lang.t("event-final-disposition");
     let expiry = match disposition {
-        Some(e) => format!(
-            "At {}, or on {} (one year after signing), whichever comes first.",
-            e.label(),
-            expires_at.format("%Y-%m-%d")
+        Some(_) => lang.t_with(
+            "expiry-disposition",
+            &[("event", event.clone().into()), ("date", date.into())],
         ),
-        None => format!(
-            "On {} (one year after signing), unless revoked before.",
-            expires_at.format("%Y-%m-%d")
-        ),
+        None => lang.t_with("expiry-year", &[("date", date.into())]),
     };
-    let irrevocable =
-        disposition.map(|e| format!("This consent cannot be revoked before {}.", e.label()));
-    let form_text = form_text(&FormParts {
-        kind: t.kind,
-        disclosers: &provider_names,
-        information: &[Info::Status],
-        recipients: &recipient_names,
-        purpose: t.purpose,
-        revocation: t.revocation,
-        expiry: &expiry,
-        irrevocable: irrevocable.as_deref(),
-    });
+    let irrevocable = disposition.map(|_| lang.t_with("irrevocable", &[("event", event.into())]));
+    let (purpose, revocation) = (lang.t(t.purpose), lang.t(t.revocation));
+    let form_text = form_text(
+        lang,
+        &FormParts {
+            kind: t.kind,
+            disclosers: &provider_names,
+            information: &[Info::Status],
+            recipients: &recipient_names,
+            purpose: &purpose,
+            revocation: &revocation,
+            expiry: &expiry,
+            irrevocable: irrevocable.as_deref(),
+        },
+    );
     ConsentRow {
         id: Uuid::now_v7(),
         participant_id: enc.participant_id,
@@ -135,7 +140,7 @@ fn signed_with_offer(
         kind: t.kind.as_str().into(),
         discloser_org_ids: join_ids(&providers.iter().map(|o| o.id).collect::<Vec<_>>()),
         recipient_org_ids: join_ids(&recipients.iter().map(|o| o.id).collect::<Vec<_>>()),
-        purpose: t.purpose.into(),
+        purpose,
         signed_name,
         signed_at: now,
         expires_at: Some(expires_at),
@@ -143,54 +148,17 @@ fn signed_with_offer(
         recorded_by: by,
         information: Info::Status.as_str().into(),
         recipient_class: None,
-        revocation_text: t.revocation.into(),
+        revocation_text: revocation,
         expiry_event: disposition.map(|e| e.as_str().into()),
         irrevocable_until_at: None,
         irrevocable_until_event: disposition.map(|e| e.as_str().into()),
         signature_method: "typed".into(),
-        attestation: ATTESTATION.into(),
+        attestation: lang.t("attestation"),
         form_text,
         revoked_by: None,
         revoke_note: None,
+        language: lang.code().to_string(),
     }
-}
-
-pub use crate::consent_terms::ATTESTATION;
-
-struct FormParts<'a> {
-    kind: Kind,
-    disclosers: &'a str,
-    information: &'a [Info],
-    recipients: &'a str,
-    purpose: &'a str,
-    revocation: &'a str,
-    expiry: &'a str,
-    irrevocable: Option<&'a str>,
-}
-
-/// The words of a consent, element by element (42 CFR 2.31(a)).
-fn form_text(p: &FormParts) -> String {
-    let info = p
-        .information
-        .iter()
-        .map(|i| i.label())
-        .collect::<Vec<_>>()
-        .join("; ");
-    let mut s = format!(
-        "{}.\nWho may disclose: {}.\nWhat information: {info}. Nothing else, and never counseling notes.\nTo whom: {}.\nPurpose: {}\nRight to revoke: {}\nExpires: {}\n",
-        p.kind.label(),
-        p.disclosers,
-        p.recipients,
-        p.purpose,
-        p.revocation,
-        p.expiry
-    );
-    if let Some(i) = p.irrevocable {
-        s.push_str(i);
-        s.push('\n');
-    }
-    s.push_str("Records disclosed under this consent may not be used to investigate or prosecute me without a court order (42 CFR 2.12, 2.64, 2.65).");
-    s
 }
 
 // ----- general consents recorded by a provider --------------------------------------
@@ -420,31 +388,48 @@ pub async fn record_general(
         }
         recipient_text.push_str(class_label(c));
     }
-    let revocation = format!(
-        "You may revoke this consent at any time, orally or in writing, by telling {provider}. Revoking stops future disclosures at once; it does not undo those already made."
-    );
+    let lang = person_lang(app, &mut tx, enc.participant_id).await?;
+    if class.is_some() {
+        let names = recipients
+            .iter()
+            .map(|o| o.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        // The one class there is (CLASS_PROVIDERS), in the person's words.
+        let class = lang.t("class-providers");
+        recipient_text = if names.is_empty() {
+            class
+        } else {
+            lang.t_with(
+                "recipients-and-class",
+                &[("names", names.into()), ("class", class.into())],
+            )
+        };
+    }
+    let revocation = lang.t_with("revocation-provider", &[("provider", (&provider).into())]);
+    let final_event = lang.t("event-final-disposition");
+    let day = |x: DateTime<Utc>| lang.date_long(x.with_timezone(&tz).date_naive());
     let expiry = match (expires_at, at_disposition) {
-        (Some(x), true) => format!(
-            "On {} at the end of the day, or at {}, whichever comes first.",
-            x.with_timezone(&tz).format("%Y-%m-%d"),
-            Event::FinalDisposition.label()
+        (Some(x), true) => lang.t_with(
+            "expiry-day-or-disposition",
+            &[("date", day(x).into()), ("event", final_event.into())],
         ),
-        (Some(x), false) => format!(
-            "On {} at the end of the day.",
-            x.with_timezone(&tz).format("%Y-%m-%d")
-        ),
-        (None, _) => format!("At {}.", Event::FinalDisposition.label()),
+        (Some(x), false) => lang.t_with("expiry-day", &[("date", day(x).into())]),
+        (None, _) => lang.t_with("expiry-at-disposition", &[("event", final_event.into())]),
     };
-    let text = form_text(&FormParts {
-        kind: Kind::General,
-        disclosers: &provider,
-        information: &information,
-        recipients: &recipient_text,
-        purpose,
-        revocation: &revocation,
-        expiry: &expiry,
-        irrevocable: None,
-    });
+    let text = form_text(
+        &lang,
+        &FormParts {
+            kind: Kind::General,
+            disclosers: &provider,
+            information: &information,
+            recipients: &recipient_text,
+            purpose,
+            revocation: &revocation,
+            expiry: &expiry,
+            irrevocable: None,
+        },
+    );
     let row = ConsentRow {
         id: Uuid::now_v7(),
         participant_id: enc.participant_id,
@@ -469,10 +454,11 @@ pub async fn record_general(
         irrevocable_until_at: None,
         irrevocable_until_event: None,
         signature_method: "typed".into(),
-        attestation: ATTESTATION.into(),
+        attestation: lang.t("attestation"),
         form_text: text,
         revoked_by: None,
         revoke_note: None,
+        language: lang.code().to_string(),
     };
     tx.insert_consent(&row).await?;
     tx.insert_case_event(&event(
@@ -679,6 +665,8 @@ pub struct ConsentForm {
     pub tz: Tz,
     /// The 2.32 notice, shown when the reader is on the legal side.
     pub notice: Option<&'static str>,
+    /// The language it was signed in: the printed form is in it.
+    pub lang: Lang,
 }
 
 /// Reads a consent for printing: a member of an organization the consent names (as
@@ -735,6 +723,7 @@ pub async fn form(app: &App, ctx: &Ctx, consent_id: Uuid) -> AppResult<ConsentFo
     let line = lines(std::slice::from_ref(&row), &h, &orgs, now)
         .pop()
         .ok_or(AppError::NotFound)?;
+    let lang = app.texts().lang(&line.row.language);
     Ok(ConsentForm {
         line,
         person_name: format!("{} {}", person.first_name, person.last_name),
@@ -743,5 +732,6 @@ pub async fn form(app: &App, ctx: &Ctx, consent_id: Uuid) -> AppResult<ConsentFo
         revoked_by,
         tz,
         notice: legal.then_some(consent::NOTICE_2_32),
+        lang,
     })
 }

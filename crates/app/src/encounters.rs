@@ -174,6 +174,12 @@ pub async fn create_encounter(
     }
     let codes = app.codes();
     let new: NewEncounter = input.parse(&codes, tz, now)?;
+    let mut errors = FieldErrors::new();
+    let language =
+        crate::languages::read(app, &input.language, &input.needs_interpreter, &mut errors);
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
     // The pathway must be enabled and suit the responder's organization.
     if let Some(why) = pathways::refusal(
         &pathways::parse_list(&program.pathways),
@@ -279,6 +285,14 @@ pub async fn create_encounter(
         );
     }
     first.push(Stmt::encounter(&enc));
+    if let Some(l) = &language {
+        first.push(Stmt::language(&crate::languages::row(
+            participant_id,
+            l,
+            ctx.actor.user_id,
+            now,
+        )));
+    }
     for (i, o) in new.offenses.iter().enumerate() {
         first.push(Stmt::offense(&OffenseRow {
             id: Uuid::now_v7(),

@@ -19,6 +19,7 @@ pub mod encounters;
 pub mod error;
 pub mod facts;
 pub mod holds;
+pub mod languages;
 pub mod limits;
 pub mod offers;
 pub mod overrides;
@@ -72,6 +73,9 @@ pub struct Settings {
     pub mfa_required: bool,
     /// How long a break-the-glass grant lasts.
     pub emergency_minutes: i64,
+    /// The languages folder a program adds participant languages in (ADR 0018); none:
+    /// the shipped ones only.
+    pub languages: Option<std::path::PathBuf>,
 }
 
 impl Default for Settings {
@@ -87,8 +91,18 @@ impl Default for Settings {
             inactive_days: 90,
             mfa_required: true,
             emergency_minutes: 60,
+            languages: None,
         }
     }
+}
+
+/// The shipped texts and those of the languages folder.
+fn load_texts(dir: &Option<std::path::PathBuf>) -> AppResult<handoff_i18n::Texts> {
+    match dir {
+        Some(d) => handoff_i18n::Texts::with_folder(d),
+        None => handoff_i18n::Texts::shipped(),
+    }
+    .map_err(|e| AppError::Internal(e.to_string()))
 }
 
 /// A program's settings, organizations and eligibility rules in force, cached for a few
@@ -142,12 +156,15 @@ pub struct App {
     pub(crate) limits: Arc<dyn limits::Counter>,
     /// Each program's directory, by version (ADR 0017).
     pub(crate) directories: directory::DirCache,
+    /// The texts in force, by language (ADR 0018): reloaded when the folder is.
+    texts: Arc<RwLock<Arc<handoff_i18n::Texts>>>,
 }
 
 impl App {
     /// Builds the app over an opened store: loads the shipped reference tables if they
     /// are not there yet.
     pub async fn new(store: Store, clock: Arc<dyn Clock>, settings: Settings) -> AppResult<App> {
+        let settings_languages = settings.languages.clone();
         let app = App {
             store,
             clock,
@@ -159,6 +176,7 @@ impl App {
             devices: Default::default(),
             limits: Arc::new(limits::InMemory::default()),
             directories: Default::default(),
+            texts: Arc::new(RwLock::new(Arc::new(load_texts(&settings_languages)?))),
         };
         reference::ensure_shipped(&app).await?;
         app.reload_codes().await?;
@@ -168,6 +186,22 @@ impl App {
 
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
+    }
+
+    /// The participant and staff texts in force.
+    pub fn texts(&self) -> Arc<handoff_i18n::Texts> {
+        self.texts
+            .read()
+            .map(|g| g.clone())
+            .unwrap_or_else(|p| p.into_inner().clone())
+    }
+
+    /// Reads the languages folder again (an administrator's "load language files"): added
+    /// or changed files take effect at once; refused ones leave their last good copy.
+    pub fn reload_texts(&self) -> AppResult<Arc<handoff_i18n::Texts>> {
+        let t = Arc::new(load_texts(&self.settings.languages)?);
+        *self.texts.write().unwrap_or_else(|p| p.into_inner()) = t.clone();
+        Ok(t)
     }
 
     pub fn codes(&self) -> Arc<RefCodes> {

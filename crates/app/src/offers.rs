@@ -183,24 +183,19 @@ pub async fn record_offer(
                 .iter()
                 .find(|o| o.id == enc.agency_id)
                 .ok_or_else(|| AppError::Internal("the encounter's agency is gone".into()))?;
+            // The consent's words are in the person's language.
+            let lang =
+                crate::consent_terms::person_lang(app, &mut read, enc.participant_id).await?;
+            let signed = crate::consent_terms::Signed {
+                name: consent_signed_name,
+                by: ctx.actor.user_id,
+                at: now,
+            };
             first.push(Stmt::consent(&match &prosecutor {
-                Some((_, pros)) => crate::consents::offer_consent(
-                    &enc,
-                    &providers,
-                    agency,
-                    pros,
-                    consent_signed_name,
-                    ctx.actor.user_id,
-                    now,
-                ),
-                None => crate::consents::referral_consent(
-                    &enc,
-                    &providers,
-                    agency,
-                    consent_signed_name,
-                    ctx.actor.user_id,
-                    now,
-                ),
+                Some((_, pros)) => {
+                    crate::consents::offer_consent(&enc, &providers, [agency, pros], signed, &lang)
+                }
+                None => crate::consents::referral_consent(&enc, &providers, agency, signed, &lang),
             }));
             // On the program's calendar: the intake deadline ends on a business day; first
             // contact on a contact card is due within its business hours (issue 4).

@@ -41,6 +41,8 @@ pub async fn queue(app: &App, ctx: &Ctx, include_closed: bool, page: Page) -> Ap
 pub struct ReferralView {
     pub referral: ReferralRow,
     pub person: ParticipantRow,
+    /// The person's language as staff read it (empty: not recorded).
+    pub language: String,
     pub reference: String,
     pub from_org: OrgRow,
     pub assigned_name: Option<String>,
@@ -167,6 +169,7 @@ pub async fn view(app: &App, ctx: &Ctx, id: Uuid) -> AppResult<ReferralView> {
     // would tell this one who else treats the person.
     let consents = crate::consents::for_org(&mut tx, &enc, r.to_org_id, app.now()).await?;
     let screenings = tx.screenings(r.id).await?;
+    let language = crate::languages::label(app, tx.language_of(enc.participant_id).await?.as_ref());
     let orgs = tx
         .orgs(enc.program_id)
         .await?
@@ -192,6 +195,7 @@ pub async fn view(app: &App, ctx: &Ctx, id: Uuid) -> AppResult<ReferralView> {
     .await?;
     tx.commit().await?;
     Ok(ReferralView {
+        language,
         warm_minutes: r.arrived_at.map(|a| (a - r.requested_at).num_minutes()),
         intake_deadline: crate::case::intake_deadline(
             &*app.program_data(enc.program_id).await?,

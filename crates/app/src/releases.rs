@@ -16,6 +16,7 @@ use uuid::Uuid;
 use crate::audit::Ctx;
 use crate::case::case_event;
 use crate::{App, AppResult};
+use handoff_i18n::Lang;
 
 /// How long a release lasts unless revoked.
 pub const VALID_DAYS: i64 = 365;
@@ -63,32 +64,48 @@ pub fn check(typed: &Typed<'_>, partners: &[String], errors: &mut FieldErrors) -
     ok.then(|| name.to_string())
 }
 
-/// The release naming `partner` for referrals to `services`, as the person signs it.
+/// The release naming `partner` for referrals to `services`, as the person signs it, in
+/// their language.
 pub fn row(
     enc: &EncounterRow,
-    agency: &OrgRow,
-    partner: &OrgRow,
+    (agency, partner): (&OrgRow, &OrgRow),
     services: &[String],
-    signed_name: String,
-    by: Uuid,
-    now: DateTime<Utc>,
+    signed: crate::consent_terms::Signed,
+    lang: &Lang,
 ) -> ConsentRow {
+    let crate::consent_terms::Signed {
+        name: signed_name,
+        by,
+        at: now,
+    } = signed;
     let expires_at = now + Duration::days(VALID_DAYS);
-    let purpose = format!(
-        "To refer me to {} and let them contact me about it.",
-        services.join(", ")
+    let purpose = lang.t_with(
+        "release-purpose",
+        &[("services", services.join(", ").into())],
     );
-    let revocation = format!(
-        "You may revoke this release at any time by telling {} or {}; the referral then ends and {} no longer sees your information.",
-        agency.name, partner.name, partner.name
+    let revocation = lang.t_with(
+        "release-revocation",
+        &[
+            ("agency", (&agency.name).into()),
+            ("partner", (&partner.name).into()),
+        ],
     );
-    let form_text = format!(
-        "{}.\nWho may disclose: {}.\nWhat information: {}. Nothing else: no treatment record and no criminal justice record.\nTo whom: {}.\nPurpose: {purpose}\nRight to revoke: {revocation}\nExpires: on {} (one year after signing), unless revoked before.\n",
-        Kind::Release.label(),
-        agency.name,
-        Info::Referral.label(),
-        partner.name,
-        expires_at.format("%Y-%m-%d"),
+    let expiry = lang.t_with(
+        "expiry-release",
+        &[("date", lang.date_long(expires_at.date_naive()).into())],
+    );
+    let form_text = crate::consent_terms::form_text(
+        lang,
+        &crate::consent_terms::FormParts {
+            kind: Kind::Release,
+            disclosers: &agency.name,
+            information: &[Info::Referral],
+            recipients: &partner.name,
+            purpose: &purpose,
+            revocation: &revocation,
+            expiry: &expiry,
+            irrevocable: None,
+        },
     );
     ConsentRow {
         id: Uuid::now_v7(),
@@ -110,10 +127,11 @@ pub fn row(
         irrevocable_until_at: None,
         irrevocable_until_event: None,
         signature_method: "typed".into(),
-        attestation: crate::consent_terms::ATTESTATION.into(),
+        attestation: lang.t("attestation"),
         form_text,
         revoked_by: None,
         revoke_note: None,
+        language: lang.code().to_string(),
     }
 }
 

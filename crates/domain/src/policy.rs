@@ -127,6 +127,7 @@ pub const NAVIGATION: &[NavLink] = &[
         ProgramAction::ExportResearch,
     ),
     nav("/admin", "Users", ProgramAction::ManageUsers),
+    nav("/admin/languages", "Languages", ProgramAction::ManageUsers),
     nav("/roster", "On-call roster", ProgramAction::ManageRoster),
     nav(
         "/emergency-access",

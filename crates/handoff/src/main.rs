@@ -95,6 +95,13 @@ enum Command {
     /// publish.
     #[command(subcommand)]
     Directory(commands::directory::DirectoryCommand),
+    /// Check a participant language's catalogue (`<code>.ftl`) before putting it in the
+    /// languages folder: every key of the English catalogue, no other, only its
+    /// placeholders. Prints each problem with its line and key.
+    LanguageCheck {
+        /// The catalogue file; its name is the language code (fr.ftl for French).
+        file: PathBuf,
+    },
 }
 
 #[derive(Args)]
@@ -125,6 +132,10 @@ struct ServeArgs {
         value_delimiter = ','
     )]
     trusted_proxies: Vec<String>,
+    /// The folder of participant languages a program adds (`<code>.ftl` files); default:
+    /// `languages` in the data folder.
+    #[arg(long, env = "HANDOFF_LANGUAGES")]
+    languages: Option<PathBuf>,
     #[command(flatten)]
     db: DbArgs,
 }
@@ -159,6 +170,11 @@ impl ServeArgs {
     fn settings(&self) -> Settings {
         Settings {
             mfa_required: self.mfa == "required",
+            languages: Some(
+                self.languages
+                    .clone()
+                    .unwrap_or_else(|| self.db.data_dir().join("languages")),
+            ),
             ..Settings::default()
         }
     }
@@ -213,6 +229,30 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Export(cmd) => commands::export::run(cmd).await,
         Command::Directory(cmd) => commands::directory::run(cmd).await,
+        Command::LanguageCheck { file } => {
+            let code = file
+                .file_stem()
+                .map(|s| s.to_string_lossy().to_string())
+                .unwrap_or_default();
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let texts = handoff_i18n::Texts::shipped().map_err(|e| anyhow::anyhow!("{e}"))?;
+            match texts.check(&code, &bytes) {
+                Ok(()) => {
+                    println!(
+                        "{}: a complete catalogue for \"{code}\"; put it in the languages folder.",
+                        file.display()
+                    );
+                    Ok(())
+                }
+                Err(findings) => {
+                    for f in &findings {
+                        eprintln!("{}: {f}", file.display());
+                    }
+                    bail!("{} refused: {} problems", file.display(), findings.len())
+                }
+            }
+        }
         Command::Report(cmd) => commands::report::run(cmd).await,
         Command::Facts(cmd) => commands::facts::run(cmd).await,
         Command::Codes(cmd) => commands::codes::run(cmd).await,
@@ -298,6 +338,12 @@ async fn run(cli: Cli) -> Result<()> {
 
 async fn serve(app: App, args: &ServeArgs, banner: Option<String>) -> Result<()> {
     let listen = args.listen;
+    // A language file that was refused is said at start (and on /admin/languages).
+    for r in &app.texts().refused {
+        for f in &r.findings {
+            tracing::warn!("language file {} refused: {f}", r.file);
+        }
+    }
     let tls = match (&args.tls_cert, &args.tls_key) {
         (Some(cert), Some(key)) => {
             Some(handoff_web::tls::load_config(cert, key).map_err(|e| anyhow::anyhow!(e))?)

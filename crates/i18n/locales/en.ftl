@@ -96,3 +96,16 @@ print-irrevocable-label = Irrevocable
 
 notice-232-title = Notice (42 CFR 2.32).
 notice-232 = 42 CFR part 2 prohibits unauthorized use or disclosure of these records. This record is protected by federal confidentiality rules (42 CFR part 2): they prohibit using it, or testimony describing it, in any civil, criminal, administrative or legislative proceeding against the patient unless the patient consents or a court authorizes it (42 CFR 2.64, 2.65), and prohibit any other use or disclosure unless the patient's written consent or 42 CFR part 2 permits it. A general authorization for the release of medical or other information is not sufficient for this purpose (42 CFR 2.31).
+
+## A consent a provider records.
+
+revocation-provider = You may revoke this consent at any time, orally or in writing, by telling { $provider }. Revoking stops future disclosures at once; it does not undo those already made.
+expiry-day-or-disposition = On { $date } at the end of the day, or at { $event }, whichever comes first.
+expiry-day = On { $date } at the end of the day.
+expiry-at-disposition = At { $event }.
+class-providers = the program's treatment providers
+recipients-and-class = { $names }, and { $class }
+print-expiry-date = on { $date }
+print-expiry-event = at { $event }
+print-expiry-or = { $first }, or { $second }
+attestation = The person read (or was read) the consent, and signed it with the name typed here.

@@ -96,3 +96,16 @@ print-irrevocable-label = Irrevocable
 
 notice-232-title = Aviso (42 CFR 2.32).
 notice-232 = La parte 2 del título 42 del CFR prohíbe el uso o la divulgación no autorizados de estos registros. Este registro está protegido por normas federales de confidencialidad (parte 2 del título 42 del CFR): prohíben usarlo, o usar testimonios que lo describan, en cualquier procedimiento civil, penal, administrativo o legislativo contra el paciente, salvo que el paciente lo consienta o un tribunal lo autorice (42 CFR 2.64, 2.65), y prohíben cualquier otro uso o divulgación salvo que lo permita el consentimiento por escrito del paciente o la parte 2 del título 42 del CFR. Una autorización general para divulgar información médica o de otro tipo no es suficiente para este fin (42 CFR 2.31).
+
+## Un consentimiento que registra un proveedor.
+
+revocation-provider = Puede revocar este consentimiento en cualquier momento, de palabra o por escrito, avisando a { $provider }. La revocación detiene de inmediato las divulgaciones futuras; no deshace las ya hechas.
+expiry-day-or-disposition = El { $date } al final del día, o en { $event }, lo que ocurra primero.
+expiry-day = El { $date } al final del día.
+expiry-at-disposition = En { $event }.
+class-providers = los proveedores de tratamiento del programa
+recipients-and-class = { $names }, y { $class }
+print-expiry-date = el { $date }
+print-expiry-event = en { $event }
+print-expiry-or = { $first }, o { $second }
+attestation = La persona leyó el consentimiento (o se lo leyeron) y lo firmó con el nombre escrito aquí.

@@ -39,4 +39,4 @@ nav-directory = Directory
 
 language-label = Language
 needs-interpreter = needs an interpreter
-not-reviewed = The { $language } text of this document has not been reviewed by a qualified translator. Check it with the person, or have it reviewed, before relying on it.
+not-reviewed = This document's text in { $language } has not been reviewed by a qualified translator. Check it with the person, or have it reviewed, before relying on it.

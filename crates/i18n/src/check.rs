@@ -177,7 +177,7 @@ pub(crate) fn check(
     if findings.is_empty() {
         Ok(vars)
     } else {
-        findings.sort_by_key(|f| f.line);
+        findings.sort_by_key(|f| (f.line == 0, f.line));
         Err(findings)
     }
 }

@@ -134,6 +134,22 @@ impl Catalogue {
         Ok(c)
     }
 
+    /// A catalogue with no messages.
+    fn empty(code: &str) -> Catalogue {
+        let mut bundle = FluentBundle::new_concurrent(vec![code.parse().unwrap_or_default()]);
+        bundle.set_use_isolating(false);
+        Catalogue {
+            code: code.to_string(),
+            name: code.to_string(),
+            reviewed: false,
+            reviewer: String::new(),
+            shipped: true,
+            source: String::new(),
+            bundle,
+            vars: BTreeMap::new(),
+        }
+    }
+
     /// A message formatted with its placeholders, or none if the catalogue lacks it.
     pub fn get(&self, key: &str, args: &[(&str, Arg)]) -> Option<String> {
         let msg = self.bundle.get_message(key)?;
@@ -300,6 +316,28 @@ impl Texts {
         Lang { cat, en }
     }
 
+    /// The staff screens' texts, as shipped (English): for pages that have no app at
+    /// hand (the layout); the same texts as `staff()`.
+    pub fn staff_en() -> Lang {
+        static STAFF: std::sync::OnceLock<Option<Arc<Catalogue>>> = std::sync::OnceLock::new();
+        let cat = STAFF
+            .get_or_init(|| {
+                Catalogue::parse("en", STAFF_EN, None, true)
+                    .ok()
+                    .map(Arc::new)
+            })
+            .clone()
+            .unwrap_or_else(|| {
+                // Unreachable while the shipped file parses (a test asserts it); a page
+                // then shows its keys rather than failing.
+                Arc::new(Catalogue::empty("en"))
+            });
+        Lang {
+            cat: cat.clone(),
+            en: cat,
+        }
+    }
+
     /// The staff screens' texts.
     pub fn staff(&self) -> Lang {
         Lang {
@@ -331,6 +369,11 @@ impl Lang {
     }
     pub fn reviewed(&self) -> bool {
         self.cat.reviewed
+    }
+
+    /// A text, if the language (or English) has it.
+    pub fn get(&self, key: &str) -> Option<String> {
+        self.cat.get(key, &[]).or_else(|| self.en.get(key, &[]))
     }
 
     /// A text.

@@ -461,15 +461,21 @@ impl Stmt {
             r.user_id, r.idem_key.clone(), r.request_hash.clone(), r.response_status, r.response_body.clone(), r.created_at)
     }
 
+    /// Records (or changes) the person's language.
+    pub fn language(l: &LanguageRow) -> Stmt {
+        stmt!("INSERT INTO participant_languages (participant_id, language, needs_interpreter, updated_at, updated_by) VALUES ($1,$2,$3,$4,$5) ON CONFLICT (participant_id) DO UPDATE SET language = excluded.language, needs_interpreter = excluded.needs_interpreter, updated_at = excluded.updated_at, updated_by = excluded.updated_by";
+            l.participant_id, l.language.clone(), l.needs_interpreter, l.updated_at, l.updated_by)
+    }
+
     pub fn offer(o: &OfferRow) -> Stmt {
         stmt!("INSERT INTO offers (encounter_id, accepted, decline_reason, offered_by, offered_at) VALUES ($1,$2,$3,$4,$5)";
             o.encounter_id, o.accepted, o.decline_reason.clone(), o.offered_by, o.offered_at)
     }
 
     pub fn consent(k: &ConsentRow) -> Stmt {
-        stmt!("INSERT INTO consents (id, participant_id, encounter_id, kind, discloser_org_ids, recipient_org_ids, purpose, signed_name, signed_at, expires_at, revoked_at, recorded_by, information, recipient_class, revocation_text, expiry_event, irrevocable_until_at, irrevocable_until_event, signature_method, attestation, form_text, revoked_by, revoke_note) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23)";
+        stmt!("INSERT INTO consents (id, participant_id, encounter_id, kind, discloser_org_ids, recipient_org_ids, purpose, signed_name, signed_at, expires_at, revoked_at, recorded_by, information, recipient_class, revocation_text, expiry_event, irrevocable_until_at, irrevocable_until_event, signature_method, attestation, form_text, revoked_by, revoke_note, language) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24)";
             k.id, k.participant_id, k.encounter_id, k.kind.clone(), k.discloser_org_ids.clone(), k.recipient_org_ids.clone(), k.purpose.clone(), Val::Secret("consents.signed_name", Some(k.signed_name.clone())), k.signed_at, k.expires_at, k.revoked_at, k.recorded_by,
-            k.information.clone(), k.recipient_class.clone(), k.revocation_text.clone(), k.expiry_event.clone(), k.irrevocable_until_at, k.irrevocable_until_event.clone(), k.signature_method.clone(), k.attestation.clone(), k.form_text.clone(), k.revoked_by, k.revoke_note.clone())
+            k.information.clone(), k.recipient_class.clone(), k.revocation_text.clone(), k.expiry_event.clone(), k.irrevocable_until_at, k.irrevocable_until_event.clone(), k.signature_method.clone(), k.attestation.clone(), k.form_text.clone(), k.revoked_by, k.revoke_note.clone(), k.language.clone())
     }
 
     pub fn screening(k: &ScreeningRow) -> Stmt {

@@ -227,6 +227,12 @@ fn registry() -> Registry {
         None,
         post(ui::services::refer),
     )
+    .post(
+        "/encounters/{id}/language",
+        "Record or change the person's preferred language and interpreter need",
+        None,
+        post(ui::case::case_language),
+    )
     .get(
         "/encounters/{id}/slip",
         "The referral slip for the person",
@@ -305,6 +311,17 @@ fn registry() -> Registry {
         get(ui::dashboard::dashboard_page),
     )
     .get("/admin", "Users and roles", get(ui::admin::admin_index))
+    .get(
+        "/admin/languages",
+        "The participant languages in force and the files refused",
+        get(ui::languages::show),
+    )
+    .post(
+        "/admin/languages",
+        "Read the languages folder again",
+        None,
+        post(ui::languages::reload),
+    )
     .post(
         "/admin/users",
         "Create a user",

@@ -268,5 +268,13 @@ pub(crate) fn synthetic_encounter(
             },
             email: String::new(),
         },
+        // Some people prefer Spanish (chosen by number, so the other draws stay as they
+        // were); a few of them need an interpreter.
+        language: match n % 10 {
+            3 | 7 => "es",
+            _ => "en",
+        }
+        .into(),
+        needs_interpreter: if n % 20 == 7 { "yes" } else { "no" }.into(),
     }
 }

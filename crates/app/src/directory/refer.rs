@@ -33,6 +33,8 @@ pub struct Choices {
     pub tz: chrono_tz::Tz,
     /// The referring agency (the release for a partner names it).
     pub agency: String,
+    /// The person's language: the release is read to them in it.
+    pub lang: handoff_i18n::Lang,
 }
 
 /// Suggestions shown at most: an officer on a phone chooses among the best.
@@ -104,6 +106,7 @@ pub async fn choices(
     let dir = current(app, enc.program_id).await?;
     let settings = tx.directory_settings(enc.program_id).await?;
     let now = app.now();
+    let lang = crate::consent_terms::person_lang(app, &mut tx, enc.participant_id).await?;
     tx.rollback().await?;
     let room = rooms(
         &app.store,
@@ -154,6 +157,7 @@ pub async fn choices(
             .find(|o| o.id == enc.agency_id)
             .map(|o| o.name.clone())
             .unwrap_or_default(),
+        lang,
     })
 }
 
@@ -362,8 +366,10 @@ pub async fn refer(
         .iter()
         .find(|o| o.id == enc.agency_id)
         .ok_or(AppError::NotFound)?;
-    // One release per partner organization, naming the services it is for.
+    // One release per partner organization, naming the services it is for, in the
+    // person's language.
     let mut releases: Vec<(Uuid, Uuid)> = Vec::new();
+    let lang = crate::consent_terms::person_lang(app, &mut tx, enc.participant_id).await?;
     let chosen_names: Vec<(Option<Uuid>, String)> = chosen
         .iter()
         .filter(|s| handoff_domain::directory::needs_release(&codes_of(s)))
@@ -399,12 +405,14 @@ pub async fn refer(
                         .collect();
                     let row = crate::releases::row(
                         &enc,
-                        agency,
-                        org,
+                        (agency, org),
                         &services,
-                        name.clone(),
-                        ctx.actor.user_id,
-                        now,
+                        crate::consent_terms::Signed {
+                            name: name.clone(),
+                            by: ctx.actor.user_id,
+                            at: now,
+                        },
+                        &lang,
                     );
                     tx.insert_consent(&row).await?;
                     releases.push((org.id, row.id));

@@ -96,6 +96,13 @@ pub struct EncounterInput {
     #[schema(schema_with = participant_schema)]
     pub participant_id: String,
     pub person: PersonInput,
+    /// The person's preferred language: a code of a language the program has (en, es,
+    /// ...); empty: as recorded before (or not asked).
+    #[schema(max_length = 35)]
+    pub language: String,
+    /// "yes" when the person needs an interpreter, "no" when not; empty: as before.
+    #[schema(max_length = 3)]
+    pub needs_interpreter: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -53,6 +53,7 @@ fn good() -> EncounterInput {
             ethnicity: "H".into(),
             ..Default::default()
         },
+        ..Default::default()
     }
 }
 

@@ -79,6 +79,11 @@ impl DbArgs {
             .with_context(|| format!("opening the database ({})", describe(&config)))
     }
 
+    /// The data folder (the languages folder is in it unless named).
+    pub fn data_dir(&self) -> &std::path::Path {
+        &self.data
+    }
+
     pub fn config(&self) -> Result<DbConfig> {
         match &self.database_url {
             Some(url) => url

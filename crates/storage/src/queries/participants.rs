@@ -6,6 +6,18 @@ impl Tx {
         self.run(&[Stmt::participant(p)]).await
     }
 
+    /// The person's language and interpreter need, as last recorded.
+    pub async fn language_of(&mut self, participant_id: Uuid) -> Result<Option<LanguageRow>> {
+        Ok(
+            q!(self, c => sqlx::query_as::<_, LanguageRow>("SELECT participant_id, language, needs_interpreter, updated_at, updated_by FROM participant_languages WHERE participant_id = $1")
+            .bind(participant_id).fetch_optional(c).await)?,
+        )
+    }
+
+    pub async fn set_language(&mut self, l: &LanguageRow) -> Result<()> {
+        self.run(&[Stmt::language(l)]).await
+    }
+
     pub async fn participant(&mut self, id: Uuid) -> Result<ParticipantRow> {
         Ok({
             let rows = q!(self, c => sqlx::query_as::<_, ParticipantRaw>(sel!(PARTICIPANT, "participants WHERE id = $1")).bind(id).fetch_one(c).await)?;

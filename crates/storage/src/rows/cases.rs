@@ -26,6 +26,17 @@ pub struct ParticipantRow {
     pub erased_at: Option<DateTime<Utc>>,
 }
 
+/// The person's preferred language (ADR 0018), and whether they need an interpreter.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct LanguageRow {
+    pub participant_id: Uuid,
+    /// A BCP 47 code of a catalogue in force.
+    pub language: String,
+    pub needs_interpreter: bool,
+    pub updated_at: DateTime<Utc>,
+    pub updated_by: Uuid,
+}
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct EncounterRow {
     pub id: Uuid,
@@ -163,6 +174,8 @@ pub struct ConsentRow {
     pub form_text: String,
     pub revoked_by: Option<Uuid>,
     pub revoke_note: Option<String>,
+    /// The language the consent was signed in (its `form_text` is in it).
+    pub language: String,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]

@@ -16,18 +16,33 @@ use crate::kit::views;
 pub struct Layout {
     pub title: String,
     pub user: Option<String>,
-    pub nav: Vec<(&'static str, &'static str)>,
+    pub nav: Vec<(&'static str, String)>,
     pub csrf: String,
     pub css: &'static str,
     pub notice: Option<String>,
 }
 
-/// The navigation a user is shown: the policy's table (`policy::navigation`).
-pub fn nav_for(ctx: &Ctx) -> Vec<(&'static str, &'static str)> {
+/// The navigation a user is shown: the policy's table (`policy::navigation`), each link
+/// named by the staff catalogue (`nav-` and its path), the policy's label else.
+pub fn nav_for(ctx: &Ctx) -> Vec<(&'static str, String)> {
+    let staff = handoff_i18n::Texts::staff_en();
     handoff_domain::policy::navigation(&ctx.actor)
         .into_iter()
-        .map(|l| (l.href, l.label))
+        .map(|l| {
+            let key = format!("nav{}", l.href.replace('/', "-"));
+            (
+                l.href,
+                staff.get(&key).unwrap_or_else(|| l.label.to_string()),
+            )
+        })
         .collect()
+}
+
+impl Layout {
+    /// A text of the staff screens (the staff catalogue, ADR 0018).
+    pub fn t(&self, key: &str) -> String {
+        handoff_i18n::Texts::staff_en().t(key)
+    }
 }
 
 pub(crate) fn notice_text(code: &str) -> Option<String> {
@@ -67,6 +82,7 @@ pub(crate) fn notice_text(code: &str) -> Option<String> {
             "directory" => "Directory settings saved: officers' next suggestions follow them.",
             "encounter" => "Encounter recorded.",
             "offer" => "Offer recorded.",
+            "language" => "The person's language is saved: the slip and consents are written in it.",
             "attempt" => "Contact attempt recorded.",
             "threshold" => "Small-number threshold saved.",
             "pathways" => "Pathways saved: responders see the change on their next form.",

@@ -6,7 +6,6 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use chrono::NaiveDate;
 use chrono_tz::Tz;
 use handoff_app::case_view::{CaseView, Slip};
 use handoff_app::{AppError, case_view, offers, overrides};
@@ -25,7 +24,6 @@ use crate::kit::forms::Fields;
 use crate::kit::forms::{FromFields, ReasonForm};
 use crate::kit::page::{Input, error_for, form_errors, program_tz};
 use crate::kit::render::{Fmt, Layout, deadline_text, pairs, render, see_other, sel, status_for};
-use crate::kit::views;
 
 #[derive(Template)]
 #[template(path = "case.html")]
@@ -38,6 +36,9 @@ pub(crate) struct CasePage {
     now_local: String,
     override_reason: String,
     review_note: String,
+    /// The language form as typed (or as recorded), and the languages in force.
+    language: LanguageForm,
+    languages: Vec<(String, String)>,
 }
 
 impl Fmt for CasePage {
@@ -47,6 +48,24 @@ impl Fmt for CasePage {
 }
 
 impl CasePage {
+    /// What the person agrees to on accepting, in their language.
+    fn offer_consent(&self) -> String {
+        self.v.lang.t_with(
+            if self.v.spec.charges {
+                "offer-consent-criminal-justice"
+            } else {
+                "offer-consent-general"
+            },
+            &[("agency", (&self.v.agency_name).into())],
+        )
+    }
+    fn lang_selected(&self, code: &str) -> &'static str {
+        if self.language.language == code {
+            "selected"
+        } else {
+            ""
+        }
+    }
     fn notice_232(&self) -> &'static str {
         handoff_domain::consent::NOTICE_2_32
     }
@@ -91,6 +110,49 @@ pub(crate) struct CaseInput {
     offer: OfferInput,
     override_reason: String,
     attempt: AttemptInput,
+    language: Option<LanguageForm>,
+}
+
+/// The person's language as typed on the case page.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct LanguageForm {
+    language: String,
+    needs_interpreter: String,
+}
+
+impl FromFields for LanguageForm {
+    fn from_fields(f: &mut Fields) -> Self {
+        LanguageForm {
+            language: f.get("language"),
+            needs_interpreter: f.get("needs_interpreter"),
+        }
+    }
+}
+
+/// Records or changes the person's language.
+pub async fn case_language(
+    State(st): State<AppState>,
+    Id(id): Id,
+    form: Input<LanguageForm>,
+) -> Response {
+    let r = form
+        .run(async |v| {
+            handoff_app::languages::change(
+                &st.app,
+                &form.s.ctx,
+                id,
+                &v.language,
+                &v.needs_interpreter,
+            )
+            .await
+        })
+        .await;
+    let Input { s, v, .. } = form;
+    let typed = CaseInput {
+        language: Some(v),
+        ..Default::default()
+    };
+    case_action(&st, &s, id, r, "language", typed).await
 }
 
 pub(crate) async fn case_page(
@@ -105,6 +167,7 @@ pub(crate) async fn case_page(
         offer,
         override_reason,
         attempt,
+        language,
     } = typed;
     match case_view::view_case(&st.app, &s.ctx, id).await {
         Ok(v) => {
@@ -116,6 +179,18 @@ pub(crate) async fn case_page(
                 .format("%Y-%m-%dT%H:%M")
                 .to_string();
             let title = format!("Encounter {}", v.encounter.reference);
+            let language = language.unwrap_or_else(|| LanguageForm {
+                language: v
+                    .language
+                    .as_ref()
+                    .map(|l| l.language.clone())
+                    .unwrap_or_default(),
+                needs_interpreter: if v.language.as_ref().is_some_and(|l| l.needs_interpreter) {
+                    "yes".into()
+                } else {
+                    String::new()
+                },
+            });
             render(
                 status,
                 &CasePage {
@@ -127,6 +202,8 @@ pub(crate) async fn case_page(
                     now_local,
                     override_reason,
                     review_note: String::new(),
+                    language,
+                    languages: crate::ui::encounters::language_choices(&st.app),
                 },
             )
         }
@@ -326,8 +403,32 @@ impl SlipPage {
     fn warm(&self) -> bool {
         self.s.mode == handoff_domain::HandoffMode::Warm
     }
-    fn d(&self, d: &NaiveDate) -> String {
-        views::date(d)
+    /// A text of the slip, in the person's language.
+    fn t(&self, key: &str) -> String {
+        self.s.lang.t(key)
+    }
+    fn coming(&self) -> String {
+        match &self.s.on_call_name {
+            Some(n) => self
+                .s
+                .lang
+                .t_with("slip-coming-named", &[("name", n.into())]),
+            None => self.t("slip-coming"),
+        }
+    }
+    fn deadline(&self) -> String {
+        self.s.lang.t_with(
+            "slip-deadline",
+            &[
+                ("provider", (&self.s.provider_name).into()),
+                ("date", self.s.lang.date_long(self.s.deadline_day).into()),
+            ],
+        )
+    }
+    fn keep(&self) -> String {
+        self.s
+            .lang
+            .t_with("slip-keep", &[("program", (&self.s.program_name).into())])
     }
 }
 

@@ -30,19 +30,72 @@ impl Fmt for ConsentPage {
 }
 
 impl ConsentPage {
+    /// A text of the printed form, in the language it was signed in.
+    fn p(&self, key: &str) -> String {
+        self.f.lang.t(key)
+    }
+    fn kind(&self) -> String {
+        self.p(consents::kind_key(self.f.line.kind))
+    }
+    fn born(&self) -> String {
+        self.f.lang.t_with(
+            "print-born",
+            &[("date", self.f.lang.date_long(self.f.person_dob).into())],
+        )
+    }
+    fn information(&self) -> String {
+        self.f
+            .line
+            .row
+            .information
+            .split(',')
+            .filter(|i| !i.is_empty())
+            .map(|i| self.p(&format!("info-{i}")))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+    fn local_day(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
+        self.f
+            .lang
+            .date_long(t.with_timezone(&self.f.tz).date_naive())
+    }
+    fn signed(&self) -> String {
+        self.f.lang.t_with(
+            "print-signed-on",
+            &[("date", self.local_day(&self.f.line.row.signed_at).into())],
+        )
+    }
     fn expiry(&self) -> String {
-        let r = &self.f.line.row;
-        let mut parts = Vec::new();
-        if let Some(x) = r.expires_at {
-            parts.push(format!("on {}", self.t(&x)));
+        let (r, l) = (&self.f.line.row, &self.f.lang);
+        let date = r
+            .expires_at
+            .map(|x| l.t_with("print-expiry-date", &[("date", self.local_day(&x).into())]));
+        let event = r.expiry_event.as_ref().map(|_| {
+            l.t_with(
+                "print-expiry-event",
+                &[("event", l.t("event-final-disposition").into())],
+            )
+        });
+        match (date, event) {
+            (Some(d), Some(e)) => l.t_with(
+                "print-expiry-or",
+                &[("first", d.into()), ("second", e.into())],
+            ),
+            (Some(x), None) | (None, Some(x)) => x,
+            (None, None) => String::new(),
         }
-        if r.expiry_event.is_some() {
-            parts.push(format!(
-                "at {}",
-                handoff_domain::consent::Event::FinalDisposition.label()
-            ));
-        }
-        parts.join(", or ")
+    }
+    /// Staff are told when the text printed has not been reviewed by a qualified person.
+    fn not_reviewed(&self) -> Option<String> {
+        (!self.f.lang.reviewed()).then(|| {
+            handoff_i18n::Texts::staff_en().t_with(
+                "not-reviewed",
+                &[(
+                    "language",
+                    format!("{} ({})", self.f.lang.name(), self.f.lang.code()).into(),
+                )],
+            )
+        })
     }
 }
 

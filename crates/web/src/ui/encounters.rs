@@ -96,6 +96,8 @@ pub(crate) struct NewEncounterPage {
     races: Vec<(&'static str, &'static str)>,
     ethnicities: Vec<(&'static str, &'static str)>,
     attestations: Vec<(&'static str, &'static str)>,
+    /// The languages in force: (code, own name).
+    languages: Vec<(String, String)>,
 }
 
 impl NewEncounterPage {
@@ -226,6 +228,7 @@ pub(crate) async fn new_encounter_page(
             races: pairs(Race::ALL, Race::as_str, Race::label),
             ethnicities: pairs(Ethnicity::ALL, Ethnicity::as_str, Ethnicity::label),
             attestations,
+            languages: language_choices(&st.app),
         },
     )
 }
@@ -251,6 +254,21 @@ pub async fn encounter_new(
         searched,
     };
     new_encounter_page(&st, &s, input, FieldErrors::new(), search, q.get("notice")).await
+}
+
+/// The languages a person may have, for a choice: (code, "own name (code)").
+pub(crate) fn language_choices(app: &handoff_app::App) -> Vec<(String, String)> {
+    app.texts()
+        .languages()
+        .map(|c| {
+            let label = if c.code == "en" {
+                c.name.clone()
+            } else {
+                format!("{} ({})", c.name, c.code)
+            };
+            (c.code.clone(), label)
+        })
+        .collect()
 }
 
 /// The encounter form: the same input the API takes, the idempotency key, and the person
@@ -318,6 +336,8 @@ fn encounter_input(f: &mut Fields) -> EncounterInput {
             phone: f.get("person.phone"),
             email: f.get("person.email"),
         },
+        language: f.get("language"),
+        needs_interpreter: f.get("needs_interpreter"),
     }
 }
 

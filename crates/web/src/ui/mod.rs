@@ -12,6 +12,7 @@ pub(crate) mod directory_settings;
 pub(crate) mod emergency;
 pub(crate) mod encounters;
 pub(crate) mod holds;
+pub(crate) mod languages;
 pub(crate) mod mfa;
 pub(crate) mod planner;
 pub(crate) mod referrals;

@@ -241,6 +241,13 @@ impl ServicesPage {
             .as_ref()
             .is_some_and(|c| c.suggestions.iter().any(|s| self.needs_release(s)))
     }
+    /// The release, in the person's language.
+    fn release_text(&self) -> String {
+        self.choices.as_ref().map_or_else(String::new, |c| {
+            c.lang
+                .t_with("release-agree", &[("agency", (&c.agency).into())])
+        })
+    }
     fn release_open(&self) -> bool {
         !self.err("release_signed_name").is_empty()
             || !self.err("release_confirmed").is_empty()

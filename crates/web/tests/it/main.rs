@@ -14,6 +14,7 @@ mod directory;
 mod emergency;
 mod encryption;
 mod flows;
+mod languages;
 mod measures;
 mod mfa;
 mod pathways;

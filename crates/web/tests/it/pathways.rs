@@ -756,7 +756,9 @@ async fn the_queue_the_referral_page_and_the_slip_state_the_same_deadlines() {
             page.body
         );
         let slip = officer.get(&format!("/encounters/{id}/slip")).await;
-        assert!(slip.body.contains(&day(contact)), "{b}: {}", slip.body);
+        // The slip writes the date out, in the person's language (English here).
+        let long = contact.format("%A, %B %-d, %Y").to_string();
+        assert!(slip.body.contains(&long), "{b}: {}", slip.body);
         // Once the person is reached, the queue no longer asks for first contact.
         for (action, extra) in [
             ("accept", vec![]),

@@ -107,10 +107,15 @@ pub const USERS: &[(&str, Role, &str)] = &[
 ];
 
 pub async fn world(backend: Backend) -> World {
+    world_with(backend, Settings::default()).await
+}
+
+/// A world whose app has these settings (a languages folder, say).
+pub async fn world_with(backend: Backend, settings: Settings) -> World {
     let config = fresh_config(&backend).await;
     let store = open_config(&config).await;
     let clock = ManualClock::new(start_time());
-    let app = App::new(store.clone(), Arc::new(clock.clone()), Settings::default())
+    let app = App::new(store.clone(), Arc::new(clock.clone()), settings)
         .await
         .unwrap();
     let program = admin::create_program(
