@@ -40,3 +40,60 @@ nav-directory = Directory
 language-label = Language
 needs-interpreter = needs an interpreter
 not-reviewed = This document's text in { $language } has not been reviewed by a qualified translator. Check it with the person, or have it reviewed, before relying on it.
+
+## Notices after an action (notice- and the code the page was sent).
+
+notice-recovery-used = You signed in with a recovery code; it will not work again. { $left } left.{ $left ->
+    [0] { notice-recovery-ask }
+    [1] { notice-recovery-ask }
+    [2] { notice-recovery-ask }
+    [3] { notice-recovery-ask }
+   *[other] {""}
+}
+notice-recovery-ask = {" "}Ask your administrator to reset your authenticator to get new ones.
+notice-services = Referred to { $n ->
+    [one] one service
+   *[other] { $n } services
+}; { $held ->
+    [0] no place could be held (none free, or capacity not published).
+   *[other] { $held ->
+        [one] { $all ->
+            [yes] a place is held there for the program's window.
+           *[no] a place is held at one of them.
+        }
+       *[other] { $all ->
+            [yes] a place is held at each for the program's window.
+           *[no] a place is held at { $held } of them.
+        }
+    }
+}
+notice-capacity = Capacity saved.
+notice-directory = Directory settings saved: officers' next suggestions follow them.
+notice-encounter = Encounter recorded.
+notice-offer = Offer recorded.
+notice-language = The person's language is saved: the slip and consents are written in it.
+notice-attempt = Contact attempt recorded.
+notice-threshold = Small-number threshold saved.
+notice-pathways = Pathways saved: responders see the change on their next form.
+notice-override = Override recorded.
+notice-reviewed = Override reviewed.
+notice-referral = Referral sent.
+notice-event = Saved.
+notice-decision = Decision recorded.
+notice-user = User created.
+notice-membership = Role added.
+notice-unlocked = Account unlocked.
+notice-consent = Consent recorded.
+notice-screening = Screening saved.
+notice-calendar = Calendar saved.
+notice-rules = Rules saved as a new version: new encounters are decided with it.
+notice-rules_later = Rules saved as a new version; it takes effect on the day chosen (listed below). Until then the version in force decides.
+notice-emergency = Emergency access granted: it is audited and reviewed by the program's coordinators.
+notice-reviewed_grant = Review recorded.
+notice-revoked = Revocation recorded: nothing more is disclosed under this consent.
+notice-revocation_pending = Revocation recorded. This is a criminal justice referral consent (42 CFR 2.35): it stays in effect until the final disposition of the charge, then ends.
+notice-shift = Roster updated.
+notice-signed_out = You are signed out.
+notice-sign_in_expired = Your sign-in expired before it was finished. Sign in again.
+notice-account_locked = Too many wrong codes: the account is locked until an administrator unlocks it.
+notice-mfa_reset = Authenticator reset: the user sets up a new one at their next sign-in.

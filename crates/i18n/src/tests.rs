@@ -189,3 +189,48 @@ fn the_staff_catalogue_names_every_page_of_the_navigation() {
     assert_eq!(t.staff().t("sign-out"), "Sign out");
     assert_eq!(t.staff().t("nav-reports-research"), "Research export");
 }
+
+#[test]
+fn staff_notices_count_in_words() {
+    let staff = texts().staff();
+    let services = |n: i64, held: i64| {
+        staff.t_with(
+            "notice-services",
+            &[
+                ("n", n.into()),
+                ("held", held.into()),
+                ("all", if held == n { "yes" } else { "no" }.into()),
+            ],
+        )
+    };
+    assert_eq!(
+        services(1, 1),
+        "Referred to one service; a place is held there for the program's window."
+    );
+    assert_eq!(
+        services(2, 2),
+        "Referred to 2 services; a place is held at each for the program's window."
+    );
+    assert_eq!(
+        services(3, 1),
+        "Referred to 3 services; a place is held at one of them."
+    );
+    assert_eq!(
+        services(3, 2),
+        "Referred to 3 services; a place is held at 2 of them."
+    );
+    assert_eq!(
+        services(2, 0),
+        "Referred to 2 services; no place could be held (none free, or capacity not published)."
+    );
+    let used = |left: i64| staff.t_with("notice-recovery-used", &[("left", left.into())]);
+    assert_eq!(
+        used(7),
+        "You signed in with a recovery code; it will not work again. 7 left."
+    );
+    assert_eq!(
+        used(2),
+        "You signed in with a recovery code; it will not work again. 2 left. Ask your administrator to reset your authenticator to get new ones."
+    );
+    assert_eq!(staff.t("notice-offer"), "Offer recorded.");
+}

@@ -46,76 +46,30 @@ impl Layout {
 }
 
 pub(crate) fn notice_text(code: &str) -> Option<String> {
+    let staff = handoff_i18n::Texts::staff_en();
     if let Some(left) = code
         .strip_prefix("recovery_used_")
-        .and_then(|n| n.parse::<u32>().ok())
+        .and_then(|n| n.parse::<i64>().ok())
     {
-        return Some(format!(
-            "You signed in with a recovery code; it will not work again. {left} left.{}",
-            if left <= 3 {
-                " Ask your administrator to reset your authenticator to get new ones."
-            } else {
-                ""
-            }
-        ));
+        return Some(staff.t_with("notice-recovery-used", &[("left", left.into())]));
     }
     // Referrals to services: how many, and at how many a place is held.
     if let Some((n, held)) = code
         .strip_prefix("services_")
         .and_then(|r| r.split_once('_'))
-        .and_then(|(n, h)| Some((n.parse::<u32>().ok()?, h.parse::<u32>().ok()?)))
+        .and_then(|(n, h)| Some((n.parse::<i64>().ok()?, h.parse::<i64>().ok()?)))
     {
-        let s = if n == 1 { "" } else { "s" };
-        return Some(match held {
-            0 => format!(
-                "Referred to {n} service{s}; no place could be held (none free, or capacity not published)."
-            ),
-            h if h == n => format!(
-                "Referred to {n} service{s}; a place is held at each for the program's window."
-            ),
-            h => format!("Referred to {n} service{s}; a place is held at {h} of them."),
-        });
+        return Some(staff.t_with(
+            "notice-services",
+            &[
+                ("n", n.into()),
+                ("held", held.into()),
+                ("all", if held == n { "yes" } else { "no" }.into()),
+            ],
+        ));
     }
-    Some(
-        match code {
-            "capacity" => "Capacity saved.",
-            "directory" => "Directory settings saved: officers' next suggestions follow them.",
-            "encounter" => "Encounter recorded.",
-            "offer" => "Offer recorded.",
-            "language" => "The person's language is saved: the slip and consents are written in it.",
-            "attempt" => "Contact attempt recorded.",
-            "threshold" => "Small-number threshold saved.",
-            "pathways" => "Pathways saved: responders see the change on their next form.",
-            "override" => "Override recorded.",
-            "reviewed" => "Override reviewed.",
-            "referral" => "Referral sent.",
-            "event" => "Saved.",
-            "decision" => "Decision recorded.",
-            "user" => "User created.",
-            "membership" => "Role added.",
-            "unlocked" => "Account unlocked.",
-            "consent" => "Consent recorded.",
-            "screening" => "Screening saved.",
-            "calendar" => "Calendar saved.",
-            "rules" => "Rules saved as a new version: new encounters are decided with it.",
-            "rules_later" => "Rules saved as a new version; it takes effect on the day chosen (listed below). Until then the version in force decides.",
-            "emergency" => "Emergency access granted: it is audited and reviewed by the program's coordinators.",
-            "reviewed_grant" => "Review recorded.",
-            "revoked" => "Revocation recorded: nothing more is disclosed under this consent.",
-            "revocation_pending" => {
-                "Revocation recorded. This is a criminal justice referral consent (42 CFR 2.35): it stays in effect until the final disposition of the charge, then ends."
-            }
-            "shift" => "Roster updated.",
-            "signed_out" => "You are signed out.",
-            "sign_in_expired" => "Your sign-in expired before it was finished. Sign in again.",
-            "account_locked" => {
-                "Too many wrong codes: the account is locked until an administrator unlocks it."
-            }
-            "mfa_reset" => "Authenticator reset: the user sets up a new one at their next sign-in.",
-            _ => return None,
-        }
-        .to_string(),
-    )
+    // Every other notice is a code of the staff catalogue.
+    staff.get(&format!("notice-{code}"))
 }
 
 impl Layout {
