@@ -31,6 +31,8 @@ pub struct ReferralLegalLine {
     pub mode: HandoffMode,
     pub requested_at: DateTime<Utc>,
     pub closed_without_service: bool,
+    /// A warm handoff's paging: who was paged, whether someone acknowledged (ADR 0019).
+    pub paging: Option<crate::paging::PagingView>,
 }
 
 #[derive(Debug, Clone)]
@@ -284,9 +286,15 @@ pub async fn view_case(app: &App, ctx: &Ctx, encounter_id: Uuid) -> AppResult<Ca
         id.and_then(|id| dir.services.iter().find(|s| s.id == id))
             .map(|s| s.name.clone())
     };
+    let mut pagings = Vec::with_capacity(referrals.len());
+    for r in &referrals {
+        pagings.push(crate::paging::view(&mut tx, app, r).await?);
+    }
     let referral_lines: Vec<ReferralLegalLine> = referrals
         .iter()
-        .map(|r| ReferralLegalLine {
+        .zip(pagings)
+        .map(|(r, paging)| ReferralLegalLine {
+            paging,
             id: r.id,
             provider: match service_name(r.service_id) {
                 Some(s) => format!("{s}, {}", org_name(r.to_org_id)),

@@ -11,6 +11,7 @@ pub mod case;
 pub mod case_view;
 pub mod consent_terms;
 pub mod consents;
+pub mod contacts;
 pub mod dashboard;
 pub mod demo;
 pub mod directory;
@@ -22,7 +23,9 @@ pub mod holds;
 pub mod languages;
 pub mod limits;
 pub mod offers;
+pub mod outbox;
 pub mod overrides;
+pub mod paging;
 pub mod reference;
 pub mod referrals;
 pub mod releases;
@@ -76,6 +79,10 @@ pub struct Settings {
     /// The languages folder a program adds participant languages in (ADR 0018); none:
     /// the shipped ones only.
     pub languages: Option<std::path::PathBuf>,
+    /// The SMTP server email leaves through (ADR 0019); none: messages wait, unsent.
+    pub mail: Option<outbox::MailSettings>,
+    /// The address staff reach the server at, for links in messages.
+    pub public_url: String,
 }
 
 impl Default for Settings {
@@ -92,6 +99,8 @@ impl Default for Settings {
             mfa_required: true,
             emergency_minutes: 60,
             languages: None,
+            mail: None,
+            public_url: "http://127.0.0.1:8080".into(),
         }
     }
 }
@@ -158,6 +167,8 @@ pub struct App {
     pub(crate) directories: directory::DirCache,
     /// The texts in force, by language (ADR 0018): reloaded when the folder is.
     texts: Arc<RwLock<Arc<handoff_i18n::Texts>>>,
+    /// The email channel, when one is configured (ADR 0019).
+    mailer: Option<Arc<outbox::Mailer>>,
 }
 
 impl App {
@@ -165,6 +176,7 @@ impl App {
     /// are not there yet.
     pub async fn new(store: Store, clock: Arc<dyn Clock>, settings: Settings) -> AppResult<App> {
         let settings_languages = settings.languages.clone();
+        let settings_mail = settings.mail.clone();
         let app = App {
             store,
             clock,
@@ -177,6 +189,7 @@ impl App {
             limits: Arc::new(limits::InMemory::default()),
             directories: Default::default(),
             texts: Arc::new(RwLock::new(Arc::new(load_texts(&settings_languages)?))),
+            mailer: outbox::mailer_for(&settings_mail)?,
         };
         reference::ensure_shipped(&app).await?;
         app.reload_codes().await?;
@@ -186,6 +199,11 @@ impl App {
 
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
+    }
+
+    /// The email channel, if one is configured.
+    pub fn mailer(&self) -> Option<Arc<outbox::Mailer>> {
+        self.mailer.clone()
     }
 
     /// The participant and staff texts in force.

@@ -65,6 +65,8 @@ pub(crate) async fn create_referral(
         counts_for_hold: true,
         status_reason_code: None,
         release_id: None,
+        acknowledged_at: None,
+        acknowledged_by: None,
     };
     let e = event(
         app,
@@ -213,6 +215,11 @@ pub async fn record_offer(
             )
             .await?;
             first.push(Stmt::referral(&referral));
+            // A warm handoff pages the on-call person now, in this transaction.
+            second.extend(
+                crate::paging::first_page(&mut read, app, &enc, &referral, Some(ctx.actor.user_id))
+                    .await?,
+            );
             events.push(e);
             fact_change = (
                 true,
@@ -370,6 +377,9 @@ pub async fn refer_again(
         create_referral(&mut tx, app, ctx, &enc, &provider, mode, contact_deadline).await?;
     tx.insert_referral(&referral).await?;
     tx.insert_case_event(&e).await?;
+    let pages =
+        crate::paging::first_page(&mut tx, app, &enc, &referral, Some(ctx.actor.user_id)).await?;
+    tx.run(&pages).await?;
     audit::record(
         &mut tx,
         app,

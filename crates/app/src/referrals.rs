@@ -64,6 +64,8 @@ pub struct ReferralView {
     /// Read under a break-the-glass grant, until then (nothing can be changed).
     pub emergency_until: Option<DateTime<Utc>>,
     pub tz: Tz,
+    /// A warm handoff's paging (ADR 0019).
+    pub paging: Option<crate::paging::PagingView>,
 }
 
 pub(crate) async fn load_guarded(
@@ -170,6 +172,7 @@ pub async fn view(app: &App, ctx: &Ctx, id: Uuid) -> AppResult<ReferralView> {
     let consents = crate::consents::for_org(&mut tx, &enc, r.to_org_id, app.now()).await?;
     let screenings = tx.screenings(r.id).await?;
     let language = crate::languages::label(app, tx.language_of(enc.participant_id).await?.as_ref());
+    let paging = crate::paging::view(&mut tx, app, &r).await?;
     let orgs = tx
         .orgs(enc.program_id)
         .await?
@@ -195,6 +198,7 @@ pub async fn view(app: &App, ctx: &Ctx, id: Uuid) -> AppResult<ReferralView> {
     .await?;
     tx.commit().await?;
     Ok(ReferralView {
+        paging,
         language,
         warm_minutes: r.arrived_at.map(|a| (a - r.requested_at).num_minutes()),
         intake_deadline: crate::case::intake_deadline(
@@ -597,6 +601,54 @@ pub async fn act(app: &App, ctx: &Ctx, id: Uuid, input: &ReferralActionInput) ->
     )
     .await?;
     crate::facts::refresh(&mut tx, app, enc.id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Records that someone at the referral's organization has the page and is on it.
+pub async fn acknowledge(app: &App, ctx: &Ctx, referral_id: Uuid) -> AppResult<()> {
+    let (mut tx, r, enc, _) = load_guarded(
+        app,
+        ctx,
+        app.store.write().await?,
+        referral_id,
+        CaseAction::ActOnReferral,
+        "referral.acknowledge",
+    )
+    .await?;
+    let now = app.now();
+    if !tx
+        .acknowledge_referral(r.id, ctx.actor.user_id, now)
+        .await?
+    {
+        tx.rollback().await?;
+        return Err(AppError::Conflict(
+            "The page is acknowledged already.".into(),
+        ));
+    }
+    let minutes = (now - r.requested_at).num_minutes();
+    tx.insert_case_event(&crate::case::event(
+        app,
+        &enc,
+        Some(ctx.actor.user_id),
+        &crate::paging::kind(&r, "acknowledged"),
+        &format!(
+            "{} acknowledged the page, {minutes} min after the call",
+            ctx.display_name
+        ),
+    ))
+    .await?;
+    audit::record(
+        &mut tx,
+        app,
+        ctx,
+        "referral.acknowledge",
+        "referral",
+        &r.id.to_string(),
+        ALLOWED,
+        "",
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -103,6 +103,7 @@ pub async fn execute(app: &App, worker: &str, job: &handoff_storage::JobRow) -> 
                 None => "no change".to_string(),
             }
         }
+        crate::paging::PAGE_JOB => crate::paging::escalate(&mut tx, app, &job.payload).await?,
         other => format!("unknown job kind {other}; ignored"),
     };
     tx.fail_point("worker.before_finish")?;
@@ -166,6 +167,10 @@ pub async fn run_forever(app: App, worker: String, mut stop: tokio::sync::watch:
     loop {
         if let Err(e) = drain(&app, &worker).await {
             tracing::error!(error = %e, "worker");
+        }
+        // What leaves Handoff (ADR 0019): due messages, every second.
+        if let Err(e) = crate::outbox::deliver_due(&app, &worker).await {
+            tracing::error!(error = %e, "outbox");
         }
         if ticks.is_multiple_of(3600)
             && let Err(e) = housekeeping(&app).await

@@ -136,6 +136,25 @@ struct ServeArgs {
     /// `languages` in the data folder.
     #[arg(long, env = "HANDOFF_LANGUAGES")]
     languages: Option<PathBuf>,
+    /// The SMTP server pages and messages leave through, as smtp://USER:PASSWORD@HOST:PORT
+    /// (STARTTLS is always required; percent-encode the password). Without it, messages
+    /// wait unsent and the pages say nobody is being paged.
+    #[arg(long, env = "HANDOFF_SMTP_URL", hide_env_values = true)]
+    smtp_url: Option<String>,
+    /// The sender of email, e.g. "Handoff <handoff@county.gov>".
+    #[arg(
+        long,
+        env = "HANDOFF_SMTP_FROM",
+        default_value = "Handoff <handoff@localhost>"
+    )]
+    smtp_from: String,
+    /// A private CA (PEM file) the SMTP server's certificate is signed by.
+    #[arg(long, env = "HANDOFF_SMTP_CA")]
+    smtp_ca: Option<PathBuf>,
+    /// The address staff reach this server at, for links in messages (default: the
+    /// listening address).
+    #[arg(long, env = "HANDOFF_PUBLIC_URL")]
+    public_url: Option<String>,
     #[command(flatten)]
     db: DbArgs,
 }
@@ -167,23 +186,49 @@ async fn main() {
 }
 
 impl ServeArgs {
-    fn settings(&self) -> Settings {
-        Settings {
+    fn settings(&self) -> Result<Settings> {
+        let mail = match &self.smtp_url {
+            Some(url) => {
+                let ca = match &self.smtp_ca {
+                    Some(p) => Some(
+                        std::fs::read(p)
+                            .with_context(|| format!("cannot read --smtp-ca {}", p.display()))?,
+                    ),
+                    None => None,
+                };
+                Some(
+                    handoff_app::outbox::MailSettings::parse(url, &self.smtp_from, ca)
+                        .map_err(|e| anyhow::anyhow!("--smtp-url: {e}"))?,
+                )
+            }
+            None => None,
+        };
+        let scheme = if self.tls_cert.is_some() || self.behind_https_proxy {
+            "https"
+        } else {
+            "http"
+        };
+        Ok(Settings {
             mfa_required: self.mfa == "required",
             languages: Some(
                 self.languages
                     .clone()
                     .unwrap_or_else(|| self.db.data_dir().join("languages")),
             ),
+            mail,
+            public_url: self
+                .public_url
+                .clone()
+                .unwrap_or_else(|| format!("{scheme}://{}", self.listen)),
             ..Settings::default()
-        }
+        })
     }
 }
 
 async fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Serve(args) => {
-            let app = open_with(&args.db, args.settings()).await?;
+            let app = open_with(&args.db, args.settings()?).await?;
             serve(app, &args, None).await
         }
         Command::Demo(args) => {
@@ -202,7 +247,7 @@ async fn run(cli: Cli) -> Result<()> {
                 store.close().await;
                 return Ok(());
             }
-            let app = App::new(store, Arc::new(SystemClock), args.serve.settings())
+            let app = App::new(store, Arc::new(SystemClock), args.serve.settings()?)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             let mut banner = String::from("\nDemo sign-in (every password is \"");

@@ -97,3 +97,15 @@ notice-signed_out = You are signed out.
 notice-sign_in_expired = Your sign-in expired before it was finished. Sign in again.
 notice-account_locked = Too many wrong codes: the account is locked until an administrator unlocks it.
 notice-mfa_reset = Authenticator reset: the user sets up a new one at their next sign-in.
+
+## Pages (ADR 0019): no name, no offense, nothing of treatment; the link asks for sign-in.
+
+page-subject = Warm handoff waiting for { $provider }: { $reference }
+page-body = { $agency } asks { $provider } for someone to meet the person now (a warm handoff).
+    Reference { $reference }, asked at { $time }.
+    Acknowledge, or say you cannot come: { $link }
+    If nobody acknowledges within { $window } minutes, the next person is paged.
+page-body-escalated = Nobody acknowledged this page within { $window } minutes: you are the next to be paged.
+notice-acknowledged = Acknowledged: the officer sees that you are on it, and nobody else is paged.
+notice-contacts = Saved: you are paged there.
+where-paged = Where you are paged

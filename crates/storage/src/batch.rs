@@ -461,6 +461,23 @@ impl Stmt {
             r.user_id, r.idem_key.clone(), r.request_hash.clone(), r.response_status, r.response_body.clone(), r.created_at)
     }
 
+    /// A message for the outbox (ADR 0019): its address, subject and body sealed; a second
+    /// row for the same recipient and cause (its dedupe key) is not added.
+    pub fn message(m: &MessageRow) -> Stmt {
+        stmt!("INSERT INTO messages (id, program_id, dedupe_key, channel, recipient_kind, recipient_id, address, subject, body, cause_kind, cause_id, state, attempts, next_at, locked_by, locked_until, last_error, created_at, sent_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19) ON CONFLICT (dedupe_key) DO NOTHING";
+            m.id, m.program_id, m.dedupe_key.clone(), m.channel.clone(), m.recipient_kind.clone(), m.recipient_id,
+            Val::Secret("messages.address", Some(m.address.clone())),
+            Val::Secret("messages.subject", Some(m.subject.clone())),
+            Val::Secret("messages.body", Some(m.body.clone())),
+            m.cause_kind.clone(), m.cause_id, m.state.clone(), m.attempts, m.next_at, m.locked_by.clone(), m.locked_until, m.last_error.clone(), m.created_at, m.sent_at)
+    }
+
+    /// One rung of a paging ladder for one person (once).
+    pub fn page(p: &PageRow) -> Stmt {
+        stmt!("INSERT INTO pages (referral_id, rung, user_id, paged_at, message_id) VALUES ($1,$2,$3,$4,$5) ON CONFLICT (referral_id, rung, user_id) DO NOTHING";
+            p.referral_id, p.rung, p.user_id, p.paged_at, p.message_id)
+    }
+
     /// Records (or changes) the person's language.
     pub fn language(l: &LanguageRow) -> Stmt {
         stmt!("INSERT INTO participant_languages (participant_id, language, needs_interpreter, updated_at, updated_by) VALUES ($1,$2,$3,$4,$5) ON CONFLICT (participant_id) DO UPDATE SET language = excluded.language, needs_interpreter = excluded.needs_interpreter, updated_at = excluded.updated_at, updated_by = excluded.updated_by";
@@ -486,8 +503,8 @@ impl Stmt {
     }
 
     pub fn referral(r: &ReferralRow) -> Stmt {
-        stmt!("INSERT INTO referrals (id, encounter_id, program_id, participant_id, from_org_id, to_org_id, mode, status, business_status, status_reason, assigned_to, requested_at, contact_deadline, arrived_at, first_contact_at, intake_at, engaged_at, exit_kind, exit_at, updated_at, service_id, service_types, counts_for_hold, status_reason_code, release_id) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25)";
-            r.id, r.encounter_id, r.program_id, r.participant_id, r.from_org_id, r.to_org_id, r.mode.clone(), r.status.clone(), r.business_status.clone(), r.status_reason.clone(), r.assigned_to, r.requested_at, r.contact_deadline, r.arrived_at, r.first_contact_at, r.intake_at, r.engaged_at, r.exit_kind.clone(), r.exit_at, r.updated_at, r.service_id, r.service_types.clone(), r.counts_for_hold, r.status_reason_code.clone(), r.release_id)
+        stmt!("INSERT INTO referrals (id, encounter_id, program_id, participant_id, from_org_id, to_org_id, mode, status, business_status, status_reason, assigned_to, requested_at, contact_deadline, arrived_at, first_contact_at, intake_at, engaged_at, exit_kind, exit_at, updated_at, service_id, service_types, counts_for_hold, status_reason_code, release_id, acknowledged_at, acknowledged_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27)";
+            r.id, r.encounter_id, r.program_id, r.participant_id, r.from_org_id, r.to_org_id, r.mode.clone(), r.status.clone(), r.business_status.clone(), r.status_reason.clone(), r.assigned_to, r.requested_at, r.contact_deadline, r.arrived_at, r.first_contact_at, r.intake_at, r.engaged_at, r.exit_kind.clone(), r.exit_at, r.updated_at, r.service_id, r.service_types.clone(), r.counts_for_hold, r.status_reason_code.clone(), r.release_id, r.acknowledged_at, r.acknowledged_by)
     }
 
     pub fn hold(h: &HoldRow) -> Stmt {

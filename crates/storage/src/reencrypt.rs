@@ -16,6 +16,8 @@ const SIMPLE: &[(&str, &[&str])] = &[
     ("users", &["totp_secret"]),
     ("screenings", &["answers"]),
     ("contact_attempts", &["note"]),
+    ("messages", &["address", "subject", "body"]),
+    ("user_contacts", &["address"]),
 ];
 
 impl Store {

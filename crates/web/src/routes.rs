@@ -265,6 +265,12 @@ fn registry() -> Registry {
         None,
         post(ui::referrals::referral_event),
     )
+    .post(
+        "/referrals/{id}/acknowledge",
+        "Acknowledge a warm handoff's page (the ladder stops)",
+        None,
+        post(ui::referrals::referral_acknowledge),
+    )
     .get(
         "/referrals/{id}/screenings/new",
         "A screening instrument's form (?instrument=phq9, ...)",
@@ -311,6 +317,23 @@ fn registry() -> Registry {
         get(ui::dashboard::dashboard_page),
     )
     .get("/admin", "Users and roles", get(ui::admin::admin_index))
+    .get(
+        "/me/contacts",
+        "Where you are paged",
+        get(ui::contacts::show),
+    )
+    .post(
+        "/me/contacts",
+        "Add an address you are paged at",
+        None,
+        post(ui::contacts::add),
+    )
+    .post(
+        "/me/contacts/{id}/remove",
+        "Remove one of your addresses",
+        None,
+        post(ui::contacts::remove),
+    )
     .get(
         "/admin/languages",
         "The participant languages in force and the files refused",

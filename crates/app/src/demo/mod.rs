@@ -256,6 +256,29 @@ pub async fn seed(store: &Store, settings: &Settings, cases: usize) -> AppResult
         )
         .await?;
     }
+    // Where the staff who take handoffs are paged (.invalid: nothing can be delivered
+    // there; a demo run with --smtp-url shows the pages arrive at a real server instead).
+    {
+        let mut tx = store.write().await?;
+        for c in &ctxs {
+            let paged = matches!(
+                c.actor.username.as_str(),
+                "casemanager" | "casemanager2" | "counselor" | "coordinator" | "peer" | "shelter"
+            );
+            if paged {
+                tx.add_contact(&handoff_storage::ContactRow {
+                    id: uuid::Uuid::now_v7(),
+                    user_id: c.actor.user_id,
+                    channel: "email".into(),
+                    address: format!("{}@demo.handoff.invalid", c.actor.username),
+                    position: 0,
+                    created_at: real_now,
+                })
+                .await?;
+            }
+        }
+        tx.commit().await?;
+    }
     clock.set(history_start);
     let ctx_of = |name: &str| {
         ctxs.iter()

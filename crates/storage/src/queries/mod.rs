@@ -315,7 +315,7 @@ fn fact_where(f: &FactFilter, last: usize) -> (String, Vec<FactArg>) {
 }
 
 const ENCOUNTER: &str = "id, program_id, reference, pathway, agency_id, officer_id, participant_id, occurred_at, location, incident_number, age_at_encounter, sex, race, ethnicity, created_at";
-const REFERRAL: &str = "id, encounter_id, program_id, participant_id, from_org_id, to_org_id, mode, status, business_status, status_reason, assigned_to, requested_at, contact_deadline, arrived_at, first_contact_at, intake_at, engaged_at, exit_kind, exit_at, updated_at, service_id, service_types, counts_for_hold, status_reason_code, release_id";
+const REFERRAL: &str = "id, encounter_id, program_id, participant_id, from_org_id, to_org_id, mode, status, business_status, status_reason, assigned_to, requested_at, contact_deadline, arrived_at, first_contact_at, intake_at, engaged_at, exit_kind, exit_at, updated_at, service_id, service_types, counts_for_hold, status_reason_code, release_id, acknowledged_at, acknowledged_by";
 const HOLD: &str = "id, encounter_id, program_id, prosecutor_org_id, kind, citation_number, court_date, deadline_day, deadline_ends_at, state, correction, decision, decision_reason, decided_by, decided_at, created_at, updated_at";
 const CONSENT: &str = "id, participant_id, encounter_id, kind, discloser_org_ids, recipient_org_ids, purpose, signed_name, signed_at, expires_at, revoked_at, recorded_by, information, recipient_class, revocation_text, expiry_event, irrevocable_until_at, irrevocable_until_event, signature_method, attestation, form_text, revoked_by, revoke_note, language";
 const JOB: &str = "id, kind, dedupe_key, payload, run_at, status, attempts, locked_by, locked_until, last_error, created_at, finished_at";
@@ -352,6 +352,7 @@ mod history;
 mod holds;
 mod idempotency;
 mod jobs;
+mod outbox;
 mod participants;
 mod planner;
 mod programs;

@@ -73,7 +73,7 @@ impl Tx {
             )
         };
         let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {}, r.id, r.encounter_id, e.reference, r.mode, r.status, r.business_status, r.requested_at, r.contact_deadline, r.first_contact_at, r.assigned_to, p.first_name, p.last_name, o.name AS from_org_name, ds.name AS service_name FROM referrals r JOIN encounters e ON e.id = r.encounter_id JOIN participants p ON p.id = r.participant_id JOIN organizations o ON o.id = r.from_org_id LEFT JOIN directory_services ds ON ds.id = r.service_id WHERE r.to_org_id = $1{only_open}
+            "SELECT {}, r.id, r.encounter_id, e.reference, r.mode, r.status, r.business_status, r.requested_at, r.contact_deadline, r.first_contact_at, r.assigned_to, p.first_name, p.last_name, o.name AS from_org_name, ds.name AS service_name, r.acknowledged_at FROM referrals r JOIN encounters e ON e.id = r.encounter_id JOIN participants p ON p.id = r.participant_id JOIN organizations o ON o.id = r.from_org_id LEFT JOIN directory_services ds ON ds.id = r.service_id WHERE r.to_org_id = $1{only_open}
             AND (r.release_id IS NULL OR EXISTS (SELECT 1 FROM consents k WHERE k.id = r.release_id AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > $6))){}{} LIMIT $2",
             o.key_columns(),
             o.after(3),

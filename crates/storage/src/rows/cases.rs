@@ -213,6 +213,9 @@ pub struct ReferralRow {
     /// The person's release it rests on (a consent of kind `release`): a referral to a
     /// partner that is not a treatment service; the partner sees it only while it is valid.
     pub release_id: Option<Uuid>,
+    /// A warm handoff's page acknowledged (ADR 0019): when, and by whom.
+    pub acknowledged_at: Option<DateTime<Utc>>,
+    pub acknowledged_by: Option<Uuid>,
 }
 
 /// A referral in a provider's queue, with the person's name.
@@ -234,6 +237,8 @@ pub struct ReferralQueueRow {
     pub from_org_name: String,
     /// The directory service referred to, if the referral names one.
     pub service_name: Option<String>,
+    /// A warm handoff's page acknowledged (ADR 0019).
+    pub acknowledged_at: Option<DateTime<Utc>>,
     #[sqlx(flatten)]
     pub page: PageKey,
 }

@@ -2,6 +2,7 @@
 //! their short codes; the services parse them back into domain types.
 mod cases;
 mod directory;
+mod outbox;
 mod paging;
 mod programs;
 mod records;
@@ -9,6 +10,7 @@ mod reporting;
 
 pub use cases::*;
 pub use directory::*;
+pub use outbox::*;
 pub(crate) use paging::{Order, split};
 pub use paging::{Page, PageKey, Paged};
 pub use programs::*;

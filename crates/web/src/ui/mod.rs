@@ -6,6 +6,7 @@ pub(crate) mod audit;
 pub(crate) mod calendar;
 pub(crate) mod case;
 pub(crate) mod consents;
+pub(crate) mod contacts;
 pub(crate) mod dashboard;
 pub(crate) mod directory;
 pub(crate) mod directory_settings;

@@ -286,6 +286,21 @@ pub async fn referral_event(
     }
 }
 
+/// Acknowledges a warm handoff's page (one tap, from the queue or the referral page).
+pub async fn referral_acknowledge(
+    State(st): State<AppState>,
+    Id(id): Id,
+    form: Input<crate::kit::forms::NoteForm>,
+) -> Response {
+    let r = form
+        .run(async |_| handoff_app::referrals::acknowledge(&st.app, &form.s.ctx, id).await)
+        .await;
+    match r {
+        Ok(()) => see_other(&format!("/referrals/{id}?notice=acknowledged")),
+        Err(e) => error_for(&form.s, &e),
+    }
+}
+
 impl FromFields for ConsentInput {
     fn from_fields(f: &mut Fields) -> Self {
         ConsentInput {

@@ -71,6 +71,11 @@ fn matrix() -> HashMap<(&'static str, &'static str), &'static [&'static str]> {
         (("GET", "/queue"), &["cm1", "cm2"]),
         (("GET", "/referrals/{id}"), &["cm1"]),
         (("POST", "/referrals/{id}/events"), &["cm1"]),
+        (("POST", "/referrals/{id}/acknowledge"), &["cm1"]),
+        (("GET", "/me/contacts"), ALL),
+        (("POST", "/me/contacts"), ALL),
+        // Another person's contact point (here: an id that is none of theirs).
+        (("POST", "/me/contacts/{id}/remove"), NOBODY),
         (("POST", "/referrals/{id}/consents"), &["cm1"]),
         (("GET", "/referrals/{id}/screenings/new"), &["cm1"]),
         (("POST", "/referrals/{id}/screenings"), &["cm1"]),
@@ -318,6 +323,7 @@ async fn every_route_every_role() {
         let second: &[(&str, &str, &[&str])] = &[
             ("GET", "/referrals/{id}", &["cm2"]),
             ("POST", "/referrals/{id}/events", &["cm2"]),
+            ("POST", "/referrals/{id}/acknowledge", &["cm2"]),
             ("POST", "/referrals/{id}/consents", &[]),
             ("GET", "/referrals/{id}/screenings/new", &["cm2"]),
             ("POST", "/referrals/{id}/screenings", &["cm2"]),

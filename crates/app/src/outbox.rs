@@ -1,0 +1,232 @@
+//! The outbox's delivery (ADR 0019): the worker claims due messages under a lease, sends
+//! each outside any transaction, and marks it sent only if it still holds the lease. A
+//! crash between the send and the mark sends it again, with the same id (its Message-ID),
+//! so the receiver can drop the repeat. Failures are retried with backoff; a refusal the
+//! server calls permanent fails at once. The action that wrote the message is never rolled
+//! back by its delivery.
+use std::time::Duration as StdDuration;
+
+use chrono::Duration;
+use handoff_storage::MessageRow;
+use lettre::message::Mailbox;
+use lettre::message::header::ContentType;
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+
+use crate::{App, AppError, AppResult};
+
+/// How long a worker holds a claimed message.
+pub const LEASE_SECONDS: i64 = 60;
+/// Messages claimed at once.
+const BATCH: i64 = 20;
+/// Tries before a message is failed for good.
+pub const MAX_ATTEMPTS: i64 = 10;
+
+/// The SMTP server Handoff sends email through: from the environment or flags, never the
+/// database. STARTTLS is required; AUTH is used when an account is given.
+#[derive(Clone)]
+pub struct MailSettings {
+    pub host: String,
+    pub port: u16,
+    pub user: String,
+    pub password: String,
+    pub from: String,
+    /// A private CA the server's certificate is signed by (PEM), besides the public roots.
+    pub ca_pem: Option<Vec<u8>>,
+    pub timeout: StdDuration,
+}
+
+impl std::fmt::Debug for MailSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MailSettings")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("user", &self.user)
+            .field("password", &"(hidden)")
+            .field("from", &self.from)
+            .finish()
+    }
+}
+
+impl MailSettings {
+    /// Reads `smtp://user:password@host:port` (user and password percent-encoded; port 587
+    /// by default) and the sender's address.
+    pub fn parse(url: &str, from: &str, ca_pem: Option<Vec<u8>>) -> Result<MailSettings, String> {
+        let rest = url
+            .strip_prefix("smtp://")
+            .ok_or("the SMTP URL starts with smtp:// (STARTTLS is always required)")?;
+        let (auth, hostport) = match rest.rsplit_once('@') {
+            Some((a, h)) => (Some(a), h),
+            None => (None, rest),
+        };
+        let hostport = hostport.trim_end_matches('/');
+        let (host, port) = match hostport.rsplit_once(':') {
+            Some((h, p)) => (
+                h,
+                p.parse::<u16>()
+                    .map_err(|_| format!("\"{p}\" is not a port number"))?,
+            ),
+            None => (hostport, 587),
+        };
+        if host.is_empty() {
+            return Err("the SMTP URL names no server".into());
+        }
+        let decode = |s: &str| {
+            percent_decode(s).ok_or_else(|| format!("\"{s}\" is not percent-encoded properly"))
+        };
+        let (user, password) = match auth.map(|a| a.split_once(':').unwrap_or((a, ""))) {
+            Some((u, p)) => (decode(u)?, decode(p)?),
+            None => (String::new(), String::new()),
+        };
+        from.parse::<Mailbox>()
+            .map_err(|e| format!("the sender \"{from}\" is not an email address: {e}"))?;
+        Ok(MailSettings {
+            host: host.to_string(),
+            port,
+            user,
+            password,
+            from: from.to_string(),
+            ca_pem,
+            timeout: StdDuration::from_secs(20),
+        })
+    }
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let hex = std::str::from_utf8(b.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// Why a send did not go: worth trying again, or not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SendError {
+    Transient(String),
+    Permanent(String),
+}
+
+/// The email channel.
+pub struct Mailer {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+}
+
+impl Mailer {
+    pub fn new(s: &MailSettings) -> Result<Mailer, String> {
+        let mut tls = TlsParameters::builder(s.host.clone());
+        if let Some(pem) = &s.ca_pem {
+            tls = tls.add_root_certificate(
+                Certificate::from_pem(pem).map_err(|e| format!("the SMTP CA file: {e}"))?,
+            );
+        }
+        let tls = tls.build_rustls().map_err(|e| format!("SMTP TLS: {e}"))?;
+        let mut b = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(s.host.clone())
+            .port(s.port)
+            .tls(Tls::Required(tls))
+            .timeout(Some(s.timeout));
+        if !s.user.is_empty() {
+            b = b.credentials(Credentials::new(s.user.clone(), s.password.clone()));
+        }
+        Ok(Mailer {
+            transport: b.build(),
+            from: s.from.parse().map_err(|e| format!("the sender: {e}"))?,
+        })
+    }
+
+    /// Sends one message, its row id as its Message-ID.
+    pub async fn send(&self, m: &MessageRow) -> Result<(), SendError> {
+        let to: Mailbox = m.address.parse().map_err(|e| {
+            SendError::Permanent(format!("the address is not an email address: {e}"))
+        })?;
+        let email = Message::builder()
+            .message_id(Some(format!("<{}@handoff>", m.id)))
+            .from(self.from.clone())
+            .to(to)
+            .subject(m.subject.clone())
+            .header(ContentType::TEXT_PLAIN)
+            .body(m.body.clone())
+            .map_err(|e| SendError::Permanent(e.to_string()))?;
+        match self.transport.send(email).await {
+            Ok(_) => Ok(()),
+            Err(e) if e.is_permanent() => Err(SendError::Permanent(e.to_string())),
+            Err(e) => Err(SendError::Transient(e.to_string())),
+        }
+    }
+}
+
+/// When a failed message is tried again: 1, 2, 4 ... minutes after its `attempts`-th try,
+/// at most 30; none after `MAX_ATTEMPTS`.
+pub fn retry_after(attempts: i64) -> Option<Duration> {
+    (attempts < MAX_ATTEMPTS).then(|| {
+        let minutes = 1i64 << (attempts.clamp(1, 6) - 1);
+        Duration::minutes(minutes.min(30))
+    })
+}
+
+/// Claims and sends the due messages, a batch at a time, until none is due; returns how
+/// many were sent. With no channel configured nothing is sent: they stay queued.
+pub async fn deliver_due(app: &App, worker: &str) -> AppResult<usize> {
+    let Some(mailer) = app.mailer() else {
+        return Ok(0);
+    };
+    let mut sent = 0;
+    loop {
+        let now = app.now();
+        let mut tx = app.store.write().await?;
+        let batch = tx
+            .claim_messages(worker, now, now + Duration::seconds(LEASE_SECONDS), BATCH)
+            .await?;
+        tx.commit().await?;
+        if batch.is_empty() {
+            return Ok(sent);
+        }
+        for m in &batch {
+            let result = match m.channel.as_str() {
+                "email" => mailer.send(m).await,
+                other => Err(SendError::Permanent(format!("no {other} channel"))),
+            };
+            let now = app.now();
+            let mut tx = app.store.write().await?;
+            match result {
+                Ok(()) => {
+                    // A crash here sends the message again, with the same id.
+                    tx.fail_point("outbox.before_mark")?;
+                    if tx.mark_sent(m.id, worker, now).await? {
+                        sent += 1;
+                    }
+                }
+                Err(SendError::Transient(e)) => {
+                    let retry = retry_after(m.attempts).map(|d| now + d);
+                    tracing::warn!(message = %m.id, error = %e, "send failed; will retry");
+                    tx.message_failed(m.id, worker, &e, retry).await?;
+                }
+                Err(SendError::Permanent(e)) => {
+                    tracing::warn!(message = %m.id, error = %e, "send refused");
+                    tx.message_failed(m.id, worker, &e, None).await?;
+                }
+            }
+            tx.commit().await?;
+        }
+    }
+}
+
+/// A mailer for the settings, or why none could be made.
+pub fn mailer_for(settings: &Option<MailSettings>) -> AppResult<Option<std::sync::Arc<Mailer>>> {
+    settings
+        .as_ref()
+        .map(|s| Mailer::new(s).map(std::sync::Arc::new))
+        .transpose()
+        .map_err(AppError::Internal)
+}

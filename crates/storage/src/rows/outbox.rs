@@ -1,0 +1,63 @@
+//! Rows of the outbox and of paging (ADR 0019).
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+/// One message to one recipient, for one cause. `address`, `subject` and `body` are plain
+/// here; the store seals them.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct MessageRow {
+    pub id: Uuid,
+    pub program_id: Uuid,
+    pub dedupe_key: String,
+    pub channel: String,
+    pub recipient_kind: String,
+    pub recipient_id: Option<Uuid>,
+    pub address: String,
+    pub subject: String,
+    pub body: String,
+    pub cause_kind: String,
+    pub cause_id: Option<Uuid>,
+    /// queued, sent, failed
+    pub state: String,
+    pub attempts: i64,
+    pub next_at: DateTime<Utc>,
+    pub locked_by: Option<String>,
+    pub locked_until: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+/// A message's delivery state, without its sealed parts (what pages list).
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct MessageState {
+    pub id: Uuid,
+    pub channel: String,
+    pub recipient_id: Option<Uuid>,
+    pub state: String,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+/// Where a staff member is paged.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct ContactRow {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub channel: String,
+    pub address: String,
+    pub position: i64,
+    pub created_at: DateTime<Utc>,
+}
+
+/// One rung of a warm handoff's paging ladder, for one person.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct PageRow {
+    pub referral_id: Uuid,
+    pub rung: i64,
+    pub user_id: Uuid,
+    pub paged_at: DateTime<Utc>,
+    pub message_id: Option<Uuid>,
+}
