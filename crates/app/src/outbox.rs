@@ -230,3 +230,45 @@ pub fn mailer_for(settings: &Option<MailSettings>) -> AppResult<Option<std::sync
         .transpose()
         .map_err(AppError::Internal)
 }
+
+/// What the coordinator's outbox page shows.
+pub struct Overview {
+    pub lines: Vec<handoff_storage::OutboxLine>,
+    pub counts: Vec<(String, i64)>,
+    /// Email can leave this server.
+    pub channel: bool,
+}
+
+/// The program's latest messages and their states (never their addresses or words), for
+/// its coordinators and administrators; audited.
+pub async fn overview(app: &App, ctx: &crate::Ctx) -> AppResult<Overview> {
+    let pid = ctx.require_program()?;
+    if handoff_domain::policy::program_grant(
+        &ctx.actor,
+        pid,
+        handoff_domain::policy::ProgramAction::ViewOutbox,
+    )
+    .is_none()
+    {
+        return Err(crate::audit::deny(app, ctx, "outbox.read", "program", &pid.to_string()).await);
+    }
+    let mut tx = app.store.write().await?;
+    let (lines, counts) = tx.outbox(pid, 200).await?;
+    crate::audit::record(
+        &mut tx,
+        app,
+        ctx,
+        "outbox.read",
+        "program",
+        &pid.to_string(),
+        crate::audit::ALLOWED,
+        &format!("{} messages", lines.len()),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Overview {
+        lines,
+        counts,
+        channel: app.mailer().is_some(),
+    })
+}

@@ -65,6 +65,8 @@ pub enum ProgramAction {
     ManageDirectory,
     /// Say what a service can take now (`may_update_capacity` decides which services).
     UpdateCapacity,
+    /// See what left the program and how it went (the outbox: pages and messages).
+    ViewOutbox,
 }
 
 impl ProgramAction {
@@ -90,6 +92,7 @@ impl ProgramAction {
             ProgramAction::ReadDirectory => Role::ALL,
             ProgramAction::ManageDirectory => &[Coordinator, Administrator],
             ProgramAction::UpdateCapacity => &[CaseManager, Peer, Coordinator],
+            ProgramAction::ViewOutbox => &[Coordinator, Administrator],
         }
     }
 }
@@ -140,6 +143,7 @@ pub const NAVIGATION: &[NavLink] = &[
     nav("/planner/program", "Planner", ProgramAction::ViewDashboard),
     nav("/calendar", "Calendar", ProgramAction::ManageCalendar),
     nav("/directory", "Directory", ProgramAction::ManageDirectory),
+    nav("/outbox", "Outbox", ProgramAction::ViewOutbox),
 ];
 
 const fn nav(href: &'static str, label: &'static str, action: ProgramAction) -> NavLink {

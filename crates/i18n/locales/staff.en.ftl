@@ -109,3 +109,4 @@ page-body-escalated = Nobody acknowledged this page within { $window } minutes: 
 notice-acknowledged = Acknowledged: the officer sees that you are on it, and nobody else is paged.
 notice-contacts = Saved: you are paged there.
 where-paged = Where you are paged
+nav-outbox = Outbox

@@ -318,6 +318,11 @@ fn registry() -> Registry {
     )
     .get("/admin", "Users and roles", get(ui::admin::admin_index))
     .get(
+        "/outbox",
+        "What left the program: pages and messages, and how each went",
+        get(ui::outbox::show),
+    )
+    .get(
         "/me/contacts",
         "Where you are paged",
         get(ui::contacts::show),

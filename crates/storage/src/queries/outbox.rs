@@ -94,14 +94,6 @@ impl Tx {
         self.open_message(m)
     }
 
-    /// Messages in each state.
-    pub async fn outbox_counts(&mut self) -> Result<Vec<(String, i64)>> {
-        Ok(
-            q!(self, c => sqlx::query_as::<_, (String, i64)>("SELECT state, COUNT(*) FROM messages GROUP BY state ORDER BY state")
-            .fetch_all(c).await)?,
-        )
-    }
-
     // ----- where staff are paged --------------------------------------------------------
 
     pub async fn contacts_of(&mut self, user_id: Uuid) -> Result<Vec<ContactRow>> {
@@ -179,5 +171,22 @@ impl Tx {
             q!(self, c => sqlx::query_scalar("SELECT page_window_minutes FROM programs WHERE id = $1")
             .bind(program_id).fetch_one(c).await)?,
         )
+    }
+}
+
+impl Tx {
+    /// A program's latest messages, newest first, and its counts by state.
+    pub async fn outbox(
+        &mut self,
+        program_id: Uuid,
+        limit: i64,
+    ) -> Result<(Vec<OutboxLine>, Vec<(String, i64)>)> {
+        let lines = q!(self, c => sqlx::query_as::<_, OutboxLine>("SELECT m.id, m.channel, u.display_name AS recipient, e.reference, m.cause_kind, m.state, m.attempts, m.last_error, m.created_at, m.sent_at
+            FROM messages m LEFT JOIN users u ON u.id = m.recipient_id LEFT JOIN referrals r ON r.id = m.cause_id LEFT JOIN encounters e ON e.id = r.encounter_id
+            WHERE m.program_id = $1 ORDER BY m.created_at DESC, m.id DESC LIMIT $2")
+            .bind(program_id).bind(limit).fetch_all(c).await)?;
+        let counts = q!(self, c => sqlx::query_as::<_, (String, i64)>("SELECT state, COUNT(*) FROM messages WHERE program_id = $1 GROUP BY state ORDER BY state")
+            .bind(program_id).fetch_all(c).await)?;
+        Ok((lines, counts))
     }
 }

@@ -61,3 +61,19 @@ pub struct PageRow {
     pub paged_at: DateTime<Utc>,
     pub message_id: Option<Uuid>,
 }
+
+/// A message as the coordinator's outbox lists it: its state, whom it was for (by name),
+/// and the case it came from (by reference). Never its address or words.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct OutboxLine {
+    pub id: Uuid,
+    pub channel: String,
+    pub recipient: Option<String>,
+    pub reference: Option<String>,
+    pub cause_kind: String,
+    pub state: String,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+}

@@ -15,6 +15,7 @@ pub(crate) mod encounters;
 pub(crate) mod holds;
 pub(crate) mod languages;
 pub(crate) mod mfa;
+pub(crate) mod outbox;
 pub(crate) mod planner;
 pub(crate) mod referrals;
 pub(crate) mod reports;

@@ -213,6 +213,16 @@ async fn a_warm_handoff_pages_on_call_then_escalates_until_someone_acknowledges(
         assert!(states.iter().all(|s| s.state == "sent"));
         assert_eq!(sent_id, format!("<{}@handoff>", states[0].id));
         assert_eq!(w.audited("referral.acknowledge", "allowed").await, 1);
+        // The coordinator's outbox: each message, whom it was for and how it went; never
+        // an address or the words.
+        let outbox = w.sign_in("coordinator").await.get("/outbox").await;
+        assert_eq!(outbox.status, StatusCode::OK);
+        assert!(outbox.body.contains("sent: 3") && outbox.body.contains(&reference));
+        assert!(outbox.body.contains("Backup Case Manager"));
+        for secret in ["@provider.test", "@program.test", "Nobody acknowledged this page"] {
+            assert!(!outbox.body.contains(secret), "{secret} on the outbox page");
+        }
+        assert_eq!(w.audited("outbox.read", "allowed").await, 1);
     }
 }
 
@@ -294,6 +304,8 @@ async fn delivery_is_at_least_once_with_the_same_id_and_retries_or_fails_by_the_
         );
         let page = officer.get(&format!("/encounters/{enc3}")).await;
         assert!(page.body.contains("· failed"), "{}", page.body);
+        let outbox = w.sign_in("admin").await.get("/outbox").await;
+        assert!(outbox.body.contains("failed: 1") && outbox.body.contains("550"));
         server.set_mode("accept");
     }
 }

@@ -73,6 +73,7 @@ fn matrix() -> HashMap<(&'static str, &'static str), &'static [&'static str]> {
         (("POST", "/referrals/{id}/events"), &["cm1"]),
         (("POST", "/referrals/{id}/acknowledge"), &["cm1"]),
         (("GET", "/me/contacts"), ALL),
+        (("GET", "/outbox"), &["coordinator", "admin"]),
         (("POST", "/me/contacts"), ALL),
         // Another person's contact point (here: an id that is none of theirs).
         (("POST", "/me/contacts/{id}/remove"), NOBODY),
