@@ -22,6 +22,7 @@ pub mod facts;
 pub mod holds;
 pub mod languages;
 pub mod limits;
+pub mod links;
 pub mod offers;
 pub mod outbox;
 pub mod overrides;

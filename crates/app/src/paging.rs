@@ -14,6 +14,33 @@ use uuid::Uuid;
 use crate::case::{event, load_program};
 use crate::{App, AppError, AppResult};
 
+/// How long a link works.
+pub const LINK_HOURS: i64 = 72;
+
+/// A new one-tap link (`links`) for `user` on `referral`: its token (to put in the
+/// message) and the row; only the token's hash is kept.
+pub fn issue_link(
+    program_id: Uuid,
+    referral: Uuid,
+    user: Uuid,
+    now: DateTime<Utc>,
+) -> AppResult<(String, Stmt)> {
+    let token = crate::util::random_token(32)?;
+    let row = handoff_storage::LinkRow {
+        id: Uuid::now_v7(),
+        program_id,
+        token_hash: crate::util::sha256_hex(token.as_bytes()),
+        referral_id: referral,
+        user_id: user,
+        created_at: now,
+        expires_at: now + Duration::hours(LINK_HOURS),
+        revoked_at: None,
+        revoked_by: None,
+        used: String::new(),
+    };
+    Ok((token, Stmt::link(&row)))
+}
+
 /// The job that pages the next rung when a rung's window has passed unanswered.
 pub const PAGE_JOB: &str = "page";
 
@@ -122,6 +149,29 @@ async fn rung_stmts(
             .await?
             .into_iter()
             .find(|c| c.channel == "email");
+        let tap = match &contact {
+            Some(_) => {
+                let (token, link) = issue_link(r.program_id, r.id, *user, now)?;
+                stmts.push(link);
+                Some(
+                    staff.t_with(
+                        "page-tap",
+                        &[
+                            (
+                                "tap",
+                                format!(
+                                    "{}/l/{token}",
+                                    app.settings.public_url.trim_end_matches('/')
+                                )
+                                .into(),
+                            ),
+                            ("hours", LINK_HOURS.into()),
+                        ],
+                    ),
+                )
+            }
+            None => None,
+        };
         let message_id = contact.map(|c| {
             let m = MessageRow {
                 id: Uuid::now_v7(),
@@ -132,7 +182,10 @@ async fn rung_stmts(
                 recipient_id: Some(*user),
                 address: c.address,
                 subject: subject.clone(),
-                body: body.clone(),
+                body: match &tap {
+                    Some(t) => format!("{body}\n{t}"),
+                    None => body.clone(),
+                },
                 cause_kind: "referral".into(),
                 cause_id: Some(r.id),
                 state: "queued".into(),

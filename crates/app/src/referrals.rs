@@ -260,6 +260,32 @@ fn occurred_schema() -> utoipa::openapi::schema::Object {
 }
 
 pub async fn act(app: &App, ctx: &Ctx, id: Uuid, input: &ReferralActionInput) -> AppResult<()> {
+    act_with(app, ctx, id, input, None).await
+}
+
+/// A step taken with a one-tap link (ADR 0019): the link's use is recorded in the step's
+/// own transaction, so the step happens once per link, or not at all.
+pub(crate) type LinkUse<'a> = Option<(Uuid, &'a str)>;
+
+/// Claims a link's step in `tx`, or refuses it (taken with this link already).
+async fn use_link(tx: &mut Tx, link: LinkUse<'_>) -> AppResult<()> {
+    if let Some((id, step)) = link
+        && !tx.use_link(id, step).await?
+    {
+        return Err(AppError::Conflict(
+            "This step was recorded with this link already.".into(),
+        ));
+    }
+    Ok(())
+}
+
+pub(crate) async fn act_with(
+    app: &App,
+    ctx: &Ctx,
+    id: Uuid,
+    input: &ReferralActionInput,
+    link: LinkUse<'_>,
+) -> AppResult<()> {
     let now = app.now();
     let (mut tx, mut r, enc, _) = load_guarded(
         app,
@@ -601,12 +627,25 @@ pub async fn act(app: &App, ctx: &Ctx, id: Uuid, input: &ReferralActionInput) ->
     )
     .await?;
     crate::facts::refresh(&mut tx, app, enc.id).await?;
+    if let Err(e) = use_link(&mut tx, link).await {
+        tx.rollback().await?;
+        return Err(e);
+    }
     tx.commit().await?;
     Ok(())
 }
 
 /// Records that someone at the referral's organization has the page and is on it.
 pub async fn acknowledge(app: &App, ctx: &Ctx, referral_id: Uuid) -> AppResult<()> {
+    acknowledge_with(app, ctx, referral_id, None).await
+}
+
+pub(crate) async fn acknowledge_with(
+    app: &App,
+    ctx: &Ctx,
+    referral_id: Uuid,
+    link: LinkUse<'_>,
+) -> AppResult<()> {
     let (mut tx, r, enc, _) = load_guarded(
         app,
         ctx,
@@ -649,6 +688,10 @@ pub async fn acknowledge(app: &App, ctx: &Ctx, referral_id: Uuid) -> AppResult<(
         "",
     )
     .await?;
+    if let Err(e) = use_link(&mut tx, link).await {
+        tx.rollback().await?;
+        return Err(e);
+    }
     tx.commit().await?;
     Ok(())
 }

@@ -110,3 +110,5 @@ notice-acknowledged = Acknowledged: the officer sees that you are on it, and nob
 notice-contacts = Saved: you are paged there.
 where-paged = Where you are paged
 nav-outbox = Outbox
+page-tap = Or in one tap, without signing in (this referral only, for { $hours } hours): { $tap }
+notice-links_revoked = Every outstanding one-tap link is withdrawn: those who open one are asked to sign in.

@@ -472,6 +472,12 @@ impl Stmt {
             m.cause_kind.clone(), m.cause_id, m.state.clone(), m.attempts, m.next_at, m.locked_by.clone(), m.locked_until, m.last_error.clone(), m.created_at, m.sent_at)
     }
 
+    /// A one-tap link (its token's hash only).
+    pub fn link(l: &LinkRow) -> Stmt {
+        stmt!("INSERT INTO links (id, program_id, token_hash, referral_id, user_id, created_at, expires_at, revoked_at, revoked_by, used) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)";
+            l.id, l.program_id, l.token_hash.clone(), l.referral_id, l.user_id, l.created_at, l.expires_at, l.revoked_at, l.revoked_by, l.used.clone())
+    }
+
     /// One rung of a paging ladder for one person (once).
     pub fn page(p: &PageRow) -> Stmt {
         stmt!("INSERT INTO pages (referral_id, rung, user_id, paged_at, message_id) VALUES ($1,$2,$3,$4,$5) ON CONFLICT (referral_id, rung, user_id) DO NOTHING";

@@ -318,6 +318,23 @@ fn registry() -> Registry {
     )
     .get("/admin", "Users and roles", get(ui::admin::admin_index))
     .get(
+        "/l/{token}",
+        "A one-tap link's page: the next steps of one referral, without signing in",
+        get(ui::links::show),
+    )
+    .post(
+        "/l/{token}",
+        "Record one step with a one-tap link",
+        None,
+        post(ui::links::step),
+    )
+    .post(
+        "/outbox/links/revoke",
+        "Withdraw the program's outstanding one-tap links",
+        None,
+        post(ui::links::revoke),
+    )
+    .get(
         "/outbox",
         "What left the program: pages and messages, and how each went",
         get(ui::outbox::show),

@@ -190,3 +190,38 @@ impl Tx {
         Ok((lines, counts))
     }
 }
+
+impl Tx {
+    pub async fn link_by_hash(&mut self, token_hash: &str) -> Result<Option<LinkRow>> {
+        Ok(
+            q!(self, c => sqlx::query_as::<_, LinkRow>("SELECT id, program_id, token_hash, referral_id, user_id, created_at, expires_at, revoked_at, revoked_by, used FROM links WHERE token_hash = $1")
+            .bind(token_hash).fetch_optional(c).await)?,
+        )
+    }
+
+    /// Records a step taken with a link, once: false if it was taken with it already.
+    pub async fn use_link(&mut self, id: Uuid, step: &str) -> Result<bool> {
+        let l: Option<String> = q!(self, c => sqlx::query_scalar("SELECT used FROM links WHERE id = $1").bind(id).fetch_optional(c).await)?;
+        let Some(used) = l else { return Ok(false) };
+        if used.split_whitespace().any(|s| s == step) {
+            return Ok(false);
+        }
+        let now_used = format!("{used} {step}").trim().to_string();
+        let n = q!(self, c => sqlx::query("UPDATE links SET used = $3 WHERE id = $1 AND used = $2")
+            .bind(id).bind(&used).bind(&now_used).execute(c).await.map(|r| r.rows_affected()))?;
+        Ok(n == 1)
+    }
+
+    /// Withdraws a program's links that are still good; how many.
+    pub async fn revoke_links(
+        &mut self,
+        program_id: Uuid,
+        by: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<u64> {
+        Ok(
+            q!(self, c => sqlx::query("UPDATE links SET revoked_at = $3, revoked_by = $2 WHERE program_id = $1 AND revoked_at IS NULL AND expires_at > $3")
+            .bind(program_id).bind(by).bind(now).execute(c).await.map(|r| r.rows_affected()))?,
+        )
+    }
+}

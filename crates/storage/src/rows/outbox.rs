@@ -77,3 +77,18 @@ pub struct OutboxLine {
     pub created_at: DateTime<Utc>,
     pub sent_at: Option<DateTime<Utc>>,
 }
+
+/// A one-tap link: bound to one referral and the person it was sent to.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct LinkRow {
+    pub id: Uuid,
+    pub program_id: Uuid,
+    pub token_hash: String,
+    pub referral_id: Uuid,
+    pub user_id: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub revoked_by: Option<Uuid>,
+    pub used: String,
+}

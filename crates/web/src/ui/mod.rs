@@ -14,6 +14,7 @@ pub(crate) mod emergency;
 pub(crate) mod encounters;
 pub(crate) mod holds;
 pub(crate) mod languages;
+pub(crate) mod links;
 pub(crate) mod mfa;
 pub(crate) mod outbox;
 pub(crate) mod planner;

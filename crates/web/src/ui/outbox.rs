@@ -26,13 +26,17 @@ impl Fmt for OutboxPage {
     }
 }
 
-pub async fn show(State(st): State<AppState>, s: Session) -> Response {
+pub async fn show(
+    State(st): State<AppState>,
+    s: Session,
+    axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> Response {
     let tz = crate::kit::page::program_tz(&st, &s.ctx).await;
     match handoff_app::outbox::overview(&st.app, &s.ctx).await {
         Ok(v) => render(
             StatusCode::OK,
             &OutboxPage {
-                layout: Layout::new("Outbox", &s, None),
+                layout: Layout::new("Outbox", &s, q.get("notice")),
                 v,
                 tz,
             },

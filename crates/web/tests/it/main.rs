@@ -15,6 +15,7 @@ mod emergency;
 mod encryption;
 mod flows;
 mod languages;
+mod links;
 mod measures;
 mod mfa;
 mod paging;

@@ -219,7 +219,11 @@ async fn a_warm_handoff_pages_on_call_then_escalates_until_someone_acknowledges(
         assert_eq!(outbox.status, StatusCode::OK);
         assert!(outbox.body.contains("sent: 3") && outbox.body.contains(&reference));
         assert!(outbox.body.contains("Backup Case Manager"));
-        for secret in ["@provider.test", "@program.test", "Nobody acknowledged this page"] {
+        for secret in [
+            "@provider.test",
+            "@program.test",
+            "Nobody acknowledged this page",
+        ] {
             assert!(!outbox.body.contains(secret), "{secret} on the outbox page");
         }
         assert_eq!(w.audited("outbox.read", "allowed").await, 1);

@@ -74,6 +74,10 @@ fn matrix() -> HashMap<(&'static str, &'static str), &'static [&'static str]> {
         (("POST", "/referrals/{id}/acknowledge"), &["cm1"]),
         (("GET", "/me/contacts"), ALL),
         (("GET", "/outbox"), &["coordinator", "admin"]),
+        (("POST", "/outbox/links/revoke"), &["coordinator", "admin"]),
+        // A one-tap link is its own credential: no session at all.
+        (("GET", "/l/{token}"), PUBLIC),
+        (("POST", "/l/{token}"), PUBLIC),
         (("POST", "/me/contacts"), ALL),
         // Another person's contact point (here: an id that is none of theirs).
         (("POST", "/me/contacts/{id}/remove"), NOBODY),
@@ -291,6 +295,16 @@ async fn every_route_every_role() {
             tx.rollback().await.unwrap();
             g
         };
+        // A one-tap link on the fixture's referral (ADR 0019).
+        let token = {
+            let (token, stmt) =
+                handoff_app::paging::issue_link(w.program, referral, w.users["cm1"], w.app.now())
+                    .unwrap();
+            let mut tx = w.store.write().await.unwrap();
+            tx.run(&[stmt]).await.unwrap();
+            tx.commit().await.unwrap();
+            token
+        };
         let matrix = matrix();
         let specs = route_specs();
         for s in &specs {
@@ -392,6 +406,7 @@ async fn every_route_every_role() {
                 };
                 let path = path
                     .replace("{id}", &id.to_string())
+                    .replace("{token}", &token)
                     .replace("{file}", &css);
                 // The API and the HSDS routes answer to a token.
                 let by_token = s.api || s.path.starts_with("/hsds/");

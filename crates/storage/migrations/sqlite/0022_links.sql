@@ -1,0 +1,17 @@
+-- One-tap links (issue 17, ADR 0019): a link in a page lets the person paged record the
+-- next steps of one referral without signing in, each step once, until it expires or a
+-- coordinator withdraws it. Only the token's hash is kept.
+CREATE TABLE links (
+    id BLOB PRIMARY KEY,
+    program_id BLOB NOT NULL REFERENCES programs(id),
+    token_hash TEXT NOT NULL UNIQUE,
+    referral_id BLOB NOT NULL REFERENCES referrals(id),
+    user_id BLOB NOT NULL REFERENCES users(id),
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    revoked_at TEXT,
+    revoked_by BLOB REFERENCES users(id),
+    -- The steps recorded with it, space-separated (each works once).
+    used TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX links_referral ON links(referral_id);
