@@ -228,15 +228,13 @@ pub async fn act(
 /// Withdraws the program's outstanding links (a coordinator's or administrator's).
 pub async fn revoke_all(app: &App, ctx: &Ctx) -> AppResult<u64> {
     let pid = ctx.require_program()?;
-    if handoff_domain::policy::program_grant(
-        &ctx.actor,
-        pid,
+    crate::admin::guard(
+        app,
+        ctx,
         handoff_domain::policy::ProgramAction::ViewOutbox,
+        "link.revoke",
     )
-    .is_none()
-    {
-        return Err(audit::deny(app, ctx, "link.revoke", "program", &pid.to_string()).await);
-    }
+    .await?;
     let mut tx = app.store.write().await?;
     let n = tx.revoke_links(pid, ctx.actor.user_id, app.now()).await?;
     audit::record(

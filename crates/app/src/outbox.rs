@@ -243,15 +243,13 @@ pub struct Overview {
 /// its coordinators and administrators; audited.
 pub async fn overview(app: &App, ctx: &crate::Ctx) -> AppResult<Overview> {
     let pid = ctx.require_program()?;
-    if handoff_domain::policy::program_grant(
-        &ctx.actor,
-        pid,
+    crate::admin::guard(
+        app,
+        ctx,
         handoff_domain::policy::ProgramAction::ViewOutbox,
+        "outbox.read",
     )
-    .is_none()
-    {
-        return Err(crate::audit::deny(app, ctx, "outbox.read", "program", &pid.to_string()).await);
-    }
+    .await?;
     let mut tx = app.store.write().await?;
     let (lines, counts) = tx.outbox(pid, 200).await?;
     crate::audit::record(
