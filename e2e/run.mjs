@@ -2,9 +2,9 @@
 // phone-sized screen using only the visible form controls; the on-call case manager then
 // accepts the referral. playwright-core drives Debian's Chromium (/usr/bin/chromium).
 import { chromium } from 'playwright-core';
-import { spawn } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, readdirSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +19,35 @@ const data = mkdtempSync(join(tmpdir(), 'handoff-e2e-'));
 const shots = join(here, 'test-results');
 mkdirSync(shots, { recursive: true });
 
-const server = spawn(bin, ['demo', '--data', data, '--listen', `127.0.0.1:${port}`, '--cases', '12'], {
+// A real SMTP server (.ci/smtp_sink.py: aiosmtpd, STARTTLS and AUTH) that the demo pages
+// through; the test reads the one-tap link from the email it took.
+const mail = join(data, 'mail');
+mkdirSync(join(mail, 'out'), { recursive: true });
+execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1',
+  '-addext', 'subjectAltName=IP:127.0.0.1', '-addext', 'basicConstraints=critical,CA:FALSE',
+  '-addext', 'keyUsage=critical,digitalSignature,keyEncipherment', '-addext', 'extendedKeyUsage=serverAuth',
+  '-keyout', join(mail, 'key.pem'), '-out', join(mail, 'cert.pem')], { stdio: 'ignore' });
+const smtpPort = port + 1;
+const python = process.env.HANDOFF_SMTP_PYTHON
+  || (existsSync('/tmp/handoff-ci-venv/bin/python') ? '/tmp/handoff-ci-venv/bin/python' : 'python3');
+const smtp = spawn(python, [join(here, '..', '.ci', 'smtp_sink.py'), '--port', String(smtpPort), '--user', 'handoff',
+  '--password', 'e2e-pass', '--cert', join(mail, 'cert.pem'), '--key', join(mail, 'key.pem'), '--out', join(mail, 'out')],
+  { stdio: ['pipe', 'pipe', 'inherit'] });
+await new Promise((resolve, reject) => {
+  smtp.stdout.on('data', (d) => { if (d.toString().includes('ready')) resolve(); });
+  smtp.on('exit', (code) => reject(new Error(`the SMTP server exited (${code}); is aiosmtpd installed?`)));
+});
+
+// The emails taken so far, quoted-printable undone.
+function mails() {
+  return readdirSync(join(mail, 'out')).filter((f) => f.endsWith('.eml')).sort()
+    .map((f) => readFileSync(join(mail, 'out', f), 'latin1').replace(/=\r?\n/g, '')
+      .replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16))));
+}
+
+const server = spawn(bin, ['demo', '--data', data, '--listen', `127.0.0.1:${port}`, '--cases', '12',
+  '--smtp-url', `smtp://handoff:e2e-pass@127.0.0.1:${smtpPort}`, '--smtp-ca', join(mail, 'cert.pem'),
+  '--smtp-from', 'Handoff demo <pages@demo.handoff.invalid>', '--public-url', base], {
   stdio: ['ignore', 'pipe', 'inherit'],
   env: { ...process.env, HANDOFF_LOG: 'warn' },
 });
@@ -294,6 +322,57 @@ try {
     await officer.close();
   });
 
+  await scenario('the on-call case manager acknowledges, accepts and records the arrival from the one-tap link in the page', async () => {
+    const person = { first: 'Tap', last: `Linktest${Math.floor(Math.random() * 1e6)}` };
+    const officer = await browser.newContext(phone);
+    const page = await officer.newPage();
+    await page.goto(`${base}/`);
+    await signIn(page, 'officer');
+    await page.getByRole('heading', { name: 'New encounter' }).waitFor();
+    await fillEncounter(page, { ...person, dob: '1990-07-01', sex: 'M', ethnicity: 'N', location: 'Transit center', cad: 'E2E-TAP-1', quantity: '0.3' });
+    await page.getByRole('button', { name: 'Record and check eligibility' }).click();
+    await page.getByRole('heading', { name: /Eligibility: eligible/ }).waitFor();
+    await page.getByLabel('Accepted', { exact: true }).check();
+    await page.getByLabel("Person's name, as signed").fill(`${person.first} ${person.last}`);
+    await page.getByLabel('The person read').check();
+    await page.getByLabel('Provider', { exact: true }).selectOption({ label: 'Harbor Recovery Center' });
+    await page.getByLabel(/Warm handoff: the on-call case manager/).check();
+    await page.getByLabel('Charges held in abeyance').check();
+    await page.getByRole('button', { name: 'Record the offer' }).click();
+    await page.getByText('Offer recorded.').waitFor();
+    const ref = (await page.textContent('main')).match(/HO-[A-Z0-9]{4}-[A-Z0-9]{4}/)[0];
+    assert.match(await page.textContent('main'), /Paged; waiting for someone to acknowledge/);
+    // The page reaches the on-call case manager's email within seconds.
+    let email;
+    for (let i = 0; i < 100 && !email; i++) {
+      email = mails().find((m) => m.includes(ref) && m.includes('casemanager@demo.handoff.invalid'));
+      if (!email) await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.ok(email, 'no page arrived for the referral');
+    assert.doesNotMatch(email, new RegExp(person.last));
+    const link = email.match(/http:\/\/127\.0\.0\.1:\d+\/l\/[A-Za-z0-9_-]{43}/)[0];
+    // On the case manager's phone, not signed in.
+    const cmPhone = await browser.newContext(phone);
+    const cm = await cmPhone.newPage();
+    await cm.goto(link);
+    await cm.getByRole('heading', { name: `Referral ${ref}` }).waitFor();
+    const shown = await cm.textContent('main');
+    assert.match(shown, /T\. L\./);
+    assert.doesNotMatch(shown, new RegExp(person.last));
+    await cm.screenshot({ path: join(shots, '7-one-tap-link.png'), fullPage: true });
+    for (const label of ['I have it: acknowledge', 'Accept the referral', 'I am with the person (arrived)']) {
+      await cm.getByRole('button', { name: label }).click();
+      await cm.getByRole('heading', { name: `Referral ${ref}` }).waitFor();
+    }
+    assert.match(await cm.textContent('main'), /Status: Accepted/);
+    await cm.screenshot({ path: join(shots, '7a-one-tap-arrived.png'), fullPage: true });
+    await page.reload();
+    assert.match(await page.textContent('main'), /Acknowledged by Jordan Blake/);
+    await page.screenshot({ path: join(shots, '7b-officer-sees-acknowledgement.png'), fullPage: true });
+    await cmPhone.close();
+    await officer.close();
+  });
+
   await scenario('a paramedic records an overdose, makes the follow-up visit and refers the survivor (Naloxone Plus)', async () => {
     const last = `Overdose${Math.floor(Math.random() * 1e6)}`;
     const ctx = await browser.newContext(phone);
@@ -418,6 +497,8 @@ try {
   if (browser) await browser.close();
   server.kill('SIGINT');
   await new Promise((r) => (server.exitCode !== null ? r() : server.once('exit', r)));
+  smtp.stdin.end();
+  smtp.kill();
   rmSync(data, { recursive: true, force: true });
 }
 
