@@ -18,8 +18,8 @@ use crate::{App, AppError, AppResult};
 
 /// How long a worker holds a claimed message.
 pub const LEASE_SECONDS: i64 = 60;
-/// Messages claimed at once.
-const BATCH: i64 = 20;
+/// Messages claimed, and sent at once.
+const BATCH: i64 = 50;
 /// Tries before a message is failed for good.
 pub const MAX_ATTEMPTS: i64 = 10;
 
@@ -176,7 +176,9 @@ pub fn retry_after(attempts: i64) -> Option<Duration> {
 }
 
 /// Claims and sends the due messages, a batch at a time, until none is due; returns how
-/// many were sent. With no channel configured nothing is sent: they stay queued.
+/// many were sent. A batch is sent at once (the transport keeps a pool of connections) and
+/// its outcomes written in one transaction. With no channel configured nothing is sent:
+/// they stay queued.
 pub async fn deliver_due(app: &App, worker: &str) -> AppResult<usize> {
     let Some(mailer) = app.mailer() else {
         return Ok(0);
@@ -192,33 +194,44 @@ pub async fn deliver_due(app: &App, worker: &str) -> AppResult<usize> {
         if batch.is_empty() {
             return Ok(sent);
         }
-        for m in &batch {
-            let result = match m.channel.as_str() {
-                "email" => mailer.send(m).await,
-                other => Err(SendError::Permanent(format!("no {other} channel"))),
-            };
-            let now = app.now();
-            let mut tx = app.store.write().await?;
+        let mut sending = tokio::task::JoinSet::new();
+        for m in batch {
+            let mailer = mailer.clone();
+            sending.spawn(async move {
+                let result = match m.channel.as_str() {
+                    "email" => mailer.send(&m).await,
+                    other => Err(SendError::Permanent(format!("no {other} channel"))),
+                };
+                (m.id, m.attempts, result)
+            });
+        }
+        let mut outcomes = Vec::new();
+        while let Some(done) = sending.join_next().await {
+            outcomes.push(done.map_err(|e| AppError::Internal(format!("sending: {e}")))?);
+        }
+        let now = app.now();
+        let mut tx = app.store.write().await?;
+        for (id, attempts, result) in outcomes {
             match result {
                 Ok(()) => {
                     // A crash here sends the message again, with the same id.
                     tx.fail_point("outbox.before_mark")?;
-                    if tx.mark_sent(m.id, worker, now).await? {
+                    if tx.mark_sent(id, worker, now).await? {
                         sent += 1;
                     }
                 }
                 Err(SendError::Transient(e)) => {
-                    let retry = retry_after(m.attempts).map(|d| now + d);
-                    tracing::warn!(message = %m.id, error = %e, "send failed; will retry");
-                    tx.message_failed(m.id, worker, &e, retry).await?;
+                    tracing::warn!(message = %id, error = %e, "send failed; will retry");
+                    let retry = retry_after(attempts).map(|d| now + d);
+                    tx.message_failed(id, worker, &e, retry).await?;
                 }
                 Err(SendError::Permanent(e)) => {
-                    tracing::warn!(message = %m.id, error = %e, "send refused");
-                    tx.message_failed(m.id, worker, &e, None).await?;
+                    tracing::warn!(message = %id, error = %e, "send refused");
+                    tx.message_failed(id, worker, &e, None).await?;
                 }
             }
-            tx.commit().await?;
         }
+        tx.commit().await?;
     }
 }
 

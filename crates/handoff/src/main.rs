@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 mod bench;
+mod bench_outbox;
 mod bench_reports;
 mod bench_services;
 mod commands;
@@ -82,6 +83,9 @@ enum Command {
     /// The officer's choice of services over a generated directory, while capacity is
     /// updated; and the directory's import time.
     BenchServices(bench_services::BenchServicesArgs),
+    /// The outbox against an SMTP server: a backlog drained, then a steady rate with the
+    /// latency from the write to the send.
+    BenchOutbox(bench_outbox::BenchOutboxArgs),
     /// Published reports, for scheduled use.
     #[command(subcommand)]
     Report(commands::report::ReportCommand),
@@ -378,6 +382,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Bench(args) => bench::run(args).await,
         Command::BenchReports(args) => bench_reports::run(args).await,
         Command::BenchServices(args) => bench_services::run(args).await,
+        Command::BenchOutbox(args) => bench_outbox::run(args).await,
     }
 }
 
