@@ -425,15 +425,17 @@ pub struct Roster {
 
 pub async fn rosters(app: &App, by: &Ctx) -> AppResult<Vec<Roster>> {
     let pid = by.require_program()?;
-    if program_grant(&by.actor, pid, ProgramAction::ManageRoster).is_none() {
+    let Some(scope) = handoff_domain::policy::roster_scope(&by.actor, pid) else {
         return Err(audit::deny(app, by, "roster.read", "program", &pid.to_string()).await);
-    }
+    };
     let now = app.now();
     let mut tx = app.store.write().await?;
     let members = tx.memberships_in(pid).await?;
     let mut out = Vec::new();
     for org in tx.orgs(pid).await? {
-        if !OrgKind::parse(&org.kind).is_some_and(OrgKind::receives_referrals) {
+        if !OrgKind::parse(&org.kind).is_some_and(OrgKind::receives_referrals)
+            || !scope.covers(org.id)
+        {
             continue;
         }
         let shifts = tx.shifts(org.id, now).await?;
@@ -467,7 +469,7 @@ pub async fn rosters(app: &App, by: &Ctx) -> AppResult<Vec<Roster>> {
     Ok(out)
 }
 
-/// Puts a case manager on call for an organization from `starts_at` to `ends_at`.
+/// Puts a case manager on call for an organization from `starts_at` to `ends_at`, first.
 pub async fn add_shift(
     app: &App,
     by: Option<&Ctx>,
@@ -476,13 +478,33 @@ pub async fn add_shift(
     starts_at: DateTime<Utc>,
     ends_at: DateTime<Utc>,
 ) -> AppResult<Uuid> {
+    add_shift_at(app, by, org_id, user_id, (starts_at, ends_at), 0).await
+}
+
+/// Puts a case manager or peer on call: first (`position` 0) or as a backup paged after
+/// those before (1, 2 ...). A coordinator or administrator keeps any roster; a case
+/// manager or peer their own organization's.
+pub async fn add_shift_at(
+    app: &App,
+    by: Option<&Ctx>,
+    org_id: Uuid,
+    user_id: Uuid,
+    (starts_at, ends_at): (DateTime<Utc>, DateTime<Utc>),
+    position: i64,
+) -> AppResult<Uuid> {
     if let Some(by) = by {
         let pid = by.require_program()?;
-        if program_grant(&by.actor, pid, ProgramAction::ManageRoster).is_none() {
+        if !handoff_domain::policy::roster_scope(&by.actor, pid).is_some_and(|s| s.covers(org_id)) {
             return Err(
                 audit::deny(app, by, "roster.add", "organization", &org_id.to_string()).await,
             );
         }
+    }
+    if !(0..=9).contains(&position) {
+        return Err(AppError::field(
+            "position",
+            "Choose first on call or a backup from the list.",
+        ));
     }
     if ends_at <= starts_at {
         return Err(AppError::field(
@@ -527,6 +549,7 @@ pub async fn add_shift(
         starts_at,
         ends_at,
         created_at: app.now(),
+        position,
     })
     .await?;
     let ctx = by.cloned().unwrap_or_else(Ctx::system);
@@ -547,15 +570,17 @@ pub async fn add_shift(
 
 pub async fn remove_shift(app: &App, by: &Ctx, shift_id: Uuid) -> AppResult<()> {
     let pid = by.require_program()?;
-    if program_grant(&by.actor, pid, ProgramAction::ManageRoster).is_none() {
+    let Some(scope) = handoff_domain::policy::roster_scope(&by.actor, pid) else {
         return Err(audit::deny(app, by, "roster.remove", "shift", &shift_id.to_string()).await);
-    }
+    };
     let mut tx = app.store.write().await?;
     let Ok(shift) = tx.shift(shift_id).await else {
         tx.rollback().await?;
         return Err(audit::deny(app, by, "roster.remove", "shift", &shift_id.to_string()).await);
     };
-    if tx.org(shift.organization_id).await?.program_id != pid {
+    if tx.org(shift.organization_id).await?.program_id != pid
+        || !scope.covers(shift.organization_id)
+    {
         tx.rollback().await?;
         return Err(audit::deny(app, by, "roster.remove", "shift", &shift_id.to_string()).await);
     }

@@ -82,7 +82,8 @@ impl ProgramAction {
             ProgramAction::ViewProsecutorQueue => &[Prosecutor],
             ProgramAction::ViewDashboard | ProgramAction::ViewDeadlines => &[Coordinator],
             ProgramAction::ManageUsers => &[Administrator],
-            ProgramAction::ManageRoster => &[Administrator, Coordinator],
+            // Case managers and peers keep their own organization's roster (`roster_scope`).
+            ProgramAction::ManageRoster => &[Administrator, Coordinator, CaseManager, Peer],
             ProgramAction::BreakTheGlass => &[CaseManager, Coordinator],
             ProgramAction::ReviewEmergencyAccess => &[Coordinator],
             ProgramAction::ViewAudit => &[Coordinator, Administrator],
@@ -177,6 +178,39 @@ pub fn program_grant(
 
 /// Who may update a service's capacity: the program's coordinators, and the case managers
 /// and peer specialists of the organization that offers the service (ADR 0017).
+/// Whose on-call rosters an actor keeps: every organization's (a coordinator or an
+/// administrator), or those where they are a case manager or peer (providers and partners
+/// keep their own, ADR 0019). None: nobody's.
+pub fn roster_scope(actor: &Actor, program_id: Uuid) -> Option<RosterScope> {
+    if actor
+        .grants(program_id, &[Role::Coordinator, Role::Administrator])
+        .next()
+        .is_some()
+    {
+        return Some(RosterScope::All);
+    }
+    let orgs: Vec<Uuid> = actor
+        .grants(program_id, Role::SERVICE)
+        .map(|m| m.org_id)
+        .collect();
+    (!orgs.is_empty()).then_some(RosterScope::Orgs(orgs))
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RosterScope {
+    All,
+    Orgs(Vec<Uuid>),
+}
+
+impl RosterScope {
+    pub fn covers(&self, org: Uuid) -> bool {
+        match self {
+            RosterScope::All => true,
+            RosterScope::Orgs(o) => o.contains(&org),
+        }
+    }
+}
+
 pub fn may_update_capacity(actor: &Actor, program_id: Uuid, service_org: Uuid) -> bool {
     actor
         .grants(program_id, &[Role::Coordinator])

@@ -131,7 +131,7 @@ impl Tx {
         now: DateTime<Utc>,
     ) -> Result<Vec<ShiftView>> {
         Ok(
-            q!(self, c => sqlx::query_as::<_, ShiftView>("SELECT s.id, s.organization_id, s.user_id, u.display_name, s.starts_at, s.ends_at FROM on_call_shifts s JOIN users u ON u.id = s.user_id WHERE s.organization_id = $1 AND s.starts_at <= $2 AND s.ends_at > $2 AND u.disabled = $3 ORDER BY s.position, s.starts_at DESC")
+            q!(self, c => sqlx::query_as::<_, ShiftView>("SELECT s.id, s.organization_id, s.user_id, u.display_name, s.starts_at, s.ends_at, s.position FROM on_call_shifts s JOIN users u ON u.id = s.user_id WHERE s.organization_id = $1 AND s.starts_at <= $2 AND s.ends_at > $2 AND u.disabled = $3 ORDER BY s.position, s.starts_at DESC")
             .bind(org_id).bind(now).bind(false).fetch_all(c).await)?,
         )
     }

@@ -147,6 +147,8 @@ pub struct ShiftRow {
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
+    /// 0: first on call; 1, 2 ...: the backups paged next, in this order (ADR 0019).
+    pub position: i64,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -157,6 +159,7 @@ pub struct ShiftView {
     pub display_name: String,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
+    pub position: i64,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]

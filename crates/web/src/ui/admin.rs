@@ -269,6 +269,8 @@ pub(crate) struct ShiftForm {
     user_id: String,
     starts_at: String,
     ends_at: String,
+    /// 0 first on call, 1.. backups.
+    position: String,
 }
 
 impl RosterPage {
@@ -291,6 +293,22 @@ impl RosterPage {
         } else {
             self.now_local.clone()
         }
+    }
+    fn pos_sel(&self, org: &Uuid, p: &i64) -> &'static str {
+        let typed = if self.is_form_org(org) {
+            self.form.position.clone()
+        } else {
+            "0".into()
+        };
+        sel(&p.to_string(), &typed)
+    }
+    fn positions(&self) -> Vec<(i64, &'static str)> {
+        vec![
+            (0, "First on call"),
+            (1, "Backup 1"),
+            (2, "Backup 2"),
+            (3, "Backup 3"),
+        ]
     }
     fn ends(&self, org: &Uuid) -> String {
         if self.is_form_org(org) {
@@ -362,6 +380,7 @@ impl FromFields for ShiftForm {
             user_id: f.get("user_id"),
             starts_at: f.get("starts_at"),
             ends_at: f.get("ends_at"),
+            position: f.get("position"),
         }
     }
 }
@@ -397,9 +416,19 @@ pub async fn roster_add(State(st): State<AppState>, form: Input<ShiftForm>) -> R
             if ends_at.is_none() {
                 errors.add("ends_at", "Use a date and time like 2026-05-01T20:00.");
             }
-            match (org, user, starts_at, ends_at) {
-                (Some(o), Some(u), Some(a), Some(b)) if errors.is_empty() => {
-                    admin::add_shift(&st.app, Some(&form.s.ctx), o, u, a, b)
+            let position = match v.position.trim() {
+                "" => Some(0),
+                p => p.parse::<i64>().ok().filter(|p| (0..=3).contains(p)),
+            };
+            if position.is_none() {
+                errors.add(
+                    "position",
+                    "Choose first on call or a backup from the list.",
+                );
+            }
+            match (org, user, starts_at, ends_at, position) {
+                (Some(o), Some(u), Some(a), Some(b), Some(p)) if errors.is_empty() => {
+                    admin::add_shift_at(&st.app, Some(&form.s.ctx), o, u, (a, b), p)
                         .await
                         .map(|_| ())
                 }

@@ -341,3 +341,81 @@ async fn without_a_channel_pages_wait_and_the_officer_is_told_to_call() {
         assert!(mine.body.contains("This server has no email set up yet"));
     }
 }
+
+async fn colleague(w: &World, username: &str) -> uuid::Uuid {
+    handoff_app::admin::create_user(
+        &w.app,
+        None,
+        handoff_app::admin::NewUser {
+            username: username.into(),
+            display_name: format!("{username} name"),
+            password: PASSWORD_FOR_TESTS.into(),
+        },
+        &[(w.orgs["p1"], handoff_domain::Role::CaseManager)],
+    )
+    .await
+    .unwrap()
+    .id
+}
+
+#[tokio::test]
+async fn a_provider_keeps_its_own_roster_and_the_ladder_follows_its_order() {
+    for b in backends() {
+        let w = world(b).await;
+        let (second, third) = (
+            colleague(&w, "cmsecond").await,
+            colleague(&w, "cmthird").await,
+        );
+        let cm1 = w.sign_in("cm1").await;
+        let until = (w.app.now() + Duration::days(1))
+            .with_timezone(&chrono_tz::America::Chicago)
+            .format("%Y-%m-%dT%H:%M")
+            .to_string();
+        let shift = |user: uuid::Uuid, org: &'static str, position: &'static str| {
+            let (cm1, until, w) = (cm1.clone(), until.clone(), &w);
+            async move {
+                cm1.post(
+                    "/roster/shifts",
+                    &[
+                        ("organization_id", &w.orgs[org].to_string()),
+                        ("user_id", &user.to_string()),
+                        ("starts_at", &w.local_now()),
+                        ("ends_at", &until),
+                        ("position", position),
+                    ],
+                )
+                .await
+            }
+        };
+        // The third colleague is the first backup, the second the next.
+        assert_eq!(shift(third, "p1", "1").await.status, StatusCode::SEE_OTHER);
+        assert_eq!(shift(second, "p1", "2").await.status, StatusCode::SEE_OTHER);
+        // Not another provider's roster; not an order off the list.
+        assert_eq!(shift(third, "p2", "1").await.status, StatusCode::NOT_FOUND);
+        let r = shift(third, "p1", "7").await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            r.body
+                .contains("Choose first on call or a backup from the list.")
+        );
+        let roster = cm1.get("/roster").await;
+        assert!(roster.body.contains("First Provider") && !roster.body.contains("Second Provider"));
+        assert!(roster.body.contains("Backup 1") && roster.body.contains("Backup 2"));
+        // A warm handoff: cm1 first (on call), then the backups in their order.
+        let officer = w.sign_in("officer").await;
+        let enc = record_encounter(&w, &officer, "Ordered").await;
+        accept_offer(&w, &officer, enc, "warm", "p1").await;
+        let referral = w.referrals_of(enc).await.remove(0).id;
+        for _ in 0..2 {
+            w.clock.advance(Duration::minutes(10));
+            handoff_app::worker::drain(&w.app, "w").await.unwrap();
+        }
+        let order: Vec<uuid::Uuid> = {
+            let mut tx = w.store.read().await.unwrap();
+            let p = tx.pages_of(referral).await.unwrap();
+            tx.rollback().await.unwrap();
+            p.into_iter().map(|p| p.user_id).collect()
+        };
+        assert_eq!(order, vec![w.users["cm1"], third, second]);
+    }
+}

@@ -141,11 +141,16 @@ fn matrix() -> HashMap<(&'static str, &'static str), &'static [&'static str]> {
             ("POST", "/calendar/holidays/delete"),
             &["admin", "coordinator"],
         ),
-        (("GET", "/roster"), &["admin", "coordinator"]),
-        (("POST", "/roster/shifts"), &["admin", "coordinator"]),
+        // Case managers keep their own organization's roster (the shift here is cm1's,
+        // at the first provider).
+        (("GET", "/roster"), &["admin", "coordinator", "cm1", "cm2"]),
+        (
+            ("POST", "/roster/shifts"),
+            &["admin", "coordinator", "cm1", "cm2"],
+        ),
         (
             ("POST", "/roster/shifts/{id}/delete"),
-            &["admin", "coordinator"],
+            &["admin", "coordinator", "cm1"],
         ),
         (("GET", "/api/v1/me"), ALL),
         // The directory in the HSDS format: any member's token (ADR 0017).
