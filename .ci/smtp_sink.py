@@ -9,6 +9,7 @@ read at each message, makes it answer otherwise: `refuse` (550, permanent), `tem
 """
 import argparse
 import itertools
+import logging
 import os
 import ssl
 import sys
@@ -26,6 +27,8 @@ def main():
     p.add_argument("--password", required=True)
     p.add_argument("--out", required=True)
     a = p.parse_args()
+    # aiosmtpd warns, at every AUTH, of a deprecation in its own code.
+    logging.getLogger("mail.log").setLevel(logging.ERROR)
     counter = itertools.count()
 
     def mode():
