@@ -153,7 +153,29 @@ async function fillEncounter(page, p) {
   }
 }
 
+// The accepted offer to Harbor Recovery Center: signed, warm or by contact card, the
+// charge held in abeyance or not (a pathway without one).
+async function fillOffer(page, signedName, { warm = true, held = true } = {}) {
+  await page.getByLabel('Accepted', { exact: true }).check();
+  await page.getByLabel("Person's name, as signed").fill(signedName);
+  await page.getByLabel('The person read').check();
+  await page.getByLabel('Provider', { exact: true }).selectOption({ label: 'Harbor Recovery Center' });
+  await page.getByLabel(warm ? /Warm handoff: the on-call case manager/ : /Contact card: the person contacts the provider/).check();
+  if (held) await page.getByLabel('Charges held in abeyance').check();
+}
+
+// A responder on a phone, signed in, at the new encounter form.
+async function responder(user) {
+  const context = await browser.newContext(phone);
+  const page = await context.newPage();
+  await page.goto(`${base}/`);
+  await signIn(page, user);
+  await page.getByRole('heading', { name: 'New encounter' }).waitFor();
+  return { context, page };
+}
+
 let browser;
+let phone;
 // The reference on the first scenario's slip (the emergency scenario looks it up).
 let caseRef;
 try {
@@ -162,27 +184,18 @@ try {
     executablePath: chromiumPath,
     args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-gpu', '--no-first-run', '--disable-quic'],
   });
-  const phone = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
+  phone = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
 
   await scenario('officer records an eligible encounter with a warm handoff; case manager accepts', async () => {
     const person = { first: 'Zed', last: `Browsertest${Math.floor(Math.random() * 1e6)}` };
-    const officer = await browser.newContext(phone);
-    const page = await officer.newPage();
-    await page.goto(`${base}/`);
-    await signIn(page, 'officer');
-    await page.getByRole('heading', { name: 'New encounter' }).waitFor();
+    const { context: officer, page } = await responder('officer');
 
     await fillEncounter(page, { ...person, dob: '1991-05-06', sex: 'M', ethnicity: 'N', location: 'Riverside Park, east entrance', cad: 'E2E-0001', quantity: '0.5' });
     await page.screenshot({ path: join(shots, '1-encounter-form.png'), fullPage: true });
     await page.getByRole('button', { name: 'Record and check eligibility' }).click();
 
     await page.getByRole('heading', { name: /Eligibility: eligible/ }).waitFor();
-    await page.getByLabel('Accepted', { exact: true }).check();
-    await page.getByLabel("Person's name, as signed").fill(`${person.first} ${person.last}`);
-    await page.getByLabel('The person read').check();
-    await page.getByLabel('Provider', { exact: true }).selectOption({ label: 'Harbor Recovery Center' });
-    await page.getByLabel(/Warm handoff: the on-call case manager/).check();
-    await page.getByLabel('Charges held in abeyance').check();
+    await fillOffer(page, `${person.first} ${person.last}`);
     await page.screenshot({ path: join(shots, '2-eligible-offer.png'), fullPage: true });
     await page.getByRole('button', { name: 'Record the offer' }).click();
     await page.getByText('Offer recorded.').waitFor();
@@ -272,11 +285,7 @@ try {
 
   await scenario('a Spanish-speaking person hears the consent and keeps the slip in Spanish', async () => {
     const person = { first: 'Lucía', last: `Pruebas${Math.floor(Math.random() * 1e6)}` };
-    const officer = await browser.newContext(phone);
-    const page = await officer.newPage();
-    await page.goto(`${base}/`);
-    await signIn(page, 'officer2');
-    await page.getByRole('heading', { name: 'New encounter' }).waitFor();
+    const { context: officer, page } = await responder('officer2');
     await fillEncounter(page, { ...person, dob: '1988-03-14', sex: 'F', ethnicity: 'H', location: 'Bus depot, bay 3', cad: 'E2E-ES-01', quantity: '0.2', language: 'es', interpreter: true });
     await page.getByRole('button', { name: 'Record and check eligibility' }).click();
     await page.getByRole('heading', { name: /Eligibility: eligible/ }).waitFor();
@@ -284,12 +293,7 @@ try {
     // The consent the officer reads to her, in Spanish.
     const consentText = await page.locator('p.consent[lang="es"]').textContent();
     assert.match(consentText, /^Acepto que el proveedor de tratamiento informe a Demo County Police Department y a la fiscalía/);
-    await page.getByLabel('Accepted', { exact: true }).check();
-    await page.getByLabel("Person's name, as signed").fill(`${person.first} ${person.last}`);
-    await page.getByLabel('The person read').check();
-    await page.getByLabel('Provider', { exact: true }).selectOption({ label: 'Harbor Recovery Center' });
-    await page.getByLabel(/Contact card: the person contacts the provider/).check();
-    await page.getByLabel('Charges held in abeyance').check();
+    await fillOffer(page, `${person.first} ${person.last}`, { warm: false });
     await page.screenshot({ path: join(shots, '6-spanish-offer.png'), fullPage: true });
     await page.getByRole('button', { name: 'Record the offer' }).click();
     await page.getByText('Offer recorded.').waitFor();
@@ -324,20 +328,11 @@ try {
 
   await scenario('the on-call case manager acknowledges, accepts and records the arrival from the one-tap link in the page', async () => {
     const person = { first: 'Tap', last: `Linktest${Math.floor(Math.random() * 1e6)}` };
-    const officer = await browser.newContext(phone);
-    const page = await officer.newPage();
-    await page.goto(`${base}/`);
-    await signIn(page, 'officer');
-    await page.getByRole('heading', { name: 'New encounter' }).waitFor();
+    const { context: officer, page } = await responder('officer');
     await fillEncounter(page, { ...person, dob: '1990-07-01', sex: 'M', ethnicity: 'N', location: 'Transit center', cad: 'E2E-TAP-1', quantity: '0.3' });
     await page.getByRole('button', { name: 'Record and check eligibility' }).click();
     await page.getByRole('heading', { name: /Eligibility: eligible/ }).waitFor();
-    await page.getByLabel('Accepted', { exact: true }).check();
-    await page.getByLabel("Person's name, as signed").fill(`${person.first} ${person.last}`);
-    await page.getByLabel('The person read').check();
-    await page.getByLabel('Provider', { exact: true }).selectOption({ label: 'Harbor Recovery Center' });
-    await page.getByLabel(/Warm handoff: the on-call case manager/).check();
-    await page.getByLabel('Charges held in abeyance').check();
+    await fillOffer(page, `${person.first} ${person.last}`);
     await page.getByRole('button', { name: 'Record the offer' }).click();
     await page.getByText('Offer recorded.').waitFor();
     const ref = (await page.textContent('main')).match(/HO-[A-Z0-9]{4}-[A-Z0-9]{4}/)[0];
@@ -408,11 +403,7 @@ try {
     await page.getByRole('button', { name: 'Record the attempt' }).click();
     await page.getByText('Contact attempt recorded.').waitFor();
     await page.getByText(/Follow-up made on time/).waitFor();
-    await page.getByLabel('Accepted', { exact: true }).check();
-    await page.getByLabel("Person's name, as signed").fill(`Ivy ${last}`);
-    await page.getByLabel('The person read').check();
-    await page.getByLabel('Provider', { exact: true }).selectOption({ label: 'Harbor Recovery Center' });
-    await page.getByLabel(/Warm handoff: the on-call case manager/).check();
+    await fillOffer(page, `Ivy ${last}`, { held: false });
     assert.equal(await page.getByText('Legal hold').count(), 0, 'no charge is held');
     await page.getByRole('button', { name: 'Record the offer' }).click();
     await page.getByText('Offer recorded.').waitFor();

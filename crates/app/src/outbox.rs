@@ -283,3 +283,69 @@ pub async fn overview(app: &App, ctx: &crate::Ctx) -> AppResult<Overview> {
         channel: app.mailer().is_some(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn smtp_settings_are_read_and_bad_ones_refused_with_the_reason() {
+        let s = MailSettings::parse(
+            "smtp://pages%40county.gov:p%40ss%20word@mail.county.gov:2525",
+            "Handoff <handoff@county.gov>",
+            None,
+        )
+        .unwrap();
+        assert_eq!(
+            (
+                s.host.as_str(),
+                s.port,
+                s.user.as_str(),
+                s.password.as_str()
+            ),
+            ("mail.county.gov", 2525, "pages@county.gov", "p@ss word")
+        );
+        assert!(
+            !format!("{s:?}").contains("p@ss"),
+            "the password is not printed"
+        );
+        let d = MailSettings::parse("smtp://mail.county.gov", "a@b.gov", None).unwrap();
+        assert_eq!((d.port, d.user.as_str()), (587, ""));
+        for (url, from, why) in [
+            ("smtps://mail.county.gov", "a@b.gov", "starts with smtp://"),
+            (
+                "smtp://mail.county.gov:99999",
+                "a@b.gov",
+                "not a port number",
+            ),
+            ("smtp://u:p@", "a@b.gov", "names no server"),
+            ("smtp://u:%zz@mail.county.gov", "a@b.gov", "percent-encoded"),
+            (
+                "smtp://mail.county.gov",
+                "not an address",
+                "not an email address",
+            ),
+        ] {
+            let e = MailSettings::parse(url, from, None).unwrap_err();
+            assert!(e.contains(why), "{url}: {e}");
+        }
+    }
+
+    #[test]
+    fn retries_back_off_then_stop() {
+        let m = |n| retry_after(n).map(|d| d.num_minutes());
+        assert_eq!(
+            (1..=7).map(m).collect::<Vec<_>>(),
+            [
+                Some(1),
+                Some(2),
+                Some(4),
+                Some(8),
+                Some(16),
+                Some(30),
+                Some(30)
+            ]
+        );
+        assert_eq!(m(MAX_ATTEMPTS), None);
+    }
+}
