@@ -1,7 +1,8 @@
-//! Where a staff member is paged (ADR 0019): their own contact points, in order, kept by
-//! themselves. Email only for now; sealed at rest; every change audited.
+//! Where a staff member is paged (ADR 0019, 0020): their own contact points (email, or a
+//! phone for texts), in order, kept by themselves; sealed at rest; every change audited.
+//! Each can be tested: a test message goes through the outbox like a page.
 use handoff_domain::FieldErrors;
-use handoff_storage::ContactRow;
+use handoff_storage::{ContactRow, MessageRow, MessageState, Stmt};
 use uuid::Uuid;
 
 use crate::audit::{self, ALLOWED, Ctx};
@@ -17,21 +18,43 @@ pub async fn mine(app: &App, ctx: &Ctx) -> AppResult<Vec<ContactRow>> {
     Ok(rows)
 }
 
-/// Adds an email address the user is paged at, after those they have.
-pub async fn add(app: &App, ctx: &Ctx, address: &str) -> AppResult<()> {
-    let address = address.trim();
+/// Adds an address the user is paged at, after those they have: an email address, or a
+/// mobile number (E.164) for texts.
+pub async fn add(app: &App, ctx: &Ctx, channel: &str, address: &str) -> AppResult<()> {
+    let typed = address.trim();
     let mut e = FieldErrors::new();
-    if address.is_empty() {
-        e.add("address", "Type the email address you want pages sent to.");
-    } else if address.chars().count() > 254 || address.parse::<lettre::Address>().is_err() {
-        e.add(
-            "address",
-            "That is not an email address (like name@agency.org).",
-        );
-    }
+    let address = match channel {
+        "email" if typed.is_empty() => {
+            e.add("address", "Type the email address you want pages sent to.");
+            String::new()
+        }
+        "email" if typed.chars().count() > 254 || typed.parse::<lettre::Address>().is_err() => {
+            e.add(
+                "address",
+                "That is not an email address (like name@agency.org).",
+            );
+            String::new()
+        }
+        "email" => typed.to_string(),
+        "sms" => match crate::channels::sms::e164(typed) {
+            Some(n) => n,
+            None => {
+                e.add(
+                    "address",
+                    "Type the mobile number with + and the country code (like +1 555 010 0199).",
+                );
+                String::new()
+            }
+        },
+        _ => {
+            e.add("channel", "Choose email or text message.");
+            String::new()
+        }
+    };
     if !e.is_empty() {
         return Err(AppError::Invalid(e));
     }
+    let address = address.as_str();
     let mut tx = app.store.write().await?;
     let have = tx.contacts_of(ctx.actor.user_id).await?;
     if have.iter().any(|c| c.address.eq_ignore_ascii_case(address)) {
@@ -48,7 +71,7 @@ pub async fn add(app: &App, ctx: &Ctx, address: &str) -> AppResult<()> {
     let row = ContactRow {
         id: Uuid::now_v7(),
         user_id: ctx.actor.user_id,
-        channel: "email".into(),
+        channel: channel.to_string(),
         address: address.to_string(),
         position: have.iter().map(|c| c.position + 1).max().unwrap_or(0),
         created_at: app.now(),
@@ -62,7 +85,7 @@ pub async fn add(app: &App, ctx: &Ctx, address: &str) -> AppResult<()> {
         "user",
         &ctx.actor.user_id.to_string(),
         ALLOWED,
-        "email",
+        channel,
     )
     .await?;
     tx.commit().await?;
@@ -93,4 +116,70 @@ pub async fn remove(app: &App, ctx: &Ctx, id: Uuid) -> AppResult<()> {
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Sends the user a test message at one of their own addresses, through the outbox like a
+/// page (one a minute per address); how it went shows beside the address.
+pub async fn test(app: &App, ctx: &Ctx, id: Uuid) -> AppResult<()> {
+    let pid = ctx.require_program()?;
+    let now = app.now();
+    let mut tx = app.store.write().await?;
+    let Some(c) = tx
+        .contacts_of(ctx.actor.user_id)
+        .await?
+        .into_iter()
+        .find(|c| c.id == id)
+    else {
+        tx.rollback().await?;
+        return Err(AppError::NotFound);
+    };
+    let staff = app.texts().staff();
+    let m = MessageRow {
+        id: Uuid::now_v7(),
+        program_id: pid,
+        dedupe_key: format!("test:{id}:{}", now.timestamp() / 60),
+        channel: c.channel.clone(),
+        recipient_kind: "user".into(),
+        recipient_id: Some(ctx.actor.user_id),
+        address: c.address,
+        subject: staff.t("test-subject"),
+        body: staff.t("test-body"),
+        cause_kind: "test".into(),
+        cause_id: Some(id),
+        state: "queued".into(),
+        attempts: 0,
+        next_at: now,
+        locked_by: None,
+        locked_until: None,
+        last_error: None,
+        created_at: now,
+        sent_at: None,
+    };
+    tx.run(&[Stmt::message(&m)]).await?;
+    audit::record(
+        &mut tx,
+        app,
+        ctx,
+        "contact.test",
+        "user",
+        &ctx.actor.user_id.to_string(),
+        ALLOWED,
+        &c.channel,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The latest test of each of the user's addresses: (contact, state, error).
+pub async fn tests_of(app: &App, contacts: &[ContactRow]) -> AppResult<Vec<(Uuid, MessageState)>> {
+    let mut tx = app.store.read().await?;
+    let mut out = Vec::new();
+    for c in contacts {
+        if let Some(m) = tx.messages_for(c.id).await?.pop() {
+            out.push((c.id, m));
+        }
+    }
+    tx.rollback().await?;
+    Ok(out)
 }

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod calendar;
 pub mod case;
 pub mod case_view;
+pub mod channels;
 pub mod consent_terms;
 pub mod consents;
 pub mod contacts;
@@ -82,6 +83,8 @@ pub struct Settings {
     pub languages: Option<std::path::PathBuf>,
     /// The SMTP server email leaves through (ADR 0019); none: messages wait, unsent.
     pub mail: Option<outbox::MailSettings>,
+    /// The SMS gateway texts leave through (ADR 0020); none: texts wait, unsent.
+    pub sms: Option<channels::sms::SmsSettings>,
     /// The address staff reach the server at, for links in messages.
     pub public_url: String,
 }
@@ -101,6 +104,7 @@ impl Default for Settings {
             emergency_minutes: 60,
             languages: None,
             mail: None,
+            sms: None,
             public_url: "http://127.0.0.1:8080".into(),
         }
     }
@@ -168,8 +172,8 @@ pub struct App {
     pub(crate) directories: directory::DirCache,
     /// The texts in force, by language (ADR 0018): reloaded when the folder is.
     texts: Arc<RwLock<Arc<handoff_i18n::Texts>>>,
-    /// The email channel, when one is configured (ADR 0019).
-    mailer: Option<Arc<outbox::Mailer>>,
+    /// The channels messages leave by (ADR 0019, 0020).
+    channels: Arc<channels::Channels>,
 }
 
 impl App {
@@ -177,7 +181,8 @@ impl App {
     /// are not there yet.
     pub async fn new(store: Store, clock: Arc<dyn Clock>, settings: Settings) -> AppResult<App> {
         let settings_languages = settings.languages.clone();
-        let settings_mail = settings.mail.clone();
+        let channels =
+            channels::Channels::new(&settings.mail, &settings.sms).map_err(AppError::Internal)?;
         let app = App {
             store,
             clock,
@@ -190,7 +195,7 @@ impl App {
             limits: Arc::new(limits::InMemory::default()),
             directories: Default::default(),
             texts: Arc::new(RwLock::new(Arc::new(load_texts(&settings_languages)?))),
-            mailer: outbox::mailer_for(&settings_mail)?,
+            channels: Arc::new(channels),
         };
         reference::ensure_shipped(&app).await?;
         app.reload_codes().await?;
@@ -202,9 +207,9 @@ impl App {
         self.clock.now()
     }
 
-    /// The email channel, if one is configured.
-    pub fn mailer(&self) -> Option<Arc<outbox::Mailer>> {
-        self.mailer.clone()
+    /// The channels messages leave by.
+    pub fn channels(&self) -> Arc<channels::Channels> {
+        self.channels.clone()
     }
 
     /// The participant and staff texts in force.

@@ -86,7 +86,7 @@ async fn next_rung(
     Ok((!coordinators.is_empty()).then_some(coordinators))
 }
 
-/// The statements that page one rung: a message to each person's first email contact
+/// The statements that page one rung: a message to each person's first contact point
 /// (none when they have none: the rung still stands, and says so), the rung's rows, its
 /// case event, and the job that pages the next rung when the window has passed.
 #[allow(clippy::too_many_arguments)] // the rung's own facts
@@ -144,11 +144,14 @@ async fn rung_stmts(
     let mut reached = Vec::new();
     let mut unreachable = Vec::new();
     for (user, name) in people {
-        let contact = tx
-            .contacts_of(*user)
-            .await?
-            .into_iter()
-            .find(|c| c.channel == "email");
+        // The first contact point that can be sent on now (else the first: it waits).
+        let contacts = tx.contacts_of(*user).await?;
+        let channels = app.channels();
+        let contact = contacts
+            .iter()
+            .find(|c| channels.has(&c.channel))
+            .or(contacts.first())
+            .cloned();
         let tap = match &contact {
             Some(_) => {
                 let (token, link) = issue_link(r.program_id, r.id, *user, now)?;
@@ -177,7 +180,7 @@ async fn rung_stmts(
                 id: Uuid::now_v7(),
                 program_id: r.program_id,
                 dedupe_key: format!("page:{}:{rung}:{user}", r.id),
-                channel: "email".into(),
+                channel: c.channel,
                 recipient_kind: "user".into(),
                 recipient_id: Some(*user),
                 address: c.address,
@@ -232,8 +235,8 @@ async fn rung_stmts(
             }
         ));
     }
-    if app.mailer().is_none() && !reached.is_empty() {
-        summary.push_str("; no email channel is set up, so the page waits unsent");
+    if !app.channels().any_staff() && !reached.is_empty() {
+        summary.push_str("; no email or SMS channel is set up, so the page waits unsent");
     }
     stmts.push(Stmt::case_event(&event(
         app,
@@ -371,7 +374,7 @@ pub(crate) async fn view(tx: &mut Tx, app: &App, r: &ReferralRow) -> AppResult<O
         pages,
         acknowledged,
         unanswered,
-        channel: app.mailer().is_some(),
+        channel: app.channels().any_staff(),
         provider_phone: tx.org(r.to_org_id).await?.phone,
     }))
 }

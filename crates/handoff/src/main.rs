@@ -155,6 +155,33 @@ struct ServeArgs {
     /// A private CA (PEM file) the SMTP server's certificate is signed by.
     #[arg(long, env = "HANDOFF_SMTP_CA")]
     smtp_ca: Option<PathBuf>,
+    /// The SMS gateway texts leave through: its https:// address (http:// only on this
+    /// machine or a private network). Without it, texts wait unsent.
+    #[arg(long, env = "HANDOFF_SMS_URL")]
+    sms_url: Option<String>,
+    /// The gateway's request body: form or json.
+    #[arg(long, env = "HANDOFF_SMS_FORMAT", default_value = "form")]
+    sms_format: String,
+    /// The gateway's authentication: basic:USER:PASSWORD or bearer:TOKEN (best from the
+    /// environment).
+    #[arg(
+        long,
+        env = "HANDOFF_SMS_AUTH",
+        hide_env_values = true,
+        default_value = ""
+    )]
+    sms_auth: String,
+    /// The sender of texts: a number in E.164 (+15550100) or the gateway's sender name.
+    #[arg(long, env = "HANDOFF_SMS_FROM", default_value = "")]
+    sms_from: String,
+    /// The gateway's names for the fields, where they differ from the format's usual ones
+    /// (form: To, From, Body, StatusCallback; json: to, from, text, callback_url), as
+    /// to=NAME,from=NAME,body=NAME,callback=NAME.
+    #[arg(long, env = "HANDOFF_SMS_FIELDS", default_value = "")]
+    sms_fields: String,
+    /// A private CA (PEM file) the gateway's certificate is signed by.
+    #[arg(long, env = "HANDOFF_SMS_CA")]
+    sms_ca: Option<PathBuf>,
     /// The address staff reach this server at, for links in messages (default: the
     /// listening address).
     #[arg(long, env = "HANDOFF_PUBLIC_URL")]
@@ -189,22 +216,37 @@ async fn main() {
     }
 }
 
+/// A CA file named by a flag, read.
+fn read_ca(path: &Option<PathBuf>, flag: &str) -> Result<Option<Vec<u8>>> {
+    path.as_ref()
+        .map(|p| std::fs::read(p).with_context(|| format!("cannot read {flag} {}", p.display())))
+        .transpose()
+}
+
 impl ServeArgs {
     fn settings(&self) -> Result<Settings> {
         let mail = match &self.smtp_url {
             Some(url) => {
-                let ca = match &self.smtp_ca {
-                    Some(p) => Some(
-                        std::fs::read(p)
-                            .with_context(|| format!("cannot read --smtp-ca {}", p.display()))?,
-                    ),
-                    None => None,
-                };
+                let ca = read_ca(&self.smtp_ca, "--smtp-ca")?;
                 Some(
                     handoff_app::outbox::MailSettings::parse(url, &self.smtp_from, ca)
                         .map_err(|e| anyhow::anyhow!("--smtp-url: {e}"))?,
                 )
             }
+            None => None,
+        };
+        let sms = match &self.sms_url {
+            Some(url) => Some(
+                handoff_app::channels::sms::SmsSettings::parse(
+                    url,
+                    &self.sms_format,
+                    &self.sms_auth,
+                    &self.sms_from,
+                    &self.sms_fields,
+                    read_ca(&self.sms_ca, "--sms-ca")?,
+                )
+                .map_err(|e| anyhow::anyhow!("--sms-url: {e}"))?,
+            ),
             None => None,
         };
         let scheme = if self.tls_cert.is_some() || self.behind_https_proxy {
@@ -220,6 +262,7 @@ impl ServeArgs {
                     .unwrap_or_else(|| self.db.data_dir().join("languages")),
             ),
             mail,
+            sms,
             public_url: self
                 .public_url
                 .clone()

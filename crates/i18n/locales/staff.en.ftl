@@ -112,3 +112,8 @@ where-paged = Where you are paged
 nav-outbox = Outbox
 page-tap = Or in one tap, without signing in (this referral only, for { $hours } hours): { $tap }
 notice-links_revoked = Every outstanding one-tap link is withdrawn: those who open one are asked to sign in.
+
+## A test message a person sends themselves from "Where you are paged".
+test-subject = Handoff: test message
+test-body = This is the test you asked for. Pages for warm handoffs will reach you here.
+notice-test_sent = Test message queued: how it went shows beside the address.

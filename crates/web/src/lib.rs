@@ -8,6 +8,7 @@ pub mod api;
 mod assets;
 pub mod auth;
 mod error;
+mod hooks;
 mod kit;
 mod middleware;
 pub mod routes;

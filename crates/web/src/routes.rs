@@ -329,6 +329,12 @@ fn registry() -> Registry {
         post(ui::links::step),
     )
     .post(
+        "/hooks/sms/{id}/{signature}",
+        "An SMS gateway's delivery report (the address Handoff gave it)",
+        None,
+        post(crate::hooks::sms_report),
+    )
+    .post(
         "/outbox/links/revoke",
         "Withdraw the program's outstanding one-tap links",
         None,
@@ -349,6 +355,12 @@ fn registry() -> Registry {
         "Add an address you are paged at",
         None,
         post(ui::contacts::add),
+    )
+    .post(
+        "/me/contacts/{id}/test",
+        "Send yourself a test message at one of your addresses",
+        None,
+        post(ui::contacts::test),
     )
     .post(
         "/me/contacts/{id}/remove",

@@ -360,6 +360,7 @@ mod reference;
 mod referrals;
 mod retention;
 mod rollups;
+mod webhooks;
 pub(crate) use rollups::HistKey;
 mod roster;
 mod screenings;

@@ -21,11 +21,24 @@ impl Tx {
         now: DateTime<Utc>,
         lease_until: DateTime<Utc>,
         limit: i64,
+        channels: &[&str],
     ) -> Result<Vec<MessageRow>> {
-        let due = "SELECT id FROM messages WHERE state = 'queued' AND next_at <= $1 AND (locked_until IS NULL OR locked_until < $1) ORDER BY next_at LIMIT $2";
+        // The channels are the outbox's own names, never input: checked, then inlined.
+        let list = channels
+            .iter()
+            .filter(|c| !c.is_empty() && c.bytes().all(|b| b.is_ascii_lowercase()))
+            .map(|c| format!("'{c}'"))
+            .collect::<Vec<_>>()
+            .join(",");
+        if list.is_empty() {
+            return Ok(Vec::new());
+        }
+        let due = format!(
+            "SELECT id FROM messages WHERE state = 'queued' AND channel IN ({list}) AND next_at <= $1 AND (locked_until IS NULL OR locked_until < $1) ORDER BY next_at LIMIT $2"
+        );
         let ids: Vec<Uuid> = match &mut self.inner {
             Inner::Sqlite(t) => {
-                sqlx::query_scalar(due)
+                sqlx::query_scalar(sqlx::AssertSqlSafe(due))
                     .bind(now)
                     .bind(limit)
                     .fetch_all(&mut **t)
@@ -52,10 +65,47 @@ impl Tx {
 
     /// Marks a message sent, only if this worker still holds its lease. False: the lease
     /// ran out (another worker may send it again, with the same id).
-    pub async fn mark_sent(&mut self, id: Uuid, worker: &str, now: DateTime<Utc>) -> Result<bool> {
-        let n = q!(self, c => sqlx::query("UPDATE messages SET state = 'sent', sent_at = $3, locked_by = NULL, locked_until = NULL, last_error = NULL WHERE id = $1 AND locked_by = $2 AND state = 'queued' AND locked_until >= $3")
-            .bind(id).bind(worker).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
+    /// `provider_id` is the channel's own id for it (an SMS gateway's).
+    pub async fn mark_sent(
+        &mut self,
+        id: Uuid,
+        worker: &str,
+        now: DateTime<Utc>,
+        provider_id: Option<&str>,
+    ) -> Result<bool> {
+        let n = q!(self, c => sqlx::query("UPDATE messages SET state = 'sent', sent_at = $3, provider_id = $4, locked_by = NULL, locked_until = NULL, last_error = NULL WHERE id = $1 AND locked_by = $2 AND state = 'queued' AND locked_until >= $3")
+            .bind(id).bind(worker).bind(now).bind(provider_id).execute(c).await.map(|r| r.rows_affected()))?;
         Ok(n == 1)
+    }
+
+    /// Records a channel's delivery report: delivered, or failed with the reason. Only a
+    /// message not already delivered or failed changes; false otherwise (a repeated report).
+    pub async fn message_reported(
+        &mut self,
+        id: Uuid,
+        now: DateTime<Utc>,
+        delivered: bool,
+        detail: &str,
+    ) -> Result<bool> {
+        let n = if delivered {
+            q!(self, c => sqlx::query("UPDATE messages SET state = 'delivered', delivered_at = $2, locked_by = NULL, locked_until = NULL WHERE id = $1 AND state IN ('queued', 'sent')")
+                .bind(id).bind(now).execute(c).await.map(|r| r.rows_affected()))?
+        } else {
+            q!(self, c => sqlx::query("UPDATE messages SET state = 'failed', last_error = $2, locked_by = NULL, locked_until = NULL WHERE id = $1 AND state IN ('queued', 'sent')")
+                .bind(id).bind(detail).execute(c).await.map(|r| r.rows_affected()))?
+        };
+        Ok(n == 1)
+    }
+
+    /// The gateway's id for a message, and when it was reported delivered.
+    pub async fn message_delivery(
+        &mut self,
+        id: Uuid,
+    ) -> Result<(Option<String>, Option<DateTime<Utc>>)> {
+        Ok(
+            q!(self, c => sqlx::query_as::<_, (Option<String>, Option<DateTime<Utc>>)>("SELECT provider_id, delivered_at FROM messages WHERE id = $1")
+            .bind(id).fetch_one(c).await)?,
+        )
     }
 
     /// Records a failed attempt: tried again at `retry_at`, or failed for good.

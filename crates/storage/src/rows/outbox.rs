@@ -92,3 +92,16 @@ pub struct LinkRow {
     pub revoked_by: Option<Uuid>,
     pub used: String,
 }
+
+/// A partner organization's webhook endpoint (ADR 0020); its secret sealed at rest.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct WebhookRow {
+    pub id: Uuid,
+    pub program_id: Uuid,
+    pub organization_id: Uuid,
+    pub url: String,
+    pub secret: String,
+    pub created_at: DateTime<Utc>,
+    pub created_by: Option<Uuid>,
+    pub disabled_at: Option<DateTime<Utc>>,
+}

@@ -4,7 +4,7 @@ use axum::extract::{Query, State};
 
 use axum::response::Response;
 use handoff_domain::FieldErrors;
-use handoff_storage::ContactRow;
+use handoff_storage::{ContactRow, MessageState};
 use std::collections::HashMap;
 
 use crate::AppState;
@@ -19,15 +19,35 @@ use crate::kit::render::{Layout, render, see_other, status_for};
 struct ContactsPage {
     layout: Layout,
     contacts: Vec<ContactRow>,
+    /// The latest test of each address.
+    tests: Vec<(uuid::Uuid, MessageState)>,
+    channel_typed: String,
     address: String,
     errors: FieldErrors,
     /// Email can leave this server.
-    channel: bool,
+    email: bool,
+    /// Texts can leave this server.
+    sms: bool,
 }
 
 impl ContactsPage {
     fn err(&self, field: &str) -> String {
         self.errors.get(field).unwrap_or("").to_string()
+    }
+
+    /// How the latest test of an address went, in words.
+    fn test_of(&self, id: &uuid::Uuid) -> String {
+        match self.tests.iter().find(|(c, _)| c == id) {
+            None => String::new(),
+            Some((_, m)) => match (m.state.as_str(), &m.last_error) {
+                ("queued", None) => "test waiting to be sent".into(),
+                ("queued", Some(e)) => format!("test not sent yet: {e}"),
+                ("sent", _) => "test sent".into(),
+                ("delivered", _) => "test delivered".into(),
+                (_, Some(e)) => format!("test failed: {e}"),
+                (other, None) => format!("test {other}"),
+            },
+        }
     }
 }
 
@@ -35,18 +55,27 @@ async fn page(
     st: &AppState,
     s: &Session,
     notice: Option<&String>,
-    address: String,
+    typed: AddressForm,
     errors: FieldErrors,
 ) -> Response {
-    match handoff_app::contacts::mine(&st.app, &s.ctx).await {
-        Ok(contacts) => render(
+    let mine = async {
+        let contacts = handoff_app::contacts::mine(&st.app, &s.ctx).await?;
+        let tests = handoff_app::contacts::tests_of(&st.app, &contacts).await?;
+        Ok::<_, handoff_app::AppError>((contacts, tests))
+    };
+    let channels = st.app.channels();
+    match mine.await {
+        Ok((contacts, tests)) => render(
             status_for(&errors),
             &ContactsPage {
                 layout: Layout::new("Where you are paged", s, notice),
                 contacts,
-                address,
+                tests,
+                channel_typed: typed.channel,
+                address: typed.address,
                 errors,
-                channel: st.app.mailer().is_some(),
+                email: channels.has("email"),
+                sms: channels.has("sms"),
             },
         ),
         Err(e) => error_for(s, &e),
@@ -58,26 +87,38 @@ pub async fn show(
     s: Session,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    page(&st, &s, q.get("notice"), String::new(), FieldErrors::new()).await
+    let typed = AddressForm {
+        channel: "email".into(),
+        address: String::new(),
+    };
+    page(&st, &s, q.get("notice"), typed, FieldErrors::new()).await
 }
 
-pub(crate) struct AddressForm(String);
+pub(crate) struct AddressForm {
+    channel: String,
+    address: String,
+}
 
 impl FromFields for AddressForm {
     fn from_fields(f: &mut Fields) -> Self {
-        AddressForm(f.get("address"))
+        AddressForm {
+            channel: f.get("channel"),
+            address: f.get("address"),
+        }
     }
 }
 
 pub async fn add(State(st): State<AppState>, form: Input<AddressForm>) -> Response {
     let r = form
-        .run(async |v| handoff_app::contacts::add(&st.app, &form.s.ctx, &v.0).await)
+        .run(async |v| {
+            handoff_app::contacts::add(&st.app, &form.s.ctx, &v.channel, &v.address).await
+        })
         .await;
     let Input { s, v, .. } = form;
     match r {
         Ok(()) => see_other("/me/contacts?notice=contacts"),
         Err(e) => match form_errors(e) {
-            Ok(errors) => page(&st, &s, None, v.0, errors).await,
+            Ok(errors) => page(&st, &s, None, v, errors).await,
             Err(e) => error_for(&s, &e),
         },
     }
@@ -89,6 +130,16 @@ pub async fn remove(State(st): State<AppState>, Id(id): Id, form: Input<NoteForm
         .await;
     match r {
         Ok(()) => see_other("/me/contacts?notice=contacts"),
+        Err(e) => error_for(&form.s, &e),
+    }
+}
+
+pub async fn test(State(st): State<AppState>, Id(id): Id, form: Input<NoteForm>) -> Response {
+    let r = form
+        .run(async |_| handoff_app::contacts::test(&st.app, &form.s.ctx, id).await)
+        .await;
+    match r {
+        Ok(()) => see_other("/me/contacts?notice=test_sent"),
         Err(e) => error_for(&form.s, &e),
     }
 }

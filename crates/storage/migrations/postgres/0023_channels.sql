@@ -1,0 +1,18 @@
+-- SMS and webhooks (issue 17, ADR 0020). A gateway's delivery report sets `delivered_at`
+-- (or fails the message); `provider_id` is the gateway's own id for it.
+ALTER TABLE messages ADD COLUMN delivered_at TIMESTAMPTZ;
+ALTER TABLE messages ADD COLUMN provider_id TEXT;
+
+-- Where a partner organization's own system is told of its referrals (Standard Webhooks).
+-- The signing secret is sealed at rest, like other secrets Handoff keeps.
+CREATE TABLE webhook_endpoints (
+    id UUID PRIMARY KEY,
+    program_id UUID NOT NULL REFERENCES programs(id),
+    organization_id UUID NOT NULL REFERENCES organizations(id),
+    url TEXT NOT NULL,
+    secret TEXT NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL,
+    created_by UUID REFERENCES users(id),
+    disabled_at TIMESTAMPTZ
+);
+CREATE INDEX webhook_endpoints_org ON webhook_endpoints(organization_id);
