@@ -22,6 +22,8 @@ pub async fn mine(app: &App, ctx: &Ctx) -> AppResult<Vec<ContactRow>> {
 /// mobile number (E.164) for texts.
 pub async fn add(app: &App, ctx: &Ctx, channel: &str, address: &str) -> AppResult<()> {
     let typed = address.trim();
+    // The form always says which; email when nothing does.
+    let channel = if channel.is_empty() { "email" } else { channel };
     let mut e = FieldErrors::new();
     let address = match channel {
         "email" if typed.is_empty() => {

@@ -39,6 +39,7 @@ pub mod screenings;
 pub mod totp;
 pub mod trail;
 pub mod util;
+pub mod webhooks;
 pub mod worker;
 
 use std::collections::HashMap;
@@ -85,6 +86,8 @@ pub struct Settings {
     pub mail: Option<outbox::MailSettings>,
     /// The SMS gateway texts leave through (ADR 0020); none: texts wait, unsent.
     pub sms: Option<channels::sms::SmsSettings>,
+    /// How long a webhook receiver has to answer before the event is tried again.
+    pub webhook_timeout: std::time::Duration,
     /// The address staff reach the server at, for links in messages.
     pub public_url: String,
 }
@@ -105,6 +108,7 @@ impl Default for Settings {
             languages: None,
             mail: None,
             sms: None,
+            webhook_timeout: std::time::Duration::from_secs(15),
             public_url: "http://127.0.0.1:8080".into(),
         }
     }
@@ -182,7 +186,8 @@ impl App {
     pub async fn new(store: Store, clock: Arc<dyn Clock>, settings: Settings) -> AppResult<App> {
         let settings_languages = settings.languages.clone();
         let channels =
-            channels::Channels::new(&settings.mail, &settings.sms).map_err(AppError::Internal)?;
+            channels::Channels::new(&settings.mail, &settings.sms, settings.webhook_timeout)
+                .map_err(AppError::Internal)?;
         let app = App {
             store,
             clock,

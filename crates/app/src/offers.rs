@@ -220,6 +220,11 @@ pub async fn record_offer(
                 crate::paging::first_page(&mut read, app, &enc, &referral, Some(ctx.actor.user_id))
                     .await?,
             );
+            // The partner's own system is told, if it has an endpoint.
+            second.extend(
+                crate::webhooks::referral_event(&mut read, app, &referral, "created", None, now)
+                    .await?,
+            );
             events.push(e);
             fact_change = (
                 true,
@@ -377,8 +382,12 @@ pub async fn refer_again(
         create_referral(&mut tx, app, ctx, &enc, &provider, mode, contact_deadline).await?;
     tx.insert_referral(&referral).await?;
     tx.insert_case_event(&e).await?;
-    let pages =
+    let mut pages =
         crate::paging::first_page(&mut tx, app, &enc, &referral, Some(ctx.actor.user_id)).await?;
+    pages.extend(
+        crate::webhooks::referral_event(&mut tx, app, &referral, "created", None, app.now())
+            .await?,
+    );
     tx.run(&pages).await?;
     audit::record(
         &mut tx,

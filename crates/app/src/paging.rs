@@ -347,10 +347,19 @@ pub(crate) async fn view(tx: &mut Tx, app: &App, r: &ReferralRow) -> AppResult<O
     let mut pages = Vec::new();
     for p in tx.pages_of(r.id).await? {
         let name = tx.user(p.user_id).await?.display_name;
-        let state = p
-            .message_id
-            .and_then(|m| states.iter().find(|s| s.id == m))
-            .map(|s| s.state.clone());
+        // The page's message, or the last it fell back to (the person's next contact).
+        let state = p.message_id.and_then(|first| {
+            states
+                .iter()
+                .filter(|s| {
+                    s.id == first
+                        || (s.recipient_id == Some(p.user_id)
+                            && s.channel != "webhook"
+                            && s.created_at >= p.paged_at)
+                })
+                .next_back()
+                .map(|s| s.state.clone())
+        });
         pages.push((p.rung, name, p.paged_at, state));
     }
     let acknowledged = match (r.acknowledged_at, r.acknowledged_by) {

@@ -480,6 +480,16 @@ pub(crate) async fn act_with(
     }
     r.updated_at = now.max(expected + Duration::microseconds(1));
     tx.update_referral(&r, expected).await?;
+    let told = crate::webhooks::referral_event(
+        &mut tx,
+        app,
+        &r,
+        "updated",
+        Some(action.as_str()),
+        r.updated_at,
+    )
+    .await?;
+    tx.run(&told).await?;
     let detail = serde_json::json!({ "contact_outcome": outcome, "exit_kind": exit.map(|e| e.as_str()), "reason_code": reason_code.map(|c| c.as_str()) });
     tx.insert_service_event(&ServiceEventRow {
         id: Uuid::now_v7(),
@@ -665,6 +675,15 @@ pub(crate) async fn acknowledge_with(
             "The page is acknowledged already.".into(),
         ));
     }
+    let acknowledged = ReferralRow {
+        acknowledged_at: Some(now),
+        acknowledged_by: Some(ctx.actor.user_id),
+        ..r.clone()
+    };
+    let told =
+        crate::webhooks::referral_event(&mut tx, app, &acknowledged, "acknowledged", None, now)
+            .await?;
+    tx.run(&told).await?;
     let minutes = (now - r.requested_at).num_minutes();
     tx.insert_case_event(&crate::case::event(
         app,

@@ -172,6 +172,11 @@ pub async fn on_revoked(
         r.status_reason_code = Some(referral::OutcomeReason::Declined.as_str().into());
         r.updated_at = now.max(expected + Duration::microseconds(1));
         tx.update_referral(&r, expected).await?;
+        // The partner's system learns only that it ended (no reason): it must stop.
+        let told =
+            crate::webhooks::referral_event(tx, app, &r, "updated", Some("cancel"), r.updated_at)
+                .await?;
+        tx.run(&told).await?;
         tx.insert_service_event(&ServiceEventRow {
             id: Uuid::now_v7(),
             referral_id: r.id,

@@ -67,6 +67,8 @@ pub enum ProgramAction {
     UpdateCapacity,
     /// See what left the program and how it went (the outbox: pages and messages).
     ViewOutbox,
+    /// Tell partners' own systems of their referrals (webhook endpoints and their secrets).
+    ManageWebhooks,
 }
 
 impl ProgramAction {
@@ -94,6 +96,7 @@ impl ProgramAction {
             ProgramAction::ManageDirectory => &[Coordinator, Administrator],
             ProgramAction::UpdateCapacity => &[CaseManager, Peer, Coordinator],
             ProgramAction::ViewOutbox => &[Coordinator, Administrator],
+            ProgramAction::ManageWebhooks => &[Administrator],
         }
     }
 }
@@ -132,6 +135,7 @@ pub const NAVIGATION: &[NavLink] = &[
     ),
     nav("/admin", "Users", ProgramAction::ManageUsers),
     nav("/admin/languages", "Languages", ProgramAction::ManageUsers),
+    nav("/admin/webhooks", "Webhooks", ProgramAction::ManageWebhooks),
     nav("/roster", "On-call roster", ProgramAction::ManageRoster),
     nav(
         "/emergency-access",

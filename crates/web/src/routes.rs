@@ -379,6 +379,29 @@ fn registry() -> Registry {
         None,
         post(ui::languages::reload),
     )
+    .get(
+        "/admin/webhooks",
+        "Partner systems told of their referrals (Standard Webhooks)",
+        get(ui::webhooks::show),
+    )
+    .post(
+        "/admin/webhooks",
+        "Add a partner's webhook endpoint (its secret is shown once)",
+        None,
+        post(ui::webhooks::add),
+    )
+    .post(
+        "/admin/webhooks/{id}/test",
+        "Send a webhook endpoint a test event",
+        None,
+        post(ui::webhooks::test),
+    )
+    .post(
+        "/admin/webhooks/{id}/disable",
+        "Stop sending to a webhook endpoint",
+        None,
+        post(ui::webhooks::disable),
+    )
     .post(
         "/admin/users",
         "Create a user",

@@ -181,6 +181,15 @@ impl Target {
     }
 }
 
+/// Plain HTTP only to this machine or a private network (a gateway on the same host).
+pub fn is_private(host: &str) -> bool {
+    match host.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V4(a)) => a.is_loopback() || a.is_private(),
+        Ok(std::net::IpAddr::V6(a)) => a.is_loopback(),
+        Err(_) => host == "localhost",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -38,11 +38,12 @@ impl Channels {
     pub fn new(
         mail: &Option<email::MailSettings>,
         sms: &Option<sms::SmsSettings>,
+        webhook_timeout: Duration,
     ) -> Result<Channels, String> {
         Ok(Channels {
             email: mail.as_ref().map(email::Mailer::new).transpose()?,
             sms: sms.as_ref().map(sms::Gateway::new).transpose()?,
-            hooks: http::Client::new(None, Duration::from_secs(15))?,
+            hooks: http::Client::new(None, webhook_timeout)?,
         })
     }
 

@@ -86,7 +86,7 @@ impl SmsSettings {
         ca_pem: Option<Vec<u8>>,
     ) -> Result<SmsSettings, String> {
         let t = Target::parse(url).map_err(|e| format!("the SMS gateway: {e}"))?;
-        if !t.tls && !is_private(&t.host) {
+        if !t.tls && !super::http::is_private(&t.host) {
             return Err(format!(
                 "the SMS gateway {} is not on this machine or a private network: use https://",
                 t.host
@@ -142,15 +142,6 @@ impl SmsSettings {
             ca_pem,
             timeout: Duration::from_secs(20),
         })
-    }
-}
-
-/// Plain HTTP only to this machine or a private network (a gateway on the same host).
-fn is_private(host: &str) -> bool {
-    match host.parse::<std::net::IpAddr>() {
-        Ok(std::net::IpAddr::V4(a)) => a.is_loopback() || a.is_private(),
-        Ok(std::net::IpAddr::V6(a)) => a.is_loopback(),
-        Err(_) => host == "localhost",
     }
 }
 

@@ -431,9 +431,13 @@ pub async fn refer(
             .iter()
             .any(|c| hold_types.iter().any(|h| is_under(c, h)));
         tx.insert_referral(&referral).await?;
-        let pages =
+        let mut pages =
             crate::paging::first_page(&mut tx, app, &enc, &referral, Some(ctx.actor.user_id))
                 .await?;
+        pages.extend(
+            crate::webhooks::referral_event(&mut tx, app, &referral, "created", None, app.now())
+                .await?,
+        );
         tx.run(&pages).await?;
         // Only a referral a held charge counts on is the legal side's business; the
         // others are kept out of its view ("care." events, ADR 0017).

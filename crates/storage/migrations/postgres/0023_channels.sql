@@ -16,3 +16,4 @@ CREATE TABLE webhook_endpoints (
     disabled_at TIMESTAMPTZ
 );
 CREATE INDEX webhook_endpoints_org ON webhook_endpoints(organization_id);
+CREATE INDEX messages_recipient ON messages(recipient_id, created_at);

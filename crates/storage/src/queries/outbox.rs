@@ -65,7 +65,8 @@ impl Tx {
 
     /// Marks a message sent, only if this worker still holds its lease. False: the lease
     /// ran out (another worker may send it again, with the same id).
-    /// `provider_id` is the channel's own id for it (an SMS gateway's).
+    /// `provider_id` is the channel's own id for it (an SMS gateway's). A delivery report
+    /// that came in before this (a quick gateway) keeps its state.
     pub async fn mark_sent(
         &mut self,
         id: Uuid,
@@ -73,7 +74,7 @@ impl Tx {
         now: DateTime<Utc>,
         provider_id: Option<&str>,
     ) -> Result<bool> {
-        let n = q!(self, c => sqlx::query("UPDATE messages SET state = 'sent', sent_at = $3, provider_id = $4, locked_by = NULL, locked_until = NULL, last_error = NULL WHERE id = $1 AND locked_by = $2 AND state = 'queued' AND locked_until >= $3")
+        let n = q!(self, c => sqlx::query("UPDATE messages SET state = CASE WHEN state = 'queued' THEN 'sent' ELSE state END, sent_at = $3, provider_id = $4, locked_by = NULL, locked_until = NULL, last_error = CASE WHEN state = 'queued' THEN NULL ELSE last_error END WHERE id = $1 AND locked_by = $2 AND locked_until >= $3")
             .bind(id).bind(worker).bind(now).bind(provider_id).execute(c).await.map(|r| r.rows_affected()))?;
         Ok(n == 1)
     }
@@ -88,10 +89,10 @@ impl Tx {
         detail: &str,
     ) -> Result<bool> {
         let n = if delivered {
-            q!(self, c => sqlx::query("UPDATE messages SET state = 'delivered', delivered_at = $2, locked_by = NULL, locked_until = NULL WHERE id = $1 AND state IN ('queued', 'sent')")
+            q!(self, c => sqlx::query("UPDATE messages SET state = 'delivered', delivered_at = $2 WHERE id = $1 AND state IN ('queued', 'sent')")
                 .bind(id).bind(now).execute(c).await.map(|r| r.rows_affected()))?
         } else {
-            q!(self, c => sqlx::query("UPDATE messages SET state = 'failed', last_error = $2, locked_by = NULL, locked_until = NULL WHERE id = $1 AND state IN ('queued', 'sent')")
+            q!(self, c => sqlx::query("UPDATE messages SET state = 'failed', last_error = $2 WHERE id = $1 AND state IN ('queued', 'sent')")
                 .bind(id).bind(detail).execute(c).await.map(|r| r.rows_affected()))?
         };
         Ok(n == 1)
@@ -231,8 +232,9 @@ impl Tx {
         program_id: Uuid,
         limit: i64,
     ) -> Result<(Vec<OutboxLine>, Vec<(String, i64)>)> {
-        let lines = q!(self, c => sqlx::query_as::<_, OutboxLine>("SELECT m.id, m.channel, u.display_name AS recipient, e.reference, m.cause_kind, m.state, m.attempts, m.last_error, m.created_at, m.sent_at
-            FROM messages m LEFT JOIN users u ON u.id = m.recipient_id LEFT JOIN referrals r ON r.id = m.cause_id LEFT JOIN encounters e ON e.id = r.encounter_id
+        let lines = q!(self, c => sqlx::query_as::<_, OutboxLine>("SELECT m.id, m.channel, COALESCE(u.display_name, o.name) AS recipient, e.reference, m.cause_kind, m.state, m.attempts, m.last_error, m.created_at, m.sent_at
+            FROM messages m LEFT JOIN users u ON u.id = m.recipient_id LEFT JOIN webhook_endpoints w ON w.id = m.recipient_id LEFT JOIN organizations o ON o.id = w.organization_id
+            LEFT JOIN referrals r ON r.id = m.cause_id LEFT JOIN encounters e ON e.id = r.encounter_id
             WHERE m.program_id = $1 ORDER BY m.created_at DESC, m.id DESC LIMIT $2")
             .bind(program_id).bind(limit).fetch_all(c).await)?;
         let counts = q!(self, c => sqlx::query_as::<_, (String, i64)>("SELECT state, COUNT(*) FROM messages WHERE program_id = $1 GROUP BY state ORDER BY state")

@@ -48,3 +48,13 @@ impl Tx {
         one(n)
     }
 }
+
+impl Tx {
+    /// The latest message to a recipient (an endpoint), without its sealed parts.
+    pub async fn last_message_to(&mut self, recipient_id: Uuid) -> Result<Option<MessageState>> {
+        Ok(
+            q!(self, c => sqlx::query_as::<_, MessageState>("SELECT id, channel, recipient_id, state, attempts, last_error, created_at, sent_at FROM messages WHERE recipient_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1")
+            .bind(recipient_id).fetch_optional(c).await)?,
+        )
+    }
+}

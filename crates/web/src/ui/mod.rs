@@ -24,3 +24,4 @@ pub(crate) mod rules;
 pub(crate) mod screenings;
 pub(crate) mod services;
 pub(crate) mod sign_in;
+pub(crate) mod webhooks;

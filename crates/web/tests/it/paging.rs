@@ -338,7 +338,10 @@ async fn without_a_channel_pages_wait_and_the_officer_is_told_to_call() {
             mine.body
                 .contains("You have no address: you cannot be paged.")
         );
-        assert!(mine.body.contains("This server has no email set up yet"));
+        assert!(
+            mine.body
+                .contains("This server has no email or text messages set up yet")
+        );
     }
 }
 

@@ -111,7 +111,14 @@ pub async fn world(backend: Backend) -> World {
 }
 
 /// A world whose app has these settings (a languages folder, say).
-pub async fn world_with(backend: Backend, settings: Settings) -> World {
+pub async fn world_with(backend: Backend, mut settings: Settings) -> World {
+    // Links in messages (and an SMS gateway's reports) reach this server unless the test
+    // names another address.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    if settings.public_url == Settings::default().public_url {
+        settings.public_url = base.clone();
+    }
     let config = fresh_config(&backend).await;
     let store = open_config(&config).await;
     let clock = ManualClock::new(start_time());
@@ -199,8 +206,6 @@ pub async fn world_with(backend: Backend, settings: Settings) -> World {
         .unwrap();
         from += Duration::days(30);
     }
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
     let state = AppState {
         app: app.clone(),
         secure_cookies: false,
@@ -467,6 +472,18 @@ impl World {
             &format!("{}{path}", self.base),
             &headers,
             Some(("application/json", raw)),
+        )
+        .await
+    }
+
+    /// A POST from another system (no session, no browser headers).
+    pub async fn anonymous_post_raw(&self, path: &str, content_type: &str, body: Vec<u8>) -> Resp {
+        request(
+            &self.client,
+            Method::POST,
+            &format!("{}{path}", self.base),
+            &[],
+            Some((content_type, body)),
         )
         .await
     }
