@@ -351,13 +351,12 @@ pub(crate) async fn view(tx: &mut Tx, app: &App, r: &ReferralRow) -> AppResult<O
         let state = p.message_id.and_then(|first| {
             states
                 .iter()
-                .filter(|s| {
+                .rfind(|s| {
                     s.id == first
                         || (s.recipient_id == Some(p.user_id)
                             && s.channel != "webhook"
                             && s.created_at >= p.paged_at)
                 })
-                .next_back()
                 .map(|s| s.state.clone())
         });
         pages.push((p.rung, name, p.paged_at, state));

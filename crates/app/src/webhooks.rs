@@ -57,7 +57,8 @@ pub(crate) async fn referral_event(
                 format!("referral.{kind}"),
                 body.clone(),
                 ("referral", Some(r.id)),
-                at,
+                // Due now (a step's own time may be a microsecond ahead of the clock).
+                app.now(),
             ))
         })
         .collect())

@@ -295,22 +295,27 @@ pub enum Report {
 /// Reads a delivery report, form or JSON: the status in `MessageStatus`, `status` or
 /// `data.status`, an error in `ErrorCode`, `error_code` or `error`.
 pub fn read_report(content_type: &str, body: &[u8]) -> Result<Report, String> {
-    let get: Box<dyn Fn(&str) -> Option<String>> = if content_type.contains("json") {
+    // The report's fields as name and value: a form's pairs, or a JSON object's (and its
+    // `data` object's) strings and numbers.
+    let pairs: Vec<(String, String)> = if content_type.contains("json") {
         let v: serde_json::Value =
             serde_json::from_slice(body).map_err(|e| format!("the report is not JSON: {e}"))?;
-        Box::new(move |k: &str| {
-            let f = v.get(k).or_else(|| v.get("data").and_then(|d| d.get(k)))?;
-            match f {
-                serde_json::Value::String(s) => Some(s.clone()),
-                serde_json::Value::Number(n) => Some(n.to_string()),
-                _ => None,
-            }
-        })
+        let scalar = |f: &serde_json::Value| match f {
+            serde_json::Value::String(s) => Some(s.clone()),
+            serde_json::Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        };
+        [Some(&v), v.get("data")]
+            .into_iter()
+            .flatten()
+            .filter_map(|o| o.as_object())
+            .flat_map(|o| o.iter())
+            .filter_map(|(k, f)| scalar(f).map(|s| (k.clone(), s)))
+            .collect()
     } else {
-        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body)
-            .map_err(|e| format!("the report is not a form: {e}"))?;
-        Box::new(move |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()))
+        serde_urlencoded::from_bytes(body).map_err(|e| format!("the report is not a form: {e}"))?
     };
+    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
     let status = ["MessageStatus", "status", "delivery_status"]
         .iter()
         .find_map(|k| get(k))

@@ -39,4 +39,5 @@ mod support;
 mod tls;
 mod trail;
 mod web;
+mod webhooks;
 mod worker;

@@ -9,12 +9,6 @@ use hyper::StatusCode;
 use crate::smtp::{PASSWORD, SmtpServer, header};
 use crate::support::*;
 
-async fn deliver(w: &World) -> usize {
-    handoff_app::outbox::deliver_due(&w.app, "test-worker")
-        .await
-        .unwrap()
-}
-
 /// A second case manager at the first provider, on shift since before cm1 (so the backup).
 async fn backup(w: &World) -> uuid::Uuid {
     let u = handoff_app::admin::create_user(
@@ -107,7 +101,7 @@ async fn a_warm_handoff_pages_on_call_then_escalates_until_someone_acknowledges(
         accept_offer(&w, &officer, enc, "warm", "p1").await;
         let referral = w.referrals_of(enc).await.remove(0);
         // The page went into the outbox with the referral; the worker sends it.
-        let n = deliver(&w).await;
+        let n = w.deliver().await;
         let debug = {
             let mut tx = w.store.read().await.unwrap();
             let s = tx.messages_for(referral.id).await.unwrap();
@@ -147,7 +141,7 @@ async fn a_warm_handoff_pages_on_call_then_escalates_until_someone_acknowledges(
             handoff_app::worker::drain(&w.app, "test-worker")
                 .await
                 .unwrap();
-            assert_eq!(deliver(&w).await, 1);
+            assert_eq!(w.deliver().await, 1);
             let got = server.received();
             assert_eq!(got.len(), n);
             assert_eq!(to_of(&got[n - 1]), expect);
@@ -179,7 +173,7 @@ async fn a_warm_handoff_pages_on_call_then_escalates_until_someone_acknowledges(
         handoff_app::worker::drain(&w.app, "test-worker")
             .await
             .unwrap();
-        assert_eq!(deliver(&w).await, 0);
+        assert_eq!(w.deliver().await, 0);
         assert_eq!(server.received().len(), 3);
         let page = officer.get(&format!("/encounters/{enc}")).await;
         // Two windows passed before the acknowledgement.
@@ -271,7 +265,7 @@ async fn delivery_is_at_least_once_with_the_same_id_and_retries_or_fails_by_the_
         server.set_mode("tempfail");
         let enc2 = record_encounter(&w, &officer, "Deferred").await;
         accept_offer(&w, &officer, enc2, "warm", "p1").await;
-        assert_eq!(deliver(&w).await, 0);
+        assert_eq!(w.deliver().await, 0);
         let r2 = w.referrals_of(enc2).await.remove(0).id;
         let state = |id| {
             let w = &w;
@@ -289,15 +283,15 @@ async fn delivery_is_at_least_once_with_the_same_id_and_retries_or_fails_by_the_
             "{s:?}"
         );
         server.set_mode("accept");
-        assert_eq!(deliver(&w).await, 0, "not before its time");
+        assert_eq!(w.deliver().await, 0, "not before its time");
         w.clock.advance(Duration::minutes(1));
-        assert_eq!(deliver(&w).await, 1);
+        assert_eq!(w.deliver().await, 1);
         assert_eq!(state(r2).await.state, "sent");
         // A permanent refusal: failed at once, with the reason; the referral stands.
         server.set_mode("refuse");
         let enc3 = record_encounter(&w, &officer, "Refused").await;
         accept_offer(&w, &officer, enc3, "warm", "p1").await;
-        assert_eq!(deliver(&w).await, 0);
+        assert_eq!(w.deliver().await, 0);
         let r3 = w.referrals_of(enc3).await.remove(0);
         assert_eq!(r3.status, "requested");
         let s = state(r3.id).await;

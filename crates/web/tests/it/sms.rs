@@ -5,7 +5,6 @@
 //! to the person's next contact point. A forged report changes nothing.
 use chrono::Duration;
 use handoff_app::channels::sms::SmsSettings;
-use handoff_storage::MessageState;
 use hyper::StatusCode;
 use uuid::Uuid;
 
@@ -48,19 +47,6 @@ async fn texting_world(b: Backend, gw: &Receiver, shape: &str, smtp: Option<&Smt
     .await
 }
 
-async fn deliver(w: &World) -> usize {
-    handoff_app::outbox::deliver_due(&w.app, "test-worker")
-        .await
-        .unwrap()
-}
-
-async fn messages(w: &World, referral: Uuid) -> Vec<MessageState> {
-    let mut tx = w.store.read().await.unwrap();
-    let m = tx.messages_for(referral).await.unwrap();
-    tx.rollback().await.unwrap();
-    m
-}
-
 /// The officer hands a person to the first provider, warm: cm1 is paged.
 async fn warm_handoff(w: &World, last_name: &str) -> (Uuid, Uuid) {
     let officer = w.sign_in("officer").await;
@@ -100,7 +86,7 @@ async fn a_page_goes_by_text_through_either_gateway_shape_and_its_delivery_is_re
                 .await;
             assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
             let (enc, referral) = warm_handoff(&w, "Textedperson").await;
-            assert_eq!(deliver(&w).await, 1, "{shape}");
+            assert_eq!(w.deliver().await, 1, "{shape}");
             let got = gw.received();
             assert_eq!(got.len(), 1, "{got:?}");
             let text = got[0]["body"].as_str().unwrap();
@@ -114,7 +100,7 @@ async fn a_page_goes_by_text_through_either_gateway_shape_and_its_delivery_is_re
             let reports = gw.reports(1).await;
             assert_eq!(reports.len(), 1);
             assert_eq!(reports[0]["answer"], 204, "{reports:?}");
-            let m = messages(&w, referral).await.remove(0);
+            let m = w.messages_of(referral).await.remove(0);
             assert_eq!(m.state, "delivered");
             let (provider_id, delivered_at) = {
                 let mut tx = w.store.read().await.unwrap();
@@ -159,8 +145,8 @@ async fn a_page_goes_by_text_through_either_gateway_shape_and_its_delivery_is_re
                 )
                 .await;
             assert_eq!(late.status, StatusCode::NO_CONTENT);
-            assert_eq!(messages(&w, referral).await[0].state, "delivered");
-            assert_eq!(messages(&w, referral).await.len(), 1, "no second message");
+            assert_eq!(w.messages_of(referral).await[0].state, "delivered");
+            assert_eq!(w.messages_of(referral).await.len(), 1, "no second message");
         }
     }
 }
@@ -185,14 +171,14 @@ async fn a_text_the_gateway_refuses_or_cannot_deliver_falls_back_to_the_next_con
             }
             gw.set_mode(mode);
             let (_, referral) = warm_handoff(&w, "Fallbackperson").await;
-            deliver(&w).await;
+            w.deliver().await;
             if mode == "undelivered" {
                 // Sent; then the gateway's report says it never arrived (the email may
                 // have gone in the same pass already, if the report was quick).
                 assert_eq!(gw.reports(1).await[0]["answer"], 204);
-                deliver(&w).await;
+                w.deliver().await;
             }
-            let m = messages(&w, referral).await;
+            let m = w.messages_of(referral).await;
             assert_eq!(m.len(), 2, "{mode}: {m:?}");
             assert_eq!(
                 (m[0].channel.as_str(), m[0].state.as_str()),
@@ -215,8 +201,8 @@ async fn a_text_the_gateway_refuses_or_cannot_deliver_falls_back_to_the_next_con
                 mail[0]
             );
             // A second pass writes no third message.
-            deliver(&w).await;
-            assert_eq!(messages(&w, referral).await.len(), 2);
+            w.deliver().await;
+            assert_eq!(w.messages_of(referral).await.len(), 2);
             assert_eq!(smtp.received().len(), 1);
         }
     }
@@ -246,21 +232,21 @@ async fn a_gateway_that_fails_answers_garbage_or_hangs_is_tried_again_and_nothin
             if handoff.is_none() {
                 handoff = Some(warm_handoff(&w, "Retriedperson").await);
             }
-            assert_eq!(deliver(&w).await, 0, "{mode}");
+            assert_eq!(w.deliver().await, 0, "{mode}");
             tries += 1;
-            let m = messages(&w, handoff.unwrap().1).await.remove(0);
+            let m = w.messages_of(handoff.unwrap().1).await.remove(0);
             assert_eq!((m.state.as_str(), m.attempts), ("queued", tries), "{mode}");
             let e = m.last_error.unwrap_or_default();
             assert!(e.contains(why), "{mode}: {e}");
             // Not before its backoff has passed.
-            assert_eq!(deliver(&w).await, 0);
+            assert_eq!(w.deliver().await, 0);
             w.clock.advance(Duration::minutes(30));
         }
         // The referral stood throughout; the gateway is back and the text goes, once.
         gw.set_mode("ok");
-        assert_eq!(deliver(&w).await, 1);
+        assert_eq!(w.deliver().await, 1);
         let (enc, referral) = handoff.unwrap();
-        let m = messages(&w, referral).await;
+        let m = w.messages_of(referral).await;
         assert_eq!(m.len(), 1);
         assert!(matches!(m[0].state.as_str(), "sent" | "delivered"));
         assert_eq!(

@@ -476,6 +476,21 @@ impl World {
         .await
     }
 
+    /// The worker's delivery of the outbox, once; how many messages were sent.
+    pub async fn deliver(&self) -> usize {
+        handoff_app::outbox::deliver_due(&self.app, "test-worker")
+            .await
+            .unwrap()
+    }
+
+    /// The messages a cause (a referral) sent, oldest first.
+    pub async fn messages_of(&self, cause: Uuid) -> Vec<handoff_storage::MessageState> {
+        let mut tx = self.store.read().await.unwrap();
+        let m = tx.messages_for(cause).await.unwrap();
+        tx.rollback().await.unwrap();
+        m
+    }
+
     /// A POST from another system (no session, no browser headers).
     pub async fn anonymous_post_raw(&self, path: &str, content_type: &str, body: Vec<u8>) -> Resp {
         request(
