@@ -96,6 +96,19 @@ pub async fn create_program(app: &App, p: NewProgram) -> AppResult<ProgramRow> {
         &row.name,
     )
     .await?;
+    // The safety flags every program starts with (ADR 0021).
+    for (position, k) in handoff_domain::flags::shipped().into_iter().enumerate() {
+        tx.add_flag_kind(&handoff_storage::FlagKindRow {
+            program_id: row.id,
+            code: k.code,
+            label: k.label,
+            audience: k.audience.as_str().into(),
+            obey: k.obey.as_str().into(),
+            position: position as i64,
+            retired_at: None,
+        })
+        .await?;
+    }
     tx.commit().await?;
     Ok(row)
 }

@@ -68,6 +68,8 @@ pub struct CaseView {
     /// The person's language as staff read it ("Español (es) · needs an interpreter"),
     /// empty when not recorded; and its texts (the consent is read to them in it).
     pub language_label: String,
+    /// The person's safety flags a responder may see, and the kinds they may set.
+    pub flags: crate::flags::Flags,
     pub language: Option<handoff_storage::LanguageRow>,
     pub lang: handoff_i18n::Lang,
     pub offenses: Vec<OffenseLine>,
@@ -349,6 +351,14 @@ pub async fn view_case(app: &App, ctx: &Ctx, encounter_id: Uuid) -> AppResult<Ca
     };
     let consents = crate::consents::for_org(&mut tx, &enc, org_id, now).await?;
     let language = tx.language_of(enc.participant_id).await?;
+    let flags = crate::flags::view(
+        &mut tx,
+        ctx,
+        enc.program_id,
+        enc.participant_id,
+        crate::flags::Side::Responder,
+    )
+    .await?;
     let effective_eligible =
         decision.eligible || override_.as_ref().is_some_and(|o| o.status == "approved");
     let view = CaseView {
@@ -366,6 +376,7 @@ pub async fn view_case(app: &App, ctx: &Ctx, encounter_id: Uuid) -> AppResult<Ca
         },
         person_dob: person.erased_at.is_none().then_some(person.dob),
         language_label: crate::languages::label(app, language.as_ref()),
+        flags,
         lang: app
             .texts()
             .lang(language.as_ref().map_or("", |l| l.language.as_str())),

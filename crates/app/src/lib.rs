@@ -20,6 +20,7 @@ pub mod emergency;
 pub mod encounters;
 pub mod error;
 pub mod facts;
+pub mod flags;
 pub mod holds;
 pub mod languages;
 pub mod limits;

@@ -43,6 +43,8 @@ pub struct ReferralView {
     pub person: ParticipantRow,
     /// The person's language as staff read it (empty: not recorded).
     pub language: String,
+    /// The person's safety flags a provider may see (never officer safety).
+    pub flags: crate::flags::Flags,
     pub reference: String,
     pub from_org: OrgRow,
     pub assigned_name: Option<String>,
@@ -173,6 +175,14 @@ pub async fn view(app: &App, ctx: &Ctx, id: Uuid) -> AppResult<ReferralView> {
     let screenings = tx.screenings(r.id).await?;
     let language = crate::languages::label(app, tx.language_of(enc.participant_id).await?.as_ref());
     let paging = crate::paging::view(&mut tx, app, &r).await?;
+    let flags = crate::flags::view(
+        &mut tx,
+        ctx,
+        enc.program_id,
+        enc.participant_id,
+        crate::flags::Side::Service,
+    )
+    .await?;
     let orgs = tx
         .orgs(enc.program_id)
         .await?
@@ -198,6 +208,7 @@ pub async fn view(app: &App, ctx: &Ctx, id: Uuid) -> AppResult<ReferralView> {
     .await?;
     tx.commit().await?;
     Ok(ReferralView {
+        flags,
         paging,
         language,
         warm_minutes: r.arrived_at.map(|a| (a - r.requested_at).num_minutes()),
@@ -643,6 +654,26 @@ pub(crate) async fn act_with(
     }
     tx.commit().await?;
     Ok(())
+}
+
+/// Sets or clears a flag on the referred person from the provider's referral page (who may
+/// act on the referral): never an officer-safety flag, which the provider does not see.
+pub async fn flag(
+    app: &App,
+    ctx: &Ctx,
+    id: Uuid,
+    input: &crate::flags::FlagInput,
+) -> AppResult<()> {
+    let (tx, _, enc, _) = load_guarded(
+        app,
+        ctx,
+        app.store.write().await?,
+        id,
+        CaseAction::ActOnReferral,
+        "participant.flag",
+    )
+    .await?;
+    crate::flags::change(tx, app, ctx, &enc, crate::flags::Side::Service, input).await
 }
 
 /// Records that someone at the referral's organization has the page and is on it.

@@ -12,6 +12,7 @@ pub mod deadlines;
 pub mod directory;
 pub mod eligibility;
 pub mod enums;
+pub mod flags;
 pub mod hold;
 pub mod input;
 pub mod measures;

@@ -69,6 +69,8 @@ pub enum ProgramAction {
     ViewOutbox,
     /// Tell partners' own systems of their referrals (webhook endpoints and their secrets).
     ManageWebhooks,
+    /// Keep the program's list of safety flag kinds.
+    ManageFlagKinds,
 }
 
 impl ProgramAction {
@@ -97,6 +99,7 @@ impl ProgramAction {
             ProgramAction::UpdateCapacity => &[CaseManager, Peer, Coordinator],
             ProgramAction::ViewOutbox => &[Coordinator, Administrator],
             ProgramAction::ManageWebhooks => &[Administrator],
+            ProgramAction::ManageFlagKinds => &[Coordinator, Administrator],
         }
     }
 }
@@ -136,6 +139,11 @@ pub const NAVIGATION: &[NavLink] = &[
     nav("/admin", "Users", ProgramAction::ManageUsers),
     nav("/admin/languages", "Languages", ProgramAction::ManageUsers),
     nav("/admin/webhooks", "Webhooks", ProgramAction::ManageWebhooks),
+    nav(
+        "/admin/flags",
+        "Safety flags",
+        ProgramAction::ManageFlagKinds,
+    ),
     nav("/roster", "On-call roster", ProgramAction::ManageRoster),
     nav(
         "/emergency-access",

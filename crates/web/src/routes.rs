@@ -357,6 +357,18 @@ fn registry() -> Registry {
         post(ui::contacts::add),
     )
     .post(
+        "/encounters/{id}/flags",
+        "Set or clear a safety flag on the person (responders)",
+        None,
+        post(ui::flags::on_encounter),
+    )
+    .post(
+        "/referrals/{id}/flags",
+        "Set or clear a safety flag on the person (the provider; never officer safety)",
+        None,
+        post(ui::flags::on_referral),
+    )
+    .post(
         "/me/contacts/{id}/test",
         "Send yourself a test message at one of your addresses",
         None,
@@ -378,6 +390,23 @@ fn registry() -> Registry {
         "Read the languages folder again",
         None,
         post(ui::languages::reload),
+    )
+    .get(
+        "/admin/flags",
+        "The program's kinds of safety flag: who sees each, what messages do",
+        get(ui::flag_kinds::show),
+    )
+    .post(
+        "/admin/flags",
+        "Add a kind of safety flag",
+        None,
+        post(ui::flag_kinds::add),
+    )
+    .post(
+        "/admin/flags/retire",
+        "Retire a kind of safety flag (flags set stay)",
+        None,
+        post(ui::flag_kinds::retire),
     )
     .get(
         "/admin/webhooks",

@@ -348,6 +348,7 @@ mod directory;
 mod emergency;
 mod encounters;
 mod facts;
+mod flags;
 mod history;
 mod holds;
 mod idempotency;

@@ -42,6 +42,10 @@ impl Tx {
         let n = q!(self, c => sqlx::query("UPDATE participants SET first_name = '(erased)', last_name = '', dob = $2, phone = NULL, email = NULL, match_key = $3, search_name = '', erased_at = $4 WHERE id = $1 AND erased_at IS NULL")
             .bind(id).bind(placeholder).bind(format!("erased:{id}")).bind(at)
             .execute(c).await.map(|r| r.rows_affected()))?;
-        one(n)
+        one(n)?;
+        // The reasons of their safety flags name them too.
+        q!(self, c => sqlx::query("UPDATE participant_flags SET set_reason = '', clear_reason = NULL WHERE participant_id = $1")
+            .bind(id).execute(c).await.map(|_| ()))?;
+        Ok(())
     }
 }

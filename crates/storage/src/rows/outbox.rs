@@ -105,3 +105,32 @@ pub struct WebhookRow {
     pub created_by: Option<Uuid>,
     pub disabled_at: Option<DateTime<Utc>>,
 }
+
+/// A kind of safety flag on the program's list (ADR 0021).
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct FlagKindRow {
+    pub program_id: Uuid,
+    pub code: String,
+    pub label: String,
+    /// responders, contacts
+    pub audience: String,
+    /// none, no_home, no_messages
+    pub obey: String,
+    pub position: i64,
+    pub retired_at: Option<DateTime<Utc>>,
+}
+
+/// A safety flag on a person; its reasons sealed at rest.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct FlagRow {
+    pub id: Uuid,
+    pub program_id: Uuid,
+    pub participant_id: Uuid,
+    pub kind: String,
+    pub set_by: Uuid,
+    pub set_at: DateTime<Utc>,
+    pub set_reason: String,
+    pub cleared_by: Option<Uuid>,
+    pub cleared_at: Option<DateTime<Utc>>,
+    pub clear_reason: Option<String>,
+}

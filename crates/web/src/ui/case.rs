@@ -39,6 +39,11 @@ pub(crate) struct CasePage {
     /// The language form as typed (or as recorded), and the languages in force.
     language: LanguageForm,
     languages: Vec<(String, String)>,
+    /// The safety flags partial's own names (`flags.html`).
+    flags: handoff_app::flags::Flags,
+    flag_can_act: bool,
+    flag_post: String,
+    flag_typed: crate::ui::flags::FlagForm,
 }
 
 impl Fmt for CasePage {
@@ -111,6 +116,17 @@ pub(crate) struct CaseInput {
     override_reason: String,
     attempt: AttemptInput,
     language: Option<LanguageForm>,
+    flag: crate::ui::flags::FlagForm,
+}
+
+impl CaseInput {
+    /// The flag form as typed, the others empty.
+    pub(crate) fn with_flag(flag: crate::ui::flags::FlagForm) -> CaseInput {
+        CaseInput {
+            flag,
+            ..Default::default()
+        }
+    }
 }
 
 /// The person's language as typed on the case page.
@@ -168,6 +184,7 @@ pub(crate) async fn case_page(
         override_reason,
         attempt,
         language,
+        flag,
     } = typed;
     match case_view::view_case(&st.app, &s.ctx, id).await {
         Ok(v) => {
@@ -195,6 +212,10 @@ pub(crate) async fn case_page(
                 status,
                 &CasePage {
                     layout: Layout::new(title, s, notice),
+                    flags: v.flags.clone(),
+                    flag_can_act: v.can_act,
+                    flag_post: format!("/encounters/{}/flags", v.encounter.id),
+                    flag_typed: flag,
                     v,
                     errors,
                     offer,

@@ -125,6 +125,11 @@ pub(crate) struct ReferralPage {
     consent: ConsentInput,
     exit_kinds: Vec<(&'static str, &'static str)>,
     version: String,
+    /// The safety flags partial's own names (`flags.html`).
+    flags: handoff_app::flags::Flags,
+    flag_can_act: bool,
+    flag_post: String,
+    flag_typed: crate::ui::flags::FlagForm,
 }
 
 impl Fmt for ReferralPage {
@@ -211,6 +216,38 @@ pub(crate) async fn referral_page(
     input: ReferralActionInput,
     consent: ConsentInput,
 ) -> Response {
+    let flag = crate::ui::flags::FlagForm::default();
+    page_of(st, s, id, notice, errors, (input, consent, flag)).await
+}
+
+/// The referral page after an error on its flag form, with what was typed.
+pub(crate) async fn referral_page_with(
+    st: &AppState,
+    s: &Session,
+    id: Uuid,
+    errors: FieldErrors,
+    flag: crate::ui::flags::FlagForm,
+) -> Response {
+    let typed = (
+        ReferralActionInput::default(),
+        ConsentInput::default(),
+        flag,
+    );
+    page_of(st, s, id, None, errors, typed).await
+}
+
+async fn page_of(
+    st: &AppState,
+    s: &Session,
+    id: Uuid,
+    notice: Option<&String>,
+    errors: FieldErrors,
+    (input, consent, flag): (
+        ReferralActionInput,
+        ConsentInput,
+        crate::ui::flags::FlagForm,
+    ),
+) -> Response {
     match referrals::view(&st.app, &s.ctx, id).await {
         Ok(v) => {
             let status = status_for(&errors);
@@ -220,6 +257,10 @@ pub(crate) async fn referral_page(
                 status,
                 &ReferralPage {
                     layout: Layout::new(title, s, notice),
+                    flags: v.flags.clone(),
+                    flag_can_act: v.emergency_until.is_none(),
+                    flag_post: format!("/referrals/{}/flags", v.referral.id),
+                    flag_typed: flag,
                     v,
                     errors,
                     input,

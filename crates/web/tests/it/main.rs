@@ -13,6 +13,7 @@ mod contract;
 mod directory;
 mod emergency;
 mod encryption;
+mod flags;
 mod flows;
 mod languages;
 mod links;

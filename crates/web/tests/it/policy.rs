@@ -82,6 +82,11 @@ fn matrix() -> HashMap<(&'static str, &'static str), &'static [&'static str]> {
         // Another person's contact point (here: an id that is none of theirs).
         (("POST", "/me/contacts/{id}/remove"), NOBODY),
         (("POST", "/me/contacts/{id}/test"), NOBODY),
+        (("POST", "/encounters/{id}/flags"), OWNERS),
+        (("POST", "/referrals/{id}/flags"), &["cm1"]),
+        (("GET", "/admin/flags"), &["coordinator", "admin"]),
+        (("POST", "/admin/flags"), &["coordinator", "admin"]),
+        (("POST", "/admin/flags/retire"), &["coordinator", "admin"]),
         // A gateway's report answers to the signature in its address, not to a session
         // (here: an id Handoff never gave).
         (("POST", "/hooks/sms/{id}/{signature}"), NOBODY),
@@ -353,6 +358,7 @@ async fn every_route_every_role() {
             ("GET", "/referrals/{id}", &["cm2"]),
             ("POST", "/referrals/{id}/events", &["cm2"]),
             ("POST", "/referrals/{id}/acknowledge", &["cm2"]),
+            ("POST", "/referrals/{id}/flags", &["cm2"]),
             ("POST", "/referrals/{id}/consents", &[]),
             ("GET", "/referrals/{id}/screenings/new", &["cm2"]),
             ("POST", "/referrals/{id}/screenings", &["cm2"]),
