@@ -360,13 +360,13 @@ fn registry() -> Registry {
         "/encounters/{id}/flags",
         "Set or clear a safety flag on the person (responders)",
         None,
-        post(ui::flags::on_encounter),
+        post(ui::case::case_flags),
     )
     .post(
         "/referrals/{id}/flags",
         "Set or clear a safety flag on the person (the provider; never officer safety)",
         None,
-        post(ui::flags::on_referral),
+        post(ui::referrals::referral_flags),
     )
     .post(
         "/me/contacts/{id}/test",

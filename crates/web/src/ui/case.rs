@@ -496,3 +496,25 @@ pub async fn overrides(State(st): State<AppState>, s: Session) -> Response {
         Err(e) => error_for(&s, &e),
     }
 }
+
+/// Sets or clears a flag from the case page.
+pub async fn case_flags(
+    State(st): State<AppState>,
+    Id(id): Id,
+    form: Input<crate::ui::flags::FlagForm>,
+) -> Response {
+    let r = form
+        .run(async |v| handoff_app::flags::on_encounter(&st.app, &form.s.ctx, id, &v.input()).await)
+        .await;
+    let Input { s, v, .. } = form;
+    match r {
+        Ok(()) => see_other(&format!("/encounters/{id}?notice=flags")),
+        Err(e) => match form_errors(e) {
+            Ok(errors) => {
+                let typed = CaseInput::with_flag(v);
+                case_page(&st, &s, id, None, errors, typed).await
+            }
+            Err(e) => error_for(&s, &e),
+        },
+    }
+}

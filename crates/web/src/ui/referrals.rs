@@ -377,3 +377,22 @@ pub async fn referral_consent(
         },
     }
 }
+
+/// Sets or clears a flag from the referral page.
+pub async fn referral_flags(
+    State(st): State<AppState>,
+    Id(id): Id,
+    form: Input<crate::ui::flags::FlagForm>,
+) -> Response {
+    let r = form
+        .run(async |v| handoff_app::referrals::flag(&st.app, &form.s.ctx, id, &v.input()).await)
+        .await;
+    let Input { s, v, .. } = form;
+    match r {
+        Ok(()) => see_other(&format!("/referrals/{id}?notice=flags")),
+        Err(e) => match form_errors(e) {
+            Ok(errors) => referral_page_with(&st, &s, id, errors, v).await,
+            Err(e) => error_for(&s, &e),
+        },
+    }
+}
