@@ -5,7 +5,7 @@ use chrono_tz::Tz;
 use handoff_domain::eligibility::{self, Attestation, ContactFacts, Rules};
 use handoff_domain::input::Facts;
 use handoff_domain::pathways::{self, Spec};
-use handoff_domain::policy::{AccessFacts, CaseAction, case_access};
+use handoff_domain::policy::{Access, AccessFacts, CaseAction, View, case_access};
 use handoff_domain::progress::ServiceFacts;
 use handoff_domain::{ContactKind, ExitKind, OutreachSource, Pathway};
 use handoff_storage::*;
@@ -399,4 +399,52 @@ pub(crate) async fn org_list<T>(
         next,
         tz,
     })
+}
+
+/// Loads a referral through the access policy for `action`: the receiving organization's
+/// staff (a partner's while the person's release is valid), or a break-the-glass reader
+/// (viewing only, until the grant ends, which is returned). Anyone else: not found, audited.
+pub(crate) async fn referral_guarded(
+    app: &App,
+    ctx: &Ctx,
+    mut tx: Tx,
+    id: Uuid,
+    action: CaseAction,
+    audit_action: &str,
+) -> AppResult<(Tx, ReferralRow, EncounterRow, Option<DateTime<Utc>>)> {
+    let now = app.now();
+    let r = match tx.referral(id).await {
+        Ok(r) => r,
+        Err(StoreError::NotFound) => {
+            tx.rollback().await?;
+            return Err(audit::deny(app, ctx, audit_action, "referral", &id.to_string()).await);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let enc = tx.encounter(r.encounter_id).await?;
+    let mut facts = access_facts(&mut tx, &enc, now, action).await?;
+    // A provider sees its own referral only, not another provider's for the same case; a
+    // partner only while the person's release for it is valid.
+    let released = match r.release_id {
+        Some(rel) => crate::consent_terms::release_valid(&mut tx, rel, now).await?,
+        None => true,
+    };
+    facts.referral_org_ids = if released {
+        vec![r.to_org_id]
+    } else {
+        Vec::new()
+    };
+    match case_access(&ctx.actor, action, &facts) {
+        Access::Allow(View::Clinical { org_id }) if org_id == r.to_org_id => Ok((tx, r, enc, None)),
+        // Break-the-glass: reading only (the policy never grants acting on it), until the
+        // grant ends.
+        Access::Allow(View::Emergency { .. }) if action == CaseAction::ViewReferral => {
+            let until = tx.emergency_until(enc.id, ctx.actor.user_id, now).await?;
+            Ok((tx, r, enc, until))
+        }
+        _ => {
+            tx.rollback().await?;
+            Err(audit::deny(app, ctx, audit_action, "referral", &id.to_string()).await)
+        }
+    }
 }

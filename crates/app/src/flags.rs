@@ -365,3 +365,23 @@ pub async fn on_encounter(
     .await?;
     change(tx, app, ctx, &enc, Side::Responder, input).await
 }
+
+/// Sets or clears a flag from the provider's referral page (who may act on the referral):
+/// never an officer-safety flag, which the provider does not see.
+pub async fn on_referral(
+    app: &App,
+    ctx: &Ctx,
+    referral_id: Uuid,
+    input: &FlagInput,
+) -> AppResult<()> {
+    let (tx, _, enc, _) = crate::case::referral_guarded(
+        app,
+        ctx,
+        app.store.write().await?,
+        referral_id,
+        handoff_domain::policy::CaseAction::ActOnReferral,
+        "participant.flag",
+    )
+    .await?;
+    change(tx, app, ctx, &enc, Side::Service, input).await
+}

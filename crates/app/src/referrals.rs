@@ -5,7 +5,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 use handoff_domain::hold::{self, HoldState, IntakeEffect};
 use handoff_domain::input::parse_local_datetime;
-use handoff_domain::policy::{Access, CaseAction, ProgramAction, View, case_access};
+use handoff_domain::policy::{CaseAction, ProgramAction};
 use handoff_domain::referral::{
     self, ActionKind, BusinessStatus, ContactOutcome, History, ReferralStatus, Side,
 };
@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::audit::{self, ALLOWED, Ctx};
-use crate::case::{access_facts, case_event, load_program};
+use crate::case::{case_event, load_program, referral_guarded};
 use crate::util::capitalize;
 use crate::{App, AppError, AppResult};
 
@@ -70,51 +70,6 @@ pub struct ReferralView {
     pub paging: Option<crate::paging::PagingView>,
 }
 
-pub(crate) async fn load_guarded(
-    app: &App,
-    ctx: &Ctx,
-    mut tx: Tx,
-    id: Uuid,
-    action: CaseAction,
-    audit_action: &str,
-) -> AppResult<(Tx, ReferralRow, EncounterRow, Option<DateTime<Utc>>)> {
-    let now = app.now();
-    let r = match tx.referral(id).await {
-        Ok(r) => r,
-        Err(StoreError::NotFound) => {
-            tx.rollback().await?;
-            return Err(audit::deny(app, ctx, audit_action, "referral", &id.to_string()).await);
-        }
-        Err(e) => return Err(e.into()),
-    };
-    let enc = tx.encounter(r.encounter_id).await?;
-    let mut facts = access_facts(&mut tx, &enc, now, action).await?;
-    // A provider sees its own referral only, not another provider's for the same case; a
-    // partner only while the person's release for it is valid.
-    let released = match r.release_id {
-        Some(rel) => crate::consent_terms::release_valid(&mut tx, rel, now).await?,
-        None => true,
-    };
-    facts.referral_org_ids = if released {
-        vec![r.to_org_id]
-    } else {
-        Vec::new()
-    };
-    match case_access(&ctx.actor, action, &facts) {
-        Access::Allow(View::Clinical { org_id }) if org_id == r.to_org_id => Ok((tx, r, enc, None)),
-        // Break-the-glass: reading only (the policy never grants acting on it), until the
-        // grant ends.
-        Access::Allow(View::Emergency { .. }) if action == CaseAction::ViewReferral => {
-            let until = tx.emergency_until(enc.id, ctx.actor.user_id, now).await?;
-            Ok((tx, r, enc, until))
-        }
-        _ => {
-            tx.rollback().await?;
-            Err(audit::deny(app, ctx, audit_action, "referral", &id.to_string()).await)
-        }
-    }
-}
-
 /// Actions a provider may take from a status (for the buttons shown).
 pub fn available_actions(
     status: ReferralStatus,
@@ -143,7 +98,7 @@ pub fn available_actions(
 }
 
 pub async fn view(app: &App, ctx: &Ctx, id: Uuid) -> AppResult<ReferralView> {
-    let (mut tx, r, enc, emergency_until) = load_guarded(
+    let (mut tx, r, enc, emergency_until) = referral_guarded(
         app,
         ctx,
         app.store.write().await?,
@@ -298,7 +253,7 @@ pub(crate) async fn act_with(
     link: LinkUse<'_>,
 ) -> AppResult<()> {
     let now = app.now();
-    let (mut tx, mut r, enc, _) = load_guarded(
+    let (mut tx, mut r, enc, _) = referral_guarded(
         app,
         ctx,
         app.store.write().await?,
@@ -656,26 +611,6 @@ pub(crate) async fn act_with(
     Ok(())
 }
 
-/// Sets or clears a flag on the referred person from the provider's referral page (who may
-/// act on the referral): never an officer-safety flag, which the provider does not see.
-pub async fn flag(
-    app: &App,
-    ctx: &Ctx,
-    id: Uuid,
-    input: &crate::flags::FlagInput,
-) -> AppResult<()> {
-    let (tx, _, enc, _) = load_guarded(
-        app,
-        ctx,
-        app.store.write().await?,
-        id,
-        CaseAction::ActOnReferral,
-        "participant.flag",
-    )
-    .await?;
-    crate::flags::change(tx, app, ctx, &enc, crate::flags::Side::Service, input).await
-}
-
 /// Records that someone at the referral's organization has the page and is on it.
 pub async fn acknowledge(app: &App, ctx: &Ctx, referral_id: Uuid) -> AppResult<()> {
     acknowledge_with(app, ctx, referral_id, None).await
@@ -687,7 +622,7 @@ pub(crate) async fn acknowledge_with(
     referral_id: Uuid,
     link: LinkUse<'_>,
 ) -> AppResult<()> {
-    let (mut tx, r, enc, _) = load_guarded(
+    let (mut tx, r, enc, _) = referral_guarded(
         app,
         ctx,
         app.store.write().await?,

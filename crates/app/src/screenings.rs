@@ -9,7 +9,7 @@ use handoff_storage::{ScreeningRow, Stmt};
 use uuid::Uuid;
 
 use crate::audit::{self, ALLOWED, Ctx};
-use crate::referrals::load_guarded;
+use crate::case::referral_guarded;
 use crate::{App, AppError, AppResult};
 
 /// A screening as typed: the instrument and profile codes, and for each item the index of
@@ -35,7 +35,7 @@ pub async fn record(
     input: &ScreeningInput,
 ) -> AppResult<(Uuid, ScreeningResult)> {
     let now = app.now();
-    let (mut tx, r, enc, _) = load_guarded(
+    let (mut tx, r, enc, _) = referral_guarded(
         app,
         ctx,
         app.store.write().await?,

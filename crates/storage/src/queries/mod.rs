@@ -359,6 +359,7 @@ mod planner;
 mod programs;
 mod reference;
 mod referrals;
+mod reminders;
 mod retention;
 mod rollups;
 mod webhooks;

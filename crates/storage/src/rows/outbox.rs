@@ -134,3 +134,34 @@ pub struct FlagRow {
     pub cleared_at: Option<DateTime<Utc>>,
     pub clear_reason: Option<String>,
 }
+
+/// An intake scheduled with a date, time and place (ADR 0022).
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct AppointmentRow {
+    pub referral_id: Uuid,
+    pub program_id: Uuid,
+    pub at: DateTime<Utc>,
+    pub place: String,
+    pub set_by: Uuid,
+    pub set_at: DateTime<Utc>,
+}
+
+/// Where the person agreed to be reminded: the one channel they chose (the latest row).
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct ParticipantContactRow {
+    pub id: Uuid,
+    pub program_id: Uuid,
+    pub participant_id: Uuid,
+    /// sms, email
+    pub channel: String,
+    pub address: String,
+    /// A keyed index of the address (a STOP from it finds the row).
+    pub address_index: String,
+    /// A shared or home phone or address ("do not contact at home" withholds).
+    pub shared: bool,
+    pub consented_at: DateTime<Utc>,
+    pub consented_by: Uuid,
+    /// STOP (or the consent withdrawn): nothing more is sent.
+    pub stopped_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}

@@ -385,7 +385,7 @@ pub async fn referral_flags(
     form: Input<crate::ui::flags::FlagForm>,
 ) -> Response {
     let r = form
-        .run(async |v| handoff_app::referrals::flag(&st.app, &form.s.ctx, id, &v.input()).await)
+        .run(async |v| handoff_app::flags::on_referral(&st.app, &form.s.ctx, id, &v.input()).await)
         .await;
     let Input { s, v, .. } = form;
     match r {
