@@ -137,7 +137,6 @@ pub async fn test(app: &App, ctx: &Ctx, id: Uuid) -> AppResult<()> {
     };
     let staff = app.texts().staff();
     let m = MessageRow {
-        id: Uuid::now_v7(),
         program_id: pid,
         dedupe_key: format!("test:{id}:{}", now.timestamp() / 60),
         channel: c.channel.clone(),
@@ -148,14 +147,7 @@ pub async fn test(app: &App, ctx: &Ctx, id: Uuid) -> AppResult<()> {
         body: staff.t("test-body"),
         cause_kind: "test".into(),
         cause_id: Some(id),
-        state: "queued".into(),
-        attempts: 0,
-        next_at: now,
-        locked_by: None,
-        locked_until: None,
-        last_error: None,
-        created_at: now,
-        sent_at: None,
+        ..MessageRow::queued(now)
     };
     tx.run(&[Stmt::message(&m)]).await?;
     audit::record(

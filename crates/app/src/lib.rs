@@ -32,6 +32,7 @@ pub mod paging;
 pub mod reference;
 pub mod referrals;
 pub mod releases;
+pub mod reminders;
 pub mod reports;
 pub mod research;
 pub mod retention;

@@ -254,18 +254,11 @@ pub async fn record_offer(
                     };
                     second.push(Stmt::hold(&hold_row));
                     second.push(Stmt::job(&JobRow {
-                        id: Uuid::now_v7(),
                         kind: DEADLINE_JOB.into(),
                         dedupe_key: deadline_job_key(hold_row.id),
                         payload: hold_row.id.to_string(),
                         run_at: deadline.ends_at,
-                        status: "pending".into(),
-                        attempts: 0,
-                        locked_by: None,
-                        locked_until: None,
-                        last_error: None,
-                        created_at: now,
-                        finished_at: None,
+                        ..JobRow::pending(now)
                     }));
                     events.push(event(
                         app,

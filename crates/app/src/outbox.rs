@@ -161,19 +161,17 @@ async fn fall_back(tx: &mut Tx, app: &App, m: &MessageRow, now: DateTime<Utc>) -
     };
     let base = m.dedupe_key.split('>').next().unwrap_or(&m.dedupe_key);
     let row = MessageRow {
-        id: Uuid::now_v7(),
+        program_id: m.program_id,
         dedupe_key: format!("{base}>{}", next.position),
         channel: next.channel.clone(),
+        recipient_kind: m.recipient_kind.clone(),
+        recipient_id: m.recipient_id,
         address: next.address.clone(),
-        state: "queued".into(),
-        attempts: 0,
-        next_at: now,
-        locked_by: None,
-        locked_until: None,
-        last_error: None,
-        created_at: now,
-        sent_at: None,
-        ..m.clone()
+        subject: m.subject.clone(),
+        body: m.body.clone(),
+        cause_kind: m.cause_kind.clone(),
+        cause_id: m.cause_id,
+        ..MessageRow::queued(now)
     };
     tx.run(&[Stmt::message(&row)]).await?;
     Ok(())
@@ -234,12 +232,60 @@ pub async fn delivery_report(
     Ok(true)
 }
 
+/// Where the gateway posts texts people send back (a STOP): a keyed signature of this
+/// server's own, so nobody else can stop someone's reminders.
+pub fn sms_inbound(app: &App) -> String {
+    format!(
+        "{}/hooks/sms/inbound/{}",
+        app.settings.public_url.trim_end_matches('/'),
+        app.store.pseudonym("sms-inbound", "v1")
+    )
+}
+
+/// A text someone sent back, checked against the signature in its address: a STOP (any
+/// of the carriers' words) from a number stops every reminder to it; audited as the
+/// system. False: the address is not the one Handoff gives.
+pub async fn inbound_text(
+    app: &App,
+    signature: &str,
+    content_type: &str,
+    body: &[u8],
+) -> AppResult<bool> {
+    let expected = app.store.pseudonym("sms-inbound", "v1");
+    if !crate::util::same_secret(signature, &expected) {
+        return Ok(false);
+    }
+    let (from, text) =
+        sms::read_inbound(content_type, body).map_err(|e| AppError::field("text", e))?;
+    if !handoff_domain::reminders::is_stop(&text) {
+        return Ok(true);
+    }
+    let now = app.now();
+    let mut tx = app.store.write().await?;
+    let n = crate::reminders::stop_from(&mut tx, app, &from, now).await?;
+    crate::audit::record(
+        &mut tx,
+        app,
+        &crate::Ctx::system(),
+        "participant.reminders.stop",
+        "contact",
+        "sms",
+        crate::audit::ALLOWED,
+        &format!("{n} stopped"),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
 /// What the coordinator's outbox page shows.
 pub struct Overview {
     pub lines: Vec<handoff_storage::OutboxLine>,
     pub counts: Vec<(String, i64)>,
     /// Email can leave this server.
     pub channel: bool,
+    /// Where the SMS gateway posts replies (STOP), when texts are set up.
+    pub inbound: Option<String>,
 }
 
 /// The program's latest messages and their states (never their addresses or words), for
@@ -271,6 +317,7 @@ pub async fn overview(app: &App, ctx: &crate::Ctx) -> AppResult<Overview> {
         lines,
         counts,
         channel: app.channels().any_staff(),
+        inbound: app.channels().has("sms").then(|| sms_inbound(app)),
     })
 }
 

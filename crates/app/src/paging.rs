@@ -177,7 +177,6 @@ async fn rung_stmts(
         };
         let message_id = contact.map(|c| {
             let m = MessageRow {
-                id: Uuid::now_v7(),
                 program_id: r.program_id,
                 dedupe_key: format!("page:{}:{rung}:{user}", r.id),
                 channel: c.channel,
@@ -191,14 +190,7 @@ async fn rung_stmts(
                 },
                 cause_kind: "referral".into(),
                 cause_id: Some(r.id),
-                state: "queued".into(),
-                attempts: 0,
-                next_at: now,
-                locked_by: None,
-                locked_until: None,
-                last_error: None,
-                created_at: now,
-                sent_at: None,
+                ..MessageRow::queued(now)
             };
             stmts.push(Stmt::message(&m));
             m.id
@@ -246,18 +238,11 @@ async fn rung_stmts(
         &summary,
     )));
     stmts.push(Stmt::job(&JobRow {
-        id: Uuid::now_v7(),
         kind: PAGE_JOB.into(),
         dedupe_key: job_key(r.id, rung + 1),
         payload: format!("{}:{}", r.id, rung + 1),
         run_at: now + Duration::minutes(window),
-        status: "pending".into(),
-        attempts: 0,
-        locked_by: None,
-        locked_until: None,
-        last_error: None,
-        created_at: now,
-        finished_at: None,
+        ..JobRow::pending(now)
     }));
     Ok(stmts)
 }

@@ -45,6 +45,8 @@ pub struct ReferralView {
     pub language: String,
     /// The person's safety flags a provider may see (never officer safety).
     pub flags: crate::flags::Flags,
+    /// The intake's appointment and the channel the person chose for reminders.
+    pub reminders: crate::reminders::RemindersView,
     pub reference: String,
     pub from_org: OrgRow,
     pub assigned_name: Option<String>,
@@ -130,6 +132,7 @@ pub async fn view(app: &App, ctx: &Ctx, id: Uuid) -> AppResult<ReferralView> {
     let screenings = tx.screenings(r.id).await?;
     let language = crate::languages::label(app, tx.language_of(enc.participant_id).await?.as_ref());
     let paging = crate::paging::view(&mut tx, app, &r).await?;
+    let reminders = crate::reminders::view(&mut tx, &r).await?;
     let flags = crate::flags::view(
         &mut tx,
         ctx,
@@ -163,6 +166,7 @@ pub async fn view(app: &App, ctx: &Ctx, id: Uuid) -> AppResult<ReferralView> {
     .await?;
     tx.commit().await?;
     Ok(ReferralView {
+        reminders,
         flags,
         paging,
         language,

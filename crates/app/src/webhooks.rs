@@ -76,7 +76,6 @@ fn event_row(
     now: DateTime<Utc>,
 ) -> MessageRow {
     MessageRow {
-        id: Uuid::now_v7(),
         program_id,
         dedupe_key,
         channel: "webhook".into(),
@@ -87,14 +86,7 @@ fn event_row(
         body,
         cause_kind: cause.0.into(),
         cause_id: cause.1,
-        state: "queued".into(),
-        attempts: 0,
-        next_at: now,
-        locked_by: None,
-        locked_until: None,
-        last_error: None,
-        created_at: now,
-        sent_at: None,
+        ..MessageRow::queued(now)
     }
 }
 

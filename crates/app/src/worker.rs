@@ -104,6 +104,7 @@ pub async fn execute(app: &App, worker: &str, job: &handoff_storage::JobRow) -> 
             }
         }
         crate::paging::PAGE_JOB => crate::paging::escalate(&mut tx, app, &job.payload).await?,
+        crate::reminders::REMIND_JOB => crate::reminders::run(&mut tx, app, &job.payload).await?,
         other => format!("unknown job kind {other}; ignored"),
     };
     tx.fail_point("worker.before_finish")?;

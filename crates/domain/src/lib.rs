@@ -22,6 +22,7 @@ pub mod planner;
 pub mod policy;
 pub mod progress;
 pub mod referral;
+pub mod reminders;
 pub mod reports;
 pub mod rules_file;
 pub mod screening;

@@ -44,7 +44,6 @@ fn err(e: impl std::fmt::Display) -> anyhow::Error {
 
 fn message(program: uuid::Uuid, n: u64, now: chrono::DateTime<chrono::Utc>) -> MessageRow {
     MessageRow {
-        id: uuid::Uuid::now_v7(),
         program_id: program,
         dedupe_key: format!("bench:{}:{n}", uuid::Uuid::now_v7()),
         channel: "email".into(),
@@ -56,14 +55,7 @@ fn message(program: uuid::Uuid, n: u64, now: chrono::DateTime<chrono::Utc>) -> M
             .into(),
         cause_kind: "bench".into(),
         cause_id: None,
-        state: "queued".into(),
-        attempts: 0,
-        next_at: now,
-        locked_by: None,
-        locked_until: None,
-        last_error: None,
-        created_at: now,
-        sent_at: None,
+        ..MessageRow::queued(now)
     }
 }
 

@@ -109,3 +109,8 @@ print-expiry-date = on { $date }
 print-expiry-event = at { $event }
 print-expiry-or = { $first }, or { $second }
 attestation = The person read (or was read) the consent, and signed it with the name typed here.
+
+## Reminders sent to the person (ADR 0022). Never a word of what the appointment is for,
+## of the program or of substance use: a text on a shared phone is a disclosure.
+reminder-subject = Appointment reminder
+reminder-appointment = Reminder: you have an appointment on { $date } at { $time }, { $place }. Reply STOP to stop these messages.

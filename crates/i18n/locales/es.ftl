@@ -109,3 +109,7 @@ print-expiry-date = el { $date }
 print-expiry-event = en { $event }
 print-expiry-or = { $first }, o { $second }
 attestation = La persona leyó el consentimiento (o se lo leyeron) y lo firmó con el nombre escrito aquí.
+
+## Recordatorios para la persona (ADR 0022).
+reminder-subject = Recordatorio de cita
+reminder-appointment = Recordatorio: tiene una cita el { $date } a las { $time }, { $place }. Responda STOP para no recibir más mensajes.

@@ -121,3 +121,5 @@ test-body = This is the test you asked for. Pages for warm handoffs will reach y
 notice-test_sent = Test message queued: how it went shows beside the address.
 notice-webhook_stopped = Stopped: nothing more is sent to that endpoint.
 notice-flags = Safety flags saved.
+notice-appointment = Appointment saved: if the person agreed, they are reminded the day before.
+notice-reminders = Saved: reminders go only where the person chose.

@@ -28,3 +28,21 @@ pub async fn sms_report(
         Err(e) => ApiError(e).into_response(),
     }
 }
+
+/// A text someone sent back through the gateway: a STOP stops their reminders.
+pub async fn sms_inbound(
+    State(st): State<AppState>,
+    Path(signature): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    match handoff_app::outbox::inbound_text(&st.app, &signature, content_type, &body).await {
+        Ok(true) => StatusCode::NO_CONTENT.into_response(),
+        Ok(false) => ApiError(handoff_app::AppError::NotFound).into_response(),
+        Err(e) => ApiError(e).into_response(),
+    }
+}

@@ -329,6 +329,24 @@ fn registry() -> Registry {
         post(ui::links::step),
     )
     .post(
+        "/hooks/sms/inbound/{signature}",
+        "A text someone sent back through the SMS gateway (STOP stops their reminders)",
+        None,
+        post(crate::hooks::sms_inbound),
+    )
+    .post(
+        "/referrals/{id}/appointment",
+        "Schedule the intake: date, time and place (the person is reminded if they agreed)",
+        None,
+        post(ui::referrals::referral_appointment),
+    )
+    .post(
+        "/referrals/{id}/reminders",
+        "The channel the person chose for reminders, with their consent; or stop them",
+        None,
+        post(ui::referrals::referral_reminders),
+    )
+    .post(
         "/hooks/sms/{id}/{signature}",
         "An SMS gateway's delivery report (the address Handoff gave it)",
         None,

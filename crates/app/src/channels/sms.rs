@@ -283,6 +283,42 @@ fn provider_id(body: &str) -> Option<String> {
     }
 }
 
+/// A text someone sent back: its sender and words, from a form (`From`, `Body`) or JSON
+/// (`from`, `text` or `body`, or the same under `data`).
+pub fn read_inbound(content_type: &str, body: &[u8]) -> Result<(String, String), String> {
+    let pairs = fields(content_type, body)?;
+    let get = |keys: &[&str]| {
+        keys.iter()
+            .find_map(|k| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()))
+    };
+    let from = get(&["From", "from", "msisdn"]).ok_or("the text names no sender")?;
+    let text = get(&["Body", "text", "body"]).unwrap_or_default();
+    Ok((from, text))
+}
+
+/// A callback's fields as name and value: a form's pairs, or a JSON object's (and its
+/// `data` object's) strings and numbers.
+fn fields(content_type: &str, body: &[u8]) -> Result<Vec<(String, String)>, String> {
+    if content_type.contains("json") {
+        let v: serde_json::Value =
+            serde_json::from_slice(body).map_err(|e| format!("the report is not JSON: {e}"))?;
+        let scalar = |f: &serde_json::Value| match f {
+            serde_json::Value::String(s) => Some(s.clone()),
+            serde_json::Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        };
+        Ok([Some(&v), v.get("data")]
+            .into_iter()
+            .flatten()
+            .filter_map(|o| o.as_object())
+            .flat_map(|o| o.iter())
+            .filter_map(|(k, f)| scalar(f).map(|s| (k.clone(), s)))
+            .collect())
+    } else {
+        serde_urlencoded::from_bytes(body).map_err(|e| format!("the report is not a form: {e}"))
+    }
+}
+
 /// What a gateway's delivery report says.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Report {
@@ -295,26 +331,7 @@ pub enum Report {
 /// Reads a delivery report, form or JSON: the status in `MessageStatus`, `status` or
 /// `data.status`, an error in `ErrorCode`, `error_code` or `error`.
 pub fn read_report(content_type: &str, body: &[u8]) -> Result<Report, String> {
-    // The report's fields as name and value: a form's pairs, or a JSON object's (and its
-    // `data` object's) strings and numbers.
-    let pairs: Vec<(String, String)> = if content_type.contains("json") {
-        let v: serde_json::Value =
-            serde_json::from_slice(body).map_err(|e| format!("the report is not JSON: {e}"))?;
-        let scalar = |f: &serde_json::Value| match f {
-            serde_json::Value::String(s) => Some(s.clone()),
-            serde_json::Value::Number(n) => Some(n.to_string()),
-            _ => None,
-        };
-        [Some(&v), v.get("data")]
-            .into_iter()
-            .flatten()
-            .filter_map(|o| o.as_object())
-            .flat_map(|o| o.iter())
-            .filter_map(|(k, f)| scalar(f).map(|s| (k.clone(), s)))
-            .collect()
-    } else {
-        serde_urlencoded::from_bytes(body).map_err(|e| format!("the report is not a form: {e}"))?
-    };
+    let pairs = fields(content_type, body)?;
     let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
     let status = ["MessageStatus", "status", "delivery_status"]
         .iter()

@@ -43,6 +43,9 @@ impl Tx {
             .bind(id).bind(placeholder).bind(format!("erased:{id}")).bind(at)
             .execute(c).await.map(|r| r.rows_affected()))?;
         one(n)?;
+        // Where they agreed to be reminded is theirs too.
+        q!(self, c => sqlx::query("DELETE FROM participant_contacts WHERE participant_id = $1")
+            .bind(id).execute(c).await.map(|_| ()))?;
         // The reasons of their safety flags name them too.
         q!(self, c => sqlx::query("UPDATE participant_flags SET set_reason = '', clear_reason = NULL WHERE participant_id = $1")
             .bind(id).execute(c).await.map(|_| ()))?;

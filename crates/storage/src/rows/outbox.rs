@@ -28,6 +28,34 @@ pub struct MessageRow {
     pub sent_at: Option<DateTime<Utc>>,
 }
 
+impl MessageRow {
+    /// A new message queued `now` and due at once: the caller names its program, key,
+    /// channel, recipient, words and cause (`..MessageRow::queued(now)`).
+    pub fn queued(now: DateTime<Utc>) -> MessageRow {
+        MessageRow {
+            id: Uuid::now_v7(),
+            program_id: Uuid::nil(),
+            dedupe_key: String::new(),
+            channel: String::new(),
+            recipient_kind: String::new(),
+            recipient_id: None,
+            address: String::new(),
+            subject: String::new(),
+            body: String::new(),
+            cause_kind: String::new(),
+            cause_id: None,
+            state: "queued".into(),
+            attempts: 0,
+            next_at: now,
+            locked_by: None,
+            locked_until: None,
+            last_error: None,
+            created_at: now,
+            sent_at: None,
+        }
+    }
+}
+
 /// A message's delivery state, without its sealed parts (what pages list).
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct MessageState {

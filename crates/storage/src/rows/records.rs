@@ -19,6 +19,27 @@ pub struct JobRow {
     pub finished_at: Option<DateTime<Utc>>,
 }
 
+impl JobRow {
+    /// A new pending job, created `now`: the caller names its kind, key, payload and time
+    /// (`..JobRow::pending(now)`).
+    pub fn pending(now: DateTime<Utc>) -> JobRow {
+        JobRow {
+            id: Uuid::now_v7(),
+            kind: String::new(),
+            dedupe_key: String::new(),
+            payload: String::new(),
+            run_at: now,
+            status: "pending".into(),
+            attempts: 0,
+            locked_by: None,
+            locked_until: None,
+            last_error: None,
+            created_at: now,
+            finished_at: None,
+        }
+    }
+}
+
 /// What an audit record says: when, who, what, on which resource, with what outcome,
 /// from where. Written as it is (`Stmt::audit`), and read inside `AuditRow` (searches) and
 /// `AuditChainRow` (the chain).

@@ -130,6 +130,9 @@ pub(crate) struct ReferralPage {
     flag_can_act: bool,
     flag_post: String,
     flag_typed: crate::ui::flags::FlagForm,
+    /// The appointment and reminder forms, as typed or as recorded.
+    appointment: AppointmentForm,
+    reminder: ReminderForm,
 }
 
 impl Fmt for ReferralPage {
@@ -216,24 +219,77 @@ pub(crate) async fn referral_page(
     input: ReferralActionInput,
     consent: ConsentInput,
 ) -> Response {
-    let flag = crate::ui::flags::FlagForm::default();
-    page_of(st, s, id, notice, errors, (input, consent, flag)).await
+    page_of(
+        st,
+        s,
+        id,
+        notice,
+        errors,
+        (input, consent, Typed::default()),
+    )
+    .await
 }
 
-/// The referral page after an error on its flag form, with what was typed.
+/// What was typed on the referral page's other forms, shown again after an error.
+#[derive(Default)]
+pub(crate) struct Typed {
+    flag: crate::ui::flags::FlagForm,
+    appointment: Option<AppointmentForm>,
+    reminder: ReminderForm,
+}
+
+/// The intake's appointment as typed.
+#[derive(Default)]
+pub(crate) struct AppointmentForm {
+    at: String,
+    place: String,
+}
+
+impl FromFields for AppointmentForm {
+    fn from_fields(f: &mut Fields) -> Self {
+        AppointmentForm {
+            at: f.get("appointment_at"),
+            place: f.get("appointment_place"),
+        }
+    }
+}
+
+/// The channel the person chose for reminders, as typed.
+#[derive(Default)]
+pub(crate) struct ReminderForm {
+    action: String,
+    channel: String,
+    address: String,
+    shared: String,
+    consent: String,
+}
+
+impl FromFields for ReminderForm {
+    fn from_fields(f: &mut Fields) -> Self {
+        ReminderForm {
+            action: f.get("reminder_action"),
+            channel: f.get("reminder_channel"),
+            address: f.get("reminder_address"),
+            shared: f.get("reminder_shared"),
+            consent: f.get("reminder_consent"),
+        }
+    }
+}
+
+/// The referral page after an error on one of its other forms, with what was typed.
 pub(crate) async fn referral_page_with(
     st: &AppState,
     s: &Session,
     id: Uuid,
     errors: FieldErrors,
-    flag: crate::ui::flags::FlagForm,
+    typed: Typed,
 ) -> Response {
-    let typed = (
+    let forms = (
         ReferralActionInput::default(),
         ConsentInput::default(),
-        flag,
+        typed,
     );
-    page_of(st, s, id, None, errors, typed).await
+    page_of(st, s, id, None, errors, forms).await
 }
 
 async fn page_of(
@@ -242,17 +298,26 @@ async fn page_of(
     id: Uuid,
     notice: Option<&String>,
     errors: FieldErrors,
-    (input, consent, flag): (
-        ReferralActionInput,
-        ConsentInput,
-        crate::ui::flags::FlagForm,
-    ),
+    (input, consent, typed): (ReferralActionInput, ConsentInput, Typed),
 ) -> Response {
     match referrals::view(&st.app, &s.ctx, id).await {
         Ok(v) => {
             let status = status_for(&errors);
             let version = v.referral.updated_at.to_rfc3339();
             let title = format!("Referral {}", v.reference);
+            let appointment = typed
+                .appointment
+                .unwrap_or_else(|| match &v.reminders.appointment {
+                    Some(a) => AppointmentForm {
+                        at: a
+                            .at
+                            .with_timezone(&v.tz)
+                            .format("%Y-%m-%dT%H:%M")
+                            .to_string(),
+                        place: a.place.clone(),
+                    },
+                    None => AppointmentForm::default(),
+                });
             render(
                 status,
                 &ReferralPage {
@@ -260,7 +325,9 @@ async fn page_of(
                     flags: v.flags.clone(),
                     flag_can_act: v.emergency_until.is_none(),
                     flag_post: format!("/referrals/{}/flags", v.referral.id),
-                    flag_typed: flag,
+                    flag_typed: typed.flag,
+                    appointment,
+                    reminder: typed.reminder,
                     v,
                     errors,
                     input,
@@ -391,7 +458,78 @@ pub async fn referral_flags(
     match r {
         Ok(()) => see_other(&format!("/referrals/{id}?notice=flags")),
         Err(e) => match form_errors(e) {
-            Ok(errors) => referral_page_with(&st, &s, id, errors, v).await,
+            Ok(errors) => {
+                let typed = Typed {
+                    flag: v,
+                    ..Default::default()
+                };
+                referral_page_with(&st, &s, id, errors, typed).await
+            }
+            Err(e) => error_for(&s, &e),
+        },
+    }
+}
+
+/// Schedules (or moves) the intake.
+pub async fn referral_appointment(
+    State(st): State<AppState>,
+    Id(id): Id,
+    form: Input<AppointmentForm>,
+) -> Response {
+    let r = form
+        .run(async |v| {
+            let input = handoff_app::reminders::AppointmentInput {
+                at: v.at.clone(),
+                place: v.place.clone(),
+            };
+            handoff_app::reminders::schedule(&st.app, &form.s.ctx, id, &input).await
+        })
+        .await;
+    let Input { s, v, .. } = form;
+    match r {
+        Ok(()) => see_other(&format!("/referrals/{id}?notice=appointment")),
+        Err(e) => match form_errors(e) {
+            Ok(errors) => {
+                let typed = Typed {
+                    appointment: Some(v),
+                    ..Default::default()
+                };
+                referral_page_with(&st, &s, id, errors, typed).await
+            }
+            Err(e) => error_for(&s, &e),
+        },
+    }
+}
+
+/// Records the channel the person chose for reminders (with their consent), or stops them.
+pub async fn referral_reminders(
+    State(st): State<AppState>,
+    Id(id): Id,
+    form: Input<ReminderForm>,
+) -> Response {
+    let r = form
+        .run(async |v| {
+            let input = handoff_app::reminders::ChannelInput {
+                action: v.action.clone(),
+                channel: v.channel.clone(),
+                address: v.address.clone(),
+                shared: v.shared.clone(),
+                consent: v.consent.clone(),
+            };
+            handoff_app::reminders::choose(&st.app, &form.s.ctx, id, &input).await
+        })
+        .await;
+    let Input { s, v, .. } = form;
+    match r {
+        Ok(()) => see_other(&format!("/referrals/{id}?notice=reminders")),
+        Err(e) => match form_errors(e) {
+            Ok(errors) => {
+                let typed = Typed {
+                    reminder: v,
+                    ..Default::default()
+                };
+                referral_page_with(&st, &s, id, errors, typed).await
+            }
             Err(e) => error_for(&s, &e),
         },
     }

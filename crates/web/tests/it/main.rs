@@ -25,6 +25,7 @@ mod planner;
 mod policy;
 mod receivers;
 mod releases;
+mod reminders;
 mod reports;
 mod research_referrals;
 mod retention;

@@ -90,6 +90,9 @@ fn matrix() -> HashMap<(&'static str, &'static str), &'static [&'static str]> {
         // A gateway's report answers to the signature in its address, not to a session
         // (here: an id Handoff never gave).
         (("POST", "/hooks/sms/{id}/{signature}"), NOBODY),
+        (("POST", "/hooks/sms/inbound/{signature}"), NOBODY),
+        (("POST", "/referrals/{id}/appointment"), &["cm1"]),
+        (("POST", "/referrals/{id}/reminders"), &["cm1"]),
         (("GET", "/admin/webhooks"), &["admin"]),
         (("POST", "/admin/webhooks"), &["admin"]),
         // An endpoint of the program (none here: nobody finds it).
@@ -359,6 +362,8 @@ async fn every_route_every_role() {
             ("POST", "/referrals/{id}/events", &["cm2"]),
             ("POST", "/referrals/{id}/acknowledge", &["cm2"]),
             ("POST", "/referrals/{id}/flags", &["cm2"]),
+            ("POST", "/referrals/{id}/appointment", &["cm2"]),
+            ("POST", "/referrals/{id}/reminders", &["cm2"]),
             ("POST", "/referrals/{id}/consents", &[]),
             ("GET", "/referrals/{id}/screenings/new", &["cm2"]),
             ("POST", "/referrals/{id}/screenings", &["cm2"]),
