@@ -63,6 +63,26 @@ pub(crate) async fn view(tx: &mut Tx, r: &ReferralRow) -> AppResult<RemindersVie
     })
 }
 
+/// The referral, loaded for acting on it (its organization's staff only), in a write
+/// transaction.
+async fn acting(
+    app: &App,
+    ctx: &Ctx,
+    id: Uuid,
+    audit_action: &str,
+) -> AppResult<(Tx, ReferralRow)> {
+    let guarded = referral_guarded(
+        app,
+        ctx,
+        app.store.write().await?,
+        id,
+        CaseAction::ActOnReferral,
+        audit_action,
+    );
+    let (tx, r, _, _) = guarded.await?;
+    Ok((tx, r))
+}
+
 /// The appointment as typed.
 #[derive(Debug, Clone, Default)]
 pub struct AppointmentInput {
@@ -78,15 +98,7 @@ pub async fn schedule(
     referral_id: Uuid,
     input: &AppointmentInput,
 ) -> AppResult<()> {
-    let (mut tx, r, _, _) = referral_guarded(
-        app,
-        ctx,
-        app.store.write().await?,
-        referral_id,
-        CaseAction::ActOnReferral,
-        "referral.appointment",
-    )
-    .await?;
+    let (mut tx, r) = acting(app, ctx, referral_id, "referral.appointment").await?;
     let (_, tz) = load_program(&mut tx, r.program_id).await?;
     let now = app.now();
     let mut e = FieldErrors::new();
@@ -173,15 +185,7 @@ pub async fn choose(
     referral_id: Uuid,
     input: &ChannelInput,
 ) -> AppResult<()> {
-    let (mut tx, r, _, _) = referral_guarded(
-        app,
-        ctx,
-        app.store.write().await?,
-        referral_id,
-        CaseAction::ActOnReferral,
-        "participant.reminders",
-    )
-    .await?;
+    let (mut tx, r) = acting(app, ctx, referral_id, "participant.reminders").await?;
     let now = app.now();
     let (action, detail) = match input.action.as_str() {
         "stop" => {
