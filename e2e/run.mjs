@@ -251,6 +251,24 @@ try {
     await cm.getByText('Saved.').waitFor();
     await cm.getByRole('heading', { name: /Status: Accepted/ }).waitFor();
     await cm.screenshot({ path: join(shots, '5-accepted.png'), fullPage: true });
+    // The intake is scheduled; the person agrees to a reminder by text; a safety flag.
+    const day = new Date(Date.now() + 3 * 86400000).toISOString().slice(0, 10);
+    await cm.getByLabel('Date and time').fill(`${day}T10:00`);
+    await cm.getByLabel('Where', { exact: true }).fill('200 Main St, 2nd floor');
+    await cm.getByRole('button', { name: 'Schedule the intake' }).click();
+    await cm.getByText(/Appointment saved/).waitFor();
+    await cm.getByText('Ask the person').click();
+    await cm.getByLabel('Mobile number or email address').fill('+1 312 555 0142');
+    await cm.getByLabel(/The person agrees, as read to them/).check();
+    await cm.getByRole('button', { name: 'Save where to remind' }).click();
+    await cm.getByText(/By text to •••0142/).waitFor();
+    await cm.getByText('Add a safety flag').click();
+    await cm.getByLabel('Kind').selectOption({ label: 'Do not contact at home' });
+    await cm.getByLabel('Why').fill('Family does not know about treatment');
+    await cm.getByRole('button', { name: 'Add the flag' }).click();
+    await cm.getByText('⚑ Do not contact at home').waitFor();
+    assert.doesNotMatch(await cm.textContent('main'), /Officer safety/);
+    await cm.screenshot({ path: join(shots, '5d-intake-reminders-flag.png'), fullPage: true });
     // A PHQ-9 at intake: item 9 above 0 raises the safety alert at once.
     await cm.getByRole('link', { name: 'PHQ-9' }).click();
     await cm.getByRole('heading', { name: 'PHQ-9' }).waitFor();
