@@ -286,6 +286,8 @@ pub struct Overview {
     pub channel: bool,
     /// Where the SMS gateway posts replies (STOP), when texts are set up.
     pub inbound: Option<String>,
+    /// The last 30 days of warm handoffs' paging.
+    pub paging: handoff_domain::measures::PagingMeasures,
 }
 
 /// The program's latest messages and their states (never their addresses or words), for
@@ -301,6 +303,18 @@ pub async fn overview(app: &App, ctx: &crate::Ctx) -> AppResult<Overview> {
     .await?;
     let mut tx = app.store.write().await?;
     let (lines, counts) = tx.outbox(pid, 200).await?;
+    let rows: Vec<handoff_domain::measures::PagedHandoff> = tx
+        .paged_handoffs(pid, app.now() - Duration::days(30))
+        .await?
+        .into_iter()
+        .map(
+            |(called, acked, top, unanswered)| handoff_domain::measures::PagedHandoff {
+                ack_minutes: acked.map(|a| (a - called).num_minutes()),
+                top_rung: (top >= 0).then_some(top),
+                unanswered: unanswered == 1,
+            },
+        )
+        .collect();
     crate::audit::record(
         &mut tx,
         app,
@@ -318,6 +332,7 @@ pub async fn overview(app: &App, ctx: &crate::Ctx) -> AppResult<Overview> {
         counts,
         channel: app.channels().any_staff(),
         inbound: app.channels().has("sms").then(|| sms_inbound(app)),
+        paging: handoff_domain::measures::paging(&rows),
     })
 }
 

@@ -251,6 +251,48 @@ pub fn measures(c: &Counts, h: &Histograms, m: Medians, months: Vec<MonthLine>) 
     }
 }
 
+/// A warm handoff's paging, as the coordinator's measures read it (ADR 0019).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PagedHandoff {
+    /// Minutes from the officer's call to the acknowledgement; none: not acknowledged.
+    pub ack_minutes: Option<i64>,
+    /// The highest rung paged (0: the on-call person only; none: nobody could be paged).
+    pub top_rung: Option<i64>,
+    /// The ladder ended with nobody acknowledging.
+    pub unanswered: bool,
+}
+
+/// The paging measures of a period: minutes to acknowledgement, escalations per handoff,
+/// unanswered pages.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PagingMeasures {
+    pub handoffs: usize,
+    pub acknowledged: usize,
+    pub ack_median: Option<i64>,
+    pub ack_p90: Option<i64>,
+    /// Rungs paged beyond the first, per handoff.
+    pub escalations_per_handoff: Option<f64>,
+    pub unanswered: usize,
+}
+
+pub fn paging(rows: &[PagedHandoff]) -> PagingMeasures {
+    let mut ack: Vec<i64> = rows.iter().filter_map(|r| r.ack_minutes).collect();
+    ack.sort_unstable();
+    // The nearest-rank percentile: the smallest value with at least p% at or below it.
+    let rank = |p: usize| {
+        (!ack.is_empty()).then(|| ack[(ack.len() * p).div_ceil(100).clamp(1, ack.len()) - 1])
+    };
+    let escalations: i64 = rows.iter().filter_map(|r| r.top_rung).sum();
+    PagingMeasures {
+        handoffs: rows.len(),
+        acknowledged: ack.len(),
+        ack_median: rank(50),
+        ack_p90: rank(90),
+        escalations_per_handoff: (!rows.is_empty()).then(|| escalations as f64 / rows.len() as f64),
+        unanswered: rows.iter().filter(|r| r.unanswered).count(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -293,5 +335,25 @@ mod tests {
         assert_eq!(m.retained_30.percent(), Some(50.0));
         assert_eq!(m.engaged_60.percent(), None);
         assert_eq!(m.median_hours_to_intake, None);
+    }
+
+    #[test]
+    fn paging_measures_count_what_happened() {
+        let h = |ack: Option<i64>, top: Option<i64>, unanswered| PagedHandoff {
+            ack_minutes: ack,
+            top_rung: top,
+            unanswered,
+        };
+        let m = paging(&[
+            h(Some(3), Some(0), false),
+            h(Some(12), Some(1), false),
+            h(Some(25), Some(2), false),
+            h(None, Some(2), true),
+            h(None, None, false),
+        ]);
+        assert_eq!((m.handoffs, m.acknowledged, m.unanswered), (5, 3, 1));
+        assert_eq!((m.ack_median, m.ack_p90), (Some(12), Some(25)));
+        assert_eq!(m.escalations_per_handoff, Some(1.0));
+        assert_eq!(paging(&[]), PagingMeasures::default());
     }
 }

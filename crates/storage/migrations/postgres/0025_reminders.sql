@@ -29,3 +29,6 @@ CREATE INDEX participant_contacts_index ON participant_contacts(address_index);
 ALTER TABLE programs ADD COLUMN quiet_start TEXT NOT NULL DEFAULT '21:00';
 ALTER TABLE programs ADD COLUMN quiet_end TEXT NOT NULL DEFAULT '08:00';
 ALTER TABLE programs ADD COLUMN reminder_hours BIGINT NOT NULL DEFAULT 24;
+
+-- The coordinator's paging measures read a program's recent warm handoffs.
+CREATE INDEX referrals_program_requested ON referrals(program_id, requested_at);

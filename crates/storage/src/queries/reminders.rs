@@ -78,3 +78,21 @@ impl Tx {
         )
     }
 }
+
+impl Tx {
+    /// A program's warm handoffs since `since`: when called, when acknowledged, the highest
+    /// rung paged (-1: nobody) and whether the ladder ended unanswered.
+    pub async fn paged_handoffs(
+        &mut self,
+        program_id: Uuid,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<(DateTime<Utc>, Option<DateTime<Utc>>, i64, i64)>> {
+        Ok(
+            q!(self, c => sqlx::query_as::<_, (DateTime<Utc>, Option<DateTime<Utc>>, i64, i64)>("SELECT r.requested_at, r.acknowledged_at,
+                CAST(COALESCE((SELECT MAX(p.rung) FROM pages p WHERE p.referral_id = r.id), -1) AS BIGINT),
+                CAST(CASE WHEN EXISTS (SELECT 1 FROM case_events ce WHERE ce.encounter_id = r.encounter_id AND ce.kind IN ('referral.page_unanswered', 'care.page_unanswered')) THEN 1 ELSE 0 END AS BIGINT)
+                FROM referrals r WHERE r.program_id = $1 AND r.mode = 'warm' AND r.requested_at >= $2")
+            .bind(program_id).bind(since).fetch_all(c).await)?,
+        )
+    }
+}

@@ -213,6 +213,13 @@ async fn a_warm_handoff_pages_on_call_then_escalates_until_someone_acknowledges(
         assert_eq!(outbox.status, StatusCode::OK);
         assert!(outbox.body.contains("sent: 3") && outbox.body.contains(&reference));
         assert!(outbox.body.contains("Backup Case Manager"));
+        // The paging measures: acknowledged 20 minutes after the call, two escalations.
+        assert!(
+            outbox.body.contains("median 20, 90% within 20")
+                && outbox.body.contains("<dd>2.00</dd>"),
+            "{}",
+            outbox.body
+        );
         for secret in [
             "@provider.test",
             "@program.test",
@@ -414,5 +421,47 @@ async fn a_provider_keeps_its_own_roster_and_the_ladder_follows_its_order() {
             p.into_iter().map(|p| p.user_id).collect()
         };
         assert_eq!(order, vec![w.users["cm1"], third, second]);
+    }
+}
+
+#[tokio::test]
+async fn a_ladder_nobody_answers_ends_tells_the_officer_to_call_and_counts_as_unanswered() {
+    let Some(server) = SmtpServer::start() else {
+        return;
+    };
+    for b in backends() {
+        let w = mailed_world(b, &server).await;
+        add_contact(&w, w.users["cm1"], "cm1@provider.test").await;
+        let officer = w.sign_in("officer").await;
+        let enc = record_encounter(&w, &officer, "Unanswered").await;
+        accept_offer(&w, &officer, enc, "warm", "p1").await;
+        // On call, then the coordinators, then nobody is left.
+        for _ in 0..3 {
+            w.clock.advance(Duration::minutes(10));
+            handoff_app::worker::drain(&w.app, "test-worker")
+                .await
+                .unwrap();
+        }
+        let page = w
+            .sign_in("officer")
+            .await
+            .get(&format!("/encounters/{enc}"))
+            .await;
+        assert!(
+            page.body
+                .contains("Nobody acknowledged the page. Call First Provider")
+                && page.body.contains("href=\"tel:555-0100\""),
+            "{}",
+            page.body
+        );
+        let outbox = w.sign_in("coordinator").await.get("/outbox").await;
+        assert!(
+            outbox
+                .body
+                .contains("<dt>Unanswered (the ladder ended)</dt><dd>1</dd>"),
+            "{}",
+            outbox.body
+        );
+        assert!(outbox.body.contains("<dt>Acknowledged</dt><dd>0</dd>"));
     }
 }
