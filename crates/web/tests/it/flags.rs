@@ -255,3 +255,108 @@ async fn the_program_keeps_its_own_list_of_kinds() {
         assert_eq!(w.audited("flag_kind.add", "allowed").await, 1);
     }
 }
+
+/// Every message the outbox holds for the program, opened: (subject, body).
+async fn every_message(w: &World) -> Vec<(String, String)> {
+    let mut tx = w.store.read().await.unwrap();
+    let (lines, _) = tx.outbox(w.program, 1000).await.unwrap();
+    let mut out = Vec::new();
+    for l in lines {
+        let m = tx.message(l.id).await.unwrap();
+        out.push((m.subject, m.body));
+    }
+    tx.rollback().await.unwrap();
+    out
+}
+
+#[tokio::test]
+async fn no_message_or_link_page_carries_clinical_or_criminal_justice_text() {
+    for b in backends() {
+        let w = world(b).await;
+        // Every channel a step can reach: cm1's page, the partner's webhook, a reminder.
+        let cm1 = w.sign_in("cm1").await;
+        let r = cm1
+            .post(
+                "/me/contacts",
+                &[("channel", "email"), ("address", "cm1@provider.test")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        let p1 = w.orgs["p1"].to_string();
+        let r = w
+            .sign_in("admin")
+            .await
+            .post(
+                "/admin/webhooks",
+                &[
+                    ("organization", p1.as_str()),
+                    ("url", "http://127.0.0.1:9/hook"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK);
+        let officer = w.sign_in("officer").await;
+        let enc = record_encounter(&w, &officer, "Leakcheckperson").await;
+        accept_offer(&w, &officer, enc, "warm", "p1").await;
+        let referral = w.referrals_of(enc).await.remove(0).id;
+        let r = officer
+            .post(
+                &format!("/encounters/{enc}/flags"),
+                &[
+                    ("flag_action", "set"),
+                    ("flag_kind", "officer_safety"),
+                    ("flag_reason", INTEL),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        for (action, extra) in [
+            ("accept", vec![]),
+            ("intake", vec![("note", "CLINICAL-MARKER ASAM 2.1")]),
+        ] {
+            let r = step(&cm1, referral, action, &extra).await;
+            assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        }
+        let messages = every_message(&w).await;
+        assert!(
+            messages.len() >= 3,
+            "a page and the partner's events: {messages:?}"
+        );
+        let canaries = [
+            "CLINICAL-MARKER",
+            "ASAM",
+            "CANARY-INTEL",
+            "Officer safety",
+            "Leakcheckperson",
+            "35A",
+            "Drug",
+            "Main St",
+        ];
+        for (subject, body) in &messages {
+            for c in canaries {
+                assert!(
+                    !subject.contains(c) && !body.contains(c),
+                    "{c} in a message: {subject}\n{body}"
+                );
+            }
+        }
+        // The one-tap link in the page opens a page with none of it either.
+        let token = messages
+            .iter()
+            .find_map(|(_, b)| b.split("/l/").nth(1))
+            .map(|t| t.split_whitespace().next().unwrap_or("").to_string())
+            .expect("a one-tap link in the page");
+        let link = request(
+            &w.client,
+            hyper::Method::GET,
+            &format!("{}/l/{token}", w.base),
+            &[],
+            None,
+        )
+        .await;
+        assert_eq!(link.status, StatusCode::OK, "{}", link.body);
+        for c in canaries {
+            assert!(!link.body.contains(c), "{c} on the link page");
+        }
+    }
+}
