@@ -15,6 +15,7 @@ pub mod consents;
 pub mod contacts;
 pub mod dashboard;
 pub mod demo;
+pub mod digest;
 pub mod directory;
 pub mod emergency;
 pub mod encounters;

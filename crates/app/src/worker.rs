@@ -105,6 +105,7 @@ pub async fn execute(app: &App, worker: &str, job: &handoff_storage::JobRow) -> 
         }
         crate::paging::PAGE_JOB => crate::paging::escalate(&mut tx, app, &job.payload).await?,
         crate::reminders::REMIND_JOB => crate::reminders::run(&mut tx, app, &job.payload).await?,
+        crate::digest::DIGEST_JOB => crate::digest::run(&mut tx, app, &job.payload).await?,
         other => format!("unknown job kind {other}; ignored"),
     };
     tx.fail_point("worker.before_finish")?;
@@ -157,6 +158,8 @@ pub async fn housekeeping(app: &App) -> AppResult<(u64, u64)> {
         .await?;
     tx.commit().await?;
     let erased = crate::retention::erase_due(app).await?;
+    // Each program's next morning reminders to staff (a program added since, too).
+    crate::digest::ensure_scheduled(app).await?;
     // A reference file imported by another server or the command line.
     app.reload_codes().await?;
     Ok((n, erased))

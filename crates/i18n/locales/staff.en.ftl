@@ -123,3 +123,17 @@ notice-webhook_stopped = Stopped: nothing more is sent to that endpoint.
 notice-flags = Safety flags saved.
 notice-appointment = Appointment saved: if the person agreed, they are reminded the day before.
 notice-reminders = Saved: reminders go only where the person chose.
+
+## Each morning's reminders to staff (ADR 0022): references and dates only.
+digest-subject = Handoff: { $count } { $count ->
+        [one] thing
+       *[other] things
+    } due
+digest-contact-overdue = { $reference }: first contact was due { $day }, and is not recorded.
+digest-contact-due = { $reference }: first contact is due today.
+digest-intake-due = { $reference }: the intake must be done by { $day } (a held charge depends on it).
+digest-capacity-stale = { $service }: what you can take was last said { $day }. Update it, so officers know.
+digest-follow-up-due = { $reference }: the follow-up visit was due { $day }, and no attempt is recorded.
+digest-decision-due = { $reference }: the deadline ({ $day }) has passed and the held charge needs your decision. Status: { $status }.
+digest-coordinator = Across the program: { $contacts } first contacts due or overdue, { $intakes } intake deadlines close, { $capacity } services with stale capacity, { $followups } follow-up visits due, { $decisions } held charges awaiting a decision.
+digest-footer = Sign in to act: { $link }

@@ -32,3 +32,5 @@ ALTER TABLE programs ADD COLUMN reminder_hours BIGINT NOT NULL DEFAULT 24;
 
 -- The coordinator's paging measures read a program's recent warm handoffs.
 CREATE INDEX referrals_program_requested ON referrals(program_id, requested_at);
+-- How many business days before a held charge's intake deadline its provider is reminded.
+ALTER TABLE programs ADD COLUMN intake_remind_days BIGINT NOT NULL DEFAULT 3;

@@ -344,6 +344,7 @@ macro_rules! chain_cols {
 mod audit;
 mod calendar;
 mod consents;
+mod digest;
 mod directory;
 mod emergency;
 mod encounters;

@@ -96,3 +96,21 @@ impl Tx {
         )
     }
 }
+
+impl Tx {
+    /// How many business days before a held charge's intake deadline its provider is
+    /// reminded.
+    pub async fn intake_remind_days(&mut self, program_id: Uuid) -> Result<i64> {
+        Ok(
+            q!(self, c => sqlx::query_scalar("SELECT intake_remind_days FROM programs WHERE id = $1")
+            .bind(program_id).fetch_one(c).await)?,
+        )
+    }
+
+    /// Every program's id (the worker schedules each one's morning reminders).
+    pub async fn program_ids(&mut self) -> Result<Vec<Uuid>> {
+        Ok(
+            q!(self, c => sqlx::query_scalar("SELECT id FROM programs ORDER BY id").fetch_all(c).await)?,
+        )
+    }
+}

@@ -6,21 +6,6 @@ use hyper::{Method, StatusCode};
 
 use crate::support::*;
 
-async fn add_contact(w: &World, user: uuid::Uuid) {
-    let mut tx = w.store.write().await.unwrap();
-    tx.add_contact(&handoff_storage::ContactRow {
-        id: uuid::Uuid::now_v7(),
-        user_id: user,
-        channel: "email".into(),
-        address: "cm1@provider.test".into(),
-        position: 0,
-        created_at: w.app.now(),
-    })
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
-}
-
 /// The one-tap token in the page sent for a referral (read from the outbox's row: the
 /// same words the email carries).
 async fn token_for(w: &World, referral: uuid::Uuid) -> String {
@@ -69,7 +54,7 @@ async fn paged(w: &World, officer: &Agent, name: &str) -> (uuid::Uuid, uuid::Uui
 async fn a_one_tap_link_records_the_next_steps_once_each_and_shows_initials_only() {
     for b in backends() {
         let w = world(b).await;
-        add_contact(&w, w.users["cm1"]).await;
+        w.add_contact(w.users["cm1"], "cm1@provider.test").await;
         let officer = w.sign_in("officer").await;
         let (enc, referral, token) = paged(&w, &officer, "Linkedperson").await;
         let page = open(&w, &token).await;
@@ -156,7 +141,7 @@ async fn a_one_tap_link_records_the_next_steps_once_each_and_shows_initials_only
 async fn a_link_declines_with_a_reason_and_a_coordinator_withdraws_outstanding_links() {
     for b in backends() {
         let w = world(b).await;
-        add_contact(&w, w.users["cm1"]).await;
+        w.add_contact(w.users["cm1"], "cm1@provider.test").await;
         let officer = w.sign_in("officer").await;
         let (enc, _, token) = paged(&w, &officer, "Declined").await;
         // A decline needs its reason.

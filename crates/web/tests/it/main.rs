@@ -10,6 +10,7 @@ mod capacity;
 mod codes;
 mod consent;
 mod contract;
+mod digest;
 mod directory;
 mod emergency;
 mod encryption;

@@ -38,21 +38,6 @@ async fn backup(w: &World) -> uuid::Uuid {
 
 const PASSWORD_FOR_TESTS: &str = "a long enough password";
 
-async fn add_contact(w: &World, user: uuid::Uuid, address: &str) {
-    let mut tx = w.store.write().await.unwrap();
-    tx.add_contact(&handoff_storage::ContactRow {
-        id: uuid::Uuid::now_v7(),
-        user_id: user,
-        channel: "email".into(),
-        address: address.into(),
-        position: 0,
-        created_at: w.app.now(),
-    })
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
-}
-
 /// A world whose email goes to `server` (emptied first), its links to https://handoff.test.
 async fn mailed_world(b: Backend, server: &SmtpServer) -> World {
     server.clear();
@@ -93,8 +78,9 @@ async fn a_warm_handoff_pages_on_call_then_escalates_until_someone_acknowledges(
             .post("/me/contacts", &[("address", "cm1@provider.test")])
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-        add_contact(&w, second, "backup@provider.test").await;
-        add_contact(&w, w.users["coordinator"], "coordinator@program.test").await;
+        w.add_contact(second, "backup@provider.test").await;
+        w.add_contact(w.users["coordinator"], "coordinator@program.test")
+            .await;
 
         let officer = w.sign_in("officer").await;
         let enc = record_encounter(&w, &officer, "Pagedperson").await;
@@ -238,7 +224,7 @@ async fn delivery_is_at_least_once_with_the_same_id_and_retries_or_fails_by_the_
     };
     for b in backends() {
         let w = mailed_world(b, &server).await;
-        add_contact(&w, w.users["cm1"], "cm1@provider.test").await;
+        w.add_contact(w.users["cm1"], "cm1@provider.test").await;
         let officer = w.sign_in("officer").await;
         // A crash between the send and marking it sent: sent again, with the same id.
         let enc = record_encounter(&w, &officer, "Crashed").await;
@@ -431,7 +417,7 @@ async fn a_ladder_nobody_answers_ends_tells_the_officer_to_call_and_counts_as_un
     };
     for b in backends() {
         let w = mailed_world(b, &server).await;
-        add_contact(&w, w.users["cm1"], "cm1@provider.test").await;
+        w.add_contact(w.users["cm1"], "cm1@provider.test").await;
         let officer = w.sign_in("officer").await;
         let enc = record_encounter(&w, &officer, "Unanswered").await;
         accept_offer(&w, &officer, enc, "warm", "p1").await;

@@ -17,14 +17,14 @@ async fn enable(w: &World, codes: &[&str]) -> Resp {
     coord.post("/pathways", &fields).await
 }
 
-async fn enable_all(w: &World) {
+pub(crate) async fn enable_all(w: &World) {
     let all: Vec<&str> = Pathway::ALL.iter().map(|p| p.as_str()).collect();
     let r = enable(w, &all).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
 }
 
 /// An encounter form of `pathway` with a new person and the given facts.
-fn form(
+pub(crate) fn form(
     w: &World,
     pathway: &str,
     last_name: &str,
@@ -54,7 +54,7 @@ fn form(
     v
 }
 
-async fn record(agent: &Agent, f: &[(String, String)]) -> Uuid {
+pub(crate) async fn record(agent: &Agent, f: &[(String, String)]) -> Uuid {
     let r = agent.post("/encounters", &refs(f)).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     r.location_id()

@@ -476,6 +476,22 @@ impl World {
         .await
     }
 
+    /// Gives a user an email contact point directly (as they would on their page).
+    pub async fn add_contact(&self, user: Uuid, address: &str) {
+        let mut tx = self.store.write().await.unwrap();
+        tx.add_contact(&handoff_storage::ContactRow {
+            id: Uuid::now_v7(),
+            user_id: user,
+            channel: "email".into(),
+            address: address.into(),
+            position: 0,
+            created_at: self.app.now(),
+        })
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+    }
+
     /// The worker's delivery of the outbox, once; how many messages were sent.
     pub async fn deliver(&self) -> usize {
         handoff_app::outbox::deliver_due(&self.app, "test-worker")

@@ -1,0 +1,132 @@
+//! Each morning's reminders to staff (issue 17, ADR 0022), read from a real SMTP server:
+//! the provider's case manager hears of a first contact overdue and an intake deadline
+//! close, the medic of a follow-up visit due, the prosecutor of a held charge past its
+//! deadline (with the status the consent allows), the coordinator of all of it counted;
+//! by reference and date, never the person's name.
+use chrono::Duration;
+use handoff_domain::{OrgKind, Role};
+
+use crate::pathways::{enable_all, form, record};
+use crate::smtp::{PASSWORD, SmtpServer, header};
+use crate::support::*;
+
+/// The morning reminders once the clock reaches the next business morning after `at`.
+async fn morning_after(w: &World, at: chrono::DateTime<chrono::Utc>) -> usize {
+    w.clock.set(at);
+    handoff_app::digest::ensure_scheduled(&w.app).await.unwrap();
+    let cal = w
+        .app
+        .program_data(w.program)
+        .await
+        .unwrap()
+        .calendar
+        .clone();
+    let (_, morning) = handoff_app::digest::next_morning(&cal, at);
+    w.clock.set(morning + Duration::minutes(1));
+    handoff_app::worker::drain(&w.app, "test-worker")
+        .await
+        .unwrap();
+    w.deliver().await
+}
+
+fn to<'a>(mail: &'a [String], address: &str) -> Vec<&'a String> {
+    mail.iter()
+        .filter(|m| header(m, "X-Envelope-To") == Some(address))
+        .collect()
+}
+
+#[tokio::test]
+async fn each_morning_staff_are_reminded_of_what_is_due_by_reference_only() {
+    let Some(server) = SmtpServer::start() else {
+        return;
+    };
+    for b in backends() {
+        server.clear();
+        let w = world_with(
+            b,
+            handoff_app::Settings {
+                mail: Some(server.settings(PASSWORD)),
+                ..Default::default()
+            },
+        )
+        .await;
+        enable_all(&w).await;
+        let medic = user_in(&w, w.program, "medic", OrgKind::FireEms, Role::Officer).await;
+        for (user, address) in [
+            (w.users["cm1"], "cm1@provider.test"),
+            (w.users["prosecutor"], "da@county.test"),
+            (w.users["coordinator"], "coord@program.test"),
+            (medic, "medic@fire.test"),
+        ] {
+            w.add_contact(user, address).await;
+        }
+        // A contact card with a held charge to the first provider; a Naloxone Plus visit.
+        let officer = w.sign_in("officer").await;
+        let enc = record_encounter(&w, &officer, "Remindedperson").await;
+        accept_offer(&w, &officer, enc, "contact_card", "p1").await;
+        let reference = {
+            let mut tx = w.store.read().await.unwrap();
+            let e = tx.encounter(enc).await.unwrap();
+            tx.rollback().await.unwrap();
+            e.reference
+        };
+        let f = form(
+            &w,
+            "naloxone_plus",
+            "Overdosedperson",
+            &[
+                ("naloxone_doses", "2"),
+                ("transported", "no"),
+                ("team", "Engine 4"),
+            ],
+        );
+        record(&w.sign_in("medic").await, &f).await;
+        let hold = w.hold_of(enc).await;
+
+        // Two days before the intake deadline's end: the case manager hears of the intake
+        // and of the first contact long overdue; the medic of the visit; nothing for the
+        // prosecutor yet.
+        let n = morning_after(&w, hold.deadline_ends_at - Duration::days(3)).await;
+        let mail = server.received();
+        assert!(n >= 3, "{n}: {mail:?}");
+        let cm = to(&mail, "cm1@provider.test");
+        assert_eq!(cm.len(), 1, "one message a morning");
+        assert!(cm[0].contains(&format!("{reference}: the intake must be done by")));
+        assert!(cm[0].contains(&format!("{reference}: first contact was due")));
+        let medic_mail = to(&mail, "medic@fire.test");
+        assert_eq!(medic_mail.len(), 1);
+        assert!(medic_mail[0].contains("the follow-up visit was due"));
+        assert!(to(&mail, "da@county.test").is_empty());
+        let coord = to(&mail, "coord@program.test");
+        assert!(coord[0].contains(
+            "Across the program: 1 first contacts due or overdue, 1 intake deadlines close"
+        ));
+        for m in &mail {
+            for secret in ["Remindedperson", "Overdosedperson", "35A", "Main St"] {
+                assert!(!m.contains(secret), "{secret} in a reminder: {m}");
+            }
+        }
+        // A second run the same morning sends nothing again.
+        handoff_app::digest::ensure_scheduled(&w.app).await.unwrap();
+        handoff_app::worker::drain(&w.app, "test-worker")
+            .await
+            .unwrap();
+        assert_eq!(w.deliver().await, 0);
+
+        // The deadline passes with no intake: the prosecutor is asked for a decision, with
+        // the status the person's consent lets the office see.
+        server.clear();
+        morning_after(&w, hold.deadline_ends_at + Duration::hours(1)).await;
+        let mail = server.received();
+        let da = to(&mail, "da@county.test");
+        assert_eq!(da.len(), 1, "{mail:?}");
+        assert!(
+            da[0].contains(&format!("{reference}: the deadline"))
+                && da[0].contains("needs your decision. Status: Deadline missed."),
+            "{}",
+            da[0]
+        );
+        assert!(!da[0].contains("Remindedperson"));
+        assert!(w.audited("digest.send", "allowed").await >= 2);
+    }
+}
