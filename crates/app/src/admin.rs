@@ -228,22 +228,7 @@ pub async fn create_user(
         crate::auth::on_hash_thread(move || hash_password(&pw)).await??
     };
     let now = app.now();
-    let row = UserRow {
-        id: Uuid::now_v7(),
-        username,
-        display_name,
-        password_hash: hash,
-        disabled: false,
-        created_at: now,
-        last_sign_in_at: None,
-        failed_count: 0,
-        failed_since: None,
-        locked_at: None,
-        unlocked_at: None,
-        totp_secret: None,
-        totp_enrolled_at: None,
-        totp_last_step: 0,
-    };
+    let row = UserRow::new(username, display_name, hash, now);
     let mut tx = app.store.write().await?;
     if tx.user_by_name(&row.username).await?.is_some() {
         return Err(AppError::field("username", "This user name is taken."));
@@ -432,8 +417,11 @@ pub struct Roster {
     pub org: OrgRow,
     pub shifts: Vec<ShiftView>,
     pub on_call_now: Option<ShiftView>,
-    /// Case managers of the organization, for the form.
+    /// Case managers of the organization, for the form (not its contacts without an
+    /// account).
     pub staff: Vec<MembershipView>,
+    /// Its escalation list, in order (ADR 0019).
+    pub escalation: Vec<crate::escalation::Line>,
 }
 
 pub async fn rosters(app: &App, by: &Ctx) -> AppResult<Vec<Roster>> {
@@ -453,18 +441,21 @@ pub async fn rosters(app: &App, by: &Ctx) -> AppResult<Vec<Roster>> {
         }
         let shifts = tx.shifts(org.id, now).await?;
         let on_call_now = tx.on_call_now(org.id, now).await?;
-        let staff = members
-            .iter()
-            .filter(|m| {
-                m.organization_id == org.id && Role::SERVICE.iter().any(|r| r.as_str() == m.role)
-            })
-            .cloned()
-            .collect();
+        let escalation = tx.escalation_of(org.id).await?;
+        let mut staff = Vec::new();
+        for m in members.iter().filter(|m| {
+            m.organization_id == org.id && Role::SERVICE.iter().any(|r| r.as_str() == m.role)
+        }) {
+            if !tx.is_link_only(m.user_id).await? {
+                staff.push(m.clone());
+            }
+        }
         out.push(Roster {
             org,
             shifts,
             on_call_now,
             staff,
+            escalation,
         });
     }
     audit::record(

@@ -18,9 +18,9 @@ pub async fn mine(app: &App, ctx: &Ctx) -> AppResult<Vec<ContactRow>> {
     Ok(rows)
 }
 
-/// Adds an address the user is paged at, after those they have: an email address, or a
-/// mobile number (E.164) for texts.
-pub async fn add(app: &App, ctx: &Ctx, channel: &str, address: &str) -> AppResult<()> {
+/// A contact point as typed, checked: (channel, address). Email as is; a mobile number in
+/// E.164; by field otherwise.
+pub(crate) fn checked(channel: &str, address: &str) -> AppResult<(String, String)> {
     let typed = address.trim();
     // The form always says which; email when nothing does.
     let channel = if channel.is_empty() { "email" } else { channel };
@@ -56,7 +56,14 @@ pub async fn add(app: &App, ctx: &Ctx, channel: &str, address: &str) -> AppResul
     if !e.is_empty() {
         return Err(AppError::Invalid(e));
     }
-    let address = address.as_str();
+    Ok((channel.to_string(), address))
+}
+
+/// Adds an address the user is paged at, after those they have: an email address, or a
+/// mobile number (E.164) for texts.
+pub async fn add(app: &App, ctx: &Ctx, channel: &str, address: &str) -> AppResult<()> {
+    let (channel, address) = checked(channel, address)?;
+    let (channel, address) = (channel.as_str(), address.as_str());
     let mut tx = app.store.write().await?;
     let have = tx.contacts_of(ctx.actor.user_id).await?;
     if have.iter().any(|c| c.address.eq_ignore_ascii_case(address)) {

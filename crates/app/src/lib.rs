@@ -20,6 +20,7 @@ pub mod directory;
 pub mod emergency;
 pub mod encounters;
 pub mod error;
+pub mod escalation;
 pub mod facts;
 pub mod flags;
 pub mod holds;

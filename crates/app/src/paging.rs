@@ -59,8 +59,8 @@ pub(crate) fn kind(r: &ReferralRow, what: &str) -> String {
 }
 
 /// The ladder as it stands now, without those already paged: each person on shift at the
-/// provider (in the roster's order) a rung of their own, then the program's coordinators
-/// together. The next rung to page, if any is left.
+/// provider (in the roster's order) a rung of their own, then each on the provider's
+/// escalation list (in its order), then the program's coordinators together. The next rung to page, if any is left.
 async fn next_rung(
     tx: &mut Tx,
     r: &ReferralRow,
@@ -75,6 +75,12 @@ async fn next_rung(
     for s in tx.on_shift_now(r.to_org_id, now).await? {
         if !paged.contains(&s.user_id) {
             return Ok(Some(vec![(s.user_id, s.display_name)]));
+        }
+    }
+    // Then the provider's escalation list, one a rung, in its order.
+    for (user, name, _, _) in tx.escalation_of(r.to_org_id).await? {
+        if !paged.contains(&user) {
+            return Ok(Some(vec![(user, name)]));
         }
     }
     let coordinators: Vec<(Uuid, String)> = tx

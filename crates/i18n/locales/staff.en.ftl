@@ -137,3 +137,4 @@ digest-follow-up-due = { $reference }: the follow-up visit was due { $day }, and
 digest-decision-due = { $reference }: the deadline ({ $day }) has passed and the held charge needs your decision. Status: { $status }.
 digest-coordinator = Across the program: { $contacts } first contacts due or overdue, { $intakes } intake deadlines close, { $capacity } services with stale capacity, { $followups } follow-up visits due, { $decisions } held charges awaiting a decision.
 digest-footer = Sign in to act: { $link }
+notice-escalation = Escalation list saved.

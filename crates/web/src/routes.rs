@@ -628,6 +628,12 @@ fn registry() -> Registry {
     )
     .get("/roster", "On-call roster", get(ui::admin::roster))
     .post(
+        "/roster/escalation",
+        "A provider's escalation list: add its staff or a contact without an account; remove",
+        None,
+        post(ui::admin::roster_escalation),
+    )
+    .post(
         "/roster/shifts",
         "Add an on-call shift",
         None,

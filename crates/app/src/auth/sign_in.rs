@@ -225,6 +225,8 @@ pub async fn sign_in(
     let refusal = match &user {
         None => Some("unknown user"),
         Some(u) if u.disabled => Some("account disabled"),
+        // A contact without an account acts only through the links in their pages.
+        Some(u) if tx.is_link_only(u.id).await? => Some("a contact without an account"),
         Some(u) if u.locked_at.is_some() && known.is_none() => Some("account locked"),
         Some(u)
             if ok

@@ -348,6 +348,7 @@ mod digest;
 mod directory;
 mod emergency;
 mod encounters;
+mod escalation;
 mod facts;
 mod flags;
 mod history;

@@ -67,6 +67,33 @@ pub struct UserRow {
     pub totp_last_step: i64,
 }
 
+impl UserRow {
+    /// A new account, enabled, never signed in, without an authenticator yet.
+    pub fn new(
+        username: String,
+        display_name: String,
+        password_hash: String,
+        now: DateTime<Utc>,
+    ) -> UserRow {
+        UserRow {
+            id: Uuid::now_v7(),
+            username,
+            display_name,
+            password_hash,
+            disabled: false,
+            created_at: now,
+            last_sign_in_at: None,
+            failed_count: 0,
+            failed_since: None,
+            locked_at: None,
+            unlocked_at: None,
+            totp_secret: None,
+            totp_enrolled_at: None,
+            totp_last_step: 0,
+        }
+    }
+}
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct MembershipRow {
     pub id: Uuid,

@@ -260,6 +260,8 @@ pub(crate) struct RosterPage {
     tz: Tz,
     now_local: String,
     form: ShiftForm,
+    /// The escalation list's forms as typed (kept when refused).
+    esc: handoff_app::escalation::EscalationInput,
 }
 
 /// The add-shift form as typed (kept when it is refused).
@@ -278,7 +280,26 @@ impl RosterPage {
         self.form.organization_id == org.to_string()
     }
     fn form_org_shown(&self) -> bool {
-        self.rosters.iter().any(|r| self.is_form_org(&r.org.id))
+        self.rosters
+            .iter()
+            .any(|r| self.is_form_org(&r.org.id) || self.esc_here(&r.org.id))
+    }
+    /// The escalation form typed was this organization's.
+    fn esc_here(&self, org: &Uuid) -> bool {
+        self.esc.organization == org.to_string()
+    }
+    /// A field of the escalation form as typed for this organization.
+    fn esc_val(&self, org: &Uuid, field: &str) -> String {
+        if !self.esc_here(org) {
+            return String::new();
+        }
+        match field {
+            "name" => self.esc.name.clone(),
+            "address" => self.esc.address.clone(),
+            "channel" => self.esc.channel.clone(),
+            "position" => self.esc.position.clone(),
+            _ => String::new(),
+        }
     }
     fn sel_user(&self, org: &Uuid, user: &Uuid) -> &'static str {
         if self.is_form_org(org) {
@@ -330,7 +351,7 @@ pub(crate) async fn roster_page(
     s: &Session,
     notice: Option<&String>,
     errors: FieldErrors,
-    form: ShiftForm,
+    (form, esc): (ShiftForm, handoff_app::escalation::EscalationInput),
 ) -> Response {
     match admin::rosters(&st.app, &s.ctx).await {
         Ok(rosters) => {
@@ -351,6 +372,7 @@ pub(crate) async fn roster_page(
                     tz,
                     now_local,
                     form,
+                    esc,
                 },
             )
         }
@@ -368,7 +390,7 @@ pub async fn roster(
         &s,
         q.get("notice"),
         FieldErrors::new(),
-        ShiftForm::default(),
+        Default::default(),
     )
     .await
 }
@@ -439,7 +461,7 @@ pub async fn roster_add(State(st): State<AppState>, form: Input<ShiftForm>) -> R
     let Input { s, v, .. } = form;
     match result {
         Ok(()) => see_other("/roster?notice=shift"),
-        Err(AppError::Invalid(e)) => roster_page(&st, &s, None, e, v).await,
+        Err(AppError::Invalid(e)) => roster_page(&st, &s, None, e, (v, Default::default())).await,
         Err(e) => error_for(&s, &e),
     }
 }
@@ -487,5 +509,21 @@ pub async fn roster_remove(State(st): State<AppState>, Id(id): Id, form: Input<(
     {
         Ok(()) => see_other("/roster?notice=shift"),
         Err(e) => error_for(&form.s, &e),
+    }
+}
+
+/// Adds to or removes from a provider's escalation list.
+pub async fn roster_escalation(
+    State(st): State<AppState>,
+    form: Input<handoff_app::escalation::EscalationInput>,
+) -> Response {
+    let r = form
+        .run(async |v| handoff_app::escalation::change(&st.app, &form.s.ctx, v).await)
+        .await;
+    let Input { s, v, .. } = form;
+    match r {
+        Ok(()) => see_other("/roster?notice=escalation"),
+        Err(AppError::Invalid(e)) => roster_page(&st, &s, None, e, (Default::default(), v)).await,
+        Err(e) => error_for(&s, &e),
     }
 }

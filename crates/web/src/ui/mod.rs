@@ -12,6 +12,7 @@ pub(crate) mod directory;
 pub(crate) mod directory_settings;
 pub(crate) mod emergency;
 pub(crate) mod encounters;
+pub(crate) mod escalation;
 pub(crate) mod flag_kinds;
 pub(crate) mod flags;
 pub(crate) mod holds;

@@ -7,7 +7,7 @@ use chrono::Duration;
 use handoff_domain::{OrgKind, Role};
 
 use crate::pathways::{enable_all, form, record};
-use crate::smtp::{PASSWORD, SmtpServer, header};
+use crate::smtp::{SmtpServer, header, mailed};
 use crate::support::*;
 
 /// The morning reminders once the clock reaches the next business morning after `at`.
@@ -41,15 +41,7 @@ async fn each_morning_staff_are_reminded_of_what_is_due_by_reference_only() {
         return;
     };
     for b in backends() {
-        server.clear();
-        let w = world_with(
-            b,
-            handoff_app::Settings {
-                mail: Some(server.settings(PASSWORD)),
-                ..Default::default()
-            },
-        )
-        .await;
+        let w = mailed(b, &server).await;
         enable_all(&w).await;
         let medic = user_in(&w, w.program, "medic", OrgKind::FireEms, Role::Officer).await;
         for (user, address) in [

@@ -14,6 +14,7 @@ mod digest;
 mod directory;
 mod emergency;
 mod encryption;
+mod escalation;
 mod flags;
 mod flows;
 mod languages;

@@ -92,6 +92,11 @@ fn matrix() -> HashMap<(&'static str, &'static str), &'static [&'static str]> {
         (("POST", "/hooks/sms/{id}/{signature}"), NOBODY),
         (("POST", "/hooks/sms/inbound/{signature}"), NOBODY),
         (("POST", "/referrals/{id}/appointment"), &["cm1"]),
+        // Which organization's list comes in the form (none here: refused by field).
+        (
+            ("POST", "/roster/escalation"),
+            &["cm1", "cm2", "coordinator", "admin"],
+        ),
         (("POST", "/referrals/{id}/reminders"), &["cm1"]),
         (("GET", "/admin/webhooks"), &["admin"]),
         (("POST", "/admin/webhooks"), &["admin"]),

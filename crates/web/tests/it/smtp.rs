@@ -187,3 +187,16 @@ pub fn header<'a>(message: &'a str, name: &str) -> Option<&'a str> {
             .map(|(_, v)| v.trim())
     })
 }
+
+/// A world whose email goes to `server` (emptied first).
+pub async fn mailed(b: crate::support::Backend, server: &SmtpServer) -> crate::support::World {
+    server.clear();
+    crate::support::world_with(
+        b,
+        handoff_app::Settings {
+            mail: Some(server.settings(PASSWORD)),
+            ..Default::default()
+        },
+    )
+    .await
+}
