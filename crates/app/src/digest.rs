@@ -127,20 +127,27 @@ pub(crate) async fn run(tx: &mut Tx, app: &App, payload: &str) -> AppResult<Stri
         totals[1] += 1;
     }
     let fresh = tx.directory_settings(program).await?.capacity_fresh_minutes;
-    for (org, name, at) in tx
+    let public = app.settings.public_url.trim_end_matches('/').to_string();
+    let mut links = Vec::new();
+    for (org, capacity, name, at) in tx
         .digest_stale_capacity(program, now - Duration::minutes(fresh))
         .await?
     {
-        let people = tx.staff_of(org, &service).await?;
         let since = at.with_timezone(&cal.tz).date_naive();
-        add(
-            &mut lines,
-            &people,
-            staff.t_with(
-                "digest-capacity-stale",
-                &[("service", name.into()), ("day", date(since).into())],
-            ),
+        let line = staff.t_with(
+            "digest-capacity-stale",
+            &[("service", name.into()), ("day", date(since).into())],
         );
+        // Each person their own one-tap link for this capacity.
+        for person in tx.staff_of(org, &service).await? {
+            let (token, stmt) = crate::capacity_links::issue(program, capacity, person.0, now)?;
+            links.push(stmt);
+            let tap = staff.t_with(
+                "digest-capacity-tap",
+                &[("tap", format!("{public}/c/{token}").into())],
+            );
+            add(&mut lines, &[person], format!("{line}\n{tap}"));
+        }
         totals[2] += 1;
     }
     for (officer, reference, due) in tx.digest_follow_ups_due(program, day).await? {
@@ -196,7 +203,7 @@ pub(crate) async fn run(tx: &mut Tx, app: &App, payload: &str) -> AppResult<Stri
     }
     let link = format!("{}/", app.settings.public_url.trim_end_matches('/'));
     let channels = app.channels();
-    let mut stmts = Vec::new();
+    let mut stmts = links;
     let mut reached = 0;
     for (user, items) in &lines {
         let contacts = tx.contacts_of(*user).await?;

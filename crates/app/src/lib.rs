@@ -7,6 +7,7 @@ pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
+pub mod capacity_links;
 pub mod case;
 pub mod case_view;
 pub mod channels;

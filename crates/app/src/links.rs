@@ -11,6 +11,7 @@ use chrono_tz::Tz;
 use handoff_domain::HandoffMode;
 use handoff_domain::referral::{OutcomeReason, ReferralStatus};
 use handoff_storage::LinkRow;
+use uuid::Uuid;
 
 use crate::audit::{self, ALLOWED, Ctx};
 use crate::referrals::ReferralActionInput;
@@ -65,12 +66,7 @@ async fn find(
     app: &App,
     token: &str,
 ) -> AppResult<Result<(LinkRow, handoff_storage::ReferralRow), Refused>> {
-    // A token is 43 characters of URL-safe base64; anything else is no link.
-    if token.len() != 43
-        || !token
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    {
+    if !token_shaped(token) {
         return Ok(Err(Refused::Unknown));
     }
     let mut tx = app.store.read().await?;
@@ -91,10 +87,23 @@ async fn find(
     })
 }
 
+/// A token is 43 characters of URL-safe base64; anything else is no link.
+pub(crate) fn token_shaped(token: &str) -> bool {
+    token.len() == 43
+        && token
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 /// The context a link acts in: the person it was sent to, from the address it came from.
 async fn ctx_of(app: &App, link: &LinkRow, ip: &str, user_agent: &str) -> AppResult<Ctx> {
+    ctx_for(app, link.user_id, ip, user_agent).await
+}
+
+/// The context of a link sent to `user`, used from `ip`: their access, as ever.
+pub(crate) async fn ctx_for(app: &App, user: Uuid, ip: &str, user_agent: &str) -> AppResult<Ctx> {
     let mut tx = app.store.read().await?;
-    let user = tx.user(link.user_id).await?;
+    let user = tx.user(user).await?;
     let (actor, display_name) = crate::auth::load_actor_with(&mut tx, &user).await?;
     tx.rollback().await?;
     if user.disabled {

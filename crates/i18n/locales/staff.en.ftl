@@ -138,3 +138,4 @@ digest-decision-due = { $reference }: the deadline ({ $day }) has passed and the
 digest-coordinator = Across the program: { $contacts } first contacts due or overdue, { $intakes } intake deadlines close, { $capacity } services with stale capacity, { $followups } follow-up visits due, { $decisions } held charges awaiting a decision.
 digest-footer = Sign in to act: { $link }
 notice-escalation = Escalation list saved.
+digest-capacity-tap = Update it in one tap, without signing in (this service only, for 72 hours): { $tap }

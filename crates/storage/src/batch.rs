@@ -478,6 +478,12 @@ impl Stmt {
             l.id, l.program_id, l.token_hash.clone(), l.referral_id, l.user_id, l.created_at, l.expires_at, l.revoked_at, l.revoked_by, l.used.clone())
     }
 
+    /// A one-tap capacity link (its token's hash only).
+    pub fn capacity_link(l: &CapacityLinkRow) -> Stmt {
+        stmt!("INSERT INTO capacity_links (id, program_id, token_hash, capacity_id, user_id, created_at, expires_at, revoked_at, revoked_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)";
+            l.id, l.program_id, l.token_hash.clone(), l.capacity_id, l.user_id, l.created_at, l.expires_at, l.revoked_at, l.revoked_by)
+    }
+
     /// One rung of a paging ladder for one person (once).
     pub fn page(p: &PageRow) -> Stmt {
         stmt!("INSERT INTO pages (referral_id, rung, user_id, paged_at, message_id) VALUES ($1,$2,$3,$4,$5) ON CONFLICT (referral_id, rung, user_id) DO NOTHING";

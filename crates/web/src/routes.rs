@@ -352,6 +352,17 @@ fn registry() -> Registry {
         None,
         post(crate::hooks::sms_report),
     )
+    .get(
+        "/c/{token}",
+        "A one-tap capacity link's page: one service's capacity, without signing in",
+        get(ui::capacity_links::show),
+    )
+    .post(
+        "/c/{token}",
+        "Update one service's capacity with a one-tap link",
+        None,
+        post(ui::capacity_links::update),
+    )
     .post(
         "/outbox/links/revoke",
         "Withdraw the program's outstanding one-tap links",

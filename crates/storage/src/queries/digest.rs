@@ -41,16 +41,16 @@ impl Tx {
         )
     }
 
-    /// Active services whose capacity was last said before `before`: (organization,
+    /// Active services' capacities last said before `before`: (organization, capacity,
     /// service, when).
     pub async fn digest_stale_capacity(
         &mut self,
         program_id: Uuid,
         before: DateTime<Utc>,
-    ) -> Result<Vec<(Uuid, String, DateTime<Utc>)>> {
+    ) -> Result<Vec<(Uuid, Uuid, String, DateTime<Utc>)>> {
         Ok(
-            q!(self, c => sqlx::query_as::<_, (Uuid, String, DateTime<Utc>)>("SELECT s.org_id, s.name, MAX(c.updated_at) FROM service_capacity c JOIN directory_services s ON s.id = c.service_id
-                WHERE c.program_id = $1 AND s.status = 'active' GROUP BY s.org_id, s.name, s.id HAVING MAX(c.updated_at) < $2 ORDER BY s.name")
+            q!(self, c => sqlx::query_as::<_, (Uuid, Uuid, String, DateTime<Utc>)>("SELECT s.org_id, c.id, s.name, c.updated_at FROM service_capacity c JOIN directory_services s ON s.id = c.service_id
+                WHERE c.program_id = $1 AND s.status = 'active' AND c.updated_at < $2 ORDER BY s.name, c.id")
             .bind(program_id).bind(before).fetch_all(c).await)?,
         )
     }

@@ -264,7 +264,18 @@ impl Tx {
         Ok(n == 1)
     }
 
-    /// Withdraws a program's links that are still good; how many.
+    pub async fn capacity_link_by_hash(
+        &mut self,
+        token_hash: &str,
+    ) -> Result<Option<CapacityLinkRow>> {
+        Ok(
+            q!(self, c => sqlx::query_as::<_, CapacityLinkRow>("SELECT id, program_id, token_hash, capacity_id, user_id, created_at, expires_at, revoked_at, revoked_by FROM capacity_links WHERE token_hash = $1")
+            .bind(token_hash).fetch_optional(c).await)?,
+        )
+    }
+
+    /// Withdraws a program's links that are still good (those of referrals and of
+    /// capacities); how many.
     pub async fn revoke_links(
         &mut self,
         program_id: Uuid,
@@ -273,6 +284,8 @@ impl Tx {
     ) -> Result<u64> {
         Ok(
             q!(self, c => sqlx::query("UPDATE links SET revoked_at = $3, revoked_by = $2 WHERE program_id = $1 AND revoked_at IS NULL AND expires_at > $3")
+            .bind(program_id).bind(by).bind(now).execute(c).await.map(|r| r.rows_affected()))?
+                + q!(self, c => sqlx::query("UPDATE capacity_links SET revoked_at = $3, revoked_by = $2 WHERE program_id = $1 AND revoked_at IS NULL AND expires_at > $3")
             .bind(program_id).bind(by).bind(now).execute(c).await.map(|r| r.rows_affected()))?,
         )
     }

@@ -193,3 +193,17 @@ pub struct ParticipantContactRow {
     pub stopped_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
 }
+
+/// A one-tap link that updates one capacity (its token's hash only).
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct CapacityLinkRow {
+    pub id: Uuid,
+    pub program_id: Uuid,
+    pub token_hash: String,
+    pub capacity_id: Uuid,
+    pub user_id: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub revoked_by: Option<Uuid>,
+}

@@ -14,7 +14,7 @@ use crate::kit::page::{AnonymousForm, Input, error_for};
 use crate::kit::render::{Fmt, Layout, render, see_other};
 
 /// Who asks: the client's address and agent (behind a trusted proxy, the client's).
-pub struct Client(String, String);
+pub struct Client(pub(crate) String, pub(crate) String);
 
 impl axum::extract::FromRequestParts<AppState> for Client {
     type Rejection = Response;

@@ -4,6 +4,7 @@
 pub(crate) mod admin;
 pub(crate) mod audit;
 pub(crate) mod calendar;
+pub(crate) mod capacity_links;
 pub(crate) mod case;
 pub(crate) mod consents;
 pub(crate) mod contacts;

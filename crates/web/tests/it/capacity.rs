@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use crate::support::*;
 
 /// A service of the first provider with 2 of 3 beds, updated at the test clock's now.
-async fn beds(w: &World) -> (uuid::Uuid, uuid::Uuid) {
+pub(crate) async fn beds(w: &World) -> (uuid::Uuid, uuid::Uuid) {
     let (service, cap) = (uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
     let file = json!([{
         "id": service, "name": "Detox beds", "status": "active", "organization_id": w.orgs["p1"],

@@ -122,3 +122,64 @@ async fn each_morning_staff_are_reminded_of_what_is_due_by_reference_only() {
         assert!(w.audited("digest.send", "allowed").await >= 2);
     }
 }
+
+async fn at_link(w: &World, method: hyper::Method, token: &str, form: &str) -> Resp {
+    request(
+        &w.client,
+        method,
+        &format!("{}/c/{token}", w.base),
+        &[("sec-fetch-site", "same-origin")],
+        (!form.is_empty()).then(|| {
+            (
+                "application/x-www-form-urlencoded",
+                form.as_bytes().to_vec(),
+            )
+        }),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_stale_capacity_is_reminded_with_a_link_that_updates_it_and_nothing_else() {
+    let Some(server) = SmtpServer::start() else {
+        return;
+    };
+    for b in backends() {
+        let w = mailed(b, &server).await;
+        w.add_contact(w.users["cm1"], "cm1@provider.test").await;
+        let (_, capacity) = crate::capacity::beds(&w).await;
+        // Two days on, nobody has said what the beds are.
+        let at = w.app.now() + Duration::days(2);
+        morning_after(&w, at).await;
+        let mail = server.received();
+        let cm = to(&mail, "cm1@provider.test");
+        assert_eq!(cm.len(), 1, "{mail:?}");
+        assert!(cm[0].contains("Detox beds: what you can take was last said"));
+        let start = cm[0].find("/c/").expect("a capacity link") + 3;
+        let token = cm[0][start..start + 43].to_string();
+        let page = at_link(&w, hyper::Method::GET, &token, "").await;
+        assert_eq!(page.status, hyper::StatusCode::OK, "{}", page.body);
+        assert!(page.body.contains("Detox beds") && page.body.contains(">2<"));
+        // One fewer; then a count above the maximum is refused, saying why.
+        let r = at_link(&w, hyper::Method::POST, &token, "change=minus").await;
+        assert_eq!(r.status, hyper::StatusCode::SEE_OTHER, "{}", r.body);
+        let r = at_link(&w, hyper::Method::POST, &token, "change=set&available=9").await;
+        assert_eq!(r.status, hyper::StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("above the maximum of 3"), "{}", r.body);
+        let mut tx = w.store.read().await.unwrap();
+        assert_eq!(tx.capacity(capacity).await.unwrap().available, 1);
+        tx.rollback().await.unwrap();
+        assert!(w.audited("capacity_link.open", "allowed").await >= 1);
+        // Another token is no link; a withdrawn one is gone.
+        let forged = at_link(&w, hyper::Method::GET, &"A".repeat(43), "").await;
+        assert_eq!(forged.status, hyper::StatusCode::NOT_FOUND);
+        let r = w
+            .sign_in("coordinator")
+            .await
+            .post("/outbox/links/revoke", &[("note", "")])
+            .await;
+        assert_eq!(r.status, hyper::StatusCode::SEE_OTHER);
+        let gone = at_link(&w, hyper::Method::POST, &token, "change=plus").await;
+        assert_eq!(gone.status, hyper::StatusCode::GONE);
+    }
+}

@@ -78,6 +78,9 @@ fn matrix() -> HashMap<(&'static str, &'static str), &'static [&'static str]> {
         // A one-tap link is its own credential: no session at all.
         (("GET", "/l/{token}"), PUBLIC),
         (("POST", "/l/{token}"), PUBLIC),
+        // A capacity link is its own credential (the referral link's token here is none).
+        (("GET", "/c/{token}"), NOBODY),
+        (("POST", "/c/{token}"), NOBODY),
         (("POST", "/me/contacts"), ALL),
         // Another person's contact point (here: an id that is none of theirs).
         (("POST", "/me/contacts/{id}/remove"), NOBODY),
@@ -534,7 +537,7 @@ async fn every_route_every_role() {
                         s.method,
                         s.path
                     );
-                } else if s.path.starts_with("/hooks/") {
+                } else if s.path.starts_with("/hooks/") || s.path.starts_with("/c/") {
                     // Another system's call: its address is its credential.
                     assert_eq!(r.status, StatusCode::NOT_FOUND, "{} {}", s.method, s.path);
                 } else {
