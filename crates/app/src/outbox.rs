@@ -358,3 +358,102 @@ mod tests {
         assert_eq!(m(MAX_ATTEMPTS), None);
     }
 }
+
+/// The program's message timing as typed.
+#[derive(Debug, Clone, Default)]
+pub struct TimingInput {
+    pub page_window_minutes: String,
+    pub quiet_start: String,
+    pub quiet_end: String,
+    pub reminder_hours: String,
+    pub intake_remind_days: String,
+}
+
+/// The program's message timing.
+pub async fn timing(app: &App, ctx: &crate::Ctx) -> AppResult<handoff_storage::MessageTiming> {
+    let pid = ctx.require_program()?;
+    let mut tx = app.store.read().await?;
+    let t = tx.message_timing(pid).await?;
+    tx.rollback().await?;
+    Ok(t)
+}
+
+/// Changes how the program's messages are timed (its coordinators and administrators),
+/// checked by field; audited.
+pub async fn set_timing(app: &App, ctx: &crate::Ctx, input: &TimingInput) -> AppResult<()> {
+    let pid = ctx.require_program()?;
+    crate::admin::guard(
+        app,
+        ctx,
+        handoff_domain::policy::ProgramAction::ManageCalendar,
+        "program.message_timing",
+    )
+    .await?;
+    let mut e = handoff_domain::FieldErrors::new();
+    let mut number =
+        |field: &str, typed: &str, range: std::ops::RangeInclusive<i64>, what: &str| match typed
+            .trim()
+            .parse::<i64>()
+        {
+            Ok(n) if range.contains(&n) => n,
+            _ => {
+                e.add(
+                    field,
+                    format!(
+                        "{what}: a whole number from {} to {}.",
+                        range.start(),
+                        range.end()
+                    ),
+                );
+                0
+            }
+        };
+    let window = number(
+        "page_window_minutes",
+        &input.page_window_minutes,
+        1..=120,
+        "Minutes",
+    );
+    let hours = number("reminder_hours", &input.reminder_hours, 1..=72, "Hours");
+    let days = number(
+        "intake_remind_days",
+        &input.intake_remind_days,
+        0..=10,
+        "Business days",
+    );
+    let mut time =
+        |field: &str, typed: &str| match chrono::NaiveTime::parse_from_str(typed.trim(), "%H:%M") {
+            Ok(t) => t.format("%H:%M").to_string(),
+            Err(_) => {
+                e.add(field, "A time like 21:00.");
+                String::new()
+            }
+        };
+    let start = time("quiet_start", &input.quiet_start);
+    let end = time("quiet_end", &input.quiet_end);
+    if !e.is_empty() {
+        return Err(AppError::Invalid(e));
+    }
+    let t = handoff_storage::MessageTiming {
+        page_window_minutes: window,
+        quiet_start: start,
+        quiet_end: end,
+        reminder_hours: hours,
+        intake_remind_days: days,
+    };
+    let mut tx = app.store.write().await?;
+    tx.set_message_timing(pid, &t).await?;
+    crate::audit::record(
+        &mut tx,
+        app,
+        ctx,
+        "program.message_timing",
+        "program",
+        &pid.to_string(),
+        crate::audit::ALLOWED,
+        &format!("{t:?}"),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

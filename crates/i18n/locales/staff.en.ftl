@@ -139,3 +139,4 @@ digest-coordinator = Across the program: { $contacts } first contacts due or ove
 digest-footer = Sign in to act: { $link }
 notice-escalation = Escalation list saved.
 digest-capacity-tap = Update it in one tap, without signing in (this service only, for 72 hours): { $tap }
+notice-timing = Saved: messages go by the new times.

@@ -364,6 +364,12 @@ fn registry() -> Registry {
         post(ui::capacity_links::update),
     )
     .post(
+        "/outbox/timing",
+        "How the program's messages are timed: the paging window, quiet hours, reminders",
+        None,
+        post(ui::outbox::set_timing),
+    )
+    .post(
         "/outbox/links/revoke",
         "Withdraw the program's outstanding one-tap links",
         None,

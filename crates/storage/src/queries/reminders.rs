@@ -114,3 +114,19 @@ impl Tx {
         )
     }
 }
+
+impl Tx {
+    pub async fn message_timing(&mut self, program_id: Uuid) -> Result<MessageTiming> {
+        Ok(
+            q!(self, c => sqlx::query_as::<_, MessageTiming>("SELECT page_window_minutes, quiet_start, quiet_end, reminder_hours, intake_remind_days FROM programs WHERE id = $1")
+            .bind(program_id).fetch_one(c).await)?,
+        )
+    }
+
+    pub async fn set_message_timing(&mut self, program_id: Uuid, t: &MessageTiming) -> Result<()> {
+        q!(self, c => sqlx::query("UPDATE programs SET page_window_minutes = $2, quiet_start = $3, quiet_end = $4, reminder_hours = $5, intake_remind_days = $6 WHERE id = $1")
+            .bind(program_id).bind(t.page_window_minutes).bind(&t.quiet_start).bind(&t.quiet_end).bind(t.reminder_hours).bind(t.intake_remind_days)
+            .execute(c).await.map(|_| ()))?;
+        Ok(())
+    }
+}

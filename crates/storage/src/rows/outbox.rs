@@ -207,3 +207,17 @@ pub struct CapacityLinkRow {
     pub revoked_at: Option<DateTime<Utc>>,
     pub revoked_by: Option<Uuid>,
 }
+
+/// How a program's messages are timed (ADR 0019, 0022).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct MessageTiming {
+    /// How long a rung of the paging ladder waits for an acknowledgement.
+    pub page_window_minutes: i64,
+    /// Local "HH:MM": participants get no message from `quiet_start` to `quiet_end`.
+    pub quiet_start: String,
+    pub quiet_end: String,
+    /// How many hours before an appointment the person is reminded.
+    pub reminder_hours: i64,
+    /// How many business days before a held charge's intake deadline its provider hears.
+    pub intake_remind_days: i64,
+}

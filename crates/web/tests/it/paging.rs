@@ -451,3 +451,62 @@ async fn a_ladder_nobody_answers_ends_tells_the_officer_to_call_and_counts_as_un
         assert!(outbox.body.contains("<dt>Acknowledged</dt><dd>0</dd>"));
     }
 }
+
+#[tokio::test]
+async fn the_coordinator_sets_when_messages_go_and_the_ladder_follows() {
+    for b in backends() {
+        let w = world(b).await;
+        let coordinator = w.sign_in("coordinator").await;
+        let bad = coordinator
+            .post(
+                "/outbox/timing",
+                &[
+                    ("page_window_minutes", "0"),
+                    ("quiet_start", "25:00"),
+                    ("quiet_end", "08:00"),
+                    ("reminder_hours", "24"),
+                    ("intake_remind_days", "3"),
+                ],
+            )
+            .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            bad.body.contains("a whole number from 1 to 120")
+                && bad.body.contains("A time like 21:00")
+        );
+        assert!(bad.body.contains("value=\"25:00\""));
+        let ok = coordinator
+            .post(
+                "/outbox/timing",
+                &[
+                    ("page_window_minutes", "5"),
+                    ("quiet_start", "22:00"),
+                    ("quiet_end", "07:30"),
+                    ("reminder_hours", "48"),
+                    ("intake_remind_days", "2"),
+                ],
+            )
+            .await;
+        assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+        assert_eq!(w.audited("program.message_timing", "allowed").await, 1);
+        // A page now waits five minutes before the next rung.
+        let officer = w.sign_in("officer").await;
+        let enc = record_encounter(&w, &officer, "Quickerladder").await;
+        accept_offer(&w, &officer, enc, "warm", "p1").await;
+        let referral = w.referrals_of(enc).await.remove(0).id;
+        w.clock.advance(Duration::minutes(5));
+        handoff_app::worker::drain(&w.app, "test-worker")
+            .await
+            .unwrap();
+        let mut tx = w.store.read().await.unwrap();
+        let rungs: Vec<i64> = tx
+            .pages_of(referral)
+            .await
+            .unwrap()
+            .iter()
+            .map(|p| p.rung)
+            .collect();
+        tx.rollback().await.unwrap();
+        assert_eq!(rungs.last(), Some(&1), "{rungs:?}");
+    }
+}

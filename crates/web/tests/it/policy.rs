@@ -75,6 +75,7 @@ fn matrix() -> HashMap<(&'static str, &'static str), &'static [&'static str]> {
         (("GET", "/me/contacts"), ALL),
         (("GET", "/outbox"), &["coordinator", "admin"]),
         (("POST", "/outbox/links/revoke"), &["coordinator", "admin"]),
+        (("POST", "/outbox/timing"), &["coordinator", "admin"]),
         // A one-tap link is its own credential: no session at all.
         (("GET", "/l/{token}"), PUBLIC),
         (("POST", "/l/{token}"), PUBLIC),
