@@ -390,24 +390,23 @@ pub async fn set_timing(app: &App, ctx: &crate::Ctx, input: &TimingInput) -> App
     )
     .await?;
     let mut e = handoff_domain::FieldErrors::new();
-    let mut number =
-        |field: &str, typed: &str, range: std::ops::RangeInclusive<i64>, what: &str| match typed
-            .trim()
-            .parse::<i64>()
-        {
-            Ok(n) if range.contains(&n) => n,
-            _ => {
-                e.add(
-                    field,
-                    format!(
-                        "{what}: a whole number from {} to {}.",
-                        range.start(),
-                        range.end()
-                    ),
-                );
-                0
-            }
-        };
+    let mut number = |field: &str,
+                      typed: &str,
+                      range: std::ops::RangeInclusive<i64>,
+                      what: &str| match typed.trim().parse::<i64>() {
+        Ok(n) if range.contains(&n) => n,
+        _ => {
+            e.add(
+                field,
+                format!(
+                    "{what}: a whole number from {} to {}.",
+                    range.start(),
+                    range.end()
+                ),
+            );
+            0
+        }
+    };
     let window = number(
         "page_window_minutes",
         &input.page_window_minutes,

@@ -9,6 +9,7 @@ use handoff_domain::input::{AttemptInput, HoldDecisionInput, OfferInput};
 use handoff_domain::{ManualClock, OrgKind, Pathway, Role, pathways};
 use handoff_storage::Store;
 
+mod care;
 pub mod directory;
 mod onward;
 pub mod synthetic;
@@ -693,6 +694,14 @@ pub async fn seed(store: &Store, settings: &Settings, cases: usize) -> AppResult
         };
         holds::decide(&app, &prosecutor, line.row.id, &input, None).await?;
     }
+    // Reminders, safety flags and an escalation list to see (issue 17).
+    care::seed(
+        &app,
+        &ctx_of("casemanager")?,
+        &ctx_of("officer")?,
+        orgs[1].id,
+    )
+    .await?;
     Ok(DemoInfo {
         created: true,
         encounters: made,
