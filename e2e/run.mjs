@@ -269,6 +269,12 @@ try {
     await cm.getByText('⚑ Do not contact at home').waitFor();
     assert.doesNotMatch(await cm.textContent('main'), /Officer safety/);
     await cm.screenshot({ path: join(shots, '5d-intake-reminders-flag.png'), fullPage: true });
+    // Harbor's escalation list, with its front desk that has no account.
+    await cm.goto(`${base}/roster`);
+    await cm.getByText('contact without an account').first().waitFor();
+    assert.match(await cm.textContent('main'), /Harbor front desk/);
+    await cm.screenshot({ path: join(shots, '5e-roster-escalation.png'), fullPage: true });
+    await cm.goBack();
     // A PHQ-9 at intake: item 9 above 0 raises the safety alert at once.
     await cm.getByRole('link', { name: 'PHQ-9' }).click();
     await cm.getByRole('heading', { name: 'PHQ-9' }).waitFor();
@@ -497,6 +503,10 @@ try {
     await coordPage.goto(`${base}/audit?user=counselor&action=emergency.`);
     await coordPage.getByText('emergency.grant').first().waitFor();
     await coordPage.screenshot({ path: join(shots, '9-audit.png'), fullPage: true });
+    // What left the program, the paging measures and when messages go.
+    await coordPage.goto(`${base}/outbox`);
+    await coordPage.getByRole('heading', { name: 'Warm handoffs paged, last 30 days' }).waitFor();
+    await coordPage.screenshot({ path: join(shots, '9a-outbox.png'), fullPage: true });
     await adminCtx.close();
   });
 } catch (e) {
