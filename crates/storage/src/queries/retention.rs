@@ -43,6 +43,9 @@ impl Tx {
             .bind(id).bind(placeholder).bind(format!("erased:{id}")).bind(at)
             .execute(c).await.map(|r| r.rows_affected()))?;
         one(n)?;
+        // Messages to them: their address and words (a queued one is not sent).
+        q!(self, c => sqlx::query("UPDATE messages SET address = '', subject = '', body = '', state = CASE WHEN state = 'queued' THEN 'failed' ELSE state END, last_error = CASE WHEN state = 'queued' THEN 'the identity was erased' ELSE last_error END WHERE recipient_kind = 'participant' AND recipient_id = $1")
+            .bind(id).execute(c).await.map(|_| ()))?;
         // Where they agreed to be reminded is theirs too.
         q!(self, c => sqlx::query("DELETE FROM participant_contacts WHERE participant_id = $1")
             .bind(id).execute(c).await.map(|_| ()))?;

@@ -223,6 +223,19 @@ async fn a_person_is_reminded_in_their_language_on_the_channel_they_chose_until_
         assert_eq!(w.deliver().await, 0);
         assert_eq!(gw.received().len(), 1);
         assert_eq!(w.audited("participant.reminders.stop", "allowed").await, 1);
+        // Erasing the person's identity erases their messages' addresses and words.
+        let mut tx = w.store.write().await.unwrap();
+        let person = tx.referral(referral).await.unwrap().participant_id;
+        tx.erase_participant(person, w.app.now()).await.unwrap();
+        tx.commit().await.unwrap();
+        let mut tx = w.store.read().await.unwrap();
+        for m in w.messages_of(referral).await {
+            if m.recipient_id == Some(person) {
+                let opened = tx.message(m.id).await.unwrap();
+                assert_eq!((opened.address.as_str(), opened.body.as_str()), ("", ""));
+            }
+        }
+        tx.rollback().await.unwrap();
     }
 }
 
