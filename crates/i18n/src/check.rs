@@ -181,3 +181,62 @@ pub(crate) fn check(
         Err(findings)
     }
 }
+
+/// Checks a program's overrides of message templates against the catalogue they change:
+/// each key one of the catalogue's, of a template a program may word its own way (its key
+/// starts with one of `prefixes`), and no variable the catalogue's message does not use.
+/// Keys left out keep the catalogue's text. The variables of each overridden message.
+pub(crate) fn check_overrides(
+    text: &str,
+    reference: &BTreeMap<String, BTreeSet<String>>,
+    prefixes: &[&str],
+) -> Result<BTreeMap<String, BTreeSet<String>>, Vec<Finding>> {
+    // Checked whole against the keys it has: the missing ones are not an error here.
+    let subset: BTreeMap<String, BTreeSet<String>> = match check(text, None) {
+        Ok(vars) => vars,
+        Err(findings) => return Err(findings),
+    };
+    let mut findings = Vec::new();
+    for (key, used) in &subset {
+        let Some(allowed) = reference.get(key) else {
+            findings.push(Finding::key(
+                text,
+                key,
+                "not a key of the catalogue it overrides (a misspelt key?)".into(),
+            ));
+            continue;
+        };
+        if !prefixes.iter().any(|p| key.starts_with(p)) {
+            findings.push(Finding::key(
+                text,
+                key,
+                format!(
+                    "not a message template: a program may word only keys starting with {}",
+                    prefixes.join(", ")
+                ),
+            ));
+            continue;
+        }
+        for v in used.difference(allowed) {
+            let list: Vec<String> = allowed.iter().map(|a| format!("{{ ${a} }}")).collect();
+            findings.push(Finding::key(
+                text,
+                key,
+                format!(
+                    "uses {{ ${v} }}, which the template does not have: it may use {}",
+                    if list.is_empty() {
+                        "no placeholder".to_string()
+                    } else {
+                        list.join(", ")
+                    }
+                ),
+            ));
+        }
+    }
+    if findings.is_empty() {
+        Ok(subset)
+    } else {
+        findings.sort_by_key(|f| f.line);
+        Err(findings)
+    }
+}

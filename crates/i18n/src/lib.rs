@@ -134,6 +134,38 @@ impl Catalogue {
         Ok(c)
     }
 
+    /// This catalogue with a program's own wording of some of its message templates
+    /// (`prefixes`: the keys it may change), checked first: by line and key.
+    pub fn with_overrides(&self, text: &str, prefixes: &[&str]) -> Result<Catalogue, Vec<Finding>> {
+        check::check_overrides(text, &self.vars, prefixes)?;
+        let lang: LanguageIdentifier = self.code.parse().unwrap_or_default();
+        let fallback: LanguageIdentifier = "en".parse().unwrap_or_default();
+        let mut bundle = FluentBundle::new_concurrent(vec![lang, fallback]);
+        bundle.set_use_isolating(false);
+        let base = FluentResource::try_new(self.source.clone())
+            .map_err(|_| vec![Finding::file("the catalogue itself does not parse".into())])?;
+        let own = FluentResource::try_new(text.to_string()).map_err(|(_, errors)| {
+            errors
+                .iter()
+                .map(|e| Finding::at(text, e.pos.start, None, e.to_string()))
+                .collect::<Vec<_>>()
+        })?;
+        bundle
+            .add_resource(base)
+            .map_err(|e| vec![Finding::file(format!("{e:?}"))])?;
+        bundle.add_resource_overriding(own);
+        Ok(Catalogue {
+            code: self.code.clone(),
+            name: self.name.clone(),
+            reviewed: self.reviewed,
+            reviewer: self.reviewer.clone(),
+            shipped: self.shipped,
+            source: self.source.clone(),
+            bundle,
+            vars: self.vars.clone(),
+        })
+    }
+
     /// A catalogue with no messages.
     fn empty(code: &str) -> Catalogue {
         let mut bundle = FluentBundle::new_concurrent(vec![code.parse().unwrap_or_default()]);
@@ -234,7 +266,83 @@ impl Texts {
     pub fn with_folder(dir: &Path) -> Result<Texts, Broken> {
         let mut texts = Texts::shipped()?;
         texts.load_folder(dir);
+        texts.load_overrides(dir);
         Ok(texts)
+    }
+
+    /// The keys a program may word its own way: the templates of what Handoff sends, never
+    /// a consent's or a notice's words.
+    pub const PARTICIPANT_TEMPLATES: &'static [&'static str] = &["reminder-"];
+    pub const STAFF_TEMPLATES: &'static [&'static str] = &["page-", "digest-", "test-"];
+
+    /// Applies the folder's `overrides.<code>.ftl` files (`overrides.staff.ftl` for the
+    /// staff messages): a program's own wording of message templates. A refused file is
+    /// listed with its findings and its last good copy stays in force.
+    fn load_overrides(&mut self, dir: &Path) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        let mut files: Vec<_> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|f| f.to_str())
+                    .is_some_and(|f| f.starts_with("overrides.") && f.ends_with(".ftl"))
+            })
+            .collect();
+        files.sort();
+        let accepted_dir = dir.join(".accepted");
+        for path in files {
+            let file = path
+                .file_name()
+                .map(|f| f.to_string_lossy().to_string())
+                .unwrap_or_default();
+            let code = file
+                .trim_start_matches("overrides.")
+                .trim_end_matches(".ftl")
+                .to_string();
+            let apply = |texts: &Texts, text: &str| -> Result<Catalogue, Vec<Finding>> {
+                if code == "staff" {
+                    texts.staff.with_overrides(text, Texts::STAFF_TEMPLATES)
+                } else {
+                    match texts.catalogues.iter().find(|c| c.code == code) {
+                        Some(c) => c.with_overrides(text, Texts::PARTICIPANT_TEMPLATES),
+                        None => Err(vec![Finding::file(format!(
+                            "{code} is not a language in force (or staff)"
+                        ))]),
+                    }
+                }
+            };
+            let read = std::fs::read(&path)
+                .map_err(|e| vec![Finding::file(format!("cannot read the file: {e}"))])
+                .and_then(|b| check::utf8(&b))
+                .and_then(|text| apply(self, &text).map(|c| (c, text)));
+            let result = match read {
+                Ok((c, text)) => {
+                    let _ = std::fs::create_dir_all(&accepted_dir);
+                    let _ = std::fs::write(accepted_dir.join(&file), text);
+                    Some(c)
+                }
+                Err(findings) => {
+                    self.refused.push(Refused {
+                        file: file.clone(),
+                        findings,
+                    });
+                    std::fs::read_to_string(accepted_dir.join(&file))
+                        .ok()
+                        .and_then(|text| apply(self, &text).ok())
+                }
+            };
+            if let Some(c) = result {
+                let c = Arc::new(c);
+                if code == "staff" {
+                    self.staff = c;
+                } else if let Some(slot) = self.catalogues.iter_mut().find(|x| x.code == code) {
+                    *slot = c;
+                }
+            }
+        }
     }
 
     fn load_folder(&mut self, dir: &Path) {
@@ -245,6 +353,11 @@ impl Texts {
             .filter_map(Result::ok)
             .map(|e| e.path())
             .filter(|p| p.extension().is_some_and(|x| x == "ftl"))
+            .filter(|p| {
+                !p.file_name()
+                    .and_then(|f| f.to_str())
+                    .is_some_and(|f| f.starts_with("overrides."))
+            })
             .collect();
         files.sort();
         let accepted_dir = dir.join(".accepted");

@@ -234,3 +234,90 @@ fn staff_notices_count_in_words() {
     );
     assert_eq!(staff.t("notice-offer"), "Offer recorded.");
 }
+
+#[test]
+fn a_program_words_its_own_message_templates_and_nothing_else() {
+    let dir = folder();
+    std::fs::write(
+        dir.join("overrides.es.ftl"),
+        "reminder-appointment = Le esperamos el { $date } a las { $time } en { $place }. STOP para no recibir más.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("overrides.staff.ftl"),
+        "page-subject = URGENT warm handoff { $reference }\n",
+    )
+    .unwrap();
+    let t = Texts::with_folder(&dir).unwrap();
+    assert!(t.refused.is_empty(), "{:?}", t.refused);
+    let es = t.lang("es");
+    let text = es.t_with(
+        "reminder-appointment",
+        &[
+            ("date", "1 de abril".into()),
+            ("time", "10:00".into()),
+            ("place", "200 Main St".into()),
+        ],
+    );
+    assert!(
+        text.starts_with("Le esperamos el 1 de abril a las 10:00"),
+        "{text}"
+    );
+    // The rest of the catalogue is as shipped.
+    assert_eq!(es.t("slip-title"), "Su remisión");
+    assert_eq!(
+        t.staff()
+            .t_with("page-subject", &[("reference", "HO-1".into())]),
+        "URGENT warm handoff HO-1"
+    );
+    assert!(dir.join(".accepted/overrides.staff.ftl").exists());
+    // A consent's words, an unknown key, a placeholder the template lacks: refused by line
+    // and key, and the last good copy stays.
+    std::fs::write(
+        dir.join("overrides.staff.ftl"),
+        "page-subject = Handoff { $reference } { $name }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("overrides.en.ftl"),
+        "slip-title = Something else\nreminder-appointmnet = typo\n",
+    )
+    .unwrap();
+    let t = Texts::with_folder(&dir).unwrap();
+    let staff = t
+        .refused
+        .iter()
+        .find(|r| r.file == "overrides.staff.ftl")
+        .unwrap();
+    assert!(
+        staff.findings[0].to_string().contains("{ $name }"),
+        "{:?}",
+        staff.findings
+    );
+    assert_eq!(
+        t.staff()
+            .t_with("page-subject", &[("reference", "HO-1".into())]),
+        "URGENT warm handoff HO-1"
+    );
+    let en = t
+        .refused
+        .iter()
+        .find(|r| r.file == "overrides.en.ftl")
+        .unwrap();
+    let all: Vec<String> = en.findings.iter().map(|f| f.to_string()).collect();
+    assert!(
+        all.iter()
+            .any(|f| f.contains("slip-title") && f.contains("not a message template")),
+        "{all:?}"
+    );
+    assert!(
+        all.iter()
+            .any(|f| f.contains("reminder-appointmnet") && f.contains("misspelt")),
+        "{all:?}"
+    );
+    assert_eq!(
+        t.lang("en").t("slip-title"),
+        texts().lang("en").t("slip-title")
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
