@@ -192,10 +192,7 @@ pub(crate) fn check_overrides(
     prefixes: &[&str],
 ) -> Result<BTreeMap<String, BTreeSet<String>>, Vec<Finding>> {
     // Checked whole against the keys it has: the missing ones are not an error here.
-    let subset: BTreeMap<String, BTreeSet<String>> = match check(text, None) {
-        Ok(vars) => vars,
-        Err(findings) => return Err(findings),
-    };
+    let subset = check(text, None)?;
     let mut findings = Vec::new();
     for (key, used) in &subset {
         let Some(allowed) = reference.get(key) else {
