@@ -3,11 +3,13 @@ STARTTLS before anything and AUTH (LOGIN or PLAIN) with the one account given. E
 it takes is written to the output folder as NNNNNN.eml (the bytes as received, with the
 envelope's recipients in an X-Envelope-To header first). The file `mode` in that folder,
 read at each message, makes it answer otherwise: `refuse` (550, permanent), `tempfail`
-(451, try later). It prints "ready" once listening and stops when its standard input closes.
+(451, try later), `hang` (no answer to the message), `drop` (the connection closed instead of
+an answer). It prints "ready" once listening and stops when its standard input closes.
 
     python smtp_sink.py --port P --cert cert.pem --key key.pem --user U --password W --out DIR
 """
 import argparse
+import asyncio
 import itertools
 import logging
 import os
@@ -45,6 +47,14 @@ def main():
                 return "550 5.7.1 Refused by the test server"
             if m == "tempfail":
                 return "451 4.3.0 Try again later"
+            if m == "hang":
+                # Takes the message and never answers (the client gives up first).
+                await asyncio.sleep(60)
+                return "451 4.3.0 Too late"
+            if m == "drop":
+                # Drops the connection instead of answering.
+                server.transport.close()
+                return "421 4.3.0 Closing"
             n = next(counter)
             path = os.path.join(a.out, f"{n:06}.eml")
             head = ("X-Envelope-To: " + ", ".join(envelope.rcpt_tos) + "\r\n").encode()

@@ -330,6 +330,13 @@ async fn run(cli: Cli) -> Result<()> {
                 std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
             let texts = handoff_i18n::Texts::shipped().map_err(|e| anyhow::anyhow!("{e}"))?;
             match texts.check(&code, &bytes) {
+                Ok(()) if code.starts_with("overrides.") => {
+                    println!(
+                        "{}: the program's own wording of message templates; put it in the languages folder.",
+                        file.display()
+                    );
+                    Ok(())
+                }
                 Ok(()) => {
                     println!(
                         "{}: a complete catalogue for \"{code}\"; put it in the languages folder.",

@@ -401,10 +401,25 @@ impl Texts {
         Catalogue::parse(code, &text, Some(&self.catalogues[0]), false)
     }
 
-    /// Checks a catalogue's text for `code` as the folder's loader would, without adding it.
+    /// Checks a file for the languages folder as its loader would, without adding it: a
+    /// catalogue for `code`, or (for `overrides.<code>`) a program's wording of templates.
     pub fn check(&self, code: &str, bytes: &[u8]) -> Result<(), Vec<Finding>> {
         let text = check::utf8(bytes)?;
-        Catalogue::parse(code, &text, Some(&self.catalogues[0]), false).map(|_| ())
+        match code.strip_prefix("overrides.") {
+            Some("staff") => self
+                .staff
+                .with_overrides(&text, Texts::STAFF_TEMPLATES)
+                .map(|_| ()),
+            Some(lang) => match self.catalogues.iter().find(|c| c.code == lang) {
+                Some(c) => c
+                    .with_overrides(&text, Texts::PARTICIPANT_TEMPLATES)
+                    .map(|_| ()),
+                None => Err(vec![Finding::file(format!(
+                    "{lang} is not a language in force (or staff)"
+                ))]),
+            },
+            None => Catalogue::parse(code, &text, Some(&self.catalogues[0]), false).map(|_| ()),
+        }
     }
 
     /// The languages a person may have, in order: (code, own name).

@@ -102,6 +102,7 @@ fn percent_decode(s: &str) -> Option<String> {
 pub struct Mailer {
     transport: AsyncSmtpTransport<Tokio1Executor>,
     from: Mailbox,
+    timeout: StdDuration,
 }
 
 impl Mailer {
@@ -123,6 +124,7 @@ impl Mailer {
         Ok(Mailer {
             transport: b.build(),
             from: s.from.parse().map_err(|e| format!("the sender: {e}"))?,
+            timeout: s.timeout,
         })
     }
 
@@ -139,10 +141,16 @@ impl Mailer {
             .header(ContentType::TEXT_PLAIN)
             .body(m.body.clone())
             .map_err(|e| SendError::Permanent(e.to_string()))?;
-        match self.transport.send(email).await {
-            Ok(_) => Ok(()),
-            Err(e) if e.is_permanent() => Err(SendError::Permanent(e.to_string())),
-            Err(e) => Err(SendError::Transient(e.to_string())),
+        // The transport's own timeout covers each read and write; a server that takes the
+        // message and never answers is given up on here, as a whole.
+        match tokio::time::timeout(self.timeout * 2, self.transport.send(email)).await {
+            Err(_) => Err(SendError::Transient(format!(
+                "the SMTP server did not answer within {} s",
+                (self.timeout * 2).as_secs()
+            ))),
+            Ok(Ok(_)) => Ok(()),
+            Ok(Err(e)) if e.is_permanent() => Err(SendError::Permanent(e.to_string())),
+            Ok(Err(e)) => Err(SendError::Transient(e.to_string())),
         }
     }
 }

@@ -510,3 +510,65 @@ async fn the_coordinator_sets_when_messages_go_and_the_ladder_follows() {
         assert_eq!(rungs.last(), Some(&1), "{rungs:?}");
     }
 }
+
+#[tokio::test]
+async fn an_smtp_server_that_hangs_or_drops_the_connection_leaves_the_page_to_try_again() {
+    let Some(server) = SmtpServer::start() else {
+        return;
+    };
+    for b in backends() {
+        server.clear();
+        let mut mail = server.settings(PASSWORD);
+        // A server that stops answering is given up on quickly here (twice this).
+        mail.timeout = std::time::Duration::from_secs(1);
+        let w = world_with(
+            b,
+            handoff_app::Settings {
+                mail: Some(mail),
+                ..Default::default()
+            },
+        )
+        .await;
+        w.add_contact(w.users["cm1"], "cm1@provider.test").await;
+        let officer = w.sign_in("officer").await;
+        let mut tries = 0;
+        let mut referral = None;
+        for mode in ["hang", "drop"] {
+            server.set_mode(mode);
+            if referral.is_none() {
+                let enc = record_encounter(&w, &officer, "Hungserver").await;
+                accept_offer(&w, &officer, enc, "warm", "p1").await;
+                referral = Some(w.referrals_of(enc).await.remove(0).id);
+            }
+            assert_eq!(w.deliver().await, 0, "{mode}");
+            tries += 1;
+            let m = w.messages_of(referral.unwrap()).await.remove(0);
+            assert_eq!(
+                (m.state.as_str(), m.attempts),
+                ("queued", tries),
+                "{mode}: {m:?}"
+            );
+            let e = m.last_error.unwrap_or_default();
+            assert!(
+                mode != "hang" || e.contains("did not answer within 2 s"),
+                "{mode}: {e}"
+            );
+            assert!(!e.is_empty(), "{mode}");
+            w.clock.advance(Duration::minutes(30));
+        }
+        // The server is back: the page goes, once; the referral stood throughout.
+        server.set_mode("accept");
+        assert_eq!(w.deliver().await, 1);
+        let states = w.messages_of(referral.unwrap()).await;
+        assert_eq!(states.len(), 1);
+        assert_eq!(states[0].state, "sent");
+        assert_eq!(
+            server
+                .received()
+                .iter()
+                .filter(|m| m.contains("cm1@provider.test"))
+                .count(),
+            1
+        );
+    }
+}
