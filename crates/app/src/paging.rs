@@ -377,3 +377,93 @@ pub(crate) async fn view(tx: &mut Tx, app: &App, r: &ReferralRow) -> AppResult<O
         provider_phone: tx.org(r.to_org_id).await?.phone,
     }))
 }
+
+/// The officer switches a warm handoff nobody is coming for to a contact card: the person
+/// leaves with the slip and the provider calls them by the contact deadline. Paging stops
+/// (the ladder pages only warm handoffs still waiting). In one transaction with its case
+/// event and audit record; the referral's version guards a step taken meanwhile.
+pub async fn switch_to_contact_card(
+    app: &App,
+    ctx: &crate::Ctx,
+    encounter_id: Uuid,
+    referral_id: &str,
+) -> AppResult<()> {
+    let (mut tx, enc, _) = crate::case::guarded(
+        app,
+        ctx,
+        app.store.write().await?,
+        encounter_id,
+        handoff_domain::policy::CaseAction::ActOnEncounter,
+        "referral.contact_card",
+    )
+    .await?;
+    let r = match Uuid::parse_str(referral_id.trim()) {
+        Ok(id) => tx
+            .referrals_for_encounter(enc.id)
+            .await?
+            .into_iter()
+            .find(|r| r.id == id),
+        Err(_) => None,
+    };
+    let Some(r) = r else {
+        tx.rollback().await?;
+        return Err(AppError::NotFound);
+    };
+    if r.mode != HandoffMode::Warm.as_str()
+        || r.arrived_at.is_some()
+        || ReferralStatus::parse(&r.status) != Some(ReferralStatus::Requested)
+    {
+        tx.rollback().await?;
+        return Err(AppError::Conflict(
+            "Only a warm handoff still waiting for the provider can become a contact card.".into(),
+        ));
+    }
+    let data = app.program_data(enc.program_id).await?;
+    let hold = tx.hold_for_encounter(enc.id).await?;
+    let now = app.now();
+    let last = crate::case::intake_deadline(&data, &enc, hold.as_ref()).last_day;
+    let expected = r.updated_at;
+    let updated = ReferralRow {
+        mode: HandoffMode::ContactCard.as_str().into(),
+        contact_deadline: Some(crate::case::contact_due(&data, now, last)),
+        updated_at: now.max(expected + Duration::microseconds(1)),
+        ..r.clone()
+    };
+    tx.switch_referral_mode(&updated, expected).await?;
+    let told = crate::webhooks::referral_event(
+        &mut tx,
+        app,
+        &updated,
+        "updated",
+        Some("contact_card"),
+        updated.updated_at,
+    )
+    .await?;
+    tx.run(&told).await?;
+    let provider = tx.org(r.to_org_id).await?;
+    tx.insert_case_event(&event(
+        app,
+        &enc,
+        Some(ctx.actor.user_id),
+        &kind(&r, "contact_card"),
+        &format!(
+            "Switched to a contact card: {} is to contact the person",
+            provider.name
+        ),
+    ))
+    .await?;
+    crate::audit::record(
+        &mut tx,
+        app,
+        ctx,
+        "referral.contact_card",
+        "referral",
+        &r.id.to_string(),
+        crate::audit::ALLOWED,
+        "",
+    )
+    .await?;
+    crate::facts::refresh(&mut tx, app, enc.id).await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -140,3 +140,4 @@ digest-footer = Sign in to act: { $link }
 notice-escalation = Escalation list saved.
 digest-capacity-tap = Update it in one tap, without signing in (this service only, for 72 hours): { $tap }
 notice-timing = Saved: messages go by the new times.
+notice-contact_card = Switched to a contact card: give the person the slip; the provider calls them.

@@ -392,6 +392,12 @@ fn registry() -> Registry {
         post(ui::contacts::add),
     )
     .post(
+        "/encounters/{id}/contact-card",
+        "Switch a warm handoff nobody is coming for to a contact card",
+        None,
+        post(ui::case::case_contact_card),
+    )
+    .post(
         "/encounters/{id}/flags",
         "Set or clear a safety flag on the person (responders)",
         None,

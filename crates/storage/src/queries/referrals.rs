@@ -6,6 +6,24 @@ impl Tx {
         self.run(&[Stmt::referral(r)]).await
     }
 
+    /// Turns a warm handoff into a contact card with its first-contact day; Conflict if
+    /// the referral changed since it was read.
+    pub async fn switch_referral_mode(
+        &mut self,
+        r: &ReferralRow,
+        expected_updated_at: DateTime<Utc>,
+    ) -> Result<()> {
+        let n = q!(self, c => sqlx::query("UPDATE referrals SET mode = $2, contact_deadline = $3, updated_at = $4 WHERE id = $1 AND updated_at = $5")
+            .bind(r.id).bind(&r.mode).bind(r.contact_deadline).bind(r.updated_at).bind(expected_updated_at)
+            .execute(c).await.map(|r| r.rows_affected()))?;
+        if n == 0 {
+            return Err(StoreError::Conflict(
+                "the referral was changed by someone else; reload and try again".into(),
+            ));
+        }
+        Ok(())
+    }
+
     /// Writes a referral's current state (the history is in service_events). Fails with
     /// Conflict if the referral changed since it was read (`expected_updated_at`).
     pub async fn update_referral(

@@ -118,4 +118,5 @@ text_form!(
     NoteForm = "note",
     ReferenceForm = "reference",
     ThresholdForm = "threshold",
+    ReferralIdForm = "referral_id",
 );

@@ -518,3 +518,20 @@ pub async fn case_flags(
         },
     }
 }
+
+/// Switches a warm handoff nobody is coming for to a contact card.
+pub async fn case_contact_card(
+    State(st): State<AppState>,
+    Id(id): Id,
+    form: Input<crate::kit::forms::ReferralIdForm>,
+) -> Response {
+    let r = form
+        .run(async |v| {
+            handoff_app::paging::switch_to_contact_card(&st.app, &form.s.ctx, id, &v.0).await
+        })
+        .await;
+    match r {
+        Ok(()) => see_other(&format!("/encounters/{id}?notice=contact_card")),
+        Err(e) => error_for(&form.s, &e),
+    }
+}

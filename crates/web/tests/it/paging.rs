@@ -449,6 +449,27 @@ async fn a_ladder_nobody_answers_ends_tells_the_officer_to_call_and_counts_as_un
             outbox.body
         );
         assert!(outbox.body.contains("<dt>Acknowledged</dt><dd>0</dd>"));
+        // The officer switches to a contact card: the provider is to call the person.
+        let officer = w.sign_in("officer").await;
+        let referral = w.referrals_of(enc).await.remove(0).id.to_string();
+        let path = format!("/encounters/{enc}/contact-card");
+        let r = officer
+            .post(&path, &[("referral_id", referral.as_str())])
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        assert!(
+            r.location().contains("notice=contact_card"),
+            "{}",
+            r.location()
+        );
+        let after = w.referrals_of(enc).await.remove(0);
+        assert_eq!(after.mode, "contact_card");
+        assert!(after.contact_deadline.is_some());
+        let again = officer
+            .post(&path, &[("referral_id", referral.as_str())])
+            .await;
+        assert_eq!(again.status, StatusCode::CONFLICT);
+        assert_eq!(w.audited("referral.contact_card", "allowed").await, 1);
     }
 }
 

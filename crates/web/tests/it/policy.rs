@@ -87,6 +87,8 @@ fn matrix() -> HashMap<(&'static str, &'static str), &'static [&'static str]> {
         (("POST", "/me/contacts/{id}/remove"), NOBODY),
         (("POST", "/me/contacts/{id}/test"), NOBODY),
         (("POST", "/encounters/{id}/flags"), OWNERS),
+        // The referral comes in the form (none here: not found for everyone).
+        (("POST", "/encounters/{id}/contact-card"), NOBODY),
         (("POST", "/referrals/{id}/flags"), &["cm1"]),
         (("GET", "/admin/flags"), &["coordinator", "admin"]),
         (("POST", "/admin/flags"), &["coordinator", "admin"]),
