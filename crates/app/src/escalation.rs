@@ -51,6 +51,13 @@ pub async fn change(app: &App, ctx: &Ctx, input: &EscalationInput) -> AppResult<
         .await);
     }
     let now = app.now();
+    // A new contact's password nobody knows, hashed before the transaction takes the writer.
+    let hash = if input.action == "add_contact" {
+        let secret = crate::util::random_token(32)?;
+        Some(crate::auth::on_hash_thread(move || crate::auth::hash_password(&secret)).await??)
+    } else {
+        None
+    };
     let mut tx = app.store.write().await?;
     let org = match tx.org(org_id).await {
         Ok(o)
@@ -115,9 +122,10 @@ pub async fn change(app: &App, ctx: &Ctx, input: &EscalationInput) -> AppResult<
                 return Err(AppError::Invalid(e));
             };
             // A password nobody knows: the contact never signs in (and is refused if tried).
-            let secret = crate::util::random_token(32)?;
-            let hash =
-                crate::auth::on_hash_thread(move || crate::auth::hash_password(&secret)).await??;
+            let Some(hash) = hash else {
+                tx.rollback().await?;
+                return Err(AppError::Internal("no password hash".into()));
+            };
             let user = UserRow::new(
                 format!("contact-{}", &Uuid::now_v7().simple().to_string()[20..]),
                 name.to_string(),

@@ -85,7 +85,8 @@ impl Tx {
         )
     }
 
-    /// The active staff of an organization in these roles, by name.
+    /// The active staff of an organization in these roles, by name (not its contacts
+    /// without an account, who cannot sign in to act).
     pub async fn staff_of(&mut self, org_id: Uuid, roles: &[&str]) -> Result<Vec<(Uuid, String)>> {
         let list = roles
             .iter()
@@ -98,7 +99,8 @@ impl Tx {
         }
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT DISTINCT u.id, u.display_name FROM memberships m JOIN users u ON u.id = m.user_id
-             WHERE m.organization_id = $1 AND m.role IN ({list}) AND u.disabled = $2 ORDER BY u.display_name"
+             WHERE m.organization_id = $1 AND m.role IN ({list}) AND u.disabled = $2
+               AND NOT EXISTS (SELECT 1 FROM link_only_users l WHERE l.user_id = u.id) ORDER BY u.display_name"
         ));
         Ok(
             q!(self, c => sqlx::query_as::<_, (Uuid, String)>(sql).bind(org_id).bind(false).fetch_all(c).await)?,

@@ -142,6 +142,13 @@ async fn a_contact_without_an_account_is_paged_after_those_on_shift_and_acknowle
         let mut tx = w.store.read().await.unwrap();
         assert!(tx.escalation_of(w.orgs["p1"]).await.unwrap().is_empty());
         assert!(tx.is_link_only(contact).await.unwrap());
+        // Nor does the contact get the staff's morning reminders (they cannot sign in).
+        let staff = tx
+            .staff_of(w.orgs["p1"], &["case_manager", "peer"])
+            .await
+            .unwrap();
+        assert!(staff.iter().all(|(u, _)| *u != contact), "{staff:?}");
+        assert!(staff.iter().any(|(u, _)| *u == w.users["cm1"]));
         tx.rollback().await.unwrap();
     }
 }
