@@ -157,21 +157,14 @@ pub(crate) fn check(
                 ));
                 continue;
             };
-            for v in used.difference(allowed) {
-                let list: Vec<String> = allowed.iter().map(|a| format!("{{ ${a} }}")).collect();
-                findings.push(Finding::key(
-                    text,
-                    key,
-                    format!(
-                        "uses {{ ${v} }}, which the English text does not: this text may use {}",
-                        if list.is_empty() {
-                            "no placeholder".to_string()
-                        } else {
-                            list.join(", ")
-                        }
-                    ),
-                ));
-            }
+            extra_placeholders(
+                text,
+                key,
+                used,
+                allowed,
+                "the English text does not: this text",
+                &mut findings,
+            );
         }
     }
     if findings.is_empty() {
@@ -214,26 +207,43 @@ pub(crate) fn check_overrides(
             ));
             continue;
         }
-        for v in used.difference(allowed) {
-            let list: Vec<String> = allowed.iter().map(|a| format!("{{ ${a} }}")).collect();
-            findings.push(Finding::key(
-                text,
-                key,
-                format!(
-                    "uses {{ ${v} }}, which the template does not have: it may use {}",
-                    if list.is_empty() {
-                        "no placeholder".to_string()
-                    } else {
-                        list.join(", ")
-                    }
-                ),
-            ));
-        }
+        extra_placeholders(
+            text,
+            key,
+            used,
+            allowed,
+            "the template does not have: it",
+            &mut findings,
+        );
     }
     if findings.is_empty() {
         Ok(subset)
     } else {
         findings.sort_by_key(|f| f.line);
         Err(findings)
+    }
+}
+
+/// A finding for each placeholder `used` that `allowed` lacks, naming those it may use.
+fn extra_placeholders(
+    text: &str,
+    key: &str,
+    used: &BTreeSet<String>,
+    allowed: &BTreeSet<String>,
+    which: &str,
+    findings: &mut Vec<Finding>,
+) {
+    for v in used.difference(allowed) {
+        let list: Vec<String> = allowed.iter().map(|a| format!("{{ ${a} }}")).collect();
+        let may = if list.is_empty() {
+            "no placeholder".to_string()
+        } else {
+            list.join(", ")
+        };
+        findings.push(Finding::key(
+            text,
+            key,
+            format!("uses {{ ${v} }}, which {which} may use {may}"),
+        ));
     }
 }

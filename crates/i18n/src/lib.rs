@@ -302,22 +302,10 @@ impl Texts {
                 .trim_start_matches("overrides.")
                 .trim_end_matches(".ftl")
                 .to_string();
-            let apply = |texts: &Texts, text: &str| -> Result<Catalogue, Vec<Finding>> {
-                if code == "staff" {
-                    texts.staff.with_overrides(text, Texts::STAFF_TEMPLATES)
-                } else {
-                    match texts.catalogues.iter().find(|c| c.code == code) {
-                        Some(c) => c.with_overrides(text, Texts::PARTICIPANT_TEMPLATES),
-                        None => Err(vec![Finding::file(format!(
-                            "{code} is not a language in force (or staff)"
-                        ))]),
-                    }
-                }
-            };
             let read = std::fs::read(&path)
                 .map_err(|e| vec![Finding::file(format!("cannot read the file: {e}"))])
                 .and_then(|b| check::utf8(&b))
-                .and_then(|text| apply(self, &text).map(|c| (c, text)));
+                .and_then(|text| self.overridden(&code, &text).map(|c| (c, text)));
             let result = match read {
                 Ok((c, text)) => {
                     let _ = std::fs::create_dir_all(&accepted_dir);
@@ -331,7 +319,7 @@ impl Texts {
                     });
                     std::fs::read_to_string(accepted_dir.join(&file))
                         .ok()
-                        .and_then(|text| apply(self, &text).ok())
+                        .and_then(|text| self.overridden(&code, &text).ok())
                 }
             };
             if let Some(c) = result {
@@ -406,19 +394,22 @@ impl Texts {
     pub fn check(&self, code: &str, bytes: &[u8]) -> Result<(), Vec<Finding>> {
         let text = check::utf8(bytes)?;
         match code.strip_prefix("overrides.") {
-            Some("staff") => self
-                .staff
-                .with_overrides(&text, Texts::STAFF_TEMPLATES)
-                .map(|_| ()),
-            Some(lang) => match self.catalogues.iter().find(|c| c.code == lang) {
-                Some(c) => c
-                    .with_overrides(&text, Texts::PARTICIPANT_TEMPLATES)
-                    .map(|_| ()),
-                None => Err(vec![Finding::file(format!(
-                    "{lang} is not a language in force (or staff)"
-                ))]),
-            },
+            Some(which) => self.overridden(which, &text).map(|_| ()),
             None => Catalogue::parse(code, &text, Some(&self.catalogues[0]), false).map(|_| ()),
+        }
+    }
+
+    /// The catalogue `which` (a language in force, or `staff`) with a program's wording of
+    /// its templates.
+    fn overridden(&self, which: &str, text: &str) -> Result<Catalogue, Vec<Finding>> {
+        if which == "staff" {
+            return self.staff.with_overrides(text, Texts::STAFF_TEMPLATES);
+        }
+        match self.catalogues.iter().find(|c| c.code == which) {
+            Some(c) => c.with_overrides(text, Texts::PARTICIPANT_TEMPLATES),
+            None => Err(vec![Finding::file(format!(
+                "{which} is not a language in force (or staff)"
+            ))]),
         }
     }
 

@@ -23,35 +23,9 @@ impl Drop for SmtpServer {
 pub const USER: &str = "handoff";
 pub const PASSWORD: &str = "s3cret pass";
 
-/// The Python that has aiosmtpd (CI's, or HANDOFF_SMTP_PYTHON), or None where there is
-/// none: then the test says so and passes only outside CI (CI sets HANDOFF_REQUIRE_SMTP=1,
-/// so a missing server fails it).
-fn python() -> Option<String> {
-    let candidates = [
-        std::env::var("HANDOFF_SMTP_PYTHON").ok(),
-        Some("/tmp/handoff-ci-venv/bin/python".into()),
-        Some("python3".into()),
-    ];
-    for py in candidates.into_iter().flatten() {
-        let ok = Command::new(&py)
-            .args(["-c", "import aiosmtpd"])
-            .output()
-            .is_ok_and(|o| o.status.success());
-        if ok {
-            return Some(py);
-        }
-    }
-    assert!(
-        std::env::var("HANDOFF_REQUIRE_SMTP").is_err(),
-        "HANDOFF_REQUIRE_SMTP is set but no Python has aiosmtpd"
-    );
-    eprintln!("no Python with aiosmtpd: the SMTP tests do not run here");
-    None
-}
-
 impl SmtpServer {
     pub fn start() -> Option<SmtpServer> {
-        let py = python()?;
+        let py = crate::receivers::python_with("aiosmtpd")?;
         let dir = std::env::temp_dir().join(format!("handoff-smtp-{}", uuid::Uuid::now_v7()));
         std::fs::create_dir_all(dir.join("out")).unwrap();
         let ok = Command::new("openssl")
