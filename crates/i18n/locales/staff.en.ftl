@@ -141,3 +141,14 @@ notice-escalation = Escalation list saved.
 digest-capacity-tap = Update it in one tap, without signing in (this service only, for 72 hours): { $tap }
 notice-timing = Saved: messages go by the new times.
 notice-contact_card = Switched to a contact card: give the person the slip; the provider calls them.
+
+## Held charges (/holds).
+
+holds-title = Held charges
+holds-subtitle = { $org } · undecided first, by deadline
+holds-none = No held charges.
+holds-person = Person
+holds-encounter = Encounter
+holds-deadline = Deadline
+holds-state = State
+holds-correction = Correction to review

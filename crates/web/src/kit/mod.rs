@@ -3,3 +3,5 @@ pub(crate) mod forms;
 pub(crate) mod page;
 pub(crate) mod render;
 pub(crate) mod views;
+#[cfg(test)]
+mod words;

@@ -1,0 +1,179 @@
+//! Every word a page shows comes from a catalogue (ADR 0018): the templates hold markup
+//! and expressions only. These tests read the template files themselves.
+
+use std::path::PathBuf;
+
+fn templates() -> Vec<(String, String)> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("templates");
+    let mut out = vec![];
+    for e in std::fs::read_dir(&dir).expect("templates folder") {
+        let p = e.expect("entry").path();
+        if p.extension().is_some_and(|x| x == "html") {
+            let name = p.file_name().expect("name").to_string_lossy().to_string();
+            out.push((name, std::fs::read_to_string(&p).expect("template")));
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The template with its expressions, statements and comments blanked out.
+fn without_code(t: &str) -> String {
+    let mut out = String::with_capacity(t.len());
+    let mut rest = t;
+    while let Some(i) = rest.find(['{']) {
+        let (open, close) = match rest.get(i..i + 2) {
+            Some("{{") => ("{{", "}}"),
+            Some("{%") => ("{%", "%}"),
+            Some("{#") => ("{#", "#}"),
+            _ => {
+                out.push_str(&rest[..=i]);
+                rest = &rest[i + 1..];
+                continue;
+            }
+        };
+        out.push_str(&rest[..i]);
+        out.push(' ');
+        let after = &rest[i + open.len()..];
+        match after.find(close) {
+            Some(j) => rest = &after[j + close.len()..],
+            None => panic!("unclosed {open}"),
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Words outside markup, and in the attributes people read (title, placeholder,
+/// aria-label, alt), with the line each is on.
+fn stray_words(t: &str) -> Vec<(usize, String)> {
+    let plain = without_code(t);
+    let mut found = vec![];
+    let line_of = |pos: usize| plain[..pos].matches('\n').count() + 1;
+    let mut pos = 0;
+    let bytes = plain.as_bytes();
+    let has_word = |s: &str| {
+        let s = strip_entities(s);
+        s.chars().any(char::is_alphabetic)
+    };
+    while pos < bytes.len() {
+        if bytes[pos] == b'<' {
+            let end = plain[pos..].find('>').map_or(bytes.len(), |e| pos + e);
+            let tag = &plain[pos..end];
+            if tag.starts_with("<!--") {
+                pos = plain[pos..]
+                    .find("-->")
+                    .map_or(bytes.len(), |e| pos + e + 3);
+                continue;
+            }
+            for attr in ["title=\"", "placeholder=\"", "aria-label=\"", "alt=\""] {
+                let mut from = 0;
+                while let Some(a) = tag[from..].find(attr) {
+                    let start = from + a + attr.len();
+                    let stop = tag[start..].find('"').map_or(tag.len(), |e| start + e);
+                    let value = &tag[start..stop];
+                    let whole_attr =
+                        from + a == 0 || tag.as_bytes()[from + a - 1].is_ascii_whitespace();
+                    if whole_attr && has_word(value) {
+                        found.push((line_of(pos), value.trim().to_string()));
+                    }
+                    from = stop;
+                }
+            }
+            pos = end + 1;
+        } else {
+            let end = plain[pos..].find('<').map_or(bytes.len(), |e| pos + e);
+            let text = &plain[pos..end];
+            if has_word(text) {
+                found.push((line_of(pos), text.trim().to_string()));
+            }
+            pos = end;
+        }
+    }
+    found
+}
+
+fn strip_entities(s: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        match after.find(';') {
+            Some(j)
+                if after[..j]
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '#') =>
+            {
+                rest = &after[j + 1..];
+            }
+            _ => {
+                out.push('&');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The staff keys a template asks for: `layout.t("key"`, `layout.t1("key"`, ...
+fn staff_keys(t: &str) -> Vec<String> {
+    let mut keys = vec![];
+    let mut rest = t;
+    while let Some(i) = rest.find("layout.t") {
+        let after = &rest[i + "layout.t".len()..];
+        let after = after.trim_start_matches(|c: char| c.is_ascii_digit());
+        if let Some(k) = after.strip_prefix("(\"")
+            && let Some(end) = k.find('"')
+        {
+            keys.push(k[..end].to_string());
+        }
+        rest = after;
+    }
+    keys
+}
+
+#[test]
+fn templates_hold_no_words_of_their_own() {
+    let mut stray = vec![];
+    for (name, text) in templates() {
+        for (line, words) in stray_words(&text) {
+            stray.push(format!("{name}:{line}: {words}"));
+        }
+    }
+    assert!(
+        stray.is_empty(),
+        "words outside the catalogue ({}):\n{}",
+        stray.len(),
+        stray.join("\n")
+    );
+}
+
+#[test]
+fn every_staff_key_a_template_asks_for_exists() {
+    let staff = handoff_i18n::Texts::staff_en();
+    let mut missing = vec![];
+    for (name, text) in templates() {
+        for k in staff_keys(&text) {
+            if staff.get(&k).is_none() {
+                missing.push(format!("{name}: {k}"));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "keys missing:\n{}", missing.join("\n"));
+}
+
+#[test]
+fn the_word_finder_finds_words_and_skips_code() {
+    let t = "<p title=\"Hello\">{{ x }} · {% if y %}Yes{% endif %}</p>\n<a aria-label=\"{{ layout.t(\"k\") }}\">&middot;</a>";
+    let found = stray_words(t);
+    assert_eq!(
+        found,
+        vec![(1, "Hello".to_string()), (1, "·  Yes".to_string())]
+    );
+    assert_eq!(
+        staff_keys("{{ layout.t2(\"a-b\", \"n\", 1) }} {{ layout.t(\"c\") }}"),
+        ["a-b", "c"]
+    );
+}
