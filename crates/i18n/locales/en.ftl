@@ -5,6 +5,8 @@
 meta-language-name = English
 meta-reviewed = yes
 meta-reviewer = Handoff maintainers (the source text)
+# How the language writes 1234 and 12345.6 (see the forms Handoff knows in the ADR).
+meta-number-format = 1,234 / 12,345.6
 
 ## Dates: a language writes them its own way.
 

@@ -5,6 +5,8 @@
 meta-language-name = Español
 meta-reviewed = no
 meta-reviewer = Sin revisar
+# How the language writes 1234 and 12345.6 (see the forms Handoff knows in the ADR).
+meta-number-format = 1234 / 12.345,6
 
 ## Fechas.
 

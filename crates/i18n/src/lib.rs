@@ -13,6 +13,7 @@ use fluent_syntax::ast;
 use unic_langid::LanguageIdentifier;
 
 mod check;
+mod numbers;
 pub use check::Finding;
 
 /// The participant catalogues shipped, compiled in: English first (the reference).
@@ -75,6 +76,8 @@ pub struct Catalogue {
     /// The file's text, as accepted (kept as the last good copy).
     pub source: String,
     bundle: FluentBundle<FluentResource>,
+    /// How numbers are written (`meta-number-format`, an index of `numbers::STYLES`).
+    numbers: usize,
     /// The variables each message uses.
     vars: BTreeMap<String, BTreeSet<String>>,
 }
@@ -126,6 +129,7 @@ impl Catalogue {
             shipped,
             source: text.to_string(),
             bundle,
+            numbers: 0,
             vars,
         };
         c.name = c.get("meta-language-name", &[]).unwrap_or_default();
@@ -141,6 +145,22 @@ impl Catalogue {
                 )]);
             }
         };
+        // Numbers the language's way; a catalogue that does not say is written as English.
+        if let Some(form) = c.get("meta-number-format", &[]) {
+            let Some(i) = numbers::style(&form) else {
+                return Err(vec![Finding::key(
+                    text,
+                    "meta-number-format",
+                    format!(
+                        "write 1234 and 12345.6 as the language does, in one of the forms Handoff can write: {}",
+                        numbers::known()
+                    ),
+                )]);
+            };
+            c.numbers = i;
+        }
+        c.bundle
+            .set_formatter(Some(numbers::formatter_for(c.numbers)));
         Ok(c)
     }
 
@@ -164,7 +184,9 @@ impl Catalogue {
             .add_resource(base)
             .map_err(|e| vec![Finding::file(format!("{e:?}"))])?;
         bundle.add_resource_overriding(own);
+        bundle.set_formatter(Some(numbers::formatter_for(self.numbers)));
         Ok(Catalogue {
+            numbers: self.numbers,
             code: self.code.clone(),
             name: self.name.clone(),
             reviewed: self.reviewed,
@@ -188,6 +210,7 @@ impl Catalogue {
             shipped: true,
             source: String::new(),
             bundle,
+            numbers: 0,
             vars: BTreeMap::new(),
         }
     }

@@ -321,3 +321,36 @@ fn a_program_words_its_own_message_templates_and_nothing_else() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_catalogue_writes_numbers_its_languages_way_and_refuses_a_form_it_cannot_write() {
+    let es = Catalogue::parse(
+        "es",
+        "meta-number-format = 1234 / 12.345,6\nn = { $n ->\n    [one] { $n } persona\n   *[other] { $n } personas\n}\n",
+        None,
+        false,
+    )
+    .unwrap();
+    assert_eq!(
+        es.get("n", &[("n", Arg::Number(12345))]).unwrap(),
+        "12.345 personas"
+    );
+    assert_eq!(
+        es.get("n", &[("n", Arg::Number(1234))]).unwrap(),
+        "1234 personas"
+    );
+    assert_eq!(es.get("n", &[("n", Arg::Number(1))]).unwrap(), "1 persona");
+    // A program's language overrides keep the form.
+    let over = es.with_overrides("", &[]).unwrap();
+    assert_eq!(
+        over.get("n", &[("n", Arg::Number(12345))]).unwrap(),
+        "12.345 personas"
+    );
+    // The shipped catalogues say theirs.
+    let t = texts();
+    assert_eq!(t.lang("en").t("meta-number-format"), "1,234 / 12,345.6");
+    let f =
+        Catalogue::parse("fr", "meta-number-format = 1;234 / 12;345,6\n", None, false).unwrap_err();
+    assert_eq!(f[0].key.as_deref(), Some("meta-number-format"));
+    assert!(f[0].message.contains("1234 / 12.345,6"), "{:?}", f[0]);
+}
