@@ -440,6 +440,10 @@ pub struct Slip {
     pub phone: String,
     pub hours: String,
     pub what_to_bring: String,
+    /// The language the hours and what to bring are written in when it is not the
+    /// slip's (no translation kept yet: the program's text, marked for screen readers).
+    pub hours_lang: Option<&'static str>,
+    pub bring_lang: Option<&'static str>,
     pub mode: HandoffMode,
     pub deadline_day: NaiveDate,
     pub on_call_name: Option<String>,
@@ -471,6 +475,7 @@ pub async fn slip(app: &App, ctx: &Ctx, encounter_id: Uuid) -> AppResult<Slip> {
         ));
     };
     let provider = tx.org(r.to_org_id).await?;
+    let provider_texts = tx.org_texts(provider.id).await?;
     let hold = tx.hold_for_encounter(enc.id).await?;
     // First contact on a contact card, else the intake deadline.
     let deadline_day = r.contact_deadline.unwrap_or(
@@ -490,6 +495,7 @@ pub async fn slip(app: &App, ctx: &Ctx, encounter_id: Uuid) -> AppResult<Slip> {
     let lang = app
         .texts()
         .lang(language.as_ref().map_or("", |l| l.language.as_str()));
+    let texts = crate::org_texts::for_slip(&provider, &provider_texts, lang.code());
     audit::record(
         &mut tx,
         app,
@@ -507,8 +513,10 @@ pub async fn slip(app: &App, ctx: &Ctx, encounter_id: Uuid) -> AppResult<Slip> {
         provider_name: provider.name,
         address: provider.address,
         phone: provider.phone,
-        hours: provider.hours,
-        what_to_bring: provider.what_to_bring,
+        hours: texts.hours,
+        what_to_bring: texts.what_to_bring,
+        hours_lang: texts.hours_lang,
+        bring_lang: texts.bring_lang,
         mode: HandoffMode::parse(&r.mode).unwrap_or(HandoffMode::ContactCard),
         // First contact on a contact card, else the intake deadline.
         deadline_day,

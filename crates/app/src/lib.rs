@@ -29,6 +29,7 @@ pub mod languages;
 pub mod limits;
 pub mod links;
 pub mod offers;
+pub mod org_texts;
 pub mod outbox;
 pub mod overrides;
 pub mod paging;

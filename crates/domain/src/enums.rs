@@ -28,7 +28,51 @@ macro_rules! code_enum {
                 f.write_str(self.label())
             }
         }
+
+        impl $crate::enums::Coded for $name {
+            const KIND: &'static str = stringify!($name);
+            fn all() -> &'static [Self] {
+                Self::ALL
+            }
+            fn code(self) -> &'static str {
+                self.as_str()
+            }
+            fn english(self) -> &'static str {
+                self.label()
+            }
+        }
     };
+}
+
+/// A closed vocabulary as pages name it: the staff catalogue's `label-<kind>-<code>`
+/// (ADR 0018), whose English is the label written here. A test holds the two equal.
+pub trait Coded: Copy + 'static {
+    const KIND: &'static str;
+    fn all() -> &'static [Self];
+    fn code(self) -> &'static str;
+    fn english(self) -> &'static str;
+    /// The staff catalogue's key for this value: `label-org-kind-law-enforcement`.
+    fn key(self) -> String {
+        format!("label-{}-{}", kebab(Self::KIND), kebab(self.code()))
+    }
+}
+
+/// `OrgKind` to `org-kind`, `law_enforcement` to `law-enforcement`: a Fluent identifier.
+fn kebab(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 4);
+    let mut after_lower = false;
+    for c in s.chars() {
+        if c.is_ascii_uppercase() && after_lower {
+            out.push('-');
+        }
+        after_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push('-');
+        }
+    }
+    out
 }
 
 code_enum!(

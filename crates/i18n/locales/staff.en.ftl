@@ -154,3 +154,1314 @@ holds-encounter = Encounter
 holds-deadline = Deadline
 holds-state = State
 holds-correction = Correction to review
+
+## What the slip says of an organization (/directory/organizations).
+
+org-texts-title = What the slip says
+directory-org-texts = What the slip says, in each language
+org-texts-intro = The referral slip prints the organization's address, phone, hours and what to bring. Give the hours and what to bring in each language the program has, so a person reads them in theirs; a language left empty prints the English text, marked as English.
+org-texts-none = No organization receives referrals yet.
+org-texts-no-hours = no hours given
+org-text-title = What the slip says: { $org }
+org-text-intro = In English first; then in each other language in force. Changes apply to slips printed from now on.
+org-text-address = Address
+org-text-phone = Phone
+org-text-hours = Hours (English)
+org-text-bring = What to bring (English)
+org-text-hours-in = Hours in { $language }
+org-text-bring-in = What to bring in { $language }
+org-text-save = Save the slip's texts
+org-text-back = All organizations
+notice-org_texts = The slip's texts are saved.
+
+
+## Program dashboard (/dashboard).
+
+dashboard-title = Program dashboard
+dashboard-filter-from = From
+dashboard-filter-to = To
+dashboard-filter-pathway = Pathway
+dashboard-filter-pathway-all = All
+dashboard-filter-entry = Entry by
+dashboard-filter-entry-all = All responders
+dashboard-filter-agency = Agency
+dashboard-filter-agency-all = All agencies
+dashboard-filter-provider = Provider
+dashboard-filter-provider-all = All providers
+dashboard-filter-officer = Officer
+dashboard-filter-officer-all = All officers
+dashboard-filter-show = Show
+# $pathway and $entry are "none" when the dashboard is not filtered by them; $entry is the
+# kind of responder in lower case.
+dashboard-period = Encounters dated { $from } to { $to } (program time zone){ $pathway ->
+        [none] {""}
+       *[other] , { $pathway } pathway
+    }{ $entry ->
+        [none] {""}
+       *[other] , recorded by a { $entry }
+    }. Every measure counts encounters of this period; see the definitions below.
+dashboard-funnel-title = From encounter to treatment
+dashboard-chart-desc = Bar chart of the counts in the table beside it.
+dashboard-funnel-encounters = Encounters
+dashboard-funnel-eligible = Eligible
+dashboard-funnel-offered = Offered
+dashboard-funnel-accepted = Accepted
+dashboard-funnel-referred = Referred
+dashboard-funnel-handed-off = Handed off
+dashboard-funnel-intake = Intake
+dashboard-col-measure = Measure
+dashboard-col-count = Count
+dashboard-col-of-encounters = of encounters
+dashboard-outcomes-title = Outcomes
+dashboard-new-people = New people
+dashboard-new-people-value = { $new } ({ $repeat } encounters were repeat contacts with someone met before)
+dashboard-screened = Screened
+dashboard-engaged-30 = Engaged in treatment within 30 days
+# $n of $of (a rate's numerator and denominator).
+dashboard-of = { $n } of { $of }
+# $pct is the rate's percentage, or a dash.
+dashboard-engaged-30-rest = ({ $pct }); { $unknown } not yet known (younger than 30 days)
+dashboard-engaged-60-90 = Engaged within 60 / 90 days
+# A rate: $pct is the rounded percentage.
+dashboard-rate = { $n } of { $of } ({ $pct }%)
+dashboard-retained = Still in treatment 30 / 90 days after engaging
+dashboard-deadlines-met = Deadlines met
+dashboard-deadlines-missed = Deadlines missed
+dashboard-deadlines-open = Deadlines still open
+dashboard-median-intake = Median time from encounter to intake
+dashboard-median-handoff = Median warm-handoff time
+dashboard-hours = { $n } hours
+dashboard-minutes = { $n } minutes
+dashboard-days = { $n } days
+dashboard-contact-title = Time from encounter to first treatment contact
+dashboard-contact-summary = { $n } encounters with a first contact; median { $median }.
+dashboard-col-time-to-contact = Time to first contact
+dashboard-col-encounters = Encounters
+dashboard-engagement-title = Time from encounter to treatment engagement
+dashboard-engagement-summary = { $n } engaged; median { $median }.
+dashboard-col-time-to-engagement = Time to engagement
+dashboard-months-title = By month
+dashboard-months-desc = Encounters per month (bars), with the table of encounters, referrals and intakes beside it.
+dashboard-col-month = Month
+dashboard-col-referred = Referred
+dashboard-col-intakes = Intakes
+dashboard-services-title = Served by service type
+dashboard-services-intro = Every referral of the period's encounters, by kind of service (the measures above count the referrals a held charge counts on: treatment).
+dashboard-services-none = No referrals.
+dashboard-col-kind = Kind of service
+dashboard-col-taken = Taken in
+dashboard-col-served = Served (intake)
+dashboard-col-no-capacity = Declined: no capacity
+dashboard-col-median-hours = Median hours to service
+dashboard-shortfalls-title = Capacity shortfalls
+dashboard-col-declined = Referrals declined for no capacity
+dashboard-deadlines-title = Deadlines: overdue, missed and due soon
+dashboard-deadlines-none = None.
+dashboard-col-person = Person
+dashboard-col-encounter = Encounter
+dashboard-col-deadline = Deadline
+dashboard-col-state = State
+dashboard-emergency-access = Emergency access
+dashboard-deadline-missed = Deadline missed
+dashboard-deadline-passed = Deadline passed
+dashboard-due-soon = Due soon
+dashboard-definitions-title = Definitions
+dashboard-def-encounter = Encounter
+dashboard-def-encounter-means = Every first-responder encounter recorded in the period, including declined and ineligible ones.
+dashboard-def-eligible = Eligible
+dashboard-def-eligible-means = Encounters whose eligibility decision was eligible, or whose override was approved.
+dashboard-def-offered = Offered / accepted
+dashboard-def-offered-means = Encounters with an offer recorded; offers the person accepted.
+dashboard-def-referred = Referred
+dashboard-def-referred-means = Accepted offers that produced a referral to a provider.
+dashboard-def-handed-off = Handed off
+dashboard-def-handed-off-means = Warm handoff: the case manager's arrival was recorded. Contact card: the person's first contact with the provider.
+dashboard-def-intake = Intake
+dashboard-def-intake-means = The provider recorded an intake/assessment (at any referral of the encounter).
+dashboard-def-engaged-30 = Engaged within 30 days
+dashboard-def-engaged-30-means = Numerator: referred encounters with a first treatment service within 30 days after the encounter. Denominator: referred encounters at least 30 days old, or already engaged. Younger ones are "not yet known".
+dashboard-def-deadline = Deadline met / missed
+dashboard-def-deadline-means = Intake before the end of the deadline's last day (program time zone), or the deadline passed without one.
+dashboard-def-handoff-time = Warm-handoff time
+dashboard-def-handoff-time-means = Case manager's arrival minus the officer's call (the referral's request time).
+dashboard-def-new-people = New people, repeat contacts
+dashboard-def-new-people-means = Encounters that were the person's first with the program; encounters with someone the program met before.
+dashboard-def-medians = Medians
+dashboard-def-medians-means = Exact when every month of the period is counted live; months ended more than 35 days ago are read from monthly rollups, rebuilt daily (60- and 90-day outcomes and retention are as of that rebuild), with durations kept to the hour (engagement to six hours); a median is then the middle of its step.
+dashboard-def-engaged-60-90 = Engaged within 60 / 90 days
+dashboard-def-engaged-60-90-means = As within 30 days, with 60 and 90 days.
+dashboard-def-retained = Still in treatment
+dashboard-def-retained-means = Numerator: engaged encounters with no exit within 30 (90) days of engagement. Denominator: engaged encounters whose engagement is at least that old, or that exited before.
+dashboard-def-first-contact = First treatment contact
+dashboard-def-first-contact-means = The warm handoff's arrival, or the contact card's first contact; time from the encounter. Medians of hours are counted by the hour.
+dashboard-def-filters = Filters
+dashboard-def-filters-means = The period is by encounter date. Agency, officer and pathway are the encounter's; provider is the latest referral's.
+
+## Quarterly report (/reports/quarterly).
+
+report-title = Quarterly report
+report-quarter = Quarter
+# An example of a quarter as it is typed.
+report-quarter-placeholder = 2026Q3
+report-show = Show
+report-download-csv = Download CSV
+report-print = Print
+report-period = { $program } · encounters dated { $from } to { $to } (program time zone).
+# $max is one under the threshold; $suppressed is how a suppressed count is shown.
+report-suppression = Counts from 1 to { $max }, and any count that would reveal one, are shown as "—" or "{ $suppressed }".
+report-col-measure = Measure
+report-col-value = Value
+report-col-definition = Definition
+report-table-empty = No one in this quarter.
+report-total = Total
+report-threshold-title = Small-number threshold ({ $threshold })
+report-threshold-label = Suppress published counts under
+report-threshold-save = Save
+report-threshold-hint = Applies to reports, exports and equity tables; 11 is the usual threshold (counts of 1 to 10 hidden).
+
+## Equity of offers (/reports/equity).
+
+equity-title = Equity of offers
+equity-from = From
+equity-to = To
+equity-show = Show
+equity-intro = Among eligible encounters dated { $from } to { $to }: how often each group was offered diversion or a referral, and how often the offer was accepted. The relative rate index (RRI) divides a group's rate by the reference group's (the largest); an interval that does not include 1 (marked) suggests a difference unlikely to be chance. Groups with fewer than { $threshold } eligible encounters are not shown.
+# $dimension is in lower case (e.g. "race").
+equity-by = By { $dimension }
+equity-col-eligible = Eligible
+equity-col-offered = Offered
+equity-col-offer-rate = Offer rate
+equity-col-offer-rri = Offer RRI (95% CI)
+equity-col-acceptance-rate = Acceptance rate
+equity-col-acceptance-rri = Acceptance RRI (95% CI)
+equity-reference = (reference)
+# A relative rate index and its 95% interval.
+equity-rri = { $rri } ({ $low } to { $high })
+equity-definitions-title = Definitions
+equity-def-eligible = Eligible
+equity-def-eligible-means = Encounters whose eligibility decision was eligible, or whose override was approved, by the demographics recorded at the encounter.
+equity-def-offer-rate = Offer rate
+equity-def-offer-rate-means = Eligible encounters with an offer recorded, over eligible encounters.
+equity-def-acceptance-rate = Acceptance rate
+equity-def-acceptance-rate-means = Offers accepted, over eligible encounters with an offer.
+equity-def-rri = Relative rate index
+equity-def-rri-means = The group's rate over the reference group's; 95% interval by the log method: exp(ln RRI ± 1.96 √(1/a − 1/n₁ + 1/c − 1/n₂)).
+
+## Research export (/reports/research).
+
+research-title = Research export
+research-intro = A de-identified dataset for an evaluator (42 CFR 2.53): one row per encounter with its outcome, or one row per referral (an encounter may lead to several: treatment, housing, peer support), each with its service type and closed-loop status.
+# Followed by the name of the column, then a full stop.
+research-intro-join = Both tables of one recipient share its keys and join on
+# The column's name in the export: not translated.
+research-intro-join-column = encounter_key
+research-intro-privacy = People, encounters, agencies, responders and providers appear as keyed pseudonyms that differ for each recipient; dates are reduced to the month or shifted per person; no names, birth dates, contact details, places, numbers or notes. Every export is recorded on the audit trail.
+# Followed by the command, then a full stop.
+research-intro-cli = Large exports are better made with
+# A command line: not translated.
+research-intro-cli-command = handoff export research
+research-errors = Please correct the fields marked below. Nothing was exported.
+research-recipient = Recipient (evaluator or study)
+research-table = Table
+research-table-encounters = Encounters (one row each)
+research-table-referrals = Referrals (one row each, by service type)
+research-format = Format
+research-format-csv = CSV
+research-format-parquet = Parquet
+research-dates = Dates
+research-dates-month = Month only (YYYY-MM)
+research-dates-shift = Day, shifted per person (intervals kept)
+research-from = Encounters from (optional)
+research-to = To (optional)
+research-export = Export
+research-dictionary-encounters = Data dictionary: encounters
+research-dictionary-referrals = Data dictionary: referrals
+# Stand in for the recipient's and program's names in the data dictionaries shown.
+research-example-recipient = the recipient
+research-example-program = this program
+
+## Pathways (/pathways).
+
+pathways-title = Pathways
+pathways-intro = The pathways this program runs. A change takes effect at once, without a restart. Turning a pathway off stops new encounters on it; its cases stay readable and keep their history.
+# Followed by a link to the rules, then a full stop.
+pathways-intro-rules = Eligibility and follow-up rules per pathway are in the
+pathways-intro-rules-link = rules
+# $summary is the pathway's summary (a sentence); $starters who starts it.
+pathways-line = { $summary } Started by: { $starters }. { $n } encounter(s) recorded.
+pathways-save = Save pathways
+pathways-planner-link = Which pathways fit this program? Open the planner.
+
+## Pathway planner (/planner, /planner/program).
+
+planner-title = Pathway planner
+planner-intro = Which first responder diversion pathways fit your community? Say which problems you see and which resources you have. Communities usually start with one pathway and add others as the program grows.
+planner-insights-title = What your program's numbers suggest
+planner-insights-none = Nothing stands out yet (or there are too few cases to say).
+planner-problems-title = Problems
+planner-problem-overdoses = Overdoses
+planner-problem-offenses = Repeat low-level offenses (possession, theft, trespass, disorderly conduct)
+planner-problem-homelessness = Homelessness among the people officers meet
+planner-problem-crisis = Mental health or substance use crisis calls
+planner-problem-asking = People asking police or fire for help with substance use
+planner-level-none = None or not known
+planner-level-some = Some
+planner-level-many = Many
+planner-resources-title = Resources
+planner-resource-slots = Treatment slots available within days
+planner-resource-peers = Peer recovery specialists
+planner-resource-case-managers = Case managers
+planner-resource-prosecutor = The prosecutor's support for holding charges
+planner-resource-ems = A partnership with fire/EMS
+planner-resource-clinicians = Behavioral health responders who can be dispatched
+planner-resource-outreach = An outreach team
+planner-submit = Show the pathways that fit
+planner-results-title = Pathways for you
+# $needs lists what the pathway needs, separated by semicolons.
+planner-needs = Needs: { $needs }.
+planner-does-not-address = Does not address: { $what }
+planner-pathways-title = The six pathways
+planner-pathway-facts = { $what } Started by: { $starters }. Charges: { $charges }.
+
+## Program calendar (/calendar).
+
+calendar-title = Program calendar
+calendar-intro = Deadlines are computed on it: an intake deadline ends on a business day, and first contact on a contact card is due within the business hours below ({ $tz }). Deadlines already set keep their day.
+calendar-hours-title = Business days and hours
+calendar-days = Business days
+calendar-monday = Monday
+calendar-tuesday = Tuesday
+calendar-wednesday = Wednesday
+calendar-thursday = Thursday
+calendar-friday = Friday
+calendar-saturday = Saturday
+calendar-sunday = Sunday
+calendar-opens = Opens
+calendar-closes = Closes
+calendar-contact-hours = First contact within (business hours)
+calendar-save = Save
+calendar-holidays-title = Holidays
+calendar-holidays-none = None entered.
+calendar-holiday-remove = Remove
+calendar-holiday-day = Day
+calendar-holiday-name = Name
+calendar-holiday-add = Add the holiday
+
+## Progress shared with the legal side (on a case and a held charge).
+
+progress-contacted = Contacted
+progress-intake = Intake
+progress-not-yet = not yet
+progress-by-deadline = by the deadline
+progress-deadline-missed = deadline missed
+progress-engaged = Engaged in treatment
+progress-engaged-on = yes, { $day }
+progress-exit = Exit
+progress-notice-232-title = Notice (42 CFR 2.32).
+
+## Audit trail (/audit).
+
+audit-title = Audit trail
+audit-intro = Every sign-in, read, change, export and permission change by the program's users. Searching and exporting are recorded too.
+audit-user = User name
+audit-action = Action (start of, e.g. "consent.")
+audit-record = Record id
+audit-outcome = Outcome
+audit-outcome-any = Any
+audit-outcome-allowed = Allowed
+audit-outcome-denied = Denied
+audit-outcome-failed = Failed
+audit-from = From (first day)
+audit-to = To (last day)
+audit-search = Search
+audit-count = { $n } records, { $from } to { $to }
+audit-truncated = More records match: narrow the search, or export (up to 100,000).
+audit-download-csv = Download CSV
+audit-col-when = When
+audit-col-user = User
+audit-col-action = Action
+audit-col-record = Record
+audit-col-outcome = Outcome
+audit-col-from = From
+audit-col-detail = Detail
+
+
+## Case page (/encounters/{id}).
+
+case-title = Encounter { $reference }
+case-encounter = Encounter { $reference }
+case-cad = CAD { $number }
+case-recorded-by = Recorded by { $officer }, { $agency }
+case-born = born { $date }
+case-choose = Choose…
+case-language = Language: { $language }
+case-language-none = Language not recorded (English).
+case-language-record = Record the person's language
+case-language-change = Change the person's language
+case-language-preferred = Preferred language
+case-language-interpreter = Needs an interpreter
+case-language-save = Save the language
+case-offenses = Offenses
+case-attempts-title = Contact attempts
+case-attempts-none = No attempt yet.
+case-attempt-by = recorded by { $name }
+case-attempt-record = Record an attempt
+case-attempt-when = When
+case-attempt-outcome = Outcome
+case-attempt-team = Team (officer, clinician, peer)
+case-attempt-note = Note (optional)
+case-attempt-submit = Record the attempt
+case-eligibility = Eligibility:
+case-eligible = eligible
+case-not-eligible = not eligible
+case-criterion = Criterion
+case-result = Result
+case-why = Why
+case-outcome-met = Met
+case-outcome-not-met = Not met
+case-outcome-unknown = Unknown
+case-rules-version = Decided with rules version { $version }; the decision is kept as made.
+case-override = Override { $status }: { $reason }
+case-override-reviewed = Override { $status }: { $reason } — supervisor: { $note }
+case-override-note = Supervisor note
+case-override-approve = Approve override
+case-override-refuse = Refuse
+case-override-title = Override this decision
+case-override-why-diversion = Why should this person be offered diversion?
+case-override-why-referral = Why should this person be offered a referral?
+case-override-needs-supervisor = A supervisor must approve overrides in this program.
+case-override-at-once = The override takes effect at once and is recorded with your name.
+case-override-request = Request override
+case-offer-accepted-release = Accepted on { $time }; release of information signed.
+case-offer-accepted-consent = Accepted on { $time }; consent signed.
+case-offer-declined-on = Declined on { $time }.
+case-offer-declined-reason = Declined on { $time }: { $reason }.
+case-offer-normal-processing = Normal processing applies.
+case-offer-answer = The person's answer
+case-offer-accepted = Accepted
+case-offer-declined = Declined
+case-offer-if-declined = If declined
+case-offer-reason = Reason
+case-offer-if-accepted-release = If accepted: release of information
+case-offer-if-accepted-consent = If accepted: consent
+case-offer-read-in = Read to the person in { $language }, their language.
+case-offer-read-in-unreviewed = Read to the person in { $language }, their language: this translation has not been reviewed by a qualified translator, so check that they understood it.
+case-offer-signed-name = Person's name, as signed
+case-offer-confirmed = The person read (or was read) the release and signed it
+case-offer-handoff = Handoff
+case-offer-provider = Provider
+case-offer-warm = Warm handoff: the on-call case manager comes now
+case-offer-card = Contact card: the person contacts the provider by the deadline
+case-legal-hold = Legal hold
+case-hold-abeyance = Charges held in abeyance
+case-hold-citation = Citation issued
+case-citation-number = Citation number
+case-court-date = Court date
+case-offer-submit = Record the offer
+case-no-offer = No offer can be recorded unless the person is eligible or an override is approved.
+case-no-referral = No referral can be recorded unless the person is eligible or an override is approved.
+case-referral = Referral
+case-referral-mode = { $mode } to
+case-referral-closed = declined by the provider or cancelled
+case-paging-acknowledged = Acknowledged by { $name } at { $time }, { $minutes } min after the call: on the way.
+case-paging-unanswered = Nobody acknowledged the page. Call { $provider }:
+case-paging-or-card = , or switch to a contact card.
+case-paging-nobody = Nobody is on call to page. Call { $provider }:
+case-paging-waiting = Paged; waiting for someone to acknowledge.
+case-paging-call = Call { $phone }
+case-paging-no-channel = No email or text messages are set up on this server: nobody is actually being paged. Call the provider.
+case-paging-switch = Switch to a contact card (the provider calls the person)
+case-paging-escalation = (escalation { $rung })
+case-paging-no-contact = no contact point
+case-slip = Referral slip for the person
+case-more-services = More services: treatment, housing, peer support, food…
+case-refer-again = Refer to another provider
+case-refer-warm = Warm handoff
+case-refer-card = Contact card
+case-refer-submit = Send the referral
+case-hold-citation-number = citation { $number }
+case-hold-court-date = court date { $date }
+case-hold-deadline = Intake deadline:
+case-hold-end-of-day = (end of day)
+case-hold-prosecutor = Prosecutor: { $decision }
+case-progress = Progress
+case-consents = Consents naming your organization
+case-consent-to = to { $recipients }
+case-consent-signed = signed { $time }
+case-consent-revokes = The person revokes it
+case-consent-revoke-note = What the person said, and how (optional)
+case-consent-revoke-submit = Record the revocation (the referral ends)
+case-history = History
+# The page title of the referral slip (slip.html), given by the case page's code.
+case-slip-title = Referral slip
+
+## Safety flags (flags.html, on the case page and the referral page).
+
+flags-title = Safety flags
+flags-responders-only = (responders only)
+flags-clear = Clear
+flags-clear-why = Why is it no longer needed?
+flags-clear-submit = Clear the flag
+flags-add = Add a safety flag
+flags-kind = Kind
+flags-choose = Choose…
+flags-why = Why
+flags-hint = Everyone the flag's kind names sees it beside the name, with this reason and your name.
+flags-add-submit = Add the flag
+
+## Encounters (/encounters).
+
+encounters-title-agency = Agency encounters
+encounters-title-mine = My encounters
+encounters-new = New encounter
+encounters-none = No encounters yet.
+
+## New encounter (/encounters/new).
+
+encounter-new-title = New encounter: { $pathway }
+encounter-new-heading = New encounter
+encounter-new-pathway = Pathway
+encounter-new-correct = Please correct the fields marked below. Nothing was saved yet.
+encounter-new-find = 1. Find the person first
+encounter-new-search-name = Last name (and first name)
+encounter-new-search-dob = Date of birth (optional)
+encounter-new-search = Search
+encounter-new-search-hint = With the date of birth, anyone in the program with exactly that last name is found; without it, only people your agency has met.
+encounter-new-no-match = No one found: enter the person below.
+encounter-new-born = born { $date }
+encounter-new-use = Use this person
+encounter-new-person = 2. The person
+encounter-new-existing = Existing participant:
+encounter-new-choose-other = Choose someone else
+encounter-new-existing-chosen = Existing participant chosen.
+encounter-new-first-name = First name
+encounter-new-last-name = Last name
+encounter-new-use-existing = Use the existing person
+encounter-new-dob = Date of birth
+encounter-new-sex = Sex
+encounter-new-choose = Choose…
+encounter-new-race = Race
+encounter-new-ethnicity = Ethnicity
+encounter-new-phone = Phone (optional)
+encounter-new-email = Email (optional)
+encounter-new-language = Preferred language
+encounter-new-language-not-asked = Not asked (English)
+encounter-new-interpreter = Needs an interpreter
+encounter-new-language-hint = The slip and the consent are printed in the person's language.
+encounter-new-encounter = 3. The encounter
+encounter-new-when = Date and time ({ $tz })
+encounter-new-location = Location
+encounter-new-cad = CAD / incident number
+encounter-new-cad-optional = CAD / incident number (if any)
+encounter-new-offenses = 4. Offenses
+encounter-new-offense = Offense { $n }
+encounter-new-offense-optional = Offense { $n } (optional)
+encounter-new-nibrs = NIBRS offense
+encounter-new-none = None
+encounter-new-drug-details = Drug details (35A, 35B)
+encounter-new-drug-activity = Drug activity
+encounter-new-drug-type = Suspected drug type
+encounter-new-quantity = Estimated quantity
+encounter-new-unit = Unit
+encounter-new-quantity-hint = Leave quantity and unit empty if unknown: the decision will say the quantity is unknown.
+encounter-new-overdose = 4. The overdose
+encounter-new-overdose-hint = The date, time and place above are the overdose's.
+encounter-new-naloxone = Naloxone doses given
+encounter-new-transported = Transported to a hospital?
+encounter-new-yes = Yes
+encounter-new-no = No
+encounter-new-surrender = 4. Anything handed in
+encounter-new-surrendered-items = Drugs or paraphernalia handed in without charge (leave empty if none)
+encounter-new-contact-title = 4. How you met the person
+encounter-new-contact = Contact
+encounter-new-prior-involvement = Verified prior involvement on (social contact)
+encounter-new-report-number = Report number (optional)
+encounter-new-outreach = 4. The outreach list
+encounter-new-outreach-source = Why the person is on the list
+encounter-new-call = 4. The call for service
+encounter-new-call-type = Call type as dispatched
+encounter-new-police = Were police on the call?
+encounter-new-team = Team (officer, clinician, peer; optional)
+encounter-new-records = 5. Records check
+encounter-new-records-hint = Attest to what the records check showed. Do not copy criminal history here.
+encounter-new-submit = Record and check eligibility
+
+## Screening (/referrals/{id}/screenings).
+
+screening-new-intro = Referral { $reference } · leave an item unanswered if the person did not answer it (it is not counted as zero).
+screening-new-cut-off = Cut-off
+screening-new-submit = Score and save
+screening-result-title = { $instrument }: alert
+screening-result-score = Score
+screening-result-of = { $score } of { $max }
+screening-result-of-prorated = { $score } of { $max } (prorated for unanswered items)
+screening-result-not-scored = not scored
+screening-result-result = Result
+screening-result-saved = The screening is saved on the referral, with the alert.
+screening-result-back = Back to the referral
+
+## Emergency access (/emergency-access).
+
+emergency-title = Emergency access
+emergency-open = Open a case outside your scope
+emergency-intro = For an emergency only: a person in crisis whose treatment record you need now. You state the reason; access lasts a limited time, every view is recorded, and the program's coordinators review it.
+emergency-reference = Reference on the person's slip
+emergency-reference-example = HO-7KQ2-MXH4
+emergency-find = Find the case
+emergency-grants = Grants to review
+emergency-grants-none = No emergency access has been granted.
+emergency-grant = case { $reference } · { $from } to { $until }
+emergency-grant-reason = Reason: { $reason }
+emergency-reviewed = Reviewed { $time }
+emergency-reviewed-note = Reviewed { $time }: { $note }
+emergency-review = Your review
+emergency-review-example = Justified: …
+emergency-review-submit = Mark reviewed
+
+## Emergency access to a case (/encounters/{id}/emergency).
+
+emergency-case-title = Emergency access to { $reference }
+emergency-case-heading = Emergency access: case { $reference }
+emergency-case-until = You have emergency access to this case until
+emergency-case-recorded = Every view is recorded and reviewed.
+emergency-case-no-referral = This case has no referral to a provider: there is no treatment record.
+emergency-case-referral = Referral to { $provider }
+emergency-case-intro = This case is outside your scope. In an emergency you may read its treatment record for { $minutes } minutes. Your name, the reason and every view are recorded, and the program's coordinators review the access.
+emergency-case-emergency = The emergency
+emergency-case-submit = Open the record
+
+## Overrides awaiting review (/overrides).
+
+overrides-title = Overrides awaiting review
+overrides-none = Nothing to review.
+
+## A held charge (/holds/{id}).
+
+hold-title = Held charge { $reference }
+hold-encounter = Encounter { $reference }
+hold-cad = CAD { $number }
+hold-recorded-by = Recorded by { $officer }, { $agency }
+hold-born = born { $date }
+hold-held-charge = Held charge
+hold-citation = citation { $number }
+hold-court-date = court date { $date }
+hold-deadline = Intake deadline
+hold-decision-was = Decision:
+hold-progress = Progress
+hold-decision = Decision
+hold-decline = Decline to file
+hold-file = File charges
+hold-extend = Extend the deadline
+hold-new-deadline = New deadline (to extend)
+hold-reason = Reason
+hold-submit = Record the decision
+hold-history = History
+
+
+## Referral queue (/queue).
+
+queue-title = Referral queue
+queue-all = all referrals, most recent first
+queue-open-only = open only
+queue-open = open referrals, warm handoffs waiting first
+queue-include-closed = include closed
+queue-none = No referrals.
+queue-warm = Warm handoff
+queue-card = Contact card
+queue-from = from { $org }
+queue-contact-due = first contact due { $day }
+queue-acknowledged = acknowledged { $time }
+queue-acknowledge = I have it: acknowledge
+queue-capacity = What you can take now
+# After the number available, in large type; $unit is what is counted (bed, slot...).
+queue-available = { $unit }{ $available ->
+        [one] {""}
+       *[other] s
+    } available
+queue-available-of = of { $maximum } { $unit }{ $available ->
+        [one] {""}
+       *[other] s
+    } available
+queue-stale = Stale: last updated { $time }. Confirm it or correct it.
+queue-updated = Updated { $time }
+queue-one-fewer = One fewer { $unit }
+queue-one-more = One more { $unit }
+queue-still-right = Still right
+queue-set-to = Set to
+queue-set = Set
+
+## A referral (/referrals/ID).
+
+referral-title = Referral { $reference }
+referral-language = Language: { $language }
+referral-reference = Referral { $reference }
+referral-from-warm = warm handoff from { $org }
+referral-from-card = contact card from { $org }
+referral-acknowledged = Acknowledged by { $who } at { $time }, { $minutes } min after the call. Accept it below when you take the person.
+referral-waiting = A warm handoff is waiting: the officer is with the person now.
+# $pages: each person paged and when, separated by semicolons.
+referral-paged = Paged: { $pages }.
+referral-acknowledge = I have it: acknowledge
+referral-emergency = Emergency access, read only, until { $time }. Every view is recorded and reviewed.
+referral-status = Status: { $status }
+referral-born = Born
+referral-phone = Phone
+referral-email = Email
+referral-assigned = Assigned to
+referral-nobody = nobody yet
+referral-contact-due = First contact due
+referral-intake-deadline = Intake deadline
+referral-arrival = Arrival
+referral-arrival-minutes = ({ $minutes } minutes after the officer's call)
+referral-first-contact = First contact
+referral-intake = Intake
+referral-first-treatment = First treatment
+referral-reason = Reason
+referral-appointment = Intake appointment
+referral-appointment-at = Date and time
+referral-appointment-place = Where
+referral-appointment-place-example = 200 Main St, 2nd floor
+referral-appointment-place-hint = As the person would find it. A reminder names it, so write an address, not what the place treats.
+referral-appointment-move = Move the appointment
+referral-appointment-schedule = Schedule the intake
+referral-reminders = Reminders to the person
+referral-reminders-stopped = Stopped
+referral-reminders-stopped-why = (the person asked, or their agreement was withdrawn): nothing is sent.
+# $channel: sms or email; $address: the end of the number or address.
+referral-reminders-by = By { $channel ->
+        [sms] text
+       *[other] email
+    } to { $address }, a day before, never at night.
+referral-reminders-by-shared = By { $channel ->
+        [sms] text
+       *[other] email
+    } to { $address } (shared or home), a day before, never at night.
+referral-reminders-stop = Stop reminders
+referral-reminders-none = The person has not agreed to reminders: none are sent.
+referral-reminders-change = Change where
+referral-reminders-ask = Ask the person
+referral-reminders-how = How
+referral-reminders-sms = Text message
+referral-reminders-email = Email
+referral-reminders-address = Mobile number or email address
+referral-reminders-shared = Shared with others or at home
+referral-reminders-consent = The person agrees, as read to them: “We will send a reminder the day before your appointment, with its date, time and place only. It never says what the appointment is for. Reply STOP at any time.”
+referral-reminders-save = Save where to remind
+referral-step-title = Record a step
+referral-step = Step
+referral-choose = Choose…
+referral-when = When (leave empty for now)
+referral-contact-result = Contact result (for a contact attempt)
+referral-contact-reached = Reached the person
+referral-contact-no-answer = No answer
+referral-contact-left-message = Left a message
+referral-contact-wrong-number = Wrong number
+referral-exit = Exit (for "Record exit")
+referral-reason-code = Reason (required to reject, put on hold, fail or cancel)
+referral-reason-note = Note on the reason (optional)
+referral-clinical-note = Clinical note (seen only by your organization)
+referral-save = Save
+referral-screenings = Screenings
+referral-screenings-none = None yet.
+referral-screening = Screening
+referral-score = { $score } of { $max }
+referral-score-prorated = { $score } of { $max } (prorated)
+referral-not-scored = not scored
+referral-screening-start = Start:
+referral-consents = Consents to disclose
+referral-consents-none = None recorded: nothing about this person's treatment may be disclosed.
+referral-consent-to = To { $recipients } · signed { $time }
+referral-revoke = The person revokes it
+referral-revoke-note = What the person said, and how (optional)
+referral-revoke-record = Record the revocation
+referral-consent-new = Record a new consent (42 CFR 2.31)
+referral-consent-recipients = Who may receive it
+referral-consent-class = Any of the program's treatment providers (a class)
+referral-consent-information = What information
+referral-consent-purpose = Purpose
+referral-consent-expires = Expires on (last day)
+referral-consent-disposition = Or at the final disposition of the charge, if sooner
+referral-consent-signed-name = Person's name, as signed
+referral-consent-attested = The person read (or was read) the consent, including the right to revoke it, and signed it
+referral-consent-record = Record the consent
+referral-record = Service record
+referral-record-none = Nothing recorded yet.
+
+## Services for the person (/encounters/ID/services).
+
+services-title = Services for the person
+services-back = ← Back to the encounter
+services-needs = Needs
+services-problems = Presenting problems
+services-screen = Social needs screen (CMS AHC core questions; each may be skipped)
+services-language = The person's language
+services-language-none = Not asked
+services-language-en = English
+services-language-es = Spanish
+services-language-zh = Chinese
+services-language-vi = Vietnamese
+services-language-ar = Arabic
+services-language-fr = French
+services-language-ht = Haitian Creole
+services-language-ko = Korean
+services-language-pl = Polish
+services-language-ru = Russian
+services-language-tl = Tagalog
+services-language-asl = American Sign Language
+services-show = Show services
+services-nearest = Nearest first (use my position)
+services-position-hint = Your position orders the list; it is not saved.
+services-fit = Services that fit
+services-matched = { $matched } services match.
+services-matched-best = { $matched } services match; the best { $shown } are shown (add needs to narrow the list).
+# $needs: the person's needs; $rule: the ranking criteria in order.
+services-needs-ranked = Needs: { $needs } · ranked by { $rule }
+# Joins the ranking criteria: "distance, then hours, then ...".
+services-rank-then = { $first }, then { $rest }
+services-needs-none = none recorded (every service is listed)
+services-nothing-fits = Nothing fits right now.
+services-excluded = Does not take this person: { $reasons }
+services-needs-release = Not a treatment service: needs the person's release (below).
+services-none = No service in the directory matches these needs.
+services-handoff = Handoff
+services-warm = Warm handoff: the service's staff on call come now
+services-card = Contact card: the person goes or calls
+services-release = Release for services that are not treatment
+services-read-in = Read to the person in { $language }, their language.
+services-read-in-unreviewed = Read to the person in { $language }, their language: this translation has not been reviewed by a qualified translator.
+services-release-name = Person's name, as signed
+services-release-confirmed = The person read (or was read) the release and signed it
+services-refer = Refer to the chosen services
+services-hold-hint = Each chosen service with published capacity holds a place for the person for the program's window.
+
+## Directory (/directory).
+
+directory-title = Directory
+directory-summary = { $organizations } partner organizations · { $services } active services · { $capacities } capacities published
+directory-stale = { $stale } stale
+directory-export = Download the directory (HSDS 3.1 JSON)
+directory-import = Import a partner's or a 211's HSDS file from the server's command line:
+# A command: not to be translated, except FILE.
+directory-import-command = handoff directory import FILE --dry-run
+directory-import-after = shows what would change, errors and warnings by record and field; nothing is written until the warnings are accepted.
+directory-ranking = How officers' suggestions are ranked
+directory-ranking-hint = Each criterion breaks the ties of the ones above it. Every suggestion says why it ranks where it does.
+directory-rank-first = First
+directory-rank-then = Then
+directory-rank-none = (none)
+directory-hold = Which intake meets a held charge
+directory-hold-hint = Only an intake at a service of these types satisfies a charge held in abeyance; referrals to other services (shelter, food, peer support) are never shown to the prosecutor.
+directory-fallback = When nothing fits
+directory-fallback-label = What the officer is shown
+directory-publication = Publication
+directory-public = Anyone may read the directory through the HSDS API (
+# The API's address: not to be translated.
+directory-public-path = /hsds/services
+directory-public-after = ) without a token
+directory-save = Save
+
+## A one-tap referral link (/l/TOKEN), opened without signing in.
+
+link-page-title = Referral
+link-title = Referral { $reference }
+link-warm = Warm handoff
+link-card = Contact card
+link-from = from { $agency } to { $provider }, asked { $time }.
+link-initials = The person's initials:
+link-initials-more = (sign in to Handoff for their name, contact details and the rest of the referral)
+link-status = Status:
+link-acknowledged = acknowledged
+link-nothing-more = Nothing more can be recorded with this link. Sign in to Handoff for the rest.
+link-decline = Why you decline
+link-choose = Choose…
+link-hint = This link works for this referral only, once for each step, until { $time }. Every use is recorded with the address it came from. Do not forward it.
+link-invalid-title = Referral link
+link-sign-in = Sign in
+link-expired = This link has expired. Sign in to Handoff to record the referral's steps.
+link-withdrawn = This link was withdrawn by the program. Sign in to Handoff to record the referral's steps.
+link-not-valid = This link is not valid: check that it was copied whole, or sign in to Handoff.
+
+## A one-tap capacity link (/c/TOKEN), opened without signing in.
+
+capacity-link-title = What you can take
+capacity-link-last-said = last said { $time }
+capacity-link-of-last-said = of { $maximum } · last said { $time }
+capacity-link-out-of-date = (out of date)
+capacity-link-still-right = Still right
+capacity-link-one-more = One more
+capacity-link-one-fewer = One fewer
+capacity-link-available = Available now
+capacity-link-set = Set
+capacity-link-hint = This link updates this one service only, until { $time }. Sign in to Handoff for anything else.
+capacity-link-broken = This link does not work
+capacity-link-broken-why = It has expired, was withdrawn by the program, or was not copied whole. Sign in to Handoff to update what you can take.
+
+## Where you are paged (/me/contacts).
+
+contacts-title = Where you are paged
+contacts-intro = When a warm handoff comes to your organization while you are on call (or when nobody before you answers), a page goes to the first address here; if it cannot be delivered there, to the next. Pages say only the reference, the agency and a link: never a name or anything about treatment.
+contacts-no-channel = This server has no email or text messages set up yet: pages are recorded but not sent. Ask your administrator.
+contacts-email-only = This server sends email only: a mobile number is kept, but texts wait until text messages are set up.
+contacts-sms-only = This server sends text messages only: an email address is kept, but email waits until it is set up.
+contacts-none = You have no address: you cannot be paged.
+# $channel: sms, email, or another channel's name.
+contacts-channel = { $channel ->
+        [sms] text
+       *[other] { $channel }
+    }
+contacts-test-queued = test waiting to be sent
+contacts-test-queued-error = test not sent yet: { $error }
+contacts-test-sent = test sent
+contacts-test-delivered = test delivered
+contacts-test-failed = test failed: { $error }
+contacts-test-other = test { $state }
+contacts-send-test = Send a test
+contacts-remove = Remove
+contacts-how = How
+contacts-email = Email
+contacts-sms = Text message (mobile)
+contacts-address = Email address or mobile number
+contacts-address-example = name@agency.org or +1 555 010 0199
+contacts-add = Add
+
+## Languages (/admin/languages).
+
+languages-title = Languages
+languages-intro = The languages a participant's slip, consent and release are written in. English and Spanish ship with Handoff; a program adds one by putting its catalogue,
+# A file name pattern: "code" is the language's code.
+languages-file-pattern = <code>.ftl
+languages-for-example = (for example
+languages-file-example = fr.ftl
+languages-in-folder = ), in the languages folder
+languages-rules = : it must have every key of the English catalogue and no other, and use only the placeholders the English text uses. A file that does not is refused with its line and key, and the last good copy of it stays in force.
+languages-reloaded = The languages folder was read again.
+languages-code = Code
+languages-language = Language
+languages-reviewed = Reviewed by a qualified person
+languages-source = Source
+languages-yes = Yes
+languages-not-reviewed = Not reviewed
+languages-shipped = Shipped
+languages-folder = Languages folder
+languages-refused = Files refused
+languages-load = Load language files now
+languages-load-hint = Added or changed files take effect at once; nothing is restarted.
+languages-no-folder = This server has no languages folder (start it with
+# A command-line option: not to be translated.
+languages-option = --languages
+languages-no-folder-after = , or use the data folder).
+
+## The person's slip (/encounters/ID/slip): what staff are told beside it.
+
+slip-print-hint = To print, use the browser's print command; the slip prints on its own.
+slip-written-in = Written in { $language }, the person's language.
+slip-written-in-unreviewed = Written in { $language }, the person's language; this translation has not been reviewed by a qualified translator.
+
+## A consent to disclose (/consents/ID): what staff are told beside the form.
+
+consent-title = Consent to disclose
+consent-print = Print this page for the person or the file (the browser's Print command).
+consent-printed-in = It is printed in { $language }, the language the person signed in.
+consent-state = State:
+consent-revocation-asked = revocation asked for { $time }
+consent-revocation-asked-by = revocation asked for { $time } (recorded by { $by })
+consent-notice-232 = Notice (42 CFR 2.32).
+
+
+## Eligibility rules (/rules).
+
+rules-title = Eligibility rules
+rules-intro = Version { $version } is in force. Edit the rules field by field or as a file (or paste one you keep), try them on the latest encounters, then save them as version { $next }, in force now or from a day you choose. Past decisions keep the version they used.
+rules-download = Download this version
+rules-scheduled = Version { $version } takes effect on
+rules-dry-run = Dry run: { $changed } of { $total } recent encounters would be decided differently
+rules-dry-encounter = Encounter
+rules-dry-date = Date
+rules-dry-was = Was
+rules-dry-would-be = Would be
+rules-dry-failing = Criteria not met
+rules-eligible = eligible
+rules-not-eligible = not eligible
+rules-fields-heading = Edit field by field
+rules-charge-legend = Officer Intervention: the charge
+rules-allowed-offenses = Offense codes that may be diverted (NIBRS, comma-separated)
+rules-excluded-offenses = Offense codes that exclude diversion
+rules-drug-activities = Drug activity codes allowed (P possessing, U using, ...)
+rules-max-grams = Most grams
+rules-max-milliliters = Most millilitres
+rules-max-dosage-units = Most dosage units
+rules-limits-hint = Empty means no limit for that unit (a quantity in it then needs review).
+rules-limits-caption = Limits for particular drug types (replace the general ones for that type)
+rules-limits-drug-type = Drug type code
+rules-limits-grams = Grams
+rules-limits-milliliters = Millilitres
+rules-limits-dosage-units = Dosage units
+rules-limits-drug-type-row = Drug type code, row { $row }
+rules-limits-grams-row = Grams, row { $row }
+rules-limits-milliliters-row = Millilitres, row { $row }
+rules-limits-dosage-units-row = Dosage units, row { $row }
+rules-min-age = Minimum age
+rules-max-age = Maximum age (empty: none)
+rules-max-prior = Most earlier participations (empty: no limit)
+rules-prior-window = Within months
+rules-attests-legend = The officer attests
+rules-follow-up-days = Follow-up visit within days (empty: none)
+rules-social-contact = Social contact: verified prior involvement within months (empty: not required)
+rules-pathway-attestations = Attestations asked on this pathway
+rules-effective-on = Takes effect on (empty: now)
+rules-dry-run-button = Dry run on recent encounters
+rules-save = Save as version { $version }
+rules-file-summary = Edit as a file (TOML)
+rules-file-label = Rules file (TOML)
+
+## Users and roles (/admin).
+
+admin-title = Users and roles
+admin-time-zone = time zone { $tz }
+admin-intake-deadline = intake deadline { $days } days
+admin-overrides-supervisor = overrides need a supervisor
+admin-overrides-at-once = overrides take effect at once
+admin-people = People
+admin-user = User
+admin-name = Name
+admin-roles = Roles
+admin-role-at = { $role } at { $org }
+admin-last-sign-in = Last sign-in
+admin-account = Account
+admin-authenticator = Authenticator
+admin-never = never
+admin-locked = Locked
+admin-disabled = Disabled
+admin-unlock = Unlock
+admin-re-enable = Re-enable
+admin-active = Active
+admin-set-up = Set up
+admin-reset = Reset
+admin-not-yet = Not yet (at next sign-in)
+admin-add-user = Add a user
+admin-username = User name
+admin-full-name = Full name
+admin-password = Initial password
+admin-organization = Organization
+admin-choose = Choose…
+admin-role = Role
+admin-create-user = Create the user
+admin-grant-heading = Give a user another role
+admin-add-role = Add the role
+
+## On-call roster and escalation lists (/roster).
+
+roster-title = On-call roster
+roster-intro = Warm handoffs page the person first on call at the moment of the officer's call; if nobody acknowledges within the program's window, each backup in order, then each on the provider's escalation list, then the program's coordinators. Case managers and peer specialists keep their own organization's roster.
+roster-on-call-now = On call now:
+roster-on-call-until = until { $time }
+roster-nobody = nobody
+roster-nobody-why = (warm handoffs wait unassigned at the top of the queue)
+roster-case-manager = Case manager
+roster-order = Order
+roster-from = From
+roster-until = Until
+roster-position = { $position ->
+    [0] First on call
+   *[other] Backup { $position }
+}
+roster-remove = Remove
+roster-choose = Choose…
+roster-add-shift = Add shift
+roster-escalation = Escalation list
+roster-escalation-intro = Paged one by one, in this order, after those on shift and before the program's coordinators. A contact without an account receives the page and its one-tap link for that referral only, and cannot sign in.
+roster-escalation-none = Nobody yet.
+roster-no-account = contact without an account
+roster-add-to-list = Add to the list
+roster-someone-of = Someone of { $org }
+roster-place = Place
+roster-add = Add
+roster-contact-intro = Or a contact without an account (a clinic's front desk, a director on call):
+roster-name = Name
+roster-how = How
+roster-email = Email
+roster-sms = Text message
+roster-address = Email address or mobile number
+roster-add-contact = Add the contact
+
+## Outbox (/outbox).
+
+outbox-title = Outbox
+outbox-intro = Pages and messages that left the program (or are waiting to), newest first. Addresses and words are kept encrypted and are not shown here. A failed message says why.
+outbox-no-channel = No email or text messages are set up on this server: pages are recorded and wait unsent.
+outbox-no-channel-how = The server's administrator sets them up with
+outbox-no-channel-or = or
+outbox-inbound = Replies to texts: give the SMS gateway this address for incoming messages, so that a STOP stops that person's reminders:
+outbox-withdraw-links = Withdraw every outstanding one-tap link
+outbox-paging = Warm handoffs paged, last 30 days
+outbox-paging-none = None.
+outbox-handoffs = Warm handoffs
+outbox-acknowledged = Acknowledged
+outbox-ack-minutes = Minutes from the call to the acknowledgement
+outbox-ack-median = median { $median }
+outbox-ack-median-p90 = median { $median }, 90% within { $p90 }
+outbox-escalations = Escalations per handoff
+outbox-unanswered = Unanswered (the ladder ended)
+outbox-timing = When messages go
+outbox-page-window = Minutes a page waits for an acknowledgement before the next person is paged
+outbox-quiet = Quiet hours: no message to a participant (pages to staff are never delayed)
+outbox-quiet-from = From
+outbox-quiet-until = Until
+outbox-reminder-hours = Hours before an appointment the person is reminded
+outbox-intake-remind = Business days before a held charge's intake deadline its provider is reminded
+outbox-save = Save
+outbox-nothing-sent = Nothing has been sent.
+outbox-when = When
+outbox-to = To
+outbox-for = For
+outbox-channel = Channel
+outbox-state = State
+outbox-sms = text
+outbox-tries = { $n } tries
+
+## Webhooks (/admin/webhooks).
+
+webhooks-title = Webhooks
+webhooks-intro = A partner's own system can be told of each referral to it as it happens: created, acknowledged, and every later step.
+webhooks-signed = Each event is signed per
+webhooks-standard = Standard Webhooks
+webhooks-signed-rest = with the endpoint's secret and carries the referral's id, its status, the step and a link that needs signing in: never a name, an offense or anything of another organization.
+webhooks-retry = A retry carries the same
+webhooks-added = Endpoint added
+webhooks-secret-once = Give the partner this signing secret now: it is not shown again (it is kept encrypted).
+webhooks-none = No partner system is told of anything yet.
+webhooks-partner = Partner
+webhooks-address = Address
+webhooks-latest = Latest message
+webhooks-added-at = added { $time }
+webhooks-stopped-at = stopped { $time }
+webhooks-tries = { $n } tries
+webhooks-nothing-yet = nothing yet
+webhooks-test = Send a test event
+webhooks-stop = Stop
+webhooks-add-heading = Add an endpoint
+webhooks-choose = Choose…
+webhooks-url = Address (https://)
+webhooks-url-placeholder = https://ehr.partner.org/handoff/events
+webhooks-add = Add
+
+## Safety flag kinds (/admin/flags).
+
+flag-kinds-title = Safety flags
+flag-kinds-intro = The kinds of flag staff can put beside a person's name, each with a reason. A kind says who sees it: an officer-safety flag is criminal-justice intelligence and reaches officers and their supervisors only, never a provider; the others reach everyone who contacts the person, and messages to the person obey them. A person's need for an interpreter is recorded with their language.
+flag-kinds-kind = Kind
+flag-kinds-audience = Who sees it
+flag-kinds-messages = Messages
+flag-kinds-retired = retired
+flag-kinds-retire = Retire
+flag-kinds-add-heading = Add a kind
+flag-kinds-name = Name
+flag-kinds-name-placeholder = Service dog: ask before entering
+flag-kinds-choose = Choose…
+flag-kinds-obey = Messages to the person
+flag-kinds-add = Add
+
+## Signing in (/sign-in).
+
+sign-in-title = Sign in
+sign-in-username = User name
+sign-in-password = Password
+sign-in-submit = Sign in
+sign-in-planner = Planning a program? The
+sign-in-planner-link = pathway planner
+sign-in-planner-rest = shows which pathways fit your community (no sign-in).
+sign-in-no-role = Your account has no role in a program yet. Ask the administrator.
+
+## The authenticator code (/sign-in/code).
+
+sign-in-code-title = Enter your code
+sign-in-code-intro = Open the authenticator app on your phone and type the 6-digit code it shows for Handoff.
+sign-in-code-label = Code
+sign-in-code-hint = Lost your phone? Type one of your recovery codes instead (like 7KQ2M-XH4RP). Each code works once.
+sign-in-code-continue = Continue
+sign-in-code-start-again = Start again
+sign-in-code-expired = This form has expired. Reload the page and submit it again.
+
+## Setting up an authenticator (/sign-in/enrol).
+
+sign-in-enrol-title = Set up your authenticator
+sign-in-enrol-intro = Handoff asks for a code from an authenticator app on your phone each time you sign in, as well as your password. This is done once.
+sign-in-enrol-scan = Open an authenticator app (any app for time-based codes) and add an account by scanning this code:
+sign-in-enrol-qr-label = QR code for your authenticator app
+sign-in-enrol-type-key = If you cannot scan it, add the account by typing this key (time-based, 6 digits):
+sign-in-enrol-on-phone = On this phone:
+sign-in-enrol-open-app = open it in the authenticator app
+sign-in-enrol-type-code = Type the 6-digit code the app now shows.
+sign-in-enrol-code = Code
+sign-in-enrol-confirm = Confirm
+sign-in-enrol-start-again = Start again
+
+## Recovery codes, shown once after setting up an authenticator.
+
+recovery-codes-title = Your recovery codes
+recovery-codes-intro = Your authenticator is set up. If you lose your phone, sign in with one of these codes instead of the app's code.
+recovery-codes-once = Each works once.
+recovery-codes-keep = Write them down or print this page, and keep them away from your phone. They are shown only now.
+recovery-codes-continue = I have saved them: continue
+
+## The error page.
+
+error-title = Error
+error-not-found = Not found
+error-check = Please check
+error-conflict = Already changed
+error-other = Something went wrong
+error-back = Back to the start
+
+## The closed vocabularies, as pages name their values (label-<kind>-<code>; the English
+## is the label in the domain code, and a test holds the two equal).
+
+label-attestation-no-violent-history = No disqualifying violent history (records check)
+label-attestation-no-open-warrant = No open warrant
+label-attestation-no-pending-specialty-court = No pending drug or mental health court case
+label-attestation-no-no-contact-order = No no-contact order with a current participant
+label-attestation-no-exploitation-of-minors = No involvement in exploiting minors
+label-attestation-no-promoting-prostitution = Not promoting prostitution
+label-attestation-not-dealing-above-subsistence = Not dealing beyond subsistence
+label-role-officer = Officer / first responder
+label-role-supervisor = Supervisor
+label-role-case-manager = Case manager
+label-role-peer = Peer recovery specialist
+label-role-prosecutor = Prosecutor
+label-role-coordinator = Coordinator
+label-role-administrator = Administrator
+label-org-kind-law-enforcement = Law enforcement agency
+label-org-kind-fire-ems = Fire / EMS agency
+label-org-kind-crisis-response = Behavioral health crisis response team
+label-org-kind-provider = Treatment / case management provider
+label-org-kind-prosecutor = Prosecutor's office
+label-org-kind-coordination = Program coordination
+label-org-kind-partner = Partner organization (directory)
+label-pathway-self-referral = Self-Referral
+label-pathway-active-outreach = Active Outreach
+label-pathway-naloxone-plus = Naloxone Plus
+label-pathway-officer-referral = First Responder and Officer Referral
+label-pathway-officer-intervention = Officer Intervention
+label-pathway-community-response = Community Response
+label-sex-f = Female
+label-sex-m = Male
+label-sex-u = Unknown
+label-race-w = White
+label-race-b = Black or African American
+label-race-i = American Indian or Alaska Native
+label-race-a = Asian
+label-race-p = Native Hawaiian or Other Pacific Islander
+label-race-u = Unknown
+label-ethnicity-h = Hispanic or Latino
+label-ethnicity-n = Not Hispanic or Latino
+label-ethnicity-u = Unknown
+label-handoff-mode-warm = Warm handoff
+label-handoff-mode-contact-card = Contact card
+label-exit-kind-completed = Completed
+label-exit-kind-disengaged = Disengaged
+label-exit-kind-withdrawn = Withdrawn
+label-exit-kind-new-arrest = New arrest
+label-exit-kind-moved = Moved away
+label-exit-kind-deceased = Deceased
+label-hold-kind-abeyance = Charges held in abeyance
+label-hold-kind-citation = Citation issued
+label-attempt-outcome-reached = Reached the person
+label-attempt-outcome-not-found = Could not find the person
+label-attempt-outcome-left-information = Left information (card, door hanger, message)
+label-attempt-outcome-refused = The person refused contact
+label-contact-kind-incident = During a call or incident (no charges)
+label-contact-kind-social-contact = Social contact (no call or incident)
+label-outreach-source-recent-overdose = Recent overdose
+label-outreach-source-frequent-contact = Frequent calls or contacts
+label-outreach-source-community-request = Request from family or community
+label-outreach-source-provider-request = Request from a provider
+label-outreach-source-other = Other
+label-audience-responders = Responders only (officers and their supervisors)
+label-audience-contacts = Everyone who contacts the person
+label-obey-none = Shown only
+label-obey-no-home = No messages to a shared or home phone or address
+label-obey-no-messages = No messages at all
+label-hold-state-held = Held, awaiting intake
+label-hold-state-intake-met = Intake completed by deadline
+label-hold-state-deadline-missed = Deadline missed
+label-hold-state-referred-back = Referred back (withdrew or new arrest)
+label-hold-state-filed = Charges filed
+label-hold-state-declined-to-file = Declined to file
+label-prosecutor-decision-decline-to-file = Decline to file
+label-prosecutor-decision-file = File charges
+label-prosecutor-decision-extend = Extend the deadline
+label-problem-substance-use = Substance use
+label-problem-mental-health = Mental health
+label-problem-co-occurring = Substance use and mental health
+label-problem-housing-instability = Housing instability
+label-domain-housing = Housing instability
+label-domain-food = Food insecurity
+label-domain-transportation = Transportation
+label-domain-utilities = Utilities
+label-domain-safety = Interpersonal safety
+label-referral-status-draft = Draft
+label-referral-status-requested = Requested
+label-referral-status-accepted = Accepted
+label-referral-status-rejected = Rejected
+label-referral-status-in-progress = In progress
+label-referral-status-on-hold = On hold
+label-referral-status-failed = Failed
+label-referral-status-completed = Completed
+label-referral-status-cancelled = Cancelled
+label-referral-status-entered-in-error = Entered in error
+label-business-status-awaiting-response = Awaiting the provider
+label-business-status-accepted = Accepted
+label-business-status-arrived = Case manager arrived
+label-business-status-contact-attempted = Contact attempted
+label-business-status-contacted = Contacted
+label-business-status-intake-scheduled = Intake scheduled
+label-business-status-no-show = Did not attend intake
+label-business-status-intake-completed = Intake completed
+label-business-status-in-treatment = In treatment
+label-business-status-on-hold = On hold
+label-business-status-exited = Exited
+label-business-status-closed = Closed
+label-outcome-reason-no-capacity = No capacity
+label-outcome-reason-not-eligible = Not eligible for the service
+label-outcome-reason-could-not-contact = Could not contact the person
+label-outcome-reason-declined = The person declined
+label-outcome-reason-no-show = Did not attend
+label-outcome-reason-moved = Moved out of the area
+label-outcome-reason-other = Other (see the note)
+label-action-kind-accept = Accept
+label-action-kind-reject = Reject
+label-action-kind-arrival = Record warm-handoff arrival
+label-action-kind-contact-attempt = Record a contact attempt
+label-action-kind-intake-scheduled = Schedule intake
+label-action-kind-no-show = Did not attend
+label-action-kind-intake = Record intake / assessment
+label-action-kind-first-treatment = Record first treatment contact
+label-action-kind-on-hold = Put on hold
+label-action-kind-resume = Resume
+label-action-kind-fail = Mark failed
+label-action-kind-exit = Record exit
+label-action-kind-cancel = Cancel
+label-action-kind-entered-in-error = Entered in error
+label-criterion-open-now = Open now
+label-criterion-capacity = Room now (fresh capacity first)
+label-criterion-walk-in = Walk-in
+label-criterion-distance = Nearest
+label-criterion-language = Speaks the person's language
+
+## A held charge's deadline, where its state does not say it.
+
+deadline-not-shared = status not shared
+deadline-open = open, { $days ->
+    [one] { $days } day left
+   *[other] { $days } days left
+}
+deadline-due-today = due today
+deadline-due-soon = due soon, { $days ->
+    [one] { $days } day left
+   *[other] { $days } days left
+}
+deadline-overdue = deadline passed, being marked
+
+## The slip's note to staff when the provider's own texts are not in the person's language.
+
+slip-org-texts-untranslated = The provider's hours or what to bring are printed in English: give them in this language under Directory, What the slip says.

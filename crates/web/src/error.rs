@@ -125,7 +125,9 @@ pub fn error_page(e: &AppError) -> Response {
     crate::kit::render::render(
         status,
         &ErrorPage {
-            layout: crate::kit::render::Layout::anonymous("Error"),
+            layout: crate::kit::render::Layout::anonymous(&crate::kit::render::staff(
+                "error-title",
+            )),
             status: status.as_u16(),
             message: public_message(e),
         },

@@ -607,6 +607,22 @@ fn registry() -> Registry {
         get(ui::directory_settings::export),
     )
     .get(
+        "/directory/organizations",
+        "The organizations whose referral slips the program words, in every language",
+        get(ui::org_texts::list),
+    )
+    .get(
+        "/directory/organizations/{id}",
+        "What the slip says of an organization: address, phone, hours, what to bring, per language",
+        get(ui::org_texts::edit),
+    )
+    .post(
+        "/directory/organizations/{id}",
+        "Save what the slip says of an organization, in every language at once",
+        None,
+        post(ui::org_texts::save),
+    )
+    .get(
         "/pathways",
         "The pathways the program enables",
         get(ui::rules::pathways),

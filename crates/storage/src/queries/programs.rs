@@ -80,4 +80,34 @@ impl Tx {
             q!(self, c => sqlx::query_as::<_, OrgRow>(sel!(ORG, "organizations WHERE program_id = $1 ORDER BY kind, name")).bind(program_id).fetch_all(c).await)?,
         )
     }
+
+    /// What the slip prints of an organization: its address, phone, hours and what to
+    /// bring (in the program's language).
+    pub async fn set_org_details(&mut self, o: &OrgRow) -> Result<()> {
+        let n = q!(self, c => sqlx::query("UPDATE organizations SET address = $2, phone = $3, hours = $4, what_to_bring = $5 WHERE id = $1")
+            .bind(o.id).bind(&o.address).bind(&o.phone).bind(&o.hours).bind(&o.what_to_bring)
+            .execute(c).await.map(|r| r.rows_affected()))?;
+        one(n)
+    }
+
+    /// An organization's texts in other languages, by language.
+    pub async fn org_texts(&mut self, org_id: Uuid) -> Result<Vec<OrgTextRow>> {
+        Ok(
+            q!(self, c => sqlx::query_as::<_, OrgTextRow>("SELECT org_id, language, hours, what_to_bring, updated_at, updated_by FROM organization_texts WHERE org_id = $1 ORDER BY language").bind(org_id).fetch_all(c).await)?,
+        )
+    }
+
+    /// Keeps an organization's texts in one language; both empty removes them.
+    pub async fn set_org_text(&mut self, t: &OrgTextRow) -> Result<()> {
+        if t.hours.is_empty() && t.what_to_bring.is_empty() {
+            q!(self, c => sqlx::query("DELETE FROM organization_texts WHERE org_id = $1 AND language = $2")
+                .bind(t.org_id).bind(&t.language).execute(c).await.map(|_| ()))?;
+            return Ok(());
+        }
+        q!(self, c => sqlx::query("INSERT INTO organization_texts (org_id, language, hours, what_to_bring, updated_at, updated_by) VALUES ($1,$2,$3,$4,$5,$6)
+            ON CONFLICT (org_id, language) DO UPDATE SET hours = excluded.hours, what_to_bring = excluded.what_to_bring, updated_at = excluded.updated_at, updated_by = excluded.updated_by")
+            .bind(t.org_id).bind(&t.language).bind(&t.hours).bind(&t.what_to_bring).bind(t.updated_at).bind(t.updated_by)
+            .execute(c).await.map(|_| ()))?;
+        Ok(())
+    }
 }

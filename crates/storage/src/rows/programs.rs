@@ -44,6 +44,17 @@ pub struct OrgRow {
     pub created_at: DateTime<Utc>,
 }
 
+/// An organization's hours and what to bring, in one language (the slip's, ADR 0018).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OrgTextRow {
+    pub org_id: Uuid,
+    pub language: String,
+    pub hours: String,
+    pub what_to_bring: String,
+    pub updated_at: DateTime<Utc>,
+    pub updated_by: Option<Uuid>,
+}
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct UserRow {
     pub id: Uuid,

@@ -74,13 +74,13 @@ impl<T: ToArg + ?Sized> ToArg for &T {
 /// comes from the staff catalogue (ADR 0018), so a translation needs no code change; a
 /// test walks the templates for words left outside these calls.
 impl Layout {
-    pub fn t(&self, key: &str) -> String {
-        handoff_i18n::Texts::staff_en().t(key)
+    pub fn t(&self, key: impl AsRef<str>) -> String {
+        handoff_i18n::Texts::staff_en().t(key.as_ref())
     }
-    pub fn t1(&self, key: &str, a: &str, av: &dyn ToArg) -> String {
+    pub fn t1(&self, key: &str, a: &str, av: impl ToArg) -> String {
         handoff_i18n::Texts::staff_en().t_with(key, &[(a, av.to_arg())])
     }
-    pub fn t2(&self, key: &str, a: &str, av: &dyn ToArg, b: &str, bv: &dyn ToArg) -> String {
+    pub fn t2(&self, key: &str, a: &str, av: impl ToArg, b: &str, bv: impl ToArg) -> String {
         handoff_i18n::Texts::staff_en().t_with(key, &[(a, av.to_arg()), (b, bv.to_arg())])
     }
     #[allow(clippy::too_many_arguments)]
@@ -88,20 +88,30 @@ impl Layout {
         &self,
         key: &str,
         a: &str,
-        av: &dyn ToArg,
+        av: impl ToArg,
         b: &str,
-        bv: &dyn ToArg,
+        bv: impl ToArg,
         c: &str,
-        cv: &dyn ToArg,
+        cv: impl ToArg,
     ) -> String {
         handoff_i18n::Texts::staff_en()
             .t_with(key, &[(a, av.to_arg()), (b, bv.to_arg()), (c, cv.to_arg())])
     }
 }
 
+/// A value of a closed vocabulary as the staff catalogue names it.
+pub(crate) fn said<T: handoff_domain::Coded>(x: T) -> String {
+    handoff_i18n::Texts::staff_en().t(&x.key())
+}
+
 /// A staff text for Rust code (page titles, labels): `staff("key")`.
 pub(crate) fn staff(key: &str) -> String {
     handoff_i18n::Texts::staff_en().t(key)
+}
+
+/// A staff text with one placeholder.
+pub(crate) fn staff_with(key: &str, name: &str, v: impl ToArg) -> String {
+    handoff_i18n::Texts::staff_en().t_with(key, &[(name, v.to_arg())])
 }
 
 pub(crate) fn notice_text(code: &str) -> Option<String> {
@@ -197,11 +207,13 @@ pub(crate) fn deadline_text(s: &Option<DeadlineStatus>) -> String {
         Some(DeadlineStatus::Met) | Some(DeadlineStatus::Missed) | Some(DeadlineStatus::Closed) => {
             String::new()
         }
-        None => "status not shared".into(),
-        Some(DeadlineStatus::Open { days_left }) => format!("open, {days_left} days left"),
-        Some(DeadlineStatus::DueSoon { days_left: 0 }) => "due today".into(),
-        Some(DeadlineStatus::DueSoon { days_left }) => format!("due soon, {days_left} days left"),
-        Some(DeadlineStatus::Overdue) => "deadline passed, being marked".into(),
+        None => staff("deadline-not-shared"),
+        Some(DeadlineStatus::Open { days_left }) => staff_with("deadline-open", "days", *days_left),
+        Some(DeadlineStatus::DueSoon { days_left: 0 }) => staff("deadline-due-today"),
+        Some(DeadlineStatus::DueSoon { days_left }) => {
+            staff_with("deadline-due-soon", "days", *days_left)
+        }
+        Some(DeadlineStatus::Overdue) => staff("deadline-overdue"),
     }
 }
 

@@ -177,3 +177,52 @@ fn the_word_finder_finds_words_and_skips_code() {
         ["a-b", "c"]
     );
 }
+
+fn labels<T: handoff_domain::Coded>(out: &mut Vec<String>) {
+    let staff = handoff_i18n::Texts::staff_en();
+    for x in T::all() {
+        let k = x.key();
+        if staff.get(&k).as_deref() != Some(x.english()) {
+            out.push(format!("{k} = {}", x.english()));
+        }
+    }
+}
+
+#[test]
+fn every_value_of_a_vocabulary_is_named_by_the_staff_catalogue() {
+    use handoff_domain::flags::{Audience, Obey};
+    use handoff_domain::hold::{HoldState, ProsecutorDecision};
+    use handoff_domain::needs::{Domain, Problem};
+    use handoff_domain::referral::{ActionKind, BusinessStatus, OutcomeReason, ReferralStatus};
+    use handoff_domain::*;
+    let mut out = vec![];
+    labels::<eligibility::Attestation>(&mut out);
+    labels::<Role>(&mut out);
+    labels::<OrgKind>(&mut out);
+    labels::<Pathway>(&mut out);
+    labels::<Sex>(&mut out);
+    labels::<Race>(&mut out);
+    labels::<Ethnicity>(&mut out);
+    labels::<HandoffMode>(&mut out);
+    labels::<ExitKind>(&mut out);
+    labels::<HoldKind>(&mut out);
+    labels::<AttemptOutcome>(&mut out);
+    labels::<ContactKind>(&mut out);
+    labels::<OutreachSource>(&mut out);
+    labels::<Audience>(&mut out);
+    labels::<Obey>(&mut out);
+    labels::<HoldState>(&mut out);
+    labels::<ProsecutorDecision>(&mut out);
+    labels::<Problem>(&mut out);
+    labels::<Domain>(&mut out);
+    labels::<ReferralStatus>(&mut out);
+    labels::<BusinessStatus>(&mut out);
+    labels::<OutcomeReason>(&mut out);
+    labels::<ActionKind>(&mut out);
+    labels::<directory::choose::Criterion>(&mut out);
+    assert!(
+        out.is_empty(),
+        "the staff catalogue lacks these (or words them otherwise):\n{}",
+        out.join("\n")
+    );
+}

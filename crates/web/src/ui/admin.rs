@@ -1,4 +1,5 @@
 //! Administration: users, roles, unlocking, authenticator resets, the on-call roster.
+use crate::kit::render::said;
 use std::collections::HashMap;
 
 use askama::Template;
@@ -19,7 +20,7 @@ use crate::error::Id;
 use crate::kit::forms::Fields;
 use crate::kit::forms::FromFields;
 use crate::kit::page::{Input, error_for, program_tz};
-use crate::kit::render::{Fmt, Layout, pairs, render, see_other, sel, status_for};
+use crate::kit::render::{Fmt, Layout, pairs, render, see_other, sel, staff, status_for};
 
 #[derive(Template)]
 #[template(path = "admin.html")]
@@ -66,17 +67,24 @@ impl AdminPage {
             .iter()
             .filter(|m| m.user_id == *user)
             .map(|m| {
-                format!(
-                    "{} at {}",
-                    Role::parse(&m.role).map(|r| r.label()).unwrap_or(&m.role),
-                    m.org_name
+                handoff_i18n::Texts::staff_en().t_with(
+                    "admin-role-at",
+                    &[
+                        (
+                            "role",
+                            Role::parse(&m.role)
+                                .map_or_else(|| m.role.clone(), said)
+                                .into(),
+                        ),
+                        ("org", m.org_name.as_str().into()),
+                    ],
                 )
             })
             .collect::<Vec<_>>()
             .join("; ")
     }
-    fn org_kind(&self, k: &str) -> &'static str {
-        OrgKind::parse(k).map(|k| k.label()).unwrap_or("")
+    fn org_kind(&self, k: &str) -> String {
+        OrgKind::parse(k).map(said).unwrap_or_default()
     }
     fn grant_messages(&self) -> String {
         self.grant_errors
@@ -106,7 +114,7 @@ pub(crate) async fn admin_page(
             render(
                 status,
                 &AdminPage {
-                    layout: Layout::new("Users and roles", s, notice),
+                    layout: Layout::new(staff("admin-title"), s, notice),
                     o,
                     user,
                     errors,
@@ -323,13 +331,16 @@ impl RosterPage {
         };
         sel(&p.to_string(), &typed)
     }
-    fn positions(&self) -> Vec<(i64, &'static str)> {
-        vec![
-            (0, "First on call"),
-            (1, "Backup 1"),
-            (2, "Backup 2"),
-            (3, "Backup 3"),
-        ]
+    fn positions(&self) -> Vec<(i64, String)> {
+        let staff = handoff_i18n::Texts::staff_en();
+        (0..=3)
+            .map(|p| {
+                (
+                    p,
+                    staff.t_with("roster-position", &[("position", p.into())]),
+                )
+            })
+            .collect()
     }
     fn ends(&self, org: &Uuid) -> String {
         if self.is_form_org(org) {
@@ -366,7 +377,7 @@ pub(crate) async fn roster_page(
             render(
                 status,
                 &RosterPage {
-                    layout: Layout::new("On-call roster", s, notice),
+                    layout: Layout::new(staff("roster-title"), s, notice),
                     rosters,
                     errors,
                     tz,

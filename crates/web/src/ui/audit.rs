@@ -13,7 +13,7 @@ use handoff_domain::FieldErrors;
 use crate::AppState;
 use crate::auth::Session;
 use crate::kit::page::{error_for, form_errors};
-use crate::kit::render::{Fmt, Layout, render};
+use crate::kit::render::{Fmt, Layout, render, staff};
 
 #[derive(Template)]
 #[template(path = "audit.html")]
@@ -85,7 +85,7 @@ pub async fn page(
     render(
         status,
         &AuditPage {
-            layout: Layout::new("Audit trail", &s, None),
+            layout: Layout::new(staff("audit-title"), &s, None),
             input,
             errors,
             result,

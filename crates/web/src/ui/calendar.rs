@@ -13,7 +13,7 @@ use crate::AppState;
 use crate::auth::Session;
 use crate::kit::forms::{Fields, FromFields};
 use crate::kit::page::{Input, error_for, form_errors};
-use crate::kit::render::{Layout, render, see_other, status_for};
+use crate::kit::render::{Layout, render, see_other, staff, status_for};
 
 #[derive(Template)]
 #[template(path = "calendar.html")]
@@ -26,22 +26,23 @@ struct CalendarPage {
     errors: FieldErrors,
 }
 
+/// The weekdays' staff keys, Monday first.
 const WEEKDAYS: [&str; 7] = [
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
+    "calendar-monday",
+    "calendar-tuesday",
+    "calendar-wednesday",
+    "calendar-thursday",
+    "calendar-friday",
+    "calendar-saturday",
+    "calendar-sunday",
 ];
 
 impl CalendarPage {
     fn err(&self, field: &str) -> String {
         self.errors.get(field).unwrap_or("").to_string()
     }
-    fn weekdays(&self) -> Vec<(usize, &'static str)> {
-        WEEKDAYS.iter().copied().enumerate().collect()
+    fn weekdays(&self) -> Vec<(usize, String)> {
+        WEEKDAYS.iter().map(|k| staff(k)).enumerate().collect()
     }
     fn day_checked(&self, i: &usize) -> &'static str {
         if self.input.days.contains(&i.to_string()) {
@@ -92,7 +93,7 @@ async fn page(
     render(
         status,
         &CalendarPage {
-            layout: Layout::new("Program calendar", s, notice),
+            layout: Layout::new(staff("calendar-title"), s, notice),
             v,
             input,
             holiday_day: typed.holiday_day,

@@ -11,7 +11,7 @@ use handoff_app::links::Refused;
 
 use crate::AppState;
 use crate::kit::page::AnonymousForm;
-use crate::kit::render::{Fmt, Layout, render, see_other};
+use crate::kit::render::{Fmt, Layout, render, see_other, staff};
 use crate::ui::links::Client;
 
 #[derive(Template)]
@@ -44,7 +44,7 @@ fn page(
     render(
         status,
         &CapacityLinkPage {
-            layout: Layout::anonymous("What you can take"),
+            layout: Layout::anonymous(&staff("capacity-link-title")),
             token: token.to_string(),
             tz: v.as_ref().map_or(chrono_tz::UTC, |v| v.tz),
             v,

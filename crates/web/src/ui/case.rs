@@ -1,5 +1,6 @@
 //! The case page on the referring agency's side and its actions: override, review, offer,
 //! another referral, contact attempts; the referral slip; overrides awaiting review.
+use handoff_domain::Coded;
 use std::collections::HashMap;
 
 use askama::Template;
@@ -23,7 +24,9 @@ use crate::error::Id;
 use crate::kit::forms::Fields;
 use crate::kit::forms::{FromFields, ReasonForm};
 use crate::kit::page::{Input, error_for, form_errors, program_tz};
-use crate::kit::render::{Fmt, Layout, deadline_text, pairs, render, see_other, sel, status_for};
+use crate::kit::render::{
+    Fmt, Layout, deadline_text, pairs, render, see_other, sel, staff, status_for,
+};
 
 #[derive(Template)]
 #[template(path = "case.html")]
@@ -90,12 +93,12 @@ impl CasePage {
             Outcome::Unknown => "warn",
         }
     }
-    fn outcome_text(&self, o: &Outcome) -> &'static str {
-        match o {
-            Outcome::Met => "Met",
-            Outcome::NotMet => "Not met",
-            Outcome::Unknown => "Unknown",
-        }
+    fn outcome_text(&self, o: &Outcome) -> String {
+        staff(match o {
+            Outcome::Met => "case-outcome-met",
+            Outcome::NotMet => "case-outcome-not-met",
+            Outcome::Unknown => "case-outcome-unknown",
+        })
     }
     fn deadline(&self, s: &Option<DeadlineStatus>) -> String {
         deadline_text(s)
@@ -195,7 +198,10 @@ pub(crate) async fn case_page(
                 .with_timezone(&v.tz)
                 .format("%Y-%m-%dT%H:%M")
                 .to_string();
-            let title = format!("Encounter {}", v.encounter.reference);
+            let title = handoff_i18n::Texts::staff_en().t_with(
+                "case-title",
+                &[("reference", (&v.encounter.reference).into())],
+            );
             let language = language.unwrap_or_else(|| LanguageForm {
                 language: v
                     .language
@@ -458,7 +464,7 @@ pub async fn slip(State(st): State<AppState>, s: Session, Id(id): Id) -> Respons
         Ok(slip) => render(
             StatusCode::OK,
             &SlipPage {
-                layout: Layout::new("Referral slip", &s, None),
+                layout: Layout::new(staff("case-slip-title"), &s, None),
                 s: slip,
             },
         ),
@@ -487,7 +493,7 @@ pub async fn overrides(State(st): State<AppState>, s: Session) -> Response {
             render(
                 StatusCode::OK,
                 &OverridesPage {
-                    layout: Layout::new("Overrides awaiting review", &s, None),
+                    layout: Layout::new(staff("overrides-title"), &s, None),
                     rows,
                     tz,
                 },

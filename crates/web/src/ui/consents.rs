@@ -14,7 +14,7 @@ use crate::auth::Session;
 use crate::error::Id;
 use crate::kit::forms::NoteForm;
 use crate::kit::page::{Input, error_for};
-use crate::kit::render::{Fmt, Layout, render, see_other};
+use crate::kit::render::{Fmt, Layout, render, see_other, staff};
 
 #[derive(Template)]
 #[template(path = "consent.html")]
@@ -109,7 +109,7 @@ pub async fn consent_page(
         Ok(f) => render(
             StatusCode::OK,
             &ConsentPage {
-                layout: Layout::new("Consent to disclose", &s, q.get("notice")),
+                layout: Layout::new(staff("consent-title"), &s, q.get("notice")),
                 f,
             },
         ),

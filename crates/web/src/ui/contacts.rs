@@ -12,7 +12,7 @@ use crate::auth::Session;
 use crate::error::Id;
 use crate::kit::forms::{Fields, FromFields, NoteForm};
 use crate::kit::page::{Input, error_for, form_errors};
-use crate::kit::render::{Layout, render, see_other, status_for};
+use crate::kit::render::{Layout, render, see_other, staff, status_for};
 
 #[derive(Template)]
 #[template(path = "contacts.html")]
@@ -39,14 +39,21 @@ impl ContactsPage {
     fn test_of(&self, id: &uuid::Uuid) -> String {
         match self.tests.iter().find(|(c, _)| c == id) {
             None => String::new(),
-            Some((_, m)) => match (m.state.as_str(), &m.last_error) {
-                ("queued", None) => "test waiting to be sent".into(),
-                ("queued", Some(e)) => format!("test not sent yet: {e}"),
-                ("sent", _) => "test sent".into(),
-                ("delivered", _) => "test delivered".into(),
-                (_, Some(e)) => format!("test failed: {e}"),
-                (other, None) => format!("test {other}"),
-            },
+            Some((_, m)) => {
+                let texts = handoff_i18n::Texts::staff_en();
+                match (m.state.as_str(), &m.last_error) {
+                    ("queued", None) => staff("contacts-test-queued"),
+                    ("queued", Some(e)) => {
+                        texts.t_with("contacts-test-queued-error", &[("error", e.into())])
+                    }
+                    ("sent", _) => staff("contacts-test-sent"),
+                    ("delivered", _) => staff("contacts-test-delivered"),
+                    (_, Some(e)) => texts.t_with("contacts-test-failed", &[("error", e.into())]),
+                    (other, None) => {
+                        texts.t_with("contacts-test-other", &[("state", other.into())])
+                    }
+                }
+            }
         }
     }
 }
@@ -68,7 +75,7 @@ async fn page(
         Ok((contacts, tests)) => render(
             status_for(&errors),
             &ContactsPage {
-                layout: Layout::new("Where you are paged", s, notice),
+                layout: Layout::new(staff("contacts-title"), s, notice),
                 contacts,
                 tests,
                 channel_typed: typed.channel,

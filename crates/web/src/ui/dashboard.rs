@@ -1,4 +1,5 @@
 //! The coordinator's dashboard.
+use crate::kit::render::said;
 use std::collections::HashMap;
 
 use askama::Template;
@@ -17,7 +18,7 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::auth::Session;
 use crate::kit::page::error_for;
-use crate::kit::render::{Fmt, Layout, pairs, render, sel};
+use crate::kit::render::{Fmt, Layout, ToArg, pairs, render, sel, staff};
 
 #[derive(Template)]
 #[template(path = "dashboard.html")]
@@ -68,7 +69,14 @@ impl DashboardPage {
     }
     fn rate(&self, r: &handoff_domain::measures::Rate) -> String {
         match r.percent() {
-            Some(p) => format!("{} of {} ({p:.0}%)", r.numerator, r.denominator),
+            Some(p) => handoff_i18n::Texts::staff_en().t_with(
+                "dashboard-rate",
+                &[
+                    ("n", r.numerator.to_arg()),
+                    ("of", r.denominator.to_arg()),
+                    ("pct", format!("{p:.0}").into()),
+                ],
+            ),
             None => "—".into(),
         }
     }
@@ -79,30 +87,55 @@ impl DashboardPage {
             format!("{:.0}%", 100.0 * *n as f64 / *of as f64)
         }
     }
+    /// A duration with its unit: `unit` is the staff key of "{ $n } hours" and the like.
     fn num(&self, v: &Option<f64>, unit: &str) -> String {
-        v.map(|x| format!("{x:.1} {unit}"))
+        v.map(|x| handoff_i18n::Texts::staff_en().t_with(unit, &[("n", format!("{x:.1}").into())]))
             .unwrap_or_else(|| "—".into())
     }
-    fn overdue(&self, ends: &DateTime<Utc>, state: &str) -> &'static str {
-        if state == "deadline_missed" {
-            "Deadline missed"
+    fn overdue(&self, ends: &DateTime<Utc>, state: &str) -> String {
+        staff(if state == "deadline_missed" {
+            "dashboard-deadline-missed"
         } else if *ends <= self.d.now {
-            "Deadline passed"
+            "dashboard-deadline-passed"
         } else {
-            "Due soon"
-        }
+            "dashboard-due-soon"
+        })
     }
-    fn funnel(&self) -> Vec<(&'static str, u64)> {
+    /// The period and filter the measures count, as a sentence.
+    fn period(&self) -> String {
+        let f = &self.v.filter;
+        handoff_i18n::Texts::staff_en().t_with(
+            "dashboard-period",
+            &[
+                ("from", self.d(&self.v.period.from).into()),
+                ("to", self.d(&self.v.period.to).into()),
+                (
+                    "pathway",
+                    f.pathway.map_or_else(|| "none".to_string(), said).into(),
+                ),
+                (
+                    "entry",
+                    f.entry
+                        .map_or_else(|| "none".to_string(), |k| said(k).to_lowercase())
+                        .into(),
+                ),
+            ],
+        )
+    }
+    fn funnel(&self) -> Vec<(String, u64)> {
         let d = &self.v.dashboard;
-        vec![
-            ("Encounters", d.encounters),
-            ("Eligible", d.eligible),
-            ("Offered", d.offered),
-            ("Accepted", d.accepted),
-            ("Referred", d.referred),
-            ("Handed off", d.handed_off),
-            ("Intake", d.intakes),
+        [
+            ("dashboard-funnel-encounters", d.encounters),
+            ("dashboard-funnel-eligible", d.eligible),
+            ("dashboard-funnel-offered", d.offered),
+            ("dashboard-funnel-accepted", d.accepted),
+            ("dashboard-funnel-referred", d.referred),
+            ("dashboard-funnel-handed-off", d.handed_off),
+            ("dashboard-funnel-intake", d.intakes),
         ]
+        .into_iter()
+        .map(|(k, n)| (staff(k), n))
+        .collect()
     }
     fn hours(&self, h: &f64) -> String {
         format!("{h:.1}")
@@ -165,7 +198,7 @@ pub async fn dashboard_page(
     render(
         StatusCode::OK,
         &DashboardPage {
-            layout: Layout::new("Program dashboard", &s, q.get("notice")),
+            layout: Layout::new(staff("dashboard-title"), &s, q.get("notice")),
             v,
             d,
         },

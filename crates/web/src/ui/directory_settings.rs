@@ -1,5 +1,6 @@
 //! The directory page for coordinators (ADR 0017): its size and staleness, the export, and
 //! the settings (ranking rule, hold kinds, fallback, publication).
+use handoff_domain::Coded;
 use std::collections::HashMap;
 
 use askama::Template;
@@ -14,7 +15,7 @@ use crate::AppState;
 use crate::auth::Session;
 use crate::kit::forms::{Fields, FromFields};
 use crate::kit::page::{Input, error_for, form_errors};
-use crate::kit::render::{Layout, render, see_other};
+use crate::kit::render::{Layout, render, see_other, staff};
 
 #[derive(Template)]
 #[template(path = "directory.html")]
@@ -32,11 +33,12 @@ impl DirectoryPage {
     fn ranks(&self) -> Vec<usize> {
         (0..Criterion::ALL.len()).collect()
     }
-    fn ordinal(&self, i: &usize) -> &'static str {
-        ["First", "Then", "Then", "Then", "Then"]
-            .get(*i)
-            .copied()
-            .unwrap_or("Then")
+    fn ordinal(&self, i: &usize) -> String {
+        staff(if *i == 0 {
+            "directory-rank-first"
+        } else {
+            "directory-rank-then"
+        })
     }
     fn criteria(&self) -> &'static [Criterion] {
         Criterion::ALL
@@ -108,7 +110,7 @@ async fn page(
             render(
                 status,
                 &DirectoryPage {
-                    layout: Layout::new("Directory", s, notice),
+                    layout: Layout::new(staff("directory-title"), s, notice),
                     v,
                     input,
                     errors,

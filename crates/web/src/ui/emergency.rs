@@ -18,7 +18,7 @@ use crate::auth::Session;
 use crate::error::Id;
 use crate::kit::forms::{NoteForm, ReasonForm, ReferenceForm};
 use crate::kit::page::{Input, error_for, form_errors};
-use crate::kit::render::{Fmt, Layout, render, see_other, status_for};
+use crate::kit::render::{Fmt, Layout, render, see_other, staff, status_for};
 
 #[derive(Template)]
 #[template(path = "emergency.html")]
@@ -73,7 +73,7 @@ async fn index_page(
     render(
         status,
         &IndexPage {
-            layout: Layout::new("Emergency access", s, notice),
+            layout: Layout::new(staff("emergency-title"), s, notice),
             reference,
             errors,
             reviews,
@@ -150,7 +150,14 @@ async fn case_page(
     render(
         status,
         &CasePage {
-            layout: Layout::new(format!("Emergency access to {}", c.reference), s, notice),
+            layout: Layout::new(
+                handoff_i18n::Texts::staff_en().t_with(
+                    "emergency-case-title",
+                    &[("reference", (&c.reference).into())],
+                ),
+                s,
+                notice,
+            ),
             c,
             reason,
             errors,

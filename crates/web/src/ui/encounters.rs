@@ -1,5 +1,7 @@
 //! The responder's encounters: the list, the entry form (with the person search) and
 //! recording one.
+use crate::kit::render::said;
+use handoff_domain::Coded;
 use std::collections::HashMap;
 
 use askama::Template;
@@ -22,7 +24,7 @@ use crate::auth::Session;
 use crate::kit::forms::Fields;
 use crate::kit::forms::FromFields;
 use crate::kit::page::{Input, error_for, program_tz};
-use crate::kit::render::{Fmt, Layout, pairs, render, see_other, sel, status_for};
+use crate::kit::render::{Fmt, Layout, pairs, render, see_other, sel, staff, status_for};
 
 #[derive(Template)]
 #[template(path = "encounters.html")]
@@ -40,8 +42,8 @@ impl Fmt for EncountersPage {
 }
 
 impl EncountersPage {
-    fn pathway(&self, r: &EncounterListRow) -> &'static str {
-        Pathway::parse(&r.pathway).map_or("", |p| p.label())
+    fn pathway(&self, r: &EncounterListRow) -> String {
+        Pathway::parse(&r.pathway).map(said).unwrap_or_default()
     }
     fn status(&self, r: &EncounterListRow) -> String {
         encounters::list_status(r)
@@ -64,11 +66,11 @@ pub async fn encounters(
         StatusCode::OK,
         &EncountersPage {
             layout: Layout::new(
-                if supervisor {
-                    "Agency encounters"
+                staff(if supervisor {
+                    "encounters-title-agency"
                 } else {
-                    "My encounters"
-                },
+                    "encounters-title-mine"
+                }),
                 &s,
                 q.get("notice"),
             ),
@@ -211,7 +213,10 @@ pub(crate) async fn new_encounter_page(
         status,
         &NewEncounterPage {
             layout: Layout::new(
-                format!("New encounter: {}", form.pathway.label()),
+                handoff_i18n::Texts::staff_en().t_with(
+                    "encounter-new-title",
+                    &[("pathway", said(form.pathway).into())],
+                ),
                 s,
                 notice,
             ),

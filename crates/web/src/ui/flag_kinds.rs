@@ -1,5 +1,6 @@
 //! The program's list of safety flag kinds (ADR 0021), kept by its coordinators and
 //! administrators: each kind's audience and what messages do for it.
+use crate::kit::render::said;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
@@ -12,7 +13,7 @@ use crate::AppState;
 use crate::auth::Session;
 use crate::kit::forms::{Fields, FromFields};
 use crate::kit::page::{Input, error_for, form_errors};
-use crate::kit::render::{Layout, render, see_other, status_for};
+use crate::kit::render::{Layout, render, see_other, staff, status_for};
 
 #[derive(Template)]
 #[template(path = "flag_kinds.html")]
@@ -27,20 +28,20 @@ impl KindsPage {
     fn err(&self, field: &str) -> String {
         self.errors.get(field).unwrap_or("").to_string()
     }
-    fn audiences(&self) -> Vec<(&'static str, &'static str)> {
+    fn audiences(&self) -> Vec<(&'static str, String)> {
         Audience::ALL
             .iter()
-            .map(|a| (a.as_str(), a.label()))
+            .map(|a| (a.as_str(), said(*a)))
             .collect()
     }
-    fn obeys(&self) -> Vec<(&'static str, &'static str)> {
-        Obey::ALL.iter().map(|o| (o.as_str(), o.label())).collect()
+    fn obeys(&self) -> Vec<(&'static str, String)> {
+        Obey::ALL.iter().map(|o| (o.as_str(), said(*o))).collect()
     }
-    fn audience_label(&self, code: &str) -> &'static str {
-        Audience::parse(code).map_or("", |a| a.label())
+    fn audience_label(&self, code: &str) -> String {
+        Audience::parse(code).map(said).unwrap_or_default()
     }
-    fn obey_label(&self, code: &str) -> &'static str {
-        Obey::parse(code).map_or("", |o| o.label())
+    fn obey_label(&self, code: &str) -> String {
+        Obey::parse(code).map(said).unwrap_or_default()
     }
 }
 
@@ -80,7 +81,7 @@ async fn page(
         Ok(kinds) => render(
             status_for(&errors),
             &KindsPage {
-                layout: Layout::new("Safety flags", s, notice),
+                layout: Layout::new(staff("flag-kinds-title"), s, notice),
                 kinds,
                 typed,
                 errors,

@@ -20,7 +20,7 @@ use crate::error::Id;
 use crate::kit::forms::{Fields, FromFields};
 use crate::kit::page::{Input, error_for, form_errors};
 use crate::kit::render::{
-    Fmt, Layout, deadline_class, deadline_text, render, see_other, status_for,
+    Fmt, Layout, deadline_class, deadline_text, render, see_other, staff, status_for,
 };
 
 #[derive(Template)]
@@ -54,7 +54,7 @@ pub async fn holds_queue(
         Ok(queue) => render(
             StatusCode::OK,
             &HoldsPage {
-                layout: Layout::new("Held charges", &s, q.get("notice")),
+                layout: Layout::new(staff("holds-title"), &s, q.get("notice")),
                 q: queue,
             },
         ),
@@ -103,7 +103,8 @@ pub(crate) async fn hold_page(
     match holds::view(&st.app, &s.ctx, id).await {
         Ok(v) => {
             let status = status_for(&errors);
-            let title = format!("Held charge {}", v.reference);
+            let title = handoff_i18n::Texts::staff_en()
+                .t_with("hold-title", &[("reference", (&v.reference).into())]);
             render(
                 status,
                 &HoldPage {

@@ -11,7 +11,7 @@ use crate::AppState;
 use crate::auth::Session;
 use crate::kit::forms::NoteForm;
 use crate::kit::page::{Input, error_for};
-use crate::kit::render::{Layout, render};
+use crate::kit::render::{Layout, render, staff};
 
 #[derive(Template)]
 #[template(path = "languages.html")]
@@ -25,7 +25,7 @@ fn page(s: &Session, v: Overview, reloaded: bool) -> Response {
     render(
         StatusCode::OK,
         &LanguagesPage {
-            layout: Layout::new("Languages", s, None),
+            layout: Layout::new(staff("languages-title"), s, None),
             v,
             reloaded,
         },

@@ -7,11 +7,12 @@ use axum::http::request::Parts;
 use axum::response::Response;
 use chrono_tz::Tz;
 use handoff_app::links::{self, LinkView, Refused};
+use handoff_domain::Coded;
 
 use crate::AppState;
 use crate::kit::forms::NoteForm;
 use crate::kit::page::{AnonymousForm, Input, error_for};
-use crate::kit::render::{Fmt, Layout, render, see_other};
+use crate::kit::render::{Fmt, Layout, render, see_other, staff};
 
 /// Who asks: the client's address and agent (behind a trusted proxy, the client's).
 pub struct Client(pub(crate) String, pub(crate) String);
@@ -43,16 +44,12 @@ impl Fmt for LinkPage {
 }
 
 impl LinkPage {
-    fn refusal(&self) -> &'static str {
-        match self.refused {
-            Some(Refused::Expired) => {
-                "This link has expired. Sign in to Handoff to record the referral's steps."
-            }
-            Some(Refused::Withdrawn) => {
-                "This link was withdrawn by the program. Sign in to Handoff to record the referral's steps."
-            }
-            _ => "This link is not valid: check that it was copied whole, or sign in to Handoff.",
-        }
+    fn refusal(&self) -> String {
+        staff(match self.refused {
+            Some(Refused::Expired) => "link-expired",
+            Some(Refused::Withdrawn) => "link-withdrawn",
+            _ => "link-not-valid",
+        })
     }
 }
 
@@ -69,7 +66,7 @@ fn page(token: &str, v: Result<LinkView, Refused>, error: String, st: StatusCode
     render(
         status,
         &LinkPage {
-            layout: Layout::anonymous("Referral"),
+            layout: Layout::anonymous(&staff("link-page-title")),
             token: token.to_string(),
             tz: v.as_ref().map_or(chrono_tz::UTC, |v| v.tz),
             v,

@@ -16,7 +16,7 @@ use crate::AppState;
 use crate::auth::{cookie_name, read_cookie, session_cookie, url_escape, with_session};
 use crate::error::error_page;
 use crate::kit::page::AnonymousForm;
-use crate::kit::render::{Layout, render, see_other};
+use crate::kit::render::{Layout, render, see_other, staff};
 use crate::ui::sign_in::safe_next;
 
 /// A browser between its password and its code. Without one: back to the sign-in page.
@@ -82,7 +82,7 @@ fn next_of(q: &HashMap<String, String>) -> String {
 
 fn code_page(p: &PendingSignIn, next: String, code: String, error: Option<String>) -> CodePage {
     CodePage {
-        layout: Layout::anonymous("Enter your code"),
+        layout: Layout::anonymous(&staff("sign-in-code-title")),
         csrf: p.pending.csrf.clone(),
         next,
         code,
@@ -103,7 +103,7 @@ fn enrol_page(
         .ok_or_else(|| AppError::Internal("an enrolment without a secret".into()))?;
     let uri = totp::otpauth_uri("Handoff", &p.pending.username, &secret);
     Ok(EnrolPage {
-        layout: Layout::anonymous("Set up your authenticator"),
+        layout: Layout::anonymous(&staff("sign-in-enrol-title")),
         csrf: p.pending.csrf.clone(),
         next,
         code,
@@ -178,9 +178,9 @@ impl axum::extract::FromRequest<AppState> for PendingForm {
         {
             return Err(error_page(&e));
         }
-        Err(error_page(&AppError::Conflict(
-            "This form has expired. Reload the page and submit it again.".into(),
-        )))
+        Err(error_page(&AppError::Conflict(staff(
+            "sign-in-code-expired",
+        ))))
     }
 }
 
@@ -200,7 +200,7 @@ pub async fn submit(State(st): State<AppState>, pf: PendingForm) -> Response {
             render(
                 StatusCode::OK,
                 &RecoveryPage {
-                    layout: Layout::anonymous("Your recovery codes"),
+                    layout: Layout::anonymous(&staff("recovery-codes-title")),
                     codes: done.recovery_codes,
                     next,
                 },
@@ -264,8 +264,14 @@ pub fn qr_svg(text: &str) -> Result<String, AppError> {
         }
     }
     let dim = size + 2 * border;
+    // The label is the catalogue's text, escaped: the SVG is written into the page as is.
+    let label = staff("sign-in-enrol-qr-label")
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;");
     Ok(format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {dim} {dim}\" width=\"220\" height=\"220\" shape-rendering=\"crispEdges\" role=\"img\" aria-label=\"QR code for your authenticator app\"><rect width=\"{dim}\" height=\"{dim}\" fill=\"#fff\"/><path d=\"{path}\" fill=\"#000\"/></svg>"
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {dim} {dim}\" width=\"220\" height=\"220\" shape-rendering=\"crispEdges\" role=\"img\" aria-label=\"{label}\"><rect width=\"{dim}\" height=\"{dim}\" fill=\"#fff\"/><path d=\"{path}\" fill=\"#000\"/></svg>"
     ))
 }
 

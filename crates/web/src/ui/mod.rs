@@ -20,6 +20,7 @@ pub(crate) mod holds;
 pub(crate) mod languages;
 pub(crate) mod links;
 pub(crate) mod mfa;
+pub(crate) mod org_texts;
 pub(crate) mod outbox;
 pub(crate) mod planner;
 pub(crate) mod referrals;

@@ -12,7 +12,7 @@ use crate::AppState;
 use crate::auth::Session;
 use crate::kit::forms::{Fields, FromFields};
 use crate::kit::page::{Input, error_for, form_errors};
-use crate::kit::render::{Fmt, Layout, render, see_other, status_for};
+use crate::kit::render::{Fmt, Layout, render, see_other, staff, status_for};
 
 #[derive(Template)]
 #[template(path = "outbox.html")]
@@ -65,7 +65,7 @@ async fn page(
         Ok((v, t)) => render(
             status_for(&errors),
             &OutboxPage {
-                layout: Layout::new("Outbox", s, notice),
+                layout: Layout::new(staff("outbox-title"), s, notice),
                 v,
                 tz,
                 timing: typed.unwrap_or(TimingInput {

@@ -13,7 +13,7 @@ use handoff_domain::planner::{self, Answers, PATHWAYS, PathwayInfo, Recommendati
 use crate::AppState;
 use crate::auth::Session;
 use crate::kit::page::error_for;
-use crate::kit::render::{Layout, render};
+use crate::kit::render::{Layout, render, staff};
 
 #[derive(Template)]
 #[template(path = "planner.html")]
@@ -26,44 +26,37 @@ struct PlannerPage {
     insights: Option<Vec<String>>,
 }
 
-/// The problems asked about: (field, question).
+/// The problems asked about: (field, the question's staff key).
 const PROBLEMS: &[(&str, &str)] = &[
-    ("overdoses", "Overdoses"),
-    (
-        "offenses",
-        "Repeat low-level offenses (possession, theft, trespass, disorderly conduct)",
-    ),
-    (
-        "homelessness",
-        "Homelessness among the people officers meet",
-    ),
-    ("crisis", "Mental health or substance use crisis calls"),
-    (
-        "asking",
-        "People asking police or fire for help with substance use",
-    ),
+    ("overdoses", "planner-problem-overdoses"),
+    ("offenses", "planner-problem-offenses"),
+    ("homelessness", "planner-problem-homelessness"),
+    ("crisis", "planner-problem-crisis"),
+    ("asking", "planner-problem-asking"),
 ];
 
-/// The resources asked about: (field, what).
+/// The resources asked about: (field, the staff key of what).
 const RESOURCES: &[(&str, &str)] = &[
-    ("slots", "Treatment slots available within days"),
-    ("peers", "Peer recovery specialists"),
-    ("case_managers", "Case managers"),
-    ("prosecutor", "The prosecutor's support for holding charges"),
-    ("ems", "A partnership with fire/EMS"),
-    (
-        "clinicians",
-        "Behavioral health responders who can be dispatched",
-    ),
-    ("outreach", "An outreach team"),
+    ("slots", "planner-resource-slots"),
+    ("peers", "planner-resource-peers"),
+    ("case_managers", "planner-resource-case-managers"),
+    ("prosecutor", "planner-resource-prosecutor"),
+    ("ems", "planner-resource-ems"),
+    ("clinicians", "planner-resource-clinicians"),
+    ("outreach", "planner-resource-outreach"),
 ];
+
+/// (field, its label in the staff catalogue).
+fn labelled(list: &[(&'static str, &str)]) -> Vec<(&'static str, String)> {
+    list.iter().map(|(f, k)| (*f, staff(k))).collect()
+}
 
 impl PlannerPage {
-    fn problems(&self) -> &'static [(&'static str, &'static str)] {
-        PROBLEMS
+    fn problems(&self) -> Vec<(&'static str, String)> {
+        labelled(PROBLEMS)
     }
-    fn resources(&self) -> &'static [(&'static str, &'static str)] {
-        RESOURCES
+    fn resources(&self) -> Vec<(&'static str, String)> {
+        labelled(RESOURCES)
     }
     fn level_sel(&self, field: &str, v: &str) -> &'static str {
         if self.q.get(field).map(String::as_str).unwrap_or("0") == v {
@@ -128,7 +121,7 @@ fn page(q: HashMap<String, String>, layout: Layout, insights: Option<Vec<String>
 
 /// Public: no personal data, no sign-in.
 pub async fn public(Query(q): Query<HashMap<String, String>>) -> Response {
-    page(q, Layout::anonymous("Pathway planner"), None)
+    page(q, Layout::anonymous(&staff("planner-title")), None)
 }
 
 /// For coordinators: the same, with what the program's numbers suggest.
@@ -140,7 +133,7 @@ pub async fn program(
     match rules::planner_numbers(&st.app, &s.ctx).await {
         Ok(n) => page(
             q,
-            Layout::new("Pathway planner", &s, None),
+            Layout::new(staff("planner-title"), &s, None),
             Some(planner::insights(&n)),
         ),
         Err(e) => error_for(&s, &e),

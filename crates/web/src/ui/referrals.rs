@@ -1,10 +1,13 @@
 //! The provider's queue and referral page: service steps and recording a consent.
+use crate::kit::render::said;
+use handoff_domain::Coded;
 use std::collections::HashMap;
 
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use handoff_app::consents::{ConsentInput, ConsentLine};
 use handoff_app::referrals::{Queue, ReferralActionInput, ReferralView};
@@ -18,7 +21,7 @@ use crate::auth::Session;
 use crate::error::Id;
 use crate::kit::forms::{Fields, FromFields};
 use crate::kit::page::{Input, error_for, form_errors};
-use crate::kit::render::{Fmt, Layout, pairs, render, see_other, sel, status_for};
+use crate::kit::render::{Fmt, Layout, pairs, render, see_other, sel, staff, status_for};
 
 #[derive(Template)]
 #[template(path = "queue.html")]
@@ -83,7 +86,7 @@ pub(crate) async fn queue_page(
     render(
         status,
         &QueuePage {
-            layout: Layout::new("Referral queue", s, notice),
+            layout: Layout::new(staff("queue-title"), s, notice),
             q: queue,
             closed,
             capacities,
@@ -94,11 +97,9 @@ pub(crate) async fn queue_page(
 
 pub(crate) fn status_label(status: &str, business: &str) -> String {
     let s = handoff_domain::referral::ReferralStatus::parse(status)
-        .map(|s| s.label())
-        .unwrap_or(status);
+        .map_or_else(|| status.to_string(), said);
     let b = handoff_domain::referral::BusinessStatus::parse(business)
-        .map(|s| s.label())
-        .unwrap_or(business);
+        .map_or_else(|| business.to_string(), said);
     if s == b {
         s.to_string()
     } else {
@@ -145,10 +146,10 @@ impl ReferralPage {
     fn err(&self, field: &str) -> String {
         self.errors.get(field).unwrap_or("").to_string()
     }
-    fn reasons(&self) -> Vec<(&'static str, &'static str)> {
+    fn reasons(&self) -> Vec<(&'static str, String)> {
         handoff_domain::referral::OutcomeReason::ALL
             .iter()
-            .map(|r| (r.as_str(), r.label()))
+            .map(|r| (r.as_str(), said(*r)))
             .collect()
     }
     fn reason_sel(&self, code: &str) -> &'static str {
@@ -165,9 +166,7 @@ impl ReferralPage {
         status_label(&self.v.referral.status, &self.v.referral.business_status)
     }
     fn event_label(&self, kind: &str) -> String {
-        handoff_domain::referral::ActionKind::parse(kind)
-            .map(|a| a.label().to_string())
-            .unwrap_or_else(|| kind.to_string())
+        handoff_domain::referral::ActionKind::parse(kind).map_or_else(|| kind.to_string(), said)
     }
     fn has(&self, action: &str) -> bool {
         self.v.actions.iter().any(|a| a.as_str() == action)
@@ -202,8 +201,17 @@ impl ReferralPage {
             .map(|i| (i.as_str(), i.name()))
             .collect()
     }
-    fn instrument_name(&self, code: &str) -> &'static str {
-        handoff_domain::screening::Instrument::parse(code).map_or("Screening", |i| i.name())
+    fn instrument_name(&self, code: &str) -> String {
+        handoff_domain::screening::Instrument::parse(code)
+            .map_or_else(|| staff("referral-screening"), |i| i.name().to_string())
+    }
+    /// Each person paged for a warm handoff, and when.
+    fn paged(&self, pages: &[(i64, String, DateTime<Utc>, Option<String>)]) -> String {
+        pages
+            .iter()
+            .map(|(_, name, at, _)| format!("{name} {}", self.t(at)))
+            .collect::<Vec<_>>()
+            .join("; ")
     }
     fn infos(&self) -> Vec<(&'static str, &'static str)> {
         Info::ALL.iter().map(|i| (i.as_str(), i.label())).collect()
@@ -304,7 +312,8 @@ async fn page_of(
         Ok(v) => {
             let status = status_for(&errors);
             let version = v.referral.updated_at.to_rfc3339();
-            let title = format!("Referral {}", v.reference);
+            let title = handoff_i18n::Texts::staff_en()
+                .t_with("referral-title", &[("reference", (&v.reference).into())]);
             let appointment = typed
                 .appointment
                 .unwrap_or_else(|| match &v.reminders.appointment {

@@ -17,7 +17,7 @@ use crate::AppState;
 use crate::auth::Session;
 use crate::kit::forms::{Fields, FromFields, ThresholdForm};
 use crate::kit::page::{Input, error_for, form_errors};
-use crate::kit::render::{Layout, render, see_other, status_for};
+use crate::kit::render::{Layout, render, see_other, staff, status_for};
 
 #[derive(Template)]
 #[template(path = "report.html")]
@@ -61,7 +61,7 @@ pub async fn quarterly(
     render(
         status_for(&errors),
         &ReportPage {
-            layout: Layout::new("Quarterly report", &s, map.get("notice")),
+            layout: Layout::new(staff("report-title"), &s, map.get("notice")),
             quarter,
             report,
             errors,
@@ -122,7 +122,16 @@ impl EquityPage {
     fn rri(&self, v: &Option<(f64, f64, f64)>) -> String {
         v.map_or_else(
             || "—".to_string(),
-            |(r, lo, hi)| format!("{r:.2} ({lo:.2} to {hi:.2})"),
+            |(r, lo, hi)| {
+                handoff_i18n::Texts::staff_en().t_with(
+                    "equity-rri",
+                    &[
+                        ("rri", format!("{r:.2}").into()),
+                        ("low", format!("{lo:.2}").into()),
+                        ("high", format!("{hi:.2}").into()),
+                    ],
+                )
+            },
         )
     }
     /// Whether the interval excludes 1 (a difference unlikely to be chance).
@@ -164,7 +173,7 @@ pub async fn equity(
     render(
         status_for(&errors),
         &EquityPage {
-            layout: Layout::new("Equity of offers", &s, map.get("notice")),
+            layout: Layout::new(staff("equity-title"), &s, map.get("notice")),
             from: equity.as_ref().map_or(from_s, |e| e.from.to_string()),
             to: equity.as_ref().map_or(to_s, |e| e.to.to_string()),
             threshold: equity
@@ -222,17 +231,18 @@ pub(crate) struct ResearchTyped {
 
 fn research_page(s: &Session, typed: ResearchTyped, errors: FieldErrors) -> Response {
     let example = |table| research::Spec {
-        recipient: "the recipient".into(),
+        recipient: staff("research-example-recipient"),
         table,
         format: research::Format::Csv,
         dates: research::Dates::Month,
         from: chrono::NaiveDate::MIN,
         to: chrono::NaiveDate::MAX,
     };
+    let program = staff("research-example-program");
     render(
         status_for(&errors),
         &ResearchPage {
-            layout: Layout::new("Research export", s, None),
+            layout: Layout::new(staff("research-title"), s, None),
             recipient: typed.recipient,
             table: typed.table,
             format: typed.format,
@@ -240,7 +250,7 @@ fn research_page(s: &Session, typed: ResearchTyped, errors: FieldErrors) -> Resp
             from: typed.from,
             to: typed.to,
             dictionaries: [research::Table::Encounters, research::Table::Referrals]
-                .map(|t| research::dictionary(&example(t), "this program", 0))
+                .map(|t| research::dictionary(&example(t), &program, 0))
                 .to_vec(),
             errors,
         },

@@ -1,6 +1,8 @@
 //! Eligibility rules for coordinators (issue 4): the version in force as a file to edit,
 //! a dry run against the latest encounters, saving as a new version, and the file to
 //! download.
+use crate::kit::render::said;
+use handoff_domain::Coded;
 use std::collections::HashMap;
 
 use askama::Template;
@@ -19,7 +21,7 @@ use crate::auth::Session;
 use crate::kit::forms::Fields;
 use crate::kit::forms::FromFields;
 use crate::kit::page::{Input, error_for, form_errors};
-use crate::kit::render::{Layout, render, see_other, status_for};
+use crate::kit::render::{Layout, render, see_other, staff, status_for};
 
 #[derive(Template)]
 #[template(path = "rules.html")]
@@ -56,10 +58,10 @@ impl RulesPage {
             ""
         }
     }
-    fn attestations(&self) -> Vec<(&'static str, &'static str)> {
+    fn attestations(&self) -> Vec<(&'static str, String)> {
         Attestation::ALL
             .iter()
-            .map(|a| (a.as_str(), a.label()))
+            .map(|a| (a.as_str(), said(*a)))
             .collect()
     }
     /// The pathways without a charge, each with its own rules.
@@ -120,7 +122,7 @@ async fn page(
     render(
         status,
         &RulesPage {
-            layout: Layout::new("Eligibility rules", s, notice),
+            layout: Layout::new(staff("rules-title"), s, notice),
             next_version: scheduled.iter().map(|(v, _)| *v).max().unwrap_or(version) + 1,
             scheduled,
             version,
@@ -358,7 +360,7 @@ impl PathwaysPage {
         handoff_domain::pathways::spec(*p)
             .started_by
             .iter()
-            .map(|k| k.label())
+            .map(|k| said(*k))
             .collect::<Vec<_>>()
             .join(", ")
     }
@@ -384,7 +386,7 @@ async fn pathways_page(
     render(
         status_for(&errors),
         &PathwaysPage {
-            layout: Layout::new("Pathways", s, notice),
+            layout: Layout::new(staff("pathways-title"), s, notice),
             lines,
             errors,
         },

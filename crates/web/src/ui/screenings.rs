@@ -162,7 +162,14 @@ pub async fn create(
         Ok((_, result)) => render(
             StatusCode::OK,
             &ResultPage {
-                layout: Layout::new(format!("{}: alert", instrument.name()), &s, None),
+                layout: Layout::new(
+                    handoff_i18n::Texts::staff_en().t_with(
+                        "screening-result-title",
+                        &[("instrument", instrument.name().into())],
+                    ),
+                    &s,
+                    None,
+                ),
                 referral_id: id,
                 instrument,
                 result,

@@ -1,6 +1,8 @@
 //! The officer's choice of services (issue 15, ADR 0017): the person's needs, the services
 //! that fit them ranked with reasons, and referrals to several at once. The phone's
 //! position orders the list and is never stored.
+use crate::kit::render::said;
+use handoff_domain::Coded;
 use std::collections::BTreeMap;
 
 use askama::Template;
@@ -20,23 +22,12 @@ use crate::auth::Session;
 use crate::error::Id;
 use crate::kit::forms::{Fields, FromFields};
 use crate::kit::page::{Input, error_for, form_errors};
-use crate::kit::render::{Fmt, Layout, render, see_other};
+use crate::kit::render::{Fmt, Layout, render, see_other, staff};
 
-/// Languages offered for the person (ISO 639-1), most common in US programs first.
-const LANGUAGES: &[(&str, &str)] = &[
-    ("", "Not asked"),
-    ("en", "English"),
-    ("es", "Spanish"),
-    ("zh", "Chinese"),
-    ("vi", "Vietnamese"),
-    ("ar", "Arabic"),
-    ("fr", "French"),
-    ("ht", "Haitian Creole"),
-    ("ko", "Korean"),
-    ("pl", "Polish"),
-    ("ru", "Russian"),
-    ("tl", "Tagalog"),
-    ("asl", "American Sign Language"),
+/// Languages offered for the person (ISO 639-1), most common in US programs first; each
+/// named by the staff catalogue (`services-language-` and its code, `none` for not asked).
+const LANGUAGES: &[&str] = &[
+    "", "en", "es", "zh", "vi", "ar", "fr", "ht", "ko", "pl", "ru", "tl", "asl",
 ];
 
 /// The needs and position as typed (query or form).
@@ -106,7 +97,7 @@ impl NeedsForm {
     fn language(&self, errors: &mut FieldErrors) -> Option<String> {
         match self.language.trim() {
             "" => None,
-            l if LANGUAGES.iter().any(|(c, _)| *c == l) => Some(l.to_string()),
+            l if LANGUAGES.contains(&l) => Some(l.to_string()),
             _ => {
                 errors.add("language", "Choose a language from the list.");
                 None
@@ -172,8 +163,30 @@ impl ServicesPage {
     fn questions(&self) -> &'static [Question] {
         AHC
     }
-    fn languages(&self) -> &'static [(&'static str, &'static str)] {
+    fn languages(&self) -> Vec<(&'static str, String)> {
         LANGUAGES
+            .iter()
+            .map(|c| {
+                let key = if c.is_empty() { "none" } else { c };
+                (*c, staff(&format!("services-language-{key}")))
+            })
+            .collect()
+    }
+    /// The ranking rule's criteria in order: "a, then b, then c".
+    fn ranked_by(&self, c: &Choices) -> String {
+        let texts = handoff_i18n::Texts::staff_en();
+        c.rule
+            .0
+            .iter()
+            .rev()
+            .map(|k| said(*k))
+            .reduce(|rest, first| {
+                texts.t_with(
+                    "services-rank-then",
+                    &[("first", first.into()), ("rest", rest.into())],
+                )
+            })
+            .unwrap_or_default()
     }
     fn has_problem(&self, p: &Problem) -> &'static str {
         if self.typed.problems.iter().any(|x| x == p.as_str()) {
@@ -259,10 +272,10 @@ impl ServicesPage {
             .is_some_and(|c| c.suggestions.iter().any(Suggestion::fits))
     }
     fn needs_label(&self, n: &Needs) -> String {
-        let mut parts: Vec<&str> = n.problems.iter().map(|p| p.label()).collect();
-        parts.extend(n.positive.iter().map(|d| d.label()));
+        let mut parts: Vec<String> = n.problems.iter().map(|p| said(*p)).collect();
+        parts.extend(n.positive.iter().map(|d| said(*d)));
         if parts.is_empty() {
-            "none recorded (every service is listed)".into()
+            staff("services-needs-none")
         } else {
             parts.join(", ")
         }
@@ -295,7 +308,7 @@ async fn page(
     render(
         status,
         &ServicesPage {
-            layout: Layout::new("Services for the person", s, None),
+            layout: Layout::new(staff("services-title"), s, None),
             id,
             tz: choices.tz,
             choices: Some(choices),

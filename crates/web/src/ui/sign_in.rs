@@ -12,7 +12,7 @@ use crate::auth::{Session, session_cookie};
 use crate::error::error_page;
 use crate::kit::page::error_for;
 use crate::kit::page::{AnonymousForm, Input};
-use crate::kit::render::{Layout, nav_for, notice_text, render, see_other};
+use crate::kit::render::{Layout, nav_for, notice_text, render, see_other, staff};
 
 #[derive(Template)]
 #[template(path = "sign_in.html")]
@@ -39,7 +39,7 @@ pub(crate) fn safe_next(next: &str) -> String {
 }
 
 pub async fn sign_in_form(Query(q): Query<HashMap<String, String>>) -> Response {
-    let mut layout = Layout::anonymous("Sign in");
+    let mut layout = Layout::anonymous(&staff("sign-in-title"));
     layout.notice = q.get("notice").and_then(|n| notice_text(n));
     render(
         StatusCode::OK,
@@ -74,7 +74,7 @@ pub async fn sign_in(State(st): State<AppState>, form: AnonymousForm) -> Respons
         Err(AppError::Invalid(e)) => render(
             StatusCode::UNPROCESSABLE_ENTITY,
             &SignInPage {
-                layout: Layout::anonymous("Sign in"),
+                layout: Layout::anonymous(&staff("sign-in-title")),
                 username,
                 error: e.0.first().map(|x| x.message.clone()),
                 next,
@@ -106,11 +106,6 @@ pub async fn home(s: Session, Query(q): Query<HashMap<String, String>>) -> Respo
             Some(n) => see_other(&format!("{href}?notice={n}")),
             None => see_other(href),
         },
-        None => error_for(
-            &s,
-            &AppError::Rule(
-                "Your account has no role in a program yet. Ask the administrator.".into(),
-            ),
-        ),
+        None => error_for(&s, &AppError::Rule(staff("sign-in-no-role"))),
     }
 }

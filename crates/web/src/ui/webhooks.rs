@@ -14,7 +14,7 @@ use crate::auth::Session;
 use crate::error::Id;
 use crate::kit::forms::{Fields, FromFields, NoteForm};
 use crate::kit::page::{Input, error_for, form_errors};
-use crate::kit::render::{Fmt, Layout, render, see_other, status_for};
+use crate::kit::render::{Fmt, Layout, render, see_other, staff, status_for};
 
 #[derive(Template)]
 #[template(path = "webhooks.html")]
@@ -68,7 +68,7 @@ async fn page(
         Ok(v) => render(
             status_for(&errors),
             &WebhooksPage {
-                layout: Layout::new("Webhooks", s, notice),
+                layout: Layout::new(staff("webhooks-title"), s, notice),
                 v,
                 tz,
                 typed,

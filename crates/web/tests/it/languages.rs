@@ -263,3 +263,76 @@ fn every_page_of_the_navigation_is_named_in_the_staff_catalogue() {
         assert_eq!(staff.get(&key).as_deref(), Some(l.label), "{key}");
     }
 }
+
+#[tokio::test]
+async fn a_providers_hours_and_what_to_bring_are_printed_in_the_persons_language() {
+    for b in backends() {
+        let w = world(b).await;
+        let coordinator = w.sign_in("coordinator").await;
+        let list = coordinator.get("/directory/organizations").await;
+        assert_eq!(list.status, StatusCode::OK);
+        // Providers and partners, not agencies.
+        assert!(list.body.contains("First Provider") && !list.body.contains("Test Police"));
+        let p1 = w.orgs["p1"];
+        let path = format!("/directory/organizations/{p1}");
+        let page = coordinator.get(&path).await;
+        assert!(page.body.contains("Hours in Español"), "{}", page.body);
+        // Too long: refused by field, everything typed kept, nothing saved.
+        let long = "x".repeat(301);
+        let typed = [
+            ("address", "2 Harbor Street"),
+            ("phone", "555-0199"),
+            ("hours", "Mon-Fri 8-5"),
+            ("what_to_bring", "Photo ID"),
+            ("t[0].language", "es"),
+            ("t[0].hours", long.as_str()),
+            ("t[0].bring", "Identificación con foto"),
+        ];
+        let r = coordinator.post(&path, &typed).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("At most 300 characters."));
+        assert!(r.body.contains("2 Harbor Street") && r.body.contains("Identificación con foto"));
+        // A language not in force.
+        let mut odd = typed;
+        odd[4].1 = "xx";
+        odd[5].1 = "x";
+        let r = coordinator.post(&path, &odd).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            r.body.contains("&#34;xx&#34; is not a language in force"),
+            "{}",
+            r.body
+        );
+        let slip_of = async |language: &str, name: &str| {
+            let officer = w.sign_in("officer").await;
+            let mut f = encounter_fields(&w.local_now(), name, "35A", "1.0", "GM");
+            f.push(("language".into(), language.into()));
+            let r = officer.post("/encounters", &refs(&f)).await;
+            assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+            let enc = r.location_id();
+            accept_offer(&w, &officer, enc, "contact_card", "p1").await;
+            officer.get(&format!("/encounters/{enc}/slip")).await.body
+        };
+        // Nothing was saved by the refusals.
+        assert!(slip_of("es", "Ortiz").await.contains("9-5"));
+        // Saved: the hours in Spanish; what to bring left to English, marked as such.
+        let mut good = typed;
+        good[5].1 = "lun-vie 8-17";
+        good[6].1 = "";
+        let r = coordinator.post(&path, &good).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        assert_eq!(w.audited("organization.texts", "allowed").await, 1);
+        let es = slip_of("es", "Ibarra").await;
+        let article = in_lang(&es, "article", "es");
+        assert!(article.contains("lun-vie 8-17") && article.contains("2 Harbor Street"));
+        assert!(
+            article.contains("<span lang=\"en\">Photo ID</span>"),
+            "{article}"
+        );
+        let en = slip_of("", "Baker").await;
+        assert!(en.contains("Mon-Fri 8-5") && !en.contains("lun-vie"));
+        // Those who do not keep the directory cannot.
+        let cm = w.sign_in("cm1").await;
+        assert_eq!(cm.get(&path).await.status, StatusCode::NOT_FOUND);
+    }
+}

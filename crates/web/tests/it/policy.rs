@@ -196,6 +196,18 @@ fn matrix() -> HashMap<(&'static str, &'static str), &'static [&'static str]> {
         (("GET", "/directory"), &["admin", "coordinator"]),
         (("POST", "/directory"), &["admin", "coordinator"]),
         (("GET", "/directory/export"), &["admin", "coordinator"]),
+        (
+            ("GET", "/directory/organizations"),
+            &["admin", "coordinator"],
+        ),
+        (
+            ("GET", "/directory/organizations/{id}"),
+            &["admin", "coordinator"],
+        ),
+        (
+            ("POST", "/directory/organizations/{id}"),
+            &["admin", "coordinator"],
+        ),
         (("GET", "/api/v1/participants"), AGENCY),
         (("POST", "/api/v1/encounters"), AGENCY),
         (("GET", "/api/v1/encounters"), AGENCY),
@@ -434,6 +446,8 @@ async fn every_route_every_role() {
                     service
                 } else if path.contains("/capacities/") {
                     capacity
+                } else if path.starts_with("/directory/organizations/") {
+                    w.orgs["p1"]
                 } else if path.starts_with("/admin/users/") {
                     // Not a user signed in here: a reset would end their session.
                     spare

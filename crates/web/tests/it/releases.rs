@@ -44,7 +44,7 @@ async fn a_partner_sees_the_person_only_under_their_release_until_they_revoke_it
                 "/encounters/{enc}/services?problems=housing_instability&problems=substance_use"
             ))
             .await;
-        assert!(page.body.contains("needs the person's release"));
+        assert!(page.body.contains("needs the person&#39;s release"));
         assert!(page.body.contains("I agree that Test Police may give"));
         // Without the release: refused by field, what was typed kept, nothing made.
         let r = to(&officer, enc, &[shelter, detox], ("", "")).await;
