@@ -23,7 +23,28 @@ const SHIPPED: &[(&str, &str)] = &[
 ];
 
 /// The staff screens' catalogue (English only for now).
-const STAFF_EN: &str = include_str!("../locales/staff.en.ftl");
+const STAFF_EN: &str = concat!(
+    include_str!("../locales/staff.en.ftl"),
+    "\n",
+    include_str!("../locales/staff-parts/a.ftl"),
+    "\n",
+    include_str!("../locales/staff-parts/b.ftl"),
+    "\n",
+    include_str!("../locales/staff-parts/c.ftl"),
+    "\n",
+    include_str!("../locales/staff-parts/d.ftl"),
+);
+
+/// A staff text by key, for code outside the pages (validation messages, refusals, labels
+/// the app builds): from the staff catalogue, like every word of the staff screens.
+pub fn staff(key: &str) -> String {
+    Texts::staff_en().t(key)
+}
+
+/// A staff text with its placeholders.
+pub fn staff_with(key: &str, args: &[(&str, Arg)]) -> String {
+    Texts::staff_en().t_with(key, args)
+}
 
 /// A value for a placeholder.
 #[derive(Debug, Clone)]
@@ -50,6 +71,21 @@ impl From<&String> for Arg {
 impl From<i64> for Arg {
     fn from(n: i64) -> Arg {
         Arg::Number(n)
+    }
+}
+impl From<usize> for Arg {
+    fn from(n: usize) -> Arg {
+        Arg::Number(i64::try_from(n).unwrap_or(i64::MAX))
+    }
+}
+impl From<i32> for Arg {
+    fn from(n: i32) -> Arg {
+        Arg::Number(n.into())
+    }
+}
+impl From<u32> for Arg {
+    fn from(n: u32) -> Arg {
+        Arg::Number(n.into())
     }
 }
 

@@ -226,3 +226,135 @@ fn every_value_of_a_vocabulary_is_named_by_the_staff_catalogue() {
         out.join("\n")
     );
 }
+
+/// The Rust sources that write messages people read: validation, refusals, labels.
+fn sources() -> Vec<(String, String)> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut out = vec![];
+    let mut dirs: Vec<PathBuf> = ["domain/src", "app/src", "web/src"]
+        .iter()
+        .map(|d| root.join(d))
+        .collect();
+    while let Some(dir) = dirs.pop() {
+        for e in std::fs::read_dir(&dir).expect("source folder") {
+            let p = e.expect("entry").path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else if p.extension().is_some_and(|x| x == "rs")
+                && p.file_name().is_some_and(|n| n != "tests.rs")
+            {
+                let text = std::fs::read_to_string(&p).expect("source");
+                // What follows the tests' module is not a message anyone reads.
+                let text = match text.find("#[cfg(test)]") {
+                    Some(i) => text[..i].to_string(),
+                    None => text,
+                };
+                let name = p.strip_prefix(&root).unwrap_or(&p).display().to_string();
+                out.push((name, text));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The string literals of a stretch of Rust: their text, without escapes resolved.
+fn literals(code: &str) -> Vec<&str> {
+    let mut out = vec![];
+    let b = code.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'"' {
+            let start = i + 1;
+            i += 1;
+            while i < b.len() && b[i] != b'"' {
+                if b[i] == b'\\' {
+                    i += 1;
+                }
+                i += 1;
+            }
+            out.push(&code[start..i.min(code.len())]);
+        }
+        i += 1;
+    }
+    out
+}
+
+/// The arguments of the call opening at `from` (just after its "("), to the matching ")".
+fn call_args(code: &str, from: usize) -> &str {
+    let b = code.as_bytes();
+    let (mut depth, mut i) = (1, from);
+    while i < b.len() && depth > 0 {
+        match b[i] {
+            b'(' => depth += 1,
+            b')' => depth -= 1,
+            b'"' => {
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    if b[i] == b'\\' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    &code[from..i.saturating_sub(1).max(from)]
+}
+
+/// Messages written as English in Rust where a refusal or a field error is made: a
+/// literal with a space and a letter in it (field names and catalogue keys have none).
+fn english_messages(code: &str) -> Vec<(usize, String)> {
+    const MAKERS: &[&str] = &[
+        "AppError::field(",
+        "AppError::Rule(",
+        "AppError::Conflict(",
+        "AppError::Stale(",
+        "FieldErrors::single(",
+        ".add(",
+    ];
+    let mut out = vec![];
+    for m in MAKERS {
+        for (at, _) in code.match_indices(m) {
+            let args = call_args(code, at + m.len());
+            for l in literals(args) {
+                if l.contains(' ') && l.chars().any(char::is_alphabetic) {
+                    out.push((code[..at].matches('\n').count() + 1, l.to_string()));
+                }
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn refusals_and_field_errors_are_worded_by_the_catalogue() {
+    let mut found = vec![];
+    for (name, text) in sources() {
+        for (line, words) in english_messages(&text) {
+            found.push(format!("{name}:{line}: {words}"));
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "messages written in Rust ({}):\n{}",
+        found.len(),
+        found.join("\n")
+    );
+}
+
+#[test]
+fn the_message_finder_finds_english_and_skips_keys() {
+    let code = "e.add(\"name\", \"Enter a name.\");\nreturn Err(AppError::field(\"a\", staff(\"err-a\")));\nx.add(\"b\", format!(\"At most {n} words\"));";
+    let found = english_messages(code);
+    assert_eq!(
+        found,
+        vec![
+            (1, "Enter a name.".to_string()),
+            (3, "At most {n} words".to_string())
+        ]
+    );
+}

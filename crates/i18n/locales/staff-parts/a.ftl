@@ -1,0 +1,1 @@
+## Part a (merged into staff.en.ftl when done).

@@ -1,0 +1,1 @@
+## Part b (merged into staff.en.ftl when done).

@@ -1,0 +1,1 @@
+## Part c (merged into staff.en.ftl when done).

@@ -1,0 +1,1 @@
+## Part d (merged into staff.en.ftl when done).
