@@ -3,7 +3,8 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use handoff_domain::eligibility::Rules;
 use handoff_domain::policy::{ProgramAction, program_grant};
-use handoff_domain::{OrgKind, Pathway, Role};
+use handoff_domain::{Coded, OrgKind, Pathway, Role};
+use handoff_i18n::{staff, staff_with};
 use handoff_storage::{
     MembershipRow, MembershipView, OrgRow, ProgramRow, RulesRow, ShiftRow, ShiftView, UserRow,
 };
@@ -39,20 +40,20 @@ pub struct NewProgram {
 
 /// Creates a program with its first eligibility rules. (Setup: command line and demo.)
 pub async fn create_program(app: &App, p: NewProgram) -> AppResult<ProgramRow> {
-    let name = required_text("name", &p.name, "program name", 200)?;
+    let name = required_text("name", &p.name, &staff("err-admin-program-name"), 200)?;
     if p.time_zone.parse::<Tz>().is_err() {
         return Err(AppError::field(
             "time_zone",
-            format!(
-                "{:?} is not a time zone name like America/Chicago.",
-                p.time_zone
+            staff_with(
+                "err-admin-time-zone",
+                &[("zone", format!("{:?}", p.time_zone).into())],
             ),
         ));
     }
     if !(1..=365).contains(&p.intake_deadline_days) {
         return Err(AppError::field(
             "intake_deadline_days",
-            "The intake deadline is 1 to 365 days.",
+            staff("err-admin-intake-deadline-range"),
         ));
     }
     let now = app.now();
@@ -72,7 +73,7 @@ pub async fn create_program(app: &App, p: NewProgram) -> AppResult<ProgramRow> {
         serde_json::to_string(&p.rules).map_err(|e| AppError::Internal(e.to_string()))?;
     let mut tx = app.store.write().await?;
     if tx.program_by_name(&row.name).await?.is_some() {
-        return Err(AppError::field("name", "A program with this name exists."));
+        return Err(AppError::field("name", staff("err-admin-program-exists")));
     }
     tx.insert_program(&row).await?;
     tx.insert_rules(&RulesRow {
@@ -128,7 +129,7 @@ pub async fn create_org(app: &App, o: NewOrg) -> AppResult<OrgRow> {
         id: Uuid::now_v7(),
         program_id: o.program_id,
         kind: o.kind.as_str().into(),
-        name: required_text("name", &o.name, "organization name", 200)?,
+        name: required_text("name", &o.name, &staff("err-admin-org-name"), 200)?,
         address: o.address.trim().into(),
         phone: o.phone.trim().into(),
         hours: o.hours.trim().into(),
@@ -138,10 +139,9 @@ pub async fn create_org(app: &App, o: NewOrg) -> AppResult<OrgRow> {
     let mut tx = app.store.write().await?;
     tx.program(o.program_id).await?;
     tx.insert_org(&row).await.map_err(|e| match e {
-        handoff_storage::StoreError::Conflict(_) => AppError::field(
-            "name",
-            "An organization with this name exists in the program.",
-        ),
+        handoff_storage::StoreError::Conflict(_) => {
+            AppError::field("name", staff("err-admin-org-exists"))
+        }
         e => e.into(),
     })?;
     audit::record(
@@ -176,7 +176,7 @@ fn valid_username(s: &str) -> AppResult<String> {
     {
         return Err(AppError::field(
             "username",
-            "Use 2 to 64 letters, digits, dots, dashes, underscores or @.",
+            staff("err-admin-username-format"),
         ));
     }
     Ok(n)
@@ -204,18 +204,23 @@ pub async fn create_user(
             }
         })
         .ok();
-    let display_name = required_text("display_name", &u.display_name, "full name", 200)
-        .map_err(|e| {
-            if let AppError::Invalid(f) = &e {
-                errors.0.extend(f.0.clone());
-            }
-        })
-        .ok();
+    let display_name = required_text(
+        "display_name",
+        &u.display_name,
+        &staff("err-admin-full-name"),
+        200,
+    )
+    .map_err(|e| {
+        if let AppError::Invalid(f) = &e {
+            errors.0.extend(f.0.clone());
+        }
+    })
+    .ok();
     if let Err(AppError::Invalid(f)) = check_password(app, &u.password) {
         errors.0.extend(f.0);
     }
     if memberships.is_empty() {
-        errors.add("organization_id", "Choose an organization and role.");
+        errors.add("organization_id", staff("err-admin-membership-none"));
     }
     let (Some(username), Some(display_name)) = (username, display_name) else {
         return Err(AppError::Invalid(errors));
@@ -231,20 +236,23 @@ pub async fn create_user(
     let row = UserRow::new(username, display_name, hash, now);
     let mut tx = app.store.write().await?;
     if tx.user_by_name(&row.username).await?.is_some() {
-        return Err(AppError::field("username", "This user name is taken."));
+        return Err(AppError::field(
+            "username",
+            staff("err-admin-username-taken"),
+        ));
     }
     tx.insert_user(&row).await?;
     for (org_id, role) in memberships {
         let org = tx
             .org(*org_id)
             .await
-            .map_err(|_| AppError::field("organization_id", "Choose an existing organization."))?;
+            .map_err(|_| AppError::field("organization_id", staff("err-admin-org-unknown")))?;
         if let Some(by) = by
             && Some(org.program_id) != by.program_id()
         {
             return Err(AppError::field(
                 "organization_id",
-                "Choose an organization of your program.",
+                staff("err-admin-org-other-program"),
             ));
         }
         check_role_fits(*role, &org)?;
@@ -306,10 +314,12 @@ fn check_role_fits(role: Role, org: &OrgRow) -> AppResult<()> {
     } else {
         Err(AppError::field(
             "role",
-            format!(
-                "A {} cannot belong to a {}.",
-                role.label().to_lowercase(),
-                kind.label().to_lowercase()
+            staff_with(
+                "err-admin-role-misfit",
+                &[
+                    ("role", staff(&role.key()).to_lowercase().into()),
+                    ("kind", staff(&kind.key()).to_lowercase().into()),
+                ],
             ),
         ))
     }
@@ -331,11 +341,11 @@ pub async fn add_membership(
     let org = tx
         .org(org_id)
         .await
-        .map_err(|_| AppError::field("organization_id", "Choose an existing organization."))?;
+        .map_err(|_| AppError::field("organization_id", staff("err-admin-org-unknown")))?;
     if org.program_id != pid {
         return Err(AppError::field(
             "organization_id",
-            "Choose an organization of your program.",
+            staff("err-admin-org-other-program"),
         ));
     }
     tx.user(user_id).await?;
@@ -351,7 +361,7 @@ pub async fn add_membership(
     .await
     .map_err(|e| match e {
         handoff_storage::StoreError::Conflict(_) => {
-            AppError::field("role", "The user already has this role there.")
+            AppError::field("role", staff("err-admin-role-held"))
         }
         e => e.into(),
     })?;
@@ -507,32 +517,28 @@ pub async fn add_shift_at(
     if !(0..=9).contains(&position) {
         return Err(AppError::field(
             "position",
-            "Choose first on call or a backup from the list.",
+            staff("err-admin-shift-position"),
         ));
     }
     if ends_at <= starts_at {
-        return Err(AppError::field(
-            "ends_at",
-            "The shift must end after it starts.",
-        ));
+        return Err(AppError::field("ends_at", staff("err-admin-shift-order")));
     }
     if ends_at - starts_at > chrono::Duration::days(31) {
         return Err(AppError::field(
             "ends_at",
-            "A shift can last at most 31 days.",
+            staff("err-admin-shift-too-long"),
         ));
     }
     let mut tx = app.store.write().await?;
-    let org = tx
-        .org(org_id)
-        .await
-        .map_err(|_| AppError::field("organization_id", "Choose a provider."))?;
+    let org = tx.org(org_id).await.map_err(|_| {
+        AppError::field("organization_id", staff("err-admin-shift-provider-unknown"))
+    })?;
     if by.is_some_and(|b| b.program_id() != Some(org.program_id))
         || !OrgKind::parse(&org.kind).is_some_and(OrgKind::receives_referrals)
     {
         return Err(AppError::field(
             "organization_id",
-            "Choose a provider of your program.",
+            staff("err-admin-shift-provider-other"),
         ));
     }
     let members = tx.memberships_of(user_id).await?;
@@ -540,10 +546,7 @@ pub async fn add_shift_at(
         .iter()
         .any(|m| m.organization_id == org_id && Role::SERVICE.iter().any(|r| r.as_str() == m.role))
     {
-        return Err(AppError::field(
-            "user_id",
-            "Choose a case manager of this provider.",
-        ));
+        return Err(AppError::field("user_id", staff("err-admin-shift-staff")));
     }
     let id = Uuid::now_v7();
     tx.insert_shift(&ShiftRow {

@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use crate::audit::{self, ALLOWED, Ctx};
 use crate::{App, AppError, AppResult};
+use handoff_i18n::staff;
 
 pub struct CalendarView {
     pub calendar: Calendar,
@@ -54,7 +55,7 @@ fn hhmm(field: &str, v: &str, errors: &mut FieldErrors) -> Option<chrono::NaiveT
     match chrono::NaiveTime::parse_from_str(v.trim(), "%H:%M") {
         Ok(t) => Some(t),
         Err(_) => {
-            errors.add(field, "Enter a time as HH:MM (24-hour).");
+            errors.add(field, staff("err-calendar-time-format"));
             None
         }
     }
@@ -67,26 +68,23 @@ pub async fn set(app: &App, ctx: &Ctx, input: &CalendarInput) -> AppResult<()> {
     for d in &input.days {
         match d.trim().parse::<usize>() {
             Ok(i) if i < 7 => days[i] = true,
-            _ => errors.add("days", "Choose days of the week."),
+            _ => errors.add("days", staff("err-calendar-days-unknown")),
         }
     }
     if !days.iter().any(|d| *d) {
-        errors.add("days", "Choose at least one business day.");
+        errors.add("days", staff("err-calendar-days-none"));
     }
     let opens = hhmm("opens", &input.opens, &mut errors);
     let closes = hhmm("closes", &input.closes, &mut errors);
     if let (Some(o), Some(c)) = (opens, closes)
         && c <= o
     {
-        errors.add("closes", "Closing comes after opening.");
+        errors.add("closes", staff("err-calendar-closes-order"));
     }
     let contact_hours = match input.contact_hours.trim().parse::<i64>() {
         Ok(h) if (1..=720).contains(&h) => h,
         _ => {
-            errors.add(
-                "contact_hours",
-                "Enter a number of business hours from 1 to 720.",
-            );
+            errors.add("contact_hours", staff("err-calendar-contact-hours"));
             72
         }
     };
@@ -128,13 +126,13 @@ pub async fn add_holiday(app: &App, ctx: &Ctx, day: &str, name: &str) -> AppResu
     let mut errors = FieldErrors::new();
     let date = NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d").ok();
     if date.is_none() {
-        errors.add("day", "Enter a date as YYYY-MM-DD.");
+        errors.add("day", staff("err-calendar-day-format"));
     }
     let name = name.trim();
     if name.is_empty() {
-        errors.add("name", "Name the holiday.");
+        errors.add("name", staff("err-calendar-holiday-name-empty"));
     } else if name.chars().count() > 100 {
-        errors.add("name", "Use at most 100 characters.");
+        errors.add("name", staff("err-calendar-holiday-name-long"));
     }
     let Some(date) = date.filter(|_| errors.is_empty()) else {
         return Err(AppError::Invalid(errors));
@@ -151,10 +149,7 @@ pub async fn add_holiday(app: &App, ctx: &Ctx, day: &str, name: &str) -> AppResu
         .await?;
     if !added {
         tx.rollback().await?;
-        return Err(AppError::field(
-            "day",
-            "There is a holiday on that day already.",
-        ));
+        return Err(AppError::field("day", staff("err-calendar-holiday-exists")));
     }
     audit::record(
         &mut tx,
@@ -175,13 +170,16 @@ pub async fn add_holiday(app: &App, ctx: &Ctx, day: &str, name: &str) -> AppResu
 pub async fn remove_holiday(app: &App, ctx: &Ctx, day: &str) -> AppResult<()> {
     let pid = allowed(app, ctx, "calendar.holiday_remove").await?;
     let date = NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d")
-        .map_err(|_| AppError::field("day", "Enter a date as YYYY-MM-DD."))?;
+        .map_err(|_| AppError::field("day", staff("err-calendar-day-format")))?;
     let mut tx = app.store.write().await?;
     match tx.delete_holiday(pid, date).await {
         Ok(()) => {}
         Err(handoff_storage::StoreError::NotFound) => {
             tx.rollback().await?;
-            return Err(AppError::field("day", "There is no holiday on that day."));
+            return Err(AppError::field(
+                "day",
+                staff("err-calendar-holiday-missing"),
+            ));
         }
         Err(e) => return Err(e.into()),
     }

@@ -7,7 +7,8 @@ use handoff_domain::pathways::Spec;
 use handoff_domain::policy::{Access, CaseAction, FieldGroup, View, case_access};
 use handoff_domain::progress::{self, ProgressStatus};
 use handoff_domain::referral::ReferralStatus;
-use handoff_domain::{AttemptOutcome, HandoffMode, HoldKind, OrgKind, Pathway};
+use handoff_domain::{AttemptOutcome, Coded, HandoffMode, HoldKind, OrgKind, Pathway};
+use handoff_i18n::{staff, staff_with};
 use handoff_storage::*;
 use uuid::Uuid;
 
@@ -145,12 +146,13 @@ impl FollowUp {
         }
     }
     pub fn text(&self) -> String {
-        match self.state {
-            FollowUpState::MetOnTime => format!("Follow-up made on time (due {})", self.due),
-            FollowUpState::MadeLate => format!("Follow-up made late (was due {})", self.due),
-            FollowUpState::Due => format!("Follow-up visit due by {}", self.due),
-            FollowUpState::Overdue => format!("Follow-up overdue since {}", self.due),
-        }
+        let key = match self.state {
+            FollowUpState::MetOnTime => "case-view-follow-up-on-time",
+            FollowUpState::MadeLate => "case-view-follow-up-late",
+            FollowUpState::Due => "case-view-follow-up-due",
+            FollowUpState::Overdue => "case-view-follow-up-overdue",
+        };
+        staff_with(key, &[("due", self.due.to_string().into())])
     }
     pub fn class(&self) -> &'static str {
         match self.state {
@@ -174,10 +176,8 @@ pub fn legal_state_label(state: HoldState, shared: bool) -> String {
     match state {
         // Every undecided state reads the same without a release, so that "awaiting intake"
         // cannot be told apart from the others.
-        s if !shared && !s.is_final() => {
-            "Charge held; progress not shared (no valid release of information)".into()
-        }
-        s => s.label().into(),
+        s if !shared && !s.is_final() => staff("case-view-hold-not-shared"),
+        s => staff(&s.key()),
     }
 }
 
@@ -194,8 +194,14 @@ pub fn offense_lines(app: &App, rows: &[OffenseRow]) -> Vec<OffenseLine> {
                     parts.push(codes.name("drug_type", t));
                 }
                 match (o.quantity, &o.unit) {
-                    (Some(q), Some(u)) => parts.push(format!("{q} {}", codes.name("drug_unit", u))),
-                    _ => parts.push("quantity unknown".into()),
+                    (Some(q), Some(u)) => parts.push(staff_with(
+                        "case-view-quantity",
+                        &[
+                            ("quantity", q.to_string().into()),
+                            ("unit", codes.name("drug_unit", u).into()),
+                        ],
+                    )),
+                    _ => parts.push(staff("case-view-quantity-unknown")),
                 }
                 Some(parts.join(", "))
             } else {
@@ -370,7 +376,7 @@ pub async fn view_case(app: &App, ctx: &Ctx, encounter_id: Uuid) -> AppResult<Ca
         officer_name: officer.display_name,
         agency_name: agency.name,
         person_name: if person.erased_at.is_some() {
-            "Identity erased after the retention period".into()
+            staff("case-view-identity-erased")
         } else {
             format!("{} {}", person.first_name, person.last_name)
         },
@@ -470,9 +476,7 @@ pub async fn slip(app: &App, ctx: &Ctx, encounter_id: Uuid) -> AppResult<Slip> {
         .rev()
         .find(|r| r.status != ReferralStatus::EnteredInError.as_str() && r.counts_for_hold)
     else {
-        return Err(AppError::Rule(
-            "There is no referral for this encounter yet.".into(),
-        ));
+        return Err(AppError::Rule(staff("err-case-view-no-referral")));
     };
     let provider = tx.org(r.to_org_id).await?;
     let provider_texts = tx.org_texts(provider.id).await?;

@@ -15,7 +15,7 @@ use crate::audit::{self, ALLOWED, Ctx};
 use crate::case::{access_facts, event, load_program};
 use crate::util::{join_ids, parse_ids};
 use crate::{App, AppError, AppResult};
-use handoff_i18n::Lang;
+use handoff_i18n::{Lang, staff, staff_with};
 
 pub use crate::consent_terms::kind_key;
 use crate::consent_terms::{
@@ -278,9 +278,7 @@ pub async fn record_general(
     };
     if !status_of(&referral).took_the_person() {
         tx.rollback().await?;
-        return Err(AppError::Rule(
-            "This referral did not go ahead: a consent is recorded by the provider serving the person.".into(),
-        ));
+        return Err(AppError::Rule(staff("err-consent-referral-not-ahead")));
     }
     let (_, tz) = load_program(&mut tx, enc.program_id).await?;
     let orgs = tx.orgs(enc.program_id).await?;
@@ -291,47 +289,48 @@ pub async fn record_general(
             .ok()
             .and_then(|id| orgs.iter().find(|o| o.id == id))
         {
-            Some(o) if recipients.iter().any(|r: &&OrgRow| r.id == o.id) => {
-                errors.add("recipients", format!("{} is named twice.", o.name))
-            }
-            Some(o) if o.id != provider_id => recipients.push(o),
-            Some(_) => errors.add(
+            Some(o) if recipients.iter().any(|r: &&OrgRow| r.id == o.id) => errors.add(
                 "recipients",
-                "Your own organization discloses; choose who receives.",
+                staff_with("err-consent-recipient-twice", &[("name", (&o.name).into())]),
             ),
-            None => errors.add("recipients", "Choose organizations of this program."),
+            Some(o) if o.id != provider_id => recipients.push(o),
+            Some(_) => errors.add("recipients", staff("err-consent-recipient-own")),
+            None => errors.add("recipients", staff("err-consent-recipient-unknown")),
         }
     }
     let class = match input.recipient_class.trim() {
         "" => None,
         CLASS_PROVIDERS => Some(CLASS_PROVIDERS),
         _ => {
-            errors.add("recipient_class", "Choose a listed class.");
+            errors.add("recipient_class", staff("err-consent-class-unknown"));
             None
         }
     };
     if recipients.is_empty() && class.is_none() {
-        errors.add(
-            "recipients",
-            "Name at least one recipient, or a class of recipients.",
-        );
+        errors.add("recipients", staff("err-consent-recipients-none"));
     }
     let mut information = Vec::new();
     for i in &input.information {
         match Info::parse(i.trim()) {
             Some(x) if !information.contains(&x) => information.push(x),
-            Some(x) => errors.add("information", format!("{} is listed twice.", x.label())),
-            None => errors.add("information", "Choose listed kinds of information."),
+            Some(x) => errors.add(
+                "information",
+                staff_with(
+                    "err-consent-information-twice",
+                    &[("information", x.label().into())],
+                ),
+            ),
+            None => errors.add("information", staff("err-consent-information-unknown")),
         }
     }
     if information.is_empty() {
-        errors.add("information", "Choose what information may be disclosed.");
+        errors.add("information", staff("err-consent-information-none"));
     }
     let purpose = input.purpose.trim();
     if purpose.is_empty() {
-        errors.add("purpose", "State the purpose of the disclosure.");
+        errors.add("purpose", staff("err-consent-purpose-empty"));
     } else if purpose.chars().count() > 500 {
-        errors.add("purpose", "Use at most 500 characters.");
+        errors.add("purpose", at_most(500));
     }
     let at_disposition = input.expires_at_disposition.trim() == "yes";
     let expires_at = match input.expires_on.trim() {
@@ -340,33 +339,27 @@ pub async fn record_general(
             Ok(d) => {
                 let end = end_of_day(d, tz);
                 if end <= now {
-                    errors.add("expires_on", "Choose a day after today.");
+                    errors.add("expires_on", staff("err-consent-expires-past"));
                 }
                 Some(end)
             }
             Err(_) => {
-                errors.add("expires_on", "Enter a date as YYYY-MM-DD.");
+                errors.add("expires_on", staff("err-consent-expires-format"));
                 None
             }
         },
     };
     if expires_at.is_none() && !at_disposition && input.expires_on.trim().is_empty() {
-        errors.add(
-            "expires_on",
-            "A consent must say when it expires: a date, final disposition, or both.",
-        );
+        errors.add("expires_on", staff("err-consent-expiry-none"));
     }
     let signed_name = input.signed_name.trim();
     if signed_name.is_empty() {
-        errors.add("signed_name", "Type the person's name as they signed.");
+        errors.add("signed_name", staff("err-consent-signed-name-empty"));
     } else if signed_name.chars().count() > 200 {
-        errors.add("signed_name", "Use at most 200 characters.");
+        errors.add("signed_name", at_most(200));
     }
     if input.attested.trim() != "yes" {
-        errors.add(
-            "attested",
-            "Confirm that the person read (or was read) the consent and signed it.",
-        );
+        errors.add("attested", staff("err-consent-attested"));
     }
     if !errors.is_empty() {
         tx.rollback().await?;
@@ -484,6 +477,11 @@ pub async fn record_general(
     Ok(row.id)
 }
 
+/// "Use at most 500 characters." (limits under 1000, written without a separator).
+fn at_most(n: i64) -> String {
+    staff_with("err-consent-at-most", &[("n", n.into())])
+}
+
 fn end_of_day(d: NaiveDate, tz: Tz) -> DateTime<Utc> {
     let next = d.succ_opt().unwrap_or(d);
     next.and_hms_opt(0, 0, 0)
@@ -515,14 +513,12 @@ pub async fn revoke(app: &App, ctx: &Ctx, consent_id: Uuid, note: &str) -> AppRe
     };
     if row.revoked_at.is_some() {
         tx.rollback().await?;
-        return Err(AppError::Conflict(
-            "This consent's revocation is recorded already.".into(),
-        ));
+        return Err(AppError::Conflict(staff("err-consent-revoked-already")));
     }
     let note = note.trim();
     if note.chars().count() > 500 {
         tx.rollback().await?;
-        return Err(AppError::field("note", "Use at most 500 characters."));
+        return Err(AppError::field("note", at_most(500)));
     }
     tx.revoke_consent_by(consent_id, now, ctx.actor.user_id, note)
         .await?;
@@ -594,7 +590,7 @@ pub fn lines(
         orgs.iter()
             .find(|o| o.id == id)
             .map(|o| o.name.clone())
-            .unwrap_or_else(|| "an organization no longer in the program".into())
+            .unwrap_or_else(|| staff("err-consent-org-gone"))
     };
     rows.iter()
         .map(|r| {

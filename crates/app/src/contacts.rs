@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use crate::audit::{self, ALLOWED, Ctx};
 use crate::{App, AppError, AppResult};
+use handoff_i18n::{staff, staff_with};
 
 /// At most this many contact points per person.
 pub const MAX: usize = 5;
@@ -27,29 +28,23 @@ pub(crate) fn checked(channel: &str, address: &str) -> AppResult<(String, String
     let mut e = FieldErrors::new();
     let address = match channel {
         "email" if typed.is_empty() => {
-            e.add("address", "Type the email address you want pages sent to.");
+            e.add("address", staff("err-contacts-email-empty"));
             String::new()
         }
         "email" if typed.chars().count() > 254 || typed.parse::<lettre::Address>().is_err() => {
-            e.add(
-                "address",
-                "That is not an email address (like name@agency.org).",
-            );
+            e.add("address", staff("err-contacts-email-invalid"));
             String::new()
         }
         "email" => typed.to_string(),
         "sms" => match crate::channels::sms::e164(typed) {
             Some(n) => n,
             None => {
-                e.add(
-                    "address",
-                    "Type the mobile number with + and the country code (like +1 555 010 0199).",
-                );
+                e.add("address", staff("err-contacts-mobile-invalid"));
                 String::new()
             }
         },
         _ => {
-            e.add("channel", "Choose email or text message.");
+            e.add("channel", staff("err-contacts-channel"));
             String::new()
         }
     };
@@ -68,13 +63,13 @@ pub async fn add(app: &App, ctx: &Ctx, channel: &str, address: &str) -> AppResul
     let have = tx.contacts_of(ctx.actor.user_id).await?;
     if have.iter().any(|c| c.address.eq_ignore_ascii_case(address)) {
         tx.rollback().await?;
-        return Err(AppError::field("address", "You are paged there already."));
+        return Err(AppError::field("address", staff("err-contacts-duplicate")));
     }
     if have.len() >= MAX {
         tx.rollback().await?;
         return Err(AppError::field(
             "address",
-            format!("At most {MAX} addresses: remove one first."),
+            staff_with("err-contacts-too-many", &[("max", MAX.into())]),
         ));
     }
     let row = ContactRow {

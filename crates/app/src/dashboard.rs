@@ -11,6 +11,7 @@ use uuid::Uuid;
 use crate::audit::{self, ALLOWED, Ctx};
 use crate::case::load_program;
 use crate::{App, AppError, AppResult};
+use handoff_i18n::{staff, staff_with};
 
 pub struct Period {
     pub from: NaiveDate,
@@ -45,7 +46,7 @@ impl Filter {
                 "" => Ok(None),
                 v => Uuid::parse_str(v)
                     .map(Some)
-                    .map_err(|_| AppError::field(field, "Choose one from the list.")),
+                    .map_err(|_| AppError::field(field, staff("err-dashboard-choose-listed"))),
             }
         };
         let (agency_id, provider_id, officer_id) = (
@@ -55,10 +56,15 @@ impl Filter {
         );
         let pathway = match pathway.trim() {
             "" => None,
-            p => Some(
-                Pathway::parse(p)
-                    .ok_or_else(|| AppError::field("pathway", format!("Unknown pathway {p:?}.")))?,
-            ),
+            p => Some(Pathway::parse(p).ok_or_else(|| {
+                AppError::field(
+                    "pathway",
+                    staff_with(
+                        "err-dashboard-pathway-unknown",
+                        &[("pathway", format!("{p:?}").into())],
+                    ),
+                )
+            })?),
         };
         let entry = match entry.trim() {
             "" => None,
@@ -68,7 +74,10 @@ impl Filter {
                     .ok_or_else(|| {
                         AppError::field(
                             "entry",
-                            format!("Unknown kind of responding agency {k:?}."),
+                            staff_with(
+                                "err-dashboard-entry-unknown",
+                                &[("kind", format!("{k:?}").into())],
+                            ),
                         )
                     })?,
             ),
@@ -140,19 +149,16 @@ pub async fn dashboard(
     let from = from.unwrap_or_else(|| to.checked_sub_days(chrono::Days::new(89)).unwrap_or(to));
     for (field, d) in [("from", from), ("to", to)] {
         if !(1900..=2200).contains(&chrono::Datelike::year(&d)) {
-            return Err(AppError::field(field, "Use a date between 1900 and 2200."));
+            return Err(AppError::field(field, staff("err-dashboard-date-range")));
         }
     }
     if from > to {
-        return Err(AppError::field(
-            "from",
-            "The start of the period must be on or before its end.",
-        ));
+        return Err(AppError::field("from", staff("err-dashboard-period-order")));
     }
     if (to - from).num_days() > 3660 {
         return Err(AppError::field(
             "from",
-            "The period can be at most ten years.",
+            staff("err-dashboard-period-too-long"),
         ));
     }
     // The choices, and the chosen ids must be among them (another program's are not).
@@ -179,7 +185,7 @@ pub async fn dashboard(
         ("officer", filter.officer_id, &officers),
     ] {
         if chosen.is_some_and(|c| !list.iter().any(|(id, _)| *id == c)) {
-            return Err(AppError::field(field, "Choose one from the list."));
+            return Err(AppError::field(field, staff("err-dashboard-choose-listed")));
         }
     }
     let measures = measure(&mut tx, &filter.facts(pid, from, to), now).await?;

@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use crate::audit::{self, ALLOWED, Ctx};
 use crate::{App, AppError, AppResult};
+use handoff_i18n::{staff, staff_with};
 
 /// What the emergency access page shows for one case.
 pub struct CaseEmergency {
@@ -19,6 +20,11 @@ pub struct CaseEmergency {
     pub until: Option<DateTime<Utc>>,
     pub referrals: Vec<(Uuid, String)>,
     pub minutes: i64,
+}
+
+/// "Use at most 500 characters." (a reason or a review note).
+fn at_most_500() -> String {
+    staff_with("err-emergency-too-long", &[("max", "500".into())])
 }
 
 /// The case, if it exists in a program where the actor may break the glass.
@@ -95,11 +101,11 @@ pub async fn grant(app: &App, ctx: &Ctx, encounter_id: Uuid, reason: &str) -> Ap
     if reason.chars().count() < 10 {
         return Err(AppError::field(
             "reason",
-            "State the emergency in a sentence (at least 10 characters): it is reviewed.",
+            staff("err-emergency-reason-short"),
         ));
     }
     if reason.chars().count() > 500 {
-        return Err(AppError::field("reason", "Use at most 500 characters."));
+        return Err(AppError::field("reason", at_most_500()));
     }
     let now = app.now();
     let row = EmergencyAccessRow {
@@ -138,7 +144,7 @@ pub async fn find(app: &App, ctx: &Ctx, reference: &str) -> AppResult<Uuid> {
     if reference.is_empty() {
         return Err(AppError::field(
             "reference",
-            "Enter the reference from the person's slip (like HO-7KQ2-MXH4).",
+            staff("err-emergency-reference-empty"),
         ));
     }
     let found = case_in_scope(app, ctx, async |tx| {
@@ -151,7 +157,7 @@ pub async fn find(app: &App, ctx: &Ctx, reference: &str) -> AppResult<Uuid> {
             let _ = audit::deny(app, ctx, "emergency.find", "reference", &reference).await;
             Err(AppError::field(
                 "reference",
-                "No case with this reference in your program.",
+                staff("err-emergency-reference-unknown"),
             ))
         }
     }
@@ -218,18 +224,15 @@ pub async fn review(app: &App, ctx: &Ctx, grant_id: Uuid, note: &str) -> AppResu
     }
     if note.is_empty() {
         tx.rollback().await?;
-        return Err(AppError::field(
-            "note",
-            "Say what you found: justified, or what follows.",
-        ));
+        return Err(AppError::field("note", staff("err-emergency-review-note")));
     }
     if note.chars().count() > 500 {
         tx.rollback().await?;
-        return Err(AppError::field("note", "Use at most 500 characters."));
+        return Err(AppError::field("note", at_most_500()));
     }
     if g.reviewed_at.is_some() {
         tx.rollback().await?;
-        return Err(AppError::Conflict("This grant is reviewed already.".into()));
+        return Err(AppError::Conflict(staff("err-emergency-reviewed")));
     }
     tx.review_emergency_access(grant_id, ctx.actor.user_id, app.now(), note)
         .await?;

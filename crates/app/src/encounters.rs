@@ -6,7 +6,7 @@ use handoff_domain::eligibility::{self, Attestation, Criterion, Rules};
 use handoff_domain::input::{EncounterInput, NewEncounter, PersonRef};
 use handoff_domain::pathways::{self, Spec};
 use handoff_domain::policy::{ProgramAction, program_grant};
-use handoff_domain::{FieldErrors, OrgKind, Pathway};
+use handoff_domain::{Coded, FieldErrors, OrgKind, Pathway};
 use handoff_storage::*;
 use uuid::Uuid;
 
@@ -14,6 +14,7 @@ use crate::audit::{self, ALLOWED, Ctx};
 use crate::case::{DecisionFacts, decide, event, facts_row};
 use crate::util::{reference_number, sha256_hex};
 use crate::{App, AppError, AppResult};
+use handoff_i18n::{staff, staff_with};
 
 #[derive(Debug, Clone)]
 pub struct ParticipantMatch {
@@ -44,11 +45,14 @@ pub async fn search_participants(
     if words.is_empty() || words[0].chars().count() < 2 {
         return Err(AppError::field(
             "q",
-            "Type at least two letters of the last name.",
+            staff("err-encounter-search-too-short"),
         ));
     }
     if query.chars().count() > 200 {
-        return Err(AppError::field("q", "Use at most 200 characters."));
+        return Err(AppError::field(
+            "q",
+            staff_with("err-encounter-search-too-long", &[("max", "200".into())]),
+        ));
     }
     let (last, first) = (&words[0], words.get(1).map(String::as_str));
     let mut tx = app.store.write().await?;
@@ -160,7 +164,7 @@ pub async fn create_encounter(
     {
         return Err(AppError::field(
             "idempotency_key",
-            "The idempotency key must be 1 to 200 characters.",
+            staff("err-encounter-idempotency-key-length"),
         ));
     }
     let data = app.program_data(pid).await?;
@@ -199,7 +203,7 @@ pub async fn create_encounter(
                 _ => {
                     return Err(AppError::field(
                         "participant_id",
-                        "The chosen participant was not found; search again.",
+                        staff("err-encounter-participant-not-found"),
                     ));
                 }
             };
@@ -223,10 +227,17 @@ pub async fn create_encounter(
                 )
                 .await?;
                 let mut e = FieldErrors::new();
-                e.add("person.last_name", format!(
-                    "{} {} (born {}) is already recorded. Choose them from the search so the same person is not entered twice.",
-                    existing.first_name, existing.last_name, existing.dob
-                ));
+                e.add(
+                    "person.last_name",
+                    staff_with(
+                        "err-encounter-person-exists",
+                        &[
+                            ("first", (&existing.first_name).into()),
+                            ("last", (&existing.last_name).into()),
+                            ("dob", existing.dob.to_string().into()),
+                        ],
+                    ),
+                );
                 e.add("existing_participant_id", existing.id.to_string());
                 return Err(AppError::Invalid(e));
             }
@@ -422,9 +433,9 @@ pub(crate) fn failed_labels(criteria: &[Criterion]) -> String {
 
 pub(crate) fn replay(prev: IdempotencyRow, body_hash: &str) -> AppResult<Created> {
     if prev.request_hash != body_hash {
-        return Err(AppError::Conflict(
-            "This idempotency key was already used for a different request.".into(),
-        ));
+        return Err(AppError::Conflict(staff(
+            "err-encounter-idempotency-key-reused",
+        )));
     }
     let id = Uuid::parse_str(&prev.response_body)
         .map_err(|_| AppError::Internal("idempotency row".into()))?;
@@ -498,12 +509,7 @@ pub async fn encounter_form(app: &App, ctx: &Ctx, wanted: &str) -> AppResult<Enc
                 .find(|p| *p == Pathway::OfficerIntervention)
         })
         .or_else(|| startable.first().copied())
-        .ok_or_else(|| {
-            AppError::Rule(
-                "No pathway your organization starts is enabled in this program; ask the coordinator."
-                    .into(),
-            )
-        })?;
+        .ok_or_else(|| AppError::Rule(staff("err-encounter-no-pathway")))?;
     let tz = data.tz;
     let codes = app.codes();
     let list = |t: &str| {
@@ -552,11 +558,14 @@ pub fn list_status(r: &EncounterListRow) -> String {
     let charges = r.pathway == Pathway::OfficerIntervention.as_str();
     if !charges {
         return match (r.offer_accepted, r.follow_up_due) {
-            (Some(true), _) => "Accepted; referred".into(),
-            (Some(false), _) => "Declined".into(),
-            (None, Some(d)) => format!("Follow-up due {d}"),
-            (None, None) if r.eligible == Some(false) => "Not eligible".into(),
-            (None, None) => "Record the referral".into(),
+            (Some(true), _) => staff("encounters-status-referred"),
+            (Some(false), _) => staff("encounters-status-declined"),
+            (None, Some(d)) => staff_with(
+                "encounters-status-follow-up-due",
+                &[("date", d.to_string().into())],
+            ),
+            (None, None) if r.eligible == Some(false) => staff("encounters-status-not-eligible"),
+            (None, None) => staff("encounters-status-record-referral"),
         };
     }
     match (
@@ -568,14 +577,14 @@ pub fn list_status(r: &EncounterListRow) -> String {
         // Progress needs the release: it is on the encounter's page. The list says
         // only what the agency decided and the prosecutor's final decision.
         (_, _, Some(true), Some(h)) => match handoff_domain::hold::HoldState::parse(h) {
-            Some(state) if state.is_final() => state.label().to_string(),
-            _ => "Accepted; charge held".into(),
+            Some(state) if state.is_final() => staff(&state.key()),
+            _ => staff("encounters-status-charge-held"),
         },
-        (_, _, Some(false), _) => "Declined".into(),
+        (_, _, Some(false), _) => staff("encounters-status-declined"),
         (Some(true), _, None, _) | (_, Some("approved"), None, _) => {
-            "Eligible: record the offer".into()
+            staff("encounters-status-record-offer")
         }
-        (_, Some("pending"), _, _) => "Override awaiting a supervisor".into(),
-        _ => "Not eligible".into(),
+        (_, Some("pending"), _, _) => staff("encounters-status-override-pending"),
+        _ => staff("encounters-status-not-eligible"),
     }
 }

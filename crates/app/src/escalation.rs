@@ -7,6 +7,7 @@
 use handoff_domain::FieldErrors;
 use handoff_domain::policy::roster_scope;
 use handoff_domain::{OrgKind, Role};
+use handoff_i18n::staff;
 use handoff_storage::{ContactRow, MembershipRow, UserRow};
 use uuid::Uuid;
 
@@ -39,7 +40,7 @@ pub async fn change(app: &App, ctx: &Ctx, input: &EscalationInput) -> AppResult<
         return Err(audit::deny(app, ctx, "escalation.change", "program", &pid.to_string()).await);
     };
     let org_id = Uuid::parse_str(input.organization.trim())
-        .map_err(|_| AppError::field("organization", "Choose a provider."))?;
+        .map_err(|_| AppError::field("organization", staff("err-escalation-provider")))?;
     if !scope.covers(org_id) {
         return Err(audit::deny(
             app,
@@ -70,7 +71,7 @@ pub async fn change(app: &App, ctx: &Ctx, input: &EscalationInput) -> AppResult<
             tx.rollback().await?;
             return Err(AppError::field(
                 "organization",
-                "Choose a provider of your program.",
+                staff("err-escalation-provider-of-program"),
             ));
         }
     };
@@ -78,7 +79,10 @@ pub async fn change(app: &App, ctx: &Ctx, input: &EscalationInput) -> AppResult<
         match input.position.trim().parse::<i64>() {
             Ok(n) if (1..=20).contains(&n) => Ok(n - 1),
             _ if input.position.trim().is_empty() => Ok(0),
-            _ => Err(AppError::field("position", "Give a place from 1 to 20.")),
+            _ => Err(AppError::field(
+                "position",
+                staff("err-escalation-position"),
+            )),
         }
     };
     let (action, detail) = match input.action.as_str() {
@@ -96,7 +100,7 @@ pub async fn change(app: &App, ctx: &Ctx, input: &EscalationInput) -> AppResult<
                 })
             }) else {
                 tx.rollback().await?;
-                return Err(AppError::field("user", "Choose someone of this provider."));
+                return Err(AppError::field("user", staff("err-escalation-user")));
             };
             tx.add_escalation(org.id, user, position, Some(ctx.actor.user_id), now)
                 .await?;
@@ -106,7 +110,7 @@ pub async fn change(app: &App, ctx: &Ctx, input: &EscalationInput) -> AppResult<
             let mut e = FieldErrors::new();
             let name = input.name.trim();
             if name.is_empty() || name.chars().count() > 200 {
-                e.add("name", "Give the contact's name (at most 200 characters).");
+                e.add("name", staff("err-escalation-contact-name"));
             }
             let checked = crate::contacts::checked(&input.channel, &input.address);
             if let Err(AppError::Invalid(f)) = &checked {
@@ -171,7 +175,7 @@ pub async fn change(app: &App, ctx: &Ctx, input: &EscalationInput) -> AppResult<
         }
         _ => {
             tx.rollback().await?;
-            return Err(AppError::field("action", "Add or remove someone."));
+            return Err(AppError::field("action", staff("err-escalation-action")));
         }
     };
     audit::record(

@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 use crate::audit::{self, ALLOWED, Ctx};
 use crate::{App, AppError, AppResult};
+use handoff_i18n::staff;
 
 /// The page a flag is seen and set from: it decides which of the viewer's roles count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -150,9 +151,9 @@ pub(crate) async fn change(
     let reason = input.reason.trim();
     let mut e = FieldErrors::new();
     if reason.is_empty() {
-        e.add("flag_reason", "Say why: it is kept with the flag.");
+        e.add("flag_reason", staff("err-flag-reason-empty"));
     } else if reason.chars().count() > 500 {
-        e.add("flag_reason", "At most 500 characters.");
+        e.add("flag_reason", staff("err-flag-reason-long"));
     }
     let now = app.now();
     let (audit_action, detail) = match input.action.as_str() {
@@ -163,7 +164,7 @@ pub(crate) async fn change(
                 .filter(|k| roles.iter().any(|r| flags::may_set(*r, audience_of(k))));
             match kind {
                 None => {
-                    e.add("flag_kind", "Choose a kind of flag from the list.");
+                    e.add("flag_kind", staff("err-flag-kind-choose"));
                     tx.rollback().await?;
                     return Err(AppError::Invalid(e));
                 }
@@ -179,7 +180,7 @@ pub(crate) async fn change(
                         .any(|f| f.kind == k.code && f.cleared_at.is_none());
                     if already {
                         tx.rollback().await?;
-                        return Err(AppError::field("flag_kind", "That flag is set already."));
+                        return Err(AppError::field("flag_kind", staff("err-flag-set-already")));
                     }
                     tx.set_flag(&FlagRow {
                         id: Uuid::now_v7(),
@@ -228,7 +229,7 @@ pub(crate) async fn change(
         }
         _ => {
             tx.rollback().await?;
-            return Err(AppError::field("action", "Set or clear a flag."));
+            return Err(AppError::field("action", staff("err-flag-action")));
         }
     };
     audit::record(
@@ -270,17 +271,17 @@ pub async fn add_kind(
     let mut e = FieldErrors::new();
     let code = flags::code_for(label);
     if code.is_empty() {
-        e.add("label", "Name the kind of flag (letters or digits).");
+        e.add("label", staff("err-flag-label-empty"));
     } else if label.chars().count() > 80 {
-        e.add("label", "At most 80 characters.");
+        e.add("label", staff("err-flag-label-long"));
     }
     let audience = Audience::parse(audience);
     if audience.is_none() {
-        e.add("audience", "Choose who sees it.");
+        e.add("audience", staff("err-flag-audience"));
     }
     let obey = Obey::parse(obey);
     if obey.is_none() {
-        e.add("obey", "Choose what messages do.");
+        e.add("obey", staff("err-flag-obey"));
     }
     let (Some(audience), Some(obey), true) = (audience, obey, e.is_empty()) else {
         return Err(AppError::Invalid(e));
@@ -289,7 +290,7 @@ pub async fn add_kind(
     let have = tx.flag_kinds(pid).await?;
     if have.iter().any(|k| k.code == code) {
         tx.rollback().await?;
-        return Err(AppError::field("label", "The list has that kind already."));
+        return Err(AppError::field("label", staff("err-flag-kind-exists")));
     }
     tx.add_flag_kind(&FlagKindRow {
         program_id: pid,
@@ -321,7 +322,7 @@ pub async fn retire_kind(app: &App, ctx: &Ctx, code: &str) -> AppResult<()> {
     let pid = ctx.require_program()?;
     crate::admin::guard(app, ctx, ProgramAction::ManageFlagKinds, "flag_kind.retire").await?;
     if code.trim().is_empty() {
-        return Err(AppError::field("code", "Choose a kind to retire."));
+        return Err(AppError::field("code", staff("err-flag-retire-choose")));
     }
     let mut tx = app.store.write().await?;
     match tx.retire_flag_kind(pid, code, app.now()).await {

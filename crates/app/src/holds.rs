@@ -7,6 +7,7 @@ use handoff_domain::hold::{self, DeadlineStatus, HoldState};
 use handoff_domain::input::HoldDecisionInput;
 use handoff_domain::policy::{Access, CaseAction, FieldGroup, ProgramAction, View, case_access};
 use handoff_domain::progress::{self, ProgressStatus};
+use handoff_i18n::staff;
 use handoff_storage::*;
 use uuid::Uuid;
 
@@ -209,9 +210,7 @@ pub async fn decide(
     .await?;
     if expected.is_some_and(|v| v != h.updated_at.to_rfc3339()) {
         tx.rollback().await?;
-        return Err(AppError::Stale(
-            "This held charge was changed since you read it. Read it again, then decide.".into(),
-        ));
+        return Err(AppError::Stale(staff("err-holds-stale")));
     }
     let d = input.parse()?;
     let (_, tz) = load_program(&mut tx, enc.program_id).await?;

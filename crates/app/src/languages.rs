@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 use handoff_domain::FieldErrors;
 use handoff_domain::policy::{CaseAction, ProgramAction, program_grant};
+use handoff_i18n::staff;
 use handoff_storage::{LanguageRow, Tx};
 use uuid::Uuid;
 
@@ -36,7 +37,7 @@ pub fn read(
         "" => "en".to_string(),
         l if texts.has(l) => l.to_string(),
         _ => {
-            errors.add("language", "Choose a language from the list.");
+            errors.add("language", staff("err-languages-choose"));
             return None;
         }
     };
@@ -44,7 +45,7 @@ pub fn read(
         "yes" => true,
         "no" | "" => false,
         _ => {
-            errors.add("needs_interpreter", "Say yes or no.");
+            errors.add("needs_interpreter", staff("err-languages-interpreter"));
             return None;
         }
     };
@@ -113,7 +114,7 @@ pub async fn change(
     let Some(choice) = choice else {
         tx.rollback().await?;
         if errors.is_empty() {
-            errors.add("language", "Choose a language from the list.");
+            errors.add("language", staff("err-languages-choose"));
         }
         return Err(AppError::Invalid(errors));
     };

@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
+use handoff_i18n::staff_with;
 use sha2::{Digest, Sha256};
 
 use crate::audit::{self, Ctx, DENIED};
@@ -106,7 +107,10 @@ pub async fn set(app: &App, program: uuid::Uuid, per_token: i64, per_user: i64) 
         if !(1..=MAX_PER_MINUTE).contains(&n) {
             errors.add(
                 field,
-                format!("Use 1 to {MAX_PER_MINUTE} requests a minute."),
+                staff_with(
+                    "err-limits-per-minute",
+                    &[("max", MAX_PER_MINUTE.to_string().into())],
+                ),
             );
         }
     }

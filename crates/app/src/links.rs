@@ -8,8 +8,9 @@
 //! made with the page: `paging::issue_link`).
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use handoff_domain::HandoffMode;
 use handoff_domain::referral::{OutcomeReason, ReferralStatus};
+use handoff_domain::{Coded, HandoffMode};
+use handoff_i18n::staff;
 use handoff_storage::LinkRow;
 use uuid::Uuid;
 
@@ -27,14 +28,14 @@ pub enum Refused {
     Withdrawn,
 }
 
-/// The steps a link may record.
+/// The steps a link may record, each with the staff catalogue's key of its button.
 pub const STEPS: &[(&str, &str)] = &[
-    ("acknowledge", "I have it: acknowledge"),
-    ("accept", "Accept the referral"),
-    ("reject", "Decline"),
-    ("arrival", "I am with the person (arrived)"),
-    ("intake", "Intake done"),
-    ("first_treatment", "First treatment contact"),
+    ("acknowledge", "links-step-acknowledge"),
+    ("accept", "links-step-accept"),
+    ("reject", "links-step-reject"),
+    ("arrival", "links-step-arrival"),
+    ("intake", "links-step-intake"),
+    ("first_treatment", "links-step-first-treatment"),
 ];
 
 /// What a link's page shows.
@@ -50,15 +51,15 @@ pub struct LinkView {
     pub acknowledged: bool,
     pub expires_at: DateTime<Utc>,
     /// The next steps it may record now, as (code, label).
-    pub steps: Vec<(&'static str, &'static str)>,
+    pub steps: Vec<(&'static str, String)>,
     pub tz: Tz,
 }
 
 /// The reasons a decline may give.
-pub fn reasons() -> Vec<(&'static str, &'static str)> {
+pub fn reasons() -> Vec<(&'static str, String)> {
     OutcomeReason::ALL
         .iter()
-        .map(|r| (r.as_str(), r.label()))
+        .map(|r| (r.as_str(), staff(&r.key())))
         .collect()
 }
 
@@ -127,7 +128,7 @@ fn initials(first: &str, last: &str) -> String {
     format!("{} {}", i(first), i(last)).trim().to_string()
 }
 
-fn next_steps(r: &handoff_storage::ReferralRow, used: &str) -> Vec<(&'static str, &'static str)> {
+fn next_steps(r: &handoff_storage::ReferralRow, used: &str) -> Vec<(&'static str, String)> {
     let status = ReferralStatus::parse(&r.status).unwrap_or(ReferralStatus::Requested);
     let warm = r.mode == HandoffMode::Warm.as_str();
     let working = matches!(
@@ -148,6 +149,7 @@ fn next_steps(r: &handoff_storage::ReferralRow, used: &str) -> Vec<(&'static str
             "first_treatment" => r.intake_at.is_some() && r.engaged_at.is_none() && working,
             _ => false,
         })
+        .map(|(code, key)| (code, staff(key)))
         .collect()
 }
 
@@ -215,9 +217,7 @@ pub async fn act(
         Err(why) => return Ok(Err(why)),
     };
     if !next_steps(&r, "").iter().any(|(c, _)| *c == step) {
-        return Err(AppError::Rule(
-            "That step cannot be recorded now: open the link again to see what can.".into(),
-        ));
+        return Err(AppError::Rule(staff("err-links-step-now")));
     }
     let ctx = ctx_of(app, &link, ip, user_agent).await?;
     let used = Some((link.id, step));

@@ -5,7 +5,7 @@ use handoff_domain::hold::HoldState;
 use handoff_domain::input::{AttemptInput, Offer, OfferInput};
 use handoff_domain::policy::CaseAction;
 use handoff_domain::referral::{BusinessStatus, ReferralStatus};
-use handoff_domain::{FieldErrors, HandoffMode, OrgKind, Pathway};
+use handoff_domain::{Coded, FieldErrors, HandoffMode, OrgKind, Pathway};
 use handoff_storage::*;
 use uuid::Uuid;
 
@@ -15,12 +15,13 @@ use crate::case::{
     spec_of,
 };
 use crate::{App, AppError, AppResult};
+use handoff_i18n::{staff, staff_with};
 
 pub(crate) fn provider_of(orgs: &[OrgRow], id: Uuid) -> AppResult<OrgRow> {
     orgs.iter()
         .find(|o| o.id == id && o.kind == OrgKind::Provider.as_str())
         .cloned()
-        .ok_or_else(|| AppError::field("provider_id", "Choose one of the program's providers."))
+        .ok_or_else(|| AppError::field("provider_id", staff("err-offer-provider-choose")))
 }
 
 /// A new referral (requested) to a provider, not yet written; a warm handoff goes to
@@ -107,14 +108,12 @@ pub async fn record_offer(
     let override_status = decision.override_status.as_deref();
     if !(decision.eligible || override_status == Some("approved")) {
         return Err(AppError::Rule(match override_status {
-            Some("pending") => "The override is waiting for a supervisor; the offer can be recorded once it is approved.".into(),
-            _ => "The person is not eligible. Request an override with a reason if you believe they should be offered diversion.".into(),
+            Some("pending") => staff("err-offer-override-pending"),
+            _ => staff("err-offer-not-eligible"),
         }));
     }
     let already = |e: StoreError| match e {
-        StoreError::Conflict(_) => {
-            AppError::Conflict("The offer was already recorded for this encounter.".into())
-        }
+        StoreError::Conflict(_) => AppError::Conflict(staff("err-offer-already-recorded")),
         e => e.into(),
     };
     let mut events = Vec::new();
@@ -162,12 +161,7 @@ pub async fn record_offer(
                     orgs.iter()
                         .find(|o| o.kind == OrgKind::Prosecutor.as_str())
                         .cloned()
-                        .ok_or_else(|| {
-                            AppError::Rule(
-                                "The program has no prosecutor's office; ask the administrator to add one."
-                                    .into(),
-                            )
-                        })?,
+                        .ok_or_else(|| AppError::Rule(staff("err-offer-no-prosecutor")))?,
                 )),
             };
             first.push(Stmt::offer(&OfferRow {
@@ -337,19 +331,17 @@ pub async fn refer_again(
     let mut errors = FieldErrors::new();
     let provider_id = Uuid::parse_str(provider_id.trim()).ok();
     if provider_id.is_none() {
-        errors.add("provider_id", "Choose the provider.");
+        errors.add("provider_id", staff("err-offer-provider-required"));
     }
     let mode = HandoffMode::parse(mode.trim());
     if mode.is_none() {
-        errors.add("handoff_mode", "Choose a warm handoff or a contact card.");
+        errors.add("handoff_mode", staff("err-offer-handoff-mode"));
     }
     let (Some(provider_id), Some(mode)) = (provider_id, mode) else {
         return Err(AppError::Invalid(errors));
     };
     if !tx.offer(enc.id).await?.is_some_and(|o| o.accepted) {
-        return Err(AppError::Rule(
-            "Record the person's acceptance first.".into(),
-        ));
+        return Err(AppError::Rule(staff("err-offer-acceptance-first")));
     }
     let referrals = tx.referrals_for_encounter(enc.id).await?;
     if referrals
@@ -357,9 +349,7 @@ pub async fn refer_again(
         .filter(|r| r.counts_for_hold)
         .any(|r| ReferralStatus::parse(&r.status).is_some_and(|s| s.is_open()))
     {
-        return Err(AppError::Rule(
-            "A referral is still open; another can be made after the provider declines it.".into(),
-        ));
+        return Err(AppError::Rule(staff("err-offer-referral-open")));
     }
     let orgs = tx.orgs(enc.program_id).await?;
     let provider = provider_of(&orgs, provider_id)?;
@@ -416,9 +406,9 @@ pub async fn record_attempt(
     .await?;
     let pathway = Pathway::parse(&enc.pathway).unwrap_or(Pathway::OfficerIntervention);
     if !spec_of(&enc).attempts {
-        return Err(AppError::Rule(format!(
-            "Contact attempts are recorded on Active Outreach and Naloxone Plus cases, not on {}.",
-            pathway.label()
+        return Err(AppError::Rule(staff_with(
+            "err-offer-attempts-pathway",
+            &[("pathway", staff(&pathway.key()).into())],
         )));
     }
     let data = app.program_data(enc.program_id).await?;

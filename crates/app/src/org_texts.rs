@@ -3,6 +3,7 @@
 //! program has in force (ADR 0018). Kept by those who keep the directory.
 use handoff_domain::policy::ProgramAction;
 use handoff_domain::{FieldErrors, OrgKind};
+use handoff_i18n::staff_with;
 use handoff_storage::{OrgRow, OrgTextRow};
 use uuid::Uuid;
 
@@ -71,7 +72,10 @@ pub fn field(what: &str, language: &str) -> String {
 
 fn limit(e: &mut FieldErrors, field: &str, v: &str, max: usize) {
     if v.chars().count() > max {
-        e.add(field, format!("At most {max} characters."));
+        e.add(
+            field,
+            staff_with("err-org-texts-too-long", &[("max", max.into())]),
+        );
     }
 }
 
@@ -88,9 +92,9 @@ pub async fn save(app: &App, ctx: &Ctx, org_id: Uuid, input: &OrgTextsInput) -> 
         if t.language == "en" || !texts.has(&t.language) {
             e.add(
                 "form",
-                format!(
-                    "\"{}\" is not a language in force here besides English; load its file on the Languages page first.",
-                    t.language
+                staff_with(
+                    "err-org-texts-language",
+                    &[("language", (&t.language).into())],
                 ),
             );
             continue;

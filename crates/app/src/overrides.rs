@@ -6,6 +6,7 @@ use uuid::Uuid;
 use crate::audit::{self, ALLOWED, Ctx};
 use crate::case::{case_event, guarded, load_program};
 use crate::{App, AppError, AppResult};
+use handoff_i18n::staff;
 
 pub async fn request_override(
     app: &App,
@@ -22,18 +23,15 @@ pub async fn request_override(
         "eligibility.override",
     )
     .await?;
-    let reason = crate::util::required_text("reason", reason, "reason for the override", 1000)?;
+    let reason =
+        crate::util::required_text("reason", reason, &staff("err-override-reason-label"), 1000)?;
     let (program, _) = load_program(&mut tx, enc.program_id).await?;
     let decision = tx.decision(enc.id).await?;
     if decision.eligible {
-        return Err(AppError::Rule(
-            "The person is eligible; there is nothing to override.".into(),
-        ));
+        return Err(AppError::Rule(staff("err-override-eligible")));
     }
     if tx.override_of(decision.id).await?.is_some() {
-        return Err(AppError::Conflict(
-            "An override was already requested for this decision.".into(),
-        ));
+        return Err(AppError::Conflict(staff("err-override-already-requested")));
     }
     let status = if program.supervisor_approves_overrides {
         "pending"
@@ -131,28 +129,27 @@ pub async fn review_override(
     )
     .await?;
     let Some(approve) = approve else {
-        return Err(AppError::field("decision", "Choose approve or refuse."));
+        return Err(AppError::field("decision", staff("err-override-decision")));
     };
     let note = note.trim();
     if !approve && note.is_empty() {
-        return Err(AppError::field("note", "Say why the override is refused."));
+        return Err(AppError::field(
+            "note",
+            staff("err-override-refusal-reason"),
+        ));
     }
     let decision = tx.decision(enc.id).await?;
     let Some(o) = tx.override_of(decision.id).await? else {
-        return Err(AppError::Rule("No override was requested.".into()));
+        return Err(AppError::Rule(staff("err-override-none")));
     };
     if o.requested_by == ctx.actor.user_id {
-        return Err(AppError::Rule(
-            "A supervisor cannot approve their own override.".into(),
-        ));
+        return Err(AppError::Rule(staff("err-override-own")));
     }
     let status = if approve { "approved" } else { "rejected" };
     tx.review_override(o.id, status, ctx.actor.user_id, app.now(), note)
         .await
         .map_err(|e| match e {
-            StoreError::NotFound => {
-                AppError::Conflict("This override was already reviewed.".into())
-            }
+            StoreError::NotFound => AppError::Conflict(staff("err-override-already-reviewed")),
             e => e.into(),
         })?;
     case_event(

@@ -6,6 +6,7 @@
 use chrono::{DateTime, Duration, Utc};
 use handoff_domain::HandoffMode;
 use handoff_domain::referral::ReferralStatus;
+use handoff_i18n::staff;
 use handoff_storage::{
     EncounterRow, JobRow, MessageRow, MessageState, PageRow, ReferralRow, Stmt, Tx,
 };
@@ -414,9 +415,7 @@ pub async fn switch_to_contact_card(
         || ReferralStatus::parse(&r.status) != Some(ReferralStatus::Requested)
     {
         tx.rollback().await?;
-        return Err(AppError::Conflict(
-            "Only a warm handoff still waiting for the provider can become a contact card.".into(),
-        ));
+        return Err(AppError::Conflict(staff("err-paging-contact-card")));
     }
     let data = app.program_data(enc.program_id).await?;
     let hold = tx.hold_for_encounter(enc.id).await?;

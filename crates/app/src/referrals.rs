@@ -16,8 +16,9 @@ use uuid::Uuid;
 
 use crate::audit::{self, ALLOWED, Ctx};
 use crate::case::{case_event, load_program, referral_guarded};
-use crate::util::capitalize;
 use crate::{App, AppError, AppResult};
+use handoff_domain::Coded;
+use handoff_i18n::{staff, staff_with};
 
 /// A provider's queue.
 pub type Queue = crate::case::OrgList<ReferralQueueRow>;
@@ -242,9 +243,7 @@ async fn use_link(tx: &mut Tx, link: LinkUse<'_>) -> AppResult<()> {
     if let Some((id, step)) = link
         && !tx.use_link(id, step).await?
     {
-        return Err(AppError::Conflict(
-            "This step was recorded with this link already.".into(),
-        ));
+        return Err(AppError::Conflict(staff("err-referral-link-used")));
     }
     Ok(())
 }
@@ -271,26 +270,23 @@ pub(crate) async fn act_with(
     let mut errors = FieldErrors::new();
     let action = ActionKind::parse(input.action.trim());
     if action.is_none() {
-        errors.add("action", "Choose what to record.");
+        errors.add("action", staff("err-referral-action-choose"));
     }
     let occurred_at = if input.occurred_at.trim().is_empty() {
         now
     } else {
         match parse_local_datetime(&input.occurred_at, tz) {
             Some(t) if t > now + Duration::minutes(5) => {
-                errors.add("occurred_at", "This cannot be in the future.");
+                errors.add("occurred_at", staff("err-referral-occurred-future"));
                 now
             }
             Some(t) if t < r.requested_at => {
-                errors.add(
-                    "occurred_at",
-                    "This cannot be before the referral was made.",
-                );
+                errors.add("occurred_at", staff("err-referral-occurred-before"));
                 now
             }
             Some(t) => t,
             None => {
-                errors.add("occurred_at", "Use a date and time like 2026-05-01T14:30.");
+                errors.add("occurred_at", staff("err-referral-occurred-format"));
                 now
             }
         }
@@ -300,7 +296,7 @@ pub(crate) async fn act_with(
         c => {
             let r = referral::OutcomeReason::parse(c);
             if r.is_none() {
-                errors.add("reason_code", "Choose the reason from the list.");
+                errors.add("reason_code", staff("err-referral-reason-code-choose"));
             }
             r
         }
@@ -310,7 +306,7 @@ pub(crate) async fn act_with(
         k => {
             let e = ExitKind::parse(k);
             if e.is_none() {
-                errors.add("exit_kind", "Choose how the person left the program.");
+                errors.add("exit_kind", staff("err-referral-exit-kind-choose"));
             }
             e
         }
@@ -322,7 +318,7 @@ pub(crate) async fn act_with(
             Err(_) => {
                 errors.add(
                     "contact_outcome",
-                    "Choose the result of the contact attempt.",
+                    staff("err-referral-contact-outcome-choose"),
                 );
                 None
             }
@@ -334,17 +330,17 @@ pub(crate) async fn act_with(
     {
         errors.add(
             "contact_outcome",
-            "Choose the result of the contact attempt.",
+            staff("err-referral-contact-outcome-choose"),
         );
     }
     if action == Some(ActionKind::Exit) && exit.is_none() && input.exit_kind.trim().is_empty() {
-        errors.add("exit_kind", "Choose how the person left the program.");
+        errors.add("exit_kind", staff("err-referral-exit-kind-choose"));
     }
     if input.reason.chars().count() > 1000 {
-        errors.add("reason", "The reason must be at most 1000 characters.");
+        errors.add("reason", staff("err-referral-reason-too-long"));
     }
     if input.note.chars().count() > 4000 {
-        errors.add("note", "The note must be at most 4000 characters.");
+        errors.add("note", staff("err-referral-note-too-long"));
     }
     let Some(action) = action else {
         return Err(AppError::Invalid(errors));
@@ -353,7 +349,7 @@ pub(crate) async fn act_with(
         return Err(AppError::Invalid(errors));
     }
     if !input.version.trim().is_empty() && input.version.trim() != r.updated_at.to_rfc3339() {
-        return Err(AppError::Stale("This referral was changed by someone else since you opened it. Reload to see the change.".into()));
+        return Err(AppError::Stale(staff("err-referral-stale")));
     }
     let from = ReferralStatus::parse(&r.status).unwrap_or(ReferralStatus::Requested);
     let reason = match (reason_code, input.reason.trim()) {
@@ -373,24 +369,35 @@ pub(crate) async fn act_with(
         },
     )
     .map_err(|e| match e {
-        referral::TransitionError::ReasonRequired(_) => AppError::field(
-            "reason_code",
-            "Choose the reason for this step (or say it in the note).",
-        ),
-        referral::TransitionError::ExitKindRequired => {
-            AppError::field("exit_kind", "Choose how the person left the program.")
+        referral::TransitionError::ReasonRequired(_) => {
+            AppError::field("reason_code", staff("err-referral-reason-required"))
         }
-        e => AppError::Rule(format!("{}.", capitalize(&e.to_string()))),
+        referral::TransitionError::ExitKindRequired => {
+            AppError::field("exit_kind", staff("err-referral-exit-kind-choose"))
+        }
+        // The provider's side is the only one taking steps here.
+        referral::TransitionError::WrongSide { .. } => AppError::Rule(staff_with(
+            "err-referral-wrong-side",
+            &[("action", staff(&action.key()).into())],
+        )),
+        referral::TransitionError::NotFrom { action: code, .. } => AppError::Rule(staff_with(
+            "err-referral-not-from",
+            &[
+                ("action", code.into()),
+                ("status", staff(&from.key()).into()),
+            ],
+        )),
+        referral::TransitionError::IntakeFirst => {
+            AppError::Rule(staff("err-referral-intake-first"))
+        }
     })?;
     if action == ActionKind::Arrival
         && (r.mode != HandoffMode::Warm.as_str() || r.arrived_at.is_some())
     {
-        return Err(AppError::Rule(
-            "An arrival is recorded once, for a warm handoff.".into(),
-        ));
+        return Err(AppError::Rule(staff("err-referral-arrival-once")));
     }
     if action == ActionKind::Intake && r.intake_at.is_some() {
-        return Err(AppError::Rule("The intake is already recorded.".into()));
+        return Err(AppError::Rule(staff("err-referral-intake-recorded")));
     }
     let expected = r.updated_at;
     let mut business = business;
@@ -426,13 +433,11 @@ pub(crate) async fn act_with(
             if r.intake_at.is_some_and(|i| occurred_at < i) {
                 return Err(AppError::field(
                     "occurred_at",
-                    "The first treatment contact comes after the intake.",
+                    staff("err-referral-treatment-before-intake"),
                 ));
             }
             if r.engaged_at.is_some() {
-                return Err(AppError::Rule(
-                    "The first treatment contact is already recorded.".into(),
-                ));
+                return Err(AppError::Rule(staff("err-referral-treatment-recorded")));
             }
             r.engaged_at = Some(occurred_at);
         }
@@ -641,9 +646,7 @@ pub(crate) async fn acknowledge_with(
         .await?
     {
         tx.rollback().await?;
-        return Err(AppError::Conflict(
-            "The page is acknowledged already.".into(),
-        ));
+        return Err(AppError::Conflict(staff("err-referral-page-acknowledged")));
     }
     let acknowledged = ReferralRow {
         acknowledged_at: Some(now),

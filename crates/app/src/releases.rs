@@ -16,7 +16,7 @@ use uuid::Uuid;
 use crate::audit::Ctx;
 use crate::case::case_event;
 use crate::{App, AppResult};
-use handoff_i18n::Lang;
+use handoff_i18n::{Lang, staff, staff_with};
 
 /// How long a release lasts unless revoked.
 pub const VALID_DAYS: i64 = 365;
@@ -39,26 +39,21 @@ pub fn check(typed: &Typed<'_>, partners: &[String], errors: &mut FieldErrors) -
     if name.is_empty() {
         errors.add(
             "release_signed_name",
-            format!(
-                "{} {} not a treatment service: the person's release is needed to refer them there. Have them sign it, or leave {} unchecked.",
-                partners.join(", "),
-                if partners.len() == 1 { "is" } else { "are" },
-                if partners.len() == 1 { "it" } else { "them" },
+            staff_with(
+                "err-releases-needed",
+                &[
+                    ("partners", partners.join(", ").into()),
+                    ("count", partners.len().into()),
+                ],
             ),
         );
         ok = false;
     } else if name.chars().count() > 200 || name.chars().any(char::is_control) {
-        errors.add(
-            "release_signed_name",
-            "The person's name as signed: at most 200 characters, on one line.",
-        );
+        errors.add("release_signed_name", staff("err-releases-signed-name"));
         ok = false;
     }
     if typed.confirmed.trim() != "yes" {
-        errors.add(
-            "release_confirmed",
-            "The person must read (or be read) the release and agree to it.",
-        );
+        errors.add("release_confirmed", staff("err-releases-confirmed"));
         ok = false;
     }
     ok.then(|| name.to_string())

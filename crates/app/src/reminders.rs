@@ -20,6 +20,7 @@ use crate::audit::{self, ALLOWED, Ctx};
 use crate::case::{load_program, referral_guarded};
 use crate::channels::sms::e164;
 use crate::{App, AppError, AppResult};
+use handoff_i18n::staff;
 
 pub const REMIND_JOB: &str = "remind";
 
@@ -104,21 +105,18 @@ pub async fn schedule(
     let mut e = FieldErrors::new();
     let at = parse_local_datetime(&input.at, tz);
     match at {
-        None => e.add("appointment_at", "Give the date and time of the intake."),
-        Some(t) if t <= now => e.add("appointment_at", "The intake is in the future."),
+        None => e.add("appointment_at", staff("err-reminder-at-empty")),
+        Some(t) if t <= now => e.add("appointment_at", staff("err-reminder-at-past")),
         Some(t) if t > now + Duration::days(366) => {
-            e.add("appointment_at", "That is more than a year away.")
+            e.add("appointment_at", staff("err-reminder-at-far"))
         }
         Some(_) => {}
     }
     let place = input.place.trim();
     if place.is_empty() {
-        e.add(
-            "appointment_place",
-            "Say where, as the person would find it (an address, not what the place treats).",
-        );
+        e.add("appointment_place", staff("err-reminder-place-empty"));
     } else if place.chars().count() > 200 {
-        e.add("appointment_place", "At most 200 characters.");
+        e.add("appointment_place", staff("err-reminder-place-long"));
     }
     let (Some(at), true) = (at, e.is_empty()) else {
         tx.rollback().await?;
@@ -203,25 +201,22 @@ pub async fn choose(
                     .filter(|_| typed.chars().count() <= 254)
                     .map(|_| typed.to_string()),
                 _ => {
-                    e.add("reminder_channel", "Choose text message or email.");
+                    e.add("reminder_channel", staff("err-reminder-channel"));
                     None
                 }
             };
             if address.is_none() && e.is_empty() {
                 e.add(
                     "reminder_address",
-                    if input.channel == "sms" {
-                        "Type the mobile number with + and the country code (like +1 555 010 0199)."
+                    staff(if input.channel == "sms" {
+                        "err-reminder-address-sms"
                     } else {
-                        "That is not an email address (like name@example.org)."
-                    },
+                        "err-reminder-address-email"
+                    }),
                 );
             }
             if input.consent != "yes" {
-                e.add(
-                    "reminder_consent",
-                    "Only with the person's agreement: read them the sentence and tick it.",
-                );
+                e.add("reminder_consent", staff("err-reminder-consent"));
             }
             let (Some(address), true) = (address, e.is_empty()) else {
                 tx.rollback().await?;
@@ -245,7 +240,7 @@ pub async fn choose(
         }
         _ => {
             tx.rollback().await?;
-            return Err(AppError::field("action", "Choose or stop."));
+            return Err(AppError::field("action", staff("err-reminder-action")));
         }
     };
     audit::record(

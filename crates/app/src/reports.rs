@@ -5,7 +5,8 @@ use chrono::NaiveDate;
 use handoff_domain::measures::Rate;
 use handoff_domain::policy::{ProgramAction, program_grant};
 use handoff_domain::reports::{self, EquityTable, GroupCounts, Quarter, Report, ReportInput};
-use handoff_domain::{Ethnicity, Pathway, Race, Sex};
+use handoff_domain::{Coded, Ethnicity, Pathway, Race, Sex};
+use handoff_i18n::staff;
 use handoff_storage::spans::Tiling;
 use handoff_storage::{Breakdown, FactDim, FactFilter, Tx};
 use uuid::Uuid;
@@ -26,9 +27,8 @@ async fn allowed(app: &App, ctx: &Ctx, action: &str) -> AppResult<Uuid> {
 pub fn parse_quarter(s: &str, today: NaiveDate) -> AppResult<Quarter> {
     match s.trim() {
         "" => Ok(Quarter::containing(today).previous()),
-        q => Quarter::parse(q).ok_or_else(|| {
-            AppError::field("quarter", "Use a quarter like 2026Q3 (year, Q, 1 to 4).")
-        }),
+        q => Quarter::parse(q)
+            .ok_or_else(|| AppError::field("quarter", staff("err-reports-quarter"))),
     }
 }
 
@@ -87,20 +87,20 @@ async fn by_text(
 /// The demographic breakdowns of a whole program's period: sex, race, ethnicity, age
 /// group.
 async fn demographics(tx: &mut Tx, f: &FactFilter, t: &Tiling) -> AppResult<[Vec<GroupCounts>; 4]> {
-    let text = |parse: fn(&str) -> Option<&'static str>| {
-        move |k: &String| parse(k).map_or_else(|| k.clone(), str::to_string)
-    };
+    // A code as the staff catalogue names it (a code no longer known, as stored).
+    let text =
+        |parse: fn(&str) -> Option<String>| move |k: &String| parse(k).unwrap_or_else(|| k.clone());
     let by_sex = groups(
         by_text(tx, f, t, FactDim::Sex).await?,
-        text(|k| Sex::parse(k).map(Sex::label)),
+        text(|k| Sex::parse(k).map(|x| staff(&x.key()))),
     );
     let by_race = groups(
         by_text(tx, f, t, FactDim::Race).await?,
-        text(|k| Race::parse(k).map(Race::label)),
+        text(|k| Race::parse(k).map(|x| staff(&x.key()))),
     );
     let by_ethnicity = groups(
         by_text(tx, f, t, FactDim::Ethnicity).await?,
-        text(|k| Ethnicity::parse(k).map(Ethnicity::label)),
+        text(|k| Ethnicity::parse(k).map(|x| staff(&x.key()))),
     );
     let mut ages = tx.rollup_breakdown_age(f.program_id, &t.rolled).await?;
     for r in &t.live {
@@ -131,7 +131,7 @@ pub async fn quarterly_of(app: &App, program_id: Uuid, quarter: Quarter) -> AppR
     let people = u64::try_from(tx.fact_people(&f).await?).unwrap_or(0);
     let [by_sex, by_race, by_ethnicity, by_age] = demographics(&mut tx, &f, &t).await?;
     let by_pathway = groups(by_text(&mut tx, &f, &t, FactDim::Pathway).await?, |k| {
-        Pathway::parse(k).map_or_else(|| k.clone(), |p| p.label().to_string())
+        Pathway::parse(k).map_or_else(|| k.clone(), |p| staff(&p.key()))
     });
     let mut providers = tx
         .rollup_breakdown_provider(f.program_id, &t.rolled)
@@ -247,10 +247,7 @@ pub struct Equity {
 pub async fn equity(app: &App, ctx: &Ctx, from: NaiveDate, to: NaiveDate) -> AppResult<Equity> {
     let pid = allowed(app, ctx, "report.equity").await?;
     if from > to {
-        return Err(AppError::field(
-            "from",
-            "The start of the period must be on or before its end.",
-        ));
+        return Err(AppError::field("from", staff("err-reports-period")));
     }
     let data = app.program_data(pid).await?;
     let t = threshold_of(&data.program);
@@ -279,10 +276,10 @@ pub async fn equity(app: &App, ctx: &Ctx, from: NaiveDate, to: NaiveDate) -> App
         to,
         threshold: t,
         tables: vec![
-            reports::equity("Race", &by_race, t),
-            reports::equity("Ethnicity", &by_ethnicity, t),
-            reports::equity("Sex", &by_sex, t),
-            reports::equity("Age group", &by_age, t),
+            reports::equity(&staff("reports-dimension-race"), &by_race, t),
+            reports::equity(&staff("reports-dimension-ethnicity"), &by_ethnicity, t),
+            reports::equity(&staff("reports-dimension-sex"), &by_sex, t),
+            reports::equity(&staff("reports-dimension-age-group"), &by_age, t),
         ],
     })
 }
@@ -293,10 +290,7 @@ pub async fn set_threshold(app: &App, ctx: &Ctx, value: &str) -> AppResult<()> {
     let n = match value.trim().parse::<i64>() {
         Ok(n) if (5..=100).contains(&n) => n,
         _ => {
-            return Err(AppError::field(
-                "threshold",
-                "Enter a whole number from 5 to 100 (11 is the usual threshold).",
-            ));
+            return Err(AppError::field("threshold", staff("err-reports-threshold")));
         }
     };
     let mut tx = app.store.write().await?;

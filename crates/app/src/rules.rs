@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use crate::audit::{self, ALLOWED, Ctx};
 use crate::{App, AppError, AppResult};
+use handoff_i18n::{staff, staff_with};
 
 /// Encounters a dry run decides again.
 pub const DRY_RUN_ENCOUNTERS: i64 = 200;
@@ -212,13 +213,13 @@ pub async fn save(
             None => {
                 return Err(AppError::field(
                     "effective_on",
-                    "Use a date like 2026-12-01, or leave it empty for now.",
+                    staff("err-rules-effective-date"),
                 ));
             }
             Some(d) if d < today => {
                 return Err(AppError::field(
                     "effective_on",
-                    "Rules cannot take effect in the past: past decisions keep their version.",
+                    staff("err-rules-effective-past"),
                 ));
             }
             Some(d) if d == today => None,
@@ -228,19 +229,18 @@ pub async fn save(
     let effective_at = later.map_or(now, |d| handoff_domain::hold::start_of_day(d, tz));
     let based_on = match based_on.trim() {
         "" => None,
-        v => Some(v.parse::<i64>().map_err(|_| {
-            AppError::field(
-                "form",
-                "This page is out of date: reload it and edit again.",
-            )
-        })?),
+        v => Some(
+            v.parse::<i64>()
+                .map_err(|_| AppError::field("form", staff("err-rules-page-out-of-date")))?,
+        ),
     };
     let mut tx = app.store.write().await?;
     let latest = tx.max_rules_version(pid).await?;
     if based_on.is_some_and(|v| v != latest) {
         tx.rollback().await?;
-        return Err(AppError::Stale(format!(
-            "Version {latest} was saved by someone else since you opened this page, so nothing was saved. Your edits are kept here: compare them with the version in force now, then save again."
+        return Err(AppError::Stale(staff_with(
+            "err-rules-stale",
+            &[("version", latest.to_string().into())],
         )));
     }
     let version = latest + 1;
@@ -328,7 +328,10 @@ pub async fn set_pathways(app: &App, ctx: &Ctx, codes: &[String]) -> AppResult<(
             None => {
                 return Err(AppError::field(
                     "pathways",
-                    format!("Unknown pathway {c:?}."),
+                    staff_with(
+                        "err-rules-pathway-unknown",
+                        &[("pathway", format!("{c:?}").into())],
+                    ),
                 ));
             }
         }
@@ -336,7 +339,7 @@ pub async fn set_pathways(app: &App, ctx: &Ctx, codes: &[String]) -> AppResult<(
     if chosen.is_empty() {
         return Err(AppError::field(
             "pathways",
-            "Enable at least one pathway; turning all off would stop every new encounter.",
+            staff("err-rules-pathways-none"),
         ));
     }
     let list = pathways::join_list(&chosen);

@@ -5,6 +5,7 @@
 use handoff_domain::FieldErrors;
 use handoff_domain::policy::CaseAction;
 use handoff_domain::screening::{self, Instrument, Profile, ScreenSex, ScreeningResult};
+use handoff_i18n::staff;
 use handoff_storage::{ScreeningRow, Stmt};
 use uuid::Uuid;
 
@@ -24,7 +25,7 @@ pub struct ScreeningInput {
 /// The instrument of a form, or a field error.
 pub fn instrument_of(code: &str) -> AppResult<Instrument> {
     Instrument::parse(code.trim())
-        .ok_or_else(|| AppError::field("instrument", "Choose one of the listed instruments."))
+        .ok_or_else(|| AppError::field("instrument", staff("err-screenings-instrument")))
 }
 
 /// Records a screening on a referral the actor's provider holds.
@@ -57,7 +58,7 @@ pub async fn record(
         p => match Profile::parse(p).filter(|p| instrument.profiles().contains(p)) {
             Some(p) => p,
             None => {
-                errors.add("profile", "Choose one of this instrument's cut-offs.");
+                errors.add("profile", staff("err-screenings-profile"));
                 instrument.profiles()[0]
             }
         },
@@ -71,20 +72,17 @@ pub async fn record(
             t => match t.parse::<usize>() {
                 Ok(c) if c < item.choices.len() => Some(c),
                 _ => {
-                    errors.add(format!("item_{}", i + 1), "Choose one of the answers.");
+                    errors.add(format!("item_{}", i + 1), staff("err-screenings-answer"));
                     None
                 }
             },
         });
     }
     if input.answers.len() > items.len() {
-        errors.add(
-            "form",
-            "The form has more answers than the instrument has items.",
-        );
+        errors.add("form", staff("err-screenings-too-many-answers"));
     }
     if answers.iter().all(Option::is_none) {
-        errors.add("form", "Answer the items before saving.");
+        errors.add("form", staff("err-screenings-no-answers"));
     }
     if !errors.is_empty() {
         tx.rollback().await?;

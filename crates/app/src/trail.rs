@@ -5,6 +5,7 @@ use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use handoff_domain::FieldErrors;
 use handoff_domain::policy::{ProgramAction, program_grant};
+use handoff_i18n::{staff, staff_with};
 use handoff_storage::{AuditFilter, AuditRow};
 
 use crate::audit::{self, ALLOWED, Ctx};
@@ -58,18 +59,18 @@ fn filter(
             return default;
         }
         NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d").unwrap_or_else(|_| {
-            errors.add(field, "Enter a date as YYYY-MM-DD.");
+            errors.add(field, staff("err-trail-date"));
             default
         })
     };
     let from = date("from", &input.from, today - Duration::days(6), &mut errors);
     let to = date("to", &input.to, today, &mut errors);
     if to < from {
-        errors.add("to", "The last day comes before the first.");
+        errors.add("to", staff("err-trail-to-before-from"));
     }
     let outcome = input.outcome.trim();
     if !["", "allowed", "denied", "failed"].contains(&outcome) {
-        errors.add("outcome", "Choose allowed, denied or failed.");
+        errors.add("outcome", staff("err-trail-outcome"));
     }
     for (field, v) in [
         ("username", &input.username),
@@ -77,7 +78,7 @@ fn filter(
         ("resource", &input.resource),
     ] {
         if v.chars().count() > 200 {
-            errors.add(field, "Use at most 200 characters.");
+            errors.add(field, staff("err-trail-too-long"));
         }
     }
     if !errors.is_empty() {
@@ -229,7 +230,10 @@ pub async fn prune(app: &App, retention_days: i64) -> AppResult<u64> {
     if retention_days < MIN_RETENTION_DAYS {
         return Err(AppError::field(
             "retention_days",
-            format!("Audit records are kept at least {MIN_RETENTION_DAYS} days."),
+            staff_with(
+                "err-trail-retention",
+                &[("days", MIN_RETENTION_DAYS.into())],
+            ),
         ));
     }
     let now = app.now();

@@ -1,5 +1,6 @@
 //! Small helpers: random tokens, hashes, reference numbers.
 use base64::Engine;
+use handoff_i18n::staff_with;
 use sha2::{Digest, Sha256};
 
 use crate::{AppError, AppResult};
@@ -31,12 +32,18 @@ pub fn reference_number() -> AppResult<String> {
 pub fn required_text(field: &str, v: &str, label: &str, max: usize) -> AppResult<String> {
     let t = v.trim();
     if t.is_empty() {
-        return Err(AppError::field(field, format!("Enter the {label}.")));
+        return Err(AppError::field(
+            field,
+            staff_with("err-util-required", &[("label", label.into())]),
+        ));
     }
     if t.chars().count() > max {
         return Err(AppError::field(
             field,
-            format!("The {label} must be at most {max} characters."),
+            staff_with(
+                "err-util-too-long",
+                &[("label", label.into()), ("max", max.to_string().into())],
+            ),
         ));
     }
     Ok(t.to_string())

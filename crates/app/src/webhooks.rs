@@ -7,11 +7,12 @@
 use chrono::{DateTime, Utc};
 use handoff_domain::FieldErrors;
 use handoff_domain::policy::ProgramAction;
+use handoff_i18n::{staff, staff_with};
 use handoff_storage::{MessageRow, MessageState, ReferralRow, Stmt, Tx, WebhookRow};
 use uuid::Uuid;
 
 use crate::audit::{self, ALLOWED, Ctx};
-use crate::channels::http::{Target, is_private};
+use crate::channels::http::{BadAddress, Target, is_private};
 use crate::channels::webhook::new_secret;
 use crate::{App, AppError, AppResult};
 
@@ -122,6 +123,18 @@ pub async fn list(app: &App, ctx: &Ctx) -> AppResult<Endpoints> {
     })
 }
 
+/// Why a typed address cannot be an endpoint, as the form says it.
+fn bad_address(why: &BadAddress) -> String {
+    match why {
+        BadAddress::NotHttp(url) => staff_with("err-webhooks-url-not-http", &[("url", url.into())]),
+        BadAddress::Credentials => staff("err-webhooks-url-credentials"),
+        BadAddress::Port(p) => staff_with("err-webhooks-url-port", &[("port", p.into())]),
+        BadAddress::Unusable(url) => {
+            staff_with("err-webhooks-url-unusable", &[("url", url.into())])
+        }
+    }
+}
+
 /// Adds an endpoint for a partner organization; returns its signing secret, shown once.
 pub async fn add(app: &App, ctx: &Ctx, organization: &str, url: &str) -> AppResult<String> {
     let pid = ctx.require_program()?;
@@ -133,15 +146,12 @@ pub async fn add(app: &App, ctx: &Ctx, organization: &str, url: &str) -> AppResu
         .ok()
         .filter(|id| data.orgs.iter().any(|o| o.id == *id));
     if org.is_none() {
-        e.add("organization", "Choose the partner whose system is told.");
+        e.add("organization", staff("err-webhooks-partner"));
     }
-    match Target::parse(url) {
-        Err(why) => e.add("url", format!("{why}.")),
-        Ok(t) if !t.tls && !is_private(&t.host) => e.add(
-            "url",
-            "Use an https:// address (http:// only on this machine or a private network).",
-        ),
-        Ok(_) if url.len() > 2000 => e.add("url", "That address is too long."),
+    match Target::read(url) {
+        Err(why) => e.add("url", bad_address(&why)),
+        Ok(t) if !t.tls && !is_private(&t.host) => e.add("url", staff("err-webhooks-https")),
+        Ok(_) if url.len() > 2000 => e.add("url", staff("err-webhooks-too-long")),
         Ok(_) => {}
     }
     let (Some(org), true) = (org, e.is_empty()) else {

@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-use crate::code_enum;
+use crate::{Coded, code_enum};
 
 code_enum!(
     HoldState {
@@ -148,21 +148,37 @@ pub fn on_referred_back(state: HoldState) -> Option<HoldState> {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// Why a decision may not be recorded. Its words are the staff catalogue's
+/// (`err-decision-...`).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DecisionError {
-    #[error("this hold already has a final decision ({0})")]
     Final(HoldState),
-    #[error(
-        "charges cannot be filed while the person still has time to complete intake; extend, decline or wait for the deadline"
-    )]
     FileWhileHeld,
-    #[error("the new deadline must be after today and after the current deadline")]
     ExtendNotLater,
-    #[error("a new deadline date is required to extend")]
     ExtendNeedsDate,
-    #[error("only a deadline still open or missed can be extended (this hold is: {0})")]
     ExtendNotOpen(HoldState),
 }
+
+impl std::fmt::Display for DecisionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use handoff_i18n::{staff, staff_with};
+        let text = match self {
+            DecisionError::Final(s) => {
+                staff_with("err-decision-final", &[("state", staff(&s.key()).into())])
+            }
+            DecisionError::FileWhileHeld => staff("err-decision-file-while-held"),
+            DecisionError::ExtendNotLater => staff("err-decision-extend-not-later"),
+            DecisionError::ExtendNeedsDate => staff("err-decision-extend-needs-date"),
+            DecisionError::ExtendNotOpen(s) => staff_with(
+                "err-decision-extend-not-open",
+                &[("state", staff(&s.key()).into())],
+            ),
+        };
+        f.write_str(&text)
+    }
+}
+
+impl std::error::Error for DecisionError {}
 
 /// The prosecutor's decision. Returns the new state and, for an extension, the new deadline.
 pub fn decide(

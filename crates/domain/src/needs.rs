@@ -187,13 +187,13 @@ pub fn evaluate(
             Some(_) => {}
             None => e.add(
                 "problems",
-                format!("\"{p}\" is not one of the program's presenting problems"),
+                handoff_i18n::staff_with("err-needs-problem-unknown", &[("problem", p.into())]),
             ),
         }
     }
     for id in answers.keys() {
         if !AHC.iter().any(|q| q.id == id) {
-            e.add(id, "is not a question of the screen");
+            e.add(id, handoff_i18n::staff("err-needs-question-unknown"));
         }
     }
     let mut safety = (0u32, 0usize);
@@ -203,12 +203,15 @@ pub fn evaluate(
             .map(|v| v.iter().filter(|a| !a.is_empty()).collect())
             .unwrap_or_default();
         if given.len() > 1 && !q.many {
-            e.add(q.id, "takes one answer");
+            e.add(q.id, handoff_i18n::staff("err-needs-one-answer"));
             continue;
         }
         for a in given {
             let Some((_, _, value)) = q.answers.iter().find(|(code, _, _)| code == a) else {
-                e.add(q.id, format!("\"{a}\" is not one of its answers"));
+                e.add(
+                    q.id,
+                    handoff_i18n::staff_with("err-needs-answer-unknown", &[("answer", a.into())]),
+                );
                 continue;
             };
             if q.domain == Domain::Safety {

@@ -1,6 +1,6 @@
 //! What each pathway asks and does, stated once (ADR 0010). Services, forms and pages ask
 //! this table instead of matching on the pathway.
-use crate::{OrgKind, Pathway};
+use crate::{Coded, OrgKind, Pathway};
 
 /// A part of the entry form a pathway uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -164,17 +164,22 @@ pub fn startable(enabled: &[Pathway], kind: OrgKind) -> Vec<Pathway> {
 
 /// Why `kind` may not start `p` in a program enabling `enabled`, if it may not.
 pub fn refusal(enabled: &[Pathway], kind: OrgKind, p: Pathway) -> Option<String> {
+    use handoff_i18n::{staff, staff_with};
+    let pathway = || vec![("pathway", staff(&p.key()).into())];
     if !enabled.contains(&p) {
-        Some(format!(
-            "The {} pathway is not enabled in this program.",
-            p.label()
-        ))
+        Some(staff_with("err-pathways-not-enabled", &pathway()))
     } else if !spec(p).started_by(kind) {
-        Some(format!(
-            "A {} does not start the {} pathway.",
-            kind.label().to_lowercase(),
-            p.label()
-        ))
+        // One sentence per kind of organization, so a language can word each its way.
+        let key = match kind {
+            OrgKind::LawEnforcement => "err-pathways-not-started-by-law-enforcement",
+            OrgKind::FireEms => "err-pathways-not-started-by-fire-ems",
+            OrgKind::CrisisResponse => "err-pathways-not-started-by-crisis-response",
+            OrgKind::Provider => "err-pathways-not-started-by-provider",
+            OrgKind::Prosecutor => "err-pathways-not-started-by-prosecutor",
+            OrgKind::Coordination => "err-pathways-not-started-by-coordination",
+            OrgKind::Partner => "err-pathways-not-started-by-partner",
+        };
+        Some(staff_with(key, &pathway()))
     } else {
         None
     }

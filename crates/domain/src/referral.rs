@@ -3,7 +3,7 @@
 //! agency; the performer is the receiving provider.
 use serde::{Deserialize, Serialize};
 
-use crate::{ExitKind, code_enum};
+use crate::{Coded, ExitKind, code_enum};
 
 code_enum!(
     /// FHIR Task.status values used by the SDOH Clinical Care IG.
@@ -126,25 +126,65 @@ pub struct History {
     pub intake_done: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// Why a step may not be taken. Its words are the staff catalogue's (`err-transition-...`).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TransitionError {
-    #[error("{action} is not done by the {side}")]
+    /// `action`: the step's label; `side`: `requester` or `performer`.
     WrongSide {
         action: &'static str,
         side: &'static str,
     },
-    #[error("cannot {action} a referral that is {from}")]
+    /// `action`: the step's code; `from`: the status's label.
     NotFrom {
         action: &'static str,
         from: &'static str,
     },
-    #[error("a reason is required to {0}")]
+    /// The step's code.
     ReasonRequired(&'static str),
-    #[error("record the intake before the first treatment contact")]
     IntakeFirst,
-    #[error("an exit needs its kind")]
     ExitKindRequired,
 }
+
+impl std::fmt::Display for TransitionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use handoff_i18n::{staff, staff_with};
+        let text = match self {
+            TransitionError::WrongSide { action, side } => {
+                // The step as the catalogue names it.
+                let action = ActionKind::ALL
+                    .iter()
+                    .find(|a| a.label() == *action)
+                    .map(|a| staff(&a.key()))
+                    .unwrap_or_else(|| action.to_string());
+                let key = match *side {
+                    "performer" => "err-transition-wrong-side-performer",
+                    _ => "err-transition-wrong-side-requester",
+                };
+                staff_with(key, &[("action", action.into())])
+            }
+            TransitionError::NotFrom { action, from } => {
+                let from = ReferralStatus::ALL
+                    .iter()
+                    .find(|s| s.label() == *from)
+                    .map(|s| staff(&s.key()))
+                    .unwrap_or_else(|| from.to_string());
+                staff_with(
+                    "err-transition-not-from",
+                    &[("action", (*action).into()), ("from", from.into())],
+                )
+            }
+            TransitionError::ReasonRequired(action) => staff_with(
+                "err-transition-reason-required",
+                &[("action", (*action).into())],
+            ),
+            TransitionError::IntakeFirst => staff("err-transition-intake-first"),
+            TransitionError::ExitKindRequired => staff("err-transition-exit-kind-required"),
+        };
+        f.write_str(&text)
+    }
+}
+
+impl std::error::Error for TransitionError {}
 
 /// Applies an action. Returns the new FHIR status and business status.
 pub fn transition(
@@ -160,8 +200,8 @@ pub fn transition(
         return Err(TransitionError::WrongSide {
             action: action.label(),
             side: match side {
-                Side::Requester => "referring agency",
-                Side::Performer => "provider",
+                Side::Requester => "requester",
+                Side::Performer => "performer",
             },
         });
     }

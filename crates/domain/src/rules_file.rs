@@ -2,8 +2,15 @@
 //! (issue 4). Errors name the line and the field.
 use std::collections::BTreeMap;
 
+use handoff_i18n::{Arg, staff, staff_with};
+
 use crate::Pathway;
 use crate::eligibility::{Attestation, PathwayRules, Rules};
+
+/// A code as the file's messages quote it (`"X99"`, escapes as Rust writes them).
+fn quoted(code: &str) -> Arg {
+    format!("{code:?}").into()
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuleFileError {
@@ -14,10 +21,22 @@ pub struct RuleFileError {
 
 impl std::fmt::Display for RuleFileError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.line {
-            Some(l) => write!(f, "line {l}, field {}: {}", self.field, self.message),
-            None => write!(f, "field {}: {}", self.field, self.message),
-        }
+        let (field, message) = (self.field.as_str().into(), self.message.as_str().into());
+        f.write_str(&match self.line {
+            // The line as a number is written, without a thousands separator.
+            Some(l) => staff_with(
+                "err-rules-file-at-line",
+                &[
+                    ("line", l.to_string().into()),
+                    ("field", field),
+                    ("message", message),
+                ],
+            ),
+            None => staff_with(
+                "err-rules-file-at-field",
+                &[("field", field), ("message", message)],
+            ),
+        })
     }
 }
 
@@ -304,9 +323,9 @@ pub fn from_toml(
         return Err(vec![RuleFileError {
             line: None,
             field: "file".into(),
-            message: format!(
-                "the file is larger than {} KiB; a rules file is a few kilobytes",
-                MAX_BYTES / 1024
+            message: staff_with(
+                "err-rules-file-too-large",
+                &[("kib", (MAX_BYTES / 1024).to_string().into())],
             ),
         }]);
     }
@@ -314,9 +333,7 @@ pub fn from_toml(
         return Err(vec![RuleFileError {
             line: Some(line),
             field: "file".into(),
-            message: format!(
-                "arrays or tables are nested more than {MAX_DEPTH} deep; a rules file needs three"
-            ),
+            message: staff_with("err-rules-file-too-deep", &[("depth", MAX_DEPTH.into())]),
         }]);
     }
     let rules: Rules = basic_toml::from_str(text).map_err(|e| {
@@ -345,13 +362,13 @@ pub fn from_toml(
         })
     };
     if rules.allowed_offenses.is_empty() {
-        err("allowed_offenses", "name at least one offense code".into());
+        err("allowed_offenses", staff("err-rules-file-offenses-empty"));
     }
     for c in &rules.allowed_offenses {
         if !known("offense", c) {
             err(
                 "allowed_offenses",
-                format!("{c:?} is not a NIBRS offense code that can be chosen"),
+                staff_with("err-rules-file-offense-not-active", &[("code", quoted(c))]),
             );
         }
     }
@@ -359,23 +376,26 @@ pub fn from_toml(
         if !known("offense", c) {
             err(
                 "excluded_offenses",
-                format!("{c:?} is not a NIBRS offense code"),
+                staff_with("err-rules-file-offense-unknown", &[("code", quoted(c))]),
             );
         }
     }
     if let Some(m) = rules.max_age_years
         && m < rules.min_age_years
     {
-        err("max_age_years", "must not be under min_age_years".into());
+        err("max_age_years", staff("err-rules-file-max-age-under-min"));
     }
     if !(1..=120).contains(&rules.prior_window_months) {
-        err("prior_window_months", "must be from 1 to 120 months".into());
+        err("prior_window_months", staff("err-rules-file-window-months"));
     }
     for c in &rules.allowed_drug_activities {
         if !known("drug_activity", c) {
             err(
                 "allowed_drug_activities",
-                format!("{c:?} is not a NIBRS drug activity code that can be chosen"),
+                staff_with(
+                    "err-rules-file-drug-activity-not-active",
+                    &[("code", quoted(c))],
+                ),
             );
         }
     }
@@ -387,14 +407,17 @@ pub fn from_toml(
         if let Some(x) = v
             && !(x.is_finite() && x >= 0.0)
         {
-            err(key, "must be a number of 0 or more".into());
+            err(key, staff("err-rules-file-not-a-quantity"));
         }
     }
     for l in &rules.drug_limits {
         if !known("drug_type", &l.drug_type) {
             err(
                 "drug_type",
-                format!("{:?} is not a NIBRS drug type code", l.drug_type),
+                staff_with(
+                    "err-rules-file-drug-type-unknown",
+                    &[("code", quoted(&l.drug_type))],
+                ),
             );
         }
         for v in [l.max_grams, l.max_milliliters, l.max_dosage_units]
@@ -402,15 +425,12 @@ pub fn from_toml(
             .flatten()
         {
             if !(v.is_finite() && v >= 0.0) {
-                err(
-                    "drug_limits",
-                    "thresholds must be numbers of 0 or more".into(),
-                );
+                err("drug_limits", staff("err-rules-file-thresholds"));
             }
         }
     }
     if rules.min_age_years > 120 {
-        err("min_age_years", "must be at most 120".into());
+        err("min_age_years", staff("err-rules-file-min-age-too-high"));
     }
     for (code, r) in &rules.pathways {
         let header = format!("[pathways.{code}]");
@@ -423,40 +443,40 @@ pub fn from_toml(
         };
         let p = match Pathway::parse(code) {
             Some(Pathway::OfficerIntervention) => {
-                perr(
-                    "",
-                    "Officer Intervention's rules are the top of the file".into(),
-                );
+                perr("", staff("err-rules-file-officer-intervention-table"));
                 continue;
             }
             Some(p) => p,
             None => {
-                perr("", format!("{code:?} is not a pathway"));
+                perr(
+                    "",
+                    staff_with("err-rules-file-pathway-unknown", &[("code", quoted(code))]),
+                );
                 continue;
             }
         };
         if r.min_age_years > 120 {
-            perr("min_age_years", "must be at most 120".into());
+            perr("min_age_years", staff("err-rules-file-min-age-too-high"));
         }
         if r.max_age_years.is_some_and(|m| m < r.min_age_years) {
-            perr("max_age_years", "must not be under min_age_years".into());
+            perr("max_age_years", staff("err-rules-file-max-age-under-min"));
         }
         if !(1..=120).contains(&r.prior_window_months) {
-            perr("prior_window_months", "must be from 1 to 120 months".into());
+            perr("prior_window_months", staff("err-rules-file-window-months"));
         }
         match r.social_contact_prior_months {
             Some(_) if p != Pathway::OfficerReferral => perr(
                 "social_contact_prior_months",
-                "applies only to officer_referral".into(),
+                staff("err-rules-file-social-contact-only"),
             ),
             Some(m) if !(1..=120).contains(&m) => perr(
                 "social_contact_prior_months",
-                "must be from 1 to 120 months".into(),
+                staff("err-rules-file-window-months"),
             ),
             _ => {}
         }
         if r.follow_up_days.is_some_and(|d| !(1..=60).contains(&d)) {
-            perr("follow_up_days", "must be from 1 to 60 days".into());
+            perr("follow_up_days", staff("err-rules-file-follow-up-days"));
         }
     }
     if errors.is_empty() {
@@ -651,10 +671,7 @@ impl FieldReader<'_> {
             v => match v.parse::<f64>() {
                 Ok(x) if x.is_finite() && x >= 0.0 => Some(x),
                 _ => {
-                    self.err(
-                        k,
-                        "must be a number of 0 or more, or empty for no limit".into(),
-                    );
+                    self.err(k, staff("err-rules-file-not-a-limit"));
                     None
                 }
             },
@@ -663,14 +680,14 @@ impl FieldReader<'_> {
     fn int(&mut self, k: &str, required: bool) -> Option<u32> {
         match self.get(k) {
             "" if required => {
-                self.err(k, "enter a whole number".into());
+                self.err(k, staff("err-rules-file-whole-number-required"));
                 None
             }
             "" => None,
             v => match v.parse::<u32>() {
                 Ok(x) => Some(x),
                 Err(_) => {
-                    self.err(k, "must be a whole number of 0 or more".into());
+                    self.err(k, staff("err-rules-file-not-a-whole-number"));
                     None
                 }
             },
@@ -688,7 +705,13 @@ impl FieldReader<'_> {
             match Attestation::parse(&c) {
                 Some(a) if !out.contains(&a) => out.push(a),
                 Some(_) => {}
-                None => self.err(k, format!("{c:?} is not an attestation")),
+                None => self.err(
+                    k,
+                    staff_with(
+                        "err-rules-file-attestation-unknown",
+                        &[("code", quoted(&c))],
+                    ),
+                ),
             }
         }
         out

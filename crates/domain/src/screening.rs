@@ -497,22 +497,59 @@ pub const SUICIDE_RISK_ALERT: &str = "Safety: the person reported thoughts of be
 /// PHQ-9 item 9 left unanswered: the risk cannot be ruled out.
 pub const ITEM9_UNANSWERED: &str = "PHQ-9 item 9 (thoughts of death or self-harm) was not answered: ask it before the person leaves.";
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// Why answers cannot be scored. Its words are the staff catalogue's (`err-scoring-...`).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ScreeningError {
-    #[error("{instrument} has {expected} items; {got} answers were given")]
     WrongCount {
         instrument: &'static str,
         expected: usize,
         got: usize,
     },
-    #[error("item {item}: choose one of the listed answers")]
-    BadChoice { item: usize },
-    #[error("{profile} is not a profile of {instrument}")]
+    BadChoice {
+        item: usize,
+    },
     WrongProfile {
         profile: &'static str,
         instrument: &'static str,
     },
 }
+
+impl std::fmt::Display for ScreeningError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use handoff_i18n::staff_with;
+        let text = match self {
+            ScreeningError::WrongCount {
+                instrument,
+                expected,
+                got,
+            } => staff_with(
+                "err-scoring-wrong-count",
+                &[
+                    ("instrument", (*instrument).into()),
+                    ("expected", (*expected).into()),
+                    // As typed (any number can be sent), without a thousands separator.
+                    ("got", got.to_string().into()),
+                ],
+            ),
+            ScreeningError::BadChoice { item } => {
+                staff_with("err-scoring-bad-choice", &[("item", (*item).into())])
+            }
+            ScreeningError::WrongProfile {
+                profile,
+                instrument,
+            } => staff_with(
+                "err-scoring-wrong-profile",
+                &[
+                    ("profile", (*profile).into()),
+                    ("instrument", (*instrument).into()),
+                ],
+            ),
+        };
+        f.write_str(&text)
+    }
+}
+
+impl std::error::Error for ScreeningError {}
 
 fn band_phq9(score: u8) -> &'static str {
     match score {

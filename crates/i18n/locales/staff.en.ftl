@@ -1465,3 +1465,666 @@ deadline-overdue = deadline passed, being marked
 ## The slip's note to staff when the provider's own texts are not in the person's language.
 
 slip-org-texts-untranslated = The provider's hours or what to bring are printed in English: give them in this language under Directory, What the slip says.
+
+
+## Input checks shared by the forms and the API (domain input/mod.rs): a text field, named
+## by its label below.
+
+err-input-enter = Enter the { $label }.
+err-input-too-long = The { $label } must be at most { $max } characters.
+err-input-bad-characters = The { $label } contains characters that are not allowed.
+err-input-label-location = location
+err-input-label-incident-number = CAD/incident number
+err-input-label-first-name = first name
+err-input-label-last-name = last name
+err-input-label-phone = phone number
+err-input-label-email = email
+err-input-label-surrendered-items = items handed in
+err-input-label-prior-involvement-ref = report number of the prior involvement
+err-input-label-call-type = call type
+err-input-label-team = team
+err-input-label-decline-reason = reason the person declined
+err-input-label-consent-signed-name = person's signed name
+err-input-label-citation-number = citation number
+err-input-label-note = note
+err-input-label-reason = reason
+
+## An encounter as typed (domain input/encounter.rs).
+
+err-input-encounter-pathway-unknown = Unknown pathway { $pathway }.
+err-input-encounter-occurred-at-required = Enter the date and time of the encounter.
+err-input-encounter-occurred-at-format = Use a date and time like 2026-05-01T14:30.
+err-input-encounter-occurred-at-future = The encounter cannot be in the future.
+err-input-encounter-occurred-at-too-old = Encounters older than { $days } days cannot be entered here; ask the coordinator.
+err-input-encounter-offenses-not-on-pathway = Offenses are recorded only on the Officer Intervention pathway; the { $pathway } pathway has no charge.
+err-input-encounter-offense-required = Choose at least one offense.
+err-input-encounter-offenses-too-many = At most { $max } offenses.
+err-input-encounter-offense-choose = Choose the offense.
+err-input-encounter-offense-unknown = { $code } is not a NIBRS offense code.
+err-input-encounter-offense-retired = { $code } ({ $name }) is retired and cannot be chosen for new records.
+err-input-encounter-drug-activity-drug-only = The drug activity applies only to drug offenses (35A, 35B).
+err-input-encounter-drug-activity-invalid = { $code } is not a valid drug activity code.
+err-input-encounter-drug-type-drug-only = The drug type applies only to drug offenses (35A, 35B).
+err-input-encounter-drug-type-invalid = { $code } is not a valid drug type code.
+err-input-encounter-unit-drug-only = The unit applies only to drug offenses (35A, 35B).
+err-input-encounter-unit-invalid = { $code } is not a valid unit code.
+err-input-encounter-drug-activity-required = Choose the drug activity.
+err-input-encounter-drug-type-required = Choose the suspected drug type (U if unknown).
+err-input-encounter-quantity-drug-only = A quantity applies only to drug offenses (35A, 35B).
+err-input-encounter-quantity-not-positive = The quantity must be more than 0.
+err-input-encounter-quantity-format = Enter the quantity as a number, like 1.5.
+err-input-encounter-unit-required = Choose the unit of the quantity.
+err-input-encounter-quantity-for-unit = Enter the quantity for this unit, or leave both empty if unknown.
+err-input-encounter-offense-twice = { $code } is listed twice.
+err-input-encounter-attestations-too-many = There are { $n } attestations: send each at most once.
+err-input-encounter-attestation-twice = { $code } is listed twice.
+err-input-encounter-attestation-unknown = Unknown attestation { $attestation }.
+err-input-encounter-participant-invalid = The chosen participant is not valid; search again.
+err-input-encounter-dob-required = Enter the date of birth.
+err-input-encounter-dob-format = Use a date like 1990-04-21.
+err-input-encounter-dob-future = The date of birth cannot be in the future.
+err-input-encounter-dob-too-early = The date of birth is too far in the past.
+err-input-encounter-sex-required = Choose the sex (Unknown if not known).
+err-input-encounter-race-required = Choose the race (Unknown if not known).
+err-input-encounter-ethnicity-required = Choose the ethnicity (Unknown if not known).
+err-input-encounter-phone-characters = Use digits, spaces and + - ( ) only.
+err-input-encounter-email-format = Enter an email address like name@example.org, or leave it empty.
+
+## What a pathway adds to an encounter (domain input/facts.rs).
+
+err-input-facts-not-on-pathway = This does not apply to the { $pathway } pathway.
+err-input-facts-naloxone-doses-required = Enter the naloxone doses given (0 if none).
+err-input-facts-naloxone-doses-range = Enter the doses as a whole number from 0 to 20.
+err-input-facts-transported-required = Choose whether the person was transported to a hospital.
+err-input-facts-contact-kind-required = Choose how you met the person.
+err-input-facts-prior-involvement-future = The prior involvement cannot be in the future.
+err-input-facts-prior-involvement-required = A social contact needs the date of the verified prior involvement.
+err-input-facts-prior-involvement-format = Use a date like 2026-03-14.
+err-input-facts-outreach-source-required = Choose why the person is on the outreach list.
+err-input-facts-police-present-required = Choose whether police were on the call.
+
+## The offer as typed (domain input/offer.rs).
+
+err-input-offer-consent-not-confirmed = The person must confirm the release of information.
+err-input-offer-handoff-mode-required = Choose a warm handoff or a contact card.
+err-input-offer-provider-required = Choose the provider.
+err-input-offer-no-charge-to-hold = This pathway has no charge to hold.
+err-input-offer-hold-kind-required = Choose how the charge is held.
+err-input-offer-court-date-past = The court date must be after today.
+err-input-offer-court-date-required = Enter the court date, like 2026-06-15.
+err-input-offer-response-required = Choose whether the person accepted or declined.
+
+## A contact attempt as typed (domain input/attempt.rs).
+
+err-input-attempt-at-required = Enter when the attempt was made, like 2026-05-01T14:30.
+err-input-attempt-at-future = The attempt cannot be in the future.
+err-input-attempt-at-before-encounter = The attempt cannot be before the encounter.
+err-input-attempt-outcome-required = Choose what came of the attempt.
+
+## The prosecutor's decision as typed (domain input/hold.rs).
+
+err-input-hold-decision-required = Choose a decision.
+err-input-hold-new-deadline-format = Use a date like 2026-06-15.
+err-input-hold-new-deadline-required = Enter the new deadline.
+
+## The needs screen (domain needs.rs): named by field (the problems, a question's id).
+
+err-needs-problem-unknown = "{ $problem }" is not one of the program's presenting problems
+err-needs-question-unknown = is not a question of the screen
+err-needs-one-answer = takes one answer
+err-needs-answer-unknown = "{ $answer }" is not one of its answers
+
+## A referral's step refused by its state machine (domain referral.rs, TransitionError);
+## the app writes these with a capital and a full stop.
+
+err-transition-wrong-side-requester = { $action } is not done by the referring agency
+err-transition-wrong-side-performer = { $action } is not done by the provider
+err-transition-not-from = cannot { $action } a referral that is { $from }
+err-transition-reason-required = a reason is required to { $action }
+err-transition-intake-first = record the intake before the first treatment contact
+err-transition-exit-kind-required = an exit needs its kind
+
+## The prosecutor's decision refused (domain hold.rs, DecisionError); the app writes these
+## with a capital.
+
+err-decision-final = this hold already has a final decision ({ $state })
+err-decision-file-while-held = charges cannot be filed while the person still has time to complete intake; extend, decline or wait for the deadline
+err-decision-extend-not-later = the new deadline must be after today and after the current deadline
+err-decision-extend-needs-date = a new deadline date is required to extend
+err-decision-extend-not-open = only a deadline still open or missed can be extended (this hold is: { $state })
+
+## Answers to a screening instrument that cannot be scored (domain screening.rs).
+
+err-scoring-wrong-count = { $instrument } has { $expected } items; { $got } answers were given
+err-scoring-bad-choice = item { $item }: choose one of the listed answers
+err-scoring-wrong-profile = { $profile } is not a profile of { $instrument }
+
+## A pathway a responder's organization may not start (domain pathways.rs).
+
+err-pathways-not-enabled = The { $pathway } pathway is not enabled in this program.
+err-pathways-not-started-by-law-enforcement = A law enforcement agency does not start the { $pathway } pathway.
+err-pathways-not-started-by-fire-ems = A fire / ems agency does not start the { $pathway } pathway.
+err-pathways-not-started-by-crisis-response = A behavioral health crisis response team does not start the { $pathway } pathway.
+err-pathways-not-started-by-provider = A treatment / case management provider does not start the { $pathway } pathway.
+err-pathways-not-started-by-prosecutor = A prosecutor's office does not start the { $pathway } pathway.
+err-pathways-not-started-by-coordination = A program coordination does not start the { $pathway } pathway.
+err-pathways-not-started-by-partner = A partner organization (directory) does not start the { $pathway } pathway.
+
+## The directory's ranking rule (domain directory/choose.rs); the app writes these with a
+## capital and a full stop.
+
+err-choose-criterion-unknown = "{ $code }" is not a ranking criterion
+err-choose-criterion-twice = "{ $code }" is named twice
+
+## The eligibility rules file and form (domain rules_file.rs): each error names its line
+## and field; a code is quoted as given.
+
+err-rules-file-at-line = line { $line }, field { $field }: { $message }
+err-rules-file-at-field = field { $field }: { $message }
+err-rules-file-too-large = the file is larger than { $kib } KiB; a rules file is a few kilobytes
+err-rules-file-too-deep = arrays or tables are nested more than { $depth } deep; a rules file needs three
+err-rules-file-offenses-empty = name at least one offense code
+err-rules-file-offense-not-active = { $code } is not a NIBRS offense code that can be chosen
+err-rules-file-offense-unknown = { $code } is not a NIBRS offense code
+err-rules-file-max-age-under-min = must not be under min_age_years
+err-rules-file-window-months = must be from 1 to 120 months
+err-rules-file-drug-activity-not-active = { $code } is not a NIBRS drug activity code that can be chosen
+err-rules-file-not-a-quantity = must be a number of 0 or more
+err-rules-file-drug-type-unknown = { $code } is not a NIBRS drug type code
+err-rules-file-thresholds = thresholds must be numbers of 0 or more
+err-rules-file-min-age-too-high = must be at most 120
+err-rules-file-officer-intervention-table = Officer Intervention's rules are the top of the file
+err-rules-file-pathway-unknown = { $code } is not a pathway
+err-rules-file-social-contact-only = applies only to officer_referral
+err-rules-file-follow-up-days = must be from 1 to 60 days
+err-rules-file-not-a-limit = must be a number of 0 or more, or empty for no limit
+err-rules-file-whole-number-required = enter a whole number
+err-rules-file-not-a-whole-number = must be a whole number of 0 or more
+err-rules-file-attestation-unknown = { $code } is not an attestation
+
+## Why a service ranks where it does, and why it does not fit the person (domain
+## directory/choose.rs), on the services page.
+
+choose-open-now = Open now
+choose-open-until = Open now until { $time }
+choose-hours-unknown = Hours unknown: call first
+choose-closed-holiday = Closed today (holiday)
+choose-closed-now = Closed now
+choose-capacity-unpublished = Capacity not published
+# $free: how many of the unit (choose-units); $ago: when (choose-ago-...).
+choose-capacity-stale = Capacity stale: { $free } free as of { $ago }
+choose-capacity-free = { $free } free (updated { $ago })
+choose-capacity-free-of = { $free } free of { $maximum } (updated { $ago })
+choose-capacity-full = Full: no { $unit } free (updated { $ago })
+# $count chooses the words; $shown is the number as written; $unit is the directory's.
+choose-units = { $count ->
+    [one] 1 { $unit }
+   *[other] { $shown } { $unit }s
+}
+choose-ago-just-now = just now
+choose-ago-minutes = { $n } min ago
+choose-ago-hours = { $n } h ago
+choose-ago-days = { $n } days ago
+choose-walk-in = Walk-in
+choose-not-walk-in = Not walk-in: call or book
+choose-distance = { $km } km away
+choose-distance-unknown = Distance unknown
+choose-no-position = No position given
+choose-speaks = Speaks { $language }
+choose-not-listed = No { $language } listed
+choose-ages-from = Ages { $age } and over
+choose-ages-up-to = Ages up to { $age }
+choose-women-only = Women only
+choose-men-only = Men only
+
+
+## referrals (crates/app/src/referrals.rs).
+
+err-referral-link-used = This step was recorded with this link already.
+err-referral-action-choose = Choose what to record.
+err-referral-occurred-future = This cannot be in the future.
+err-referral-occurred-before = This cannot be before the referral was made.
+err-referral-occurred-format = Use a date and time like 2026-05-01T14:30.
+err-referral-reason-code-choose = Choose the reason from the list.
+err-referral-exit-kind-choose = Choose how the person left the program.
+err-referral-contact-outcome-choose = Choose the result of the contact attempt.
+err-referral-reason-too-long = The reason must be at most 1000 characters.
+err-referral-note-too-long = The note must be at most 4000 characters.
+err-referral-stale = This referral was changed by someone else since you opened it. Reload to see the change.
+err-referral-reason-required = Choose the reason for this step (or say it in the note).
+# A step the referring agency takes, tried by the provider; $action is the step's name.
+err-referral-wrong-side = { $action } is not done by the provider.
+# $action is the step's code (accept, contact_attempt ...), $status the referral's status.
+err-referral-not-from = Cannot { $action } a referral that is { $status }.
+err-referral-intake-first = Record the intake before the first treatment contact.
+err-referral-arrival-once = An arrival is recorded once, for a warm handoff.
+err-referral-intake-recorded = The intake is already recorded.
+err-referral-treatment-before-intake = The first treatment contact comes after the intake.
+err-referral-treatment-recorded = The first treatment contact is already recorded.
+err-referral-page-acknowledged = The page is acknowledged already.
+
+## consents (crates/app/src/consents.rs).
+
+err-consent-referral-not-ahead = This referral did not go ahead: a consent is recorded by the provider serving the person.
+err-consent-recipient-twice = { $name } is named twice.
+err-consent-recipient-own = Your own organization discloses; choose who receives.
+err-consent-recipient-unknown = Choose organizations of this program.
+err-consent-class-unknown = Choose a listed class.
+err-consent-recipients-none = Name at least one recipient, or a class of recipients.
+# $information is a kind of information the consent lets be disclosed.
+err-consent-information-twice = { $information } is listed twice.
+err-consent-information-unknown = Choose listed kinds of information.
+err-consent-information-none = Choose what information may be disclosed.
+err-consent-purpose-empty = State the purpose of the disclosure.
+err-consent-at-most = Use at most { $n } characters.
+err-consent-expires-past = Choose a day after today.
+err-consent-expires-format = Enter a date as YYYY-MM-DD.
+err-consent-expiry-none = A consent must say when it expires: a date, final disposition, or both.
+err-consent-signed-name-empty = Type the person's name as they signed.
+err-consent-attested = Confirm that the person read (or was read) the consent and signed it.
+err-consent-revoked-already = This consent's revocation is recorded already.
+# In a consent's list of recipients or disclosers, for an organization since removed.
+err-consent-org-gone = an organization no longer in the program
+
+## admin (crates/app/src/admin.rs).
+
+# Labels in "Enter the { $label }." and "The { $label } must be at most { $max } characters."
+err-admin-program-name = program name
+err-admin-org-name = organization name
+err-admin-full-name = full name
+# $zone is what was typed, in quotation marks.
+err-admin-time-zone = { $zone } is not a time zone name like America/Chicago.
+err-admin-intake-deadline-range = The intake deadline is 1 to 365 days.
+err-admin-program-exists = A program with this name exists.
+err-admin-org-exists = An organization with this name exists in the program.
+err-admin-username-format = Use 2 to 64 letters, digits, dots, dashes, underscores or @.
+err-admin-membership-none = Choose an organization and role.
+err-admin-username-taken = This user name is taken.
+err-admin-org-unknown = Choose an existing organization.
+err-admin-org-other-program = Choose an organization of your program.
+# $role and $kind are a role's and a kind of organization's names, in lower case.
+err-admin-role-misfit = A { $role } cannot belong to a { $kind }.
+err-admin-role-held = The user already has this role there.
+err-admin-shift-position = Choose first on call or a backup from the list.
+err-admin-shift-order = The shift must end after it starts.
+err-admin-shift-too-long = A shift can last at most 31 days.
+err-admin-shift-provider-unknown = Choose a provider.
+err-admin-shift-provider-other = Choose a provider of your program.
+err-admin-shift-staff = Choose a case manager of this provider.
+
+## calendar (crates/app/src/calendar.rs).
+
+err-calendar-time-format = Enter a time as HH:MM (24-hour).
+err-calendar-days-unknown = Choose days of the week.
+err-calendar-days-none = Choose at least one business day.
+err-calendar-closes-order = Closing comes after opening.
+err-calendar-contact-hours = Enter a number of business hours from 1 to 720.
+err-calendar-day-format = Enter a date as YYYY-MM-DD.
+err-calendar-holiday-name-empty = Name the holiday.
+err-calendar-holiday-name-long = Use at most 100 characters.
+err-calendar-holiday-exists = There is a holiday on that day already.
+err-calendar-holiday-missing = There is no holiday on that day.
+
+## flags (crates/app/src/flags.rs).
+
+err-flag-reason-empty = Say why: it is kept with the flag.
+err-flag-reason-long = At most 500 characters.
+err-flag-kind-choose = Choose a kind of flag from the list.
+err-flag-set-already = That flag is set already.
+err-flag-action = Set or clear a flag.
+err-flag-label-empty = Name the kind of flag (letters or digits).
+err-flag-label-long = At most 80 characters.
+err-flag-audience = Choose who sees it.
+err-flag-obey = Choose what messages do.
+err-flag-kind-exists = The list has that kind already.
+err-flag-retire-choose = Choose a kind to retire.
+
+## reminders (crates/app/src/reminders.rs).
+
+err-reminder-at-empty = Give the date and time of the intake.
+err-reminder-at-past = The intake is in the future.
+err-reminder-at-far = That is more than a year away.
+err-reminder-place-empty = Say where, as the person would find it (an address, not what the place treats).
+err-reminder-place-long = At most 200 characters.
+err-reminder-channel = Choose text message or email.
+err-reminder-address-sms = Type the mobile number with + and the country code (like +1 555 010 0199).
+err-reminder-address-email = That is not an email address (like name@example.org).
+err-reminder-consent = Only with the person's agreement: read them the sentence and tick it.
+err-reminder-action = Choose or stop.
+
+
+## Offers (crates/app/src/offers.rs).
+err-offer-provider-choose = Choose one of the program's providers.
+err-offer-override-pending = The override is waiting for a supervisor; the offer can be recorded once it is approved.
+err-offer-not-eligible = The person is not eligible. Request an override with a reason if you believe they should be offered diversion.
+err-offer-already-recorded = The offer was already recorded for this encounter.
+err-offer-no-prosecutor = The program has no prosecutor's office; ask the administrator to add one.
+err-offer-provider-required = Choose the provider.
+err-offer-handoff-mode = Choose a warm handoff or a contact card.
+err-offer-acceptance-first = Record the person's acceptance first.
+err-offer-referral-open = A referral is still open; another can be made after the provider declines it.
+# $pathway: the case's pathway, as the pathway labels name it.
+err-offer-attempts-pathway = Contact attempts are recorded on Active Outreach and Naloxone Plus cases, not on { $pathway }.
+
+## Directory: live capacity (crates/app/src/directory/capacity.rs).
+# These follow the field's name ("available", "maximum", "minutes", "change").
+err-directory-capacity-negative = cannot be negative
+err-directory-capacity-above-maximum = is above the maximum of { $maximum }
+err-directory-capacity-none-left = is 0 already: nothing is left to take
+err-directory-capacity-at-maximum = is at the maximum of { $maximum } already
+err-directory-capacity-freshness-range = must be from 5 minutes to 30 days
+err-directory-capacity-count-range = must be from 0 to 1,000,000
+err-directory-capacity-count-required = required to set the count
+err-directory-capacity-count-only-set = only with change "set"
+err-directory-capacity-change = must be set, plus, minus or confirm
+
+## Directory: importing an HSDS file (crates/app/src/directory/import.rs).
+err-directory-import-too-large = larger than { $mib } MiB
+# $error: what the CSV reader found (its own words).
+err-directory-import-not-csv = not CSV: { $error }
+# Where a finding is: the file's name and the row's number.
+err-directory-import-csv-row = { $file } row { $row }
+
+## Directory: referring to services (crates/app/src/directory/refer.rs).
+err-directory-refer-handoff-mode = Choose a warm handoff or a contact card.
+# $status: the service's status as the directory stores it (inactive, defunct).
+err-directory-refer-service-inactive = { $service } is { $status } and takes no referrals.
+err-directory-refer-service-unknown = Choose services from the list.
+err-directory-refer-service-none = Choose at least one service.
+err-directory-refer-service-too-many = Choose at most 10 services at once.
+err-directory-refer-acceptance-first = Record the person's acceptance first.
+err-directory-refer-still-open = A referral to { $service } is still open.
+err-directory-refer-no-partner = { $service } belongs to no partner organization of the program.
+
+## Directory settings (crates/app/src/directory/settings.rs).
+err-directory-settings-rule-empty = Choose at least one criterion to rank by.
+err-directory-settings-not-a-type = "{ $code }" is not a service type.
+err-directory-settings-hold-types = Choose the service types whose intake meets a held charge (treatment, usually).
+err-directory-settings-fallback = Say what the officer should do when nothing fits, in up to 300 characters (a 24-hour crisis line).
+
+## Dashboard (crates/app/src/dashboard.rs).
+err-dashboard-choose-listed = Choose one from the list.
+# $pathway and $kind: the value as given, in quotation marks.
+err-dashboard-pathway-unknown = Unknown pathway { $pathway }.
+err-dashboard-entry-unknown = Unknown kind of responding agency { $kind }.
+err-dashboard-date-range = Use a date between 1900 and 2200.
+err-dashboard-period-order = The start of the period must be on or before its end.
+err-dashboard-period-too-long = The period can be at most ten years.
+
+## Overrides (crates/app/src/overrides.rs).
+# Named in "Enter the …." and "The … must be at most … characters."
+err-override-reason-label = reason for the override
+err-override-eligible = The person is eligible; there is nothing to override.
+err-override-already-requested = An override was already requested for this decision.
+err-override-decision = Choose approve or refuse.
+err-override-refusal-reason = Say why the override is refused.
+err-override-none = No override was requested.
+err-override-own = A supervisor cannot approve their own override.
+err-override-already-reviewed = This override was already reviewed.
+
+## Encounters (crates/app/src/encounters.rs).
+err-encounter-search-too-short = Type at least two letters of the last name.
+err-encounter-search-too-long = Use at most { $max } characters.
+err-encounter-idempotency-key-length = The idempotency key must be 1 to 200 characters.
+err-encounter-participant-not-found = The chosen participant was not found; search again.
+err-encounter-person-exists = { $first } { $last } (born { $dob }) is already recorded. Choose them from the search so the same person is not entered twice.
+err-encounter-idempotency-key-reused = This idempotency key was already used for a different request.
+err-encounter-no-pathway = No pathway your organization starts is enabled in this program; ask the coordinator.
+# An encounter's status in the responder's list (a final hold state is named by its label).
+encounters-status-referred = Accepted; referred
+encounters-status-declined = Declined
+encounters-status-follow-up-due = Follow-up due { $date }
+encounters-status-not-eligible = Not eligible
+encounters-status-record-referral = Record the referral
+encounters-status-charge-held = Accepted; charge held
+encounters-status-record-offer = Eligible: record the offer
+encounters-status-override-pending = Override awaiting a supervisor
+
+## Emergency access (crates/app/src/emergency.rs).
+err-emergency-reason-short = State the emergency in a sentence (at least 10 characters): it is reviewed.
+err-emergency-too-long = Use at most { $max } characters.
+err-emergency-reference-empty = Enter the reference from the person's slip (like HO-7KQ2-MXH4).
+err-emergency-reference-unknown = No case with this reference in your program.
+err-emergency-review-note = Say what you found: justified, or what follows.
+err-emergency-reviewed = This grant is reviewed already.
+
+## Research exports (crates/app/src/research/mod.rs).
+err-research-recipient = Name the recipient (the evaluator or study), 1 to 100 characters: each recipient gets its own pseudonyms.
+err-research-recipient-characters = The recipient contains characters that are not allowed.
+err-research-table = Choose encounters or referrals.
+err-research-format = Choose CSV or Parquet.
+err-research-dates = Choose month or shifted dates.
+err-research-date = Use a date like 2026-05-01, or leave it empty.
+err-research-period-order = The start must be on or before the end.
+
+## Where a staff member is paged (crates/app/src/contacts.rs).
+err-contacts-email-empty = Type the email address you want pages sent to.
+err-contacts-email-invalid = That is not an email address (like name@agency.org).
+err-contacts-mobile-invalid = Type the mobile number with + and the country code (like +1 555 010 0199).
+err-contacts-channel = Choose email or text message.
+err-contacts-duplicate = You are paged there already.
+err-contacts-too-many = At most { $max } addresses: remove one first.
+
+## Eligibility rules and pathways (crates/app/src/rules.rs).
+err-rules-effective-date = Use a date like 2026-12-01, or leave it empty for now.
+err-rules-effective-past = Rules cannot take effect in the past: past decisions keep their version.
+err-rules-page-out-of-date = This page is out of date: reload it and edit again.
+err-rules-stale = Version { $version } was saved by someone else since you opened this page, so nothing was saved. Your edits are kept here: compare them with the version in force now, then save again.
+# $pathway: the code as given, in quotation marks.
+err-rules-pathway-unknown = Unknown pathway { $pathway }.
+err-rules-pathways-none = Enable at least one pathway; turning all off would stop every new encounter.
+
+
+## escalation (crates/app/src/escalation.rs).
+
+err-escalation-provider = Choose a provider.
+err-escalation-provider-of-program = Choose a provider of your program.
+err-escalation-position = Give a place from 1 to 20.
+err-escalation-user = Choose someone of this provider.
+err-escalation-contact-name = Give the contact's name (at most 200 characters).
+err-escalation-action = Add or remove someone.
+
+## screenings (crates/app/src/screenings.rs).
+
+err-screenings-instrument = Choose one of the listed instruments.
+err-screenings-profile = Choose one of this instrument's cut-offs.
+err-screenings-answer = Choose one of the answers.
+err-screenings-too-many-answers = The form has more answers than the instrument has items.
+err-screenings-no-answers = Answer the items before saving.
+
+## trail (crates/app/src/trail.rs).
+
+err-trail-date = Enter a date as YYYY-MM-DD.
+err-trail-to-before-from = The last day comes before the first.
+err-trail-outcome = Choose allowed, denied or failed.
+err-trail-too-long = Use at most 200 characters.
+err-trail-retention = Audit records are kept at least { $days } days.
+
+## auth (crates/app/src/auth/).
+
+err-auth-password-short = Use at least { $min } characters.
+err-auth-password-long = Use at most 1024 characters.
+err-auth-password-common = This password is one of the most common ones; choose another.
+# Every refused sign-in says this, whatever the reason (no hint that a user exists).
+err-auth-sign-in-refused = The user name or password is not right.
+# $failures and $minutes are the program's lockout settings.
+err-auth-sign-in-refused-lockout = { err-auth-sign-in-refused } After { $failures } failed attempts within { $minutes } minutes an account is locked until an administrator unlocks it.
+err-auth-sign-in-throttled = Too many failed sign-ins from this address.
+err-auth-sign-in-throttled-wait = { err-auth-sign-in-throttled } Wait { $minutes } minutes, then try again.
+err-auth-sign-in-expired = This sign-in has expired. Sign in again with your user name and password.
+err-auth-code-refused = That code is not right, or it was already used.
+err-auth-code-locked-device = Too many wrong codes on this device: wait { $minutes } minutes, then sign in again.
+err-auth-code-locked = Too many wrong codes: the account is locked until an administrator unlocks it.
+err-auth-totp-secret = A TOTP secret is base32 of at least 10 bytes.
+err-auth-token-days = A token lasts from 1 to 366 days.
+# $username is the name as typed, in quotation marks.
+err-auth-token-no-user = There is no user { $username }.
+
+## reports (crates/app/src/reports.rs).
+
+err-reports-quarter = Use a quarter like 2026Q3 (year, Q, 1 to 4).
+err-reports-period = The start of the period must be on or before its end.
+err-reports-threshold = Enter a whole number from 5 to 100 (11 is the usual threshold).
+# The equity report's tables, by what they break the figures down by.
+reports-dimension-race = Race
+reports-dimension-ethnicity = Ethnicity
+reports-dimension-sex = Sex
+reports-dimension-age-group = Age group
+
+## webhooks (crates/app/src/webhooks.rs).
+
+err-webhooks-partner = Choose the partner whose system is told.
+err-webhooks-https = Use an https:// address (http:// only on this machine or a private network).
+err-webhooks-too-long = That address is too long.
+err-webhooks-url-not-http = "{ $url }" is not an http:// or https:// address.
+err-webhooks-url-credentials = put credentials in the settings, not in the address.
+err-webhooks-url-port = "{ $port }" is not a port number.
+err-webhooks-url-unusable = "{ $url }" is not a usable address.
+
+## languages (crates/app/src/languages.rs).
+
+err-languages-choose = Choose a language from the list.
+err-languages-interpreter = Say yes or no.
+
+## releases (crates/app/src/releases.rs).
+
+# $partners: the services' names, joined by commas; $count: how many.
+err-releases-needed = { $partners } { $count ->
+    [one] is
+   *[other] are
+} not a treatment service: the person's release is needed to refer them there. Have them sign it, or leave { $count ->
+    [one] it
+   *[other] them
+} unchecked.
+err-releases-signed-name = The person's name as signed: at most 200 characters, on one line.
+err-releases-confirmed = The person must read (or be read) the release and agree to it.
+
+## org texts (crates/app/src/org_texts.rs).
+
+err-org-texts-too-long = At most { $max } characters.
+err-org-texts-language = "{ $language }" is not a language in force here besides English; load its file on the Languages page first.
+
+## util (crates/app/src/util.rs).
+
+# $label: what the field holds, as a caller names it ("organization name").
+err-util-required = Enter the { $label }.
+err-util-too-long = The { $label } must be at most { $max } characters.
+
+## case view (crates/app/src/case_view.rs).
+
+err-case-view-no-referral = There is no referral for this encounter yet.
+# $due: the day the follow-up visit is due.
+case-view-follow-up-on-time = Follow-up made on time (due { $due })
+case-view-follow-up-late = Follow-up made late (was due { $due })
+case-view-follow-up-due = Follow-up visit due by { $due }
+case-view-follow-up-overdue = Follow-up overdue since { $due }
+case-view-hold-not-shared = Charge held; progress not shared (no valid release of information)
+# A drug offense's quantity and its unit ("3.5 grams").
+case-view-quantity = { $quantity } { $unit }
+case-view-quantity-unknown = quantity unknown
+case-view-identity-erased = Identity erased after the retention period
+
+## paging (crates/app/src/paging.rs).
+
+err-paging-contact-card = Only a warm handoff still waiting for the provider can become a contact card.
+
+## links (crates/app/src/links.rs).
+
+err-links-step-now = That step cannot be recorded now: open the link again to see what can.
+# The buttons of a one-tap link's page, one per step.
+links-step-acknowledge = I have it: acknowledge
+links-step-accept = Accept the referral
+links-step-reject = Decline
+links-step-arrival = I am with the person (arrived)
+links-step-intake = Intake done
+links-step-first-treatment = First treatment contact
+
+## limits (crates/app/src/limits.rs).
+
+err-limits-per-minute = Use 1 to { $max } requests a minute.
+
+## holds (crates/app/src/holds.rs).
+
+err-holds-stale = This held charge was changed since you read it. Read it again, then decide.
+
+## web errors (crates/web/src/error.rs).
+
+err-web-not-found = Not found. It may not exist, or you may not have access to it.
+err-web-sign-in-first = Sign in first.
+# $errors: each field at fault and its message.
+err-web-please-correct = Please correct: { $errors }
+err-web-limited = Too many requests this minute: retry in { $seconds } seconds.
+err-web-internal = Something went wrong on our side. Nothing was saved; please try again.
+
+## web sign-in and forms (crates/web/src/auth.rs, kit/forms.rs, middleware.rs).
+
+err-web-api-token = Send a valid API token: Authorization: Bearer <token>.
+err-web-form-expired = This form has expired. Reload the page and submit it again.
+err-web-form-unreadable = The form could not be read. Reload the page and try again.
+# $fields: the names of the fields the form does not have.
+err-web-form-unknown-fields = Unknown field(s): { $fields }.
+err-web-cross-site = Cross-site request refused.
+# A date typed on a page or given to the API.
+err-web-date = Use a date like 2026-05-01.
+
+## api (crates/web/src/api/).
+
+err-api-media-type = Send the body as JSON, with Content-Type: application/json.
+err-api-too-large = The body is larger than 1 MiB.
+# $error: the JSON reader's own words.
+err-api-not-json = The body is not JSON: { $error }.
+err-api-not-fitting = The body does not fit the document: { $error }.
+err-api-limit = Use a whole number from 1 to { $max }.
+err-api-cursor = Use the next_cursor of the page before.
+# $type: the JSON type the document asks for.
+err-api-must-be = Must be { $type ->
+    [object] an object
+    [array] an array
+    [string] a string
+    [boolean] true or false
+    [integer] a whole number
+    [number] a number
+   *[other] of the documented type
+}.
+err-api-max-items = At most { $max } items.
+# $values: the values allowed, joined by commas.
+err-api-one-of = Use one of: { $values }.
+err-api-max-chars = At most { $max } characters.
+# $format: the format the document asks for.
+err-api-format = Use { $format ->
+    [date] a date like 2026-05-01
+    [date-time] a time like 2026-05-01T14:30:00Z
+   *[other] an id like 0193b5a2-7c4e-7d1a-9f3e-2b8c4d5e6f70
+}.
+err-api-required = Required.
+err-api-unknown-field = Unknown field.
+err-api-dob = Use a date like 1990-04-21.
+err-api-search-short = Type at least 2 letters of the last name.
+err-api-idempotency-key = Use 1 to 200 visible ASCII characters.
+err-api-true-false = Use true or false.
+
+## hsds (crates/web/src/api/hsds.rs): each follows the parameter's name.
+
+err-api-hsds-query = is not a valid query string
+err-api-hsds-repeated = is given more than once
+err-api-hsds-page = must be a whole number from 1
+err-api-hsds-per-page = must be a whole number from 1 to 500
+err-api-hsds-modified-after = must be a date and time (RFC 3339, such as 2026-12-01T00:00:00Z)
+err-api-hsds-uuid = must be a UUID
+# $allowed: the parameters the route takes, joined by commas.
+err-api-hsds-unknown = is not a parameter of this route (it takes { $allowed })
+
+## web pages (crates/web/src/ui/).
+
+err-ui-admin-organization = Choose an organization.
+err-ui-admin-role = Choose a role.
+err-ui-admin-membership = Choose a user, an organization and a role.
+err-ui-admin-provider = Choose a provider.
+err-ui-admin-case-manager = Choose a case manager.
+err-ui-admin-starts-at = Use a date and time like 2026-05-01T08:00.
+err-ui-admin-ends-at = Use a date and time like 2026-05-01T20:00.
+err-ui-admin-position = Choose first on call or a backup from the list.
+err-ui-directory-available = Type a whole number, 0 or more.
+err-ui-directory-change = Choose −1, +1, still right, or set.
+err-ui-services-position = The position could not be read: the list is shown without distances.
+err-ui-services-language = Choose a language from the list.

@@ -23,17 +23,7 @@ const SHIPPED: &[(&str, &str)] = &[
 ];
 
 /// The staff screens' catalogue (English only for now).
-const STAFF_EN: &str = concat!(
-    include_str!("../locales/staff.en.ftl"),
-    "\n",
-    include_str!("../locales/staff-parts/a.ftl"),
-    "\n",
-    include_str!("../locales/staff-parts/b.ftl"),
-    "\n",
-    include_str!("../locales/staff-parts/c.ftl"),
-    "\n",
-    include_str!("../locales/staff-parts/d.ftl"),
-);
+const STAFF_EN: &str = include_str!("../locales/staff.en.ftl");
 
 /// A staff text by key, for code outside the pages (validation messages, refusals, labels
 /// the app builds): from the staff catalogue, like every word of the staff screens.

@@ -9,6 +9,7 @@ use handoff_app::{AppError, Ctx, auth};
 
 use crate::AppState;
 use crate::error::{ApiError, problem};
+use crate::kit::render::staff;
 
 pub fn cookie_name(secure: bool) -> &'static str {
     if secure {
@@ -221,7 +222,7 @@ impl FromRequestParts<AppState> for ApiUser {
             let mut r = problem(
                 StatusCode::UNAUTHORIZED,
                 "Unauthorized",
-                "Send a valid API token: Authorization: Bearer <token>.",
+                &staff("err-web-api-token"),
                 None,
             );
             r.headers_mut().insert(
@@ -266,9 +267,7 @@ pub fn check_csrf(session: &Session, submitted: &str) -> Result<(), AppError> {
     if same_secret(submitted, &session.csrf) {
         Ok(())
     } else {
-        Err(AppError::Conflict(
-            "This form has expired. Reload the page and submit it again.".into(),
-        ))
+        Err(AppError::Conflict(staff("err-web-form-expired")))
     }
 }
 

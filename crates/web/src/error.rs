@@ -4,6 +4,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use handoff_app::AppError;
 
+use crate::kit::render::{staff, staff_with};
+
 pub fn status_of(e: &AppError) -> StatusCode {
     match e {
         AppError::NotFound => StatusCode::NOT_FOUND,
@@ -20,18 +22,14 @@ pub fn status_of(e: &AppError) -> StatusCode {
 /// What a person or client may be told: never internal details.
 pub fn public_message(e: &AppError) -> String {
     match e {
-        AppError::NotFound => {
-            "Not found. It may not exist, or you may not have access to it.".into()
-        }
-        AppError::Unauthenticated => "Sign in first.".into(),
-        AppError::Invalid(f) => format!("Please correct: {f}"),
+        AppError::NotFound => staff("err-web-not-found"),
+        AppError::Unauthenticated => staff("err-web-sign-in-first"),
+        AppError::Invalid(f) => staff_with("err-web-please-correct", "errors", f.to_string()),
         AppError::Conflict(m) | AppError::Rule(m) | AppError::Stale(m) => m.clone(),
         AppError::Limited { retry_after } => {
-            format!("Too many requests this minute: retry in {retry_after} seconds.")
+            staff_with("err-web-limited", "seconds", retry_after.to_string())
         }
-        AppError::Internal(_) => {
-            "Something went wrong on our side. Nothing was saved; please try again.".into()
-        }
+        AppError::Internal(_) => staff("err-web-internal"),
     }
 }
 

@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::AppState;
 use crate::error::problem;
+use crate::kit::render::staff;
 
 pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
@@ -101,7 +102,7 @@ pub async fn same_origin(State(st): State<AppState>, req: Request, next: Next) -
             return problem(
                 StatusCode::FORBIDDEN,
                 "Forbidden",
-                "Cross-site request refused.",
+                &staff("err-web-cross-site"),
                 None,
             );
         }

@@ -3,6 +3,7 @@ use std::sync::OnceLock;
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use handoff_i18n::{staff, staff_with};
 
 use crate::{App, AppError, AppResult};
 
@@ -80,19 +81,19 @@ pub fn check_password(app: &App, password: &str) -> AppResult<()> {
     if password.chars().count() < app.settings.min_password_length {
         return Err(AppError::field(
             "password",
-            format!(
-                "Use at least {} characters.",
-                app.settings.min_password_length
+            staff_with(
+                "err-auth-password-short",
+                &[("min", app.settings.min_password_length.into())],
             ),
         ));
     }
     if password.len() > 1024 {
-        return Err(AppError::field("password", "Use at most 1024 characters."));
+        return Err(AppError::field("password", staff("err-auth-password-long")));
     }
     if is_banned(password) {
         return Err(AppError::field(
             "password",
-            "This password is one of the most common ones; choose another.",
+            staff("err-auth-password-common"),
         ));
     }
     Ok(())

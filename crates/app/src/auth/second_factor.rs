@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use handoff_domain::policy::Actor;
+use handoff_i18n::{staff, staff_with};
 use handoff_storage::RecoveryCodeRow;
 use uuid::Uuid;
 
@@ -120,7 +121,8 @@ pub struct SecondFactor {
     pub recovery_left: Option<i64>,
 }
 
-/// What a refused code says.
+/// What a refused code says: the English of the staff catalogue's `err-auth-code-refused`
+/// (which the code is refused with), kept here for tests to look for.
 pub const CODE_REFUSED: &str = "That code is not right, or it was already used.";
 
 /// Checks the second factor of a pending session: a code from the authenticator (each
@@ -136,11 +138,7 @@ pub async fn second_factor(
 ) -> AppResult<SecondFactor> {
     let hash = sha256_hex(token.as_bytes());
     let now = app.now();
-    let expired = || {
-        AppError::Conflict(
-            "This sign-in has expired. Sign in again with your user name and password.".into(),
-        )
-    };
+    let expired = || AppError::Conflict(staff("err-auth-sign-in-expired"));
     let mut tx = app.store.write().await?;
     let Some(s) = tx.session(&hash).await? else {
         return Err(expired());
@@ -230,17 +228,17 @@ pub async fn second_factor(
         .await?;
         tx.commit().await?;
         return Err(if locked && known.is_some() {
-            AppError::Conflict(format!(
-                "Too many wrong codes on this device: wait {} minutes, then sign in again.",
-                app.settings.lockout_window_minutes
+            AppError::Conflict(staff_with(
+                "err-auth-code-locked-device",
+                &[(
+                    "minutes",
+                    app.settings.lockout_window_minutes.to_string().into(),
+                )],
             ))
         } else if locked {
-            AppError::Conflict(
-                "Too many wrong codes: the account is locked until an administrator unlocks it."
-                    .into(),
-            )
+            AppError::Conflict(staff("err-auth-code-locked"))
         } else {
-            AppError::field("code", CODE_REFUSED)
+            AppError::field("code", staff("err-auth-code-refused"))
         });
     };
     tx.delete_session(&hash).await?;
@@ -283,10 +281,7 @@ pub(crate) async fn clear_mfa(app: &App, ctx: &Ctx, user_id: Uuid) -> AppResult<
 /// published so that people and browser tests can compute codes.
 pub async fn enrol_known_secret(app: &App, user_id: Uuid, secret: &str) -> AppResult<()> {
     if totp::base32_decode(secret).is_none_or(|k| k.len() < 10) {
-        return Err(AppError::field(
-            "secret",
-            "A TOTP secret is base32 of at least 10 bytes.",
-        ));
+        return Err(AppError::field("secret", staff("err-auth-totp-secret")));
     }
     let mut tx = app.store.write().await?;
     tx.set_totp(user_id, Some(secret), Some(app.now()), 0)

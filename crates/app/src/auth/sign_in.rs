@@ -5,6 +5,7 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, Utc};
 use handoff_domain::policy::Actor;
+use handoff_i18n::staff_with;
 use handoff_storage::{SessionRow, Tx, UserRow};
 use uuid::Uuid;
 
@@ -74,23 +75,35 @@ pub(crate) fn known_device(
         .then(|| format!("device:{mac}"))
 }
 
-/// What every refused sign-in says, whatever the reason (no hint that a user exists).
+/// What every refused sign-in says, whatever the reason (no hint that a user exists): the
+/// English of the staff catalogue's `err-auth-sign-in-refused`, kept here for tests to look
+/// for (the message itself comes from the catalogue).
 pub const SIGN_IN_REFUSED: &str = "The user name or password is not right.";
 
 pub(crate) fn refused_message(app: &App) -> String {
-    format!(
-        "{SIGN_IN_REFUSED} After {} failed attempts within {} minutes an account is locked until an administrator unlocks it.",
-        app.settings.lockout_failures, app.settings.lockout_window_minutes
+    staff_with(
+        "err-auth-sign-in-refused-lockout",
+        &[
+            ("failures", app.settings.lockout_failures.to_string().into()),
+            (
+                "minutes",
+                app.settings.lockout_window_minutes.to_string().into(),
+            ),
+        ],
     )
 }
 
-/// The start of what a throttled address is told.
+/// The start of what a throttled address is told: the English of the staff catalogue's
+/// `err-auth-sign-in-throttled`, kept here for tests to look for.
 pub const SIGN_IN_THROTTLED: &str = "Too many failed sign-ins from this address.";
 
 pub(crate) fn throttled_message(app: &App) -> String {
-    format!(
-        "{SIGN_IN_THROTTLED} Wait {} minutes, then try again.",
-        app.settings.lockout_window_minutes
+    staff_with(
+        "err-auth-sign-in-throttled-wait",
+        &[(
+            "minutes",
+            app.settings.lockout_window_minutes.to_string().into(),
+        )],
     )
 }
 
@@ -438,4 +451,22 @@ pub fn new_totp_secret() -> AppResult<String> {
     let mut key = [0u8; crate::totp::SECRET_BYTES];
     getrandom::fill(&mut key).map_err(|e| AppError::Internal(format!("random: {e}")))?;
     Ok(crate::totp::base32_encode(&key))
+}
+
+#[cfg(test)]
+mod tests {
+    use handoff_i18n::staff;
+
+    #[test]
+    fn the_refusals_tests_look_for_are_the_catalogues() {
+        assert_eq!(staff("err-auth-sign-in-refused"), super::SIGN_IN_REFUSED);
+        assert_eq!(
+            staff("err-auth-sign-in-throttled"),
+            super::SIGN_IN_THROTTLED
+        );
+        assert_eq!(
+            staff("err-auth-code-refused"),
+            super::super::second_factor::CODE_REFUSED
+        );
+    }
 }

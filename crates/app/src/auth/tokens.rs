@@ -2,6 +2,7 @@
 
 use chrono::Duration;
 use handoff_domain::policy::Actor;
+use handoff_i18n::{staff, staff_with};
 use handoff_storage::TokenRow;
 use uuid::Uuid;
 
@@ -21,13 +22,21 @@ pub async fn create_token(
     let now = app.now();
     let days = days.unwrap_or(app.settings.token_days);
     if !(1..=366).contains(&days) {
-        return Err(AppError::field("days", "A token lasts from 1 to 366 days."));
+        return Err(AppError::field("days", staff("err-auth-token-days")));
     }
     let mut tx = app.store.write().await?;
     let user = tx
         .user_by_name(&normalize_username(username))
         .await?
-        .ok_or_else(|| AppError::field("user", format!("There is no user {username:?}.")))?;
+        .ok_or_else(|| {
+            AppError::field(
+                "user",
+                staff_with(
+                    "err-auth-token-no-user",
+                    &[("username", format!("{username:?}").into())],
+                ),
+            )
+        })?;
     let token = format!("hot_{}", random_token(32)?);
     let row = TokenRow {
         id: Uuid::now_v7(),

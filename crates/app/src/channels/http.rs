@@ -143,14 +143,48 @@ pub struct Target {
     pub path: String,
 }
 
+/// Why an address is not one a message can be sent to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BadAddress {
+    /// Neither http:// nor https:// (the address).
+    NotHttp(String),
+    /// A user name or password in the address.
+    Credentials,
+    /// The port is not a number (the port as written).
+    Port(String),
+    /// No host, or spaces or control characters in the path (the address).
+    Unusable(String),
+}
+
+/// As the settings and the delivery log say it (staff pages word it by the catalogue).
+impl std::fmt::Display for BadAddress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BadAddress::NotHttp(url) => {
+                write!(f, "\"{url}\" is not an http:// or https:// address")
+            }
+            BadAddress::Credentials => {
+                f.write_str("put credentials in the settings, not in the address")
+            }
+            BadAddress::Port(p) => write!(f, "\"{p}\" is not a port number"),
+            BadAddress::Unusable(url) => write!(f, "\"{url}\" is not a usable address"),
+        }
+    }
+}
+
 impl Target {
     pub fn parse(url: &str) -> Result<Target, String> {
+        Target::read(url).map_err(|e| e.to_string())
+    }
+
+    /// Reads an address, saying why it is not one when it is not.
+    pub fn read(url: &str) -> Result<Target, BadAddress> {
         let (tls, rest) = if let Some(r) = url.strip_prefix("https://") {
             (true, r)
         } else if let Some(r) = url.strip_prefix("http://") {
             (false, r)
         } else {
-            return Err(format!("\"{url}\" is not an http:// or https:// address"));
+            return Err(BadAddress::NotHttp(url.to_string()));
         };
         let (authority, path) = match rest.find(['/', '?']) {
             Some(i) if rest[i..].starts_with('/') => (&rest[..i], rest[i..].to_string()),
@@ -158,18 +192,18 @@ impl Target {
             None => (rest, "/".to_string()),
         };
         if authority.contains('@') {
-            return Err("put credentials in the settings, not in the address".into());
+            return Err(BadAddress::Credentials);
         }
         let (host, port) = match authority.rsplit_once(':') {
             Some((h, p)) if !h.ends_with(']') || p.chars().all(|c| c.is_ascii_digit()) => (
                 h.trim_start_matches('[').trim_end_matches(']'),
                 p.parse::<u16>()
-                    .map_err(|_| format!("\"{p}\" is not a port number"))?,
+                    .map_err(|_| BadAddress::Port(p.to_string()))?,
             ),
             _ => (authority, if tls { 443 } else { 80 }),
         };
         if host.is_empty() || path.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return Err(format!("\"{url}\" is not a usable address"));
+            return Err(BadAddress::Unusable(url.to_string()));
         }
         Ok(Target {
             tls,

@@ -183,6 +183,23 @@ pub async fn seed(store: &Store, settings: &Settings, cases: usize) -> AppResult
             .await?,
         );
     }
+    // Harbor's hours and what to bring in Spanish; Second Street's are left to English, so
+    // the demo shows both (ADR 0018, item 10).
+    {
+        let mut tx = store.write().await?;
+        tx.set_org_text(&handoff_storage::OrgTextRow {
+            org_id: orgs[1].id,
+            language: "es".into(),
+            hours: "lun-vie 8:00-20:00, sáb 9:00-13:00; se atiende sin cita".into(),
+            what_to_bring:
+                "Una identificación con foto si la tiene, esta hoja y una lista de sus medicamentos"
+                    .into(),
+            updated_at: clock_now(&clock),
+            updated_by: None,
+        })
+        .await?;
+        tx.commit().await?;
+    }
     let mut ctxs = Vec::new();
     // The accounts are created today (as if the history were imported): an account
     // created 130 days ago and never used would be disabled at its first sign-in.

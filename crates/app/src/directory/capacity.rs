@@ -12,6 +12,7 @@ use uuid::Uuid;
 use super::{Dir, current};
 use crate::audit::{self, ALLOWED};
 use crate::{App, AppError, AppResult, Ctx};
+use handoff_i18n::{staff, staff_with};
 
 /// One capacity as a partner or an officer sees it (also the API's answer).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
@@ -157,18 +158,18 @@ pub async fn update(
         Change::Confirm => tx.adjust_capacity(id, 0, now).await?,
         Change::Set { available, maximum } => {
             if available < 0 {
-                errors.add("available", "cannot be negative");
+                errors.add("available", staff("err-directory-capacity-negative"));
             }
             if let Some(m) = maximum {
                 if m < 0 {
-                    errors.add("maximum", "cannot be negative");
+                    errors.add("maximum", staff("err-directory-capacity-negative"));
                 } else if available > m {
-                    errors.add("available", format!("is above the maximum of {m}"));
+                    errors.add("available", above_maximum(m));
                 }
             } else if let Some(m) = row.maximum
                 && available > m
             {
-                errors.add("available", format!("is above the maximum of {m}"));
+                errors.add("available", above_maximum(m));
             }
             errors.is_empty() && tx.set_capacity(id, available, maximum, now).await?
         }
@@ -176,10 +177,13 @@ pub async fn update(
     if !ok {
         if errors.is_empty() {
             let msg = match change {
-                Change::Minus => "is 0 already: nothing is left to take".to_string(),
-                _ => format!(
-                    "is at the maximum of {} already",
-                    row.maximum.unwrap_or_default()
+                Change::Minus => staff("err-directory-capacity-none-left"),
+                _ => staff_with(
+                    "err-directory-capacity-at-maximum",
+                    &[(
+                        "maximum",
+                        row.maximum.unwrap_or_default().to_string().into(),
+                    )],
                 ),
             };
             errors.add("available", msg);
@@ -232,7 +236,7 @@ pub async fn set_freshness(
     if minutes.is_some_and(|m| !(5..=60 * 24 * 30).contains(&m)) {
         return Err(AppError::field(
             "minutes",
-            "must be from 5 minutes to 30 days",
+            staff("err-directory-capacity-freshness-range"),
         ));
     }
     let mut tx = app.store.write().await?;
@@ -254,6 +258,14 @@ pub async fn set_freshness(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// "is above the maximum of 12": the maximum as written today (no thousands separator).
+fn above_maximum(m: i64) -> String {
+    staff_with(
+        "err-directory-capacity-above-maximum",
+        &[("maximum", m.to_string().into())],
+    )
 }
 
 /// An update as the API takes it.
@@ -285,7 +297,7 @@ impl CapacityInput {
         let mut e = FieldErrors::new();
         for (field, v) in [("available", self.available), ("maximum", self.maximum)] {
             if v.is_some_and(|n| !(0..=1_000_000).contains(&n)) {
-                e.add(field, "must be from 0 to 1,000,000");
+                e.add(field, staff("err-directory-capacity-count-range"));
             }
         }
         if !e.is_empty() {
@@ -297,19 +309,19 @@ impl CapacityInput {
                 maximum: self.maximum,
             },
             ("set", None) => {
-                e.add("available", "required to set the count");
+                e.add("available", staff("err-directory-capacity-count-required"));
                 Change::Confirm
             }
             (other, a) => {
                 if a.is_some() || self.maximum.is_some() {
-                    e.add("available", "only with change \"set\"");
+                    e.add("available", staff("err-directory-capacity-count-only-set"));
                 }
                 match other {
                     "plus" => Change::Plus,
                     "minus" => Change::Minus,
                     "confirm" => Change::Confirm,
                     _ => {
-                        e.add("change", "must be set, plus, minus or confirm");
+                        e.add("change", staff("err-directory-capacity-change"));
                         Change::Confirm
                     }
                 }

@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 use crate::audit::{self, ALLOWED};
 use crate::{App, AppError, AppResult, Ctx};
+use handoff_i18n::staff_with;
 
 /// Files larger than this are refused before they are read.
 pub const MAX_BYTES: usize = 64 * 1024 * 1024;
@@ -58,7 +59,10 @@ fn read(source: Source) -> Parsed {
                 Level::Error,
                 "file",
                 "",
-                format!("larger than {} MiB", MAX_BYTES >> 20),
+                staff_with(
+                    "err-directory-import-too-large",
+                    &[("mib", (MAX_BYTES >> 20).to_string().into())],
+                ),
             );
             p
         }
@@ -72,7 +76,7 @@ fn read(source: Source) -> Parsed {
                 let headers = match reader.headers() {
                     Ok(h) => h.clone(),
                     Err(e) => {
-                        out.push(Level::Error, "file", name, format!("not CSV: {e}"));
+                        out.push(Level::Error, "file", name, not_csv(&e));
                         continue;
                     }
                 };
@@ -88,9 +92,12 @@ fn read(source: Source) -> Parsed {
                         ),
                         Err(e) => out.push(
                             Level::Error,
-                            &format!("{name} row {}", i + 2),
+                            &staff_with(
+                                "err-directory-import-csv-row",
+                                &[("file", name.into()), ("row", (i + 2).to_string().into())],
+                            ),
                             "",
-                            format!("not CSV: {e}"),
+                            not_csv(&e),
                         ),
                     }
                 }
@@ -100,6 +107,14 @@ fn read(source: Source) -> Parsed {
             out
         }
     }
+}
+
+/// "not CSV: " and what the reader found.
+fn not_csv(e: &csv::Error) -> String {
+    staff_with(
+        "err-directory-import-not-csv",
+        &[("error", e.to_string().into())],
+    )
 }
 
 /// Imports into `program_id`'s directory. Nothing is written on a dry run, on any error,

@@ -18,6 +18,7 @@ use super::{Dir, current};
 use crate::audit::{self, ALLOWED};
 use crate::case::{contact_due, guarded, intake_deadline};
 use crate::{App, AppError, AppResult, Ctx};
+use handoff_i18n::{staff, staff_with};
 
 /// The suggestions for an encounter, with what they were made from.
 pub struct Choices {
@@ -261,7 +262,7 @@ pub async fn refer(
     };
     let mode = HandoffMode::parse(input.handoff_mode.trim());
     if mode.is_none() {
-        errors.add("handoff_mode", "Choose a warm handoff or a contact card.");
+        errors.add("handoff_mode", staff("err-directory-refer-handoff-mode"));
     }
     let dir = current(app, enc.program_id).await?;
     let mut chosen = Vec::new();
@@ -280,16 +281,22 @@ pub async fn refer(
             }
             Some(s) => errors.add(
                 "service_ids",
-                format!("{} is {} and takes no referrals.", s.name, s.status),
+                staff_with(
+                    "err-directory-refer-service-inactive",
+                    &[
+                        ("service", (&s.name).into()),
+                        ("status", (&s.status).into()),
+                    ],
+                ),
             ),
-            None => errors.add("service_ids", "Choose services from the list."),
+            None => errors.add("service_ids", staff("err-directory-refer-service-unknown")),
         }
     }
     if chosen.is_empty() && errors.get("service_ids").is_none() {
-        errors.add("service_ids", "Choose at least one service.");
+        errors.add("service_ids", staff("err-directory-refer-service-none"));
     }
     if chosen.len() > 10 {
-        errors.add("service_ids", "Choose at most 10 services at once.");
+        errors.add("service_ids", staff("err-directory-refer-service-too-many"));
     }
     let codes_of = |s: &handoff_domain::directory::hsds::Service| -> Vec<String> {
         s.attributes
@@ -318,9 +325,9 @@ pub async fn refer(
     let mode = mode.unwrap_or(HandoffMode::ContactCard);
     if !tx.offer(enc.id).await?.is_some_and(|o| o.accepted) {
         tx.rollback().await?;
-        return Err(AppError::Rule(
-            "Record the person's acceptance first.".into(),
-        ));
+        return Err(AppError::Rule(staff(
+            "err-directory-refer-acceptance-first",
+        )));
     }
     let existing = tx.referrals_for_encounter(enc.id).await?;
     for s in &chosen {
@@ -331,7 +338,10 @@ pub async fn refer(
         if open {
             errors.add(
                 "service_ids",
-                format!("A referral to {} is still open.", s.name),
+                staff_with(
+                    "err-directory-refer-still-open",
+                    &[("service", (&s.name).into())],
+                ),
             );
         }
     }
@@ -384,9 +394,9 @@ pub async fn refer(
             .ok_or_else(|| {
                 AppError::field(
                     "service_ids",
-                    format!(
-                        "{} belongs to no partner organization of the program.",
-                        s.name
+                    staff_with(
+                        "err-directory-refer-no-partner",
+                        &[("service", (&s.name).into())],
                     ),
                 )
             })?;

@@ -10,6 +10,7 @@ use handoff_storage::DirectorySettings;
 use super::{current, manage};
 use crate::audit::{self, ALLOWED};
 use crate::{App, AppError, AppResult, Ctx};
+use handoff_i18n::{staff, staff_with};
 
 /// What the settings page shows.
 pub struct SettingsView {
@@ -62,7 +63,7 @@ pub async fn save(app: &App, ctx: &Ctx, input: &SettingsInput) -> AppResult<()> 
         .collect::<Vec<_>>()
         .join(" ");
     match Rule::parse(&rule_text) {
-        Ok(r) if r.0.is_empty() => errors.add("rule", "Choose at least one criterion to rank by."),
+        Ok(r) if r.0.is_empty() => errors.add("rule", staff("err-directory-settings-rule-empty")),
         Ok(_) => {}
         Err(e) => errors.add("rule", format!("{}.", capitalize(&e))),
     }
@@ -79,18 +80,21 @@ pub async fn save(app: &App, ctx: &Ctx, input: &SettingsInput) -> AppResult<()> 
                     hold.push(code);
                 }
             }
-            _ => errors.add("hold_types", format!("\"{code}\" is not a service type.")),
+            _ => errors.add(
+                "hold_types",
+                staff_with(
+                    "err-directory-settings-not-a-type",
+                    &[("code", code.into())],
+                ),
+            ),
         }
     }
     if hold.is_empty() && errors.get("hold_types").is_none() {
-        errors.add(
-            "hold_types",
-            "Choose the service types whose intake meets a held charge (treatment, usually).",
-        );
+        errors.add("hold_types", staff("err-directory-settings-hold-types"));
     }
     let fallback = input.fallback.trim();
     if fallback.is_empty() || fallback.chars().count() > 300 {
-        errors.add("fallback", "Say what the officer should do when nothing fits, in up to 300 characters (a 24-hour crisis line).");
+        errors.add("fallback", staff("err-directory-settings-fallback"));
     }
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));

@@ -19,6 +19,7 @@ mod order;
 mod referrals;
 mod sink;
 use crate::{App, AppError, AppResult};
+use handoff_i18n::staff;
 use order::Order;
 use sink::{Sink, Value};
 
@@ -119,32 +120,26 @@ impl Spec {
         let mut e = handoff_domain::FieldErrors::new();
         let recipient = recipient.trim().to_string();
         if recipient.is_empty() || recipient.chars().count() > 100 {
-            e.add(
-                "recipient",
-                "Name the recipient (the evaluator or study), 1 to 100 characters: each recipient gets its own pseudonyms.",
-            );
+            e.add("recipient", staff("err-research-recipient"));
         } else if recipient.chars().any(|c| c.is_control()) {
-            e.add(
-                "recipient",
-                "The recipient contains characters that are not allowed.",
-            );
+            e.add("recipient", staff("err-research-recipient-characters"));
         }
         let table = Table::parse(table);
         if table.is_none() {
-            e.add("table", "Choose encounters or referrals.");
+            e.add("table", staff("err-research-table"));
         }
         let format = Format::parse(format);
         if format.is_none() {
-            e.add("format", "Choose CSV or Parquet.");
+            e.add("format", staff("err-research-format"));
         }
         let dates = Dates::parse(dates);
         if dates.is_none() {
-            e.add("dates", "Choose month or shifted dates.");
+            e.add("dates", staff("err-research-dates"));
         }
         let mut day = |field: &str, v: &str, default: NaiveDate| match v.trim() {
             "" => Some(default),
             v => handoff_domain::input::parse_date(v).or_else(|| {
-                e.add(field, "Use a date like 2026-05-01, or leave it empty.");
+                e.add(field, staff("err-research-date"));
                 None
             }),
         };
@@ -156,7 +151,7 @@ impl Spec {
         if let (Some(f), Some(t)) = (from, to)
             && f > t
         {
-            e.add("from", "The start must be on or before the end.");
+            e.add("from", staff("err-research-period-order"));
         }
         match (table, format, dates, from, to) {
             (Some(table), Some(format), Some(dates), Some(from), Some(to)) if e.is_empty() => {

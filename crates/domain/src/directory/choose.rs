@@ -8,6 +8,7 @@ use super::hours::{self, Hours};
 use super::hsds::{Location, Service};
 use super::{is_under, term_by_id};
 use crate::{Sex, code_enum};
+use handoff_i18n::{staff, staff_with};
 
 code_enum!(
     /// What the suggestions are ranked by.
@@ -30,10 +31,14 @@ impl Rule {
     pub fn parse(s: &str) -> Result<Rule, String> {
         let mut out = Vec::new();
         for code in s.split_whitespace() {
-            let c = Criterion::parse(code)
-                .ok_or_else(|| format!("\"{code}\" is not a ranking criterion"))?;
+            let c = Criterion::parse(code).ok_or_else(|| {
+                staff_with("err-choose-criterion-unknown", &[("code", code.into())])
+            })?;
             if out.contains(&c) {
-                return Err(format!("\"{code}\" is named twice"));
+                return Err(staff_with(
+                    "err-choose-criterion-twice",
+                    &[("code", code.into())],
+                ));
             }
             out.push(c);
         }
@@ -171,19 +176,25 @@ fn coords(l: &Location) -> Option<(f64, f64)> {
 fn ago(now: DateTime<Utc>, t: DateTime<Utc>) -> String {
     let m = (now - t).num_minutes().max(0);
     match m {
-        0..=1 => "just now".into(),
-        2..=89 => format!("{m} min ago"),
-        90..=2879 => format!("{} h ago", (m + 30) / 60),
-        _ => format!("{} days ago", m / 1440),
+        0..=1 => staff("choose-ago-just-now"),
+        2..=89 => staff_with("choose-ago-minutes", &[("n", m.into())]),
+        90..=2879 => staff_with("choose-ago-hours", &[("n", ((m + 30) / 60).into())]),
+        // As a number is written, without a thousands separator.
+        _ => staff_with("choose-ago-days", &[("n", (m / 1440).to_string().into())]),
     }
 }
 
+/// "1 bed", "3 beds": `count` chooses the words, `shown` is written (without a thousands
+/// separator); the unit is the directory's name for it.
 fn plural(n: i64, unit: &str) -> String {
-    if n == 1 {
-        format!("1 {}", unit.to_lowercase())
-    } else {
-        format!("{n} {}s", unit.to_lowercase())
-    }
+    staff_with(
+        "choose-units",
+        &[
+            ("count", n.into()),
+            ("shown", n.to_string().into()),
+            ("unit", unit.to_lowercase().into()),
+        ],
+    )
 }
 
 /// What ranking one service needs, computed for every candidate; the reasons and the
@@ -227,44 +238,68 @@ fn reasons(
     for criterion in &rule.0 {
         match criterion {
             Criterion::OpenNow => reasons.push(match f.hours {
-                Hours::Open { until } if until == chrono::NaiveTime::MIN => "Open now".to_string(),
-                Hours::Open { until } => format!("Open now until {}", until.format("%H:%M")),
-                Hours::Unknown => "Hours unknown: call first".into(),
-                Hours::Closed { closure: true } => "Closed today (holiday)".into(),
-                Hours::Closed { closure: false } => "Closed now".into(),
+                Hours::Open { until } if until == chrono::NaiveTime::MIN => {
+                    staff("choose-open-now")
+                }
+                Hours::Open { until } => staff_with(
+                    "choose-open-until",
+                    &[("time", until.format("%H:%M").to_string().into())],
+                ),
+                Hours::Unknown => staff("choose-hours-unknown"),
+                Hours::Closed { closure: true } => staff("choose-closed-holiday"),
+                Hours::Closed { closure: false } => staff("choose-closed-now"),
             }),
             Criterion::Capacity => reasons.push(match &f.c.room {
-                None => "Capacity not published".to_string(),
-                Some(r) if r.stale => format!(
-                    "Capacity stale: {} free as of {}",
-                    plural(r.free.max(0), &r.unit),
-                    ago(now, r.updated)
+                None => staff("choose-capacity-unpublished"),
+                Some(r) if r.stale => staff_with(
+                    "choose-capacity-stale",
+                    &[
+                        ("free", plural(r.free.max(0), &r.unit).into()),
+                        ("ago", ago(now, r.updated).into()),
+                    ],
                 ),
-                Some(r) if r.free > 0 => format!(
-                    "{} free{} (updated {})",
-                    plural(r.free, &r.unit),
-                    r.maximum.map(|m| format!(" of {m}")).unwrap_or_default(),
-                    ago(now, r.updated)
-                ),
-                Some(r) => format!(
-                    "Full: no {} free (updated {})",
-                    r.unit.to_lowercase(),
-                    ago(now, r.updated)
+                Some(r) if r.free > 0 => match r.maximum {
+                    Some(m) => staff_with(
+                        "choose-capacity-free-of",
+                        &[
+                            ("free", plural(r.free, &r.unit).into()),
+                            ("maximum", m.to_string().into()),
+                            ("ago", ago(now, r.updated).into()),
+                        ],
+                    ),
+                    None => staff_with(
+                        "choose-capacity-free",
+                        &[
+                            ("free", plural(r.free, &r.unit).into()),
+                            ("ago", ago(now, r.updated).into()),
+                        ],
+                    ),
+                },
+                Some(r) => staff_with(
+                    "choose-capacity-full",
+                    &[
+                        ("unit", r.unit.to_lowercase().into()),
+                        ("ago", ago(now, r.updated).into()),
+                    ],
                 ),
             }),
             Criterion::WalkIn => reasons.push(if f.walk_in {
-                "Walk-in".into()
+                staff("choose-walk-in")
             } else {
-                "Not walk-in: call or book".into()
+                staff("choose-not-walk-in")
             }),
             Criterion::Distance => reasons.push(match f.distance_km {
-                Some(d) => format!("{d:.1} km away"),
-                None if here.is_some() => "Distance unknown".into(),
-                None => "No position given".into(),
+                Some(d) => staff_with("choose-distance", &[("km", format!("{d:.1}").into())]),
+                None if here.is_some() => staff("choose-distance-unknown"),
+                None => staff("choose-no-position"),
             }),
             Criterion::Language => match (f.speaks, person.language.as_deref()) {
-                (Some(true), Some(l)) => reasons.push(format!("Speaks {l}")),
-                (Some(false), Some(l)) => reasons.push(format!("No {l} listed")),
+                (Some(true), Some(l)) => {
+                    reasons.push(staff_with("choose-speaks", &[("language", l.into())]))
+                }
+                (Some(false), Some(l)) => {
+                    reasons.push(staff_with("choose-not-listed", &[("language", l.into())]))
+                }
                 _ => {}
             },
         }
@@ -317,19 +352,27 @@ pub fn suggest(
             if let Some(min) = s.minimum_age.as_ref().and_then(|n| n.as_f64())
                 && (age as f64) < min
             {
-                excluded.push(format!("Ages {min} and over"));
+                excluded.push(staff_with(
+                    "choose-ages-from",
+                    &[("age", min.to_string().into())],
+                ));
             }
             if let Some(max) = s.maximum_age.as_ref().and_then(|n| n.as_f64())
                 && (age as f64) > max
             {
-                excluded.push(format!("Ages up to {max}"));
+                excluded.push(staff_with(
+                    "choose-ages-up-to",
+                    &[("age", max.to_string().into())],
+                ));
             }
         }
         match person.sex {
             Some(Sex::Male) if codes.contains(&"access-women") => {
-                excluded.push("Women only".into())
+                excluded.push(staff("choose-women-only"))
             }
-            Some(Sex::Female) if codes.contains(&"access-men") => excluded.push("Men only".into()),
+            Some(Sex::Female) if codes.contains(&"access-men") => {
+                excluded.push(staff("choose-men-only"))
+            }
             _ => {}
         }
         let mut key = vec![if excluded.is_empty() { 0.0 } else { 1.0 }];

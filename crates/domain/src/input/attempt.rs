@@ -46,20 +46,17 @@ impl AttemptInput {
         let mut e = FieldErrors::new();
         let at = match parse_local_datetime(&self.attempted_at, tz) {
             None => {
-                e.add(
-                    "attempted_at",
-                    "Enter when the attempt was made, like 2026-05-01T14:30.",
-                );
+                e.add("attempted_at", staff("err-input-attempt-at-required"));
                 None
             }
             Some(t) if t > now + Duration::minutes(5) => {
-                e.add("attempted_at", "The attempt cannot be in the future.");
+                e.add("attempted_at", staff("err-input-attempt-at-future"));
                 None
             }
             Some(t) if t < since => {
                 e.add(
                     "attempted_at",
-                    "The attempt cannot be before the encounter.",
+                    staff("err-input-attempt-at-before-encounter"),
                 );
                 None
             }
@@ -67,10 +64,24 @@ impl AttemptInput {
         };
         let outcome = AttemptOutcome::parse(self.outcome.trim());
         if outcome.is_none() {
-            e.add("outcome", "Choose what came of the attempt.");
+            e.add("outcome", staff("err-input-attempt-outcome-required"));
         }
-        let team = text(&mut e, "team", &self.team, "team", 200, false);
-        let note = text(&mut e, "note", &self.note, "note", 1000, false);
+        let team = text(
+            &mut e,
+            "team",
+            &self.team,
+            "err-input-label-team",
+            200,
+            false,
+        );
+        let note = text(
+            &mut e,
+            "note",
+            &self.note,
+            "err-input-label-note",
+            1000,
+            false,
+        );
         match (at, outcome) {
             (Some(attempted_at), Some(outcome)) if e.is_empty() => Ok(Attempt {
                 attempted_at,

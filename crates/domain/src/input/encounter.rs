@@ -8,7 +8,7 @@ use uuid::Uuid;
 use super::*;
 use crate::eligibility::{Attestation, OffenseFacts, is_drug_offense};
 use crate::pathways::{self};
-use crate::{Ethnicity, FieldErrors, Pathway, Race, Sex};
+use crate::{Coded, Ethnicity, FieldErrors, Pathway, Race, Sex};
 
 pub const MAX_OFFENSES: usize = 3;
 
@@ -166,7 +166,13 @@ impl EncounterInput {
         let pathway = match self.pathway.trim() {
             "" => Pathway::OfficerIntervention,
             p => Pathway::parse(p).unwrap_or_else(|| {
-                e.add("pathway", format!("Unknown pathway {p:?}."));
+                e.add(
+                    "pathway",
+                    staff_with(
+                        "err-input-encounter-pathway-unknown",
+                        &[("pathway", format!("{p:?}").into())],
+                    ),
+                );
                 Pathway::OfficerIntervention
             }),
         };
@@ -176,29 +182,51 @@ impl EncounterInput {
             .parse(&mut e, pathway, now.with_timezone(&tz).date_naive());
         let occurred_at = match parse_local_datetime(&self.occurred_at, tz) {
             None if self.occurred_at.trim().is_empty() => {
-                e.add("occurred_at", "Enter the date and time of the encounter.");
+                e.add(
+                    "occurred_at",
+                    staff("err-input-encounter-occurred-at-required"),
+                );
                 now
             }
             None => {
-                e.add("occurred_at", "Use a date and time like 2026-05-01T14:30.");
+                e.add(
+                    "occurred_at",
+                    staff("err-input-encounter-occurred-at-format"),
+                );
                 now
             }
             Some(t) if t > now + Duration::minutes(5) => {
-                e.add("occurred_at", "The encounter cannot be in the future.");
+                e.add(
+                    "occurred_at",
+                    staff("err-input-encounter-occurred-at-future"),
+                );
                 t
             }
             Some(t) if t < now - Duration::days(MAX_ENCOUNTER_AGE_DAYS) => {
-                e.add("occurred_at", format!("Encounters older than {MAX_ENCOUNTER_AGE_DAYS} days cannot be entered here; ask the coordinator."));
+                e.add(
+                    "occurred_at",
+                    staff_with(
+                        "err-input-encounter-occurred-at-too-old",
+                        &[("days", MAX_ENCOUNTER_AGE_DAYS.into())],
+                    ),
+                );
                 t
             }
             Some(t) => t,
         };
-        let location = text(&mut e, "location", &self.location, "location", 200, true);
+        let location = text(
+            &mut e,
+            "location",
+            &self.location,
+            "err-input-label-location",
+            200,
+            true,
+        );
         let incident_number = text(
             &mut e,
             "incident_number",
             &self.incident_number,
-            "CAD/incident number",
+            "err-input-label-incident-number",
             40,
             spec.incident_required,
         );
@@ -214,29 +242,46 @@ impl EncounterInput {
             if !filled.is_empty() {
                 e.add(
                     "offenses",
-                    format!(
-                        "Offenses are recorded only on the Officer Intervention pathway; the {} pathway has no charge.",
-                        pathway.label()
+                    staff_with(
+                        "err-input-encounter-offenses-not-on-pathway",
+                        &[("pathway", staff(&pathway.key()).into())],
                     ),
                 );
             }
         } else if filled.is_empty() {
-            e.add("offenses[0].code", "Choose at least one offense.");
+            e.add(
+                "offenses[0].code",
+                staff("err-input-encounter-offense-required"),
+            );
         }
         if self.offenses.len() > MAX_OFFENSES && filled.len() > MAX_OFFENSES {
-            e.add("offenses", format!("At most {MAX_OFFENSES} offenses."));
+            e.add(
+                "offenses",
+                staff_with(
+                    "err-input-encounter-offenses-too-many",
+                    &[("max", MAX_OFFENSES.into())],
+                ),
+            );
         }
         for (i, o) in filled {
             let f = |name: &str| format!("offenses[{i}].{name}");
             let code = o.code.trim().to_uppercase();
             match codes.get("offense", &code) {
-                None if code.is_empty() => e.add(f("code"), "Choose the offense."),
-                None => e.add(f("code"), format!("{code} is not a NIBRS offense code.")),
+                None if code.is_empty() => {
+                    e.add(f("code"), staff("err-input-encounter-offense-choose"))
+                }
+                None => e.add(
+                    f("code"),
+                    staff_with(
+                        "err-input-encounter-offense-unknown",
+                        &[("code", (&code).into())],
+                    ),
+                ),
                 Some(c) if !c.active => e.add(
                     f("code"),
-                    format!(
-                        "{code} ({}) is retired and cannot be chosen for new records.",
-                        c.name
+                    staff_with(
+                        "err-input-encounter-offense-retired",
+                        &[("code", (&code).into()), ("name", (&c.name).into())],
                     ),
                 ),
                 Some(_) => {}
@@ -245,7 +290,7 @@ impl EncounterInput {
             let pick = |table: &str,
                         v: &str,
                         field: &str,
-                        label: &str,
+                        (only, invalid): (&str, &str),
                         e: &mut FieldErrors|
              -> Option<String> {
                 let v = v.trim().to_uppercase();
@@ -253,16 +298,13 @@ impl EncounterInput {
                     return None;
                 }
                 if !drug {
-                    e.add(
-                        f(field),
-                        format!("The {label} applies only to drug offenses (35A, 35B)."),
-                    );
+                    e.add(f(field), staff(only));
                     return None;
                 }
                 match codes.get(table, &v) {
                     Some(c) if c.active => Some(v),
                     _ => {
-                        e.add(f(field), format!("{v} is not a valid {label} code."));
+                        e.add(f(field), staff_with(invalid, &[("code", (&v).into())]));
                         None
                     }
                 }
@@ -271,18 +313,42 @@ impl EncounterInput {
                 "drug_activity",
                 &o.drug_activity,
                 "drug_activity",
-                "drug activity",
+                (
+                    "err-input-encounter-drug-activity-drug-only",
+                    "err-input-encounter-drug-activity-invalid",
+                ),
                 &mut e,
             );
-            let drug_type = pick("drug_type", &o.drug_type, "drug_type", "drug type", &mut e);
-            let unit = pick("drug_unit", &o.unit, "unit", "unit", &mut e);
+            let drug_type = pick(
+                "drug_type",
+                &o.drug_type,
+                "drug_type",
+                (
+                    "err-input-encounter-drug-type-drug-only",
+                    "err-input-encounter-drug-type-invalid",
+                ),
+                &mut e,
+            );
+            let unit = pick(
+                "drug_unit",
+                &o.unit,
+                "unit",
+                (
+                    "err-input-encounter-unit-drug-only",
+                    "err-input-encounter-unit-invalid",
+                ),
+                &mut e,
+            );
             if drug && drug_activity.is_none() && o.drug_activity.trim().is_empty() {
-                e.add(f("drug_activity"), "Choose the drug activity.");
+                e.add(
+                    f("drug_activity"),
+                    staff("err-input-encounter-drug-activity-required"),
+                );
             }
             if code == "35A" && drug_type.is_none() && o.drug_type.trim().is_empty() {
                 e.add(
                     f("drug_type"),
-                    "Choose the suspected drug type (U if unknown).",
+                    staff("err-input-encounter-drug-type-required"),
                 );
             }
             let quantity = match o.quantity.trim() {
@@ -291,24 +357,27 @@ impl EncounterInput {
                     let _ = q;
                     e.add(
                         f("quantity"),
-                        "A quantity applies only to drug offenses (35A, 35B).",
+                        staff("err-input-encounter-quantity-drug-only"),
                     );
                     None
                 }
                 q => match q.parse::<f64>() {
                     Ok(v) if v.is_finite() && v > 0.0 && v < 1_000_000.0 => Some(v),
                     Ok(v) if v.is_finite() && v <= 0.0 => {
-                        e.add(f("quantity"), "The quantity must be more than 0.");
+                        e.add(
+                            f("quantity"),
+                            staff("err-input-encounter-quantity-not-positive"),
+                        );
                         None
                     }
                     _ => {
-                        e.add(f("quantity"), "Enter the quantity as a number, like 1.5.");
+                        e.add(f("quantity"), staff("err-input-encounter-quantity-format"));
                         None
                     }
                 },
             };
             if quantity.is_some() && unit.is_none() && o.unit.trim().is_empty() {
-                e.add(f("unit"), "Choose the unit of the quantity.");
+                e.add(f("unit"), staff("err-input-encounter-unit-required"));
             }
             if quantity.is_none()
                 && unit.is_some()
@@ -317,7 +386,7 @@ impl EncounterInput {
             {
                 e.add(
                     f("quantity"),
-                    "Enter the quantity for this unit, or leave both empty if unknown.",
+                    staff("err-input-encounter-quantity-for-unit"),
                 );
             }
             offenses.push(OffenseFacts {
@@ -331,7 +400,13 @@ impl EncounterInput {
         let mut codes_seen = std::collections::HashSet::new();
         for o in &offenses {
             if !codes_seen.insert(o.code.clone()) && !o.code.is_empty() {
-                e.add("offenses", format!("{} is listed twice.", o.code));
+                e.add(
+                    "offenses",
+                    staff_with(
+                        "err-input-encounter-offense-twice",
+                        &[("code", (&o.code).into())],
+                    ),
+                );
             }
         }
 
@@ -339,21 +414,30 @@ impl EncounterInput {
         if self.attestations.len() > Attestation::ALL.len() {
             e.add(
                 "attestations",
-                format!(
-                    "There are {} attestations: send each at most once.",
-                    Attestation::ALL.len()
+                staff_with(
+                    "err-input-encounter-attestations-too-many",
+                    &[("n", Attestation::ALL.len().into())],
                 ),
             );
         } else {
             for a in &self.attestations {
                 match Attestation::parse(a.trim()) {
                     Some(x) if !attestations.contains(&x) => attestations.push(x),
-                    Some(x) => e.add("attestations", format!("{} is listed twice.", x.as_str())),
+                    Some(x) => e.add(
+                        "attestations",
+                        staff_with(
+                            "err-input-encounter-attestation-twice",
+                            &[("code", x.as_str().into())],
+                        ),
+                    ),
                     None => e.add(
                         "attestations",
-                        format!(
-                            "Unknown attestation {:?}.",
-                            a.chars().take(40).collect::<String>()
+                        staff_with(
+                            "err-input-encounter-attestation-unknown",
+                            &[(
+                                "attestation",
+                                format!("{:?}", a.chars().take(40).collect::<String>()).into(),
+                            )],
                         ),
                     ),
                 }
@@ -366,7 +450,7 @@ impl EncounterInput {
                 Err(_) => {
                     e.add(
                         "participant_id",
-                        "The chosen participant is not valid; search again.",
+                        staff("err-input-encounter-participant-invalid"),
                     );
                     None
                 }
@@ -402,7 +486,7 @@ impl PersonInput {
             e,
             "person.first_name",
             &self.first_name,
-            "first name",
+            "err-input-label-first-name",
             100,
             true,
         );
@@ -410,59 +494,73 @@ impl PersonInput {
             e,
             "person.last_name",
             &self.last_name,
-            "last name",
+            "err-input-label-last-name",
             100,
             true,
         );
         let today = now.with_timezone(&tz).date_naive();
         let dob = match parse_date(&self.dob) {
             None if self.dob.trim().is_empty() => {
-                e.add("person.dob", "Enter the date of birth.");
+                e.add("person.dob", staff("err-input-encounter-dob-required"));
                 None
             }
             None => {
-                e.add("person.dob", "Use a date like 1990-04-21.");
+                e.add("person.dob", staff("err-input-encounter-dob-format"));
                 None
             }
             Some(d) if d > today => {
-                e.add("person.dob", "The date of birth cannot be in the future.");
+                e.add("person.dob", staff("err-input-encounter-dob-future"));
                 None
             }
             Some(d) if d < NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(d) => {
-                e.add("person.dob", "The date of birth is too far in the past.");
+                e.add("person.dob", staff("err-input-encounter-dob-too-early"));
                 None
             }
             Some(d) => Some(d),
         };
         let sex = Sex::parse(self.sex.trim());
         if sex.is_none() {
-            e.add("person.sex", "Choose the sex (Unknown if not known).");
+            e.add("person.sex", staff("err-input-encounter-sex-required"));
         }
         let race = Race::parse(self.race.trim());
         if race.is_none() {
-            e.add("person.race", "Choose the race (Unknown if not known).");
+            e.add("person.race", staff("err-input-encounter-race-required"));
         }
         let ethnicity = Ethnicity::parse(self.ethnicity.trim());
         if ethnicity.is_none() {
             e.add(
                 "person.ethnicity",
-                "Choose the ethnicity (Unknown if not known).",
+                staff("err-input-encounter-ethnicity-required"),
             );
         }
-        let phone = text(e, "person.phone", &self.phone, "phone number", 30, false);
+        let phone = text(
+            e,
+            "person.phone",
+            &self.phone,
+            "err-input-label-phone",
+            30,
+            false,
+        );
         if !phone.is_empty()
             && !phone
                 .chars()
                 .all(|c| c.is_ascii_digit() || " +-().".contains(c))
         {
-            e.add("person.phone", "Use digits, spaces and + - ( ) only.");
-        }
-        let email = text(e, "person.email", &self.email, "email", 200, false);
-        if !email.is_empty() && (!email.contains('@') || email.contains(' ')) {
             e.add(
-                "person.email",
-                "Enter an email address like name@example.org, or leave it empty.",
+                "person.phone",
+                staff("err-input-encounter-phone-characters"),
             );
+        }
+        let email = text(
+            e,
+            "person.email",
+            &self.email,
+            "err-input-label-email",
+            200,
+            false,
+        );
+        if !email.is_empty() && (!email.contains('@') || email.contains(' ')) {
+            e.add("person.email", staff("err-input-encounter-email-format"));
         }
         Some(NewPerson {
             first_name,

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::*;
 use crate::eligibility::ContactFacts;
 use crate::pathways::{self, Section};
-use crate::{ContactKind, FieldErrors, OutreachSource, Pathway};
+use crate::{Coded, ContactKind, FieldErrors, OutreachSource, Pathway};
 
 /// What a pathway adds to an encounter, as typed (each field belongs to one section of
 /// `pathways::Section`; a field of a section the pathway does not use must be empty).
@@ -74,12 +74,13 @@ impl Facts {
     }
 }
 
-pub(crate) fn yes_no(e: &mut FieldErrors, field: &str, v: &str, question: &str) -> Option<bool> {
+/// `missing`: the catalogue key of the message when neither was chosen.
+pub(crate) fn yes_no(e: &mut FieldErrors, field: &str, v: &str, missing: &str) -> Option<bool> {
     match v.trim() {
         "yes" => Some(true),
         "no" => Some(false),
         _ => {
-            e.add(field, format!("Choose whether {question}."));
+            e.add(field, staff(missing));
             None
         }
     }
@@ -131,7 +132,10 @@ impl FactsInput {
                 if !v.trim().is_empty() {
                     e.add(
                         f(name),
-                        format!("This does not apply to the {} pathway.", pathway.label()),
+                        staff_with(
+                            "err-input-facts-not-on-pathway",
+                            &[("pathway", staff(&pathway.key()).into())],
+                        ),
                     );
                 }
             }
@@ -143,14 +147,14 @@ impl FactsInput {
                 _ if self.naloxone_doses.trim().is_empty() => {
                     e.add(
                         f("naloxone_doses"),
-                        "Enter the naloxone doses given (0 if none).",
+                        staff("err-input-facts-naloxone-doses-required"),
                     );
                     None
                 }
                 _ => {
                     e.add(
                         f("naloxone_doses"),
-                        "Enter the doses as a whole number from 0 to 20.",
+                        staff("err-input-facts-naloxone-doses-range"),
                     );
                     None
                 }
@@ -159,7 +163,7 @@ impl FactsInput {
                 e,
                 &f("transported"),
                 &self.transported,
-                "the person was transported to a hospital",
+                "err-input-facts-transported-required",
             );
         }
         if spec.has(Section::Surrender) {
@@ -167,7 +171,7 @@ impl FactsInput {
                 e,
                 &f("surrendered_items"),
                 &self.surrendered_items,
-                "items handed in",
+                "err-input-label-surrendered-items",
                 500,
                 false,
             );
@@ -176,14 +180,17 @@ impl FactsInput {
         if spec.has(Section::Contact) {
             out.contact_kind = ContactKind::parse(self.contact_kind.trim());
             if out.contact_kind.is_none() {
-                e.add(f("contact_kind"), "Choose how you met the person.");
+                e.add(
+                    f("contact_kind"),
+                    staff("err-input-facts-contact-kind-required"),
+                );
             }
             let on = self.prior_involvement_on.trim();
             out.prior_involvement_on = match parse_date(on) {
                 Some(d) if d > today => {
                     e.add(
                         f("prior_involvement_on"),
-                        "The prior involvement cannot be in the future.",
+                        staff("err-input-facts-prior-involvement-future"),
                     );
                     None
                 }
@@ -192,13 +199,16 @@ impl FactsInput {
                     if out.contact_kind == Some(ContactKind::SocialContact) {
                         e.add(
                             f("prior_involvement_on"),
-                            "A social contact needs the date of the verified prior involvement.",
+                            staff("err-input-facts-prior-involvement-required"),
                         );
                     }
                     None
                 }
                 None => {
-                    e.add(f("prior_involvement_on"), "Use a date like 2026-03-14.");
+                    e.add(
+                        f("prior_involvement_on"),
+                        staff("err-input-facts-prior-involvement-format"),
+                    );
                     None
                 }
             };
@@ -206,7 +216,7 @@ impl FactsInput {
                 e,
                 &f("prior_involvement_ref"),
                 &self.prior_involvement_ref,
-                "report number of the prior involvement",
+                "err-input-label-prior-involvement-ref",
                 40,
                 false,
             );
@@ -217,7 +227,7 @@ impl FactsInput {
             if out.outreach_source.is_none() {
                 e.add(
                     f("outreach_source"),
-                    "Choose why the person is on the outreach list.",
+                    staff("err-input-facts-outreach-source-required"),
                 );
             }
         }
@@ -226,7 +236,7 @@ impl FactsInput {
                 e,
                 &f("call_type"),
                 &self.call_type,
-                "call type",
+                "err-input-label-call-type",
                 60,
                 true,
             ));
@@ -234,11 +244,18 @@ impl FactsInput {
                 e,
                 &f("police_present"),
                 &self.police_present,
-                "police were on the call",
+                "err-input-facts-police-present-required",
             );
         }
         if spec.has(Section::Team) {
-            let t = text(e, &f("team"), &self.team, "team", 200, false);
+            let t = text(
+                e,
+                &f("team"),
+                &self.team,
+                "err-input-label-team",
+                200,
+                false,
+            );
             out.team = (!t.is_empty()).then_some(t);
         }
         out

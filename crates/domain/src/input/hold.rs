@@ -34,21 +34,31 @@ impl HoldDecisionInput {
         let mut e = FieldErrors::new();
         let decision = ProsecutorDecision::parse(self.decision.trim());
         if decision.is_none() {
-            e.add("decision", "Choose a decision.");
+            e.add("decision", staff("err-input-hold-decision-required"));
         }
-        let reason = text(&mut e, "reason", &self.reason, "reason", 1000, true);
+        let reason = text(
+            &mut e,
+            "reason",
+            &self.reason,
+            "err-input-label-reason",
+            1000,
+            true,
+        );
         let new_deadline = match self.new_deadline.trim() {
             "" => None,
             s => match parse_date(s) {
                 Some(d) => Some(d),
                 None => {
-                    e.add("new_deadline", "Use a date like 2026-06-15.");
+                    e.add("new_deadline", staff("err-input-hold-new-deadline-format"));
                     None
                 }
             },
         };
         if decision == Some(ProsecutorDecision::Extend) && self.new_deadline.trim().is_empty() {
-            e.add("new_deadline", "Enter the new deadline.");
+            e.add(
+                "new_deadline",
+                staff("err-input-hold-new-deadline-required"),
+            );
         }
         match decision {
             Some(decision) if e.is_empty() => Ok(HoldDecision {

@@ -7,6 +7,7 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use crate::FieldErrors;
+pub(crate) use handoff_i18n::{staff, staff_with};
 
 mod attempt;
 mod encounter;
@@ -76,6 +77,9 @@ pub fn match_key(first: &str, last: &str, dob: NaiveDate) -> String {
     format!("{}|{}|{}", normalize_name(last), normalize_name(first), dob)
 }
 
+/// A text field: trimmed, required or not, at most `max` characters, no control
+/// characters. `label` is the field as a message names it, from the staff catalogue
+/// (`err-input-label-...`).
 pub(crate) fn text(
     errors: &mut FieldErrors,
     field: &str,
@@ -85,17 +89,21 @@ pub(crate) fn text(
     required: bool,
 ) -> String {
     let t = v.trim();
+    let label = || staff(label).into();
     if required && t.is_empty() {
-        errors.add(field, format!("Enter the {label}."));
+        errors.add(field, staff_with("err-input-enter", &[("label", label())]));
     } else if t.chars().count() > max {
         errors.add(
             field,
-            format!("The {label} must be at most {max} characters."),
+            staff_with(
+                "err-input-too-long",
+                &[("label", label()), ("max", max.to_string().into())],
+            ),
         );
     } else if t.chars().any(|c| c.is_control()) {
         errors.add(
             field,
-            format!("The {label} contains characters that are not allowed."),
+            staff_with("err-input-bad-characters", &[("label", label())]),
         );
     }
     t.to_string()

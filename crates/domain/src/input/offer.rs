@@ -69,7 +69,7 @@ impl OfferInput {
                     &mut e,
                     "decline_reason",
                     &self.decline_reason,
-                    "reason the person declined",
+                    "err-input-label-decline-reason",
                     500,
                     true,
                 );
@@ -80,23 +80,26 @@ impl OfferInput {
                     &mut e,
                     "consent_signed_name",
                     &self.consent_signed_name,
-                    "person's signed name",
+                    "err-input-label-consent-signed-name",
                     200,
                     true,
                 );
                 if self.consent_confirmed.trim() != "yes" {
                     e.add(
                         "consent_confirmed",
-                        "The person must confirm the release of information.",
+                        staff("err-input-offer-consent-not-confirmed"),
                     );
                 }
                 let handoff = HandoffMode::parse(self.handoff_mode.trim());
                 if handoff.is_none() {
-                    e.add("handoff_mode", "Choose a warm handoff or a contact card.");
+                    e.add(
+                        "handoff_mode",
+                        staff("err-input-offer-handoff-mode-required"),
+                    );
                 }
                 let provider = Uuid::parse_str(self.provider_id.trim()).ok();
                 if provider.is_none() {
-                    e.add("provider_id", "Choose the provider.");
+                    e.add("provider_id", staff("err-input-offer-provider-required"));
                 }
                 let hold = HoldKind::parse(self.hold_kind.trim());
                 if !charges {
@@ -106,11 +109,11 @@ impl OfferInput {
                         ("court_date", &self.court_date),
                     ] {
                         if !v.trim().is_empty() {
-                            e.add(field, "This pathway has no charge to hold.");
+                            e.add(field, staff("err-input-offer-no-charge-to-hold"));
                         }
                     }
                 } else if hold.is_none() {
-                    e.add("hold_kind", "Choose how the charge is held.");
+                    e.add("hold_kind", staff("err-input-offer-hold-kind-required"));
                 }
                 let mut citation_number = None;
                 let mut court_date = None;
@@ -119,7 +122,7 @@ impl OfferInput {
                         &mut e,
                         "citation_number",
                         &self.citation_number,
-                        "citation number",
+                        "err-input-label-citation-number",
                         40,
                         true,
                     );
@@ -127,11 +130,11 @@ impl OfferInput {
                     court_date = match parse_date(&self.court_date) {
                         Some(d) if d > today => Some(d),
                         Some(_) => {
-                            e.add("court_date", "The court date must be after today.");
+                            e.add("court_date", staff("err-input-offer-court-date-past"));
                             None
                         }
                         None => {
-                            e.add("court_date", "Enter the court date, like 2026-06-15.");
+                            e.add("court_date", staff("err-input-offer-court-date-required"));
                             None
                         }
                     };
@@ -154,7 +157,7 @@ impl OfferInput {
             }
             _ => Err(FieldErrors::single(
                 "response",
-                "Choose whether the person accepted or declined.",
+                staff("err-input-offer-response-required"),
             )),
         }
     }

@@ -17,6 +17,7 @@ use super::{ApiResult, Json, Paging, answer, encode_cursor, ok, paged};
 use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::{ApiError, Id};
+use crate::kit::render::staff;
 
 /// The token's user and memberships.
 #[utoipa::path(get, path = "/api/v1/me", operation_id = "me", tag = "people",
@@ -61,14 +62,12 @@ pub async fn search_participants(
     )
     .await?;
     let dob = match q.get("dob") {
-        Some(d) => Some(
-            parse_date(d).ok_or_else(|| AppError::field("dob", "Use a date like 1990-04-21."))?,
-        ),
+        Some(d) => Some(parse_date(d).ok_or_else(|| AppError::field("dob", staff("err-api-dob")))?),
         None => None,
     };
     let query = q.get("q").map(String::as_str).unwrap_or("");
     if query.chars().count() < 2 {
-        return Err(AppError::field("q", "Type at least 2 letters of the last name.").into());
+        return Err(AppError::field("q", staff("err-api-search-short")).into());
     }
     let rows = encounters::search_participants(&st.app, &ctx, query, dob).await?;
     ok(rows
@@ -104,7 +103,7 @@ pub async fn create_encounter(
         Some(_) => {
             return ApiError(AppError::field(
                 "Idempotency-Key",
-                "Use 1 to 200 visible ASCII characters.",
+                staff("err-api-idempotency-key"),
             ))
             .into_response();
         }

@@ -10,6 +10,8 @@ use serde_json::{Map, Value, json};
 use utoipa::openapi::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
+use crate::kit::render::{staff, staff_with};
+
 /// The document, served at `/api/openapi.json`.
 pub fn document() -> &'static Value {
     static DOC: OnceLock<Value> = OnceLock::new();
@@ -189,7 +191,10 @@ fn walk(doc: &Value, schema: &Value, v: &Value, at: &str, faults: &mut Vec<(Stri
         _ => false,
     };
     if !fits {
-        faults.push((here(), format!("Must be {}.", a_type(kind.unwrap_or("")))));
+        faults.push((
+            here(),
+            staff_with("err-api-must-be", "type", kind.unwrap_or("")),
+        ));
         return;
     }
     match v {
@@ -198,7 +203,10 @@ fn walk(doc: &Value, schema: &Value, v: &Value, at: &str, faults: &mut Vec<(Stri
             if let Some(max) = schema.get("maxItems").and_then(Value::as_u64)
                 && items.len() as u64 > max
             {
-                faults.push((here(), format!("At most {max} items.")));
+                faults.push((
+                    here(),
+                    staff_with("err-api-max-items", "max", max.to_string()),
+                ));
             }
             if let Some(item) = schema.get("items") {
                 for (i, x) in items.iter().enumerate() {
@@ -211,13 +219,19 @@ fn walk(doc: &Value, schema: &Value, v: &Value, at: &str, faults: &mut Vec<(Stri
                 && !allowed.iter().any(|a| a.as_str() == Some(s))
             {
                 let list: Vec<&str> = allowed.iter().filter_map(Value::as_str).collect();
-                faults.push((here(), format!("Use one of: {}.", list.join(", "))));
+                faults.push((
+                    here(),
+                    staff_with("err-api-one-of", "values", list.join(", ")),
+                ));
                 return;
             }
             if let Some(max) = schema.get("maxLength").and_then(Value::as_u64)
                 && s.chars().count() as u64 > max
             {
-                faults.push((here(), format!("At most {max} characters.")));
+                faults.push((
+                    here(),
+                    staff_with("err-api-max-chars", "max", max.to_string()),
+                ));
             }
             let ok = match schema.get("format").and_then(Value::as_str) {
                 Some("date") => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok(),
@@ -226,12 +240,8 @@ fn walk(doc: &Value, schema: &Value, v: &Value, at: &str, faults: &mut Vec<(Stri
                 _ => true,
             };
             if !ok {
-                let like = match schema["format"].as_str() {
-                    Some("date") => "a date like 2026-05-01",
-                    Some("date-time") => "a time like 2026-05-01T14:30:00Z",
-                    _ => "an id like 0193b5a2-7c4e-7d1a-9f3e-2b8c4d5e6f70",
-                };
-                faults.push((here(), format!("Use {like}.")));
+                let format = schema["format"].as_str().unwrap_or("");
+                faults.push((here(), staff_with("err-api-format", "format", format)));
             }
         }
         _ => {}
@@ -254,27 +264,15 @@ fn object(
         .filter_map(Value::as_str)
     {
         if !o.contains_key(name) {
-            faults.push((field(at, name), "Required.".into()));
+            faults.push((field(at, name), staff("err-api-required")));
         }
     }
     let closed = schema.get("additionalProperties") == Some(&Value::Bool(false));
     for (name, x) in o {
         match props.and_then(|p| p.get(name)) {
             Some(s) => walk(doc, s, x, &field(at, name), faults),
-            None if closed => faults.push((field(at, name), "Unknown field.".into())),
+            None if closed => faults.push((field(at, name), staff("err-api-unknown-field"))),
             None => {}
         }
-    }
-}
-
-fn a_type(t: &str) -> &'static str {
-    match t {
-        "object" => "an object",
-        "array" => "an array",
-        "string" => "a string",
-        "boolean" => "true or false",
-        "integer" => "a whole number",
-        "number" => "a number",
-        _ => "of the documented type",
     }
 }

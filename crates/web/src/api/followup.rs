@@ -17,6 +17,7 @@ use super::{
 use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::{ApiError, Id};
+use crate::kit::render::staff;
 
 /// The provider's referral queue: open referrals, warm handoffs waiting first; with
 /// `all=true`, every referral, last changed first.
@@ -33,7 +34,7 @@ pub async fn referral_queue(
     let all = match q.get("all").map(String::as_str) {
         None | Some("false") => false,
         Some("true") => true,
-        Some(_) => return Err(AppError::field("all", "Use true or false.").into()),
+        Some(_) => return Err(AppError::field("all", staff("err-api-true-false")).into()),
     };
     let page = paging.page();
     let queue = referrals::queue(&st.app, &ctx, all, page).await?;
@@ -198,7 +199,7 @@ pub async fn get_dashboard(
             None => Ok(None),
             Some(v) => parse_date(v)
                 .map(Some)
-                .ok_or_else(|| AppError::field(k, "Use a date like 2026-05-01.")),
+                .ok_or_else(|| AppError::field(k, staff("err-web-date"))),
         }
     };
     let s = |k: &str| q.get(k).map(String::as_str).unwrap_or("");

@@ -14,6 +14,7 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::ApiError;
+use crate::kit::render::{staff, staff_with};
 
 /// Who asks: a token's holder, or anyone.
 pub struct Asker(Option<ApiUser>);
@@ -48,7 +49,7 @@ fn json(v: &serde_json::Value) -> Response {
 /// The query's parameters, each checked; an unknown one is refused by name.
 fn params(raw: Option<String>, allowed: &[&str]) -> Result<ServiceQuery, ApiError> {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw.as_deref().unwrap_or(""))
-        .map_err(|_| ApiError(AppError::field("query", "is not a valid query string")))?;
+        .map_err(|_| ApiError(AppError::field("query", staff("err-api-hsds-query"))))?;
     let mut q = ServiceQuery {
         page: 1,
         per_page: 50,
@@ -58,40 +59,34 @@ fn params(raw: Option<String>, allowed: &[&str]) -> Result<ServiceQuery, ApiErro
     let mut seen = Vec::new();
     for (k, v) in pairs {
         if seen.contains(&k) {
-            errors.add(&k, "is given more than once");
+            errors.add(&k, staff("err-api-hsds-repeated"));
             continue;
         }
         seen.push(k.clone());
         match k.as_str() {
             "page" if allowed.contains(&"page") => match v.parse::<usize>() {
                 Ok(n) if (1..=1_000_000).contains(&n) => q.page = n,
-                _ => errors.add("page", "must be a whole number from 1"),
+                _ => errors.add("page", staff("err-api-hsds-page")),
             },
             "per_page" if allowed.contains(&"per_page") => match v.parse::<usize>() {
                 Ok(n) if (1..=500).contains(&n) => q.per_page = n,
-                _ => errors.add("per_page", "must be a whole number from 1 to 500"),
+                _ => errors.add("per_page", staff("err-api-hsds-per-page")),
             },
             "modified_after" if allowed.contains(&"modified_after") => {
                 match chrono::DateTime::parse_from_rfc3339(&v) {
                     Ok(t) => q.modified_after = Some(t.with_timezone(&chrono::Utc)),
-                    Err(_) => errors.add(
-                        "modified_after",
-                        "must be a date and time (RFC 3339, such as 2026-12-01T00:00:00Z)",
-                    ),
+                    Err(_) => errors.add("modified_after", staff("err-api-hsds-modified-after")),
                 }
             }
             "taxonomy_term_id" if allowed.contains(&"taxonomy_term_id") => {
                 match Uuid::parse_str(&v) {
                     Ok(id) => q.taxonomy_term_id = Some(id),
-                    Err(_) => errors.add("taxonomy_term_id", "must be a UUID"),
+                    Err(_) => errors.add("taxonomy_term_id", staff("err-api-hsds-uuid")),
                 }
             }
             other => errors.add(
                 other,
-                format!(
-                    "is not a parameter of this route (it takes {})",
-                    allowed.join(", ")
-                ),
+                staff_with("err-api-hsds-unknown", "allowed", allowed.join(", ")),
             ),
         }
     }

@@ -17,6 +17,7 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::error::{ApiError, problem};
+use crate::kit::render::{staff, staff_with};
 
 pub mod bodies;
 mod cases;
@@ -71,7 +72,7 @@ impl<T: DeserializeOwned + ToSchema, S: Send + Sync> FromRequest<S> for Json<T> 
             return Err(problem(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "Unsupported Media Type",
-                "Send the body as JSON, with Content-Type: application/json.",
+                &staff("err-api-media-type"),
                 None,
             ));
         }
@@ -80,7 +81,7 @@ impl<T: DeserializeOwned + ToSchema, S: Send + Sync> FromRequest<S> for Json<T> 
             Err(r) => {
                 let status = r.status();
                 let detail = if status == StatusCode::PAYLOAD_TOO_LARGE {
-                    "The body is larger than 1 MiB.".to_string()
+                    staff("err-api-too-large")
                 } else {
                     r.body_text()
                 };
@@ -96,7 +97,7 @@ impl<T: DeserializeOwned + ToSchema, S: Send + Sync> FromRequest<S> for Json<T> 
             problem(
                 StatusCode::BAD_REQUEST,
                 "Bad Request",
-                &format!("The body is not JSON: {e}."),
+                &staff_with("err-api-not-json", "error", e.to_string()),
                 None,
             )
         })?;
@@ -112,7 +113,7 @@ impl<T: DeserializeOwned + ToSchema, S: Send + Sync> FromRequest<S> for Json<T> 
             problem(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "Unprocessable Entity",
-                &format!("The body does not fit the document: {e}."),
+                &staff_with("err-api-not-fitting", "error", e.to_string()),
                 None,
             )
         })
@@ -166,7 +167,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Paging {
             Some(v) => match v.parse::<i64>() {
                 Ok(n) if (1..=PAGE_MAX).contains(&n) => Some(n),
                 _ => {
-                    errors.add("limit", format!("Use a whole number from 1 to {PAGE_MAX}."));
+                    errors.add("limit", staff_with("err-api-limit", "max", PAGE_MAX));
                     None
                 }
             },
@@ -176,7 +177,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Paging {
             Some(c) => match decode_cursor(c) {
                 Some(k) => Some(k),
                 None => {
-                    errors.add("cursor", "Use the next_cursor of the page before.");
+                    errors.add("cursor", staff("err-api-cursor"));
                     None
                 }
             },

@@ -4,6 +4,8 @@ use std::collections::BTreeMap;
 
 use handoff_domain::FieldErrors;
 
+use crate::kit::render::{staff, staff_with};
+
 pub struct Fields {
     pairs: Vec<(String, String)>,
     used: std::collections::HashSet<String>,
@@ -11,12 +13,8 @@ pub struct Fields {
 
 impl Fields {
     pub fn parse(body: &[u8]) -> Result<Fields, FieldErrors> {
-        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body).map_err(|_| {
-            FieldErrors::single(
-                "form",
-                "The form could not be read. Reload the page and try again.",
-            )
-        })?;
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body)
+            .map_err(|_| FieldErrors::single("form", staff("err-web-form-unreadable")))?;
         Ok(Fields {
             pairs,
             used: Default::default(),
@@ -79,7 +77,7 @@ impl Fields {
         } else {
             Err(FieldErrors::single(
                 "form",
-                format!("Unknown field(s): {}.", unknown.join(", ")),
+                staff_with("err-web-form-unknown-fields", "fields", unknown.join(", ")),
             ))
         }
     }

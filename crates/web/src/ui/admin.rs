@@ -180,11 +180,11 @@ pub async fn admin_create_user(State(st): State<AppState>, form: Input<NewUserFo
             let mut errors = FieldErrors::new();
             let org = Uuid::parse_str(&u.org_id).ok();
             if org.is_none() {
-                errors.add("organization_id", "Choose an organization.");
+                errors.add("organization_id", staff("err-ui-admin-organization"));
             }
             let r = Role::parse(&u.role);
             if r.is_none() {
-                errors.add("role", "Choose a role.");
+                errors.add("role", staff("err-ui-admin-role"));
             }
             match (org, r) {
                 (Some(o), Some(r)) if errors.is_empty() => admin::create_user(
@@ -244,10 +244,7 @@ pub async fn admin_add_membership(State(st): State<AppState>, form: Input<RoleFo
                 (Ok(u), Ok(o), Some(r)) => {
                     admin::add_membership(&st.app, &form.s.ctx, u, o, r).await
                 }
-                _ => Err(AppError::field(
-                    "role",
-                    "Choose a user, an organization and a role.",
-                )),
+                _ => Err(AppError::field("role", staff("err-ui-admin-membership"))),
             }
         })
         .await;
@@ -435,29 +432,26 @@ pub async fn roster_add(State(st): State<AppState>, form: Input<ShiftForm>) -> R
             let mut errors = FieldErrors::new();
             let org = Uuid::parse_str(&v.organization_id).ok();
             if org.is_none() {
-                errors.add("organization_id", "Choose a provider.");
+                errors.add("organization_id", staff("err-ui-admin-provider"));
             }
             let user = Uuid::parse_str(&v.user_id).ok();
             if user.is_none() {
-                errors.add("user_id", "Choose a case manager.");
+                errors.add("user_id", staff("err-ui-admin-case-manager"));
             }
             let starts_at = parse_local_datetime(&v.starts_at, tz);
             if starts_at.is_none() {
-                errors.add("starts_at", "Use a date and time like 2026-05-01T08:00.");
+                errors.add("starts_at", staff("err-ui-admin-starts-at"));
             }
             let ends_at = parse_local_datetime(&v.ends_at, tz);
             if ends_at.is_none() {
-                errors.add("ends_at", "Use a date and time like 2026-05-01T20:00.");
+                errors.add("ends_at", staff("err-ui-admin-ends-at"));
             }
             let position = match v.position.trim() {
                 "" => Some(0),
                 p => p.parse::<i64>().ok().filter(|p| (0..=3).contains(p)),
             };
             if position.is_none() {
-                errors.add(
-                    "position",
-                    "Choose first on call or a backup from the list.",
-                );
+                errors.add("position", staff("err-ui-admin-position"));
             }
             match (org, user, starts_at, ends_at, position) {
                 (Some(o), Some(u), Some(a), Some(b), Some(p)) if errors.is_empty() => {

@@ -167,7 +167,7 @@ pub async fn dashboard_page(
         Some(v) => match parse_date(v) {
             Some(d) => Some(d),
             None => {
-                errors.add(k, "Use a date like 2026-05-01.");
+                errors.add(k, staff("err-web-date"));
                 None
             }
         },

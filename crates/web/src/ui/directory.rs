@@ -10,7 +10,7 @@ use crate::AppState;
 use crate::error::Id;
 use crate::kit::forms::{Fields, FromFields};
 use crate::kit::page::{Input, error_for};
-use crate::kit::render::see_other;
+use crate::kit::render::{see_other, staff};
 use crate::ui::referrals::queue_page;
 
 pub struct CapacityForm {
@@ -40,12 +40,12 @@ impl CapacityForm {
                 }),
                 Err(_) => Err(FieldErrors::single(
                     "available",
-                    "Type a whole number, 0 or more.",
+                    staff("err-ui-directory-available"),
                 )),
             },
             _ => Err(FieldErrors::single(
                 "change",
-                "Choose −1, +1, still right, or set.",
+                staff("err-ui-directory-change"),
             )),
         }
     }

@@ -33,7 +33,7 @@ struct LinkPage {
     v: Option<LinkView>,
     refused: Option<Refused>,
     error: String,
-    reasons: Vec<(&'static str, &'static str)>,
+    reasons: Vec<(&'static str, String)>,
     tz: Tz,
 }
 

@@ -151,7 +151,7 @@ pub async fn equity(
     let mut day = |k: &str, v: &str, default| match v.trim() {
         "" => Some(default),
         v => parse_date(v).or_else(|| {
-            errors.add(k, "Use a date like 2026-05-01.");
+            errors.add(k, staff("err-web-date"));
             None
         }),
     };

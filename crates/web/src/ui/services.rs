@@ -85,10 +85,7 @@ impl NeedsForm {
                 Some((la, lo))
             }
             _ => {
-                errors.add(
-                    "lat",
-                    "The position could not be read: the list is shown without distances.",
-                );
+                errors.add("lat", staff("err-ui-services-position"));
                 None
             }
         }
@@ -99,7 +96,7 @@ impl NeedsForm {
             "" => None,
             l if LANGUAGES.contains(&l) => Some(l.to_string()),
             _ => {
-                errors.add("language", "Choose a language from the list.");
+                errors.add("language", staff("err-ui-services-language"));
                 None
             }
         }

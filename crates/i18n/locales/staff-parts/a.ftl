@@ -1,1 +1,0 @@
-## Part a (merged into staff.en.ftl when done).

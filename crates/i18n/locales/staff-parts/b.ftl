@@ -1,1 +1,0 @@
-## Part b (merged into staff.en.ftl when done).

@@ -1,1 +1,0 @@
-## Part c (merged into staff.en.ftl when done).

@@ -1,1 +1,0 @@
-## Part d (merged into staff.en.ftl when done).
