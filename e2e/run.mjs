@@ -327,6 +327,9 @@ try {
     assert.match(slip, /Por favor, vaya a Harbor Recovery Center o llame a más tardar el (lunes|martes|miércoles|jueves|viernes|sábado|domingo), \d+ de \w+ de 20\d\d\./);
     assert.match(slip, /Pida un intérprete/);
     assert.doesNotMatch(slip, /Your referral|Please go to|Keep this slip/);
+    // The provider's own hours and what to bring, as the program gave them in Spanish.
+    assert.match(slip, /se atiende sin cita/);
+    assert.match(slip, /Traiga: Una identificación con foto/);
     await page.screenshot({ path: join(shots, '6a-spanish-slip.png'), fullPage: true });
     // As printed, on A4 and on Letter: the slip alone, one page.
     await page.emulateMedia({ media: 'print' });
@@ -348,6 +351,22 @@ try {
     assert.match(await page.textContent('main'), /has not been reviewed by a qualified translator/);
     await page.screenshot({ path: join(shots, '6b-spanish-consent.png'), fullPage: true });
     await officer.close();
+    // The coordinator gives the other provider's hours in Spanish, on a phone.
+    const coordContext = await browser.newContext(phone);
+    const coord = await coordContext.newPage();
+    await coord.goto(`${base}/`);
+    await signIn(coord, 'coordinator');
+    await coord.goto(`${base}/directory`);
+    await coord.getByRole('link', { name: 'What the slip says, in each language' }).click();
+    await coord.getByRole('link', { name: 'Second Street Counseling' }).click();
+    await coord.getByLabel('Hours in Español').fill('lun-jue 9:00-17:00');
+    await coord.screenshot({ path: join(shots, '6c-slip-texts.png'), fullPage: true });
+    await coord.getByRole('button', { name: "Save the slip's texts" }).click();
+    await coord.getByText("The slip's texts are saved.").waitFor();
+    await coord.goto(`${base}/directory/organizations`);
+    await coord.getByRole('link', { name: 'Second Street Counseling' }).click();
+    assert.equal(await coord.getByLabel('Hours in Español').inputValue(), 'lun-jue 9:00-17:00');
+    await coordContext.close();
   });
 
   await scenario('the on-call case manager acknowledges, accepts and records the arrival from the one-tap link in the page', async () => {
