@@ -9,7 +9,7 @@ use handoff_domain::consent::{self, Event, Happened, Info, Kind, State, Terms};
 use handoff_storage::{ConsentRow, EncounterRow, OrgRow, Tx};
 use uuid::Uuid;
 
-use handoff_i18n::Lang;
+use handoff_i18n::{Lang, staff, staff_with};
 
 use crate::util::parse_ids;
 use crate::{App, AppResult};
@@ -18,11 +18,12 @@ use crate::{App, AppResult};
 /// the program, resolved when a disclosure is decided.
 pub const CLASS_PROVIDERS: &str = "provider";
 
-pub fn class_label(class: &str) -> &'static str {
-    match class {
-        CLASS_PROVIDERS => "the program's treatment providers",
-        _ => "an unknown class",
-    }
+/// A class of recipients as staff pages name it.
+pub fn class_label(class: &str) -> String {
+    staff(match class {
+        CLASS_PROVIDERS => "consents-class-providers",
+        _ => "consents-class-unknown",
+    })
 }
 
 /// The terms `domain::consent` decides on, with a class recipient resolved to `orgs`.
@@ -119,14 +120,14 @@ pub async fn not_shared_reason(
     let day = |at: DateTime<Utc>| at.with_timezone(&tz).format("%Y-%m-%d").to_string();
     Ok(
         match consent::why_not_shared(&t, &h, now, org, Info::Status) {
-            Some(State::Revoked { effective_at }) => format!(
-                "Status not shared: the person revoked their consent (in effect {}).",
-                day(effective_at)
+            Some(State::Revoked { effective_at }) => staff_with(
+                "consents-not-shared-revoked",
+                &[("date", day(effective_at).into())],
             ),
             Some(State::Expired { at }) => {
-                format!("Status not shared: the consent expired on {}.", day(at))
+                staff_with("consents-not-shared-expired", &[("date", day(at).into())])
             }
-            _ => "Status not shared: no valid consent names your organization.".into(),
+            _ => staff("consents-not-shared-none"),
         },
     )
 }

@@ -4,10 +4,10 @@
 //! `domain::consent`.
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
-use handoff_domain::FieldErrors;
 use handoff_domain::consent::{self, Event, Happened, Info, Kind, State};
 use handoff_domain::policy::{Access, CaseAction, View, case_access};
 use handoff_domain::referral::ReferralStatus;
+use handoff_domain::{Coded, FieldErrors};
 use handoff_storage::{ConsentRow, EncounterRow, OrgRow, ReferralRow, StoreError, Tx};
 use uuid::Uuid;
 
@@ -317,7 +317,7 @@ pub async fn record_general(
                 "information",
                 staff_with(
                     "err-consent-information-twice",
-                    &[("information", x.label().into())],
+                    &[("information", staff(&x.key()).into())],
                 ),
             ),
             None => errors.add("information", staff("err-consent-information-unknown")),
@@ -379,7 +379,7 @@ pub async fn record_general(
         if !recipient_text.is_empty() {
             recipient_text.push_str(", and ");
         }
-        recipient_text.push_str(class_label(c));
+        recipient_text.push_str(&class_label(c));
     }
     let lang = person_lang(app, &mut tx, enc.participant_id).await?;
     if class.is_some() {
@@ -565,15 +565,16 @@ pub struct ConsentLine {
     pub state: State,
     pub recipients: Vec<String>,
     pub disclosers: Vec<String>,
-    pub information: Vec<&'static str>,
+    /// The information it names, as staff pages name it.
+    pub information: Vec<String>,
 }
 
 impl ConsentLine {
-    pub fn state_label(&self) -> &'static str {
-        self.state.label()
+    pub fn state_label(&self) -> String {
+        staff(&self.state.key())
     }
-    pub fn kind_label(&self) -> &'static str {
-        self.kind.label()
+    pub fn kind_label(&self) -> String {
+        staff(&self.kind.key())
     }
     pub fn kind_is(&self, code: &str) -> bool {
         self.kind.as_str() == code
@@ -600,7 +601,7 @@ pub fn lines(
                 .map(name)
                 .collect();
             if let Some(c) = &r.recipient_class {
-                recipients.push(class_label(c).into());
+                recipients.push(class_label(c));
             }
             ConsentLine {
                 kind: t.kind,
@@ -610,7 +611,7 @@ pub fn lines(
                     .into_iter()
                     .map(name)
                     .collect(),
-                information: t.information.iter().map(|i| i.label()).collect(),
+                information: t.information.iter().map(|i| staff(&i.key())).collect(),
                 row: r.clone(),
             }
         })

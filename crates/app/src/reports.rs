@@ -106,13 +106,8 @@ async fn demographics(tx: &mut Tx, f: &FactFilter, t: &Tiling) -> AppResult<[Vec
     for r in &t.live {
         ages.extend(tx.fact_breakdown_age(&part(f, *r)).await?);
     }
-    let mut by_age = groups(ages, |a| reports::age_group(*a).to_string());
-    by_age.sort_by_key(|g| {
-        reports::AGE_GROUPS
-            .iter()
-            .position(|(l, _, _)| *l == g.label)
-            .unwrap_or(usize::MAX)
-    });
+    let mut by_age = groups(ages, |a| reports::age_group(*a));
+    by_age.sort_by_cached_key(|g| reports::age_group_rank(&g.label));
     Ok([by_sex, by_race, by_ethnicity, by_age])
 }
 
@@ -139,17 +134,16 @@ pub async fn quarterly_of(app: &App, program_id: Uuid, quarter: Quarter) -> AppR
     for r in &t.live {
         providers.extend(tx.fact_breakdown_provider(&part(&f, *r)).await?);
     }
+    // Encounters without a referral have no provider: they are no row of the table.
+    providers.retain(|r| r.key.is_some());
     let by_provider = groups(providers, |k| match k {
         Some(id) => data
             .orgs
             .iter()
             .find(|o| o.id == *id)
             .map_or_else(|| id.to_string(), |o| o.name.clone()),
-        None => "No referral".into(),
-    })
-    .into_iter()
-    .filter(|g| g.label != "No referral")
-    .collect::<Vec<_>>();
+        None => String::new(),
+    });
     let referral_rows = crate::directory::referral_rows(
         &mut tx,
         program_id,

@@ -4,7 +4,7 @@
 //! weekends, holidays and daylight-saving changes.
 use std::collections::BTreeSet;
 
-use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
+use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
 use crate::hold::{Deadline, deadline_on};
@@ -142,25 +142,27 @@ impl Calendar {
             .collect()
     }
 
-    /// Business days for people: "Mon-Fri" or a list.
+    /// Business days for people, as the staff catalogue words them: "Monday to Friday"
+    /// or a list of short names.
     pub fn days_label(&self) -> String {
-        const NAMES: [Weekday; 7] = [
-            Weekday::Mon,
-            Weekday::Tue,
-            Weekday::Wed,
-            Weekday::Thu,
-            Weekday::Fri,
-            Weekday::Sat,
-            Weekday::Sun,
+        /// The days' short names by staff catalogue key, Monday first.
+        const NAMES: [&str; 7] = [
+            "calendar-day-short-mon",
+            "calendar-day-short-tue",
+            "calendar-day-short-wed",
+            "calendar-day-short-thu",
+            "calendar-day-short-fri",
+            "calendar-day-short-sat",
+            "calendar-day-short-sun",
         ];
         if self.business_days == [true, true, true, true, true, false, false] {
-            return "Monday to Friday".into();
+            return handoff_i18n::staff("calendar-days-monday-to-friday");
         }
         NAMES
             .iter()
             .zip(self.business_days)
             .filter(|(_, on)| *on)
-            .map(|(d, _)| format!("{d}"))
+            .map(|(k, _)| handoff_i18n::staff(k))
             .collect::<Vec<_>>()
             .join(", ")
     }

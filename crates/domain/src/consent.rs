@@ -40,6 +40,21 @@ impl Kind {
     }
 }
 
+/// Pages name a kind by the staff catalogue's `label-consent-kind-<code>`; `label()` is
+/// its English, kept for the records (case events, audit).
+impl crate::Coded for Kind {
+    const KIND: &'static str = "ConsentKind";
+    fn all() -> &'static [Self] {
+        &[Kind::General, Kind::CriminalJustice, Kind::Release]
+    }
+    fn code(self) -> &'static str {
+        self.as_str()
+    }
+    fn english(self) -> &'static str {
+        self.label()
+    }
+}
+
 /// What information a consent lets the provider disclose.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Info {
@@ -81,6 +96,20 @@ impl Info {
                 "The person's name and contact details, and the needs the referral is for"
             }
         }
+    }
+}
+
+/// Pages name information by `label-consent-info-<code>` (every kind, a release's too).
+impl crate::Coded for Info {
+    const KIND: &'static str = "ConsentInfo";
+    fn all() -> &'static [Self] {
+        &[Info::Status, Info::Attendance, Info::Referral]
+    }
+    fn code(self) -> &'static str {
+        self.as_str()
+    }
+    fn english(self) -> &'static str {
+        self.label()
     }
 }
 
@@ -165,6 +194,41 @@ impl State {
             State::Revoked { .. } => "Revoked",
             State::Expired { .. } => "Expired",
         }
+    }
+}
+
+/// Pages name a state by `label-consent-state-<code>`; `label()` is its English, which the
+/// records keep (the case event and audit of a revocation).
+impl crate::Coded for State {
+    const KIND: &'static str = "ConsentState";
+    fn all() -> &'static [Self] {
+        // One of each; the times do not change the name.
+        const EACH: &[State] = &[
+            State::NotYetSigned,
+            State::Valid,
+            State::RevocationPending {
+                requested_at: DateTime::<Utc>::MIN_UTC,
+            },
+            State::Revoked {
+                effective_at: DateTime::<Utc>::MIN_UTC,
+            },
+            State::Expired {
+                at: DateTime::<Utc>::MIN_UTC,
+            },
+        ];
+        EACH
+    }
+    fn code(self) -> &'static str {
+        match self {
+            State::NotYetSigned => "not_yet_signed",
+            State::Valid => "valid",
+            State::RevocationPending { .. } => "revocation_pending",
+            State::Revoked { .. } => "revoked",
+            State::Expired { .. } => "expired",
+        }
+    }
+    fn english(self) -> &'static str {
+        self.label()
     }
 }
 

@@ -2,6 +2,7 @@
 //! the rows a filter selects ([`Counts`]) and returns duration histograms; this module
 //! turns them into rates (with the cases too young to have an outcome kept apart as "not
 //! yet known", never failures), medians and distributions. Pure.
+use handoff_i18n::staff;
 use serde::Serialize;
 
 /// Counts over the fact rows of a period (by encounter date) and filter.
@@ -175,10 +176,11 @@ pub fn histogram_median(h: &[(i64, i64)], width: i64) -> Option<f64> {
     (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
 }
 
-/// Rows per band of a histogram; `bands` are (label, upper bound in buckets, exclusive),
-/// the last band taking the rest.
+/// Rows per band of a histogram; `bands` are (the staff catalogue's key of the band's
+/// label, upper bound in buckets, exclusive), the last band taking the rest. Each band is
+/// named as the catalogue words it.
 pub fn bands(h: &[(i64, i64)], bands: &[(&str, i64)]) -> Vec<(String, u64)> {
-    let mut out: Vec<(String, u64)> = bands.iter().map(|(l, _)| (l.to_string(), 0)).collect();
+    let mut out: Vec<(String, u64)> = bands.iter().map(|(k, _)| (staff(k), 0)).collect();
     for (b, c) in h {
         let i = bands
             .iter()
@@ -191,24 +193,24 @@ pub fn bands(h: &[(i64, i64)], bands: &[(&str, i64)]) -> Vec<(String, u64)> {
     out
 }
 
-/// Bands of the time to first treatment contact, in hours.
+/// Bands of the time to first treatment contact, in hours (by the staff catalogue's key).
 pub const CONTACT_BANDS: &[(&str, i64)] = &[
-    ("Under 1 hour", 1),
-    ("1 to 24 hours", 24),
-    ("1 to 3 days", 72),
-    ("3 to 7 days", 168),
-    ("7 to 30 days", 720),
-    ("30 days or more", i64::MAX),
+    ("measures-contact-under-1-hour", 1),
+    ("measures-contact-1-24-hours", 24),
+    ("measures-contact-1-3-days", 72),
+    ("measures-contact-3-7-days", 168),
+    ("measures-contact-7-30-days", 720),
+    ("measures-contact-30-days-more", i64::MAX),
 ];
 
-/// Bands of the time to engagement, in hours.
+/// Bands of the time to engagement, in hours (by the staff catalogue's key).
 pub const ENGAGEMENT_BANDS: &[(&str, i64)] = &[
-    ("Within 7 days", 168),
-    ("8 to 14 days", 336),
-    ("15 to 30 days", 720),
-    ("31 to 60 days", 1440),
-    ("61 to 90 days", 2160),
-    ("Over 90 days", i64::MAX),
+    ("measures-engagement-within-7-days", 168),
+    ("measures-engagement-8-14-days", 336),
+    ("measures-engagement-15-30-days", 720),
+    ("measures-engagement-31-60-days", 1440),
+    ("measures-engagement-61-90-days", 2160),
+    ("measures-engagement-over-90-days", i64::MAX),
 ];
 
 pub fn measures(c: &Counts, h: &Histograms, m: Medians, months: Vec<MonthLine>) -> Measures {
@@ -309,6 +311,9 @@ mod tests {
         assert_eq!(median_ranks(4), vec![1, 2]);
         assert_eq!(median_ranks(3), vec![1]);
         assert_eq!(b[5], ("30 days or more".into(), 1));
+        let e = bands(&[(0, 1), (2200, 1)], ENGAGEMENT_BANDS);
+        assert_eq!(e[0], ("Within 7 days".into(), 1));
+        assert_eq!(e[5], ("Over 90 days".into(), 1));
     }
 
     #[test]

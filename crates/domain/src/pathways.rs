@@ -39,7 +39,8 @@ impl Section {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Spec {
     pub pathway: Pathway,
-    /// One sentence for the chooser.
+    /// One sentence for the chooser: a staff catalogue key (ADR 0018), pages show
+    /// `staff(summary)`.
     pub summary: &'static str,
     /// The kinds of organization whose responders start it.
     pub started_by: &'static [OrgKind],
@@ -50,7 +51,7 @@ pub struct Spec {
     /// The CAD or incident number is required.
     pub incident_required: bool,
     pub sections: &'static [Section],
-    /// The label of the offer step.
+    /// The label of the offer step: a staff catalogue key, like `summary`.
     pub offer_label: &'static str,
 }
 
@@ -60,63 +61,63 @@ use Section::*;
 const SPECS: [Spec; 6] = [
     Spec {
         pathway: Pathway::SelfReferral,
-        summary: "A person walks into a police or fire station and asks for help; no charges. Drugs or paraphernalia handed in are recorded without charge.",
+        summary: "pathways-summary-self-referral",
         started_by: &[LawEnforcement, FireEms],
         charges: false,
         attempts: false,
         incident_required: false,
         sections: &[Surrender],
-        offer_label: "Offer of a referral",
+        offer_label: "pathways-offer-referral",
     },
     Spec {
         pathway: Pathway::ActiveOutreach,
-        summary: "A team (officer, clinician, peer) seeks out people on an outreach list and offers treatment; contact attempts are recorded with their outcome.",
+        summary: "pathways-summary-active-outreach",
         started_by: &[LawEnforcement, FireEms, CrisisResponse],
         charges: false,
         attempts: true,
         incident_required: false,
         sections: &[Outreach, Team],
-        offer_label: "Offer of a referral",
+        offer_label: "pathways-offer-referral",
     },
     Spec {
         pathway: Pathway::NaloxonePlus,
-        summary: "Starts from an overdose: a follow-up visit within days offers treatment to the person who survived it.",
+        summary: "pathways-summary-naloxone-plus",
         started_by: &[LawEnforcement, FireEms],
         charges: false,
         attempts: true,
         incident_required: false,
         sections: &[Overdose, Team],
-        offer_label: "Offer of a referral",
+        offer_label: "pathways-offer-referral",
     },
     Spec {
         pathway: Pathway::OfficerReferral,
-        summary: "An officer or responder refers a person met during routine duty; no charges are filed or held.",
+        summary: "pathways-summary-officer-referral",
         started_by: &[LawEnforcement, FireEms],
         charges: false,
         attempts: false,
         incident_required: false,
         sections: &[Contact],
-        offer_label: "Offer of a referral",
+        offer_label: "pathways-offer-referral",
     },
     Spec {
         pathway: Pathway::OfficerIntervention,
-        summary: "Treatment offered in lieu of arrest: the charge is held while the person engages, and the prosecutor learns the outcome.",
+        summary: "pathways-summary-officer-intervention",
         started_by: &[LawEnforcement],
         charges: true,
         attempts: false,
         incident_required: true,
         sections: &[Offenses],
-        offer_label: "Offer diversion",
+        offer_label: "pathways-offer-diversion",
     },
     Spec {
         pathway: Pathway::CommunityResponse,
-        summary: "A behavioral health responder answers a call for service, with or without police, and connects the person to services.",
+        summary: "pathways-summary-community-response",
         started_by: &[CrisisResponse, FireEms, LawEnforcement],
         charges: false,
         attempts: false,
         incident_required: true,
         sections: &[Call, Team],
-        offer_label: "Offer of a referral",
+        offer_label: "pathways-offer-referral",
     },
 ];
 
@@ -200,6 +201,16 @@ mod tests {
             1,
             "only Officer Intervention holds a charge"
         );
+    }
+
+    #[test]
+    fn every_text_comes_from_the_staff_catalogue() {
+        let staff = handoff_i18n::Texts::staff_en();
+        for p in Pathway::ALL {
+            for k in [spec(*p).summary, spec(*p).offer_label] {
+                assert!(staff.get(k).is_some(), "{k}");
+            }
+        }
     }
 
     #[test]

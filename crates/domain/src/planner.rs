@@ -3,6 +3,8 @@
 //! of the six pathways fit, why, what each still needs, and what each does not address.
 //! For a running program it also reads the program's own numbers.
 
+use handoff_i18n::{staff, staff_with};
+
 /// The six First Responder Diversion pathways (CHJ / PTACC).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PathwayKind {
@@ -14,6 +16,8 @@ pub enum PathwayKind {
     CommunityResponse,
 }
 
+/// A pathway as the planner describes it. Every text is a staff catalogue key (ADR 0018):
+/// pages show `staff(key)`.
 pub struct PathwayInfo {
     pub kind: PathwayKind,
     pub name: &'static str,
@@ -27,51 +31,51 @@ pub struct PathwayInfo {
 pub const PATHWAYS: &[PathwayInfo] = &[
     PathwayInfo {
         kind: PathwayKind::SelfReferral,
-        name: "Self-Referral",
-        what: "A person walks into a police or fire station and asks for help with substance use, without fear of arrest; staff connect them to treatment on the spot.",
-        who_starts: "The person",
-        charges: "None",
-        does_not_address: "People who do not come in on their own: it reaches only those already seeking help.",
+        name: "label-pathway-self-referral",
+        what: "planner-pathway-self-referral-what",
+        who_starts: "planner-pathway-self-referral-starters",
+        charges: "planner-charges-none",
+        does_not_address: "planner-pathway-self-referral-not-addressed",
     },
     PathwayInfo {
         kind: PathwayKind::ActiveOutreach,
-        name: "Active Outreach",
-        what: "Responders, often with a clinician or peer, seek out people known to have substance use disorders and offer treatment and support.",
-        who_starts: "Officers or responders with a clinician or peer",
-        charges: "None",
-        does_not_address: "Acute crises on calls for service, and people not yet known to the team.",
+        name: "label-pathway-active-outreach",
+        what: "planner-pathway-active-outreach-what",
+        who_starts: "planner-pathway-active-outreach-starters",
+        charges: "planner-charges-none",
+        does_not_address: "planner-pathway-active-outreach-not-addressed",
     },
     PathwayInfo {
         kind: PathwayKind::NaloxonePlus,
-        name: "Naloxone Plus",
-        what: "After an overdose, a team (often an officer or EMS with a peer) visits the person within days to offer treatment, including medication for opioid use disorder.",
-        who_starts: "Police, fire or EMS after an overdose",
-        charges: "None",
-        does_not_address: "Substance use that has not led to an overdose, and non-opioid problems.",
+        name: "label-pathway-naloxone-plus",
+        what: "planner-pathway-naloxone-plus-what",
+        who_starts: "planner-pathway-naloxone-plus-starters",
+        charges: "planner-charges-none",
+        does_not_address: "planner-pathway-naloxone-plus-not-addressed",
     },
     PathwayInfo {
         kind: PathwayKind::OfficerReferral,
-        name: "First Responder and Officer Referral",
-        what: "During routine duty an officer, EMT or firefighter refers someone who may benefit to treatment or services.",
-        who_starts: "Police, fire or EMS on routine duty",
-        charges: "None filed",
-        does_not_address: "People who decline: there is no charge to hold, so engagement rests on the person alone.",
+        name: "label-pathway-officer-referral",
+        what: "planner-pathway-officer-referral-what",
+        who_starts: "planner-pathway-officer-referral-starters",
+        charges: "planner-charges-none-filed",
+        does_not_address: "planner-pathway-officer-referral-not-addressed",
     },
     PathwayInfo {
         kind: PathwayKind::OfficerIntervention,
-        name: "Officer Intervention",
-        what: "With probable cause for a low-level offense, the officer offers treatment in lieu of arrest; the charge is held in abeyance while the person engages, and the prosecutor learns whether they did.",
-        who_starts: "Law enforcement only",
-        charges: "Held in abeyance (or a citation); filed if the plan is not completed",
-        does_not_address: "People with no offense, and offenses outside the program's eligibility rules.",
+        name: "label-pathway-officer-intervention",
+        what: "planner-pathway-officer-intervention-what",
+        who_starts: "planner-pathway-officer-intervention-starters",
+        charges: "planner-charges-held",
+        does_not_address: "planner-pathway-officer-intervention-not-addressed",
     },
     PathwayInfo {
         kind: PathwayKind::CommunityResponse,
-        name: "Community Response",
-        what: "Behavioral health responders answer calls for service (mental health or substance use crises), with or without police.",
-        who_starts: "Behavioral health responders dispatched on calls",
-        charges: "None",
-        does_not_address: "Follow-up over weeks unless paired with case management or outreach.",
+        name: "label-pathway-community-response",
+        what: "planner-pathway-community-response-what",
+        who_starts: "planner-pathway-community-response-starters",
+        charges: "planner-charges-none",
+        does_not_address: "planner-pathway-community-response-not-addressed",
     },
 ];
 
@@ -100,21 +104,23 @@ pub enum Fit {
 }
 
 impl Fit {
-    pub fn label(self) -> &'static str {
-        match self {
-            Fit::Strong => "Strong fit",
-            Fit::Possible => "Possible fit",
-            Fit::NotYet => "Not yet",
-        }
+    /// As the staff catalogue words it.
+    pub fn label(self) -> String {
+        staff(match self {
+            Fit::Strong => "planner-fit-strong",
+            Fit::Possible => "planner-fit-possible",
+            Fit::NotYet => "planner-fit-not-yet",
+        })
     }
 }
 
 pub struct Recommendation {
     pub pathway: &'static PathwayInfo,
     pub fit: Fit,
+    /// Why it fits (or not), worded by the staff catalogue.
     pub why: Vec<String>,
-    /// Resources it needs that the community did not say it has.
-    pub needs: Vec<&'static str>,
+    /// Resources it needs that the community did not say it has, worded likewise.
+    pub needs: Vec<String>,
 }
 
 /// Which pathways fit, strongest first (the order of `PATHWAYS` within a fit).
@@ -124,61 +130,62 @@ pub fn recommend(a: &Answers) -> Vec<Recommendation> {
         .map(|p| {
             let mut why = Vec::new();
             let mut needs = Vec::new();
-            let mut need = |has: bool, what: &'static str| {
+            // `what`: the staff catalogue's key of the resource.
+            let mut need = |has: bool, what: &str| {
                 if !has {
-                    needs.push(what);
+                    needs.push(staff(what));
                 }
             };
             // How strongly the problems call for it (0 none).
             let pull: u8 = match p.kind {
                 PathwayKind::SelfReferral => {
                     if a.people_asking_for_help > 0 {
-                        why.push("People already come to stations asking for help.".into());
+                        why.push(staff("planner-why-asking"));
                     }
-                    need(a.treatment_slots, "treatment slots available quickly");
+                    need(a.treatment_slots, "planner-need-slots-quickly");
                     a.people_asking_for_help
                 }
                 PathwayKind::ActiveOutreach => {
                     if a.homelessness > 0 {
-                        why.push("Homelessness: people are best reached where they are.".into());
+                        why.push(staff("planner-why-homelessness"));
                     }
                     if a.repeat_low_level_offenses > 0 {
-                        why.push("Repeat contacts identify people to reach out to.".into());
+                        why.push(staff("planner-why-repeat-contacts"));
                     }
-                    need(a.outreach_team || a.peers, "an outreach team or peers");
-                    need(a.case_managers, "case managers");
+                    need(a.outreach_team || a.peers, "planner-need-outreach-or-peers");
+                    need(a.case_managers, "planner-need-case-managers");
                     a.homelessness.max(a.repeat_low_level_offenses)
                 }
                 PathwayKind::NaloxonePlus => {
                     if a.overdoses > 0 {
-                        why.push("Overdoses: a visit within days reaches people at a moment of risk.".into());
+                        why.push(staff("planner-why-overdoses"));
                     }
-                    need(a.ems_partnership, "a partnership with fire/EMS");
-                    need(a.peers, "peer recovery specialists");
-                    need(a.treatment_slots, "treatment slots, including medication for opioid use disorder");
+                    need(a.ems_partnership, "planner-need-ems");
+                    need(a.peers, "planner-need-peers");
+                    need(a.treatment_slots, "planner-need-slots-moud");
                     a.overdoses
                 }
                 PathwayKind::OfficerReferral => {
                     if a.repeat_low_level_offenses > 0 || a.homelessness > 0 {
-                        why.push("Officers meet people in need on routine duty, without an offense to act on.".into());
+                        why.push(staff("planner-why-routine-duty"));
                     }
-                    need(a.case_managers || a.peers, "someone to take the referral (case managers or peers)");
+                    need(a.case_managers || a.peers, "planner-need-referral-taker");
                     a.repeat_low_level_offenses.max(a.homelessness).min(1)
                 }
                 PathwayKind::OfficerIntervention => {
                     if a.repeat_low_level_offenses > 0 {
-                        why.push("Repeat low-level offenses: the held charge gives a reason to engage instead of a cycle of arrests.".into());
+                        why.push(staff("planner-why-repeat-offenses"));
                     }
-                    need(a.prosecutor_support, "the prosecutor's agreement to hold charges");
-                    need(a.case_managers, "case managers for warm handoffs");
-                    need(a.treatment_slots, "treatment slots");
+                    need(a.prosecutor_support, "planner-need-prosecutor");
+                    need(a.case_managers, "planner-need-warm-handoffs");
+                    need(a.treatment_slots, "planner-need-slots");
                     a.repeat_low_level_offenses
                 }
                 PathwayKind::CommunityResponse => {
                     if a.crisis_calls > 0 {
-                        why.push("Crisis calls: a behavioral health responder fits them better than an arrest or the emergency department.".into());
+                        why.push(staff("planner-why-crisis-calls"));
                     }
-                    need(a.behavioral_health_responders, "behavioral health responders (clinicians) for dispatch");
+                    need(a.behavioral_health_responders, "planner-need-clinicians");
                     a.crisis_calls
                 }
             };
@@ -189,7 +196,7 @@ pub fn recommend(a: &Answers) -> Vec<Recommendation> {
                 _ => Fit::NotYet,
             };
             if pull == 0 {
-                why.push("The problems it addresses were not reported.".into());
+                why.push(staff("planner-why-not-reported"));
             }
             Recommendation {
                 pathway: p,
@@ -215,40 +222,49 @@ pub struct ProgramNumbers {
     pub deadlines_missed: u64,
 }
 
-/// What the program's own data suggests, with the numbers behind it.
+/// What the program's own data suggests, with the numbers behind it, worded by the staff
+/// catalogue. Counts are written as digits (no thousands separator), as they always were.
 pub fn insights(n: &ProgramNumbers) -> Vec<String> {
     let mut out = Vec::new();
     let pct = |a: u64, b: u64| (a * 100).checked_div(b).unwrap_or(0);
+    // "{n} of {total} ... ({pct}%)".
+    let share = |key: &str, part: u64, total: u64| {
+        staff_with(
+            key,
+            &[
+                ("n", part.to_string().into()),
+                ("total", total.to_string().into()),
+                ("pct", pct(part, total).to_string().into()),
+            ],
+        )
+    };
     if n.encounters >= 10 && pct(n.ineligible_offense_not_allowed, n.encounters) >= 20 {
-        out.push(format!(
-            "{} of {} encounters ({}%) were turned away because an offense is not in the allowed list: First Responder and Officer Referral (no charge) could still connect these people, or the rules could allow more offenses.",
+        out.push(share(
+            "planner-insight-offense-not-allowed",
             n.ineligible_offense_not_allowed,
             n.encounters,
-            pct(n.ineligible_offense_not_allowed, n.encounters)
         ));
     }
     if n.offers >= 10 && pct(n.offers_declined, n.offers) >= 30 {
-        out.push(format!(
-            "{} of {} offers ({}%) were declined: Active Outreach with peers can return to people who are not ready on the day.",
+        out.push(share(
+            "planner-insight-declined",
             n.offers_declined,
             n.offers,
-            pct(n.offers_declined, n.offers)
         ));
     }
     if n.contact_card_referrals >= 5
         && pct(n.contact_card_never_contacted, n.contact_card_referrals) >= 30
     {
-        out.push(format!(
-            "{} of {} contact-card referrals ({}%) never reached a first contact: warm handoffs (an on-call case manager or peer) engage more people than cards.",
+        out.push(share(
+            "planner-insight-never-contacted",
             n.contact_card_never_contacted,
             n.contact_card_referrals,
-            pct(n.contact_card_never_contacted, n.contact_card_referrals)
         ));
     }
     if n.deadlines_missed >= 5 {
-        out.push(format!(
-            "{} intake deadlines were missed: check treatment capacity (slots) and whether the deadline fits the providers' waiting times.",
-            n.deadlines_missed
+        out.push(staff_with(
+            "planner-insight-deadlines-missed",
+            &[("n", n.deadlines_missed.to_string().into())],
         ));
     }
     out
@@ -315,6 +331,41 @@ mod tests {
         // Every pathway is described, and says what it does not address.
         assert_eq!(r.len(), 6);
         assert!(r.iter().all(|x| !x.pathway.does_not_address.is_empty()));
+    }
+
+    #[test]
+    fn every_text_comes_from_the_staff_catalogue() {
+        let staff = handoff_i18n::Texts::staff_en();
+        for p in PATHWAYS {
+            for k in [p.name, p.what, p.who_starts, p.charges, p.does_not_address] {
+                assert!(staff.get(k).is_some(), "{k}");
+            }
+        }
+        // Every reason and need worded (a key the catalogue lacks shows as "[key]").
+        let all_problems = Answers {
+            overdoses: 2,
+            repeat_low_level_offenses: 2,
+            homelessness: 2,
+            crisis_calls: 2,
+            people_asking_for_help: 2,
+            ..Answers::default()
+        };
+        let mut texts: Vec<String> = [Answers::default(), all_problems]
+            .iter()
+            .flat_map(recommend)
+            .flat_map(|r| r.why.into_iter().chain(r.needs).chain([r.fit.label()]))
+            .collect();
+        texts.extend(insights(&ProgramNumbers {
+            encounters: 10,
+            ineligible_offense_not_allowed: 10,
+            offers: 10,
+            offers_declined: 10,
+            contact_card_referrals: 10,
+            contact_card_never_contacted: 10,
+            deadlines_missed: 10,
+        }));
+        assert!(texts.len() > 20);
+        assert!(texts.iter().all(|t| !t.starts_with('[')), "{texts:?}");
     }
 
     #[test]

@@ -35,7 +35,9 @@ pub struct Progress {
     pub intake_on: Option<NaiveDate>,
     pub engaged: bool,
     pub engaged_on: Option<NaiveDate>,
-    /// "completed" or "left the program", with the date; never the reason.
+    /// "completed" or "left the program", with the date; never the reason. These are the
+    /// progress feed's values; a page words them from the staff catalogue
+    /// (`progress-exit-completed`, `progress-exit-left`).
     pub exit: Option<(String, NaiveDate)>,
 }
 

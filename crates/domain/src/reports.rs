@@ -4,6 +4,7 @@
 //! interval). Every number carries its definition; every published count goes through
 //! small-number suppression. Pure: storage supplies the counts.
 use chrono::{Datelike, NaiveDate};
+use handoff_i18n::{staff, staff_with};
 use serde::Serialize;
 
 use crate::measures::{Counts, Rate};
@@ -58,22 +59,33 @@ impl Quarter {
     }
 }
 
-/// Age groups of reports.
+/// Age groups of reports: the staff catalogue's key of each, its youngest and oldest age.
 pub const AGE_GROUPS: &[(&str, i64, i64)] = &[
-    ("Under 18", 0, 17),
-    ("18 to 25", 18, 25),
-    ("26 to 35", 26, 35),
-    ("36 to 45", 36, 45),
-    ("46 to 55", 46, 55),
-    ("56 to 65", 56, 65),
-    ("66 and over", 66, i64::MAX),
+    ("reports-age-under-18", 0, 17),
+    ("reports-age-18-25", 18, 25),
+    ("reports-age-26-35", 26, 35),
+    ("reports-age-36-45", 36, 45),
+    ("reports-age-46-55", 46, 55),
+    ("reports-age-56-65", 56, 65),
+    ("reports-age-66-over", 66, i64::MAX),
 ];
 
-pub fn age_group(age: i64) -> &'static str {
+/// The age group of an age, as the staff catalogue names it.
+pub fn age_group(age: i64) -> String {
+    staff(
+        AGE_GROUPS
+            .iter()
+            .find(|(_, lo, hi)| (*lo..=*hi).contains(&age))
+            .map_or("reports-age-unknown", |(k, _, _)| k),
+    )
+}
+
+/// Where an age group (as named) comes in the order of [`AGE_GROUPS`]; unknown last.
+pub fn age_group_rank(label: &str) -> usize {
     AGE_GROUPS
         .iter()
-        .find(|(_, lo, hi)| (*lo..=*hi).contains(&age))
-        .map_or("Unknown", |(l, _, _)| l)
+        .position(|(k, _, _)| staff(k) == label)
+        .unwrap_or(usize::MAX)
 }
 
 /// One group's counts for a breakdown (demographics, equity, service).
@@ -129,12 +141,18 @@ pub struct Report {
     pub sections: Vec<Section>,
 }
 
+/// The English of `reports-suppressed`, for tests; reports and pages say [`suppressed`].
 pub const SUPPRESSED: &str = "suppressed (fewer than the threshold)";
+
+/// How a count or rate not published is shown, as the staff catalogue words it.
+pub fn suppressed() -> String {
+    staff("reports-suppressed")
+}
 
 fn count(n: u64, t: u64) -> String {
     match suppress::one(n, t) {
         Some(n) => n.to_string(),
-        None => SUPPRESSED.into(),
+        None => suppressed(),
     }
 }
 
@@ -144,9 +162,17 @@ fn rate(r: &Rate, t: u64) -> String {
         suppress::one(r.denominator, t),
         r.percent(),
     ) {
-        (Some(n), Some(d), Some(p)) => format!("{p:.1}% ({n} of {d})"),
-        (_, Some(0), _) => "no cases".into(),
-        _ => SUPPRESSED.into(),
+        // Numbers as today: to one decimal, counts without a thousands separator.
+        (Some(n), Some(d), Some(p)) => staff_with(
+            "reports-rate",
+            &[
+                ("pct", format!("{p:.1}").into()),
+                ("n", n.to_string().into()),
+                ("of", d.to_string().into()),
+            ],
+        ),
+        (_, Some(0), _) => staff("reports-no-cases"),
+        _ => suppressed(),
     }
 }
 
@@ -172,33 +198,30 @@ pub struct ReportInput<'a> {
     pub by_service: &'a [crate::service_measures::KindLine],
 }
 
-fn one_column(
-    title: &str,
-    row_header: &str,
-    groups: &[GroupCounts],
-    t: u64,
-    definition: &str,
-) -> Table {
+/// A table of participants by a demographic: `key` is the staff catalogue's key of its
+/// title, `key-rows` of its rows' header and `key-means` of its definition.
+fn one_column(key: &str, groups: &[GroupCounts], t: u64) -> Table {
     let cells: Vec<Vec<u64>> = groups.iter().map(|g| vec![g.accepted]).collect();
     Table {
-        title: title.into(),
-        row_header: row_header.into(),
-        columns: vec!["Participants".into()],
+        title: staff(key),
+        row_header: staff(&format!("{key}-rows")),
+        columns: vec![staff("reports-participants")],
         rows: groups.iter().map(|g| g.label.clone()).collect(),
         data: suppress::suppress(&cells, t),
-        definition: definition.into(),
+        definition: staff(&format!("{key}-means")),
     }
 }
 
-fn served(title: &str, row_header: &str, groups: &[GroupCounts], t: u64) -> Table {
+/// A table of referred and engaged by pathway or provider: `key` as for [`one_column`].
+fn served(key: &str, groups: &[GroupCounts], t: u64) -> Table {
     let cells: Vec<Vec<u64>> = groups.iter().map(|g| vec![g.referred, g.engaged]).collect();
     Table {
-        title: title.into(),
-        row_header: row_header.into(),
-        columns: vec!["Referred".into(), "Engaged in treatment".into()],
+        title: staff(key),
+        row_header: staff(&format!("{key}-rows")),
+        columns: vec![staff("reports-col-referred"), staff("reports-col-engaged")],
         rows: groups.iter().map(|g| g.label.clone()).collect(),
         data: suppress::suppress(&cells, t),
-        definition: "Referred: accepted offers that produced a referral. Engaged: referred encounters with a first treatment service after intake. By encounter date in the quarter.".into(),
+        definition: staff("reports-served-means"),
     }
 }
 
@@ -208,12 +231,19 @@ fn by_service_type(lines: &[crate::service_measures::KindLine], t: u64) -> Table
         .map(|l| vec![l.referred, l.taken, l.served, l.no_capacity])
         .collect();
     Table {
-        title: "Served by service type".into(),
-        row_header: "Kind of service".into(),
-        columns: vec!["Referred".into(), "Taken in".into(), "Served (intake)".into(), "Declined: no capacity".into()],
+        title: staff("reports-by-service"),
+        row_header: staff("reports-by-service-rows"),
+        columns: [
+            "reports-col-referred",
+            "reports-col-taken",
+            "reports-col-served",
+            "reports-col-no-capacity",
+        ]
+        .map(staff)
+        .to_vec(),
         rows: lines.iter().map(|l| l.kind.clone()).collect(),
         data: suppress::suppress(&cells, t),
-        definition: "Every referral of the quarter's encounters (several per encounter when the person was referred to several services), by the kind of the service referred to. Taken in: accepted or further, not rejected, cancelled or in error. Served: intake recorded. Declined: no capacity: rejected or cancelled with that reason. Referrals made before services were listed count under \"treatment provider\".".into(),
+        definition: staff("reports-by-service-means"),
     }
 }
 
@@ -222,132 +252,78 @@ fn by_service_type(lines: &[crate::service_measures::KindLine], t: u64) -> Table
 pub fn quarterly(r: &ReportInput<'_>) -> Report {
     let t = r.threshold;
     let c = r.counts;
-    let period_def = format!(
-        "Encounters dated {} to {} (program time zone).",
-        r.quarter.first_day(),
-        r.quarter.last_day()
+    let period = staff_with(
+        "reports-period",
+        &[
+            ("from", r.quarter.first_day().to_string().into()),
+            ("to", r.quarter.last_day().to_string().into()),
+        ],
     );
+    // A figure: `key` is the staff catalogue's key of its label, `key-means` of its
+    // definition (which ends with the period).
+    let figure = |key: &str, value: String| Figure {
+        label: staff(key),
+        value,
+        definition: staff_with(
+            &format!("{key}-means"),
+            &[("period", period.clone().into())],
+        ),
+    };
     let referral_rate = Rate {
         numerator: c.referred,
         denominator: c.encounters,
         not_yet_known: 0,
     };
+    let median = match (suppress::one(c.engaged, t), r.median_days_to_engagement) {
+        (Some(n), Some(d)) => staff_with(
+            "reports-median-engagement-value",
+            &[
+                ("days", format!("{d:.1}").into()),
+                ("n", n.to_string().into()),
+            ],
+        ),
+        (Some(_), None) | (None, _) if c.engaged == 0 => staff("reports-median-engagement-none"),
+        _ => suppressed(),
+    };
+    let engaged_30 = staff_with(
+        "reports-engaged-30-value",
+        &[
+            ("rate", rate(r.engaged_30, t).into()),
+            ("unknown", count(r.engaged_30.not_yet_known, t).into()),
+        ],
+    );
     let illinois = Section {
-        title: "Deflection measures (50 ILCS 71)".into(),
+        title: staff("reports-section-deflection"),
         figures: vec![
-            Figure {
-                label: "Encounters".into(),
-                value: count(c.encounters, t),
-                definition: format!(
-                    "Every first-responder encounter recorded, of any pathway, including declined and ineligible ones. {period_def}"
-                ),
-            },
-            Figure {
-                label: "Encounters resulting in a treatment referral".into(),
-                value: rate(&referral_rate, t),
-                definition: format!(
-                    "Numerator: encounters whose accepted offer produced a referral to a provider. Denominator: encounters. {period_def}"
-                ),
-            },
-            Figure {
-                label: "Median time from encounter to treatment engagement".into(),
-                value: match (suppress::one(c.engaged, t), r.median_days_to_engagement) {
-                    (Some(n), Some(d)) => format!("{d:.1} days ({n} engaged)"),
-                    (Some(_), None) | (None, _) if c.engaged == 0 => "no one engaged yet".into(),
-                    _ => SUPPRESSED.into(),
-                },
-                definition: format!(
-                    "From the encounter to the first treatment service after intake, over encounters with one. {period_def}"
-                ),
-            },
-            Figure {
-                label: "Treatment engagement rate at 30 days".into(),
-                value: format!(
-                    "{}; {} not yet known",
-                    rate(r.engaged_30, t),
-                    count(r.engaged_30.not_yet_known, t)
-                ),
-                definition: format!(
-                    "Numerator: referred encounters with a treatment engagement within 30 days after the encounter. Denominator: referred encounters at least 30 days old, or already engaged. Younger ones are not yet known and are not counted as failures. {period_def}"
-                ),
-            },
+            figure("reports-encounters", count(c.encounters, t)),
+            figure("reports-referral-rate", rate(&referral_rate, t)),
+            figure("reports-median-engagement", median),
+            figure("reports-engaged-30", engaged_30),
         ],
         tables: vec![
-            one_column(
-                "Participants by sex",
-                "Sex",
-                r.by_sex,
-                t,
-                "Participants: encounters whose offer was accepted, by the sex recorded at the encounter.",
-            ),
-            one_column(
-                "Participants by race",
-                "Race",
-                r.by_race,
-                t,
-                "Participants by the NIBRS race recorded at the encounter.",
-            ),
-            one_column(
-                "Participants by ethnicity",
-                "Ethnicity",
-                r.by_ethnicity,
-                t,
-                "Participants by the NIBRS ethnicity recorded at the encounter.",
-            ),
-            one_column(
-                "Participants by age group",
-                "Age at the encounter",
-                r.by_age,
-                t,
-                "Participants by their age on the encounter date.",
-            ),
+            one_column("reports-by-sex", r.by_sex, t),
+            one_column("reports-by-race", r.by_race, t),
+            one_column("reports-by-ethnicity", r.by_ethnicity, t),
+            one_column("reports-by-age", r.by_age, t),
         ],
     };
     let federal = Section {
-        title: "Grant performance measures (BJA COSSUP style)".into(),
+        title: staff("reports-section-grant"),
         figures: vec![
-            Figure {
-                label: "People screened".into(),
-                value: count(c.screened, t),
-                definition: format!(
-                    "Encounters with at least one screening instrument recorded by a provider. {period_def}"
-                ),
-            },
-            Figure {
-                label: "Eligible".into(),
-                value: count(c.eligible, t),
-                definition: format!(
-                    "Encounters whose eligibility decision was eligible, or whose override was approved. {period_def}"
-                ),
-            },
-            Figure {
-                label: "Referred".into(),
-                value: count(c.referred, t),
-                definition: format!(
-                    "Accepted offers that produced a referral to a provider. {period_def}"
-                ),
-            },
-            Figure {
-                label: "Engaged in treatment".into(),
-                value: count(c.engaged, t),
-                definition: format!(
-                    "Referred encounters with a first treatment service after intake, at any time so far. {period_def}"
-                ),
-            },
-            Figure {
-                label: "People".into(),
-                value: count(c.people, t),
-                definition: format!("Distinct people among the encounters. {period_def}"),
-            },
+            figure("reports-screened", count(c.screened, t)),
+            figure("reports-eligible", count(c.eligible, t)),
+            figure("reports-referred", count(c.referred, t)),
+            figure("reports-engaged", count(c.engaged, t)),
+            figure("reports-people", count(c.people, t)),
         ],
         tables: vec![
-            served("Served by pathway", "Pathway", r.by_pathway, t),
-            served("Served by provider", "Provider", r.by_provider, t),
+            served("reports-served-by-pathway", r.by_pathway, t),
+            served("reports-served-by-provider", r.by_provider, t),
             by_service_type(r.by_service, t),
         ],
     };
     Report {
-        title: format!("Quarterly performance report, {}", r.quarter.code()),
+        title: staff_with("reports-title", &[("quarter", r.quarter.code().into())]),
         program: r.program.into(),
         period: r.quarter.code(),
         from: r.quarter.first_day(),
@@ -367,7 +343,7 @@ pub fn to_csv_rows(r: &Report) -> Vec<[String; 6]> {
         "value".into(),
         "definition".into(),
     ]];
-    let shown = |v: Option<u64>| v.map_or(SUPPRESSED.to_string(), |n| n.to_string());
+    let shown = |v: Option<u64>| v.map_or_else(suppressed, |n| n.to_string());
     for s in &r.sections {
         for f in &s.figures {
             out.push([
@@ -396,7 +372,7 @@ pub fn to_csv_rows(r: &Report) -> Vec<[String; 6]> {
                 out.push([
                     s.title.clone(),
                     t.title.clone(),
-                    "Total".into(),
+                    staff("report-total"),
                     col.clone(),
                     shown(t.data.col_totals.get(j).copied().flatten()),
                     t.definition.clone(),
@@ -526,6 +502,14 @@ mod tests {
         );
         assert_eq!(age_group(25), "18 to 25");
         assert_eq!(age_group(66), "66 and over");
+    }
+
+    #[test]
+    fn the_suppressed_word_is_the_catalogues() {
+        assert_eq!(suppressed(), SUPPRESSED);
+        assert_eq!(age_group(-1), "Unknown");
+        assert_eq!(age_group_rank("26 to 35"), 2);
+        assert_eq!(age_group_rank("Unknown"), usize::MAX);
     }
 
     #[test]

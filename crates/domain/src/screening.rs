@@ -468,6 +468,32 @@ impl Profile {
     }
 }
 
+/// Pages name a cut-off profile by the staff catalogue's `label-screening-profile-<code>`
+/// (Handoff's words for the cut-off, not the instrument's).
+impl crate::Coded for Profile {
+    const KIND: &'static str = "ScreeningProfile";
+    fn all() -> &'static [Self] {
+        &[
+            Profile::UncopeTwo,
+            Profile::UncopeThree,
+            Profile::CageOne,
+            Profile::CageTwo,
+            Profile::AuditVa,
+            Profile::AuditFive,
+            Profile::PhqTen,
+            Profile::GadTen,
+            Profile::BjmhsReferral,
+            Profile::DastThree,
+        ]
+    }
+    fn code(self) -> &'static str {
+        self.as_str()
+    }
+    fn english(self) -> &'static str {
+        self.label()
+    }
+}
+
 /// The person's sex as the AUDIT-C cut-offs need it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ScreenSex {
@@ -496,6 +522,33 @@ pub struct ScreeningResult {
 pub const SUICIDE_RISK_ALERT: &str = "Safety: the person reported thoughts of being better off dead or of self-harm (PHQ-9 item 9). Assess suicide risk now and follow your organization's safety protocol.";
 /// PHQ-9 item 9 left unanswered: the risk cannot be ruled out.
 pub const ITEM9_UNANSWERED: &str = "PHQ-9 item 9 (thoughts of death or self-harm) was not answered: ask it before the person leaves.";
+
+/// A result under a cut-off profile, and a result that could not be scored: Handoff's
+/// words (the bands the instruments publish are theirs).
+const POSITIVE: &str = "Positive";
+const NEGATIVE: &str = "Negative";
+const NOT_SCORED: &str = "Not scored: too many items unanswered";
+
+/// The staff catalogue's key of a result or alert in Handoff's own words (a profile's
+/// positive or negative, not scored, the PHQ-9 item 9 alerts); `None` for a band an
+/// instrument publishes (PHQ-9, GAD-7 and DAST-10 levels, the BJMHS referral), which is
+/// the instrument's, like its items.
+pub fn words_key(text: &str) -> Option<&'static str> {
+    match text {
+        POSITIVE => Some("screening-band-positive"),
+        NEGATIVE => Some("screening-band-negative"),
+        NOT_SCORED => Some("screening-band-not-scored"),
+        SUICIDE_RISK_ALERT => Some("screening-alert-suicide-risk"),
+        ITEM9_UNANSWERED => Some("screening-alert-item9-unanswered"),
+        _ => None,
+    }
+}
+
+/// A result's band or alert as staff pages show it (the result kept on the screening is
+/// the English): Handoff's words from the staff catalogue, an instrument's as it words them.
+pub fn staff_words(text: &str) -> String {
+    words_key(text).map_or_else(|| text.to_string(), handoff_i18n::staff)
+}
 
 /// Why answers cannot be scored. Its words are the staff catalogue's (`err-scoring-...`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -647,7 +700,7 @@ pub fn score(
             max,
             answered,
             prorated: false,
-            band: "Not scored: too many items unanswered",
+            band: NOT_SCORED,
             positive: None,
             alerts,
         });
@@ -661,7 +714,7 @@ pub fn score(
                 _ => 1,
             };
             let pos = s >= cut;
-            (if pos { "Positive" } else { "Negative" }, pos)
+            (if pos { POSITIVE } else { NEGATIVE }, pos)
         }
         Profile::AuditVa | Profile::AuditFive => {
             let base = if profile == Profile::AuditVa { 4 } else { 5 };
@@ -670,7 +723,7 @@ pub fn score(
                 ScreenSex::Female | ScreenSex::Unknown => base - 1,
             };
             let pos = s >= cut;
-            (if pos { "Positive" } else { "Negative" }, pos)
+            (if pos { POSITIVE } else { NEGATIVE }, pos)
         }
         Profile::PhqTen => (band_phq9(s), s >= 10),
         Profile::GadTen => (band_gad7(s), s >= 10),
@@ -703,6 +756,23 @@ pub fn score(
 mod tests {
     use super::*;
     use Instrument::*;
+
+    #[test]
+    fn handoffs_words_of_a_result_come_from_the_staff_catalogue() {
+        for t in [
+            POSITIVE,
+            NEGATIVE,
+            NOT_SCORED,
+            SUICIDE_RISK_ALERT,
+            ITEM9_UNANSWERED,
+        ] {
+            assert!(words_key(t).is_some(), "{t}");
+            assert_eq!(staff_words(t), t);
+        }
+        // An instrument's published band is its own.
+        assert_eq!(words_key("Moderately severe"), None);
+        assert_eq!(staff_words("Moderately severe"), "Moderately severe");
+    }
 
     fn all(n: usize, c: usize) -> Vec<Option<usize>> {
         vec![Some(c); n]

@@ -39,7 +39,7 @@ pub struct KindLine {
 /// referral to a provider made before services were listed is "treatment provider").
 pub fn kind_of(service_types: &str) -> String {
     let Some(first) = first_type(service_types) else {
-        return "Treatment provider (no service listed)".into();
+        return handoff_i18n::staff("service-measures-no-service");
     };
     top(first).map_or_else(|| first.to_string(), |t| t.name.clone())
 }

@@ -2128,3 +2128,234 @@ err-ui-directory-available = Type a whole number, 0 or more.
 err-ui-directory-change = Choose −1, +1, still right, or set.
 err-ui-services-position = The position could not be read: the list is shown without distances.
 err-ui-services-language = Choose a language from the list.
+
+
+## Pathway planner: the six pathways, fits, reasons, needs and the program's numbers (crates/domain/src/planner.rs).
+
+# A pathway's name on the planner is its label-pathway-... text.
+planner-pathway-self-referral-what = A person walks into a police or fire station and asks for help with substance use, without fear of arrest; staff connect them to treatment on the spot.
+planner-pathway-self-referral-starters = The person
+planner-pathway-self-referral-not-addressed = People who do not come in on their own: it reaches only those already seeking help.
+planner-pathway-active-outreach-what = Responders, often with a clinician or peer, seek out people known to have substance use disorders and offer treatment and support.
+planner-pathway-active-outreach-starters = Officers or responders with a clinician or peer
+planner-pathway-active-outreach-not-addressed = Acute crises on calls for service, and people not yet known to the team.
+planner-pathway-naloxone-plus-what = After an overdose, a team (often an officer or EMS with a peer) visits the person within days to offer treatment, including medication for opioid use disorder.
+planner-pathway-naloxone-plus-starters = Police, fire or EMS after an overdose
+planner-pathway-naloxone-plus-not-addressed = Substance use that has not led to an overdose, and non-opioid problems.
+planner-pathway-officer-referral-what = During routine duty an officer, EMT or firefighter refers someone who may benefit to treatment or services.
+planner-pathway-officer-referral-starters = Police, fire or EMS on routine duty
+planner-pathway-officer-referral-not-addressed = People who decline: there is no charge to hold, so engagement rests on the person alone.
+planner-pathway-officer-intervention-what = With probable cause for a low-level offense, the officer offers treatment in lieu of arrest; the charge is held in abeyance while the person engages, and the prosecutor learns whether they did.
+planner-pathway-officer-intervention-starters = Law enforcement only
+planner-pathway-officer-intervention-not-addressed = People with no offense, and offenses outside the program's eligibility rules.
+planner-pathway-community-response-what = Behavioral health responders answer calls for service (mental health or substance use crises), with or without police.
+planner-pathway-community-response-starters = Behavioral health responders dispatched on calls
+planner-pathway-community-response-not-addressed = Follow-up over weeks unless paired with case management or outreach.
+# What happens to charges on a pathway.
+planner-charges-none = None
+planner-charges-none-filed = None filed
+planner-charges-held = Held in abeyance (or a citation); filed if the plan is not completed
+planner-fit-strong = Strong fit
+planner-fit-possible = Possible fit
+planner-fit-not-yet = Not yet
+# Why a pathway fits: one sentence each.
+planner-why-asking = People already come to stations asking for help.
+planner-why-homelessness = Homelessness: people are best reached where they are.
+planner-why-repeat-contacts = Repeat contacts identify people to reach out to.
+planner-why-overdoses = Overdoses: a visit within days reaches people at a moment of risk.
+planner-why-routine-duty = Officers meet people in need on routine duty, without an offense to act on.
+planner-why-repeat-offenses = Repeat low-level offenses: the held charge gives a reason to engage instead of a cycle of arrests.
+planner-why-crisis-calls = Crisis calls: a behavioral health responder fits them better than an arrest or the emergency department.
+planner-why-not-reported = The problems it addresses were not reported.
+# What a pathway still needs: items of the list in planner-needs (lowercase, no full stop).
+planner-need-slots-quickly = treatment slots available quickly
+planner-need-outreach-or-peers = an outreach team or peers
+planner-need-case-managers = case managers
+planner-need-ems = a partnership with fire/EMS
+planner-need-peers = peer recovery specialists
+planner-need-slots-moud = treatment slots, including medication for opioid use disorder
+planner-need-referral-taker = someone to take the referral (case managers or peers)
+planner-need-prosecutor = the prosecutor's agreement to hold charges
+planner-need-warm-handoffs = case managers for warm handoffs
+planner-need-slots = treatment slots
+planner-need-clinicians = behavioral health responders (clinicians) for dispatch
+# What the program's numbers suggest. $n of $total (counts, written as digits without separator), $pct a percentage.
+planner-insight-offense-not-allowed = { $n } of { $total } encounters ({ $pct }%) were turned away because an offense is not in the allowed list: First Responder and Officer Referral (no charge) could still connect these people, or the rules could allow more offenses.
+planner-insight-declined = { $n } of { $total } offers ({ $pct }%) were declined: Active Outreach with peers can return to people who are not ready on the day.
+planner-insight-never-contacted = { $n } of { $total } contact-card referrals ({ $pct }%) never reached a first contact: warm handoffs (an on-call case manager or peer) engage more people than cards.
+# $n is at least 5.
+planner-insight-deadlines-missed = { $n } intake deadlines were missed: check treatment capacity (slots) and whether the deadline fits the providers' waiting times.
+
+## What each pathway asks and does: its summary and offer step (crates/domain/src/pathways.rs).
+
+# One sentence for the pathway chooser and the pathways page.
+pathways-summary-self-referral = A person walks into a police or fire station and asks for help; no charges. Drugs or paraphernalia handed in are recorded without charge.
+pathways-summary-active-outreach = A team (officer, clinician, peer) seeks out people on an outreach list and offers treatment; contact attempts are recorded with their outcome.
+pathways-summary-naloxone-plus = Starts from an overdose: a follow-up visit within days offers treatment to the person who survived it.
+pathways-summary-officer-referral = An officer or responder refers a person met during routine duty; no charges are filed or held.
+pathways-summary-officer-intervention = Treatment offered in lieu of arrest: the charge is held while the person engages, and the prosecutor learns the outcome.
+pathways-summary-community-response = A behavioral health responder answers a call for service, with or without police, and connects the person to services.
+# The heading of a case's offer step.
+pathways-offer-referral = Offer of a referral
+pathways-offer-diversion = Offer diversion
+
+
+## reports (crates/domain/src/reports.rs): the quarterly report's measures, tables and
+## definitions, on its page and in its CSV download.
+
+# $quarter is written like 2026Q3.
+reports-title = Quarterly performance report, { $quarter }
+# The period every definition of a figure ends with.
+reports-period = Encounters dated { $from } to { $to } (program time zone).
+# A count or rate not published: under the small-number threshold, or revealing one.
+reports-suppressed = suppressed (fewer than the threshold)
+# A rate: $pct is the percentage to one decimal, $n of $of its parts.
+reports-rate = { $pct }% ({ $n } of { $of })
+reports-no-cases = no cases
+reports-section-deflection = Deflection measures (50 ILCS 71)
+reports-encounters = Encounters
+# $period is the sentence of reports-period.
+reports-encounters-means = Every first-responder encounter recorded, of any pathway, including declined and ineligible ones. { $period }
+reports-referral-rate = Encounters resulting in a treatment referral
+reports-referral-rate-means = Numerator: encounters whose accepted offer produced a referral to a provider. Denominator: encounters. { $period }
+reports-median-engagement = Median time from encounter to treatment engagement
+# $days is the median to one decimal; $n how many engaged.
+reports-median-engagement-value = { $days } days ({ $n } engaged)
+reports-median-engagement-none = no one engaged yet
+reports-median-engagement-means = From the encounter to the first treatment service after intake, over encounters with one. { $period }
+reports-engaged-30 = Treatment engagement rate at 30 days
+# $rate is a rate (reports-rate) or a word for none; $unknown a count.
+reports-engaged-30-value = { $rate }; { $unknown } not yet known
+reports-engaged-30-means = Numerator: referred encounters with a treatment engagement within 30 days after the encounter. Denominator: referred encounters at least 30 days old, or already engaged. Younger ones are not yet known and are not counted as failures. { $period }
+reports-participants = Participants
+reports-by-sex = Participants by sex
+reports-by-sex-rows = Sex
+reports-by-sex-means = Participants: encounters whose offer was accepted, by the sex recorded at the encounter.
+reports-by-race = Participants by race
+reports-by-race-rows = Race
+reports-by-race-means = Participants by the NIBRS race recorded at the encounter.
+reports-by-ethnicity = Participants by ethnicity
+reports-by-ethnicity-rows = Ethnicity
+reports-by-ethnicity-means = Participants by the NIBRS ethnicity recorded at the encounter.
+reports-by-age = Participants by age group
+reports-by-age-rows = Age at the encounter
+reports-by-age-means = Participants by their age on the encounter date.
+reports-section-grant = Grant performance measures (BJA COSSUP style)
+reports-screened = People screened
+reports-screened-means = Encounters with at least one screening instrument recorded by a provider. { $period }
+reports-eligible = Eligible
+reports-eligible-means = Encounters whose eligibility decision was eligible, or whose override was approved. { $period }
+reports-referred = Referred
+reports-referred-means = Accepted offers that produced a referral to a provider. { $period }
+reports-engaged = Engaged in treatment
+reports-engaged-means = Referred encounters with a first treatment service after intake, at any time so far. { $period }
+reports-people = People
+reports-people-means = Distinct people among the encounters. { $period }
+reports-served-by-pathway = Served by pathway
+reports-served-by-pathway-rows = Pathway
+reports-served-by-provider = Served by provider
+reports-served-by-provider-rows = Provider
+reports-col-referred = Referred
+reports-col-engaged = Engaged in treatment
+reports-served-means = Referred: accepted offers that produced a referral. Engaged: referred encounters with a first treatment service after intake. By encounter date in the quarter.
+reports-by-service = Served by service type
+reports-by-service-rows = Kind of service
+reports-col-taken = Taken in
+reports-col-served = Served (intake)
+reports-col-no-capacity = Declined: no capacity
+reports-by-service-means = Every referral of the quarter's encounters (several per encounter when the person was referred to several services), by the kind of the service referred to. Taken in: accepted or further, not rejected, cancelled or in error. Served: intake recorded. Declined: no capacity: rejected or cancelled with that reason. Referrals made before services were listed count under "treatment provider".
+
+## reports (crates/domain/src/reports.rs): age groups of the reports and the equity analysis.
+
+reports-age-under-18 = Under 18
+reports-age-18-25 = 18 to 25
+reports-age-26-35 = 26 to 35
+reports-age-36-45 = 36 to 45
+reports-age-46-55 = 46 to 55
+reports-age-56-65 = 56 to 65
+reports-age-66-over = 66 and over
+reports-age-unknown = Unknown
+
+## measures (crates/domain/src/measures.rs): bands of the dashboard's durations.
+
+measures-contact-under-1-hour = Under 1 hour
+measures-contact-1-24-hours = 1 to 24 hours
+measures-contact-1-3-days = 1 to 3 days
+measures-contact-3-7-days = 3 to 7 days
+measures-contact-7-30-days = 7 to 30 days
+measures-contact-30-days-more = 30 days or more
+measures-engagement-within-7-days = Within 7 days
+measures-engagement-8-14-days = 8 to 14 days
+measures-engagement-15-30-days = 15 to 30 days
+measures-engagement-31-60-days = 31 to 60 days
+measures-engagement-61-90-days = 61 to 90 days
+measures-engagement-over-90-days = Over 90 days
+
+## service_measures (crates/domain/src/service_measures.rs): the kind of service a referral
+## counts under.
+
+# A referral to a provider made before services were listed.
+service-measures-no-service = Treatment provider (no service listed)
+
+## calendar (crates/domain/src/calendar.rs): a program's business days in words.
+
+calendar-days-monday-to-friday = Monday to Friday
+# Short names of the days, listed with commas when not Monday to Friday.
+calendar-day-short-mon = Mon
+calendar-day-short-tue = Tue
+calendar-day-short-wed = Wed
+calendar-day-short-thu = Thu
+calendar-day-short-fri = Fri
+calendar-day-short-sat = Sat
+calendar-day-short-sun = Sun
+
+## progress (crates/web/templates/progress.html): a case's exit as shown to the legal side
+## (the progress feed keeps its values "completed" and "left the program").
+
+progress-exit-completed = completed
+progress-exit-left = left the program
+
+
+## Consents as staff pages name them (consent_terms.rs).
+
+consents-class-providers = the program's treatment providers
+consents-class-unknown = an unknown class
+consents-not-shared-revoked = Status not shared: the person revoked their consent (in effect { $date }).
+consents-not-shared-expired = Status not shared: the consent expired on { $date }.
+consents-not-shared-none = Status not shared: no valid consent names your organization.
+
+## A screening's result and alerts in Handoff's words (screening.rs). An instrument's
+## published bands, items and answers are the instrument's and are not here.
+
+screening-band-positive = Positive
+screening-band-negative = Negative
+screening-band-not-scored = Not scored: too many items unanswered
+screening-alert-suicide-risk = Safety: the person reported thoughts of being better off dead or of self-harm (PHQ-9 item 9). Assess suicide risk now and follow your organization's safety protocol.
+screening-alert-item9-unanswered = PHQ-9 item 9 (thoughts of death or self-harm) was not answered: ask it before the person leaves.
+
+## Consent kinds, information and states (label-consent-..., domain consent.rs).
+
+label-consent-kind-general = General consent (42 CFR 2.31)
+label-consent-kind-criminal-justice = Criminal justice referral consent (42 CFR 2.35)
+label-consent-kind-release = Release of information for a referral (not a 42 CFR Part 2 consent)
+label-consent-info-status = Participation status with dates: contacted, intake completed by the deadline, engaged in treatment, left or completed the program
+label-consent-info-attendance = Dates of attendance at appointments
+label-consent-info-referral = The person's name and contact details, and the needs the referral is for
+label-consent-state-not-yet-signed = Not yet signed
+label-consent-state-valid = Valid
+label-consent-state-revocation-pending = Valid: revocation asked for, in effect at final disposition (42 CFR 2.35)
+label-consent-state-revoked = Revoked
+label-consent-state-expired = Expired
+
+## Screening cut-off profiles (label-screening-profile-..., domain screening.rs).
+
+label-screening-profile-uncope-2 = Positive at 2 or more
+label-screening-profile-uncope-3 = Positive at 3 or more
+label-screening-profile-cage-1 = Positive at 1 or more (more sensitive)
+label-screening-profile-cage-2 = Positive at 2 or more (traditional)
+label-screening-profile-audit-c-va = Positive at 4+ (men), 3+ (women)
+label-screening-profile-audit-c-5 = Positive at 5+ (men), 4+ (women)
+label-screening-profile-phq9-10 = Positive at 10 or more
+label-screening-profile-gad7-10 = Positive at 10 or more
+label-screening-profile-bjmhs = Refer: 2+ of items 1-6, or item 7, or item 8
+label-screening-profile-dast10-3 = Positive at 3 or more

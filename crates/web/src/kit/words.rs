@@ -220,6 +220,10 @@ fn every_value_of_a_vocabulary_is_named_by_the_staff_catalogue() {
     labels::<OutcomeReason>(&mut out);
     labels::<ActionKind>(&mut out);
     labels::<directory::choose::Criterion>(&mut out);
+    labels::<consent::Kind>(&mut out);
+    labels::<consent::Info>(&mut out);
+    labels::<consent::State>(&mut out);
+    labels::<screening::Profile>(&mut out);
     assert!(
         out.is_empty(),
         "the staff catalogue lacks these (or words them otherwise):\n{}",

@@ -43,6 +43,16 @@ impl ConsentPage {
             &[("date", self.f.lang.date_long(self.f.person_dob).into())],
         )
     }
+    /// To whom, in the language it was signed in: the organizations by name, and the
+    /// class of recipients (which the staff list names last) in the person's words.
+    fn to_whom(&self) -> String {
+        let mut names = self.f.line.recipients.clone();
+        if self.f.line.row.recipient_class.is_some() {
+            names.pop();
+            names.push(self.p("class-providers"));
+        }
+        names.join(", ")
+    }
     fn information(&self) -> String {
         self.f
             .line

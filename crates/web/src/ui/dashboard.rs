@@ -12,13 +12,13 @@ use handoff_app::dashboard::{DashboardView, DeadlineList};
 use handoff_app::{AppError, admin, dashboard};
 use handoff_domain::input::parse_date;
 use handoff_domain::policy::ProgramAction;
-use handoff_domain::{FieldErrors, OrgKind, Pathway};
+use handoff_domain::{FieldErrors, Pathway};
 use uuid::Uuid;
 
 use crate::AppState;
 use crate::auth::Session;
 use crate::kit::page::error_for;
-use crate::kit::render::{Fmt, Layout, ToArg, pairs, render, sel, staff};
+use crate::kit::render::{Fmt, Layout, ToArg, render, sel, staff};
 
 #[derive(Template)]
 #[template(path = "dashboard.html")]
@@ -35,11 +35,19 @@ impl Fmt for DashboardPage {
 }
 
 impl DashboardPage {
-    fn pathways(&self) -> Vec<(&'static str, &'static str)> {
-        pairs(Pathway::ALL, Pathway::as_str, Pathway::label)
+    /// The pathways to choose from: code, and name as the staff catalogue says it.
+    fn pathways(&self) -> Vec<(&'static str, String)> {
+        Pathway::ALL
+            .iter()
+            .map(|p| (p.as_str(), said(*p)))
+            .collect()
     }
-    fn entries(&self) -> Vec<(&'static str, &'static str)> {
-        pairs(&dashboard::ENTRY_KINDS, OrgKind::as_str, OrgKind::label)
+    /// The kinds of responding agency to choose from, likewise.
+    fn entries(&self) -> Vec<(&'static str, String)> {
+        dashboard::ENTRY_KINDS
+            .iter()
+            .map(|k| (k.as_str(), said(*k)))
+            .collect()
     }
     fn sel_pathway(&self, code: &str) -> &'static str {
         sel(code, self.v.filter.pathway.map_or("", |p| p.as_str()))

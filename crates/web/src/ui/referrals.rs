@@ -213,8 +213,16 @@ impl ReferralPage {
             .collect::<Vec<_>>()
             .join("; ")
     }
-    fn infos(&self) -> Vec<(&'static str, &'static str)> {
-        Info::ALL.iter().map(|i| (i.as_str(), i.label())).collect()
+    fn infos(&self) -> Vec<(&'static str, String)> {
+        Info::ALL.iter().map(|i| (i.as_str(), said(*i))).collect()
+    }
+    /// A screening's band or alerts as kept (alerts one a line), in the staff catalogue's
+    /// words where they are Handoff's (an instrument's band is its own).
+    fn screening_words(&self, kept: &str) -> String {
+        kept.split('\n')
+            .map(handoff_domain::screening::staff_words)
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 }
 

@@ -11,7 +11,7 @@ use handoff_app::reports::{self, Equity};
 use handoff_app::research;
 use handoff_domain::FieldErrors;
 use handoff_domain::input::parse_date;
-use handoff_domain::reports::{Report, SUPPRESSED};
+use handoff_domain::reports::Report;
 
 use crate::AppState;
 use crate::auth::Session;
@@ -35,8 +35,8 @@ impl ReportPage {
     fn cell(&self, v: &Option<u64>) -> String {
         v.map_or_else(|| "—".to_string(), |n| n.to_string())
     }
-    fn suppressed(&self) -> &'static str {
-        SUPPRESSED
+    fn suppressed(&self) -> String {
+        handoff_domain::reports::suppressed()
     }
 }
 

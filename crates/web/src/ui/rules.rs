@@ -353,8 +353,8 @@ impl PathwaysPage {
     fn err(&self, field: &str) -> String {
         self.errors.get(field).unwrap_or("").to_string()
     }
-    fn summary(&self, p: &handoff_domain::Pathway) -> &'static str {
-        handoff_domain::pathways::spec(*p).summary
+    fn summary(&self, p: &handoff_domain::Pathway) -> String {
+        staff(handoff_domain::pathways::spec(*p).summary)
     }
     fn starters(&self, p: &handoff_domain::Pathway) -> String {
         handoff_domain::pathways::spec(*p)

@@ -9,7 +9,7 @@ use axum::response::Response;
 use handoff_app::screenings::{self, ScreeningInput};
 use handoff_app::{AppError, referrals};
 use handoff_domain::FieldErrors;
-use handoff_domain::screening::{Instrument, ScreeningResult};
+use handoff_domain::screening::{Instrument, Profile, ScreeningResult, staff_words};
 use uuid::Uuid;
 
 use crate::AppState;
@@ -17,7 +17,7 @@ use crate::auth::Session;
 use crate::error::Id;
 use crate::kit::forms::{Fields, FromFields};
 use crate::kit::page::{Input, error_for, form_errors};
-use crate::kit::render::{Layout, render, see_other, status_for};
+use crate::kit::render::{Layout, render, said, see_other, status_for};
 
 #[derive(Template)]
 #[template(path = "screening_new.html")]
@@ -44,6 +44,9 @@ impl FormPage {
             ""
         }
     }
+    fn profile_label(&self, p: &Profile) -> String {
+        said(*p)
+    }
     fn profile_sel(&self, code: &str) -> &'static str {
         if self.input.profile == code {
             "selected"
@@ -60,6 +63,13 @@ struct ResultPage {
     referral_id: Uuid,
     instrument: Instrument,
     result: ScreeningResult,
+}
+
+impl ResultPage {
+    /// The band or an alert, in the staff catalogue's words where they are Handoff's.
+    fn words(&self, text: &str) -> String {
+        staff_words(text)
+    }
 }
 
 async fn form_page(

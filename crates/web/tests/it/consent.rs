@@ -157,18 +157,7 @@ async fn a_general_consent_is_recorded_checked_and_revoked_at_once() {
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{b}: {}", r.body);
         assert_eq!(w.count("consents").await, before + 1);
-        let general = {
-            let mut tx = w.store.read().await.unwrap();
-            let c = tx
-                .consents_for_encounter(enc)
-                .await
-                .unwrap()
-                .into_iter()
-                .find(|c| c.kind == "general")
-                .unwrap();
-            tx.rollback().await.unwrap();
-            c
-        };
+        let general = w.consent_of(enc, "general").await;
         assert_eq!(general.information, "status,attendance");
         assert_eq!(general.recipient_class.as_deref(), Some("provider"));
         assert!(

@@ -141,6 +141,32 @@ async fn a_spanish_speaking_persons_slip_consent_and_notice_are_in_spanish() {
                 .body
                 .contains("lang=\"en\"><strong>Notice (42 CFR 2.32).</strong>")
         );
+        // A general consent to a class of recipients: the class in her words when printed.
+        let cm = w.sign_in("cm1").await;
+        let p2 = w.orgs["p2"].to_string();
+        let r = cm
+            .post(
+                &format!("/referrals/{referral}/consents"),
+                &[
+                    ("recipients", p2.as_str()),
+                    ("recipient_class", "provider"),
+                    ("information", "status"),
+                    ("purpose", "Coordinar la vivienda y la atención"),
+                    ("expires_on", "2026-12-31"),
+                    ("signed_name", "Ana Garza"),
+                    ("attested", "yes"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let general = w.consent_of(enc, "general").await;
+        let printed = cm.get(&format!("/consents/{}", general.id)).await;
+        let form = in_lang(&printed.body, "section", "es");
+        assert!(
+            form.contains("Second Provider, los proveedores de tratamiento del programa"),
+            "{form}"
+        );
+        assert_no_english("the printed general consent", form);
     }
 }
 

@@ -279,19 +279,7 @@ async fn every_route_every_role() {
         .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);
         let hold = w.hold_of(enc).await.id;
-        let consent = {
-            let mut tx = w.store.read().await.unwrap();
-            let c = tx
-                .consents_for_encounter(enc)
-                .await
-                .unwrap()
-                .into_iter()
-                .find(|c| c.kind == "criminal_justice")
-                .unwrap()
-                .id;
-            tx.rollback().await.unwrap();
-            c
-        };
+        let consent = w.consent_of(enc, "criminal_justice").await.id;
 
         // A directory service of the first provider, with a capacity, for the HSDS and
         // capacity routes.

@@ -10,20 +10,6 @@ use crate::support::*;
 
 pub const CANARY: &str = "CANARY-METHADONE-MAINTENANCE";
 
-/// The consent id of a kind ("general" or "criminal_justice") on an encounter.
-async fn consent_of(w: &World, enc: uuid::Uuid, kind: &str) -> uuid::Uuid {
-    let mut tx = w.store.read().await.unwrap();
-    let c = tx
-        .consents_for_encounter(enc)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|c| c.kind == kind)
-        .unwrap_or_else(|| panic!("no {kind} consent"));
-    tx.rollback().await.unwrap();
-    c.id
-}
-
 /// The case of F2: the second provider rejected the referral, the first took it after
 /// the officer referred again, and recorded a general consent (naming the coordination
 /// office) whose purpose is the canary. Returns (encounter, rejected, accepted, consent).
@@ -76,7 +62,7 @@ pub async fn second_provider_case(w: &World) -> (uuid::Uuid, uuid::Uuid, uuid::U
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let consent = consent_of(w, enc, "general").await;
+    let consent = w.consent_of(enc, "general").await.id;
     (enc, rejected, accepted, consent)
 }
 
@@ -85,7 +71,7 @@ async fn f2_f3_a_consent_is_seen_only_by_the_organizations_it_names() {
     for b in backends() {
         let w = world(b.clone()).await;
         let (enc, rejected, accepted, general) = second_provider_case(&w).await;
-        let offer = consent_of(&w, enc, "criminal_justice").await;
+        let offer = w.consent_of(enc, "criminal_justice").await.id;
         let cm1 = w.sign_in("cm1").await;
         let cm2 = w.sign_in("cm2").await;
 

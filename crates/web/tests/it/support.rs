@@ -526,6 +526,20 @@ impl World {
         r
     }
 
+    /// The consent of a kind ("general", "criminal_justice", "release") on an encounter.
+    pub async fn consent_of(&self, encounter: Uuid, kind: &str) -> handoff_storage::ConsentRow {
+        let mut tx = self.store.read().await.unwrap();
+        let c = tx
+            .consents_for_encounter(encounter)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|c| c.kind == kind)
+            .unwrap_or_else(|| panic!("no {kind} consent"));
+        tx.rollback().await.unwrap();
+        c
+    }
+
     pub async fn hold_of(&self, encounter: Uuid) -> handoff_storage::HoldRow {
         let mut tx = self.store.read().await.unwrap();
         let h = tx.hold_for_encounter(encounter).await.unwrap().unwrap();
