@@ -41,9 +41,12 @@ enum Command {
     /// Manage API tokens.
     #[command(subcommand)]
     Token(commands::token::TokenCommand),
-    /// A program's settings for whoever runs the server (API rate limits).
+    /// Create a program; its settings for whoever runs the server (API rate limits).
     #[command(subcommand)]
     Program(commands::program::ProgramCommand),
+    /// A program's organizations: agencies, providers, the prosecutor's office.
+    #[command(subcommand)]
+    Org(commands::org::OrgCommand),
     /// Check the audit trail.
     #[command(subcommand)]
     Audit(commands::audit::AuditCommand),
@@ -360,6 +363,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Audit(cmd) => commands::audit::run(cmd).await,
         Command::Token(cmd) => commands::token::run(cmd).await,
         Command::Program(cmd) => commands::program::run(cmd).await,
+        Command::Org(cmd) => commands::org::run(cmd).await,
         Command::Backup { output, stdin, db } => {
             if output.exists() {
                 bail!("{} exists already: choose a new file", output.display());

@@ -279,3 +279,93 @@ fn codes_import_reports_what_changed_and_names_bad_lines() {
     assert!(text(&r).contains("field table"), "{}", text(&r));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_new_program_is_set_up_from_the_command_line_and_bad_input_changes_nothing() {
+    let dir = data_dir().join("setup");
+    let _ = std::fs::remove_dir_all(&dir);
+    let data = dir.to_str().unwrap();
+    let run = |args: &[&str]| {
+        let mut a = args.to_vec();
+        a.extend(["--data", data]);
+        handoff(&a, &[("HANDOFF_PASSWORD", "a long enough passphrase 42")])
+    };
+    // Nothing to add to yet.
+    let none = run(&["org", "add", "--kind", "provider", "--name", "Harbor"]);
+    assert!(!none.status.success());
+    assert!(
+        text(&none).contains("handoff program create"),
+        "{}",
+        text(&none)
+    );
+    // A time zone that does not exist is refused, and no program is made.
+    let bad = run(&[
+        "program",
+        "create",
+        "--name",
+        "Lake County",
+        "--time-zone",
+        "Mars/Olympus",
+    ]);
+    assert!(!bad.status.success());
+    assert!(text(&bad).contains("time_zone"), "{}", text(&bad));
+    let ok = run(&[
+        "program",
+        "create",
+        "--name",
+        "Lake County",
+        "--time-zone",
+        "America/Chicago",
+    ]);
+    assert!(ok.status.success(), "{}", text(&ok));
+    // Its organizations; an unknown kind names the kinds; a second "Harbor" is refused.
+    let kind = run(&["org", "add", "--kind", "clinic", "--name", "Harbor"]);
+    assert!(!kind.status.success());
+    assert!(
+        text(&kind).contains("law_enforcement, fire_ems"),
+        "{}",
+        text(&kind)
+    );
+    for (k, n) in [("law_enforcement", "Lake Police"), ("provider", "Harbor")] {
+        let o = run(&[
+            "org",
+            "add",
+            "--kind",
+            k,
+            "--name",
+            n,
+            "--hours",
+            "Mon-Fri 9-5",
+        ]);
+        assert!(o.status.success(), "{}", text(&o));
+    }
+    let twice = run(&["org", "add", "--kind", "provider", "--name", "Harbor"]);
+    assert!(!twice.status.success());
+    assert!(
+        text(&twice).contains("exists in the program"),
+        "{}",
+        text(&twice)
+    );
+    let list = run(&["org", "list"]);
+    assert_eq!(
+        String::from_utf8_lossy(&list.stdout).lines().count(),
+        2,
+        "{}",
+        text(&list)
+    );
+    // People can now be added to them.
+    let user = run(&[
+        "user",
+        "add",
+        "--username",
+        "okafor",
+        "--name",
+        "Officer Okafor",
+        "--org",
+        "Lake Police",
+        "--role",
+        "officer",
+    ]);
+    assert!(user.status.success(), "{}", text(&user));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -6,6 +6,7 @@ pub(crate) mod directory;
 pub(crate) mod export;
 pub(crate) mod facts;
 pub(crate) mod keys;
+pub(crate) mod org;
 pub(crate) mod program;
 pub(crate) mod report;
 pub(crate) mod token;
@@ -158,7 +159,7 @@ pub(crate) async fn find_program(app: &App, program: Option<&str>) -> Result<uui
             }),
         None if programs.len() == 1 => Ok(programs[0].id),
         None if programs.is_empty() => {
-            bail!("the database holds no program yet (run `handoff demo` or create one)")
+            bail!("the database holds no program yet: create one with `handoff program create`")
         }
         None => bail!("the database holds several programs; name one with --program"),
     }
