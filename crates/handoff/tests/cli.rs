@@ -282,7 +282,8 @@ fn codes_import_reports_what_changed_and_names_bad_lines() {
 
 #[test]
 fn a_new_program_is_set_up_from_the_command_line_and_bad_input_changes_nothing() {
-    let dir = data_dir().join("setup");
+    // Its own folder: the other tests here remove theirs while this one runs.
+    let dir = std::env::temp_dir().join(format!("handoff-cli-setup-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let data = dir.to_str().unwrap();
     let run = |args: &[&str]| {
