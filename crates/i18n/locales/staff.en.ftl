@@ -2359,3 +2359,9 @@ label-screening-profile-phq9-10 = Positive at 10 or more
 label-screening-profile-gad7-10 = Positive at 10 or more
 label-screening-profile-bjmhs = Refer: 2+ of items 1-6, or item 7, or item 8
 label-screening-profile-dast10-3 = Positive at 3 or more
+
+## Long lists, a page at a time (the queues, held charges, deadlines, encounters).
+
+pager-next = Next page
+pager-first = Back to the first page
+err-page-link = This page link does not name a place in the list. Go back to the first page.

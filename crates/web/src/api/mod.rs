@@ -200,7 +200,7 @@ pub fn encode_cursor(k: PageKey) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw)
 }
 
-fn decode_cursor(c: &str) -> Option<PageKey> {
+pub(crate) fn decode_cursor(c: &str) -> Option<PageKey> {
     if c.len() > 200 {
         return None;
     }

@@ -198,3 +198,88 @@ impl<T: crate::kit::forms::FromFields> axum::extract::FromRequest<AppState> for 
         Ok(Input { s, v, unknown })
     }
 }
+
+/// A page of a long list on a staff page: the first, or the one after `?after=` (the same
+/// cursor as the API's). A link that does not name a place in the list is refused.
+pub(crate) fn list_page(
+    q: &std::collections::HashMap<String, String>,
+    limit: i64,
+) -> Result<handoff_storage::Page, AppError> {
+    match q.get("after") {
+        None => Ok(handoff_storage::Page::first(limit)),
+        Some(c) => crate::api::decode_cursor(c)
+            .map(|k| handoff_storage::Page {
+                after: Some(k),
+                limit,
+            })
+            .ok_or_else(|| AppError::field("after", handoff_i18n::staff("err-page-link"))),
+    }
+}
+
+/// The links under a long list: to the next page (with the page's other query values
+/// kept), and back to the first when this is not it.
+#[derive(Default)]
+pub struct Pager {
+    pub next: Option<String>,
+    pub first: Option<String>,
+}
+
+impl Pager {
+    pub(crate) fn new(
+        path: &str,
+        q: &std::collections::HashMap<String, String>,
+        next: Option<handoff_storage::PageKey>,
+    ) -> Pager {
+        let mut kept: Vec<(&str, &str)> = q
+            .iter()
+            .filter(|(k, _)| *k != "after" && *k != "notice")
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        kept.sort();
+        let href = |after: Option<String>| {
+            let mut pairs = kept.clone();
+            if let Some(a) = &after {
+                pairs.push(("after", a.as_str()));
+            }
+            match serde_urlencoded::to_string(&pairs) {
+                Ok(s) if !s.is_empty() => format!("{path}?{s}"),
+                _ => path.to_string(),
+            }
+        };
+        Pager {
+            next: next.map(|k| href(Some(crate::api::encode_cursor(k)))),
+            first: q.contains_key("after").then(|| href(None)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    #[test]
+    fn the_pager_keeps_the_pages_other_values_and_drops_the_notice() {
+        let key = handoff_storage::PageKey {
+            page_rank: 0,
+            page_at: chrono::DateTime::UNIX_EPOCH,
+            page_id: uuid::Uuid::nil(),
+        };
+        let q: HashMap<String, String> = [("all", "1"), ("notice", "saved")]
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        let p = Pager::new("/queue", &q, Some(key));
+        let next = p.next.expect("next");
+        assert!(next.starts_with("/queue?all=1&after="), "{next}");
+        assert!(p.first.is_none());
+        let mut later = q.clone();
+        later.insert("after".into(), crate::api::encode_cursor(key));
+        let p = Pager::new("/queue", &later, None);
+        assert_eq!(p.first.as_deref(), Some("/queue?all=1"));
+        assert!(p.next.is_none());
+        assert!(list_page(&later, 5).is_ok_and(|p| p.after == Some(key) && p.limit == 5));
+        later.insert("after".into(), "x".into());
+        assert!(list_page(&later, 5).is_err());
+    }
+}

@@ -26,6 +26,7 @@ pub(crate) struct DashboardPage {
     layout: Layout,
     v: DashboardView,
     d: DeadlineList,
+    pager: crate::kit::page::Pager,
 }
 
 impl Fmt for DashboardPage {
@@ -199,16 +200,22 @@ pub async fn dashboard_page(
         Ok(v) => v,
         Err(e) => return error_for(&s, &e),
     };
-    let d = match dashboard::deadlines(&st.app, &s.ctx, handoff_storage::Page::first(200)).await {
+    let page = match crate::kit::page::list_page(&q, 200) {
+        Ok(p) => p,
+        Err(e) => return error_for(&s, &e),
+    };
+    let d = match dashboard::deadlines(&st.app, &s.ctx, page).await {
         Ok(d) => d,
         Err(e) => return error_for(&s, &e),
     };
+    let pager = crate::kit::page::Pager::new("/dashboard", &q, d.next);
     render(
         StatusCode::OK,
         &DashboardPage {
             layout: Layout::new(staff("dashboard-title"), &s, q.get("notice")),
             v,
             d,
+            pager,
         },
     )
 }

@@ -68,6 +68,7 @@ pub async fn update(State(st): State<AppState>, Id(id): Id, form: Input<Capacity
                 None,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Some((id, v.available, e)),
+                &Default::default(),
             )
             .await
         }

@@ -31,6 +31,7 @@ use crate::kit::render::{Fmt, Layout, pairs, render, see_other, sel, staff, stat
 pub(crate) struct EncountersPage {
     layout: Layout,
     rows: Vec<EncounterListRow>,
+    pager: crate::kit::page::Pager,
     tz: Tz,
     supervisor: bool,
 }
@@ -55,11 +56,17 @@ pub async fn encounters(
     s: Session,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let rows =
-        match encounters::my_encounters(&st.app, &s.ctx, handoff_storage::Page::first(100)).await {
-            Ok(r) => r.rows,
-            Err(e) => return error_for(&s, &e),
-        };
+    let page = match crate::kit::page::list_page(&q, 100) {
+        Ok(p) => p,
+        Err(e) => return error_for(&s, &e),
+    };
+    let (rows, pager) = match encounters::my_encounters(&st.app, &s.ctx, page).await {
+        Ok(r) => (
+            r.rows,
+            crate::kit::page::Pager::new("/encounters", &q, r.next),
+        ),
+        Err(e) => return error_for(&s, &e),
+    };
     let tz = program_tz(&st, &s.ctx).await;
     let supervisor = s.ctx.actor.has_role(Role::Supervisor);
     render(
@@ -75,6 +82,7 @@ pub async fn encounters(
                 q.get("notice"),
             ),
             rows,
+            pager,
             tz,
             supervisor,
         },

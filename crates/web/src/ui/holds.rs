@@ -28,6 +28,7 @@ use crate::kit::render::{
 pub(crate) struct HoldsPage {
     layout: Layout,
     q: HoldQueue,
+    pager: crate::kit::page::Pager,
 }
 
 impl Fmt for HoldsPage {
@@ -50,11 +51,16 @@ pub async fn holds_queue(
     s: Session,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    match holds::queue(&st.app, &s.ctx, handoff_storage::Page::first(200)).await {
+    let page = match crate::kit::page::list_page(&q, 200) {
+        Ok(p) => p,
+        Err(e) => return error_for(&s, &e),
+    };
+    match holds::queue(&st.app, &s.ctx, page).await {
         Ok(queue) => render(
             StatusCode::OK,
             &HoldsPage {
                 layout: Layout::new(staff("holds-title"), &s, q.get("notice")),
+                pager: crate::kit::page::Pager::new("/holds", &q, queue.next),
                 q: queue,
             },
         ),

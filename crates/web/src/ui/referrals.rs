@@ -29,6 +29,7 @@ pub(crate) struct QueuePage {
     pub(crate) layout: Layout,
     pub(crate) q: Queue,
     pub(crate) closed: bool,
+    pub(crate) pager: crate::kit::page::Pager,
     /// What the provider's services can take now, each updated in one tap (ADR 0017).
     pub(crate) capacities: Vec<handoff_app::directory::capacity::CapacityLine>,
     /// A refused capacity update: its capacity, what was typed, and why.
@@ -73,12 +74,17 @@ pub(crate) async fn queue_page(
     notice: Option<&String>,
     status: StatusCode,
     capacity_error: Option<(Uuid, String, FieldErrors)>,
+    query: &HashMap<String, String>,
 ) -> Response {
-    let queue =
-        match referrals::queue(&st.app, &s.ctx, closed, handoff_storage::Page::first(200)).await {
-            Ok(q) => q,
-            Err(e) => return error_for(s, &e),
-        };
+    let page = match crate::kit::page::list_page(query, 200) {
+        Ok(p) => p,
+        Err(e) => return error_for(s, &e),
+    };
+    let queue = match referrals::queue(&st.app, &s.ctx, closed, page).await {
+        Ok(q) => q,
+        Err(e) => return error_for(s, &e),
+    };
+    let pager = crate::kit::page::Pager::new("/queue", query, queue.next);
     // A case manager of an organization without services has no capacity to show.
     let capacities = handoff_app::directory::capacity::mine(&st.app, &s.ctx)
         .await
@@ -89,6 +95,7 @@ pub(crate) async fn queue_page(
             layout: Layout::new(staff("queue-title"), s, notice),
             q: queue,
             closed,
+            pager,
             capacities,
             capacity_error,
         },
@@ -113,7 +120,7 @@ pub async fn queue(
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     let closed = q.get("all").is_some_and(|v| v == "1");
-    queue_page(&st, &s, closed, q.get("notice"), StatusCode::OK, None).await
+    queue_page(&st, &s, closed, q.get("notice"), StatusCode::OK, None, &q).await
 }
 
 #[derive(Template)]

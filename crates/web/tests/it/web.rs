@@ -403,3 +403,68 @@ async fn sessions_end_twelve_hours_after_sign_in_however_active() {
         assert!(r.location().starts_with("/sign-in"));
     }
 }
+
+/// Long lists go a page at a time: the next page's link, every row once, the way back to
+/// the first page, and a page link that names no place in the list refused.
+#[tokio::test]
+async fn long_lists_page_and_a_bad_page_link_is_refused() {
+    let w = world(Backend::Sqlite).await;
+    let officer = w.sign_in("officer").await;
+    let mut made = std::collections::BTreeSet::new();
+    for i in 0..101 {
+        made.insert(record_encounter(&w, &officer, &format!("Pager{i:03}")).await);
+    }
+    let ids = |body: &str| -> Vec<uuid::Uuid> {
+        body.match_indices("<li><a href=\"/encounters/")
+            .filter_map(|(at, m)| body.get(at + m.len()..at + m.len() + 36))
+            .filter_map(|id| id.parse().ok())
+            .collect()
+    };
+    let first = officer.get("/encounters?notice=x").await;
+    assert_eq!(first.status, StatusCode::OK);
+    let mut seen = ids(&first.body);
+    assert_eq!(seen.len(), 100);
+    assert!(!first.body.contains("Back to the first page"));
+    let at = first.body.find("rel=\"next\"").expect("a next page link");
+    let href_start = first.body[..at].rfind("href=\"").unwrap() + 6;
+    let href = &first.body[href_start..];
+    let href = href[..href.find('"').unwrap()].replace("&amp;", "&");
+    assert!(href.starts_with("/encounters?after="), "{href}");
+    let second = officer.get(&href).await;
+    assert_eq!(second.status, StatusCode::OK);
+    seen.extend(ids(&second.body));
+    assert_eq!(seen.len(), 101);
+    assert_eq!(
+        seen.into_iter().collect::<std::collections::BTreeSet<_>>(),
+        made
+    );
+    assert!(
+        second.body.contains("Back to the first page") && !second.body.contains("rel=\"next\"")
+    );
+    // A link that is not a place in the list.
+    for bad in [
+        "/encounters?after=nonsense",
+        "/holds?after=x",
+        "/queue?after=x",
+        "/dashboard?after=x",
+    ] {
+        let agent = match bad {
+            "/holds?after=x" => w.sign_in("prosecutor").await,
+            "/queue?after=x" => w.sign_in("cm1").await,
+            "/dashboard?after=x" => w.sign_in("coordinator").await,
+            _ => w.sign_in("officer").await,
+        };
+        let r = agent.get(bad).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{bad}: {}",
+            r.body
+        );
+        assert!(
+            r.body
+                .contains("This page link does not name a place in the list"),
+            "{bad}"
+        );
+    }
+}
