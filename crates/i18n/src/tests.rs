@@ -354,3 +354,17 @@ fn a_catalogue_writes_numbers_its_languages_way_and_refuses_a_form_it_cannot_wri
     assert_eq!(f[0].key.as_deref(), Some("meta-number-format"));
     assert!(f[0].message.contains("1234 / 12.345,6"), "{:?}", f[0]);
 }
+
+#[test]
+fn a_catalogue_written_before_number_forms_existed_is_still_accepted() {
+    let t = texts();
+    let en = t.languages().next().unwrap();
+    let es = include_str!("../locales/es.ftl");
+    let old: String = es
+        .lines()
+        .filter(|l| !l.starts_with("meta-number-format"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let c = Catalogue::parse("pt", &old, Some(en), false).expect("accepted");
+    assert_eq!(c.get("meta-language-name", &[]).unwrap(), "Español");
+}
