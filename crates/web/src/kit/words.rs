@@ -362,3 +362,59 @@ fn the_message_finder_finds_english_and_skips_keys() {
         ]
     );
 }
+
+/// The catalogue keys Rust code names as literals: `staff("k")`, `staff_with("k", ..)`,
+/// `.t("k")`, `.t_with("k", ..)`, with their lines.
+fn asked_keys(code: &str) -> Vec<(usize, String)> {
+    let mut out = vec![];
+    for m in ["staff(", "staff_with(", ".t(", ".t_with("] {
+        for (at, _) in code.match_indices(m) {
+            // `staff(` inside `staff_en(` or another name is not a call of it.
+            if m.starts_with('s')
+                && code[..at]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| c.is_alphanumeric() || c == '_')
+            {
+                continue;
+            }
+            let rest = code[at + m.len()..].trim_start();
+            if let Some(lit) = rest.strip_prefix('"')
+                && let Some(end) = lit.find('"')
+            {
+                let key = &lit[..end];
+                if key.contains('-')
+                    && key
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                {
+                    out.push((code[..at].matches('\n').count() + 1, key.to_string()));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn every_key_the_code_names_exists() {
+    let staff = handoff_i18n::Texts::staff_en();
+    let shipped = handoff_i18n::Texts::shipped().expect("shipped catalogues");
+    let participant = shipped.lang("en");
+    let mut missing = vec![];
+    let mut asked = 0;
+    for (name, text) in sources() {
+        for (line, key) in asked_keys(&text) {
+            asked += 1;
+            if staff.get(&key).is_none() && participant.get(&key).is_none() {
+                missing.push(format!("{name}:{line}: {key}"));
+            }
+        }
+    }
+    assert!(asked > 400, "the finder found only {asked} keys");
+    assert!(
+        missing.is_empty(),
+        "keys no catalogue has:\n{}",
+        missing.join("\n")
+    );
+}
