@@ -374,4 +374,42 @@ mod tests {
         sink.finish().unwrap();
         assert_eq!(keys_of(&out), ["a", "d", "b", "c"]);
     }
+
+    /// The sink's thread: many batches arrive whole and in order (Parquet is checked by
+    /// the export tests, with real rows); an output that fails is an error of the export,
+    /// not a hang or a panic.
+    #[test]
+    fn the_sink_thread_writes_every_row_in_order_and_reports_a_failing_output() {
+        let n = 3 * super::super::sink::BATCH_ROWS + 17;
+        let mut out = Vec::new();
+        let mut sink =
+            Sink::new(super::super::Format::Csv, &mut out, &super::super::COLUMNS).unwrap();
+        for i in 0..n {
+            sink.push(row(&format!("{i:08}"), i as i64)).unwrap();
+        }
+        sink.finish().unwrap();
+        let keys = keys_of(&out);
+        assert_eq!(keys.len(), n);
+        assert!(keys.windows(2).all(|w| w[0] < w[1]));
+
+        struct Broken;
+        impl Write for Broken {
+            fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+                Err(std::io::Error::other("disk full"))
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let mut sink =
+            Sink::new(super::super::Format::Csv, Broken, &super::super::COLUMNS).unwrap();
+        let mut failed = false;
+        for i in 0..n {
+            if sink.push(row(&format!("{i:08}"), i as i64)).is_err() {
+                failed = true;
+                break;
+            }
+        }
+        assert!(failed || sink.finish().is_err());
+    }
 }

@@ -9,7 +9,7 @@ use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::parser::parse_message_type;
 
 use super::{Column, Format, Kind, internal};
-use crate::AppResult;
+use crate::{AppError, AppResult};
 
 /// One cell. Text is moved out of the fact row, or shared (pseudonyms that recur, and
 /// the few values of the coded columns, are made once per export): a million rows
@@ -40,9 +40,10 @@ pub(super) enum ColumnBuf {
     Bool(Vec<bool>),
 }
 
-/// Where rows go: CSV is written row by row; Parquet is gathered by column (each cell
-/// moved into its column as it comes, no row kept) and written a row group at a time.
-pub(super) enum Sink<W: Write + Send> {
+/// Where rows go, on the sink's own thread: CSV is written row by row; Parquet is gathered
+/// by column (each cell moved into its column as it comes, no row kept) and written a row
+/// group at a time.
+enum Inner<W: Write + Send> {
     /// The writer, and a buffer for formatting numbers.
     Csv(csv::Writer<W>, String),
     Parquet(
@@ -56,14 +57,143 @@ pub(super) enum Sink<W: Write + Send> {
 /// Rows per Parquet row group.
 const ROW_GROUP: usize = 100_000;
 
+/// Rows handed to the sink's thread at a time, and batches that may wait for it.
+pub(super) const BATCH_ROWS: usize = 8_192;
+const WAITING: usize = 2;
+/// Bytes the sink's thread writes at a time.
+const CHUNK: usize = 256 * 1024;
+
+/// Where an export's rows go. Formatting (CSV) or gathering and encoding (Parquet) runs
+/// on a thread of its own while the export reads and orders the next rows (issue 14):
+/// rows go to it in batches, at most `WAITING` batches ahead, and the bytes it writes come
+/// back in chunks, which are written to `out` here (so `out` need not be sent anywhere).
+pub(super) struct Sink<W: Write + Send> {
+    out: W,
+    width: usize,
+    batch: Vec<Value>,
+    rows: Option<std::sync::mpsc::SyncSender<Vec<Value>>>,
+    bytes: std::sync::mpsc::Receiver<Vec<u8>>,
+    thread: Option<std::thread::JoinHandle<AppResult<()>>>,
+}
+
+/// The sink thread's writer: bytes gathered and sent a chunk at a time.
+struct Chunks {
+    buf: Vec<u8>,
+    to: std::sync::mpsc::Sender<Vec<u8>>,
+}
+
+impl Write for Chunks {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.buf.extend_from_slice(b);
+        if self.buf.len() >= CHUNK {
+            self.flush()?;
+        }
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        if !self.buf.is_empty() {
+            let chunk = std::mem::replace(&mut self.buf, Vec::with_capacity(CHUNK));
+            self.to
+                .send(chunk)
+                .map_err(|_| std::io::Error::other("the export was abandoned"))?;
+        }
+        Ok(())
+    }
+}
+
 impl<W: Write + Send> Sink<W> {
     pub(super) fn new(format: Format, out: W, columns: &'static [Column]) -> AppResult<Self> {
+        let (rows, batches) = std::sync::mpsc::sync_channel::<Vec<Value>>(WAITING);
+        let (to, bytes) = std::sync::mpsc::channel();
+        let width = columns.len();
+        let thread = std::thread::Builder::new()
+            .name("export-sink".into())
+            .spawn(move || -> AppResult<()> {
+                let mut chunks = Chunks {
+                    buf: Vec::with_capacity(CHUNK),
+                    to,
+                };
+                let mut inner = Inner::new(format, &mut chunks, columns)?;
+                for mut batch in batches {
+                    for row in batch.chunks_mut(width) {
+                        inner.push(row)?;
+                    }
+                }
+                inner.finish()?;
+                chunks.flush().map_err(internal("export"))
+            })
+            .map_err(internal("export thread"))?;
+        Ok(Sink {
+            out,
+            width,
+            batch: Vec::with_capacity(BATCH_ROWS * width),
+            rows: Some(rows),
+            bytes,
+            thread: Some(thread),
+        })
+    }
+
+    /// Takes one row; a full batch goes to the sink's thread.
+    pub(super) fn push<const M: usize>(&mut self, row: [Value; M]) -> AppResult<()> {
+        debug_assert_eq!(M, self.width);
+        self.batch.extend(row);
+        if self.batch.len() >= BATCH_ROWS * self.width {
+            self.send()?;
+        }
+        Ok(())
+    }
+
+    fn send(&mut self) -> AppResult<()> {
+        let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH_ROWS * self.width));
+        let sent = self.rows.as_ref().map(|r| r.send(batch).is_ok());
+        if sent != Some(true) {
+            // The thread stopped: its error says why.
+            return self
+                .join()
+                .and(Err(AppError::Internal("export: the writer stopped".into())));
+        }
+        self.write_ready()
+    }
+
+    /// Writes the bytes the thread has made so far.
+    fn write_ready(&mut self) -> AppResult<()> {
+        while let Ok(chunk) = self.bytes.try_recv() {
+            self.out.write_all(&chunk).map_err(internal("export"))?;
+        }
+        Ok(())
+    }
+
+    fn join(&mut self) -> AppResult<()> {
+        self.rows = None;
+        match self.thread.take().map(std::thread::JoinHandle::join) {
+            Some(Ok(r)) => r,
+            Some(Err(_)) => Err(AppError::Internal("export: the writer failed".into())),
+            None => Ok(()),
+        }
+    }
+
+    pub(super) fn finish(mut self) -> AppResult<()> {
+        if !self.batch.is_empty() {
+            self.send()?;
+        }
+        // Closing the channel ends the thread's loop; its last bytes come before it ends.
+        self.rows = None;
+        for chunk in self.bytes.iter() {
+            self.out.write_all(&chunk).map_err(internal("export"))?;
+        }
+        self.join()?;
+        self.out.flush().map_err(internal("export"))
+    }
+}
+
+impl<W: Write + Send> Inner<W> {
+    fn new(format: Format, out: W, columns: &'static [Column]) -> AppResult<Self> {
         match format {
             Format::Csv => {
                 let mut w = csv::Writer::from_writer(out);
                 w.write_record(columns.iter().map(|c| c.name))
                     .map_err(internal("csv"))?;
-                Ok(Sink::Csv(w, String::with_capacity(20)))
+                Ok(Inner::Csv(w, String::with_capacity(20)))
             }
             Format::Parquet => {
                 let fields: Vec<String> = columns
@@ -99,15 +229,15 @@ impl<W: Write + Send> Sink<W> {
                         Kind::Bool => ColumnBuf::Bool(Vec::new()),
                     })
                     .collect();
-                Ok(Sink::Parquet(w, bufs, 0, columns))
+                Ok(Inner::Parquet(w, bufs, 0, columns))
             }
         }
     }
 
     /// Writes one row (CSV), or gathers it (Parquet: written when a row group is full).
-    pub(super) fn push<const M: usize>(&mut self, mut row: [Value; M]) -> AppResult<()> {
+    fn push(&mut self, row: &mut [Value]) -> AppResult<()> {
         match self {
-            Sink::Csv(w, number) => {
+            Inner::Csv(w, number) => {
                 let err = internal("csv");
                 for v in row.iter() {
                     let field: &[u8] = match v {
@@ -124,7 +254,7 @@ impl<W: Write + Send> Sink<W> {
                 }
                 w.write_record(None::<&[u8]>).map_err(&err)
             }
-            Sink::Parquet(w, bufs, rows, columns) => {
+            Inner::Parquet(w, bufs, rows, columns) => {
                 for (column, v) in bufs.iter_mut().zip(row.iter_mut()) {
                     let v = std::mem::replace(v, Value::Empty);
                     match (column, v) {
@@ -158,10 +288,10 @@ impl<W: Write + Send> Sink<W> {
         }
     }
 
-    pub(super) fn finish(self) -> AppResult<()> {
+    fn finish(self) -> AppResult<()> {
         match self {
-            Sink::Csv(mut w, _) => w.flush().map_err(internal("csv")),
-            Sink::Parquet(mut w, mut bufs, rows, columns) => {
+            Inner::Csv(mut w, _) => w.flush().map_err(internal("csv")),
+            Inner::Parquet(mut w, mut bufs, rows, columns) => {
                 if rows > 0 {
                     write_row_group(&mut w, &mut bufs, columns)?;
                 }
