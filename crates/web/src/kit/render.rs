@@ -104,10 +104,9 @@ pub(crate) fn said<T: handoff_domain::Coded>(x: T) -> String {
     handoff_i18n::Texts::staff_en().t(&x.key())
 }
 
-/// A staff text for Rust code (page titles, labels): `staff("key")`.
-pub(crate) fn staff(key: &str) -> String {
-    handoff_i18n::Texts::staff_en().t(key)
-}
+/// A staff text for Rust code (page titles, labels): `staff("key")`, the one the domain
+/// and app use too.
+pub(crate) use handoff_i18n::staff;
 
 /// A staff text with one placeholder.
 pub(crate) fn staff_with(key: &str, name: &str, v: impl ToArg) -> String {
