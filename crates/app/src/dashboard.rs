@@ -236,8 +236,14 @@ pub async fn measure(
         })
         .collect();
     let mut c = handoff_storage::FactCounts::default();
-    if !rolled.is_empty() {
-        c += &tx.rollup_counts(f, &rolled).await?;
+    // The rolled-up counts by month: their sum, and the months' trend below.
+    let by_month = if rolled.is_empty() {
+        Vec::new()
+    } else {
+        tx.rollup_counts_by_month(f, &rolled).await?
+    };
+    for m in &by_month {
+        c += &m.counts;
     }
     for l in &live {
         c += &tx.fact_counts(l, now).await?;
@@ -323,10 +329,13 @@ pub async fn measure(
         x.1 += r;
         x.2 += i;
     };
-    if !rolled.is_empty() {
-        for (m, e, r, i) in tx.rollup_months_trend(f, &rolled).await? {
-            add_month(m, e, r, i);
-        }
+    for m in by_month {
+        add_month(
+            m.month,
+            m.counts.encounters,
+            m.counts.referred,
+            m.counts.intakes,
+        );
     }
     for l in &live {
         for (m, e, r, i) in tx.fact_months(l).await? {
@@ -381,7 +390,7 @@ pub async fn measure(
 /// How the period of a filter is read: the largest current rollup spans that fit it, and
 /// live ranges for the rest (all of it when one officer, or more than one dimension, is
 /// chosen: rollups do not keep those).
-pub(crate) async fn tiling(
+pub async fn tiling(
     tx: &mut handoff_storage::Tx,
     f: &FactFilter,
     now: DateTime<Utc>,
@@ -397,7 +406,13 @@ pub(crate) async fn tiling(
         .await?
         .into_iter()
         .collect();
-    let dirty = tx.dirty_days(f.program_id, f.from, f.to).await?;
+    // The dirty days of the whole months: a span reaching past the period is read whole
+    // only when its other days are known to be empty.
+    let (first, last) = (
+        spans::Span::month(f.from).first,
+        spans::Span::month(f.to).last,
+    );
+    let dirty = tx.dirty_days(f.program_id, first, last).await?;
     Ok(spans::tile(f.from, f.to, |s| {
         if dirty.iter().any(|d| *d >= s.first && *d <= s.last) {
             return spans::State::Stale;

@@ -29,6 +29,7 @@ pub enum Val {
     OptTime(Option<DateTime<Utc>>),
     Date(NaiveDate),
     OptDate(Option<NaiveDate>),
+    Bytes(Vec<u8>),
     /// Encrypted for this column (`table.column`) when the statement runs (ADR 0009).
     Secret(&'static str, Option<String>),
     /// The blind index of a normalised value, in a domain, computed when it runs.
@@ -244,6 +245,7 @@ macro_rules! bind_all {
                 Val::OptTime(x) => $q.bind(x),
                 Val::Date(x) => $q.bind(x),
                 Val::OptDate(x) => $q.bind(x),
+                Val::Bytes(x) => $q.bind(x),
                 // Encrypted before binding (`Stmt::encrypted`); never bound in clear.
                 Val::Secret(..) | Val::Blind(..) | Val::Tokens(_) => $q.bind(None::<String>),
             };
@@ -406,29 +408,16 @@ impl Stmt {
             f.eligible, f.offered, f.accepted, f.referred, f.screened, f.handed_off, Val::OptI64(f.warm_minutes), Val::OptI64(f.contact_minutes), Val::OptI64(f.intake_minutes), Val::OptI64(f.engaged_minutes), f.engaged_at, f.exit_kind.clone(), Val::OptI64(f.exit_minutes), f.deadline_ends_at, Val::OptBool(f.deadline_met), f.updated_at)
     }
 
-    /// One histogram row of a span's rollup.
-    #[allow(clippy::too_many_arguments)]
+    /// A span's histograms for one dimension's key, encoded (`hist`).
     pub(crate) fn rollup_hist(
         program_id: Uuid,
         span: &str,
         dim: &str,
-        column: Option<&str>,
-        key: &crate::queries::HistKey,
-        measure: &str,
-        bucket: i64,
-        n: i64,
+        key: &str,
+        data: Vec<u8>,
     ) -> Stmt {
-        use crate::queries::HistKey;
-        let text = |c: &str| match (column, key) {
-            (Some(col), HistKey::Text(t)) if col == c => Some(t.clone()),
-            _ => None,
-        };
-        let id = |c: &str| match (column, key) {
-            (Some(col), HistKey::Id(u)) if col == c => Some(*u),
-            _ => None,
-        };
-        stmt!("INSERT INTO fact_rollup_hist (program_id, span, dim, pathway, agency_id, agency_kind, provider_id, measure, bucket, n) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)";
-            program_id, span, dim, text("pathway"), id("agency_id"), text("agency_kind"), id("provider_id"), measure, bucket, n)
+        stmt!("INSERT INTO fact_rollup_hists (program_id, span, dim, key, data) VALUES ($1,$2,$3,$4,$5)";
+            program_id, span, dim, key, Val::Bytes(data))
     }
 
     pub fn offense(o: &OffenseRow) -> Stmt {

@@ -296,6 +296,7 @@ fn value(v: &Val) -> Value {
         }),
         Val::Date(x) => Value::Text(x.format("%F").to_string()),
         Val::OptDate(x) => x.map_or(Value::Null, |x| Value::Text(x.format("%F").to_string())),
+        Val::Bytes(x) => Value::Blob(x.clone()),
         // Encrypted before binding (`Stmt::encrypted`); never bound in clear.
         Val::Secret(..) | Val::Blind(..) | Val::Tokens(_) => Value::Null,
     }

@@ -10,6 +10,7 @@ pub mod chain;
 pub mod crypto;
 mod group;
 pub mod hex;
+mod hist;
 pub mod keys;
 mod pgcopy;
 mod queries;

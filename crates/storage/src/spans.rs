@@ -144,7 +144,17 @@ impl Tiling {
         if s.last < from || s.first > to {
             return;
         }
-        if s.first >= from && s.last <= to {
+        // A span reaching past the period is read whole when its days outside the period
+        // have no fact rows (the rest of the current month, the days before a program
+        // began): it counts only what the period holds.
+        let fits = (s.first >= from && s.last <= to)
+            || (s.tier != Tier::Day
+                && s.first
+                    .iter_days()
+                    .take_while(|d| *d <= s.last)
+                    .filter(|d| *d < from || *d > to)
+                    .all(|d| state(&Span::day(d)) == State::Empty));
+        if fits {
             match state(&s) {
                 State::Usable => return self.rolled.push(s.name),
                 State::Empty => return,
@@ -162,7 +172,9 @@ impl Tiling {
 }
 
 /// Covers [from, to] with the largest usable spans: whole months, else whole thirds, else
-/// days; a day that is stale is counted live (adjacent live days are one range).
+/// days; a day that is stale is counted live (adjacent live days are one range). A span
+/// that reaches past the period is as good as one inside it when its days outside the
+/// period are empty.
 pub fn tile(from: NaiveDate, to: NaiveDate, state: impl Fn(&Span) -> State) -> Tiling {
     let mut out = Tiling::default();
     let mut m = from.with_day(1).unwrap_or(from);
@@ -268,5 +280,67 @@ mod tests {
         // Empty spans are skipped.
         let t = tile(d("2026-01-01"), d("2026-12-31"), |_| State::Empty);
         assert_eq!(t, Tiling::default());
+    }
+
+    #[test]
+    fn a_span_past_the_period_is_read_whole_when_its_other_days_are_empty() {
+        // Nothing after 6 December yet (today), nothing before 8 September 2024 (when the
+        // program began): the month and the thirds count only the period's days.
+        let today = d("2026-12-06");
+        let began = d("2024-09-08");
+        let state = |s: &Span| {
+            if s.last < began || s.first > today {
+                State::Empty
+            } else {
+                State::Usable
+            }
+        };
+        let t = tile(d("2026-09-08"), today, state);
+        assert_eq!(
+            t.rolled,
+            [
+                "2026-09-08",
+                "2026-09-09",
+                "2026-09-10",
+                "2026-09/2",
+                "2026-09/3",
+                "2026-10",
+                "2026-11",
+                "2026-12"
+            ]
+        );
+        let t = tile(d("2024-09-01"), d("2024-10-31"), state);
+        assert_eq!(t.rolled, ["2024-09", "2024-10"]);
+        // A day with rows after the period keeps its month and third out: the days are
+        // read instead.
+        let later = |s: &Span| {
+            if s.first <= d("2026-12-07") && s.last >= d("2026-12-07") {
+                State::Usable
+            } else {
+                state(s)
+            }
+        };
+        let t = tile(d("2026-12-01"), d("2026-12-06"), later);
+        assert_eq!(
+            t.rolled,
+            [
+                "2026-12-01",
+                "2026-12-02",
+                "2026-12-03",
+                "2026-12-04",
+                "2026-12-05",
+                "2026-12-06"
+            ]
+        );
+        // A dirty day outside the period is not known to be empty.
+        let dirty = |s: &Span| {
+            if s.first <= d("2026-12-20") && s.last >= d("2026-12-20") {
+                State::Stale
+            } else {
+                state(s)
+            }
+        };
+        let t = tile(d("2026-12-01"), d("2026-12-06"), dirty);
+        assert_eq!(t.rolled, ["2026-12/1"]);
     }
 }

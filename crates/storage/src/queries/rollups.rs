@@ -130,29 +130,25 @@ impl Tx {
         if rows.is_empty() {
             return self.set_span(program_id, &span.name, None, now).await;
         }
-        let mut hist: std::collections::BTreeMap<(usize, HistKey, usize, i64), i64> =
+        // Each dimension's key's histograms, added up as the rows are read.
+        let mut hist: std::collections::BTreeMap<(usize, String), crate::hist::Sum> =
             Default::default();
         let mut valid_until: Option<DateTime<Utc>> = None;
         let days = chrono::Duration::days;
         for (pathway, kind, agency, provider, w, c, i, e, at, engaged_at, deadline) in rows {
             let keys = [
-                HistKey::All,
-                HistKey::Text(pathway),
-                HistKey::Text(kind),
-                HistKey::Id(agency),
-                match provider {
-                    Some(p) => HistKey::Id(p),
-                    None => HistKey::None,
-                },
+                Some(String::new()),
+                Some(pathway),
+                Some(kind),
+                Some(agency.to_string()),
+                provider.map(|p| p.to_string()),
             ];
-            for (m, v) in [w, c, i, e].into_iter().enumerate() {
-                let Some(v) = v.filter(|v| *v >= 0) else {
-                    continue;
-                };
-                let bucket = v / ROLLUP_HISTOGRAMS[m].2.max(1);
-                for (k, key) in keys.iter().enumerate() {
-                    if *key != HistKey::None {
-                        *hist.entry((k, key.clone(), m, bucket)).or_default() += 1;
+            for (k, key) in keys.into_iter().enumerate() {
+                let Some(key) = key else { continue };
+                let sum = hist.entry((k, key)).or_default();
+                for (m, v) in [w, c, i, e].into_iter().enumerate() {
+                    if let Some(v) = v.filter(|v| *v >= 0) {
+                        sum.add(m, v / ROLLUP_HISTOGRAMS[m].2.max(1), 1);
                     }
                 }
             }
@@ -172,17 +168,13 @@ impl Tx {
         }
         let stmts: Vec<Stmt> = hist
             .into_iter()
-            .map(|((k, key, m, bucket), n)| {
-                let (dim, col) = ROLLUP_HIST_DIMS[k];
+            .map(|((k, key), sum)| {
                 Stmt::rollup_hist(
                     program_id,
                     &span.name,
-                    dim,
-                    col,
+                    ROLLUP_HIST_DIMS[k].0,
                     &key,
-                    ROLLUP_HISTOGRAMS[m].0,
-                    bucket,
-                    n,
+                    crate::hist::encode(&sum.lists()),
                 )
             })
             .collect();
@@ -218,14 +210,6 @@ impl Tx {
             "INSERT INTO fact_rollups (program_id, span, {ROLLUP_DIMS}, {ROLLUP_COUNTS}) SELECT program_id, '{name}', {ROLLUP_DIMS}, {} FROM fact_rollups WHERE program_id = $1 AND span >= $2 AND span <= $3 GROUP BY program_id, {ROLLUP_DIMS}",
             sums.join(", ")
         );
-        let dims: Vec<String> = ROLLUP_HIST_DIMS
-            .iter()
-            .map(|(d, _)| format!("'{d}'"))
-            .collect();
-        let hist = format!(
-            "INSERT INTO fact_rollup_hist (program_id, span, dim, pathway, agency_id, agency_kind, provider_id, measure, bucket, n) SELECT program_id, '{name}', dim, pathway, agency_id, agency_kind, provider_id, measure, bucket, CAST(SUM(n) AS BIGINT) FROM fact_rollup_hist WHERE program_id = $1 AND dim IN ({}) AND span >= $2 AND span <= $3 GROUP BY program_id, dim, pathway, agency_id, agency_kind, provider_id, measure, bucket",
-            dims.join(", ")
-        );
         let group_sums: Vec<String> = BREAKDOWN_COUNTS
             .iter()
             .map(|c| format!("CAST(SUM({c}) AS BIGINT)"))
@@ -241,9 +225,29 @@ impl Tx {
             group_sums.join(", "),
             group_dims.join(", ")
         );
-        for sql in [counts, hist, groups] {
+        for sql in [counts, groups] {
             q!(self, c => sqlx::query(sqlx::AssertSqlSafe(sql.clone())).bind(program_id).bind(lo.clone()).bind(hi.clone()).execute(&mut *c).await.map(|_| ()))?;
         }
+        // The histograms: each dimension's key's values of the parts, added up here.
+        let values = q!(self, c => sqlx::query_as::<_, (String, String, Vec<u8>)>("SELECT dim, key, data FROM fact_rollup_hists WHERE program_id = $1 AND span >= $2 AND span <= $3").bind(program_id).bind(lo.clone()).bind(hi.clone()).fetch_all(&mut *c).await)?;
+        let mut sums: std::collections::BTreeMap<(String, String), crate::hist::Sum> =
+            Default::default();
+        for (dim, key, data) in values {
+            sums.entry((dim, key)).or_default().add_encoded(&data)?;
+        }
+        let stmts: Vec<Stmt> = sums
+            .into_iter()
+            .map(|((dim, key), sum)| {
+                Stmt::rollup_hist(
+                    program_id,
+                    name,
+                    &dim,
+                    &key,
+                    crate::hist::encode(&sum.lists()),
+                )
+            })
+            .collect();
+        self.run(&Stmt::merge_inserts(stmts, 900)).await?;
         let valid_until = parts.into_iter().flatten().min();
         self.set_span(program_id, name, Some(valid_until), now)
             .await
@@ -251,7 +255,7 @@ impl Tx {
 
     async fn clear_span(&mut self, program_id: Uuid, span: &str) -> Result<()> {
         q!(self, c => sqlx::query("DELETE FROM fact_rollups WHERE program_id = $1 AND span = $2").bind(program_id).bind(span).execute(&mut *c).await.map(|_| ()))?;
-        q!(self, c => sqlx::query("DELETE FROM fact_rollup_hist WHERE program_id = $1 AND span = $2").bind(program_id).bind(span).execute(&mut *c).await.map(|_| ()))?;
+        q!(self, c => sqlx::query("DELETE FROM fact_rollup_hists WHERE program_id = $1 AND span = $2").bind(program_id).bind(span).execute(&mut *c).await.map(|_| ()))?;
         q!(self, c => sqlx::query("DELETE FROM fact_rollup_groups WHERE program_id = $1 AND span = $2").bind(program_id).bind(span).execute(&mut *c).await.map(|_| ()))?;
         Ok(())
     }
@@ -271,23 +275,37 @@ impl Tx {
         Ok(())
     }
 
-    /// The rollup counts of some spans, with the filter's dimensions (not its days or
-    /// officer: the caller chose the spans and counts an officer live).
-    pub async fn rollup_counts(&mut self, f: &FactFilter, spans: &[String]) -> Result<FactCounts> {
+    /// The rollup counts of some spans by month, with the filter's dimensions (not its
+    /// days or officer: the caller chose the spans and counts an officer live), in one
+    /// read: the totals and the trend by month are their sums.
+    pub async fn rollup_counts_by_month(
+        &mut self,
+        f: &FactFilter,
+        spans: &[String],
+    ) -> Result<Vec<MonthCounts>> {
         let (clause, extra) = rollup_where(f, spans);
         let sums: Vec<String> = ROLLUP_COUNTS
             .split(", ")
             .map(|c| format!("CAST(COALESCE(SUM({c}), 0) AS BIGINT) AS {c}"))
             .collect();
         let sql = format!(
-            "SELECT {} FROM fact_rollups WHERE {clause}",
+            "SELECT month, {} FROM fact_rollups WHERE {clause} GROUP BY month ORDER BY month",
             sums.join(", ")
         );
         Ok(q!(self, c => {
-            bind_extra!(sqlx::query_as::<_, FactCounts>(sqlx::AssertSqlSafe(sql.clone())).bind(f.program_id), &extra)
-            .fetch_one(c)
+            bind_extra!(sqlx::query_as::<_, MonthCounts>(sqlx::AssertSqlSafe(sql.clone())).bind(f.program_id), &extra)
+            .fetch_all(c)
             .await
         })?)
+    }
+
+    /// The rollup counts of some spans (`rollup_counts_by_month`, added up).
+    pub async fn rollup_counts(&mut self, f: &FactFilter, spans: &[String]) -> Result<FactCounts> {
+        let mut total = FactCounts::default();
+        for m in self.rollup_counts_by_month(f, spans).await? {
+            total += &m.counts;
+        }
+        Ok(total)
     }
 
     /// The rolled-up histograms of the four durations, in one read (each in its rollup
@@ -297,29 +315,36 @@ impl Tx {
         f: &FactFilter,
         spans: &[String],
     ) -> Result<DurationHistograms> {
-        let (mut clause, extra) = rollup_where(f, spans);
-        let dim = ROLLUP_HIST_DIMS
+        // The one dimension the filter chooses (or none: the whole program), and its key.
+        let (dim, key) = [
+            ("pathway", f.pathway.clone()),
+            ("kind", f.agency_kind.clone()),
+            ("agency", f.agency_id.map(|u| u.to_string())),
+            ("provider", f.provider_id.map(|u| u.to_string())),
+        ]
+        .into_iter()
+        .find_map(|(d, k)| k.map(|k| (d, k)))
+        .unwrap_or(("all", String::new()));
+        let list: Vec<String> = spans
             .iter()
-            .find(|(_, c)| match c {
-                Some("pathway") => f.pathway.is_some(),
-                Some("agency_kind") => f.agency_kind.is_some(),
-                Some("agency_id") => f.agency_id.is_some(),
-                Some("provider_id") => f.provider_id.is_some(),
-                _ => false,
-            })
-            .map_or("all", |(d, _)| d);
-        clause.push_str(&format!(" AND dim = '{dim}'"));
-        let sql = format!(
-            "SELECT measure, bucket, CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM fact_rollup_hist WHERE {clause} GROUP BY measure, bucket ORDER BY measure, bucket"
-        );
-        let rows = q!(self, c => {
-            bind_extra!(sqlx::query_as::<_, (String, i64, i64)>(sqlx::AssertSqlSafe(sql.clone())).bind(f.program_id), &extra)
-            .fetch_all(c)
-            .await
-        })?;
+            .filter(|m| crate::spans::is_name(m))
+            .map(|m| format!("'{m}'"))
+            .collect();
         let mut out = DurationHistograms::default();
-        for (code, bucket, n) in rows {
-            if let Some(d) = FactDuration::ALL.into_iter().find(|d| d.code() == code) {
+        if list.is_empty() {
+            return Ok(out);
+        }
+        let sql = format!(
+            "SELECT data FROM fact_rollup_hists WHERE program_id = $1 AND span IN ({}) AND dim = $2 AND key = $3",
+            list.join(", ")
+        );
+        let values = q!(self, c => sqlx::query_scalar::<_, Vec<u8>>(sqlx::AssertSqlSafe(sql.clone())).bind(f.program_id).bind(dim).bind(key.clone()).fetch_all(c).await)?;
+        let mut sum = crate::hist::Sum::default();
+        for data in &values {
+            sum.add_encoded(data)?;
+        }
+        for (d, list) in FactDuration::ALL.into_iter().zip(sum.lists()) {
+            for (bucket, n) in list {
                 out.add(d, bucket, n);
             }
         }
@@ -370,15 +395,15 @@ impl Tx {
         f: &FactFilter,
         spans: &[String],
     ) -> Result<Vec<(String, i64, i64, i64)>> {
-        let (clause, extra) = rollup_where(f, spans);
-        let sql = format!(
-            "SELECT month, CAST(COALESCE(SUM(encounters), 0) AS BIGINT), CAST(COALESCE(SUM(referred), 0) AS BIGINT), CAST(COALESCE(SUM(intakes), 0) AS BIGINT) FROM fact_rollups WHERE {clause} GROUP BY month ORDER BY month"
-        );
-        Ok(q!(self, c => {
-            bind_extra!(sqlx::query_as::<_, (String, i64, i64, i64)>(sqlx::AssertSqlSafe(sql.clone())).bind(f.program_id), &extra)
-            .fetch_all(c)
-            .await
-        })?)
+        Ok(self
+            .rollup_counts_by_month(f, spans)
+            .await?
+            .into_iter()
+            .map(|m| {
+                let c = m.counts;
+                (m.month, c.encounters, c.referred, c.intakes)
+            })
+            .collect())
     }
 
     /// The four durations (minutes) of the selected rows, in no order, from one read of
@@ -480,15 +505,6 @@ impl Tx {
 
 /// The advisory lock of rollup passes on PostgreSQL ("rollups" in ASCII).
 const ROLLUP_LOCK: i64 = 0x0072_6f6c_6c75_7073;
-
-/// The value of a histogram's dimension in a day's rows.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) enum HistKey {
-    All,
-    None,
-    Text(String),
-    Id(Uuid),
-}
 
 /// A rolled-up breakdown: the groups of one dimension, summed over some spans.
 fn rollup_groups_sql(spans: &[String], dim: &str, key: &str) -> String {

@@ -127,6 +127,14 @@ pub struct FactCounts {
     pub deadlines_open: i64,
 }
 
+/// The counts of one month ("YYYY-MM").
+#[derive(Debug, Clone, Default, PartialEq, sqlx::FromRow)]
+pub struct MonthCounts {
+    pub month: String,
+    #[sqlx(flatten)]
+    pub counts: FactCounts,
+}
+
 impl std::ops::AddAssign<&FactCounts> for FactCounts {
     fn add_assign(&mut self, o: &FactCounts) {
         self.encounters += o.encounters;

@@ -449,6 +449,19 @@ async fn every_measure_on_a_hand_made_dataset() {
             assert!(tx.dirty_days(w.program, from, to).await.unwrap().is_empty());
             let spans = tx.rollup_spans(w.program, from, to).await.unwrap();
             assert!(spans.iter().any(|(s, _)| s.len() == 7), "months: {spans:?}");
+            // The period starts and ends inside months, but their days outside it are
+            // empty: it is read as whole months, no thirds or days.
+            let f = FactFilter {
+                program_id: w.program,
+                from,
+                to,
+                ..FactFilter::default()
+            };
+            let t = handoff_app::dashboard::tiling(&mut tx, &f, w.app.now())
+                .await
+                .unwrap();
+            assert!(t.live.is_empty(), "{t:?}");
+            assert!(t.rolled.iter().all(|s| s.len() == 7), "{t:?}");
         }
         assert_eq!(rolled["median_warm_handoff_minutes"], 30.0);
         let intake = rolled["median_hours_to_intake"].as_f64().unwrap();
@@ -500,7 +513,12 @@ async fn every_measure_on_a_hand_made_dataset() {
         // The rollups kept up through these changes (a row of an old month changed, time
         // passed) equal rollups built again from nothing.
         let kept = rollup_state(&w, from, to).await;
-        for table in ["fact_rollups", "fact_rollup_hist", "fact_rollup_spans"] {
+        for table in [
+            "fact_rollups",
+            "fact_rollup_hists",
+            "fact_rollup_groups",
+            "fact_rollup_spans",
+        ] {
             handoff_storage::testing::execute_raw(&w.store, &format!("DELETE FROM {table}"))
                 .await
                 .unwrap();
