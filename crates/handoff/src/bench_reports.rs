@@ -478,6 +478,8 @@ async fn measure(app: &App, store: &Store, args: &BenchReportsArgs, l: &Loaded) 
     let t = Instant::now();
     let again = handoff_app::facts::roll_up(app).await.map_err(err)?;
     let again_secs = t.elapsed().as_secs_f64();
+    // And of the rollups just built.
+    store.analyze().await?;
 
     // Dashboards.
     let today = now.with_timezone(&tz).date_naive();

@@ -539,8 +539,19 @@ async fn every_measure_on_a_hand_made_dataset() {
             .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         let coord = w.sign_in("coordinator").await;
+        let (reads, refused) = (
+            w.audited("dashboard.read", "allowed").await,
+            w.audited("dashboard.read", "denied").await,
+        );
         let page = coord.get(&format!("/dashboard?from={from}&to={to}")).await;
         assert_eq!(page.status, StatusCode::OK);
+        // The read is recorded by the time it is answered (the record is written while
+        // the measures are read); a refused one too.
+        assert_eq!(w.audited("dashboard.read", "allowed").await, reads + 1);
+        let officer = w.sign_in("officer_a").await;
+        let r = officer.get("/dashboard").await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        assert_eq!(w.audited("dashboard.read", "denied").await, refused + 1);
         assert!(
             page.body
                 .contains("Time from encounter to first treatment contact")
