@@ -81,19 +81,17 @@ fn no_capacity(r: &Row) -> bool {
 }
 
 pub fn by_kind(rows: &[Row]) -> Vec<KindLine> {
-    let mut kinds: Vec<String> = rows.iter().map(|r| kind_of(&r.service_types)).collect();
-    kinds.sort();
-    kinds.dedup();
-    kinds
+    // Each row's kind once (it is looked up in the service taxonomy), rows grouped by it.
+    let mut groups: std::collections::BTreeMap<String, Vec<&Row>> = Default::default();
+    for r in rows {
+        let mine = groups.entry(kind_of(&r.service_types)).or_default();
+        if r.status != ReferralStatus::EnteredInError.as_str() {
+            mine.push(r);
+        }
+    }
+    groups
         .into_iter()
-        .map(|kind| {
-            let mine: Vec<&Row> = rows
-                .iter()
-                .filter(|r| {
-                    kind_of(&r.service_types) == kind
-                        && r.status != ReferralStatus::EnteredInError.as_str()
-                })
-                .collect();
+        .map(|(kind, mine)| {
             let mut hours: Vec<f64> = mine
                 .iter()
                 .filter_map(|r| {
