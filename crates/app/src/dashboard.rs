@@ -4,6 +4,7 @@ use chrono_tz::Tz;
 use handoff_domain::hold::DUE_SOON_DAYS;
 use handoff_domain::measures::{self, Counts, Histograms, Measures, Medians, MonthLine};
 use handoff_domain::policy::{ProgramAction, program_grant};
+use handoff_domain::service_measures::KindLine;
 use handoff_domain::{OrgKind, Pathway};
 use handoff_storage::{FactDuration, FactFilter, HoldQueueRow, spans};
 use uuid::Uuid;
@@ -195,16 +196,29 @@ pub async fn dashboard(
     // request waits for the longer of the two, not their sum, and answers only once both
     // are done, so nothing is shown that was not recorded.
     let reads = async {
-        let measures = measure(&mut tx, &filter.facts(pid, from, to), now).await?;
-        let rows = crate::directory::referral_rows(&mut tx, pid, tz, from, to, now).await?;
+        // Referrals count for the whole program, whatever the filter.
+        let whole = FactFilter {
+            program_id: pid,
+            from,
+            to,
+            ..FactFilter::default()
+        };
+        let t = tiling(&mut tx, &whole, now).await?;
+        let f = filter.facts(pid, from, to);
+        let measures = if f == whole {
+            measure_tiled(&mut tx, &f, now, t.clone()).await?
+        } else {
+            measure(&mut tx, &f, now).await?
+        };
+        let services = services(&mut tx, &whole, tz, &t, now, EXACT_MEDIAN_ROWS_ROLLED).await?;
         tx.rollback().await?;
-        Ok::<_, AppError>((measures, rows))
+        Ok::<_, AppError>((measures, services))
     };
     let (id, detail) = (pid.to_string(), format!("{from} to {to}"));
     let recorded = audit::alone(app, ctx, "dashboard.read", "program", &id, ALLOWED, &detail);
     let (read, recorded) = tokio::join!(reads, recorded);
     recorded?;
-    let (measures, rows) = read?;
+    let (measures, (by_service, shortfalls)) = read?;
     Ok(DashboardView {
         program_name: data.program.name.clone(),
         period: Period { from, to },
@@ -214,8 +228,8 @@ pub async fn dashboard(
         agencies,
         providers,
         officers,
-        by_service: handoff_domain::service_measures::by_kind(&rows),
-        shortfalls: handoff_domain::service_measures::shortfalls(&rows, tz),
+        by_service,
+        shortfalls,
     })
 }
 
@@ -228,7 +242,17 @@ pub async fn measure(
     f: &FactFilter,
     now: DateTime<Utc>,
 ) -> AppResult<Measures> {
-    let tiling = tiling(tx, f, now).await?;
+    let t = tiling(tx, f, now).await?;
+    measure_tiled(tx, f, now, t).await
+}
+
+/// `measure` with the filter's tiling already read.
+async fn measure_tiled(
+    tx: &mut handoff_storage::Tx,
+    f: &FactFilter,
+    now: DateTime<Utc>,
+    tiling: spans::Tiling,
+) -> AppResult<Measures> {
     let rolled = tiling.rolled;
     let live: Vec<FactFilter> = tiling
         .live
@@ -427,6 +451,49 @@ pub async fn tiling(
             Some(_) => spans::State::Stale,
         }
     }))
+}
+
+/// Referrals by kind of service, and those declined for want of capacity by kind and
+/// month, of every referral of the period's encounters (`f`'s program and days; `t` its
+/// tiling). Read from the rollups of `t`'s spans and the referrals of its live days; when
+/// the rollups hold at most `exact_up_to` referrals, all are read live instead, so that
+/// the medians are exact (else to the hour).
+pub async fn services(
+    tx: &mut handoff_storage::Tx,
+    f: &FactFilter,
+    tz: Tz,
+    t: &spans::Tiling,
+    now: DateTime<Utc>,
+    exact_up_to: u64,
+) -> AppResult<(Vec<KindLine>, Vec<(String, String, u64)>)> {
+    use handoff_domain::service_measures as sm;
+    let rolled = tx.rollup_services(f.program_id, &t.rolled).await?;
+    let n: i64 = rolled.iter().map(|g| g.referrals).sum();
+    if u64::try_from(n).unwrap_or(0) <= exact_up_to {
+        let rows = crate::directory::referral_rows(tx, f.program_id, tz, f.from, f.to, now).await?;
+        return Ok((sm::by_kind(&rows), sm::shortfalls(&rows, tz)));
+    }
+    let u = |n: i64| u64::try_from(n).unwrap_or(0);
+    let mut groups: Vec<sm::Group> = rolled
+        .into_iter()
+        .map(|g| sm::Group {
+            service_types: g.service_types,
+            status: g.status,
+            reason_code: g.reason_code,
+            month: g.month,
+            referrals: u(g.referrals),
+            served: u(g.served),
+            hours: g.hours,
+        })
+        .collect();
+    for (a, b) in &t.live {
+        let rows = crate::directory::referral_rows(tx, f.program_id, tz, *a, *b, now).await?;
+        groups.extend(sm::groups_of(&rows, tz));
+    }
+    Ok((
+        sm::by_kind_of_groups(&groups),
+        sm::shortfalls_of_groups(&groups),
+    ))
 }
 
 /// Up to this many encounters counted live, medians are exact; above, to the histogram's

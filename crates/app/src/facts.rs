@@ -120,6 +120,8 @@ pub async fn roll_up(app: &App) -> AppResult<u64> {
     tx.rollback().await?;
     let mut built = 0;
     for p in programs {
+        let tz = crate::program_tz(&p);
+        let month_of = move |t: DateTime<Utc>| t.with_timezone(&tz).format("%Y-%m").to_string();
         loop {
             let now = app.now();
             let mut tx = app.store.write().await?;
@@ -133,7 +135,7 @@ pub async fn roll_up(app: &App) -> AppResult<u64> {
                 break;
             }
             for d in &days {
-                tx.rebuild_day(p.id, *d, now).await?;
+                tx.rebuild_day(p.id, *d, now, &month_of).await?;
             }
             let mut thirds: Vec<Span> = days.iter().map(|d| Span::third(*d)).collect();
             thirds.dedup();

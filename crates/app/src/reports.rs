@@ -144,16 +144,15 @@ pub async fn quarterly_of(app: &App, program_id: Uuid, quarter: Quarter) -> AppR
             .map_or_else(|| id.to_string(), |o| o.name.clone()),
         None => String::new(),
     });
-    let referral_rows = crate::directory::referral_rows(
+    let (by_service, _) = crate::dashboard::services(
         &mut tx,
-        program_id,
+        &f,
         data.tz,
-        quarter.first_day(),
-        quarter.last_day(),
+        &t,
         app.now(),
+        crate::dashboard::EXACT_MEDIAN_ROWS_ROLLED,
     )
     .await?;
-    let by_service = handoff_domain::service_measures::by_kind(&referral_rows);
     tx.rollback().await?;
     let counts = handoff_domain::measures::Counts {
         encounters: m.encounters,

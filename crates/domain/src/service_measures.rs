@@ -73,11 +73,22 @@ fn top(code: &str) -> Option<&'static crate::directory::Term> {
 }
 
 fn no_capacity(r: &Row) -> bool {
-    r.reason_code.as_deref() == Some(OutcomeReason::NoCapacity.as_str())
+    no_capacity_of(&r.status, r.reason_code.as_deref())
+}
+
+fn no_capacity_of(status: &str, reason_code: Option<&str>) -> bool {
+    reason_code == Some(OutcomeReason::NoCapacity.as_str())
         && matches!(
-            ReferralStatus::parse(&r.status),
+            ReferralStatus::parse(status),
             Some(ReferralStatus::Rejected | ReferralStatus::Cancelled)
         )
+}
+
+/// Taken in: accepted or further, not rejected, cancelled or in error.
+fn took_the_person(status: &str) -> bool {
+    ReferralStatus::parse(status).is_some_and(|s| {
+        s.took_the_person() && !matches!(s, ReferralStatus::Requested | ReferralStatus::Draft)
+    })
 }
 
 pub fn by_kind(rows: &[Row]) -> Vec<KindLine> {
@@ -107,15 +118,7 @@ pub fn by_kind(rows: &[Row]) -> Vec<KindLine> {
             };
             KindLine {
                 referred: mine.len() as u64,
-                taken: mine
-                    .iter()
-                    .filter(|r| {
-                        ReferralStatus::parse(&r.status).is_some_and(|s| {
-                            s.took_the_person()
-                                && !matches!(s, ReferralStatus::Requested | ReferralStatus::Draft)
-                        })
-                    })
-                    .count() as u64,
+                taken: mine.iter().filter(|r| took_the_person(&r.status)).count() as u64,
                 served: mine.iter().filter(|r| r.intake_at.is_some()).count() as u64,
                 no_capacity: mine.iter().filter(|r| no_capacity(r)).count() as u64,
                 median_hours_to_service: median,
@@ -123,6 +126,93 @@ pub fn by_kind(rows: &[Row]) -> Vec<KindLine> {
             }
         })
         .collect()
+}
+
+/// Referrals added up (rolled up by span, ADR 0011): those with the same service types,
+/// status, coded reason and local month of request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    pub service_types: String,
+    pub status: String,
+    pub reason_code: Option<String>,
+    pub month: String,
+    pub referrals: u64,
+    /// Those with an intake.
+    pub served: u64,
+    /// Hours from the encounter to intake: (hour, referrals).
+    pub hours: Vec<(i64, i64)>,
+}
+
+impl Group {
+    fn no_capacity(&self) -> bool {
+        no_capacity_of(&self.status, self.reason_code.as_deref())
+    }
+}
+
+/// The groups of single referrals, as rollups keep them (months local to `tz`).
+pub fn groups_of(rows: &[Row], tz: Tz) -> Vec<Group> {
+    rows.iter()
+        .map(|r| Group {
+            service_types: r.service_types.clone(),
+            status: r.status.clone(),
+            reason_code: r.reason_code.clone(),
+            month: r
+                .requested_at
+                .with_timezone(&tz)
+                .format("%Y-%m")
+                .to_string(),
+            referrals: 1,
+            served: u64::from(r.intake_at.is_some()),
+            hours: r
+                .intake_at
+                .map(|i| vec![((i - r.occurred_at).num_minutes().div_euclid(60), 1)])
+                .unwrap_or_default(),
+        })
+        .collect()
+}
+
+/// `by_kind` over groups: the same counts; the median to the hour (the middle of the hour
+/// that holds it).
+pub fn by_kind_of_groups(groups: &[Group]) -> Vec<KindLine> {
+    let mut kinds: std::collections::BTreeMap<String, Vec<&Group>> = Default::default();
+    for g in groups {
+        let mine = kinds.entry(kind_of(&g.service_types)).or_default();
+        if g.status != ReferralStatus::EnteredInError.as_str() {
+            mine.push(g);
+        }
+    }
+    kinds
+        .into_iter()
+        .map(|(kind, mine)| {
+            let mut hours: std::collections::BTreeMap<i64, i64> = Default::default();
+            for (h, n) in mine.iter().flat_map(|g| &g.hours) {
+                *hours.entry(*h).or_default() += n;
+            }
+            let hours: Vec<(i64, i64)> = hours.into_iter().collect();
+            let count = |f: &dyn Fn(&Group) -> bool| -> u64 {
+                mine.iter().filter(|g| f(g)).map(|g| g.referrals).sum()
+            };
+            KindLine {
+                referred: count(&|_| true),
+                taken: count(&|g| took_the_person(&g.status)),
+                served: mine.iter().map(|g| g.served).sum(),
+                no_capacity: count(&|g| g.no_capacity()),
+                median_hours_to_service: crate::measures::histogram_median(&hours, 60)
+                    .map(|m| m / 60.0),
+                kind,
+            }
+        })
+        .collect()
+}
+
+/// `shortfalls` over groups.
+pub fn shortfalls_of_groups(groups: &[Group]) -> Vec<(String, String, u64)> {
+    let mut out: std::collections::BTreeMap<(String, String), u64> = Default::default();
+    for g in groups.iter().filter(|g| g.no_capacity()) {
+        *out.entry((kind_of(&g.service_types), g.month.clone()))
+            .or_default() += g.referrals;
+    }
+    out.into_iter().map(|((k, m), n)| (k, m, n)).collect()
 }
 
 /// Referrals declined for want of capacity, by kind and month of the referral (local).
@@ -241,5 +331,25 @@ mod tests {
                 )
             ]
         );
+
+        // Added up as rollups keep them, the same counts and shortfalls; medians to the
+        // hour (these are whole hours: the middle of their hour).
+        let tz = chrono_tz::America::Chicago;
+        let mut groups = groups_of(&rows, tz);
+        groups.extend(groups_of(&rows[..2], tz));
+        let twice: Vec<Row> = rows.iter().chain(&rows[..2]).cloned().collect();
+        let (exact, rolled) = (by_kind(&twice), by_kind_of_groups(&groups));
+        assert_eq!(exact.len(), rolled.len());
+        for (e, r) in exact.iter().zip(&rolled) {
+            assert_eq!(
+                (&e.kind, e.referred, e.taken, e.served, e.no_capacity),
+                (&r.kind, r.referred, r.taken, r.served, r.no_capacity)
+            );
+            match (e.median_hours_to_service, r.median_hours_to_service) {
+                (Some(a), Some(b)) => assert!((a + 0.5 - b).abs() < 1e-9, "{a} {b}"),
+                (a, b) => assert_eq!(a, b),
+            }
+        }
+        assert_eq!(shortfalls_of_groups(&groups), shortfalls(&twice, tz));
     }
 }

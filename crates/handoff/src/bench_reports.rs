@@ -6,9 +6,10 @@
 //! `--reuse FILE` keeps the loaded database (SQLite: the file, its key beside it; with
 //! `--database-url`: the key) so a change can be measured again on the same data.
 //!
-//! The load writes people, encounters and each encounter's fact row (ADR 0011), which is
-//! what dashboards, reports and exports read; the decision, offer and referral rows behind
-//! the facts are not written.
+//! The load writes people, encounters, each encounter's fact row (ADR 0011), which is
+//! what dashboards, reports and exports read, and a referral for each accepted offer
+//! (what the dashboard's referrals by kind of service read); the decision and offer rows
+//! behind the facts are not written.
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -21,7 +22,7 @@ use handoff_app::{App, Ctx, Settings, admin, auth, research};
 use handoff_domain::eligibility::Rules;
 use handoff_domain::reports::Quarter;
 use handoff_domain::{OrgKind, Role, SystemClock};
-use handoff_storage::{DbConfig, EncounterRow, FactRow, ParticipantRow, Stmt, Store};
+use handoff_storage::{DbConfig, EncounterRow, FactRow, ParticipantRow, ReferralRow, Stmt, Store};
 use uuid::Uuid;
 
 #[derive(Args, Debug)]
@@ -44,6 +45,18 @@ pub struct BenchReportsArgs {
 }
 
 const PROGRAM: &str = "Bench reports";
+
+/// The kinds of service referrals are made to (taxonomy codes; "" for a referral to a
+/// provider made before services were listed).
+const SERVICE_TYPES: [&str; 7] = [
+    "sud-withdrawal access-walk-in",
+    "moud-buprenorphine",
+    "sud-residential",
+    "sud-outpatient",
+    "housing-shelter",
+    "recovery-peer",
+    "",
+];
 
 /// What the timed part needs of the loaded data.
 struct Loaded {
@@ -310,6 +323,7 @@ async fn load(app: &App, store: &Store, args: &BenchReportsArgs) -> Result<Loade
     while made < n {
         // By table, so that each merges into multi-row inserts (people first: keys).
         let (mut new_people, mut encounters, mut facts) = (Vec::new(), Vec::new(), Vec::new());
+        let mut referrals = Vec::new();
         for _ in 0..CHUNK.min(n - made) {
             let i = made;
             made += 1;
@@ -400,6 +414,50 @@ async fn load(app: &App, store: &Store, args: &BenchReportsArgs) -> Result<Loade
             let hold = accepted && pathway == "officer_intervention";
             let deadline = hold.then(|| at + Duration::days(30));
             encounters.push(Stmt::encounter(&enc));
+            let provider = accepted.then(|| providers[rng.below(providers.len() as u64) as usize]);
+            if let Some(to) = provider {
+                // A referral for each accepted offer: a kind of service, and where it got to
+                // (served, taken, declined for want of capacity, or waiting).
+                let served = intake.is_some();
+                let declined = !handed && rng.chance(40);
+                let (status, business) = match (served, handed, declined) {
+                    (true, _, _) if exit.is_some() => ("completed", "exited"),
+                    (true, _, _) => ("in-progress", "intake_completed"),
+                    (false, true, _) => ("accepted", "accepted"),
+                    (false, false, true) => ("rejected", "closed"),
+                    (false, false, false) => ("requested", "awaiting_response"),
+                };
+                referrals.push(Stmt::referral(&ReferralRow {
+                    id: Uuid::now_v7(),
+                    encounter_id: enc.id,
+                    program_id: program.id,
+                    participant_id: person.id,
+                    from_org_id: agency.id,
+                    to_org_id: to,
+                    mode: if warm { "warm" } else { "contact_card" }.into(),
+                    status: status.into(),
+                    business_status: business.into(),
+                    status_reason: None,
+                    assigned_to: None,
+                    requested_at: at + Duration::minutes(5),
+                    contact_deadline: None,
+                    arrived_at: None,
+                    first_contact_at: contact.map(|m| at + Duration::minutes(m)),
+                    intake_at: intake.map(|m| at + Duration::minutes(m)),
+                    engaged_at: engaged.map(|m| at + Duration::minutes(m)),
+                    exit_kind: exit.map(|_| "completed".to_string()),
+                    exit_at: exit.map(|m| at + Duration::minutes(m)),
+                    updated_at: at,
+                    service_id: None,
+                    service_types: SERVICE_TYPES[rng.below(SERVICE_TYPES.len() as u64) as usize]
+                        .into(),
+                    counts_for_hold: true,
+                    status_reason_code: declined.then(|| "no_capacity".to_string()),
+                    release_id: None,
+                    acknowledged_at: None,
+                    acknowledged_by: None,
+                }));
+            }
             facts.push(Stmt::case_fact(&FactRow {
                 encounter_id: enc.id,
                 program_id: program.id,
@@ -410,8 +468,7 @@ async fn load(app: &App, store: &Store, args: &BenchReportsArgs) -> Result<Loade
                 agency_id: agency.id,
                 agency_kind: kind.as_str().into(),
                 officer_id: officer,
-                provider_id: accepted
-                    .then(|| providers[rng.below(providers.len() as u64) as usize]),
+                provider_id: provider,
                 participant_id: person.id,
                 sex: person.sex.into(),
                 race: person.race.into(),
@@ -439,6 +496,7 @@ async fn load(app: &App, store: &Store, args: &BenchReportsArgs) -> Result<Loade
         }
         new_people.append(&mut encounters);
         new_people.append(&mut facts);
+        new_people.append(&mut referrals);
         let merged = Stmt::merge_inserts(new_people, 2_000);
         let mut tx = store.write().await?;
         tx.run(&merged).await?;

@@ -420,6 +420,19 @@ impl Stmt {
             program_id, span, dim, key, Val::Bytes(data))
     }
 
+    /// A span's referrals of one service types, status, reason and month (`hist`).
+    pub(crate) fn rollup_services(
+        program_id: Uuid,
+        span: &str,
+        [types, status, reason, month]: [String; 4],
+        n: i64,
+        served: i64,
+        hours: Vec<u8>,
+    ) -> Stmt {
+        stmt!("INSERT INTO fact_rollup_services (program_id, span, service_types, status, reason, month, n, served, hours) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)";
+            program_id, span, types, status, reason, month, n, served, Val::Bytes(hours))
+    }
+
     pub fn offense(o: &OffenseRow) -> Stmt {
         stmt!("INSERT INTO offenses (id, encounter_id, position, code, code_version, drug_activity, drug_type, quantity, unit) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)";
             o.id, o.encounter_id, o.position, o.code.clone(), o.code_version.clone(), o.drug_activity.clone(), o.drug_type.clone(), o.quantity, o.unit.clone())

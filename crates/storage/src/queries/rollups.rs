@@ -90,9 +90,12 @@ impl Tx {
         program_id: Uuid,
         day: NaiveDate,
         now: DateTime<Utc>,
+        month_of: &(dyn Fn(DateTime<Utc>) -> String + Sync),
     ) -> Result<()> {
         let span = Span::day(day);
         self.clear_span(program_id, &span.name).await?;
+        self.rebuild_day_services(program_id, &span, month_of)
+            .await?;
         let d = |n: i64| now - chrono::Duration::days(n);
         let counts = format!(
             "INSERT INTO fact_rollups (program_id, span, {ROLLUP_DIMS}, {ROLLUP_COUNTS}) SELECT program_id, '{}', {ROLLUP_DIMS}, {} FROM fact_rows WHERE program_id = $1 AND day = $2 GROUP BY program_id, {ROLLUP_DIMS}",
@@ -248,12 +251,141 @@ impl Tx {
             })
             .collect();
         self.run(&Stmt::merge_inserts(stmts, 900)).await?;
+        let services = self
+            .service_sums(
+                "SELECT service_types, status, reason, month, n, served, hours FROM fact_rollup_services WHERE program_id = $1 AND span >= $2 AND span <= $3",
+                program_id,
+                Some((&lo, &hi)),
+            )
+            .await?;
+        self.put_services(program_id, name, services).await?;
         let valid_until = parts.into_iter().flatten().min();
         self.set_span(program_id, name, Some(valid_until), now)
             .await
     }
 
+    /// A day's referrals by service types, status, reason and month of request, from the
+    /// referrals of the day's encounters (`month_of`: a time's local month).
+    async fn rebuild_day_services(
+        &mut self,
+        program_id: Uuid,
+        span: &Span,
+        month_of: &(dyn Fn(DateTime<Utc>) -> String + Sync),
+    ) -> Result<()> {
+        type Referral = (
+            String,
+            String,
+            Option<String>,
+            DateTime<Utc>,
+            DateTime<Utc>,
+            Option<DateTime<Utc>>,
+        );
+        let rows = q!(self, c => sqlx::query_as::<_, Referral>("SELECT r.service_types, r.status, r.status_reason_code, f.occurred_at, r.requested_at, r.intake_at FROM fact_rows f JOIN referrals r ON r.encounter_id = f.encounter_id WHERE f.program_id = $1 AND f.day = $2").bind(program_id).bind(span.first).fetch_all(c).await)?;
+        let mut groups: ServiceSums = Default::default();
+        for (types, status, reason, occurred_at, requested_at, intake_at) in rows {
+            let g = groups
+                .entry((
+                    types,
+                    status,
+                    reason.unwrap_or_default(),
+                    month_of(requested_at),
+                ))
+                .or_default();
+            g.0 += 1;
+            if let Some(i) = intake_at {
+                g.1 += 1;
+                g.2.add(0, (i - occurred_at).num_minutes().div_euclid(60), 1);
+            }
+        }
+        self.put_services(program_id, &span.name, groups).await
+    }
+
+    async fn put_services(
+        &mut self,
+        program_id: Uuid,
+        span: &str,
+        groups: ServiceSums,
+    ) -> Result<()> {
+        let stmts: Vec<Stmt> = groups
+            .into_iter()
+            .map(|((types, status, reason, month), (n, served, hours))| {
+                Stmt::rollup_services(
+                    program_id,
+                    span,
+                    [types, status, reason, month],
+                    n,
+                    served,
+                    crate::hist::encode(&hours.lists()),
+                )
+            })
+            .collect();
+        self.run(&Stmt::merge_inserts(stmts, 900)).await
+    }
+
+    /// The rolled-up referrals of some spans, added up by service types, status, reason
+    /// and month.
+    pub async fn rollup_services(
+        &mut self,
+        program_id: Uuid,
+        spans: &[String],
+    ) -> Result<Vec<ServiceRollup>> {
+        let list: Vec<String> = spans
+            .iter()
+            .filter(|m| crate::spans::is_name(m))
+            .map(|m| format!("'{m}'"))
+            .collect();
+        if list.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT service_types, status, reason, month, n, served, hours FROM fact_rollup_services WHERE program_id = $1 AND span IN ({})",
+            list.join(", ")
+        );
+        let groups = self.service_sums(&sql, program_id, None).await?;
+        Ok(groups
+            .into_iter()
+            .map(
+                |((service_types, status, reason, month), (n, served, hours))| ServiceRollup {
+                    service_types,
+                    status,
+                    reason_code: (!reason.is_empty()).then_some(reason),
+                    month,
+                    referrals: n,
+                    served,
+                    hours: hours.lists()[0].clone(),
+                },
+            )
+            .collect())
+    }
+
+    /// Reads rolled-up referral rows and adds them up by their key.
+    async fn service_sums(
+        &mut self,
+        sql: &str,
+        program_id: Uuid,
+        parts: Option<(&str, &str)>,
+    ) -> Result<ServiceSums> {
+        type Stored = (String, String, String, String, i64, i64, Vec<u8>);
+        let rows = q!(self, c => {
+            let q = sqlx::query_as::<_, Stored>(sqlx::AssertSqlSafe(sql.to_string())).bind(program_id);
+            let q = match parts {
+                Some((lo, hi)) => q.bind(lo.to_string()).bind(hi.to_string()),
+                None => q,
+            };
+            q.fetch_all(c).await
+        })?;
+        let mut groups: ServiceSums = Default::default();
+        for (types, status, reason, month, n, served, hours) in rows {
+            let g = groups.entry((types, status, reason, month)).or_default();
+            g.0 += n;
+            g.1 += served;
+            g.2.add_encoded(&hours)?;
+        }
+        Ok(groups)
+    }
+
     async fn clear_span(&mut self, program_id: Uuid, span: &str) -> Result<()> {
+        q!(self, c => sqlx::query("DELETE FROM fact_rollup_services WHERE program_id = $1 AND span = $2").bind(program_id).bind(span).execute(&mut *c).await.map(|_| ()))?;
         q!(self, c => sqlx::query("DELETE FROM fact_rollups WHERE program_id = $1 AND span = $2").bind(program_id).bind(span).execute(&mut *c).await.map(|_| ()))?;
         q!(self, c => sqlx::query("DELETE FROM fact_rollup_hists WHERE program_id = $1 AND span = $2").bind(program_id).bind(span).execute(&mut *c).await.map(|_| ()))?;
         q!(self, c => sqlx::query("DELETE FROM fact_rollup_groups WHERE program_id = $1 AND span = $2").bind(program_id).bind(span).execute(&mut *c).await.map(|_| ()))?;
@@ -505,6 +637,11 @@ impl Tx {
 
 /// The advisory lock of rollup passes on PostgreSQL ("rollups" in ASCII).
 const ROLLUP_LOCK: i64 = 0x0072_6f6c_6c75_7073;
+
+/// Referrals added up by (service types, status, reason or "", month): how many, how
+/// many served, and their hours to intake.
+type ServiceSums =
+    std::collections::BTreeMap<(String, String, String, String), (i64, i64, crate::hist::Sum)>;
 
 /// A rolled-up breakdown: the groups of one dimension, summed over some spans.
 fn rollup_groups_sql(spans: &[String], dim: &str, key: &str) -> String {

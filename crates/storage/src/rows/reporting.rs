@@ -127,6 +127,22 @@ pub struct FactCounts {
     pub deadlines_open: i64,
 }
 
+/// Referrals of a period with the same service types, status, coded reason and local
+/// month of request (rolled up by the day of their encounter, ADR 0011).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ServiceRollup {
+    pub service_types: String,
+    pub status: String,
+    pub reason_code: Option<String>,
+    /// The local month the referral was made in ("YYYY-MM").
+    pub month: String,
+    pub referrals: i64,
+    /// Those with an intake.
+    pub served: i64,
+    /// Hours from the encounter to intake: (hour, referrals), hour order.
+    pub hours: Vec<(i64, i64)>,
+}
+
 /// The counts of one month ("YYYY-MM").
 #[derive(Debug, Clone, Default, PartialEq, sqlx::FromRow)]
 pub struct MonthCounts {

@@ -517,6 +517,7 @@ async fn every_measure_on_a_hand_made_dataset() {
             "fact_rollups",
             "fact_rollup_hists",
             "fact_rollup_groups",
+            "fact_rollup_services",
             "fact_rollup_spans",
         ] {
             handoff_storage::testing::execute_raw(&w.store, &format!("DELETE FROM {table}"))
@@ -548,7 +549,7 @@ async fn every_measure_on_a_hand_made_dataset() {
         // The read is recorded by the time it is answered (the record is written while
         // the measures are read); a refused one too.
         assert_eq!(w.audited("dashboard.read", "allowed").await, reads + 1);
-        let officer = w.sign_in("officer_a").await;
+        let officer = w.sign_in("officer").await;
         let r = officer.get("/dashboard").await;
         assert_eq!(r.status, StatusCode::NOT_FOUND);
         assert_eq!(w.audited("dashboard.read", "denied").await, refused + 1);
@@ -561,7 +562,8 @@ async fn every_measure_on_a_hand_made_dataset() {
 }
 
 /// What the rollups of a period say, span by span: until when each is current, its counts
-/// and its histograms, for the whole program and by each provider and pathway.
+/// and its histograms, for the whole program and by each provider and pathway, and its
+/// referrals by kind of service.
 async fn rollup_state(w: &World, from: NaiveDate, to: NaiveDate) -> Vec<String> {
     let mut tx = w.store.read().await.unwrap();
     let mut spans = tx.rollup_spans(w.program, from, to).await.unwrap();
@@ -592,6 +594,11 @@ async fn rollup_state(w: &World, from: NaiveDate, to: NaiveDate) -> Vec<String> 
             let t = tx.rollup_months_trend(f, &one).await.unwrap();
             out.push(format!("{span} {valid_until:?} {f:?} {c:?} {h:?} {t:?}"));
         }
+        let services = tx
+            .rollup_services(w.program, std::slice::from_ref(&span))
+            .await
+            .unwrap();
+        out.push(format!("{span} {services:?}"));
     }
     out
 }

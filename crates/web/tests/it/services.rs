@@ -657,6 +657,67 @@ async fn the_dashboard_counts_referrals_by_service_type_and_capacity_shortfalls(
             "{}",
             page.body
         );
+
+        // Rolled up (ADR 0011): the same referrals by kind and shortfalls from the rollups
+        // as read live; a referral's change marks its encounter's day again.
+        let services = |exact_up_to: u64| {
+            let w = &w;
+            async move {
+                let tz = w.app.program_data(w.program).await.unwrap().tz;
+                let today = w.app.now().with_timezone(&tz).date_naive();
+                let f = handoff_storage::FactFilter {
+                    program_id: w.program,
+                    from: today - Duration::days(89),
+                    to: today,
+                    ..Default::default()
+                };
+                let mut tx = w.store.read().await.unwrap();
+                let t = handoff_app::dashboard::tiling(&mut tx, &f, w.app.now())
+                    .await
+                    .unwrap();
+                let s =
+                    handoff_app::dashboard::services(&mut tx, &f, tz, &t, w.app.now(), exact_up_to)
+                        .await
+                        .unwrap();
+                tx.rollback().await.unwrap();
+                (t, s)
+            }
+        };
+        let (_, live) = services(u64::MAX).await;
+        assert!(handoff_app::facts::roll_up(&w.app).await.unwrap() >= 1);
+        let (t, rolled) = services(0).await;
+        assert!(t.live.is_empty() && !t.rolled.is_empty(), "{t:?}");
+        let counts = |lines: &[handoff_domain::service_measures::KindLine]| -> Vec<_> {
+            lines
+                .iter()
+                .map(|l| (l.kind.clone(), l.referred, l.taken, l.served, l.no_capacity))
+                .collect()
+        };
+        assert_eq!(counts(&rolled.0), counts(&live.0), "{}", w.backend);
+        assert_eq!(rolled.1, live.1);
+        // The detox unit's intake, 0 hours after the encounter: the middle of hour 0.
+        assert!(
+            rolled
+                .0
+                .iter()
+                .any(|l| l.median_hours_to_service == Some(0.5)),
+            "{:?}",
+            rolled.0
+        );
+        handoff_storage::testing::execute_raw(
+            &w.store,
+            "UPDATE referrals SET status = 'entered-in-error'",
+        )
+        .await
+        .unwrap();
+        let (t, _) = services(0).await;
+        assert!(
+            !t.live.is_empty(),
+            "the changed referrals' day is dirty: {t:?}"
+        );
+        assert!(handoff_app::facts::roll_up(&w.app).await.unwrap() >= 1);
+        let (_, after) = services(0).await;
+        assert!(after.0.iter().all(|l| l.referred == 0), "{:?}", after.0);
     }
 }
 
