@@ -522,8 +522,9 @@ async fn load(app: &App, store: &Store, args: &BenchReportsArgs) -> Result<Loade
 
 async fn measure(app: &App, store: &Store, args: &BenchReportsArgs, l: &Loaded) -> Result<()> {
     let ctx = coordinator(store).await?;
-    // The planner's statistics as a running server's autovacuum keeps them (a fresh load
-    // has none: PostgreSQL would plan for an empty table).
+    // The planner's statistics and the tables' visibility as a running server's
+    // autovacuum keeps them (a fresh load has none: PostgreSQL would plan for an empty
+    // table, and its first reads would set every row's hint bits).
     store.analyze().await?;
     let tz = app.program_data(l.program).await.map_err(err)?.tz;
     let now = Utc::now();

@@ -110,6 +110,31 @@ pub fn pseudonym(keys: &Keys, domain: &str, value: &str) -> String {
     hex(&hmac(&keys.index, domain, value)[..16])
 }
 
+/// The pseudonyms of one domain, with the key and the domain absorbed once: the same
+/// values as `pseudonym`, for an export that makes a million of them (the key's and
+/// domain's hashing was most of each one's cost).
+#[derive(Clone)]
+pub struct Pseudonyms(Hmac<Sha256>);
+
+impl Pseudonyms {
+    pub fn new(keys: &Keys, domain: &str) -> Pseudonyms {
+        let mut mac = match <Hmac<Sha256> as Mac>::new_from_slice(&keys.index.0) {
+            Ok(m) => m,
+            Err(_) => unreachable!("HMAC accepts any key length"),
+        };
+        mac.update(domain.as_bytes());
+        mac.update(&[0]);
+        Pseudonyms(mac)
+    }
+
+    /// The pseudonym of a value (`pseudonym(keys, domain, value)`).
+    pub fn of(&self, value: &str) -> String {
+        let mut mac = self.0.clone();
+        mac.update(value.as_bytes());
+        hex(&mac.finalize().into_bytes()[..16])
+    }
+}
+
 /// One search token: 64 bits of HMAC, 16 hex digits.
 pub fn token(keys: &Keys, value: &str) -> String {
     hex(&hmac(&keys.index, "search", value)[..8])
@@ -171,6 +196,19 @@ mod tests {
         let b = blind(&keys, "research:x:person", "id-1");
         assert_eq!(b.len(), 64);
         assert_eq!(pseudonym(&keys, "research:x:person", "id-1"), b[..32]);
+        // The quick way gives the same pseudonyms, value after value.
+        let quick = Pseudonyms::new(&keys, "research:x:person");
+        for v in [
+            "id-1",
+            "",
+            "a much longer value than one block of the hash, 64 bytes or more",
+        ] {
+            assert_eq!(quick.of(v), pseudonym(&keys, "research:x:person", v));
+        }
+        assert_ne!(
+            quick.of("id-1"),
+            Pseudonyms::new(&keys, "research:y:person").of("id-1")
+        );
         let expected: String = hmac(&keys.index, "d", "v")
             .iter()
             .map(|b| format!("{b:02x}"))

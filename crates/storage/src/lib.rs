@@ -177,6 +177,11 @@ impl Store {
         crypto::pseudonym(&self.keys, domain, value)
     }
 
+    /// The pseudonyms of one domain, made quickly (`crypto::Pseudonyms`).
+    pub fn pseudonyms(&self, domain: &str) -> crypto::Pseudonyms {
+        crypto::Pseudonyms::new(&self.keys, domain)
+    }
+
     /// Encrypts a value to store in `column` outside the statement builders (a part of
     /// an audit record's detail that names a person).
     pub fn seal_value(&self, column: &str, plain: &str) -> Result<String> {
@@ -402,9 +407,12 @@ impl Store {
 
     /// Refreshes PostgreSQL's planner statistics after a bulk load (autovacuum does it on
     /// a running server, within minutes); nothing on SQLite.
+    /// On PostgreSQL, what autovacuum keeps on a running server after rows were written in
+    /// bulk: the planner's statistics, and the visibility map and hint bits (the first
+    /// reads of freshly written rows would otherwise set them, writing pages as they read).
     pub async fn analyze(&self) -> Result<()> {
         if let Pools::Pg(p) = &self.pools {
-            sqlx::query("ANALYZE").execute(p).await?;
+            sqlx::query("VACUUM (ANALYZE)").execute(p).await?;
         }
         Ok(())
     }

@@ -348,9 +348,8 @@ pub fn dictionary(spec: &Spec, program: &str, rows: u64) -> String {
 
 /// The pseudonyms of one export, computed once per id (people, agencies, responders and
 /// providers recur across rows), and the coded values, made once.
-struct Keys<'a> {
-    app: &'a App,
-    domains: [String; 7],
+struct Keys {
+    domains: [handoff_storage::crypto::Pseudonyms; 7],
     seen: HashMap<(usize, Uuid), ByteArray, Quick>,
     codes: HashMap<String, ByteArray, Quick>,
     fixed: HashMap<&'static str, ByteArray, Quick>,
@@ -406,18 +405,20 @@ const PROVIDER: usize = 4;
 const SHIFT: usize = 5;
 const REFERRAL: usize = 6;
 
-impl<'a> Keys<'a> {
-    fn new(app: &'a App, recipient: &str) -> Self {
-        let d = |what: &str| format!("research:{recipient}:{what}");
+impl Keys {
+    fn new(app: &App, recipient: &str) -> Self {
+        let d = |what: &str| {
+            app.store
+                .pseudonyms(&format!("research:{recipient}:{what}"))
+        };
         Keys {
-            app,
             domains: [
                 d("encounter"),
                 d("person"),
                 d("agency"),
                 d("officer"),
                 d("provider"),
-                format!("research-shift:{recipient}"),
+                app.store.pseudonyms(&format!("research-shift:{recipient}")),
                 d("referral"),
             ],
             seen: HashMap::default(),
@@ -427,10 +428,7 @@ impl<'a> Keys<'a> {
     }
     /// A pseudonym computed afresh (encounters: each appears once).
     fn fresh(&self, what: usize, id: Uuid) -> String {
-        self.app.store.pseudonym(
-            &self.domains[what],
-            id.as_hyphenated().encode_lower(&mut [0; 36]),
-        )
+        self.domains[what].of(id.as_hyphenated().encode_lower(&mut [0; 36]))
     }
 
     /// A pseudonym of something that recurs (people, agencies, responders, providers).
@@ -460,7 +458,7 @@ impl<'a> Keys<'a> {
     }
 }
 
-impl Keys<'_> {
+impl Keys {
     /// An encounter's date as it leaves: its month, or its day shifted by the person's
     /// offset (the same in both tables).
     fn date(&mut self, dates: Dates, person: Uuid, month: String, day: NaiveDate) -> String {
@@ -491,7 +489,7 @@ impl Keys<'_> {
 
 /// One fact row, de-identified for a recipient; `encounter` is its encounter key.
 fn values(
-    keys: &mut Keys<'_>,
+    keys: &mut Keys,
     spec: &Spec,
     now: DateTime<Utc>,
     encounter: String,

@@ -124,7 +124,7 @@ pub(super) const COLUMNS: [Column; R] = [
 ];
 
 /// One referral, de-identified for a recipient.
-fn values(keys: &mut Keys<'_>, spec: &Spec, r: ResearchReferralRow) -> [Value; R] {
+fn values(keys: &mut Keys, spec: &Spec, r: ResearchReferralRow) -> [Value; R] {
     let since = |t: Option<DateTime<Utc>>, from: DateTime<Utc>| {
         t.map_or(Value::Empty, |t| Value::Int((t - from).num_minutes()))
     };
