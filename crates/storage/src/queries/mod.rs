@@ -232,21 +232,23 @@ fn counts_exprs(p: usize) -> String {
     .join(", ")
 }
 
-/// The WHERE clause over rollup rows: program ($1), the spans (as literals, checked to be
-/// span names), and the filter's dimensions.
-fn rollup_where(f: &FactFilter, spans: &[String]) -> (String, Vec<FactArg>) {
+/// Span names as SQL literals for `span IN (...)` (checked names only: they are written
+/// into the statement), or none.
+pub(crate) fn span_list(spans: &[String]) -> Option<String> {
     let list: Vec<String> = spans
         .iter()
         .filter(|m| crate::spans::is_name(m))
         .map(|m| format!("'{m}'"))
         .collect();
+    (!list.is_empty()).then(|| list.join(", "))
+}
+
+/// The WHERE clause over rollup rows: program ($1), the spans (as literals, checked to be
+/// span names), and the filter's dimensions.
+fn rollup_where(f: &FactFilter, spans: &[String]) -> (String, Vec<FactArg>) {
     let mut clause = format!(
         "program_id = $1 AND span IN ({})",
-        if list.is_empty() {
-            "''".to_string()
-        } else {
-            list.join(", ")
-        }
+        span_list(spans).unwrap_or_else(|| "''".to_string())
     );
     let mut args = Vec::new();
     let mut add = |col: &str, a: FactArg| {

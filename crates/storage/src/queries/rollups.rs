@@ -329,17 +329,11 @@ impl Tx {
         program_id: Uuid,
         spans: &[String],
     ) -> Result<Vec<ServiceRollup>> {
-        let list: Vec<String> = spans
-            .iter()
-            .filter(|m| crate::spans::is_name(m))
-            .map(|m| format!("'{m}'"))
-            .collect();
-        if list.is_empty() {
+        let Some(list) = span_list(spans) else {
             return Ok(Vec::new());
-        }
+        };
         let sql = format!(
-            "SELECT service_types, status, reason, month, n, served, hours FROM fact_rollup_services WHERE program_id = $1 AND span IN ({})",
-            list.join(", ")
+            "SELECT service_types, status, reason, month, n, served, hours FROM fact_rollup_services WHERE program_id = $1 AND span IN ({list})"
         );
         let groups = self.service_sums(&sql, program_id, None).await?;
         Ok(groups
@@ -457,18 +451,12 @@ impl Tx {
         .into_iter()
         .find_map(|(d, k)| k.map(|k| (d, k)))
         .unwrap_or(("all", String::new()));
-        let list: Vec<String> = spans
-            .iter()
-            .filter(|m| crate::spans::is_name(m))
-            .map(|m| format!("'{m}'"))
-            .collect();
         let mut out = DurationHistograms::default();
-        if list.is_empty() {
+        let Some(list) = span_list(spans) else {
             return Ok(out);
-        }
+        };
         let sql = format!(
-            "SELECT data FROM fact_rollup_hists WHERE program_id = $1 AND span IN ({}) AND dim = $2 AND key = $3",
-            list.join(", ")
+            "SELECT data FROM fact_rollup_hists WHERE program_id = $1 AND span IN ({list}) AND dim = $2 AND key = $3"
         );
         let values = q!(self, c => sqlx::query_scalar::<_, Vec<u8>>(sqlx::AssertSqlSafe(sql.clone())).bind(f.program_id).bind(dim).bind(key.clone()).fetch_all(c).await)?;
         let mut sum = crate::hist::Sum::default();
