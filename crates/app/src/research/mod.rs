@@ -10,18 +10,19 @@ use std::io::Write;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use handoff_domain::policy::{ProgramAction, program_grant};
 use handoff_storage::ExportRow;
-use parquet::data_type::ByteArray;
 use uuid::Uuid;
 
 use crate::audit::{self, ALLOWED, Ctx};
 
 mod order;
 mod referrals;
+mod row;
 mod sink;
 use crate::{App, AppError, AppResult};
 use handoff_i18n::staff;
 use order::Order;
-use sink::{Sink, Value};
+use row::Row;
+use sink::Sink;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -347,16 +348,14 @@ pub fn dictionary(spec: &Spec, program: &str, rows: u64) -> String {
 }
 
 /// The pseudonyms of one export, computed once per id (people, agencies, responders and
-/// providers recur across rows), and the coded values, made once.
+/// providers recur across rows).
 struct Keys {
     domains: [handoff_storage::crypto::Pseudonyms; 7],
-    seen: HashMap<(usize, Uuid), ByteArray, Quick>,
-    codes: HashMap<String, ByteArray, Quick>,
-    fixed: HashMap<&'static str, ByteArray, Quick>,
+    seen: HashMap<(usize, Uuid), [u8; 32], Quick>,
 }
 
 /// How many pseudonyms of recurring ids are kept: the memory of an export stays bounded
-/// (about 40 MB) whatever its row count; past it the cache starts again.
+/// (about 20 MB) whatever its row count; past it the cache starts again.
 const KEYS_KEPT: usize = 250_000;
 
 /// A quick hash for the export's own caches (ids and codes it made itself: nothing an
@@ -422,80 +421,46 @@ impl Keys {
                 d("referral"),
             ],
             seen: HashMap::default(),
-            codes: HashMap::default(),
-            fixed: HashMap::default(),
         }
     }
     /// A pseudonym computed afresh (encounters: each appears once).
-    fn fresh(&self, what: usize, id: Uuid) -> String {
-        self.domains[what].of(id.as_hyphenated().encode_lower(&mut [0; 36]))
+    fn fresh(&self, what: usize, id: Uuid) -> [u8; 32] {
+        self.domains[what].digits_of(id.as_hyphenated().encode_lower(&mut [0; 36]))
     }
 
     /// A pseudonym of something that recurs (people, agencies, responders, providers).
-    fn key(&mut self, what: usize, id: Uuid) -> ByteArray {
+    fn key(&mut self, what: usize, id: Uuid) -> [u8; 32] {
         if let Some(k) = self.seen.get(&(what, id)) {
-            return k.clone();
+            return *k;
         }
-        let k = ByteArray::from(self.fresh(what, id).into_bytes());
+        let k = self.fresh(what, id);
         if self.seen.len() >= KEYS_KEPT {
             self.seen.clear();
         }
-        self.seen.insert((what, id), k.clone());
+        self.seen.insert((what, id), k);
         k
     }
 
-    /// A value of a coded column (a pathway, a sex, a month: few distinct values).
-    fn code(&mut self, s: String) -> Value {
-        if let Some(k) = self.codes.get(&s) {
-            return Value::Shared(k.clone());
-        }
-        if self.codes.len() > 100_000 {
-            return Value::Text(s);
-        }
-        let k = ByteArray::from(s.clone().into_bytes());
-        self.codes.insert(s, k.clone());
-        Value::Shared(k)
-    }
-}
-
-impl Keys {
-    /// An encounter's date as it leaves: its month, or its day shifted by the person's
-    /// offset (the same in both tables).
-    fn date(&mut self, dates: Dates, person: Uuid, month: String, day: NaiveDate) -> String {
+    /// Writes an encounter's date as it leaves: its month, or its day shifted by the
+    /// person's offset (the same in both tables).
+    fn date(&mut self, dates: Dates, person: Uuid, month: &str, day: NaiveDate, row: &mut Row) {
         match dates {
-            Dates::Month => month,
+            Dates::Month => row.text(month.as_bytes()),
             Dates::Shift => {
                 let h = self.key(SHIFT, person);
-                let n = std::str::from_utf8(h.data())
+                let n = std::str::from_utf8(&h[..8])
                     .ok()
-                    .and_then(|h| i64::from_str_radix(h.get(..8)?, 16).ok())
+                    .and_then(|h| i64::from_str_radix(h, 16).ok())
                     .unwrap_or(0);
                 let shift = n % (2 * MAX_SHIFT_DAYS + 1) - MAX_SHIFT_DAYS;
-                (day + Duration::days(shift)).to_string()
+                row.text((day + Duration::days(shift)).to_string().as_bytes());
             }
         }
     }
-
-    /// A value the export itself writes (the deadline's state).
-    fn fixed(&mut self, s: &'static str) -> Value {
-        Value::Shared(
-            self.fixed
-                .entry(s)
-                .or_insert_with(|| ByteArray::from(s.as_bytes().to_vec()))
-                .clone(),
-        )
-    }
 }
 
-/// One fact row, de-identified for a recipient; `encounter` is its encounter key.
-fn values(
-    keys: &mut Keys,
-    spec: &Spec,
-    now: DateTime<Utc>,
-    encounter: String,
-    f: ExportRow,
-) -> [Value; N] {
-    let date = keys.date(spec.dates, f.participant_id, f.month, f.day);
+/// Writes one fact row, de-identified for a recipient.
+fn write_row(keys: &mut Keys, spec: &Spec, now: DateTime<Utc>, f: &ExportRow, r: &mut Row) {
     let deadline = match (f.deadline_ends_at, f.deadline_met) {
         (None, _) => "none",
         (Some(_), Some(true)) => "met",
@@ -503,36 +468,47 @@ fn values(
         (Some(end), None) if end <= now => "missed",
         (Some(_), None) => "open",
     };
-    let int = |v: Option<i64>| v.map_or(Value::Empty, Value::Int);
-    [
-        Value::Text(encounter),
-        Value::Shared(keys.key(PERSON, f.participant_id)),
-        keys.code(date),
-        keys.code(f.pathway),
-        keys.code(f.agency_kind),
-        Value::Shared(keys.key(AGENCY, f.agency_id)),
-        Value::Shared(keys.key(OFFICER, f.officer_id)),
-        f.provider_id
-            .map_or(Value::Empty, |p| Value::Shared(keys.key(PROVIDER, p))),
-        keys.code(f.sex),
-        keys.code(f.race),
-        keys.code(f.ethnicity),
-        Value::Int(f.age.min(90)),
-        Value::Int(f.prior_encounters),
-        Value::Bool(f.eligible),
-        Value::Bool(f.offered),
-        Value::Bool(f.accepted),
-        Value::Bool(f.referred),
-        Value::Bool(f.screened),
-        Value::Bool(f.handed_off),
-        int(f.warm_minutes),
-        int(f.contact_minutes),
-        int(f.intake_minutes),
-        int(f.engaged_minutes),
-        f.exit_kind.map_or(Value::Empty, |k| keys.code(k)),
-        int(f.exit_minutes),
-        keys.fixed(deadline),
-    ]
+    r.clear();
+    r.text(&keys.fresh(ENCOUNTER, f.encounter_id));
+    r.text(&keys.key(PERSON, f.participant_id));
+    keys.date(spec.dates, f.participant_id, &f.month, f.day, r);
+    r.text(f.pathway.as_bytes());
+    r.text(f.agency_kind.as_bytes());
+    r.text(&keys.key(AGENCY, f.agency_id));
+    r.text(&keys.key(OFFICER, f.officer_id));
+    match f.provider_id {
+        Some(p) => r.text(&keys.key(PROVIDER, p)),
+        None => r.empty(),
+    }
+    r.text(f.sex.as_bytes());
+    r.text(f.race.as_bytes());
+    r.text(f.ethnicity.as_bytes());
+    r.int(f.age.min(90));
+    r.int(f.prior_encounters);
+    for b in [
+        f.eligible,
+        f.offered,
+        f.accepted,
+        f.referred,
+        f.screened,
+        f.handed_off,
+    ] {
+        r.bool(b);
+    }
+    for n in [
+        f.warm_minutes,
+        f.contact_minutes,
+        f.intake_minutes,
+        f.engaged_minutes,
+    ] {
+        r.opt_int(n);
+    }
+    match &f.exit_kind {
+        Some(k) => r.text(k.as_bytes()),
+        None => r.empty(),
+    }
+    r.opt_int(f.exit_minutes);
+    r.text(deadline.as_bytes());
 }
 
 fn internal<E: std::fmt::Display>(what: &'static str) -> impl Fn(E) -> AppError {
@@ -570,16 +546,17 @@ pub async fn export_to<W: Write + Send>(
     let now = app.now();
     let mut done = 0u64;
     // Rows leave in encounter-key order, not the storage's day order (`order`).
-    let mut order = Order::new(spec.dates, total)?;
+    let mut order = Order::new(spec.dates, total, N)?;
+    let mut row = Row::default();
     // Pages come from a reader while this one is formatted (storage::scan).
     let mut pages = app.store.scan_fact_rows(program_id, spec.from, spec.to);
     while let Some(page) = pages.recv().await {
         let page = page?;
         done += page.len() as u64;
-        for f in page {
+        for f in &page {
             order.month(&f.month, &mut sink)?;
-            let key = keys.fresh(ENCOUNTER, f.encounter_id);
-            order.push(values(&mut keys, spec, now, key, f))?;
+            write_row(&mut keys, spec, now, f, &mut row);
+            order.push(row.as_bytes())?;
         }
         progress(done, total);
     }

@@ -10,7 +10,8 @@ use handoff_storage::ResearchReferralRow;
 use uuid::Uuid;
 
 use super::order::Order;
-use super::sink::{Sink, Value};
+use super::row::Row;
+use super::sink::Sink;
 use super::{Column, Dates, ENCOUNTER, Keys, Kind, PERSON, PROVIDER, REFERRAL, Spec, col};
 use crate::{App, AppResult};
 
@@ -123,48 +124,41 @@ pub(super) const COLUMNS: [Column; R] = [
     ),
 ];
 
-/// One referral, de-identified for a recipient.
-fn values(keys: &mut Keys, spec: &Spec, r: ResearchReferralRow) -> [Value; R] {
-    let since = |t: Option<DateTime<Utc>>, from: DateTime<Utc>| {
-        t.map_or(Value::Empty, |t| Value::Int((t - from).num_minutes()))
+/// Writes one referral, de-identified for a recipient.
+fn write_row(keys: &mut Keys, spec: &Spec, r: &ResearchReferralRow, row: &mut Row) {
+    let since = |row: &mut Row, t: Option<DateTime<Utc>>, from: DateTime<Utc>| {
+        row.opt_int(t.map(|t| (t - from).num_minutes()));
     };
-    let date = keys.date(spec.dates, r.participant_id, r.month, r.day);
-    let mut code = |s: Option<String>| match s.as_deref().map(str::trim) {
-        None | Some("") => Value::Empty,
-        Some(s) => keys.code(s.to_string()),
-    };
-    let types = code(Some(r.service_types.clone()));
-    let reason = code(r.status_reason_code);
-    let exit_kind = code(r.exit_kind);
-    let problems = code(r.problems);
-    let positive = code(r.positive);
-    let warm = if r.mode == "warm" {
-        since(r.arrived_at, r.requested_at)
+    row.clear();
+    row.text(&keys.fresh(REFERRAL, r.id));
+    row.text(&keys.fresh(ENCOUNTER, r.encounter_id));
+    row.text(&keys.key(PERSON, r.participant_id));
+    keys.date(spec.dates, r.participant_id, &r.month, r.day, row);
+    row.opt_text(Some(&r.service_types));
+    row.text(
+        kind_code_of(&r.service_types)
+            .as_deref()
+            .unwrap_or("provider")
+            .as_bytes(),
+    );
+    row.text(&keys.key(PROVIDER, r.to_org_id));
+    row.text(r.mode.as_bytes());
+    row.bool(r.counts_for_hold);
+    row.text(r.status.as_bytes());
+    row.opt_text(r.status_reason_code.as_deref());
+    row.int((r.requested_at - r.occurred_at).num_minutes());
+    if r.mode == "warm" {
+        since(row, r.arrived_at, r.requested_at);
     } else {
-        Value::Empty
-    };
-    [
-        Value::Text(keys.fresh(REFERRAL, r.id)),
-        Value::Text(keys.fresh(ENCOUNTER, r.encounter_id)),
-        Value::Shared(keys.key(PERSON, r.participant_id)),
-        keys.code(date),
-        types,
-        keys.code(kind_code_of(&r.service_types).unwrap_or_else(|| "provider".into())),
-        Value::Shared(keys.key(PROVIDER, r.to_org_id)),
-        keys.code(r.mode),
-        Value::Bool(r.counts_for_hold),
-        keys.code(r.status),
-        reason,
-        Value::Int((r.requested_at - r.occurred_at).num_minutes()),
-        warm,
-        since(r.first_contact_at, r.occurred_at),
-        since(r.intake_at, r.occurred_at),
-        since(r.engaged_at, r.occurred_at),
-        exit_kind,
-        since(r.exit_at, r.occurred_at),
-        problems,
-        positive,
-    ]
+        row.empty();
+    }
+    since(row, r.first_contact_at, r.occurred_at);
+    since(row, r.intake_at, r.occurred_at);
+    since(row, r.engaged_at, r.occurred_at);
+    row.opt_text(r.exit_kind.as_deref());
+    since(row, r.exit_at, r.occurred_at);
+    row.opt_text(r.problems.as_deref());
+    row.opt_text(r.positive.as_deref());
 }
 
 /// Writes the referral table to `out`, calling `progress(done, total)` after each page;
@@ -185,7 +179,8 @@ pub(super) async fn export<W: Write + Send>(
     let total = u64::try_from(total).unwrap_or(0);
     let mut sink = Sink::new(spec.format, out, &COLUMNS)?;
     let mut keys = Keys::new(app, &spec.recipient);
-    let mut order = Order::<R>::new(Dates::Shift, total)?;
+    let mut order = Order::new(Dates::Shift, total, R)?;
+    let mut row = Row::default();
     let mut after = Uuid::nil();
     let mut done = 0u64;
     loop {
@@ -195,8 +190,9 @@ pub(super) async fn export<W: Write + Send>(
         let Some(last) = page.last() else { break };
         after = last.id;
         done += page.len() as u64;
-        for r in page {
-            order.push(values(&mut keys, spec, r))?;
+        for r in &page {
+            write_row(&mut keys, spec, r, &mut row);
+            order.push(row.as_bytes())?;
         }
         progress(done, total);
     }

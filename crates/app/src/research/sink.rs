@@ -1,5 +1,5 @@
 //! Where an export's rows go: CSV written row by row, or Parquet gathered by column and
-//! written a row group at a time.
+//! written a row group at a time. Rows come encoded (`row`) and are read in place.
 use std::io::Write;
 use std::sync::Arc;
 
@@ -8,29 +8,9 @@ use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::parser::parse_message_type;
 
+use super::row::{Cell, cell_at, digits};
 use super::{Column, Format, Kind, internal};
 use crate::{AppError, AppResult};
-
-/// One cell. Text is moved out of the fact row, or shared (pseudonyms that recur, and
-/// the few values of the coded columns, are made once per export): a million rows
-/// allocate little per row.
-pub(super) enum Value {
-    Text(String),
-    Shared(ByteArray),
-    Int(i64),
-    Bool(bool),
-    /// An empty optional cell.
-    Empty,
-}
-
-/// The bytes of a text cell (empty for others).
-pub(super) fn cell(v: &Value) -> &[u8] {
-    match v {
-        Value::Text(s) => s.as_bytes(),
-        Value::Shared(b) => b.data(),
-        _ => b"",
-    }
-}
 
 /// One Parquet column of the row group being gathered, with definition levels for the
 /// optional ones.
@@ -41,11 +21,11 @@ pub(super) enum ColumnBuf {
 }
 
 /// Where rows go, on the sink's own thread: CSV is written row by row; Parquet is gathered
-/// by column (each cell moved into its column as it comes, no row kept) and written a row
-/// group at a time.
+/// by column (text cells are slices of the batch they came in, not copies) and written a
+/// row group at a time.
 enum Inner<W: Write + Send> {
-    /// The writer, and a buffer for formatting numbers.
-    Csv(csv::Writer<W>, String),
+    /// The writer, and how many cells a row has.
+    Csv(csv::Writer<W>, usize),
     Parquet(
         SerializedFileWriter<W>,
         Vec<ColumnBuf>,
@@ -58,7 +38,7 @@ enum Inner<W: Write + Send> {
 const ROW_GROUP: usize = 100_000;
 
 /// Rows handed to the sink's thread at a time, and batches that may wait for it.
-pub(super) const BATCH_ROWS: usize = 8_192;
+pub(super) const BATCH_ROWS: usize = 4_096;
 const WAITING: usize = 2;
 /// Bytes the sink's thread writes at a time.
 const CHUNK: usize = 256 * 1024;
@@ -69,9 +49,10 @@ const CHUNK: usize = 256 * 1024;
 /// back in chunks, which are written to `out` here (so `out` need not be sent anywhere).
 pub(super) struct Sink<W: Write + Send> {
     out: W,
-    width: usize,
-    batch: Vec<Value>,
-    rows: Option<std::sync::mpsc::SyncSender<Vec<Value>>>,
+    /// The encoded rows of the batch being filled, and how many.
+    batch: Vec<u8>,
+    in_batch: usize,
+    rows: Option<std::sync::mpsc::SyncSender<Vec<u8>>>,
     bytes: std::sync::mpsc::Receiver<Vec<u8>>,
     thread: Option<std::thread::JoinHandle<AppResult<()>>>,
 }
@@ -103,9 +84,8 @@ impl Write for Chunks {
 
 impl<W: Write + Send> Sink<W> {
     pub(super) fn new(format: Format, out: W, columns: &'static [Column]) -> AppResult<Self> {
-        let (rows, batches) = std::sync::mpsc::sync_channel::<Vec<Value>>(WAITING);
+        let (rows, batches) = std::sync::mpsc::sync_channel::<Vec<u8>>(WAITING);
         let (to, bytes) = std::sync::mpsc::channel();
-        let width = columns.len();
         let thread = std::thread::Builder::new()
             .name("export-sink".into())
             .spawn(move || -> AppResult<()> {
@@ -114,10 +94,8 @@ impl<W: Write + Send> Sink<W> {
                     to,
                 };
                 let mut inner = Inner::new(format, &mut chunks, columns)?;
-                for mut batch in batches {
-                    for row in batch.chunks_mut(width) {
-                        inner.push(row)?;
-                    }
+                for batch in batches {
+                    inner.push(batch)?;
                 }
                 inner.finish()?;
                 chunks.flush().map_err(internal("export"))
@@ -125,26 +103,28 @@ impl<W: Write + Send> Sink<W> {
             .map_err(internal("export thread"))?;
         Ok(Sink {
             out,
-            width,
-            batch: Vec::with_capacity(BATCH_ROWS * width),
+            batch: Vec::new(),
+            in_batch: 0,
             rows: Some(rows),
             bytes,
             thread: Some(thread),
         })
     }
 
-    /// Takes one row; a full batch goes to the sink's thread.
-    pub(super) fn push<const M: usize>(&mut self, row: [Value; M]) -> AppResult<()> {
-        debug_assert_eq!(M, self.width);
-        self.batch.extend(row);
-        if self.batch.len() >= BATCH_ROWS * self.width {
+    /// Takes one encoded row of the sink's columns; a full batch goes to the sink's thread.
+    pub(super) fn push(&mut self, row: &[u8]) -> AppResult<()> {
+        self.batch.extend_from_slice(row);
+        self.in_batch += 1;
+        if self.in_batch >= BATCH_ROWS {
             self.send()?;
         }
         Ok(())
     }
 
     fn send(&mut self) -> AppResult<()> {
-        let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH_ROWS * self.width));
+        let room = self.batch.len();
+        let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(room));
+        self.in_batch = 0;
         let sent = self.rows.as_ref().map(|r| r.send(batch).is_ok());
         if sent != Some(true) {
             // The thread stopped: its error says why.
@@ -193,7 +173,7 @@ impl<W: Write + Send> Inner<W> {
                 let mut w = csv::Writer::from_writer(out);
                 w.write_record(columns.iter().map(|c| c.name))
                     .map_err(internal("csv"))?;
-                Ok(Inner::Csv(w, String::with_capacity(20)))
+                Ok(Inner::Csv(w, columns.len()))
             }
             Format::Parquet => {
                 let fields: Vec<String> = columns
@@ -234,54 +214,68 @@ impl<W: Write + Send> Inner<W> {
         }
     }
 
-    /// Writes one row (CSV), or gathers it (Parquet: written when a row group is full).
-    fn push(&mut self, row: &mut [Value]) -> AppResult<()> {
+    /// Writes a batch of encoded rows (CSV), or gathers them (Parquet: written when a row
+    /// group is full). A batch holds whole rows of the sink's columns.
+    fn push(&mut self, batch: Vec<u8>) -> AppResult<()> {
         match self {
-            Inner::Csv(w, number) => {
+            Inner::Csv(w, width) => {
                 let err = internal("csv");
-                for v in row.iter() {
-                    let field: &[u8] = match v {
-                        Value::Int(n) => {
-                            number.clear();
-                            let _ = std::fmt::Write::write_fmt(number, format_args!("{n}"));
-                            number.as_bytes()
-                        }
-                        Value::Bool(true) => b"true",
-                        Value::Bool(false) => b"false",
-                        v => cell(v),
-                    };
-                    w.write_field(field).map_err(&err)?;
+                let mut number = [0u8; 20];
+                let mut at = 0;
+                while at < batch.len() {
+                    for _ in 0..*width {
+                        let (c, next) = cell_at(&batch, at)?;
+                        let field: &[u8] = match c {
+                            Cell::Int(n) => digits(n, &mut number),
+                            Cell::Bool(true) => b"true",
+                            Cell::Bool(false) => b"false",
+                            Cell::Text(start, len) => &batch[start..start + len],
+                            Cell::Empty => b"",
+                        };
+                        w.write_field(field).map_err(&err)?;
+                        at = next;
+                    }
+                    w.write_record(None::<&[u8]>).map_err(&err)?;
                 }
-                w.write_record(None::<&[u8]>).map_err(&err)
+                Ok(())
             }
             Inner::Parquet(w, bufs, rows, columns) => {
-                for (column, v) in bufs.iter_mut().zip(row.iter_mut()) {
-                    let v = std::mem::replace(v, Value::Empty);
-                    match (column, v) {
-                        (ColumnBuf::Bytes(values, defs), v) => {
-                            let b = match v {
-                                Value::Text(s) => Some(ByteArray::from(s.into_bytes())),
-                                Value::Shared(b) => Some(b),
-                                _ => None,
-                            };
-                            defs.push(i16::from(b.is_some()));
-                            values.extend(b);
+                // Text cells are slices of the batch: it stays while its row group is
+                // gathered.
+                let whole = ByteArray::from(batch);
+                let buf = whole.data();
+                let mut at = 0;
+                while at < buf.len() {
+                    for column in bufs.iter_mut() {
+                        let (c, next) = cell_at(buf, at)?;
+                        at = next;
+                        match (column, c) {
+                            (ColumnBuf::Bytes(values, defs), c) => {
+                                let b = match c {
+                                    Cell::Text(start, len) => Some(whole.slice(start, len)),
+                                    _ => None,
+                                };
+                                defs.push(i16::from(b.is_some()));
+                                values.extend(b);
+                            }
+                            (ColumnBuf::Int(values, defs), c) => {
+                                let n = match c {
+                                    Cell::Int(n) => Some(n),
+                                    _ => None,
+                                };
+                                defs.push(i16::from(n.is_some()));
+                                values.extend(n);
+                            }
+                            (ColumnBuf::Bool(values), c) => {
+                                values.push(matches!(c, Cell::Bool(true)));
+                            }
                         }
-                        (ColumnBuf::Int(values, defs), v) => {
-                            let n = match v {
-                                Value::Int(n) => Some(n),
-                                _ => None,
-                            };
-                            defs.push(i16::from(n.is_some()));
-                            values.extend(n);
-                        }
-                        (ColumnBuf::Bool(values), v) => values.push(matches!(v, Value::Bool(true))),
                     }
-                }
-                *rows += 1;
-                if *rows >= ROW_GROUP {
-                    write_row_group(w, bufs, columns)?;
-                    *rows = 0;
+                    *rows += 1;
+                    if *rows >= ROW_GROUP {
+                        write_row_group(w, bufs, columns)?;
+                        *rows = 0;
+                    }
                 }
                 Ok(())
             }
