@@ -7,6 +7,7 @@
 pub mod backup;
 mod batch;
 pub mod chain;
+mod code;
 pub mod crypto;
 mod group;
 pub mod hex;

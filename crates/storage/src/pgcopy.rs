@@ -5,6 +5,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
+use crate::code::Code;
 use crate::rows::ExportRow;
 use crate::{Result, StoreError};
 
@@ -23,14 +24,18 @@ pub(crate) struct CopyReader {
     done: bool,
 }
 
+/// Fields a row may have (the scan reads 28).
+const MOST: usize = 32;
+
 /// The fields of one row: each a slice, or none for NULL.
 struct Fields<'a> {
-    values: Vec<Option<&'a [u8]>>,
+    values: [Option<&'a [u8]>; MOST],
+    count: usize,
 }
 
 impl<'a> Fields<'a> {
     fn get(&self, i: usize) -> Result<Option<&'a [u8]>> {
-        self.values
+        self.values[..self.count]
             .get(i)
             .copied()
             .ok_or_else(|| bad("a column is missing"))
@@ -38,12 +43,18 @@ impl<'a> Fields<'a> {
     fn req(&self, i: usize) -> Result<&'a [u8]> {
         self.get(i)?.ok_or_else(|| bad("a required column is null"))
     }
-    fn text(&self, i: usize) -> Result<String> {
-        String::from_utf8(self.req(i)?.to_vec()).map_err(|_| bad("text"))
+    fn code(&self, i: usize) -> Result<Code> {
+        std::str::from_utf8(self.req(i)?)
+            .map(Code::new)
+            .map_err(|_| bad("text"))
     }
-    fn opt_text(&self, i: usize) -> Result<Option<String>> {
+    fn opt_code(&self, i: usize) -> Result<Option<Code>> {
         self.get(i)?
-            .map(|b| String::from_utf8(b.to_vec()).map_err(|_| bad("text")))
+            .map(|b| {
+                std::str::from_utf8(b)
+                    .map(Code::new)
+                    .map_err(|_| bad("text"))
+            })
             .transpose()
     }
     fn uuid(&self, i: usize) -> Result<Uuid> {
@@ -160,37 +171,40 @@ impl CopyReader {
             return Ok(None);
         }
         let mut at = 2;
-        let mut values = Vec::with_capacity(count.max(0) as usize);
-        for _ in 0..count {
+        let count = usize::try_from(count).map_err(|_| bad("a field count"))?;
+        if count > MOST {
+            return Err(bad("more fields than the scan reads"));
+        }
+        let mut values = [None; MOST];
+        for value in values.iter_mut().take(count) {
             let Some(len) = buf.get(at..at + 4) else {
                 return Ok(None);
             };
             let len = i32::from_be_bytes([len[0], len[1], len[2], len[3]]);
             at += 4;
             if len < 0 {
-                values.push(None);
                 continue;
             }
             let Some(v) = buf.get(at..at + len as usize) else {
                 return Ok(None);
             };
-            values.push(Some(v));
+            *value = Some(v);
             at += len as usize;
         }
-        let f = Fields { values };
+        let f = Fields { values, count };
         let row = ExportRow {
             encounter_id: f.uuid(0)?,
             day: f.date(1)?,
-            month: f.text(2)?,
-            pathway: f.text(3)?,
+            month: f.code(2)?,
+            pathway: f.code(3)?,
             agency_id: f.uuid(4)?,
-            agency_kind: f.text(5)?,
+            agency_kind: f.code(5)?,
             officer_id: f.uuid(6)?,
             provider_id: f.opt_uuid(7)?,
             participant_id: f.uuid(8)?,
-            sex: f.text(9)?,
-            race: f.text(10)?,
-            ethnicity: f.text(11)?,
+            sex: f.code(9)?,
+            race: f.code(10)?,
+            ethnicity: f.code(11)?,
             age: f.i64(12)?,
             prior_encounters: f.i64(13)?,
             eligible: f.bool(14)?,
@@ -203,7 +217,7 @@ impl CopyReader {
             contact_minutes: f.opt_i64(21)?,
             intake_minutes: f.opt_i64(22)?,
             engaged_minutes: f.opt_i64(23)?,
-            exit_kind: f.opt_text(24)?,
+            exit_kind: f.opt_code(24)?,
             exit_minutes: f.opt_i64(25)?,
             deadline_ends_at: f.opt_time(26)?,
             deadline_met: f.opt_bool(27)?,

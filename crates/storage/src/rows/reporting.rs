@@ -3,6 +3,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
+pub use crate::code::Code;
+
 /// One encounter's facts for measures (issue 5, ADR 0011): dimensions, flags and minutes
 /// from the encounter. Derived from the source rows; never edited by hand.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -53,16 +55,16 @@ pub struct FactRow {
 pub struct ExportRow {
     pub encounter_id: Uuid,
     pub day: NaiveDate,
-    pub month: String,
-    pub pathway: String,
+    pub month: Code,
+    pub pathway: Code,
     pub agency_id: Uuid,
-    pub agency_kind: String,
+    pub agency_kind: Code,
     pub officer_id: Uuid,
     pub provider_id: Option<Uuid>,
     pub participant_id: Uuid,
-    pub sex: String,
-    pub race: String,
-    pub ethnicity: String,
+    pub sex: Code,
+    pub race: Code,
+    pub ethnicity: Code,
     pub age: i64,
     pub prior_encounters: i64,
     pub eligible: bool,
@@ -75,7 +77,7 @@ pub struct ExportRow {
     pub contact_minutes: Option<i64>,
     pub intake_minutes: Option<i64>,
     pub engaged_minutes: Option<i64>,
-    pub exit_kind: Option<String>,
+    pub exit_kind: Option<Code>,
     pub exit_minutes: Option<i64>,
     pub deadline_ends_at: Option<DateTime<Utc>>,
     pub deadline_met: Option<bool>,
