@@ -277,7 +277,7 @@ impl Tx {
         Ok(
             q!(self, c => sqlx::query_as::<_, ReferralMeasureRow>("SELECT r.service_types, r.status, r.status_reason_code, e.occurred_at, r.requested_at, r.intake_at
             FROM referrals r JOIN encounters e ON e.id = r.encounter_id
-            WHERE r.program_id = $1 AND e.occurred_at >= $2 AND e.occurred_at < $3")
+            WHERE r.program_id = $1 AND e.program_id = $1 AND e.occurred_at >= $2 AND e.occurred_at < $3")
             .bind(program_id).bind(from).bind(to).fetch_all(c).await)?,
         )
     }

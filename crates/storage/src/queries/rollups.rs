@@ -50,6 +50,14 @@ impl Tx {
         )
     }
 
+    /// Marks one day of a program dirty: the worker's next pass rebuilds its rollups, and
+    /// reads count it live until then (what an action on that day's encounters does, by
+    /// trigger; `bench-reports` uses it to time views with the worker a pass behind).
+    pub async fn mark_fact_day_dirty(&mut self, program_id: Uuid, day: NaiveDate) -> Result<()> {
+        q!(self, c => sqlx::query("INSERT INTO fact_dirty_days (program_id, day) VALUES ($1, $2) ON CONFLICT (program_id, day) DO NOTHING").bind(program_id).bind(day).execute(c).await.map(|_| ()))?;
+        Ok(())
+    }
+
     /// Up to `limit` days whose rollups' time-dependent counts changed by `now`.
     pub async fn expired_days(
         &mut self,
