@@ -40,7 +40,13 @@ pub struct NewProgram {
 
 /// Creates a program with its first eligibility rules. (Setup: command line and demo.)
 pub async fn create_program(app: &App, p: NewProgram) -> AppResult<ProgramRow> {
-    let name = required_text("name", &p.name, &staff("err-admin-program-name"), 200)?;
+    let name = required_text(
+        "name",
+        &p.name,
+        "err-admin-program-name-required",
+        "err-admin-program-name-too-long",
+        200,
+    )?;
     if p.time_zone.parse::<Tz>().is_err() {
         return Err(AppError::field(
             "time_zone",
@@ -129,7 +135,13 @@ pub async fn create_org(app: &App, o: NewOrg) -> AppResult<OrgRow> {
         id: Uuid::now_v7(),
         program_id: o.program_id,
         kind: o.kind.as_str().into(),
-        name: required_text("name", &o.name, &staff("err-admin-org-name"), 200)?,
+        name: required_text(
+            "name",
+            &o.name,
+            "err-admin-org-name-required",
+            "err-admin-org-name-too-long",
+            200,
+        )?,
         address: o.address.trim().into(),
         phone: o.phone.trim().into(),
         hours: o.hours.trim().into(),
@@ -207,7 +219,8 @@ pub async fn create_user(
     let display_name = required_text(
         "display_name",
         &u.display_name,
-        &staff("err-admin-full-name"),
+        "err-admin-full-name-required",
+        "err-admin-full-name-too-long",
         200,
     )
     .map_err(|e| {

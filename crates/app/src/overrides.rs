@@ -23,8 +23,13 @@ pub async fn request_override(
         "eligibility.override",
     )
     .await?;
-    let reason =
-        crate::util::required_text("reason", reason, &staff("err-override-reason-label"), 1000)?;
+    let reason = crate::util::required_text(
+        "reason",
+        reason,
+        "err-override-reason-required",
+        "err-override-reason-too-long",
+        1000,
+    )?;
     let (program, _) = load_program(&mut tx, enc.program_id).await?;
     let decision = tx.decision(enc.id).await?;
     if decision.eligible {

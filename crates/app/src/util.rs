@@ -1,6 +1,6 @@
 //! Small helpers: random tokens, hashes, reference numbers.
 use base64::Engine;
-use handoff_i18n::staff_with;
+use handoff_i18n::{staff, staff_with};
 use sha2::{Digest, Sha256};
 
 use crate::{AppError, AppResult};
@@ -28,22 +28,24 @@ pub fn reference_number() -> AppResult<String> {
     Ok(format!("HO-{}-{}", &s[..4], &s[4..]))
 }
 
-/// Trims and bounds a free-text field.
-pub fn required_text(field: &str, v: &str, label: &str, max: usize) -> AppResult<String> {
+/// Trims and bounds a free-text field. `required` and `too_long` are the keys of whole
+/// messages (`too_long` with `$max`): a sentence is not put together from a label, which a
+/// translation could not make agree.
+pub fn required_text(
+    field: &str,
+    v: &str,
+    required: &str,
+    too_long: &str,
+    max: usize,
+) -> AppResult<String> {
     let t = v.trim();
     if t.is_empty() {
-        return Err(AppError::field(
-            field,
-            staff_with("err-util-required", &[("label", label.into())]),
-        ));
+        return Err(AppError::field(field, staff(required)));
     }
     if t.chars().count() > max {
         return Err(AppError::field(
             field,
-            staff_with(
-                "err-util-too-long",
-                &[("label", label.into()), ("max", max.to_string().into())],
-            ),
+            staff_with(too_long, &[("max", max.to_string().into())]),
         ));
     }
     Ok(t.to_string())
@@ -79,4 +81,44 @@ pub fn join_ids(ids: &[uuid::Uuid]) -> String {
         .map(|i| i.to_string())
         .collect::<Vec<_>>()
         .join(",")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A field's messages are whole sentences of its own; the text comes back trimmed.
+    #[test]
+    fn required_text_says_what_is_missing_or_too_long_in_whole_messages() {
+        let check = |v: &str| {
+            required_text(
+                "name",
+                v,
+                "err-admin-org-name-required",
+                "err-admin-org-name-too-long",
+                5,
+            )
+        };
+        assert_eq!(check("  Agency ").ok(), None, "six characters");
+        assert_eq!(check(" Unit ").unwrap(), "Unit");
+        for (v, expected) in [
+            ("   ", "Enter the organization name."),
+            (
+                "Agency",
+                "The organization name must be at most 5 characters.",
+            ),
+        ] {
+            match check(v) {
+                Err(AppError::Invalid(f)) => {
+                    assert_eq!(f.0.len(), 1);
+                    assert_eq!(f.0[0].field, "name");
+                    assert_eq!(
+                        f.0[0].message.replace(['\u{2068}', '\u{2069}'], ""),
+                        expected
+                    );
+                }
+                other => panic!("{v:?}: {other:?}"),
+            }
+        }
+    }
 }

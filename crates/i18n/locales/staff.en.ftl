@@ -1729,9 +1729,12 @@ err-consent-org-gone = an organization no longer in the program
 ## admin (crates/app/src/admin.rs).
 
 # Labels in "Enter the { $label }." and "The { $label } must be at most { $max } characters."
-err-admin-program-name = program name
-err-admin-org-name = organization name
-err-admin-full-name = full name
+err-admin-program-name-required = Enter the program name.
+err-admin-program-name-too-long = The program name must be at most { $max } characters.
+err-admin-org-name-required = Enter the organization name.
+err-admin-org-name-too-long = The organization name must be at most { $max } characters.
+err-admin-full-name-required = Enter the full name.
+err-admin-full-name-too-long = The full name must be at most { $max } characters.
 # $zone is what was typed, in quotation marks.
 err-admin-time-zone = { $zone } is not a time zone name like America/Chicago.
 err-admin-intake-deadline-range = The intake deadline is 1 to 365 days.
@@ -1853,7 +1856,8 @@ err-dashboard-period-too-long = The period can be at most ten years.
 
 ## Overrides (crates/app/src/overrides.rs).
 # Named in "Enter the …." and "The … must be at most … characters."
-err-override-reason-label = reason for the override
+err-override-reason-required = Enter the reason for the override.
+err-override-reason-too-long = The reason for the override must be at most { $max } characters.
 err-override-eligible = The person is eligible; there is nothing to override.
 err-override-already-requested = An override was already requested for this decision.
 err-override-decision = Choose approve or refuse.
@@ -2007,8 +2011,6 @@ err-org-texts-language = "{ $language }" is not a language in force here besides
 ## util (crates/app/src/util.rs).
 
 # $label: what the field holds, as a caller names it ("organization name").
-err-util-required = Enter the { $label }.
-err-util-too-long = The { $label } must be at most { $max } characters.
 
 ## case view (crates/app/src/case_view.rs).
 
