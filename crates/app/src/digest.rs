@@ -1,7 +1,8 @@
 //! Each morning's reminders to staff (issue 17, ADR 0022): at 07:00 on the program's
 //! business days, each person who must act gets one message listing what is due or
 //! overdue for them, by reference and date only (never a name or anything of treatment):
-//! a provider's staff, first contacts due, held charges' intake deadlines within the
+//! a provider's staff (the person a referral is assigned to, or all of them while nobody
+//! has taken it), first contacts due, held charges' intake deadlines within the
 //! program's business days, capacity gone stale; a responder, follow-up visits due; a
 //! prosecutor, held charges past their deadline that need a decision, with the status only
 //! where the person's consent lets the office see it; the coordinators, all of it counted.
@@ -67,6 +68,24 @@ pub async fn ensure_scheduled(app: &App) -> AppResult<()> {
 /// One person's lines, by what they are.
 type Lines = BTreeMap<Uuid, Vec<String>>;
 
+/// Who hears of a referral: the person it is assigned to (the case manager on call at a
+/// warm handoff, or who accepted it) while they are among the provider's active case
+/// managers and peers; else all of them, as for a referral nobody has taken.
+async fn addressed(
+    tx: &mut Tx,
+    org: Uuid,
+    assigned: Option<Uuid>,
+    roles: &[&str],
+) -> AppResult<Vec<(Uuid, String)>> {
+    let all = tx.staff_of(org, roles).await?;
+    Ok(match assigned {
+        Some(a) if all.iter().any(|(id, _)| *id == a) => {
+            all.into_iter().filter(|(id, _)| *id == a).collect()
+        }
+        _ => all,
+    })
+}
+
 fn add(lines: &mut Lines, people: &[(Uuid, String)], line: String) {
     for (id, _) in people {
         lines.entry(*id).or_default().push(line.clone());
@@ -94,8 +113,8 @@ pub(crate) async fn run(tx: &mut Tx, app: &App, payload: &str) -> AppResult<Stri
     let mut totals = [0usize; 5];
     let service = ["case_manager", "peer"];
 
-    for (org, reference, due) in tx.digest_contacts_due(program, day).await? {
-        let people = tx.staff_of(org, &service).await?;
+    for (org, reference, due, assigned) in tx.digest_contacts_due(program, day).await? {
+        let people = addressed(tx, org, assigned, &service).await?;
         let key = if due < day {
             "digest-contact-overdue"
         } else {
@@ -113,8 +132,8 @@ pub(crate) async fn run(tx: &mut Tx, app: &App, payload: &str) -> AppResult<Stri
     }
     let days = tx.intake_remind_days(program).await?.clamp(0, 30) as u32;
     let before = cal.business_days_deadline(now, days).ends_at;
-    for (org, reference, ends) in tx.digest_intakes_due(program, before).await? {
-        let people = tx.staff_of(org, &service).await?;
+    for (org, reference, ends, assigned) in tx.digest_intakes_due(program, before).await? {
+        let people = addressed(tx, org, assigned, &service).await?;
         let last = ends.with_timezone(&cal.tz).date_naive() - Duration::days(1);
         add(
             &mut lines,

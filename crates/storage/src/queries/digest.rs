@@ -7,37 +7,38 @@ const OPEN: &str = "r.status IN ('requested', 'accepted', 'in-progress', 'on-hol
 
 impl Tx {
     /// Referrals whose first contact is due by `today` and not made: (organization,
-    /// reference, due day).
+    /// reference, due day, the person it is assigned to).
     pub async fn digest_contacts_due(
         &mut self,
         program_id: Uuid,
         today: NaiveDate,
-    ) -> Result<Vec<(Uuid, String, NaiveDate)>> {
+    ) -> Result<Vec<(Uuid, String, NaiveDate, Option<Uuid>)>> {
         let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT r.to_org_id, e.reference, r.contact_deadline FROM referrals r JOIN encounters e ON e.id = r.encounter_id
+            "SELECT r.to_org_id, e.reference, r.contact_deadline, r.assigned_to FROM referrals r JOIN encounters e ON e.id = r.encounter_id
              WHERE r.program_id = $1 AND {OPEN} AND r.first_contact_at IS NULL AND r.arrived_at IS NULL
                AND r.contact_deadline IS NOT NULL AND r.contact_deadline <= $2 ORDER BY r.contact_deadline, e.reference"
         ));
         Ok(
-            q!(self, c => sqlx::query_as::<_, (Uuid, String, NaiveDate)>(sql).bind(program_id).bind(today).fetch_all(c).await)?,
+            q!(self, c => sqlx::query_as::<_, (Uuid, String, NaiveDate, Option<Uuid>)>(sql).bind(program_id).bind(today).fetch_all(c).await)?,
         )
     }
 
     /// Held charges whose intake deadline ends before `before` with no intake yet, by the
-    /// provider of each referral the hold counts on: (organization, reference, end).
+    /// provider of each referral the hold counts on: (organization, reference, end, the
+    /// person the referral is assigned to).
     pub async fn digest_intakes_due(
         &mut self,
         program_id: Uuid,
         before: DateTime<Utc>,
-    ) -> Result<Vec<(Uuid, String, DateTime<Utc>)>> {
+    ) -> Result<Vec<(Uuid, String, DateTime<Utc>, Option<Uuid>)>> {
         let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT r.to_org_id, e.reference, h.deadline_ends_at FROM legal_holds h JOIN encounters e ON e.id = h.encounter_id
+            "SELECT r.to_org_id, e.reference, h.deadline_ends_at, r.assigned_to FROM legal_holds h JOIN encounters e ON e.id = h.encounter_id
              JOIN referrals r ON r.encounter_id = h.encounter_id
              WHERE h.program_id = $1 AND h.state = 'held' AND h.deadline_ends_at < $2 AND r.counts_for_hold = $3
                AND r.intake_at IS NULL AND {OPEN} ORDER BY h.deadline_ends_at, e.reference"
         ));
         Ok(
-            q!(self, c => sqlx::query_as::<_, (Uuid, String, DateTime<Utc>)>(sql).bind(program_id).bind(before).bind(true).fetch_all(c).await)?,
+            q!(self, c => sqlx::query_as::<_, (Uuid, String, DateTime<Utc>, Option<Uuid>)>(sql).bind(program_id).bind(before).bind(true).fetch_all(c).await)?,
         )
     }
 

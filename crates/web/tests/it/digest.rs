@@ -44,8 +44,11 @@ async fn each_morning_staff_are_reminded_of_what_is_due_by_reference_only() {
         let w = mailed(b, &server).await;
         enable_all(&w).await;
         let medic = user_in(&w, w.program, "medic", OrgKind::FireEms, Role::Officer).await;
+        // A second case manager at the first provider.
+        let colleague = user_at(&w, w.orgs["p1"], "cm1b", "Second", Role::CaseManager).await;
         for (user, address) in [
             (w.users["cm1"], "cm1@provider.test"),
+            (colleague, "cm1b@provider.test"),
             (w.users["prosecutor"], "da@county.test"),
             (w.users["coordinator"], "coord@program.test"),
             (medic, "medic@fire.test"),
@@ -85,6 +88,10 @@ async fn each_morning_staff_are_reminded_of_what_is_due_by_reference_only() {
         assert_eq!(cm.len(), 1, "one message a morning");
         assert!(cm[0].contains(&format!("{reference}: the intake must be done by")));
         assert!(cm[0].contains(&format!("{reference}: first contact was due")));
+        // Nobody has taken the referral yet: every case manager of the provider hears.
+        let other = to(&mail, "cm1b@provider.test");
+        assert_eq!(other.len(), 1, "{mail:?}");
+        assert!(other[0].contains(&format!("{reference}: first contact was due")));
         let medic_mail = to(&mail, "medic@fire.test");
         assert_eq!(medic_mail.len(), 1);
         assert!(medic_mail[0].contains("the follow-up visit was due"));
@@ -120,6 +127,18 @@ async fn each_morning_staff_are_reminded_of_what_is_due_by_reference_only() {
         );
         assert!(!da[0].contains("Remindedperson"));
         assert!(w.audited("digest.send", "allowed").await >= 2);
+
+        // Once a case manager accepts the referral, the reminders of it are theirs alone.
+        let referral = w.referrals_of(enc).await.remove(0).id;
+        step(&w.sign_in("cm1").await, referral, "accept", &[]).await;
+        server.clear();
+        let now = w.app.now();
+        morning_after(&w, now).await;
+        let mail = server.received();
+        let cm = to(&mail, "cm1@provider.test");
+        assert_eq!(cm.len(), 1, "{mail:?}");
+        assert!(cm[0].contains(&format!("{reference}: first contact was due")));
+        assert!(to(&mail, "cm1b@provider.test").is_empty(), "{mail:?}");
     }
 }
 

@@ -452,21 +452,7 @@ async fn three_organizations_see_nothing_of_each_others_work_before_under_and_af
         .await
         .unwrap()
         .id;
-        let cm3 = handoff_app::admin::create_user(
-            &w.app,
-            None,
-            handoff_app::admin::NewUser {
-                username: "cm3".into(),
-                display_name: "cm3 name".into(),
-                password: PASSWORD.into(),
-            },
-            &[(p3, handoff_domain::Role::CaseManager)],
-        )
-        .await
-        .unwrap();
-        handoff_app::auth::enrol_known_secret(&w.app, cm3.id, &totp_secret("cm3"))
-            .await
-            .unwrap();
+        user_at(&w, p3, "cm3", "cm3 name", handoff_domain::Role::CaseManager).await;
         let (_, shelter) = directory(&w).await;
         let peer = uuid::Uuid::now_v7();
         import_directory(&w, &json!([{"id": peer, "name": "Peer coaching", "status": "active", "organization_id": p3,

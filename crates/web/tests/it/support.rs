@@ -750,15 +750,20 @@ pub async fn user_in(w: &World, program: Uuid, username: &str, kind: OrgKind, ro
     )
     .await
     .unwrap();
+    user_at(w, org.id, username, username, role).await
+}
+
+/// A user with one role at an existing organization, with the test TOTP secret.
+pub async fn user_at(w: &World, org: Uuid, username: &str, name: &str, role: Role) -> Uuid {
     let u = admin::create_user(
         &w.app,
         None,
         admin::NewUser {
             username: username.into(),
-            display_name: username.into(),
+            display_name: name.into(),
             password: PASSWORD.into(),
         },
-        &[(org.id, role)],
+        &[(org, role)],
     )
     .await
     .unwrap();
