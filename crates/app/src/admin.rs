@@ -130,7 +130,22 @@ pub struct NewOrg {
     pub what_to_bring: String,
 }
 
+/// Creates an organization. (Setup: command line and demo.)
 pub async fn create_org(app: &App, o: NewOrg) -> AppResult<OrgRow> {
+    insert_org(app, &Ctx::system(), o).await
+}
+
+/// An administrator adds an organization to their own program: a new agency, provider,
+/// prosecutor's office or partner.
+pub async fn add_org(app: &App, by: &Ctx, o: NewOrg) -> AppResult<OrgRow> {
+    let pid = by.require_program()?;
+    if program_grant(&by.actor, pid, ProgramAction::ManageUsers).is_none() || o.program_id != pid {
+        return Err(audit::deny(app, by, "organization.create", "program", &pid.to_string()).await);
+    }
+    insert_org(app, by, o).await
+}
+
+async fn insert_org(app: &App, by: &Ctx, o: NewOrg) -> AppResult<OrgRow> {
     let row = OrgRow {
         id: Uuid::now_v7(),
         program_id: o.program_id,
@@ -159,7 +174,7 @@ pub async fn create_org(app: &App, o: NewOrg) -> AppResult<OrgRow> {
     audit::record(
         &mut tx,
         app,
-        &Ctx::system(),
+        by,
         "organization.create",
         "organization",
         &row.id.to_string(),

@@ -85,6 +85,7 @@ notice-referral = Referral sent.
 notice-event = Saved.
 notice-decision = Decision recorded.
 notice-user = User created.
+notice-organization = Organization added.
 notice-membership = Role added.
 notice-unlocked = Account unlocked.
 notice-consent = Consent recorded.
@@ -1146,6 +1147,14 @@ admin-organization = Organization
 admin-choose = Choose…
 admin-role = Role
 admin-create-user = Create the user
+admin-add-org = Add an organization
+admin-org-kind = Kind
+admin-org-name = Name
+admin-org-address = Address
+admin-org-phone = Phone
+admin-org-hours = Hours
+admin-org-bring = What to bring
+admin-create-org = Add the organization
 admin-grant-heading = Give a user another role
 admin-add-role = Add the role
 
@@ -2119,6 +2128,7 @@ err-api-hsds-unknown = is not a parameter of this route (it takes { $allowed })
 ## web pages (crates/web/src/ui/).
 
 err-ui-admin-organization = Choose an organization.
+err-ui-admin-org-kind = Choose what kind of organization this is.
 err-ui-admin-role = Choose a role.
 err-ui-admin-membership = Choose a user, an organization and a role.
 err-ui-admin-provider = Choose a provider.

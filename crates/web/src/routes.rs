@@ -485,6 +485,12 @@ fn registry() -> Registry {
         post(ui::admin::admin_add_membership),
     )
     .post(
+        "/admin/organizations",
+        "Add an organization to the program (an agency, provider, prosecutor's office or partner)",
+        None,
+        post(ui::admin::admin_create_org),
+    )
+    .post(
         "/admin/users/{id}/reset-mfa",
         "Reset a user's authenticator (they set up a new one at their next sign-in)",
         None,

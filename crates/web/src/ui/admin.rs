@@ -33,7 +33,35 @@ pub(crate) struct AdminPage {
     /// The add-role form, as typed, and its errors.
     grant: RoleForm,
     grant_errors: FieldErrors,
+    /// The add-organization form, as typed, and its errors.
+    org: OrgForm,
+    org_errors: FieldErrors,
     roles: Vec<(&'static str, &'static str)>,
+    kinds: Vec<(&'static str, &'static str)>,
+}
+
+/// The add-organization form as typed (kept when it is refused).
+#[derive(Default)]
+pub(crate) struct OrgForm {
+    kind: String,
+    name: String,
+    address: String,
+    phone: String,
+    hours: String,
+    what_to_bring: String,
+}
+
+impl FromFields for OrgForm {
+    fn from_fields(f: &mut Fields) -> Self {
+        OrgForm {
+            kind: f.get("kind"),
+            name: f.get("name"),
+            address: f.get("address"),
+            phone: f.get("phone"),
+            hours: f.get("hours"),
+            what_to_bring: f.get("what_to_bring"),
+        }
+    }
 }
 
 #[derive(Default)]
@@ -54,6 +82,9 @@ pub(crate) struct RoleForm {
 impl AdminPage {
     fn err(&self, field: &str) -> String {
         self.errors.get(field).unwrap_or("").to_string()
+    }
+    fn org_err(&self, field: &str) -> String {
+        self.org_errors.get(field).unwrap_or("").to_string()
     }
     fn sel(&self, a: &str, b: &str) -> &'static str {
         sel(a, b)
@@ -96,34 +127,80 @@ impl AdminPage {
     }
 }
 
-/// The page with what was typed in whichever form was refused.
+/// What was typed in the form that was refused, with its errors.
+pub(crate) enum Typed {
+    Nothing,
+    User(UserForm, FieldErrors),
+    Grant(RoleForm, FieldErrors),
+    Org(OrgForm, FieldErrors),
+}
+
+/// The page, with what was typed in whichever form was refused.
 pub(crate) async fn admin_page(
     st: &AppState,
     s: &Session,
     notice: Option<&String>,
-    (user, errors): (UserForm, FieldErrors),
-    (grant, grant_errors): (RoleForm, FieldErrors),
+    typed: Typed,
 ) -> Response {
-    match admin::overview(&st.app, &s.ctx).await {
-        Ok(o) => {
-            let status = if errors.is_empty() && grant_errors.is_empty() {
-                StatusCode::OK
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
-            render(
-                status,
-                &AdminPage {
-                    layout: Layout::new(staff("admin-title"), s, notice),
-                    o,
-                    user,
-                    errors,
-                    grant,
-                    grant_errors,
-                    roles: pairs(Role::ALL, Role::as_str, Role::label),
-                },
-            )
+    let (mut user, mut errors) = <(UserForm, FieldErrors)>::default();
+    let (mut grant, mut grant_errors) = <(RoleForm, FieldErrors)>::default();
+    let (mut org, mut org_errors) = <(OrgForm, FieldErrors)>::default();
+    let status = match typed {
+        Typed::Nothing => StatusCode::OK,
+        Typed::User(f, e) => {
+            (user, errors) = (f, e);
+            StatusCode::UNPROCESSABLE_ENTITY
         }
+        Typed::Grant(f, e) => {
+            (grant, grant_errors) = (f, e);
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        Typed::Org(f, e) => {
+            (org, org_errors) = (f, e);
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+    };
+    match admin::overview(&st.app, &s.ctx).await {
+        Ok(o) => render(
+            status,
+            &AdminPage {
+                layout: Layout::new(staff("admin-title"), s, notice),
+                o,
+                user,
+                errors,
+                grant,
+                grant_errors,
+                org,
+                org_errors,
+                roles: pairs(Role::ALL, Role::as_str, Role::label),
+                kinds: pairs(OrgKind::ALL, OrgKind::as_str, OrgKind::label),
+            },
+        ),
+        Err(e) => error_for(s, &e),
+    }
+}
+
+/// An administrator's form refused before it is read when the user may not manage the
+/// program's people and organizations (audited as `action`).
+async fn denied(st: &AppState, s: &Session, action: &str) -> Option<Response> {
+    admin::guard(&st.app, &s.ctx, ProgramAction::ManageUsers, action)
+        .await
+        .err()
+        .map(|e| error_for(s, &e))
+}
+
+/// The answer to a form: to the page with a notice when done, the page again with what
+/// was typed when refused.
+async fn answer(
+    st: &AppState,
+    s: &Session,
+    result: Result<(), AppError>,
+    done: &str,
+    typed: impl FnOnce(FieldErrors) -> Typed,
+) -> Response {
+    match result {
+        Ok(()) => see_other(done),
+        Err(AppError::Invalid(e)) => admin_page(st, s, None, typed(e)).await,
         Err(e) => error_for(s, &e),
     }
 }
@@ -133,14 +210,7 @@ pub async fn admin_index(
     s: Session,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    admin_page(
-        &st,
-        &s,
-        q.get("notice"),
-        Default::default(),
-        Default::default(),
-    )
-    .await
+    admin_page(&st, &s, q.get("notice"), Typed::Nothing).await
 }
 
 /// The new-user form as typed (the password is never shown again).
@@ -164,15 +234,8 @@ impl FromFields for NewUserForm {
 }
 
 pub async fn admin_create_user(State(st): State<AppState>, form: Input<NewUserForm>) -> Response {
-    if let Err(e) = admin::guard(
-        &st.app,
-        &form.s.ctx,
-        ProgramAction::ManageUsers,
-        "user.create",
-    )
-    .await
-    {
-        return error_for(&form.s, &e);
+    if let Some(r) = denied(&st, &form.s, "user.create").await {
+        return r;
     }
     let result = form
         .run(async |v| {
@@ -204,13 +267,10 @@ pub async fn admin_create_user(State(st): State<AppState>, form: Input<NewUserFo
         })
         .await;
     let Input { s, v, .. } = form;
-    match result {
-        Ok(()) => see_other("/admin?notice=user"),
-        Err(AppError::Invalid(e)) => {
-            admin_page(&st, &s, None, (v.user, e), Default::default()).await
-        }
-        Err(e) => error_for(&s, &e),
-    }
+    answer(&st, &s, result, "/admin?notice=user", |e| {
+        Typed::User(v.user, e)
+    })
+    .await
 }
 
 impl FromFields for RoleForm {
@@ -224,15 +284,8 @@ impl FromFields for RoleForm {
 }
 
 pub async fn admin_add_membership(State(st): State<AppState>, form: Input<RoleForm>) -> Response {
-    if let Err(e) = admin::guard(
-        &st.app,
-        &form.s.ctx,
-        ProgramAction::ManageUsers,
-        "membership.grant",
-    )
-    .await
-    {
-        return error_for(&form.s, &e);
+    if let Some(r) = denied(&st, &form.s, "membership.grant").await {
+        return r;
     }
     let result = form
         .run(async |v| {
@@ -249,11 +302,43 @@ pub async fn admin_add_membership(State(st): State<AppState>, form: Input<RoleFo
         })
         .await;
     let Input { s, v, .. } = form;
-    match result {
-        Ok(()) => see_other("/admin?notice=membership"),
-        Err(AppError::Invalid(e)) => admin_page(&st, &s, None, Default::default(), (v, e)).await,
-        Err(e) => error_for(&s, &e),
+    answer(&st, &s, result, "/admin?notice=membership", |e| {
+        Typed::Grant(v, e)
+    })
+    .await
+}
+
+pub async fn admin_create_org(State(st): State<AppState>, form: Input<OrgForm>) -> Response {
+    if let Some(r) = denied(&st, &form.s, "organization.create").await {
+        return r;
     }
+    let result = form
+        .run(async |v| {
+            let pid = form.s.ctx.require_program()?;
+            let kind = OrgKind::parse(&v.kind)
+                .ok_or_else(|| AppError::field("kind", staff("err-ui-admin-org-kind")))?;
+            admin::add_org(
+                &st.app,
+                &form.s.ctx,
+                admin::NewOrg {
+                    program_id: pid,
+                    kind,
+                    name: v.name.clone(),
+                    address: v.address.clone(),
+                    phone: v.phone.clone(),
+                    hours: v.hours.clone(),
+                    what_to_bring: v.what_to_bring.clone(),
+                },
+            )
+            .await
+            .map(|_| ())
+        })
+        .await;
+    let Input { s, v, .. } = form;
+    answer(&st, &s, result, "/admin?notice=organization", |e| {
+        Typed::Org(v, e)
+    })
+    .await
 }
 
 #[derive(Template)]

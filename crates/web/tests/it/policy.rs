@@ -128,6 +128,7 @@ fn matrix() -> HashMap<(&'static str, &'static str), &'static [&'static str]> {
         (("GET", "/admin"), &["admin"]),
         (("POST", "/admin/users"), &["admin"]),
         (("POST", "/admin/memberships"), &["admin"]),
+        (("POST", "/admin/organizations"), &["admin"]),
         (("POST", "/admin/users/{id}/unlock"), &["admin"]),
         (("POST", "/admin/users/{id}/reset-mfa"), &["admin"]),
         // Break-the-glass: case managers and coordinators may ask (and are then let in

@@ -468,3 +468,83 @@ async fn long_lists_page_and_a_bad_page_link_is_refused() {
         );
     }
 }
+
+/// An administrator adds an organization from the page: refused input keeps what was
+/// typed with the reason by field; the organization then exists in their program, can be
+/// chosen for users, and its creation is audited; others may not add one.
+#[tokio::test]
+async fn an_administrator_adds_an_organization_and_a_refused_one_keeps_what_was_typed() {
+    for b in backends() {
+        let w = world(b.clone()).await;
+        let admin = w.sign_in("admin").await;
+        let created = w.audited("organization.create", "allowed").await;
+        let typed = [
+            ("kind", "provider"),
+            ("name", "   "),
+            ("address", "12 Elm St"),
+            ("phone", "555-0142"),
+            ("hours", "Mon-Fri 9-5"),
+            ("what_to_bring", "ID if you have one"),
+        ];
+        let r = admin.post("/admin/organizations", &typed).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(
+            r.body.contains("Enter the organization name."),
+            "{}",
+            r.body
+        );
+        for v in ["12 Elm St", "555-0142", "Mon-Fri 9-5", "ID if you have one"] {
+            assert!(
+                r.body.contains(&format!("value=\"{v}\"")),
+                "{v}: {}",
+                r.body
+            );
+        }
+        assert!(r.body.contains("value=\"provider\" selected"));
+        let mut bad_kind = typed;
+        bad_kind[0] = ("kind", "bank");
+        bad_kind[1] = ("name", "Harbor Recovery");
+        let r = admin.post("/admin/organizations", &bad_kind).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("Choose what kind of organization this is."));
+        assert!(r.body.contains("value=\"Harbor Recovery\""));
+
+        let mut good = typed;
+        good[1] = ("name", " Harbor Recovery ");
+        let r = admin.post("/admin/organizations", &good).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{b}: {}", r.body);
+        let page = admin.get("/admin?notice=organization").await;
+        assert!(page.body.contains("Organization added."));
+        let org = {
+            let mut tx = w.store.read().await.unwrap();
+            let orgs = tx.orgs(w.program).await.unwrap();
+            tx.rollback().await.unwrap();
+            orgs.into_iter()
+                .find(|o| o.name == "Harbor Recovery")
+                .unwrap()
+        };
+        assert_eq!(org.kind, "provider");
+        assert_eq!(org.hours, "Mon-Fri 9-5");
+        assert!(
+            page.body.contains(&format!("value=\"{}\"", org.id)),
+            "choosable"
+        );
+        assert_eq!(
+            w.audited("organization.create", "allowed").await,
+            created + 1
+        );
+        // The same name again is refused by field; a coordinator may not add one.
+        let r = admin.post("/admin/organizations", &good).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("An organization with this name exists"));
+        let coordinator = w.sign_in("coordinator").await;
+        let r = coordinator
+            .post(
+                "/admin/organizations",
+                &[("kind", "provider"), ("name", "Other")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{b}: denied, as not there");
+        assert_eq!(w.audited("organization.create", "denied").await, 1);
+    }
+}
