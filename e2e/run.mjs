@@ -454,7 +454,7 @@ try {
     await ctx.close();
   });
 
-  await scenario('administrator adds a user, who sets up an authenticator by QR code', async () => {
+  await scenario('administrator adds a user, who sets up an authenticator by QR code, and a provider', async () => {
     const name = `newofficer${Math.floor(Math.random() * 1e6)}`;
     const adminContext = await browser.newContext(phone);
     const admin = await adminContext.newPage();
@@ -468,6 +468,19 @@ try {
     await admin.locator('#role').selectOption('officer');
     await admin.getByRole('button', { name: 'Create the user' }).click();
     await admin.getByText('User created.').waitFor();
+    // A new provider from the same page: first refused without a name (what was typed
+    // stays), then added, and at once a choice for users.
+    await admin.getByLabel('Kind').selectOption('provider');
+    await admin.getByLabel('Phone').fill('555-0142');
+    await admin.getByLabel('Hours').fill('Mon-Fri 8-6');
+    await admin.getByRole('button', { name: 'Add the organization' }).click();
+    await admin.getByText('Enter the organization name.').waitFor();
+    assert.equal(await admin.getByLabel('Hours').inputValue(), 'Mon-Fri 8-6');
+    await admin.getByLabel('Name', { exact: true }).fill('Lakeside Sober Living');
+    await admin.getByRole('button', { name: 'Add the organization' }).click();
+    await admin.getByText('Organization added.').waitFor();
+    await admin.locator('#org option', { hasText: 'Lakeside Sober Living' }).waitFor({ state: 'attached' });
+    await admin.screenshot({ path: join(shots, '8b-organization-added.png'), fullPage: true });
     await adminContext.close();
 
     const ctx = await browser.newContext(phone);
