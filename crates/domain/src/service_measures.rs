@@ -91,16 +91,25 @@ fn took_the_person(status: &str) -> bool {
     })
 }
 
-pub fn by_kind(rows: &[Row]) -> Vec<KindLine> {
-    // Each row's kind once (it is looked up in the service taxonomy), rows grouped by it.
-    let mut groups: std::collections::BTreeMap<String, Vec<&Row>> = Default::default();
-    for r in rows {
-        let mine = groups.entry(kind_of(&r.service_types)).or_default();
-        if r.status != ReferralStatus::EnteredInError.as_str() {
-            mine.push(r);
+/// Items by the kind of their service types, each kind looked up once in the taxonomy;
+/// those entered in error are left out (their kind is still listed).
+fn by_kinds<T>(
+    items: &[T],
+    of: impl Fn(&T) -> (&str, &str),
+) -> std::collections::BTreeMap<String, Vec<&T>> {
+    let mut kinds: std::collections::BTreeMap<String, Vec<&T>> = Default::default();
+    for item in items {
+        let (types, status) = of(item);
+        let mine = kinds.entry(kind_of(types)).or_default();
+        if status != ReferralStatus::EnteredInError.as_str() {
+            mine.push(item);
         }
     }
-    groups
+    kinds
+}
+
+pub fn by_kind(rows: &[Row]) -> Vec<KindLine> {
+    by_kinds(rows, |r| (&r.service_types, &r.status))
         .into_iter()
         .map(|(kind, mine)| {
             let mut hours: Vec<f64> = mine
@@ -174,14 +183,7 @@ pub fn groups_of(rows: &[Row], tz: Tz) -> Vec<Group> {
 /// `by_kind` over groups: the same counts; the median to the hour (the middle of the hour
 /// that holds it).
 pub fn by_kind_of_groups(groups: &[Group]) -> Vec<KindLine> {
-    let mut kinds: std::collections::BTreeMap<String, Vec<&Group>> = Default::default();
-    for g in groups {
-        let mine = kinds.entry(kind_of(&g.service_types)).or_default();
-        if g.status != ReferralStatus::EnteredInError.as_str() {
-            mine.push(g);
-        }
-    }
-    kinds
+    by_kinds(groups, |g| (&g.service_types, &g.status))
         .into_iter()
         .map(|(kind, mine)| {
             let mut hours: std::collections::BTreeMap<i64, i64> = Default::default();
