@@ -358,7 +358,7 @@ struct Keys {
 /// (about 20 MB) whatever its row count; past it the cache starts again.
 const KEYS_KEPT: usize = 250_000;
 
-/// A quick hash for the export's own caches (ids and codes it made itself: nothing an
+/// A quick hash for the export's own caches (the ids of its pseudonym cache: nothing an
 /// outsider chooses, so SipHash's protection against chosen collisions buys nothing, and
 /// it was a tenth of an export's time). The multiply-rotate of FxHash.
 #[derive(Default, Clone, Copy)]
